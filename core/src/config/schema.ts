@@ -1,0 +1,103 @@
+/**
+ * The shape of config/switchboard.toml, as zod schemas. Plugin and inbox options are left
+ * open here: each plugin validates its own options with its own schema when it loads.
+ */
+import { z } from "zod";
+
+const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
+
+/** "09:00-17:00" or "09:00-12:00,13:00-17:00"; an empty string means closed. */
+const hoursRange = z
+  .string()
+  .regex(/^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d(,([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d)*$/, {
+    message: 'expected "HH:MM-HH:MM" (several ranges separated by commas, or "" for closed)',
+  });
+
+export const businessHoursSchema = z
+  .object({
+    timezone: z.string().default("UTC"),
+    days: z.partialRecord(weekday, hoursRange).default({
+      monday: "09:00-17:00",
+      tuesday: "09:00-17:00",
+      wednesday: "09:00-17:00",
+      thursday: "09:00-17:00",
+      friday: "09:00-17:00",
+    }),
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date "YYYY-MM-DD"' })).default([]),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(3000),
+    host: z.string().default("0.0.0.0"),
+    public_url: z.url().optional(),
+  })
+  .strict();
+
+export const storeSchema = z
+  .object({
+    url: z.string().min(1).default("file:data/switchboard.db"),
+    auth_token: z.string().optional(),
+  })
+  .strict();
+
+export const pluginEntrySchema = z
+  .object({
+    /** An npm package name, or a path (starting with "." or "/") relative to the config file. */
+    package: z.string().min(1),
+    enabled: z.boolean().default(true),
+    /** How long setup may take before the plugin is disabled, in milliseconds. */
+    setup_timeout_ms: z.number().int().positive().default(10_000),
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const inboxSchema = z
+  .object({
+    /** The alias of a plugin under [plugins.<alias>]. */
+    plugin: z.string().min(1),
+    /** The channel kind the plugin registered; may be left out when the plugin registers just one. */
+    channel: z.string().optional(),
+    display_name: z.string().optional(),
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const webhookSchema = z
+  .object({
+    url: z.url(),
+    secret: z.string().min(16, { message: "use a secret of at least 16 characters" }),
+    /** Event names, or ["*"] for every event. */
+    events: z.array(z.string().min(1)).min(1).default(["*"]),
+    max_attempts: z.number().int().min(1).max(50).default(8),
+    timeout_ms: z.number().int().positive().default(10_000),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(serverSchema.parse({})),
+    store: storeSchema.default(storeSchema.parse({})),
+    business_hours: businessHoursSchema.default(businessHoursSchema.parse({})),
+    plugins: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "plugin aliases use a-z, 0-9, - and _" }), pluginEntrySchema).default({}),
+    inboxes: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "inbox names use a-z, 0-9, - and _" }), inboxSchema).default({}),
+    webhooks: z.array(webhookSchema).default([]),
+  })
+  .strict();
+
+/** The whole validated config. */
+export type SwitchboardConfig = z.infer<typeof configSchema>;
+export type PluginEntry = z.infer<typeof pluginEntrySchema>;
+export type InboxEntry = z.infer<typeof inboxSchema>;
+export type WebhookEntry = z.infer<typeof webhookSchema>;
+export type BusinessHours = z.infer<typeof businessHoursSchema>;
+
+/** A loaded config, with where it came from (for error messages and relative paths). */
+export interface LoadedConfig {
+  /** Absolute path of the TOML file. */
+  file: string;
+  /** The folder relative plugin paths and the file: store URL are resolved against. */
+  baseDir: string;
+  config: SwitchboardConfig;
+}

@@ -1,0 +1,34 @@
+/**
+ * The root Hono app: request metrics, `GET /healthz`, `GET /metrics`, JSON 404s and error mapping.
+ * The REST API, channel webhooks and plugin routes are mounted on it by the assembly.
+ */
+import { Hono } from "hono";
+import { sql } from "drizzle-orm";
+import { ErrorCodes } from "../errors/index.ts";
+import type { Logger } from "../log/index.ts";
+import type { Store } from "../store/index.ts";
+import { errorHandler } from "./errors.ts";
+import type { Metrics } from "./metrics.ts";
+
+export function createHttpApp(deps: { log: Logger; store: Store; metrics: Metrics; version: string }): Hono {
+  const app = new Hono();
+  app.use(async function requestMetrics(c, next) {
+    const stop = deps.metrics.httpDuration.startTimer({ method: c.req.method });
+    await next();
+    stop();
+    deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
+  });
+  app.get("/healthz", async (c) => {
+    try {
+      await deps.store.db.run(sql`SELECT 1`);
+      return c.json({ status: "ok", version: deps.version });
+    } catch (error) {
+      deps.log.error({ error: (error as Error).message }, "health check: the store does not answer");
+      return c.json({ status: "error", store: "unreachable" }, 503);
+    }
+  });
+  app.get("/metrics", async (c) => c.text(await deps.metrics.registry.metrics(), 200, { "Content-Type": deps.metrics.registry.contentType }));
+  app.notFound((c) => c.json({ error: { code: ErrorCodes.NOT_FOUND, message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
+  app.onError(errorHandler(deps.log));
+  return app;
+}

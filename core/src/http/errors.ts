@@ -1,0 +1,42 @@
+/**
+ * Maps errors to HTTP answers: a SwitchboardError becomes a 4xx with its code and message; anything
+ * else is a 500 whose details go to the log, not to the client.
+ */
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { HTTPException } from "hono/http-exception";
+import { describeError, ErrorCodes, type ErrorCode, SwitchboardError } from "../errors/index.ts";
+import type { Logger } from "../log/index.ts";
+
+const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+  [ErrorCodes.NOT_FOUND]: 404,
+  [ErrorCodes.UNAUTHORIZED]: 401,
+  [ErrorCodes.FORBIDDEN]: 403,
+  [ErrorCodes.VALIDATION]: 422,
+  [ErrorCodes.INBOUND_INVALID]: 422,
+  [ErrorCodes.CONFLICT]: 409,
+  [ErrorCodes.CHANNEL_UNAVAILABLE]: 503,
+};
+
+/** The HTTP status for an error. */
+export function statusFor(error: unknown): ContentfulStatusCode {
+  if (error instanceof SwitchboardError) return statusByCode[error.code] ?? 500;
+  if (error instanceof HTTPException) return error.status as ContentfulStatusCode;
+  return 500;
+}
+
+/** A Hono onError handler that answers `{ error: { code, message } }`. */
+export function errorHandler(log: Logger) {
+  return function onError(error: Error, c: Context) {
+    const status = statusFor(error);
+    if (error instanceof HTTPException && !(error instanceof SwitchboardError)) {
+      return c.json({ error: { code: status === 401 ? ErrorCodes.UNAUTHORIZED : ErrorCodes.VALIDATION, message: error.message } }, status);
+    }
+    if (status >= 500) {
+      log.error({ path: c.req.path, method: c.req.method, error: describeError(error) }, "request failed");
+      return c.json({ error: { code: "SWB_ERR_INTERNAL", message: "Something went wrong on the server; the log has the details." } }, status);
+    }
+    const coded = error as SwitchboardError;
+    return c.json({ error: { code: coded.code, message: coded.message } }, status);
+  };
+}

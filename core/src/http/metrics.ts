@@ -1,0 +1,54 @@
+/**
+ * Prometheus metrics (prom-client), served at GET /metrics: process metrics, HTTP requests, and
+ * the pipeline's own counters and queue depths.
+ */
+import { count, eq } from "drizzle-orm";
+import client from "prom-client";
+import type { EventBus } from "../events/bus.ts";
+import type { Store } from "../store/index.ts";
+import { jobs, outbox } from "../store/schema.ts";
+
+export interface Metrics {
+  registry: client.Registry;
+  httpRequests: client.Counter<"method" | "status">;
+  httpDuration: client.Histogram<"method">;
+}
+
+/** Creates a metrics registry fed by the event bus and the store. */
+export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
+  const httpRequests = new client.Counter({ name: "switchboard_http_requests_total", help: "HTTP requests answered", labelNames: ["method", "status"] as const, registers: [registry] });
+  const httpDuration = new client.Histogram({
+    name: "switchboard_http_request_duration_seconds",
+    help: "HTTP request duration",
+    labelNames: ["method"] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const messages = new client.Counter({ name: "switchboard_messages_total", help: "Messages stored, by inbox and direction", labelNames: ["inbox", "direction"] as const, registers: [registry] });
+  const deliveries = new client.Counter({ name: "switchboard_deliveries_total", help: "Outbound delivery outcomes", labelNames: ["inbox", "status"] as const, registers: [registry] });
+  deps.bus.on("message.created", (event) => messages.inc({ inbox: event.data.inbox, direction: event.data.direction }), "metrics");
+  deps.bus.on("message.updated", (event) => {
+    if (event.data.deliveryStatus === "sent" || event.data.deliveryStatus === "failed") deliveries.inc({ inbox: event.data.inbox, status: event.data.deliveryStatus });
+  }, "metrics");
+  new client.Gauge({
+    name: "switchboard_outbox_pending",
+    help: "Outbound messages waiting to be delivered",
+    registers: [registry],
+    async collect() {
+      const [row] = await deps.store.db.select({ n: count() }).from(outbox).where(eq(outbox.status, "pending"));
+      this.set(row?.n ?? 0);
+    },
+  });
+  new client.Gauge({
+    name: "switchboard_jobs_pending",
+    help: "Durable jobs waiting to run",
+    registers: [registry],
+    async collect() {
+      const [row] = await deps.store.db.select({ n: count() }).from(jobs).where(eq(jobs.status, "pending"));
+      this.set(row?.n ?? 0);
+    },
+  });
+  return { registry, httpRequests, httpDuration };
+}

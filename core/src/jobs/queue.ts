@@ -1,0 +1,122 @@
+/**
+ * Durable jobs: rows in the `jobs` table with a due time. A worker claims due rows atomically (one
+ * UPDATE … RETURNING, so two processes never run the same job), runs their handler, and deletes them,
+ * or reschedules them with backoff, or marks them failed after their last attempt. A claim that a
+ * crashed process left behind lapses after `leaseMs` and the job runs again.
+ */
+import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
+import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { Logger } from "../log/index.ts";
+import type { ScheduleOptions } from "../plugins/types.ts";
+import type { Store, Tx } from "../store/index.ts";
+import { jobs } from "../store/schema.ts";
+import { backoffMs } from "./backoff.ts";
+import { Poller } from "./poller.ts";
+
+export type JobHandler = (payload: unknown, job: { id: number; attempt: number }) => Promise<void> | void;
+
+export class JobQueue {
+  readonly #handlers = new Map<string, JobHandler>();
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #leaseMs: number;
+  readonly #poller: Poller;
+
+  constructor(store: Store, clock: Clock, log: Logger, options: { leaseMs?: number; pollMs?: number } = {}) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#log = log;
+    this.#leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.#poller = new Poller("jobs", () => this.runDue(), { intervalMs: options.pollMs ?? 500, log });
+  }
+
+  /** Registers the handler of a job kind. Only kinds with a handler are claimed by this process. */
+  define(kind: string, handler: JobHandler): void {
+    if (this.#handlers.has(kind)) {
+      throw new SwitchboardError(ErrorCodes.PLUGIN_CONFLICT, `A handler for job kind "${kind}" is already defined. Give the job kind a unique name.`);
+    }
+    this.#handlers.set(kind, handler);
+  }
+
+  /**
+   * Schedules a job, inside `tx` when given (so it commits with the caller's other writes).
+   * A `key` replaces the pending job with the same key.
+   */
+  async schedule(kind: string, payload: unknown, options: ScheduleOptions = {}, tx?: Tx): Promise<number> {
+    const dueAt = options.at ?? this.#clock.now() + (options.delayMs ?? 0);
+    const values = { kind, payload: payload ?? {}, dueAt, key: options.key ?? null, maxAttempts: options.maxAttempts ?? 5, status: "pending" as const };
+    const insert = async (db: Tx) => {
+      const [row] = await db
+        .insert(jobs)
+        .values(values)
+        .onConflictDoUpdate({
+          target: jobs.key,
+          set: { kind, payload: values.payload, dueAt, status: "pending", attempts: 0, maxAttempts: values.maxAttempts, claimedUntil: null, lastError: null, updatedAt: this.#clock.now() },
+        })
+        .returning({ id: jobs.id });
+      return row!.id;
+    };
+    const id = tx ? await insert(tx) : await this.#store.write(insert);
+    if (dueAt <= this.#clock.now()) queueMicrotask(() => this.#poller.kick());
+    return id;
+  }
+
+  /** Cancels the pending job with this key. Returns whether one was there. */
+  async cancel(key: string): Promise<boolean> {
+    const removed = await this.#store.write((tx) => tx.delete(jobs).where(and(eq(jobs.key, key), eq(jobs.status, "pending"))).returning({ id: jobs.id }));
+    return removed.length > 0;
+  }
+
+  /** Claims and runs the jobs that are due now. Returns how many ran. */
+  async runDue(limit = 50): Promise<number> {
+    const kinds = [...this.#handlers.keys()];
+    if (kinds.length === 0) return 0;
+    const now = this.#clock.now();
+    const claimed = await this.#store.write(async (tx) => {
+      const due = tx
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(inArray(jobs.kind, kinds), or(and(eq(jobs.status, "pending"), lte(jobs.dueAt, now)), and(eq(jobs.status, "running"), lte(jobs.claimedUntil, now)))))
+        .orderBy(jobs.dueAt)
+        .limit(limit);
+      return tx
+        .update(jobs)
+        .set({ status: "running", claimedUntil: now + this.#leaseMs, attempts: sql`${jobs.attempts} + 1`, updatedAt: now })
+        .where(inArray(jobs.id, due))
+        .returning();
+    });
+    await Promise.all(claimed.map((job) => this.#run(job)));
+    return claimed.length;
+  }
+
+  async #run(job: typeof jobs.$inferSelect): Promise<void> {
+    const handler = this.#handlers.get(job.kind);
+    if (!handler) throw new SwitchboardError(ErrorCodes.JOB_UNKNOWN, `No handler for job kind "${job.kind}".`);
+    try {
+      await handler(job.payload, { id: job.id, attempt: job.attempts });
+      await this.#store.write((tx) => tx.delete(jobs).where(and(eq(jobs.id, job.id), eq(jobs.status, "running"))));
+    } catch (error) {
+      const failed = job.attempts >= job.maxAttempts;
+      const described = describeError(error);
+      this.#log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, final: failed, error: described }, failed ? "job failed for good" : "job failed; will retry");
+      await this.#store.write((tx) =>
+        tx
+          .update(jobs)
+          .set(failed
+            ? { status: "failed", claimedUntil: null, lastError: described.message, updatedAt: this.#clock.now() }
+            : { status: "pending", claimedUntil: null, lastError: described.message, dueAt: this.#clock.now() + backoffMs(job.attempts), updatedAt: this.#clock.now() })
+          .where(eq(jobs.id, job.id)),
+      );
+    }
+  }
+
+  start(): void {
+    this.#poller.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#poller.stop();
+  }
+}

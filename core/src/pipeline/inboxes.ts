@@ -1,0 +1,138 @@
+/**
+ * The inboxes of the config, alive: for each `[inboxes.<name>]`, the channel its plugin registered,
+ * its options checked by that channel's schema, its adapter created, its webhook routes mounted at
+ * `/webhooks/<name>`, and its receiving side started. An adapter that fails is reported on the
+ * inbox and the others go on.
+ */
+import { Hono } from "hono";
+import { configErrorFromZod } from "../config/errors.ts";
+import type { LoadedConfig } from "../config/schema.ts";
+import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
+import type { Logger } from "../log/index.ts";
+import { withTimeout } from "../plugins/hooks.ts";
+import type { PluginRegistry } from "../plugins/registry.ts";
+import type { ChannelAdapter, ChannelHealth, Emit, InboxInfo } from "../plugins/types.ts";
+
+export interface InboxHandle extends InboxInfo {
+  /** The plugin name that provides the channel. */
+  plugin: string;
+  displayName: string;
+  adapter: ChannelAdapter | undefined;
+  state: "ready" | "running" | "failed" | "unavailable";
+  error?: string;
+}
+
+export class InboxRuntime {
+  readonly #inboxes = new Map<string, InboxHandle>();
+  readonly #controller = new AbortController();
+  readonly #log: Logger;
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  /**
+   * Checks every inbox's options (a ConfigError stops start-up) and creates the adapters
+   * (a failure is isolated to that inbox). Mounts webhook routes through `mount`.
+   */
+  async init(loaded: LoadedConfig, registry: PluginRegistry, deps: { publicUrl: string; emitFor: (inbox: InboxInfo) => Emit; mount: (path: string, app: Hono) => void }): Promise<void> {
+    for (const [name, entry] of Object.entries(loaded.config.inboxes)) {
+      const pluginEntry = loaded.config.plugins[entry.plugin]!;
+      const status = registry.plugins.find((p) => p.alias === entry.plugin);
+      if (!status || status.state !== "started") {
+        this.#inboxes.set(name, { name, channel: entry.channel ?? "unknown", plugin: status?.name ?? pluginEntry.package, displayName: entry.display_name ?? name, adapter: undefined, state: "unavailable", error: `The plugin "${entry.plugin}" did not start: ${status?.error?.message ?? "it is disabled"}` });
+        continue;
+      }
+      const offered = registry.channelsOf(status.name);
+      const channel = entry.channel ? registry.channels.get(entry.channel) : offered.length === 1 ? offered[0] : undefined;
+      if (!channel || channel.plugin !== status.name) {
+        throw new ConfigError(
+          ErrorCodes.CHANNEL_UNKNOWN,
+          { file: loaded.file, key: `inboxes.${name}.channel`, plugin: status.name, fix: offered.length ? `Set channel to one of: ${offered.map((c) => c.kind).join(", ")}.` : "This plugin provides no channel; use a channel plugin." },
+          entry.channel ? `the plugin offers no channel "${entry.channel}"` : "the plugin offers several channels, so the inbox must name one",
+        );
+      }
+      let options: unknown = entry.options;
+      if (channel.definition.options) {
+        const parsed = channel.definition.options.safeParse(entry.options);
+        if (!parsed.success) throw configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `inboxes.${name}.options`, plugin: status.name });
+        options = parsed.data;
+      }
+      const handle: InboxHandle = { name, channel: channel.kind, plugin: status.name, displayName: entry.display_name ?? name, adapter: undefined, state: "ready" };
+      this.#inboxes.set(name, handle);
+      try {
+        handle.adapter = await withTimeout(
+          Promise.resolve(channel.definition.create({ name, options, log: this.#log.child({ inbox: name, plugin: status.name }), publicUrl: deps.publicUrl })),
+          10_000,
+          `Creating the inbox "${name}"`,
+        );
+      } catch (error) {
+        this.#fail(handle, error);
+        continue;
+      }
+      if (handle.adapter.webhook) {
+        const app = new Hono();
+        handle.adapter.webhook(app, deps.emitFor(handle));
+        deps.mount(`/webhooks/${name}`, app);
+      }
+    }
+  }
+
+  /** Starts each ready adapter's receiving side. */
+  async start(emitFor: (inbox: InboxInfo) => Emit): Promise<void> {
+    for (const handle of this.#inboxes.values()) {
+      if (handle.state !== "ready" || !handle.adapter) continue;
+      try {
+        await withTimeout(Promise.resolve(handle.adapter.start?.(emitFor(handle), this.#controller.signal)), 15_000, `Starting the inbox "${handle.name}"`);
+        handle.state = "running";
+        this.#log.info({ inbox: handle.name, channel: handle.channel }, "inbox running");
+      } catch (error) {
+        this.#fail(handle, error);
+      }
+    }
+  }
+
+  #fail(handle: InboxHandle, error: unknown): void {
+    const described = describeError(error);
+    handle.state = "failed";
+    handle.error = described.message;
+    this.#log.error({ inbox: handle.name, error: described }, "inbox failed to start; the others go on");
+  }
+
+  get(name: string): InboxHandle | undefined {
+    return this.#inboxes.get(name);
+  }
+
+  names(): string[] {
+    return [...this.#inboxes.keys()];
+  }
+
+  list(): InboxHandle[] {
+    return [...this.#inboxes.values()];
+  }
+
+  /** Asks an adapter about its connectivity; an adapter without a health check is as healthy as its state. */
+  async health(name: string): Promise<ChannelHealth> {
+    const handle = this.#inboxes.get(name);
+    if (!handle) return { ok: false, message: `There is no inbox "${name}".` };
+    if (!handle.adapter || handle.state === "failed" || handle.state === "unavailable") return { ok: false, message: handle.error ?? `The inbox is ${handle.state}.` };
+    if (!handle.adapter.health) return { ok: true };
+    try {
+      return await withTimeout(handle.adapter.health(), 10_000, `Health check of "${name}"`);
+    } catch (error) {
+      return { ok: false, message: describeError(error).message };
+    }
+  }
+
+  /** Stops every adapter (receiving first, then each adapter's own stop). */
+  async stop(): Promise<void> {
+    this.#controller.abort();
+    for (const handle of this.#inboxes.values()) {
+      try {
+        await handle.adapter?.stop?.();
+      } catch (error) {
+        this.#log.error({ inbox: handle.name, error: describeError(error) }, "inbox failed to stop cleanly");
+      }
+    }
+  }
+}

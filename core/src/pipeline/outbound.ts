@@ -1,0 +1,112 @@
+/**
+ * The outbound pipeline: an agent's reply (or private note) is written together with its outbox row
+ * in one transaction; the delivery worker sends it afterwards. Replies go to the conversation's
+ * inbox unless the agent picks another inbox the contact can be reached on.
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
+import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { EventBus } from "../events/bus.ts";
+import { identitiesOf } from "../store/contacts.ts";
+import { findConversation } from "../store/conversations.ts";
+import type { Store } from "../store/index.ts";
+import { type Message } from "../store/messages.ts";
+import { attachments, conversations, messages, outbox } from "../store/schema.ts";
+import type { InboxRuntime } from "./inboxes.ts";
+
+export interface ReplyInput {
+  conversationId: number;
+  text: string;
+  html?: string;
+  /** The agent who writes; null for automations and API tokens without an agent. */
+  agentId: number | null;
+  /** "note" is private: stored, never sent. */
+  kind?: "reply" | "note";
+  /** Send on another inbox the contact has an identity on. Default: the conversation's inbox. */
+  inbox?: string;
+  attachments?: { filename: string; contentType: string; size: number; url?: string; data?: string }[];
+}
+
+export class OutboundPipeline {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #bus: EventBus;
+  readonly #inboxes: InboxRuntime;
+  readonly #onQueued: () => void;
+
+  constructor(deps: { store: Store; clock: Clock; bus: EventBus; inboxes: InboxRuntime; onQueued: () => void }) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#bus = deps.bus;
+    this.#inboxes = deps.inboxes;
+    this.#onQueued = deps.onQueued;
+  }
+
+  /**
+   * Stores a reply with its outbox row (or a note), then wakes the delivery worker.
+   * Throws SWB_ERR_NOT_FOUND, or SWB_ERR_VALIDATION with the reason (text too long for the channel,
+   * unknown inbox, a contact who cannot be reached on the chosen inbox).
+   */
+  async reply(input: ReplyInput): Promise<Message> {
+    const kind = input.kind ?? "reply";
+    const conversation = await findConversation(this.#store.db, input.conversationId);
+    if (!conversation) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
+    if (input.text.trim() === "" && !input.attachments?.length) throw new SwitchboardError(ErrorCodes.VALIDATION, "A reply needs text or an attachment.");
+    const inboxName = kind === "note" ? conversation.inbox : (input.inbox ?? conversation.inbox);
+    const inbox = this.#inboxes.get(inboxName);
+    if (!inbox) throw new SwitchboardError(ErrorCodes.VALIDATION, `There is no inbox "${inboxName}". Pick one of: ${this.#inboxes.names().join(", ")}.`);
+    if (kind === "reply") {
+      const limit = inbox.adapter?.limits?.maxTextLength;
+      if (limit !== undefined && input.text.length > limit) {
+        throw new SwitchboardError(ErrorCodes.VALIDATION, `The reply is ${input.text.length} characters; the ${inbox.channel} channel takes at most ${limit}. Shorten it or split it.`);
+      }
+      if (inboxName !== conversation.inbox) {
+        const reachable = (await identitiesOf(this.#store.db, conversation.contactId)).some((identity) => identity.channel === inbox.channel);
+        if (!reachable) throw new SwitchboardError(ErrorCodes.VALIDATION, `The contact has no ${inbox.channel} identity, so the inbox "${inboxName}" cannot reach them.`);
+      }
+    }
+
+    const now = this.#clock.now();
+    const stored = await this.#store.write(async (tx) => {
+      const [row] = await tx
+        .insert(messages)
+        .values({
+          conversationId: conversation.id,
+          contactId: conversation.contactId,
+          inbox: inbox.name,
+          channel: inbox.channel,
+          direction: kind === "note" ? "note" : "outgoing",
+          authorAgentId: input.agentId,
+          text: input.text,
+          html: input.html ?? null,
+          deliveryStatus: kind === "note" ? "sent" : "queued",
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      const message = row!;
+      if (input.attachments?.length) {
+        await tx.insert(attachments).values(input.attachments.map((a) => ({ messageId: message.id, filename: a.filename, contentType: a.contentType, size: a.size, url: a.url ?? null, data: a.data ?? null, createdAt: now })));
+      }
+      if (kind === "reply") {
+        await tx.insert(outbox).values({ messageId: message.id, inbox: inbox.name, nextAttemptAt: now, createdAt: now, updatedAt: now });
+        await tx.update(conversations).set({ firstResponseAt: now }).where(and(eq(conversations.id, conversation.id), isNull(conversations.firstResponseAt)));
+      }
+      await tx.update(conversations).set({ lastActivityAt: now, updatedAt: now }).where(eq(conversations.id, conversation.id));
+      return message;
+    });
+    this.#bus.publish("message.created", {
+      messageId: stored.id,
+      conversationId: stored.conversationId,
+      contactId: stored.contactId,
+      inbox: stored.inbox,
+      channel: stored.channel,
+      direction: stored.direction,
+      text: stored.text,
+      authorAgentId: stored.authorAgentId,
+      createdAt: stored.createdAt,
+    });
+    if (kind === "reply") this.#onQueued();
+    return stored;
+  }
+}

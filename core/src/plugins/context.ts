@@ -1,0 +1,95 @@
+/**
+ * Builds the `ctx` a plugin's setup receives. Registrations are buffered and only committed to the
+ * registry once setup succeeds, so a plugin that throws or hangs leaves nothing half-registered.
+ */
+import { Hono } from "hono";
+import type { Clock } from "../clock.ts";
+import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import type { Logger } from "../log/index.ts";
+import type { Store } from "../store/index.ts";
+import { registerHook } from "./hooks.ts";
+import { createKeyValueStore } from "./kv.ts";
+import type { PluginRegistry } from "./registry.ts";
+import type { PluginContext } from "./types.ts";
+
+export interface CoreServices {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  bus: EventBus;
+  jobs: JobQueue;
+  registry: PluginRegistry;
+}
+
+export interface PendingContext {
+  ctx: PluginContext<unknown>;
+  /** Applies the buffered registrations to the registry and the HTTP app. */
+  commit(mount: (path: string, app: Hono) => void): void;
+}
+
+/** Creates the context of one plugin. */
+export function createPluginContext(services: CoreServices, plugin: string, options: unknown): PendingContext {
+  const { registry } = services;
+  const log = services.log.child({ plugin });
+  const http = new Hono();
+  const buffered: (() => void)[] = [];
+  const channelKinds: string[] = [];
+  let committed = false;
+  const later = (apply: () => void) => {
+    if (committed) apply();
+    else buffered.push(apply);
+  };
+  const jobKind = (kind: string) => `${plugin}:${kind}`;
+
+  const ctx: PluginContext<unknown> = {
+    options,
+    name: plugin,
+    log,
+    kv: createKeyValueStore(services.store, services.clock, plugin),
+    http,
+    jobs: {
+      define: (kind, handler) => later(() => services.jobs.define(jobKind(kind), handler as (payload: unknown, job: { id: number; attempt: number }) => Promise<void>)),
+      schedule: (kind, payload, scheduleOptions) => services.jobs.schedule(jobKind(kind), payload, scheduleOptions),
+      cancel: (key) => services.jobs.cancel(key),
+    },
+    channel: (kind, definition) => {
+      if (channelKinds.includes(kind)) {
+        throw new SwitchboardError(ErrorCodes.PLUGIN_CONFLICT, `Plugin "${plugin}" registers the channel kind "${kind}" twice. Register each kind once.`);
+      }
+      channelKinds.push(kind);
+      later(() => registry.channels.set(kind, { plugin, kind, definition: definition as never }));
+    },
+    inbound: (hook) => later(() => registry.inbound.push(registerHook(plugin, hook))),
+    identify: (hook) => later(() => registry.identify.push(registerHook(plugin, hook))),
+    thread: (hook) => later(() => registry.thread.push(registerHook(plugin, hook))),
+    enrich: (hook, hookOptions) => later(() => registry.enrich.push(registerHook(plugin, hook, { timeoutMs: hookOptions?.timeoutMs ?? 2000 }))),
+    route: (hook) => later(() => registry.route.push(registerHook(plugin, hook))),
+    assistant: (hooks) => later(() => registry.assistants.push({ plugin, hooks })),
+    on: (event, handler) => later(() => services.bus.on(event, handler as never, `plugin:${plugin}`)),
+    view: (slot, component) =>
+      later(() => {
+        const list = registry.views.get(slot) ?? [];
+        list.push({ plugin, component });
+        registry.views.set(slot, list);
+      }),
+    onStop: (fn) => later(() => registry.stopHooks.push({ plugin, fn })),
+  };
+
+  return {
+    ctx,
+    commit(mount) {
+      for (const kind of channelKinds) {
+        const existing = registry.channels.get(kind);
+        if (existing) {
+          throw new SwitchboardError(ErrorCodes.PLUGIN_CONFLICT, `Plugins "${existing.plugin}" and "${plugin}" both register the channel kind "${kind}". Disable one of them in the config.`);
+        }
+      }
+      for (const apply of buffered) apply();
+      buffered.length = 0;
+      committed = true;
+      if (http.routes.length > 0) mount(`/plugins/${plugin}`, http);
+    },
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * The plugin API: what a plugin's `setup(ctx)` may register. This file is types only;
+ * the loader (loader.ts) and the registry (registry.ts) give them life.
+ */
+import type { Hono } from "hono";
+import type { z } from "zod";
+import type { EventName, SwitchboardEvent } from "../events/types.ts";
+import type { Logger } from "../log/index.ts";
+
+/** A hook may be a bare handler, or `{ handler, order }` to run before ("pre") or after ("post") the others. */
+export type Hook<F> = F | { handler: F; order?: "pre" | "post" };
+
+/* ---------- channels ---------- */
+
+/** An attachment arriving from a channel. Give `url` (fetchable) or `data` (base64), or both. */
+export interface InboundAttachment {
+  filename: string;
+  contentType: string;
+  size: number;
+  url?: string;
+  data?: string;
+}
+
+/** A customer message as a channel adapter hands it to core, before anything is stored. */
+export interface InboundMessage {
+  /** The channel's id of this message. Unique per inbox: a re-delivery with the same id is stored once. */
+  externalId: string;
+  /** Who wrote it, as the channel knows them. `externalId` is the stable id on this channel (chat id, address, handle). */
+  contact: {
+    externalId: string;
+    name?: string;
+    email?: string;
+    phone?: string;
+    /** True when the channel vouches for the identity (a signed widget user, an email's From). */
+    verified?: boolean;
+  };
+  text: string;
+  html?: string;
+  subject?: string;
+  attachments?: InboundAttachment[];
+  /** A channel-side thread (a group chat, a Discord thread, an email thread root). Messages with the same key share a conversation. */
+  threadKey?: string;
+  /** The channel message this one replies to. */
+  replyToExternalId?: string;
+  /** When the customer sent it (ms since epoch); defaults to the time it arrived. */
+  sentAt?: number;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * What `emit` resolves to, once the message is durably stored: "stored" (new), "duplicate" (this
+ * external id was stored before; nothing new was written) or "dropped" (a normalise hook refused it).
+ */
+export type IngestResult =
+  | { status: "stored" | "duplicate"; messageId: number; conversationId: number; contactId: number }
+  | { status: "dropped"; reason: string };
+
+/** Hands an inbound message to core. Resolves only after it is durably stored: acknowledge your source after that. */
+export type Emit = (message: InboundMessage) => Promise<IngestResult>;
+
+/** Where an outbound message goes. */
+export interface OutboundTarget {
+  inbox: string;
+  channel: string;
+  conversationId: number;
+  threadKey: string | null;
+  /** The contact, with their id on this channel (undefined if they have none here yet). */
+  contact: { id: number; externalId: string | undefined; name: string | null; email: string | null; phone: string | null };
+  /** The external id of the customer message this replies to, when known. */
+  replyToExternalId: string | null;
+}
+
+/** An outbound message as the delivery worker hands it to the adapter. */
+export interface OutboundMessage {
+  id: number;
+  text: string;
+  html: string | null;
+  attachments: { filename: string; contentType: string; size: number; url: string | null; data: string | null }[];
+  agent: { id: number; name: string } | null;
+  /** Stable across retries of this message. Pass it to channels that deduplicate by key. */
+  idempotencyKey: string;
+  /** The attempt number, from 1. */
+  attempt: number;
+}
+
+export interface SendResult {
+  /** The channel's id for the sent message, stored on the message. */
+  externalId?: string;
+}
+
+export interface ChannelHealth {
+  ok: boolean;
+  /** What is wrong and how to fix it, when not ok. */
+  message?: string;
+}
+
+/**
+ * A live connection to one channel account (one inbox).
+ *
+ * @example
+ * const adapter: ChannelAdapter = {
+ *   async start(emit, signal) { for await (const m of poll(signal)) await emit(toInbound(m)); },
+ *   async send(target, message) { const id = await api.send(target.contact.externalId, message.text); return { externalId: id }; },
+ * };
+ */
+export interface ChannelAdapter {
+  /** Starts receiving (polling, a socket). Return once started; keep working until `signal` aborts. */
+  start?(emit: Emit, signal: AbortSignal): Promise<void> | void;
+  /**
+   * Sends one message. Throw a `DeliveryError` to control retries (`retryAfterMs`, `retryable: false`);
+   * any other error is retried with backoff.
+   */
+  send(target: OutboundTarget, message: OutboundMessage): Promise<SendResult | void>;
+  /** Registers webhook routes on a sub-app mounted at `/webhooks/<inbox>`. Call `emit` and answer after it resolves. */
+  webhook?(app: Hono, emit: Emit): void;
+  stop?(): Promise<void> | void;
+  /** Checks connectivity for `switchboard doctor` and the admin page. */
+  health?(): Promise<ChannelHealth>;
+  /**
+   * True when the channel drops a repeated send with the same `idempotencyKey`. Then a send cut off by a
+   * crash is retried; otherwise it is marked failed for an agent to retry, so nobody receives it twice.
+   */
+  idempotentSends?: boolean;
+  /** Limits the composer and the outbound pipeline respect. */
+  limits?: { maxTextLength?: number };
+}
+
+/** What a channel factory gets for one inbox. */
+export interface InboxContext<Options> {
+  /** The inbox name from config ([inboxes.<name>]). */
+  name: string;
+  options: Options;
+  log: Logger;
+  /** The public base URL of this Switchboard (for links and webhook registration). */
+  publicUrl: string;
+}
+
+export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {
+  /** Validates `[inboxes.<name>.options]`; errors name the file, key and plugin. */
+  options?: S;
+  create(inbox: InboxContext<z.output<S>>): ChannelAdapter | Promise<ChannelAdapter>;
+}
+
+/* ---------- enrichment, routing, assistant ---------- */
+
+export interface ConversationSnapshot {
+  id: number | null;
+  inbox: string;
+  channel: string;
+  status: string;
+  assigneeId: number | null;
+  teamId: number | null;
+  isNew: boolean;
+}
+
+export interface ContactSnapshot {
+  id: number | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown>;
+  isNew: boolean;
+}
+
+export interface EnrichInput {
+  contact: ContactSnapshot;
+  conversation: ConversationSnapshot;
+  message: InboundMessage;
+}
+/** Returns facts to store on the contact under `attributes.enrichment.<plugin>`, or nothing. */
+export type EnrichHandler = (input: EnrichInput, signal: AbortSignal) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+
+export interface RouteInput {
+  contact: ContactSnapshot;
+  conversation: ConversationSnapshot;
+  message: InboundMessage;
+}
+export interface RouteDecision {
+  assigneeId?: number | null;
+  teamId?: number | null;
+}
+/** Returns a decision, or null to let the next strategy decide. */
+export type RouteHandler = (input: RouteInput) => Promise<RouteDecision | null> | RouteDecision | null;
+
+export interface AssistantInput {
+  conversationId: number;
+  /** The latest messages, oldest first. */
+  messages: { direction: string; text: string; channel: string; createdAt: number }[];
+  channel: string;
+}
+export interface AssistantHooks {
+  suggest?(input: AssistantInput): Promise<string[] | null>;
+  summarize?(input: AssistantInput): Promise<string | null>;
+  translate?(input: { text: string; to: string }): Promise<string | null>;
+  rewrite?(input: { text: string; channel: string; tone?: string }): Promise<string | null>;
+}
+
+/* ---------- inbound pipeline stages ---------- */
+
+export interface InboxInfo {
+  name: string;
+  channel: string;
+}
+/** The normalise stage ("sequential"): return the message (changed or not) for the next hook, or null to drop it (spam, loops). */
+export type InboundHook = (message: InboundMessage, inbox: InboxInfo) => Promise<InboundMessage | null> | InboundMessage | null;
+/** The identify stage ("first"): name the existing contact who wrote this, or null to let core match by identity. */
+export type IdentifyHook = (input: { message: InboundMessage; inbox: InboxInfo }) => Promise<{ contactId: number } | null> | { contactId: number } | null;
+/** The thread stage ("first"): name the conversation this joins, or ask for a new one, or null to let core decide. */
+export type ThreadHook = (input: { message: InboundMessage; inbox: InboxInfo; contactId: number | null }) =>
+  | Promise<{ conversationId: number } | { newConversation: true } | null>
+  | { conversationId: number }
+  | { newConversation: true }
+  | null;
+
+/* ---------- storage, jobs ---------- */
+
+/**
+ * Namespaced key-value storage, kept in the database.
+ *
+ * @example
+ * await ctx.kv.set("cursor", { offset: 42 });
+ * const cursor = await ctx.kv.get<{ offset: number }>("cursor");
+ */
+export interface KeyValueStore {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  /** `ttlMs` makes the value expire. */
+  set(key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(prefix?: string): Promise<{ key: string; value: unknown }[]>;
+}
+
+export interface ScheduleOptions {
+  /** When to run (ms since epoch). Default: now. */
+  at?: number;
+  /** Or: how long from now. */
+  delayMs?: number;
+  /** A unique key: scheduling the same key again replaces the pending job. */
+  key?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * Durable timers: they survive restarts, run once (claimed atomically) and retry with backoff.
+ *
+ * @example
+ * ctx.jobs.define("follow-up", async (payload: { conversationId: number }) => { ... });
+ * await ctx.jobs.schedule("follow-up", { conversationId: 7 }, { delayMs: 86_400_000, key: "follow-up:7" });
+ */
+export interface JobScheduler {
+  define<P>(kind: string, handler: (payload: P, job: { id: number; attempt: number }) => Promise<void> | void): void;
+  schedule<P>(kind: string, payload: P, options?: ScheduleOptions): Promise<number>;
+  cancel(key: string): Promise<boolean>;
+}
+
+/* ---------- the context and the plugin ---------- */
+
+export type EventHandler<N extends EventName> = (event: SwitchboardEvent<N>) => Promise<void> | void;
+
+/** What `setup(ctx)` receives. */
+export interface PluginContext<Options = unknown> {
+  /** The plugin's validated options. */
+  options: Options;
+  /** The plugin's name (from definePlugin). */
+  name: string;
+  log: Logger;
+  kv: KeyValueStore;
+  jobs: JobScheduler;
+  /** A Hono sub-app mounted at `/plugins/<name>`. */
+  http: Hono;
+  channel<S extends z.ZodType>(kind: string, definition: ChannelDefinition<S>): void;
+  /** Normalise stage: transform or drop inbound messages before they are stored. */
+  inbound(hook: Hook<InboundHook>): void;
+  /** Identify stage: map an inbound message to an existing contact. */
+  identify(hook: Hook<IdentifyHook>): void;
+  /** Thread stage: map an inbound message to a conversation. */
+  thread(hook: Hook<ThreadHook>): void;
+  /** Adds facts to the contact of a new conversation. Runs under a timeout (default 2 s); a failure never blocks ingestion. */
+  enrich(hook: Hook<EnrichHandler>, options?: { timeoutMs?: number }): void;
+  route(hook: Hook<RouteHandler>): void;
+  assistant(hooks: AssistantHooks): void;
+  on<N extends EventName>(event: N | "*", handler: EventHandler<N>): void;
+  /** Contributes a component to a named inbox slot (e.g. "contact.sidebar"). */
+  view(slot: string, component: (props: Record<string, unknown>) => unknown): void;
+  /** Runs when Switchboard stops; stop hooks run in reverse order of registration. */
+  onStop(fn: () => Promise<void> | void): void;
+}
+
+/** A plugin, as its package's default export. */
+export interface SwitchboardPlugin<S extends z.ZodType = z.ZodType> {
+  name: string;
+  version: string;
+  /** Names of plugins that must start before this one. */
+  requires?: string[];
+  /** Validates `[plugins.<alias>.options]`. */
+  config?: S;
+  setup(ctx: PluginContext<z.output<S>>): Promise<void> | void;
+}

@@ -1,0 +1,87 @@
+/**
+ * Opens the libSQL store (an embedded file in WAL mode, or a remote sqld/Turso URL) and gives
+ * the one way to write: `store.write(fn)`, a transaction run under an in-process lock, since
+ * SQLite allows one writer at a time and concurrent transactions would fail with SQLITE_BUSY.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient, type Client } from "@libsql/client";
+import { Mutex } from "async-mutex";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import * as schema from "./schema.ts";
+
+export type Database = LibSQLDatabase<typeof schema>;
+/** The transaction handle passed to `store.write`. */
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Either the database or a transaction: read helpers accept both. */
+export type Queryable = Database | Tx;
+
+export interface Store {
+  client: Client;
+  db: Database;
+  /** The resolved URL (file paths made absolute). */
+  url: string;
+  /** The file path of an embedded database, or undefined for a remote one. */
+  filePath: string | undefined;
+  /**
+   * Runs `fn` in one write transaction, serialised with every other write of this process.
+   * Everything `fn` writes commits together or not at all.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Applies the checked-in migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): void;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/** Resolves a `file:` URL against `baseDir`; other URLs pass through. */
+export function resolveStoreUrl(url: string, baseDir: string): { url: string; filePath: string | undefined } {
+  if (!url.startsWith("file:")) return { url, filePath: undefined };
+  const path = url.slice("file:".length).replace(/^\/\/(localhost)?(?=\/)/, "");
+  const filePath = isAbsolute(path) ? path : resolve(baseDir, path);
+  return { url: `file:${filePath}`, filePath };
+}
+
+/**
+ * Opens a store. A file database gets its folder created and WAL mode switched on.
+ *
+ * @example
+ * const store = await openStore({ url: "file:data/switchboard.db", baseDir: process.cwd() });
+ * await store.migrate();
+ */
+export async function openStore(options: { url: string; authToken?: string; baseDir?: string }): Promise<Store> {
+  const { url, filePath } = resolveStoreUrl(options.url, options.baseDir ?? process.cwd());
+  if (url === "file::memory:" || url === ":memory:") {
+    throw new SwitchboardError(ErrorCodes.STORE, "An in-memory store cannot hold a transaction beside other reads. Use a temporary file (file:/tmp/x.db) instead.");
+  }
+  if (filePath) mkdirSync(dirname(filePath), { recursive: true });
+  let client: Client;
+  try {
+    client = createClient({ url, authToken: options.authToken, timeout: 10_000 } as Parameters<typeof createClient>[0]);
+    if (filePath) {
+      await client.execute("PRAGMA journal_mode = WAL");
+    }
+  } catch (error) {
+    throw new SwitchboardError(ErrorCodes.STORE, `Cannot open the store at ${filePath ?? url}: ${(error as Error).message}. Check store.url in the config and that the folder is writable.`, {}, { cause: error });
+  }
+  const db = drizzle(client, { schema });
+  const lock = new Mutex();
+  return {
+    client,
+    db,
+    url,
+    filePath,
+    write: (fn) => lock.runExclusive(() => db.transaction(fn)),
+    migrate: () => lock.runExclusive(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })),
+    close: () => client.close(),
+  };
+}
+
+/** Milliseconds since the epoch; the store's unit of time. */
+export type Millis = number;
+
+export { schema };

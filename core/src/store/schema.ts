@@ -1,0 +1,259 @@
+/**
+ * The drizzle schema of every core table. Migrations in core/drizzle/ are generated from this
+ * file by drizzle-kit (`npm run db:generate`); FTS5 tables and triggers live in a custom migration.
+ * Times are integers in milliseconds since the epoch (UTC).
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
+const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name"),
+    email: text("email"),
+    phone: text("phone"),
+    attributes: json<Record<string, unknown>>("attributes").notNull().default({}),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("contacts_email_idx").on(t.email), index("contacts_phone_idx").on(t.phone)],
+);
+
+/** How a contact is known on a channel: (channel, externalId) is unique. "email" and "phone" are channels too. */
+export const identities = sqliteTable(
+  "identities",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull(),
+    externalId: text("external_id").notNull(),
+    verified: integer("verified", { mode: "boolean" }).notNull().default(false),
+    source: text("source"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("identities_channel_external_idx").on(t.channel, t.externalId), index("identities_contact_idx").on(t.contactId)],
+);
+
+export const agents = sqliteTable("agents", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "agent"] }).notNull().default("agent"),
+  availability: text("availability", { enum: ["online", "away", "offline"] }).notNull().default("offline"),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const teams = sqliteTable("teams", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const teamMembers = sqliteTable(
+  "team_members",
+  {
+    teamId: integer("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+    agentId: integer("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.agentId] })],
+);
+
+/** API tokens for the REST API. Only a SHA-256 hash of the token is stored. */
+export const apiTokens = sqliteTable("api_tokens", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  agentId: integer("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: integer("created_at").notNull().default(now),
+  lastUsedAt: integer("last_used_at"),
+});
+
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contactId: integer("contact_id").notNull().references(() => contacts.id),
+    /** The inbox name from config ([inboxes.<name>]). */
+    inbox: text("inbox").notNull(),
+    /** The channel kind of the inbox (api, email, telegram, ...). */
+    channel: text("channel").notNull(),
+    /** A channel-side thread key (an email thread, a Discord thread) when the channel has threads. */
+    threadKey: text("thread_key"),
+    status: text("status", { enum: ["open", "pending", "snoozed", "resolved"] }).notNull().default("open"),
+    priority: text("priority", { enum: ["none", "low", "medium", "high", "urgent"] }).notNull().default("none"),
+    assigneeId: integer("assignee_id").references(() => agents.id, { onDelete: "set null" }),
+    teamId: integer("team_id").references(() => teams.id, { onDelete: "set null" }),
+    subject: text("subject"),
+    snoozedUntil: integer("snoozed_until"),
+    firstResponseAt: integer("first_response_at"),
+    lastCustomerMessageAt: integer("last_customer_message_at"),
+    lastActivityAt: integer("last_activity_at").notNull().default(now),
+    resolvedAt: integer("resolved_at"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    index("conversations_contact_idx").on(t.contactId, t.lastActivityAt),
+    index("conversations_status_activity_idx").on(t.status, t.lastActivityAt, t.id),
+    index("conversations_activity_idx").on(t.lastActivityAt, t.id),
+    index("conversations_assignee_idx").on(t.assigneeId, t.status, t.lastActivityAt),
+    index("conversations_inbox_thread_idx").on(t.inbox, t.threadKey),
+  ],
+);
+
+export const labels = sqliteTable("labels", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  color: text("color"),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const conversationLabels = sqliteTable(
+  "conversation_labels",
+  {
+    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    labelId: integer("label_id").notNull().references(() => labels.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.labelId] }), index("conversation_labels_label_idx").on(t.labelId)],
+);
+
+export type MessageDirection = "incoming" | "outgoing" | "note" | "activity";
+export type DeliveryStatus = "received" | "queued" | "sending" | "sent" | "delivered" | "read" | "failed";
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    contactId: integer("contact_id").notNull().references(() => contacts.id),
+    inbox: text("inbox").notNull(),
+    channel: text("channel").notNull(),
+    direction: text("direction", { enum: ["incoming", "outgoing", "note", "activity"] }).notNull(),
+    /** The channel's id for this message; unique per inbox (channel account), which makes re-deliveries idempotent. */
+    externalId: text("external_id"),
+    /** The channel message this one replies to, when the channel threads replies. */
+    replyToExternalId: text("reply_to_external_id"),
+    authorAgentId: integer("author_agent_id").references(() => agents.id, { onDelete: "set null" }),
+    text: text("text").notNull().default(""),
+    html: text("html"),
+    metadata: json<Record<string, unknown>>("metadata").notNull().default({}),
+    deliveryStatus: text("delivery_status").$type<DeliveryStatus>().notNull().default("received"),
+    deliveryError: text("delivery_error"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("messages_inbox_external_idx").on(t.inbox, t.externalId),
+    index("messages_conversation_idx").on(t.conversationId, t.id),
+    index("messages_contact_idx").on(t.contactId, t.createdAt),
+  ],
+);
+
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    messageId: integer("message_id").notNull().references(() => messages.id, { onDelete: "cascade" }),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    /** Where the bytes are: a URL on the channel, or a path under the data folder. */
+    url: text("url"),
+    /** Small attachments may be stored inline. */
+    data: text("data", { mode: "text" }),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("attachments_message_idx").on(t.messageId)],
+);
+
+/** Outbound deliveries, written in the same transaction as their message. */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    messageId: integer("message_id").notNull().unique().references(() => messages.id, { onDelete: "cascade" }),
+    inbox: text("inbox").notNull(),
+    status: text("status", { enum: ["pending", "sending", "sent", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(8),
+    nextAttemptAt: integer("next_attempt_at").notNull().default(now),
+    /** While status is "sending": when the claim lapses (a crashed worker's claim). */
+    claimedUntil: integer("claimed_until"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+/** Durable timers: a due time, an atomic claim, retries. */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    /** An optional unique key: scheduling the same key again replaces the pending job. */
+    key: text("key").unique(),
+    payload: json<unknown>("payload").notNull().default({}),
+    status: text("status", { enum: ["pending", "running", "done", "failed"] }).notNull().default("pending"),
+    dueAt: integer("due_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(5),
+    claimedUntil: integer("claimed_until"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("jobs_due_idx").on(t.status, t.dueAt)],
+);
+
+/** Namespaced key-value storage for plugins (ctx.kv). */
+export const pluginKv = sqliteTable(
+  "plugin_kv",
+  {
+    plugin: text("plugin").notNull(),
+    key: text("key").notNull(),
+    value: json<unknown>("value").notNull(),
+    expiresAt: integer("expires_at"),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.plugin, t.key] })],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** "agent:<id>", "plugin:<name>", "system" or "api-token:<id>". */
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    data: json<Record<string, unknown>>("data").notNull().default({}),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("audit_subject_idx").on(t.subjectType, t.subjectId)],
+);
+
+/** One row per outgoing webhook delivery, with its attempts and the last result. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    url: text("url").notNull(),
+    event: text("event").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    responseStatus: integer("response_status"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull().default(now),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [index("webhook_deliveries_created_idx").on(t.createdAt)],
+);

@@ -1,0 +1,82 @@
+/**
+ * Outgoing webhooks from `[[webhooks]]` in the config. Each matching event becomes a row in
+ * `webhook_deliveries` and a durable job; the job POSTs the signed JSON, records every attempt,
+ * and retries with backoff until the webhook's `max_attempts`.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
+import type { WebhookEntry } from "../config/schema.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { SwitchboardEvent } from "../events/types.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import type { Logger } from "../log/index.ts";
+import type { Store } from "../store/index.ts";
+import { webhookDeliveries } from "../store/schema.ts";
+import { SIGNATURE_HEADER, signWebhook } from "./signature.ts";
+
+export const WEBHOOK_JOB = "core:webhook.deliver";
+
+interface DeliveryJob {
+  deliveryId: number;
+}
+
+/** Subscribes the configured webhooks to the bus and defines the delivery job. */
+export function setupOutgoingWebhooks(deps: { webhooks: WebhookEntry[]; bus: EventBus; jobs: JobQueue; store: Store; clock: Clock; log: Logger }): void {
+  const { webhooks, store, clock, jobs } = deps;
+  const log = deps.log.child({ component: "webhooks" });
+  jobs.define(WEBHOOK_JOB, async (payload, job) => {
+    const { deliveryId } = payload as DeliveryJob;
+    const [delivery] = await store.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId));
+    if (!delivery || delivery.status !== "pending") return;
+    const webhook = webhooks.find((w) => w.url === delivery.url);
+    if (!webhook) {
+      await store.write((tx) => tx.update(webhookDeliveries).set({ status: "failed", lastError: "This webhook was removed from the config." }).where(eq(webhookDeliveries.id, deliveryId)));
+      return;
+    }
+    const record = (values: Partial<typeof webhookDeliveries.$inferInsert>) =>
+      store.write((tx) => tx.update(webhookDeliveries).set({ attempts: sql`${webhookDeliveries.attempts} + 1`, ...values }).where(eq(webhookDeliveries.id, deliveryId)));
+    const last = job.attempt >= webhook.max_attempts;
+    let status: number | undefined;
+    try {
+      const response = await fetch(webhook.url, {
+        method: "POST",
+        body: delivery.payload,
+        signal: AbortSignal.timeout(webhook.timeout_ms),
+        headers: {
+          "Content-Type": "application/json",
+          "User-Agent": "Switchboard-Webhooks/1",
+          "X-Switchboard-Event": delivery.event,
+          "X-Switchboard-Delivery": String(delivery.id),
+          [SIGNATURE_HEADER]: await signWebhook(webhook.secret, delivery.payload, Math.floor(clock.now() / 1000)),
+        },
+      });
+      status = response.status;
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`the receiver answered HTTP ${response.status}`);
+    } catch (error) {
+      const message = (error as Error).message;
+      await record({ responseStatus: status ?? null, lastError: message, ...(last ? { status: "failed" as const } : {}) });
+      log.warn({ url: webhook.url, delivery: deliveryId, attempt: job.attempt, final: last, error: message }, "webhook delivery failed");
+      if (!last) throw error;
+      return;
+    }
+    await record({ status: "delivered", responseStatus: status, lastError: null, deliveredAt: clock.now() });
+  });
+
+  if (webhooks.length === 0) return;
+  deps.bus.on(
+    "*",
+    async (event: SwitchboardEvent) => {
+      const matching = webhooks.filter((webhook) => webhook.events.includes("*") || webhook.events.includes(event.name));
+      if (matching.length === 0) return;
+      const payload = JSON.stringify({ id: event.id, event: event.name, at: event.at, data: event.data });
+      await store.write(async (tx) => {
+        for (const webhook of matching) {
+          const [row] = await tx.insert(webhookDeliveries).values({ url: webhook.url, event: event.name, payload, createdAt: clock.now() }).returning({ id: webhookDeliveries.id });
+          await jobs.schedule(WEBHOOK_JOB, { deliveryId: row!.id } satisfies DeliveryJob, { maxAttempts: webhook.max_attempts }, tx);
+        }
+      });
+    },
+    "webhooks",
+  );
+}
