@@ -55,7 +55,7 @@ export class InboxRuntime {
       let options: unknown = entry.options;
       if (channel.definition.options) {
         const parsed = channel.definition.options.safeParse(entry.options);
-        if (!parsed.success) throw configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `inboxes.${name}.options`, plugin: status.name });
+        if (!parsed.success) throw configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `inboxes.${name}.options`, plugin: status.name, schema: channel.definition.options, input: entry.options });
         options = parsed.data;
       }
       const handle: InboxHandle = { name, channel: channel.kind, plugin: status.name, displayName: entry.display_name ?? name, adapter: undefined, state: "ready" };

@@ -83,7 +83,7 @@ export async function resolvePlugins(loaded: LoadedConfig): Promise<LoadedPlugin
     let options: unknown = entry.options;
     if (plugin.config) {
       const parsed = plugin.config.safeParse(entry.options);
-      if (!parsed.success) throw configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `plugins.${alias}.options`, plugin: plugin.name });
+      if (!parsed.success) throw configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `plugins.${alias}.options`, plugin: plugin.name, schema: plugin.config, input: entry.options });
       options = parsed.data;
     }
     plugins.push({ alias, entry, plugin, options });

@@ -15,6 +15,20 @@ async function hmacHex(secret: string, payload: string): Promise<string> {
 }
 
 /**
+ * Compares two strings in time that does not depend on where they differ (for secrets and signatures).
+ *
+ * @example
+ * if (!constantTimeEqual(given, expected)) return c.json({ error }, 401);
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  let diff = left.length ^ right.length;
+  for (let i = 0; i < Math.max(left.length, right.length); i++) diff |= (left[i] ?? 0) ^ (right[i] ?? 0);
+  return diff === 0;
+}
+
+/**
  * Signs a webhook body. Returns the header value.
  *
  * @example
@@ -46,9 +60,5 @@ export async function verifyWebhookSignature(
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? 300)) return { ok: false, reason: "signature timestamp is outside the allowed window (replay?)" };
   const expected = await hmacHex(secret, `${timestamp}.${body}`);
-  const given = parts.v1;
-  if (given.length !== expected.length) return { ok: false, reason: "signature does not match" };
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) diff |= expected.charCodeAt(i) ^ given.charCodeAt(i);
-  return diff === 0 ? { ok: true } : { ok: false, reason: "signature does not match" };
+  return constantTimeEqual(parts.v1, expected) ? { ok: true } : { ok: false, reason: "signature does not match" };
 }

@@ -1,0 +1,14 @@
+/**
+ * @switchboard/core: the public API for plugin authors and embedders. Plugins import from here
+ * (and from "@switchboard/core/testing" in their tests), never from core's internal files.
+ */
+export { definePlugin } from "./plugins/define.ts";
+export type * from "./plugins/types.ts";
+export type { SwitchboardEvents, SwitchboardEvent, EventName, MessageEventData } from "./events/types.ts";
+export { SwitchboardError, ConfigError, DeliveryError, ErrorCodes, type ErrorCode } from "./errors/index.ts";
+export { signWebhook, verifyWebhookSignature, constantTimeEqual, SIGNATURE_HEADER } from "./webhooks/signature.ts";
+export { loadConfig } from "./config/load.ts";
+export type { LoadedConfig, SwitchboardConfig } from "./config/schema.ts";
+export { createSwitchboard, VERSION, type Switchboard, type SwitchboardOptions } from "./switchboard.ts";
+export { createLogger, type Logger } from "./log/index.ts";
+export { ManualClock, systemClock, type Clock } from "./clock.ts";

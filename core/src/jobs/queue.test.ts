@@ -1,0 +1,133 @@
+// Durable jobs on a real libSQL file: surviving a killed process, atomic claims across two queues,
+// retries with backoff, replacement by key, and lapsed claims of crashed workers.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { ManualClock } from "../clock.ts";
+import { createLogger } from "../log/index.ts";
+import { openStore, type Store } from "../store/index.ts";
+import { jobs } from "../store/schema.ts";
+import { JobQueue } from "./queue.ts";
+
+const log = createLogger({ level: "silent" });
+const stores: Store[] = [];
+afterEach(() => stores.splice(0).forEach((s) => s.close()));
+
+async function freshStore(path = join(mkdtempSync(join(tmpdir(), "swb-jobs-")), "db.sqlite")) {
+  const store = await openStore({ url: `file:${path}` });
+  await store.migrate();
+  stores.push(store);
+  return { store, path };
+}
+
+describe("durable jobs", () => {
+  it("survive a process killed with SIGKILL and run in the next process when due", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "swb-jobs-")), "db.sqlite");
+    const child = Bun.spawn([process.execPath, fileURLToPath(new URL("./fixtures/schedule-then-hang.ts", import.meta.url)), path], { stdout: "pipe", stderr: "inherit" });
+    const reader = child.stdout.getReader();
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain("scheduled");
+    child.kill("SIGKILL");
+    await child.exited;
+
+    const { store } = await freshStore(path);
+    const clock = new ManualClock(Date.now());
+    const queue = new JobQueue(store, clock, log);
+    const ran: unknown[] = [];
+    queue.define("reminder", (payload) => void ran.push(payload));
+    expect(await queue.runDue()).toBe(0);
+    clock.advance(61_000);
+    expect(await queue.runDue()).toBe(1);
+    expect(ran).toEqual([{ conversationId: 7 }]);
+    clock.advance(60_000);
+    await queue.runDue();
+    expect(ran).toEqual([{ conversationId: 7 }, { conversationId: 8 }]);
+    expect(await store.db.select().from(jobs)).toHaveLength(0);
+  });
+
+  it("runs each job once when two processes work on the same database", async () => {
+    const { store, path } = await freshStore();
+    const queue = new JobQueue(store, new ManualClock(Date.now() - 1000), log);
+    for (let i = 0; i < 60; i++) await queue.schedule("work", { i });
+    const worker = fileURLToPath(new URL("./fixtures/run-due.ts", import.meta.url));
+    const children = [0, 1].map(() => Bun.spawn([process.execPath, worker, path], { stdout: "pipe", stderr: "inherit" }));
+    const outputs = await Promise.all(children.map(async (child) => (await new Response(child.stdout).text()).trim().split("\n").filter(Boolean)));
+    expect(await Promise.all(children.map((c) => c.exited))).toEqual([0, 0]);
+    const ran = outputs.flat().map((line) => Number(line.replace("ran ", "")));
+    expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(outputs.every((lines) => lines.length > 0)).toBe(true);
+  });
+
+  it("retries a failing job with backoff, then marks it failed with the error", async () => {
+    const { store } = await freshStore();
+    const clock = new ManualClock(Date.now());
+    const queue = new JobQueue(store, clock, log);
+    let calls = 0;
+    queue.define("flaky", () => {
+      calls++;
+      throw new Error(`attempt ${calls} failed`);
+    });
+    const id = await queue.schedule("flaky", {}, { maxAttempts: 3 });
+    await queue.runDue();
+    let [row] = await store.db.select().from(jobs).where(eq(jobs.id, id));
+    expect(row).toMatchObject({ status: "pending", attempts: 1, lastError: "attempt 1 failed" });
+    expect(row!.dueAt - clock.now()).toBeGreaterThanOrEqual(800);
+    await queue.runDue();
+    expect(calls).toBe(1);
+    clock.advance(5_000);
+    await queue.runDue();
+    clock.advance(10_000);
+    await queue.runDue();
+    [row] = await store.db.select().from(jobs).where(eq(jobs.id, id));
+    expect(calls).toBe(3);
+    expect(row).toMatchObject({ status: "failed", attempts: 3, lastError: "attempt 3 failed" });
+  });
+
+  it("replaces a pending job scheduled again with the same key, and cancels by key", async () => {
+    const { store } = await freshStore();
+    const clock = new ManualClock(Date.now());
+    const queue = new JobQueue(store, clock, log);
+    const ran: unknown[] = [];
+    queue.define("snooze", (payload) => void ran.push(payload));
+    await queue.schedule("snooze", { v: 1 }, { delayMs: 1000, key: "c1" });
+    await queue.schedule("snooze", { v: 2 }, { delayMs: 5000, key: "c1" });
+    await queue.schedule("snooze", { v: 3 }, { delayMs: 1000, key: "c2" });
+    expect(await queue.cancel("c2")).toBe(true);
+    expect(await queue.cancel("c2")).toBe(false);
+    clock.advance(2000);
+    await queue.runDue();
+    expect(ran).toEqual([]);
+    clock.advance(3000);
+    await queue.runDue();
+    expect(ran).toEqual([{ v: 2 }]);
+  });
+
+  it("runs again a job whose worker crashed mid-run once its claim lapses", async () => {
+    const { store } = await freshStore();
+    const clock = new ManualClock(Date.now());
+    const queue = new JobQueue(store, clock, log, { leaseMs: 10_000 });
+    const ran: unknown[] = [];
+    queue.define("sla", (payload) => void ran.push(payload));
+    const id = await queue.schedule("sla", { c: 1 });
+    await store.write((tx) => tx.update(jobs).set({ status: "running", attempts: 1, claimedUntil: clock.now() + 10_000 }).where(eq(jobs.id, id)));
+    await queue.runDue();
+    expect(ran).toEqual([]);
+    clock.advance(10_001);
+    await queue.runDue();
+    expect(ran).toEqual([{ c: 1 }]);
+  });
+
+  it("leaves alone the kinds this process has no handler for", async () => {
+    const { store } = await freshStore();
+    const clock = new ManualClock(Date.now());
+    const queue = new JobQueue(store, clock, log);
+    queue.define("mine", () => {});
+    await queue.schedule("theirs", {});
+    expect(await queue.runDue()).toBe(0);
+    expect(await store.db.select().from(jobs)).toHaveLength(1);
+    expect(() => queue.define("mine", () => {})).toThrow(/already defined/);
+  });
+});

@@ -1,0 +1,119 @@
+// The inbound pipeline through the harness: dedupe, identity, threading, enrichment and routing.
+import { afterEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { createTestHarness, type Harness } from "../testing/index.ts";
+import { contacts, conversations, identities, messages } from "../store/schema.ts";
+import { writeFixturePlugin } from "../testing/fixtures.ts";
+
+let harness: Harness;
+afterEach(async () => harness?.close());
+
+const message = (id: string, user = "u1", text = "Hello") => ({ externalId: id, contact: { externalId: user, name: "Ada" }, text });
+
+describe("inbound pipeline", () => {
+  it("stores a re-delivered message once, even when both deliveries race", async () => {
+    harness = await createTestHarness();
+    const first = await harness.inject(message("m1"));
+    const again = await harness.inject(message("m1"));
+    const racing = await Promise.all([harness.inject(message("m2")), harness.inject(message("m2")), harness.inject(message("m2"))]);
+    expect(first.status).toBe("stored");
+    expect(again).toEqual({ ...first, status: "duplicate" });
+    expect(racing.map((r) => r.status).sort()).toEqual(["duplicate", "duplicate", "stored"]);
+    const rows = await harness.switchboard.store.db.select().from(messages);
+    expect(rows.map((r) => r.externalId).sort()).toEqual(["m1", "m2"]);
+  });
+
+  it("gives concurrent first messages of a new customer one contact and one conversation", async () => {
+    harness = await createTestHarness();
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => harness.inject(message(`m${i}`, "new-user"))));
+    expect(new Set(results.map((r) => (r.status === "stored" ? r.contactId : 0))).size).toBe(1);
+    expect(new Set(results.map((r) => (r.status === "stored" ? r.conversationId : 0))).size).toBe(1);
+    expect(await harness.switchboard.store.db.select().from(contacts)).toHaveLength(1);
+    expect(await harness.switchboard.store.db.select().from(identities)).toHaveLength(1);
+  });
+
+  it("threads into the open conversation, and starts a new one once it is resolved", async () => {
+    harness = await createTestHarness();
+    const a = await harness.inject(message("m1"));
+    const b = await harness.inject(message("m2"));
+    if (a.status !== "stored" || b.status !== "stored") throw new Error("not stored");
+    expect(b.conversationId).toBe(a.conversationId);
+    await harness.switchboard.store.write((tx) => tx.update(conversations).set({ status: "resolved" }).where(eq(conversations.id, a.conversationId)));
+    const c = await harness.inject(message("m3"));
+    if (c.status !== "stored") throw new Error("not stored");
+    expect(c.conversationId).not.toBe(a.conversationId);
+    expect(c.contactId).toBe(a.contactId);
+  });
+
+  it("reopens a pending conversation when the customer writes, and says so on the bus", async () => {
+    harness = await createTestHarness();
+    const a = await harness.inject(message("m1"));
+    if (a.status !== "stored") throw new Error("not stored");
+    await harness.switchboard.store.write((tx) => tx.update(conversations).set({ status: "pending" }).where(eq(conversations.id, a.conversationId)));
+    const seen: string[] = [];
+    harness.switchboard.bus.on("conversation.status_changed", (e) => void seen.push(`${e.data.from}->${e.data.to}`));
+    await harness.inject(message("m2"));
+    await harness.switchboard.bus.idle();
+    expect(seen).toEqual(["pending->open"]);
+  });
+
+  it("keeps threads of a channel apart by thread key", async () => {
+    harness = await createTestHarness();
+    const a = await harness.inject({ ...message("m1"), threadKey: "group-1" });
+    const b = await harness.inject({ ...message("m2", "u2"), threadKey: "group-1" });
+    const c = await harness.inject({ ...message("m3"), threadKey: "group-2" });
+    if (a.status !== "stored" || b.status !== "stored" || c.status !== "stored") throw new Error("not stored");
+    expect(b.conversationId).toBe(a.conversationId);
+    expect(c.conversationId).not.toBe(a.conversationId);
+  });
+
+  it("refuses a malformed message with a reason and stores nothing", async () => {
+    harness = await createTestHarness();
+    await expect(harness.inject({ externalId: "", contact: { externalId: "u1" }, text: "x" })).rejects.toMatchObject({ code: "SWB_ERR_INBOUND_INVALID", message: expect.stringContaining("externalId") });
+    await expect(harness.inject({ externalId: "m1", contact: { externalId: "u1", email: "not-an-email" }, text: "x" })).rejects.toMatchObject({ message: expect.stringContaining("contact.email") });
+    expect(await harness.switchboard.store.db.select().from(messages)).toHaveLength(0);
+    expect(await harness.switchboard.store.db.select().from(contacts)).toHaveLength(0);
+  });
+
+  it("matches a verified email to the existing contact across channels, but not an unverified one", async () => {
+    harness = await createTestHarness();
+    const a = await harness.inject({ externalId: "m1", contact: { externalId: "tg-1", email: "Ada@Example.com", verified: true }, text: "hi" });
+    const b = await harness.inject({ externalId: "m2", contact: { externalId: "tg-2", email: "ada@example.com", verified: true }, text: "hi" });
+    const c = await harness.inject({ externalId: "m3", contact: { externalId: "tg-3", email: "ada@example.com" }, text: "hi" });
+    if (a.status !== "stored" || b.status !== "stored" || c.status !== "stored") throw new Error("not stored");
+    expect(b.contactId).toBe(a.contactId);
+    expect(c.contactId).not.toBe(a.contactId);
+    const [email] = await harness.switchboard.store.db.select().from(identities).where(eq(identities.channel, "email"));
+    expect(email).toMatchObject({ externalId: "ada@example.com", verified: true });
+  });
+
+  it("enriches under a timeout without blocking, and routes new conversations with the first answer", async () => {
+    const plugin = writeFixturePlugin(`
+      ctx.enrich(async () => ({ plan: "gold" }));
+      ctx.enrich(async (_input, signal) => new Promise((resolve) => setTimeout(() => resolve({ late: true }), 5000)), { timeoutMs: 50 });
+      ctx.enrich(async () => { throw new Error("CRM down"); });
+      ctx.route(async () => null);
+      ctx.route({ order: "post", handler: async () => ({ teamId: null, assigneeId: 999 }) });
+      ctx.route(async () => ({ assigneeId: null, teamId: null }));
+    `);
+    harness = await createTestHarness({ plugins: { fixture: { package: plugin } } });
+    const started = performance.now();
+    const stored = await harness.inject(message("m1"));
+    expect(performance.now() - started).toBeLessThan(4000);
+    if (stored.status !== "stored") throw new Error("not stored");
+    const [contact] = await harness.switchboard.store.db.select().from(contacts);
+    expect(contact!.attributes).toEqual({ enrichment: { fixture: { plan: "gold" } } });
+    const [conversation] = await harness.switchboard.store.db.select().from(conversations);
+    expect(conversation!.assigneeId).toBeNull();
+  });
+
+  it("lets a normalise hook drop a message before anything is stored", async () => {
+    const plugin = writeFixturePlugin(`ctx.inbound((m) => (m.text.includes("SPAM") ? null : { ...m, text: m.text.trim() }));`);
+    harness = await createTestHarness({ plugins: { fixture: { package: plugin } } });
+    expect(await harness.inject(message("m1", "u1", "buy SPAM now"))).toEqual({ status: "dropped", reason: 'dropped by the plugin "fixture"' });
+    const kept = await harness.inject(message("m2", "u1", "  real question  "));
+    expect(kept.status).toBe("stored");
+    const rows = await harness.switchboard.store.db.select().from(messages);
+    expect(rows.map((r) => r.text)).toEqual(["real question"]);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * The harness's channel plugin: kind "test". It captures every send, and can be told to fail the
+ * next sends (with any error, such as a DeliveryError with retryAfterMs) to exercise the outbox.
+ * State lives per harness, keyed by the `harness` plugin option.
+ */
+import { z } from "zod";
+import { definePlugin } from "../plugins/define.ts";
+import type { Emit, OutboundMessage, OutboundTarget } from "../plugins/types.ts";
+
+export interface CapturedSend {
+  target: OutboundTarget;
+  message: OutboundMessage;
+}
+
+export interface TestChannelState {
+  sent: CapturedSend[];
+  /** Errors thrown by the next sends, in order. */
+  failures: unknown[];
+  idempotentSends: boolean;
+  emit?: Emit;
+}
+
+export const testChannelStates = new Map<string, TestChannelState>();
+
+export default definePlugin({
+  name: "test-channel",
+  version: "1.0.0",
+  config: z.object({ harness: z.string() }),
+  setup(ctx) {
+    const state = testChannelStates.get(ctx.options.harness);
+    if (!state) throw new Error(`No harness "${ctx.options.harness}" is registered; create the plugin through createTestHarness().`);
+    ctx.channel("test", {
+      create: () => ({
+        get idempotentSends() {
+          return state.idempotentSends;
+        },
+        limits: { maxTextLength: 5000 },
+        start(emit) {
+          state.emit = emit;
+        },
+        async send(target, message) {
+          const failure = state.failures.shift();
+          if (failure !== undefined) throw failure;
+          state.sent.push({ target, message });
+          return { externalId: `test-out-${message.id}` };
+        },
+      }),
+    });
+  },
+});

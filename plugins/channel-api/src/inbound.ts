@@ -1,0 +1,71 @@
+/**
+ * The inbound side of the API channel: `POST /webhooks/<inbox>/messages`, authenticated with the
+ * inbox secret as a bearer token. It answers only after the message is durably stored: 201 for a
+ * new message, 200 for a re-delivery of one already stored, 422 with the reason for a bad body.
+ */
+import { constantTimeEqual, ErrorCodes, SwitchboardError, type Emit, type InboundMessage } from "@switchboard/core";
+import type { Hono } from "hono";
+import { z } from "zod";
+
+/** The JSON a system POSTs for one customer message. */
+export const apiMessageSchema = z.object({
+  /** Your id for this message; re-sending the same id stores it once. */
+  id: z.string().min(1).max(512),
+  contact: z.object({
+    /** Your stable id for the customer. */
+    id: z.string().min(1).max(512),
+    name: z.string().max(256).optional(),
+    email: z.email().optional(),
+    phone: z.string().optional(),
+  }),
+  text: z.string().max(100_000).default(""),
+  html: z.string().optional(),
+  subject: z.string().max(1000).optional(),
+  /** Messages with the same thread_id share a conversation. */
+  thread_id: z.string().min(1).max(512).optional(),
+  sent_at: z.iso.datetime({ offset: true }).optional(),
+  attachments: z.array(z.object({ filename: z.string(), content_type: z.string(), size: z.number().int().nonnegative(), url: z.url() })).max(20).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+function toInbound(body: z.infer<typeof apiMessageSchema>): InboundMessage {
+  return {
+    externalId: body.id,
+    contact: { externalId: body.contact.id, name: body.contact.name, email: body.contact.email, phone: body.contact.phone },
+    text: body.text,
+    html: body.html,
+    subject: body.subject,
+    threadKey: body.thread_id,
+    sentAt: body.sent_at ? Date.parse(body.sent_at) : undefined,
+    attachments: body.attachments?.map((a) => ({ filename: a.filename, contentType: a.content_type, size: a.size, url: a.url })),
+    metadata: body.metadata,
+  };
+}
+
+/** Registers the inbound route on the inbox's webhook app. */
+export function registerInboundRoutes(app: Hono, emit: Emit, secret: string): void {
+  app.post("/messages", async (c) => {
+    const header = c.req.header("Authorization") ?? "";
+    const given = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
+    if (!constantTimeEqual(given, secret)) {
+      return c.json({ error: { code: ErrorCodes.UNAUTHORIZED, message: "Send the inbox secret as `Authorization: Bearer <secret>` (options.secret of this inbox in config/switchboard.toml)." } }, 401);
+    }
+    let json: unknown;
+    try {
+      json = await c.req.json();
+    } catch {
+      return c.json({ error: { code: ErrorCodes.INBOUND_INVALID, message: "The body is not valid JSON. Send Content-Type: application/json with a JSON object." } }, 400);
+    }
+    const parsed = apiMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      const reasons = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`).join("; ");
+      throw new SwitchboardError(ErrorCodes.INBOUND_INVALID, `The message was refused: ${reasons}`);
+    }
+    const result = await emit(toInbound(parsed.data));
+    if (result.status === "dropped") return c.json({ status: "dropped", reason: result.reason }, 202);
+    return c.json(
+      { status: result.status, message_id: result.messageId, conversation_id: result.conversationId, contact_id: result.contactId },
+      result.status === "stored" ? 201 : 200,
+    );
+  });
+}
