@@ -27,7 +27,7 @@ CREATE TABLE `attachments` (
 	`content_type` text NOT NULL,
 	`size` integer NOT NULL,
 	`url` text,
-	`data` text,
+	`data` blob,
 	`created_at` integer DEFAULT (CAST(unixepoch('subsec') * 1000 AS INTEGER)) NOT NULL,
 	FOREIGN KEY (`message_id`) REFERENCES `messages`(`id`) ON UPDATE no action ON DELETE cascade
 );

@@ -15,8 +15,10 @@ import { Poller } from "../jobs/poller.ts";
 import type { Logger } from "../log/index.ts";
 import { withTimeout } from "../plugins/hooks.ts";
 import type { OutboundMessage, OutboundTarget } from "../plugins/types.ts";
+import { attachmentForPlugins } from "../store/attachments.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
+import { messageEventData } from "../store/messages.ts";
 import type { Store } from "../store/index.ts";
 import { agents, attachments, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
@@ -138,7 +140,7 @@ export class DeliveryWorker {
         id: stored.id,
         text: stored.text,
         html: stored.html,
-        attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size, url: f.url, data: f.data })),
+        attachments: files.map(attachmentForPlugins),
         agent: agent ?? null,
         idempotencyKey: `swb-msg-${stored.id}`,
         attempt,
@@ -164,19 +166,7 @@ export class DeliveryWorker {
     });
     const message = updated[0];
     if (message) {
-      this.#bus.publish("message.updated", {
-        messageId: message.id,
-        conversationId: message.conversationId,
-        contactId: message.contactId,
-        inbox: message.inbox,
-        channel: message.channel,
-        direction: message.direction,
-        text: message.text,
-        authorAgentId: message.authorAgentId,
-        createdAt: message.createdAt,
-        deliveryStatus: message.deliveryStatus,
-        deliveryError: message.deliveryError,
-      });
+      this.#bus.publish("message.updated", { ...messageEventData(message), deliveryStatus: message.deliveryStatus, deliveryError: message.deliveryError });
     }
   }
 

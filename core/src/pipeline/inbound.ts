@@ -15,8 +15,9 @@ import type { ContactSnapshot, ConversationSnapshot, InboundMessage, InboxInfo, 
 import { addIdentity, type Contact, fillContactGaps, findContact, findContactByIdentity } from "../store/contacts.ts";
 import { type Conversation, findConversation, latestConversationFor } from "../store/conversations.ts";
 import type { Queryable, Store, Tx } from "../store/index.ts";
-import { findMessageByExternalId } from "../store/messages.ts";
-import { attachments, contacts, conversations, messages } from "../store/schema.ts";
+import { findMessageByExternalId, messageEventData } from "../store/messages.ts";
+import { insertAttachments } from "../store/attachments.ts";
+import { contacts, conversations, messages } from "../store/schema.ts";
 import { normaliseInbound } from "./normalise.ts";
 
 export interface InboundDeps {
@@ -50,6 +51,7 @@ export class InboundPipeline {
     }
 
     const stored = await findMessageByExternalId(store.db, inbox.name, message.externalId);
+    if (stored && message.edited) return this.#applyEdit(stored.id, message);
     if (stored) return { status: "duplicate", messageId: stored.id, conversationId: stored.conversationId, contactId: stored.contactId };
 
     const onHookError = (error: Error) => log.error({ inbox: inbox.name, error: describeError(error) }, "pipeline hook failed; going on without it");
@@ -68,6 +70,26 @@ export class InboundPipeline {
     const { result, publish } = await store.write((tx) => this.#persist(tx, inbox, message, { contactId: contact?.id, conversationId: chosen?.id, forceNew, facts, decision }));
     publish();
     return result;
+  }
+
+  /** Replaces a stored message's text with its edit, keeping every earlier version in `metadata.edits`. */
+  async #applyEdit(messageId: number, message: InboundMessage): Promise<IngestResult> {
+    const { store, clock, bus } = this.#deps;
+    const now = clock.now();
+    const { row: updated, changed } = await store.write(async (tx) => {
+      const [current] = await tx.select().from(messages).where(eq(messages.id, messageId));
+      if (!current) throw new Error(`Message ${messageId} vanished while being edited.`);
+      if (current.text === message.text && current.html === (message.html ?? null)) return { row: current, changed: false };
+      const edits = Array.isArray(current.metadata.edits) ? current.metadata.edits : [];
+      const [row] = await tx
+        .update(messages)
+        .set({ text: message.text, html: message.html ?? null, metadata: { ...current.metadata, edits: [...edits, { text: current.text, html: current.html, replacedAt: now }] }, updatedAt: now })
+        .where(eq(messages.id, messageId))
+        .returning();
+      return { row: row!, changed: true };
+    });
+    if (changed) bus.publish("message.updated", { ...messageEventData(updated), deliveryStatus: updated.deliveryStatus, deliveryError: updated.deliveryError });
+    return { status: "edited", messageId: updated.id, conversationId: updated.conversationId, contactId: updated.contactId };
   }
 
   async #enrich(input: Parameters<PluginRegistry["enrich"][number]["handler"]>[0]): Promise<Record<string, Record<string, unknown>>> {
@@ -173,22 +195,8 @@ export class InboundPipeline {
       })
       .returning();
     const stored = row!;
-    if (message.attachments?.length) {
-      await tx.insert(attachments).values(message.attachments.map((a) => ({ messageId: stored.id, filename: a.filename, contentType: a.contentType, size: a.size, url: a.url ?? null, data: a.data ?? null, createdAt: now })));
-    }
-    events.push(() =>
-      bus.publish("message.created", {
-        messageId: stored.id,
-        conversationId,
-        contactId,
-        inbox: inbox.name,
-        channel: inbox.channel,
-        direction: "incoming",
-        text: stored.text,
-        authorAgentId: null,
-        createdAt: stored.createdAt,
-      }),
-    );
+    await insertAttachments(tx, stored.id, message.attachments, now);
+    events.push(() => bus.publish("message.created", messageEventData(stored)));
     return { result: { status: "stored", messageId: stored.id, conversationId, contactId }, publish: () => events.forEach((e) => e()) };
   }
 }

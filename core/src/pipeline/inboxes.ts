@@ -11,7 +11,7 @@ import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import { withTimeout } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
-import type { ChannelAdapter, ChannelHealth, Emit, InboxInfo } from "../plugins/types.ts";
+import type { ChannelAdapter, ChannelHealth, Emit, InboxContext, InboxInfo } from "../plugins/types.ts";
 
 export interface InboxHandle extends InboxInfo {
   /** The plugin name that provides the channel. */
@@ -35,7 +35,11 @@ export class InboxRuntime {
    * Checks every inbox's options (a ConfigError stops start-up) and creates the adapters
    * (a failure is isolated to that inbox). Mounts webhook routes through `mount`.
    */
-  async init(loaded: LoadedConfig, registry: PluginRegistry, deps: { publicUrl: string; emitFor: (inbox: InboxInfo) => Emit; mount: (path: string, app: Hono) => void }): Promise<void> {
+  async init(
+    loaded: LoadedConfig,
+    registry: PluginRegistry,
+    deps: { publicUrl: string; emitFor: (inbox: InboxInfo) => Emit; reportFor: (inbox: string) => InboxContext<unknown>["reportDelivery"]; mount: (path: string, app: Hono) => void },
+  ): Promise<void> {
     for (const [name, entry] of Object.entries(loaded.config.inboxes)) {
       const pluginEntry = loaded.config.plugins[entry.plugin]!;
       const status = registry.plugins.find((p) => p.alias === entry.plugin);
@@ -62,7 +66,7 @@ export class InboxRuntime {
       this.#inboxes.set(name, handle);
       try {
         handle.adapter = await withTimeout(
-          Promise.resolve(channel.definition.create({ name, options, log: this.#log.child({ inbox: name, plugin: status.name }), publicUrl: deps.publicUrl })),
+          Promise.resolve(channel.definition.create({ name, options, log: this.#log.child({ inbox: name, plugin: status.name }), publicUrl: deps.publicUrl, reportDelivery: deps.reportFor(name) })),
           10_000,
           `Creating the inbox "${name}"`,
         );

@@ -36,6 +36,7 @@ export const inboundMessageSchema = z.object({
   threadKey: z.string().min(1).max(512).optional(),
   replyToExternalId: z.string().min(1).max(512).optional(),
   sentAt: z.number().int().positive().optional(),
+  edited: z.boolean().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 

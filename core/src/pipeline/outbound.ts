@@ -10,8 +10,9 @@ import type { EventBus } from "../events/bus.ts";
 import { identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
 import type { Store } from "../store/index.ts";
-import { type Message } from "../store/messages.ts";
-import { attachments, conversations, messages, outbox } from "../store/schema.ts";
+import { type Message, messageEventData } from "../store/messages.ts";
+import { insertAttachments, type AttachmentInput } from "../store/attachments.ts";
+import { conversations, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
 
 export interface ReplyInput {
@@ -24,7 +25,8 @@ export interface ReplyInput {
   kind?: "reply" | "note";
   /** Send on another inbox the contact has an identity on. Default: the conversation's inbox. */
   inbox?: string;
-  attachments?: { filename: string; contentType: string; size: number; url?: string; data?: string }[];
+  /** Files to send, bytes in base64 (`data`) or a URL. */
+  attachments?: AttachmentInput[];
 }
 
 export class OutboundPipeline {
@@ -85,9 +87,7 @@ export class OutboundPipeline {
         })
         .returning();
       const message = row!;
-      if (input.attachments?.length) {
-        await tx.insert(attachments).values(input.attachments.map((a) => ({ messageId: message.id, filename: a.filename, contentType: a.contentType, size: a.size, url: a.url ?? null, data: a.data ?? null, createdAt: now })));
-      }
+      await insertAttachments(tx, message.id, input.attachments, now);
       if (kind === "reply") {
         await tx.insert(outbox).values({ messageId: message.id, inbox: inbox.name, nextAttemptAt: now, createdAt: now, updatedAt: now });
         await tx.update(conversations).set({ firstResponseAt: now }).where(and(eq(conversations.id, conversation.id), isNull(conversations.firstResponseAt)));
@@ -95,17 +95,7 @@ export class OutboundPipeline {
       await tx.update(conversations).set({ lastActivityAt: now, updatedAt: now }).where(eq(conversations.id, conversation.id));
       return message;
     });
-    this.#bus.publish("message.created", {
-      messageId: stored.id,
-      conversationId: stored.conversationId,
-      contactId: stored.contactId,
-      inbox: stored.inbox,
-      channel: stored.channel,
-      direction: stored.direction,
-      text: stored.text,
-      authorAgentId: stored.authorAgentId,
-      createdAt: stored.createdAt,
-    });
+    this.#bus.publish("message.created", messageEventData(stored));
     if (kind === "reply") this.#onQueued();
     return stored;
   }

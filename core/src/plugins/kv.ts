@@ -42,7 +42,7 @@ export function createKeyValueStore(store: Store, clock: Clock, plugin: string):
       const rows = await store.db
         .select()
         .from(pluginKv)
-        .where(and(eq(pluginKv.plugin, plugin), sql`${pluginKv.key} LIKE ${likePrefix(prefix)} ESCAPE '\'`))
+        .where(and(eq(pluginKv.plugin, plugin), sql`${pluginKv.key} LIKE ${likePrefix(prefix)} ESCAPE '\\'`))
         .orderBy(pluginKv.key);
       return rows.filter((row) => live(row.expiresAt)).map((row) => ({ key: row.key, value: row.value }));
     },

@@ -44,15 +44,21 @@ export interface InboundMessage {
   replyToExternalId?: string;
   /** When the customer sent it (ms since epoch); defaults to the time it arrived. */
   sentAt?: number;
+  /**
+   * True when this is an edit of a message already sent with the same `externalId`: the stored text is
+   * replaced and the previous version kept in `metadata.edits`. An edit of an unknown message is stored as new.
+   */
+  edited?: boolean;
   metadata?: Record<string, unknown>;
 }
 
 /**
  * What `emit` resolves to, once the message is durably stored: "stored" (new), "duplicate" (this
- * external id was stored before; nothing new was written) or "dropped" (a normalise hook refused it).
+ * external id was stored before; nothing new was written), "edited" (an edit replaced the stored
+ * text) or "dropped" (a normalise hook refused it).
  */
 export type IngestResult =
-  | { status: "stored" | "duplicate"; messageId: number; conversationId: number; contactId: number }
+  | { status: "stored" | "duplicate" | "edited"; messageId: number; conversationId: number; contactId: number }
   | { status: "dropped"; reason: string };
 
 /** Hands an inbound message to core. Resolves only after it is durably stored: acknowledge your source after that. */
@@ -125,6 +131,15 @@ export interface ChannelAdapter {
   limits?: { maxTextLength?: number };
 }
 
+/** A delivery receipt from the channel about a message Switchboard sent. */
+export interface DeliveryReport {
+  /** The channel's id of the sent message (what `send` returned as `externalId`). */
+  externalId: string;
+  status: "delivered" | "read" | "failed";
+  /** Why it failed (a bounce, a blocked user). */
+  error?: string;
+}
+
 /** What a channel factory gets for one inbox. */
 export interface InboxContext<Options> {
   /** The inbox name from config ([inboxes.<name>]). */
@@ -133,6 +148,13 @@ export interface InboxContext<Options> {
   log: Logger;
   /** The public base URL of this Switchboard (for links and webhook registration). */
   publicUrl: string;
+  /**
+   * Records a delivery receipt (delivered, read, bounced). Resolves to false when no sent message has that id.
+   *
+   * @example
+   * await inbox.reportDelivery({ externalId: status.id, status: "read" });
+   */
+  reportDelivery(report: DeliveryReport): Promise<boolean>;
 }
 
 export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {

@@ -4,7 +4,7 @@
  * Times are integers in milliseconds since the epoch (UTC).
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(CAST(unixepoch('subsec') * 1000 AS INTEGER))`;
 const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
@@ -164,8 +164,8 @@ export const attachments = sqliteTable(
     size: integer("size").notNull(),
     /** Where the bytes are: a URL on the channel, or a path under the data folder. */
     url: text("url"),
-    /** Small attachments may be stored inline. */
-    data: text("data", { mode: "text" }),
+    /** The bytes, when Switchboard keeps them (downloaded media, uploads); kept in the database so a backup is whole. */
+    data: blob("data", { mode: "buffer" }),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [index("attachments_message_idx").on(t.messageId)],
