@@ -12,3 +12,4 @@ export type { LoadedConfig, SwitchboardConfig } from "./config/schema.ts";
 export { createSwitchboard, VERSION, type Switchboard, type SwitchboardOptions } from "./switchboard.ts";
 export { createLogger, type Logger } from "./log/index.ts";
 export { ManualClock, systemClock, type Clock } from "./clock.ts";
+export { defineTheme, type SwitchboardTheme, type ThemeSlot } from "./inbox/theme.ts";

@@ -60,6 +60,8 @@ export const inboxSchema = z
     /** The channel kind the plugin registered; may be left out when the plugin registers just one. */
     channel: z.string().optional(),
     display_name: z.string().optional(),
+    /** A hint shown in the composer about how to write on this channel ("WhatsApp: short, conversational"). */
+    tone: z.string().max(200).optional(),
     options: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
@@ -75,11 +77,33 @@ export const webhookSchema = z
   })
   .strict();
 
+export const themeSchema = z
+  .object({
+    /** A theme package name, or a path to a theme folder (relative to the config file). */
+    package: z.string().min(1).default("@switchboard/theme-default"),
+    /** "auto" follows the agent's system setting. */
+    mode: z.enum(["auto", "light", "dark"]).default("auto"),
+    /** An extra CSS file (relative to the config file) loaded after the theme, to override its variables. */
+    css: z.string().optional(),
+  })
+  .strict();
+
+export const authSchema = z
+  .object({
+    /** How long an inbox session lasts without activity, in hours. */
+    session_ttl_hours: z.number().int().min(1).max(24 * 90).default(168),
+    /** Failed logins allowed per email and per IP address in 15 minutes. */
+    login_attempts: z.number().int().min(1).max(1000).default(10),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: serverSchema.default(serverSchema.parse({})),
     store: storeSchema.default(storeSchema.parse({})),
     business_hours: businessHoursSchema.default(businessHoursSchema.parse({})),
+    theme: themeSchema.default(themeSchema.parse({})),
+    auth: authSchema.default(authSchema.parse({})),
     plugins: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "plugin aliases use a-z, 0-9, - and _" }), pluginEntrySchema).default({}),
     inboxes: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "inbox names use a-z, 0-9, - and _" }), inboxSchema).default({}),
     webhooks: z.array(webhookSchema).default([]),
@@ -92,6 +116,7 @@ export type PluginEntry = z.infer<typeof pluginEntrySchema>;
 export type InboxEntry = z.infer<typeof inboxSchema>;
 export type WebhookEntry = z.infer<typeof webhookSchema>;
 export type BusinessHours = z.infer<typeof businessHoursSchema>;
+export type ThemeConfig = z.infer<typeof themeSchema>;
 
 /** A loaded config, with where it came from (for error messages and relative paths). */
 export interface LoadedConfig {

@@ -4,13 +4,10 @@
  * stops start-up with a ConfigError; a plugin whose setup throws or hangs is disabled, reported, and
  * the server boots without it (and without the plugins that require it).
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { configErrorFromZod } from "../config/errors.ts";
+import { importConfiguredModule } from "../config/import-module.ts";
 import type { LoadedConfig, PluginEntry } from "../config/schema.ts";
 import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
 import { createPluginContext, type CoreServices } from "./context.ts";
@@ -32,45 +29,12 @@ const pluginShape = z.object({
   setup: z.function(),
 });
 
-function isPath(specifier: string): boolean {
-  return specifier.startsWith(".") || isAbsolute(specifier);
-}
-
-/** Imports a plugin module by package name (resolved from the config's folder) or by path. */
-async function importPlugin(loaded: LoadedConfig, alias: string, entry: PluginEntry): Promise<unknown> {
-  const where = { file: loaded.file, key: `plugins.${alias}.package` };
-  let target: string;
-  if (isPath(entry.package)) {
-    target = resolve(loaded.baseDir, entry.package);
-    if (!existsSync(target)) {
-      throw new ConfigError(ErrorCodes.PLUGIN_NOT_FOUND, { ...where, fix: `Check the path; it is resolved from ${loaded.baseDir}.` }, `no plugin at "${target}"`);
-    }
-    target = pathToFileURL(target).href;
-  } else {
-    try {
-      target = pathToFileURL(createRequire(join(loaded.baseDir, "package.json")).resolve(entry.package)).href;
-    } catch {
-      target = entry.package;
-    }
-  }
-  try {
-    return await import(target);
-  } catch (error) {
-    const missing = /Cannot find (module|package)/i.test((error as Error).message);
-    throw new ConfigError(
-      missing ? ErrorCodes.PLUGIN_NOT_FOUND : ErrorCodes.PLUGIN_INVALID,
-      { ...where, fix: missing ? `Install it (npm install ${entry.package}) or check the name.` : "Fix the error in the plugin's code, or disable it with enabled = false." },
-      missing ? `unknown plugin "${entry.package}": it is not installed` : `plugin "${entry.package}" failed to load: ${(error as Error).message}`,
-    );
-  }
-}
-
 /** Imports and validates every enabled plugin, in dependency order. Throws ConfigError on any config problem. */
 export async function resolvePlugins(loaded: LoadedConfig): Promise<LoadedPlugin[]> {
   const plugins: LoadedPlugin[] = [];
   for (const [alias, entry] of Object.entries(loaded.config.plugins)) {
     if (!entry.enabled) continue;
-    const module = (await importPlugin(loaded, alias, entry)) as { default?: unknown };
+    const module = await importConfiguredModule(loaded, entry.package, `plugins.${alias}.package`);
     const shape = pluginShape.safeParse(module.default);
     if (!shape.success) {
       throw new ConfigError(

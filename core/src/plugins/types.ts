@@ -148,6 +148,8 @@ export interface InboxContext<Options> {
   log: Logger;
   /** The public base URL of this Switchboard (for links and webhook registration). */
   publicUrl: string;
+  /** Key-value storage of this inbox alone (cursors, last seen ids), kept in the database. */
+  kv: KeyValueStore;
   /**
    * Records a delivery receipt (delivered, read, bounced). Resolves to false when no sent message has that id.
    *

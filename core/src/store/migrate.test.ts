@@ -1,9 +1,9 @@
 // Migrations on an empty file: every table, FTS5 kept in step by triggers, WAL mode, idempotence.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "./index.ts";
+import { MIGRATIONS_FOLDER, openStore, type Store } from "./index.ts";
 
 let store: Store | undefined;
 afterEach(() => store?.close());
@@ -15,11 +15,12 @@ describe("store migrations", () => {
     await store.migrate();
     await store.migrate();
     const tables = (await store.client.execute("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")).rows.map((r) => r.name);
-    for (const table of ["contacts", "identities", "conversations", "messages", "attachments", "agents", "teams", "labels", "outbox", "jobs", "plugin_kv", "audit_log", "api_tokens", "webhook_deliveries", "messages_fts", "contacts_fts"]) {
+    for (const table of ["contacts", "identities", "conversations", "messages", "attachments", "agents", "teams", "labels", "outbox", "jobs", "plugin_kv", "audit_log", "api_tokens", "webhook_deliveries", "messages_fts", "contacts_fts", "sessions", "team_inboxes", "conversation_reads", "canned_responses"]) {
       expect(tables).toContain(table);
     }
     expect((await store.client.execute("PRAGMA journal_mode")).rows[0]!.journal_mode).toBe("wal");
-    expect((await store.client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]!.n).toBe(2);
+    const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+    expect((await store.client.execute("SELECT count(*) AS n FROM __drizzle_migrations")).rows[0]!.n).toBe(journal.entries.length);
   });
 
   it("keep full-text search in step with messages and contacts", async () => {

@@ -257,3 +257,48 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [index("webhook_deliveries_created_idx").on(t.createdAt)],
 );
+
+/** Browser sessions of agents in the inbox. Only a SHA-256 hash of the session token is stored. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tokenHash: text("token_hash").notNull().unique(),
+    agentId: integer("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+    /** The CSRF token every form and htmx request of this session must carry. */
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull().default(now),
+  },
+  (t) => [index("sessions_agent_idx").on(t.agentId)],
+);
+
+/** Which teams may see an inbox. An inbox no team is given to is visible to every agent. */
+export const teamInboxes = sqliteTable(
+  "team_inboxes",
+  {
+    teamId: integer("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+    inbox: text("inbox").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.inbox] }), index("team_inboxes_inbox_idx").on(t.inbox)],
+);
+
+/** How far each agent has read each conversation (for unread counts). */
+export const conversationReads = sqliteTable(
+  "conversation_reads",
+  {
+    agentId: integer("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    lastReadMessageId: integer("last_read_message_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.conversationId] })],
+);
+
+/** Saved replies agents insert with /shortcut. */
+export const cannedResponses = sqliteTable("canned_responses", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  shortcut: text("shortcut").notNull().unique(),
+  text: text("text").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});

@@ -1,0 +1,63 @@
+/**
+ * /agents: the team (never password hashes), the token's own agent, and setting one's availability.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import type { Switchboard } from "../../switchboard.ts";
+import { agents } from "../../store/schema.ts";
+import type { ApiApp } from "./app.ts";
+import { AgentSchema, errors, json } from "./schemas.ts";
+import { agentJson } from "./serialize.ts";
+
+const tags = ["Agents"];
+
+const list = createRoute({
+  method: "get",
+  path: "/agents",
+  tags,
+  summary: "List agents",
+  responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Every agent, by name"), 401: errors[401] },
+});
+
+const me = createRoute({
+  method: "get",
+  path: "/agents/me",
+  tags,
+  summary: "The agent this API token belongs to",
+  responses: { 200: json(AgentSchema, "The agent"), 401: errors[401] },
+});
+
+const MePatch = z.object({ availability: AgentSchema.shape.availability }).strict().openapi("AgentPatch");
+
+const patchMe = createRoute({
+  method: "patch",
+  path: "/agents/me",
+  tags,
+  summary: "Set your availability",
+  request: { body: { required: true, content: { "application/json": { schema: MePatch } } } },
+  responses: { 200: json(AgentSchema, "The updated agent"), 401: errors[401], 422: errors[422] },
+});
+
+/**
+ * Registers GET /agents, GET and PATCH /agents/me.
+ *
+ * @example
+ * registerAgentRoutes(v1, switchboard);
+ */
+export function registerAgentRoutes(app: ApiApp, sb: Switchboard): void {
+  const { store } = sb;
+
+  app.openapi(list, async (c) => {
+    const rows = await store.db.select().from(agents).orderBy(agents.name, agents.id);
+    return c.json({ data: rows.map(agentJson) }, 200);
+  });
+
+  app.openapi(me, (c) => c.json(agentJson(c.get("agent")), 200));
+
+  app.openapi(patchMe, async (c) => {
+    const { availability } = c.req.valid("json");
+    const id = c.get("agent").id;
+    const [updated] = await store.write((tx) => tx.update(agents).set({ availability }).where(eq(agents.id, id)).returning());
+    return c.json(agentJson(updated!), 200);
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * /contacts: search and list (full-text over name, email and phone), one contact with its identities
+ * and conversations, and PATCH for name, email, phone and attributes (merged key by key).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { inboundMessageSchema } from "../../pipeline/normalise.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import { type Contact, findContact, identitiesOf } from "../../store/contacts.ts";
+import type { Queryable } from "../../store/index.ts";
+import { auditLog, contacts, conversations } from "../../store/schema.ts";
+import type { ApiApp } from "./app.ts";
+import { decodeCursor, page } from "./cursor.ts";
+import { ftsQuery } from "./fts.ts";
+import { ContactDetailSchema, ContactSchema, errors, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
+import { contactJson, conversationJson, identityJson } from "./serialize.ts";
+
+const tags = ["Contacts"];
+const { email, phone } = inboundMessageSchema.shape.contact.shape;
+
+const PatchBody = z
+  .object({
+    name: z.string().trim().min(1).max(256).nullable().optional(),
+    email: email.unwrap().nullable().optional(),
+    phone: phone.unwrap().nullable().optional(),
+    attributes: z.record(z.string(), z.unknown()).optional().openapi({ description: "Merged into the contact's attributes; a key set to null is removed" }),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: "send at least one of name, email, phone, attributes" })
+  .openapi("ContactPatch");
+
+const list = createRoute({
+  method: "get",
+  path: "/contacts",
+  tags,
+  summary: "List contacts, newest first, or search them",
+  request: { query: PageQuery.extend({ q: z.string().max(256).optional().openapi({ description: "Words to find in name, email or phone (prefix match)" }) }) },
+  responses: { 200: json(pageOf(ContactSchema), "A page of contacts"), 401: errors[401], 422: errors[422] },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/contacts/{id}",
+  tags,
+  summary: "Get a contact with identities and (up to 100 latest) conversations",
+  request: { params: IdParams },
+  responses: { 200: json(ContactDetailSchema, "The contact"), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+
+const patch = createRoute({
+  method: "patch",
+  path: "/contacts/{id}",
+  tags,
+  summary: "Change a contact's name, email, phone or attributes",
+  request: { params: IdParams, body: { required: true, content: { "application/json": { schema: PatchBody } } } },
+  responses: { 200: json(ContactDetailSchema, "The updated contact"), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+
+const notFound = (id: number) => new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist. Search contacts with GET /api/v1/contacts?q=...`);
+
+async function detail(db: Queryable, contact: Contact): Promise<z.infer<typeof ContactDetailSchema>> {
+  const identities = await identitiesOf(db, contact.id);
+  const recent = await db.select().from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.lastActivityAt), desc(conversations.id)).limit(100);
+  return { ...contactJson(contact), identities: identities.map(identityJson), conversations: recent.map(conversationJson) };
+}
+
+/** Merges `patch` into `attributes`; null removes a key. */
+function mergeAttributes(attributes: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...attributes };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}
+
+/**
+ * Registers GET /contacts, GET and PATCH /contacts/{id}.
+ *
+ * @example
+ * registerContactRoutes(v1, switchboard);
+ */
+export function registerContactRoutes(app: ApiApp, sb: Switchboard): void {
+  const { store } = sb;
+
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const where: SQL[] = [];
+    const match = q.q === undefined ? undefined : ftsQuery(q.q);
+    if (match) where.push(sql`${contacts.id} IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ${match})`);
+    if (q.cursor) where.push(lt(contacts.id, decodeCursor(q.cursor, 1)[0]!));
+    const fetched = await store.db.select().from(contacts).where(and(...where)).orderBy(desc(contacts.id)).limit(q.limit + 1);
+    const { rows, next } = page(fetched, q.limit, (r) => [r.id]);
+    return c.json({ data: rows.map(contactJson), next_cursor: next }, 200);
+  });
+
+  app.openapi(get, async (c) => {
+    const { id } = c.req.valid("param");
+    const contact = await findContact(store.db, id);
+    if (!contact) throw notFound(id);
+    return c.json(await detail(store.db, contact), 200);
+  });
+
+  app.openapi(patch, async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const now = sb.clock.now();
+    const agent = c.get("agent");
+    const updated = await store.write(async (tx) => {
+      const current = await findContact(tx, id);
+      if (!current) throw notFound(id);
+      const set: Partial<Contact> = { updatedAt: now };
+      if (body.name !== undefined) set.name = body.name;
+      if (body.email !== undefined) set.email = body.email;
+      if (body.phone !== undefined) set.phone = body.phone;
+      if (body.attributes !== undefined) set.attributes = mergeAttributes(current.attributes, body.attributes);
+      const [row] = await tx.update(contacts).set(set).where(eq(contacts.id, id)).returning();
+      await tx.insert(auditLog).values({ actor: `agent:${agent.id}`, action: "contact.updated", subjectType: "contact", subjectId: String(id), data: { fields: Object.keys(body) }, createdAt: now });
+      return row!;
+    });
+    return c.json(await detail(store.db, updated), 200);
+  });
+}

@@ -1,0 +1,60 @@
+// The OpenAPI document and the HTML reference: public, complete, self-contained.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestApi, type TestApi } from "./fixtures/harness.ts";
+
+let t: TestApi;
+beforeEach(async () => {
+  t = await createTestApi();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const endpoints = [
+  ["get", "/conversations"],
+  ["get", "/conversations/{id}"],
+  ["patch", "/conversations/{id}"],
+  ["get", "/conversations/{id}/messages"],
+  ["post", "/conversations/{id}/messages"],
+  ["post", "/messages/{id}/retry"],
+  ["get", "/contacts"],
+  ["get", "/contacts/{id}"],
+  ["patch", "/contacts/{id}"],
+  ["get", "/contacts/{id}/timeline"],
+  ["get", "/search"],
+  ["get", "/agents"],
+  ["get", "/agents/me"],
+  ["patch", "/agents/me"],
+  ["get", "/inboxes"],
+  ["get", "/events"],
+] as const;
+
+describe("GET /api/openapi.json", () => {
+  it("is public OpenAPI 3.1 with the bearer scheme and a path for every endpoint", async () => {
+    const res = await t.api("/api/openapi.json", { token: null });
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(doc.servers).toEqual([{ url: "/api/v1" }]);
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    for (const [method, path] of endpoints) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    expect(Object.values(doc.paths).flatMap((item) => Object.keys(item as object))).toHaveLength(endpoints.length);
+    expect(doc.components.schemas.Message.properties).toHaveProperty("delivery_status");
+    expect(doc.paths["/conversations"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["status", "inbox", "assignee", "contact_id", "cursor", "limit"]));
+  });
+});
+
+describe("GET /api/docs", () => {
+  it("is public, self-contained HTML listing every operation", async () => {
+    const res = await t.api("/api/docs", { token: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const html = await res.text();
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org)/i);
+    for (const [method, path] of endpoints) expect(html).toContain(`${method.toUpperCase()} ${path}`);
+    expect(html).toContain("switchboard create-token --agent &lt;email&gt;");
+    expect(html).toContain('id="schema-Conversation"');
+  });
+});

@@ -1,0 +1,65 @@
+// GET /api/v1/events: the SSE stream delivers bus events as they happen, and needs a token.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestApi, type TestApi } from "./fixtures/harness.ts";
+import { snakeKeys } from "./events.ts";
+
+let t: TestApi;
+beforeEach(async () => {
+  t = await createTestApi();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+/** Reads the stream until what was read matches `until`, failing after `ms`. */
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until: RegExp, ms = 3000): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  const deadline = Date.now() + ms;
+  while (!until.test(text)) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${until}; got ${JSON.stringify(text)}`)), Math.max(0, deadline - Date.now()))));
+    const chunk = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
+    if (chunk.done) throw new Error(`the stream ended before ${until}; got ${JSON.stringify(text)}`);
+    text += decoder.decode(chunk.value, { stream: true });
+  }
+  return text;
+}
+
+describe("GET /events", () => {
+  it("streams each bus event with its name, id and snake_case data", async () => {
+    const a = await t.say("support", { externalId: "a" }, "hi");
+    const res = await t.api("/api/v1/events");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    await readUntil(reader, /^: connected\n\n/);
+
+    await t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "pending" } });
+    const text = await readUntil(reader, /event: conversation\.status_changed\n[^]*?\n\n/);
+    const block = /event: conversation\.status_changed\n([^]*?)\n\n/.exec(text)![1]!;
+    const data = JSON.parse(block.split("\n").find((line) => line.startsWith("data: "))!.slice("data: ".length));
+    expect(data).toEqual({ conversation_id: a.conversationId, from: "open", to: "pending", actor: `agent:${t.agent.id}` });
+    expect(block).toMatch(/^id: \S+$/m);
+    await reader.cancel();
+  });
+
+  it("ends open streams when Switchboard stops", async () => {
+    const reader = (await t.api("/api/v1/events")).body!.getReader();
+    await readUntil(reader, /: connected/);
+    const hook = t.switchboard.registry.stopHooks.find((h) => h.plugin === "core:api")!;
+    await hook.fn();
+    const end = await Promise.race([reader.read(), new Promise((resolve) => setTimeout(resolve, 2000, "still open"))]);
+    expect(end).toEqual({ done: true, value: undefined });
+  });
+
+  it("needs a token", async () => {
+    expect((await t.api("/api/v1/events", { token: null })).status).toBe(401);
+  });
+});
+
+describe("snakeKeys", () => {
+  it("converts keys deeply and leaves values alone", () => {
+    expect(snakeKeys({ messageId: 1, deliveryError: null, nested: [{ authorAgentId: 2, text: "camelCase" }] })).toEqual({ message_id: 1, delivery_error: null, nested: [{ author_agent_id: 2, text: "camelCase" }] });
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Messages: a conversation's messages (oldest first, cursor pages, with attachments and delivery
+ * status), replying or adding a private note as the token's agent, and retrying a failed delivery.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, gt } from "drizzle-orm";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import { findConversation } from "../../store/conversations.ts";
+import { findMessage } from "../../store/messages.ts";
+import { messages } from "../../store/schema.ts";
+import type { ApiApp } from "./app.ts";
+import { decodeCursor, page } from "./cursor.ts";
+import { errors, IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
+import { messageJson, messagesJson } from "./serialize.ts";
+
+const tags = ["Messages"];
+
+const ReplyBody = z
+  .object({
+    text: z.string().trim().min(1, { message: "write some text" }).max(100_000),
+    html: z.string().max(500_000).optional(),
+    private: z.boolean().default(false).openapi({ description: "true: a private note for agents, never sent to the customer" }),
+    inbox: z.string().max(64).optional().openapi({ description: "Send on another inbox the contact can be reached on (default: the conversation's inbox)" }),
+  })
+  .strict()
+  .openapi("ReplyInput");
+
+const list = createRoute({
+  method: "get",
+  path: "/conversations/{id}/messages",
+  tags,
+  summary: "List a conversation's messages, oldest first",
+  request: { params: IdParams, query: PageQuery },
+  responses: { 200: json(pageOf(MessageSchema), "A page of messages"), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/conversations/{id}/messages",
+  tags,
+  summary: "Reply to the customer, or add a private note",
+  description: "The reply is stored with its outbox row and delivered in the background; follow delivery_status (or the message.updated event).",
+  request: { params: IdParams, body: { required: true, content: { "application/json": { schema: ReplyBody } } } },
+  responses: { 201: json(MessageSchema, "The stored message"), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+
+const retry = createRoute({
+  method: "post",
+  path: "/messages/{id}/retry",
+  tags,
+  summary: "Queue a failed delivery again",
+  request: { params: IdParams },
+  responses: {
+    202: json(z.object({ id: z.number().int(), delivery_status: z.literal("queued") }), "Queued for delivery"),
+    401: errors[401],
+    404: errors[404],
+    409: errors[409],
+    422: errors[422],
+  },
+});
+
+/**
+ * Registers A conversation's messages, replies and notes, and delivery retries.
+ *
+ * @example
+ * registerMessageRoutes(v1, switchboard);
+ */
+export function registerMessageRoutes(app: ApiApp, sb: Switchboard): void {
+  const { store } = sb;
+
+  app.openapi(list, async (c) => {
+    const { id } = c.req.valid("param");
+    const q = c.req.valid("query");
+    if (!(await findConversation(store.db, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${id} does not exist.`);
+    const after = q.cursor ? decodeCursor(q.cursor, 1)[0]! : 0;
+    const fetched = await store.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, id), gt(messages.id, after)))
+      .orderBy(messages.id)
+      .limit(q.limit + 1);
+    const { rows, next } = page(fetched, q.limit, (m) => [m.id]);
+    return c.json({ data: await messagesJson(store.db, rows), next_cursor: next }, 200);
+  });
+
+  app.openapi(create, async (c) => {
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const message = await sb.outbound.reply({
+      conversationId: id,
+      text: body.text,
+      html: body.html,
+      agentId: c.get("agent").id,
+      kind: body.private ? "note" : "reply",
+      inbox: body.inbox,
+    });
+    return c.json(messageJson(message), 201);
+  });
+
+  app.openapi(retry, async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await findMessage(store.db, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Message ${id} does not exist.`);
+    await sb.delivery.retry(id);
+    return c.json({ id, delivery_status: "queued" as const }, 202);
+  });
+}

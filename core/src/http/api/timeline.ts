@@ -1,0 +1,47 @@
+/**
+ * GET /contacts/{id}/timeline: every message of every conversation of a contact, on every channel,
+ * in one chronological list (oldest first, cursor pages).
+ */
+import { createRoute } from "@hono/zod-openapi";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import { findContact } from "../../store/contacts.ts";
+import { conversations, messages } from "../../store/schema.ts";
+import type { ApiApp } from "./app.ts";
+import { decodeCursor, page } from "./cursor.ts";
+import { errors, IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
+import { messagesJson } from "./serialize.ts";
+
+const timeline = createRoute({
+  method: "get",
+  path: "/contacts/{id}/timeline",
+  tags: ["Contacts"],
+  summary: "A contact's messages across all conversations and channels, oldest first",
+  request: { params: IdParams, query: PageQuery },
+  responses: { 200: json(pageOf(MessageSchema), "A page of the timeline"), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+
+/**
+ * Registers GET /contacts/{id}/timeline.
+ *
+ * @example
+ * registerTimelineRoute(v1, switchboard);
+ */
+export function registerTimelineRoute(app: ApiApp, sb: Switchboard): void {
+  const { store } = sb;
+  app.openapi(timeline, async (c) => {
+    const { id } = c.req.valid("param");
+    const q = c.req.valid("query");
+    if (!(await findContact(store.db, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist.`);
+    const ofContact = store.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, id));
+    const where: SQL[] = [inArray(messages.conversationId, ofContact)];
+    if (q.cursor) {
+      const [at, after] = decodeCursor(q.cursor, 2);
+      where.push(sql`(${messages.createdAt}, ${messages.id}) > (${at}, ${after})`);
+    }
+    const fetched = await store.db.select().from(messages).where(and(...where)).orderBy(messages.createdAt, messages.id).limit(q.limit + 1);
+    const { rows, next } = page(fetched, q.limit, (m) => [m.createdAt, m.id]);
+    return c.json({ data: await messagesJson(store.db, rows), next_cursor: next }, 200);
+  });
+}

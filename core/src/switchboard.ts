@@ -1,0 +1,133 @@
+/**
+ * The assembly: builds a running Switchboard from a loaded config. Opens and migrates the store,
+ * loads and starts the plugins, brings the inboxes up, wires the pipelines, workers, webhooks and
+ * HTTP routes, and stops it all in reverse order.
+ */
+import type { Hono } from "hono";
+import { systemClock, type Clock } from "./clock.ts";
+import type { LoadedConfig } from "./config/schema.ts";
+import { EventBus } from "./events/bus.ts";
+import { createHttpApp } from "./http/app.ts";
+import { createMetrics } from "./http/metrics.ts";
+import { JobQueue } from "./jobs/queue.ts";
+import { createLogger, type Logger } from "./log/index.ts";
+import { describeError } from "./errors/index.ts";
+import { resolvePlugins, startPlugins } from "./plugins/loader.ts";
+import { PluginRegistry } from "./plugins/registry.ts";
+import { Assistants } from "./plugins/assistants.ts";
+import { createKeyValueStore } from "./plugins/kv.ts";
+import type { DeliveryReport, Emit, InboxInfo, InboundMessage, IngestResult } from "./plugins/types.ts";
+import { recordDeliveryReport } from "./pipeline/receipts.ts";
+import { DeliveryWorker } from "./pipeline/delivery.ts";
+import { InboundPipeline } from "./pipeline/inbound.ts";
+import { InboxRuntime } from "./pipeline/inboxes.ts";
+import { OutboundPipeline } from "./pipeline/outbound.ts";
+import { openStore, type Store } from "./store/index.ts";
+import { setupOutgoingWebhooks } from "./webhooks/outgoing.ts";
+import { ErrorCodes, SwitchboardError } from "./errors/index.ts";
+import { mountApi } from "./http/api/index.ts";
+
+export const VERSION = "0.1.0";
+
+export interface SwitchboardOptions {
+  /** Use this store instead of opening `store.url` (the test harness passes a temp file). */
+  store?: Store;
+  clock?: Clock;
+  log?: Logger;
+  /** Poll intervals of the background workers (tests shorten them). */
+  pollMs?: { jobs?: number; delivery?: number };
+  /** Run the job and delivery workers in the background on start (default true). The harness drives them by hand. */
+  backgroundWorkers?: boolean;
+}
+
+export interface Switchboard {
+  loaded: LoadedConfig;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  bus: EventBus;
+  jobs: JobQueue;
+  registry: PluginRegistry;
+  inboxes: InboxRuntime;
+  inbound: InboundPipeline;
+  outbound: OutboundPipeline;
+  delivery: DeliveryWorker;
+  /** The assistant hooks of all plugins (suggest, summarize, translate, rewrite). */
+  assistants: Assistants;
+  app: Hono;
+  /** Runs a message into an inbox, as its adapter's `emit` would. */
+  ingest(inbox: string, message: InboundMessage): Promise<IngestResult>;
+  /** Starts the inboxes' receiving side and the background workers. */
+  start(): Promise<void>;
+  /** Stops everything in reverse order and closes the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds a Switchboard. Throws a ConfigError for a broken config (before anything starts);
+ * a plugin or inbox that fails to start is disabled and reported instead.
+ *
+ * @example
+ * const switchboard = await createSwitchboard(await loadConfig("config/switchboard.toml"));
+ * await switchboard.start();
+ * Bun.serve({ port: 3000, fetch: switchboard.app.fetch });
+ */
+export async function createSwitchboard(loaded: LoadedConfig, options: SwitchboardOptions = {}): Promise<Switchboard> {
+  const log = options.log ?? createLogger();
+  const clock = options.clock ?? systemClock;
+  const plugins = await resolvePlugins(loaded);
+  const store = options.store ?? (await openStore({ url: loaded.config.store.url, authToken: loaded.config.store.auth_token, baseDir: loaded.baseDir }));
+  await store.migrate();
+
+  const bus = new EventBus(log);
+  const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
+  const registry = new PluginRegistry();
+  const metrics = createMetrics({ bus, store });
+  const app = createHttpApp({ log, store, metrics, version: VERSION });
+  const mount = (path: string, sub: Hono) => app.route(path, sub);
+  const publicUrl = loaded.config.server.public_url ?? `http://localhost:${loaded.config.server.port}`;
+
+  await startPlugins({ store, clock, log, bus, jobs, registry }, plugins, mount);
+  const inbound = new InboundPipeline({ store, clock, log, bus, registry });
+  const inboxes = new InboxRuntime(log);
+  const emitFor = (inbox: InboxInfo): Emit => (message) => inbound.ingest(inbox, message);
+  const reportFor = (inbox: string) => (report: DeliveryReport) => recordDeliveryReport({ store, clock, bus }, inbox, report);
+  const kvFor = (inbox: string) => createKeyValueStore(store, clock, `inbox:${inbox}`);
+  await inboxes.init(loaded, registry, { publicUrl, emitFor, reportFor, kvFor, mount });
+  const delivery = new DeliveryWorker({ store, clock, log, bus, inboxes, pollMs: options.pollMs?.delivery });
+  const outbound = new OutboundPipeline({ store, clock, bus, inboxes, onQueued: () => delivery.kick() });
+  setupOutgoingWebhooks({ webhooks: loaded.config.webhooks, bus, jobs, store, clock, log });
+
+  const assistants = new Assistants(registry, log);
+
+  const switchboard: Switchboard = {
+    loaded, store, clock, log, bus, jobs, registry, inboxes, inbound, outbound, delivery, assistants, app,
+    async ingest(name, message) {
+      const inbox = inboxes.get(name);
+      if (!inbox) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no inbox "${name}". Inboxes: ${inboxes.names().join(", ") || "(none)"}.`);
+      return inbound.ingest(inbox, message);
+    },
+    async start() {
+      await inboxes.start(emitFor);
+      if (options.backgroundWorkers === false) return;
+      jobs.start();
+      delivery.start();
+    },
+    async stop() {
+      await inboxes.stop();
+      for (const hook of [...registry.stopHooks].reverse()) {
+        try {
+          await hook.fn();
+        } catch (error) {
+          log.error({ plugin: hook.plugin, error: describeError(error) }, "plugin stop hook failed");
+        }
+      }
+      await delivery.stop();
+      await jobs.stop();
+      await bus.idle();
+      store.close();
+    },
+  };
+  mountApi(switchboard);
+  return switchboard;
+}
