@@ -26,6 +26,7 @@ import { openStore, type Store } from "./store/index.ts";
 import { setupOutgoingWebhooks } from "./webhooks/outgoing.ts";
 import { ErrorCodes, SwitchboardError } from "./errors/index.ts";
 import { mountApi } from "./http/api/index.ts";
+import { defineSnoozeWakeUp } from "./conversations/update.ts";
 
 export const VERSION = "0.1.0";
 
@@ -59,6 +60,8 @@ export interface Switchboard {
   ingest(inbox: string, message: InboundMessage): Promise<IngestResult>;
   /** Starts the inboxes' receiving side and the background workers. */
   start(): Promise<void>;
+  /** Registers a core stop hook (closing streams); runs first, in reverse order, on stop. */
+  onStop(fn: () => Promise<void> | void): void;
   /** Stops everything in reverse order and closes the store. */
   stop(): Promise<void>;
 }
@@ -100,6 +103,24 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
 
   const assistants = new Assistants(registry, log);
 
+  const stopHooks: (() => Promise<void> | void)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = async () => {
+    for (const fn of [...stopHooks].reverse()) await fn();
+    await inboxes.stop();
+    for (const hook of [...registry.stopHooks].reverse()) {
+      try {
+        await hook.fn();
+      } catch (error) {
+        log.error({ plugin: hook.plugin, error: describeError(error) }, "plugin stop hook failed");
+      }
+    }
+    await delivery.stop();
+    await jobs.stop();
+    await bus.idle();
+    store.close();
+  };
+
   const switchboard: Switchboard = {
     loaded, store, clock, log, bus, jobs, registry, inboxes, inbound, outbound, delivery, assistants, app,
     async ingest(name, message) {
@@ -113,21 +134,15 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
       jobs.start();
       delivery.start();
     },
-    async stop() {
-      await inboxes.stop();
-      for (const hook of [...registry.stopHooks].reverse()) {
-        try {
-          await hook.fn();
-        } catch (error) {
-          log.error({ plugin: hook.plugin, error: describeError(error) }, "plugin stop hook failed");
-        }
-      }
-      await delivery.stop();
-      await jobs.stop();
-      await bus.idle();
-      store.close();
+    onStop(fn) {
+      stopHooks.push(fn);
+    },
+    stop() {
+      stopping ??= stopAll();
+      return stopping;
     },
   };
+  defineSnoozeWakeUp(switchboard);
   mountApi(switchboard);
   return switchboard;
 }

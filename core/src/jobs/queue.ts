@@ -63,9 +63,10 @@ export class JobQueue {
     return id;
   }
 
-  /** Cancels the pending job with this key. Returns whether one was there. */
-  async cancel(key: string): Promise<boolean> {
-    const removed = await this.#store.write((tx) => tx.delete(jobs).where(and(eq(jobs.key, key), eq(jobs.status, "pending"))).returning({ id: jobs.id }));
+  /** Cancels the pending job with this key, inside `tx` when given. Returns whether one was there. */
+  async cancel(key: string, tx?: Tx): Promise<boolean> {
+    const remove = (db: Tx) => db.delete(jobs).where(and(eq(jobs.key, key), eq(jobs.status, "pending"))).returning({ id: jobs.id });
+    const removed = tx ? await remove(tx) : await this.#store.write(remove);
     return removed.length > 0;
   }
 

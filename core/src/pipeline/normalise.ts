@@ -14,7 +14,7 @@ export const inboundMessageSchema = z.object({
   contact: z.object({
     externalId: z.string().trim().min(1).max(512),
     name: z.string().trim().max(256).optional(),
-    email: z.email().trim().toLowerCase().optional(),
+    email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
     phone: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, { message: "expected an E.164 phone number such as +14155550123" }).optional(),
     verified: z.boolean().optional(),
   }),

@@ -8,6 +8,7 @@ import type { Clock } from "../clock.ts";
 import type { WebhookEntry } from "../config/schema.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
+import { wireData } from "../events/wire.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log/index.ts";
 import type { Store } from "../store/index.ts";
@@ -69,7 +70,7 @@ export function setupOutgoingWebhooks(deps: { webhooks: WebhookEntry[]; bus: Eve
     async (event: SwitchboardEvent) => {
       const matching = webhooks.filter((webhook) => webhook.events.includes("*") || webhook.events.includes(event.name));
       if (matching.length === 0) return;
-      const payload = JSON.stringify({ id: event.id, event: event.name, at: event.at, data: event.data });
+      const payload = JSON.stringify({ id: event.id, event: event.name, at: event.at, data: wireData(event) });
       await store.write(async (tx) => {
         for (const webhook of matching) {
           const [row] = await tx.insert(webhookDeliveries).values({ url: webhook.url, event: event.name, payload, createdAt: clock.now() }).returning({ id: webhookDeliveries.id });

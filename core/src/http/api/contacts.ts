@@ -11,8 +11,8 @@ import { type Contact, findContact, identitiesOf } from "../../store/contacts.ts
 import type { Queryable } from "../../store/index.ts";
 import { auditLog, contacts, conversations } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
-import { decodeCursor, page } from "./cursor.ts";
-import { ftsQuery } from "./fts.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
+import { ftsQuery } from "../../store/fts.ts";
 import { ContactDetailSchema, ContactSchema, errors, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
 import { contactJson, conversationJson, identityJson } from "./serialize.ts";
 

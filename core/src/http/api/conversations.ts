@@ -11,8 +11,8 @@ import { type Conversation, findConversation } from "../../store/conversations.t
 import type { Queryable } from "../../store/index.ts";
 import { contacts, conversationLabels, conversations, labels, messages } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
-import { updateConversation } from "./conversation-update.ts";
-import { decodeCursor, page } from "./cursor.ts";
+import { updateConversation } from "../../conversations/update.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
 import { ConversationDetailSchema, ConversationListItemSchema, ConversationSchema, errors, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
 import { contactJson, conversationJson } from "./serialize.ts";
 

@@ -1,7 +1,7 @@
 // GET /api/v1/events: the SSE stream delivers bus events as they happen, and needs a token.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "./fixtures/harness.ts";
-import { snakeKeys } from "./events.ts";
+import { snakeKeys } from "../../events/wire.ts";
 
 let t: TestApi;
 beforeEach(async () => {
@@ -47,8 +47,7 @@ describe("GET /events", () => {
   it("ends open streams when Switchboard stops", async () => {
     const reader = (await t.api("/api/v1/events")).body!.getReader();
     await readUntil(reader, /: connected/);
-    const hook = t.switchboard.registry.stopHooks.find((h) => h.plugin === "core:api")!;
-    await hook.fn();
+    await t.switchboard.stop();
     const end = await Promise.race([reader.read(), new Promise((resolve) => setTimeout(resolve, 2000, "still open"))]);
     expect(end).toEqual({ done: true, value: undefined });
   });

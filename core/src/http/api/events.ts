@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import { describeError } from "../../errors/index.ts";
+import { wireData } from "../../events/wire.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
 import { errors } from "./schemas.ts";
@@ -20,18 +21,6 @@ const events = createRoute({
   description: "Each event has `event: <name>` (message.created, conversation.status_changed, ...), `id:` and `data:` with the event's JSON (snake_case keys). A `: heartbeat` comment comes every 15 seconds.",
   responses: { 200: { description: "An endless text/event-stream", content: { "text/event-stream": { schema: z.string() } } }, 401: errors[401] },
 });
-
-/**
- * Converts object keys to snake_case, deeply (camelCase event data → the API's style).
- *
- * @example
- * snakeKeys({ conversationId: 7 }); // { conversation_id: 7 }
- */
-export function snakeKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(snakeKeys);
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`), snakeKeys(v)]));
-}
 
 /**
  * Registers GET /events. Returns a function that closes every open stream (for shutdown).
@@ -53,7 +42,7 @@ export function registerEventRoute(app: ApiApp, sb: Switchboard): () => void {
       const closed = new Promise<void>((resolve) => (close = resolve));
       stream.onAbort(close);
       open.add(close);
-      const off = sb.bus.on("*", (event) => send(() => stream.writeSSE({ event: event.name, id: event.id, data: JSON.stringify(snakeKeys(event.data)) })), "sse");
+      const off = sb.bus.on("*", (event) => send(() => stream.writeSSE({ event: event.name, id: event.id, data: JSON.stringify(wireData(event)) })), "sse");
       try {
         send(() => stream.write(": connected\n\n"));
         while (!stream.aborted) {

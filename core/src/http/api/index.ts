@@ -58,7 +58,7 @@ export function mountApi(switchboard: Switchboard): void {
   registerAgentRoutes(v1, switchboard);
   registerInboxRoutes(v1, switchboard);
   const closeStreams = registerEventRoute(v1, switchboard);
-  switchboard.registry.stopHooks.push({ plugin: "core:api", fn: closeStreams });
+  switchboard.onStop(closeStreams);
 
   let document: OpenApiDocument | undefined;
   switchboard.app.route(API_BASE, v1);

@@ -10,7 +10,7 @@ import { findConversation } from "../../store/conversations.ts";
 import { findMessage } from "../../store/messages.ts";
 import { messages } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
-import { decodeCursor, page } from "./cursor.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
 import { errors, IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
 import { messageJson, messagesJson } from "./serialize.ts";
 

@@ -8,8 +8,8 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { MessageDirection } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { decodeCursor, page } from "./cursor.ts";
-import { ftsQuery } from "./fts.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
+import { ftsQuery } from "../../store/fts.ts";
 import { errors, json, PageQuery, pageOf, SearchHitSchema } from "./schemas.ts";
 
 /** Match markers that cannot occur in escaped text; swapped for <mark> after escaping. */

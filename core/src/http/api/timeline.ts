@@ -9,7 +9,7 @@ import type { Switchboard } from "../../switchboard.ts";
 import { findContact } from "../../store/contacts.ts";
 import { conversations, messages } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
-import { decodeCursor, page } from "./cursor.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
 import { errors, IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
 import { messagesJson } from "./serialize.ts";
 

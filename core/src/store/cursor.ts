@@ -2,7 +2,7 @@
  * Opaque pagination cursors. A cursor holds the sort key of the last row of a page (for example
  * [last_activity_at, id]) as base64url JSON; clients pass `next_cursor` back unchanged.
  */
-import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 
 /**
  * Encodes a sort key into a cursor.

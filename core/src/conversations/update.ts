@@ -1,16 +1,27 @@
 /**
- * Changing a conversation through the API: status (with snooze time), priority, assignee and team.
+ * Changing a conversation (from the REST API, the inbox or an automation): status (with snooze
+ * time), priority, assignee and team.
  * One write transaction updates the row, adds an "activity" message per change to the conversation's
  * timeline ("Status changed from open to resolved by Alice") and an audit_log row; the domain events
  * go out after the commit.
  */
-import { eq } from "drizzle-orm";
-import { type Agent, findAgent } from "../../auth/agents.ts";
-import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import type { Switchboard } from "../../switchboard.ts";
-import { type Conversation, findConversation } from "../../store/conversations.ts";
-import type { Tx } from "../../store/index.ts";
-import { auditLog, conversations, messages, teams } from "../../store/schema.ts";
+import { and, eq, inArray } from "drizzle-orm";
+import { type Agent, findAgent } from "../auth/agents.ts";
+import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { Switchboard } from "../switchboard.ts";
+import { type Conversation, findConversation } from "../store/conversations.ts";
+import type { Tx } from "../store/index.ts";
+import { auditLog, conversationLabels, conversations, labels, messages, teams } from "../store/schema.ts";
+
+/** Who makes a change: an agent, or Switchboard itself (automations, snooze wake-ups) with id null. */
+export type Actor = Pick<Agent, "id" | "name"> | { id: null; name: string };
+
+/** The actor for changes Switchboard makes by itself. */
+export const SYSTEM_ACTOR: Actor = { id: null, name: "Switchboard" };
+
+/** The durable job that reopens a snoozed conversation when its time comes. */
+export const SNOOZE_JOB = "core:snooze.wake";
+export const snoozeKey = (conversationId: number) => `snooze:${conversationId}`;
 
 export interface ConversationPatch {
   status?: Conversation["status"];
@@ -19,10 +30,14 @@ export interface ConversationPatch {
   priority?: Conversation["priority"];
   assigneeId?: number | null;
   teamId?: number | null;
+  /** Label names to add (they must exist). */
+  addLabels?: string[];
+  /** Label names to remove. */
+  removeLabels?: string[];
 }
 
 interface Activity {
-  kind: "status" | "priority" | "assignee" | "team";
+  kind: "status" | "priority" | "assignee" | "team" | "label";
   from: string | number | null;
   to: string | number | null;
   text: string;
@@ -36,18 +51,24 @@ interface Activity {
  * @example
  * const updated = await updateConversation(switchboard, agent, 42, { status: "resolved" });
  */
-export async function updateConversation(sb: Pick<Switchboard, "store" | "clock" | "bus">, actor: Agent, id: number, patch: ConversationPatch): Promise<Conversation> {
+export async function updateConversation(sb: Pick<Switchboard, "store" | "clock" | "bus" | "jobs">, actor: Actor, id: number, patch: ConversationPatch): Promise<Conversation> {
   const now = sb.clock.now();
   if (patch.status === "snoozed" && (patch.snoozedUntil === undefined || patch.snoozedUntil <= now)) {
     throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid body: snoozed_until: give a time in the future (milliseconds since the epoch).");
   }
-  const actorRef = `agent:${actor.id}`;
+  const actorRef = actor.id === null ? "system" : `agent:${actor.id}`;
   const { conversation, activities } = await sb.store.write(async (tx) => {
     const current = await findConversation(tx, id);
-    if (!current) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${id} does not exist. List conversations with GET /api/v1/conversations.`);
+    if (!current) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${id} does not exist.`);
     const { set, activities } = await plan(tx, current, patch, actor, now);
     if (activities.length === 0) return { conversation: current, activities };
     const [updated] = await tx.update(conversations).set({ ...set, updatedAt: now }).where(eq(conversations.id, id)).returning();
+    await applyLabels(tx, id, patch);
+    if (updated!.status === "snoozed" && updated!.snoozedUntil !== null) {
+      await sb.jobs.schedule(SNOOZE_JOB, { conversationId: id }, { at: updated!.snoozedUntil, key: snoozeKey(id) }, tx);
+    } else if (current.status === "snoozed") {
+      await sb.jobs.cancel(snoozeKey(id), tx);
+    }
     await tx.insert(messages).values(
       activities.map((a) => ({
         conversationId: id,
@@ -76,10 +97,11 @@ export async function updateConversation(sb: Pick<Switchboard, "store" | "clock"
 }
 
 /** Works out the column changes and their timeline entries. Reads (agents, teams) inside the transaction. */
-async function plan(tx: Tx, current: Conversation, patch: ConversationPatch, actor: Agent, now: number): Promise<{ set: Partial<Conversation>; activities: Activity[] }> {
+async function plan(tx: Tx, current: Conversation, patch: ConversationPatch, actor: Actor, now: number): Promise<{ set: Partial<Conversation>; activities: Activity[] }> {
   const set: Partial<Conversation> = {};
   const activities: Activity[] = [];
   const by = ` by ${actor.name}`;
+  activities.push(...(await labelActivities(tx, current.id, patch, by)));
   const { status } = patch;
   if (status !== undefined && (status !== current.status || (status === "snoozed" && patch.snoozedUntil !== current.snoozedUntil))) {
     set.status = status;
@@ -107,4 +129,48 @@ async function plan(tx: Tx, current: Conversation, patch: ConversationPatch, act
     activities.push({ kind: "team", from: current.teamId, to: patch.teamId, text: team ? `Moved to team ${team.name}${by}` : `Removed from its team${by}` });
   }
   return { set, activities };
+}
+
+/** The label changes of a patch as timeline entries; unknown label names are refused. */
+async function labelActivities(tx: Tx, conversationId: number, patch: ConversationPatch, by: string): Promise<Activity[]> {
+  const names = [...(patch.addLabels ?? []), ...(patch.removeLabels ?? [])];
+  if (names.length === 0) return [];
+  const known = await tx.select().from(labels).where(inArray(labels.name, names));
+  const unknown = names.filter((name) => !known.some((label) => label.name === name));
+  if (unknown.length > 0) throw new SwitchboardError(ErrorCodes.VALIDATION, `There is no label ${unknown.map((n) => `"${n}"`).join(", ")}. An admin creates labels on the Labels page.`);
+  const current = new Set((await tx.select({ id: conversationLabels.labelId }).from(conversationLabels).where(eq(conversationLabels.conversationId, conversationId))).map((r) => r.id));
+  const byName = new Map(known.map((label) => [label.name, label.id]));
+  const added = (patch.addLabels ?? []).filter((name) => !current.has(byName.get(name)!));
+  const removed = (patch.removeLabels ?? []).filter((name) => current.has(byName.get(name)!));
+  return [
+    ...added.map((name): Activity => ({ kind: "label", from: null, to: name, text: `Label ${name} added${by}` })),
+    ...removed.map((name): Activity => ({ kind: "label", from: name, to: null, text: `Label ${name} removed${by}` })),
+  ];
+}
+
+async function applyLabels(tx: Tx, conversationId: number, patch: ConversationPatch): Promise<void> {
+  if (patch.addLabels?.length) {
+    const rows = await tx.select({ id: labels.id }).from(labels).where(inArray(labels.name, patch.addLabels));
+    await tx.insert(conversationLabels).values(rows.map((r) => ({ conversationId, labelId: r.id }))).onConflictDoNothing();
+  }
+  if (patch.removeLabels?.length) {
+    const rows = await tx.select({ id: labels.id }).from(labels).where(inArray(labels.name, patch.removeLabels));
+    await tx.delete(conversationLabels).where(and(eq(conversationLabels.conversationId, conversationId), inArray(conversationLabels.labelId, rows.map((r) => r.id))));
+  }
+}
+
+/**
+ * Defines the job that wakes snoozed conversations: when its time comes, a conversation still
+ * snoozed is reopened by Switchboard, with an activity entry.
+ *
+ * @example
+ * defineSnoozeWakeUp(switchboard);
+ */
+export function defineSnoozeWakeUp(sb: Pick<Switchboard, "store" | "clock" | "bus" | "jobs">): void {
+  sb.jobs.define(SNOOZE_JOB, async (payload) => {
+    const { conversationId } = payload as { conversationId: number };
+    const conversation = await findConversation(sb.store.db, conversationId);
+    if (!conversation || conversation.status !== "snoozed" || (conversation.snoozedUntil ?? 0) > sb.clock.now()) return;
+    await updateConversation(sb, SYSTEM_ACTOR, conversationId, { status: "open" });
+  });
 }
