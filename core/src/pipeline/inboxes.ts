@@ -11,7 +11,7 @@ import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import { withTimeout } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
-import type { ChannelAdapter, ChannelHealth, Emit, InboxContext, InboxInfo } from "../plugins/types.ts";
+import type { ChannelAdapter, ChannelHealth, Emit, InboxContext, InboxInfo, KeyValueStore } from "../plugins/types.ts";
 
 export interface InboxHandle extends InboxInfo {
   /** The plugin name that provides the channel. */
@@ -38,7 +38,13 @@ export class InboxRuntime {
   async init(
     loaded: LoadedConfig,
     registry: PluginRegistry,
-    deps: { publicUrl: string; emitFor: (inbox: InboxInfo) => Emit; reportFor: (inbox: string) => InboxContext<unknown>["reportDelivery"]; mount: (path: string, app: Hono) => void },
+    deps: {
+      publicUrl: string;
+      emitFor: (inbox: InboxInfo) => Emit;
+      reportFor: (inbox: string) => InboxContext<unknown>["reportDelivery"];
+      kvFor: (inbox: string) => KeyValueStore;
+      mount: (path: string, app: Hono) => void;
+    },
   ): Promise<void> {
     for (const [name, entry] of Object.entries(loaded.config.inboxes)) {
       const pluginEntry = loaded.config.plugins[entry.plugin]!;
@@ -66,7 +72,7 @@ export class InboxRuntime {
       this.#inboxes.set(name, handle);
       try {
         handle.adapter = await withTimeout(
-          Promise.resolve(channel.definition.create({ name, options, log: this.#log.child({ inbox: name, plugin: status.name }), publicUrl: deps.publicUrl, reportDelivery: deps.reportFor(name) })),
+          Promise.resolve(channel.definition.create({ name, options, log: this.#log.child({ inbox: name, plugin: status.name }), publicUrl: deps.publicUrl, kv: deps.kvFor(name), reportDelivery: deps.reportFor(name) })),
           10_000,
           `Creating the inbox "${name}"`,
         );
