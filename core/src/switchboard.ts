@@ -18,6 +18,7 @@ import { Assistants } from "./plugins/assistants.ts";
 import { createKeyValueStore } from "./plugins/kv.ts";
 import type { DeliveryReport, Emit, InboxInfo, InboundMessage, IngestResult } from "./plugins/types.ts";
 import { recordDeliveryReport } from "./pipeline/receipts.ts";
+import { reportCustomerTyping } from "./pipeline/typing.ts";
 import { DeliveryWorker } from "./pipeline/delivery.ts";
 import { InboundPipeline } from "./pipeline/inbound.ts";
 import { InboxRuntime } from "./pipeline/inboxes.ts";
@@ -26,6 +27,7 @@ import { openStore, type Store } from "./store/index.ts";
 import { setupOutgoingWebhooks } from "./webhooks/outgoing.ts";
 import { ErrorCodes, SwitchboardError } from "./errors/index.ts";
 import { mountApi } from "./http/api/index.ts";
+import { mountInbox } from "./inbox/index.ts";
 import { defineSnoozeWakeUp } from "./conversations/update.ts";
 
 export const VERSION = "0.1.0";
@@ -96,7 +98,8 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const emitFor = (inbox: InboxInfo): Emit => (message) => inbound.ingest(inbox, message);
   const reportFor = (inbox: string) => (report: DeliveryReport) => recordDeliveryReport({ store, clock, bus }, inbox, report);
   const kvFor = (inbox: string) => createKeyValueStore(store, clock, `inbox:${inbox}`);
-  await inboxes.init(loaded, registry, { publicUrl, emitFor, reportFor, kvFor, mount });
+  const typingFor = (inbox: InboxInfo) => (who: { contactExternalId: string; threadKey?: string }) => reportCustomerTyping({ store, bus }, inbox, who);
+  await inboxes.init(loaded, registry, { publicUrl, emitFor, reportFor, kvFor, typingFor, mount });
   const delivery = new DeliveryWorker({ store, clock, log, bus, inboxes, pollMs: options.pollMs?.delivery });
   const outbound = new OutboundPipeline({ store, clock, bus, inboxes, onQueued: () => delivery.kick() });
   setupOutgoingWebhooks({ webhooks: loaded.config.webhooks, bus, jobs, store, clock, log });
@@ -144,5 +147,6 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   };
   defineSnoozeWakeUp(switchboard);
   mountApi(switchboard);
+  await mountInbox(switchboard);
   return switchboard;
 }

@@ -6,16 +6,11 @@ import { eq } from "drizzle-orm";
 import type { Store } from "../store/index.ts";
 import { agents, apiTokens } from "../store/schema.ts";
 import type { Agent } from "./agents.ts";
+import { randomToken, sha256Hex } from "./secrets.ts";
 
 export const TOKEN_PREFIX = "swb_";
 /** `last_used_at` is written at most this often per token, to keep reads from queueing behind writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-/** The SHA-256 of a token, in hex: what `api_tokens.token_hash` holds. */
-async function hashToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return Buffer.from(digest).toString("hex");
-}
 
 /**
  * Creates an API token for an agent. Returns the clear token: print it once, it cannot be shown again.
@@ -25,8 +20,8 @@ async function hashToken(token: string): Promise<string> {
  * console.log(`Authorization: Bearer ${token}`);
  */
 export async function createApiToken(store: Store, agentId: number, name: string): Promise<{ id: number; token: string }> {
-  const token = TOKEN_PREFIX + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
-  const tokenHash = await hashToken(token);
+  const token = randomToken(TOKEN_PREFIX);
+  const tokenHash = await sha256Hex(token);
   const [row] = await store.write((tx) => tx.insert(apiTokens).values({ agentId, name, tokenHash }).returning({ id: apiTokens.id }));
   return { id: row!.id, token };
 }
@@ -45,7 +40,7 @@ export async function authenticateToken(store: Store, token: string): Promise<Ag
     .select({ agent: agents, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(agents, eq(agents.id, apiTokens.agentId))
-    .where(eq(apiTokens.tokenHash, await hashToken(token)));
+    .where(eq(apiTokens.tokenHash, await sha256Hex(token)));
   if (!row) return undefined;
   const now = Date.now();
   if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {

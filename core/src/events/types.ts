@@ -26,6 +26,7 @@ export interface SwitchboardEvents {
   "conversation.created": { conversationId: number; contactId: number; inbox: string; channel: string };
   "conversation.status_changed": { conversationId: number; from: string; to: string; actor: string };
   "conversation.assigned": { conversationId: number; assigneeId: number | null; teamId: number | null; actor: string };
+  "conversation.merged": { sourceId: number; targetId: number; actor: string };
   "contact.created": { contactId: number };
   "contact.merged": { survivorId: number; mergedId: number; actor: string };
   "contact.unmerged": { survivorId: number; restoredId: number; actor: string };

@@ -43,6 +43,7 @@ export class InboxRuntime {
       emitFor: (inbox: InboxInfo) => Emit;
       reportFor: (inbox: string) => InboxContext<unknown>["reportDelivery"];
       kvFor: (inbox: string) => KeyValueStore;
+      typingFor: (inbox: InboxInfo) => InboxContext<unknown>["typing"];
       mount: (path: string, app: Hono) => void;
     },
   ): Promise<void> {
@@ -72,7 +73,7 @@ export class InboxRuntime {
       this.#inboxes.set(name, handle);
       try {
         handle.adapter = await withTimeout(
-          Promise.resolve(channel.definition.create({ name, options, log: this.#log.child({ inbox: name, plugin: status.name }), publicUrl: deps.publicUrl, kv: deps.kvFor(name), reportDelivery: deps.reportFor(name) })),
+          Promise.resolve(channel.definition.create({ name, options, log: this.#log.child({ inbox: name, plugin: status.name }), publicUrl: deps.publicUrl, kv: deps.kvFor(name), typing: deps.typingFor(handle), reportDelivery: deps.reportFor(name) })),
           10_000,
           `Creating the inbox "${name}"`,
         );

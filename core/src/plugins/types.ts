@@ -151,6 +151,13 @@ export interface InboxContext<Options> {
   /** Key-value storage of this inbox alone (cursors, last seen ids), kept in the database. */
   kv: KeyValueStore;
   /**
+   * Says the customer is typing (shown live to agents who have the conversation open).
+   *
+   * @example
+   * bot.on("chat_action", (a) => inbox.typing({ contactExternalId: String(a.from.id) }));
+   */
+  typing(who: { contactExternalId: string; threadKey?: string }): Promise<void>;
+  /**
    * Records a delivery receipt (delivered, read, bounced). Resolves to false when no sent message has that id.
    *
    * @example

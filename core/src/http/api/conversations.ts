@@ -3,16 +3,17 @@
  * contact and labels, and PATCH for status, priority, assignee and team.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { findContact } from "../../store/contacts.ts";
 import { type Conversation, findConversation } from "../../store/conversations.ts";
 import type { Queryable } from "../../store/index.ts";
-import { contacts, conversationLabels, conversations, labels, messages } from "../../store/schema.ts";
+import { conversationLabels, labels } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
 import { updateConversation } from "../../conversations/update.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
+import { listConversations } from "../../store/conversation-list.ts";
 import { ConversationDetailSchema, ConversationListItemSchema, ConversationSchema, errors, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
 import { contactJson, conversationJson } from "./serialize.ts";
 
@@ -67,9 +68,6 @@ const patch = createRoute({
   responses: { 200: json(ConversationDetailSchema, "The updated conversation"), 401: errors[401], 404: errors[404], 422: errors[422] },
 });
 
-/** The latest non-activity message of the conversation in the current row, cut to 140 characters. */
-const preview = sql<string | null>`(SELECT substr(${messages.text}, 1, 140) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} <> 'activity' ORDER BY ${messages.id} DESC LIMIT 1)`;
-
 async function detail(db: Queryable, conversation: Conversation): Promise<z.infer<typeof ConversationDetailSchema>> {
   const contact = await findContact(db, conversation.contactId);
   if (!contact) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `The contact of conversation ${conversation.id} no longer exists.`);
@@ -88,23 +86,9 @@ export function registerConversationRoutes(app: ApiApp, sb: Switchboard): void {
 
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const where: SQL[] = [];
-    if (q.status) where.push(eq(conversations.status, q.status));
-    if (q.inbox) where.push(eq(conversations.inbox, q.inbox));
-    if (q.contact_id) where.push(eq(conversations.contactId, q.contact_id));
-    if (q.assignee === "none") where.push(isNull(conversations.assigneeId));
-    else if (q.assignee) where.push(eq(conversations.assigneeId, q.assignee === "me" ? c.get("agent").id : Number(q.assignee)));
-    if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor, 2);
-      where.push(sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${at}, ${id})`);
-    }
-    const fetched = await store.db
-      .select({ conversation: conversations, contactName: contacts.name, preview })
-      .from(conversations)
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(and(...where))
-      .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
-      .limit(q.limit + 1);
+    const after = q.cursor ? (decodeCursor(q.cursor, 2) as [number, number]) : undefined;
+    const assigneeId = q.assignee === "none" ? null : q.assignee === "me" ? c.get("agent").id : q.assignee ? Number(q.assignee) : undefined;
+    const fetched = await listConversations(store.db, { status: q.status, inbox: q.inbox, contactId: q.contact_id, assigneeId }, { limit: q.limit, after });
     const { rows, next } = page(fetched, q.limit, (r) => [r.conversation.lastActivityAt, r.conversation.id]);
     const data = rows.map((r) => ({ ...conversationJson(r.conversation), contact_name: r.contactName, last_message_preview: r.preview }));
     return c.json({ data, next_cursor: next }, 200);

@@ -3,18 +3,14 @@
  * conversation and a highlighted snippet. Activity entries are left out.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import type { MessageDirection } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { ftsQuery } from "../../store/fts.ts";
+import { searchMessages } from "../../store/search.ts";
 import { errors, json, PageQuery, pageOf, SearchHitSchema } from "./schemas.ts";
 
-/** Match markers that cannot occur in escaped text; swapped for <mark> after escaping. */
-const OPEN = "\u0002";
-const CLOSE = "\u0003";
 
 const search = createRoute({
   method: "get",
@@ -24,26 +20,6 @@ const search = createRoute({
   request: { query: PageQuery.extend({ q: z.string().min(1).max(256).openapi({ description: "Words to find (prefix match); quotes and operators are matched as text" }) }) },
   responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, best first"), 401: errors[401], 422: errors[422] },
 });
-
-interface HitRow {
-  id: number;
-  conversation_id: number;
-  contact_id: number;
-  inbox: string;
-  channel: string;
-  direction: MessageDirection;
-  created_at: number;
-  snippet: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-/** The snippet as safe HTML: the text escaped, the matches in <mark>. */
-function highlight(snippet: string): string {
-  return escapeHtml(snippet).replaceAll(OPEN, "<mark>").replaceAll(CLOSE, "</mark>");
-}
 
 /**
  * Registers GET /search.
@@ -57,13 +33,7 @@ export function registerSearchRoute(app: ApiApp, sb: Switchboard): void {
     const match = ftsQuery(q.q);
     if (!match) throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid query: q: give at least one word to search for.");
     const offset = q.cursor ? decodeCursor(q.cursor, 1)[0]! : 0;
-    const fetched = await sb.store.db.all<HitRow>(sql`
-      SELECT m.id, m.conversation_id, m.contact_id, m.inbox, m.channel, m.direction, m.created_at,
-             snippet(messages_fts, 0, ${OPEN}, ${CLOSE}, '…', 16) AS snippet
-      FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-      WHERE messages_fts MATCH ${match} AND m.direction <> 'activity'
-      ORDER BY rank, m.id DESC
-      LIMIT ${q.limit + 1} OFFSET ${offset}`);
+    const fetched = await searchMessages(sb.store.db, match, { limit: q.limit + 1, offset });
     const { rows, next } = page(fetched, q.limit, () => [offset + q.limit]);
     const data = rows.map((r) => ({
       message_id: r.id,
@@ -73,7 +43,7 @@ export function registerSearchRoute(app: ApiApp, sb: Switchboard): void {
       channel: r.channel,
       direction: r.direction,
       created_at: r.created_at,
-      snippet: highlight(r.snippet),
+      snippet: r.snippet,
     }));
     return c.json({ data, next_cursor: next }, 200);
   });

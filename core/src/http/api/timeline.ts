@@ -3,11 +3,10 @@
  * in one chronological list (oldest first, cursor pages).
  */
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { findContact } from "../../store/contacts.ts";
-import { conversations, messages } from "../../store/schema.ts";
+import { contactTimeline } from "../../store/timeline.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { errors, IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
@@ -34,13 +33,8 @@ export function registerTimelineRoute(app: ApiApp, sb: Switchboard): void {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
     if (!(await findContact(store.db, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist.`);
-    const ofContact = store.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, id));
-    const where: SQL[] = [inArray(messages.conversationId, ofContact)];
-    if (q.cursor) {
-      const [at, after] = decodeCursor(q.cursor, 2);
-      where.push(sql`(${messages.createdAt}, ${messages.id}) > (${at}, ${after})`);
-    }
-    const fetched = await store.db.select().from(messages).where(and(...where)).orderBy(messages.createdAt, messages.id).limit(q.limit + 1);
+    const after = q.cursor ? (decodeCursor(q.cursor, 2) as [number, number]) : undefined;
+    const fetched = await contactTimeline(store.db, id, { limit: q.limit + 1, after });
     const { rows, next } = page(fetched, q.limit, (m) => [m.createdAt, m.id]);
     return c.json({ data: await messagesJson(store.db, rows), next_cursor: next }, 200);
   });

@@ -1,0 +1,97 @@
+/**
+ * Everything the conversation page shows, loaded in one place: the conversation and its contact,
+ * the contact's timeline across channels (with attachments), the other inboxes a reply can go out
+ * on, agents, teams, labels, canned responses and the contact's other conversations.
+ */
+import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { identitiesOf, type Contact, type Identity } from "../store/contacts.ts";
+import type { Conversation } from "../store/conversations.ts";
+import type { Message } from "../store/messages.ts";
+import { agents, attachments, cannedResponses, conversationLabels, conversations, labels, teams } from "../store/schema.ts";
+import { contactTimeline } from "../store/timeline.ts";
+import type { Switchboard } from "../switchboard.ts";
+
+export const TIMELINE_PAGE = 100;
+
+export interface ReplyInbox {
+  name: string;
+  displayName: string;
+  channel: string;
+  maxTextLength: number | undefined;
+  tone: string | undefined;
+}
+
+export interface ConversationPageData {
+  conversation: Conversation;
+  contact: Contact;
+  identities: Identity[];
+  timeline: Message[];
+  attachmentsByMessage: Map<number, { id: number; filename: string; contentType: string; size: number }[]>;
+  /** True when older messages exist before the first one shown. */
+  hasEarlier: boolean;
+  replyInboxes: ReplyInbox[];
+  agents: { id: number; name: string; availability: string }[];
+  teams: { id: number; name: string }[];
+  labels: { id: number; name: string; attached: boolean }[];
+  canned: Record<string, string>;
+  otherConversations: Conversation[];
+}
+
+/** The attachments (without their bytes) of some messages, by message id. */
+export async function attachmentsOf(sb: Pick<Switchboard, "store">, messageIds: number[]): Promise<ConversationPageData["attachmentsByMessage"]> {
+  const byMessage: ConversationPageData["attachmentsByMessage"] = new Map();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await sb.store.db
+    .select({ id: attachments.id, messageId: attachments.messageId, filename: attachments.filename, contentType: attachments.contentType, size: attachments.size })
+    .from(attachments)
+    .where(inArray(attachments.messageId, messageIds));
+  for (const row of rows) byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), row]);
+  return byMessage;
+}
+
+/** The inboxes a reply to this contact can go out on: the conversation's, then any other whose channel the contact has an identity on. */
+export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, conversation: Conversation, identities: Identity[], visible: string[]): ReplyInbox[] {
+  const channels = new Set(identities.map((i) => i.channel));
+  return sb.inboxes
+    .list()
+    .filter((inbox) => inbox.name === conversation.inbox || (visible.includes(inbox.name) && channels.has(inbox.channel) && inbox.adapter))
+    .sort((a, b) => (a.name === conversation.inbox ? -1 : b.name === conversation.inbox ? 1 : a.name.localeCompare(b.name)))
+    .map((inbox) => ({
+      name: inbox.name,
+      displayName: inbox.displayName,
+      channel: inbox.channel,
+      maxTextLength: inbox.adapter?.limits?.maxTextLength,
+      tone: sb.loaded.config.inboxes[inbox.name]?.tone,
+    }));
+}
+
+export async function loadConversationPage(sb: Switchboard, conversation: Conversation, contact: Contact, visible: string[]): Promise<ConversationPageData> {
+  const db = sb.store.db;
+  const [identities, fetched, allAgents, allTeams, allLabels, attached, canned, otherConversations] = await Promise.all([
+    identitiesOf(db, contact.id),
+    contactTimeline(db, contact.id, { limit: TIMELINE_PAGE + 1, latest: true }),
+    db.select({ id: agents.id, name: agents.name, availability: agents.availability }).from(agents).orderBy(agents.name),
+    db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
+    db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
+    db.select({ id: conversationLabels.labelId }).from(conversationLabels).where(eq(conversationLabels.conversationId, conversation.id)),
+    db.select().from(cannedResponses).orderBy(cannedResponses.shortcut),
+    db.select().from(conversations).where(and(eq(conversations.contactId, contact.id), ne(conversations.id, conversation.id), inArray(conversations.inbox, visible))).orderBy(desc(conversations.lastActivityAt)).limit(20),
+  ]);
+  const hasEarlier = fetched.length > TIMELINE_PAGE;
+  const timeline = hasEarlier ? fetched.slice(1) : fetched;
+  const attachedIds = new Set(attached.map((a) => a.id));
+  return {
+    conversation,
+    contact,
+    identities,
+    timeline: timeline.filter((m) => visible.includes(m.inbox)),
+    attachmentsByMessage: await attachmentsOf(sb, timeline.map((m) => m.id)),
+    hasEarlier,
+    replyInboxes: replyInboxesFor(sb, conversation, identities, visible),
+    agents: allAgents,
+    teams: allTeams,
+    labels: allLabels.map((l) => ({ ...l, attached: attachedIds.has(l.id) })),
+    canned: Object.fromEntries(canned.map((c) => [c.shortcut, c.text])),
+    otherConversations,
+  };
+}

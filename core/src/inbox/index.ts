@@ -1,0 +1,47 @@
+/**
+ * The agent inbox, mounted on Switchboard's HTTP app: public assets and sign-in, then, behind a
+ * session and CSRF checks, the pages, actions, live events, attachments and admin pages. Rendered on
+ * the server with Hono JSX; htmx and SSE make it live; no build step.
+ */
+import { Hono } from "hono";
+import { compress } from "hono/compress";
+import type { Switchboard } from "../switchboard.ts";
+import { buildInboxAssets } from "./assets.ts";
+import type { InboxEnv } from "./env.ts";
+import { inboxErrorHandler } from "./errors.ts";
+import { requireSession, securityHeaders, verifyCsrf } from "./middleware.ts";
+import { actionRoutes } from "./routes/actions.tsx";
+import { attachmentRoutes } from "./routes/attachments.ts";
+import { authRoutes } from "./routes/auth.tsx";
+import { eventRoutes } from "./routes/events.ts";
+import { pageRoutes } from "./routes/pages.tsx";
+import { loadTheme } from "./theme.ts";
+
+/** The path prefixes that need a signed-in agent. */
+const GUARDED = ["/", "/inbox", "/inbox/*", "/admin", "/admin/*"];
+
+/**
+ * Mounts the inbox. Throws a ConfigError when the configured theme cannot be loaded.
+ *
+ * @example
+ * await mountInbox(switchboard);
+ */
+export async function mountInbox(sb: Switchboard): Promise<{ assetBytes: number }> {
+  const theme = await loadTheme(sb.loaded);
+  const assets = buildInboxAssets(theme);
+  const shared = { assets, theme };
+  const app = new Hono<InboxEnv>();
+  app.onError(inboxErrorHandler(sb.log));
+  for (const path of [...GUARDED, "/login", "/logout"]) app.use(path, securityHeaders(), compress({ contentTypeFilter: /^text\/html/ }));
+  app.route("/", assets.app);
+  app.route("/", authRoutes(sb, shared));
+  for (const path of GUARDED) app.use(path, requireSession(sb), verifyCsrf());
+  const events = eventRoutes(sb);
+  app.route("/", events.app);
+  app.route("/", pageRoutes(sb, shared));
+  app.route("/", actionRoutes(sb));
+  app.route("/", attachmentRoutes(sb));
+  sb.onStop(events.closeAll);
+  sb.app.route("/", app);
+  return { assetBytes: assets.gzipBytes };
+}

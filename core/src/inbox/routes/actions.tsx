@@ -1,0 +1,124 @@
+/**
+ * What agents do from the inbox: reply or write a note, assign, change status (snooze), priority
+ * and labels, merge, retry a failed delivery, set their availability, and say they are typing.
+ * Each is a plain form POST: htmx gets a fragment (or 204 and a refresh trigger), a browser without
+ * JavaScript gets a redirect back to the conversation. A refused action answers 4xx with the reason.
+ */
+import { type Context, Hono } from "hono";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { mergeConversations } from "../../conversations/merge.ts";
+import { updateConversation, type ConversationPatch } from "../../conversations/update.ts";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { findMessage } from "../../store/messages.ts";
+import { agents, conversationLabels, labels } from "../../store/schema.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import { visibleConversation } from "../access.ts";
+import { loadConversationPage } from "../conversation-data.ts";
+import type { InboxEnv } from "../env.ts";
+import { renderFragment } from "../render.ts";
+import { ConversationHeader } from "../views/actions.tsx";
+import { AvailabilityForm } from "../views/availability.tsx";
+
+type Ctx = Context<InboxEnv>;
+
+const replyForm = z.object({ text: z.string().max(100_000), kind: z.enum(["reply", "note"]).default("reply"), inbox: z.string().max(64).optional() });
+const statusForm = z.object({ status: z.enum(["open", "pending", "snoozed", "resolved"]), until: z.string().optional() });
+const idOrEmpty = z.union([z.literal("").transform(() => null), z.coerce.number().int().positive()]);
+
+/** Reads a form with a zod schema; a bad form is a 422 naming the field. */
+async function readForm<S extends z.ZodType>(c: Ctx, schema: S): Promise<z.output<S>> {
+  const body = await c.req.parseBody({ all: true });
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new SwitchboardError(ErrorCodes.VALIDATION, parsed.error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`).join("; "));
+  return parsed.data;
+}
+
+/** A datetime-local value ("2026-11-25T09:30"), read as UTC. */
+function parseUntil(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const at = Date.parse(/Z|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
+  const app = new Hono<InboxEnv>();
+
+  /** After an action: htmx gets the fresh header (or 204), a plain form a redirect. */
+  async function answerWithHeader(c: Ctx, conversationId: number) {
+    if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversationId}`, 303);
+    const session = c.get("session");
+    const { conversation, contact } = await visibleConversation(sb, conversationId, c.get("visible"));
+    const data = await loadConversationPage(sb, conversation, contact, c.get("visible"));
+    return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />, 200, { "HX-Trigger": "timeline-refresh" });
+  }
+
+  const conversationAction = (path: string, run: (c: Ctx, id: number) => Promise<void>) =>
+    app.post(`/inbox/conversations/:id/${path}`, async (c) => {
+      const { conversation } = await visibleConversation(sb, Number(c.req.param("id")), c.get("visible"));
+      await run(c, conversation.id);
+      return answerWithHeader(c, conversation.id);
+    });
+
+  const patch = (c: Ctx, id: number, change: ConversationPatch) => updateConversation(sb, c.get("session").agent, id, change).then(() => undefined);
+
+  conversationAction("actions/assign", async (c, id) => {
+    const form = await readForm(c, z.object({ assignee: idOrEmpty.optional(), team: idOrEmpty.optional() }));
+    await patch(c, id, { assigneeId: form.assignee, teamId: form.team });
+  });
+  conversationAction("actions/status", async (c, id) => {
+    const form = await readForm(c, statusForm);
+    const until = parseUntil(form.until);
+    if (form.status === "snoozed" && until === undefined) throw new SwitchboardError(ErrorCodes.VALIDATION, "Pick when the snooze ends.");
+    await patch(c, id, { status: form.status, snoozedUntil: form.status === "snoozed" ? until : undefined });
+  });
+  conversationAction("actions/priority", async (c, id) => {
+    const form = await readForm(c, z.object({ priority: z.enum(["none", "low", "medium", "high", "urgent"]) }));
+    await patch(c, id, { priority: form.priority });
+  });
+  conversationAction("actions/labels", async (c, id) => {
+    const form = await readForm(c, z.object({ label: z.union([z.string(), z.array(z.string())]).optional() }));
+    const wanted = new Set(form.label === undefined ? [] : Array.isArray(form.label) ? form.label : [form.label]);
+    const current = (await sb.store.db.select({ name: labels.name }).from(conversationLabels).innerJoin(labels, eq(labels.id, conversationLabels.labelId)).where(eq(conversationLabels.conversationId, id))).map((l) => l.name);
+    await patch(c, id, { addLabels: [...wanted].filter((l) => !current.includes(l)), removeLabels: current.filter((l) => !wanted.has(l)) });
+  });
+  conversationAction("actions/merge", async (c, id) => {
+    const form = await readForm(c, z.object({ into: z.coerce.number().int().positive() }));
+    const { conversation: target } = await visibleConversation(sb, form.into, c.get("visible"));
+    await mergeConversations(sb, c.get("session").agent, id, target.id);
+  });
+
+  app.post("/inbox/conversations/:id/messages", async (c) => {
+    const { conversation } = await visibleConversation(sb, Number(c.req.param("id")), c.get("visible"));
+    const form = await readForm(c, replyForm);
+    if (form.inbox && !c.get("visible").includes(form.inbox)) throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
+    await sb.outbound.reply({ conversationId: conversation.id, text: form.text, agentId: c.get("session").agent.id, kind: form.kind, inbox: form.inbox });
+    if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversation.id}`, 303);
+    return c.body(null, 204, { "HX-Trigger": "timeline-refresh" });
+  });
+
+  app.post("/inbox/conversations/:id/typing", async (c) => {
+    const { conversation } = await visibleConversation(sb, Number(c.req.param("id")), c.get("visible"));
+    sb.bus.publish("typing", { conversationId: conversation.id, who: "agent", agentId: c.get("session").agent.id });
+    return c.body(null, 204);
+  });
+
+  app.post("/inbox/messages/:id/retry", async (c) => {
+    const message = await findMessage(sb.store.db, Number(c.req.param("id")));
+    if (!message) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That message does not exist.");
+    await visibleConversation(sb, message.conversationId, c.get("visible"));
+    await sb.delivery.retry(message.id);
+    if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${message.conversationId}`, 303);
+    return c.body(null, 204, { "HX-Trigger": "timeline-refresh" });
+  });
+
+  app.post("/inbox/me/availability", async (c) => {
+    const form = await readForm(c, z.object({ availability: z.enum(["online", "away", "offline"]) }));
+    const session = c.get("session");
+    await sb.store.write((tx) => tx.update(agents).set({ availability: form.availability }).where(eq(agents.id, session.agent.id)));
+    if (!c.req.header("HX-Request")) return c.redirect("/inbox", 303);
+    return renderFragment(c, <AvailabilityForm value={form.availability} csrf={session.csrfToken} />);
+  });
+
+  return app;
+}

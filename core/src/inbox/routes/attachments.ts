@@ -1,0 +1,36 @@
+/**
+ * GET /inbox/attachments/:id: an attachment's bytes, for agents who may see its conversation. Only
+ * images are shown inline; everything else downloads, so a customer's HTML or SVG file never runs
+ * as a page of this site.
+ */
+import { Hono } from "hono";
+import { eq } from "drizzle-orm";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { findMessage } from "../../store/messages.ts";
+import { attachments } from "../../store/schema.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import { visibleConversation } from "../access.ts";
+import type { InboxEnv } from "../env.ts";
+
+const INLINE = /^image\/(png|jpeg|gif|webp|avif)$/;
+
+export function attachmentRoutes(sb: Switchboard): Hono<InboxEnv> {
+  const app = new Hono<InboxEnv>();
+  app.get("/inbox/attachments/:id", async (c) => {
+    const [file] = await sb.store.db.select().from(attachments).where(eq(attachments.id, Number(c.req.param("id")) || 0));
+    const message = file ? await findMessage(sb.store.db, file.messageId) : undefined;
+    if (!file || !message) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That attachment does not exist.");
+    await visibleConversation(sb, message.conversationId, c.get("visible"));
+    if (!file.data) {
+      if (file.url && /^https?:\/\//.test(file.url)) return c.redirect(file.url, 302);
+      throw new SwitchboardError(ErrorCodes.NOT_FOUND, "The bytes of this attachment are not stored.");
+    }
+    const inline = INLINE.test(file.contentType);
+    return c.body(new Uint8Array(file.data), 200, {
+      "Content-Type": inline ? file.contentType : "application/octet-stream",
+      "Content-Disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      "Cache-Control": "private, max-age=3600",
+    });
+  });
+  return app;
+}

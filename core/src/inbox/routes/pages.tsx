@@ -1,0 +1,127 @@
+/**
+ * The inbox pages: the list (with filters, pages and search) and a conversation beside it. The
+ * same URLs answer htmx with just the part that changes: the list panel, the conversation pane,
+ * its header, or the timeline's new messages.
+ */
+import { type Context, Hono } from "hono";
+import type { Child } from "hono/jsx";
+import { eq } from "drizzle-orm";
+import { decodeCursor, page } from "../../store/cursor.ts";
+import { listConversations } from "../../store/conversation-list.ts";
+import { ftsQuery } from "../../store/fts.ts";
+import { findMessage } from "../../store/messages.ts";
+import { agents, conversationReads, labels, teams } from "../../store/schema.ts";
+import { searchMessages } from "../../store/search.ts";
+import { contactTimeline } from "../../store/timeline.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import { visibleConversation } from "../access.ts";
+import { attachmentsOf, loadConversationPage } from "../conversation-data.ts";
+import type { InboxEnv, PageContext } from "../env.ts";
+import { type ListQuery, listHref, readListQuery, toFilters } from "../filters.ts";
+import { renderFragment, renderPage } from "../render.ts";
+import { ConversationHeader } from "../views/actions.tsx";
+import { ConversationPane, EmptyPane } from "../views/conversation.tsx";
+import { Layout } from "../views/layout.tsx";
+import { ConversationList, ConversationRows, Nav } from "../views/list.tsx";
+import { SearchResults } from "../views/search.tsx";
+import { TimelineItems } from "../views/timeline.tsx";
+
+const PAGE_SIZE = 25;
+
+export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" | "theme">): Hono<InboxEnv> {
+  const app = new Hono<InboxEnv>();
+
+  async function listData(query: ListQuery, agentId: number, visible: string[]) {
+    const after = query.cursor ? (decodeCursor(query.cursor, 2) as [number, number]) : undefined;
+    const fetched = await listConversations(sb.store.db, toFilters(query, agentId, visible), { limit: PAGE_SIZE, after, readerId: agentId });
+    const { rows, next } = page(fetched, PAGE_SIZE, (r) => [r.conversation.lastActivityAt, r.conversation.id]);
+    return { rows, nextHref: next ? listHref({ ...query }, { cursor: next }, "/inbox/list") : null };
+  }
+
+  async function navData(query: ListQuery, visible: string[]) {
+    const [allLabels, allTeams] = await Promise.all([sb.store.db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name), sb.store.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name)]);
+    const inboxes = sb.inboxes.list().filter((i) => visible.includes(i.name)).map((i) => ({ name: i.name, displayName: i.displayName, channel: i.channel }));
+    return { query, inboxes, labels: allLabels, teams: allTeams };
+  }
+
+  /** The whole page: nav, list, and the pane given. */
+  async function fullPage(c: Context<InboxEnv>, query: ListQuery, pane: Child, title: string, selectedId?: number) {
+    const session = c.get("session");
+    const visible = c.get("visible");
+    const [{ rows, nextHref }, nav] = await Promise.all([listData(query, session.agent.id, visible), navData(query, visible)]);
+    return renderPage(
+      c,
+      <Layout title={title} page={{ ...shared, session }} nav={<Nav {...nav} />} search={query.q}>
+        <ConversationList query={query} rows={rows} selectedId={selectedId} now={sb.clock.now()} nextHref={nextHref} />
+        {pane}
+      </Layout>,
+    );
+  }
+
+  app.get("/", (c) => c.redirect("/inbox", 303));
+
+  app.get("/inbox", async (c) => {
+    const query = readListQuery(c.req.query());
+    const match = query.q ? ftsQuery(query.q) : undefined;
+    if (!match) return fullPage(c, query, <EmptyPane />, "Inbox");
+    const hits = await searchMessages(sb.store.db, match, { limit: 50, offset: 0, inboxes: c.get("visible") });
+    return fullPage(c, query, <SearchResults query={query.q ?? ""} hits={hits} now={sb.clock.now()} />, `Search: ${query.q}`);
+  });
+
+  app.get("/inbox/list", async (c) => {
+    const query = readListQuery(c.req.query());
+    const session = c.get("session");
+    const { rows, nextHref } = await listData(query, session.agent.id, c.get("visible"));
+    const selected = Number(c.req.query("selected")) || undefined;
+    if (query.cursor) return renderFragment(c, <ConversationRows rows={rows} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} />);
+    return renderFragment(c, <ConversationList query={query} rows={rows} selectedId={selected} now={sb.clock.now()} nextHref={nextHref} />);
+  });
+
+  app.get("/inbox/conversations/:id", async (c) => {
+    const session = c.get("session");
+    const visible = c.get("visible");
+    const { conversation, contact } = await visibleConversation(sb, Number(c.req.param("id")), visible);
+    const data = await loadConversationPage(sb, conversation, contact, visible);
+    const last = data.timeline.filter((m) => m.conversationId === conversation.id).at(-1);
+    if (last) await markRead(session.agent.id, conversation.id, last.id);
+    const pane = <ConversationPane data={data} csrf={session.csrfToken} selfId={session.agent.id} slot={sb.registry.views.get("contact.sidebar") ?? []} now={sb.clock.now()} />;
+    if (c.req.header("HX-Request") && c.req.header("HX-Target") === "main") return renderFragment(c, pane);
+    return fullPage(c, readListQuery(c.req.query()), pane, contact.name ?? `Conversation #${conversation.id}`, conversation.id);
+  });
+
+  app.get("/inbox/conversations/:id/head", async (c) => {
+    const session = c.get("session");
+    const visible = c.get("visible");
+    const { conversation, contact } = await visibleConversation(sb, Number(c.req.param("id")), visible);
+    const data = await loadConversationPage(sb, conversation, contact, visible);
+    return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />);
+  });
+
+  /** The messages of the contact's timeline after `after` (the last one the page shows). */
+  app.get("/inbox/conversations/:id/timeline", async (c) => {
+    const session = c.get("session");
+    const visible = c.get("visible");
+    const { conversation, contact } = await visibleConversation(sb, Number(c.req.param("id")), visible);
+    const afterId = Number(c.req.query("after")) || 0;
+    const messages = (await contactTimeline(sb.store.db, contact.id, { limit: 200, afterId })).filter((m) => visible.includes(m.inbox));
+    if (messages.length === 0) return c.body(null, 204);
+    const previous = afterId ? await findMessage(sb.store.db, afterId) : undefined;
+    const names = await sb.store.db.select({ id: agents.id, name: agents.name }).from(agents);
+    const own = messages.filter((m) => m.conversationId === conversation.id).at(-1);
+    if (own) await markRead(session.agent.id, conversation.id, own.id);
+    const files = await attachmentsOf(sb, messages.map((m) => m.id));
+    return renderFragment(c, <TimelineItems messages={messages} previous={previous} files={files} agentNames={new Map(names.map((n) => [n.id, n.name]))} csrf={session.csrfToken} />);
+  });
+
+  async function markRead(agentId: number, conversationId: number, messageId: number) {
+    await sb.store.write((tx) =>
+      tx
+        .insert(conversationReads)
+        .values({ agentId, conversationId, lastReadMessageId: messageId })
+        .onConflictDoUpdate({ target: [conversationReads.agentId, conversationReads.conversationId], set: { lastReadMessageId: messageId }, setWhere: eq(conversationReads.agentId, agentId) }),
+    );
+  }
+
+  return app;
+}
+

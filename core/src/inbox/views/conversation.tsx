@@ -1,0 +1,37 @@
+/**
+ * The conversation pane (#main): header with actions, the live timeline, the typing line, the
+ * composer, and the contact sidebar.
+ */
+import type { ConversationPageData } from "../conversation-data.ts";
+import { ConversationHeader } from "./actions.tsx";
+import { Composer } from "./composer.tsx";
+import { ContactSidebar, type SidebarSlot } from "./sidebar.tsx";
+import { TimelineItems } from "./timeline.tsx";
+
+export function ConversationPane(props: { data: ConversationPageData; csrf: string; selfId: number; slot: SidebarSlot; now: number }) {
+  const { data } = props;
+  const id = data.conversation.id;
+  const agentNames = new Map(data.agents.map((a) => [a.id, a.name]));
+  return (
+    <main class="pane" id="main" aria-label={`Conversation #${id}`}>
+      <section class="conversation">
+        <ConversationHeader data={data} csrf={props.csrf} selfId={props.selfId} />
+        <div class="timeline" id="timeline" data-timeline role="log" aria-live="polite" aria-label="Timeline" hx-get={`/inbox/conversations/${id}/timeline`} hx-trigger={`sse:contact-${data.contact.id}, timeline-refresh from:body`} hx-swap="beforeend" hx-sync="this:queue last">
+          {data.hasEarlier ? <p class="activity"><a href={`/api/v1/contacts/${data.contact.id}/timeline`}>Earlier messages</a></p> : null}
+          <TimelineItems messages={data.timeline} files={data.attachmentsByMessage} agentNames={agentNames} csrf={props.csrf} />
+        </div>
+        <div class="typing" id="typing" aria-live="polite" sse-swap={`typing-${id}`}></div>
+        <Composer conversationId={id} inboxes={data.replyInboxes} canned={data.canned} csrf={props.csrf} />
+      </section>
+      <ContactSidebar data={data} slot={props.slot} now={props.now} />
+    </main>
+  );
+}
+
+export function EmptyPane(props: { message?: unknown }) {
+  return (
+    <main class="pane empty" id="main">
+      <p>{props.message ?? "Pick a conversation, or press j."}</p>
+    </main>
+  );
+}

@@ -1,0 +1,27 @@
+/** The keyboard shortcuts overlay (press ?). */
+const SHORTCUTS: [key: string, what: string][] = [
+  ["j / k", "Next / previous conversation"],
+  ["r", "Reply"],
+  ["e", "Resolve"],
+  ["a", "Assign"],
+  ["/", "Search"],
+  ["?", "This help"],
+  ["Esc", "Close"],
+];
+
+export function ShortcutHelp() {
+  return (
+    <dialog id="shortcuts" aria-labelledby="shortcuts-title">
+      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+      <dl>
+        {SHORTCUTS.map(([key, what]) => (
+          <div>
+            <dt><kbd>{key}</kbd></dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+      <button type="button" data-close-dialog>Close</button>
+    </dialog>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * The left side of the inbox: the views and filters (navigation), and the conversation list with
+ * its rows, unread counts, channel marks and a "more" row for the next page.
+ */
+import type { ConversationRow } from "../../store/conversation-list.ts";
+import { type ListQuery, listHref } from "../filters.ts";
+import { relativeTime } from "./time.ts";
+
+export interface NavData {
+  query: ListQuery;
+  inboxes: { name: string; displayName: string; channel: string }[];
+  labels: { id: number; name: string }[];
+  teams: { id: number; name: string }[];
+}
+
+export function Nav(props: NavData) {
+  const { query } = props;
+  const link = (label: string, change: Parameters<typeof listHref>[1], current: boolean) => (
+    <a href={listHref(query, { ...change, cursor: undefined })} aria-current={current ? "page" : undefined}>{label}</a>
+  );
+  return (
+    <nav class="views" aria-label="Conversation views">
+      <h2>Conversations</h2>
+      {link("Mine", { view: "mine" }, query.view === "mine")}
+      {link("Unassigned", { view: "unassigned" }, query.view === "unassigned")}
+      {link("All", { view: "all" }, query.view === "all")}
+      <h2>Status</h2>
+      {(["open", "pending", "snoozed", "resolved"] as const).map((s) => link(s[0]!.toUpperCase() + s.slice(1), { status: s }, query.status === s))}
+      <h2>Inboxes</h2>
+      {link("All inboxes", { inbox: undefined, channel: undefined }, !query.inbox && !query.channel)}
+      {props.inboxes.map((i) => link(`${i.displayName} (${i.channel})`, { inbox: i.name, channel: undefined }, query.inbox === i.name))}
+      {props.labels.length ? <h2>Labels</h2> : null}
+      {props.labels.map((l) => link(l.name, { label: query.label === l.id ? undefined : l.id }, query.label === l.id))}
+      {props.teams.length ? <h2>Teams</h2> : null}
+      {props.teams.map((t) => link(t.name, { team: query.team === t.id ? undefined : t.id }, query.team === t.id))}
+    </nav>
+  );
+}
+
+export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: number; now: number; nextHref: string | null }) {
+  return (
+    <>
+      {props.rows.map(({ conversation: c, contactName, preview, labels, unread }) => (
+        <li data-conversation={c.id} class={props.selectedId === c.id ? "selected" : undefined}>
+          <a href={`/inbox/conversations/${c.id}`} hx-get={`/inbox/conversations/${c.id}`} hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true" aria-current={props.selectedId === c.id ? "true" : undefined}>
+            <div class="row1">
+              <span class="chan" title={`Channel: ${c.channel}`}>{c.channel}</span>
+              <span class="name">{contactName ?? `Contact #${c.contactId}`}</span>
+              {unread > 0 ? <span class="badge unread" aria-label={`${unread} unread`}>{unread}</span> : null}
+              <time class="muted" datetime={new Date(c.lastActivityAt).toISOString()}>{relativeTime(c.lastActivityAt, props.now)}</time>
+            </div>
+            <div class="preview">{preview ?? ""}</div>
+            {labels.length || c.priority !== "none" ? (
+              <div>
+                {c.priority !== "none" ? <span class="badge">{c.priority}</span> : null} {labels.map((l) => <span class="badge">{l}</span>)}
+              </div>
+            ) : null}
+          </a>
+        </li>
+      ))}
+      {props.nextHref ? (
+        <li class="more">
+          <a href={props.nextHref} hx-get={props.nextHref} hx-target="closest li" hx-swap="outerHTML">Load more</a>
+        </li>
+      ) : null}
+    </>
+  );
+}
+
+/** The list panel; it refreshes itself when the live stream says the list changed. */
+export function ConversationList(props: { query: ListQuery; rows: ConversationRow[]; selectedId?: number; now: number; nextHref: string | null }) {
+  const refresh = listHref(props.query, { cursor: undefined }, "/inbox/list") + (props.selectedId ? `&selected=${props.selectedId}` : "");
+  return (
+    <section class="list" aria-label="Conversations" id="list" hx-get={refresh} hx-trigger="sse:list throttle:500ms" hx-swap="outerHTML" hx-select="#list">
+      {props.rows.length === 0 ? (
+        <p class="empty muted">No conversations here.</p>
+      ) : (
+        <ol>
+          <ConversationRows rows={props.rows} selectedId={props.selectedId} now={props.now} nextHref={props.nextHref} />
+        </ol>
+      )}
+    </section>
+  );
+}

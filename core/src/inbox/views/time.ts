@@ -1,0 +1,21 @@
+/** Short human times for the inbox: "now", "5m", "3h", "2d", then a date. */
+
+/**
+ * How long ago `at` was, briefly.
+ *
+ * @example
+ * relativeTime(now - 90_000, now); // "1m"
+ */
+export function relativeTime(at: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  if (seconds < 60) return "now";
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+  if (seconds < 7 * 86_400) return `${Math.floor(seconds / 86_400)}d`;
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+/** A full timestamp for tooltips and the timeline, in UTC. */
+export function fullTime(at: number): string {
+  return new Date(at).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}

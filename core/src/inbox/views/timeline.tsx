@@ -1,0 +1,99 @@
+/**
+ * The timeline: every message of the contact on every channel, oldest first. Each message shows its
+ * channel; a change of channel between two customer-facing messages is marked ("Continued on email
+ * after telegram"), and so is the start of each conversation. Customer text is always escaped:
+ * JSX escapes it, and nothing here renders raw HTML.
+ */
+import type { Message } from "../../store/messages.ts";
+import type { ConversationPageData } from "../conversation-data.ts";
+import { CsrfField } from "./csrf.tsx";
+import { fullTime } from "./time.ts";
+
+type Attachments = ConversationPageData["attachmentsByMessage"];
+
+const statusLabel: Record<string, string> = { queued: "Queued", sending: "Sending", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Failed" };
+
+/** Splits note text around @mentions of known agents, so mentions can be highlighted. */
+function withMentions(text: string, agentNames: string[]) {
+  if (agentNames.length === 0) return text;
+  const names = agentNames.map((n) => n.split(" ")[0]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).filter(Boolean);
+  const pattern = new RegExp(`(@(?:${names.join("|")})\\b)`, "gi");
+  return text.split(pattern).map((part, i) => (i % 2 === 1 ? <span class="mention">{part}</span> : part));
+}
+
+function MessageItem(props: { message: Message; files: Attachments; agentNames: Map<number, string>; csrf: string }) {
+  const m = props.message;
+  if (m.direction === "activity") {
+    return (
+      <p class="activity" id={`m-${m.id}`} data-message-id={m.id}>
+        {m.text} · <time datetime={new Date(m.createdAt).toISOString()}>{fullTime(m.createdAt)}</time>
+      </p>
+    );
+  }
+  const author = m.direction === "incoming" ? "Customer" : m.authorAgentId !== null ? (props.agentNames.get(m.authorAgentId) ?? "Agent") : "Switchboard";
+  const files = props.files.get(m.id) ?? [];
+  return (
+    <article class={`msg ${m.direction}`} id={`m-${m.id}`} data-message-id={m.id} aria-label={`${m.direction === "note" ? "Private note" : "Message"} from ${author}`}>
+      <div class="meta">
+        <span class="chan">{m.channel}</span>
+        <span>{m.direction === "note" ? `Note by ${author}` : author}</span>
+        <time datetime={new Date(m.createdAt).toISOString()}>{fullTime(m.createdAt)}</time>
+        {m.direction === "outgoing" ? <span class={`badge ${m.deliveryStatus === "failed" ? "failed" : ""}`}>{statusLabel[m.deliveryStatus] ?? m.deliveryStatus}</span> : null}
+        {Array.isArray(m.metadata.edits) && m.metadata.edits.length ? <span class="badge" title="The customer edited this message">edited</span> : null}
+      </div>
+      <div class="body">{m.direction === "note" ? withMentions(m.text, [...props.agentNames.values()]) : m.text}</div>
+      {files.map((f) =>
+        f.contentType.startsWith("image/") ? (
+          <a href={`/inbox/attachments/${f.id}`} target="_blank" rel="noopener">
+            <img class="attachment" src={`/inbox/attachments/${f.id}`} alt={f.filename} loading="lazy" />
+          </a>
+        ) : (
+          <div>
+            <a href={`/inbox/attachments/${f.id}`} download={f.filename}>{f.filename}</a> <span class="muted">({Math.ceil(f.size / 1024)} KB)</span>
+          </div>
+        ),
+      )}
+      {m.direction === "outgoing" && m.deliveryStatus === "failed" ? (
+        <div class="error">
+          {m.deliveryError ?? "Delivery failed."}{" "}
+          <form method="post" action={`/inbox/messages/${m.id}/retry`} hx-post={`/inbox/messages/${m.id}/retry`} hx-swap="none">
+            <CsrfField token={props.csrf} />
+            <button>Retry</button>
+          </form>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+/**
+ * Timeline items, with channel-switch and conversation-start markers. `previous` is the message
+ * shown just before the first one (for a fragment of new arrivals).
+ */
+export function TimelineItems(props: { messages: Message[]; previous?: Message; files: Attachments; agentNames: Map<number, string>; csrf: string }) {
+  let lastCustomerFacing = props.previous && props.previous.direction !== "activity" && props.previous.direction !== "note" ? props.previous : undefined;
+  let lastConversation = props.previous?.conversationId;
+  return (
+    <>
+      {props.messages.map((m) => {
+        const markers = [];
+        if (lastConversation !== undefined && m.conversationId !== lastConversation) {
+          markers.push(<p class="conv-start" data-marker>Conversation #{m.conversationId} on {m.channel}</p>);
+        }
+        lastConversation = m.conversationId;
+        if (m.direction === "incoming" || m.direction === "outgoing") {
+          if (lastCustomerFacing && lastCustomerFacing.channel !== m.channel) {
+            markers.push(<p class="switch" data-marker>Continued on {m.channel} after {lastCustomerFacing.channel}</p>);
+          }
+          lastCustomerFacing = m;
+        }
+        return (
+          <>
+            {markers}
+            <MessageItem message={m} files={props.files} agentNames={props.agentNames} csrf={props.csrf} />
+          </>
+        );
+      })}
+    </>
+  );
+}

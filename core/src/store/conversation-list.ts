@@ -1,0 +1,83 @@
+/**
+ * The conversation list both the REST API and the inbox show: filters, newest activity first,
+ * keyset pages (a [last_activity_at, id] cursor), each row with its contact's name, a preview of the
+ * last message, its labels and, for an agent, how many customer messages they have not read.
+ */
+import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import type { Queryable } from "./index.ts";
+import { contacts, conversationLabels, conversationReads, conversations, labels, messages } from "./schema.ts";
+import type { Conversation } from "./conversations.ts";
+
+export interface ConversationFilters {
+  status?: Conversation["status"];
+  inbox?: string;
+  channel?: string;
+  /** Only conversations in these inboxes (the ones the agent may see). */
+  inboxes?: string[];
+  /** An agent id, or null for unassigned. */
+  assigneeId?: number | null;
+  teamId?: number;
+  contactId?: number;
+  labelId?: number;
+}
+
+export interface ConversationRow {
+  conversation: Conversation;
+  contactName: string | null;
+  preview: string | null;
+  labels: string[];
+  /** Customer messages after the agent's last read one (0 without `readerId`). */
+  unread: number;
+}
+
+/** The latest non-activity message of the conversation in the current row, cut to 140 characters. */
+const preview = sql<string | null>`(SELECT substr(${messages.text}, 1, 140) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} <> 'activity' ORDER BY ${messages.id} DESC LIMIT 1)`;
+const labelNames = sql<string | null>`(SELECT group_concat(${labels.name}, char(31)) FROM ${conversationLabels} JOIN ${labels} ON ${labels.id} = ${conversationLabels.labelId} WHERE ${conversationLabels.conversationId} = ${conversations.id})`;
+
+function unreadFor(readerId: number | undefined) {
+  if (readerId === undefined) return sql<number>`0`;
+  const lastRead = sql`coalesce((SELECT ${conversationReads.lastReadMessageId} FROM ${conversationReads} WHERE ${conversationReads.agentId} = ${readerId} AND ${conversationReads.conversationId} = ${conversations.id}), 0)`;
+  return sql<number>`(SELECT count(*) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} = 'incoming' AND ${messages.id} > ${lastRead})`;
+}
+
+/** The WHERE conditions of a set of filters. */
+export function conversationConditions(filters: ConversationFilters): SQL[] {
+  const where: SQL[] = [];
+  if (filters.status) where.push(eq(conversations.status, filters.status));
+  if (filters.inbox) where.push(eq(conversations.inbox, filters.inbox));
+  if (filters.channel) where.push(eq(conversations.channel, filters.channel));
+  if (filters.inboxes) where.push(filters.inboxes.length > 0 ? inArray(conversations.inbox, filters.inboxes) : sql`0`);
+  if (filters.assigneeId === null) where.push(isNull(conversations.assigneeId));
+  else if (filters.assigneeId !== undefined) where.push(eq(conversations.assigneeId, filters.assigneeId));
+  if (filters.teamId !== undefined) where.push(eq(conversations.teamId, filters.teamId));
+  if (filters.contactId !== undefined) where.push(eq(conversations.contactId, filters.contactId));
+  if (filters.labelId !== undefined) {
+    where.push(sql`EXISTS (SELECT 1 FROM ${conversationLabels} WHERE ${conversationLabels.conversationId} = ${conversations.id} AND ${conversationLabels.labelId} = ${filters.labelId})`);
+  }
+  return where;
+}
+
+/**
+ * One page of conversations, newest activity first. Fetches `limit + 1` rows: pass them to `page()`
+ * (store/cursor.ts) to learn whether there is a next page.
+ *
+ * @example
+ * const rows = await listConversations(store.db, { status: "open", assigneeId: null }, { limit: 25, readerId: agent.id });
+ * const { rows: visible, next } = page(rows, 25, (r) => [r.conversation.lastActivityAt, r.conversation.id]);
+ */
+export async function listConversations(
+  db: Queryable,
+  filters: ConversationFilters,
+  options: { limit: number; after?: [lastActivityAt: number, id: number]; readerId?: number },
+): Promise<ConversationRow[]> {
+  const where = conversationConditions(filters);
+  if (options.after) where.push(sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${options.after[0]}, ${options.after[1]})`);
+  const rows = await db
+    .select({ conversation: conversations, contactName: contacts.name, preview, labelNames, unread: unreadFor(options.readerId) })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(...where))
+    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .limit(options.limit + 1);
+  return rows.map((r) => ({ conversation: r.conversation, contactName: r.contactName, preview: r.preview, labels: r.labelNames ? r.labelNames.split("\u001f") : [], unread: Number(r.unread) }));
+}

@@ -1,0 +1,51 @@
+/**
+ * Full-text search (FTS5) over messages, best matches first, each hit with a snippet as safe HTML
+ * (the text escaped, the matches in <mark>). Shared by the REST API and the inbox.
+ */
+import { sql } from "drizzle-orm";
+import type { Queryable } from "./index.ts";
+import type { MessageDirection } from "./schema.ts";
+
+/** Match markers that cannot occur in escaped text; swapped for <mark> after escaping. */
+const OPEN = "\u0002";
+const CLOSE = "\u0003";
+
+export interface MessageHit {
+  id: number;
+  conversation_id: number;
+  contact_id: number;
+  inbox: string;
+  channel: string;
+  direction: MessageDirection;
+  created_at: number;
+  /** Safe HTML. */
+  snippet: string;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** The snippet as safe HTML: the text escaped, the matches in <mark>. */
+function highlight(snippet: string): string {
+  return escapeHtml(snippet).replaceAll(OPEN, "<mark>").replaceAll(CLOSE, "</mark>");
+}
+
+/**
+ * Messages matching an FTS query (build it with `ftsQuery` from fts.ts), activity entries left out,
+ * optionally only in some inboxes. Fetch `limit + 1` to learn whether there is more.
+ *
+ * @example
+ * const hits = await searchMessages(store.db, ftsQuery("refund")!, { limit: 26, offset: 0 });
+ */
+export async function searchMessages(db: Queryable, match: string, options: { limit: number; offset: number; inboxes?: string[] }): Promise<MessageHit[]> {
+  const inInboxes = options.inboxes ? sql`AND m.inbox IN (SELECT value FROM json_each(${JSON.stringify(options.inboxes)}))` : sql``;
+  const rows = await db.all<MessageHit>(sql`
+    SELECT m.id, m.conversation_id, m.contact_id, m.inbox, m.channel, m.direction, m.created_at,
+           snippet(messages_fts, 0, ${OPEN}, ${CLOSE}, '…', 16) AS snippet
+    FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+    WHERE messages_fts MATCH ${match} AND m.direction <> 'activity' ${inInboxes}
+    ORDER BY rank, m.id DESC
+    LIMIT ${options.limit} OFFSET ${options.offset}`);
+  return rows.map((row) => ({ ...row, snippet: highlight(row.snippet) }));
+}

@@ -1,0 +1,31 @@
+/**
+ * A contact's timeline: every message of every conversation of that contact, on every channel, in
+ * one chronological list. Shared by the REST API and the inbox.
+ */
+import { and, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import type { Queryable } from "./index.ts";
+import type { Message } from "./messages.ts";
+import { conversations, messages } from "./schema.ts";
+
+/**
+ * Messages of the contact, oldest first. `after` takes those after a [createdAt, id] key (forward
+ * pages); `afterId` those with a greater id (new arrivals); `latest` the last N instead of the first.
+ *
+ * @example
+ * const recent = await contactTimeline(store.db, contactId, { limit: 100, latest: true });
+ */
+export async function contactTimeline(
+  db: Queryable,
+  contactId: number,
+  options: { limit: number; after?: [createdAt: number, id: number]; afterId?: number; latest?: boolean },
+): Promise<Message[]> {
+  const ofContact = db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId));
+  const where: SQL[] = [inArray(messages.conversationId, ofContact)];
+  if (options.after) where.push(sql`(${messages.createdAt}, ${messages.id}) > (${options.after[0]}, ${options.after[1]})`);
+  if (options.afterId !== undefined) where.push(gt(messages.id, options.afterId));
+  if (options.latest) {
+    const rows = await db.select().from(messages).where(and(...where)).orderBy(desc(messages.createdAt), desc(messages.id)).limit(options.limit);
+    return rows.reverse();
+  }
+  return db.select().from(messages).where(and(...where)).orderBy(messages.createdAt, messages.id).limit(options.limit);
+}
