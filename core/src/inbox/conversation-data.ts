@@ -69,7 +69,7 @@ export async function loadConversationPage(sb: Switchboard, conversation: Conver
   const db = sb.store.db;
   const [identities, fetched, allAgents, allTeams, allLabels, attached, canned, otherConversations] = await Promise.all([
     identitiesOf(db, contact.id),
-    contactTimeline(db, contact.id, { limit: TIMELINE_PAGE + 1, latest: true }),
+    contactTimeline(db, contact.id, { limit: TIMELINE_PAGE + 1, latest: true, inboxes: visible }),
     db.select({ id: agents.id, name: agents.name, availability: agents.availability }).from(agents).orderBy(agents.name),
     db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
     db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
@@ -84,7 +84,7 @@ export async function loadConversationPage(sb: Switchboard, conversation: Conver
     conversation,
     contact,
     identities,
-    timeline: timeline.filter((m) => visible.includes(m.inbox)),
+    timeline,
     attachmentsByMessage: await attachmentsOf(sb, timeline.map((m) => m.id)),
     hasEarlier,
     replyInboxes: replyInboxesFor(sb, conversation, identities, visible),

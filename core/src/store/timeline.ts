@@ -9,7 +9,8 @@ import { conversations, messages } from "./schema.ts";
 
 /**
  * Messages of the contact, oldest first. `after` takes those after a [createdAt, id] key (forward
- * pages); `afterId` those with a greater id (new arrivals); `latest` the last N instead of the first.
+ * pages); `afterId` those with a greater id (new arrivals); `latest` the last N instead of the first;
+ * `inboxes` keeps only messages of those inboxes (the ones the reader may see).
  *
  * @example
  * const recent = await contactTimeline(store.db, contactId, { limit: 100, latest: true });
@@ -17,10 +18,11 @@ import { conversations, messages } from "./schema.ts";
 export async function contactTimeline(
   db: Queryable,
   contactId: number,
-  options: { limit: number; after?: [createdAt: number, id: number]; afterId?: number; latest?: boolean },
+  options: { limit: number; after?: [createdAt: number, id: number]; afterId?: number; latest?: boolean; inboxes?: string[] },
 ): Promise<Message[]> {
   const ofContact = db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId));
   const where: SQL[] = [inArray(messages.conversationId, ofContact)];
+  if (options.inboxes) where.push(inArray(messages.inbox, options.inboxes));
   if (options.after) where.push(sql`(${messages.createdAt}, ${messages.id}) > (${options.after[0]}, ${options.after[1]})`);
   if (options.afterId !== undefined) where.push(gt(messages.id, options.afterId));
   if (options.latest) {

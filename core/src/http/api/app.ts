@@ -15,6 +15,8 @@ export interface ApiEnv {
   Variables: {
     /** The agent whose API token authenticated this request. */
     agent: Agent;
+    /** The inboxes that agent may see (core/src/auth/access.ts); everything else answers 404. */
+    visible: string[];
   };
 }
 

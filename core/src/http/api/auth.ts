@@ -1,8 +1,9 @@
 /**
  * Bearer-token authentication for /api/v1: `Authorization: Bearer swb_...`. The token's agent is put
- * on the context as `agent`; a missing or unknown token is a 401 that says how to get one.
+ * on the context as `agent`, and the inboxes they may see as `visible`; a missing or unknown token is a 401 that says how to get one.
  */
 import type { MiddlewareHandler } from "hono";
+import { visibleInboxes } from "../../auth/access.ts";
 import { authenticateToken } from "../../auth/tokens.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Store } from "../../store/index.ts";
@@ -16,7 +17,7 @@ const HOW_TO = "Create a token with `switchboard create-token --agent <email>` a
  * @example
  * app.use("*", bearerAuth(store));
  */
-export function bearerAuth(store: Store): MiddlewareHandler<ApiEnv> {
+export function bearerAuth(store: Store, inboxNames: () => string[]): MiddlewareHandler<ApiEnv> {
   return async function bearerAuth(c, next) {
     const header = c.req.header("authorization");
     if (!header) throw new SwitchboardError(ErrorCodes.UNAUTHORIZED, `This endpoint needs an API token. ${HOW_TO}`);
@@ -25,6 +26,7 @@ export function bearerAuth(store: Store): MiddlewareHandler<ApiEnv> {
     const agent = await authenticateToken(store, match[1]!);
     if (!agent) throw new SwitchboardError(ErrorCodes.UNAUTHORIZED, `The API token is not valid (unknown or revoked). ${HOW_TO}`);
     c.set("agent", agent);
+    c.set("visible", await visibleInboxes(store.db, agent, inboxNames()));
     await next();
   };
 }

@@ -3,7 +3,7 @@
  * and conversations, and PATCH for name, email, phone and attributes (merged key by key).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { inboundMessageSchema } from "../../pipeline/normalise.ts";
 import type { Switchboard } from "../../switchboard.ts";
@@ -59,9 +59,9 @@ const patch = createRoute({
 
 const notFound = (id: number) => new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist. Search contacts with GET /api/v1/contacts?q=...`);
 
-async function detail(db: Queryable, contact: Contact): Promise<z.infer<typeof ContactDetailSchema>> {
+async function detail(db: Queryable, contact: Contact, visible: string[]): Promise<z.infer<typeof ContactDetailSchema>> {
   const identities = await identitiesOf(db, contact.id);
-  const recent = await db.select().from(conversations).where(eq(conversations.contactId, contact.id)).orderBy(desc(conversations.lastActivityAt), desc(conversations.id)).limit(100);
+  const recent = await db.select().from(conversations).where(and(eq(conversations.contactId, contact.id), inArray(conversations.inbox, visible))).orderBy(desc(conversations.lastActivityAt), desc(conversations.id)).limit(100);
   return { ...contactJson(contact), identities: identities.map(identityJson), conversations: recent.map(conversationJson) };
 }
 
@@ -99,7 +99,7 @@ export function registerContactRoutes(app: ApiApp, sb: Switchboard): void {
     const { id } = c.req.valid("param");
     const contact = await findContact(store.db, id);
     if (!contact) throw notFound(id);
-    return c.json(await detail(store.db, contact), 200);
+    return c.json(await detail(store.db, contact, c.get("visible")), 200);
   });
 
   app.openapi(patch, async (c) => {
@@ -119,6 +119,6 @@ export function registerContactRoutes(app: ApiApp, sb: Switchboard): void {
       await tx.insert(auditLog).values({ actor: `agent:${agent.id}`, action: "contact.updated", subjectType: "contact", subjectId: String(id), data: { fields: Object.keys(body) }, createdAt: now });
       return row!;
     });
-    return c.json(await detail(store.db, updated), 200);
+    return c.json(await detail(store.db, updated, c.get("visible")), 200);
   });
 }

@@ -49,7 +49,7 @@ export function mountApi(switchboard: Switchboard): void {
     description: "An API token (swb_...): `switchboard create-token --agent <email>`",
   });
   v1.onError(apiErrorHandler(switchboard.log));
-  v1.use("*", bearerAuth(switchboard.store));
+  v1.use("*", bearerAuth(switchboard.store, () => switchboard.inboxes.names()));
   registerConversationRoutes(v1, switchboard);
   registerMessageRoutes(v1, switchboard);
   registerContactRoutes(v1, switchboard);

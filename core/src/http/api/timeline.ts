@@ -33,8 +33,9 @@ export function registerTimelineRoute(app: ApiApp, sb: Switchboard): void {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
     if (!(await findContact(store.db, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist.`);
+    const visible = c.get("visible");
     const after = q.cursor ? (decodeCursor(q.cursor, 2) as [number, number]) : undefined;
-    const fetched = await contactTimeline(store.db, id, { limit: q.limit + 1, after });
+    const fetched = await contactTimeline(store.db, id, { limit: q.limit + 1, after, inboxes: visible });
     const { rows, next } = page(fetched, q.limit, (m) => [m.createdAt, m.id]);
     return c.json({ data: await messagesJson(store.db, rows), next_cursor: next }, 200);
   });

@@ -14,7 +14,7 @@ import { agents, conversationReads, labels, teams } from "../../store/schema.ts"
 import { searchMessages } from "../../store/search.ts";
 import { contactTimeline } from "../../store/timeline.ts";
 import type { Switchboard } from "../../switchboard.ts";
-import { visibleConversation } from "../access.ts";
+import { visibleConversation } from "../../auth/access.ts";
 import { attachmentsOf, loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv, PageContext } from "../env.ts";
 import { type ListQuery, listHref, readListQuery, toFilters } from "../filters.ts";
@@ -80,7 +80,7 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
   app.get("/inbox/conversations/:id", async (c) => {
     const session = c.get("session");
     const visible = c.get("visible");
-    const { conversation, contact } = await visibleConversation(sb, Number(c.req.param("id")), visible);
+    const { conversation, contact } = await visibleConversation(sb.store.db, Number(c.req.param("id")), visible);
     const data = await loadConversationPage(sb, conversation, contact, visible);
     const last = data.timeline.filter((m) => m.conversationId === conversation.id).at(-1);
     if (last) await markRead(session.agent.id, conversation.id, last.id);
@@ -92,7 +92,7 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
   app.get("/inbox/conversations/:id/head", async (c) => {
     const session = c.get("session");
     const visible = c.get("visible");
-    const { conversation, contact } = await visibleConversation(sb, Number(c.req.param("id")), visible);
+    const { conversation, contact } = await visibleConversation(sb.store.db, Number(c.req.param("id")), visible);
     const data = await loadConversationPage(sb, conversation, contact, visible);
     return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />);
   });
@@ -101,9 +101,9 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
   app.get("/inbox/conversations/:id/timeline", async (c) => {
     const session = c.get("session");
     const visible = c.get("visible");
-    const { conversation, contact } = await visibleConversation(sb, Number(c.req.param("id")), visible);
+    const { conversation, contact } = await visibleConversation(sb.store.db, Number(c.req.param("id")), visible);
     const afterId = Number(c.req.query("after")) || 0;
-    const messages = (await contactTimeline(sb.store.db, contact.id, { limit: 200, afterId })).filter((m) => visible.includes(m.inbox));
+    const messages = await contactTimeline(sb.store.db, contact.id, { limit: 200, afterId, inboxes: visible });
     if (messages.length === 0) return c.body(null, 204);
     const previous = afterId ? await findMessage(sb.store.db, afterId) : undefined;
     const names = await sb.store.db.select({ id: agents.id, name: agents.name }).from(agents);

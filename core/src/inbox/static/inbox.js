@@ -107,6 +107,14 @@
       case "?": if (help) { event.preventDefault(); help.showModal(); } break;
     }
   });
+  // The list row of the open conversation stays marked as htmx swaps the pane.
+  document.body.addEventListener("click", function (event) {
+    var row = event.target.closest && event.target.closest(".list li[data-conversation]");
+    if (row) {
+      rows().forEach(function (li) { li.classList.remove("selected"); });
+      row.classList.add("selected");
+    }
+  });
   document.body.addEventListener("click", function (event) {
     var opener = event.target.closest && event.target.closest("[data-open-help]");
     if (opener) document.getElementById("shortcuts").showModal();

@@ -45,6 +45,9 @@ export function ConversationHeader(props: { data: Pick<ConversationPageData, "co
         ? form("status", <><input type="hidden" name="status" value="resolved" /><button data-shortcut="resolve">Resolve</button></>, "Resolve")
         : form("status", <><input type="hidden" name="status" value="open" /><button>Reopen</button></>, "Reopen")}
       {c.status !== "pending" ? form("status", <><input type="hidden" name="status" value="pending" /><button>Pending</button></>, "Mark pending") : null}
+      <details class="more-actions">
+        <summary>More</summary>
+        <div class="more-body">
       {form(
         "status",
         <>
@@ -90,6 +93,8 @@ export function ConversationHeader(props: { data: Pick<ConversationPageData, "co
         </>,
         "Merge into another conversation",
       )}
+        </div>
+      </details>
     </header>
   );
 }

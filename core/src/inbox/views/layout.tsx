@@ -32,6 +32,7 @@ export function Document(props: { title: string; page: Pick<PageContext, "assets
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{props.title} · Switchboard</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={assets.css} />
         <script src={assets.htmx} defer></script>
         <script src={assets.sse} defer></script>
