@@ -1,0 +1,39 @@
+// Health and metrics: GET /healthz answers while the store does, and GET /metrics is Prometheus text
+// with the process, HTTP and pipeline series.
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestHarness, type Harness } from "../testing/index.ts";
+
+let harness: Harness;
+afterEach(async () => harness?.close());
+
+describe("health and metrics", () => {
+  it("reports health with the version, and a JSON 404 for unknown API paths", async () => {
+    harness = await createTestHarness();
+    const health = await harness.request("/healthz");
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    const missing = await harness.request("/api/v2/nothing");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "SWB_ERR_NOT_FOUND" } });
+  });
+
+  it("counts messages, deliveries, queue depths and requests in Prometheus format", async () => {
+    harness = await createTestHarness();
+    const stored = await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "hi" });
+    if (stored.status !== "stored") throw new Error("not stored");
+    await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "hello", agentId: null });
+    let text = await (await harness.request("/metrics")).text();
+    expect(text).toMatch(/^switchboard_outbox_pending 1$/m);
+    await harness.drain();
+    await harness.request("/healthz");
+    const metrics = await harness.request("/metrics");
+    expect(metrics.headers.get("Content-Type")).toContain("text/plain");
+    text = await metrics.text();
+    expect(text).toMatch(/^switchboard_messages_total\{inbox="test",direction="incoming"\} 1$/m);
+    expect(text).toMatch(/^switchboard_messages_total\{inbox="test",direction="outgoing"\} 1$/m);
+    expect(text).toMatch(/^switchboard_deliveries_total\{inbox="test",status="sent"\} 1$/m);
+    expect(text).toMatch(/^switchboard_outbox_pending 0$/m);
+    expect(text).toMatch(/^switchboard_http_requests_total\{method="GET",status="200"\} \d+$/m);
+    expect(text).toMatch(/^switchboard_process_resident_memory_bytes \d+/m);
+  });
+});
