@@ -22,7 +22,7 @@ export interface NewAgent {
 }
 
 const newAgentSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email({ message: "expected an email address such as alice@example.com" })),
+  email: z.string().trim().toLowerCase().pipe(z.email({ pattern: z.regexes.html5Email, message: "expected an email address such as alice@example.com" })),
   name: z.string().trim().min(1, { message: "give the agent a name" }).max(256),
   role: z.enum(["admin", "agent"]).default("agent"),
   password: z.string().min(12, { message: "use a password of at least 12 characters" }).max(1024).optional(),

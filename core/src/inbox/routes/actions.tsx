@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * What agents do from the inbox: reply or write a note, assign, change status (snooze), priority
  * and labels, merge, retry a failed delivery, set their availability, and say they are typing.

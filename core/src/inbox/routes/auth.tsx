@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * Signing in and out. Failed attempts are throttled per email and per IP; a good password opens a
  * session (HttpOnly, SameSite=Lax cookie, Secure behind https). The `next` target must be a path of

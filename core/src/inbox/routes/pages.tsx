@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The inbox pages: the list (with filters, pages and search) and a conversation beside it. The
  * same URLs answer htmx with just the part that changes: the list panel, the conversation pane,

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The conversation's header: who and where, then its actions (self-assign, assign to an agent or
  * team, status with snooze, priority, labels, merge). Each is a plain form that htmx submits in

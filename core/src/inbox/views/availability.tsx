@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** The agent's availability picker in the top bar (online, away, offline); saves on change. */
 import { CsrfField } from "./csrf.tsx";
 

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The composer: replies go out on the conversation's channel unless the agent picks another one the
  * contact has; note mode stores a private note instead. Shows the channel's tone hint and length

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The conversation pane (#main): header with actions, the live timeline, the typing line, the
  * composer, and the contact sidebar.

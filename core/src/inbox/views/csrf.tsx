@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** The hidden CSRF field every plain form carries (htmx requests send the header instead). */
 export const CSRF_FIELD = "_csrf";
 

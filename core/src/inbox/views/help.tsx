@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** The keyboard shortcuts overlay (press ?). */
 const SHORTCUTS: [key: string, what: string][] = [
   ["j / k", "Next / previous conversation"],

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The page shell: head (stylesheet, htmx, its SSE extension and the inbox script, all self-hosted),
  * the top bar with search and the agent's availability, the keyboard help dialog, and the live

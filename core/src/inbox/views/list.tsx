@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The left side of the inbox: the views and filters (navigation), and the conversation list with
  * its rows, unread counts, channel marks and a "more" row for the next page.

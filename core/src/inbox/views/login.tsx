@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /** The sign-in page. */
 import type { PageContext } from "../env.ts";
 import { Document } from "./layout.tsx";

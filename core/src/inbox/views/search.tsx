@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * Search results in the main pane: matching messages with highlighted snippets (safe HTML from the
  * store's search, where the text is escaped before the <mark> tags are added).

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The contact sidebar: profile, channel identities, custom attributes, facts from enrichment plugins
  * (through the "contact.sidebar" view slot, or as a plain list), and the contact's other conversations.

@@ -1,3 +1,4 @@
+/** @jsxImportSource hono/jsx */
 /**
  * The timeline: every message of the contact on every channel, oldest first. Each message shows its
  * channel; a change of channel between two customer-facing messages is marked ("Continued on email

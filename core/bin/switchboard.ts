@@ -1,0 +1,76 @@
+#!/usr/bin/env bun
+/**
+ * The `switchboard` command line: start, migrate, doctor, create-agent, create-token, backup.
+ * Each command lives in core/src/cli/<command>.ts and is imported only when it runs (so `backup`
+ * does not load the plugins); this file only declares them with commander.
+ * Expected errors print `error [SWB_ERR_…]: message` without a stack trace and exit non-zero
+ * (2 for a broken config).
+ */
+import { Command, Option } from "commander";
+import pkg from "../package.json" with { type: "json" };
+import { DEFAULT_CONFIG_PATH, reportError } from "../src/cli/common.ts";
+import { ErrorCodes } from "../src/errors/index.ts";
+
+const program = new Command("switchboard")
+  .description("Self-hosted omnichannel customer support: one inbox, one customer profile, every channel.")
+  .version(pkg.version)
+  .option("-c, --config <path>", `the config file (default: $SWITCHBOARD_CONFIG, else ${DEFAULT_CONFIG_PATH})`)
+  .showHelpAfterError()
+  // Usage mistakes (a missing --email, an unknown command) get a code like every other error.
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, `error [${ErrorCodes.VALIDATION}]: `)) });
+
+/** The global --config, for a subcommand's action. */
+const config = (): string | undefined => program.opts<{ config?: string }>().config;
+
+/** Runs a command; a number result is the exit code, undefined keeps the process running (start). */
+function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    let code: number | void;
+    try {
+      code = await fn(...args);
+    } catch (error) {
+      code = reportError(error);
+    }
+    if (typeof code === "number") process.exit(code);
+  };
+}
+
+program
+  .command("start")
+  .description("serve the inbox, the REST API and the channel webhooks (creates the first admin on a fresh install)")
+  .option("--admin-email <email>", "the email of the admin created on first start", "admin@localhost")
+  .action(action(async (opts: { adminEmail: string }) => (await import("../src/cli/start.ts")).startCommand({ config: config(), adminEmail: opts.adminEmail })));
+
+program
+  .command("migrate")
+  .description("apply pending database migrations")
+  .action(action(async () => (await import("../src/cli/migrate.ts")).migrateCommand({ config: config() })));
+
+program
+  .command("doctor")
+  .description("check the config, the database, every plugin and every inbox, and say how to fix what is wrong")
+  .action(action(async () => (await import("../src/cli/doctor.ts")).doctorCommand({ config: config() })));
+
+program
+  .command("create-agent")
+  .description("add an agent; a generated password is printed once")
+  .requiredOption("--email <email>", "the agent's email (their login)")
+  .requiredOption("--name <name>", "the agent's display name")
+  .addOption(new Option("--role <role>", "admin or agent").choices(["admin", "agent"]).default("agent"))
+  .option("--password <password>", "set this password instead of generating one (at least 12 characters)")
+  .action(action(async (opts: { email: string; name: string; role: string; password?: string }) => (await import("../src/cli/create-agent.ts")).createAgentCommand({ config: config(), ...opts })));
+
+program
+  .command("create-token")
+  .description("create a REST API token for an agent; it is printed once")
+  .requiredOption("--agent <email>", "the agent the token acts as")
+  .option("--name <name>", "a label for the token (e.g. the integration using it)", "cli")
+  .action(action(async (opts: { agent: string; name: string }) => (await import("../src/cli/create-token.ts")).createTokenCommand({ config: config(), ...opts })));
+
+program
+  .command("backup")
+  .description("write a consistent copy of the database to <dest> (safe while the server runs)")
+  .argument("<dest>", "the backup file to create; it must not exist")
+  .action(action(async (dest: string) => (await import("../src/cli/backup.ts")).backupCommand(dest, { config: config() })));
+
+await program.parseAsync();

@@ -1,0 +1,148 @@
+/**
+ * `switchboard doctor`: checks the config, the database (reachable, pending migrations), each
+ * plugin's setup and each inbox's health, and prints ✓/✗ lines that say what is wrong and how to
+ * fix it. It never starts receiving and never changes the database: plugins are checked against the
+ * real database with migrations switched off, or against a scratch copy of the schema when the real
+ * one is missing, unreachable or behind. Exit code 1 when anything failed.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LoadedConfig } from "../config/schema.ts";
+import { SwitchboardError } from "../errors/index.ts";
+import { openStore, resolveStoreUrl, type Store } from "../store/index.ts";
+import { createSwitchboard } from "../switchboard.ts";
+import { cliLogger, ExitCode, loadCliConfig, openConfiguredStore } from "./common.ts";
+import { migrationStatus } from "./migrations.ts";
+import { checkLine, clause } from "./output.ts";
+
+/** Collects check lines and counts failures. */
+class Report {
+  failures = 0;
+  constructor(readonly print: (line: string) => void) {}
+  ok(label: string, detail?: string): void {
+    this.print(checkLine("ok", label, detail));
+  }
+  warn(label: string, detail: string): void {
+    this.print(checkLine("warn", label, detail));
+  }
+  fail(label: string, detail: string): void {
+    this.failures++;
+    this.print(checkLine("fail", label, detail));
+  }
+}
+
+const describe = (error: SwitchboardError) => `[${error.code}] ${error.message}`;
+
+export async function doctorCommand(options: { config?: string }, print: (line: string) => void = console.log): Promise<number> {
+  const report = new Report(print);
+  let loaded: LoadedConfig;
+  try {
+    loaded = await loadCliConfig(options.config);
+  } catch (error) {
+    if (!(error instanceof SwitchboardError)) throw error;
+    report.fail("config", describe(error));
+    print("1 problem found; fix the config first, then run doctor again.");
+    return ExitCode.FAILED;
+  }
+  const { plugins, inboxes } = loaded.config;
+  report.ok("config", `${loaded.file} (${Object.keys(plugins).length} plugin(s), ${Object.keys(inboxes).length} inbox(es))`);
+  checkPlaceholders(loaded, report);
+
+  const real = await checkDatabase(loaded, report);
+  await checkPluginsAndInboxes(loaded, real, report);
+
+  print(report.failures === 0 ? "All checks passed." : `${report.failures} problem(s) found.`);
+  return report.failures === 0 ? ExitCode.OK : ExitCode.FAILED;
+}
+
+/** Warns about secrets still holding the shipped placeholder value. */
+function checkPlaceholders(loaded: LoadedConfig, report: Report): void {
+  const tables = [
+    ...Object.entries(loaded.config.plugins).map(([alias, entry]) => [`plugins.${alias}.options`, entry.options] as const),
+    ...Object.entries(loaded.config.inboxes).map(([name, entry]) => [`inboxes.${name}.options`, entry.options] as const),
+  ];
+  for (const [prefix, options] of tables) {
+    for (const [key, value] of Object.entries(options)) {
+      if (typeof value === "string" && value.includes("change-me")) {
+        report.warn(`${prefix}.${key}`, "still the placeholder from the shipped config; set a secret of your own before going live (e.g. $(openssl rand -hex 32) in the environment variable the config reads)");
+      }
+    }
+  }
+}
+
+/** Opens the database read-only in spirit (SELECT 1, migration table). Returns it when it is usable for the plugin checks. */
+async function checkDatabase(loaded: LoadedConfig, report: Report): Promise<Store | undefined> {
+  const { url } = loaded.config.store;
+  const fileUrl = url.startsWith("file:");
+  let store: Store | undefined;
+  try {
+    store = await openWithoutCreating(loaded);
+    if (!store) {
+      report.warn("database", `no database yet at ${url} (store.url, relative to ${loaded.baseDir}); \`switchboard start\` or \`switchboard migrate\` creates it`);
+      return undefined;
+    }
+    await store.client.execute("SELECT 1");
+  } catch (error) {
+    store?.close();
+    const fix = fileUrl ? "check store.url and that its folder is writable" : "check store.url and store.auth_token, and that the libSQL server is running and reachable";
+    report.fail("database", `${clause((error as Error).message)}. Fix: ${fix}.`);
+    return undefined;
+  }
+  const status = await migrationStatus(store);
+  const where = store.filePath ?? store.url;
+  if (status.pending.length > 0) {
+    report.warn("database", `${where} answers, but ${status.pending.length} migration(s) are pending (${status.pending.join(", ")}); run \`switchboard migrate\` (start applies them too)`);
+    store.close();
+    return undefined;
+  }
+  report.ok("database", `${where} answers; ${status.applied.length} migration(s) applied, none pending`);
+  return store;
+}
+
+/** Opens the configured store, or returns undefined for a file database that does not exist yet (doctor creates nothing). */
+async function openWithoutCreating(loaded: LoadedConfig): Promise<Store | undefined> {
+  const { filePath } = resolveStoreUrl(loaded.config.store.url, loaded.baseDir);
+  if (filePath && !existsSync(filePath)) return undefined;
+  return openConfiguredStore(loaded);
+}
+
+/** Builds the switchboard (without starting it) and reports each plugin and each inbox. */
+async function checkPluginsAndInboxes(loaded: LoadedConfig, real: Store | undefined, report: Report): Promise<void> {
+  let scratchDir: string | undefined;
+  let store: Store;
+  if (real) {
+    store = { ...real, migrate: async () => {} };
+  } else {
+    scratchDir = mkdtempSync(join(tmpdir(), "switchboard-doctor-"));
+    store = await openStore({ url: `file:${join(scratchDir, "doctor.db")}` });
+    await store.migrate();
+    report.ok("scratch database", "plugins are checked against a temporary copy of the schema");
+  }
+  try {
+    let switchboard: Awaited<ReturnType<typeof createSwitchboard>>;
+    try {
+      switchboard = await createSwitchboard(loaded, { store, log: cliLogger("silent") });
+    } catch (error) {
+      if (!(error instanceof SwitchboardError)) throw error;
+      store.close();
+      report.fail("plugins and inboxes", describe(error));
+      return;
+    }
+    for (const plugin of switchboard.registry.plugins) {
+      const label = `plugin ${plugin.alias} (${plugin.name} ${plugin.version})`;
+      if (plugin.state === "started") report.ok(label, "set up");
+      else report.fail(label, `${plugin.state}: [${plugin.error?.code}] ${plugin.error?.message} Fix the options under [plugins.${plugin.alias}], or set enabled = false there.`);
+    }
+    for (const inbox of switchboard.inboxes.list()) {
+      const label = `inbox ${inbox.name} (${inbox.channel} channel)`;
+      const health = await switchboard.inboxes.health(inbox.name);
+      if (!health.ok) report.fail(label, health.message ?? "unhealthy");
+      else if (health.message) report.warn(label, health.message);
+      else report.ok(label, "healthy");
+    }
+    await switchboard.stop();
+  } finally {
+    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Human-facing CLI output: check lines (✓ ✗ !), a box for things shown only once, and sizes.
+ */
+
+/** One line of a check list: `✓ label: detail`, `✗ …` or `! …` (a warning that does not fail). */
+export function checkLine(state: "ok" | "fail" | "warn", label: string, detail?: string): string {
+  const mark = state === "ok" ? "✓" : state === "fail" ? "✗" : "!";
+  return `${mark} ${label}${detail ? `: ${detail}` : ""}`;
+}
+
+/**
+ * Draws a box around lines, for something the reader must not miss (a password shown once).
+ *
+ * @example
+ * console.log(box(["Email:    admin@localhost", "Password: s3cret"]));
+ */
+export function box(lines: readonly string[]): string {
+  const width = Math.max(...lines.map((line) => [...line].length));
+  const rule = "─".repeat(width + 2);
+  const body = lines.map((line) => `│ ${line}${" ".repeat(width - [...line].length)} │`);
+  return [`┌${rule}┐`, ...body, `└${rule}┘`].join("\n");
+}
+
+/** 1536 → "1.5 KiB". */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The URL a person opens: a wildcard listen address is shown as localhost. */
+export function displayUrl(host: string, port: number): string {
+  const shown = host === "0.0.0.0" || host === "::" || host === "" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/** An error message without its closing punctuation, to be followed by more text: "Is it up?" → "Is it up". */
+export function clause(message: string): string {
+  return message.trim().replace(/[.?!]+$/, "");
+}

@@ -1,0 +1,195 @@
+/**
+ * The `switchboard` CLI as a user runs it: real child processes on temp configs and temp databases,
+ * started from a folder outside the repository (as an installed bin or a service would be).
+ * doctor (good and broken configs), start on a broken config, create-agent → create-token → a REST
+ * call against a started server, and backup while that server runs.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createClient } from "@libsql/client";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const BUN = process.versions.bun ? process.execPath : join(ROOT, "node_modules/.bin/bun");
+const CLI = join(ROOT, "core/bin/switchboard.ts");
+const API_PLUGIN = join(ROOT, "plugins/channel-api/src/index.ts");
+const SECRET = "cli-test-secret-0123456789";
+const env = { ...process.env, SWITCHBOARD_LOG_LEVEL: "warn", SWITCHBOARD_CONFIG: "" };
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a config with the API inbox (plus `extra` TOML) to a new temp folder; returns its path and database file. */
+function writeConfig(extra = "", server = 'port = 0\nhost = "127.0.0.1"'): { file: string; db: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-"));
+  dirs.push(dir);
+  const db = join(dir, "sb.db");
+  const file = join(dir, "switchboard.toml");
+  writeFileSync(
+    file,
+    `[server]\n${server}\n\n[store]\nurl = "file:${db}"\n\n[plugins.api]\npackage = ${JSON.stringify(API_PLUGIN)}\n\n` +
+      `[inboxes.api]\nplugin = "api"\n\n[inboxes.api.options]\nsecret = "${SECRET}"\n${extra}`,
+  );
+  return { file, db, dir };
+}
+
+/** Runs the CLI to completion. */
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, reject) => {
+    const child = spawn(BUN, [CLI, ...args], { cwd: tmpdir(), env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `switchboard start` and resolves once it has printed its whole start-up report. */
+function startServer(config: string): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(BUN, [CLI, "start", "--config", config], { cwd: tmpdir(), env, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+  let output = "";
+  return new Promise((done, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start within 20 s:\n${output}`)), 20_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Switchboard listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1] && output.includes("Press Ctrl+C to stop.")) {
+        clearTimeout(timer);
+        done({ child, url: match[1], output: () => output, exited });
+      }
+    });
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
+
+const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+/m);
+
+describe("doctor", () => {
+  test("passes on a good config, first against a scratch schema, then against the migrated database", async () => {
+    const { file, db } = writeConfig();
+    const fresh = await run(["doctor", "--config", file]);
+    expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
+    expect(fresh.stdout).toContain(`✓ config: ${file}`);
+    expect(fresh.stdout).toContain("! database: no database yet");
+    expect(fresh.stdout).toMatch(/^✓ plugin api \(channel-api /m);
+    expect(fresh.stdout).toContain("All checks passed.");
+    expect(existsSync(db)).toBe(false);
+
+    expect((await run(["--config", file, "migrate"])).code).toBe(0);
+    const migrated = await run(["--config", file, "doctor"]);
+    expect(migrated.code, migrated.stdout + migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(/^✓ database: .*none pending/m);
+    expect(migrated.stdout).toMatch(/^[✓!] inbox api \(api channel\)/m);
+  });
+
+  test("fails on an unknown plugin, naming its key and the fix", async () => {
+    const { file } = writeConfig('\n[plugins.crm]\npackage = "@switchboard/no-such-plugin"\n');
+    const result = await run(["doctor", "--config", file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^✗ plugins and inboxes: \[SWB_ERR_PLUGIN_NOT_FOUND\] .*plugins\.crm\.package.*no-such-plugin/m);
+    expect(result.stdout).toContain("npm install @switchboard/no-such-plugin");
+    expect(result.stdout).toContain("1 problem(s) found.");
+    noStackTrace(result.stdout + result.stderr);
+  });
+});
+
+test("start on a config with a wrong type exits 2, naming the file and the key, without a stack trace", async () => {
+  const { file } = writeConfig("", 'port = "abc"');
+  const result = await run(["start", "--config", file]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("error [SWB_ERR_CONFIG_INVALID]");
+  expect(result.stderr).toContain(`${file}: server.port`);
+  expect(result.stderr).toContain("Fix:");
+  noStackTrace(result.stderr);
+});
+
+test("the first start creates an admin (admin@localhost) and prints its password once; the next start does not", async () => {
+  const { file } = writeConfig();
+  const first = await startServer(file);
+  first.child.kill("SIGTERM");
+  expect(await first.exited).toBe(0);
+  expect(first.output()).toMatch(/First start: an admin account was created\.[\s\S]*Email: +admin@localhost[\s\S]*Password: +\S{12,}/);
+  const second = await startServer(file);
+  second.child.kill("SIGTERM");
+  expect(await second.exited).toBe(0);
+  expect(second.output()).not.toContain("Password:");
+});
+
+describe("against a running server", () => {
+  const config = writeConfig();
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let token: string;
+
+  beforeAll(async () => {
+    const agent = await run(["create-agent", "--config", config.file, "--email", "alice@example.com", "--name", "Alice", "--role", "admin"]);
+    expect(agent.code, agent.stderr).toBe(0);
+    expect(agent.stdout).toMatch(/Password: \S{12,}/);
+    const created = await run(["create-token", "--config", config.file, "--agent", "Alice@Example.com", "--name", "test"]);
+    expect(created.code, created.stderr).toBe(0);
+    token = /Token: (swb_\S+)/.exec(created.stdout)?.[1] ?? "";
+    expect(token).not.toBe("");
+    server = await startServer(config.file);
+  });
+
+  afterAll(async () => {
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  });
+
+  test("an agent already exists, so no first admin is created", () => {
+    expect(server.output()).not.toContain("First start");
+    expect(server.output()).toMatch(/✓ api \(channel-api \S+\): started/);
+  });
+
+  test("a token from create-token authenticates GET /api/v1/agents/me", async () => {
+    const res = await fetch(`${server.url}/api/v1/agents/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ email: "alice@example.com", name: "Alice", role: "admin" });
+    expect((await fetch(`${server.url}/api/v1/agents/me`, { headers: { Authorization: "Bearer swb_wrong" } })).status).toBe(401);
+  });
+
+  test("create-token for an unknown agent fails with a code", async () => {
+    const result = await run(["create-token", "--config", config.file, "--agent", "nobody@example.com"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error [SWB_ERR_NOT_FOUND]");
+    noStackTrace(result.stderr);
+  });
+
+  test("backup copies the database while the server runs, and never overwrites", async () => {
+    for (let n = 0; n < 5; n++) {
+      const res = await fetch(`${server.url}/webhooks/api/messages`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ id: `backup-${n}`, contact: { id: "customer-1" }, text: `hello ${n}` }),
+      });
+      expect(res.status).toBe(201);
+    }
+    const dest = join(config.dir, "backup.db");
+    const result = await run(["backup", dest, "--config", config.file]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Backed up ${config.db} to ${dest}`);
+
+    const copy = createClient({ url: `file:${dest}` });
+    const rows = await copy.execute("SELECT external_id FROM messages WHERE inbox = 'api' ORDER BY external_id");
+    copy.close();
+    expect(rows.rows.map((row) => row.external_id)).toEqual(["backup-0", "backup-1", "backup-2", "backup-3", "backup-4"]);
+
+    const again = await run(["backup", dest, "--config", config.file]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("error [SWB_ERR_CONFLICT]");
+  });
+});
