@@ -5,7 +5,7 @@
 export { definePlugin } from "./plugins/define.ts";
 export type * from "./plugins/types.ts";
 export type { SwitchboardEvents, SwitchboardEvent, EventName, MessageEventData } from "./events/types.ts";
-export { SwitchboardError, ConfigError, DeliveryError, ErrorCodes, type ErrorCode } from "./errors/index.ts";
+export { SwitchboardError, ConfigError, DeliveryError, ErrorCodes, describeError, type ErrorCode } from "./errors/index.ts";
 export { signWebhook, verifyWebhookSignature, constantTimeEqual, SIGNATURE_HEADER } from "./webhooks/signature.ts";
 export { loadConfig } from "./config/load.ts";
 export type { LoadedConfig, SwitchboardConfig } from "./config/schema.ts";

@@ -92,7 +92,12 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const mount = (path: string, sub: Hono) => app.route(path, sub);
   const publicUrl = loaded.config.server.public_url ?? `http://localhost:${loaded.config.server.port}`;
 
-  await startPlugins({ store, clock, log, bus, jobs, registry }, plugins, mount);
+  let outboundReady: OutboundPipeline | undefined;
+  const actions = () => {
+    if (!outboundReady) throw new SwitchboardError(ErrorCodes.PLUGIN_SETUP_FAILED, "ctx.conversations is usable once Switchboard has started, not during setup.");
+    return { store, clock, bus, jobs, outbound: outboundReady };
+  };
+  await startPlugins({ store, clock, log, bus, jobs, registry, actions }, plugins, mount);
   const inbound = new InboundPipeline({ store, clock, log, bus, registry });
   const inboxes = new InboxRuntime(log);
   const emitFor = (inbox: InboxInfo): Emit => (message) => inbound.ingest(inbox, message);
@@ -102,6 +107,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   await inboxes.init(loaded, registry, { publicUrl, emitFor, reportFor, kvFor, typingFor, mount });
   const delivery = new DeliveryWorker({ store, clock, log, bus, inboxes, pollMs: options.pollMs?.delivery });
   const outbound = new OutboundPipeline({ store, clock, bus, inboxes, onQueued: () => delivery.kick() });
+  outboundReady = outbound;
   setupOutgoingWebhooks({ webhooks: loaded.config.webhooks, bus, jobs, store, clock, log });
 
   const assistants = new Assistants(registry, log);

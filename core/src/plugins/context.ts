@@ -10,9 +10,10 @@ import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log/index.ts";
 import type { Store } from "../store/index.ts";
 import { registerHook } from "./hooks.ts";
+import { type ActionServices, createConversationActions } from "./conversation-actions.ts";
 import { createKeyValueStore } from "./kv.ts";
 import type { PluginRegistry } from "./registry.ts";
-import type { PluginContext } from "./types.ts";
+import type { AgentDirectory, PluginContext } from "./types.ts";
 
 export interface CoreServices {
   store: Store;
@@ -21,6 +22,10 @@ export interface CoreServices {
   bus: EventBus;
   jobs: JobQueue;
   registry: PluginRegistry;
+  /** Agents as routing sees them (ctx.agents). */
+  agents: AgentDirectory;
+  /** The services conversation actions need; read when an action runs (after start-up). */
+  actions: () => ActionServices;
 }
 
 export interface PendingContext {
@@ -48,7 +53,9 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     name: plugin,
     log,
     kv: createKeyValueStore(services.store, services.clock, plugin),
+    agents: services.agents,
     http,
+    conversations: createConversationActions(services.actions, plugin),
     jobs: {
       define: (kind, handler) => later(() => services.jobs.define(jobKind(kind), handler as (payload: unknown, job: { id: number; attempt: number }) => Promise<void>)),
       schedule: (kind, payload, scheduleOptions) => services.jobs.schedule(jobKind(kind), payload, scheduleOptions),
@@ -64,7 +71,7 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     inbound: (hook) => later(() => registry.inbound.push(registerHook(plugin, hook))),
     identify: (hook) => later(() => registry.identify.push(registerHook(plugin, hook))),
     thread: (hook) => later(() => registry.thread.push(registerHook(plugin, hook))),
-    enrich: (hook, hookOptions) => later(() => registry.enrich.push(registerHook(plugin, hook, { timeoutMs: hookOptions?.timeoutMs ?? 2000 }))),
+    enrich: (hook, hookOptions) => later(() => registry.enrich.push(registerHook(plugin, hook, { timeoutMs: hookOptions?.timeoutMs ?? 2000, ttlMs: hookOptions?.ttlMs }))),
     route: (hook) => later(() => registry.route.push(registerHook(plugin, hook))),
     assistant: (hooks) => later(() => registry.assistants.push({ plugin, hooks })),
     on: (event, handler) => later(() => services.bus.on(event, handler as never, `plugin:${plugin}`)),

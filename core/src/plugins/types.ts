@@ -182,6 +182,8 @@ export interface ConversationSnapshot {
   assigneeId: number | null;
   teamId: number | null;
   isNew: boolean;
+  /** The conversation's labels (none on a new conversation; set when an unassigned one is routed again). */
+  labels?: string[];
 }
 
 export interface ContactSnapshot {
@@ -193,12 +195,26 @@ export interface ContactSnapshot {
   isNew: boolean;
 }
 
+/** One identifier of a contact: a channel identity ("telegram", "12345"), an email or a phone. */
+export interface ContactIdentifier {
+  /** A channel kind, "email" or "phone". */
+  kind: string;
+  value: string;
+  /** True when a channel vouched for it; false for what the contact typed (a pre-chat form). */
+  verified: boolean;
+}
+
 export interface EnrichInput {
   contact: ContactSnapshot;
+  /** Everything the contact is known by, including what this message says (deduplicated). */
+  identifiers: ContactIdentifier[];
   conversation: ConversationSnapshot;
   message: InboundMessage;
 }
-/** Returns facts to store on the contact under `attributes.enrichment.<plugin>`, or nothing. */
+/**
+ * Returns facts to store on the contact under `attributes.enrichment.<plugin>` (replacing that
+ * plugin's earlier facts), or nothing when it knows nothing. Throw on failure; `signal` aborts at the timeout.
+ */
 export type EnrichHandler = (input: EnrichInput, signal: AbortSignal) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
 
 export interface RouteInput {
@@ -212,6 +228,42 @@ export interface RouteDecision {
 }
 /** Returns a decision, or null to let the next strategy decide. */
 export type RouteHandler = (input: RouteInput) => Promise<RouteDecision | null> | RouteDecision | null;
+
+/** An agent as routing sees them. */
+export interface AgentProfile {
+  id: number;
+  name: string;
+  email: string;
+  availability: "online" | "away" | "offline";
+  /** Skills to match on (labels, "lang:de", facts), lower-case. */
+  skills: string[];
+  /** The most open conversations this agent takes; null: no limit. */
+  capacity: number | null;
+  /** Open conversations assigned to this agent now. */
+  load: number;
+  /** Ids of the teams the agent belongs to. */
+  teams: number[];
+  /** Online and below capacity: routing may assign them now. */
+  available: boolean;
+}
+
+/**
+ * What routing strategies know about agents. Core checks every decision again (an agent who is
+ * not available is never assigned), so a strategy only has to pick.
+ *
+ * @example
+ * const free = (await ctx.agents.forInbox(input.conversation.inbox)).filter((a) => a.available);
+ */
+export interface AgentDirectory {
+  /** Agents who may answer in `inbox` (members of the teams given the inbox; everyone when no team is), or of `team` (a name). */
+  forInbox(inbox: string, options?: { team?: string }): Promise<AgentProfile[]>;
+  get(id: number): Promise<AgentProfile | undefined>;
+  byEmail(email: string): Promise<AgentProfile | undefined>;
+  /** The teams given `inbox` ([] when every agent may see it). */
+  teamsOf(inbox: string): Promise<{ id: number; name: string }[]>;
+  /** The agent of the contact's most recent other conversation that had one. */
+  lastAssigneeOf(contactId: number, options?: { exceptConversationId?: number | null }): Promise<number | null>;
+}
 
 export interface AssistantInput {
   conversationId: number;
@@ -283,6 +335,35 @@ export interface JobScheduler {
   cancel(key: string): Promise<boolean>;
 }
 
+/* ---------- acting on conversations ---------- */
+
+/** A change a plugin makes to a conversation; each change leaves an activity entry in the timeline. */
+export interface ConversationChange {
+  status?: "open" | "pending" | "snoozed" | "resolved";
+  /** Required with status "snoozed" (ms since epoch). */
+  snoozedUntil?: number;
+  priority?: "none" | "low" | "medium" | "high" | "urgent";
+  assigneeId?: number | null;
+  teamId?: number | null;
+  /** Label names (they must exist). */
+  addLabels?: string[];
+  removeLabels?: string[];
+}
+
+/**
+ * What a plugin may do to conversations, acting as itself (the timeline says "by <plugin name>").
+ *
+ * @example
+ * await ctx.conversations.update(event.data.conversationId, { priority: "urgent" });
+ * await ctx.conversations.reply(event.data.conversationId, "Thanks! A person will answer shortly.");
+ */
+export interface ConversationActions {
+  get(id: number): Promise<{ id: number; contactId: number; inbox: string; channel: string; status: string; priority: string; assigneeId: number | null; teamId: number | null } | undefined>;
+  update(id: number, change: ConversationChange): Promise<void>;
+  /** Sends a reply on the conversation's channel (or `inbox`), through the outbox; `note: true` stores a private note instead. */
+  reply(id: number, text: string, options?: { note?: boolean; inbox?: string }): Promise<{ messageId: number }>;
+}
+
 /* ---------- the context and the plugin ---------- */
 
 export type EventHandler<N extends EventName> = (event: SwitchboardEvent<N>) => Promise<void> | void;
@@ -295,9 +376,13 @@ export interface PluginContext<Options = unknown> {
   name: string;
   log: Logger;
   kv: KeyValueStore;
+  /** Agents with availability, load, capacity and skills (for routing strategies). */
+  agents: AgentDirectory;
   jobs: JobScheduler;
   /** A Hono sub-app mounted at `/plugins/<name>`. */
   http: Hono;
+  /** Read and change conversations, and reply or add notes, as this plugin. Usable once Switchboard has started. */
+  conversations: ConversationActions;
   channel<S extends z.ZodType>(kind: string, definition: ChannelDefinition<S>): void;
   /** Normalise stage: transform or drop inbound messages before they are stored. */
   inbound(hook: Hook<InboundHook>): void;
@@ -305,8 +390,12 @@ export interface PluginContext<Options = unknown> {
   identify(hook: Hook<IdentifyHook>): void;
   /** Thread stage: map an inbound message to a conversation. */
   thread(hook: Hook<ThreadHook>): void;
-  /** Adds facts to the contact of a new conversation. Runs under a timeout (default 2 s); a failure never blocks ingestion. */
-  enrich(hook: Hook<EnrichHandler>, options?: { timeoutMs?: number }): void;
+  /**
+   * Adds facts to the contact of an arriving message when this plugin's facts about them are missing
+   * or older than `ttlMs` (default: enrichment.ttl_minutes). Runs under a timeout (default 2 s) and
+   * never delays ingestion past enrichment.wait_ms: later answers are stored when they come. A failure is logged.
+   */
+  enrich(hook: Hook<EnrichHandler>, options?: { timeoutMs?: number; ttlMs?: number }): void;
   route(hook: Hook<RouteHandler>): void;
   assistant(hooks: AssistantHooks): void;
   on<N extends EventName>(event: N | "*", handler: EventHandler<N>): void;

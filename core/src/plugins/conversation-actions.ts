@@ -1,0 +1,34 @@
+/**
+ * `ctx.conversations`: plugins read and change conversations and reply through the same domain
+ * actions agents use (updateConversation, the outbound pipeline), acting as themselves.
+ */
+import { updateConversation } from "../conversations/update.ts";
+import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import { findConversation } from "../store/conversations.ts";
+import type { Switchboard } from "../switchboard.ts";
+import type { ConversationActions } from "./types.ts";
+
+export type ActionServices = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "outbound">;
+
+/**
+ * The conversation actions of one plugin. `services` is read when an action runs, so plugins can be
+ * set up before the outbound pipeline exists.
+ */
+export function createConversationActions(services: () => ActionServices, plugin: string): ConversationActions {
+  const actor = { id: null, name: plugin };
+  return {
+    async get(id) {
+      const row = await findConversation(services().store.db, id);
+      return row && { id: row.id, contactId: row.contactId, inbox: row.inbox, channel: row.channel, status: row.status, priority: row.priority, assigneeId: row.assigneeId, teamId: row.teamId };
+    },
+    async update(id, change) {
+      await updateConversation(services(), actor, id, change);
+    },
+    async reply(id, text, options = {}) {
+      const sb = services();
+      if (!(await findConversation(sb.store.db, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${id} does not exist.`);
+      const message = await sb.outbound.reply({ conversationId: id, text, agentId: null, kind: options.note ? "note" : "reply", inbox: options.inbox });
+      return { messageId: message.id };
+    },
+  };
+}
