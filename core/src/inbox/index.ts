@@ -11,6 +11,7 @@ import type { InboxEnv } from "./env.ts";
 import { inboxErrorHandler } from "./errors.ts";
 import { requireSession, securityHeaders, verifyCsrf } from "./middleware.ts";
 import { actionRoutes } from "./routes/actions.tsx";
+import { adminRoutes } from "./routes/admin/index.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { eventRoutes } from "./routes/events.ts";
@@ -41,6 +42,7 @@ export async function mountInbox(sb: Switchboard): Promise<{ assetBytes: number 
   app.route("/", pageRoutes(sb, shared));
   app.route("/", actionRoutes(sb));
   app.route("/", attachmentRoutes(sb));
+  app.route("/", adminRoutes(sb, shared));
   sb.onStop(events.closeAll);
   sb.app.route("/", app);
   return { assetBytes: assets.gzipBytes };

@@ -1,0 +1,45 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * /admin/inboxes: the configured inboxes (read-only) with their state and a live health check
+ * (each check has its own timeout inside the runtime), and the plugins with theirs. Only named
+ * fields are copied out of the runtime, so options and secrets never reach the page.
+ */
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { teamInboxes, teams } from "../../../store/schema.ts";
+import type { Switchboard } from "../../../switchboard.ts";
+import type { InboxEnv } from "../../env.ts";
+import { renderPage } from "../../render.ts";
+import { type InboxRow, InboxesView } from "../../views/admin/inboxes.tsx";
+import { AdminPage } from "../../views/admin/page.tsx";
+import type { Shared } from "./support.ts";
+
+export function inboxAdminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+  const app = new Hono<InboxEnv>();
+
+  app.get("/admin/inboxes", async (c) => {
+    const session = c.get("session");
+    const given = await sb.store.db.select({ inbox: teamInboxes.inbox, team: teams.name }).from(teamInboxes).innerJoin(teams, eq(teams.id, teamInboxes.teamId)).orderBy(teams.name);
+    const inboxes: InboxRow[] = await Promise.all(
+      sb.inboxes.list().map(async (i) => ({
+        name: i.name,
+        displayName: i.displayName,
+        channel: i.channel,
+        plugin: i.plugin,
+        state: i.state,
+        error: i.error,
+        health: await sb.inboxes.health(i.name),
+        teams: given.filter((g) => g.inbox === i.name).map((g) => g.team),
+      })),
+    );
+    const plugins = sb.registry.plugins.map((p) => ({ alias: p.alias, name: p.name, version: p.version, state: p.state, error: p.error ? { code: p.error.code, message: p.error.message } : undefined }));
+    return renderPage(
+      c,
+      <AdminPage title="Inboxes" page={{ ...shared, session }} section="/admin/inboxes">
+        <InboxesView inboxes={inboxes} plugins={plugins} />
+      </AdminPage>,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,30 @@
+/**
+ * The admin pages, for admins only: agents, teams, inboxes (read-only, with each channel's
+ * health), canned responses and labels. Mounted behind the inbox's session and CSRF checks.
+ */
+import { Hono } from "hono";
+import type { Switchboard } from "../../../switchboard.ts";
+import type { InboxEnv } from "../../env.ts";
+import { requireAdmin } from "../../middleware.ts";
+import { agentAdminRoutes } from "./agents.tsx";
+import { cannedAdminRoutes } from "./canned.tsx";
+import { inboxAdminRoutes } from "./inboxes.tsx";
+import { labelAdminRoutes } from "./labels.tsx";
+import type { Shared } from "./support.ts";
+import { singleTeamAdminRoutes } from "./team.tsx";
+import { teamAdminRoutes } from "./teams.tsx";
+
+/**
+ * The /admin routes. Every one needs an admin (others get 403).
+ *
+ * @example
+ * app.route("/", adminRoutes(sb, { assets, theme }));
+ */
+export function adminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+  const app = new Hono<InboxEnv>();
+  app.use("/admin", requireAdmin());
+  app.use("/admin/*", requireAdmin());
+  app.get("/admin", (c) => c.redirect("/admin/agents", 303));
+  for (const routes of [agentAdminRoutes, teamAdminRoutes, singleTeamAdminRoutes, inboxAdminRoutes, cannedAdminRoutes, labelAdminRoutes]) app.route("/", routes(sb, shared));
+  return app;
+}

@@ -1,0 +1,79 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The inboxes admin page, read-only (inboxes live in the config file): each inbox with its channel,
+ * plugin, state, error, a live health check and the teams it is given to; then every plugin with its
+ * state. Options (tokens, secrets) are never passed here, so they cannot be shown.
+ */
+import type { ChannelHealth } from "../../../plugins/types.ts";
+
+export interface InboxRow {
+  name: string;
+  displayName: string;
+  channel: string;
+  plugin: string;
+  state: "ready" | "running" | "failed" | "unavailable";
+  error?: string;
+  health: ChannelHealth;
+  teams: string[];
+}
+
+export interface PluginRow {
+  alias: string;
+  name: string;
+  version: string;
+  state: "started" | "failed" | "disabled";
+  error?: { code: string; message: string };
+}
+
+const stateClass = (good: boolean) => (good ? "ok" : "error-text");
+
+export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[] }) {
+  return (
+    <>
+      <p class="muted">Inboxes are set in the config file (<code>[inboxes.&lt;name&gt;]</code>); change them there and restart. The health check runs when this page opens.</p>
+      <table>
+        <caption class="sr-only">Inboxes</caption>
+        <thead>
+          <tr><th scope="col">Inbox</th><th scope="col">Display name</th><th scope="col">Channel</th><th scope="col">Plugin</th><th scope="col">State</th><th scope="col">Health</th><th scope="col">Visible to</th></tr>
+        </thead>
+        <tbody>
+          {props.inboxes.map((i) => (
+            <tr>
+              <th scope="row"><code>{i.name}</code></th>
+              <td>{i.displayName}</td>
+              <td>{i.channel}</td>
+              <td>{i.plugin}</td>
+              <td>
+                <span class={stateClass(i.state === "running" || i.state === "ready")}>{i.state}</span>
+                {i.error ? <div class="error-text">{i.error}</div> : null}
+              </td>
+              <td>
+                <span class={stateClass(i.health.ok)}>{i.health.ok ? "healthy" : "unhealthy"}</span>
+                {i.health.message ? <div class={i.health.ok ? "muted" : "error-text"}>{i.health.message}</div> : null}
+              </td>
+              <td>{i.teams.length ? i.teams.join(", ") : <span class="muted">every agent</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Plugins</h2>
+      <table>
+        <caption class="sr-only">Plugins</caption>
+        <thead>
+          <tr><th scope="col">Plugin</th><th scope="col">Name</th><th scope="col">Version</th><th scope="col">State</th><th scope="col">Error</th></tr>
+        </thead>
+        <tbody>
+          {props.plugins.map((p) => (
+            <tr>
+              <th scope="row"><code>{p.alias}</code></th>
+              <td>{p.name}</td>
+              <td>{p.version}</td>
+              <td><span class={stateClass(p.state === "started")}>{p.state}</span></td>
+              <td>{p.error ? <span class="error-text"><code>{p.error.code}</code> {p.error.message}</span> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
