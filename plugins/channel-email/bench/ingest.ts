@@ -1,0 +1,50 @@
+/**
+ * Email ingestion benchmark: parse throughput over the test corpus, end-to-end ingest throughput
+ * (nodemailer → the embedded SMTP server → parse → thread → libSQL), and peak memory (RSS) while
+ * ingesting one 25 MB message. Run: `bun plugins/channel-email/bench/ingest.ts [rounds]`.
+ * Bounded: a fixed number of rounds on loopback only.
+ */
+import { corpus, withAttachment } from "../test-support/corpus.ts";
+import { startEmailHarness } from "../test-support/harness.ts";
+import { parseEmail } from "../src/parse/parse.ts";
+
+const rounds = Number(process.argv[2] ?? 20);
+const MB = 1024 * 1024;
+
+/** Gives every copy its own Message-ID (and content hash), so nothing is deduplicated. */
+function unique(raw: Buffer, round: number): Buffer {
+  const text = raw.toString("latin1").replace(/^Message-ID: <([^>]+)>/im, `Message-ID: <$1.r${round}>`);
+  return Buffer.concat([Buffer.from(`X-Bench-Round: ${round}\r\n`, "latin1"), Buffer.from(text, "latin1")]);
+}
+
+const entries = corpus();
+const bytesPerRound = entries.reduce((sum, e) => sum + e.raw.length, 0);
+
+let started = performance.now();
+for (let round = 0; round < rounds; round++) for (const entry of entries) await parseEmail(unique(entry.raw, round));
+const parseSeconds = (performance.now() - started) / 1000;
+const parsed = rounds * entries.length;
+console.log(`parse only: ${parsed} messages (${((rounds * bytesPerRound) / MB).toFixed(1)} MB) in ${parseSeconds.toFixed(2)} s = ${(parsed / parseSeconds).toFixed(0)} msg/s`);
+
+const email = await startEmailHarness({ max_message_bytes: 40 * MB });
+try {
+  started = performance.now();
+  for (let round = 0; round < rounds; round++) for (const entry of entries) await email.deliver(unique(entry.raw, round + 1000));
+  const ingestSeconds = (performance.now() - started) / 1000;
+  const stored = (await email.messages()).length;
+  console.log(`SMTP → parse → thread → store: ${stored} messages in ${ingestSeconds.toFixed(2)} s = ${(stored / ingestSeconds).toFixed(0)} msg/s`);
+
+  const big = withAttachment("big-25mb", Math.floor(18.4 * MB));
+  Bun.gc(true);
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  started = performance.now();
+  await email.deliver(big);
+  const bigSeconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  console.log(`one ${(big.length / MB).toFixed(1)} MB message: ingested in ${bigSeconds.toFixed(2)} s; RSS ${(baseline / MB).toFixed(0)} MB before, peak ${(peak / MB).toFixed(0)} MB (+${((peak - baseline) / MB).toFixed(0)} MB)`);
+} finally {
+  await email.close();
+}

@@ -1,0 +1,206 @@
+/**
+ * The IMAP poller (imapflow): keeps one connection to the mailbox, fetches every message above the
+ * stored UID, stores it, then advances the cursor. Between syncs the mailbox lock is released so
+ * imapflow IDLEs and the server's EXISTS wakes the next sync at once; a timer syncs anyway every
+ * `poll_interval_ms` (and is all there is on servers without IDLE). A lost connection is retried
+ * with backoff; a message that fails to store five times in a row is logged and left in the mailbox.
+ */
+import type { ChannelHealth, KeyValueStore, Logger } from "@switchboard/core";
+import { ImapFlow } from "imapflow";
+import { describeError } from "../describe-error.ts";
+import type { ImapOptions } from "../options.ts";
+import { decideCursor, readCursor, writeCursor } from "./imap-cursor.ts";
+import type { Ingest } from "./ingest.ts";
+
+const DEFAULT_PORTS = { tls: 993, starttls: 143, none: 143 } as const;
+const MAX_FAILURES_PER_MESSAGE = 5;
+const MAX_BACKOFF_MS = 300_000;
+
+export interface ImapPollerDeps {
+  options: ImapOptions;
+  kv: KeyValueStore;
+  log: Logger;
+  maxBytes: number;
+  ingest: Ingest;
+}
+
+/**
+ * One inbox's IMAP poller.
+ *
+ * @example
+ * const poller = new ImapPoller({ options: inbox.options.imap, kv: inbox.kv, log: inbox.log, maxBytes, ingest });
+ * poller.start(signal);
+ * await poller.stop();
+ */
+export class ImapPoller {
+  readonly #deps: ImapPollerDeps;
+  readonly #controller = new AbortController();
+  readonly #failures = new Map<number, number>();
+  #loop: Promise<void> | undefined;
+  #client: ImapFlow | undefined;
+  #wake: (() => void) | undefined;
+  #dirty = false;
+  #status: { connected: boolean; error?: string } = { connected: false };
+
+  constructor(deps: ImapPollerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Starts the connection loop; returns at once (a server that is down is retried, not fatal). */
+  start(signal: AbortSignal): void {
+    signal.addEventListener("abort", () => this.#controller.abort(), { once: true });
+    this.#controller.signal.addEventListener("abort", () => {
+      this.#client?.close();
+      this.#wake?.();
+    });
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#controller.abort();
+    await this.#loop;
+  }
+
+  health(): ChannelHealth {
+    const { host, mailbox } = this.#deps.options;
+    if (this.#status.connected) return { ok: true, message: `IMAP ${host} ${mailbox}: connected${this.#client?.capabilities.has("IDLE") ? ", IDLE" : ", polling (no IDLE)"}` };
+    return { ok: false, message: `IMAP ${host}: not connected${this.#status.error ? ` (${this.#status.error})` : ""}. Check options.imap (host, port, security, user, password).` };
+  }
+
+  /** Asks for a sync as soon as the current one (if any) ends. */
+  #kick(): void {
+    this.#dirty = true;
+    this.#wake?.();
+  }
+
+  #connect(): ImapFlow {
+    const { options } = this.#deps;
+    const client = new ImapFlow({
+      host: options.host,
+      port: options.port ?? DEFAULT_PORTS[options.security],
+      secure: options.security === "tls",
+      doSTARTTLS: options.security === "starttls" ? true : options.security === "none" ? false : undefined,
+      auth: { user: options.user, pass: options.password },
+      logger: false,
+      autoIdleDelay: options.idle_delay_ms,
+      connectionTimeout: 30_000,
+    });
+    client.on("error", (error: unknown) => this.#deps.log.warn({ error: describeError(error) }, "IMAP connection error"));
+    client.on("exists", () => this.#kick());
+    return client;
+  }
+
+  async #run(): Promise<void> {
+    const { log } = this.#deps;
+    const signal = this.#controller.signal;
+    let backoff = 1000;
+    while (!signal.aborted) {
+      const client = this.#connect();
+      this.#client = client;
+      const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+      try {
+        await client.connect();
+        this.#status = { connected: true };
+        log.info({ host: this.#deps.options.host, mailbox: this.#deps.options.mailbox, idle: client.capabilities.has("IDLE") }, "IMAP connected");
+        await this.#serve(client, closed);
+        backoff = 1000;
+      } catch (error) {
+        if (signal.aborted) break;
+        this.#status = { connected: false, error: describeError(error).message };
+        log.warn({ error: describeError(error), retryInMs: backoff }, "IMAP sync stopped; reconnecting");
+      } finally {
+        this.#status.connected = false;
+        client.close();
+      }
+      if (signal.aborted) break;
+      await this.#sleep(backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  /** Syncs, then waits for EXISTS, the poll timer, a closed connection or stop; over and over. */
+  async #serve(client: ImapFlow, closed: Promise<void>): Promise<void> {
+    const signal = this.#controller.signal;
+    let open = true;
+    void closed.then(() => {
+      open = false;
+      this.#wake?.();
+    });
+    while (open && !signal.aborted) {
+      this.#dirty = false;
+      await this.#sync(client);
+      if (this.#dirty) continue;
+      await this.#sleep(this.#deps.options.poll_interval_ms);
+    }
+    if (!open && !signal.aborted) throw new Error(`the server closed the connection${client.byeReason ? `: ${client.byeReason}` : ""}`);
+  }
+
+  /** Sleeps until `ms` pass or something wakes the loop (EXISTS, close, stop). */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+      if (this.#controller.signal.aborted || this.#dirty) done();
+    });
+  }
+
+  async #sync(client: ImapFlow): Promise<void> {
+    const { options, kv, log } = this.#deps;
+    const lock = await client.getMailboxLock(options.mailbox);
+    try {
+      const box = client.mailbox;
+      if (!box) throw new Error(`the mailbox "${options.mailbox}" could not be opened`);
+      const decision = decideCursor(await readCursor(kv), { mailbox: options.mailbox, uidValidity: box.uidValidity.toString(), uidNext: box.uidNext }, options.first_sync);
+      const cursor = decision.cursor;
+      if (decision.reason === "uidvalidity-changed") log.warn({ mailbox: options.mailbox, uidValidity: cursor.uidValidity }, "UIDVALIDITY changed: re-reading the mailbox; messages already stored are recognised by Message-ID");
+      if (decision.reason !== "resume") {
+        log.info({ mailbox: options.mailbox, reason: decision.reason, lastUid: cursor.lastUid }, "IMAP cursor set");
+        await writeCursor(kv, cursor);
+      }
+      const found = await client.search({ uid: `${cursor.lastUid + 1}:*` }, { uid: true });
+      const uids = (found || []).filter((uid) => uid > cursor.lastUid).sort((a, b) => a - b);
+      if (uids.length === 0) return;
+      const fromUid = uids[0];
+      let fetched = 0;
+      for (const uid of uids) {
+        if (this.#controller.signal.aborted) break;
+        if (await this.#take(client, uid, cursor.uidValidity)) fetched++;
+        cursor.lastUid = uid;
+        await writeCursor(kv, cursor);
+      }
+      log.info({ mailbox: options.mailbox, fetched, fromUid, toUid: cursor.lastUid }, "IMAP sync");
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** Fetches and stores one message. Returns whether it was fetched; throws when storing failed (to retry). */
+  async #take(client: ImapFlow, uid: number, uidValidity: string): Promise<boolean> {
+    const { options, log, maxBytes } = this.#deps;
+    const head = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
+    if (!head) return false;
+    if ((head.size ?? 0) > maxBytes) {
+      log.warn({ uid, bytes: head.size, limit: maxBytes }, "skipped an email over max_message_bytes; it stays in the mailbox");
+      return false;
+    }
+    const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+    if (!message || !message.source) return false;
+    log.debug({ uid, bytes: message.source.length }, "IMAP fetched");
+    try {
+      await this.#deps.ingest(message.source, { via: "imap", mailbox: options.mailbox, uid, uidValidity });
+    } catch (error) {
+      const failures = (this.#failures.get(uid) ?? 0) + 1;
+      this.#failures.set(uid, failures);
+      if (failures < MAX_FAILURES_PER_MESSAGE) throw error;
+      log.error({ uid, failures, error: describeError(error) }, "gave up storing an email; it stays in the mailbox and is skipped");
+      return true;
+    }
+    this.#failures.delete(uid);
+    if (options.mark_seen) await client.messageFlagsAdd(String(uid), ["\\Seen"], { uid: true });
+    return true;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The inbound path every raw email takes, whether IMAP or SMTP brought it, one at a time per inbox:
+ * parse → a bounce of our reply marks that reply failed → find the thread → hand to core (emit)
+ * → remember its ids in the threading index. A message core refuses is stored again as raw and
+ * flagged; only a failure to store at all is thrown, so the source keeps the mail and retries.
+ */
+import { ErrorCodes, SwitchboardError, type Emit, type InboxContext, type IngestResult, type Logger } from "@switchboard/core";
+import type { EmailInboxOptions } from "../options.ts";
+import { subjectKey } from "../parse/message-ids.ts";
+import { type ParsedEmail, parseEmail } from "../parse/parse.ts";
+import { resolveThread, type ThreadMatch } from "../threading/resolve.ts";
+import type { ThreadIndex } from "../threading/thread-index.ts";
+import { type ReceivedVia, toInbound } from "./to-inbound.ts";
+
+export type IngestOutcome = IngestResult | { status: "bounce"; reportedMessageId: string };
+
+export type Ingest = (raw: Buffer, received: ReceivedVia) => Promise<IngestOutcome>;
+
+interface IngestDeps {
+  inbox: Pick<InboxContext<EmailInboxOptions>, "name" | "options" | "log" | "reportDelivery">;
+  index: ThreadIndex;
+  emit: Emit;
+  isOwnAddress(address: string): boolean;
+}
+
+/** Hands the message to core; a message core refuses (too big, invalid) is retried once as raw and flagged. */
+async function emitOrKeepRaw(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch, received: ReceivedVia): Promise<IngestResult> {
+  try {
+    return await deps.emit(toInbound(email, match, received));
+  } catch (error) {
+    if (!(error instanceof SwitchboardError) || error.code !== ErrorCodes.INBOUND_INVALID) throw error;
+    deps.inbox.log.warn({ messageId: email.messageId, reason: error.message }, "core refused the parsed email; storing it raw and flagged");
+    return deps.emit(toInbound(email, match, received, [`core refused the parsed message (${error.message})`]));
+  }
+}
+
+/** Remembers where this message went, for replies and for the subject fallback. */
+async function remember(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch, conversationId: number): Promise<void> {
+  const { index } = deps;
+  const references = email.references.length > 0 ? email.references : email.inReplyTo;
+  await index.recordMessage(email.messageId, { c: conversationId, t: match.threadKey, r: references });
+  await index.recordThread(match.threadKey, conversationId);
+  const key = subjectKey(email.subject);
+  if (email.from && key) await index.recordSubject(email.from.address, key, match.threadKey);
+  if (email.autoReply) return;
+  const previous = await index.conversation(conversationId);
+  const others = [...email.to, ...email.cc].filter((person) => person.address !== email.from?.address && !deps.isOwnAddress(person.address));
+  await index.recordConversation(conversationId, { subject: previous?.subject ?? email.subject, cc: others });
+}
+
+async function ingestOne(deps: IngestDeps, raw: Buffer, received: ReceivedVia, log: Logger): Promise<IngestOutcome> {
+  const email = await parseEmail(raw);
+  if (email.problems.length > 0) log.warn({ messageId: email.messageId, reasons: email.problems, bytes: raw.length }, "email could not be read properly; keeping it raw and flagged");
+  const bounce = email.bounce;
+  if (bounce?.action === "failed" && bounce.originalMessageId) {
+    const reported = await deps.inbox.reportDelivery({ externalId: bounce.originalMessageId, status: "failed", error: bounce.error });
+    if (reported) {
+      log.info({ bounced: bounce.originalMessageId, error: bounce.error }, "bounce marked the reply failed");
+      return { status: "bounce", reportedMessageId: bounce.originalMessageId };
+    }
+    log.info({ bounced: bounce.originalMessageId }, "a bounce names no reply of this inbox; storing it as a message");
+  }
+  const match = await resolveThread(deps.index, email, { subjectFallback: deps.inbox.options.threading.subject_fallback });
+  const result = await emitOrKeepRaw(deps, email, match, received);
+  if (result.status === "dropped") {
+    log.info({ messageId: email.messageId, reason: result.reason }, "email dropped by a plugin hook");
+    return result;
+  }
+  await remember(deps, email, match, result.conversationId);
+  log.info({ messageId: email.messageId, status: result.status, conversationId: result.conversationId, threadedBy: match.by, autoReply: Boolean(email.autoReply), via: received.via }, "email ingested");
+  return result;
+}
+
+/**
+ * Creates the ingest function of one inbox. Calls run one after another, so each message sees
+ * the threading index as the previous one left it.
+ *
+ * @example
+ * const ingest = createIngest({ inbox, index, emit, isOwnAddress });
+ * await ingest(rawBytes, { via: "smtp", mailFrom: "bob@example.com", rcptTo: ["support@acme.com"] });
+ */
+export function createIngest(deps: IngestDeps): Ingest {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (raw, received) => {
+    const run = queue.then(() => ingestOne(deps, raw, received, deps.inbox.log));
+    // The queue only orders calls; each caller gets its own result or error from `run`.
+    queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Raw email → ParsedEmail: mailparser (charsets, RFC 2047, MIME, attachments) after the UTF-7
+ * pre-pass, HTML sanitised, auto-replies and bounces recognised. It never throws for what a
+ * message contains: a message that cannot be read is returned with `problems` set and its body
+ * kept as raw text, so the caller stores it flagged instead of dropping it.
+ */
+import { createHash } from "node:crypto";
+import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
+import { autoReplyReason } from "./auto-reply.ts";
+import { type Bounce, readBounce } from "./bounce.ts";
+import { parseMessageIds } from "./message-ids.ts";
+import { type SanitizedHtml, sanitizeEmailHtml } from "./sanitize.ts";
+import { decodeUtf7 } from "./utf7.ts";
+
+export interface EmailAddress {
+  address: string;
+  name?: string;
+}
+
+export interface ParsedAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  /** The Content-ID (no brackets) an inline image is referred to by, as `cid:<id>` in the HTML. */
+  cid?: string;
+  inline: boolean;
+}
+
+export interface ParsedEmail {
+  /** The message as received (for keeping the original when something could not be read). */
+  raw: Buffer;
+  /** The Message-ID without brackets; made up from the content's hash when the message has none. */
+  messageId: string;
+  messageIdMissing: boolean;
+  inReplyTo: string[];
+  references: string[];
+  from: EmailAddress | null;
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  replyTo: EmailAddress[];
+  subject: string | undefined;
+  /** The Date header (ms), when it has a readable one. */
+  date: number | undefined;
+  /** The whole plain text (from the HTML when there is no text part). */
+  text: string;
+  html: SanitizedHtml | null;
+  attachments: ParsedAttachment[];
+  /** Why it is machine-written (see auto-reply.ts), or null. */
+  autoReply: string | null;
+  bounce: Bounce | null;
+  /** What could not be read. Non-empty means the message is flagged unparseable. */
+  problems: string[];
+}
+
+/** Ids made up for messages without a Message-ID end with this (never a real domain). */
+export const SYNTHETIC_ID_DOMAIN = "missing-message-id.switchboard.invalid";
+
+function addresses(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
+  const list = Array.isArray(value) ? value : value ? [value] : [];
+  const out: EmailAddress[] = [];
+  const visit = (entries: AddressObject["value"]) => {
+    for (const entry of entries) {
+      if (entry.group) visit(entry.group);
+      else if (entry.address) out.push(entry.name ? { address: entry.address.toLowerCase(), name: entry.name } : { address: entry.address.toLowerCase() });
+    }
+  };
+  for (const object of list) visit(object.value);
+  return out;
+}
+
+/**
+ * Bytes as text: UTF-8 when they are valid UTF-8, else Latin-1 (which never fails).
+ *
+ * @example
+ * bytesToText(Buffer.from([0x43, 0x61, 0x66, 0xe9])); // "Café" (Latin-1)
+ */
+export function bytesToText(bytes: Buffer): string {
+  const utf8 = bytes.toString("utf8");
+  return utf8.includes("\uFFFD") ? bytes.toString("latin1") : utf8;
+}
+
+/** The part of a raw message after its header block. */
+function rawBody(raw: Buffer): Buffer {
+  const text = raw.toString("latin1");
+  const match = /\r?\n\r?\n/.exec(text);
+  return match ? raw.subarray(match.index + match[0].length) : Buffer.alloc(0);
+}
+
+function syntheticId(raw: Buffer): string {
+  return `${createHash("sha256").update(raw).digest("hex").slice(0, 32)}@${SYNTHETIC_ID_DOMAIN}`;
+}
+
+function attachmentsOf(parsed: ParsedMail): ParsedAttachment[] {
+  return parsed.attachments
+    .filter((a) => !/^(?:message\/(?:global-)?delivery-status)$/i.test(a.contentType))
+    .map((a, index) => {
+      const inline = Boolean(a.cid && (a.related || a.contentDisposition === "inline"));
+      const extension = a.contentType === "message/rfc822" ? "eml" : (a.contentType.split("/")[1] ?? "bin").replace(/[^a-z0-9.+-]/gi, "");
+      const filename = a.filename ?? (a.contentType === "message/rfc822" ? `forwarded-message-${index + 1}.eml` : `${inline ? "inline" : "attachment"}-${index + 1}.${extension}`);
+      return { filename, contentType: a.contentType, content: a.content, ...(a.cid ? { cid: a.cid } : {}), inline };
+    });
+}
+
+/** What a message that mailparser could not read at all becomes. */
+function unreadable(raw: Buffer, reason: string): ParsedEmail {
+  return {
+    raw,
+    messageId: syntheticId(raw),
+    messageIdMissing: true,
+    inReplyTo: [],
+    references: [],
+    from: null,
+    to: [],
+    cc: [],
+    replyTo: [],
+    subject: undefined,
+    date: undefined,
+    text: bytesToText(rawBody(raw).length > 0 ? rawBody(raw) : raw),
+    html: null,
+    attachments: [],
+    autoReply: null,
+    bounce: null,
+    problems: [reason],
+  };
+}
+
+/**
+ * Parses one raw email.
+ *
+ * @example
+ * const email = await parseEmail(readFileSync("reply.eml"));
+ * email.text;        // the whole text
+ * email.references;  // ["root@x", "a@x"]
+ * email.problems;    // [] when it was read fine
+ */
+export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(await decodeUtf7(raw), { keepCidLinks: true, keepDeliveryStatus: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2_000_000 });
+  } catch (error) {
+    // Not swallowed: the message is kept raw and flagged with this reason, and the caller logs it.
+    return unreadable(raw, `mailparser could not read it: ${(error as Error).message}`);
+  }
+  const problems: string[] = [];
+  const declaredId = parseMessageIds(parsed.messageId)[0];
+  const from = addresses(parsed.from)[0] ?? addresses(parsed.headers.get("sender") as AddressObject | undefined)[0] ?? null;
+  if (!from) problems.push("it has no sender address (From)");
+  const html = typeof parsed.html === "string" && parsed.html.trim() !== "" ? sanitizeEmailHtml(parsed.html) : null;
+  const attachments = attachmentsOf(parsed);
+  const bounce = readBounce(parsed);
+  let text = parsed.text ?? "";
+  if (text.trim() === "" && !html && attachments.length === 0) {
+    const body = rawBody(raw);
+    if (body.toString("latin1").trim() !== "") {
+      problems.push("its body could not be read (a broken MIME structure, such as a boundary that never appears)");
+      text = bytesToText(body);
+    }
+  }
+  return {
+    raw,
+    messageId: declaredId ?? syntheticId(raw),
+    messageIdMissing: !declaredId,
+    inReplyTo: parseMessageIds(parsed.inReplyTo),
+    references: parseMessageIds(parsed.references),
+    from,
+    to: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+    replyTo: addresses(parsed.replyTo),
+    subject: parsed.subject?.trim() || undefined,
+    date: parsed.headers.has("date") && parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date.getTime() > 0 ? parsed.date.getTime() : undefined,
+    text,
+    html,
+    attachments,
+    autoReply: autoReplyReason(parsed.headers) ?? (bounce ? "a delivery status notification (bounce)" : null),
+    bounce,
+    problems,
+  };
+}
