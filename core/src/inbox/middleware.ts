@@ -19,10 +19,11 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 export function securityHeaders(): MiddlewareHandler {
   return async function inboxSecurityHeaders(c, next) {
     await next();
-    c.header("Content-Security-Policy", CSP);
+    // A route that sets its own policy (a sandboxed message frame) keeps it.
+    if (!c.res.headers.has("Content-Security-Policy")) c.header("Content-Security-Policy", CSP);
+    if (!c.res.headers.has("X-Frame-Options")) c.header("X-Frame-Options", "DENY");
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Referrer-Policy", "same-origin");
-    c.header("X-Frame-Options", "DENY");
   };
 }
 

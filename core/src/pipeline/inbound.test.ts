@@ -65,6 +65,9 @@ describe("inbound pipeline", () => {
     if (a.status !== "stored" || b.status !== "stored" || c.status !== "stored") throw new Error("not stored");
     expect(b.conversationId).toBe(a.conversationId);
     expect(c.conversationId).not.toBe(a.conversationId);
+    const direct = await harness.inject(message("m4"));
+    if (direct.status !== "stored") throw new Error("not stored");
+    expect([a.conversationId, c.conversationId]).not.toContain(direct.conversationId);
   });
 
   it("refuses a malformed message with a reason and stores nothing", async () => {

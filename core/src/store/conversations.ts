@@ -1,7 +1,7 @@
 /**
  * Conversation lookups the pipelines share: the conversation a new message threads into.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Queryable } from "./index.ts";
 import { conversations } from "./schema.ts";
 
@@ -14,7 +14,8 @@ export async function findConversation(db: Queryable, id: number): Promise<Conve
 
 /**
  * The latest conversation a message would join: by channel thread when there is one, else the
- * contact's latest conversation in this inbox. A resolved one is returned too: the caller decides.
+ * contact's latest conversation in this inbox that has no thread either (so a private message never
+ * joins a group thread the same person wrote in). A resolved one is returned too: the caller decides.
  */
 export async function latestConversationFor(db: Queryable, where: { inbox: string; threadKey?: string; contactId: number | null }): Promise<Conversation | undefined> {
   if (where.threadKey) {
@@ -30,7 +31,7 @@ export async function latestConversationFor(db: Queryable, where: { inbox: strin
   const [row] = await db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.contactId, where.contactId), eq(conversations.inbox, where.inbox)))
+    .where(and(eq(conversations.contactId, where.contactId), eq(conversations.inbox, where.inbox), isNull(conversations.threadKey)))
     .orderBy(desc(conversations.id))
     .limit(1);
   return row;

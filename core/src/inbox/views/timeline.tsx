@@ -22,6 +22,57 @@ function withMentions(text: string, agentNames: string[]) {
   return text.split(pattern).map((part, i) => (i % 2 === 1 ? <span class="mention">{part}</span> : part));
 }
 
+/** Delivery states that will still change: the message re-renders itself until it settles. */
+const UNSETTLED = new Set(["queued", "sending", "failed"]);
+
+/**
+ * The timeline only fetches messages newer than the last one shown, so an outgoing message whose
+ * delivery is still under way asks for itself again when its contact's timeline changes (the
+ * delivery worker publishes message.updated), and once shortly after it appears, in case the update
+ * came before it was on the page. A settled message (sent, delivered, read) carries nothing.
+ */
+function deliveryRefresh(m: Message): Record<string, string> {
+  if (m.direction !== "outgoing" || !UNSETTLED.has(m.deliveryStatus)) return {};
+  const imminent = m.deliveryStatus === "sending" || (m.deliveryStatus === "queued" && !m.deliveryError);
+  return {
+    "hx-get": `/inbox/conversations/${m.conversationId}/timeline?after=${m.id - 1}`,
+    "hx-trigger": `sse:contact-${m.contactId}${imminent ? ", load delay:2s" : ""}`,
+    "hx-select": `#m-${m.id}`,
+    "hx-target": "this",
+    "hx-swap": "outerHTML",
+    "hx-sync": "this:replace",
+  };
+}
+
+/**
+ * The message as the channel sent it: an HTML body in a sandboxed frame (remote images only on
+ * request), or the untrimmed text when the channel trimmed quotes and signatures.
+ */
+function Original(props: { message: Message }) {
+  const m = props.message;
+  if (m.html) {
+    const frame = `frame-${m.id}`;
+    return (
+      <details class="original">
+        <summary>Show the original</summary>
+        <iframe name={frame} sandbox="allow-popups allow-popups-to-escape-sandbox" src={`/inbox/messages/${m.id}/html`} loading="lazy" title={`Original of message ${m.id}`}></iframe>
+        {m.html.includes("data-remote-src") ? (
+          <a href={`/inbox/messages/${m.id}/html?images=1`} target={frame}>Load remote images (the sender may learn you opened it)</a>
+        ) : null}
+      </details>
+    );
+  }
+  if (typeof m.metadata.fullText === "string" && m.metadata.fullText !== m.text) {
+    return (
+      <details class="original">
+        <summary>Show the full message</summary>
+        <div class="body">{m.metadata.fullText}</div>
+      </details>
+    );
+  }
+  return null;
+}
+
 function MessageItem(props: { message: Message; files: Attachments; agentNames: Map<number, string>; csrf: string }) {
   const m = props.message;
   if (m.direction === "activity") {
@@ -34,7 +85,7 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
   const author = m.direction === "incoming" ? "Customer" : m.authorAgentId !== null ? (props.agentNames.get(m.authorAgentId) ?? "Agent") : "Switchboard";
   const files = props.files.get(m.id) ?? [];
   return (
-    <article class={`msg ${m.direction}`} id={`m-${m.id}`} data-message-id={m.id} aria-label={`${m.direction === "note" ? "Private note" : "Message"} from ${author}`}>
+    <article class={`msg ${m.direction}`} id={`m-${m.id}`} data-message-id={m.id} aria-label={`${m.direction === "note" ? "Private note" : "Message"} from ${author}`} {...deliveryRefresh(m)}>
       <div class="meta">
         <span class="chan">{m.channel}</span>
         <span>{m.direction === "note" ? `Note by ${author}` : author}</span>
@@ -43,6 +94,8 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
         {Array.isArray(m.metadata.edits) && m.metadata.edits.length ? <span class="badge" title="The customer edited this message">edited</span> : null}
       </div>
       <div class="body">{m.direction === "note" ? withMentions(m.text, [...props.agentNames.values()]) : m.text}</div>
+      {typeof m.metadata.warning === "string" ? <p class="error">{m.metadata.warning}</p> : null}
+      <Original message={m} />
       {files.map((f) =>
         f.contentType.startsWith("image/") ? (
           <a href={`/inbox/attachments/${f.id}`} target="_blank" rel="noopener">

@@ -25,12 +25,12 @@ describe("inbound SMTP server", () => {
     expect(message!.metadata).toMatchObject({
       subject: "Re: Order 42",
       sentAt: Date.parse("2026-03-03T10:00:00Z"),
+      fullText: expect.stringContaining("> It shipped."),
       email: {
         messageId: "m1@mail.example.com",
         from: { address: "bob@example.com", name: "Bob Customer" },
         cc: [{ address: "carol@example.com", name: "Carol" }, { address: "support@acme.com" }],
         trimmed: true,
-        fullText: expect.stringContaining("> It shipped."),
         threading: { by: "new" },
         received: { via: "smtp", mailFrom: "bob@example.com", rcptTo: ["support@acme.com", "anyone@help.acme.com"] },
       },
@@ -82,10 +82,12 @@ describe("inbound SMTP server", () => {
       const flagged = (message.metadata.email as { unparseable?: { reasons: string[] } }).unparseable;
       if (entry.flagged) {
         expect(flagged?.reasons.length, entry.name).toBeGreaterThan(0);
+        expect(message.metadata.warning, entry.name).toMatch(/could not be read fully/);
         const files = await email.attachments(message.id);
         expect(files.at(-1)).toMatchObject({ filename: "original.eml", contentType: "message/rfc822", size: entry.raw.length });
       } else {
         expect(flagged, entry.name).toBeUndefined();
+        expect(message.metadata.warning, entry.name).toBeUndefined();
       }
     }
     const large = stored.at(-1)!;

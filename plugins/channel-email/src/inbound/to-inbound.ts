@@ -3,7 +3,8 @@
  * documented in the README, "What is stored"):
  *   text      the customer's new words: quoted replies and signatures trimmed
  *   html      the whole email, sanitised, for a sandboxed frame (remote images blocked)
- *   metadata  { autoReply?: true, email: { messageId, from, to, cc, fullText, threading, ... } }
+ *   metadata  { autoReply?: true, fullText?, inlineImages?, warning?, email: { messageId, from, to, cc, threading, ... } }
+ *             (the top-level keys are core's channel-neutral conventions the inbox renders)
  * Anything too large for core's limits is cut, and then the original .eml is attached so nothing
  * is lost.
  */
@@ -78,6 +79,9 @@ export function toInbound(email: ParsedEmail, match: ThreadMatch, received: Rece
     ...(email.date ? { sentAt: email.date } : {}),
     metadata: {
       ...(email.autoReply ? { autoReply: true } : {}),
+      ...(trimmed.trimmed ? { fullText: email.text.slice(0, MAX_FULL_TEXT) } : {}),
+      ...(Object.keys(inline).length ? { inlineImages: Object.fromEntries(Object.entries(inline).map(([cid, v]) => [cid, v.attachment])) } : {}),
+      ...(problems.length ? { warning: `This email could not be read fully (${problems.join("; ")}); the original is attached.` } : {}),
       email: {
         messageId: email.messageId,
         ...(email.messageIdMissing ? { messageIdMissing: true } : {}),
@@ -89,7 +93,6 @@ export function toInbound(email: ParsedEmail, match: ThreadMatch, received: Rece
         ...(email.replyTo.length ? { replyTo: email.replyTo } : {}),
         threading: match.matched ? { by: match.by, matched: match.matched } : { by: match.by },
         trimmed: trimmed.trimmed,
-        ...(trimmed.trimmed ? { fullText: email.text.slice(0, MAX_FULL_TEXT) } : {}),
         remoteImages: email.html?.remoteImages ?? 0,
         ...(Object.keys(inline).length ? { inline } : {}),
         ...(email.autoReply ? { autoReply: email.autoReply } : {}),
