@@ -13,3 +13,4 @@ export { createSwitchboard, VERSION, type Switchboard, type SwitchboardOptions }
 export { createLogger, type Logger } from "./log/index.ts";
 export { ManualClock, systemClock, type Clock } from "./clock.ts";
 export { defineTheme, type SwitchboardTheme, type ThemeSlot } from "./inbox/theme.ts";
+export { splitText } from "./text/split.ts";

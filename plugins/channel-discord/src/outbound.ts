@@ -10,7 +10,7 @@ import { DeliveryError, type KeyValueStore, type OutboundMessage, type OutboundT
 import { Routes, type REST } from "discord.js";
 import { toDeliveryError } from "./errors.ts";
 import { DISCORD_TEXT_LIMIT, type DiscordOptions } from "./options.ts";
-import { splitText } from "./split.ts";
+import { splitText } from "@switchboard/core";
 
 export interface SendDeps {
   rest: REST;

@@ -12,7 +12,7 @@ import type { Message, ReplyParameters } from "grammy/types";
 import { toDeliveryError } from "./errors.ts";
 import { messageKey } from "./inbound.ts";
 import { TELEGRAM_TEXT_LIMIT, type TelegramOptions } from "./options.ts";
-import { splitText } from "./split.ts";
+import { splitText } from "@switchboard/core";
 
 export interface SendDeps {
   api: Api;

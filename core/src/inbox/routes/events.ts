@@ -5,14 +5,11 @@
  * line). Only events about inboxes the agent may see are sent.
  */
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
-import { describeError } from "../../errors/index.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { findConversation } from "../../store/conversations.ts";
+import { EventStreams } from "../../http/sse.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { InboxEnv } from "../env.ts";
-
-export const HEARTBEAT_MS = 15_000;
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -26,17 +23,13 @@ function conversationOf(event: SwitchboardEvent): number | undefined {
 
 export function eventRoutes(sb: Switchboard): { app: Hono<InboxEnv>; closeAll: () => void } {
   const app = new Hono<InboxEnv>();
-  const open = new Set<() => void>();
+  const streams = new EventStreams(sb.bus, sb.log);
 
   app.get("/inbox/events", (c) => {
     const visible = new Set(c.get("visible"));
     const self = c.get("session").agent.id;
-    return streamSSE(c, async (stream) => {
-      let writing: Promise<unknown> = Promise.resolve();
-      const send = (event: string, data = "") => {
-        writing = writing.then(() => stream.writeSSE({ event, data })).catch((error: unknown) => sb.log.warn({ error: describeError(error) }, "inbox SSE write failed"));
-      };
-      let listPending = false;
+    let listPending = false;
+    return streams.open(c, "inbox-sse", async (event, send) => {
       const listChanged = () => {
         if (listPending) return;
         listPending = true;
@@ -45,57 +38,36 @@ export function eventRoutes(sb: Switchboard): { app: Hono<InboxEnv>; closeAll: (
           send("list");
         }, 150);
       };
-      const off = sb.bus.on("*", async (event) => {
-        const id = conversationOf(event);
-        if (id === undefined) return;
-        const conversation = await findConversation(sb.store.db, id);
-        if (!conversation || !visible.has(conversation.inbox)) return;
-        switch (event.name) {
-          case "message.created":
-          case "message.updated":
-            send(`contact-${conversation.contactId}`);
-            listChanged();
-            break;
-          case "conversation.created":
-            listChanged();
-            break;
-          case "conversation.status_changed":
-          case "conversation.assigned":
-          case "conversation.merged":
-            send(`conv-${id}-meta`);
-            send(`contact-${conversation.contactId}`);
-            listChanged();
-            break;
-          case "typing": {
-            const data = event.data as SwitchboardEvent<"typing">["data"];
-            if (data.who === "agent" && data.agentId === self) break;
-            const who = data.who === "contact" ? "The customer" : "An agent";
-            send(`typing-${id}`, `<span data-typing>${escapeHtml(who)} is typing…</span>`);
-            break;
-          }
+      const id = conversationOf(event);
+      if (id === undefined) return;
+      const conversation = await findConversation(sb.store.db, id);
+      if (!conversation || !visible.has(conversation.inbox)) return;
+      switch (event.name) {
+        case "message.created":
+        case "message.updated":
+          send(`contact-${conversation.contactId}`);
+          listChanged();
+          break;
+        case "conversation.created":
+          listChanged();
+          break;
+        case "conversation.status_changed":
+        case "conversation.assigned":
+        case "conversation.merged":
+          send(`conv-${id}-meta`);
+          send(`contact-${conversation.contactId}`);
+          listChanged();
+          break;
+        case "typing": {
+          const data = event.data as SwitchboardEvent<"typing">["data"];
+          if (data.who === "agent" && data.agentId === self) break;
+          const who = data.who === "contact" ? "The customer" : "An agent";
+          send(`typing-${id}`, `<span data-typing>${escapeHtml(who)} is typing…</span>`);
+          break;
         }
-      }, "inbox-sse");
-      let close = () => {};
-      const closed = new Promise<void>((resolve) => (close = resolve));
-      stream.onAbort(close);
-      open.add(close);
-      try {
-        await stream.write(": connected\n\n");
-        while (!stream.aborted) {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const beat = new Promise<"beat">((resolve) => (timer = setTimeout(resolve, HEARTBEAT_MS, "beat")));
-          const woke = await Promise.race([beat, closed.then(() => "closed" as const)]);
-          clearTimeout(timer);
-          if (woke === "closed") break;
-          writing = writing.then(() => stream.write(": heartbeat\n\n"));
-        }
-      } finally {
-        off();
-        open.delete(close);
-        await writing;
       }
     });
   });
 
-  return { app, closeAll: () => open.forEach((close) => close()) };
+  return { app, closeAll: () => streams.closeAll() };
 }

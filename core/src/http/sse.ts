@@ -1,0 +1,68 @@
+/**
+ * Server-Sent Event streams fed by the event bus, shared by the REST API's /events and the inbox's
+ * live stream: writes are chained (a slow client never holds up the bus), a comment line keeps
+ * proxies from closing an idle stream, and every open stream can be closed at shutdown.
+ */
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { describeError } from "../errors/index.ts";
+import type { EventBus } from "../events/bus.ts";
+import type { SwitchboardEvent } from "../events/types.ts";
+import type { Logger } from "../log/index.ts";
+
+export const HEARTBEAT_MS = 15_000;
+
+/** Sends one SSE message (`event:` name and `data:`) on a stream. */
+export type SendEvent = (event: string, data?: string, id?: string) => void;
+
+export class EventStreams {
+  readonly #open = new Set<() => void>();
+  readonly #bus: EventBus;
+  readonly #log: Logger;
+
+  constructor(bus: EventBus, log: Logger) {
+    this.#bus = bus;
+    this.#log = log;
+  }
+
+  /**
+   * Answers `c` with an SSE stream; `onEvent` decides what each bus event becomes (if anything).
+   *
+   * @example
+   * app.get("/events", (c) => streams.open(c, "sse", (event, send) => send(event.name, JSON.stringify(event.data), event.id)));
+   */
+  open(c: Context, owner: string, onEvent: (event: SwitchboardEvent, send: SendEvent) => Promise<void> | void): Response {
+    return streamSSE(c, async (stream) => {
+      let writing: Promise<unknown> = Promise.resolve();
+      const write = (next: () => Promise<unknown>) => {
+        writing = writing.then(next).catch((error: unknown) => this.#log.warn({ owner, error: describeError(error) }, "SSE write failed"));
+      };
+      const send: SendEvent = (event, data = "", id) => write(() => stream.writeSSE({ event, data, ...(id ? { id } : {}) }));
+      let close = () => {};
+      const closed = new Promise<void>((resolve) => (close = resolve));
+      stream.onAbort(close);
+      this.#open.add(close);
+      const off = this.#bus.on("*", (event) => onEvent(event, send), owner);
+      try {
+        write(() => stream.write(": connected\n\n"));
+        while (!stream.aborted) {
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const beat = new Promise<"beat">((resolve) => (timer = setTimeout(resolve, HEARTBEAT_MS, "beat")));
+          const woke = await Promise.race([beat, closed.then(() => "closed" as const)]);
+          clearTimeout(timer);
+          if (woke === "closed") break;
+          write(() => stream.write(": heartbeat\n\n"));
+        }
+      } finally {
+        off();
+        this.#open.delete(close);
+        await writing;
+      }
+    });
+  }
+
+  /** Ends every open stream (on shutdown). */
+  closeAll(): void {
+    this.#open.forEach((close) => close());
+  }
+}
