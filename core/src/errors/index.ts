@@ -27,6 +27,9 @@ export const ErrorCodes = {
   FORBIDDEN: "SWB_ERR_FORBIDDEN",
   VALIDATION: "SWB_ERR_VALIDATION",
   CONFLICT: "SWB_ERR_CONFLICT",
+  RATE_LIMITED: "SWB_ERR_RATE_LIMITED",
+  PAYLOAD_TOO_LARGE: "SWB_ERR_PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "SWB_ERR_UNSUPPORTED_MEDIA_TYPE",
   STORE: "SWB_ERR_STORE",
   JOB_UNKNOWN: "SWB_ERR_JOB_UNKNOWN",
 } as const;
@@ -109,6 +112,10 @@ export class DeliveryError extends SwitchboardError {
 /** A short, loggable description of any thrown value. */
 export function describeError(error: unknown): { message: string; code?: string; stack?: string } {
   if (error instanceof SwitchboardError) return { message: error.message, code: error.code, stack: error.stack };
-  if (error instanceof Error) return { message: error.message, stack: error.stack };
+  if (error instanceof Error) {
+    // Plugins' own coded errors (and Node's system errors) carry a string `code` too.
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" ? { message: error.message, code, stack: error.stack } : { message: error.message, stack: error.stack };
+  }
   return { message: String(error) };
 }

@@ -15,6 +15,9 @@ const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   [ErrorCodes.VALIDATION]: 422,
   [ErrorCodes.INBOUND_INVALID]: 422,
   [ErrorCodes.CONFLICT]: 409,
+  [ErrorCodes.RATE_LIMITED]: 429,
+  [ErrorCodes.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCodes.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ErrorCodes.CHANNEL_UNAVAILABLE]: 503,
 };
 

@@ -32,6 +32,9 @@ export class EventStreams {
    * app.get("/events", (c) => streams.open(c, "sse", (event, send) => send(event.name, JSON.stringify(event.data), event.id)));
    */
   open(c: Context, owner: string, onEvent: (event: SwitchboardEvent, send: SendEvent) => Promise<void> | void): Response {
+    // Bun.serve closes a connection idle for 10 s by default; a live stream is idle between events.
+    const server = c.env as { timeout?: (request: Request, seconds: number) => void } | undefined;
+    if (typeof server?.timeout === "function") server.timeout(c.req.raw, 0);
     return streamSSE(c, async (stream) => {
       let writing: Promise<unknown> = Promise.resolve();
       const write = (next: () => Promise<unknown>) => {

@@ -7,9 +7,13 @@
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   };
 
-  // Timeline fragments: ask only for messages after the last one shown.
+  // Timeline fragments: ask only for messages after the last one shown. Snooze times are read in
+  // the agent's own time zone (the form field has none): send its offset along.
   document.body.addEventListener("htmx:configRequest", function (event) {
     var elt = event.detail.elt;
+    if (event.detail.parameters && "until" in event.detail.parameters) {
+      event.detail.parameters.tz_offset = String(new Date().getTimezoneOffset());
+    }
     if (elt && elt.hasAttribute && elt.hasAttribute("data-timeline")) {
       var items = elt.querySelectorAll("[data-message-id]");
       var last = items.length ? items[items.length - 1].getAttribute("data-message-id") : "0";
@@ -39,14 +43,36 @@
   function updateComposer() {
     var composer = document.querySelector(".composer");
     if (!composer) return;
+    // The chosen channel sets the length limit and the tone hint.
+    var channel = composer.querySelector("select[name=inbox]");
+    var option = channel && channel.selectedOptions[0];
+    var textarea = composer.querySelector("textarea");
+    if (option && textarea) {
+      var max = option.getAttribute("data-max-length");
+      if (max) textarea.maxLength = Number(max);
+      else textarea.removeAttribute("maxlength");
+      var hint = composer.querySelector("[data-tone-hint]");
+      var tone = option.getAttribute("data-tone");
+      if (hint) hint.textContent = tone ? "Tone: " + tone : "";
+    }
     var note = composer.querySelector("input[name=kind][value=note]");
     composer.classList.toggle("note-mode", !!(note && note.checked));
     var area = composer.querySelector("textarea");
     var counter = composer.querySelector("[data-counter]");
     if (area && counter) counter.textContent = area.value.length + (area.maxLength > 0 ? " / " + area.maxLength : "");
   }
+  // Typing in the composer tells the others watching (and the customer, where the channel shows
+  // it), at most every 3 seconds.
+  var lastTyping = 0;
   document.body.addEventListener("input", function (event) {
-    if (event.target.closest && event.target.closest(".composer")) updateComposer();
+    var composer = event.target.closest && event.target.closest(".composer");
+    if (!composer) return;
+    updateComposer();
+    var now = Date.now();
+    if (event.target.tagName === "TEXTAREA" && now - lastTyping > 3000 && window.htmx) {
+      lastTyping = now;
+      window.htmx.ajax("POST", composer.getAttribute("action").replace(/\/messages$/, "/typing"), { swap: "none", source: composer });
+    }
   });
   document.body.addEventListener("change", function (event) {
     if (event.target.closest && event.target.closest(".composer")) updateComposer();
@@ -121,4 +147,24 @@
     var closer = event.target.closest && event.target.closest("[data-close-dialog]");
     if (closer) closer.closest("dialog").close();
   });
+  // SLA countdowns ([data-sla-due]) tick every second; a breach turns the badge and its row red.
+  function countdown(due, now) {
+    var s = Math.floor(Math.abs(due - now) / 1000);
+    var parts = s >= 86400 ? [Math.floor(s / 86400) + "d", Math.floor((s % 86400) / 3600) + "h"]
+      : s >= 3600 ? [Math.floor(s / 3600) + "h", Math.floor((s % 3600) / 60) + "m"]
+      : s >= 60 ? [Math.floor(s / 60) + "m", (s % 60) + "s"] : [s + "s"];
+    var text = parts.filter(function (p) { return !/^0[a-z]$/.test(p); }).join(" ") || "0s";
+    return due <= now ? "overdue " + text : text + " left";
+  }
+  setInterval(function () {
+    var now = Date.now();
+    document.querySelectorAll("[data-sla-due]").forEach(function (el) {
+      var due = Number(el.getAttribute("data-sla-due"));
+      el.textContent = countdown(due, now);
+      el.classList.toggle("breached", due <= now);
+      el.classList.toggle("soon", due > now && due - now < 300000);
+      var row = el.closest("li[data-conversation]");
+      if (row) row.classList.toggle("breached", due <= now);
+    });
+  }, 1000);
 })();

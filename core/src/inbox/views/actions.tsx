@@ -53,7 +53,7 @@ export function ConversationHeader(props: { data: Pick<ConversationPageData, "co
         "status",
         <>
           <input type="hidden" name="status" value="snoozed" />
-          <label for="snooze-until" class="sr-only">Snooze until (UTC)</label>
+          <label for="snooze-until" class="sr-only">Snooze until (your time)</label>
           <input id="snooze-until" type="datetime-local" name="until" required />
           <button>Snooze</button>
         </>,

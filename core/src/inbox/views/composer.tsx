@@ -28,12 +28,12 @@ export function Composer(props: { conversationId: number; inboxes: ReplyInbox[];
           <span class="sr-only">Send on</span>
           <select name="inbox" aria-label="Channel to reply on">
             {props.inboxes.map((i) => (
-              <option value={i.name}>{`${i.displayName} (${i.channel})`}</option>
+              <option value={i.name} data-max-length={i.maxTextLength === undefined ? undefined : String(i.maxTextLength)} data-tone={i.tone}>{`${i.displayName} (${i.channel})`}</option>
             ))}
           </select>
         </label>
         <span class="hint" data-counter>{limit ? `0 / ${limit}` : "0"}</span>
-        {primary?.tone ? <span class="hint">Tone: {primary.tone}</span> : null}
+        <span class="hint" data-tone-hint>{primary?.tone ? `Tone: ${primary.tone}` : ""}</span>
         <button class="primary" style="margin-left:auto">Send</button>
       </div>
     </form>
