@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /**
- * The `switchboard` command line: start, migrate, doctor, create-agent, create-token, backup.
+ * The `switchboard` command line: start, migrate, doctor, create-agent, create-token, backup,
+ * contact export / contact erase.
  * Each command lives in core/src/cli/<command>.ts and is imported only when it runs (so `backup`
  * does not load the plugins); this file only declares them with commander.
  * Expected errors print `error [SWB_ERR_…]: message` without a stack trace and exit non-zero
@@ -72,5 +73,21 @@ program
   .description("write a consistent copy of the database to <dest> (safe while the server runs)")
   .argument("<dest>", "the backup file to create; it must not exist")
   .action(action(async (dest: string) => (await import("../src/cli/backup.ts")).backupCommand(dest, { config: config() })));
+
+const contact = program.command("contact").description("one contact's data: export it (GDPR access) or erase it (GDPR erasure)");
+
+contact
+  .command("export")
+  .description("print everything about a contact as JSON (or write it to --out)")
+  .argument("<id>", "the contact id (#42 in the inbox)")
+  .option("--out <file>", "write to this new file instead of stdout")
+  .action(action(async (id: string, opts: { out?: string }) => (await import("../src/cli/contact-export.ts")).contactExportCommand(id, { config: config(), ...opts })));
+
+contact
+  .command("erase")
+  .description("erase a contact and all their messages, for good (audited)")
+  .argument("<id>", "the contact id (#42 in the inbox)")
+  .option("--yes", "confirm: this cannot be undone")
+  .action(action(async (id: string, opts: { yes?: boolean }) => (await import("../src/cli/contact-erase.ts")).contactEraseCommand(id, { config: config(), ...opts })));
 
 await program.parseAsync();

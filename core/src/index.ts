@@ -13,4 +13,5 @@ export { createSwitchboard, VERSION, type Switchboard, type SwitchboardOptions }
 export { createLogger, type Logger } from "./log/index.ts";
 export { ManualClock, systemClock, type Clock } from "./clock.ts";
 export { defineTheme, type SwitchboardTheme, type ThemeSlot } from "./inbox/theme.ts";
+export { normaliseEmail, normalisePhone } from "./contacts/normalise.ts";
 export { splitText } from "./text/split.ts";

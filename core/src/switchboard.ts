@@ -29,6 +29,10 @@ import { ErrorCodes, SwitchboardError } from "./errors/index.ts";
 import { mountApi } from "./http/api/index.ts";
 import { mountInbox } from "./inbox/index.ts";
 import { defineSnoozeWakeUp } from "./conversations/update.ts";
+import { createAgentDirectory, setupRouting } from "./routing/index.ts";
+import { setupSla } from "./sla/index.ts";
+import { setupAutomations } from "./automations/index.ts";
+import { setupSendLater } from "./conversations/send-later.ts";
 
 export const VERSION = "0.1.0";
 
@@ -97,8 +101,9 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     if (!outboundReady) throw new SwitchboardError(ErrorCodes.PLUGIN_SETUP_FAILED, "ctx.conversations is usable once Switchboard has started, not during setup.");
     return { store, clock, bus, jobs, outbound: outboundReady };
   };
-  await startPlugins({ store, clock, log, bus, jobs, registry, actions }, plugins, mount);
-  const inbound = new InboundPipeline({ store, clock, log, bus, registry });
+  const agents = createAgentDirectory({ store, clock, routing: loaded.config.routing });
+  await startPlugins({ store, clock, log, bus, jobs, registry, actions, agents }, plugins, mount);
+  const inbound = new InboundPipeline({ store, clock, log, bus, registry, identity: loaded.config.identity, enrichment: loaded.config.enrichment });
   const inboxes = new InboxRuntime(log);
   const emitFor = (inbox: InboxInfo): Emit => (message) => inbound.ingest(inbox, message);
   const reportFor = (inbox: string) => (report: DeliveryReport) => recordDeliveryReport({ store, clock, bus }, inbox, report);
@@ -126,6 +131,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     }
     await delivery.stop();
     await jobs.stop();
+    await inbound.idle();
     await bus.idle();
     store.close();
   };
@@ -152,6 +158,10 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     },
   };
   defineSnoozeWakeUp(switchboard);
+  setupSendLater(switchboard);
+  const routing = setupRouting(switchboard, agents);
+  const sla = setupSla(switchboard);
+  setupAutomations(switchboard, { routing, sla });
   mountApi(switchboard);
   await mountInbox(switchboard);
   return switchboard;

@@ -3,6 +3,11 @@
  * open here: each plugin validates its own options with its own schema when it loads.
  */
 import { z } from "zod";
+import { isTimeZone } from "../business-hours/zone.ts";
+import { automationsSchema } from "./automations.ts";
+import { routingSchema } from "./routing.ts";
+import { slaSchema, slaTargetsSchema } from "./sla.ts";
+import { attributesSchema, enrichmentSchema, identitySchema } from "./identity.ts";
 
 const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
 
@@ -11,11 +16,18 @@ const hoursRange = z
   .string()
   .regex(/^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d(,([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d)*$/, {
     message: 'expected "HH:MM-HH:MM" (several ranges separated by commas, or "" for closed)',
-  });
+  })
+  .refine(rangesInOrder, { message: 'each range must end after it starts, by 24:00 at the latest (e.g. "09:00-17:00")' });
+
+/** Whether every "HH:MM-HH:MM" range ends after it starts and by 24:00. */
+function rangesInOrder(text: string): boolean {
+  const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
+  return text === "" || text.split(",").every((range) => minutes(range.slice(0, 5)) < minutes(range.slice(6, 11)) && minutes(range.slice(6, 11)) <= 1440);
+}
 
 export const businessHoursSchema = z
   .object({
-    timezone: z.string().default("UTC"),
+    timezone: z.string().refine(isTimeZone, { message: 'not an IANA time zone; use a name such as "Europe/Berlin" or "America/New_York"' }).default("UTC"),
     days: z.partialRecord(weekday, hoursRange).default({
       monday: "09:00-17:00",
       tuesday: "09:00-17:00",
@@ -25,7 +37,8 @@ export const businessHoursSchema = z
     }),
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date "YYYY-MM-DD"' })).default([]),
   })
-  .strict();
+  .strict()
+  .refine((hours) => Object.values(hours.days).some((ranges) => ranges !== ""), { message: 'no day has opening hours; give at least one, e.g. monday = "09:00-17:00"', path: ["days"] });
 
 export const serverSchema = z
   .object({
@@ -62,6 +75,12 @@ export const inboxSchema = z
     display_name: z.string().optional(),
     /** A hint shown in the composer about how to write on this channel ("WhatsApp: short, conversational"). */
     tone: z.string().max(200).optional(),
+    /** Routing plugin aliases to ask, in order (the first answer wins); default: every routing plugin. */
+    routing: z.array(z.string().min(1)).optional(),
+    /** This inbox's own business hours (replacing [business_hours] as a whole). */
+    business_hours: businessHoursSchema.optional(),
+    /** This inbox's SLA targets, over [sla.channels.<kind>] and the defaults. */
+    sla: slaTargetsSchema.optional(),
     options: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
@@ -107,6 +126,14 @@ export const configSchema = z
     plugins: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "plugin aliases use a-z, 0-9, - and _" }), pluginEntrySchema).default({}),
     inboxes: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "inbox names use a-z, 0-9, - and _" }), inboxSchema).default({}),
     webhooks: z.array(webhookSchema).default([]),
+    /** Business hours of teams, by team name; they win over the inbox's and the global ones. */
+    team_hours: z.record(z.string(), businessHoursSchema).default({}),
+    routing: routingSchema.prefault({}),
+    sla: slaSchema.prefault({}),
+    automations: automationsSchema.prefault({}),
+    identity: identitySchema.default(identitySchema.parse({})),
+    enrichment: enrichmentSchema.default(enrichmentSchema.parse({})),
+    attributes: attributesSchema.default(attributesSchema.parse({})),
   })
   .strict();
 

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { createAgent } from "../auth/agents.ts";
 import { createTestHarness, type Harness } from "../testing/index.ts";
 import { conversationLabels, jobs, labels, messages } from "../store/schema.ts";
-import { updateConversation } from "./update.ts";
+import { SNOOZE_JOB, updateConversation } from "./update.ts";
 
 let harness: Harness;
 afterEach(async () => harness?.close());
@@ -37,7 +37,7 @@ describe("updateConversation", () => {
     const { agent, id } = await setup();
     const until = harness.clock.now() + 3_600_000;
     await updateConversation(harness.switchboard, agent, id, { status: "snoozed", snoozedUntil: until });
-    expect(await harness.switchboard.store.db.select().from(jobs)).toHaveLength(1);
+    expect(await harness.switchboard.store.db.select().from(jobs).where(eq(jobs.kind, SNOOZE_JOB))).toHaveLength(1);
     const changes: string[] = [];
     harness.switchboard.bus.on("conversation.status_changed", (e) => void changes.push(`${e.data.from}->${e.data.to} by ${e.data.actor}`));
     harness.clock.advance(3_599_000);
@@ -53,7 +53,7 @@ describe("updateConversation", () => {
     const { agent, id } = await setup();
     await updateConversation(harness.switchboard, agent, id, { status: "snoozed", snoozedUntil: harness.clock.now() + 60_000 });
     await updateConversation(harness.switchboard, agent, id, { status: "resolved" });
-    expect(await harness.switchboard.store.db.select().from(jobs)).toHaveLength(0);
+    expect(await harness.switchboard.store.db.select().from(jobs).where(eq(jobs.kind, SNOOZE_JOB))).toHaveLength(0);
     await expect(updateConversation(harness.switchboard, agent, id, { status: "snoozed", snoozedUntil: harness.clock.now() - 1 })).rejects.toMatchObject({ code: "SWB_ERR_VALIDATION" });
   });
 });

@@ -28,9 +28,22 @@ export interface SwitchboardEvents {
   "conversation.assigned": { conversationId: number; assigneeId: number | null; teamId: number | null; actor: string };
   "conversation.merged": { sourceId: number; targetId: number; actor: string };
   "contact.created": { contactId: number };
-  "contact.merged": { survivorId: number; mergedId: number; actor: string };
-  "contact.unmerged": { survivorId: number; restoredId: number; actor: string };
+  "contact.merged": { survivorId: number; mergedId: number; actor: string; mergeId: number };
+  "contact.unmerged": { survivorId: number; restoredId: number; actor: string; mergeId: number };
+  /** Enrichment plugins stored facts on the contact (`attributes.enrichment.<plugin>`). */
+  "contact.enriched": { contactId: number; plugins: string[] };
+  /** The contact and all their messages were erased (GDPR); plugins should forget what they keep about them. */
+  "contact.erased": { contactId: number; actor: string };
   "typing": { conversationId: number; who: "contact" | "agent"; agentId?: number };
+  "agent.availability_changed": { agentId: number; availability: "online" | "away" | "offline" };
+  /** An SLA clock used `warning_fraction` of its target (core/src/sla). */
+  "sla.warning": { conversationId: number; target: "first_response" | "next_response" | "resolution"; dueAt: number };
+  /** An SLA clock passed its target. */
+  "sla.breached": { conversationId: number; target: "first_response" | "next_response" | "resolution"; dueAt: number };
+  /** A conversation waited unassigned past [routing] escalate_after_minutes. */
+  "routing.escalated": { conversationId: number; waitedMs: number };
+  /** A customer answered a satisfaction survey (score 1-5, then the CES answer). */
+  "csat.recorded": { conversationId: number; contactId: number; score: number | null; comment: string | null; ces: number | null };
 }
 
 export type EventName = keyof SwitchboardEvents & string;

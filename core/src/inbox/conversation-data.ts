@@ -4,6 +4,7 @@
  * on, agents, teams, labels, canned responses and the contact's other conversations.
  */
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { type ContactPanel, loadContactPanel } from "../contacts/panel.ts";
 import { identitiesOf, type Contact, type Identity } from "../store/contacts.ts";
 import type { Conversation } from "../store/conversations.ts";
 import type { Message } from "../store/messages.ts";
@@ -11,7 +12,9 @@ import { agents, attachments, cannedResponses, conversationLabels, conversations
 import { contactTimeline } from "../store/timeline.ts";
 import type { Switchboard } from "../switchboard.ts";
 
+/** Messages the conversation page shows at first; "Earlier messages" shows up to WHOLE_TIMELINE. */
 export const TIMELINE_PAGE = 100;
+export const WHOLE_TIMELINE = 5000;
 
 export interface ReplyInbox {
   name: string;
@@ -35,6 +38,8 @@ export interface ConversationPageData {
   labels: { id: number; name: string; attached: boolean }[];
   canned: Record<string, string>;
   otherConversations: Conversation[];
+  /** Merge suggestions, undoable merges, other channels, custom attributes (core/src/contacts/panel.ts). */
+  panel: ContactPanel;
 }
 
 /** The attachments (without their bytes) of some messages, by message id. */
@@ -65,19 +70,21 @@ export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, con
     }));
 }
 
-export async function loadConversationPage(sb: Switchboard, conversation: Conversation, contact: Contact, visible: string[]): Promise<ConversationPageData> {
+export async function loadConversationPage(sb: Switchboard, conversation: Conversation, contact: Contact, visible: string[], options: { whole?: boolean } = {}): Promise<ConversationPageData> {
   const db = sb.store.db;
-  const [identities, fetched, allAgents, allTeams, allLabels, attached, canned, otherConversations] = await Promise.all([
+  const shown = options.whole ? WHOLE_TIMELINE : TIMELINE_PAGE;
+  const [identities, fetched, allAgents, allTeams, allLabels, attached, canned, otherConversations, panel] = await Promise.all([
     identitiesOf(db, contact.id),
-    contactTimeline(db, contact.id, { limit: TIMELINE_PAGE + 1, latest: true, inboxes: visible }),
+    contactTimeline(db, contact.id, { limit: shown + 1, latest: true, inboxes: visible }),
     db.select({ id: agents.id, name: agents.name, availability: agents.availability }).from(agents).orderBy(agents.name),
     db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
     db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
     db.select({ id: conversationLabels.labelId }).from(conversationLabels).where(eq(conversationLabels.conversationId, conversation.id)),
     db.select().from(cannedResponses).orderBy(cannedResponses.shortcut),
     db.select().from(conversations).where(and(eq(conversations.contactId, contact.id), ne(conversations.id, conversation.id), inArray(conversations.inbox, visible))).orderBy(desc(conversations.lastActivityAt)).limit(20),
+    loadContactPanel(sb, conversation, contact, visible),
   ]);
-  const hasEarlier = fetched.length > TIMELINE_PAGE;
+  const hasEarlier = fetched.length > shown;
   const timeline = hasEarlier ? fetched.slice(1) : fetched;
   const attachedIds = new Set(attached.map((a) => a.id));
   return {
@@ -93,5 +100,6 @@ export async function loadConversationPage(sb: Switchboard, conversation: Conver
     labels: allLabels.map((l) => ({ ...l, attached: attachedIds.has(l.id) })),
     canned: Object.fromEntries(canned.map((c) => [c.shortcut, c.text])),
     otherConversations,
+    panel,
   };
 }

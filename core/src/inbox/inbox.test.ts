@@ -159,6 +159,9 @@ describe("inbox actions", () => {
     ]);
     const snooze = await browser.post(`/inbox/conversations/${id}/actions/status`, { status: "snoozed", until: "" }, { htmx: true });
     expect(snooze.status).toBe(422);
+    await browser.post(`/inbox/conversations/${id}/actions/status`, { status: "snoozed", until: "2030-01-01T10:00", tz_offset: "-60" }, { htmx: true });
+    const [snoozed] = await harness.switchboard.store.db.select().from(conversations).where(eq(conversations.id, id));
+    expect(snoozed!.snoozedUntil).toBe(Date.parse("2030-01-01T09:00:00Z"));
   });
 
   it("answers 404 for a conversation in an inbox the agent's teams are not given", async () => {

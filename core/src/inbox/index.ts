@@ -13,6 +13,7 @@ import { requireSession, securityHeaders, verifyCsrf } from "./middleware.ts";
 import { actionRoutes } from "./routes/actions.tsx";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
+import { contactRoutes } from "./routes/contacts.tsx";
 import { messageHtmlRoutes } from "./routes/message-html.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { eventRoutes } from "./routes/events.ts";
@@ -42,6 +43,7 @@ export async function mountInbox(sb: Switchboard): Promise<{ assetBytes: number 
   app.route("/", events.app);
   app.route("/", pageRoutes(sb, shared));
   app.route("/", actionRoutes(sb));
+  app.route("/", contactRoutes(sb));
   app.route("/", attachmentRoutes(sb));
   app.route("/", messageHtmlRoutes(sb));
   app.route("/", adminRoutes(sb, shared));

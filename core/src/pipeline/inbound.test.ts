@@ -105,7 +105,7 @@ describe("inbound pipeline", () => {
     expect(performance.now() - started).toBeLessThan(4000);
     if (stored.status !== "stored") throw new Error("not stored");
     const [contact] = await harness.switchboard.store.db.select().from(contacts);
-    expect(contact!.attributes).toEqual({ enrichment: { fixture: { plan: "gold" } } });
+    expect(contact!.attributes).toEqual({ enrichment: { fixture: { plan: "gold" } }, enriched_at: { fixture: harness.clock.now() } });
     const [conversation] = await harness.switchboard.store.db.select().from(conversations);
     expect(conversation!.assigneeId).toBeNull();
   });

@@ -2,23 +2,31 @@
  * The inbound pipeline: normalise → dedupe → identify → thread → enrich → route → persist → publish.
  * Stages before persist only read (and run plugin hooks, which may be slow); persist repeats the
  * decisive lookups inside one write transaction, so concurrent deliveries can never store a message
- * twice or split a new contact in two. Events go out only after the commit.
+ * twice or split a new contact in two. Events go out only after the commit. Identity resolution
+ * (verified joins, unverified claims, merge suggestions) lives in core/src/contacts/.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
+import { type EnrichmentAnswers, storeEnrichment, withAnswers } from "../contacts/enrichment.ts";
+import { identifyByIdentity, recordIdentities } from "../contacts/identify.ts";
+import { suggestMerges } from "../contacts/suggest.ts";
+import { type EnrichmentConfig, enrichmentSchema, type IdentityConfig, identitySchema } from "../config/identity.ts";
 import { describeError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log/index.ts";
-import { runFirst, withTimeout } from "../plugins/hooks.ts";
+import { runFirst } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { ContactSnapshot, ConversationSnapshot, InboundMessage, InboxInfo, IngestResult, RouteDecision } from "../plugins/types.ts";
-import { addIdentity, type Contact, fillContactGaps, findContact, findContactByIdentity } from "../store/contacts.ts";
-import { type Conversation, findConversation, latestConversationFor } from "../store/conversations.ts";
-import type { Queryable, Store, Tx } from "../store/index.ts";
+import { absorbContactFacts, type Contact, findContact } from "../store/contacts.ts";
+import { type Conversation, findConversation } from "../store/conversations.ts";
+import type { Store, Tx } from "../store/index.ts";
 import { findMessageByExternalId, messageEventData } from "../store/messages.ts";
 import { insertAttachments } from "../store/attachments.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
+import { Enricher } from "./enrich.ts";
+import { enrichInput } from "./identifiers.ts";
 import { normaliseInbound } from "./normalise.ts";
+import { type ThreadPolicy, threadFor } from "./thread.ts";
 
 export interface InboundDeps {
   store: Store;
@@ -26,15 +34,34 @@ export interface InboundDeps {
   log: Logger;
   bus: EventBus;
   registry: PluginRegistry;
+  /** [identity] and [enrichment] from config (defaults when left out). */
+  identity?: IdentityConfig;
+  enrichment?: EnrichmentConfig;
 }
 
 type Publish = () => void;
 
+interface Plan {
+  contactId: number | undefined;
+  conversationId: number | undefined;
+  forceNew: boolean;
+  facts: EnrichmentAnswers;
+  decision: RouteDecision | null;
+}
+
 export class InboundPipeline {
   readonly #deps: InboundDeps;
+  readonly #identity: IdentityConfig;
+  readonly #policy: ThreadPolicy;
+  readonly #enricher: Enricher;
 
   constructor(deps: InboundDeps) {
     this.#deps = deps;
+    this.#identity = deps.identity ?? identitySchema.parse({});
+    this.#policy = { crossChannel: this.#identity.cross_channel, windowMs: this.#identity.cross_channel_window_hours * 3_600_000 };
+    const enrichment = deps.enrichment ?? enrichmentSchema.parse({});
+    const settings = { ttlMs: enrichment.ttl_minutes * 60_000, waitMs: enrichment.wait_ms, matchFacts: this.#identity.match_facts };
+    this.#enricher = new Enricher({ ...deps, settings });
   }
 
   /**
@@ -42,12 +69,13 @@ export class InboundPipeline {
    * Throws SWB_ERR_INBOUND_INVALID (a 4xx for webhooks) for a malformed message.
    */
   async ingest(inbox: InboxInfo, input: unknown): Promise<IngestResult> {
-    const { store, registry, log } = this.#deps;
-    let message = normaliseInbound(input);
+    const { store, registry, log, clock } = this.#deps;
+    const region = { defaultPhoneRegion: this.#identity.default_phone_region };
+    let message = normaliseInbound(input, region);
     for (const hook of registry.inbound) {
       const next = await hook.handler(message, inbox);
       if (next === null) return { status: "dropped", reason: `dropped by the plugin "${hook.plugin}"` };
-      message = normaliseInbound(next);
+      message = normaliseInbound(next, region);
     }
 
     const stored = await findMessageByExternalId(store.db, inbox.name, message.externalId);
@@ -60,16 +88,24 @@ export class InboundPipeline {
     const threaded = await runFirst(registry.thread, (h) => h({ message, inbox, contactId: contact?.id ?? null }), onHookError, "thread");
     const chosen = threaded && "conversationId" in threaded.value ? await findConversation(store.db, threaded.value.conversationId) : undefined;
     const forceNew = Boolean(threaded && "newConversation" in threaded.value);
-    const conversation = chosen ?? (forceNew ? undefined : openConversationOf(await latestConversationFor(store.db, { inbox: inbox.name, threadKey: message.threadKey, contactId: contact?.id ?? null })));
+    const conversation = chosen ?? (forceNew ? undefined : (await threadFor(store.db, inbox, message, contact?.id ?? null, clock.now(), this.#policy)).conversation);
 
-    const contactSnapshot = snapshotContact(contact);
     const conversationSnapshot = snapshotConversation(conversation, inbox);
-    const facts = conversation ? {} : await this.#enrich({ contact: contactSnapshot, conversation: conversationSnapshot, message });
+    const run = await this.#enricher.begin(contact, () => enrichInput(store.db, inbox, message, contact, snapshotContact(contact), conversationSnapshot));
+    const facts = run ? await run.early() : new Map();
+    const contactSnapshot = snapshotContact(contact, facts, clock.now());
     const decision = conversation ? null : await this.#route({ contact: contactSnapshot, conversation: conversationSnapshot, message }, onHookError);
 
-    const { result, publish } = await store.write((tx) => this.#persist(tx, inbox, message, { contactId: contact?.id, conversationId: chosen?.id, forceNew, facts, decision }));
+    const plan: Plan = { contactId: contact?.id, conversationId: chosen?.id, forceNew, facts, decision };
+    const { result, publish } = await store.write((tx) => this.#persist(tx, inbox, message, plan));
     publish();
+    if (run && result.status !== "dropped") run.finish(result.contactId);
     return result;
+  }
+
+  /** Resolves once enrichment answers that came after their message are stored (for shutdown and tests). */
+  idle(): Promise<void> {
+    return this.#enricher.idle();
   }
 
   /** Replaces a stored message's text with its edit, keeping every earlier version in `metadata.edits`. */
@@ -92,33 +128,12 @@ export class InboundPipeline {
     return { status: "edited", messageId: updated.id, conversationId: updated.conversationId, contactId: updated.contactId };
   }
 
-  async #enrich(input: Parameters<PluginRegistry["enrich"][number]["handler"]>[0]): Promise<Record<string, Record<string, unknown>>> {
-    const facts: Record<string, Record<string, unknown>> = {};
-    await Promise.all(
-      this.#deps.registry.enrich.map(async (hook) => {
-        const controller = new AbortController();
-        try {
-          const result = await withTimeout(Promise.resolve(hook.handler(input, controller.signal)), hook.timeoutMs ?? 2000, `Enrichment by "${hook.plugin}"`, { controller });
-          if (result && typeof result === "object") facts[hook.plugin] = result;
-        } catch (error) {
-          this.#deps.log.warn({ plugin: hook.plugin, error: describeError(error) }, "enrichment failed; the message is stored without it");
-        }
-      }),
-    );
-    return facts;
-  }
-
   async #route(input: Parameters<PluginRegistry["route"][number]["handler"]>[0], onError: (error: Error) => void): Promise<RouteDecision | null> {
     const routed = await runFirst(this.#deps.registry.route, (h) => h(input), onError, "route");
     return routed?.value ?? null;
   }
 
-  async #persist(
-    tx: Tx,
-    inbox: InboxInfo,
-    message: InboundMessage,
-    plan: { contactId: number | undefined; conversationId: number | undefined; forceNew: boolean; facts: Record<string, Record<string, unknown>>; decision: RouteDecision | null },
-  ): Promise<{ result: IngestResult; publish: Publish }> {
+  async #persist(tx: Tx, inbox: InboxInfo, message: InboundMessage, plan: Plan): Promise<{ result: IngestResult; publish: Publish }> {
     const { clock, bus } = this.#deps;
     const now = clock.now();
     const events: Publish[] = [];
@@ -126,23 +141,16 @@ export class InboundPipeline {
     const again = await findMessageByExternalId(tx, inbox.name, message.externalId);
     if (again) return { result: { status: "duplicate", messageId: again.id, conversationId: again.conversationId, contactId: again.contactId }, publish: () => {} };
 
-    let contact = (plan.contactId !== undefined ? await findContact(tx, plan.contactId) : undefined) ?? (await identifyByIdentity(tx, inbox, message));
-    if (!contact) {
-      [contact] = await tx
-        .insert(contacts)
-        .values({ name: message.contact.name ?? null, email: message.contact.email ?? null, phone: message.contact.phone ?? null, createdAt: now, updatedAt: now })
-        .returning();
-      const contactId = contact!.id;
-      events.push(() => bus.publish("contact.created", { contactId }));
-    } else {
-      await fillContactGaps(tx, contact, message.contact, now);
+    const { contactId, created } = await this.#resolveContact(tx, inbox, message, plan, now);
+    if (created) events.push(() => bus.publish("contact.created", { contactId }));
+    if (plan.facts.size > 0 && (await storeEnrichment(tx, contactId, plan.facts, { matchFacts: this.#identity.match_facts }, now))) {
+      const plugins = [...plan.facts.keys()];
+      events.push(() => bus.publish("contact.enriched", { contactId, plugins }));
     }
-    const contactId = contact!.id;
-    await addIdentities(tx, contactId, inbox, message);
-    if (Object.keys(plan.facts).length > 0) await mergeEnrichment(tx, contactId, plan.facts, now);
 
     let conversation: Conversation | undefined = plan.conversationId !== undefined ? await findConversation(tx, plan.conversationId) : undefined;
-    if (!conversation && !plan.forceNew) conversation = openConversationOf(await latestConversationFor(tx, { inbox: inbox.name, threadKey: message.threadKey, contactId }));
+    let linkTo: number | undefined;
+    if (!conversation && !plan.forceNew) ({ conversation, linkTo } = await threadFor(tx, inbox, message, contactId, now, this.#policy));
     if (!conversation) {
       [conversation] = await tx
         .insert(conversations)
@@ -154,6 +162,7 @@ export class InboundPipeline {
           subject: message.subject ?? null,
           assigneeId: plan.decision?.assigneeId ?? null,
           teamId: plan.decision?.teamId ?? null,
+          linkedConversationId: linkTo ?? null,
           lastActivityAt: now,
           lastCustomerMessageAt: now,
           createdAt: now,
@@ -199,46 +208,37 @@ export class InboundPipeline {
     events.push(() => bus.publish("message.created", messageEventData(stored)));
     return { result: { status: "stored", messageId: stored.id, conversationId, contactId }, publish: () => events.forEach((e) => e()) };
   }
-}
 
-/** A conversation a new message joins: any not resolved. A resolved one starts a new conversation. */
-function openConversationOf(conversation: Conversation | undefined): Conversation | undefined {
-  return conversation && conversation.status !== "resolved" ? conversation : undefined;
-}
-
-/** Finds the contact by this channel's identity, then by a verified email or phone. */
-async function identifyByIdentity(db: Queryable, inbox: InboxInfo, message: InboundMessage): Promise<Contact | undefined> {
-  const byChannel = await findContactByIdentity(db, inbox.channel, message.contact.externalId);
-  if (byChannel || !message.contact.verified) return byChannel;
-  if (message.contact.email) {
-    const byEmail = await findContactByIdentity(db, "email", message.contact.email);
-    if (byEmail) return byEmail;
+  /**
+   * The contact inside the transaction: the one identified before (if it still exists), else by
+   * identity again, else a new one. Records the sender's identities and claims, keeps conflicting
+   * facts as alternatives, and suggests merges from what is new.
+   */
+  async #resolveContact(tx: Tx, inbox: InboxInfo, message: InboundMessage, plan: Plan, now: number): Promise<{ contactId: number; created: boolean }> {
+    let contact = (plan.contactId !== undefined ? await findContact(tx, plan.contactId) : undefined) ?? (await identifyByIdentity(tx, inbox, message));
+    const created = !contact;
+    let filled: string[] = [];
+    if (!contact) {
+      [contact] = await tx
+        .insert(contacts)
+        .values({ name: message.contact.name ?? null, email: message.contact.email ?? null, phone: message.contact.phone ?? null, createdAt: now, updatedAt: now })
+        .returning();
+    } else {
+      filled = await absorbContactFacts(tx, contact, message.contact, now);
+    }
+    const contactId = contact!.id;
+    const signals = await recordIdentities(tx, contactId, inbox, message, now);
+    const checkName = this.#identity.suggest_name_matches && Boolean(message.contact.name) && (created || filled.length > 0 || signals.length > 0);
+    if (signals.length > 0 || checkName) await suggestMerges(tx, contactId, signals, { checkName }, now);
+    return { contactId, created };
   }
-  return message.contact.phone ? findContactByIdentity(db, "phone", message.contact.phone) : undefined;
 }
 
-async function addIdentities(tx: Tx, contactId: number, inbox: InboxInfo, message: InboundMessage): Promise<void> {
-  const verified = message.contact.verified ?? false;
-  const source = `inbox:${inbox.name}`;
-  await addIdentity(tx, contactId, { channel: inbox.channel, externalId: message.contact.externalId, verified, source });
-  if (verified && message.contact.email) await addIdentity(tx, contactId, { channel: "email", externalId: message.contact.email, verified, source });
-  if (verified && message.contact.phone) await addIdentity(tx, contactId, { channel: "phone", externalId: message.contact.phone, verified, source });
-}
-
-async function mergeEnrichment(tx: Tx, contactId: number, facts: Record<string, Record<string, unknown>>, now: number): Promise<void> {
-  await tx
-    .update(contacts)
-    .set({
-      attributes: sql`json_set(${contacts.attributes}, '$.enrichment', json_patch(coalesce(json_extract(${contacts.attributes}, '$.enrichment'), '{}'), ${JSON.stringify(facts)}))`,
-      updatedAt: now,
-    })
-    .where(eq(contacts.id, contactId));
-}
-
-function snapshotContact(contact: Contact | undefined): ContactSnapshot {
+function snapshotContact(contact: Contact | undefined, facts: EnrichmentAnswers = new Map(), now = 0): ContactSnapshot {
+  const attributes = facts.size > 0 ? withAnswers(contact?.attributes ?? {}, facts, now) : (contact?.attributes ?? {});
   return contact
-    ? { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone, attributes: contact.attributes, isNew: false }
-    : { id: null, name: null, email: null, phone: null, attributes: {}, isNew: true };
+    ? { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone, attributes, isNew: false }
+    : { id: null, name: null, email: null, phone: null, attributes, isNew: true };
 }
 
 function snapshotConversation(conversation: Conversation | undefined, inbox: InboxInfo): ConversationSnapshot {

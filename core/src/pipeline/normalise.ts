@@ -1,21 +1,40 @@
 /**
  * The normalise stage's core part: checks an inbound message from an adapter and cleans it
- * (trimmed ids, lower-case email, limits). A bad message is refused with SWB_ERR_INBOUND_INVALID
+ * (trimmed ids, lower-case email, phone in E.164 via libphonenumber-js, limits). A bad message is refused with SWB_ERR_INBOUND_INVALID
  * and a reason, and nothing is stored.
  */
 import { z } from "zod";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import { normalisePhone, phoneProblem } from "../contacts/normalise.ts";
 import type { InboundMessage } from "../plugins/types.ts";
 
 export const MAX_INBOUND_TEXT = 100_000;
 
-export const inboundMessageSchema = z.object({
+/**
+ * A phone number in any common notation, normalised to E.164 (national numbers need a default region).
+ *
+ * @example
+ * phoneSchema("DE").parse("030 1234567") // "+49301234567"
+ */
+export function phoneSchema(defaultRegion?: string) {
+  return z
+    .string()
+    .max(64)
+    .transform((value, ctx) => {
+      const e164 = normalisePhone(value, defaultRegion);
+      if (e164) return e164;
+      ctx.addIssue({ code: "custom", message: phoneProblem(defaultRegion) });
+      return z.NEVER;
+    });
+}
+
+const messageSchema = (defaultRegion?: string) => z.object({
   externalId: z.string().trim().min(1).max(512),
   contact: z.object({
     externalId: z.string().trim().min(1).max(512),
     name: z.string().trim().max(256).optional(),
     email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
-    phone: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, { message: "expected an E.164 phone number such as +14155550123" }).optional(),
+    phone: phoneSchema(defaultRegion).optional(),
     verified: z.boolean().optional(),
   }),
   text: z.string().max(MAX_INBOUND_TEXT),
@@ -40,15 +59,28 @@ export const inboundMessageSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** The inbound message schema without a default phone region (phones must carry their country code). */
+export const inboundMessageSchema = messageSchema();
+const byRegion = new Map<string, typeof inboundMessageSchema>();
+
+function schemaFor(defaultRegion: string | undefined): typeof inboundMessageSchema {
+  if (!defaultRegion) return inboundMessageSchema;
+  let schema = byRegion.get(defaultRegion);
+  if (!schema) byRegion.set(defaultRegion, (schema = messageSchema(defaultRegion)));
+  return schema;
+}
+
 /**
- * Validates and cleans an inbound message.
+ * Validates and cleans an inbound message. `defaultPhoneRegion` (identity.default_phone_region)
+ * lets phones arrive in national notation.
  *
  * @example
- * const message = normaliseInbound({ externalId: "m1", contact: { externalId: "u1", email: " A@B.com " }, text: "hi" });
+ * const message = normaliseInbound({ externalId: "m1", contact: { externalId: "u1", email: " A@B.com ", phone: "+1 415 555 0123" }, text: "hi" });
  * message.contact.email // "a@b.com"
+ * message.contact.phone // "+14155550123"
  */
-export function normaliseInbound(input: unknown): InboundMessage {
-  const parsed = inboundMessageSchema.safeParse(input);
+export function normaliseInbound(input: unknown, options: { defaultPhoneRegion?: string } = {}): InboundMessage {
+  const parsed = schemaFor(options.defaultPhoneRegion).safeParse(input);
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(message)"}: ${issue.message}`).join("; ");
     throw new SwitchboardError(ErrorCodes.INBOUND_INVALID, `The inbound message was refused: ${reasons}`, { issues: parsed.error.issues });

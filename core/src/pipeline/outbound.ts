@@ -27,6 +27,8 @@ export interface ReplyInput {
   inbox?: string;
   /** Files to send, bytes in base64 (`data`) or a URL. */
   attachments?: AttachmentInput[];
+  /** Stored on the message (automations mark their messages with `automation: <rule>`). */
+  metadata?: Record<string, unknown>;
 }
 
 export class OutboundPipeline {
@@ -81,6 +83,7 @@ export class OutboundPipeline {
           authorAgentId: input.agentId,
           text: input.text,
           html: input.html ?? null,
+          metadata: input.metadata ?? {},
           deliveryStatus: kind === "note" ? "sent" : "queued",
           createdAt: now,
           updatedAt: now,

@@ -52,6 +52,7 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     options,
     name: plugin,
     log,
+    clock: services.clock,
     kv: createKeyValueStore(services.store, services.clock, plugin),
     agents: services.agents,
     http,

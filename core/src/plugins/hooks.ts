@@ -11,12 +11,14 @@ export interface RegisteredHook<F> {
   handler: F;
   order: "pre" | "normal" | "post";
   timeoutMs?: number;
+  /** How long an enrichment hook's answers stay fresh (enrich hooks only). */
+  ttlMs?: number;
 }
 
 const rank = { pre: 0, normal: 1, post: 2 } as const;
 
 /** Unwraps a `Hook` into a registered hook of `plugin`. */
-export function registerHook<F>(plugin: string, hook: Hook<F>, extra: { timeoutMs?: number } = {}): RegisteredHook<F> {
+export function registerHook<F>(plugin: string, hook: Hook<F>, extra: { timeoutMs?: number; ttlMs?: number } = {}): RegisteredHook<F> {
   if (typeof hook === "function") return { plugin, handler: hook as F, order: "normal", ...extra };
   const withOrder = hook as { handler: F; order?: "pre" | "post" };
   return { plugin, handler: withOrder.handler, order: withOrder.order ?? "normal", ...extra };

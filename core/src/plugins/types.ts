@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { z } from "zod";
 import type { EventName, SwitchboardEvent } from "../events/types.ts";
+import type { Clock } from "../clock.ts";
 import type { Logger } from "../log/index.ts";
 
 /** A hook may be a bare handler, or `{ handler, order }` to run before ("pre") or after ("post") the others. */
@@ -215,7 +216,7 @@ export interface EnrichInput {
  * Returns facts to store on the contact under `attributes.enrichment.<plugin>` (replacing that
  * plugin's earlier facts), or nothing when it knows nothing. Throw on failure; `signal` aborts at the timeout.
  */
-export type EnrichHandler = (input: EnrichInput, signal: AbortSignal) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+export type EnrichHandler = (input: EnrichInput, signal: AbortSignal) => Promise<Record<string, unknown> | null | void> | Record<string, unknown> | null | void;
 
 export interface RouteInput {
   contact: ContactSnapshot;
@@ -261,8 +262,8 @@ export interface AgentDirectory {
   byEmail(email: string): Promise<AgentProfile | undefined>;
   /** The teams given `inbox` ([] when every agent may see it). */
   teamsOf(inbox: string): Promise<{ id: number; name: string }[]>;
-  /** The agent of the contact's most recent other conversation that had one. */
-  lastAssigneeOf(contactId: number, options?: { exceptConversationId?: number | null }): Promise<number | null>;
+  /** The agent of the contact's most recent other conversation that had one (active in the last `withinMs`, when given). */
+  lastAssigneeOf(contactId: number, options?: { exceptConversationId?: number | null; withinMs?: number }): Promise<number | null>;
 }
 
 export interface AssistantInput {
@@ -375,6 +376,8 @@ export interface PluginContext<Options = unknown> {
   /** The plugin's name (from definePlugin). */
   name: string;
   log: Logger;
+  /** Switchboard's clock: read the time through it, so tests with a manual clock control it. */
+  clock: Clock;
   kv: KeyValueStore;
   /** Agents with availability, load, capacity and skills (for routing strategies). */
   agents: AgentDirectory;

@@ -1,6 +1,7 @@
 /**
- * Contacts and their identities: lookups by channel identity, creation, and filling in facts a
- * contact did not have yet (never overwriting the ones it has).
+ * Contacts and their identities: lookups by channel identity, creation, and taking in facts a
+ * contact did not have yet (never overwriting the ones it has: a differing value is kept as an
+ * alternative).
  */
 import { and, eq } from "drizzle-orm";
 import type { Queryable, Tx } from "./index.ts";
@@ -39,11 +40,48 @@ export async function addIdentity(tx: Tx, contactId: number, identity: { channel
   return inserted.length > 0;
 }
 
-/** Sets name, email and phone where the contact has none yet. */
-export async function fillContactGaps(tx: Tx, contact: Contact, facts: { name?: string; email?: string; phone?: string }, now: number): Promise<void> {
+/** At most this many alternative values are kept per field. */
+export const MAX_ALTERNATIVES = 10;
+
+/** Facts about a contact that conflict with the ones kept: `attributes.alternatives.<field>`. */
+export type Alternatives = Record<string, unknown[]>;
+
+const same = (field: string, a: unknown, b: unknown) =>
+  typeof a === "string" && typeof b === "string" && field === "name" ? a.trim().toLowerCase() === b.trim().toLowerCase() : JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * `attributes` with `value` added to `alternatives.<field>` (unless it is the kept value or already
+ * there), or undefined when nothing changes.
+ *
+ * @example
+ * withAlternative({ }, "name", "Ann Lee", "Ann") // { alternatives: { name: ["Ann"] } }
+ */
+export function withAlternative(attributes: Record<string, unknown>, field: string, kept: unknown, value: unknown): Record<string, unknown> | undefined {
+  if (value === null || value === undefined || same(field, kept, value)) return undefined;
+  const alternatives = (attributes.alternatives ?? {}) as Alternatives;
+  const list = alternatives[field] ?? [];
+  if (list.some((v) => same(field, v, value)) || list.length >= MAX_ALTERNATIVES) return undefined;
+  return { ...attributes, alternatives: { ...alternatives, [field]: [...list, value] } };
+}
+
+/**
+ * Takes in what a message says about its sender: name, email and phone fill the contact's gaps;
+ * a value that differs from the one kept is added to `attributes.alternatives` and never
+ * overwrites it. Returns the fields that were filled.
+ *
+ * @example
+ * await absorbContactFacts(tx, contact, { name: "Ann Lee" }, now); // contact "Ann" keeps its name; "Ann Lee" is an alternative
+ */
+export async function absorbContactFacts(tx: Tx, contact: Contact, facts: { name?: string; email?: string; phone?: string }, now: number): Promise<string[]> {
   const patch: Partial<Contact> = {};
-  if (!contact.name && facts.name) patch.name = facts.name;
-  if (!contact.email && facts.email) patch.email = facts.email;
-  if (!contact.phone && facts.phone) patch.phone = facts.phone;
+  let attributes = contact.attributes;
+  for (const field of ["name", "email", "phone"] as const) {
+    const value = facts[field];
+    if (!value) continue;
+    if (!contact[field]) patch[field] = value;
+    else attributes = withAlternative(attributes, field, contact[field], value) ?? attributes;
+  }
+  if (attributes !== contact.attributes) patch.attributes = attributes;
   if (Object.keys(patch).length > 0) await tx.update(contacts).set({ ...patch, updatedAt: now }).where(eq(contacts.id, contact.id));
+  return (["name", "email", "phone"] as const).filter((field) => field in patch);
 }

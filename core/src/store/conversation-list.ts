@@ -1,9 +1,9 @@
 /**
- * The conversation list both the REST API and the inbox show: filters, newest activity first,
- * keyset pages (a [last_activity_at, id] cursor), each row with its contact's name, a preview of the
+ * The conversation list both the REST API and the inbox show: filters, newest activity first or
+ * SLA due time first, keyset pages (a [last_activity_at, id] or [sla_due_at, id] cursor), each row with its contact's name, a preview of the
  * last message, its labels and, for an agent, how many customer messages they have not read.
  */
-import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "./index.ts";
 import { contacts, conversationLabels, conversationReads, conversations, labels, messages } from "./schema.ts";
 import type { Conversation } from "./conversations.ts";
@@ -57,9 +57,26 @@ export function conversationConditions(filters: ConversationFilters): SQL[] {
   return where;
 }
 
+/** How a list is ordered: newest activity first, or SLA due time first (breached first, none last). */
+export type ConversationSort = "activity" | "due";
+
+/** Conversations without a running SLA clock sort after every due time. */
+const NO_DUE = Number.MAX_SAFE_INTEGER;
+const dueKey = sql`coalesce(${conversations.slaDueAt}, ${NO_DUE})`;
+
 /**
- * One page of conversations, newest activity first. Fetches `limit + 1` rows: pass them to `page()`
- * (store/cursor.ts) to learn whether there is a next page.
+ * The keyset of a row in a sort: what `after` takes for the next page.
+ *
+ * @example
+ * page(rows, 25, (r) => sortKey(r.conversation, "due"));
+ */
+export function sortKey(conversation: Pick<Conversation, "lastActivityAt" | "slaDueAt" | "id">, sort: ConversationSort = "activity"): [number, number] {
+  return sort === "due" ? [conversation.slaDueAt ?? NO_DUE, conversation.id] : [conversation.lastActivityAt, conversation.id];
+}
+
+/**
+ * One page of conversations, newest activity first (or by SLA due time with `sort: "due"`).
+ * Fetches `limit + 1` rows: pass them to `page()` (store/cursor.ts) to learn whether there is a next page.
  *
  * @example
  * const rows = await listConversations(store.db, { status: "open", assigneeId: null }, { limit: 25, readerId: agent.id });
@@ -68,16 +85,18 @@ export function conversationConditions(filters: ConversationFilters): SQL[] {
 export async function listConversations(
   db: Queryable,
   filters: ConversationFilters,
-  options: { limit: number; after?: [lastActivityAt: number, id: number]; readerId?: number },
+  options: { limit: number; after?: [key: number, id: number]; readerId?: number; sort?: ConversationSort },
 ): Promise<ConversationRow[]> {
   const where = conversationConditions(filters);
-  if (options.after) where.push(sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${options.after[0]}, ${options.after[1]})`);
+  const byDue = options.sort === "due";
+  if (options.after && byDue) where.push(sql`(${dueKey}, ${conversations.id}) > (${options.after[0]}, ${options.after[1]})`);
+  else if (options.after) where.push(sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${options.after[0]}, ${options.after[1]})`);
   const rows = await db
     .select({ conversation: conversations, contactName: contacts.name, preview, labelNames, unread: unreadFor(options.readerId) })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(...where))
-    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .orderBy(...(byDue ? [asc(dueKey), asc(conversations.id)] : [desc(conversations.lastActivityAt), desc(conversations.id)]))
     .limit(options.limit + 1);
   return rows.map((r) => ({ conversation: r.conversation, contactName: r.contactName, preview: r.preview, labels: r.labelNames ? r.labelNames.split("\u001f") : [], unread: Number(r.unread) }));
 }

@@ -20,7 +20,7 @@ export const contacts = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [index("contacts_email_idx").on(t.email), index("contacts_phone_idx").on(t.phone)],
+  (t) => [index("contacts_email_idx").on(t.email), index("contacts_phone_idx").on(t.phone), index("contacts_name_idx").on(sql`lower(${t.name})`)],
 );
 
 /** How a contact is known on a channel: (channel, externalId) is unique. "email" and "phone" are channels too. */
@@ -45,6 +45,10 @@ export const agents = sqliteTable("agents", {
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ["admin", "agent"] }).notNull().default("agent"),
   availability: text("availability", { enum: ["online", "away", "offline"] }).notNull().default("offline"),
+  /** What routing may match this agent on (labels, languages such as "lang:de", facts). */
+  skills: json<string[]>("skills").notNull().default([]),
+  /** The most open conversations routing gives this agent; null takes [routing] default_capacity. */
+  capacity: integer("capacity"),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -94,11 +98,18 @@ export const conversations = sqliteTable(
     lastCustomerMessageAt: integer("last_customer_message_at"),
     lastActivityAt: integer("last_activity_at").notNull().default(now),
     resolvedAt: integer("resolved_at"),
+    /** The earliest due time of the conversation's running SLA clocks (null: none running); kept by core/src/sla. */
+    slaDueAt: integer("sla_due_at"),
+    /** Custom attributes ([attributes.conversation.<key>] in config), by key. */
+    attributes: json<Record<string, unknown>>("attributes").notNull().default({}),
+    /** The contact's conversation on another channel this one continues (identity.cross_channel = "link"). Not a foreign key: erasing a contact clears it. */
+    linkedConversationId: integer("linked_conversation_id"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [
     index("conversations_contact_idx").on(t.contactId, t.lastActivityAt),
+    index("conversations_status_sla_idx").on(t.status, t.slaDueAt, t.id),
     index("conversations_status_activity_idx").on(t.status, t.lastActivityAt, t.id),
     index("conversations_activity_idx").on(t.lastActivityAt, t.id),
     index("conversations_assignee_idx").on(t.assigneeId, t.status, t.lastActivityAt),
@@ -302,3 +313,155 @@ export const cannedResponses = sqliteTable("canned_responses", {
   text: text("text").notNull(),
   createdAt: integer("created_at").notNull().default(now),
 });
+
+/**
+ * Weak identifiers: an email or phone a contact typed without proof (a pre-chat form), or an
+ * account/order number from enrichment ("fact:<key>"). Never unique and never used to join a
+ * contact automatically (so nobody can claim someone else's email); merge suggestions read them.
+ */
+export const identityClaims = sqliteTable(
+  "identity_claims",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    /** "email", "phone" or "fact:<key>". */
+    kind: text("kind").notNull(),
+    /** Normalised: lower-case email, E.164 phone, a fact as text. */
+    value: text("value").notNull(),
+    /** Where it came from: "inbox:<name>", "plugin:<name>". */
+    source: text("source"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("identity_claims_contact_kind_value_idx").on(t.contactId, t.kind, t.value), index("identity_claims_kind_value_idx").on(t.kind, t.value)],
+);
+
+/** One piece of evidence that two contacts are the same person. */
+export interface SuggestionEvidence {
+  reason: "same_email" | "same_phone" | "same_name" | "same_fact";
+  /** The shared value (an email, a phone, "name + example.com", an account number). */
+  value: string;
+  /** A sentence for agents ("Both gave ann@example.com: verified on #3, typed unverified on #7"). */
+  detail: string;
+  at: number;
+}
+
+/** A suggested merge of two contacts (contactId < otherContactId), from weaker signals than a verified identity. */
+export const contactSuggestions = sqliteTable(
+  "contact_suggestions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    otherContactId: integer("other_contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["open", "dismissed"] }).notNull().default("open"),
+    evidence: json<SuggestionEvidence[]>("evidence").notNull().default([]),
+    /** Who dismissed it: "agent:<id>", "system". */
+    decidedBy: text("decided_by"),
+    decidedAt: integer("decided_at"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("contact_suggestions_pair_idx").on(t.contactId, t.otherContactId), index("contact_suggestions_other_idx").on(t.otherContactId)],
+);
+
+/**
+ * A merge of two contacts, with exactly what moved (the record), so that it can be undone. Not
+ * foreign keys: the merged contact no longer exists while the merge stands.
+ */
+export const contactMerges = sqliteTable(
+  "contact_merges",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    survivorId: integer("survivor_id").notNull(),
+    mergedId: integer("merged_id").notNull(),
+    /** "agent:<id>", "system". */
+    actor: text("actor").notNull(),
+    /** What moved and what was there before (core/src/contacts/merge-record.ts). */
+    record: json<Record<string, unknown>>("record").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    undoneAt: integer("undone_at"),
+    undoneBy: text("undone_by"),
+  },
+  (t) => [index("contact_merges_survivor_idx").on(t.survivorId), index("contact_merges_merged_idx").on(t.mergedId)],
+);
+
+/* ---------- SLAs, automations, send-later (core/src/sla, core/src/automations) ---------- */
+
+export type SlaTarget = "first_response" | "next_response" | "resolution";
+
+/**
+ * One SLA clock of a conversation: its target in business milliseconds, the business time used so
+ * far, and when it is due while running. A stopped clock keeps its outcome, for reporting.
+ */
+export const slaClocks = sqliteTable(
+  "sla_clocks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    target: text("target").$type<SlaTarget>().notNull(),
+    /** The target, in business milliseconds. */
+    targetMs: integer("target_ms").notNull(),
+    startedAt: integer("started_at").notNull(),
+    /** Business milliseconds counted before the current run (pauses keep it). */
+    elapsedMs: integer("elapsed_ms").notNull().default(0),
+    /** When the current run began; null while paused or stopped. */
+    runningSince: integer("running_since"),
+    /** When the target is reached if the clock keeps running; null while paused or stopped. */
+    dueAt: integer("due_at"),
+    warnedAt: integer("warned_at"),
+    breachedAt: integer("breached_at"),
+    stoppedAt: integer("stopped_at"),
+    /** "hit", "miss" (breached), or "cancelled" (stopped without the event it waited for). */
+    outcome: text("outcome", { enum: ["hit", "miss", "cancelled"] }),
+  },
+  (t) => [index("sla_clocks_conversation_idx").on(t.conversationId, t.target, t.stoppedAt), index("sla_clocks_outcome_idx").on(t.target, t.outcome, t.startedAt)],
+);
+
+/** Each time an automation rule fired on a conversation (the per-conversation limit counts these). */
+export const automationFires = sqliteTable(
+  "automation_fires",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    rule: text("rule").notNull(),
+    event: text("event").notNull(),
+    firedAt: integer("fired_at").notNull(),
+  },
+  (t) => [index("automation_fires_conversation_idx").on(t.conversationId, t.rule)],
+);
+
+/** A satisfaction survey sent after resolution: the CSAT score (1-5) with a comment, then the CES answer. */
+export const csatResponses = sqliteTable(
+  "csat_responses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    /** The inbox the survey was sent on; answers are read there. */
+    inbox: text("inbox").notNull(),
+    status: text("status", { enum: ["awaiting_score", "awaiting_ces", "complete"] }).notNull().default("awaiting_score"),
+    score: integer("score"),
+    comment: text("comment"),
+    ces: integer("ces"),
+    sentAt: integer("sent_at").notNull(),
+    answeredAt: integer("answered_at"),
+  },
+  (t) => [index("csat_responses_contact_idx").on(t.contactId, t.status, t.sentAt), index("csat_responses_conversation_idx").on(t.conversationId)],
+);
+
+/** Replies an agent wrote to go out later; cancelled when the customer writes first. */
+export const scheduledMessages = sqliteTable(
+  "scheduled_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    agentId: integer("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    text: text("text").notNull(),
+    sendAt: integer("send_at").notNull(),
+    status: text("status", { enum: ["scheduled", "sent", "cancelled"] }).notNull().default("scheduled"),
+    /** The message it became once sent. */
+    messageId: integer("message_id").references(() => messages.id, { onDelete: "set null" }),
+    cancelReason: text("cancel_reason"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("scheduled_messages_conversation_idx").on(t.conversationId, t.status)],
+);

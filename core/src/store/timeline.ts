@@ -5,7 +5,7 @@
 import { and, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "./index.ts";
 import type { Message } from "./messages.ts";
-import { conversations, messages } from "./schema.ts";
+import { messages } from "./schema.ts";
 
 /**
  * Messages of the contact, oldest first. `after` takes those after a [createdAt, id] key (forward
@@ -20,8 +20,10 @@ export async function contactTimeline(
   contactId: number,
   options: { limit: number; after?: [createdAt: number, id: number]; afterId?: number; latest?: boolean; inboxes?: string[] },
 ): Promise<Message[]> {
-  const ofContact = db.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, contactId));
-  const where: SQL[] = [inArray(messages.conversationId, ofContact)];
+  // messages.contact_id is always its conversation's contact (conversations merge only within a
+  // contact; a contact merge moves both), so the (contact_id, created_at) index walks the timeline
+  // in order: the latest page costs the same at 20 messages or 20,000, with no sort.
+  const where: SQL[] = [eq(messages.contactId, contactId)];
   if (options.inboxes) where.push(inArray(messages.inbox, options.inboxes));
   if (options.after) where.push(sql`(${messages.createdAt}, ${messages.id}) > (${options.after[0]}, ${options.after[1]})`);
   if (options.afterId !== undefined) where.push(gt(messages.id, options.afterId));

@@ -20,6 +20,7 @@ export type { CapturedSend } from "./test-channel.ts";
 /** The store's tables, for assertions on what was stored. */
 export * as tables from "../store/schema.ts";
 export { writeFixturePlugin } from "./fixtures.ts";
+export { createTestAgent, createTestTeam, setTestAvailability, type TestAgent } from "./agents.ts";
 
 const TEST_CHANNEL = fileURLToPath(new URL("./test-channel.ts", import.meta.url));
 
@@ -27,7 +28,7 @@ export interface HarnessOptions {
   /** Extra `[plugins.<alias>]` entries, as in the TOML. */
   plugins?: Record<string, { package: string; options?: Record<string, unknown>; setup_timeout_ms?: number; enabled?: boolean }>;
   /** Extra `[inboxes.<name>]` entries. */
-  inboxes?: Record<string, { plugin: string; channel?: string; options?: Record<string, unknown> }>;
+  inboxes?: Record<string, { plugin: string; channel?: string; options?: Record<string, unknown>; routing?: string[]; business_hours?: Record<string, unknown>; sla?: Record<string, number> }>;
   /** Anything else of the config (webhooks, business_hours, ...). */
   config?: Record<string, unknown>;
   /** The clock's start (default: now). */
@@ -54,7 +55,7 @@ export interface Harness {
   inject(message: InboundMessage, inbox?: string): Promise<IngestResult>;
   /** `app.request` of the Switchboard's HTTP app. */
   request(path: string, init?: RequestInit): Promise<Response>;
-  /** Runs due deliveries and jobs (at the clock's time) until none are due, and waits for event handlers. */
+  /** Runs due deliveries and jobs (at the clock's time) until none are due, and waits for late enrichment answers and event handlers. */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -103,6 +104,7 @@ export async function createTestHarness(options: HarnessOptions = {}): Promise<H
     request: async (path, init) => switchboard.app.request(path, init),
     async drain() {
       for (let round = 0; round < 100; round++) {
+        await switchboard.inbound.idle();
         await switchboard.bus.idle();
         const ran = (await switchboard.delivery.runDue()) + (await switchboard.jobs.runDue());
         if (ran === 0) break;

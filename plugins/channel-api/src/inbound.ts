@@ -17,6 +17,8 @@ export const apiMessageSchema = z.object({
     name: z.string().max(256).optional(),
     email: z.email().optional(),
     phone: z.string().optional(),
+    /** True when your system has verified this customer's email and phone (a signed-in user): then they join the contact who holds them. */
+    verified: z.boolean().optional(),
   }),
   text: z.string().max(100_000).default(""),
   html: z.string().optional(),
@@ -31,7 +33,7 @@ export const apiMessageSchema = z.object({
 function toInbound(body: z.infer<typeof apiMessageSchema>): InboundMessage {
   return {
     externalId: body.id,
-    contact: { externalId: body.contact.id, name: body.contact.name, email: body.contact.email, phone: body.contact.phone },
+    contact: { externalId: body.contact.id, name: body.contact.name, email: body.contact.email, phone: body.contact.phone, verified: body.contact.verified },
     text: body.text,
     html: body.html,
     subject: body.subject,

@@ -58,6 +58,7 @@ export function registerAgentRoutes(app: ApiApp, sb: Switchboard): void {
     const { availability } = c.req.valid("json");
     const id = c.get("agent").id;
     const [updated] = await store.write((tx) => tx.update(agents).set({ availability }).where(eq(agents.id, id)).returning());
+    sb.bus.publish("agent.availability_changed", { agentId: id, availability });
     return c.json(agentJson(updated!), 200);
   });
 }

@@ -4,6 +4,7 @@
  * A client that goes away is unsubscribed; stopping Switchboard closes every stream.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import type { SwitchboardEvent } from "../../events/types.ts";
 import { wireData } from "../../events/wire.ts";
 import { EventStreams } from "../sse.ts";
 import type { Switchboard } from "../../switchboard.ts";
@@ -27,6 +28,13 @@ const events = createRoute({
  */
 export function registerEventRoute(app: ApiApp, sb: Switchboard): () => void {
   const streams = new EventStreams(sb.bus, sb.log);
-  app.openapi(events, (c) => streams.open(c, "api-sse", (event, send) => send(event.name, JSON.stringify(wireData(event)), event.id)));
+  // Every open stream gets the same event object: serialise it once, not once per client.
+  const serialised = new WeakMap<SwitchboardEvent, string>();
+  const json = (event: SwitchboardEvent) => {
+    let data = serialised.get(event);
+    if (data === undefined) serialised.set(event, (data = JSON.stringify(wireData(event))));
+    return data;
+  };
+  app.openapi(events, (c) => streams.open(c, "api-sse", (event, send) => send(event.name, json(event), event.id)));
   return () => streams.closeAll();
 }

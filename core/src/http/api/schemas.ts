@@ -66,6 +66,7 @@ export const ConversationSchema = z
     subject: z.string().nullable(),
     snoozed_until: millis.nullable(),
     first_response_at: millis.nullable(),
+    sla_due_at: millis.nullable().openapi({ description: "When the earliest running SLA clock is due (in the past: breached); null when none runs" }),
     last_customer_message_at: millis.nullable(),
     last_activity_at: millis,
     resolved_at: millis.nullable(),

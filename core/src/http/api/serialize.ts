@@ -34,6 +34,7 @@ export function conversationJson(c: Conversation): Json<typeof ConversationSchem
     subject: c.subject,
     snoozed_until: c.snoozedUntil,
     first_response_at: c.firstResponseAt,
+    sla_due_at: c.slaDueAt,
     last_customer_message_at: c.lastCustomerMessageAt,
     last_activity_at: c.lastActivityAt,
     resolved_at: c.resolvedAt,

@@ -24,7 +24,12 @@ import { AvailabilityForm } from "../views/availability.tsx";
 type Ctx = Context<InboxEnv>;
 
 const replyForm = z.object({ text: z.string().max(100_000), kind: z.enum(["reply", "note"]).default("reply"), inbox: z.string().max(64).optional() });
-const statusForm = z.object({ status: z.enum(["open", "pending", "snoozed", "resolved"]), until: z.string().optional() });
+const statusForm = z.object({
+  status: z.enum(["open", "pending", "snoozed", "resolved"]),
+  until: z.string().optional(),
+  /** The browser's Date.getTimezoneOffset() (minutes behind UTC); absent without JavaScript, then UTC. */
+  tz_offset: z.coerce.number().int().min(-900).max(900).optional(),
+});
 const idOrEmpty = z.union([z.literal("").transform(() => null), z.coerce.number().int().positive()]);
 
 /** Reads a form with a zod schema; a bad form is a 422 naming the field. */
@@ -35,11 +40,11 @@ async function readForm<S extends z.ZodType>(c: Ctx, schema: S): Promise<z.outpu
   return parsed.data;
 }
 
-/** A datetime-local value ("2026-11-25T09:30"), read as UTC. */
-function parseUntil(value: string | undefined): number | undefined {
+/** A datetime-local value ("2026-11-25T09:30") in the agent's time zone (`offsetMinutes` behind UTC; UTC without it). */
+function parseUntil(value: string | undefined, offsetMinutes = 0): number | undefined {
   if (!value) return undefined;
   const at = Date.parse(/Z|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`);
-  return Number.isNaN(at) ? undefined : at;
+  return Number.isNaN(at) ? undefined : at + offsetMinutes * 60_000;
 }
 
 export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
@@ -69,7 +74,7 @@ export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
   });
   conversationAction("actions/status", async (c, id) => {
     const form = await readForm(c, statusForm);
-    const until = parseUntil(form.until);
+    const until = parseUntil(form.until, form.tz_offset);
     if (form.status === "snoozed" && until === undefined) throw new SwitchboardError(ErrorCodes.VALIDATION, "Pick when the snooze ends.");
     await patch(c, id, { status: form.status, snoozedUntil: form.status === "snoozed" ? until : undefined });
   });
@@ -117,6 +122,7 @@ export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
     const form = await readForm(c, z.object({ availability: z.enum(["online", "away", "offline"]) }));
     const session = c.get("session");
     await sb.store.write((tx) => tx.update(agents).set({ availability: form.availability }).where(eq(agents.id, session.agent.id)));
+    sb.bus.publish("agent.availability_changed", { agentId: session.agent.id, availability: form.availability });
     if (!c.req.header("HX-Request")) return c.redirect("/inbox", 303);
     return renderFragment(c, <AvailabilityForm value={form.availability} csrf={session.csrfToken} />);
   });

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import type { SwitchboardEvent } from "../../events/types.ts";
-import { findConversation } from "../../store/conversations.ts";
+import { type Conversation, findConversation } from "../../store/conversations.ts";
 import { EventStreams } from "../../http/sse.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { InboxEnv } from "../env.ts";
@@ -24,6 +24,13 @@ function conversationOf(event: SwitchboardEvent): number | undefined {
 export function eventRoutes(sb: Switchboard): { app: Hono<InboxEnv>; closeAll: () => void } {
   const app = new Hono<InboxEnv>();
   const streams = new EventStreams(sb.bus, sb.log);
+  // Every open stream gets the same event object: read its conversation once, not once per open tab.
+  const lookups = new WeakMap<SwitchboardEvent, Promise<Conversation | undefined>>();
+  const conversationFor = (event: SwitchboardEvent, id: number) => {
+    let lookup = lookups.get(event);
+    if (!lookup) lookups.set(event, (lookup = findConversation(sb.store.db, id)));
+    return lookup;
+  };
 
   app.get("/inbox/events", (c) => {
     const visible = new Set(c.get("visible"));
@@ -40,7 +47,7 @@ export function eventRoutes(sb: Switchboard): { app: Hono<InboxEnv>; closeAll: (
       };
       const id = conversationOf(event);
       if (id === undefined) return;
-      const conversation = await findConversation(sb.store.db, id);
+      const conversation = await conversationFor(event, id);
       if (!conversation || !visible.has(conversation.inbox)) return;
       switch (event.name) {
         case "message.created":
@@ -49,6 +56,8 @@ export function eventRoutes(sb: Switchboard): { app: Hono<InboxEnv>; closeAll: (
           listChanged();
           break;
         case "conversation.created":
+        case "sla.warning":
+        case "sla.breached":
           listChanged();
           break;
         case "conversation.status_changed":

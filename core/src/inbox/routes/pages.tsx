@@ -6,9 +6,9 @@
  */
 import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { decodeCursor, page } from "../../store/cursor.ts";
-import { listConversations } from "../../store/conversation-list.ts";
+import { listConversations, sortKey } from "../../store/conversation-list.ts";
 import { ftsQuery } from "../../store/fts.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationReads, labels, teams } from "../../store/schema.ts";
@@ -34,8 +34,8 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
 
   async function listData(query: ListQuery, agentId: number, visible: string[]) {
     const after = query.cursor ? (decodeCursor(query.cursor, 2) as [number, number]) : undefined;
-    const fetched = await listConversations(sb.store.db, toFilters(query, agentId, visible), { limit: PAGE_SIZE, after, readerId: agentId });
-    const { rows, next } = page(fetched, PAGE_SIZE, (r) => [r.conversation.lastActivityAt, r.conversation.id]);
+    const fetched = await listConversations(sb.store.db, toFilters(query, agentId, visible), { limit: PAGE_SIZE, after, readerId: agentId, sort: query.sort });
+    const { rows, next } = page(fetched, PAGE_SIZE, (r) => sortKey(r.conversation, query.sort));
     return { rows, nextHref: next ? listHref({ ...query }, { cursor: next }, "/inbox/list") : null };
   }
 
@@ -82,7 +82,7 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
     const session = c.get("session");
     const visible = c.get("visible");
     const { conversation, contact } = await visibleConversation(sb.store.db, Number(c.req.param("id")), visible);
-    const data = await loadConversationPage(sb, conversation, contact, visible);
+    const data = await loadConversationPage(sb, conversation, contact, visible, { whole: c.req.query("history") === "all" });
     const last = data.timeline.filter((m) => m.conversationId === conversation.id).at(-1);
     if (last) await markRead(session.agent.id, conversation.id, last.id);
     const pane = <ConversationPane data={data} csrf={session.csrfToken} selfId={session.agent.id} slot={sb.registry.views.get("contact.sidebar") ?? []} now={sb.clock.now()} />;
@@ -114,7 +114,13 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
     return renderFragment(c, <TimelineItems messages={messages} previous={previous} files={files} agentNames={new Map(names.map((n) => [n.id, n.name]))} csrf={session.csrfToken} />);
   });
 
+  /** Moves the agent's read mark forward; a page view that changes nothing writes nothing. */
   async function markRead(agentId: number, conversationId: number, messageId: number) {
+    const [mark] = await sb.store.db
+      .select({ id: conversationReads.lastReadMessageId })
+      .from(conversationReads)
+      .where(and(eq(conversationReads.agentId, agentId), eq(conversationReads.conversationId, conversationId)));
+    if (mark && mark.id >= messageId) return;
     await sb.store.write((tx) =>
       tx
         .insert(conversationReads)

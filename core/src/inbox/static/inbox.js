@@ -71,7 +71,8 @@
     var now = Date.now();
     if (event.target.tagName === "TEXTAREA" && now - lastTyping > 3000 && window.htmx) {
       lastTyping = now;
-      window.htmx.ajax("POST", composer.getAttribute("action").replace(/\/messages$/, "/typing"), { swap: "none", source: composer });
+      // The textarea is the source (not the form), so the form's reset-on-success never fires for it.
+      window.htmx.ajax("POST", composer.getAttribute("action").replace(/\/messages$/, "/typing"), { swap: "none", source: event.target });
     }
   });
   document.body.addEventListener("change", function (event) {

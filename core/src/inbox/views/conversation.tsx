@@ -17,14 +17,17 @@ export function ConversationPane(props: { data: ConversationPageData; csrf: stri
     <main class="pane" id="main" aria-label={`Conversation #${id}`}>
       <section class="conversation">
         <ConversationHeader data={data} csrf={props.csrf} selfId={props.selfId} />
-        <div class="timeline" id="timeline" data-timeline role="log" aria-live="polite" aria-label="Timeline" hx-get={`/inbox/conversations/${id}/timeline`} hx-trigger={`sse:contact-${data.contact.id}, timeline-refresh from:body`} hx-swap="beforeend" hx-sync="this:queue last">
-          {data.hasEarlier ? <p class="activity"><a href={`/api/v1/contacts/${data.contact.id}/timeline`}>Earlier messages</a></p> : null}
-          <TimelineItems messages={data.timeline} files={data.attachmentsByMessage} agentNames={agentNames} csrf={props.csrf} />
+        {/* A column-reverse scroller: it opens at the newest message and stays there as messages arrive. */}
+        <div class="timeline-scroll">
+          <div class="timeline" id="timeline" data-timeline role="log" aria-live="polite" aria-label="Timeline" hx-get={`/inbox/conversations/${id}/timeline`} hx-trigger={`sse:contact-${data.contact.id}, timeline-refresh from:body`} hx-swap="beforeend" hx-sync="this:queue last">
+            {data.hasEarlier ? <p class="activity"><a href={`/inbox/conversations/${id}?history=all`}>Earlier messages</a></p> : null}
+            <TimelineItems messages={data.timeline} files={data.attachmentsByMessage} agentNames={agentNames} csrf={props.csrf} />
+          </div>
         </div>
         <div class="typing" id="typing" aria-live="polite" sse-swap={`typing-${id}`}></div>
         <Composer conversationId={id} inboxes={data.replyInboxes} canned={data.canned} csrf={props.csrf} />
       </section>
-      <ContactSidebar data={data} slot={props.slot} now={props.now} />
+      <ContactSidebar data={data} slot={props.slot} now={props.now} csrf={props.csrf} />
     </main>
   );
 }

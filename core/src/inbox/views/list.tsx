@@ -5,6 +5,7 @@
  */
 import type { ConversationRow } from "../../store/conversation-list.ts";
 import { type ListQuery, listHref } from "../filters.ts";
+import { isBreached, SlaCountdown } from "./sla.tsx";
 import { relativeTime } from "./time.ts";
 
 export interface NavData {
@@ -34,6 +35,9 @@ export function Nav(props: NavData) {
       {props.labels.map((l) => link(l.name, { label: query.label === l.id ? undefined : l.id }, query.label === l.id))}
       {props.teams.length ? <h2>Teams</h2> : null}
       {props.teams.map((t) => link(t.name, { team: query.team === t.id ? undefined : t.id }, query.team === t.id))}
+      <h2>Sort</h2>
+      {link("Newest activity", { sort: undefined }, query.sort === "activity")}
+      {link("SLA due first", { sort: "due" }, query.sort === "due")}
     </nav>
   );
 }
@@ -42,18 +46,20 @@ export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: 
   return (
     <>
       {props.rows.map(({ conversation: c, contactName, preview, labels, unread }) => (
-        <li data-conversation={c.id} class={props.selectedId === c.id ? "selected" : undefined}>
+        <li data-conversation={c.id} class={[props.selectedId === c.id ? "selected" : "", isBreached(c.slaDueAt, props.now) ? "breached" : ""].join(" ").trim() || undefined}>
           <a href={`/inbox/conversations/${c.id}`} hx-get={`/inbox/conversations/${c.id}`} hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true" aria-current={props.selectedId === c.id ? "true" : undefined}>
             <div class="row1">
               <span class="chan" title={`Channel: ${c.channel}`}>{c.channel}</span>
               <span class="name">{contactName ?? `Contact #${c.contactId}`}</span>
               {unread > 0 ? <span class="badge unread" aria-label={`${unread} unread`}>{unread}</span> : null}
+              <SlaCountdown dueAt={c.slaDueAt} now={props.now} />
               <time class="muted" datetime={new Date(c.lastActivityAt).toISOString()}>{relativeTime(c.lastActivityAt, props.now)}</time>
             </div>
             <div class="preview">{preview ?? ""}</div>
             {labels.length || c.priority !== "none" ? (
-              <div>
-                {c.priority !== "none" ? <span class="badge">{c.priority}</span> : null} {labels.map((l) => <span class="badge">{l}</span>)}
+              <div class="tags">
+                {c.priority !== "none" ? <span class={`badge prio-${c.priority}`} title="Priority">{c.priority}</span> : null}
+                {labels.map((l) => <span class="badge">{l}</span>)}
               </div>
             ) : null}
           </a>

@@ -1,9 +1,15 @@
 /** @jsxImportSource hono/jsx */
 /**
- * The contact sidebar: profile, channel identities, custom attributes, facts from enrichment plugins
- * (through the "contact.sidebar" view slot, or as a plain list), and the contact's other conversations.
+ * The contact sidebar: other channels the contact reached out on recently, profile (with the
+ * alternative names, emails and phones kept from conflicting sources), channel identities, merge
+ * suggestions and merges (with undo), custom attributes of the contact and of the conversation
+ * (editable), other attributes, what plugins show through the "contact.sidebar" view slot, the facts
+ * of enrichment plugins that show none themselves, and the contact's other conversations.
  */
+import { RESERVED_ATTRIBUTE_KEYS } from "../../config/identity.ts";
 import type { ConversationPageData } from "../conversation-data.ts";
+import { AttributeForm } from "./attribute-form.tsx";
+import { ElsewhereLines, Merges, Suggestions } from "./contact-panel.tsx";
 import { relativeTime } from "./time.ts";
 
 export type SidebarSlot = { plugin: string; component: (props: Record<string, unknown>) => unknown }[];
@@ -21,15 +27,34 @@ function Facts(props: { facts: Record<string, unknown> }) {
   );
 }
 
-export function ContactSidebar(props: { data: ConversationPageData; slot: SidebarSlot; now: number }) {
-  const { contact, identities, otherConversations } = props.data;
-  const { enrichment, ...attributes } = contact.attributes as { enrichment?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+/** A profile line with the kept value and, muted, the alternatives seen elsewhere. */
+function ProfileLine(props: { label: string; value: string | null; alternatives: unknown[] | undefined }) {
+  if (!props.value && !props.alternatives?.length) return null;
   return (
-    <aside class="sidebar" aria-label="Contact">
+    <>
+      <dt>{props.label}</dt>
+      <dd>
+        {props.value ?? "—"}
+        {props.alternatives?.length ? <span class="muted" title="Seen from other sources; not overwritten"> (also {props.alternatives.map(String).join(", ")})</span> : null}
+      </dd>
+    </>
+  );
+}
+
+export function ContactSidebar(props: { data: ConversationPageData; slot: SidebarSlot; now: number; csrf: string }) {
+  const { contact, identities, otherConversations, conversation, panel } = props.data;
+  const { enrichment, alternatives = {} } = contact.attributes as { enrichment?: Record<string, Record<string, unknown>>; alternatives?: Record<string, unknown[]> };
+  const hidden = new Set<string>([...RESERVED_ATTRIBUTE_KEYS, ...Object.keys(panel.attributes.contact)]);
+  const attributes = Object.fromEntries(Object.entries(contact.attributes).filter(([key]) => !hidden.has(key)));
+  const base = `/inbox/conversations/${conversation.id}`;
+  return (
+    <aside class="sidebar" id="contact-sidebar" aria-label="Contact">
+      <ElsewhereLines panel={panel} now={props.now} />
       <h2>{contact.name ?? `Contact #${contact.id}`}</h2>
       <dl>
-        {contact.email ? <><dt>Email</dt><dd>{contact.email}</dd></> : null}
-        {contact.phone ? <><dt>Phone</dt><dd>{contact.phone}</dd></> : null}
+        {alternatives.name?.length ? <><dt>Also known as</dt><dd title="Seen from other sources; not overwritten">{alternatives.name.map(String).join(", ")}</dd></> : null}
+        <ProfileLine label="Email" value={contact.email} alternatives={alternatives.email} />
+        <ProfileLine label="Phone" value={contact.phone} alternatives={alternatives.phone} />
       </dl>
       <h2>Channels</h2>
       <ul>
@@ -39,12 +64,17 @@ export function ContactSidebar(props: { data: ConversationPageData; slot: Sideba
           </li>
         ))}
       </ul>
+      <Suggestions panel={panel} base={base} csrf={props.csrf} />
+      <AttributeForm title="Contact" action={`${base}/contact-attributes`} defs={panel.attributes.contact} values={contact.attributes} csrf={props.csrf} />
+      <AttributeForm title="Conversation" action={`${base}/attributes`} defs={panel.attributes.conversation} values={conversation.attributes} csrf={props.csrf} />
       {Object.keys(attributes).length ? <><h2>Attributes</h2><Facts facts={attributes} /></> : null}
-      {props.slot.length
-        ? props.slot.map((view) => <section aria-label={`From ${view.plugin}`}>{view.component({ contact, identities }) as never}</section>)
-        : enrichment
-          ? Object.entries(enrichment).map(([plugin, facts]) => <><h2>{plugin}</h2><Facts facts={facts} /></>)
-          : null}
+      {props.slot.map((view) => <section aria-label={`From ${view.plugin}`}>{view.component({ contact, identities }) as never}</section>)}
+      {enrichment
+        ? Object.entries(enrichment)
+            .filter(([plugin]) => !props.slot.some((view) => view.plugin === plugin))
+            .map(([plugin, facts]) => <><h2>{plugin}</h2><Facts facts={facts} /></>)
+        : null}
+      <Merges panel={panel} base={base} csrf={props.csrf} now={props.now} />
       <h2>Other conversations</h2>
       {otherConversations.length === 0 ? (
         <p class="muted">None.</p>

@@ -1,0 +1,49 @@
+/**
+ * The two ingest measures, shared by bench/ingest.ts and bench/growth.ts: saturation throughput
+ * with wrk (closed loop) and acknowledgement latency at a fixed rate (open loop, ingest-load.ts).
+ */
+import { createClient } from "@libsql/client";
+import { apiMessage, openLoop, type OpenLoopResult } from "./ingest-load.ts";
+import { BENCH_INBOX, BENCH_SECRET, type ChildServer } from "./ingest-servers.ts";
+import { runWrk, type WrkResult } from "./ingest-wrk.ts";
+
+export interface Target {
+  name: string;
+  server: ChildServer;
+  /** The floor takes no secret. */
+  secret?: string;
+}
+
+let runs = 0;
+/** A run id no earlier run against the same database used. */
+export const newRunId = (label: string) => `${label}${Date.now().toString(36)}${(++runs).toString(36)}`;
+
+export const messagesUrl = (server: ChildServer) => `${server.url}/webhooks/${BENCH_INBOX}/messages`;
+
+export function switchboardTarget(server: ChildServer): Target {
+  return { name: "Switchboard", server, secret: BENCH_SECRET };
+}
+
+/** Saturation: wrk with `connections` keep-alive connections for `seconds`. */
+export function saturate(target: Target, options: { seconds: number; connections: number; contactPool: number }): Promise<WrkResult> {
+  return runWrk({ url: messagesUrl(target.server), secret: target.secret, seconds: options.seconds, connections: options.connections, runId: newRunId("w"), contactPool: options.contactPool });
+}
+
+/** Acknowledgement latency at a fixed rate (open loop). */
+export function atRate(target: Target, options: { rate: number; seconds: number; contactPool: number }): Promise<OpenLoopResult> {
+  const runId = newRunId("r");
+  const headers: Record<string, string> = target.secret ? { Authorization: `Bearer ${target.secret}` } : {};
+  return openLoop({ url: messagesUrl(target.server), headers, body: (i) => apiMessage(runId, i, options.contactPool), rate: options.rate, seconds: options.seconds });
+}
+
+/** Counts the rows of a table in a database file (a second reader beside the running server). */
+export async function countRows(file: string, table: string): Promise<number> {
+  const client = createClient({ url: `file:${file}` });
+  try {
+    return Number((await client.execute(`SELECT count(*) FROM ${table}`)).rows[0]![0]);
+  } finally {
+    client.close();
+  }
+}
+
+export const fmt = (ms: number) => (Number.isFinite(ms) ? (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)) : "–");

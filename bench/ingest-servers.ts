@@ -1,0 +1,147 @@
+/**
+ * The servers the ingest, growth, fan-out and footprint benchmarks load: Switchboard started the way
+ * a self-hoster starts it (`bun core/bin/switchboard.ts start` on a config file, as a child process
+ * with its own event loop and its own memory), and the floor (bench/ingest-floor.ts). Both listen
+ * on 127.0.0.1 only and are stopped with SIGTERM by pid.
+ */
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { stringify } from "smol-toml";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+/** The API channel inbox every benchmark posts to, and its secret. */
+export const BENCH_INBOX = "shop";
+export const BENCH_SECRET = "bench-secret-0123456789";
+
+export interface ChildServer {
+  url: string;
+  pid: number;
+  /** Milliseconds from spawn to the first 200 from /healthz. */
+  readyMs: number;
+  /** Resident memory of the process now (VmRSS), in bytes. */
+  rss(): number;
+  /** Where its stdout and stderr go. */
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** A free loopback port (bound and released at once). */
+export function freePort(): number {
+  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = probe.port!;
+  void probe.stop(true);
+  return port;
+}
+
+/** Resident memory of a process, in bytes (Linux: VmRSS from /proc). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  if (!kb) throw new Error(`No VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
+}
+
+async function waitForHealth(url: string, started: number, child: { exitCode: number | null }, logFile: string, timeoutMs: number): Promise<number> {
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.status === 200) return performance.now() - started;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`The server exited with ${child.exitCode} before answering /healthz. Its output:\n${readFileSync(logFile, "utf8").slice(-3000)}`);
+    if (performance.now() - started > timeoutMs) throw new Error(`The server did not answer /healthz within ${timeoutMs} ms. Its output:\n${readFileSync(logFile, "utf8").slice(-3000)}`);
+    await Bun.sleep(5);
+  }
+}
+
+async function spawnServer(cmd: string[], url: string, logFile: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ChildServer> {
+  const fd = openSync(logFile, "a");
+  const started = performance.now();
+  const child = Bun.spawn(cmd, { cwd: ROOT, stdout: fd, stderr: fd, stdin: "ignore", env: { ...process.env, ...env } });
+  closeSync(fd);
+  let readyMs: number;
+  try {
+    readyMs = await waitForHealth(url, started, child, logFile, timeoutMs);
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    url,
+    pid: child.pid,
+    readyMs,
+    logFile,
+    rss: () => rssOf(child.pid),
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await child.exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** Starts the floor on a new database in `dir`. */
+export function startFloor(dir: string): Promise<ChildServer> {
+  const port = freePort();
+  return spawnServer([process.execPath, "bench/ingest-floor.ts", "--db", join(dir, "floor.db"), "--port", String(port)], `http://127.0.0.1:${port}`, join(dir, "floor.log"));
+}
+
+export interface SwitchboardServerOptions {
+  /** A folder for the config, the log and (unless `db` is given) a new database. */
+  dir: string;
+  /** An existing database file (e.g. one bench/seed.ts built). */
+  db?: string;
+  /** Also declare the seeded inboxes "support" (email) and "whatsapp" with pretend channels. */
+  seededInboxes?: boolean;
+  /** Merged into the config (plugins and inboxes are merged by key). */
+  config?: { plugins?: Record<string, unknown>; inboxes?: Record<string, unknown>; [key: string]: unknown };
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Writes a Switchboard config for a benchmark and returns its path. */
+export function writeBenchConfig(options: SwitchboardServerOptions, port: number): string {
+  const { plugins = {}, inboxes = {}, ...rest } = options.config ?? {};
+  const config = {
+    ...rest,
+    server: { port, host: "127.0.0.1" },
+    store: { url: `file:${options.db ?? join(options.dir, "switchboard.db")}` },
+    plugins: {
+      api: { package: join(ROOT, "plugins/channel-api/src/index.ts") },
+      ...(options.seededInboxes ? { demo: { package: join(ROOT, "test/e2e/demo-channels.ts") } } : {}),
+      ...plugins,
+    },
+    inboxes: {
+      [BENCH_INBOX]: { plugin: "api", options: { secret: BENCH_SECRET } },
+      ...(options.seededInboxes ? { support: { plugin: "demo", channel: "email" }, whatsapp: { plugin: "demo", channel: "whatsapp" } } : {}),
+      ...inboxes,
+    },
+  };
+  const file = join(options.dir, "switchboard.toml");
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+/**
+ * Starts `bun core/bin/switchboard.ts start` on a benchmark config, as a child process, and
+ * resolves once /healthz answers 200.
+ *
+ * @example
+ * const server = await startSwitchboardServer({ dir: mkdtempSync(join(tmpdir(), "bench-")) });
+ * await fetch(`${server.url}/webhooks/shop/messages`, { method: "POST", ... });
+ * await server.stop();
+ */
+export function startSwitchboardServer(options: SwitchboardServerOptions): Promise<ChildServer> {
+  const port = freePort();
+  const file = writeBenchConfig(options, port);
+  return spawnServer(
+    [process.execPath, "core/bin/switchboard.ts", "start", "--config", file],
+    `http://127.0.0.1:${port}`,
+    join(options.dir, "switchboard.log"),
+    options.env,
+    options.timeoutMs,
+  );
+}

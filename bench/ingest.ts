@@ -1,0 +1,158 @@
+/**
+ * The ingest benchmark (issue 9): `npm run bench:ingest`.
+ *
+ * How many customer messages per second Switchboard takes in through the whole inbound pipeline
+ * (the API channel over real HTTP: auth, JSON validation, dedupe, identity, threading, routing, the
+ * write transaction, events and the handlers they trigger), against a floor measured in the same
+ * run: a bare Hono-on-Bun endpoint doing one libSQL INSERT per request (bench/ingest-floor.ts).
+ * Both run as child processes on 127.0.0.1 (Switchboard is started with `switchboard start` on a
+ * temp config), and both get the same load:
+ *
+ * - throughput: wrk (Debian's package: `apt-get install -y wrk`) with a Lua script that gives every
+ *   request a unique message id and a contact from a pool, `--connections` keep-alive connections
+ *   for `--seconds`; the rounds alternate floor and Switchboard so drifting machine load hits both;
+ * - latency at a fixed rate (`--rate`, default 1,000 msg/s): an open-loop generator (ingest-load.ts;
+ *   wrk cannot hold a rate) that counts each acknowledgement from when its request was due, and
+ *   stops a run early when the server falls two seconds behind.
+ *
+ * Targets: throughput ≥ 70% of the floor's; p99 < 50 ms at 1,000 msg/s. Results go to the "ingest"
+ * section of docs/benchmarks.md. Bounded: about two minutes with the defaults.
+ *
+ *   bun bench/ingest.ts [--seconds 8] [--runs 3] [--connections 16] [--rate 1000] [--pool 2000] [--no-write]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { OpenLoopResult } from "./ingest-load.ts";
+import { atRate, countRows, fmt, saturate, switchboardTarget, type Target } from "./ingest-measure.ts";
+import { startFloor, startSwitchboardServer } from "./ingest-servers.ts";
+import { requireWrk, type WrkResult } from "./ingest-wrk.ts";
+import { machineLine, writeSection } from "./sections.ts";
+
+export const TARGET_RATIO = 0.7;
+export const TARGET_P99_MS = 50;
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const SECONDS = arg("seconds", 8);
+const RUNS = arg("runs", 3);
+const CONNECTIONS = arg("connections", 16);
+const RATE = arg("rate", 1000);
+const POOL = arg("pool", 2000);
+/** Fixed rates as shares of Switchboard's measured throughput, to show latency below saturation. */
+const LADDER = [0.25, 0.5, 0.75];
+
+requireWrk();
+const machineBefore = machineLine();
+const loadBefore = loadavg()[0]!;
+const dir = mkdtempSync(join(tmpdir(), "switchboard-ingest-"));
+console.log(`Working in ${dir}`);
+const floorServer = await startFloor(dir);
+const sbServer = await startSwitchboardServer({ dir });
+const floor: Target = { name: "Floor", server: floorServer };
+const sb = switchboardTarget(sbServer);
+const rssIdle = sbServer.rss();
+
+interface Round { floor: WrkResult; sb: WrkResult; ratio: number }
+const rounds: Round[] = [];
+const fixed: { sb: OpenLoopResult | undefined; floor: OpenLoopResult | undefined }[] = [];
+const ladder: { share: number; rate: number; result: OpenLoopResult }[] = [];
+const p99Text = (r: OpenLoopResult) => (r.overloaded ? `> ${fmt(r.max)} (fell behind after ${r.sent} requests)` : fmt(r.p99));
+
+/** Waits until a server has worked off what an overloaded run left queued (a health check answers fast). */
+async function drained(server: { url: string }): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const started = performance.now();
+    await fetch(`${server.url}/healthz`).then((r) => r.arrayBuffer()).catch(() => undefined);
+    if (performance.now() - started < 20) return;
+    await Bun.sleep(200);
+  }
+}
+let rssPeak = rssIdle;
+const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, sbServer.rss())), 250);
+let okTotal = 0;
+
+try {
+  console.log("Warming up (2 s each) ...");
+  for (const target of [floor, sb]) await saturate(target, { seconds: 2, connections: CONNECTIONS, contactPool: POOL }).then((r) => (okTotal += target === sb ? r.requests - r.errors : 0));
+
+  for (let run = 1; run <= RUNS; run++) {
+    const order = run % 2 === 1 ? [floor, sb] : [sb, floor];
+    const results = new Map<Target, WrkResult>();
+    for (const target of order) results.set(target, await saturate(target, { seconds: SECONDS, connections: CONNECTIONS, contactPool: POOL }));
+    const round = { floor: results.get(floor)!, sb: results.get(sb)!, ratio: results.get(sb)!.rps / results.get(floor)!.rps };
+    okTotal += round.sb.requests - round.sb.errors;
+    rounds.push(round);
+    console.log(`Throughput round ${run}: floor ${round.floor.rps.toFixed(0)} msg/s, Switchboard ${round.sb.rps.toFixed(0)} msg/s = ${(round.ratio * 100).toFixed(0)}% (errors: ${round.floor.errors} / ${round.sb.errors})`);
+  }
+
+  // A fixed rate above what a server can take only measures its queue: run it only where it fits.
+  const capacity = Math.max(...rounds.map((r) => r.sb.rps));
+  const floorCapacity = Math.max(...rounds.map((r) => r.floor.rps));
+  const fixedRuns = capacity >= RATE || floorCapacity >= RATE ? RUNS : 1;
+  for (let run = 1; run <= fixedRuns; run++) {
+    const result = capacity >= RATE ? await atRate(sb, { rate: RATE, seconds: SECONDS, contactPool: POOL }) : undefined;
+    if (result) await drained(sbServer);
+    const reference = floorCapacity >= RATE ? await atRate(floor, { rate: RATE, seconds: SECONDS, contactPool: POOL }) : undefined;
+    if (reference) await drained(floorServer);
+    okTotal += result?.ok ?? 0;
+    fixed.push({ sb: result, floor: reference });
+    console.log(`${RATE} msg/s round ${run}: Switchboard ${result ? `p50 ${fmt(result.p50)} ms, p99 ${p99Text(result)} ms` : `not run (it took at most ${capacity.toFixed(0)} msg/s)`}; floor ${reference ? `p99 ${p99Text(reference)} ms` : `not run (it took at most ${floorCapacity.toFixed(0)} msg/s)`}`);
+  }
+  for (const share of LADDER) {
+    const rate = Math.max(1, Math.round(capacity * share));
+    const result = await atRate(sb, { rate, seconds: SECONDS, contactPool: POOL });
+    await drained(sbServer);
+    okTotal += result.ok;
+    ladder.push({ share, rate, result });
+    console.log(`${rate} msg/s (${share * 100}% of its throughput): Switchboard p50 ${fmt(result.p50)} ms, p99 ${p99Text(result)} ms`);
+  }
+} finally {
+  clearInterval(sampler);
+  await floorServer.stop();
+  await sbServer.stop();
+}
+const stored = await countRows(join(dir, "switchboard.db"), "messages");
+rmSync(dir, { recursive: true, force: true });
+
+const best = rounds.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+const ratios = rounds.map((r) => r.ratio);
+const ran = fixed.flatMap((f) => (f.sb ? [f.sb] : []));
+const bestFixed = [...ran].sort((a, b) => Number(a.overloaded) - Number(b.overloaded) || a.p99 - b.p99)[0];
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+const verdict = (ok: boolean) => (ok ? "**met**" : "**missed**");
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const cell = (r: OpenLoopResult | undefined, capacity: number) => (r ? `${p99Text(r)} ms` : `not run: it took at most ${capacity.toFixed(0)} msg/s`);
+const capacity = Math.max(...rounds.map((r) => r.sb.rps));
+const floorCapacity = Math.max(...rounds.map((r) => r.floor.rps));
+
+console.log(`Stored ${stored} messages; ${okTotal} acknowledged as stored or duplicate.`);
+const lines = [
+  "## Ingest (issue 9)",
+  "",
+  `\`npm run bench:ingest\` (bench/ingest.ts): customer messages POSTed to the API channel over HTTP on loopback, through the whole inbound pipeline (auth, validation, dedupe, identity, threading, routing, one write transaction, then the events and the SLA/automation handlers they trigger), against a **floor measured in the same run**: a bare Hono-on-Bun endpoint doing one libSQL INSERT per request (bench/ingest-floor.ts; same libSQL client, WAL, default \`synchronous = FULL\`, so the same durability). Both are child processes; Switchboard is started with \`switchboard start\` on a new database. Throughput: wrk, ${CONNECTIONS} connections, ${SECONDS} s per run, unique message ids, contacts drawn from a pool of ${POOL} new contacts (so most messages join a conversation); floor and Switchboard alternate. Latency at a fixed rate: an open-loop generator (latency counted from when each request was due, so queueing behind a stall counts); a rate above a server's measured throughput is not run (it would only measure the queue).`,
+  "",
+  "| Round | Floor msg/s | Switchboard msg/s | Ratio | Floor p50 / p99 (saturated) | Switchboard p50 / p99 (saturated) |",
+  "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ...rounds.map((r, i) => `| ${i + 1} | ${r.floor.rps.toFixed(0)} | ${r.sb.rps.toFixed(0)} | ${pct(r.ratio)} | ${fmt(r.floor.p50)} / ${fmt(r.floor.p99)} ms | ${fmt(r.sb.p50)} / ${fmt(r.sb.p99)} ms |`),
+  "",
+  `| At ${RATE} msg/s, round | Switchboard p50 | p99 | Floor p50 | p99 |`,
+  "| --- | ---: | ---: | ---: | ---: |",
+  ...fixed.map((f, i) => `| ${i + 1} | ${f.sb ? `${fmt(f.sb.p50)} ms` : "–"} | ${cell(f.sb, capacity)} | ${f.floor ? `${fmt(f.floor.p50)} ms` : "–"} | ${cell(f.floor, floorCapacity)} |`),
+  "",
+  `Below saturation (Switchboard, open loop, ${SECONDS} s each): ${ladder.map((l) => `${l.rate} msg/s (${pct(l.share)} of its throughput) → p50 ${fmt(l.result.p50)} ms, p99 ${p99Text(l.result)} ms`).join("; ")}.`,
+  "",
+  `- Throughput: best round **${pct(best.ratio)} of the floor** (${best.sb.rps.toFixed(0)} vs ${best.floor.rps.toFixed(0)} msg/s); the rounds ranged ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}. Target ≥ ${pct(TARGET_RATIO)}: ${verdict(best.ratio >= TARGET_RATIO)}.`,
+  `- p99 at ${RATE} msg/s: ${bestFixed ? `best round **${p99Text(bestFixed)} ms**` : `**not reachable here**: Switchboard took at most ${capacity.toFixed(0)} msg/s (the floor ${floorCapacity.toFixed(0)} msg/s)`}. Target < ${TARGET_P99_MS} ms: ${verdict(Boolean(bestFixed && !bestFixed.overloaded && bestFixed.p99 < TARGET_P99_MS))}.`,
+  `- Switchboard's resident memory: ${mb(rssIdle)} after start, ${mb(rssPeak)} at most under this load. ${stored} messages were stored; the generators counted ${okTotal} acknowledgements (stored or duplicate; an answer cut off by the end of a wrk run is stored but not counted).`,
+  "",
+  `Machine: ${machineBefore.replace(/; load average .*$/, "")}; load average ${loadBefore.toFixed(2)} before and ${loadavg()[0]!.toFixed(2)} after (a shared machine: noisy upper bounds).`,
+];
+if (!args.includes("--no-write")) {
+  writeSection("ingest", lines.join("\n"));
+  console.log("Wrote the ingest section of docs/benchmarks.md");
+} else console.log(lines.join("\n"));

@@ -1,0 +1,102 @@
+/**
+ * The satisfaction survey after resolution, on any channel: "How would you rate ... 1 to 5?" (a
+ * comment may follow the number), then the CES question, then thanks. The survey waits for answers
+ * on the inbox it was sent on; an answer is recorded in `csat_responses`, kept in the resolved
+ * conversation's timeline and publishes `csat.recorded`, without opening a new conversation.
+ * Anything that is not an answer (no leading number in range) goes through as a new message.
+ */
+import { and, desc, eq, gte, inArray } from "drizzle-orm";
+import type { AutomationsConfig } from "../../config/automations.ts";
+import type { InboundMessage, InboxInfo } from "../../plugins/types.ts";
+import { isAutomatedMessage } from "../../sla/index.ts";
+import { findContactByIdentity } from "../../store/contacts.ts";
+import { findConversation } from "../../store/conversations.ts";
+import { findMessageByExternalId, messageEventData } from "../../store/messages.ts";
+import { csatResponses, messages } from "../../store/schema.ts";
+import { type ActionServices, sendAutomated } from "../actions.ts";
+import type { loadContext } from "../context.ts";
+import { claimFire } from "../fires.ts";
+import { renderTemplate } from "../template.ts";
+
+export const CSAT_JOB = "core:automation.csat";
+type CsatConfig = AutomationsConfig["csat"];
+type Load = (conversationId: number) => ReturnType<typeof loadContext>;
+
+/**
+ * Reads "4", "4/5", "5 - great help!" as a score from 1 to `max` with an optional comment.
+ *
+ * @example
+ * parseRating("5 - great help!", 5); // { value: 5, comment: "great help!" }
+ * parseRating("my printer is broken", 5); // undefined
+ */
+export function parseRating(text: string, max: number): { value: number; comment: string | null } | undefined {
+  const match = /^\s*(\d{1,2})(?:\s*\/\s*\d{1,2})?(?!\d)[\s.,:;!?\-–—)]*([\s\S]*)$/u.exec(text);
+  const value = match ? Number(match[1]) : Number.NaN;
+  if (!match || value < 1 || value > max) return undefined;
+  const comment = match[2]!.trim();
+  return { value, comment: comment === "" ? null : comment };
+}
+
+/**
+ * Defines the survey job and the inbound hook that reads answers; returns what the engine calls.
+ *
+ * @example
+ * const csat = setupCsat(switchboard, config.csat, load);
+ * registry.inbound.push({ plugin: "core:csat", order: "post", handler: csat.captureAnswer });
+ */
+export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
+  sb.jobs.define(CSAT_JOB, async (payload) => {
+    const { conversationId } = payload as { conversationId: number };
+    const conversation = await findConversation(sb.store.db, conversationId);
+    if (!conversation || conversation.status !== "resolved") return;
+    const context = await load(conversationId);
+    const now = sb.clock.now();
+    if (!context || !(await claimFire(sb.store, { conversationId, rule: "csat", event: "conversation.status_changed", max: 1, now }))) return;
+    await sb.store.write((tx) => tx.insert(csatResponses).values({ conversationId, contactId: conversation.contactId, inbox: conversation.inbox, sentAt: now }));
+    await sendAutomated(sb, context, "csat", renderTemplate(config.question, context.values));
+  });
+
+  /** The normalise hook: records a survey answer (and drops it from the pipeline), or lets the message through. */
+  async function captureAnswer(message: InboundMessage, inbox: InboxInfo): Promise<InboundMessage | null> {
+    if (!config.enabled || isAutomatedMessage(message.metadata) || message.edited) return message;
+    const { db } = sb.store;
+    const contact = await findContactByIdentity(db, inbox.channel, message.contact.externalId);
+    if (!contact) return message;
+    const since = sb.clock.now() - config.expires_after_hours * 3_600_000;
+    const [survey] = await db
+      .select()
+      .from(csatResponses)
+      .where(and(eq(csatResponses.contactId, contact.id), eq(csatResponses.inbox, inbox.name), inArray(csatResponses.status, ["awaiting_score", "awaiting_ces"]), gte(csatResponses.sentAt, since)))
+      .orderBy(desc(csatResponses.sentAt))
+      .limit(1);
+    if (!survey) return message;
+    const scoring = survey.status === "awaiting_score";
+    const rating = parseRating(message.text, scoring ? 5 : config.ces_scale);
+    if (!rating) return message;
+    if (await findMessageByExternalId(db, inbox.name, message.externalId)) return null;
+    const now = sb.clock.now();
+    const next = scoring && config.ces ? "awaiting_ces" : "complete";
+    const stored = await sb.store.write(async (tx) => {
+      const [row] = await tx
+        .insert(messages)
+        .values({ conversationId: survey.conversationId, contactId: contact.id, inbox: inbox.name, channel: inbox.channel, direction: "incoming", externalId: message.externalId, text: message.text, metadata: { ...message.metadata, survey: scoring ? "csat" : "ces" }, deliveryStatus: "received", createdAt: now, updatedAt: now })
+        .returning();
+      const answer = scoring ? { score: rating.value, comment: rating.comment } : { ces: rating.value };
+      const [updated] = await tx.update(csatResponses).set({ ...answer, status: next, answeredAt: now }).where(eq(csatResponses.id, survey.id)).returning();
+      return { message: row!, survey: updated! };
+    });
+    sb.bus.publish("message.created", messageEventData(stored.message));
+    sb.bus.publish("csat.recorded", { conversationId: survey.conversationId, contactId: contact.id, score: stored.survey.score, comment: stored.survey.comment, ces: stored.survey.ces });
+    const context = await load(survey.conversationId);
+    if (context) await sendAutomated(sb, context, "csat", renderTemplate(next === "awaiting_ces" ? config.ces_question : config.thanks, context.values));
+    return null;
+  }
+
+  return {
+    captureAnswer,
+    async resolved(conversationId: number): Promise<void> {
+      if (!config.enabled) return;
+      await sb.jobs.schedule(CSAT_JOB, { conversationId }, { at: sb.clock.now() + Math.round(config.delay_minutes * 60_000), key: `csat:${conversationId}` });
+    },
+  };
+}

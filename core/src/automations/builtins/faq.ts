@@ -1,0 +1,74 @@
+/**
+ * The FAQ built-in: answers a customer's question from the configured list, always followed by the
+ * escape hatch ("Reply 'agent' to talk to a person."). "agent" or "human" hands the conversation to
+ * a person at once: high priority, routed now, a note for agents, and no more bot answers there.
+ * Once an agent has answered, the FAQ stays quiet.
+ */
+import { and, eq, isNotNull } from "drizzle-orm";
+import type { AutomationsConfig } from "../../config/automations.ts";
+import { updateConversation } from "../../conversations/update.ts";
+import type { Routing } from "../../routing/index.ts";
+import { messages } from "../../store/schema.ts";
+import { automationActor, type ActionServices, sendAutomated } from "../actions.ts";
+import type { RuleContext } from "../context.ts";
+import { claimFire, firesOf } from "../fires.ts";
+import { renderTemplate } from "../template.ts";
+
+type FaqConfig = AutomationsConfig["faq"];
+const PRIORITY_RANK = { none: 0, low: 1, medium: 2, high: 3, urgent: 4 } as const;
+
+/**
+ * Whether a message asks for a person: one of the handover words, in a message of a few words.
+ *
+ * @example
+ * asksForPerson("Agent, please!", ["agent", "human"]); // true
+ * asksForPerson("Which agent handles refunds for orders placed last year?", ["agent"]); // false
+ */
+export function asksForPerson(text: string, words: string[]): boolean {
+  const tokens = text.toLowerCase().normalize("NFKC").split(/[^\p{L}\p{N}']+/u).filter(Boolean);
+  return tokens.length > 0 && tokens.length <= 5 && tokens.some((token) => words.some((word) => word.toLowerCase() === token.replace(/^'|'$/g, "")));
+}
+
+/**
+ * The answer of the first entry that matches the text, or undefined.
+ *
+ * @example
+ * faqAnswer("When are you open?", [{ keywords: ["open"], answer: "9 to 5" }]); // "9 to 5"
+ */
+export function faqAnswer(text: string, entries: FaqConfig["entries"]): string | undefined {
+  const lower = text.toLowerCase();
+  return entries.find((entry) => entry.keywords.some((k) => lower.includes(k.toLowerCase())) || (entry.pattern !== undefined && new RegExp(entry.pattern, "iu").test(text)))?.answer;
+}
+
+/** Whether a person already took the conversation (an agent replied, or the customer asked for one). */
+async function personInCharge(sb: ActionServices, conversationId: number): Promise<boolean> {
+  if ((await firesOf(sb.store, conversationId, "faq.handover")) > 0) return true;
+  const [reply] = await sb.store.db.select({ id: messages.id }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "outgoing"), isNotNull(messages.authorAgentId))).limit(1);
+  return reply !== undefined;
+}
+
+/**
+ * Handles a customer message for the FAQ: hands over, or answers. Resolves to whether it did either
+ * (then the acknowledgement and out-of-hours notice stay quiet for this message).
+ *
+ * @example
+ * if (!(await runFaq(switchboard, routing, config.faq, context))) await runGreeting(switchboard, config, context, true);
+ */
+export async function runFaq(sb: ActionServices, routing: Routing, faq: FaqConfig, context: RuleContext): Promise<boolean> {
+  const { conversation, message, now } = context;
+  if (!faq.enabled || !message || (await personInCharge(sb, conversation.id))) return false;
+  if (asksForPerson(message.text, faq.handover_words)) {
+    if (!(await claimFire(sb.store, { conversationId: conversation.id, rule: "faq.handover", event: "message.created", max: 1, now }))) return false;
+    const actor = automationActor("faq");
+    if (PRIORITY_RANK[conversation.priority] < PRIORITY_RANK.high) await updateConversation(sb, actor, conversation.id, { priority: "high" });
+    await sendAutomated(sb, context, "faq.handover", renderTemplate(faq.handover_text, context.values));
+    await sendAutomated(sb, context, "faq.handover", "The customer asked for a person; the FAQ bot stopped answering here.", { note: true });
+    await routing.routeNow(conversation.id);
+    return true;
+  }
+  const answer = faqAnswer(message.text, faq.entries);
+  if (answer === undefined) return false;
+  if (!(await claimFire(sb.store, { conversationId: conversation.id, rule: "faq", event: "message.created", max: faq.max_answers, now }))) return false;
+  await sendAutomated(sb, context, "faq", `${renderTemplate(answer, context.values)}\n\n${renderTemplate(faq.hint, context.values)}`);
+  return true;
+}

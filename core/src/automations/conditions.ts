@@ -1,0 +1,54 @@
+/**
+ * Rule conditions: every condition given must hold (AND); a list means any of its values (OR).
+ * Text conditions read the triggering message; without one, they do not hold.
+ */
+import type { ConditionsConfig } from "../config/automations.ts";
+import type { RuleContext } from "./context.ts";
+
+/**
+ * The value at a dotted path inside an object.
+ *
+ * @example
+ * valueAtPath({ enrichment: { crm: { plan: "pro" } } }, "enrichment.crm.plan"); // "pro"
+ */
+export function valueAtPath(root: Record<string, unknown>, path: string): unknown {
+  let value: unknown = root;
+  for (const key of path.split(".")) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** The primary language subtag ("de-AT" → "de"), lower-case. */
+function language(value: unknown): string | undefined {
+  return typeof value === "string" ? /^([a-z]{2,3})(?:[-_].*)?$/i.exec(value.trim())?.[1]?.toLowerCase() : undefined;
+}
+
+/**
+ * Whether a rule's conditions hold in this context.
+ *
+ * @example
+ * conditionsHold({ channel: ["email"], text_contains: ["refund"] }, context); // true for an email asking for a refund
+ */
+export function conditionsHold(when: ConditionsConfig, context: RuleContext): boolean {
+  const { conversation, contact, message } = context;
+  const text = message?.text.toLowerCase();
+  const checks: (() => boolean)[] = [
+    () => !when.channel || when.channel.includes(conversation.channel),
+    () => !when.inbox || when.inbox.includes(conversation.inbox),
+    () => !when.text_contains || (text !== undefined && when.text_contains.some((word) => text.includes(word.toLowerCase()))),
+    () => !when.text_matches || (message !== undefined && new RegExp(when.text_matches, "iu").test(message.text)),
+    () => !when.label || when.label.some((label) => context.labels.includes(label)),
+    () => !when.contact_attribute || Object.entries(when.contact_attribute).every(([path, expected]) => valueAtPath(contact.attributes, path) === expected),
+    () => !when.business_hours || (when.business_hours === "open") === context.calendar.isOpen(context.now),
+    () => {
+      if (!when.language) return true;
+      const spoken = language(message?.metadata.language) ?? language(contact.attributes.language);
+      return spoken !== undefined && when.language.some((code) => language(code) === spoken);
+    },
+    () => !when.priority || when.priority.includes(conversation.priority),
+    () => !when.status || when.status.includes(conversation.status),
+  ];
+  return checks.every((check) => check());
+}

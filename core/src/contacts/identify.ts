@@ -1,0 +1,86 @@
+/**
+ * Identity resolution for the inbound pipeline. A message's sender is found by this channel's
+ * identity, then by a *verified* email or phone (which is how one person writing from two
+ * channels becomes one contact). What the sender gives without proof is stored as a claim
+ * (identity_claims): it never joins contacts and never takes an email or phone away from whoever
+ * verifies it later; merge suggestions read it instead.
+ */
+import { and, eq } from "drizzle-orm";
+import type { InboundMessage, InboxInfo } from "../plugins/types.ts";
+import { addIdentity, type Contact, findContactByIdentity } from "../store/contacts.ts";
+import type { Queryable, Tx } from "../store/index.ts";
+import { identities, identityClaims } from "../store/schema.ts";
+
+/** An identifier a contact just became known by, which may point to another contact. */
+export interface Signal {
+  /** "email", "phone" or "fact:<key>". */
+  kind: string;
+  value: string;
+  verified: boolean;
+  source: string;
+}
+
+/**
+ * The contact who wrote `message`: by this channel's identity, else (only when the channel vouches
+ * for the sender) by a verified email, then a verified phone.
+ *
+ * @example
+ * const contact = await identifyByIdentity(store.db, { name: "mail", channel: "email" }, message);
+ */
+export async function identifyByIdentity(db: Queryable, inbox: InboxInfo, message: InboundMessage): Promise<Contact | undefined> {
+  const byChannel = await findContactByIdentity(db, inbox.channel, message.contact.externalId);
+  if (byChannel || !message.contact.verified) return byChannel;
+  if (message.contact.email) {
+    const byEmail = await findContactByIdentity(db, "email", message.contact.email);
+    if (byEmail) return byEmail;
+  }
+  return message.contact.phone ? findContactByIdentity(db, "phone", message.contact.phone) : undefined;
+}
+
+/**
+ * Records who wrote `message` on `contactId`: the channel identity; a verified email or phone as an
+ * identity (unless another contact holds it); an unverified one as a claim. Returns the signals
+ * worth checking for merge suggestions (identifiers new to this contact, or held by someone else).
+ *
+ * @example
+ * const signals = await recordIdentities(tx, contact.id, inbox, message, now);
+ */
+export async function recordIdentities(tx: Tx, contactId: number, inbox: InboxInfo, message: InboundMessage, now: number): Promise<Signal[]> {
+  const verified = message.contact.verified ?? false;
+  const source = `inbox:${inbox.name}`;
+  await addIdentity(tx, contactId, { channel: inbox.channel, externalId: message.contact.externalId, verified, source });
+  const signals: Signal[] = [];
+  for (const kind of ["email", "phone"] as const) {
+    const value = message.contact[kind];
+    if (!value) continue;
+    const signal = verified ? await recordVerified(tx, contactId, kind, value, source) : await addClaim(tx, contactId, { kind, value, source }, now);
+    if (signal) signals.push(signal);
+  }
+  return signals;
+}
+
+/** Adds a verified email or phone identity; a signal when it is new here or held by another contact. */
+async function recordVerified(tx: Tx, contactId: number, kind: "email" | "phone", value: string, source: string): Promise<Signal | undefined> {
+  if (await addIdentity(tx, contactId, { channel: kind, externalId: value, verified: true, source })) {
+    await tx.delete(identityClaims).where(and(eq(identityClaims.contactId, contactId), eq(identityClaims.kind, kind), eq(identityClaims.value, value)));
+    return { kind, value, verified: true, source };
+  }
+  const [holder] = await tx.select({ contactId: identities.contactId }).from(identities).where(and(eq(identities.channel, kind), eq(identities.externalId, value)));
+  return holder && holder.contactId !== contactId ? { kind, value, verified: true, source } : undefined;
+}
+
+/**
+ * Stores a claim (an unverified email or phone, or a fact such as an account number) on a contact.
+ * Returns a signal when the contact did not have it yet.
+ *
+ * @example
+ * await addClaim(tx, 7, { kind: "fact:account_id", value: "A-1009", source: "plugin:crm" }, now);
+ */
+export async function addClaim(tx: Tx, contactId: number, claim: { kind: string; value: string; source: string }, now: number): Promise<Signal | undefined> {
+  const inserted = await tx
+    .insert(identityClaims)
+    .values({ contactId, ...claim, createdAt: now })
+    .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
+    .returning({ id: identityClaims.id });
+  return inserted.length > 0 ? { ...claim, verified: false } : undefined;
+}

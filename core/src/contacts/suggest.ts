@@ -1,0 +1,142 @@
+/**
+ * Merge suggestions from weaker signals than a verified identity: the same email or phone given
+ * unverified, the same name with the same email domain or phone, or the same account/order number
+ * from enrichment. Each suggestion keeps its evidence; a dismissed pair is never suggested again.
+ * Everything here runs inside the caller's write transaction, on indexed lookups only.
+ */
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Tx } from "../store/index.ts";
+import { contacts, contactSuggestions, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
+import type { Signal } from "./identify.ts";
+import { emailDomain } from "./normalise.ts";
+
+/** Mail providers whose domain says nothing about who someone is. */
+const FREE_MAIL = new Set([
+  "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com", "aol.com",
+  "gmx.de", "gmx.net", "web.de", "proton.me", "protonmail.com", "mail.ru", "yandex.ru", "qq.com", "163.com",
+]);
+
+/** How many other contacts one signal may point to before it is too common to mean anything. */
+const MAX_MATCHES = 20;
+
+export type Suggestion = typeof contactSuggestions.$inferSelect;
+
+/**
+ * Creates or extends suggestions for `contactId` from its new `signals`, and (when `checkName`)
+ * from its name. Returns the ids of suggestions created or given new evidence.
+ *
+ * @example
+ * await suggestMerges(tx, contact.id, signals, { checkName: true }, now);
+ */
+export async function suggestMerges(tx: Tx, contactId: number, signals: Signal[], options: { checkName: boolean }, now: number): Promise<number[]> {
+  const touched: number[] = [];
+  for (const signal of signals) {
+    for (const match of await holdersOf(tx, contactId, signal)) {
+      const id = await upsertSuggestion(tx, contactId, match.contactId, evidenceFor(signal, match, contactId, now));
+      if (id !== undefined) touched.push(id);
+    }
+  }
+  if (options.checkName) {
+    for (const { otherId, evidence } of await nameMatches(tx, contactId, now)) {
+      const id = await upsertSuggestion(tx, contactId, otherId, evidence);
+      if (id !== undefined) touched.push(id);
+    }
+  }
+  return touched;
+}
+
+interface Holder {
+  contactId: number;
+  verified: boolean;
+}
+
+/** Other contacts that hold the signal's value, as a verified identity or as a claim. */
+async function holdersOf(tx: Tx, contactId: number, signal: Signal): Promise<Holder[]> {
+  const verified = signal.kind.startsWith("fact:")
+    ? []
+    : await tx.select({ contactId: identities.contactId }).from(identities).where(and(eq(identities.channel, signal.kind), eq(identities.externalId, signal.value), ne(identities.contactId, contactId)));
+  const claimed = await tx
+    .selectDistinct({ contactId: identityClaims.contactId })
+    .from(identityClaims)
+    .where(and(eq(identityClaims.kind, signal.kind), eq(identityClaims.value, signal.value), ne(identityClaims.contactId, contactId)))
+    .limit(MAX_MATCHES + 1);
+  if (claimed.length > MAX_MATCHES) return verified.map((r) => ({ contactId: r.contactId, verified: true }));
+  const byId = new Map<number, Holder>(claimed.map((r) => [r.contactId, { contactId: r.contactId, verified: false }]));
+  for (const r of verified) byId.set(r.contactId, { contactId: r.contactId, verified: true });
+  return [...byId.values()];
+}
+
+function evidenceFor(signal: Signal, holder: Holder, contactId: number, now: number): SuggestionEvidence {
+  const how = (verified: boolean) => (verified ? "verified" : "unverified");
+  if (signal.kind.startsWith("fact:")) {
+    const key = signal.kind.slice("fact:".length);
+    return { reason: "same_fact", value: `${key} ${signal.value}`, detail: `Both have ${key} ${signal.value} (from enrichment)`, at: now };
+  }
+  const reason = signal.kind === "phone" ? "same_phone" : "same_email";
+  return {
+    reason,
+    value: signal.value,
+    detail: `Both gave ${signal.value}: ${how(signal.verified)} on #${contactId} (${signal.source}), ${how(holder.verified)} on #${holder.contactId}`,
+    at: now,
+  };
+}
+
+/** Every email and phone known for some contacts: their columns, identities and claims. */
+async function identifiersOf(tx: Tx, ids: number[]): Promise<Map<number, { emails: Set<string>; phones: Set<string> }>> {
+  const out = new Map(ids.map((id) => [id, { emails: new Set<string>(), phones: new Set<string>() }]));
+  const add = (id: number, kind: string, value: string | null) => {
+    if (!value) return;
+    if (kind === "email") out.get(id)?.emails.add(value.toLowerCase());
+    if (kind === "phone") out.get(id)?.phones.add(value);
+  };
+  for (const c of await tx.select({ id: contacts.id, email: contacts.email, phone: contacts.phone }).from(contacts).where(inArray(contacts.id, ids))) {
+    add(c.id, "email", c.email);
+    add(c.id, "phone", c.phone);
+  }
+  const kinds = ["email", "phone"];
+  for (const i of await tx.select().from(identities).where(and(inArray(identities.contactId, ids), inArray(identities.channel, kinds)))) add(i.contactId, i.channel, i.externalId);
+  for (const c of await tx.select().from(identityClaims).where(and(inArray(identityClaims.contactId, ids), inArray(identityClaims.kind, kinds)))) add(c.contactId, c.kind, c.value);
+  return out;
+}
+
+/** Contacts with the same name (case-insensitive) and the same email domain (not a free-mail one) or phone. */
+async function nameMatches(tx: Tx, contactId: number, now: number): Promise<{ otherId: number; evidence: SuggestionEvidence }[]> {
+  const [self] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, contactId));
+  const name = self?.name?.trim();
+  if (!name || name.length < 3) return [];
+  const others = await tx
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(and(sql`lower(${contacts.name}) = lower(${name})`, ne(contacts.id, contactId)))
+    .limit(MAX_MATCHES);
+  if (others.length === 0) return [];
+  const known = await identifiersOf(tx, [contactId, ...others.map((o) => o.id)]);
+  const mine = known.get(contactId)!;
+  const myDomains = new Set([...mine.emails].map(emailDomain).filter((d): d is string => !!d && !FREE_MAIL.has(d)));
+  const matches: { otherId: number; evidence: SuggestionEvidence }[] = [];
+  for (const other of others) {
+    const theirs = known.get(other.id)!;
+    const domain = [...theirs.emails].map(emailDomain).find((d) => d && myDomains.has(d));
+    const phone = [...theirs.phones].find((p) => mine.phones.has(p));
+    const shared = domain ? `an email at ${domain}` : phone ? `the phone ${phone}` : undefined;
+    if (!shared) continue;
+    matches.push({ otherId: other.id, evidence: { reason: "same_name", value: `${name} + ${domain ?? phone}`, detail: `Same name "${name}" and ${shared}`, at: now } });
+  }
+  return matches;
+}
+
+/**
+ * Adds evidence to the suggestion for a pair (created if new). A dismissed pair stays dismissed.
+ * Returns the suggestion's id when it was created or got new evidence.
+ */
+async function upsertSuggestion(tx: Tx, a: number, b: number, evidence: SuggestionEvidence): Promise<number | undefined> {
+  const [low, high] = a < b ? [a, b] : [b, a];
+  const [existing] = await tx.select().from(contactSuggestions).where(and(eq(contactSuggestions.contactId, low), eq(contactSuggestions.otherContactId, high)));
+  if (!existing) {
+    const [row] = await tx.insert(contactSuggestions).values({ contactId: low, otherContactId: high, evidence: [evidence], createdAt: evidence.at, updatedAt: evidence.at }).returning({ id: contactSuggestions.id });
+    return row!.id;
+  }
+  if (existing.status !== "open" || existing.evidence.some((e) => e.reason === evidence.reason && e.value === evidence.value)) return undefined;
+  await tx.update(contactSuggestions).set({ evidence: [...existing.evidence, evidence], updatedAt: evidence.at }).where(eq(contactSuggestions.id, existing.id));
+  return existing.id;
+}

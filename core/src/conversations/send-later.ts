@@ -1,0 +1,99 @@
+/**
+ * Send-later messages: an agent's reply stored with a time, sent by a durable job when it comes.
+ * When the customer writes first, every scheduled message of the conversation is cancelled (with a
+ * timeline note), and so is a snooze's wake-up (the message already reopened the conversation).
+ * Sending is at most once: the row is marked sent before the reply is queued.
+ */
+import { and, eq } from "drizzle-orm";
+import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import { isAutomatedMessage } from "../sla/index.ts";
+import { findConversation } from "../store/conversations.ts";
+import { findMessage } from "../store/messages.ts";
+import { scheduledMessages } from "../store/schema.ts";
+import type { Switchboard } from "../switchboard.ts";
+import { snoozeKey } from "./update.ts";
+
+export const SEND_LATER_JOB = "core:send-later";
+export const sendLaterKey = (id: number) => `send-later:${id}`;
+export type ScheduledMessage = typeof scheduledMessages.$inferSelect;
+type Services = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "outbound" | "log">;
+
+/**
+ * Schedules a reply. Throws SWB_ERR_NOT_FOUND for an unknown conversation and SWB_ERR_VALIDATION
+ * for a time that is not in the future or empty text.
+ *
+ * @example
+ * await scheduleMessage(switchboard, { conversationId: 42, agentId: 3, text: "Good morning! Any luck?", sendAt: tomorrowAt9 });
+ */
+export async function scheduleMessage(sb: Services, input: { conversationId: number; agentId: number | null; text: string; sendAt: number }): Promise<ScheduledMessage> {
+  if (input.text.trim() === "") throw new SwitchboardError(ErrorCodes.VALIDATION, "A scheduled message needs text.");
+  if (input.sendAt <= sb.clock.now()) throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid body: send_at: give a time in the future (milliseconds since the epoch).");
+  if (!(await findConversation(sb.store.db, input.conversationId))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
+  return sb.store.write(async (tx) => {
+    const [row] = await tx.insert(scheduledMessages).values({ ...input, createdAt: sb.clock.now() }).returning();
+    await sb.jobs.schedule(SEND_LATER_JOB, { id: row!.id }, { at: input.sendAt, key: sendLaterKey(row!.id) }, tx);
+    return row!;
+  });
+}
+
+/**
+ * Cancels a scheduled message. Resolves to false when it was already sent or cancelled.
+ *
+ * @example
+ * await cancelScheduledMessage(switchboard, 7, "cancelled by Alice");
+ */
+export async function cancelScheduledMessage(sb: Pick<Services, "store" | "jobs">, id: number, reason: string): Promise<boolean> {
+  return sb.store.write(async (tx) => {
+    const cancelled = await tx
+      .update(scheduledMessages)
+      .set({ status: "cancelled", cancelReason: reason })
+      .where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, "scheduled")))
+      .returning({ id: scheduledMessages.id });
+    if (cancelled.length > 0) await sb.jobs.cancel(sendLaterKey(id), tx);
+    return cancelled.length > 0;
+  });
+}
+
+/**
+ * Defines the send job and cancels scheduled messages and snooze wake-ups when the customer writes.
+ *
+ * @example
+ * setupSendLater(switchboard);
+ */
+export function setupSendLater(sb: Services): void {
+  sb.jobs.define(SEND_LATER_JOB, async (payload) => {
+    const { id } = payload as { id: number };
+    const claimed = await sb.store.write((tx) =>
+      tx.update(scheduledMessages).set({ status: "sent" }).where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, "scheduled"))).returning(),
+    );
+    const scheduled = claimed[0];
+    if (!scheduled) return;
+    try {
+      const message = await sb.outbound.reply({ conversationId: scheduled.conversationId, agentId: scheduled.agentId, text: scheduled.text, metadata: { scheduledMessageId: id } });
+      await sb.store.write((tx) => tx.update(scheduledMessages).set({ messageId: message.id }).where(eq(scheduledMessages.id, id)));
+    } catch (error) {
+      const permanent = error instanceof SwitchboardError && (error.code === ErrorCodes.VALIDATION || error.code === ErrorCodes.NOT_FOUND);
+      await sb.store.write((tx) => tx.update(scheduledMessages).set(permanent ? { status: "cancelled", cancelReason: describeError(error).message } : { status: "scheduled" }).where(eq(scheduledMessages.id, id)));
+      if (!permanent) throw error;
+      sb.log.warn({ scheduledMessageId: id, error: describeError(error) }, "a scheduled message could not be sent and was cancelled");
+    }
+  });
+
+  sb.bus.on("message.created", async (event) => {
+    if (event.data.direction !== "incoming") return;
+    const message = await findMessage(sb.store.db, event.data.messageId);
+    if (!message || isAutomatedMessage(message.metadata)) return;
+    const conversationId = event.data.conversationId;
+    await sb.store.write(async (tx) => {
+      // Read and cancel in one transaction: a snooze set meanwhile keeps its wake-up.
+      const conversation = await findConversation(tx, conversationId);
+      if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
+    });
+    const pending = await sb.store.db.select({ id: scheduledMessages.id }).from(scheduledMessages).where(and(eq(scheduledMessages.conversationId, conversationId), eq(scheduledMessages.status, "scheduled")));
+    for (const { id } of pending) {
+      if (await cancelScheduledMessage(sb, id, "the customer wrote first")) {
+        await sb.outbound.reply({ conversationId, agentId: null, kind: "note", text: "A scheduled message was cancelled because the customer wrote first." });
+      }
+    }
+  }, "send-later");
+}

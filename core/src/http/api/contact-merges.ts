@@ -1,0 +1,144 @@
+/**
+ * Contact merges over REST: a contact's merge suggestions (with evidence), accepting or dismissing
+ * one, merging two contacts by hand, listing and reading merges, and undoing one.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq } from "drizzle-orm";
+import { mergeContacts } from "../../contacts/merge.ts";
+import type { MergeRecord } from "../../contacts/merge-record.ts";
+import { acceptSuggestion, dismissSuggestion, findSuggestion, openSuggestionsFor } from "../../contacts/suggestions.ts";
+import type { Suggestion } from "../../contacts/suggest.ts";
+import { type ContactMerge, undoMerge } from "../../contacts/unmerge.ts";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { findContact } from "../../store/contacts.ts";
+import type { Queryable } from "../../store/index.ts";
+import { contactMerges } from "../../store/schema.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import type { ApiApp } from "./app.ts";
+import { ContactSchema, errors, IdParams, json } from "./schemas.ts";
+import { contactJson } from "./serialize.ts";
+
+const tags = ["Contact merges"];
+const millis = z.number().int();
+
+const EvidenceSchema = z.object({ reason: z.enum(["same_email", "same_phone", "same_name", "same_fact"]), value: z.string(), detail: z.string(), at: millis });
+const SuggestionSchema = z
+  .object({ id: z.number().int(), contact_ids: z.array(z.number().int()), status: z.enum(["open", "dismissed"]), evidence: z.array(EvidenceSchema), created_at: millis, updated_at: millis })
+  .openapi("MergeSuggestion");
+const SuggestionWithContactSchema = SuggestionSchema.extend({ other_contact: ContactSchema }).openapi("MergeSuggestionWithContact");
+const MergeSchema = z
+  .object({
+    id: z.number().int(),
+    survivor_id: z.number().int(),
+    merged_id: z.number().int(),
+    suggestion_id: z.number().int().nullable(),
+    actor: z.string(),
+    moved: z.object({ identities: z.number().int(), conversations: z.number().int(), messages: z.number().int() }),
+    created_at: millis,
+    undone_at: millis.nullable(),
+    undone_by: z.string().nullable(),
+  })
+  .openapi("ContactMerge");
+
+const suggestionJson = (s: Suggestion) => ({ id: s.id, contact_ids: [s.contactId, s.otherContactId], status: s.status, evidence: s.evidence, created_at: s.createdAt, updated_at: s.updatedAt });
+
+function mergeJson(m: ContactMerge): z.infer<typeof MergeSchema> {
+  const record = m.record as unknown as MergeRecord;
+  return {
+    id: m.id, survivor_id: m.survivorId, merged_id: m.mergedId, suggestion_id: record.suggestionId ?? null, actor: m.actor,
+    moved: { identities: record.identityIds.length, conversations: record.conversationIds.length, messages: record.messageIds.length },
+    created_at: m.createdAt, undone_at: m.undoneAt, undone_by: m.undoneBy,
+  };
+}
+
+async function mergeById(db: Queryable, id: number): Promise<ContactMerge> {
+  const [row] = await db.select().from(contactMerges).where(eq(contactMerges.id, id));
+  if (!row) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact merge ${id} does not exist. List a contact's merges with GET /api/v1/contacts/{id}/merges.`);
+  return row;
+}
+
+const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags });
+const body = <S extends z.ZodType>(schema: S) => ({ body: { required: true, content: { "application/json": { schema } } } });
+
+const listSuggestions = route({
+  method: "get", path: "/contacts/{id}/merge-suggestions", summary: "Open merge suggestions for a contact, with their evidence",
+  request: { params: IdParams },
+  responses: { 200: json(z.object({ data: z.array(SuggestionWithContactSchema) }), "The suggestions"), 401: errors[401], 404: errors[404] },
+});
+const accept = route({
+  method: "post", path: "/merge-suggestions/{id}/accept", summary: "Accept a suggestion: merge the two contacts (undoable)",
+  request: { params: IdParams, ...body(z.object({ survivor_id: z.number().int().positive().optional().openapi({ description: "Which contact stays (default: the older)" }) }).strict()) },
+  responses: { 201: json(MergeSchema, "The merge"), 401: errors[401], 404: errors[404], 409: errors[409], 422: errors[422] },
+});
+const dismiss = route({
+  method: "post", path: "/merge-suggestions/{id}/dismiss", summary: "Dismiss a suggestion; the pair is not suggested again",
+  request: { params: IdParams },
+  responses: { 200: json(SuggestionSchema, "The dismissed suggestion"), 401: errors[401], 404: errors[404] },
+});
+const merge = route({
+  method: "post", path: "/contacts/{id}/merge", summary: "Merge another contact into this one (undoable)",
+  request: { params: IdParams, ...body(z.object({ contact_id: z.number().int().positive().openapi({ description: "The contact merged into {id} and removed" }) }).strict()) },
+  responses: { 201: json(MergeSchema, "The merge"), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+const listMerges = route({
+  method: "get", path: "/contacts/{id}/merges", summary: "Merges into a contact, newest first",
+  request: { params: IdParams },
+  responses: { 200: json(z.object({ data: z.array(MergeSchema) }), "The merges"), 401: errors[401], 404: errors[404] },
+});
+const getMerge = route({
+  method: "get", path: "/contact-merges/{id}", summary: "One contact merge",
+  request: { params: IdParams },
+  responses: { 200: json(MergeSchema, "The merge"), 401: errors[401], 404: errors[404] },
+});
+const undo = route({
+  method: "post", path: "/contact-merges/{id}/undo", summary: "Undo a merge: split the contacts back exactly as they were",
+  request: { params: IdParams },
+  responses: { 200: json(MergeSchema, "The undone merge"), 401: errors[401], 404: errors[404], 409: errors[409] },
+});
+
+/**
+ * Registers the contact merge routes.
+ *
+ * @example
+ * registerContactMergeRoutes(v1, switchboard);
+ */
+export function registerContactMergeRoutes(app: ApiApp, sb: Switchboard): void {
+  const db = sb.store.db;
+  const contactOr404 = async (id: number) => {
+    const contact = await findContact(db, id);
+    if (!contact) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist.`);
+    return contact;
+  };
+
+  app.openapi(listSuggestions, async (c) => {
+    const { id } = c.req.valid("param");
+    await contactOr404(id);
+    const open = await openSuggestionsFor(db, id);
+    return c.json({ data: open.map((s) => ({ ...suggestionJson(s.suggestion), other_contact: contactJson(s.other) })) }, 200);
+  });
+  app.openapi(accept, async (c) => {
+    const { mergeId } = await acceptSuggestion(sb, c.get("agent"), c.req.valid("param").id, { survivorId: c.req.valid("json").survivor_id });
+    return c.json(mergeJson(await mergeById(db, mergeId)), 201);
+  });
+  app.openapi(dismiss, async (c) => {
+    const { id } = c.req.valid("param");
+    await findSuggestion(db, id);
+    return c.json(suggestionJson(await dismissSuggestion(sb, c.get("agent"), id)), 200);
+  });
+  app.openapi(merge, async (c) => {
+    const { mergeId } = await mergeContacts(sb, c.get("agent"), c.req.valid("param").id, c.req.valid("json").contact_id);
+    return c.json(mergeJson(await mergeById(db, mergeId)), 201);
+  });
+  app.openapi(listMerges, async (c) => {
+    const { id } = c.req.valid("param");
+    await contactOr404(id);
+    const rows = await db.select().from(contactMerges).where(and(eq(contactMerges.survivorId, id))).orderBy(desc(contactMerges.id)).limit(100);
+    return c.json({ data: rows.map(mergeJson) }, 200);
+  });
+  app.openapi(getMerge, async (c) => c.json(mergeJson(await mergeById(db, c.req.valid("param").id)), 200));
+  app.openapi(undo, async (c) => {
+    const { id } = c.req.valid("param");
+    await undoMerge(sb, c.get("agent"), id);
+    return c.json(mergeJson(await mergeById(db, id)), 200);
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * /agents/{id}/routing: an agent's skills and capacity, which routing strategies match on. Anyone
+ * may read them; only admins change them. A change re-queues waiting conversations (capacity may
+ * have grown) by publishing `agent.availability_changed` with the agent's current availability.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { findAgent } from "../../auth/agents.ts";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { setRoutingProfile } from "../../routing/profile.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import type { ApiApp } from "./app.ts";
+import { errors, ErrorSchema, IdParams, json } from "./schemas.ts";
+
+const tags = ["Agents"];
+const forbidden = { description: "Only admins may do this", content: { "application/json": { schema: ErrorSchema } } };
+
+const RoutingSchema = z
+  .object({
+    agent_id: z.number().int(),
+    skills: z.array(z.string()).openapi({ description: 'Lower-case skills: conversation labels, "lang:<code>", facts', example: ["billing", "lang:de"] }),
+    capacity: z.number().int().min(0).nullable().openapi({ description: "Most open conversations routing gives this agent; null: [routing] default_capacity" }),
+  })
+  .openapi("AgentRouting");
+
+const RoutingBody = z.object({ skills: z.array(z.string().min(1).max(64)).max(100), capacity: z.number().int().min(0).max(10_000).nullable() }).strict().openapi("AgentRoutingInput");
+
+const read = createRoute({
+  method: "get",
+  path: "/agents/{id}/routing",
+  tags,
+  summary: "An agent's skills and capacity",
+  request: { params: IdParams },
+  responses: { 200: json(RoutingSchema, "The routing profile"), 401: errors[401], 404: errors[404] },
+});
+
+const write = createRoute({
+  method: "put",
+  path: "/agents/{id}/routing",
+  tags,
+  summary: "Set an agent's skills and capacity (admins)",
+  request: { params: IdParams, body: { required: true, content: { "application/json": { schema: RoutingBody } } } },
+  responses: { 200: json(RoutingSchema, "The new routing profile"), 401: errors[401], 403: forbidden, 404: errors[404], 422: errors[422] },
+});
+
+/**
+ * Registers GET and PUT /agents/{id}/routing.
+ *
+ * @example
+ * registerRoutingRoutes(v1, switchboard);
+ */
+export function registerRoutingRoutes(app: ApiApp, sb: Switchboard): void {
+  app.openapi(read, async (c) => {
+    const { id } = c.req.valid("param");
+    const agent = await findAgent(sb.store.db, id);
+    if (!agent) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Agent ${id} does not exist. List agents with GET /api/v1/agents.`);
+    return c.json({ agent_id: id, skills: agent.skills, capacity: agent.capacity }, 200);
+  });
+
+  app.openapi(write, async (c) => {
+    if (c.get("agent").role !== "admin") throw new SwitchboardError(ErrorCodes.FORBIDDEN, "Only admins change skills and capacity. Ask an admin, or use an admin's API token.");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const profile = await setRoutingProfile(sb.store, id, body);
+    const agent = await findAgent(sb.store.db, id);
+    if (agent) sb.bus.publish("agent.availability_changed", { agentId: id, availability: agent.availability });
+    return c.json({ agent_id: id, ...profile }, 200);
+  });
+}

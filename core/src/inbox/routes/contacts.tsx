@@ -1,0 +1,114 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * What agents do about a conversation's contact from the sidebar: accept or dismiss a merge
+ * suggestion, undo a merge, merge another contact in by hand, and edit custom attributes of the
+ * contact and of the conversation. Each is a CSRF-checked form POST (the inbox's guards): htmx gets
+ * the fresh sidebar, a browser without JavaScript a redirect back to the conversation.
+ */
+import { type Context, Hono } from "hono";
+import { eq } from "drizzle-orm";
+import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
+import { mergeContacts } from "../../contacts/merge.ts";
+import { acceptSuggestion, dismissSuggestion, findSuggestion } from "../../contacts/suggestions.ts";
+import { undoMerge } from "../../contacts/unmerge.ts";
+import type { AttributeDefinition } from "../../config/identity.ts";
+import { visibleConversation } from "../../auth/access.ts";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { findContact, findContactByIdentity } from "../../store/contacts.ts";
+import { contactMerges, contacts } from "../../store/schema.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import { loadConversationPage } from "../conversation-data.ts";
+import type { InboxEnv } from "../env.ts";
+import { renderFragment } from "../render.ts";
+import { CSRF_FIELD } from "../views/csrf.tsx";
+import { ContactSidebar } from "../views/sidebar.tsx";
+
+type Ctx = Context<InboxEnv>;
+
+/** The form's fields (first value of each), without the CSRF token. */
+async function formFields(c: Ctx): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== CSRF_FIELD && typeof value === "string")) as Record<string, string>;
+}
+
+/** Attribute values from a form: a checkbox left unticked is absent from the form, and means false. */
+function attributeValues(fields: Record<string, string>, defs: Record<string, AttributeDefinition>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(defs)) {
+    if (def.type === "checkbox") values[key] = key in fields;
+    else if (key in fields) values[key] = fields[key];
+  }
+  return values;
+}
+
+const positiveId = (raw: string | undefined, what: string) => {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no ${what} ${raw}.`);
+  return id;
+};
+
+/**
+ * The sidebar's contact actions, mounted behind the inbox's session and CSRF guards.
+ *
+ * @example
+ * app.route("/", contactRoutes(switchboard));
+ */
+export function contactRoutes(sb: Switchboard): Hono<InboxEnv> {
+  const app = new Hono<InboxEnv>();
+
+  /** After an action: the conversation's fresh sidebar (htmx) or a redirect back to it. */
+  async function answer(c: Ctx, conversationId: number) {
+    if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversationId}`, 303);
+    const { conversation, contact } = await visibleConversation(sb.store.db, conversationId, c.get("visible"));
+    const data = await loadConversationPage(sb, conversation, contact, c.get("visible"));
+    const slot = sb.registry.views.get("contact.sidebar") ?? [];
+    return renderFragment(c, <ContactSidebar data={data} slot={slot} now={sb.clock.now()} csrf={c.get("session").csrfToken} />, 200, { "HX-Trigger": "timeline-refresh" });
+  }
+
+  const action = (path: string, run: (c: Ctx, conversation: { id: number; contactId: number }) => Promise<void>) =>
+    app.post(`/inbox/conversations/:id/${path}`, async (c) => {
+      const { conversation } = await visibleConversation(sb.store.db, Number(c.req.param("id")), c.get("visible"));
+      await run(c, conversation);
+      return answer(c, conversation.id);
+    });
+
+  /** A suggestion of this conversation's contact (else 404). */
+  async function suggestionOf(c: Ctx, contactId: number) {
+    const suggestion = await findSuggestion(sb.store.db, positiveId(c.req.param("suggestion"), "merge suggestion"));
+    if (suggestion.contactId !== contactId && suggestion.otherContactId !== contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Merge suggestion ${suggestion.id} is not about this contact.`);
+    return suggestion;
+  }
+
+  action("suggestions/:suggestion/accept", async (c, conversation) => {
+    const suggestion = await suggestionOf(c, conversation.contactId);
+    await acceptSuggestion(sb, c.get("session").agent, suggestion.id, { survivorId: conversation.contactId });
+  });
+  action("suggestions/:suggestion/dismiss", async (c, conversation) => {
+    const suggestion = await suggestionOf(c, conversation.contactId);
+    await dismissSuggestion(sb, c.get("session").agent, suggestion.id);
+  });
+  action("merges/:merge/undo", async (c, conversation) => {
+    const mergeId = positiveId(c.req.param("merge"), "contact merge");
+    const [merge] = await sb.store.db.select().from(contactMerges).where(eq(contactMerges.id, mergeId));
+    if (!merge || merge.survivorId !== conversation.contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
+    await undoMerge(sb, c.get("session").agent, mergeId);
+  });
+  action("merge-contact", async (c, conversation) => {
+    const other = (await formFields(c)).other?.trim() ?? "";
+    const found = /^#?\d+$/.test(other)
+      ? await findContact(sb.store.db, Number(other.replace("#", "")))
+      : ((await findContactByIdentity(sb.store.db, "email", other.toLowerCase())) ?? (await sb.store.db.select().from(contacts).where(eq(contacts.email, other.toLowerCase())).limit(1))[0]);
+    if (!found) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `No contact has the id or email "${other}".`);
+    await mergeContacts(sb, c.get("session").agent, conversation.contactId, found.id);
+  });
+  action("contact-attributes", async (c, conversation) => {
+    const values = attributeValues(await formFields(c), sb.loaded.config.attributes.contact);
+    await setContactAttributes(sb, c.get("session").agent, conversation.contactId, values);
+  });
+  action("attributes", async (c, conversation) => {
+    const values = attributeValues(await formFields(c), sb.loaded.config.attributes.conversation);
+    await setConversationAttributes(sb, c.get("session").agent, conversation.id, values);
+  });
+
+  return app;
+}

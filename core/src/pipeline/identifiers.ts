@@ -1,0 +1,46 @@
+/**
+ * What enrichment hooks are given about the sender: the contact (if known) and every identifier
+ * they are known by — channel identities, verified and unverified emails and phones — plus what
+ * this message says, deduplicated.
+ */
+import type { ContactIdentifier, ContactSnapshot, ConversationSnapshot, EnrichInput, InboundMessage, InboxInfo } from "../plugins/types.ts";
+import { type Contact, identitiesOf } from "../store/contacts.ts";
+import type { Queryable } from "../store/index.ts";
+import { identityClaims } from "../store/schema.ts";
+import { eq } from "drizzle-orm";
+
+/**
+ * Builds an enrichment hook's input.
+ *
+ * @example
+ * const input = await enrichInput(store.db, inbox, message, contact, contactSnapshot, conversationSnapshot);
+ */
+export async function enrichInput(
+  db: Queryable,
+  inbox: InboxInfo,
+  message: InboundMessage,
+  contact: Contact | undefined,
+  contactSnapshot: ContactSnapshot,
+  conversation: ConversationSnapshot,
+): Promise<EnrichInput> {
+  const found: ContactIdentifier[] = [];
+  const add = (kind: string, value: string | null | undefined, verified: boolean) => {
+    if (!value) return;
+    const existing = found.find((i) => i.kind === kind && i.value === value);
+    if (existing) existing.verified ||= verified;
+    else found.push({ kind, value, verified });
+  };
+  const verified = message.contact.verified ?? false;
+  add(inbox.channel, message.contact.externalId, verified);
+  add("email", message.contact.email, verified);
+  add("phone", message.contact.phone, verified);
+  if (contact) {
+    for (const identity of await identitiesOf(db, contact.id)) add(identity.channel, identity.externalId, identity.verified);
+    for (const claim of await db.select().from(identityClaims).where(eq(identityClaims.contactId, contact.id))) {
+      if (claim.kind === "email" || claim.kind === "phone") add(claim.kind, claim.value, false);
+    }
+    add("email", contact.email, false);
+    add("phone", contact.phone, false);
+  }
+  return { contact: contactSnapshot, identifiers: found, conversation, message };
+}

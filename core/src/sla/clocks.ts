@@ -1,0 +1,117 @@
+/**
+ * SLA clock rows and their timers, inside the caller's write transaction: start, pause (keeping the
+ * business time used), resume (a new due time), stop (with hit, miss or cancelled). Each running
+ * clock has two durable jobs, a warning and a breach, keyed by the clock; the conversation's
+ * `sla_due_at` always holds the earliest due time of its running clocks.
+ */
+import { and, eq, isNotNull, isNull, min } from "drizzle-orm";
+import type { BusinessCalendar } from "../business-hours/calendar.ts";
+import type { JobQueue } from "../jobs/queue.ts";
+import type { Tx } from "../store/index.ts";
+import { conversations, slaClocks, type SlaTarget } from "../store/schema.ts";
+
+export const SLA_JOB = "core:sla.timer";
+export type SlaClock = typeof slaClocks.$inferSelect;
+export type TimerKind = "warning" | "breach";
+export const timerKey = (clockId: number, kind: TimerKind) => `sla:${clockId}:${kind}`;
+
+export interface ClockContext {
+  tx: Tx;
+  jobs: JobQueue;
+  calendar: BusinessCalendar;
+  now: number;
+  /** The fraction of a target at which `sla.warning` fires. */
+  warningFraction: number;
+}
+
+/**
+ * The clocks of a conversation not yet stopped (running or paused).
+ *
+ * @example
+ * const clocks = await liveClocks(tx, 42);
+ */
+export async function liveClocks(tx: Tx, conversationId: number): Promise<SlaClock[]> {
+  return tx.select().from(slaClocks).where(and(eq(slaClocks.conversationId, conversationId), isNull(slaClocks.stoppedAt)));
+}
+
+/** Schedules the warning and breach timers of a running clock. */
+async function scheduleTimers(c: ClockContext, clock: SlaClock): Promise<void> {
+  if (clock.runningSince === null || clock.dueAt === null) return;
+  const warnMs = Math.floor(clock.targetMs * c.warningFraction);
+  if (clock.warnedAt === null) {
+    const warnAt = clock.elapsedMs < warnMs ? c.calendar.addBusinessTime(clock.runningSince, warnMs - clock.elapsedMs) : c.now;
+    await c.jobs.schedule(SLA_JOB, { clockId: clock.id, kind: "warning" }, { at: warnAt, key: timerKey(clock.id, "warning") }, c.tx);
+  }
+  if (clock.breachedAt === null) await c.jobs.schedule(SLA_JOB, { clockId: clock.id, kind: "breach" }, { at: clock.dueAt, key: timerKey(clock.id, "breach") }, c.tx);
+}
+
+async function cancelTimers(c: Pick<ClockContext, "tx" | "jobs">, clockId: number): Promise<void> {
+  await c.jobs.cancel(timerKey(clockId, "warning"), c.tx);
+  await c.jobs.cancel(timerKey(clockId, "breach"), c.tx);
+}
+
+/**
+ * Sets the conversation's `sla_due_at` to the earliest due time of its running clocks (null: none).
+ *
+ * @example
+ * await refreshDue(tx, 42);
+ */
+export async function refreshDue(tx: Tx, conversationId: number): Promise<void> {
+  const [row] = await tx.select({ due: min(slaClocks.dueAt) }).from(slaClocks).where(and(eq(slaClocks.conversationId, conversationId), isNull(slaClocks.stoppedAt), isNotNull(slaClocks.dueAt)));
+  await tx.update(conversations).set({ slaDueAt: row?.due ?? null }).where(eq(conversations.id, conversationId));
+}
+
+/**
+ * Starts a clock now, running unless `paused` (a conversation that is pending or snoozed).
+ *
+ * @example
+ * await startClock(c, 42, "first_response", 30 * 60_000, false);
+ */
+export async function startClock(c: ClockContext, conversationId: number, target: SlaTarget, targetMs: number, paused: boolean): Promise<SlaClock> {
+  const [clock] = await c.tx
+    .insert(slaClocks)
+    .values({ conversationId, target, targetMs, startedAt: c.now, runningSince: paused ? null : c.now, dueAt: paused ? null : c.calendar.addBusinessTime(c.now, targetMs) })
+    .returning();
+  await scheduleTimers(c, clock!);
+  return clock!;
+}
+
+/**
+ * Pauses a running clock, keeping the business time it used.
+ *
+ * @example
+ * for (const clock of await liveClocks(c.tx, 42)) await pauseClock(c, clock);
+ */
+export async function pauseClock(c: ClockContext, clock: SlaClock): Promise<void> {
+  if (clock.runningSince === null) return;
+  const elapsedMs = clock.elapsedMs + c.calendar.businessTimeBetween(clock.runningSince, c.now);
+  await c.tx.update(slaClocks).set({ elapsedMs, runningSince: null, dueAt: null }).where(eq(slaClocks.id, clock.id));
+  await cancelTimers(c, clock.id);
+}
+
+/**
+ * Runs a paused clock again from now, with a due time for what is left of its target.
+ *
+ * @example
+ * for (const clock of await liveClocks(c.tx, 42)) await resumeClock(c, clock);
+ */
+export async function resumeClock(c: ClockContext, clock: SlaClock): Promise<void> {
+  if (clock.runningSince !== null) return;
+  const dueAt = c.calendar.addBusinessTime(c.now, Math.max(0, clock.targetMs - clock.elapsedMs));
+  const [resumed] = await c.tx.update(slaClocks).set({ runningSince: c.now, dueAt }).where(eq(slaClocks.id, clock.id)).returning();
+  await scheduleTimers(c, resumed!);
+}
+
+/**
+ * Stops a clock for good. `met` says the event it waited for happened (an agent's reply, the
+ * resolution): the outcome is "hit", or "miss" if it had breached; otherwise "cancelled" (or "miss").
+ *
+ * @example
+ * await stopClock(c, firstResponseClock, true); // an agent answered
+ */
+export async function stopClock(c: ClockContext, clock: SlaClock, met: boolean): Promise<void> {
+  const elapsedMs = clock.elapsedMs + (clock.runningSince === null ? 0 : c.calendar.businessTimeBetween(clock.runningSince, c.now));
+  const outcome = clock.breachedAt !== null ? "miss" : met ? "hit" : "cancelled";
+  await c.tx.update(slaClocks).set({ elapsedMs, runningSince: null, dueAt: null, stoppedAt: c.now, outcome }).where(eq(slaClocks.id, clock.id));
+  await cancelTimers(c, clock.id);
+}

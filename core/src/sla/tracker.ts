@@ -1,0 +1,160 @@
+/**
+ * Keeps SLA clocks in step with conversations: a new conversation starts first-response and
+ * resolution clocks; a customer message after an answer starts a next-response clock; an agent's
+ * reply stops the response clocks; pending and snoozed pause every clock and reopening resumes
+ * them; resolving stops them all. When teams have their own hours, an assignment re-reads them
+ * (the time already used is counted again in the new hours). Events are handled one at a time, in
+ * the order they were published. Timers fire `sla.warning` and `sla.breached`.
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import type { BusinessHoursResolver } from "../business-hours/index.ts";
+import type { SwitchboardEvent } from "../events/types.ts";
+import { findConversation, type Conversation } from "../store/conversations.ts";
+import type { Tx } from "../store/index.ts";
+import { messages, slaClocks, type SlaTarget } from "../store/schema.ts";
+import type { Switchboard } from "../switchboard.ts";
+import { type ClockContext, liveClocks, pauseClock, refreshDue, resumeClock, SLA_JOB, type SlaClock, startClock, stopClock, type TimerKind } from "./clocks.ts";
+import { slaTargets } from "./policy.ts";
+
+type Services = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "log" | "loaded">;
+const PAUSED = new Set(["pending", "snoozed"]);
+const RESPONSE_TARGETS: SlaTarget[] = ["first_response", "next_response"];
+
+/**
+ * Whether a message was written by a machine (channels flag auto-replies with `metadata.autoReply`
+ * and bots with `metadata.bot`): it starts no SLA clock, and automations never answer it.
+ *
+ * @example
+ * isAutomatedMessage({ autoReply: true }); // true
+ */
+export function isAutomatedMessage(metadata: Record<string, unknown> | undefined): boolean {
+  return metadata?.autoReply === true || metadata?.bot === true;
+}
+
+/**
+ * Keeps SLA clocks in step with conversations and fires their timers.
+ *
+ * @example
+ * new SlaTracker(switchboard, new BusinessHoursResolver(config)).start();
+ */
+export class SlaTracker {
+  readonly #sb: Services;
+  readonly #hours: BusinessHoursResolver;
+  #chain: Promise<unknown> = Promise.resolve();
+
+  constructor(sb: Services, hours: BusinessHoursResolver) {
+    this.#sb = sb;
+    this.#hours = hours;
+  }
+
+  /** Subscribes to the events and defines the timer job. */
+  start(): void {
+    const { bus, jobs } = this.#sb;
+    for (const name of ["message.created", "conversation.status_changed", "conversation.assigned"] as const) {
+      bus.on(name, (event) => this.#serial(() => this.#handle(event as SwitchboardEvent)), "sla");
+    }
+    jobs.define(SLA_JOB, (payload) => {
+      const { clockId, kind } = payload as { clockId: number; kind: TimerKind };
+      return this.#serial(() => this.#fire(clockId, kind));
+    });
+  }
+
+  /** Runs `fn` after every earlier event was handled; its error still reaches the caller (and the log). */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs `fn` in one transaction with the conversation's clock context. */
+  async #withClocks(conversation: Conversation, fn: (c: ClockContext, clocks: SlaClock[]) => Promise<void>): Promise<void> {
+    const { store, jobs, clock, loaded } = this.#sb;
+    const calendar = await this.#hours.forConversation(store.db, conversation);
+    await store.write(async (tx: Tx) => {
+      const c: ClockContext = { tx, jobs, calendar, now: clock.now(), warningFraction: loaded.config.sla.warning_fraction };
+      await fn(c, await liveClocks(tx, conversation.id));
+      await refreshDue(tx, conversation.id);
+    });
+  }
+
+  async #handle(event: SwitchboardEvent): Promise<void> {
+    const data = event.data as { conversationId: number };
+    const conversation = await findConversation(this.#sb.store.db, data.conversationId);
+    if (!conversation) return;
+    if (event.name === "message.created") return this.#onMessage(conversation, event.data as SwitchboardEvent<"message.created">["data"]);
+    if (event.name === "conversation.assigned") return this.#onAssigned(conversation);
+    return this.#onStatus(conversation, event.data as SwitchboardEvent<"conversation.status_changed">["data"]);
+  }
+
+  /** Teams with their own hours: running clocks get a due time in the (maybe new) team's hours. */
+  async #onAssigned(conversation: Conversation): Promise<void> {
+    if (Object.keys(this.#sb.loaded.config.team_hours).length === 0) return;
+    await this.#withClocks(conversation, async (c, clocks) => {
+      for (const clock of clocks.filter((k) => k.runningSince !== null)) {
+        await pauseClock(c, clock);
+        const [paused] = await c.tx.select().from(slaClocks).where(eq(slaClocks.id, clock.id));
+        await resumeClock(c, paused!);
+      }
+    });
+  }
+
+  async #onMessage(conversation: Conversation, message: SwitchboardEvent<"message.created">["data"]): Promise<void> {
+    if (message.direction === "outgoing" && message.authorAgentId !== null) {
+      return this.#withClocks(conversation, async (c, clocks) => {
+        for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
+      });
+    }
+    if (message.direction !== "incoming" || conversation.status === "resolved") return;
+    const [stored] = await this.#sb.store.db.select({ metadata: messages.metadata }).from(messages).where(eq(messages.id, message.messageId));
+    if (isAutomatedMessage(stored?.metadata)) return;
+    const targets = slaTargets(this.#sb.loaded.config, conversation);
+    const paused = PAUSED.has(conversation.status);
+    await this.#withClocks(conversation, async (c, clocks) => {
+      const [any] = await c.tx.select({ id: slaClocks.id }).from(slaClocks).where(eq(slaClocks.conversationId, conversation.id)).limit(1);
+      if (!any) {
+        if (targets.first_response) await startClock(c, conversation.id, "first_response", targets.first_response, paused);
+        if (targets.resolution) await startClock(c, conversation.id, "resolution", targets.resolution, paused);
+        return;
+      }
+      const waiting = clocks.some((k) => RESPONSE_TARGETS.includes(k.target));
+      if (!waiting && targets.next_response) await startClock(c, conversation.id, "next_response", targets.next_response, paused);
+    });
+  }
+
+  async #onStatus(conversation: Conversation, change: SwitchboardEvent<"conversation.status_changed">["data"]): Promise<void> {
+    const targets = slaTargets(this.#sb.loaded.config, conversation);
+    await this.#withClocks(conversation, async (c, clocks) => {
+      if (change.to === "resolved") {
+        for (const clock of clocks) await stopClock(c, clock, clock.target === "resolution");
+      } else if (PAUSED.has(change.to)) {
+        for (const clock of clocks) await pauseClock(c, clock);
+      } else if (change.to === "open" && change.from === "resolved") {
+        if (targets.resolution && !clocks.some((k) => k.target === "resolution")) await startClock(c, conversation.id, "resolution", targets.resolution, false);
+      } else if (change.to === "open") {
+        for (const clock of clocks) await resumeClock(c, clock);
+      }
+    });
+  }
+
+  /** A timer: marks the clock warned or breached and publishes the event, if still due. */
+  async #fire(clockId: number, kind: TimerKind): Promise<void> {
+    const { store, clock: time, bus } = this.#sb;
+    const published = await store.write(async (tx) => {
+      const [clock] = await tx.select().from(slaClocks).where(and(eq(slaClocks.id, clockId), isNull(slaClocks.stoppedAt)));
+      if (!clock || clock.runningSince === null || clock.dueAt === null) return null;
+      const now = time.now();
+      if (kind === "warning" && clock.warnedAt === null) {
+        await tx.update(slaClocks).set({ warnedAt: now }).where(eq(slaClocks.id, clockId));
+        return clock;
+      }
+      if (kind === "breach" && clock.breachedAt === null && clock.dueAt <= now) {
+        await tx.update(slaClocks).set({ breachedAt: clock.dueAt, outcome: "miss" }).where(eq(slaClocks.id, clockId)); // the moment it breached, even if noticed later
+        return clock;
+      }
+      return null;
+    });
+    if (!published) return;
+    const data = { conversationId: published.conversationId, target: published.target, dueAt: published.dueAt! };
+    bus.publish(kind === "warning" ? "sla.warning" : "sla.breached", data);
+  }
+}

@@ -1,0 +1,44 @@
+// VIP routing: a contact whose CRM enrichment names an account manager goes to that agent while they
+// are online, and falls back to the inbox's next strategy (least-busy) while they are not.
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { createTestAgent, createTestHarness, setTestAvailability, tables, writeFixturePlugin, type Harness } from "@switchboard/core/testing";
+
+const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
+const LEAST_BUSY = fileURLToPath(new URL("../../routing-least-busy/src/index.ts", import.meta.url));
+const CRM = writeFixturePlugin(`ctx.enrich((input) => input.message.contact.externalId.startsWith("vip") ? { owner: "cat@example.com" } : {});`, { name: "crm" });
+let harness: Harness;
+afterEach(() => harness?.close());
+
+let n = 0;
+async function arrive(customer: string): Promise<number | null> {
+  const stored = await harness.inject({ externalId: `m${++n}`, contact: { externalId: customer }, text: "Hello" });
+  if (stored.status !== "stored") throw new Error(stored.status);
+  await harness.drain();
+  return (await harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, stored.conversationId)))[0]!.assigneeId;
+}
+
+describe("routing-vip", () => {
+  it("routes a VIP to their account manager when online, else to the next strategy", async () => {
+    harness = await createTestHarness({
+      plugins: { crm: { package: CRM }, vip: { package: PLUGIN, options: { attribute: "enrichment.crm.owner" } }, lb: { package: LEAST_BUSY } },
+      inboxes: { test: { plugin: "test-channel", routing: ["vip", "lb"] } },
+    });
+    const ann = await createTestAgent(harness, { name: "Ann", availability: "online" });
+    const cat = await createTestAgent(harness, { name: "Cat", availability: "online" });
+    expect(await arrive("vip-1")).toBe(cat.id);
+    expect(await arrive("vip-2")).toBe(cat.id); // Cat is busier than Ann, but is the manager.
+    expect(await arrive("regular-1")).toBe(ann.id);
+    await setTestAvailability(harness, cat, "offline");
+    expect(await arrive("vip-3")).toBe(ann.id);
+    await setTestAvailability(harness, cat, "online");
+    expect(await arrive("vip-4")).toBe(cat.id);
+  });
+
+  it("refuses an inbox routing list that names a plugin which is not a routing strategy", async () => {
+    await expect(
+      createTestHarness({ plugins: { crm: { package: CRM } }, inboxes: { test: { plugin: "test-channel", routing: ["crm"] } } }),
+    ).rejects.toMatchObject({ code: "SWB_ERR_CONFIG_INVALID", message: expect.stringContaining("inboxes.test.routing[0]") });
+  });
+});
