@@ -12,9 +12,11 @@
  * loopback, so both ends use the same clock.
  *
  * Target: p99 under 100 ms with 200 streams. Results go to the "fanout" section of
- * docs/benchmarks.md. Bounded: about 30 s with the defaults.
+ * docs/benchmarks.md. Bounded: about a minute with the defaults. 5 messages per second is a busy
+ * support team, and well below the ingest throughput, so a queue in front of the pipeline does not
+ * count as fan-out.
  *
- *   bun bench/fanout.ts [--streams 200] [--messages 100] [--rate 20] [--no-write]
+ *   bun bench/fanout.ts [--streams 200] [--messages 100] [--rate 5] [--no-write]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -39,7 +41,7 @@ const arg = (name: string, fallback: number) => {
 };
 const STREAMS = arg("streams", 200);
 const MESSAGES = arg("messages", 100);
-const RATE = arg("rate", 20);
+const RATE = arg("rate", 5);
 const AGENTS = 20;
 
 export interface FanoutResult {

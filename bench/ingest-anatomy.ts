@@ -18,7 +18,7 @@ export interface Anatomy {
   transactions: number;
   /** Commits of transactions that wrote something (the others cost no fsync). */
   writingCommits: number;
-  /** The most frequent statements, per message. */
+  /** The most frequent statements ("select conversations"), per message. */
   top: { sql: string; perMessage: number }[];
 }
 
@@ -40,9 +40,13 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
   let writingCommits = 0;
   const count = (args: unknown[]) => {
     const first = args[0] as string | { sql: string };
-    const sql = (typeof first === "string" ? first : first.sql).replace(/\s+/g, " ").slice(0, 60);
+    const text = (typeof first === "string" ? first : first.sql).replace(/\s+/g, " ");
+    // "select conversations", "insert messages": the statement's kind and its (first) table.
+    const kind = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? "?";
+    const table = /(?:from|into|update)\s+"?(\w+)"?/i.exec(text)?.[1] ?? "";
+    const sql = `${kind} ${table}`.trim();
     counts.set(sql, (counts.get(sql) ?? 0) + 1);
-    return /^\s*(insert|update|delete)/i.test(sql);
+    return /^(insert|update|delete)/.test(sql);
   };
   const client = sb.store.client as unknown as Executor & { transaction: (...args: unknown[]) => Promise<Executor & { commit(): Promise<void> }> };
   const execute = client.execute.bind(client);

@@ -24,9 +24,11 @@ export function switchboardTarget(server: ChildServer): Target {
   return { name: "Switchboard", server, secret: BENCH_SECRET };
 }
 
-/** Saturation: wrk with `connections` keep-alive connections for `seconds`. */
-export function saturate(target: Target, options: { seconds: number; connections: number; contactPool: number }): Promise<WrkResult> {
-  return runWrk({ url: messagesUrl(target.server), secret: target.secret, seconds: options.seconds, connections: options.connections, runId: newRunId("w"), contactPool: options.contactPool });
+/** Saturation: wrk with `connections` keep-alive connections for `seconds`; also the server's CPU milliseconds per message. */
+export async function saturate(target: Target, options: { seconds: number; connections: number; contactPool: number }): Promise<WrkResult & { cpuMsPerMessage: number }> {
+  const cpu = target.server.cpuSeconds();
+  const result = await runWrk({ url: messagesUrl(target.server), secret: target.secret, seconds: options.seconds, connections: options.connections, runId: newRunId("w"), contactPool: options.contactPool });
+  return { ...result, cpuMsPerMessage: ((target.server.cpuSeconds() - cpu) * 1000) / Math.max(1, result.requests) };
 }
 
 /** Acknowledgement latency at a fixed rate (open loop). */

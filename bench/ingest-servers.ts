@@ -20,6 +20,8 @@ export interface ChildServer {
   readyMs: number;
   /** Resident memory of the process now (VmRSS), in bytes. */
   rss(): number;
+  /** CPU seconds the process has used so far (user + system). */
+  cpuSeconds(): number;
   /** Where its stdout and stderr go. */
   logFile: string;
   stop(): Promise<void>;
@@ -31,6 +33,12 @@ export function freePort(): number {
   const port = probe.port!;
   void probe.stop(true);
   return port;
+}
+
+/** CPU seconds a process has used (Linux: utime + stime from /proc, in clock ticks of 1/100 s). */
+export function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Resident memory of a process, in bytes (Linux: VmRSS from /proc). */
@@ -73,6 +81,7 @@ async function spawnServer(cmd: string[], url: string, logFile: string, env: Rec
     readyMs,
     logFile,
     rss: () => rssOf(child.pid),
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
@@ -100,6 +109,8 @@ export interface SwitchboardServerOptions {
   config?: { plugins?: Record<string, unknown>; inboxes?: Record<string, unknown>; [key: string]: unknown };
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Flags for bun itself, before the script (e.g. ["--smol"]). */
+  bunFlags?: string[];
 }
 
 /** Writes a Switchboard config for a benchmark and returns its path. */
@@ -138,7 +149,7 @@ export function startSwitchboardServer(options: SwitchboardServerOptions): Promi
   const port = freePort();
   const file = writeBenchConfig(options, port);
   return spawnServer(
-    [process.execPath, "core/bin/switchboard.ts", "start", "--config", file],
+    [process.execPath, ...(options.bunFlags ?? []), "core/bin/switchboard.ts", "start", "--config", file],
     `http://127.0.0.1:${port}`,
     join(options.dir, "switchboard.log"),
     options.env,

@@ -1,0 +1,49 @@
+// The playground's wiring: Switchboard with the fakes, and a simulated customer on each channel
+// who writes, gets the auto-agent's answers back through that channel, follows up and says thanks.
+// Bounded by the stories' length; no timing assertions.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { tables } from "@switchboard/core/testing";
+import { startPlayground, type Playground } from "./playground.ts";
+import { Simulator } from "./simulator.ts";
+import { STORIES } from "./stories.ts";
+
+let playground: Playground;
+beforeAll(async () => {
+  playground = await startPlayground({ port: 0, simulator: false, autoAgent: { delayMs: 20 } });
+});
+afterAll(async () => {
+  await playground?.stop();
+});
+
+describe("playground", () => {
+  it("starts every channel, and customers on each get answers and reply", async () => {
+    expect(playground.webchatMissing).toBeUndefined();
+    expect(playground.drivers.map((d) => d.name)).toEqual(["api", "telegram", "discord", "webchat"]);
+    const story = STORIES.find((s) => s.followUps.length === 1)!;
+    const runs = playground.drivers.map((driver, i) => {
+      const simulator = new Simulator({ drivers: [driver], maxCustomers: 0, patienceMs: 20_000, thinkMs: [5, 10], prefix: `test${i}`, seed: i + 1 });
+      simulator.start();
+      return simulator.customer(simulator.people[i], story).then(() => simulator);
+    });
+    const simulators = await Promise.all(runs);
+    for (const simulator of simulators) {
+      // opening, follow-up, closing; two answers came back on the same channel
+      expect(simulator.stats).toMatchObject({ customers: 1, messages: 3, finished: 1, gaveUp: 0, errors: 0 });
+      expect(simulator.stats.replies).toBeGreaterThanOrEqual(2);
+      await simulator.stop();
+    }
+    const { db } = playground.switchboard.store;
+    for (const inbox of ["shop", "telegram", "discord", "site"]) {
+      const [row] = await db.select({ n: count() }).from(tables.messages).where(eq(tables.messages.inbox, inbox));
+      expect(row!.n, inbox).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it("signs the admin in with the printed password", async () => {
+    const body = new URLSearchParams({ email: playground.admin.email, password: playground.admin.password });
+    const login = await fetch(`${playground.url}/login`, { method: "POST", body, redirect: "manual" });
+    expect(login.status).toBe(303);
+    expect(login.headers.get("set-cookie")).toContain("swb_session=");
+  });
+});
