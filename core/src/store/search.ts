@@ -1,5 +1,5 @@
 /**
- * Full-text search (FTS5) over messages, best matches first, each hit with a snippet as safe HTML
+ * Full-text search (FTS5) over messages, newest matches first, each hit with a snippet as safe HTML
  * (the text escaped, the matches in <mark>). Shared by the REST API and the inbox.
  */
 import { sql } from "drizzle-orm";
@@ -40,16 +40,14 @@ function highlight(snippet: string): string {
  */
 export async function searchMessages(db: Queryable, match: string, options: { limit: number; offset: number; inboxes?: string[] }): Promise<MessageHit[]> {
   const inInboxes = options.inboxes ? sql`AND m.inbox IN (SELECT value FROM json_each(${JSON.stringify(options.inboxes)}))` : sql``;
-  // Rank and page first, then build snippets only for the page: snippet() over every match of a
-  // common word would cost more than the whole search.
+  // Newest first: FTS5 walks its matches in rowid order and stops at the limit, so a common word
+  // costs the same at 1M messages as at 10k (ranking every match by relevance took ~400 ms there).
   const rows = await db.all<MessageHit>(sql`
     SELECT m.id, m.conversation_id, m.contact_id, m.inbox, m.channel, m.direction, m.created_at,
            snippet(messages_fts, 0, ${OPEN}, ${CLOSE}, '…', 16) AS snippet
     FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-    WHERE messages_fts MATCH ${match} AND messages_fts.rowid IN (
-      SELECT f.rowid FROM messages_fts f JOIN messages m ON m.id = f.rowid
-      WHERE f.messages_fts MATCH ${match} AND m.direction <> 'activity' ${inInboxes}
-      ORDER BY f.rank, m.id DESC LIMIT ${options.limit} OFFSET ${options.offset})
-    ORDER BY rank, m.id DESC`);
+    WHERE messages_fts MATCH ${match} AND m.direction <> 'activity' ${inInboxes}
+    ORDER BY messages_fts.rowid DESC
+    LIMIT ${options.limit} OFFSET ${options.offset}`);
   return rows.map((row) => ({ ...row, snippet: highlight(row.snippet) }));
 }

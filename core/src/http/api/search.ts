@@ -1,5 +1,5 @@
 /**
- * GET /search?q=: full-text search (FTS5) over message text, best matches first, each hit with its
+ * GET /search?q=: full-text search (FTS5) over message text, newest matches first, each hit with its
  * conversation and a highlighted snippet. Activity entries are left out.
  */
 import { createRoute, z } from "@hono/zod-openapi";
@@ -18,7 +18,7 @@ const search = createRoute({
   tags: ["Search"],
   summary: "Search messages",
   request: { query: PageQuery.extend({ q: z.string().min(1).max(256).openapi({ description: "Words to find (prefix match); quotes and operators are matched as text" }) }) },
-  responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, best first"), 401: errors[401], 422: errors[422] },
+  responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, newest first"), 401: errors[401], 422: errors[422] },
 });
 
 /**
