@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import { type ContactPanel, loadContactPanel } from "../contacts/panel.ts";
+import { canReach } from "../pipeline/reach.ts";
 import { identitiesOf, type Contact, type Identity } from "../store/contacts.ts";
 import type { Conversation } from "../store/conversations.ts";
 import type { Message } from "../store/messages.ts";
@@ -54,12 +55,11 @@ export async function attachmentsOf(sb: Pick<Switchboard, "store">, messageIds: 
   return byMessage;
 }
 
-/** The inboxes a reply to this contact can go out on: the conversation's, then any other whose channel the contact has an identity on. */
-export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, conversation: Conversation, identities: Identity[], visible: string[]): ReplyInbox[] {
-  const channels = new Set(identities.map((i) => i.channel));
+/** The inboxes a reply to this contact can go out on: the conversation's, then any other visible one that can reach them (pipeline/reach.ts). */
+export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, conversation: Conversation, contact: Contact, identities: Identity[], visible: string[]): ReplyInbox[] {
   return sb.inboxes
     .list()
-    .filter((inbox) => inbox.name === conversation.inbox || (visible.includes(inbox.name) && channels.has(inbox.channel) && inbox.adapter))
+    .filter((inbox) => inbox.name === conversation.inbox || (visible.includes(inbox.name) && inbox.adapter && canReach(inbox, contact, identities)))
     .sort((a, b) => (a.name === conversation.inbox ? -1 : b.name === conversation.inbox ? 1 : a.name.localeCompare(b.name)))
     .map((inbox) => ({
       name: inbox.name,
@@ -94,7 +94,7 @@ export async function loadConversationPage(sb: Switchboard, conversation: Conver
     timeline,
     attachmentsByMessage: await attachmentsOf(sb, timeline.map((m) => m.id)),
     hasEarlier,
-    replyInboxes: replyInboxesFor(sb, conversation, identities, visible),
+    replyInboxes: replyInboxesFor(sb, conversation, contact, identities, visible),
     agents: allAgents,
     teams: allTeams,
     labels: allLabels.map((l) => ({ ...l, attached: attachedIds.has(l.id) })),

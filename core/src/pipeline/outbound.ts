@@ -1,19 +1,20 @@
 /**
  * The outbound pipeline: an agent's reply (or private note) is written together with its outbox row
  * in one transaction; the delivery worker sends it afterwards. Replies go to the conversation's
- * inbox unless the agent picks another inbox the contact can be reached on.
+ * inbox unless the agent picks another inbox the contact can be reached on (see reach.ts).
  */
 import { and, eq, isNull } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
-import { identitiesOf } from "../store/contacts.ts";
+import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
 import type { Store } from "../store/index.ts";
 import { type Message, messageEventData } from "../store/messages.ts";
 import { insertAttachments, type AttachmentInput } from "../store/attachments.ts";
 import { conversations, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
+import { canReach, unreachableReason } from "./reach.ts";
 
 export interface ReplyInput {
   conversationId: number;
@@ -23,7 +24,7 @@ export interface ReplyInput {
   agentId: number | null;
   /** "note" is private: stored, never sent. */
   kind?: "reply" | "note";
-  /** Send on another inbox the contact has an identity on. Default: the conversation's inbox. */
+  /** Send on another inbox that can reach the contact (reach.ts). Default: the conversation's inbox. */
   inbox?: string;
   /** Files to send, bytes in base64 (`data`) or a URL. */
   attachments?: AttachmentInput[];
@@ -65,8 +66,8 @@ export class OutboundPipeline {
         throw new SwitchboardError(ErrorCodes.VALIDATION, `The reply is ${input.text.length} characters; the ${inbox.channel} channel takes at most ${limit}. Shorten it or split it.`);
       }
       if (inboxName !== conversation.inbox) {
-        const reachable = (await identitiesOf(this.#store.db, conversation.contactId)).some((identity) => identity.channel === inbox.channel);
-        if (!reachable) throw new SwitchboardError(ErrorCodes.VALIDATION, `The contact has no ${inbox.channel} identity, so the inbox "${inboxName}" cannot reach them.`);
+        const [contact, identities] = await Promise.all([findContact(this.#store.db, conversation.contactId), identitiesOf(this.#store.db, conversation.contactId)]);
+        if (!contact || !canReach(inbox, contact, identities)) throw new SwitchboardError(ErrorCodes.VALIDATION, unreachableReason(inbox));
       }
     }
 

@@ -71,7 +71,10 @@ export interface OutboundTarget {
   channel: string;
   conversationId: number;
   threadKey: string | null;
-  /** The contact, with their id on this channel (undefined if they have none here yet). */
+  /**
+   * The contact, with their id on this channel (undefined if they have none here yet). A channel
+   * that declares `reachesBy` is also handed contacts without one: then send to `email` or `phone`.
+   */
   contact: { id: number; externalId: string | undefined; name: string | null; email: string | null; phone: string | null };
   /** The external id of the customer message this replies to, when known. */
   replyToExternalId: string | null;
@@ -130,7 +133,25 @@ export interface ChannelAdapter {
   idempotentSends?: boolean;
   /** Limits the composer and the outbound pipeline respect. */
   limits?: { maxTextLength?: number };
+  /**
+   * The contact fields this channel can reach a contact at when they have no identity on it:
+   * `"email"` (the contact's `email`) and/or `"phone"` (their `phone`). Core then offers this inbox
+   * as a reply channel for such a contact and accepts replies on it; `send` gets
+   * `target.contact.externalId` undefined and the address in `target.contact.email` / `phone`.
+   * These fields may be unverified (typed into a web form), so never treat the recipient as proven
+   * until they answer; that answer then gets an identity on this channel by the usual rules.
+   *
+   * @example
+   * const adapter: ChannelAdapter = {
+   *   reachesBy: ["email"], // a webchat visitor who left an email can get the reply by email
+   *   async send(target, message) { await mailer.send(target.contact.externalId ?? target.contact.email!, message.text); },
+   * };
+   */
+  reachesBy?: readonly ContactReachField[];
 }
+
+/** A field of the contact record a channel can reach them at (see `ChannelAdapter.reachesBy`). */
+export type ContactReachField = "email" | "phone";
 
 /** A delivery receipt from the channel about a message Switchboard sent. */
 export interface DeliveryReport {
