@@ -43,6 +43,8 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
   return {
     idempotentSends: false,
     limits: { maxTextLength: MAX_TEXT_LENGTH },
+    // A contact with no email identity (a webchat visitor who left an address) is written at contact.email.
+    reachesBy: ["email"],
     async start(emit, signal) {
       const ingest = createIngest({ inbox, index, emit, isOwnAddress });
       if (options.imap) {

@@ -1,7 +1,8 @@
 /**
  * @switchboard/channel-email: the email channel. Inbound from an IMAP mailbox (imapflow, IDLE)
  * and/or an embedded SMTP server (smtp-server); parsed with mailparser; threaded by
- * In-Reply-To/References with a subject fallback; replies sent through an SMTP relay (nodemailer).
+ * In-Reply-To/References with a subject fallback; replies sent through an SMTP relay (nodemailer),
+ * also to contacts who only left an email address on another channel (`reachesBy: ["email"]`).
  * Every option is documented in README.md.
  *
  * Config:
@@ -25,6 +26,7 @@ import { definePlugin } from "@switchboard/core";
 import { createEmailAdapter, type EmailInboxes } from "./adapter.ts";
 import { emailInboxOptions } from "./options.ts";
 import { createThreadHook } from "./threading/hook.ts";
+import { createIdentifyHook } from "./threading/identify.ts";
 
 export { emailInboxOptions, type EmailInboxOptions } from "./options.ts";
 export { parseEmail, type ParsedEmail } from "./parse/parse.ts";
@@ -38,6 +40,7 @@ export default definePlugin({
       options: emailInboxOptions,
       create: (inbox) => createEmailAdapter(inbox, inboxes),
     });
-    ctx.thread(createThreadHook(inboxes));
+    ctx.identify(createIdentifyHook(inboxes));
+    ctx.thread(createThreadHook(inboxes, ctx.conversations));
   },
 });

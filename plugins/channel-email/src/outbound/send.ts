@@ -1,6 +1,8 @@
 /**
  * Sends agent replies through the inbox's SMTP relay (nodemailer) and records each sent
- * Message-ID in the threading index, so the customer's answer threads back. Relay answers map to
+ * Message-ID in the threading index (with the contact and address it went to), so the customer's
+ * answer threads back and is known to come from that contact's mailbox. A contact without an email
+ * identity is written at the contact's email address (the adapter declares `reachesBy: ["email"]`). Relay answers map to
  * DeliveryError: 5xx and a refused login fail at once; 4xx and network trouble are retried.
  * SMTP has no idempotency, so the adapter declares `idempotentSends: false` (see the README).
  */
@@ -92,7 +94,12 @@ export function createSender(deps: { options: EmailInboxOptions; index: ThreadIn
         throw deliveryErrorFrom(error, relay);
       }
       if (info.rejected.length > 0) log.warn({ messageId, rejected: info.rejected, response: info.response }, "the relay refused some recipients of a reply");
-      await index.recordMessage(messageId, { c: target.conversationId, t: target.threadKey ?? parent?.t ?? messageId, r: [...(parent?.r ?? []), ...(parentId ? [parentId] : [])] });
+      await index.recordMessage(messageId, {
+        c: target.conversationId,
+        t: target.threadKey ?? parent?.t ?? messageId,
+        r: [...(parent?.r ?? []), ...(parentId ? [parentId] : [])],
+        to: { contact: target.contact.id, address },
+      });
       log.info({ messageId, conversationId: target.conversationId, attempt: message.attempt }, "reply sent");
       return { externalId: messageId };
     },

@@ -1,6 +1,7 @@
 /**
  * The threading index of one inbox, kept in the inbox's key-value store (`InboxContext.kv`):
- *   msg:<message-id>            → the conversation and thread a Message-ID (ours or theirs) belongs to
+ *   msg:<message-id>            → the conversation and thread a Message-ID (ours or theirs) belongs to,
+ *                                 and for our replies, the contact and address it was sent to
  *   thread:<thread-key>         → the latest conversation of an email thread
  *   subject:<sender>:<hash>     → the thread a sender's subject last went to (the subject fallback)
  *   conv:<conversation-id>      → what replies need: the subject, the CC'd people
@@ -17,6 +18,8 @@ export interface MessageEntry {
   t: string;
   /** The References of that message, to build the References of a reply to it. */
   r?: string[];
+  /** Our reply only: the contact it was sent to, and the address (lower-case). An answer to it from that address proves the contact reads that mailbox. */
+  to?: { contact: number; address: string };
 }
 
 export interface ConversationEntry {
@@ -62,7 +65,8 @@ export class ThreadIndex {
   }
 
   async recordMessage(messageId: string, entry: MessageEntry): Promise<void> {
-    await this.#kv.set(`msg:${keyPart(messageId)}`, entry.r && entry.r.length > 0 ? { ...entry, r: capReferences(entry.r) } : { c: entry.c, t: entry.t });
+    const { r, to, ...rest } = entry;
+    await this.#kv.set(`msg:${keyPart(messageId)}`, { ...rest, ...(r && r.length > 0 ? { r: capReferences(r) } : {}), ...(to ? { to } : {}) });
   }
 
   async threadConversation(threadKey: string): Promise<number | undefined> {
