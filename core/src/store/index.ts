@@ -1,7 +1,8 @@
 /**
  * Opens the libSQL store (an embedded file in WAL mode, or a remote sqld/Turso URL) and gives
- * the one way to write: `store.write(fn)`, a transaction run under an in-process lock, since
- * SQLite allows one writer at a time and concurrent transactions would fail with SQLITE_BUSY.
+ * the one way to write: `store.write(fn)`, a transaction serialised in-process, since SQLite
+ * allows one writer at a time and concurrent transactions would fail with SQLITE_BUSY. Writes
+ * that queue up share one commit (group commit, see group-commit.ts).
  */
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
@@ -11,6 +12,8 @@ import { Mutex } from "async-mutex";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import { createEmbeddedClient } from "./embedded-client.ts";
+import { createGroupWriter } from "./group-commit.ts";
 import * as schema from "./schema.ts";
 
 export type Database = LibSQLDatabase<typeof schema>;
@@ -28,13 +31,18 @@ export interface Store {
   filePath: string | undefined;
   /**
    * Runs `fn` in one write transaction, serialised with every other write of this process.
-   * Everything `fn` writes commits together or not at all.
+   * Everything `fn` writes commits together or not at all, and the promise settles only after
+   * the commit. Calls queued while another runs may share its successor's commit, each in its
+   * own savepoint: a `fn` that throws undoes only its own writes.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Applies the checked-in migrations (idempotent). */
   migrate(): Promise<void>;
   close(): void;
 }
+
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 10_000;
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -61,7 +69,7 @@ export async function openStore(options: { url: string; authToken?: string; base
   if (filePath) mkdirSync(dirname(filePath), { recursive: true });
   let client: Client;
   try {
-    client = createClient({ url, authToken: options.authToken, timeout: 10_000 } as Parameters<typeof createClient>[0]);
+    client = filePath ? createEmbeddedClient(filePath, { timeoutMs: BUSY_TIMEOUT_MS }) : createClient({ url, authToken: options.authToken, timeout: BUSY_TIMEOUT_MS } as Parameters<typeof createClient>[0]);
     if (filePath) {
       await client.execute("PRAGMA journal_mode = WAL");
     }
@@ -75,7 +83,7 @@ export async function openStore(options: { url: string; authToken?: string; base
     db,
     url,
     filePath,
-    write: (fn) => lock.runExclusive(() => db.transaction(fn)),
+    write: createGroupWriter<Tx>({ transaction: (fn) => db.transaction(fn), savepoint: (tx, fn) => tx.transaction(fn), lock }),
     migrate: () => lock.runExclusive(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })),
     close: () => client.close(),
   };

@@ -1,0 +1,136 @@
+// The caching embedded client answers exactly as @libsql/client's file client does, on real files:
+// shapes of rows and results, value conversions, errors, transactions, and schema changes that
+// must not leave a cached statement describing old columns.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Client, createClient, LibsqlBatchError, LibsqlError, type ResultSet } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { createEmbeddedClient } from "./embedded-client.ts";
+
+const open: Client[] = [];
+afterEach(() => open.splice(0).forEach((c) => c.close()));
+
+function pair(): { ours: Client; theirs: Client; path: string } {
+  const path = join(mkdtempSync(join(tmpdir(), "swb-client-")), "db.sqlite");
+  const ours = createEmbeddedClient(path);
+  const theirs = createClient({ url: `file:${path}` });
+  open.push(ours, theirs);
+  return { ours, theirs, path };
+}
+
+/** What a caller can observe of a result set. */
+function observe(result: ResultSet) {
+  return {
+    columns: result.columns,
+    columnTypes: result.columnTypes,
+    rows: result.rows.map((row) => ({ byIndex: Array.from(row as ArrayLike<unknown>), byName: { ...row }, length: row.length })),
+    rowsAffected: result.rowsAffected,
+    lastInsertRowid: result.lastInsertRowid,
+    json: JSON.stringify(result),
+  };
+}
+
+describe("embedded client", () => {
+  it("returns what @libsql/client returns, statement for statement, run twice (cached the second time)", async () => {
+    const { ours, theirs } = pair();
+    await ours.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, r REAL, b BLOB)");
+    const statements = [
+      { sql: "INSERT INTO t (name, n, r, b) VALUES (?, ?, ?, ?)", args: ["Zoë", 42, 1.5, new Uint8Array([1, 2, 3])] },
+      { sql: "INSERT INTO t (name, n, r, b) VALUES (:name, :n, :r, NULL)", args: { name: "Ann", n: true, r: 0 } },
+      { sql: "SELECT id, name, n, r, b, name AS name FROM t ORDER BY id", args: [] },
+      { sql: "SELECT count(*) AS c, max(n) FROM t WHERE name <> ?", args: ["nobody"] },
+      { sql: "UPDATE t SET n = n + 1 WHERE id > ?", args: [0] },
+      { sql: "SELECT * FROM t WHERE id = ?", args: [999] },
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const statement of statements) {
+        const mine = observe(await ours.execute(statement));
+        await theirs.execute("SELECT 1"); // same file: their view must agree with ours
+        const readOnly = statement.sql.startsWith("SELECT");
+        if (readOnly) expect(mine).toEqual(observe(await theirs.execute(statement)));
+      }
+    }
+    const [row] = (await ours.execute("SELECT b FROM t WHERE name = 'Zoë'")).rows;
+    expect(row!.b).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(row!.b as ArrayBuffer)]).toEqual([1, 2, 3]);
+  });
+
+  it("refuses what @libsql/client refuses, with a LibsqlError and SQLite's code", async () => {
+    const { ours } = pair();
+    await ours.execute("CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE)");
+    await ours.execute({ sql: "INSERT INTO u (email) VALUES (?)", args: ["a@example.com"] });
+    const duplicate = await ours.execute({ sql: "INSERT INTO u (email) VALUES (?)", args: ["a@example.com"] }).catch((e: unknown) => e);
+    expect(duplicate).toBeInstanceOf(LibsqlError);
+    expect(duplicate).toMatchObject({ code: "SQLITE_CONSTRAINT", extendedCode: "SQLITE_CONSTRAINT_UNIQUE" });
+    await expect(ours.execute("SELECT nope FROM u")).rejects.toMatchObject({ code: "SQLITE_ERROR" });
+    await expect(ours.execute({ sql: "SELECT ?", args: [undefined as never] })).rejects.toThrow(/undefined cannot be passed/);
+    await expect(ours.execute({ sql: "SELECT ?", args: [Number.NaN] })).rejects.toThrow(/finite/);
+    await ours.execute({ sql: "INSERT INTO u (id, email) VALUES (?, 'big')", args: [2n ** 60n] });
+    await expect(ours.execute("SELECT id FROM u WHERE email = 'big'")).rejects.toThrow(/safely represented/);
+    const batch = await ours.batch(["INSERT INTO u (email) VALUES ('b@example.com')", "INSERT INTO u (email) VALUES ('a@example.com')"]).catch((e: unknown) => e);
+    expect(batch).toBeInstanceOf(LibsqlBatchError);
+    expect((batch as LibsqlBatchError).statementIndex).toBe(1);
+    expect((await ours.execute("SELECT count(*) AS n FROM u WHERE email = 'b@example.com'")).rows[0]!.n).toBe(0);
+  });
+
+  it("keeps a transaction apart from reads outside it until it commits, and rolls back on request", async () => {
+    const { ours, theirs } = pair();
+    await ours.execute("CREATE TABLE k (v TEXT)");
+    const tx = await ours.transaction("write");
+    await tx.execute({ sql: "INSERT INTO k VALUES (?)", args: ["one"] });
+    expect((await ours.execute("SELECT count(*) AS n FROM k")).rows[0]!.n).toBe(0);
+    expect((await tx.execute("SELECT count(*) AS n FROM k")).rows[0]!.n).toBe(1);
+    await tx.commit();
+    expect(tx.closed).toBe(true);
+    await expect(tx.execute("SELECT 1")).rejects.toMatchObject({ code: "TRANSACTION_CLOSED" });
+    expect((await theirs.execute("SELECT count(*) AS n FROM k")).rows[0]!.n).toBe(1);
+    const undone = await ours.transaction("write");
+    await undone.execute("INSERT INTO k VALUES ('two')");
+    await undone.rollback();
+    expect((await ours.execute("SELECT count(*) AS n FROM k")).rows[0]!.n).toBe(1);
+    // The connection went back to the pool clean: the next transaction starts fresh.
+    const next = await ours.transaction("write");
+    await next.execute("INSERT INTO k VALUES ('three')");
+    await next.commit();
+    expect((await ours.execute("SELECT v FROM k ORDER BY rowid")).rows.map((r) => r.v)).toEqual(["one", "three"]);
+  });
+
+  it("sees new columns after a schema change made on any connection", async () => {
+    const { ours } = pair();
+    await ours.execute("CREATE TABLE s (a INTEGER)");
+    await ours.execute("INSERT INTO s VALUES (1)");
+    const tx = await ours.transaction("write");
+    expect((await tx.execute("SELECT * FROM s")).columns).toEqual(["a"]);
+    await tx.commit();
+    expect((await ours.execute("SELECT * FROM s")).columns).toEqual(["a"]);
+    await ours.execute("ALTER TABLE s ADD COLUMN b TEXT DEFAULT 'x'");
+    expect({ ...(await ours.execute("SELECT * FROM s")).rows[0] }).toEqual({ a: 1, b: "x" });
+    const again = await ours.transaction("write");
+    expect((await again.execute("SELECT * FROM s")).columns).toEqual(["a", "b"]);
+    await again.commit();
+    await ours.executeMultiple("ALTER TABLE s ADD COLUMN c INTEGER DEFAULT 7; UPDATE s SET c = 8;");
+    expect({ ...(await ours.execute("SELECT * FROM s")).rows[0] }).toEqual({ a: 1, b: "x", c: 8 });
+  });
+
+  it("serves drizzle-orm/libsql: inserts with returning, selects, booleans and JSON", async () => {
+    const { ours } = pair();
+    const notes = sqliteTable("notes", { id: integer("id").primaryKey(), text: text("text").notNull(), done: integer("done", { mode: "boolean" }).notNull(), meta: text("meta", { mode: "json" }).$type<{ tags: string[] }>() });
+    await ours.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL, done INTEGER NOT NULL, meta TEXT)");
+    const db = drizzle(ours);
+    const [inserted] = await db.insert(notes).values({ text: "call back", done: false, meta: { tags: ["vip"] } }).returning();
+    expect(inserted).toEqual({ id: 1, text: "call back", done: false, meta: { tags: ["vip"] } });
+    await db.transaction(async (tx) => {
+      await tx.update(notes).set({ done: true }).where(eq(notes.id, 1));
+    });
+    expect(await db.select().from(notes)).toEqual([{ id: 1, text: "call back", done: true, meta: { tags: ["vip"] } }]);
+    await expect(db.transaction(async (tx) => {
+      await tx.insert(notes).values({ text: "lost", done: false });
+      throw new Error("changed my mind");
+    })).rejects.toThrow("changed my mind");
+    expect(await db.select({ text: notes.text }).from(notes)).toEqual([{ text: "call back" }]);
+  });
+});

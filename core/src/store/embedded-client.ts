@@ -1,0 +1,413 @@
+/**
+ * The libSQL client for an embedded database file, with a prepared-statement cache.
+ *
+ * @libsql/client's file client compiles every statement anew and asks for its column metadata
+ * twice per call; profiled under ingest that was about a third of Switchboard's CPU (the same
+ * few dozen SQL texts run for every message). This client speaks the same `Client` interface
+ * (so drizzle-orm/libsql uses it unchanged) over the same native `libsql` binding, but keeps
+ * each connection's compiled statements and their columns in a bounded LRU keyed by SQL text.
+ * Remote URLs keep using @libsql/client.
+ *
+ * Connections: one for statements outside a transaction (each call runs synchronously to the end,
+ * so they never interleave), and one per open transaction, reused afterwards. Values convert
+ * exactly as @libsql/client's file client does (intMode "number").
+ */
+import { Buffer } from "node:buffer";
+import { type Client, type InArgs, type InStatement, type InValue, LibsqlBatchError, LibsqlError, type Replicated, type ResultSet, type Row, type Transaction, type TransactionMode } from "@libsql/client";
+import Database from "libsql";
+
+type Native = InstanceType<typeof Database>;
+type NativeStatement = ReturnType<Native["prepare"]>;
+
+interface Compiled {
+  statement: NativeStatement;
+  /** Column names, or null for a statement that returns no rows. */
+  columns: string[] | null;
+  columnTypes: string[];
+}
+
+/** How many compiled statements each connection keeps (least recently used go first). */
+const STATEMENT_CACHE_SIZE = 500;
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_INT64 = -9223372036854775808n;
+const MAX_INT64 = 9223372036854775807n;
+
+const BEGIN: Record<TransactionMode, string> = { write: "BEGIN IMMEDIATE", read: "BEGIN TRANSACTION READONLY", deferred: "BEGIN DEFERRED" };
+
+/** Statements that change the schema, after which every connection's cached column lists may be stale. */
+const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
+
+class Connection {
+  readonly native: Native;
+  readonly #cache = new Map<string, Compiled>();
+  readonly #onSchemaChange: () => void;
+
+  constructor(path: string, timeoutMs: number | undefined, onSchemaChange: () => void) {
+    this.native = new Database(path, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+    this.#onSchemaChange = onSchemaChange;
+  }
+
+  #compile(sql: string): Compiled {
+    const cached = this.#cache.get(sql);
+    if (cached) {
+      // Move to the back: the Map's order is the LRU order.
+      this.#cache.delete(sql);
+      this.#cache.set(sql, cached);
+      return cached;
+    }
+    const statement = this.native.prepare(sql);
+    statement.safeIntegers(true);
+    let compiled: Compiled;
+    if (statement.reader) {
+      statement.raw(true);
+      compiled = describeColumns({ statement, columns: [], columnTypes: [] });
+    } else {
+      compiled = { statement, columns: null, columnTypes: [] };
+    }
+    this.#cache.set(sql, compiled);
+    if (this.#cache.size > STATEMENT_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
+    return compiled;
+  }
+
+  /** Forgets compiled statements (after schema changes, so column lists are read again). */
+  forget(): void {
+    this.#cache.clear();
+  }
+
+  execute(stmt: InStatement | string): ResultSet {
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    const args = typeof stmt === "string" ? [] : argsToSql(stmt.args);
+    try {
+      const compiled = this.#compile(sql);
+      const { statement } = compiled;
+      if (compiled.columns) {
+        const raw = statement.all(args) as unknown[][];
+        // Prepared against a schema another connection has since changed, SQLite re-prepares the
+        // statement as it runs; the columns read before then are stale, so read them again.
+        if (raw.length > 0 && raw[0]!.length !== compiled.columns.length) describeColumns(compiled);
+        const columns = compiled.columns;
+        return resultSet(columns, compiled.columnTypes, raw.map((values) => rowOf(values, columns)), 0, undefined);
+      }
+      const info = statement.run(args) as { changes: number; lastInsertRowid: number | bigint };
+      if (SCHEMA_CHANGE.test(sql)) this.#onSchemaChange();
+      return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
+    } catch (error) {
+      throw asLibsqlError(error);
+    }
+  }
+
+  /** Runs `sql` (several statements) as is. */
+  executeMultiple(sql: string): void {
+    try {
+      this.native.exec(sql);
+    } catch (error) {
+      throw asLibsqlError(error);
+    } finally {
+      this.#onSchemaChange();
+    }
+  }
+
+  get inTransaction(): boolean {
+    return this.native.open && this.native.inTransaction;
+  }
+
+  close(): void {
+    this.#cache.clear();
+    if (this.native.open) this.native.close();
+  }
+}
+
+/**
+ * Opens an embedded database file (a path, not a URL) as a libSQL `Client`.
+ *
+ * @example
+ * const client = createEmbeddedClient("/var/lib/switchboard/switchboard.db", { timeoutMs: 10_000 });
+ * const db = drizzle(client, { schema });
+ */
+export function createEmbeddedClient(path: string, options: { timeoutMs?: number } = {}): Client {
+  return new EmbeddedClient(path, options.timeoutMs);
+}
+
+class EmbeddedClient implements Client {
+  closed = false;
+  readonly protocol = "file";
+  readonly #path: string;
+  readonly #timeoutMs: number | undefined;
+  #shared: Connection;
+  /** Connections free for the next transaction. */
+  #idle: Connection[] = [];
+  #held = new Set<Connection>();
+
+  constructor(path: string, timeoutMs: number | undefined) {
+    this.#path = path;
+    this.#timeoutMs = timeoutMs;
+    this.#shared = this.#connect();
+    this.#shared.execute("SELECT 1");
+  }
+
+  async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
+    this.#checkOpen();
+    return this.#shared.execute(typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: args ?? [] } : stmtOrSql);
+  }
+
+  async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
+    this.#checkOpen();
+    return runInTransaction(this.#shared, BEGIN[mode], stmts.map(normaliseStatement));
+  }
+
+  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    this.#checkOpen();
+    const connection = this.#shared;
+    connection.execute("PRAGMA foreign_keys=off");
+    try {
+      return runInTransaction(connection, BEGIN.deferred, stmts);
+    } finally {
+      connection.execute("PRAGMA foreign_keys=on");
+      this.#forgetAll();
+    }
+  }
+
+  async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
+    this.#checkOpen();
+    const connection = this.#idle.pop() ?? this.#connect();
+    this.#held.add(connection);
+    try {
+      connection.execute(BEGIN[mode]);
+    } catch (error) {
+      this.#release(connection);
+      throw error;
+    }
+    return new EmbeddedTransaction(connection, () => this.#release(connection));
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    this.#checkOpen();
+    try {
+      this.#shared.executeMultiple(sql);
+    } finally {
+      if (this.#shared.inTransaction) this.#shared.execute("ROLLBACK");
+    }
+  }
+
+  async sync(): Promise<Replicated> {
+    throw new LibsqlError("An embedded database file without a sync URL has nothing to sync.", "SYNC_NOT_SUPPORTED");
+  }
+
+  reconnect(): void {
+    this.close();
+    this.closed = false;
+    this.#shared = this.#connect();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const connection of [this.#shared, ...this.#idle, ...this.#held]) connection.close();
+    this.#idle = [];
+    this.#held.clear();
+  }
+
+  #release(connection: Connection): void {
+    this.#held.delete(connection);
+    if (this.closed || !connection.native.open) return connection.close();
+    // Never hand on a connection mid-transaction: the next user would inherit it.
+    if (connection.inTransaction) connection.execute("ROLLBACK");
+    this.#idle.push(connection);
+  }
+
+  #connect(): Connection {
+    return new Connection(this.#path, this.#timeoutMs, () => this.#forgetAll());
+  }
+
+  #forgetAll(): void {
+    for (const connection of [this.#shared, ...this.#idle, ...this.#held]) connection.forget();
+  }
+
+  #checkOpen(): void {
+    if (this.closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
+  }
+}
+
+class EmbeddedTransaction implements Transaction {
+  #connection: Connection | null;
+  readonly #release: () => void;
+
+  constructor(connection: Connection, release: () => void) {
+    this.#connection = connection;
+    this.#release = release;
+  }
+
+  async execute(stmt: InStatement): Promise<ResultSet> {
+    return this.#open().execute(stmt);
+  }
+
+  async batch(stmts: InStatement[]): Promise<ResultSet[]> {
+    const connection = this.#open();
+    return stmts.map((stmt, i) => withBatchIndex(i, () => connection.execute(stmt)));
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    this.#open().executeMultiple(sql);
+  }
+
+  async rollback(): Promise<void> {
+    const connection = this.#connection;
+    if (!connection) return;
+    try {
+      if (connection.inTransaction) connection.execute("ROLLBACK");
+    } finally {
+      this.#settle();
+    }
+  }
+
+  async commit(): Promise<void> {
+    try {
+      this.#open().execute("COMMIT");
+    } finally {
+      this.#settle();
+    }
+  }
+
+  close(): void {
+    const connection = this.#connection;
+    if (!connection) return;
+    try {
+      if (connection.inTransaction) connection.execute("ROLLBACK");
+    } finally {
+      this.#settle();
+    }
+  }
+
+  get closed(): boolean {
+    return !this.#connection?.inTransaction;
+  }
+
+  #open(): Connection {
+    if (!this.#connection?.inTransaction) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+    return this.#connection;
+  }
+
+  #settle(): void {
+    if (!this.#connection) return;
+    this.#connection = null;
+    this.#release();
+  }
+}
+
+function describeColumns(compiled: Compiled): Compiled {
+  const described = compiled.statement.columns() as { name: string; type: string | null }[];
+  compiled.columns = described.map((c) => c.name);
+  compiled.columnTypes = described.map((c) => c.type ?? "");
+  return compiled;
+}
+
+function runInTransaction(connection: Connection, begin: string, stmts: InStatement[]): ResultSet[] {
+  connection.execute(begin);
+  try {
+    const results = stmts.map((stmt, i) =>
+      withBatchIndex(i, () => {
+        if (!connection.inTransaction) throw new LibsqlBatchError("The transaction has been rolled back", i, "TRANSACTION_CLOSED");
+        return connection.execute(stmt);
+      }),
+    );
+    connection.execute("COMMIT");
+    return results;
+  } finally {
+    if (connection.inTransaction) connection.execute("ROLLBACK");
+  }
+}
+
+/** Names the failing statement of a batch, as @libsql/client does (LibsqlBatchError's index). */
+function withBatchIndex<T>(index: number, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof LibsqlError && !(error instanceof LibsqlBatchError)) throw new LibsqlBatchError(error.message, index, error.code, error.extendedCode, error.rawCode, error);
+    throw error;
+  }
+}
+
+function normaliseStatement(stmt: InStatement | [string, InArgs?]): InStatement {
+  return Array.isArray(stmt) ? { sql: stmt[0], args: stmt[1] ?? [] } : stmt;
+}
+
+function argsToSql(args: InArgs | undefined): unknown[] | Record<string, unknown> {
+  if (args === undefined) return [];
+  if (Array.isArray(args)) return args.map(valueToSql);
+  const named: Record<string, unknown> = {};
+  for (const name in args) named[/^[@$:]/.test(name) ? name.slice(1) : name] = valueToSql(args[name]!);
+  return named;
+}
+
+function valueToSql(value: InValue): unknown {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new RangeError("Only finite numbers (not Infinity or NaN) can be passed as arguments");
+    return value;
+  }
+  if (typeof value === "bigint") {
+    if (value < MIN_INT64 || value > MAX_INT64) throw new RangeError("bigint is too large to be represented as a 64-bit integer and passed as argument");
+    return value;
+  }
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value instanceof Date) return value.valueOf();
+  if (value === undefined) throw new TypeError("undefined cannot be passed as argument to the database");
+  return value;
+}
+
+function valueFromSql(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    if (value < MIN_SAFE || value > MAX_SAFE) throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+    return Number(value);
+  }
+  if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  return value;
+}
+
+/** A row as @libsql/client shapes it: values by index (not enumerable) and by column name (enumerable). */
+function rowOf(values: unknown[], columns: string[]): Row {
+  const row: Record<string | number, unknown> = {};
+  Object.defineProperty(row, "length", { value: values.length });
+  for (let i = 0; i < values.length; i++) {
+    const value = valueFromSql(values[i]);
+    Object.defineProperty(row, i, { value });
+    const column = columns[i]!;
+    if (!Object.hasOwn(row, column)) row[column] = value;
+  }
+  return row as unknown as Row;
+}
+
+function resultSet(columns: string[], columnTypes: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+  return {
+    columns,
+    columnTypes,
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({ columns, columnTypes, rows: rows.map((row) => Array.prototype.map.call(row, valueToJson)), rowsAffected, lastInsertRowid: lastInsertRowid === undefined ? null : `${lastInsertRowid}` }),
+  };
+}
+
+/** A value as @libsql/client's `toJSON` writes it: bigints as strings, blobs in base64. */
+function valueToJson(value: unknown): unknown {
+  if (typeof value === "bigint") return `${value}`;
+  if (value instanceof ArrayBuffer) return Buffer.from(value).toString("base64");
+  return value;
+}
+
+function asLibsqlError(error: unknown): unknown {
+  if (error instanceof Database.SqliteError) {
+    const raw = (error as { rawCode?: number }).rawCode;
+    const code = raw === undefined ? "SQLITE_UNKNOWN" : (SQLITE_CODES[raw & 0xff] ?? `SQLITE_UNKNOWN_${raw & 0xff}`);
+    return new LibsqlError(error.message, code, (error as { code?: string }).code, raw, error);
+  }
+  return error;
+}
+
+const SQLITE_CODES: Record<number, string> = {
+  1: "SQLITE_ERROR", 2: "SQLITE_INTERNAL", 3: "SQLITE_PERM", 4: "SQLITE_ABORT", 5: "SQLITE_BUSY", 6: "SQLITE_LOCKED", 7: "SQLITE_NOMEM",
+  8: "SQLITE_READONLY", 9: "SQLITE_INTERRUPT", 10: "SQLITE_IOERR", 11: "SQLITE_CORRUPT", 12: "SQLITE_NOTFOUND", 13: "SQLITE_FULL",
+  14: "SQLITE_CANTOPEN", 15: "SQLITE_PROTOCOL", 16: "SQLITE_EMPTY", 17: "SQLITE_SCHEMA", 18: "SQLITE_TOOBIG", 19: "SQLITE_CONSTRAINT",
+  20: "SQLITE_MISMATCH", 21: "SQLITE_MISUSE", 22: "SQLITE_NOLFS", 23: "SQLITE_AUTH", 24: "SQLITE_FORMAT", 25: "SQLITE_RANGE",
+  26: "SQLITE_NOTADB", 27: "SQLITE_NOTICE", 28: "SQLITE_WARNING",
+};

@@ -1,0 +1,94 @@
+// Group commit through the real store on a libSQL file: queued writes share commits, a failing
+// write undoes only its own rows, callers hear back only after their rows are durable, and a
+// write that breaks the shared transaction does not take the others down with it.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@libsql/client";
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { openStore, type Store } from "./index.ts";
+
+let store: Store | undefined;
+afterEach(() => store?.close());
+
+async function freshStore(): Promise<{ store: Store; path: string }> {
+  const path = join(mkdtempSync(join(tmpdir(), "swb-group-")), "db.sqlite");
+  store = await openStore({ url: `file:${path}` });
+  await store.client.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, who TEXT NOT NULL)");
+  return { store, path };
+}
+
+/** Counts COMMITs on the store's client (the transactions drizzle opens). */
+function countCommits(s: Store): { commits: number } {
+  const counter = { commits: 0 };
+  const client = s.client as unknown as { transaction: (...a: unknown[]) => Promise<{ commit: () => Promise<void> }> };
+  const open = client.transaction.bind(client);
+  client.transaction = async (...args) => {
+    const tx = await open(...args);
+    const commit = tx.commit.bind(tx);
+    tx.commit = () => (counter.commits++, commit());
+    return tx;
+  };
+  return counter;
+}
+
+describe("store.write group commit", () => {
+  it("lets writes queued behind a running one share a commit, each answered after its rows are on disk", async () => {
+    const { store, path } = await freshStore();
+    const counter = countCommits(store);
+    const outsider = createClient({ url: `file:${path}` });
+    const seenOnDisk: number[] = [];
+    const writes = Array.from({ length: 30 }, (_, i) =>
+      store
+        .write(async (tx) => {
+          await tx.run(sql`INSERT INTO notes (who) VALUES (${`caller ${i}`})`);
+          return i;
+        })
+        .then(async (value) => {
+          // A separate connection (another process would see the same) already has the row.
+          seenOnDisk.push(Number((await outsider.execute({ sql: "SELECT count(*) AS n FROM notes WHERE who = ?", args: [`caller ${i}`] })).rows[0]!.n));
+          return value;
+        }),
+    );
+    expect(await Promise.all(writes)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(seenOnDisk).toEqual(Array(30).fill(1));
+    expect(counter.commits).toBeLessThan(30);
+    expect(counter.commits).toBeGreaterThanOrEqual(2);
+    outsider.close();
+  });
+
+  it("undoes only the failing caller's writes when callers share a commit", async () => {
+    const { store } = await freshStore();
+    const results = await Promise.allSettled(
+      ["ann", "bob", "cy", "dee"].map((who) =>
+        store.write(async (tx) => {
+          await tx.run(sql`INSERT INTO notes (who) VALUES (${who})`);
+          if (who === "bob") throw new Error("bob changed his mind");
+          return who;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error("bob changed his mind"));
+    expect((await store.client.execute("SELECT who FROM notes ORDER BY id")).rows.map((r) => r.who)).toEqual(["ann", "cy", "dee"]);
+  });
+
+  it("runs each caller alone again when one of them breaks the shared transaction", async () => {
+    const { store } = await freshStore();
+    const results = await Promise.allSettled(
+      ["ann", "breaker", "cy"].map((who) =>
+        store.write(async (tx) => {
+          await tx.run(sql`INSERT INTO notes (who) VALUES (${who})`);
+          // Ends the transaction under everyone's feet: the group's commit cannot happen.
+          if (who === "breaker") await tx.run(sql`ROLLBACK`);
+          return who;
+        }),
+      ),
+    );
+    expect(results[0]).toEqual({ status: "fulfilled", value: "ann" });
+    expect(results[2]).toEqual({ status: "fulfilled", value: "cy" });
+    expect(results[1]!.status).toBe("rejected");
+    expect((await store.client.execute("SELECT who FROM notes ORDER BY id")).rows.map((r) => r.who)).toEqual(["ann", "cy"]);
+  });
+});
