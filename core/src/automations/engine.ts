@@ -8,7 +8,8 @@
 import { and, count, eq, lte } from "drizzle-orm";
 import type { AutomationsConfig } from "../config/automations.ts";
 import type { Routing } from "../routing/index.ts";
-import { isAutomatedMessage, type Sla } from "../sla/index.ts";
+import type { Sla } from "../sla/index.ts";
+import { isAutomatedMessage } from "../store/messages.ts";
 import { findConversation } from "../store/conversations.ts";
 import { findMessage } from "../store/messages.ts";
 import { messages } from "../store/schema.ts";

@@ -6,9 +6,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
-import { isAutomatedMessage } from "../sla/index.ts";
 import { findConversation } from "../store/conversations.ts";
-import { findMessage } from "../store/messages.ts";
 import { scheduledMessages } from "../store/schema.ts";
 import type { Switchboard } from "../switchboard.ts";
 import { snoozeKey } from "./update.ts";
@@ -80,15 +78,16 @@ export function setupSendLater(sb: Services): void {
   });
 
   sb.bus.on("message.created", async (event) => {
-    if (event.data.direction !== "incoming") return;
-    const message = await findMessage(sb.store.db, event.data.messageId);
-    if (!message || isAutomatedMessage(message.metadata)) return;
+    if (event.data.direction !== "incoming" || event.data.automated) return;
     const conversationId = event.data.conversationId;
-    await sb.store.write(async (tx) => {
-      // Read and cancel in one transaction: a snooze set meanwhile keeps its wake-up.
-      const conversation = await findConversation(tx, conversationId);
-      if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
-    });
+    // Most messages come with no snooze to wake from: a read, and no write transaction, settles it.
+    if (await sb.jobs.isPending(snoozeKey(conversationId))) {
+      await sb.store.write(async (tx) => {
+        // Read and cancel in one transaction: a snooze set meanwhile keeps its wake-up.
+        const conversation = await findConversation(tx, conversationId);
+        if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
+      });
+    }
     const pending = await sb.store.db.select({ id: scheduledMessages.id }).from(scheduledMessages).where(and(eq(scheduledMessages.conversationId, conversationId), eq(scheduledMessages.status, "scheduled")));
     for (const { id } of pending) {
       if (await cancelScheduledMessage(sb, id, "the customer wrote first")) {

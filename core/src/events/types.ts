@@ -17,6 +17,8 @@ export interface MessageEventData {
   direction: MessageDirection;
   text: string;
   authorAgentId: number | null;
+  /** A machine wrote it (an auto-reply or a bot, see `isAutomatedMessage`): it starts no SLA clock and gets no automated answer. */
+  automated: boolean;
   createdAt: number;
 }
 

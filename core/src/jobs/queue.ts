@@ -10,11 +10,14 @@ import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts"
 import type { Logger } from "../log/index.ts";
 import type { ScheduleOptions } from "../plugins/types.ts";
 import type { Store, Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { jobs } from "../store/schema.ts";
 import { backoffMs } from "./backoff.ts";
 import { Poller } from "./poller.ts";
 
 export type JobHandler = (payload: unknown, job: { id: number; attempt: number }) => Promise<void> | void;
+
+const pendingByKey = reusableQuery((db) => db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.key, sql.placeholder("key")), eq(jobs.status, "pending"))).limit(1));
 
 export class JobQueue {
   readonly #handlers = new Map<string, JobHandler>();
@@ -61,6 +64,15 @@ export class JobQueue {
     const id = tx ? await insert(tx) : await this.#store.write(insert);
     if (dueAt <= this.#clock.now()) queueMicrotask(() => this.#poller.kick());
     return id;
+  }
+
+  /**
+   * Whether a job with this key waits to run (outside any transaction: a hint to skip work, so
+   * anything that acts on the answer should check again inside its transaction).
+   */
+  async isPending(key: string): Promise<boolean> {
+    const [row] = await pendingByKey(this.#store.db, { key });
+    return row !== undefined;
   }
 
   /** Cancels the pending job with this key, inside `tx` when given. Returns whether one was there. */

@@ -4,10 +4,11 @@
  * clock has two durable jobs, a warning and a breach, keyed by the clock; the conversation's
  * `sla_due_at` always holds the earliest due time of its running clocks.
  */
-import { and, eq, isNotNull, isNull, min } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, min, sql } from "drizzle-orm";
 import type { BusinessCalendar } from "../business-hours/calendar.ts";
 import type { JobQueue } from "../jobs/queue.ts";
-import type { Tx } from "../store/index.ts";
+import type { Queryable, Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { conversations, slaClocks, type SlaTarget } from "../store/schema.ts";
 
 export const SLA_JOB = "core:sla.timer";
@@ -30,8 +31,10 @@ export interface ClockContext {
  * @example
  * const clocks = await liveClocks(tx, 42);
  */
-export async function liveClocks(tx: Tx, conversationId: number): Promise<SlaClock[]> {
-  return tx.select().from(slaClocks).where(and(eq(slaClocks.conversationId, conversationId), isNull(slaClocks.stoppedAt)));
+const live = reusableQuery((db) => db.select().from(slaClocks).where(and(eq(slaClocks.conversationId, sql.placeholder("conversationId")), isNull(slaClocks.stoppedAt))));
+
+export async function liveClocks(db: Queryable, conversationId: number): Promise<SlaClock[]> {
+  return live(db, { conversationId });
 }
 
 /** Schedules the warning and breach timers of a running clock. */

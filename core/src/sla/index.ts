@@ -10,7 +10,6 @@ import { slaTargets } from "./policy.ts";
 import { SlaTracker } from "./tracker.ts";
 
 export { slaTargets, channelFamily, DEFAULT_TARGETS } from "./policy.ts";
-export { isAutomatedMessage } from "./tracker.ts";
 
 /** What other parts of core (automations, the inbox) use of SLAs. */
 export interface Sla {

@@ -11,7 +11,7 @@ import type { BusinessHoursResolver } from "../business-hours/index.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
 import { findConversation, type Conversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
-import { messages, slaClocks, type SlaTarget } from "../store/schema.ts";
+import { slaClocks, type SlaTarget } from "../store/schema.ts";
 import type { Switchboard } from "../switchboard.ts";
 import { type ClockContext, liveClocks, pauseClock, refreshDue, resumeClock, SLA_JOB, type SlaClock, startClock, stopClock, type TimerKind } from "./clocks.ts";
 import { slaTargets } from "./policy.ts";
@@ -19,17 +19,6 @@ import { slaTargets } from "./policy.ts";
 type Services = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "log" | "loaded">;
 const PAUSED = new Set(["pending", "snoozed"]);
 const RESPONSE_TARGETS: SlaTarget[] = ["first_response", "next_response"];
-
-/**
- * Whether a message was written by a machine (channels flag auto-replies with `metadata.autoReply`
- * and bots with `metadata.bot`): it starts no SLA clock, and automations never answer it.
- *
- * @example
- * isAutomatedMessage({ autoReply: true }); // true
- */
-export function isAutomatedMessage(metadata: Record<string, unknown> | undefined): boolean {
-  return metadata?.autoReply === true || metadata?.bot === true;
-}
 
 /**
  * Keeps SLA clocks in step with conversations and fires their timers.
@@ -104,10 +93,13 @@ export class SlaTracker {
         for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
       });
     }
-    if (message.direction !== "incoming" || conversation.status === "resolved") return;
-    const [stored] = await this.#sb.store.db.select({ metadata: messages.metadata }).from(messages).where(eq(messages.id, message.messageId));
-    if (isAutomatedMessage(stored?.metadata)) return;
+    if (message.direction !== "incoming" || conversation.status === "resolved" || message.automated) return;
+    // The customer writing again while a response clock runs changes nothing: no write at all.
+    // (SLA work is serialised in this process, so the clocks cannot change before the write.)
     const targets = slaTargets(this.#sb.loaded.config, conversation);
+    if (!targets.first_response && !targets.resolution && !targets.next_response) return;
+    const running = await liveClocks(this.#sb.store.db, conversation.id);
+    if (running.some((k) => RESPONSE_TARGETS.includes(k.target))) return;
     const paused = PAUSED.has(conversation.status);
     await this.#withClocks(conversation, async (c, clocks) => {
       const [any] = await c.tx.select({ id: slaClocks.id }).from(slaClocks).where(eq(slaClocks.conversationId, conversation.id)).limit(1);

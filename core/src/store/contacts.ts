@@ -3,26 +3,32 @@
  * contact did not have yet (never overwriting the ones it has: a differing value is kept as an
  * alternative).
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "./index.ts";
+import { reusableQuery } from "./reusable.ts";
 import { contacts, identities } from "./schema.ts";
 
 export type Contact = typeof contacts.$inferSelect;
 export type Identity = typeof identities.$inferSelect;
 
 /** The contact who owns identity (channel, externalId), if any. */
-export async function findContactByIdentity(db: Queryable, channel: string, externalId: string): Promise<Contact | undefined> {
-  const [row] = await db
+const byIdentity = reusableQuery((db) =>
+  db
     .select({ contact: contacts })
     .from(identities)
     .innerJoin(contacts, eq(contacts.id, identities.contactId))
-    .where(and(eq(identities.channel, channel), eq(identities.externalId, externalId)))
-    .limit(1);
+    .where(and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId"))))
+    .limit(1),
+);
+const byId = reusableQuery((db) => db.select().from(contacts).where(eq(contacts.id, sql.placeholder("id"))));
+
+export async function findContactByIdentity(db: Queryable, channel: string, externalId: string): Promise<Contact | undefined> {
+  const [row] = await byIdentity(db, { channel, externalId });
   return row?.contact;
 }
 
 export async function findContact(db: Queryable, id: number): Promise<Contact | undefined> {
-  const [row] = await db.select().from(contacts).where(eq(contacts.id, id));
+  const [row] = await byId(db, { id });
   return row;
 }
 

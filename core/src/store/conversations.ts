@@ -1,14 +1,33 @@
 /**
  * Conversation lookups the pipelines share: the conversation a new message threads into.
  */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "./index.ts";
+import { reusableQuery } from "./reusable.ts";
 import { conversations } from "./schema.ts";
 
 export type Conversation = typeof conversations.$inferSelect;
 
+const byId = reusableQuery((db) => db.select().from(conversations).where(eq(conversations.id, sql.placeholder("id"))));
+const latestInThread = reusableQuery((db) =>
+  db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.inbox, sql.placeholder("inbox")), eq(conversations.threadKey, sql.placeholder("threadKey"))))
+    .orderBy(desc(conversations.id))
+    .limit(1),
+);
+const latestUnthreaded = reusableQuery((db) =>
+  db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.contactId, sql.placeholder("contactId")), eq(conversations.inbox, sql.placeholder("inbox")), isNull(conversations.threadKey)))
+    .orderBy(desc(conversations.id))
+    .limit(1),
+);
+
 export async function findConversation(db: Queryable, id: number): Promise<Conversation | undefined> {
-  const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+  const [row] = await byId(db, { id });
   return row;
 }
 
@@ -19,20 +38,10 @@ export async function findConversation(db: Queryable, id: number): Promise<Conve
  */
 export async function latestConversationFor(db: Queryable, where: { inbox: string; threadKey?: string; contactId: number | null }): Promise<Conversation | undefined> {
   if (where.threadKey) {
-    const [row] = await db
-      .select()
-      .from(conversations)
-      .where(and(eq(conversations.inbox, where.inbox), eq(conversations.threadKey, where.threadKey)))
-      .orderBy(desc(conversations.id))
-      .limit(1);
+    const [row] = await latestInThread(db, { inbox: where.inbox, threadKey: where.threadKey });
     return row;
   }
   if (where.contactId === null) return undefined;
-  const [row] = await db
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.contactId, where.contactId), eq(conversations.inbox, where.inbox), isNull(conversations.threadKey)))
-    .orderBy(desc(conversations.id))
-    .limit(1);
+  const [row] = await latestUnthreaded(db, { contactId: where.contactId, inbox: where.inbox });
   return row;
 }

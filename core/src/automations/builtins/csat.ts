@@ -8,7 +8,7 @@
 import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import type { AutomationsConfig } from "../../config/automations.ts";
 import type { InboundMessage, InboxInfo } from "../../plugins/types.ts";
-import { isAutomatedMessage } from "../../sla/index.ts";
+import { isAutomatedMessage } from "../../store/messages.ts";
 import { findContactByIdentity } from "../../store/contacts.ts";
 import { findConversation } from "../../store/conversations.ts";
 import { findMessageByExternalId, messageEventData } from "../../store/messages.ts";

@@ -5,7 +5,7 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import type { AutomationsConfig } from "../../config/automations.ts";
-import { isAutomatedMessage } from "../../sla/index.ts";
+import { isAutomatedMessage } from "../../store/messages.ts";
 import { findConversation } from "../../store/conversations.ts";
 import { messages } from "../../store/schema.ts";
 import { type ActionServices, sendAutomated } from "../actions.ts";
