@@ -5,10 +5,11 @@
  * (identity_claims): it never joins contacts and never takes an email or phone away from whoever
  * verifies it later; merge suggestions read it instead.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { InboundMessage, InboxInfo } from "../plugins/types.ts";
 import { addIdentity, type Contact, findContactByIdentity } from "../store/contacts.ts";
 import type { Queryable, Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { identities, identityClaims } from "../store/schema.ts";
 
 /** An identifier a contact just became known by, which may point to another contact. */
@@ -69,6 +70,14 @@ async function recordVerified(tx: Tx, contactId: number, kind: "email" | "phone"
   return holder && holder.contactId !== contactId ? { kind, value, verified: true, source } : undefined;
 }
 
+const insertClaim = reusableQuery((db) =>
+  db
+    .insert(identityClaims)
+    .values({ contactId: sql.placeholder("contactId"), kind: sql.placeholder("kind"), value: sql.placeholder("value"), source: sql.placeholder("source"), createdAt: sql.placeholder("createdAt") })
+    .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
+    .returning({ id: identityClaims.id }),
+);
+
 /**
  * Stores a claim (an unverified email or phone, or a fact such as an account number) on a contact.
  * Returns a signal when the contact did not have it yet.
@@ -77,10 +86,6 @@ async function recordVerified(tx: Tx, contactId: number, kind: "email" | "phone"
  * await addClaim(tx, 7, { kind: "fact:account_id", value: "A-1009", source: "plugin:crm" }, now);
  */
 export async function addClaim(tx: Tx, contactId: number, claim: { kind: string; value: string; source: string }, now: number): Promise<Signal | undefined> {
-  const inserted = await tx
-    .insert(identityClaims)
-    .values({ contactId, ...claim, createdAt: now })
-    .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
-    .returning({ id: identityClaims.id });
+  const inserted = await insertClaim(tx, { contactId, ...claim, createdAt: now });
   return inserted.length > 0 ? { ...claim, verified: false } : undefined;
 }

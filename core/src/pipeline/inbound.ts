@@ -5,7 +5,7 @@
  * twice or split a new contact in two. Events go out only after the commit. Identity resolution
  * (verified joins, unverified claims, merge suggestions) lives in core/src/contacts/.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { type EnrichmentAnswers, storeEnrichment, withAnswers } from "../contacts/enrichment.ts";
 import { identifyByIdentity, recordIdentities } from "../contacts/identify.ts";
@@ -20,6 +20,7 @@ import type { ContactSnapshot, ConversationSnapshot, InboundMessage, InboxInfo, 
 import { absorbContactFacts, type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Store, Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { findMessageByExternalId, messageEventData } from "../store/messages.ts";
 import { insertAttachments } from "../store/attachments.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
@@ -40,6 +41,34 @@ export interface InboundDeps {
 }
 
 type Publish = () => void;
+
+/** The statements every message runs, built once (see store/reusable.ts). */
+const reopenForCustomer = reusableQuery((db) =>
+  db
+    .update(conversations)
+    .set({ status: "open", snoozedUntil: null, resolvedAt: null, lastActivityAt: sql`${sql.placeholder("now")}`, lastCustomerMessageAt: sql`${sql.placeholder("now")}`, updatedAt: sql`${sql.placeholder("now")}` })
+    .where(eq(conversations.id, sql.placeholder("id"))),
+);
+const insertIncoming = reusableQuery((db) =>
+  db
+    .insert(messages)
+    .values({
+      conversationId: sql.placeholder("conversationId"),
+      contactId: sql.placeholder("contactId"),
+      inbox: sql.placeholder("inbox"),
+      channel: sql.placeholder("channel"),
+      direction: "incoming",
+      externalId: sql.placeholder("externalId"),
+      replyToExternalId: sql.placeholder("replyToExternalId"),
+      text: sql.placeholder("text"),
+      html: sql.placeholder("html"),
+      metadata: sql.placeholder("metadata"),
+      deliveryStatus: "received",
+      createdAt: sql.placeholder("now"),
+      updatedAt: sql.placeholder("now"),
+    })
+    .returning(),
+);
 
 interface Plan {
   contactId: number | undefined;
@@ -176,33 +205,24 @@ export class InboundPipeline {
       }
     } else {
       const previous = conversation.status;
-      await tx
-        .update(conversations)
-        .set({ status: "open", snoozedUntil: null, resolvedAt: null, lastActivityAt: now, lastCustomerMessageAt: now, updatedAt: now })
-        .where(eq(conversations.id, conversation.id));
+      await reopenForCustomer(tx, { id: conversation.id, now });
       const id = conversation.id;
       if (previous !== "open") events.push(() => bus.publish("conversation.status_changed", { conversationId: id, from: previous, to: "open", actor: "customer" }));
     }
     const conversationId = conversation!.id;
 
-    const [row] = await tx
-      .insert(messages)
-      .values({
-        conversationId,
-        contactId,
-        inbox: inbox.name,
-        channel: inbox.channel,
-        direction: "incoming",
-        externalId: message.externalId,
-        replyToExternalId: message.replyToExternalId ?? null,
-        text: message.text,
-        html: message.html ?? null,
-        metadata: { ...(message.metadata ?? {}), ...(message.sentAt ? { sentAt: message.sentAt } : {}), ...(message.subject ? { subject: message.subject } : {}) },
-        deliveryStatus: "received",
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
+    const [row] = await insertIncoming(tx, {
+      conversationId,
+      contactId,
+      inbox: inbox.name,
+      channel: inbox.channel,
+      externalId: message.externalId,
+      replyToExternalId: message.replyToExternalId ?? null,
+      text: message.text,
+      html: message.html ?? null,
+      metadata: { ...(message.metadata ?? {}), ...(message.sentAt ? { sentAt: message.sentAt } : {}), ...(message.subject ? { subject: message.subject } : {}) },
+      now,
+    });
     const stored = row!;
     await insertAttachments(tx, stored.id, message.attachments, now);
     events.push(() => bus.publish("message.created", messageEventData(stored)));

@@ -36,13 +36,17 @@ export async function identitiesOf(db: Queryable, contactId: number): Promise<Id
   return db.select().from(identities).where(eq(identities.contactId, contactId)).orderBy(identities.id);
 }
 
+const insertIdentity = reusableQuery((db) =>
+  db
+    .insert(identities)
+    .values({ contactId: sql.placeholder("contactId"), channel: sql.placeholder("channel"), externalId: sql.placeholder("externalId"), verified: sql.placeholder("verified"), source: sql.placeholder("source") })
+    .onConflictDoNothing({ target: [identities.channel, identities.externalId] })
+    .returning({ id: identities.id }),
+);
+
 /** Adds identity (channel, externalId) to a contact unless someone already holds it. Returns whether it was added. */
 export async function addIdentity(tx: Tx, contactId: number, identity: { channel: string; externalId: string; verified: boolean; source: string }): Promise<boolean> {
-  const inserted = await tx
-    .insert(identities)
-    .values({ contactId, ...identity })
-    .onConflictDoNothing({ target: [identities.channel, identities.externalId] })
-    .returning({ id: identities.id });
+  const inserted = await insertIdentity(tx, { contactId, ...identity });
   return inserted.length > 0;
 }
 
