@@ -161,6 +161,8 @@ describe("a web chat visitor answered by email", () => {
     expect((await world.api<{ data: unknown[] }>("/contacts")).body.data).toHaveLength(1);
     const page = await (await world.inbox.get(`/inbox/conversations/${conversationId}`)).text();
     expect(page).toContain("Thanks, I will watch for it.");
+    // The visitor now answers by email, so the composer offers email first (its default), web chat after.
+    expect([...page.matchAll(/<option value="(site|support)"/g)].map((m) => m[1])).toEqual(["support", "site"]);
 
     // The next reply, through the REST API this time, answers the visitor's email in the same thread.
     expect((await world.api(`/conversations/${conversationId}/messages`, { method: "POST", body: { text: "Tracking number: 42-42", inbox: "support" } })).status).toBe(201);

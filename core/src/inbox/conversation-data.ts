@@ -55,12 +55,18 @@ export async function attachmentsOf(sb: Pick<Switchboard, "store">, messageIds: 
   return byMessage;
 }
 
-/** The inboxes a reply to this contact can go out on: the conversation's, then any other visible one that can reach them (pipeline/reach.ts). */
-export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, conversation: Conversation, contact: Contact, identities: Identity[], visible: string[]): ReplyInbox[] {
-  return sb.inboxes
-    .list()
-    .filter((inbox) => inbox.name === conversation.inbox || (visible.includes(inbox.name) && inbox.adapter && canReach(inbox, contact, identities)))
-    .sort((a, b) => (a.name === conversation.inbox ? -1 : b.name === conversation.inbox ? 1 : a.name.localeCompare(b.name)))
+/**
+ * The inboxes a reply to this contact can go out on: the conversation's, then any other visible one
+ * that can reach them (pipeline/reach.ts). The first is the composer's default: the inbox the
+ * customer last wrote from in this conversation (`lastHeardOn`, say email after a web chat visitor
+ * answered our email), else the conversation's own.
+ */
+export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, conversation: Conversation, contact: Contact, identities: Identity[], visible: string[], lastHeardOn?: string): ReplyInbox[] {
+  const reachable = sb.inboxes.list().filter((inbox) => inbox.name === conversation.inbox || (visible.includes(inbox.name) && inbox.adapter && canReach(inbox, contact, identities)));
+  const first = reachable.some((inbox) => inbox.name === lastHeardOn) ? lastHeardOn : conversation.inbox;
+  const rank = (name: string) => (name === first ? 0 : name === conversation.inbox ? 1 : 2);
+  return reachable
+    .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name))
     .map((inbox) => ({
       name: inbox.name,
       displayName: inbox.displayName,
@@ -94,7 +100,7 @@ export async function loadConversationPage(sb: Switchboard, conversation: Conver
     timeline,
     attachmentsByMessage: await attachmentsOf(sb, timeline.map((m) => m.id)),
     hasEarlier,
-    replyInboxes: replyInboxesFor(sb, conversation, contact, identities, visible),
+    replyInboxes: replyInboxesFor(sb, conversation, contact, identities, visible, timeline.findLast((m) => m.conversationId === conversation.id && m.direction === "incoming")?.inbox),
     agents: allAgents,
     teams: allTeams,
     labels: allLabels.map((l) => ({ ...l, attached: attachedIds.has(l.id) })),
