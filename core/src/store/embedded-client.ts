@@ -251,13 +251,7 @@ class EmbeddedTransaction implements Transaction {
   }
 
   async rollback(): Promise<void> {
-    const connection = this.#connection;
-    if (!connection) return;
-    try {
-      if (connection.inTransaction) connection.execute("ROLLBACK");
-    } finally {
-      this.#settle();
-    }
+    this.close();
   }
 
   async commit(): Promise<void> {
