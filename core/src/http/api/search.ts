@@ -7,8 +7,7 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
-import { ftsQuery } from "../../store/fts.ts";
-import { searchMessages } from "../../store/search.ts";
+import { messageSearchMatch, searchMessages } from "../../store/search.ts";
 import { errors, json, PageQuery, pageOf, SearchHitSchema } from "./schemas.ts";
 
 
@@ -17,7 +16,7 @@ const search = createRoute({
   path: "/search",
   tags: ["Search"],
   summary: "Search messages",
-  request: { query: PageQuery.extend({ q: z.string().min(1).max(256).openapi({ description: "Words to find (prefix match); quotes and operators are matched as text" }) }) },
+  request: { query: PageQuery.extend({ q: z.string().min(1).max(256).openapi({ description: "Words to find, each with its inflections (refund finds refunds); a word no message holds is matched as a prefix (refu); quotes and operators are matched as text" }) }) },
   responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, newest first"), 401: errors[401], 422: errors[422] },
 });
 
@@ -30,7 +29,7 @@ const search = createRoute({
 export function registerSearchRoute(app: ApiApp, sb: Switchboard): void {
   app.openapi(search, async (c) => {
     const q = c.req.valid("query");
-    const match = ftsQuery(q.q);
+    const match = await messageSearchMatch(sb.store.db, q.q);
     if (!match) throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid query: q: give at least one word to search for.");
     const offset = q.cursor ? decodeCursor(q.cursor, 1)[0]! : 0;
     const fetched = await searchMessages(sb.store.db, match, { limit: q.limit + 1, offset, inboxes: c.get("visible") });

@@ -9,10 +9,9 @@ import type { Child } from "hono/jsx";
 import { and, eq } from "drizzle-orm";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { listConversations, sortKey } from "../../store/conversation-list.ts";
-import { ftsQuery } from "../../store/fts.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationReads, labels, teams } from "../../store/schema.ts";
-import { searchMessages } from "../../store/search.ts";
+import { messageSearchMatch, searchMessages } from "../../store/search.ts";
 import { contactTimeline } from "../../store/timeline.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { visibleConversation } from "../../auth/access.ts";
@@ -63,7 +62,7 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
 
   app.get("/inbox", async (c) => {
     const query = readListQuery(c.req.query());
-    const match = query.q ? ftsQuery(query.q) : undefined;
+    const match = query.q ? await messageSearchMatch(sb.store.db, query.q) : undefined;
     if (!match) return fullPage(c, query, <EmptyPane />, "Inbox");
     const hits = await searchMessages(sb.store.db, match, { limit: 50, offset: 0, inboxes: c.get("visible") });
     return fullPage(c, query, <SearchResults query={query.q ?? ""} hits={hits} now={sb.clock.now()} />, `Search: ${query.q}`);
