@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { sql } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openStore, type Store } from "./index.ts";
 
 let store: Store | undefined;
@@ -65,6 +65,17 @@ describe("store.write group commit", () => {
     await Promise.all(Array.from({ length: 100 }, (_, i) => insert(`burst ${i}`)));
     expect(counter.commits).toBe(7);
     expect((await store.client.execute("SELECT count(*) AS n FROM notes")).rows[0]!.n).toBe(100);
+  });
+
+  it("still commits while a test has fake timers installed", async () => {
+    const { store } = await freshStore();
+    vi.useFakeTimers();
+    try {
+      await store.write((tx) => tx.run(sql`INSERT INTO notes (who) VALUES ('faked')`));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await store.client.execute("SELECT who FROM notes")).rows.map((r) => r.who)).toEqual(["faked"]);
   });
 
   it("undoes only the failing caller's writes when callers share a commit", async () => {

@@ -21,6 +21,12 @@ interface Pending<Tx> {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/**
+ * The real setImmediate, taken when this module loads: a test that installs fake timers later
+ * (vi.useFakeTimers) must not leave every write waiting for a turn that never comes.
+ */
+const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
+
 export interface GroupCommitOptions<Tx> {
   transaction: RunTransaction<Tx>;
   savepoint: RunSavepoint<Tx>;
@@ -96,6 +102,6 @@ export function createGroupWriter<Tx>(options: GroupCommitOptions<Tx>): <T>(fn: 
       // this turn reach their write first and join the group. (The native client commits
       // synchronously, so while one commit waits for the disk no other request can get in line; without
       // this pause a loaded server commits once per request.)
-      setImmediate(() => void drain());
+      nextTurn(() => void drain());
     });
 }
