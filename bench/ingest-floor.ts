@@ -1,14 +1,15 @@
 /**
  * The ingest benchmark's floor: the least any webhook receiver on this stack can do. A bare Hono app
  * on Bun.serve that reads the JSON body and runs one libSQL INSERT per request (a WAL-mode file with
- * the same client and defaults as Switchboard's store, so the same durability), then answers 201
+ * the same client and defaults as Switchboard's store: its statement-caching embedded client, so the
+ * same durability and the same per-statement cost), then answers 201
  * with the new id. No auth, no dedupe, no identity, no routing, no events. bench/ingest.ts runs it
  * as a child process beside Switchboard and loads both with the same generator.
  *
  *   bun bench/ingest-floor.ts --db /tmp/floor.db --port 4100
  */
-import { createClient } from "@libsql/client";
 import { Hono } from "hono";
+import { createEmbeddedClient } from "../core/src/store/embedded-client.ts";
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -18,7 +19,7 @@ const arg = (name: string) => {
 const file = arg("db");
 if (!file) throw new Error("Usage: bun bench/ingest-floor.ts --db <file> --port <port>");
 
-const client = createClient({ url: `file:${file}` });
+const client = createEmbeddedClient(file);
 await client.execute("PRAGMA journal_mode = WAL");
 await client.execute(
   "CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, external_id TEXT NOT NULL, contact TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL)",
