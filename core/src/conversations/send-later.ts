@@ -4,9 +4,10 @@
  * timeline note), and so is a snooze's wake-up (the message already reopened the conversation).
  * Sending is at most once: the row is marked sent before the reply is queued.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { findConversation } from "../store/conversations.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { scheduledMessages } from "../store/schema.ts";
 import type { Switchboard } from "../switchboard.ts";
 import { snoozeKey } from "./update.ts";
@@ -52,6 +53,14 @@ export async function cancelScheduledMessage(sb: Pick<Services, "store" | "jobs"
   });
 }
 
+/** The scheduled messages of a conversation still waiting (read for every customer message). */
+const scheduledIn = reusableQuery((db) =>
+  db
+    .select({ id: scheduledMessages.id })
+    .from(scheduledMessages)
+    .where(and(eq(scheduledMessages.conversationId, sql.placeholder("conversationId")), eq(scheduledMessages.status, "scheduled"))),
+);
+
 /**
  * Defines the send job and cancels scheduled messages and snooze wake-ups when the customer writes.
  *
@@ -88,7 +97,7 @@ export function setupSendLater(sb: Services): void {
         if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
       });
     }
-    const pending = await sb.store.db.select({ id: scheduledMessages.id }).from(scheduledMessages).where(and(eq(scheduledMessages.conversationId, conversationId), eq(scheduledMessages.status, "scheduled")));
+    const pending = await scheduledIn(sb.store.db, { conversationId });
     for (const { id } of pending) {
       if (await cancelScheduledMessage(sb, id, "the customer wrote first")) {
         await sb.outbound.reply({ conversationId, agentId: null, kind: "note", text: "A scheduled message was cancelled because the customer wrote first." });

@@ -67,6 +67,29 @@ describe("store.write group commit", () => {
     expect((await store.client.execute("SELECT count(*) AS n FROM notes")).rows[0]!.n).toBe(100);
   });
 
+  it("uses no savepoints while every caller succeeds, and one per caller once someone fails", async () => {
+    const { store } = await freshStore();
+    const seen: string[] = [];
+    const client = store.client as unknown as { transaction: (...a: unknown[]) => Promise<{ execute: (...a: unknown[]) => Promise<unknown> }> };
+    const open = client.transaction.bind(client);
+    client.transaction = async (...args) => {
+      const tx = await open(...args);
+      const execute = tx.execute.bind(tx);
+      tx.execute = (...inner) => (seen.push(String((inner[0] as { sql: string }).sql)), execute(...inner));
+      return tx;
+    };
+    const insert = (who: string) => store.write((tx) => tx.run(sql`INSERT INTO notes (who) VALUES (${who})`));
+    await Promise.all(["a", "b", "c"].map(insert));
+    expect(seen.filter((s) => /savepoint/i.test(s))).toEqual([]);
+    const failing = store.write(async (tx) => {
+      await tx.run(sql`INSERT INTO notes (who) VALUES ('x')`);
+      throw new Error("no");
+    });
+    await Promise.all([insert("d"), failing.catch(() => undefined), insert("e")]);
+    expect(seen.filter((s) => /^savepoint/i.test(s))).toHaveLength(3);
+    expect((await store.client.execute("SELECT who FROM notes ORDER BY id")).rows.map((r) => r.who)).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
   it("still commits while a test has fake timers installed", async () => {
     const { store } = await freshStore();
     vi.useFakeTimers();

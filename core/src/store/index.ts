@@ -32,8 +32,9 @@ export interface Store {
   /**
    * Runs `fn` in one write transaction, serialised with every other write of this process.
    * Everything `fn` writes commits together or not at all, and the promise settles only after
-   * the commit. Calls queued while another runs may share its successor's commit, each in its
-   * own savepoint: a `fn` that throws undoes only its own writes.
+   * the commit. Calls queued while another runs may share its successor's commit: a `fn` that
+   * throws undoes only its own writes, but then the others' functions run again (keep `fn` to
+   * database work and local state; publish events and call out after the promise resolves).
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Applies the checked-in migrations (idempotent). */
