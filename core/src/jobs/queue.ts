@@ -17,6 +17,18 @@ import { Poller } from "./poller.ts";
 
 export type JobHandler = (payload: unknown, job: { id: number; attempt: number }) => Promise<void> | void;
 
+/** Inserts a job, or replaces the one with the same key (whatever its state) by this one, pending. */
+const upsertJob = reusableQuery((db) =>
+  db
+    .insert(jobs)
+    .values({ kind: sql.placeholder("kind"), payload: sql.placeholder("payload"), dueAt: sql.placeholder("dueAt"), key: sql.placeholder("key"), maxAttempts: sql.placeholder("maxAttempts"), status: "pending", updatedAt: sql.placeholder("now") })
+    .onConflictDoUpdate({
+      target: jobs.key,
+      set: { kind: sql`excluded.kind`, payload: sql`excluded.payload`, dueAt: sql`excluded.due_at`, status: "pending", attempts: 0, maxAttempts: sql`excluded.max_attempts`, claimedUntil: null, lastError: null, updatedAt: sql`excluded.updated_at` },
+    })
+    .returning({ id: jobs.id }),
+);
+const deletePending = reusableQuery((db) => db.delete(jobs).where(and(eq(jobs.key, sql.placeholder("key")), eq(jobs.status, "pending"))).returning({ id: jobs.id }));
 const pendingByKey = reusableQuery((db) => db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.key, sql.placeholder("key")), eq(jobs.status, "pending"))).limit(1));
 
 export class JobQueue {
@@ -49,16 +61,9 @@ export class JobQueue {
    */
   async schedule(kind: string, payload: unknown, options: ScheduleOptions = {}, tx?: Tx): Promise<number> {
     const dueAt = options.at ?? this.#clock.now() + (options.delayMs ?? 0);
-    const values = { kind, payload: payload ?? {}, dueAt, key: options.key ?? null, maxAttempts: options.maxAttempts ?? 5, status: "pending" as const };
+    const values = { kind, payload: payload ?? {}, dueAt, key: options.key ?? null, maxAttempts: options.maxAttempts ?? 5, now: this.#clock.now() };
     const insert = async (db: Tx) => {
-      const [row] = await db
-        .insert(jobs)
-        .values(values)
-        .onConflictDoUpdate({
-          target: jobs.key,
-          set: { kind, payload: values.payload, dueAt, status: "pending", attempts: 0, maxAttempts: values.maxAttempts, claimedUntil: null, lastError: null, updatedAt: this.#clock.now() },
-        })
-        .returning({ id: jobs.id });
+      const [row] = await upsertJob(db, values);
       return row!.id;
     };
     const id = tx ? await insert(tx) : await this.#store.write(insert);
@@ -77,7 +82,7 @@ export class JobQueue {
 
   /** Cancels the pending job with this key, inside `tx` when given. Returns whether one was there. */
   async cancel(key: string, tx?: Tx): Promise<boolean> {
-    const remove = (db: Tx) => db.delete(jobs).where(and(eq(jobs.key, key), eq(jobs.status, "pending"))).returning({ id: jobs.id });
+    const remove = (db: Tx) => deletePending(db, { key });
     const removed = tx ? await remove(tx) : await this.#store.write(remove);
     return removed.length > 0;
   }

@@ -33,6 +33,32 @@ export interface ClockContext {
  */
 const live = reusableQuery((db) => db.select().from(slaClocks).where(and(eq(slaClocks.conversationId, sql.placeholder("conversationId")), isNull(slaClocks.stoppedAt))));
 
+const earliestDue = reusableQuery((db) =>
+  db
+    .select({ due: min(slaClocks.dueAt) })
+    .from(slaClocks)
+    .where(and(eq(slaClocks.conversationId, sql.placeholder("conversationId")), isNull(slaClocks.stoppedAt), isNotNull(slaClocks.dueAt))),
+);
+const setSlaDue = reusableQuery((db) =>
+  db
+    .update(conversations)
+    .set({ slaDueAt: sql`${sql.placeholder("due")}` })
+    .where(eq(conversations.id, sql.placeholder("conversationId"))),
+);
+const insertClock = reusableQuery((db) =>
+  db
+    .insert(slaClocks)
+    .values({
+      conversationId: sql.placeholder("conversationId"),
+      target: sql.placeholder("target"),
+      targetMs: sql.placeholder("targetMs"),
+      startedAt: sql.placeholder("startedAt"),
+      runningSince: sql.placeholder("runningSince"),
+      dueAt: sql.placeholder("dueAt"),
+    })
+    .returning(),
+);
+
 export async function liveClocks(db: Queryable, conversationId: number): Promise<SlaClock[]> {
   return live(db, { conversationId });
 }
@@ -60,8 +86,8 @@ async function cancelTimers(c: Pick<ClockContext, "tx" | "jobs">, clockId: numbe
  * await refreshDue(tx, 42);
  */
 export async function refreshDue(tx: Tx, conversationId: number): Promise<void> {
-  const [row] = await tx.select({ due: min(slaClocks.dueAt) }).from(slaClocks).where(and(eq(slaClocks.conversationId, conversationId), isNull(slaClocks.stoppedAt), isNotNull(slaClocks.dueAt)));
-  await tx.update(conversations).set({ slaDueAt: row?.due ?? null }).where(eq(conversations.id, conversationId));
+  const [row] = await earliestDue(tx, { conversationId });
+  await setSlaDue(tx, { conversationId, due: row?.due ?? null });
 }
 
 /**
@@ -71,10 +97,7 @@ export async function refreshDue(tx: Tx, conversationId: number): Promise<void> 
  * await startClock(c, 42, "first_response", 30 * 60_000, false);
  */
 export async function startClock(c: ClockContext, conversationId: number, target: SlaTarget, targetMs: number, paused: boolean): Promise<SlaClock> {
-  const [clock] = await c.tx
-    .insert(slaClocks)
-    .values({ conversationId, target, targetMs, startedAt: c.now, runningSince: paused ? null : c.now, dueAt: paused ? null : c.calendar.addBusinessTime(c.now, targetMs) })
-    .returning();
+  const [clock] = await insertClock(c.tx, { conversationId, target, targetMs, startedAt: c.now, runningSince: paused ? null : c.now, dueAt: paused ? null : c.calendar.addBusinessTime(c.now, targetMs) });
   await scheduleTimers(c, clock!);
   return clock!;
 }

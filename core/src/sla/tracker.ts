@@ -1,3 +1,6 @@
+/** Whether the conversation ever had a clock (read for every customer message that could start one). */
+const anyClock = reusableQuery((db) => db.select({ id: slaClocks.id }).from(slaClocks).where(eq(slaClocks.conversationId, sql.placeholder("conversationId"))).limit(1));
+
 /**
  * Keeps SLA clocks in step with conversations: a new conversation starts first-response and
  * resolution clocks; a customer message after an answer starts a next-response clock; an agent's
@@ -6,11 +9,12 @@
  * (the time already used is counted again in the new hours). Events are handled one at a time, in
  * the order they were published. Timers fire `sla.warning` and `sla.breached`.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { BusinessHoursResolver } from "../business-hours/index.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
 import { findConversation, type Conversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { slaClocks, type SlaTarget } from "../store/schema.ts";
 import type { Switchboard } from "../switchboard.ts";
 import { type ClockContext, liveClocks, pauseClock, refreshDue, resumeClock, SLA_JOB, type SlaClock, startClock, stopClock, type TimerKind } from "./clocks.ts";
@@ -102,7 +106,7 @@ export class SlaTracker {
     if (running.some((k) => RESPONSE_TARGETS.includes(k.target))) return;
     const paused = PAUSED.has(conversation.status);
     await this.#withClocks(conversation, async (c, clocks) => {
-      const [any] = await c.tx.select({ id: slaClocks.id }).from(slaClocks).where(eq(slaClocks.conversationId, conversation.id)).limit(1);
+      const [any] = await anyClock(c.tx, { conversationId: conversation.id });
       if (!any) {
         if (targets.first_response) await startClock(c, conversation.id, "first_response", targets.first_response, paused);
         if (targets.resolution) await startClock(c, conversation.id, "resolution", targets.resolution, paused);
