@@ -17,6 +17,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { createClient, type Client } from "@libsql/client";
 import { openStore } from "../core/src/store/index.ts";
+import { seeded } from "../examples/playground/simulator.ts";
 
 /** The inboxes the seeded rows use; the benchmark's config declares the same. */
 export const BENCH_INBOXES = [
@@ -80,18 +81,6 @@ const AGENT = [
   "Happy to help! Anything else I can do for you?",
 ];
 const NOTES = ["@Grace can you look at the refund queue?", "Customer is a VIP, be quick.", "Escalated to the warehouse team.", "Waiting for finance to confirm."];
-
-/** A deterministic pseudo-random generator (mulberry32), so every seed builds the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Inserts rows, ROWS_PER_STATEMENT per statement, all in one write transaction. Each statement is
@@ -163,7 +152,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   const indexes = (await client.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'identities', 'conversations', 'messages', 'conversation_labels')")).rows.map((r) => ({ name: String(r.name), sql: String(r.sql) }));
   for (const index of indexes) await client.execute(`DROP INDEX ${index.name}`);
 
-  const rnd = random(42);
+  const rnd = seeded(42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const fill = (text: string) => text.replace("{n}", String(10_000 + Math.floor(rnd() * 90_000)));
   const end = Date.parse("2026-11-25T09:00:00Z");

@@ -14,4 +14,5 @@ export { createLogger, type Logger } from "./log/index.ts";
 export { ManualClock, systemClock, type Clock } from "./clock.ts";
 export { defineTheme, type SwitchboardTheme, type ThemeSlot } from "./inbox/theme.ts";
 export { normaliseEmail, normalisePhone } from "./contacts/normalise.ts";
+export { languageOf, valueAtPath } from "./contacts/read-values.ts";
 export { splitText } from "./text/split.ts";

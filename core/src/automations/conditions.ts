@@ -3,27 +3,8 @@
  * Text conditions read the triggering message; without one, they do not hold.
  */
 import type { ConditionsConfig } from "../config/automations.ts";
+import { languageOf, valueAtPath } from "../contacts/read-values.ts";
 import type { RuleContext } from "./context.ts";
-
-/**
- * The value at a dotted path inside an object.
- *
- * @example
- * valueAtPath({ enrichment: { crm: { plan: "pro" } } }, "enrichment.crm.plan"); // "pro"
- */
-export function valueAtPath(root: Record<string, unknown>, path: string): unknown {
-  let value: unknown = root;
-  for (const key of path.split(".")) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
-
-/** The primary language subtag ("de-AT" → "de"), lower-case. */
-function language(value: unknown): string | undefined {
-  return typeof value === "string" ? /^([a-z]{2,3})(?:[-_].*)?$/i.exec(value.trim())?.[1]?.toLowerCase() : undefined;
-}
 
 /**
  * Whether a rule's conditions hold in this context.
@@ -44,8 +25,8 @@ export function conditionsHold(when: ConditionsConfig, context: RuleContext): bo
     () => !when.business_hours || (when.business_hours === "open") === context.calendar.isOpen(context.now),
     () => {
       if (!when.language) return true;
-      const spoken = language(message?.metadata.language) ?? language(contact.attributes.language);
-      return spoken !== undefined && when.language.some((code) => language(code) === spoken);
+      const spoken = languageOf(message?.metadata.language) ?? languageOf(contact.attributes.language);
+      return spoken !== undefined && when.language.some((code) => languageOf(code) === spoken);
     },
     () => !when.priority || when.priority.includes(conversation.priority),
     () => !when.status || when.status.includes(conversation.status),

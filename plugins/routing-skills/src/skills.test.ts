@@ -4,10 +4,10 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import type { RouteInput } from "@switchboard/core";
+import { languageOf, type RouteInput } from "@switchboard/core";
 import { createTestAgent, createTestHarness, setTestAvailability, tables, writeFixturePlugin, type Harness } from "@switchboard/core/testing";
 import { bestMatch } from "./index.ts";
-import { languageOf, requiredSkills } from "./skills.ts";
+import { requiredSkills } from "./skills.ts";
 
 const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
 const LEAST_BUSY = fileURLToPath(new URL("../../routing-least-busy/src/index.ts", import.meta.url));

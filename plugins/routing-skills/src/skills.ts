@@ -2,7 +2,7 @@
  * What skills a conversation needs: its labels, its language ("lang:<code>") and skills named for
  * contact facts (enrichment results or attributes), all lower-case.
  */
-import type { RouteInput } from "@switchboard/core";
+import { languageOf, type RouteInput, valueAtPath } from "@switchboard/core";
 
 export interface SkillRules {
   /** Each label of the conversation is a skill it needs. */
@@ -11,33 +11,6 @@ export interface SkillRules {
   languageAttributes: string[];
   /** A contact fact that calls for a skill: when the value at `path` equals `equals` (or is truthy without it). */
   facts: { path: string; equals?: string | number | boolean; skill: string }[];
-}
-
-/**
- * The value at a dotted path inside an object.
- *
- * @example
- * valueAtPath({ enrichment: { crm: { plan: "pro" } } }, "enrichment.crm.plan"); // "pro"
- */
-export function valueAtPath(root: Record<string, unknown>, path: string): unknown {
-  let value: unknown = root;
-  for (const key of path.split(".")) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
-
-/**
- * The primary language code of a tag ("de-AT" → "de"), or undefined.
- *
- * @example
- * languageOf("pt_BR"); // "pt"
- */
-export function languageOf(value: unknown): string | undefined {
-  if (typeof value !== "string") return undefined;
-  const code = /^([a-z]{2,3})(?:[-_].*)?$/i.exec(value.trim())?.[1];
-  return code?.toLowerCase();
 }
 
 /**

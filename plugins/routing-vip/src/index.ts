@@ -9,7 +9,7 @@
  *   [inboxes.support]
  *   routing = ["vip", "least-busy"]
  */
-import { definePlugin } from "@switchboard/core";
+import { definePlugin, valueAtPath } from "@switchboard/core";
 import { z } from "zod";
 
 export const vipOptions = z
@@ -18,21 +18,6 @@ export const vipOptions = z
     attribute: z.string().min(1).default("account_manager"),
   })
   .strict();
-
-/**
- * The value at a dotted path inside an object.
- *
- * @example
- * valueAtPath({ enrichment: { crm: { owner: "a@b.c" } } }, "enrichment.crm.owner"); // "a@b.c"
- */
-export function valueAtPath(root: Record<string, unknown>, path: string): unknown {
-  let value: unknown = root;
-  for (const key of path.split(".")) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
-}
 
 export default definePlugin({
   name: "routing-vip",
