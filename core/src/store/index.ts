@@ -84,7 +84,7 @@ export async function openStore(options: { url: string; authToken?: string; base
     db,
     url,
     filePath,
-    write: createGroupWriter<Tx>({ transaction: (fn) => db.transaction(fn), savepoint: (tx, fn) => tx.transaction(fn), lock }),
+    write: createGroupWriter<Tx>({ transaction: (fn) => db.transaction(fn), lock }),
     migrate: () => lock.runExclusive(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })),
     close: () => client.close(),
   };
