@@ -23,19 +23,26 @@ export const contacts = sqliteTable(
   (t) => [index("contacts_email_idx").on(t.email), index("contacts_phone_idx").on(t.phone), index("contacts_name_idx").on(sql`lower(${t.name})`)],
 );
 
-/** How a contact is known on a channel: (channel, externalId) is unique. "email" and "phone" are channels too. */
+/**
+ * How a contact is known on a channel: (channel, scope, externalId) is unique. "email" and "phone"
+ * are channels too. `scope` is the inbox name for ids that mean something only inside one inbox (the
+ * channel adapter declares `identityScope: "inbox"`: API integrations, web chat visitors), and ""
+ * for ids global to their network (Telegram, Discord, verified emails and phones).
+ */
 export const identities = sqliteTable(
   "identities",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
     channel: text("channel").notNull(),
+    /** The inbox an inbox-scoped id belongs to; "" when the id holds across the channel (core/src/contacts/identity-scope.ts). */
+    scope: text("scope").notNull().default(""),
     externalId: text("external_id").notNull(),
     verified: integer("verified", { mode: "boolean" }).notNull().default(false),
     source: text("source"),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("identities_channel_external_idx").on(t.channel, t.externalId), index("identities_contact_idx").on(t.contactId)],
+  (t) => [uniqueIndex("identities_channel_scope_external_idx").on(t.channel, t.scope, t.externalId), index("identities_contact_idx").on(t.contactId)],
 );
 
 export const agents = sqliteTable("agents", {
