@@ -16,3 +16,4 @@ export { defineTheme, type SwitchboardTheme, type ThemeSlot } from "./inbox/them
 export { normaliseEmail, normalisePhone } from "./contacts/normalise.ts";
 export { languageOf, valueAtPath } from "./contacts/read-values.ts";
 export { splitText } from "./text/split.ts";
+export { sanitizeHtml, type SanitizedHtml } from "./text/sanitize-html.ts";

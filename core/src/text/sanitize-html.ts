@@ -1,11 +1,12 @@
 /**
- * Email HTML, made safe to show (sanitize-html, an allow-list). Scripts, event handlers, forms,
- * iframes and styles that load anything are removed. Remote images are blocked: their `src` moves
- * to `data-remote-src`, so the inbox shows them only after the agent clicks. Inline images keep
- * their `cid:` source, which the inbox maps to the message's attachment (see the README).
- * Links open in a new tab without a referrer.
+ * Customer HTML (an email, an API channel's `html`), made safe to show (sanitize-html, an
+ * allow-list). Every channel that stores HTML uses this one sanitiser. Scripts, event handlers,
+ * forms, iframes, `javascript:` links and styles that load anything are removed. Remote images
+ * are blocked: their `src` moves to `data-remote-src`, so the inbox shows them only after the
+ * agent clicks. Inline images keep their `cid:` source, which the inbox maps to the message's
+ * attachment (the message's `metadata.inlineImages`). Links open in a new tab without a referrer.
  */
-import sanitizeHtml from "sanitize-html";
+import sanitize from "sanitize-html";
 
 export interface SanitizedHtml {
   html: string;
@@ -28,16 +29,18 @@ const SAFE_CSS = /^(?!.*(?:url\s*\(|image-set|expression\s*\(|@import|\\)).*$/i;
 const STYLES = ["color", "background-color", "font-family", "font-size", "font-style", "font-weight", "text-align", "text-decoration", "line-height", "margin", "margin-top", "margin-bottom", "margin-left", "margin-right", "padding", "padding-top", "padding-bottom", "padding-left", "padding-right", "border", "border-collapse", "width", "max-width", "height", "vertical-align", "white-space", "display"];
 
 /**
- * Sanitises email HTML for a sandboxed frame.
+ * Sanitises customer HTML for the inbox's sandboxed message frame (GET /inbox/messages/:id/html).
+ * Store `html` as the message's HTML; keep `remoteImages` in its metadata if you want to show it.
  *
  * @example
- * const { html, remoteImages } = sanitizeEmailHtml('<p onclick="x()">Hi<script>alert(1)</script><img src="https://t.example/p.gif"></p>');
+ * import { sanitizeHtml } from "@switchboard/core";
+ * const { html, remoteImages } = sanitizeHtml('<p onclick="x()">Hi<script>alert(1)</script><img src="https://t.example/p.gif"></p>');
  * // html: '<p>Hi<img data-remote-src="https://t.example/p.gif" /></p>', remoteImages: 1
  */
-export function sanitizeEmailHtml(input: string): SanitizedHtml {
+export function sanitizeHtml(input: string): SanitizedHtml {
   let remoteImages = 0;
   const cids: string[] = [];
-  const html = sanitizeHtml(input, {
+  const html = sanitize(input, {
     allowedTags: TAGS,
     allowedAttributes: {
       "*": PRESENTATION,

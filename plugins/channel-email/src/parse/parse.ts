@@ -5,11 +5,11 @@
  * kept as raw text, so the caller stores it flagged instead of dropping it.
  */
 import { createHash } from "node:crypto";
+import { sanitizeHtml, type SanitizedHtml } from "@switchboard/core";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
 import { autoReplyReason } from "./auto-reply.ts";
 import { type Bounce, readBounce } from "./bounce.ts";
 import { parseMessageIds } from "./message-ids.ts";
-import { type SanitizedHtml, sanitizeEmailHtml } from "./sanitize.ts";
 import { decodeUtf7 } from "./utf7.ts";
 
 export interface EmailAddress {
@@ -145,7 +145,7 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const declaredId = parseMessageIds(parsed.messageId)[0];
   const from = addresses(parsed.from)[0] ?? addresses(parsed.headers.get("sender") as AddressObject | undefined)[0] ?? null;
   if (!from) problems.push("it has no sender address (From)");
-  const html = typeof parsed.html === "string" && parsed.html.trim() !== "" ? sanitizeEmailHtml(parsed.html) : null;
+  const html = typeof parsed.html === "string" && parsed.html.trim() !== "" ? sanitizeHtml(parsed.html) : null;
   const attachments = attachmentsOf(parsed);
   const bounce = readBounce(parsed);
   let text = parsed.text ?? "";

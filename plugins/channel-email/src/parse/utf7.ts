@@ -2,7 +2,7 @@
  * UTF-7 support. mailparser deliberately refuses UTF-7 (it can smuggle markup past filters that
  * look for "<"), so a UTF-7 body arrives as "+ADw-..." gibberish. This pre-pass re-encodes UTF-7
  * text parts and UTF-7 encoded words of the top-level headers as UTF-8 before mailparser runs.
- * That is safe here because every HTML body is sanitised after decoding (sanitize.ts), and text
+ * That is safe here because every HTML body is sanitised after decoding (core's sanitizeHtml), and text
  * is only ever shown as text.
  */
 import { Readable, Writable } from "node:stream";
