@@ -4,6 +4,7 @@
  * other channels ("Also reached out on …"), and the custom attribute definitions and values.
  */
 import { and, desc, eq, isNull } from "drizzle-orm";
+import type { Viewer } from "../access/index.ts";
 import type { AttributesConfig } from "../config/identity.ts";
 import type { Contact } from "../store/contacts.ts";
 import type { Conversation } from "../store/conversations.ts";
@@ -34,15 +35,15 @@ export interface ContactPanel {
  * Loads the panel for a conversation's contact, limited to the inboxes the agent may see.
  *
  * @example
- * const panel = await loadContactPanel(switchboard, conversation, contact, visible);
+ * const panel = await loadContactPanel(switchboard, conversation, contact, viewer);
  */
-export async function loadContactPanel(sb: Pick<Switchboard, "store" | "clock" | "loaded" | "inboxes">, conversation: Conversation, contact: Contact, visible: string[]): Promise<ContactPanel> {
+export async function loadContactPanel(sb: Pick<Switchboard, "store" | "clock" | "loaded" | "inboxes">, conversation: Conversation, contact: Contact, viewer: Viewer): Promise<ContactPanel> {
   const db = sb.store.db;
   const windowMs = sb.loaded.config.identity.cross_channel_window_hours * 3_600_000;
   const [suggestions, merges, elsewhere] = await Promise.all([
-    openSuggestionsFor(db, contact.id),
+    openSuggestionsFor(db, viewer, contact.id),
     db.select().from(contactMerges).where(and(eq(contactMerges.survivorId, contact.id), isNull(contactMerges.undoneAt))).orderBy(desc(contactMerges.id)).limit(10),
-    reachedOutElsewhere(db, conversation, visible, sb.clock.now(), windowMs),
+    reachedOutElsewhere(db, conversation, viewer.inboxes, sb.clock.now(), windowMs),
   ]);
   return {
     suggestions,

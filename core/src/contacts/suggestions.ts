@@ -3,6 +3,7 @@
  * the evidence), accept one (a merge, which can be undone) or dismiss it (never suggested again).
  */
 import { and, eq, inArray, or } from "drizzle-orm";
+import { type Viewer, visibleContactsWhere } from "../access/index.ts";
 import type { Actor } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Contact } from "../store/contacts.ts";
@@ -19,19 +20,20 @@ export interface SuggestionView {
 }
 
 /**
- * A contact's open merge suggestions, newest evidence first.
+ * A contact's open merge suggestions, newest evidence first: only those whose other contact the
+ * viewer may see too (core/src/access), so no other team's customer is named.
  *
  * @example
- * const open = await openSuggestionsFor(store.db, contactId);
+ * const open = await openSuggestionsFor(store.db, viewer, contactId);
  */
-export async function openSuggestionsFor(db: Queryable, contactId: number): Promise<SuggestionView[]> {
+export async function openSuggestionsFor(db: Queryable, viewer: Viewer, contactId: number): Promise<SuggestionView[]> {
   const rows = await db
     .select()
     .from(contactSuggestions)
     .where(and(eq(contactSuggestions.status, "open"), or(eq(contactSuggestions.contactId, contactId), eq(contactSuggestions.otherContactId, contactId))))
     .limit(50);
   const otherId = (s: Suggestion) => (s.contactId === contactId ? s.otherContactId : s.contactId);
-  const others = rows.length ? await db.select().from(contacts).where(inArray(contacts.id, rows.map(otherId))) : [];
+  const others = rows.length ? await db.select().from(contacts).where(and(inArray(contacts.id, rows.map(otherId)), visibleContactsWhere(viewer))) : [];
   const byId = new Map(others.map((c) => [c.id, c]));
   return rows
     .sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id)

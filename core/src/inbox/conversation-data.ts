@@ -4,6 +4,7 @@
  * on, agents, teams, labels, canned responses and the contact's other conversations.
  */
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import type { Viewer } from "../access/index.ts";
 import { type ContactPanel, loadContactPanel } from "../contacts/panel.ts";
 import { canReach } from "../pipeline/reach.ts";
 import { identitiesOf, type Contact, type Identity } from "../store/contacts.ts";
@@ -76,8 +77,9 @@ export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, con
     }));
 }
 
-export async function loadConversationPage(sb: Switchboard, conversation: Conversation, contact: Contact, visible: string[], options: { whole?: boolean } = {}): Promise<ConversationPageData> {
+export async function loadConversationPage(sb: Switchboard, conversation: Conversation, contact: Contact, viewer: Viewer, options: { whole?: boolean } = {}): Promise<ConversationPageData> {
   const db = sb.store.db;
+  const visible = viewer.inboxes;
   const shown = options.whole ? WHOLE_TIMELINE : TIMELINE_PAGE;
   const [identities, fetched, allAgents, allTeams, allLabels, attached, canned, otherConversations, panel] = await Promise.all([
     identitiesOf(db, contact.id),
@@ -88,7 +90,7 @@ export async function loadConversationPage(sb: Switchboard, conversation: Conver
     db.select({ id: conversationLabels.labelId }).from(conversationLabels).where(eq(conversationLabels.conversationId, conversation.id)),
     db.select().from(cannedResponses).orderBy(cannedResponses.shortcut),
     db.select().from(conversations).where(and(eq(conversations.contactId, contact.id), ne(conversations.id, conversation.id), inArray(conversations.inbox, visible))).orderBy(desc(conversations.lastActivityAt)).limit(20),
-    loadContactPanel(sb, conversation, contact, visible),
+    loadContactPanel(sb, conversation, contact, viewer),
   ]);
   const hasEarlier = fetched.length > shown;
   const timeline = hasEarlier ? fetched.slice(1) : fetched;

@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { visibleInboxes } from "../auth/access.ts";
+import { viewerFor } from "../access/index.ts";
 import { findSession, SESSION_COOKIE } from "../auth/sessions.ts";
 import { ErrorCodes } from "../errors/index.ts";
 import type { Switchboard } from "../switchboard.ts";
@@ -42,7 +42,7 @@ export function requireSession(sb: Switchboard): MiddlewareHandler<InboxEnv> {
     const session = await findSession(sb.store, sb.clock, getCookie(c, SESSION_COOKIE), ttlMs);
     if (!session) return toLogin(c);
     c.set("session", session);
-    c.set("visible", await visibleInboxes(sb.store.db, session.agent, sb.inboxes.names()));
+    c.set("viewer", await viewerFor(sb.store.db, session.agent, sb.inboxes.names()));
     await next();
   };
 }

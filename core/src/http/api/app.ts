@@ -6,6 +6,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
+import type { Viewer } from "../../access/index.ts";
 import type { Agent } from "../../auth/agents.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Logger } from "../../log/index.ts";
@@ -15,8 +16,8 @@ export interface ApiEnv {
   Variables: {
     /** The agent whose API token authenticated this request. */
     agent: Agent;
-    /** The inboxes that agent may see (core/src/auth/access.ts); everything else answers 404. */
-    visible: string[];
+    /** That agent as the access rule sees them (core/src/access): what is not visible answers 404. */
+    viewer: Viewer;
   };
 }
 

@@ -3,7 +3,7 @@
  * on the context as `agent`, and the inboxes they may see as `visible`; a missing or unknown token is a 401 that says how to get one.
  */
 import type { MiddlewareHandler } from "hono";
-import { visibleInboxes } from "../../auth/access.ts";
+import { viewerFor } from "../../access/index.ts";
 import { authenticateToken } from "../../auth/tokens.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Store } from "../../store/index.ts";
@@ -26,7 +26,7 @@ export function bearerAuth(store: Store, inboxNames: () => string[]): Middleware
     const agent = await authenticateToken(store, match[1]!);
     if (!agent) throw new SwitchboardError(ErrorCodes.UNAUTHORIZED, `The API token is not valid (unknown or revoked). ${HOW_TO}`);
     c.set("agent", agent);
-    c.set("visible", await visibleInboxes(store.db, agent, inboxNames()));
+    c.set("viewer", await viewerFor(store.db, agent, inboxNames()));
     await next();
   };
 }

@@ -3,15 +3,13 @@
  * one, merging two contacts by hand, listing and reading merges, and undoing one.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
+import { visibleContact, visibleMerge, visibleSuggestion } from "../../access/index.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
 import type { MergeRecord } from "../../contacts/merge-record.ts";
-import { acceptSuggestion, dismissSuggestion, findSuggestion, openSuggestionsFor } from "../../contacts/suggestions.ts";
+import { acceptSuggestion, dismissSuggestion, openSuggestionsFor } from "../../contacts/suggestions.ts";
 import type { Suggestion } from "../../contacts/suggest.ts";
 import { type ContactMerge, undoMerge } from "../../contacts/unmerge.ts";
-import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import { findContact } from "../../store/contacts.ts";
-import type { Queryable } from "../../store/index.ts";
 import { contactMerges } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
@@ -49,12 +47,6 @@ function mergeJson(m: ContactMerge): z.infer<typeof MergeSchema> {
     moved: { identities: record.identityIds.length, conversations: record.conversationIds.length, messages: record.messageIds.length },
     created_at: m.createdAt, undone_at: m.undoneAt, undone_by: m.undoneBy,
   };
-}
-
-async function mergeById(db: Queryable, id: number): Promise<ContactMerge> {
-  const [row] = await db.select().from(contactMerges).where(eq(contactMerges.id, id));
-  if (!row) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact merge ${id} does not exist. List a contact's merges with GET /api/v1/contacts/{id}/merges.`);
-  return row;
 }
 
 const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags });
@@ -104,41 +96,40 @@ const undo = route({
  */
 export function registerContactMergeRoutes(app: ApiApp, sb: Switchboard): void {
   const db = sb.store.db;
-  const contactOr404 = async (id: number) => {
-    const contact = await findContact(db, id);
-    if (!contact) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist.`);
-    return contact;
-  };
 
   app.openapi(listSuggestions, async (c) => {
     const { id } = c.req.valid("param");
-    await contactOr404(id);
-    const open = await openSuggestionsFor(db, id);
+    const viewer = c.get("viewer");
+    await visibleContact(db, viewer, id);
+    const open = await openSuggestionsFor(db, viewer, id);
     return c.json({ data: open.map((s) => ({ ...suggestionJson(s.suggestion), other_contact: contactJson(s.other) })) }, 200);
   });
   app.openapi(accept, async (c) => {
-    const { mergeId } = await acceptSuggestion(sb, c.get("agent"), c.req.valid("param").id, { survivorId: c.req.valid("json").survivor_id });
-    return c.json(mergeJson(await mergeById(db, mergeId)), 201);
+    const suggestion = await visibleSuggestion(db, c.get("viewer"), c.req.valid("param").id);
+    const { mergeId } = await acceptSuggestion(sb, c.get("agent"), suggestion.id, { survivorId: c.req.valid("json").survivor_id });
+    return c.json(mergeJson(await visibleMerge(db, c.get("viewer"), mergeId)), 201);
   });
   app.openapi(dismiss, async (c) => {
-    const { id } = c.req.valid("param");
-    await findSuggestion(db, id);
-    return c.json(suggestionJson(await dismissSuggestion(sb, c.get("agent"), id)), 200);
+    const suggestion = await visibleSuggestion(db, c.get("viewer"), c.req.valid("param").id);
+    return c.json(suggestionJson(await dismissSuggestion(sb, c.get("agent"), suggestion.id)), 200);
   });
   app.openapi(merge, async (c) => {
-    const { mergeId } = await mergeContacts(sb, c.get("agent"), c.req.valid("param").id, c.req.valid("json").contact_id);
-    return c.json(mergeJson(await mergeById(db, mergeId)), 201);
+    const viewer = c.get("viewer");
+    const survivor = await visibleContact(db, viewer, c.req.valid("param").id);
+    const merged = await visibleContact(db, viewer, c.req.valid("json").contact_id);
+    const { mergeId } = await mergeContacts(sb, c.get("agent"), survivor.id, merged.id);
+    return c.json(mergeJson(await visibleMerge(db, viewer, mergeId)), 201);
   });
   app.openapi(listMerges, async (c) => {
     const { id } = c.req.valid("param");
-    await contactOr404(id);
-    const rows = await db.select().from(contactMerges).where(and(eq(contactMerges.survivorId, id))).orderBy(desc(contactMerges.id)).limit(100);
+    await visibleContact(db, c.get("viewer"), id);
+    const rows = await db.select().from(contactMerges).where(eq(contactMerges.survivorId, id)).orderBy(desc(contactMerges.id)).limit(100);
     return c.json({ data: rows.map(mergeJson) }, 200);
   });
-  app.openapi(getMerge, async (c) => c.json(mergeJson(await mergeById(db, c.req.valid("param").id)), 200));
+  app.openapi(getMerge, async (c) => c.json(mergeJson(await visibleMerge(db, c.get("viewer"), c.req.valid("param").id)), 200));
   app.openapi(undo, async (c) => {
-    const { id } = c.req.valid("param");
-    await undoMerge(sb, c.get("agent"), id);
-    return c.json(mergeJson(await mergeById(db, id)), 200);
+    const merge = await visibleMerge(db, c.get("viewer"), c.req.valid("param").id);
+    await undoMerge(sb, c.get("agent"), merge.id);
+    return c.json(mergeJson(await visibleMerge(db, c.get("viewer"), merge.id)), 200);
   });
 }

@@ -5,10 +5,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eraseContact } from "../../contacts/erase.ts";
 import { exportContact } from "../../contacts/export.ts";
-import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { requireAdmin, type Viewer, visibleContact } from "../../access/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
-import type { ApiApp, ApiEnv } from "./app.ts";
-import type { Context } from "hono";
+import type { ApiApp } from "./app.ts";
 import { ErrorSchema, errors, IdParams, json } from "./schemas.ts";
 
 const tags = ["Contacts"];
@@ -29,8 +28,11 @@ const eraseRoute = createRoute({
   },
 });
 
-function adminOnly(c: Context<ApiEnv>, what: string): void {
-  if (c.get("agent").role !== "admin") throw new SwitchboardError(ErrorCodes.FORBIDDEN, `Only admins may ${what}. Ask an admin, or use \`switchboard contact ${what.split(" ")[0]} <id>\` on the server.`);
+/** The contact `id` if the caller can see them (else 404) and is an admin (else 403). */
+async function adminOnly(sb: Switchboard, viewer: Viewer, id: number, what: string): Promise<number> {
+  await visibleContact(sb.store.db, viewer, id);
+  requireAdmin(viewer, `${what}, or use \`switchboard contact ${what.split(" ")[0]} <id>\` on the server`);
+  return id;
 }
 
 /**
@@ -41,12 +43,12 @@ function adminOnly(c: Context<ApiEnv>, what: string): void {
  */
 export function registerContactPrivacyRoutes(app: ApiApp, sb: Switchboard): void {
   app.openapi(exportRoute, async (c) => {
-    adminOnly(c, "export contacts");
-    return c.json(await exportContact(sb.store.db, c.req.valid("param").id, sb.clock.now()), 200);
+    const id = await adminOnly(sb, c.get("viewer"), c.req.valid("param").id, "export contacts");
+    return c.json(await exportContact(sb.store.db, id, sb.clock.now()), 200);
   });
   app.openapi(eraseRoute, async (c) => {
-    adminOnly(c, "erase contacts");
-    const erased = await eraseContact(sb, c.get("agent"), c.req.valid("param").id);
+    const id = await adminOnly(sb, c.get("viewer"), c.req.valid("param").id, "erase contacts");
+    const erased = await eraseContact(sb, c.get("agent"), id);
     return c.json({ contact_id: erased.contactId, messages: erased.messages, conversations: erased.conversations, identities: erased.identities }, 200);
   });
 }

@@ -4,10 +4,10 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
-import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { visibleContact, visibleContactsWhere } from "../../access/index.ts";
 import { inboundMessageSchema } from "../../pipeline/normalise.ts";
 import type { Switchboard } from "../../switchboard.ts";
-import { type Contact, findContact, identitiesOf } from "../../store/contacts.ts";
+import { type Contact, identitiesOf } from "../../store/contacts.ts";
 import type { Queryable } from "../../store/index.ts";
 import { auditLog, contacts, conversations } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
@@ -57,7 +57,6 @@ const patch = createRoute({
   responses: { 200: json(ContactDetailSchema, "The updated contact"), 401: errors[401], 404: errors[404], 422: errors[422] },
 });
 
-const notFound = (id: number) => new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist. Search contacts with GET /api/v1/contacts?q=...`);
 
 async function detail(db: Queryable, contact: Contact, visible: string[]): Promise<z.infer<typeof ContactDetailSchema>> {
   const identities = await identitiesOf(db, contact.id);
@@ -86,7 +85,7 @@ export function registerContactRoutes(app: ApiApp, sb: Switchboard): void {
 
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const where: SQL[] = [];
+    const where: (SQL | undefined)[] = [visibleContactsWhere(c.get("viewer"))];
     const match = q.q === undefined ? undefined : ftsQuery(q.q);
     if (match) where.push(sql`${contacts.id} IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ${match})`);
     if (q.cursor) where.push(lt(contacts.id, decodeCursor(q.cursor, 1)[0]!));
@@ -97,9 +96,8 @@ export function registerContactRoutes(app: ApiApp, sb: Switchboard): void {
 
   app.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
-    const contact = await findContact(store.db, id);
-    if (!contact) throw notFound(id);
-    return c.json(await detail(store.db, contact, c.get("visible")), 200);
+    const contact = await visibleContact(store.db, c.get("viewer"), id);
+    return c.json(await detail(store.db, contact, c.get("viewer").inboxes), 200);
   });
 
   app.openapi(patch, async (c) => {
@@ -108,8 +106,7 @@ export function registerContactRoutes(app: ApiApp, sb: Switchboard): void {
     const now = sb.clock.now();
     const agent = c.get("agent");
     const updated = await store.write(async (tx) => {
-      const current = await findContact(tx, id);
-      if (!current) throw notFound(id);
+      const current = await visibleContact(tx, c.get("viewer"), id);
       const set: Partial<Contact> = { updatedAt: now };
       if (body.name !== undefined) set.name = body.name;
       if (body.email !== undefined) set.email = body.email;
@@ -119,6 +116,6 @@ export function registerContactRoutes(app: ApiApp, sb: Switchboard): void {
       await tx.insert(auditLog).values({ actor: `agent:${agent.id}`, action: "contact.updated", subjectType: "contact", subjectId: String(id), data: { fields: Object.keys(body) }, createdAt: now });
       return row!;
     });
-    return c.json(await detail(store.db, updated, c.get("visible")), 200);
+    return c.json(await detail(store.db, updated, c.get("viewer").inboxes), 200);
   });
 }

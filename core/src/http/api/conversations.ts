@@ -12,7 +12,7 @@ import type { Queryable } from "../../store/index.ts";
 import { conversationLabels, labels } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
 import { updateConversation } from "../../conversations/update.ts";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { listConversations } from "../../store/conversation-list.ts";
 import { ConversationDetailSchema, ConversationListItemSchema, ConversationSchema, errors, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
@@ -89,7 +89,7 @@ export function registerConversationRoutes(app: ApiApp, sb: Switchboard): void {
     const q = c.req.valid("query");
     const after = q.cursor ? (decodeCursor(q.cursor, 2) as [number, number]) : undefined;
     const assigneeId = q.assignee === "none" ? null : q.assignee === "me" ? c.get("agent").id : q.assignee ? Number(q.assignee) : undefined;
-    const fetched = await listConversations(store.db, { status: q.status, inbox: q.inbox, contactId: q.contact_id, assigneeId, inboxes: c.get("visible") }, { limit: q.limit, after });
+    const fetched = await listConversations(store.db, { status: q.status, inbox: q.inbox, contactId: q.contact_id, assigneeId, inboxes: c.get("viewer").inboxes }, { limit: q.limit, after });
     const { rows, next } = page(fetched, q.limit, (r) => [r.conversation.lastActivityAt, r.conversation.id]);
     const data = rows.map((r) => ({ ...conversationJson(r.conversation), contact_name: r.contactName, last_message_preview: r.preview }));
     return c.json({ data, next_cursor: next }, 200);
@@ -97,14 +97,14 @@ export function registerConversationRoutes(app: ApiApp, sb: Switchboard): void {
 
   app.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
-    const { conversation } = await visibleConversation(store.db, id, c.get("visible"));
+    const { conversation } = await visibleConversation(store.db, c.get("viewer"), id);
     return c.json(await detail(store.db, conversation), 200);
   });
 
   app.openapi(patch, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    await visibleConversation(store.db, id, c.get("visible"));
+    await visibleConversation(store.db, c.get("viewer"), id);
     const updated = await updateConversation(sb, c.get("agent"), id, {
       status: body.status,
       snoozedUntil: body.snoozed_until,

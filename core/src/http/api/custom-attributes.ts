@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
 import { errors, IdParams, json } from "./schemas.ts";
@@ -41,7 +41,7 @@ export function registerCustomAttributeRoutes(app: ApiApp, sb: Switchboard): voi
     return c.json({ attributes: contact.attributes }, 200);
   });
   app.openapi(patch("/conversations/{id}/custom-attributes", "conversation"), async (c) => {
-    const { conversation } = await visibleConversation(sb.store.db, c.req.valid("param").id, c.get("visible"));
+    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), c.req.valid("param").id);
     const updated = await setConversationAttributes(sb, c.get("agent"), conversation.id, c.req.valid("json").values);
     return c.json({ attributes: updated.attributes }, 200);
   });

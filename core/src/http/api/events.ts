@@ -1,9 +1,10 @@
 /**
- * GET /events: every bus event as Server-Sent Events (`event: <name>`, `id: <event id>`,
+ * GET /events: every bus event the caller may see (core/src/access/events.ts) as Server-Sent Events (`event: <name>`, `id: <event id>`,
  * `data: <snake_case JSON>`), with a comment line every 15 s so proxies keep the connection open.
  * A client that goes away is unsubscribed; stopping Switchboard closes every stream.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { createEventAccess } from "../../access/index.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { wireData } from "../../events/wire.ts";
 import { EventStreams } from "../sse.ts";
@@ -15,7 +16,7 @@ const events = createRoute({
   method: "get",
   path: "/events",
   tags: ["Events"],
-  summary: "Live stream of every event (Server-Sent Events)",
+  summary: "Live stream of the events this agent may see (Server-Sent Events)",
   description: "Each event has `event: <name>` (message.created, conversation.status_changed, ...), `id:` and `data:` with the event's JSON (snake_case keys). A `: heartbeat` comment comes every 15 seconds.",
   responses: { 200: { description: "An endless text/event-stream", content: { "text/event-stream": { schema: z.string() } } }, 401: errors[401] },
 });
@@ -35,6 +36,12 @@ export function registerEventRoute(app: ApiApp, sb: Switchboard): () => void {
     if (data === undefined) serialised.set(event, (data = JSON.stringify(wireData(event))));
     return data;
   };
-  app.openapi(events, (c) => streams.open(c, "api-sse", (event, send) => send(event.name, json(event), event.id)));
+  const canSee = createEventAccess(sb.store.db);
+  app.openapi(events, (c) => {
+    const viewer = c.get("viewer");
+    return streams.open(c, "api-sse", async (event, send) => {
+      if (await canSee(viewer, event)) send(event.name, json(event), event.id);
+    });
+  });
   return () => streams.closeAll();
 }

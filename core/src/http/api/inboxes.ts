@@ -1,5 +1,6 @@
 /**
- * GET /inboxes: the configured inboxes and whether they run. Options (tokens, secrets) never appear.
+ * GET /inboxes: the configured inboxes the caller may see (core/src/access) and whether they run.
+ * Options (tokens, secrets) never appear.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Switchboard } from "../../switchboard.ts";
@@ -11,8 +12,8 @@ const list = createRoute({
   method: "get",
   path: "/inboxes",
   tags: ["Inboxes"],
-  summary: "List inboxes with their state",
-  responses: { 200: json(z.object({ data: z.array(InboxSchema) }), "Every inbox in the config"), 401: errors[401] },
+  summary: "List the inboxes this agent may see, with their state",
+  responses: { 200: json(z.object({ data: z.array(InboxSchema) }), "Every inbox the agent may see (admins: all)"), 401: errors[401] },
 });
 
 /**
@@ -22,5 +23,8 @@ const list = createRoute({
  * registerInboxRoutes(v1, switchboard);
  */
 export function registerInboxRoutes(app: ApiApp, sb: Switchboard): void {
-  app.openapi(list, (c) => c.json({ data: sb.inboxes.list().map(inboxJson) }, 200));
+  app.openapi(list, (c) => {
+    const visible = c.get("viewer").inboxes;
+    return c.json({ data: sb.inboxes.list().filter((inbox) => visible.includes(inbox.name)).map(inboxJson) }, 200);
+  });
 }

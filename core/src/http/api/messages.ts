@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, gt } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import { findMessage } from "../../store/messages.ts";
 import { messages } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
@@ -72,7 +72,7 @@ export function registerMessageRoutes(app: ApiApp, sb: Switchboard): void {
   app.openapi(list, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
-    await visibleConversation(store.db, id, c.get("visible"));
+    await visibleConversation(store.db, c.get("viewer"), id);
     const after = q.cursor ? decodeCursor(q.cursor, 1)[0]! : 0;
     const fetched = await store.db
       .select()
@@ -87,8 +87,8 @@ export function registerMessageRoutes(app: ApiApp, sb: Switchboard): void {
   app.openapi(create, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    await visibleConversation(store.db, id, c.get("visible"));
-    if (body.inbox !== undefined && sb.inboxes.get(body.inbox) && !c.get("visible").includes(body.inbox)) throw new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: inbox: you cannot reply on the inbox "${body.inbox}".`);
+    await visibleConversation(store.db, c.get("viewer"), id);
+    if (body.inbox !== undefined && sb.inboxes.get(body.inbox) && !c.get("viewer").inboxes.includes(body.inbox)) throw new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: inbox: you cannot reply on the inbox "${body.inbox}".`);
     const message = await sb.outbound.reply({
       conversationId: id,
       text: body.text,
@@ -104,7 +104,7 @@ export function registerMessageRoutes(app: ApiApp, sb: Switchboard): void {
     const { id } = c.req.valid("param");
     const message = await findMessage(store.db, id);
     if (!message) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Message ${id} does not exist.`);
-    await visibleConversation(store.db, message.conversationId, c.get("visible"));
+    await visibleConversation(store.db, c.get("viewer"), message.conversationId);
     await sb.delivery.retry(id);
     return c.json({ id, delivery_status: "queued" as const }, 202);
   });

@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { desc, eq } from "drizzle-orm";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import { cancelScheduledMessage, type ScheduledMessage, scheduleMessage } from "../../conversations/send-later.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { scheduledMessages } from "../../store/schema.ts";
@@ -73,14 +73,14 @@ export function registerScheduledRoutes(app: ApiApp, sb: Switchboard): void {
   app.openapi(create, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    await visibleConversation(sb.store.db, id, c.get("visible"));
+    await visibleConversation(sb.store.db, c.get("viewer"), id);
     const scheduled = await scheduleMessage(sb, { conversationId: id, agentId: c.get("agent").id, text: body.text, sendAt: body.send_at });
     return c.json(scheduledJson(scheduled), 201);
   });
 
   app.openapi(list, async (c) => {
     const { id } = c.req.valid("param");
-    await visibleConversation(sb.store.db, id, c.get("visible"));
+    await visibleConversation(sb.store.db, c.get("viewer"), id);
     const rows = await sb.store.db.select().from(scheduledMessages).where(eq(scheduledMessages.conversationId, id)).orderBy(desc(scheduledMessages.id));
     return c.json({ data: rows.map(scheduledJson) }, 200);
   });
@@ -89,7 +89,7 @@ export function registerScheduledRoutes(app: ApiApp, sb: Switchboard): void {
     const { id } = c.req.valid("param");
     const [row] = await sb.store.db.select().from(scheduledMessages).where(eq(scheduledMessages.id, id));
     if (!row) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Scheduled message ${id} does not exist.`);
-    await visibleConversation(sb.store.db, row.conversationId, c.get("visible"));
+    await visibleConversation(sb.store.db, c.get("viewer"), row.conversationId);
     if (!(await cancelScheduledMessage(sb, id, `cancelled by ${c.get("agent").name}`))) {
       throw new SwitchboardError(ErrorCodes.CONFLICT, `Scheduled message ${id} was already ${row.status === "scheduled" ? "sent" : row.status}.`);
     }

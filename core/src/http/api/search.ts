@@ -32,7 +32,7 @@ export function registerSearchRoute(app: ApiApp, sb: Switchboard): void {
     const match = await messageSearchMatch(sb.store.db, q.q);
     if (!match) throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid query: q: give at least one word to search for.");
     const offset = q.cursor ? decodeCursor(q.cursor, 1)[0]! : 0;
-    const fetched = await searchMessages(sb.store.db, match, { limit: q.limit + 1, offset, inboxes: c.get("visible") });
+    const fetched = await searchMessages(sb.store.db, match, { limit: q.limit + 1, offset, inboxes: c.get("viewer").inboxes });
     const { rows, next } = page(fetched, q.limit, () => [offset + q.limit]);
     const data = rows.map((r) => ({
       message_id: r.id,

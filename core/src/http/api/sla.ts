@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, avg, count, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import { conversations, csatResponses, slaClocks } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
@@ -70,7 +70,7 @@ export function registerSlaRoutes(app: ApiApp, sb: Switchboard): void {
 
   app.openapi(clocks, async (c) => {
     const { id } = c.req.valid("param");
-    await visibleConversation(db, id, c.get("visible"));
+    await visibleConversation(db, c.get("viewer"), id);
     const rows = await db.select().from(slaClocks).where(eq(slaClocks.conversationId, id)).orderBy(slaClocks.id);
     const data = rows.map((k) => ({ target: k.target, target_ms: k.targetMs, started_at: k.startedAt, elapsed_ms: k.elapsedMs, due_at: k.dueAt, warned_at: k.warnedAt, breached_at: k.breachedAt, stopped_at: k.stoppedAt, outcome: k.outcome }));
     return c.json({ data }, 200);
@@ -78,7 +78,7 @@ export function registerSlaRoutes(app: ApiApp, sb: Switchboard): void {
 
   app.openapi(report, async (c) => {
     const q = c.req.valid("query");
-    const inboxes = q.inbox ? c.get("visible").filter((i) => i === q.inbox) : c.get("visible");
+    const inboxes = q.inbox ? c.get("viewer").inboxes.filter((i) => i === q.inbox) : c.get("viewer").inboxes;
     const scope = inArray(conversations.inbox, inboxes.length ? inboxes : [""]);
     const rows = await db
       .select({ target: slaClocks.target, outcome: slaClocks.outcome, n: count() })

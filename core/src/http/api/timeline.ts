@@ -3,9 +3,8 @@
  * in one chronological list (oldest first, cursor pages).
  */
 import { createRoute } from "@hono/zod-openapi";
-import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { visibleContact } from "../../access/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
-import { findContact } from "../../store/contacts.ts";
 import { contactTimeline } from "../../store/timeline.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
@@ -32,8 +31,8 @@ export function registerTimelineRoute(app: ApiApp, sb: Switchboard): void {
   app.openapi(timeline, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
-    if (!(await findContact(store.db, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist.`);
-    const visible = c.get("visible");
+    await visibleContact(store.db, c.get("viewer"), id);
+    const visible = c.get("viewer").inboxes;
     const after = q.cursor ? (decodeCursor(q.cursor, 2) as [number, number]) : undefined;
     const fetched = await contactTimeline(store.db, id, { limit: q.limit + 1, after, inboxes: visible });
     const { rows, next } = page(fetched, q.limit, (m) => [m.createdAt, m.id]);

@@ -14,7 +14,7 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationLabels, labels } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
 import { renderFragment } from "../render.ts";
@@ -54,14 +54,14 @@ export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
   async function answerWithHeader(c: Ctx, conversationId: number) {
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversationId}`, 303);
     const session = c.get("session");
-    const { conversation, contact } = await visibleConversation(sb.store.db, conversationId, c.get("visible"));
-    const data = await loadConversationPage(sb, conversation, contact, c.get("visible"));
+    const { conversation, contact } = await visibleConversation(sb.store.db, c.get("viewer"), conversationId);
+    const data = await loadConversationPage(sb, conversation, contact, c.get("viewer"));
     return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />, 200, { "HX-Trigger": "timeline-refresh" });
   }
 
   const conversationAction = (path: string, run: (c: Ctx, id: number) => Promise<void>) =>
     app.post(`/inbox/conversations/:id/${path}`, async (c) => {
-      const { conversation } = await visibleConversation(sb.store.db, Number(c.req.param("id")), c.get("visible"));
+      const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), Number(c.req.param("id")));
       await run(c, conversation.id);
       return answerWithHeader(c, conversation.id);
     });
@@ -90,21 +90,21 @@ export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
   });
   conversationAction("actions/merge", async (c, id) => {
     const form = await readForm(c, z.object({ into: z.coerce.number().int().positive() }));
-    const { conversation: target } = await visibleConversation(sb.store.db, form.into, c.get("visible"));
+    const { conversation: target } = await visibleConversation(sb.store.db, c.get("viewer"), form.into);
     await mergeConversations(sb, c.get("session").agent, id, target.id);
   });
 
   app.post("/inbox/conversations/:id/messages", async (c) => {
-    const { conversation } = await visibleConversation(sb.store.db, Number(c.req.param("id")), c.get("visible"));
+    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), Number(c.req.param("id")));
     const form = await readForm(c, replyForm);
-    if (form.inbox && sb.inboxes.get(form.inbox) && !c.get("visible").includes(form.inbox)) throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
+    if (form.inbox && sb.inboxes.get(form.inbox) && !c.get("viewer").inboxes.includes(form.inbox)) throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
     await sb.outbound.reply({ conversationId: conversation.id, text: form.text, agentId: c.get("session").agent.id, kind: form.kind, inbox: form.inbox });
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversation.id}`, 303);
     return c.body(null, 204, { "HX-Trigger": "timeline-refresh" });
   });
 
   app.post("/inbox/conversations/:id/typing", async (c) => {
-    const { conversation } = await visibleConversation(sb.store.db, Number(c.req.param("id")), c.get("visible"));
+    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), Number(c.req.param("id")));
     sb.bus.publish("typing", { conversationId: conversation.id, who: "agent", agentId: c.get("session").agent.id });
     return c.body(null, 204);
   });
@@ -112,7 +112,7 @@ export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
   app.post("/inbox/messages/:id/retry", async (c) => {
     const message = await findMessage(sb.store.db, Number(c.req.param("id")));
     if (!message) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That message does not exist.");
-    await visibleConversation(sb.store.db, message.conversationId, c.get("visible"));
+    await visibleConversation(sb.store.db, c.get("viewer"), message.conversationId);
     await sb.delivery.retry(message.id);
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${message.conversationId}`, 303);
     return c.body(null, 204, { "HX-Trigger": "timeline-refresh" });

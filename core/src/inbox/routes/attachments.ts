@@ -9,7 +9,7 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { findMessage } from "../../store/messages.ts";
 import { attachments } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import type { InboxEnv } from "../env.ts";
 
 const INLINE = /^image\/(png|jpeg|gif|webp|avif)$/;
@@ -20,7 +20,7 @@ export function attachmentRoutes(sb: Switchboard): Hono<InboxEnv> {
     const [file] = await sb.store.db.select().from(attachments).where(eq(attachments.id, Number(c.req.param("id")) || 0));
     const message = file ? await findMessage(sb.store.db, file.messageId) : undefined;
     if (!file || !message) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That attachment does not exist.");
-    await visibleConversation(sb.store.db, message.conversationId, c.get("visible"));
+    await visibleConversation(sb.store.db, c.get("viewer"), message.conversationId);
     if (!file.data) {
       if (file.url && /^https?:\/\//.test(file.url)) return c.redirect(file.url, 302);
       throw new SwitchboardError(ErrorCodes.NOT_FOUND, "The bytes of this attachment are not stored.");

@@ -6,16 +6,16 @@
  * the fresh sidebar, a browser without JavaScript a redirect back to the conversation.
  */
 import { type Context, Hono } from "hono";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
-import { acceptSuggestion, dismissSuggestion, findSuggestion } from "../../contacts/suggestions.ts";
+import { acceptSuggestion, dismissSuggestion } from "../../contacts/suggestions.ts";
 import { undoMerge } from "../../contacts/unmerge.ts";
 import type { AttributeDefinition } from "../../config/identity.ts";
-import { visibleConversation } from "../../auth/access.ts";
+import { canSeeContact, visibleContactsWhere, visibleConversation, visibleMerge, visibleSuggestion } from "../../access/index.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { findContact, findContactByIdentity } from "../../store/contacts.ts";
-import { contactMerges, contacts } from "../../store/schema.ts";
+import { contacts } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
@@ -59,22 +59,22 @@ export function contactRoutes(sb: Switchboard): Hono<InboxEnv> {
   /** After an action: the conversation's fresh sidebar (htmx) or a redirect back to it. */
   async function answer(c: Ctx, conversationId: number) {
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversationId}`, 303);
-    const { conversation, contact } = await visibleConversation(sb.store.db, conversationId, c.get("visible"));
-    const data = await loadConversationPage(sb, conversation, contact, c.get("visible"));
+    const { conversation, contact } = await visibleConversation(sb.store.db, c.get("viewer"), conversationId);
+    const data = await loadConversationPage(sb, conversation, contact, c.get("viewer"));
     const slot = sb.registry.views.get("contact.sidebar") ?? [];
     return renderFragment(c, <ContactSidebar data={data} slot={slot} now={sb.clock.now()} csrf={c.get("session").csrfToken} />, 200, { "HX-Trigger": "timeline-refresh" });
   }
 
   const action = (path: string, run: (c: Ctx, conversation: { id: number; contactId: number }) => Promise<void>) =>
     app.post(`/inbox/conversations/:id/${path}`, async (c) => {
-      const { conversation } = await visibleConversation(sb.store.db, Number(c.req.param("id")), c.get("visible"));
+      const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), Number(c.req.param("id")));
       await run(c, conversation);
       return answer(c, conversation.id);
     });
 
   /** A suggestion of this conversation's contact (else 404). */
   async function suggestionOf(c: Ctx, contactId: number) {
-    const suggestion = await findSuggestion(sb.store.db, positiveId(c.req.param("suggestion"), "merge suggestion"));
+    const suggestion = await visibleSuggestion(sb.store.db, c.get("viewer"), positiveId(c.req.param("suggestion"), "merge suggestion"));
     if (suggestion.contactId !== contactId && suggestion.otherContactId !== contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Merge suggestion ${suggestion.id} is not about this contact.`);
     return suggestion;
   }
@@ -89,16 +89,19 @@ export function contactRoutes(sb: Switchboard): Hono<InboxEnv> {
   });
   action("merges/:merge/undo", async (c, conversation) => {
     const mergeId = positiveId(c.req.param("merge"), "contact merge");
-    const [merge] = await sb.store.db.select().from(contactMerges).where(eq(contactMerges.id, mergeId));
-    if (!merge || merge.survivorId !== conversation.contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
+    const merge = await visibleMerge(sb.store.db, c.get("viewer"), mergeId);
+    if (merge.survivorId !== conversation.contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
     await undoMerge(sb, c.get("session").agent, mergeId);
   });
   action("merge-contact", async (c, conversation) => {
     const other = (await formFields(c)).other?.trim() ?? "";
+    const viewer = c.get("viewer");
     const found = /^#?\d+$/.test(other)
       ? await findContact(sb.store.db, Number(other.replace("#", "")))
-      : ((await findContactByIdentity(sb.store.db, "email", other.toLowerCase())) ?? (await sb.store.db.select().from(contacts).where(eq(contacts.email, other.toLowerCase())).limit(1))[0]);
-    if (!found) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `No contact has the id or email "${other}".`);
+      : ((await findContactByIdentity(sb.store.db, "email", other.toLowerCase())) ??
+        (await sb.store.db.select().from(contacts).where(and(eq(contacts.email, other.toLowerCase()), visibleContactsWhere(viewer))).limit(1))[0]);
+    // Another team's customer is "not found", exactly like one that does not exist.
+    if (!found || !(await canSeeContact(sb.store.db, viewer, found.id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `No contact you can see has the id or email "${other}".`);
     await mergeContacts(sb, c.get("session").agent, conversation.contactId, found.id);
   });
   action("contact-attributes", async (c, conversation) => {

@@ -2,9 +2,10 @@
  * GET /inbox/events: the live stream of an open inbox page (Server-Sent Events), in the names the
  * page's htmx triggers listen for: "list" (the list changed), "contact-<id>" (a timeline got a
  * message), "conv-<id>-meta" (status or assignment changed) and "typing-<id>" (HTML for the typing
- * line). Only events about inboxes the agent may see are sent.
+ * line). Only events the agent may see (core/src/access/events.ts) are sent.
  */
 import { Hono } from "hono";
+import { createEventAccess } from "../../access/index.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { type Conversation, findConversation } from "../../store/conversations.ts";
 import { EventStreams } from "../../http/sse.ts";
@@ -32,8 +33,9 @@ export function eventRoutes(sb: Switchboard): { app: Hono<InboxEnv>; closeAll: (
     return lookup;
   };
 
+  const canSee = createEventAccess(sb.store.db);
   app.get("/inbox/events", (c) => {
-    const visible = new Set(c.get("visible"));
+    const viewer = c.get("viewer");
     const self = c.get("session").agent.id;
     let listPending = false;
     return streams.open(c, "inbox-sse", async (event, send) => {
@@ -46,9 +48,9 @@ export function eventRoutes(sb: Switchboard): { app: Hono<InboxEnv>; closeAll: (
         }, 150);
       };
       const id = conversationOf(event);
-      if (id === undefined) return;
+      if (id === undefined || !(await canSee(viewer, event))) return;
       const conversation = await conversationFor(event, id);
-      if (!conversation || !visible.has(conversation.inbox)) return;
+      if (!conversation) return;
       switch (event.name) {
         case "message.created":
         case "message.updated":

@@ -8,7 +8,7 @@
  */
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { findMessage } from "../../store/messages.ts";
 import { attachments } from "../../store/schema.ts";
@@ -30,7 +30,7 @@ export function messageHtmlRoutes(sb: Switchboard): Hono<InboxEnv> {
   app.get("/inbox/messages/:id/html", async (c) => {
     const message = await findMessage(sb.store.db, Number(c.req.param("id")) || 0);
     if (!message?.html) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That message has no HTML body.");
-    await visibleConversation(sb.store.db, message.conversationId, c.get("visible"));
+    await visibleConversation(sb.store.db, c.get("viewer"), message.conversationId);
     const files = await sb.store.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.messageId, message.id)).orderBy(attachments.id);
     const images = c.req.query("images") === "1";
     let html = rewriteInlineImages(message.html, message.metadata.inlineImages, files.map((f) => f.id));

@@ -14,7 +14,7 @@ import { agents, conversationReads, labels, teams } from "../../store/schema.ts"
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
 import { contactTimeline } from "../../store/timeline.ts";
 import type { Switchboard } from "../../switchboard.ts";
-import { visibleConversation } from "../../auth/access.ts";
+import { visibleConversation } from "../../access/index.ts";
 import { attachmentsOf, loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv, PageContext } from "../env.ts";
 import { type ListQuery, listHref, readListQuery, toFilters } from "../filters.ts";
@@ -47,7 +47,8 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
   /** The whole page: nav, list, and the pane given. */
   async function fullPage(c: Context<InboxEnv>, query: ListQuery, pane: Child, title: string, selectedId?: number) {
     const session = c.get("session");
-    const visible = c.get("visible");
+    const viewer = c.get("viewer");
+    const visible = viewer.inboxes;
     const [{ rows, nextHref }, nav] = await Promise.all([listData(query, session.agent.id, visible), navData(query, visible)]);
     return renderPage(
       c,
@@ -64,14 +65,14 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
     const query = readListQuery(c.req.query());
     const match = query.q ? await messageSearchMatch(sb.store.db, query.q) : undefined;
     if (!match) return fullPage(c, query, <EmptyPane />, "Inbox");
-    const hits = await searchMessages(sb.store.db, match, { limit: 50, offset: 0, inboxes: c.get("visible") });
+    const hits = await searchMessages(sb.store.db, match, { limit: 50, offset: 0, inboxes: c.get("viewer").inboxes });
     return fullPage(c, query, <SearchResults query={query.q ?? ""} hits={hits} now={sb.clock.now()} />, `Search: ${query.q}`);
   });
 
   app.get("/inbox/list", async (c) => {
     const query = readListQuery(c.req.query());
     const session = c.get("session");
-    const { rows, nextHref } = await listData(query, session.agent.id, c.get("visible"));
+    const { rows, nextHref } = await listData(query, session.agent.id, c.get("viewer").inboxes);
     const selected = Number(c.req.query("selected")) || undefined;
     if (query.cursor) return renderFragment(c, <ConversationRows rows={rows} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} />);
     return renderFragment(c, <ConversationList query={query} rows={rows} selectedId={selected} now={sb.clock.now()} nextHref={nextHref} />);
@@ -79,9 +80,10 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
 
   app.get("/inbox/conversations/:id", async (c) => {
     const session = c.get("session");
-    const visible = c.get("visible");
-    const { conversation, contact } = await visibleConversation(sb.store.db, Number(c.req.param("id")), visible);
-    const data = await loadConversationPage(sb, conversation, contact, visible, { whole: c.req.query("history") === "all" });
+    const viewer = c.get("viewer");
+    const visible = viewer.inboxes;
+    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, Number(c.req.param("id")));
+    const data = await loadConversationPage(sb, conversation, contact, viewer, { whole: c.req.query("history") === "all" });
     const last = data.timeline.filter((m) => m.conversationId === conversation.id).at(-1);
     if (last) await markRead(session.agent.id, conversation.id, last.id);
     const pane = <ConversationPane data={data} csrf={session.csrfToken} selfId={session.agent.id} slot={sb.registry.views.get("contact.sidebar") ?? []} now={sb.clock.now()} />;
@@ -91,17 +93,19 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
 
   app.get("/inbox/conversations/:id/head", async (c) => {
     const session = c.get("session");
-    const visible = c.get("visible");
-    const { conversation, contact } = await visibleConversation(sb.store.db, Number(c.req.param("id")), visible);
-    const data = await loadConversationPage(sb, conversation, contact, visible);
+    const viewer = c.get("viewer");
+    const visible = viewer.inboxes;
+    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, Number(c.req.param("id")));
+    const data = await loadConversationPage(sb, conversation, contact, viewer);
     return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />);
   });
 
   /** The messages of the contact's timeline after `after` (the last one the page shows). */
   app.get("/inbox/conversations/:id/timeline", async (c) => {
     const session = c.get("session");
-    const visible = c.get("visible");
-    const { conversation, contact } = await visibleConversation(sb.store.db, Number(c.req.param("id")), visible);
+    const viewer = c.get("viewer");
+    const visible = viewer.inboxes;
+    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, Number(c.req.param("id")));
     const afterId = Number(c.req.query("after")) || 0;
     const messages = await contactTimeline(sb.store.db, contact.id, { limit: 200, afterId, inboxes: visible });
     if (messages.length === 0) return c.body(null, 204);

@@ -1,0 +1,101 @@
+/**
+ * The one rule for objects: a conversation is visible when its inbox is; a contact is visible to an
+ * admin, or when they have a conversation in an inbox the agent can see; a merge, a suggestion or a
+ * message is visible through the contacts and conversations it belongs to. A hidden object throws
+ * SWB_ERR_NOT_FOUND exactly like one that does not exist, so nobody learns which ids exist
+ * elsewhere. Changing an object needs it visible; merging needs both contacts visible.
+ */
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import { type Contact, findContact } from "../store/contacts.ts";
+import { type Conversation, findConversation } from "../store/conversations.ts";
+import type { Queryable } from "../store/index.ts";
+import { contactMerges, contacts, contactSuggestions, conversations } from "../store/schema.ts";
+
+type Suggestion = typeof contactSuggestions.$inferSelect;
+type ContactMerge = typeof contactMerges.$inferSelect;
+import type { Viewer } from "./viewer.ts";
+
+const missing = (what: string, id: number, hint = "") => new SwitchboardError(ErrorCodes.NOT_FOUND, `${what} ${id} does not exist.${hint}`);
+
+/**
+ * A conversation (with its contact) the viewer may see; otherwise SWB_ERR_NOT_FOUND.
+ *
+ * @example
+ * const { conversation, contact } = await visibleConversation(store.db, viewer, 42);
+ */
+export async function visibleConversation(db: Queryable, viewer: Pick<Viewer, "inboxes">, id: number): Promise<{ conversation: Conversation; contact: Contact }> {
+  const conversation = Number.isSafeInteger(id) ? await findConversation(db, id) : undefined;
+  const contact = conversation && viewer.inboxes.includes(conversation.inbox) ? await findContact(db, conversation.contactId) : undefined;
+  if (!conversation || !contact) throw missing("Conversation", id, " List conversations with GET /api/v1/conversations.");
+  return { conversation, contact };
+}
+
+/**
+ * An SQL condition on `contacts.id` that keeps only the contacts the viewer may see (none for admins).
+ *
+ * @example
+ * const rows = await db.select().from(contacts).where(and(visibleContactsWhere(viewer), ...filters));
+ */
+export function visibleContactsWhere(viewer: Viewer, column: SQL | typeof contacts.id = contacts.id): SQL | undefined {
+  if (viewer.admin) return undefined;
+  if (viewer.inboxes.length === 0) return sql`0`;
+  return sql`${column} IN (SELECT ${conversations.contactId} FROM ${conversations} WHERE ${inArray(conversations.inbox, viewer.inboxes)})`;
+}
+
+/** Whether the viewer may see contact `id` (which must exist for an admin to see it). */
+export async function canSeeContact(db: Queryable, viewer: Viewer, id: number): Promise<boolean> {
+  if (!Number.isSafeInteger(id)) return false;
+  const where = visibleContactsWhere(viewer);
+  const [row] = await db.select({ id: contacts.id }).from(contacts).where(where ? and(eq(contacts.id, id), where) : eq(contacts.id, id)).limit(1);
+  return row !== undefined;
+}
+
+/**
+ * A contact the viewer may see (and so may change); otherwise SWB_ERR_NOT_FOUND.
+ *
+ * @example
+ * const contact = await visibleContact(store.db, viewer, 7);
+ */
+export async function visibleContact(db: Queryable, viewer: Viewer, id: number): Promise<Contact> {
+  const contact = (await canSeeContact(db, viewer, id)) ? await findContact(db, id) : undefined;
+  if (!contact) throw missing("Contact", id, " Search contacts with GET /api/v1/contacts?q=...");
+  return contact;
+}
+
+/**
+ * Throws SWB_ERR_FORBIDDEN unless the viewer is an admin. Check visibility first: a hidden object
+ * answers 404 even for what only admins may do.
+ *
+ * @example
+ * await visibleContact(db, viewer, id);
+ * requireAdmin(viewer, "erase contacts");
+ */
+export function requireAdmin(viewer: Viewer, what: string): void {
+  if (!viewer.admin) throw new SwitchboardError(ErrorCodes.FORBIDDEN, `Only admins may ${what}. Ask an admin.`);
+}
+
+/**
+ * A merge suggestion whose two contacts the viewer may both see; otherwise SWB_ERR_NOT_FOUND.
+ *
+ * @example
+ * const suggestion = await visibleSuggestion(store.db, viewer, 4);
+ */
+export async function visibleSuggestion(db: Queryable, viewer: Viewer, id: number): Promise<Suggestion> {
+  const [row] = Number.isSafeInteger(id) ? await db.select().from(contactSuggestions).where(eq(contactSuggestions.id, id)) : [];
+  const visible = row && (await canSeeContact(db, viewer, row.contactId)) && (await canSeeContact(db, viewer, row.otherContactId));
+  if (!row || !visible) throw missing("Merge suggestion", id);
+  return row;
+}
+
+/**
+ * A contact merge whose surviving contact the viewer may see; otherwise SWB_ERR_NOT_FOUND.
+ *
+ * @example
+ * const merge = await visibleMerge(store.db, viewer, 9);
+ */
+export async function visibleMerge(db: Queryable, viewer: Viewer, id: number): Promise<ContactMerge> {
+  const [row] = Number.isSafeInteger(id) ? await db.select().from(contactMerges).where(eq(contactMerges.id, id)) : [];
+  if (!row || !(await canSeeContact(db, viewer, row.survivorId))) throw missing("Contact merge", id, " List a contact's merges with GET /api/v1/contacts/{id}/merges.");
+  return row;
+}
