@@ -13,6 +13,7 @@ import { MAX_SPLIT_PARTS, TELEGRAM_TEXT_LIMIT, type TelegramOptions } from "./op
 import { sendToTelegram } from "./outbound.ts";
 import { pollUpdates } from "./polling.ts";
 import { grammySignal } from "./signal.ts";
+import { unreadable } from "./update-shape.ts";
 import { mountWebhook } from "./webhook.ts";
 
 /**
@@ -32,8 +33,17 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
 
   const download = (ref: MediaRef) => downloadMedia({ api: bot.api, apiRoot: options.api_root, token, maxBytes: options.max_file_bytes }, ref);
 
-  /** Maps and stores one update. Throws only when storing failed for a reason worth retrying. */
+  /**
+   * Maps and stores one update. Throws only when storing failed for a reason worth retrying. An
+   * update that cannot be read never becomes readable: it is logged and acknowledged, so neither
+   * Telegram's webhook retries nor the polling loop fetch it again forever.
+   */
   async function handle(update: Update, emit: Emit): Promise<void> {
+    const problem = unreadable(update);
+    if (problem) {
+      log.warn({ updateId: update.update_id, problem }, "telegram update cannot be read; acknowledged and skipped");
+      return;
+    }
     const mapped = await toInbound(update, { me: bot.botInfo, groups: options.groups, download });
     if ("ignored" in mapped) {
       log.debug({ updateId: update.update_id, reason: mapped.ignored }, "telegram update ignored");

@@ -20,6 +20,8 @@ export interface FakeTelegram {
   token: string;
   /** POSTs pending updates to the webhook, as Telegram does; confirmed (removed) on a 2xx. Returns the HTTP statuses. */
   deliverWebhook(options?: { secret?: string }): Promise<number[]>;
+  /** POSTs any body to the webhook (the registered secret unless `secret` is given), as a broken sender would. */
+  postWebhook(body: string, options?: { secret?: string }): Promise<{ status: number; text: string }>;
   /** Resolves once a getUpdates call is waiting (the adapter is polling). */
   waitForPoll(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -114,6 +116,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         if (response.ok) world.pending.splice(world.pending.indexOf(update as Update), 1);
       }
       return statuses;
+    },
+    async postWebhook(body, { secret } = {}) {
+      const hook = world.webhook;
+      if (!hook) throw new Error("No webhook is set: the adapter never called setWebhook.");
+      const token = secret ?? hook.secret_token;
+      const response = await fetch(hook.url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(token ? { "X-Telegram-Bot-Api-Secret-Token": token } : {}) },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      return { status: response.status, text: await response.text() };
     },
     waitForPoll(timeoutMs = 5000) {
       if (polls.size > 0) return Promise.resolve();
