@@ -33,7 +33,8 @@ export async function contactEraseCommand(id: string, options: ContactEraseOptio
   const store = await openConfiguredStore(loaded);
   try {
     await store.migrate();
-    const erased = await eraseContact({ store, clock: systemClock, bus: new EventBus(cliLogger()) }, SYSTEM_ACTOR, contact);
+    const log = cliLogger();
+    const erased = await eraseContact({ store, clock: systemClock, bus: new EventBus(log), log }, SYSTEM_ACTOR, contact);
     print(`Erased contact ${contact}: ${erased.messages} messages, ${erased.conversations} conversations, ${erased.identities} identities.`);
     return ExitCode.OK;
   } finally {

@@ -4,11 +4,17 @@
  * suggestions, the merge records that hold copies of their data, and outgoing webhook deliveries
  * that carried their messages. The audit log keeps that it happened, with counts only, never the
  * personal data. `contact.erased` tells plugins to forget what they keep.
+ *
+ * Erased means gone from the file too: the store overwrites deleted rows (`secure_delete`, see
+ * embedded-client.ts), the full-text indexes remove the words outright (FTS5 `secure-delete`, on
+ * for the erase only) instead of keeping them until a merge, and the write-ahead log, which still
+ * holds the old pages, is checkpointed and truncated afterwards.
  */
 import { eq, inArray, or, sql } from "drizzle-orm";
 import type { Actor } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { findContact } from "../store/contacts.ts";
+import type { Tx } from "../store/index.ts";
 import { auditLog, contactMerges, contacts, conversations, identities, messages, webhookDeliveries } from "../store/schema.ts";
 import type { Switchboard } from "../switchboard.ts";
 import { actorRef } from "./merge.ts";
@@ -26,26 +32,52 @@ export interface EraseResult {
  * @example
  * const { messages } = await eraseContact(switchboard, SYSTEM_ACTOR, 42);
  */
-export async function eraseContact(sb: Pick<Switchboard, "store" | "clock" | "bus">, actor: Actor, id: number): Promise<EraseResult> {
+export async function eraseContact(sb: Pick<Switchboard, "store" | "clock" | "bus" | "log">, actor: Actor, id: number): Promise<EraseResult> {
   const now = sb.clock.now();
   const result = await sb.store.write(async (tx) => {
     if (!(await findContact(tx, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist (or was erased already).`);
     const conversationIds = (await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, id))).map((c) => c.id);
     const identityCount = (await tx.select({ id: identities.id }).from(identities).where(eq(identities.contactId, id))).length;
     const theirs = conversationIds.length ? or(eq(messages.contactId, id), inArray(messages.conversationId, conversationIds)) : eq(messages.contactId, id);
+    await ftsSecureDelete(tx, 1);
     const erased = await tx.delete(messages).where(theirs).returning({ id: messages.id });
     if (conversationIds.length) {
       await tx.update(conversations).set({ linkedConversationId: null }).where(inArray(conversations.linkedConversationId, conversationIds));
       await tx.delete(conversations).where(inArray(conversations.id, conversationIds));
     }
     await tx.delete(contactMerges).where(or(eq(contactMerges.survivorId, id), eq(contactMerges.mergedId, id)));
-    const carried = conversationIds.length ? sql` OR json_extract(${webhookDeliveries.payload}, '$.data.conversation_id') IN (${sql.join(conversationIds.map((c) => sql`${c}`), sql`, `)})` : sql``;
-    await tx.delete(webhookDeliveries).where(sql`json_valid(${webhookDeliveries.payload}) AND (json_extract(${webhookDeliveries.payload}, '$.data.contact_id') = ${id}${carried})`);
+    await tx.delete(webhookDeliveries).where(carriedBy(id, conversationIds, erased.map((m) => m.id)));
     await tx.delete(contacts).where(eq(contacts.id, id));
+    await ftsSecureDelete(tx, 0);
     const counts = { messages: erased.length, conversations: conversationIds.length, identities: identityCount };
     await tx.insert(auditLog).values({ actor: actorRef(actor), action: "contact.erased", subjectType: "contact", subjectId: String(id), data: counts, createdAt: now });
     return { contactId: id, ...counts };
   });
+  if (!(await sb.store.checkpoint())) {
+    sb.log.warn({ contact: id }, "erase: another process kept the write-ahead log from being emptied; the erased text leaves the -wal file at its next checkpoint");
+  }
   sb.bus.publish("contact.erased", { contactId: id, actor: actorRef(actor) });
   return result;
+}
+
+/** The full-text tables over contacts and messages (migrations 0001 and 0005). */
+const FTS_TABLES = ["messages_fts", "contacts_fts"] as const;
+
+/**
+ * Switches FTS5's `secure-delete` on (1) or off (0) for the full-text tables: while on, a delete
+ * removes the row's words from the index at once; off, FTS5 keeps them (with a delete marker that
+ * repeats them) until segments merge, which is cheaper for everyday deletes.
+ */
+async function ftsSecureDelete(tx: Tx, on: 0 | 1): Promise<void> {
+  for (const table of FTS_TABLES) await tx.run(sql.raw(`INSERT INTO ${table}(${table}, rank) VALUES ('secure-delete', ${on})`));
+}
+
+/**
+ * Webhook deliveries whose event named the contact, one of their conversations or one of their
+ * messages (`message.*` and `csat.recorded` carry the text; a plugin's event may name only the message).
+ */
+function carriedBy(contactId: number, conversationIds: number[], messageIds: number[]) {
+  const field = (path: string) => sql`json_extract(${webhookDeliveries.payload}, ${path})`;
+  const among = (path: string, ids: number[]) => sql`${field(path)} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+  return sql`json_valid(${webhookDeliveries.payload}) AND (${field("$.data.contact_id")} = ${contactId} OR ${among("$.data.conversation_id", conversationIds)} OR ${among("$.data.message_id", messageIds)})`;
 }

@@ -10,7 +10,8 @@
  *
  * Connections: one for statements outside a transaction (each call runs synchronously to the end,
  * so they never interleave), and one per open transaction, reused afterwards. Values convert
- * exactly as @libsql/client's file client does (intMode "number").
+ * exactly as @libsql/client's file client does (intMode "number"). Every connection runs with
+ * `secure_delete` on, so deleted text does not linger in the file's free space.
  */
 import { Buffer } from "node:buffer";
 import { type Client, type InArgs, type InStatement, type InValue, LibsqlBatchError, LibsqlError, type Replicated, type ResultSet, type Row, type Transaction, type TransactionMode } from "@libsql/client";
@@ -45,6 +46,9 @@ class Connection {
 
   constructor(path: string, timeoutMs: number | undefined, onSchemaChange: () => void) {
     this.native = new Database(path, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+    // Deleted rows are overwritten with zeros, not left in free space: a GDPR erase must leave no
+    // trace of the text in the file (core/src/contacts/erase.ts). Per connection, so set on each.
+    this.native.exec("PRAGMA secure_delete = ON");
     this.#onSchemaChange = onSchemaChange;
   }
 

@@ -39,6 +39,12 @@ export interface Store {
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Applies the checked-in migrations (idempotent). */
   migrate(): Promise<void>;
+  /**
+   * Copies the write-ahead log into the database file and empties the log (`wal_checkpoint(TRUNCATE)`),
+   * between writes. Resolves `false` when another process kept it from finishing (the log then
+   * empties at a later checkpoint), and `true` for a remote store, which has no file here.
+   */
+  checkpoint(): Promise<boolean>;
   close(): void;
 }
 
@@ -86,6 +92,12 @@ export async function openStore(options: { url: string; authToken?: string; base
     filePath,
     write: createGroupWriter<Tx>({ transaction: (fn) => db.transaction(fn), lock }),
     migrate: () => lock.runExclusive(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })),
+    checkpoint: () =>
+      lock.runExclusive(async () => {
+        if (!filePath) return true;
+        const [result] = (await client.execute("PRAGMA wal_checkpoint(TRUNCATE)")).rows;
+        return Number(result?.busy ?? 1) === 0;
+      }),
     close: () => client.close(),
   };
 }
