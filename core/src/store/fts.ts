@@ -1,15 +1,20 @@
 /**
  * Turns what a user typed into a safe FTS5 query: each word becomes a quoted term, so operators,
- * quotes and column filters in the input are matched as text, never parsed.
+ * quotes and column filters in the input are matched as text, never parsed. Control characters
+ * (NUL among them, which would cut the query short inside SQLite) separate words, as they do for
+ * the unicode61 tokenizer that built the index.
  */
 
 /** At most this many words of the input are searched for. */
 const MAX_WORDS = 16;
 
+/** What separates words: white space and control characters. */
+const SEPARATORS = /[\s\p{Cc}]+/u;
+
 /** The words of a search box input (at most 16). */
 export function searchWords(input: string): string[] {
   return input
-    .split(/\s+/)
+    .split(SEPARATORS)
     .filter((word) => word.length > 0)
     .slice(0, MAX_WORDS);
 }

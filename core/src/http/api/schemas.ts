@@ -4,6 +4,7 @@
  * They validate requests and describe responses in the OpenAPI document.
  */
 import { z } from "@hono/zod-openapi";
+import { ID_PATTERN, ID_RULE } from "../ids.ts";
 
 const millis = z.number().int().openapi({ description: "Milliseconds since the epoch (UTC)", example: 1767600000000 });
 
@@ -11,7 +12,15 @@ export const ErrorSchema = z
   .object({ error: z.object({ code: z.string().openapi({ example: "SWB_ERR_NOT_FOUND" }), message: z.string() }) })
   .openapi("Error");
 
-export const IdParams = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: "id", in: "path" }, example: 42 }) });
+/** A path id (core/src/http/ids.ts): digits only, so "0x10" or "1e1" is refused, never read as 16 or 10. */
+export const IdParams = z.object({
+  id: z
+    .string()
+    .regex(ID_PATTERN, { message: `${ID_RULE} (at most ${Number.MAX_SAFE_INTEGER})` })
+    .transform(Number)
+    .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER, { message: `${ID_RULE} (at most ${Number.MAX_SAFE_INTEGER})` }))
+    .openapi({ param: { name: "id", in: "path" }, type: "integer", minimum: 1, example: 42 }),
+});
 
 export const PageQuery = z.object({
   cursor: z.string().max(512).optional().openapi({ description: "next_cursor from the previous page" }),

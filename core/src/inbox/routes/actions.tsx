@@ -17,6 +17,7 @@ import type { Switchboard } from "../../switchboard.ts";
 import { visibleConversation } from "../../access/index.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
+import { idParam } from "../id-param.ts";
 import { renderFragment } from "../render.ts";
 import { ConversationHeader } from "../views/actions.tsx";
 import { AvailabilityForm } from "../views/availability.tsx";
@@ -61,7 +62,7 @@ export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
 
   const conversationAction = (path: string, run: (c: Ctx, id: number) => Promise<void>) =>
     app.post(`/inbox/conversations/:id/${path}`, async (c) => {
-      const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), Number(c.req.param("id")));
+      const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
       await run(c, conversation.id);
       return answerWithHeader(c, conversation.id);
     });
@@ -95,7 +96,7 @@ export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
   });
 
   app.post("/inbox/conversations/:id/messages", async (c) => {
-    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), Number(c.req.param("id")));
+    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
     const form = await readForm(c, replyForm);
     if (form.inbox && sb.inboxes.get(form.inbox) && !c.get("viewer").inboxes.includes(form.inbox)) throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
     await sb.outbound.reply({ conversationId: conversation.id, text: form.text, agentId: c.get("session").agent.id, kind: form.kind, inbox: form.inbox });
@@ -104,13 +105,13 @@ export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
   });
 
   app.post("/inbox/conversations/:id/typing", async (c) => {
-    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), Number(c.req.param("id")));
+    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
     sb.bus.publish("typing", { conversationId: conversation.id, who: "agent", agentId: c.get("session").agent.id });
     return c.body(null, 204);
   });
 
   app.post("/inbox/messages/:id/retry", async (c) => {
-    const message = await findMessage(sb.store.db, Number(c.req.param("id")));
+    const message = await findMessage(sb.store.db, idParam(c));
     if (!message) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That message does not exist.");
     await visibleConversation(sb.store.db, c.get("viewer"), message.conversationId);
     await sb.delivery.retry(message.id);

@@ -11,13 +11,14 @@ import { attachments } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { visibleConversation } from "../../access/index.ts";
 import type { InboxEnv } from "../env.ts";
+import { idParam } from "../id-param.ts";
 
 const INLINE = /^image\/(png|jpeg|gif|webp|avif)$/;
 
 export function attachmentRoutes(sb: Switchboard): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
   app.get("/inbox/attachments/:id", async (c) => {
-    const [file] = await sb.store.db.select().from(attachments).where(eq(attachments.id, Number(c.req.param("id")) || 0));
+    const [file] = await sb.store.db.select().from(attachments).where(eq(attachments.id, idParam(c)));
     const message = file ? await findMessage(sb.store.db, file.messageId) : undefined;
     if (!file || !message) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That attachment does not exist.");
     await visibleConversation(sb.store.db, c.get("viewer"), message.conversationId);

@@ -19,6 +19,8 @@ import { contacts } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
+import { parseId } from "../../http/ids.ts";
+import { idParam } from "../id-param.ts";
 import { renderFragment } from "../render.ts";
 import { CSRF_FIELD } from "../views/csrf.tsx";
 import { ContactSidebar } from "../views/sidebar.tsx";
@@ -41,12 +43,6 @@ function attributeValues(fields: Record<string, string>, defs: Record<string, At
   return values;
 }
 
-const positiveId = (raw: string | undefined, what: string) => {
-  const id = Number(raw);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no ${what} ${raw}.`);
-  return id;
-};
-
 /**
  * The sidebar's contact actions, mounted behind the inbox's session and CSRF guards.
  *
@@ -67,14 +63,14 @@ export function contactRoutes(sb: Switchboard): Hono<InboxEnv> {
 
   const action = (path: string, run: (c: Ctx, conversation: { id: number; contactId: number }) => Promise<void>) =>
     app.post(`/inbox/conversations/:id/${path}`, async (c) => {
-      const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), Number(c.req.param("id")));
+      const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
       await run(c, conversation);
       return answer(c, conversation.id);
     });
 
   /** A suggestion of this conversation's contact (else 404). */
   async function suggestionOf(c: Ctx, contactId: number) {
-    const suggestion = await visibleSuggestion(sb.store.db, c.get("viewer"), positiveId(c.req.param("suggestion"), "merge suggestion"));
+    const suggestion = await visibleSuggestion(sb.store.db, c.get("viewer"), idParam(c, "suggestion"));
     if (suggestion.contactId !== contactId && suggestion.otherContactId !== contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Merge suggestion ${suggestion.id} is not about this contact.`);
     return suggestion;
   }
@@ -88,7 +84,7 @@ export function contactRoutes(sb: Switchboard): Hono<InboxEnv> {
     await dismissSuggestion(sb, c.get("session").agent, suggestion.id);
   });
   action("merges/:merge/undo", async (c, conversation) => {
-    const mergeId = positiveId(c.req.param("merge"), "contact merge");
+    const mergeId = idParam(c, "merge");
     const merge = await visibleMerge(sb.store.db, c.get("viewer"), mergeId);
     if (merge.survivorId !== conversation.contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
     await undoMerge(sb, c.get("session").agent, mergeId);
@@ -97,7 +93,7 @@ export function contactRoutes(sb: Switchboard): Hono<InboxEnv> {
     const other = (await formFields(c)).other?.trim() ?? "";
     const viewer = c.get("viewer");
     const found = /^#?\d+$/.test(other)
-      ? await findContact(sb.store.db, Number(other.replace("#", "")))
+      ? await findContact(sb.store.db, parseId(other.replace("#", "")) ?? 0)
       : ((await findContactByIdentity(sb.store.db, "email", other.toLowerCase())) ??
         (await sb.store.db.select().from(contacts).where(and(eq(contacts.email, other.toLowerCase()), visibleContactsWhere(viewer))).limit(1))[0]);
     // Another team's customer is "not found", exactly like one that does not exist.

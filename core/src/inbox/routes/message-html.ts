@@ -14,6 +14,7 @@ import { findMessage } from "../../store/messages.ts";
 import { attachments } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { InboxEnv } from "../env.ts";
+import { idParam } from "../id-param.ts";
 
 /** Rewrites `cid:<id>` references to the attachment URLs the message's metadata maps them to. */
 function rewriteInlineImages(html: string, inlineImages: unknown, attachmentIds: number[]): string {
@@ -28,7 +29,7 @@ function rewriteInlineImages(html: string, inlineImages: unknown, attachmentIds:
 export function messageHtmlRoutes(sb: Switchboard): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
   app.get("/inbox/messages/:id/html", async (c) => {
-    const message = await findMessage(sb.store.db, Number(c.req.param("id")) || 0);
+    const message = await findMessage(sb.store.db, idParam(c));
     if (!message?.html) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That message has no HTML body.");
     await visibleConversation(sb.store.db, c.get("viewer"), message.conversationId);
     const files = await sb.store.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.messageId, message.id)).orderBy(attachments.id);

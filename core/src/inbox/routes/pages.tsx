@@ -17,6 +17,8 @@ import type { Switchboard } from "../../switchboard.ts";
 import { visibleConversation } from "../../access/index.ts";
 import { attachmentsOf, loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv, PageContext } from "../env.ts";
+import { parseId } from "../../http/ids.ts";
+import { idParam } from "../id-param.ts";
 import { type ListQuery, listHref, readListQuery, toFilters } from "../filters.ts";
 import { renderFragment, renderPage } from "../render.ts";
 import { ConversationHeader } from "../views/actions.tsx";
@@ -73,7 +75,7 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
     const query = readListQuery(c.req.query());
     const session = c.get("session");
     const { rows, nextHref } = await listData(query, session.agent.id, c.get("viewer").inboxes);
-    const selected = Number(c.req.query("selected")) || undefined;
+    const selected = parseId(c.req.query("selected"));
     if (query.cursor) return renderFragment(c, <ConversationRows rows={rows} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} />);
     return renderFragment(c, <ConversationList query={query} rows={rows} selectedId={selected} now={sb.clock.now()} nextHref={nextHref} />);
   });
@@ -82,7 +84,7 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
     const session = c.get("session");
     const viewer = c.get("viewer");
     const visible = viewer.inboxes;
-    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, Number(c.req.param("id")));
+    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, idParam(c));
     const data = await loadConversationPage(sb, conversation, contact, viewer, { whole: c.req.query("history") === "all" });
     const last = data.timeline.filter((m) => m.conversationId === conversation.id).at(-1);
     if (last) await markRead(session.agent.id, conversation.id, last.id);
@@ -95,7 +97,7 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
     const session = c.get("session");
     const viewer = c.get("viewer");
     const visible = viewer.inboxes;
-    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, Number(c.req.param("id")));
+    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, idParam(c));
     const data = await loadConversationPage(sb, conversation, contact, viewer);
     return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />);
   });
@@ -105,8 +107,8 @@ export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" |
     const session = c.get("session");
     const viewer = c.get("viewer");
     const visible = viewer.inboxes;
-    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, Number(c.req.param("id")));
-    const afterId = Number(c.req.query("after")) || 0;
+    const { conversation, contact } = await visibleConversation(sb.store.db, viewer, idParam(c));
+    const afterId = parseId(c.req.query("after")) ?? 0;
     const messages = await contactTimeline(sb.store.db, contact.id, { limit: 200, afterId, inboxes: visible });
     if (messages.length === 0) return c.body(null, 204);
     const previous = afterId ? await findMessage(sb.store.db, afterId) : undefined;

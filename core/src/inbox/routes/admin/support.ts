@@ -70,12 +70,8 @@ export function noticeFromQuery(c: AdminCtx): Notice {
   return { done: c.req.query("done") };
 }
 
-/** A numeric id from the path; anything else is a 404. */
-export function idParam(c: AdminCtx, name = "id"): number {
-  const id = Number(c.req.param(name));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Nothing is here: "${c.req.param(name)}" is not an id.`);
-  return id;
-}
+/** A numeric id from the path; anything else is a 404 (the inbox's one id parser). */
+export { idParam } from "../../id-param.ts";
 
 /** Writes the audit row of an admin change, inside the change's transaction. */
 export async function audit(tx: Tx, actor: Agent, at: number, action: string, subject: { type: string; id: number | string }, data: Record<string, unknown> = {}): Promise<void> {
