@@ -33,6 +33,7 @@ import { createAgentDirectory, setupRouting } from "./routing/index.ts";
 import { setupSla } from "./sla/index.ts";
 import { setupAutomations } from "./automations/index.ts";
 import { setupSendLater } from "./conversations/send-later.ts";
+import { rescopeIdentities } from "./contacts/identity-rescope.ts";
 
 export const VERSION = "0.1.0";
 
@@ -64,7 +65,7 @@ export interface Switchboard {
   app: Hono;
   /** Runs a message into an inbox, as its adapter's `emit` would. */
   ingest(inbox: string, message: InboundMessage): Promise<IngestResult>;
-  /** Starts the inboxes' receiving side and the background workers. */
+  /** Re-scopes identities stored before their channel declared its scope, then starts the inboxes' receiving side and the background workers. */
   start(): Promise<void>;
   /** Registers a core stop hook (closing streams); runs first, in reverse order, on stop. */
   onStop(fn: () => Promise<void> | void): void;
@@ -113,7 +114,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const delivery = new DeliveryWorker({ store, clock, log, bus, inboxes, pollMs: options.pollMs?.delivery });
   const outbound = new OutboundPipeline({ store, clock, bus, inboxes, onQueued: () => delivery.kick() });
   outboundReady = outbound;
-  setupOutgoingWebhooks({ webhooks: loaded.config.webhooks, bus, jobs, store, clock, log });
+  setupOutgoingWebhooks({ webhooks: loaded.config.webhooks, bus, jobs, store, clock, log, observe: metrics.webhookAttempt });
 
   const assistants = new Assistants(registry, log);
 
@@ -144,6 +145,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
       return inbound.ingest(inbox, message);
     },
     async start() {
+      await rescopeIdentities({ store, log }, inboxes.list());
       await inboxes.start(emitFor);
       if (options.backgroundWorkers === false) return;
       jobs.start();

@@ -11,6 +11,7 @@ import { addIdentity, type Contact, findContactByIdentity } from "../store/conta
 import type { Queryable, Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { identities, identityClaims } from "../store/schema.ts";
+import { GLOBAL_SCOPE, identityScopeOf } from "./identity-scope.ts";
 
 /** An identifier a contact just became known by, which may point to another contact. */
 export interface Signal {
@@ -22,25 +23,25 @@ export interface Signal {
 }
 
 /**
- * The contact who wrote `message`: by this channel's identity, else (only when the channel vouches
- * for the sender) by a verified email, then a verified phone.
+ * The contact who wrote `message`: by this channel's identity in the inbox's scope, else (only when
+ * the channel vouches for the sender) by a verified email, then a verified phone (both global).
  *
  * @example
  * const contact = await identifyByIdentity(store.db, { name: "mail", channel: "email" }, message);
  */
 export async function identifyByIdentity(db: Queryable, inbox: InboxInfo, message: InboundMessage): Promise<Contact | undefined> {
-  const byChannel = await findContactByIdentity(db, inbox.channel, message.contact.externalId);
+  const byChannel = await findContactByIdentity(db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
   if (byChannel || !message.contact.verified) return byChannel;
   if (message.contact.email) {
-    const byEmail = await findContactByIdentity(db, "email", message.contact.email);
+    const byEmail = await findContactByIdentity(db, "email", message.contact.email, GLOBAL_SCOPE);
     if (byEmail) return byEmail;
   }
-  return message.contact.phone ? findContactByIdentity(db, "phone", message.contact.phone) : undefined;
+  return message.contact.phone ? findContactByIdentity(db, "phone", message.contact.phone, GLOBAL_SCOPE) : undefined;
 }
 
 /**
- * Records who wrote `message` on `contactId`: the channel identity; a verified email or phone as an
- * identity (unless another contact holds it); an unverified one as a claim. Returns the signals
+ * Records who wrote `message` on `contactId`: the channel identity (in the inbox's scope); a verified
+ * email or phone as a global identity (unless another contact holds it); an unverified one as a claim. Returns the signals
  * worth checking for merge suggestions (identifiers new to this contact, or held by someone else).
  *
  * @example
@@ -49,7 +50,7 @@ export async function identifyByIdentity(db: Queryable, inbox: InboxInfo, messag
 export async function recordIdentities(tx: Tx, contactId: number, inbox: InboxInfo, message: InboundMessage, now: number): Promise<Signal[]> {
   const verified = message.contact.verified ?? false;
   const source = `inbox:${inbox.name}`;
-  await addIdentity(tx, contactId, { channel: inbox.channel, externalId: message.contact.externalId, verified, source });
+  await addIdentity(tx, contactId, { channel: inbox.channel, scope: identityScopeOf(inbox), externalId: message.contact.externalId, verified, source });
   const signals: Signal[] = [];
   for (const kind of ["email", "phone"] as const) {
     const value = message.contact[kind];
@@ -62,11 +63,11 @@ export async function recordIdentities(tx: Tx, contactId: number, inbox: InboxIn
 
 /** Adds a verified email or phone identity; a signal when it is new here or held by another contact. */
 async function recordVerified(tx: Tx, contactId: number, kind: "email" | "phone", value: string, source: string): Promise<Signal | undefined> {
-  if (await addIdentity(tx, contactId, { channel: kind, externalId: value, verified: true, source })) {
+  if (await addIdentity(tx, contactId, { channel: kind, scope: GLOBAL_SCOPE, externalId: value, verified: true, source })) {
     await tx.delete(identityClaims).where(and(eq(identityClaims.contactId, contactId), eq(identityClaims.kind, kind), eq(identityClaims.value, value)));
     return { kind, value, verified: true, source };
   }
-  const [holder] = await tx.select({ contactId: identities.contactId }).from(identities).where(and(eq(identities.channel, kind), eq(identities.externalId, value)));
+  const [holder] = await tx.select({ contactId: identities.contactId }).from(identities).where(and(eq(identities.channel, kind), eq(identities.scope, GLOBAL_SCOPE), eq(identities.externalId, value)));
   return holder && holder.contactId !== contactId ? { kind, value, verified: true, source } : undefined;
 }
 

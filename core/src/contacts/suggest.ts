@@ -7,6 +7,7 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Tx } from "../store/index.ts";
 import { contacts, contactSuggestions, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
+import { GLOBAL_SCOPE } from "./identity-scope.ts";
 import type { Signal } from "./identify.ts";
 import { emailDomain } from "./normalise.ts";
 
@@ -54,7 +55,7 @@ interface Holder {
 async function holdersOf(tx: Tx, contactId: number, signal: Signal): Promise<Holder[]> {
   const verified = signal.kind.startsWith("fact:")
     ? []
-    : await tx.select({ contactId: identities.contactId }).from(identities).where(and(eq(identities.channel, signal.kind), eq(identities.externalId, signal.value), ne(identities.contactId, contactId)));
+    : await tx.select({ contactId: identities.contactId }).from(identities).where(and(eq(identities.channel, signal.kind), eq(identities.scope, GLOBAL_SCOPE), eq(identities.externalId, signal.value), ne(identities.contactId, contactId)));
   const claimed = await tx
     .selectDistinct({ contactId: identityClaims.contactId })
     .from(identityClaims)

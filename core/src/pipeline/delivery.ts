@@ -16,6 +16,7 @@ import type { Logger } from "../log/index.ts";
 import { withTimeout } from "../plugins/hooks.ts";
 import type { OutboundMessage, OutboundTarget } from "../plugins/types.ts";
 import { attachmentForPlugins } from "../store/attachments.ts";
+import { identityOn } from "../contacts/identity-scope.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
 import { messageEventData } from "../store/messages.ts";
@@ -118,7 +119,8 @@ export class DeliveryWorker {
     const conversation = await findConversation(this.#store.db, stored.conversationId);
     const contact = await findContact(this.#store.db, stored.contactId);
     if (!conversation || !contact) throw new DeliveryError(`The conversation of message ${stored.id} no longer exists.`, { retryable: false });
-    const identity = (await identitiesOf(this.#store.db, contact.id)).find((i) => i.channel === stored.channel);
+    const inbox = this.#inboxes.get(stored.inbox);
+    const identity = identityOn(await identitiesOf(this.#store.db, contact.id), { name: stored.inbox, channel: stored.channel, identityScope: inbox?.identityScope });
     const [lastIncoming] = await this.#store.db
       .select({ externalId: messages.externalId })
       .from(messages)

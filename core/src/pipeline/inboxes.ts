@@ -2,7 +2,8 @@
  * The inboxes of the config, alive: for each `[inboxes.<name>]`, the channel its plugin registered,
  * its options checked by that channel's schema, its adapter created, its webhook routes mounted at
  * `/webhooks/<name>`, and its receiving side started. An adapter that fails is reported on the
- * inbox and the others go on.
+ * inbox and the others go on. The adapter's `identityScope` is copied onto the inbox ("inbox" when
+ * it declares none), where the pipeline reads it.
  */
 import { Hono } from "hono";
 import { configErrorFromZod } from "../config/errors.ts";
@@ -81,6 +82,7 @@ export class InboxRuntime {
         this.#fail(handle, error);
         continue;
       }
+      handle.identityScope = handle.adapter.identityScope ?? "inbox";
       if (handle.adapter.webhook) {
         const app = new Hono();
         handle.adapter.webhook(app, deps.emitFor(handle));

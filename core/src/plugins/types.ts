@@ -148,10 +148,29 @@ export interface ChannelAdapter {
    * };
    */
   reachesBy?: readonly ContactReachField[];
+  /**
+   * Whether the contact ids this channel emits (`contact.externalId`) mean the same person in every
+   * inbox of the channel (`"channel"`: a Telegram user id, a Discord user, a phone number, an email
+   * address) or only inside this inbox (`"inbox"`: an API integration's customer ids, a web chat
+   * visitor, a Messenger page-scoped id). Two inboxes of an `"inbox"` channel that both send id
+   * "42" get two contacts; a `"channel"` id joins one contact across inboxes. Default `"inbox"`,
+   * the safe choice: declare `"channel"` only for ids your network guarantees are global.
+   * Verified emails and phones (`contact.verified`) are always global, whatever this says.
+   *
+   * @example
+   * const adapter: ChannelAdapter = {
+   *   identityScope: "channel", // a Telegram user id is the same person in every bot's inbox
+   *   async send(target, message) { await bot.api.sendMessage(target.contact.externalId!, message.text); },
+   * };
+   */
+  identityScope?: IdentityScope;
 }
 
 /** A field of the contact record a channel can reach them at (see `ChannelAdapter.reachesBy`). */
 export type ContactReachField = "email" | "phone";
+
+/** Where a channel's contact ids hold (see `ChannelAdapter.identityScope`). */
+export type IdentityScope = "inbox" | "channel";
 
 /** A delivery receipt from the channel about a message Switchboard sent. */
 export interface DeliveryReport {
@@ -305,6 +324,8 @@ export interface AssistantHooks {
 export interface InboxInfo {
   name: string;
   channel: string;
+  /** What the inbox's adapter declared (`ChannelAdapter.identityScope`), filled in by core; absent means `"inbox"`. */
+  identityScope?: IdentityScope;
 }
 /** The normalise stage ("sequential"): return the message (changed or not) for the next hook, or null to drop it (spam, loops). */
 export type InboundHook = (message: InboundMessage, inbox: InboxInfo) => Promise<InboundMessage | null> | InboundMessage | null;

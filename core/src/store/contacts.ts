@@ -11,19 +11,27 @@ import { contacts, identities } from "./schema.ts";
 export type Contact = typeof contacts.$inferSelect;
 export type Identity = typeof identities.$inferSelect;
 
-/** The contact who owns identity (channel, externalId), if any. */
+/** The contact who owns identity (channel, scope, externalId), if any. */
 const byIdentity = reusableQuery((db) =>
   db
     .select({ contact: contacts })
     .from(identities)
     .innerJoin(contacts, eq(contacts.id, identities.contactId))
-    .where(and(eq(identities.channel, sql.placeholder("channel")), eq(identities.externalId, sql.placeholder("externalId"))))
+    .where(and(eq(identities.channel, sql.placeholder("channel")), eq(identities.scope, sql.placeholder("scope")), eq(identities.externalId, sql.placeholder("externalId"))))
     .limit(1),
 );
 const byId = reusableQuery((db) => db.select().from(contacts).where(eq(contacts.id, sql.placeholder("id"))));
 
-export async function findContactByIdentity(db: Queryable, channel: string, externalId: string): Promise<Contact | undefined> {
-  const [row] = await byIdentity(db, { channel, externalId });
+/**
+ * The contact who holds `externalId` on `channel` in `scope`: `identityScopeOf(inbox)` for a channel's
+ * contact id (contacts/identity-scope.ts); the default, the global scope, fits verified emails and phones.
+ *
+ * @example
+ * await findContactByIdentity(db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
+ * await findContactByIdentity(db, "email", "ann@example.com");
+ */
+export async function findContactByIdentity(db: Queryable, channel: string, externalId: string, scope = ""): Promise<Contact | undefined> {
+  const [row] = await byIdentity(db, { channel, scope, externalId });
   return row?.contact;
 }
 
@@ -39,13 +47,20 @@ export async function identitiesOf(db: Queryable, contactId: number): Promise<Id
 const insertIdentity = reusableQuery((db) =>
   db
     .insert(identities)
-    .values({ contactId: sql.placeholder("contactId"), channel: sql.placeholder("channel"), externalId: sql.placeholder("externalId"), verified: sql.placeholder("verified"), source: sql.placeholder("source") })
-    .onConflictDoNothing({ target: [identities.channel, identities.externalId] })
+    .values({
+      contactId: sql.placeholder("contactId"),
+      channel: sql.placeholder("channel"),
+      scope: sql.placeholder("scope"),
+      externalId: sql.placeholder("externalId"),
+      verified: sql.placeholder("verified"),
+      source: sql.placeholder("source"),
+    })
+    .onConflictDoNothing({ target: [identities.channel, identities.scope, identities.externalId] })
     .returning({ id: identities.id }),
 );
 
-/** Adds identity (channel, externalId) to a contact unless someone already holds it. Returns whether it was added. */
-export async function addIdentity(tx: Tx, contactId: number, identity: { channel: string; externalId: string; verified: boolean; source: string }): Promise<boolean> {
+/** Adds identity (channel, scope, externalId) to a contact unless someone already holds it. Returns whether it was added. */
+export async function addIdentity(tx: Tx, contactId: number, identity: { channel: string; scope: string; externalId: string; verified: boolean; source: string }): Promise<boolean> {
   const inserted = await insertIdentity(tx, { contactId, ...identity });
   return inserted.length > 0;
 }

@@ -1,7 +1,9 @@
 /**
  * The harness's channel plugin: kind "test". It captures every send, and can be told to fail the
  * next sends (with any error, such as a DeliveryError with retryAfterMs) to exercise the outbox.
- * State lives per harness, keyed by the `harness` plugin option.
+ * State lives per harness, keyed by the `harness` plugin option. Its contact ids are global to the
+ * channel, as Telegram's are (`identity_scope = "inbox"` in an inbox's options makes them
+ * inbox-scoped, as an API integration's are).
  */
 import { z } from "zod";
 import { definePlugin } from "../plugins/define.ts";
@@ -30,7 +32,9 @@ export default definePlugin({
     const state = testChannelStates.get(ctx.options.harness);
     if (!state) throw new Error(`No harness "${ctx.options.harness}" is registered; create the plugin through createTestHarness().`);
     ctx.channel("test", {
-      create: () => ({
+      options: z.object({ identity_scope: z.enum(["inbox", "channel"]).default("channel") }),
+      create: (inbox) => ({
+        identityScope: inbox.options.identity_scope,
         get idempotentSends() {
           return state.idempotentSends;
         },

@@ -45,6 +45,8 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
     limits: { maxTextLength: MAX_TEXT_LENGTH },
     // A contact with no email identity (a webchat visitor who left an address) is written at contact.email.
     reachesBy: ["email"],
+    // An email address is the same person whichever mailbox they write to.
+    identityScope: "channel",
     async start(emit, signal) {
       const ingest = createIngest({ inbox, index, emit, isOwnAddress });
       if (options.imap) {

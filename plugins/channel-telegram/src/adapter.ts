@@ -76,6 +76,8 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
   }
 
   return {
+    // A Telegram user id is the same person in every bot's inbox.
+    identityScope: "channel",
     limits: { maxTextLength: options.long_text === "split" ? TELEGRAM_TEXT_LIMIT * MAX_SPLIT_PARTS : TELEGRAM_TEXT_LIMIT },
     ...(options.mode === "webhook"
       ? { webhook: (app, emit) => mountWebhook(app, bot, options.webhook_secret!, (update) => handle(update, emit)) }

@@ -16,6 +16,8 @@ import { deliver } from "./outbound.ts";
 export function createAdapter(inbox: WebchatInbox): ChannelAdapter {
   return {
     idempotentSends: true,
+    // A visitor id is minted by this widget: the same id in another inbox is somebody else.
+    identityScope: "inbox",
     limits: { maxTextLength: inbox.options.max_text_length },
     start(emit, signal) {
       inbox.attach(emit);

@@ -9,6 +9,7 @@ import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import type { AutomationsConfig } from "../../config/automations.ts";
 import type { InboundMessage, InboxInfo } from "../../plugins/types.ts";
 import { isAutomatedMessage } from "../../store/messages.ts";
+import { identityScopeOf } from "../../contacts/identity-scope.ts";
 import { findContactByIdentity } from "../../store/contacts.ts";
 import { findConversation } from "../../store/conversations.ts";
 import { findMessageByExternalId, messageEventData } from "../../store/messages.ts";
@@ -60,7 +61,7 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
   async function captureAnswer(message: InboundMessage, inbox: InboxInfo): Promise<InboundMessage | null> {
     if (!config.enabled || isAutomatedMessage(message.metadata) || message.edited) return message;
     const { db } = sb.store;
-    const contact = await findContactByIdentity(db, inbox.channel, message.contact.externalId);
+    const contact = await findContactByIdentity(db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
     if (!contact) return message;
     const since = sb.clock.now() - config.expires_after_hours * 3_600_000;
     const [survey] = await db
