@@ -39,6 +39,8 @@ export default definePlugin({
         const { secret, webhook_url: webhookUrl, max_text_length: maxTextLength, timeout_ms: timeoutMs } = inbox.options;
         return {
           idempotentSends: true,
+          // Each integration numbers its own customers: "42" from the shop and "42" from the app are two people.
+          identityScope: "inbox",
           limits: { maxTextLength },
           webhook: (app, emit) => registerInboundRoutes(app, emit, secret),
           send: (target, message) => sendReply({ webhookUrl, secret, timeoutMs }, target, message),
