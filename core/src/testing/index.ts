@@ -28,7 +28,7 @@ export interface HarnessOptions {
   /** Extra `[plugins.<alias>]` entries, as in the TOML. */
   plugins?: Record<string, { package: string; options?: Record<string, unknown>; setup_timeout_ms?: number; enabled?: boolean }>;
   /** Extra `[inboxes.<name>]` entries. */
-  inboxes?: Record<string, { plugin: string; channel?: string; options?: Record<string, unknown>; routing?: string[]; business_hours?: Record<string, unknown>; sla?: Record<string, number> }>;
+  inboxes?: Record<string, { plugin: string; channel?: string; display_name?: string; options?: Record<string, unknown>; routing?: string[]; business_hours?: Record<string, unknown>; sla?: Record<string, number> }>;
   /** Anything else of the config (webhooks, business_hours, ...). */
   config?: Record<string, unknown>;
   /** The clock's start (default: now). */

@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
-import { visibleConversation } from "../../access/index.ts";
+import { visibleContact, visibleConversation } from "../../access/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
 import { errors, IdParams, json } from "./schemas.ts";
@@ -37,7 +37,8 @@ const patch = (path: string, what: string) =>
 export function registerCustomAttributeRoutes(app: ApiApp, sb: Switchboard): void {
   app.openapi(definitions, (c) => c.json(sb.loaded.config.attributes, 200));
   app.openapi(patch("/contacts/{id}/custom-attributes", "contact"), async (c) => {
-    const contact = await setContactAttributes(sb, c.get("agent"), c.req.valid("param").id, c.req.valid("json").values);
+    const visible = await visibleContact(sb.store.db, c.get("viewer"), c.req.valid("param").id);
+    const contact = await setContactAttributes(sb, c.get("agent"), visible.id, c.req.valid("json").values);
     return c.json({ attributes: contact.attributes }, 200);
   });
   app.openapi(patch("/conversations/{id}/custom-attributes", "conversation"), async (c) => {
