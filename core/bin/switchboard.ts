@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 /**
  * The `switchboard` command line: start, migrate, doctor, create-agent, create-token, backup,
- * contact export / contact erase.
+ * contact export / contact erase / contact split.
  * Each command lives in core/src/cli/<command>.ts and is imported only when it runs (so `backup`
  * does not load the plugins); this file only declares them with commander.
  * Expected errors print `error [SWB_ERR_…]: message` without a stack trace and exit non-zero
@@ -74,7 +74,7 @@ program
   .argument("<dest>", "the backup file to create; it must not exist")
   .action(action(async (dest: string) => (await import("../src/cli/backup.ts")).backupCommand(dest, { config: config() })));
 
-const contact = program.command("contact").description("one contact's data: export it (GDPR access) or erase it (GDPR erasure)");
+const contact = program.command("contact").description("one contact's data: export it (GDPR access), erase it (GDPR erasure), or split it");
 
 contact
   .command("export")
@@ -89,5 +89,12 @@ contact
   .argument("<id>", "the contact id (#42 in the inbox)")
   .option("--yes", "confirm: this cannot be undone")
   .action(action(async (id: string, opts: { yes?: boolean }) => (await import("../src/cli/contact-erase.ts")).contactEraseCommand(id, { config: config(), ...opts })));
+
+contact
+  .command("split")
+  .description("give what one inbox brought to a contact its own contact (two customers of different inboxes with the same id; see doctor)")
+  .argument("<id>", "the contact id (#42 in the inbox)")
+  .option("--inbox <name>", "an inbox to split off into a new contact (repeat for several)", (name: string, names: string[]) => [...names, name], [] as string[])
+  .action(action(async (id: string, opts: { inbox: string[] }) => (await import("../src/cli/contact-split.ts")).contactSplitCommand(id, { config: config(), ...opts })));
 
 await program.parseAsync();

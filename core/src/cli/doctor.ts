@@ -3,7 +3,9 @@
  * plugin's setup and each inbox's health, and prints ✓/✗ lines that say what is wrong and how to
  * fix it. It never starts receiving and never changes the database: plugins are checked against the
  * real database with migrations switched off, or against a scratch copy of the schema when the real
- * one is missing, unreachable or behind. Exit code 1 when anything failed.
+ * one is missing, unreachable or behind. It also lists contacts who hold one external id from two
+ * inboxes of an inbox-scoped channel, with the command that splits them (doctor-identities.ts).
+ * Exit code 1 when anything failed.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +15,7 @@ import { SwitchboardError } from "../errors/index.ts";
 import { openStore, resolveStoreUrl, type Store } from "../store/index.ts";
 import { createSwitchboard } from "../switchboard.ts";
 import { cliLogger, ExitCode, loadCliConfig, openConfiguredStore } from "./common.ts";
+import { identityChecks } from "./doctor-identities.ts";
 import { migrationStatus } from "./migrations.ts";
 import { checkLine, clause } from "./output.ts";
 
@@ -141,6 +144,7 @@ async function checkPluginsAndInboxes(loaded: LoadedConfig, real: Store | undefi
       else if (health.message) report.warn(label, health.message);
       else report.ok(label, "healthy");
     }
+    if (real) for (const check of await identityChecks(store.db, switchboard.inboxes.list())) report[check.state](check.label, check.detail);
     await switchboard.stop();
   } finally {
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
