@@ -1,17 +1,20 @@
 /**
  * Prometheus metrics (prom-client), served at GET /metrics: process metrics, HTTP requests, and
- * the pipeline's own counters and queue depths.
+ * the pipeline's own counters and queue depths, outgoing webhooks included.
  */
 import { count, eq } from "drizzle-orm";
 import client from "prom-client";
 import type { EventBus } from "../events/bus.ts";
 import type { Store } from "../store/index.ts";
 import { jobs, outbox } from "../store/schema.ts";
+import type { AttemptOutcome } from "../webhooks/outgoing.ts";
 
 export interface Metrics {
   registry: client.Registry;
   httpRequests: client.Counter<"method" | "status">;
   httpDuration: client.Histogram<"method">;
+  /** Counts one outgoing webhook attempt (setupOutgoingWebhooks' `observe`). */
+  webhookAttempt(outcome: AttemptOutcome): void;
 }
 
 /** Creates a metrics registry fed by the event bus and the store. */
@@ -50,5 +53,16 @@ export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
       this.set(row?.n ?? 0);
     },
   });
-  return { registry, httpRequests, httpDuration };
+  const webhookAttempts = new client.Counter({ name: "switchboard_webhook_attempts_total", help: "Outgoing webhook attempts, by outcome", labelNames: ["status"] as const, registers: [registry] });
+  const webhookDeliveries = new client.Counter({
+    name: "switchboard_webhook_deliveries_total",
+    help: "Outgoing webhook deliveries that ended, delivered or failed after their last attempt (a replay counts again)",
+    labelNames: ["status"] as const,
+    registers: [registry],
+  });
+  const webhookAttempt = (outcome: AttemptOutcome) => {
+    webhookAttempts.inc({ status: outcome.status });
+    if (outcome.final) webhookDeliveries.inc({ status: outcome.status });
+  };
+  return { registry, httpRequests, httpDuration, webhookAttempt };
 }

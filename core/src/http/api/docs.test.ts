@@ -46,6 +46,9 @@ const endpoints = [
   ["delete", "/scheduled-messages/{id}"],
   ["get", "/conversations/{id}/sla"],
   ["get", "/reports/sla"],
+  ["get", "/webhook-deliveries"],
+  ["get", "/webhook-deliveries/{id}"],
+  ["post", "/webhook-deliveries/{id}/replay"],
 ] as const;
 
 describe("GET /api/openapi.json", () => {

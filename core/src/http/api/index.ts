@@ -21,6 +21,7 @@ import { registerScheduledRoutes } from "./scheduled.ts";
 import { registerSlaRoutes } from "./sla.ts";
 import { registerSearchRoute } from "./search.ts";
 import { registerTimelineRoute } from "./timeline.ts";
+import { registerWebhookDeliveryRoutes } from "./webhook-deliveries.ts";
 
 export const API_BASE = "/api/v1";
 
@@ -69,6 +70,7 @@ export function mountApi(switchboard: Switchboard): void {
   registerScheduledRoutes(v1, switchboard);
   registerSlaRoutes(v1, switchboard);
   registerInboxRoutes(v1, switchboard);
+  registerWebhookDeliveryRoutes(v1, switchboard);
   const closeStreams = registerEventRoute(v1, switchboard);
   switchboard.onStop(closeStreams);
 

@@ -165,3 +165,21 @@ export const errors = {
 export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };
 }
+
+export const WebhookDeliverySchema = z
+  .object({
+    id: z.number().int(),
+    url: z.string(),
+    event: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.number().int().openapi({ description: "Attempts so far, replays included" }),
+    response_status: z.number().int().nullable().openapi({ description: "The HTTP status of the last answer; null when none came (timeout, refused connection)" }),
+    last_error: z.string().nullable(),
+    created_at: millis,
+    delivered_at: millis.nullable(),
+  })
+  .openapi("WebhookDelivery");
+
+export const WebhookDeliveryDetailSchema = WebhookDeliverySchema.extend({
+  payload: z.unknown().openapi({ description: "The JSON body that is POSTed: { id, event, at, data }" }),
+}).openapi("WebhookDeliveryDetail");

@@ -11,7 +11,8 @@ import type { Conversation } from "../../store/conversations.ts";
 import type { Queryable } from "../../store/index.ts";
 import type { Message } from "../../store/messages.ts";
 import { attachments } from "../../store/schema.ts";
-import type { AgentSchema, AttachmentSchema, ContactSchema, ConversationSchema, IdentitySchema, InboxSchema, MessageSchema } from "./schemas.ts";
+import type { WebhookDelivery } from "../../webhooks/deliveries.ts";
+import type { AgentSchema, AttachmentSchema, ContactSchema, ConversationSchema, IdentitySchema, InboxSchema, MessageSchema, WebhookDeliveryDetailSchema, WebhookDeliverySchema } from "./schemas.ts";
 
 type Json<S extends z.ZodType> = z.infer<S>;
 
@@ -132,4 +133,29 @@ export async function messagesJson(db: Queryable, rows: Message[]): Promise<Json
     byMessage.set(f.messageId, list);
   }
   return rows.map((m) => messageJson(m, byMessage.get(m.id)));
+}
+
+/**
+ * A webhook delivery for the list; `webhookDeliveryDetailJson` adds the payload.
+ *
+ * @example
+ * webhookDeliveryJson(await findWebhookDelivery(store.db, 7));
+ */
+export function webhookDeliveryJson(d: WebhookDelivery): Json<typeof WebhookDeliverySchema> {
+  return {
+    id: d.id,
+    url: d.url,
+    event: d.event,
+    status: d.status,
+    attempts: d.attempts,
+    response_status: d.responseStatus,
+    last_error: d.lastError,
+    created_at: d.createdAt,
+    delivered_at: d.deliveredAt,
+  };
+}
+
+/** A webhook delivery with the JSON body it sends. */
+export function webhookDeliveryDetailJson(d: WebhookDelivery): Json<typeof WebhookDeliveryDetailSchema> {
+  return { ...webhookDeliveryJson(d), payload: JSON.parse(d.payload) as unknown };
 }

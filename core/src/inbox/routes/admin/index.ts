@@ -1,6 +1,7 @@
 /**
  * The admin pages, for admins only: agents, teams, inboxes (read-only, with each channel's
- * health), canned responses and labels. Mounted behind the inbox's session and CSRF checks.
+ * health), canned responses, labels and the outgoing webhook deliveries. Mounted behind the
+ * inbox's session and CSRF checks.
  */
 import { Hono } from "hono";
 import type { Switchboard } from "../../../switchboard.ts";
@@ -13,6 +14,7 @@ import { labelAdminRoutes } from "./labels.tsx";
 import type { Shared } from "./support.ts";
 import { singleTeamAdminRoutes } from "./team.tsx";
 import { teamAdminRoutes } from "./teams.tsx";
+import { webhookAdminRoutes } from "./webhooks.tsx";
 
 /**
  * The /admin routes. Every one needs an admin (others get 403).
@@ -25,6 +27,6 @@ export function adminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
   app.use("/admin", requireAdmin());
   app.use("/admin/*", requireAdmin());
   app.get("/admin", (c) => c.redirect("/admin/agents", 303));
-  for (const routes of [agentAdminRoutes, teamAdminRoutes, singleTeamAdminRoutes, inboxAdminRoutes, cannedAdminRoutes, labelAdminRoutes]) app.route("/", routes(sb, shared));
+  for (const routes of [agentAdminRoutes, teamAdminRoutes, singleTeamAdminRoutes, inboxAdminRoutes, cannedAdminRoutes, labelAdminRoutes, webhookAdminRoutes]) app.route("/", routes(sb, shared));
   return app;
 }

@@ -20,6 +20,7 @@ const DONE = {
   "label-created": "Label created.",
   "label-saved": "Label saved.",
   "label-deleted": "Label deleted.",
+  "delivery-replayed": "Delivery queued to be sent again.",
 } as const;
 
 export type DoneCode = keyof typeof DONE;

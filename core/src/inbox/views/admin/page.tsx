@@ -14,6 +14,7 @@ const SECTIONS = [
   { path: "/admin/inboxes", label: "Inboxes" },
   { path: "/admin/canned-responses", label: "Canned responses" },
   { path: "/admin/labels", label: "Labels" },
+  { path: "/admin/webhooks", label: "Webhook deliveries" },
 ] as const;
 
 export type AdminSection = (typeof SECTIONS)[number]["path"];

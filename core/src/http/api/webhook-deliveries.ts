@@ -1,0 +1,76 @@
+/**
+ * Outgoing webhook deliveries over REST, for admins: the delivery log newest first, one delivery
+ * with its payload, and replay. To anyone else they do not exist (404, as hidden objects answer).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
+import type { Switchboard } from "../../switchboard.ts";
+import { findWebhookDelivery, listWebhookDeliveries, replayWebhookDelivery, WEBHOOK_DELIVERY_STATUSES } from "../../webhooks/deliveries.ts";
+import type { ApiApp, ApiEnv } from "./app.ts";
+import { errors, IdParams, json, PageQuery, pageOf, WebhookDeliveryDetailSchema, WebhookDeliverySchema } from "./schemas.ts";
+import { webhookDeliveryDetailJson, webhookDeliveryJson } from "./serialize.ts";
+
+const tags = ["Webhooks"];
+
+const list = createRoute({
+  method: "get",
+  path: "/webhook-deliveries",
+  tags,
+  summary: "Outgoing webhook deliveries, newest first (admins only)",
+  request: { query: PageQuery.extend({ status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional().openapi({ description: "Only deliveries in this state" }) }) },
+  responses: { 200: json(pageOf(WebhookDeliverySchema), "A page of deliveries"), 401: errors[401], 404: errors[404], 422: errors[422] },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/webhook-deliveries/{id}",
+  tags,
+  summary: "One outgoing webhook delivery, with its payload (admins only)",
+  request: { params: IdParams },
+  responses: { 200: json(WebhookDeliveryDetailSchema, "The delivery"), 401: errors[401], 404: errors[404] },
+});
+
+const replay = createRoute({
+  method: "post",
+  path: "/webhook-deliveries/{id}/replay",
+  tags,
+  summary: "Send a delivered or failed webhook delivery again (admins only)",
+  description: "The delivery goes back to pending and is sent by the delivery job, with the webhook's retries. 409 when it is pending already or its webhook left the config.",
+  request: { params: IdParams },
+  responses: { 202: json(WebhookDeliverySchema, "The delivery, pending again"), 401: errors[401], 404: errors[404], 409: errors[409] },
+});
+
+/** Non-admins get the answer of an unknown route: the delivery log is not theirs to know of. */
+function adminsOnly(c: Context<ApiEnv>): void {
+  if (c.get("agent").role !== "admin") throw new SwitchboardError(ErrorCodes.NOT_FOUND, "Nothing is here. Webhook deliveries are for admins.");
+}
+
+/**
+ * Registers GET /webhook-deliveries, GET /webhook-deliveries/{id} and POST /webhook-deliveries/{id}/replay.
+ *
+ * @example
+ * registerWebhookDeliveryRoutes(v1, switchboard);
+ */
+export function registerWebhookDeliveryRoutes(app: ApiApp, sb: Switchboard): void {
+  app.openapi(list, async (c) => {
+    adminsOnly(c);
+    const q = c.req.valid("query");
+    const before = q.cursor ? decodeCursor(q.cursor, 1)[0] : undefined;
+    const fetched = await listWebhookDeliveries(sb.store.db, { status: q.status, before, limit: q.limit + 1 });
+    const { rows, next } = page(fetched, q.limit, (d) => [d.id]);
+    return c.json({ data: rows.map(webhookDeliveryJson), next_cursor: next }, 200);
+  });
+
+  app.openapi(get, async (c) => {
+    adminsOnly(c);
+    return c.json(webhookDeliveryDetailJson(await findWebhookDelivery(sb.store.db, c.req.valid("param").id)), 200);
+  });
+
+  app.openapi(replay, async (c) => {
+    adminsOnly(c);
+    const delivery = await replayWebhookDelivery({ store: sb.store, jobs: sb.jobs, webhooks: sb.loaded.config.webhooks }, c.req.valid("param").id);
+    return c.json(webhookDeliveryJson(delivery), 202);
+  });
+}
