@@ -3,7 +3,7 @@
  * the contact's timeline across channels (with attachments), the other inboxes a reply can go out
  * on, agents, teams, labels, canned responses and the contact's other conversations.
  */
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Viewer } from "../access/index.ts";
 import { type ContactPanel, loadContactPanel } from "../contacts/panel.ts";
 import { canReach } from "../pipeline/reach.ts";
@@ -31,7 +31,8 @@ export interface ConversationPageData {
   contact: Contact;
   identities: Identity[];
   timeline: Message[];
-  attachmentsByMessage: Map<number, { id: number; filename: string; contentType: string; size: number }[]>;
+  /** Each message's files; `stored` is false when only the channel's URL is kept (shown as an outside link). */
+  attachmentsByMessage: Map<number, { id: number; filename: string; contentType: string; size: number; url: string | null; stored: boolean }[]>;
   /** True when older messages exist before the first one shown. */
   hasEarlier: boolean;
   replyInboxes: ReplyInbox[];
@@ -49,7 +50,15 @@ export async function attachmentsOf(sb: Pick<Switchboard, "store">, messageIds: 
   const byMessage: ConversationPageData["attachmentsByMessage"] = new Map();
   if (messageIds.length === 0) return byMessage;
   const rows = await sb.store.db
-    .select({ id: attachments.id, messageId: attachments.messageId, filename: attachments.filename, contentType: attachments.contentType, size: attachments.size })
+    .select({
+      id: attachments.id,
+      messageId: attachments.messageId,
+      filename: attachments.filename,
+      contentType: attachments.contentType,
+      size: attachments.size,
+      url: attachments.url,
+      stored: sql<boolean>`${attachments.data} is not null`.mapWith(Boolean),
+    })
     .from(attachments)
     .where(inArray(attachments.messageId, messageIds));
   for (const row of rows) byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), row]);

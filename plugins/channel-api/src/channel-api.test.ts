@@ -1,20 +1,17 @@
 // The API channel end to end over real HTTP on loopback: a system POSTs customer messages into
 // Switchboard, and agent replies reach its webhook, signed, retried after 500 and 429 Retry-After.
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "@switchboard/core";
-import { createTestHarness, tables, type Harness } from "@switchboard/core/testing";
+import { createTestHarness, tables } from "@switchboard/core/testing";
+import { PLUGIN, SECRET, startApiInbox, type ApiInbox } from "../test-support/inbox.ts";
 import { retryAfterMs } from "./outbound.ts";
 
-const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
-const SECRET = "shop-secret-0123456789";
-
-let harness: Harness | undefined;
+let inbox: ApiInbox | undefined;
 const servers: ReturnType<typeof Bun.serve>[] = [];
 afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
+  await inbox?.close();
+  inbox = undefined;
   servers.splice(0).forEach((s) => s.stop(true));
 });
 
@@ -42,17 +39,11 @@ function fakeReceiver(answers: { status: number; headers?: Record<string, string
   return { url: `http://127.0.0.1:${server.port}/replies`, received };
 }
 
+/** Starts the "shop" inbox (closing one started before in the same test). */
 async function start(webhookUrl?: string) {
-  harness = await createTestHarness({
-    plugins: { api: { package: PLUGIN } },
-    inboxes: { shop: { plugin: "api", options: { secret: SECRET, ...(webhookUrl ? { webhook_url: webhookUrl } : {}), max_text_length: 500 } } },
-  });
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: harness.switchboard.app.fetch });
-  servers.push(server);
-  const base = `http://127.0.0.1:${server.port}`;
-  const post = (body: unknown, secret = SECRET) =>
-    fetch(`${base}/webhooks/shop/messages`, { method: "POST", headers: { Authorization: `Bearer ${secret}`, "Content-Type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
-  return { harness, post };
+  await inbox?.close();
+  inbox = await startApiInbox(webhookUrl ? { webhook_url: webhookUrl } : {});
+  return inbox;
 }
 
 describe("API channel", () => {
@@ -123,7 +114,6 @@ describe("API channel", () => {
     const [row] = await harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.id, reply.id));
     expect(row).toMatchObject({ deliveryStatus: "failed", deliveryError: expect.stringContaining("HTTP 400") });
 
-    await harness.close();
     const second = await start();
     const made = (await (await second.post({ id: "m1", contact: { id: "cust-1" }, text: "Hi" })).json()) as { conversation_id: number };
     const orphan = await second.harness.switchboard.outbound.reply({ conversationId: made.conversation_id, text: "Hello", agentId: null });

@@ -1,11 +1,27 @@
 /**
  * The inbound side of the API channel: `POST /webhooks/<inbox>/messages`, authenticated with the
  * inbox secret as a bearer token. It answers only after the message is durably stored: 201 for a
- * new message, 200 for a re-delivery of one already stored, 422 with the reason for a bad body.
+ * new message, 200 for a re-delivery of one already stored, 422 with the reason for a bad body
+ * (an attachment URL that is not http(s), such as `javascript:` or `data:`, refuses the whole
+ * message). `html` is sanitised with core's sanitizeHtml, as email is. Attachment files are
+ * downloaded before the message is stored (attachments/collect.ts).
  */
-import { constantTimeEqual, ErrorCodes, SwitchboardError, type Emit, type InboundMessage } from "@switchboard/core";
+import { constantTimeEqual, ErrorCodes, sanitizeHtml, SwitchboardError, type Emit, type InboundMessage, type Logger } from "@switchboard/core";
 import type { Hono } from "hono";
 import { z } from "zod";
+import { collectAttachments, type NotStored } from "./attachments/collect.ts";
+import type { FetchLimits } from "./attachments/fetch-file.ts";
+
+/** The largest `html` body accepted, in characters (as email's). */
+const MAX_HTML = 500_000;
+
+const attachmentSchema = z.object({
+  filename: z.string().min(1).max(512),
+  content_type: z.string().min(1).max(256),
+  size: z.number().int().nonnegative(),
+  /** Where Switchboard downloads the file from: http or https only. */
+  url: z.url({ protocol: /^https?$/, error: "use an http or https URL (javascript:, data: and other schemes are refused)" }),
+});
 
 /** The JSON a system POSTs for one customer message. */
 export const apiMessageSchema = z.object({
@@ -21,31 +37,48 @@ export const apiMessageSchema = z.object({
     verified: z.boolean().optional(),
   }),
   text: z.string().max(100_000).default(""),
-  html: z.string().optional(),
+  html: z.string().max(MAX_HTML).optional(),
   subject: z.string().max(1000).optional(),
   /** Messages with the same thread_id share a conversation. */
   thread_id: z.string().min(1).max(512).optional(),
   sent_at: z.iso.datetime({ offset: true }).optional(),
-  attachments: z.array(z.object({ filename: z.string(), content_type: z.string(), size: z.number().int().nonnegative(), url: z.url() })).max(20).optional(),
+  attachments: z.array(attachmentSchema).max(20).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
-function toInbound(body: z.infer<typeof apiMessageSchema>): InboundMessage {
+/** What the inbound route needs from the inbox's options. */
+export interface InboundOptions {
+  secret: string;
+  limits: FetchLimits;
+  log: Logger;
+}
+
+async function toInbound(body: z.infer<typeof apiMessageSchema>, options: InboundOptions): Promise<InboundMessage> {
+  const { attachments, notStored } = await collectAttachments(body.attachments ?? [], options.limits, options.log);
+  const html = body.html === undefined ? undefined : sanitizeHtml(body.html).html;
   return {
     externalId: body.id,
     contact: { externalId: body.contact.id, name: body.contact.name, email: body.contact.email, phone: body.contact.phone, verified: body.contact.verified },
     text: body.text,
-    html: body.html,
+    html: html || undefined,
     subject: body.subject,
     threadKey: body.thread_id,
     sentAt: body.sent_at ? Date.parse(body.sent_at) : undefined,
-    attachments: body.attachments?.map((a) => ({ filename: a.filename, contentType: a.content_type, size: a.size, url: a.url })),
-    metadata: body.metadata,
+    attachments: attachments.length ? attachments : undefined,
+    metadata: withNotStored(body.metadata, notStored),
   };
 }
 
+/** The integration's metadata, with `attachmentsNotStored` set by us alone (never taken from the body). */
+function withNotStored(metadata: Record<string, unknown> | undefined, notStored: NotStored[]): Record<string, unknown> | undefined {
+  const { attachmentsNotStored: _theirs, ...rest } = metadata ?? {};
+  if (notStored.length) return { ...rest, attachmentsNotStored: notStored };
+  return metadata === undefined ? undefined : rest;
+}
+
 /** Registers the inbound route on the inbox's webhook app. */
-export function registerInboundRoutes(app: Hono, emit: Emit, secret: string): void {
+export function registerInboundRoutes(app: Hono, emit: Emit, options: InboundOptions): void {
+  const { secret } = options;
   app.post("/messages", async (c) => {
     const header = c.req.header("Authorization") ?? "";
     const given = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
@@ -63,7 +96,7 @@ export function registerInboundRoutes(app: Hono, emit: Emit, secret: string): vo
       const reasons = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`).join("; ");
       throw new SwitchboardError(ErrorCodes.INBOUND_INVALID, `The message was refused: ${reasons}`);
     }
-    const result = await emit(toInbound(parsed.data));
+    const result = await emit(await toInbound(parsed.data, options));
     if (result.status === "dropped") return c.json({ status: "dropped", reason: result.reason }, 202);
     return c.json(
       { status: result.status, message_id: result.messageId, conversation_id: result.conversationId, contact_id: result.contactId },

@@ -10,11 +10,17 @@
  *   [inboxes.shop.options]
  *   secret = "${SHOP_INBOX_SECRET}"
  *   webhook_url = "https://shop.example.com/switchboard/replies"
+ *
+ * Every option, with its default, is in the README beside this package and in
+ * config/switchboard.sample.toml.
  */
 import { definePlugin } from "@switchboard/core";
 import { z } from "zod";
 import { registerInboundRoutes } from "./inbound.ts";
 import { sendReply } from "./outbound.ts";
+
+/** The attachment types downloaded when `attachment_content_types` is not set. */
+export const DEFAULT_CONTENT_TYPES = ["image/*", "audio/*", "video/*", "application/pdf", "text/plain", "text/csv", "application/zip", "application/json"];
 
 export const apiInboxOptions = z
   .object({
@@ -26,6 +32,18 @@ export const apiInboxOptions = z
     max_text_length: z.number().int().positive().default(10_000),
     /** How long one reply webhook may take, in milliseconds. */
     timeout_ms: z.number().int().positive().default(10_000),
+    /** The largest attachment file downloaded from an integration's URL, in bytes (default 10 MiB). Larger ones stay outside links. */
+    attachment_max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+    /** How long downloading one attachment (redirects included) may take, in milliseconds; the webhook answers after it. */
+    attachment_timeout_ms: z.number().int().positive().max(60_000).default(10_000),
+    /** The media types downloaded, exact ("application/pdf") or a family ("image/*"); other files stay outside links. */
+    attachment_content_types: z.array(z.string().regex(/^[a-z0-9.+-]+\/(\*|[a-z0-9.+-]+)$/, { message: 'write a media type such as "application/pdf" or "image/*"' })).default(DEFAULT_CONTENT_TYPES),
+    /**
+     * True lets attachment downloads reach loopback, link-local and private addresses (IPv4 and
+     * IPv6, also through a name that resolves there). Off by default, so an integration cannot make
+     * Switchboard fetch from its own machine or network. Turn it on only for an intranet file server.
+     */
+    allow_private_attachment_urls: z.boolean().default(false),
   })
   .strict();
 
@@ -37,12 +55,18 @@ export default definePlugin({
       options: apiInboxOptions,
       create(inbox) {
         const { secret, webhook_url: webhookUrl, max_text_length: maxTextLength, timeout_ms: timeoutMs } = inbox.options;
+        const limits = {
+          maxBytes: inbox.options.attachment_max_bytes,
+          timeoutMs: inbox.options.attachment_timeout_ms,
+          contentTypes: inbox.options.attachment_content_types,
+          allowPrivate: inbox.options.allow_private_attachment_urls,
+        };
         return {
           idempotentSends: true,
           // Each integration numbers its own customers: "42" from the shop and "42" from the app are two people.
           identityScope: "inbox",
           limits: { maxTextLength },
-          webhook: (app, emit) => registerInboundRoutes(app, emit, secret),
+          webhook: (app, emit) => registerInboundRoutes(app, emit, { secret, limits, log: inbox.log }),
           send: (target, message) => sendReply({ webhookUrl, secret, timeoutMs }, target, message),
           async health() {
             return webhookUrl ? { ok: true } : { ok: true, message: "No webhook_url: customers' messages arrive, but replies cannot be delivered." };

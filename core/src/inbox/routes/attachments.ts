@@ -1,7 +1,9 @@
 /**
  * GET /inbox/attachments/:id: an attachment's bytes, for agents who may see its conversation. Only
  * images are shown inline; everything else downloads, so a customer's HTML or SVG file never runs
- * as a page of this site.
+ * as a page of this site. A file kept as a URL only answers 404 and is never redirected to: this
+ * site must not forward agents to addresses a customer or an integration chose (views/files.tsx
+ * shows such a file as a marked outside link instead).
  */
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
@@ -23,8 +25,7 @@ export function attachmentRoutes(sb: Switchboard): Hono<InboxEnv> {
     if (!file || !message) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That attachment does not exist.");
     await visibleConversation(sb.store.db, c.get("viewer"), message.conversationId);
     if (!file.data) {
-      if (file.url && /^https?:\/\//.test(file.url)) return c.redirect(file.url, 302);
-      throw new SwitchboardError(ErrorCodes.NOT_FOUND, "The bytes of this attachment are not stored.");
+      throw new SwitchboardError(ErrorCodes.NOT_FOUND, "The bytes of this attachment are not stored. The conversation shows its original address as an outside link; open it from there.");
     }
     const inline = INLINE.test(file.contentType);
     return c.body(new Uint8Array(file.data), 200, {

@@ -8,6 +8,7 @@
 import type { Message } from "../../store/messages.ts";
 import type { ConversationPageData } from "../conversation-data.ts";
 import { CsrfField } from "./csrf.tsx";
+import { MessageFiles } from "./files.tsx";
 import { fullTime } from "./time.ts";
 
 type Attachments = ConversationPageData["attachmentsByMessage"];
@@ -96,17 +97,7 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
       <div class="body">{m.direction === "note" ? withMentions(m.text, [...props.agentNames.values()]) : m.text}</div>
       {typeof m.metadata.warning === "string" ? <p class="error">{m.metadata.warning}</p> : null}
       <Original message={m} />
-      {files.map((f) =>
-        f.contentType.startsWith("image/") ? (
-          <a href={`/inbox/attachments/${f.id}`} target="_blank" rel="noopener">
-            <img class="attachment" src={`/inbox/attachments/${f.id}`} alt={f.filename} loading="lazy" />
-          </a>
-        ) : (
-          <div>
-            <a href={`/inbox/attachments/${f.id}`} download={f.filename}>{f.filename}</a> <span class="muted">({Math.ceil(f.size / 1024)} KB)</span>
-          </div>
-        ),
-      )}
+      <MessageFiles message={m} files={files} />
       {m.direction === "outgoing" && m.deliveryStatus === "failed" ? (
         <div class="error">
           {m.deliveryError ?? "Delivery failed."}{" "}
