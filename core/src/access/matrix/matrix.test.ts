@@ -5,7 +5,7 @@
 // nothing, and no answer to one team may contain the other team's marker.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MATRIX, type MatrixEntry } from "./routes.ts";
-import { createMatrixWorld, type MatrixWorld, type Role, secretOf, type Team, TEAMS } from "./seed.ts";
+import { createMatrixWorld, type MatrixWorld, type Role, secretOf, storedRows, type Team, TEAMS } from "./seed.ts";
 
 let world: MatrixWorld;
 beforeAll(async () => {
@@ -49,14 +49,6 @@ async function call(role: Role, method: string, path: string, body?: Record<stri
   return { status: response.status, text: await response.text(), location: response.headers.get("Location") };
 }
 
-/** Everything stored, but sessions (signing in touches them): a refused request must change none of it. */
-async function fingerprint(): Promise<string> {
-  const client = world.harness.switchboard.store.client;
-  const tables = await client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%' AND name NOT IN ('sessions', '__drizzle_migrations') ORDER BY name");
-  const parts: string[] = [];
-  for (const row of tables.rows) parts.push(`${row.name}:${JSON.stringify((await client.execute(`SELECT * FROM "${row.name}" ORDER BY rowid`)).rows)}`);
-  return parts.join("\n");
-}
 
 function fill(template: string, entry: MatrixEntry, team: Team): string {
   const values = entry.params?.(world.teams[team], world.admin) ?? {};
@@ -91,12 +83,12 @@ async function expectSignedOutRefused(method: string, path: string, body: Record
 
 /** Calls `role`, expects `status`, and checks that nothing was written. */
 async function expectRefused(role: Role, method: string, path: string, body: Record<string, unknown> | undefined, status: number) {
-  const before = await fingerprint();
+  const before = await storedRows(world.harness);
   const answer = await call(role, method, path, body);
   expect(answer.status, `${method} ${path} as ${role}: ${answer.text.slice(0, 300)}`).toBe(status);
   expectNoLeak(role, answer, `${method} ${path}`);
   await world.harness.drain();
-  expect(await fingerprint(), `${method} ${path} as ${role} was refused but wrote`).toBe(before);
+  expect(await storedRows(world.harness), `${method} ${path} as ${role} was refused but wrote`).toBe(before);
 }
 
 async function allowed(role: Role, method: string, path: string, body: Record<string, unknown> | undefined): Promise<Answer> {

@@ -9,7 +9,7 @@ import { mergeContacts } from "../../contacts/merge.ts";
 import { SYSTEM_ACTOR } from "../../conversations/update.ts";
 import { createSession } from "../../auth/sessions.ts";
 import { cannedResponses, contactSuggestions, labels, teams, webhookDeliveries } from "../../store/schema.ts";
-import { createTestAgent, createTestHarness, createTestTeam, type Harness, type TestAgent } from "../../testing/index.ts";
+import { createTestAgent, createTestHarness, createTestTeam, type Harness, type HarnessOptions, type TestAgent } from "../../testing/index.ts";
 
 export const TEAMS = ["alpha", "bravo"] as const;
 export type Team = (typeof TEAMS)[number];
@@ -112,15 +112,18 @@ async function seedTeam(h: Harness, admin: TestAgent, team: Team): Promise<TeamS
 }
 
 /**
- * Builds the matrix's world. Close it with `world.harness.close()`.
+ * Builds the matrix's world, with `extra` plugins and inboxes beside the two teams' (the fuzz adds
+ * the channel plugins' webhooks). Close it with `world.harness.close()`.
  *
  * @example
  * const world = await createMatrixWorld();
  */
-export async function createMatrixWorld(): Promise<MatrixWorld> {
+export async function createMatrixWorld(extra: Pick<HarnessOptions, "plugins" | "inboxes" | "config"> = {}): Promise<MatrixWorld> {
   const harness = await createTestHarness({
-    inboxes: { alpha: { plugin: "test-channel", display_name: `Desk ${secretOf("alpha")}` }, bravo: { plugin: "test-channel", display_name: `Desk ${secretOf("bravo")}` } },
+    plugins: extra.plugins,
+    inboxes: { alpha: { plugin: "test-channel", display_name: `Desk ${secretOf("alpha")}` }, bravo: { plugin: "test-channel", display_name: `Desk ${secretOf("bravo")}` }, ...extra.inboxes },
     config: {
+      ...extra.config,
       attributes: { contact: { plan: { type: "text" } }, conversation: { order: { type: "text" } } },
       // A receiver nobody listens on: deliveries are recorded (and fail), so they exist to be shown.
       webhooks: [{ url: "http://127.0.0.1:9/hooks", secret: "matrix-webhook-secret-0123456789", events: ["*"], max_attempts: 1 }],
@@ -153,4 +156,21 @@ export async function createMatrixWorld(): Promise<MatrixWorld> {
     admin: adminSeed,
     credentials: { admin: await signIn(admin), alpha: await signIn(alpha), bravo: await signIn(bravo) },
   };
+}
+
+/**
+ * Every stored row but sessions and API tokens (signing in and using a token touch those): a
+ * request that was refused must leave this unchanged.
+ *
+ * @example
+ * const before = await storedRows(world.harness);
+ */
+export async function storedRows(harness: Harness): Promise<string> {
+  const client = harness.switchboard.store.client;
+  const tables = await client.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%' AND name NOT IN ('sessions', 'api_tokens', '__drizzle_migrations') ORDER BY name",
+  );
+  const parts: string[] = [];
+  for (const row of tables.rows) parts.push(`${row.name}:${JSON.stringify((await client.execute(`SELECT * FROM "${row.name}" ORDER BY rowid`)).rows)}`);
+  return parts.join("\n");
 }
