@@ -1,12 +1,14 @@
 /**
- * The root Hono app: request metrics, `GET /healthz`, `GET /metrics`, JSON 404s and error mapping.
- * The REST API, channel webhooks and plugin routes are mounted on it by the assembly.
+ * The root Hono app: request metrics, `X-Content-Type-Options: nosniff` on every answer, body
+ * limits for the REST API and channel webhooks, `GET /healthz`, `GET /metrics`, JSON 404s and
+ * error mapping. The REST API, channel webhooks and plugin routes are mounted on it by the assembly.
  */
 import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import { ErrorCodes } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { Store } from "../store/index.ts";
+import { API_BODY_LIMIT, limitBody, WEBHOOK_BODY_LIMIT } from "./body-limits.ts";
 import { errorHandler } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 
@@ -18,6 +20,13 @@ export function createHttpApp(deps: { log: Logger; store: Store; metrics: Metric
     stop();
     deps.metrics.httpRequests.inc({ method: c.req.method, status: String(c.res.status) });
   });
+  // No browser may guess another type than the one we send (a JSON answer rendered as HTML, say).
+  app.use(async function noSniff(c, next) {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+  });
+  app.use("/api/*", limitBody(API_BODY_LIMIT, "the REST API"));
+  app.use("/webhooks/*", limitBody(WEBHOOK_BODY_LIMIT, "a channel webhook"));
   app.get("/healthz", async (c) => {
     try {
       await deps.store.db.run(sql`SELECT 1`);

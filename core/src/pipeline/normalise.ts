@@ -1,11 +1,13 @@
 /**
  * The normalise stage's core part: checks an inbound message from an adapter and cleans it
- * (trimmed ids, lower-case email, phone in E.164 via libphonenumber-js, limits). A bad message is refused with SWB_ERR_INBOUND_INVALID
+ * (trimmed ids, lower-case email, phone in E.164 via libphonenumber-js, limits, metadata within the
+ * free-form JSON limits). A bad message is refused with SWB_ERR_INBOUND_INVALID
  * and a reason, and nothing is stored.
  */
 import { z } from "zod";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { normalisePhone, phoneProblem } from "../contacts/normalise.ts";
+import { freeJson } from "../json/free-form.ts";
 import type { InboundMessage } from "../plugins/types.ts";
 
 export const MAX_INBOUND_TEXT = 100_000;
@@ -56,7 +58,7 @@ const messageSchema = (defaultRegion?: string) => z.object({
   replyToExternalId: z.string().min(1).max(512).optional(),
   sentAt: z.number().int().positive().optional(),
   edited: z.boolean().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: freeJson().optional(),
 });
 
 /** The inbound message schema without a default phone region (phones must carry their country code). */

@@ -5,6 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { visibleContact, visibleContactsWhere } from "../../access/index.ts";
+import { freeJson } from "../../json/free-form.ts";
 import { inboundMessageSchema } from "../../pipeline/normalise.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { type Contact, identitiesOf } from "../../store/contacts.ts";
@@ -24,7 +25,7 @@ const PatchBody = z
     name: z.string().trim().min(1).max(256).nullable().optional(),
     email: email.unwrap().nullable().optional(),
     phone: phone.unwrap().nullable().optional(),
-    attributes: z.record(z.string(), z.unknown()).optional().openapi({ description: "Merged into the contact's attributes; a key set to null is removed" }),
+    attributes: freeJson().optional().openapi({ description: "Merged into the contact's attributes; a key set to null is removed. At most 32 levels deep and 16 KiB as JSON" }),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "send at least one of name, email, phone, attributes" })

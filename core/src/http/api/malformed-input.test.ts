@@ -1,7 +1,15 @@
 // Malformed input to the REST API answers a 4xx with a reason, never a 500: search text with NUL,
-// ids that are no ids, and every JSON answer says nosniff.
+// ids that are no ids, free-form JSON nested too deep or too large, bodies over the size limit.
+// Every JSON answer says nosniff.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "./fixtures/harness.ts";
+
+/** `{"a":{"a":…{"a":1}…}}`, `levels` objects deep, as JSON text (JSON.stringify would overflow the stack). */
+const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+
+function patchContact(id: number, body: string) {
+  return t.switchboard.app.request(`/api/v1/contacts/${id}`, { method: "PATCH", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" }, body });
+}
 
 let t: TestApi;
 beforeEach(async () => {
@@ -38,6 +46,44 @@ describe("REST API: malformed input", () => {
         expect({ path, status: answer.status }).toEqual({ path, status: 422 });
         expect((await answer.json()).error.message).toContain("positive whole number written in digits");
       }
+    }
+  });
+
+  it("refuses contact attributes nested deeper than 32 levels or over 16 KiB with 422 naming the limits, and stores nothing", async () => {
+    const { contactId } = await t.say("support", { externalId: "a", name: "Grace" }, "hello");
+    for (const levels of [50_000, 10_000, 33]) {
+      const answer = await patchContact(contactId, `{"attributes":{"deep":${nested(levels - 1)}}}`);
+      expect({ levels, status: answer.status }).toEqual({ levels, status: 422 });
+      const { error } = await answer.json();
+      expect(error.message).toContain("attributes");
+      expect(error.message).toContain("at most 32 levels");
+      expect(error.message).toContain("16 KiB");
+    }
+    const large = await patchContact(contactId, JSON.stringify({ attributes: { notes: "x".repeat(17 * 1024) } }));
+    expect(large.status).toBe(422);
+    expect((await large.json()).error.message).toContain("16 KiB");
+    expect((await (await t.api(`/api/v1/contacts/${contactId}`)).json()).attributes).toEqual({});
+
+    const ok = await patchContact(contactId, `{"attributes":{"deep":${nested(31)}}}`);
+    expect(ok.status).toBe(200);
+    expect((await t.api(`/api/v1/contacts/${contactId}/export`)).status).toBe(200);
+  });
+
+  it("refuses a body over 1 MiB with 413 and the limit, before reading it", async () => {
+    const { contactId } = await t.say("support", { externalId: "a" }, "hello");
+    const answer = await patchContact(contactId, JSON.stringify({ name: "x".repeat(1024 * 1024 + 1) }));
+    expect(answer.status).toBe(413);
+    const { error } = await answer.json();
+    expect(error.code).toBe("SWB_ERR_PAYLOAD_TOO_LARGE");
+    expect(error.message).toContain("1 MiB");
+  });
+
+  it("sends X-Content-Type-Options: nosniff with every JSON answer, errors included", async () => {
+    const { conversationId } = await t.say("support", { externalId: "a" }, "hello");
+    for (const [path, token] of [[`/api/v1/conversations/${conversationId}`, undefined], ["/api/v1/conversations/999", undefined], ["/api/v1/conversations", null], ["/api/openapi.json", undefined], ["/healthz", undefined], ["/no/such/route", undefined]] as const) {
+      const answer = await t.api(path, { token });
+      expect(answer.headers.get("content-type")).toContain("application/json");
+      expect({ path, nosniff: answer.headers.get("x-content-type-options") }).toEqual({ path, nosniff: "nosniff" });
     }
   });
 });
