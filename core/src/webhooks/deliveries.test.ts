@@ -1,6 +1,6 @@
 // The webhook delivery log against a real loopback receiver that answers 500 to the first request
 // and 200 after: the failed delivery shows in REST and on the admin page, counts in /metrics, is
-// replayed and arrives; admins only (others get 404 over REST), and a pending one cannot be replayed.
+// replayed and arrives; admins only (others get 403), and a pending one cannot be replayed.
 import { afterEach, describe, expect, it } from "vitest";
 import { createApiToken } from "../auth/tokens.ts";
 import { inboxHarness, signIn } from "../inbox/fixtures.ts";
@@ -65,9 +65,11 @@ describe("webhook deliveries", () => {
     expect((await api("/webhook-deliveries?status=lost", admin)).status).toBe(422);
     expect((await api("/webhook-deliveries/99", admin)).status).toBe(404);
 
-    // Admins only: to an agent the log does not exist, and a replay changes nothing.
+    // Admins only (403, as every admin-only setting answers: core/src/access), and a refused replay changes nothing.
     for (const [path, method] of [["/webhook-deliveries", "GET"], ["/webhook-deliveries/1", "GET"], ["/webhook-deliveries/1/replay", "POST"]] as const) {
-      expect((await api(path, agent, method)).status).toBe(404);
+      const refused = await api(path, agent, method);
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).error.message).toContain("Only admins may see and replay webhook deliveries");
     }
     expect((await (await api("/webhook-deliveries/1", admin)).json()).status).toBe("failed");
 

@@ -1,18 +1,19 @@
 /**
  * Outgoing webhook deliveries over REST, for admins: the delivery log newest first, one delivery
- * with its payload, and replay. To anyone else they do not exist (404, as hidden objects answer).
+ * with its payload, and replay. Other agents get 403, as for every admin-only setting (core/src/access).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { requireAdmin } from "../../access/index.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { findWebhookDelivery, listWebhookDeliveries, replayWebhookDelivery, WEBHOOK_DELIVERY_STATUSES } from "../../webhooks/deliveries.ts";
 import type { ApiApp, ApiEnv } from "./app.ts";
-import { errors, IdParams, json, PageQuery, pageOf, WebhookDeliveryDetailSchema, WebhookDeliverySchema } from "./schemas.ts";
+import { ErrorSchema, errors, IdParams, json, PageQuery, pageOf, WebhookDeliveryDetailSchema, WebhookDeliverySchema } from "./schemas.ts";
 import { webhookDeliveryDetailJson, webhookDeliveryJson } from "./serialize.ts";
 
 const tags = ["Webhooks"];
+const notAdmin = json(ErrorSchema, "The API token's agent is not an admin");
 
 const list = createRoute({
   method: "get",
@@ -20,7 +21,7 @@ const list = createRoute({
   tags,
   summary: "Outgoing webhook deliveries, newest first (admins only)",
   request: { query: PageQuery.extend({ status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional().openapi({ description: "Only deliveries in this state" }) }) },
-  responses: { 200: json(pageOf(WebhookDeliverySchema), "A page of deliveries"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  responses: { 200: json(pageOf(WebhookDeliverySchema), "A page of deliveries"), 401: errors[401], 403: notAdmin, 422: errors[422] },
 });
 
 const get = createRoute({
@@ -29,7 +30,7 @@ const get = createRoute({
   tags,
   summary: "One outgoing webhook delivery, with its payload (admins only)",
   request: { params: IdParams },
-  responses: { 200: json(WebhookDeliveryDetailSchema, "The delivery"), 401: errors[401], 404: errors[404] },
+  responses: { 200: json(WebhookDeliveryDetailSchema, "The delivery"), 401: errors[401], 403: notAdmin, 404: errors[404] },
 });
 
 const replay = createRoute({
@@ -39,13 +40,10 @@ const replay = createRoute({
   summary: "Send a delivered or failed webhook delivery again (admins only)",
   description: "The delivery goes back to pending and is sent by the delivery job, with the webhook's retries. 409 when it is pending already or its webhook left the config.",
   request: { params: IdParams },
-  responses: { 202: json(WebhookDeliverySchema, "The delivery, pending again"), 401: errors[401], 404: errors[404], 409: errors[409] },
+  responses: { 202: json(WebhookDeliverySchema, "The delivery, pending again"), 401: errors[401], 403: notAdmin, 404: errors[404], 409: errors[409] },
 });
 
-/** Non-admins get the answer of an unknown route: the delivery log is not theirs to know of. */
-function adminsOnly(c: Context<ApiEnv>): void {
-  if (c.get("agent").role !== "admin") throw new SwitchboardError(ErrorCodes.NOT_FOUND, "Nothing is here. Webhook deliveries are for admins.");
-}
+const adminsOnly = (c: Context<ApiEnv>) => requireAdmin(c.get("viewer"), "see and replay webhook deliveries");
 
 /**
  * Registers GET /webhook-deliveries, GET /webhook-deliveries/{id} and POST /webhook-deliveries/{id}/replay.
