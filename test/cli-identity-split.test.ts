@@ -5,34 +5,16 @@
  * the contact with the command to split it, the split moves the app's conversation to a new
  * contact (audited), and doctor is then clean.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, describe, expect, test } from "vitest";
 import { createLegacyDatabase } from "../core/src/contacts/fixtures/legacy-identities.ts";
-
-const ROOT = resolve(import.meta.dirname, "..");
-const BUN = process.versions.bun ? process.execPath : join(ROOT, "node_modules/.bin/bun");
-const CLI = join(ROOT, "core/bin/switchboard.ts");
-const API_PLUGIN = join(ROOT, "plugins/channel-api/src/index.ts");
-const env = { ...process.env, SWITCHBOARD_LOG_LEVEL: "warn", SWITCHBOARD_CONFIG: "" };
+import { API_PLUGIN, runCli as run } from "./fixtures/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "switchboard-cli-split-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(BUN, [CLI, ...args], { cwd: tmpdir(), env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe("doctor and contact split on a database from before identity scopes", () => {
   test("lists the merged customers with the command, splits them (audited), and is clean after", async () => {

@@ -7,16 +7,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { API_PLUGIN, BUN, CLI, CLI_ENV as env, runCli as run } from "./fixtures/cli.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
-const BUN = process.versions.bun ? process.execPath : join(ROOT, "node_modules/.bin/bun");
-const CLI = join(ROOT, "core/bin/switchboard.ts");
-const API_PLUGIN = join(ROOT, "plugins/channel-api/src/index.ts");
 const SECRET = "cli-test-secret-0123456789";
-const env = { ...process.env, SWITCHBOARD_LOG_LEVEL: "warn", SWITCHBOARD_CONFIG: "" };
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -37,19 +33,6 @@ function writeConfig(extra = "", server = 'port = 0\nhost = "127.0.0.1"'): { fil
       `[inboxes.api]\nplugin = "api"\n\n[inboxes.api.options]\nsecret = "${SECRET}"\n${extra}`,
   );
   return { file, db, dir };
-}
-
-/** Runs the CLI to completion. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(BUN, [CLI, ...args], { cwd: tmpdir(), env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
 }
 
 /** Starts `switchboard start` and resolves once it has printed its whole start-up report. */
