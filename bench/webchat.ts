@@ -13,6 +13,7 @@
  * replies (WEBCHAT_BENCH_REPLIES) at 10 per second (WEBCHAT_BENCH_RATE), each waited for at most 10 s.
  */
 import { readFileSync } from "node:fs";
+import { signInAgent } from "../core/src/testing/sign-in.ts";
 import { inboxKeys, newAnonymousId, signVisitorToken } from "../plugins/channel-webchat/src/tokens.ts";
 import { machineLine, writeSection } from "./sections.ts";
 import { BENCH_AGENT, BENCH_ORIGIN, BENCH_SECRET } from "./webchat-server.ts";
@@ -141,15 +142,9 @@ async function connectAll(visitors: Visitor[], port: number): Promise<void> {
   });
 }
 
-/** Signs the agent in through /login and reads the CSRF token of the inbox page. */
-async function signIn(base: string): Promise<{ cookie: string; csrf: string }> {
-  const login = await fetch(`${base}/login`, { method: "POST", body: new URLSearchParams(BENCH_AGENT), redirect: "manual" });
-  if (login.status !== 303) throw new Error(`sign-in answered ${login.status}`);
-  const cookie = (login.headers.get("Set-Cookie") ?? "").split(";")[0]!;
-  const page = await (await fetch(`${base}/inbox`, { headers: { Cookie: cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
-  if (!csrf) throw new Error("no CSRF token on the inbox page");
-  return { cookie, csrf };
+/** Signs the agent in through the /login form and reads the CSRF token of the inbox page. */
+function signIn(base: string): Promise<{ cookie: string; csrf: string }> {
+  return signInAgent((path, init) => fetch(base + path, { ...init, redirect: "manual" }), BENCH_AGENT.email, BENCH_AGENT.password);
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import nodemailer from "nodemailer";
-import { createTestAgent, createTestHarness, type Harness, type TestAgent } from "../core/src/testing/index.ts";
+import { createTestAgent, createTestHarness, type Harness, signInAgent, type TestAgent } from "../core/src/testing/index.ts";
 import { eml } from "../plugins/channel-email/test-support/corpus.ts";
 import { freePort } from "../plugins/channel-email/test-support/net.ts";
 import { type CaptureSmtp, startCaptureSmtp } from "../plugins/channel-email/test-support/smtp-capture.ts";
@@ -62,11 +62,7 @@ async function start(): Promise<World> {
   const agent = await createTestAgent(harness, { name: "Alice" }); // offline, as new agents are
   const transport = nodemailer.createTransport({ host: "127.0.0.1", port: inboundPort, secure: false, ignoreTLS: true, logger: false });
 
-  const login = await fetch(`${url}/login`, { method: "POST", body: new URLSearchParams({ email: agent.email, password: PASSWORD }), redirect: "manual" });
-  if (login.status !== 303) throw new Error(`sign-in answered ${login.status}`);
-  const cookie = (login.headers.get("Set-Cookie") ?? "").split(";")[0]!;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await fetch(`${url}/inbox`, { headers: { Cookie: cookie } })).text())?.[1];
-  if (!csrf) throw new Error("no CSRF token on the inbox page");
+  const { cookie, csrf } = await signInAgent((path, init) => fetch(url + path, { ...init, redirect: "manual" }), agent.email, PASSWORD);
 
   return {
     harness,

@@ -16,5 +16,6 @@ export { defineTheme, type SwitchboardTheme, type ThemeSlot } from "./inbox/them
 export { normaliseEmail, normalisePhone } from "./contacts/normalise.ts";
 export { languageOf, valueAtPath } from "./contacts/read-values.ts";
 export { splitText } from "./text/split.ts";
+export { clientIp } from "./http/client-ip.ts";
 export { sanitizeHtml, type SanitizedHtml } from "./text/sanitize-html.ts";
 export { freeJson, freeJsonProblem, FREE_JSON_MAX_BYTES, FREE_JSON_MAX_DEPTH } from "./json/free-form.ts";

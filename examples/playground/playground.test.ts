@@ -3,7 +3,7 @@
 // Bounded by the stories' length; no timing assertions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
-import { tables } from "@switchboard/core/testing";
+import { openSignInForm, tables } from "@switchboard/core/testing";
 import { startPlayground, type Playground } from "./playground.ts";
 import { Simulator } from "./simulator.ts";
 import { STORIES } from "./stories.ts";
@@ -41,8 +41,9 @@ describe("playground", () => {
   });
 
   it("signs the admin in with the printed password", async () => {
-    const body = new URLSearchParams({ email: playground.admin.email, password: playground.admin.password });
-    const login = await fetch(`${playground.url}/login`, { method: "POST", body, redirect: "manual" });
+    const form = await openSignInForm((path, init) => fetch(playground.url + path, init));
+    const body = new URLSearchParams({ email: playground.admin.email, password: playground.admin.password, _csrf: form.token });
+    const login = await fetch(`${playground.url}/login`, { method: "POST", body, headers: { Cookie: form.cookie }, redirect: "manual" });
     expect(login.status).toBe(303);
     expect(login.headers.get("set-cookie")).toContain("swb_session=");
   });

@@ -1,11 +1,25 @@
 /**
- * Throttles password guessing: failed sign-ins are counted per email and per IP address over a
- * sliding 15-minute window; past the limit, sign-in is refused until old failures age out. A
- * success clears the email's count. Kept in memory: one process holds the inbox's logins.
+ * Throttles password guessing without letting anyone lock an agent out: failed sign-ins are counted
+ * per (email, IP address) over a sliding 15-minute window, so a guesser slows down only themselves
+ * and the right password from anywhere else still works. One address is also capped across all
+ * emails (10 times the limit), which stops it spraying guesses (and argon2id work) over many
+ * accounts. A success clears its own (email, IP) count. Kept in memory: one process holds the
+ * inbox's logins.
  */
 import type { Clock } from "../clock.ts";
 
 export const LOGIN_WINDOW_MS = 15 * 60_000;
+/** How many times the per-(email, IP) limit one address may fail across all emails. */
+export const IP_LIMIT_FACTOR = 10;
+/** Past this many tracked keys, expired ones are swept on the next failure. */
+const SWEEP_AT = 10_000;
+
+/** Why and how long a sign-in must wait. */
+export interface LoginWait {
+  ms: number;
+  /** "account": this address failed too often for this email; "address": for all emails together. */
+  scope: "account" | "address";
+}
 
 export class LoginThrottle {
   readonly #failures = new Map<string, number[]>();
@@ -25,18 +39,26 @@ export class LoginThrottle {
     return times;
   }
 
-  /** Milliseconds until this email and IP may try again, or 0 when they may try now. */
-  retryAfterMs(email: string, ip: string): number {
-    const blocked = [`email:${email}`, `ip:${ip}`].map((key) => this.#recent(key)).filter((times) => times.length >= this.#limit);
-    if (blocked.length === 0) return 0;
-    return Math.max(...blocked.map((times) => times[times.length - this.#limit]! + LOGIN_WINDOW_MS - this.#clock.now()));
+  /** Milliseconds until the limit-th last failure leaves the window, or 0 when under the limit. */
+  #waitMs(key: string, limit: number): number {
+    const times = this.#recent(key);
+    return times.length < limit ? 0 : times[times.length - limit]! + LOGIN_WINDOW_MS - this.#clock.now();
+  }
+
+  /** How long this email from this IP must wait, or undefined when it may try now. */
+  wait(email: string, ip: string): LoginWait | undefined {
+    const address = this.#waitMs(`ip:${ip}`, this.#limit * IP_LIMIT_FACTOR);
+    if (address > 0) return { ms: address, scope: "address" };
+    const account = this.#waitMs(`pair:${ip}\n${email}`, this.#limit);
+    return account > 0 ? { ms: account, scope: "account" } : undefined;
   }
 
   fail(email: string, ip: string): void {
-    for (const key of [`email:${email}`, `ip:${ip}`]) this.#failures.set(key, [...this.#recent(key), this.#clock.now()]);
+    if (this.#failures.size > SWEEP_AT) for (const key of [...this.#failures.keys()]) this.#recent(key);
+    for (const key of [`ip:${ip}`, `pair:${ip}\n${email}`]) this.#failures.set(key, [...this.#recent(key), this.#clock.now()]);
   }
 
-  succeed(email: string): void {
-    this.#failures.delete(`email:${email}`);
+  succeed(email: string, ip: string): void {
+    this.#failures.delete(`pair:${ip}\n${email}`);
   }
 }

@@ -45,6 +45,8 @@ export const serverSchema = z
     port: z.number().int().min(0).max(65535).default(3000),
     host: z.string().default("0.0.0.0"),
     public_url: z.url().optional(),
+    /** Read the client's address from the last X-Forwarded-For hop: set it only behind a reverse proxy that writes that header. */
+    trust_proxy: z.boolean().default(false),
   })
   .strict();
 
@@ -111,7 +113,7 @@ export const authSchema = z
   .object({
     /** How long an inbox session lasts without activity, in hours. */
     session_ttl_hours: z.number().int().min(1).max(24 * 90).default(168),
-    /** Failed logins allowed per email and per IP address in 15 minutes. */
+    /** Failed logins allowed per (email, IP address) in 15 minutes; one address may fail 10 times this over all emails. */
     login_attempts: z.number().int().min(1).max(1000).default(10),
   })
   .strict();

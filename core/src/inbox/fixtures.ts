@@ -3,7 +3,7 @@
  * session cookie and the page's CSRF token, through the real sign-in form.
  */
 import { createAgent } from "../auth/agents.ts";
-import { createTestHarness, type Harness, type HarnessOptions } from "../testing/index.ts";
+import { createTestHarness, type Harness, type HarnessOptions, signInAgent } from "../testing/index.ts";
 
 export interface Browser {
   cookie: string;
@@ -14,12 +14,7 @@ export interface Browser {
 }
 
 export async function signIn(harness: Harness, email: string, password: string): Promise<Browser> {
-  const login = await harness.request("/login", { method: "POST", body: new URLSearchParams({ email, password }) });
-  if (login.status !== 303) throw new Error(`sign-in failed with ${login.status}`);
-  const cookie = (login.headers.get("Set-Cookie") ?? "").split(";")[0]!;
-  const page = await (await harness.request("/inbox", { headers: { Cookie: cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
-  if (!csrf) throw new Error("no CSRF token on the inbox page");
+  const { cookie, csrf } = await signInAgent(harness.request, email, password);
   return {
     cookie,
     csrf,

@@ -2,7 +2,7 @@
 // with its timeline across channels, replies and notes, actions, access by team, and escaping.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import type { Harness } from "../testing/index.ts";
+import { type Harness, openSignInForm } from "../testing/index.ts";
 import { conversations, labels, messages, outbox, teamInboxes, teamMembers, teams } from "../store/schema.ts";
 import { inboxHarness, signIn } from "./fixtures.ts";
 
@@ -24,10 +24,11 @@ describe("inbox sign-in", () => {
     const htmx = await harness.request("/inbox/list", { headers: { "HX-Request": "true" } });
     expect(htmx.status).toBe(401);
     expect(htmx.headers.get("HX-Redirect")).toContain("/login");
-    const login = await harness.request("/login", { method: "POST", body: new URLSearchParams({ email: "ADA@example.com", password: "correct-horse-battery", next: "/inbox?view=all" }) });
+    const form = await openSignInForm(harness.request);
+    const login = await harness.request("/login", { method: "POST", headers: { Cookie: form.cookie }, body: new URLSearchParams({ email: "ADA@example.com", password: "correct-horse-battery", next: "/inbox?view=all", _csrf: form.token }) });
     expect(login.status).toBe(303);
     expect(login.headers.get("Location")).toBe("/inbox?view=all");
-    const cookie = login.headers.get("Set-Cookie")!;
+    const cookie = login.headers.getSetCookie().find((line) => line.startsWith("swb_session="))!;
     expect(cookie).toMatch(/swb_session=[\w-]{40,}/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -35,7 +36,9 @@ describe("inbox sign-in", () => {
 
   it("refuses a wrong password, never redirects off-site, and throttles guessing", async () => {
     ({ harness } = await inboxHarness({ config: { auth: { login_attempts: 3 } } }));
-    const attempt = (password: string, next = "/inbox") => harness.request("/login", { method: "POST", body: new URLSearchParams({ email: "ada@example.com", password, next }) });
+    const form = await openSignInForm(harness.request);
+    const attempt = (password: string, next = "/inbox") =>
+      harness.request("/login", { method: "POST", headers: { Cookie: form.cookie }, body: new URLSearchParams({ email: "ada@example.com", password, next, _csrf: form.token }) });
     const wrong = await attempt("nope");
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain("Wrong email or password.");

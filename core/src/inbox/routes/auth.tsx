@@ -1,20 +1,25 @@
 /** @jsxImportSource hono/jsx */
 /**
- * Signing in and out. Failed attempts are throttled per email and per IP; a good password opens a
- * session (HttpOnly, SameSite=Lax cookie, Secure behind https). The `next` target must be a path of
- * this site, so the sign-in page cannot be used to redirect elsewhere.
+ * Signing in and out. Both refuse what a browser says came from another site, and need a token:
+ * the sign-in form's own (login CSRF), the session's for logging out. A sign-in for an unknown
+ * email checks a dummy hash, so it takes as long as a wrong password. Failed attempts are throttled
+ * per (email, IP), answered 429 with Retry-After. A good password opens a session (HttpOnly,
+ * SameSite=Lax cookie, Secure behind https). The `next` target must be a path of this site, so the
+ * sign-in page cannot be used to redirect elsewhere.
  */
-import { Hono } from "hono";
-import { getConnInfo } from "hono/bun";
+import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { findAgentByEmail } from "../../auth/agents.ts";
-import { LoginThrottle } from "../../auth/login-throttle.ts";
-import { verifyPassword } from "../../auth/passwords.ts";
+import { clearLoginFormToken, loginFormToken, loginFormTokenValid } from "../../auth/login-csrf.ts";
+import { LoginThrottle, type LoginWait } from "../../auth/login-throttle.ts";
+import { verifySignIn } from "../../auth/passwords.ts";
 import { createSession, destroySession, findSession, SESSION_COOKIE } from "../../auth/sessions.ts";
+import { clientIp } from "../../http/client-ip.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { constantTimeEqual } from "../../webhooks/signature.ts";
 import type { PageContext } from "../env.ts";
 import { renderPage } from "../render.ts";
+import { sameOriginOnly } from "../same-origin.ts";
 import { CSRF_FIELD } from "../views/csrf.tsx";
 import { LoginPage } from "../views/login.tsx";
 
@@ -23,45 +28,54 @@ function safeNext(next: unknown): string {
   return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/inbox";
 }
 
-/** The client's address when served by Bun.serve (app.request in tests has no server: "unknown"). */
-function clientIp(c: Parameters<typeof getConnInfo>[0]): string {
-  const server = c.env as { requestIP?: unknown } | undefined;
-  return typeof server?.requestIP === "function" ? (getConnInfo(c).remote.address ?? "unknown") : "unknown";
+function throttledMessage(wait: LoginWait): string {
+  const minutes = Math.ceil(wait.ms / 60_000);
+  const who = wait.scope === "address" ? "from your address" : "for this email from your address";
+  return `Too many failed sign-ins ${who}. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 
 export function authRoutes(sb: Switchboard, page: Pick<PageContext, "assets" | "theme">): Hono {
   const app = new Hono();
-  const ttlHours = sb.loaded.config.auth.session_ttl_hours;
-  const throttle = new LoginThrottle(sb.loaded.config.auth.login_attempts, sb.clock);
-  const secure = (sb.loaded.config.server.public_url ?? "").startsWith("https:");
+  const { auth, server } = sb.loaded.config;
+  const ttlHours = auth.session_ttl_hours;
+  const throttle = new LoginThrottle(auth.login_attempts, sb.clock);
+  const secure = (server.public_url ?? "").startsWith("https:");
+  const sameOrigin = sameOriginOnly(server.public_url);
+  const loginPage = (c: Context, props: { next: string; email?: string; error?: string }, status?: 401 | 403 | 429) =>
+    renderPage(c, <LoginPage page={page} token={loginFormToken(c, secure)} {...props} />, status);
 
-  app.get("/login", (c) => renderPage(c, <LoginPage page={page} next={safeNext(c.req.query("next"))} />));
+  app.get("/login", (c) => loginPage(c, { next: safeNext(c.req.query("next")) }));
 
-  app.post("/login", async (c) => {
+  app.post("/login", sameOrigin, async (c) => {
     const body = await c.req.parseBody();
     const email = String(body.email ?? "").trim().toLowerCase();
     const password = String(body.password ?? "");
     const next = safeNext(body.next);
-    const ip = clientIp(c);
-    const wait = throttle.retryAfterMs(email, ip);
-    if (wait > 0) {
-      c.header("Retry-After", String(Math.ceil(wait / 1000)));
-      return renderPage(c, <LoginPage page={page} email={email} next={next} error={`Too many failed sign-ins. Try again in ${Math.ceil(wait / 60_000)} minutes.`} />, 429);
+    if (!loginFormTokenValid(c, secure, String(body[CSRF_FIELD] ?? ""))) {
+      return loginPage(c, { email, next, error: "This sign-in form has expired or was not sent from this site. Sign in again here." }, 403);
+    }
+    const ip = clientIp(c, server.trust_proxy);
+    const wait = throttle.wait(email, ip);
+    if (wait) {
+      c.header("Retry-After", String(Math.ceil(wait.ms / 1000)));
+      return loginPage(c, { email, next, error: throttledMessage(wait) }, 429);
     }
     const agent = email ? await findAgentByEmail(sb.store.db, email) : undefined;
-    if (!agent || !(await verifyPassword(password, agent.passwordHash))) {
+    const passwordOk = await verifySignIn(password, agent?.passwordHash); // also without an agent: same time
+    if (!agent || !passwordOk) {
       throttle.fail(email, ip);
       sb.log.warn({ email, ip }, "failed sign-in");
-      return renderPage(c, <LoginPage page={page} email={email} next={next} error="Wrong email or password." />, 401);
+      return loginPage(c, { email, next, error: "Wrong email or password." }, 401);
     }
-    throttle.succeed(email);
+    throttle.succeed(email, ip);
     const { token } = await createSession(sb.store, sb.clock, agent.id, ttlHours * 3_600_000);
+    clearLoginFormToken(c, secure);
     setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: ttlHours * 3600 });
     sb.log.info({ agent: agent.id }, "agent signed in");
     return c.redirect(next, 303);
   });
 
-  app.post("/logout", async (c) => {
+  app.post("/logout", sameOrigin, async (c) => {
     const session = await findSession(sb.store, sb.clock, getCookie(c, SESSION_COOKIE), ttlHours * 3_600_000);
     if (session) {
       const body = await c.req.parseBody();

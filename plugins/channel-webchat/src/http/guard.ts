@@ -4,7 +4,7 @@
  * client IP is under its rate limit, and (for visitor routes) the bearer token is valid.
  * Requests without an Origin header (servers, curl) are let through: Origin protects browsers.
  */
-import { ErrorCodes } from "@switchboard/core";
+import { clientIp, ErrorCodes } from "@switchboard/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { webchatError } from "../errors.ts";
@@ -17,14 +17,6 @@ export interface WebchatEnv {
 }
 
 const PREFLIGHT_MAX_AGE = "600";
-
-/** The client's IP: the socket's (Bun passes its server as `c.env`), or the last X-Forwarded-For hop behind a trusted proxy. */
-export function clientIp(c: Context, trustProxy: boolean): string {
-  const forwarded = trustProxy ? c.req.header("X-Forwarded-For")?.split(",").at(-1)?.trim() : undefined;
-  if (forwarded) return forwarded;
-  const server = c.env as { requestIP?: (request: Request) => { address: string } | null } | undefined;
-  return server?.requestIP?.(c.req.raw)?.address ?? "unknown";
-}
 
 function originAllowed(inbox: WebchatInbox, origin: string): boolean {
   return inbox.options.allowed_origins.some((allowed) => allowed === "*" || allowed === origin);
