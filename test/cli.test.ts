@@ -145,6 +145,12 @@ describe("against a running server", () => {
     expect((await fetch(`${server.url}/api/v1/agents/me`, { headers: { Authorization: "Bearer swb_wrong" } })).status).toBe(401);
   });
 
+  test("headers over 16 KiB answer 431 with a JSON reason, not Bun's empty 431", async () => {
+    const res = await fetch(`${server.url}/healthz`, { headers: { Cookie: "c".repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expect((await res.json()).error).toMatchObject({ code: "SWB_ERR_HEADERS_TOO_LARGE", message: expect.stringContaining("The largest is cookie") });
+  });
+
   test("create-token for an unknown agent fails with a code", async () => {
     const result = await run(["create-token", "--config", config.file, "--agent", "nobody@example.com"]);
     expect(result.code).toBe(1);

@@ -8,6 +8,7 @@ import { countAgents, createAgent } from "../auth/agents.ts";
 import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
 import { createLogger, type Logger } from "../log/index.ts";
 import type { LoadedConfig } from "../config/schema.ts";
+import { serveHttp } from "../http/serve.ts";
 import { createSwitchboard, VERSION, type Switchboard } from "../switchboard.ts";
 import { ExitCode, loadCliConfig } from "./common.ts";
 import { box, clause, displayUrl } from "./output.ts";
@@ -18,7 +19,7 @@ export interface StartOptions {
   adminEmail?: string;
 }
 
-type Server = ReturnType<typeof Bun.serve>;
+type Server = ReturnType<typeof serveHttp>;
 
 /** How long in-flight requests get to finish on shutdown before their connections are closed. */
 const DRAIN_MS = 10_000;
@@ -72,7 +73,7 @@ export async function startCommand(options: StartOptions, print: (line: string) 
 function listen(loaded: LoadedConfig, switchboard: Switchboard): Server {
   const { port, host } = loaded.config.server;
   try {
-    return Bun.serve({ port, hostname: host, fetch: switchboard.app.fetch, development: false });
+    return serveHttp({ port, hostname: host, fetch: switchboard.app.fetch, log: switchboard.log });
   } catch (error) {
     throw new ConfigError(
       ErrorCodes.CONFIG_INVALID,

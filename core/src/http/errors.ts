@@ -17,6 +17,7 @@ const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   [ErrorCodes.CONFLICT]: 409,
   [ErrorCodes.RATE_LIMITED]: 429,
   [ErrorCodes.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCodes.HEADERS_TOO_LARGE]: 431,
   [ErrorCodes.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ErrorCodes.CHANNEL_UNAVAILABLE]: 503,
 };
