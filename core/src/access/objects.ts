@@ -5,12 +5,12 @@
  * SWB_ERR_NOT_FOUND exactly like one that does not exist, so nobody learns which ids exist
  * elsewhere. Changing an object needs it visible; merging needs both contacts visible.
  */
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Queryable } from "../store/index.ts";
-import { contactMerges, contacts, contactSuggestions, conversations } from "../store/schema.ts";
+import { contactMerges, contacts, contactSuggestions, conversations, messages } from "../store/schema.ts";
 
 type Suggestion = typeof contactSuggestions.$inferSelect;
 type ContactMerge = typeof contactMerges.$inferSelect;
@@ -32,7 +32,9 @@ export async function visibleConversation(db: Queryable, viewer: Pick<Viewer, "i
 }
 
 /**
- * An SQL condition on `contacts.id` that keeps only the contacts the viewer may see (none for admins).
+ * An SQL condition on `contacts.id` that keeps only the contacts the viewer may see (none for admins):
+ * those with a conversation in a visible inbox, or who wrote in one (an email answer from another
+ * address, attached to the conversation it answers).
  *
  * @example
  * const rows = await db.select().from(contacts).where(and(visibleContactsWhere(viewer), ...filters));
@@ -40,7 +42,9 @@ export async function visibleConversation(db: Queryable, viewer: Pick<Viewer, "i
 export function visibleContactsWhere(viewer: Viewer, column: SQL | typeof contacts.id = contacts.id): SQL | undefined {
   if (viewer.admin) return undefined;
   if (viewer.inboxes.length === 0) return sql`0`;
-  return sql`${column} IN (SELECT ${conversations.contactId} FROM ${conversations} WHERE ${inArray(conversations.inbox, viewer.inboxes)})`;
+  const inboxes = sql.join(viewer.inboxes.map((inbox) => sql`${inbox}`), sql`, `);
+  return sql`(EXISTS (SELECT 1 FROM ${conversations} WHERE ${conversations.contactId} = ${column} AND ${conversations.inbox} IN (${inboxes}))
+    OR EXISTS (SELECT 1 FROM ${messages} INNER JOIN ${conversations} ON ${conversations.id} = ${messages.conversationId} WHERE ${messages.contactId} = ${column} AND ${conversations.inbox} IN (${inboxes})))`;
 }
 
 /** Whether the viewer may see contact `id` (which must exist for an admin to see it). */
@@ -88,14 +92,27 @@ export async function visibleSuggestion(db: Queryable, viewer: Viewer, id: numbe
   return row;
 }
 
+/** Who holds a merge's survivor now: the survivor, or the contact it was merged into since (and so on). */
+async function holderOf(db: Queryable, contactId: number): Promise<number> {
+  let holder = contactId;
+  for (let hop = 0; hop < 50; hop++) {
+    const [later] = await db.select({ survivorId: contactMerges.survivorId }).from(contactMerges).where(and(eq(contactMerges.mergedId, holder), isNull(contactMerges.undoneAt))).limit(1);
+    if (!later) return holder;
+    holder = later.survivorId;
+  }
+  return holder;
+}
+
 /**
- * A contact merge whose surviving contact the viewer may see; otherwise SWB_ERR_NOT_FOUND.
+ * A contact merge the viewer may see: an admin sees every merge, an agent one whose surviving
+ * contact (or whoever holds it now, after later merges) they may see; otherwise SWB_ERR_NOT_FOUND.
  *
  * @example
  * const merge = await visibleMerge(store.db, viewer, 9);
  */
 export async function visibleMerge(db: Queryable, viewer: Viewer, id: number): Promise<ContactMerge> {
   const [row] = Number.isSafeInteger(id) ? await db.select().from(contactMerges).where(eq(contactMerges.id, id)) : [];
-  if (!row || !(await canSeeContact(db, viewer, row.survivorId))) throw missing("Contact merge", id, " List a contact's merges with GET /api/v1/contacts/{id}/merges.");
+  const visible = row && (viewer.admin || (await canSeeContact(db, viewer, await holderOf(db, row.survivorId))));
+  if (!row || !visible) throw missing("Contact merge", id, " List a contact's merges with GET /api/v1/contacts/{id}/merges.");
   return row;
 }
