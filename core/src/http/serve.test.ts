@@ -1,5 +1,6 @@
 // The real listener on a loopback port: headers over 16 KiB answer 431 with a JSON reason naming
-// the largest header, instead of Bun's bare 431 with no body; smaller ones reach the app.
+// the largest header, instead of Bun's bare 431 with no body; smaller ones reach the app, with
+// Bun's server as the app's env (the client's address, per-request timeouts).
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../log/index.ts";
@@ -44,5 +45,15 @@ describe("serveHttp", () => {
     const viaFetch = await fetch(`http://127.0.0.1:${port}/`, { headers: { "X-Big": "b".repeat(30_000) } });
     expect(viaFetch.status).toBe(431);
     expect((await viaFetch.json()).error.message).toContain("The largest is x-big");
+  });
+
+  it("hands the app Bun's server, so the app can read the client's address", async () => {
+    server = serveHttp({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: (request, bun) => new Response(bun.requestIP(request)?.address ?? "none"),
+      log: createLogger({ level: "silent" }),
+    });
+    expect(await (await fetch(`http://127.0.0.1:${server.port}/`)).text()).toBe("127.0.0.1");
   });
 });

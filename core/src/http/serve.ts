@@ -14,10 +14,13 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 /** Where Bun itself stops reading headers (and answers a bare 431). */
 export const BUN_HEADER_LIMIT = 64 * 1024;
 
+type Server = ReturnType<typeof Bun.serve>;
+
 export interface ServeOptions {
   port: number;
   hostname: string;
-  fetch(request: Request): Response | Promise<Response>;
+  /** The app's fetch; gets Bun's server as its env (client IP, per-request timeouts), as `Bun.serve` gives it. */
+  fetch(request: Request, server: Server): Response | Promise<Response>;
   log: Logger;
 }
 
@@ -44,17 +47,17 @@ export function headerProblem(request: Request): string | undefined {
  * @example
  * const server = serveHttp({ port: 8080, hostname: "0.0.0.0", fetch: switchboard.app.fetch, log });
  */
-export function serveHttp(options: ServeOptions): ReturnType<typeof Bun.serve> {
+export function serveHttp(options: ServeOptions): Server {
   // Bun reads node:http's maxHeaderSize for its own parser; the typings call it read-only.
   (http as { maxHeaderSize: number }).maxHeaderSize = Math.max(http.maxHeaderSize, BUN_HEADER_LIMIT);
   return Bun.serve({
     port: options.port,
     hostname: options.hostname,
     development: false,
-    fetch(request) {
+    fetch(request, server) {
       const problem = headerProblem(request);
       if (problem) return Response.json({ error: { code: ErrorCodes.HEADERS_TOO_LARGE, message: problem } }, { status: 431, headers: { "X-Content-Type-Options": "nosniff" } });
-      return options.fetch(request);
+      return options.fetch(request, server);
     },
     error(error) {
       options.log.error({ error: { message: error.message, stack: error.stack } }, "request failed outside the app");
