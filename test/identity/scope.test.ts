@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestHarness, type Harness, tables } from "../../core/src/testing/index.ts";
-import { API_PLUGIN, SHOP_SECRET } from "./fixtures.ts";
+import { API_PLUGIN, identityWorld, SHOP_SECRET } from "./fixtures.ts";
 
 const APP_SECRET = "app-secret-0123456789";
 let harness: Harness | undefined;
@@ -85,6 +85,14 @@ describe("identity scope", () => {
     const second = await h.inject({ externalId: "m2", contact: { externalId: "v-1" }, text: "hi" }, "test2");
     if (first.status !== "stored" || second.status !== "stored") throw new Error("expected both stored");
     expect(second.contactId).not.toBe(first.contactId);
+  });
+
+  it("says in the REST contact which inbox an id belongs to (null for a global one)", async () => {
+    const w = await identityWorld();
+    harness = w.harness;
+    const ann = await w.shop({ id: "42", name: "Ann", email: "ann@example.com", verified: true }, "hi");
+    const detail = (await (await w.api(`/api/v1/contacts/${ann.contact_id}`)).json()) as { identities: { channel: string; external_id: string; inbox: string | null }[] };
+    expect(detail.identities.map((i) => [i.channel, i.external_id, i.inbox])).toEqual([["api", "42", "shop"], ["email", "ann@example.com", null]]);
   });
 
   it("refuses a reply on another inbox where the customer's id would name somebody else", async () => {

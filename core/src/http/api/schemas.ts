@@ -106,7 +106,16 @@ export const LabelSchema = z.object({ id: z.number().int(), name: z.string(), co
 export const ConversationDetailSchema = ConversationSchema.extend({ contact: ContactSchema, labels: z.array(LabelSchema) }).openapi("ConversationDetail");
 
 export const IdentitySchema = z
-  .object({ id: z.number().int(), channel: z.string(), external_id: z.string(), verified: z.boolean(), source: z.string().nullable(), created_at: millis })
+  .object({
+    id: z.number().int(),
+    channel: z.string(),
+    external_id: z.string(),
+    /** The inbox the id belongs to, for channels whose ids mean something only inside one inbox (API, web chat); null when it holds across the channel. */
+    inbox: z.string().nullable(),
+    verified: z.boolean(),
+    source: z.string().nullable(),
+    created_at: millis,
+  })
   .openapi("Identity");
 
 export const ContactDetailSchema = ContactSchema.extend({ identities: z.array(IdentitySchema), conversations: z.array(ConversationSchema) }).openapi("ContactDetail");

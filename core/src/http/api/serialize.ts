@@ -61,7 +61,7 @@ export function contactJson(c: Contact): Json<typeof ContactSchema> {
  * identities.map(identityJson);
  */
 export function identityJson(i: Identity): Json<typeof IdentitySchema> {
-  return { id: i.id, channel: i.channel, external_id: i.externalId, verified: i.verified, source: i.source, created_at: i.createdAt };
+  return { id: i.id, channel: i.channel, external_id: i.externalId, inbox: i.scope || null, verified: i.verified, source: i.source, created_at: i.createdAt };
 }
 
 /**

@@ -60,7 +60,7 @@ export function ContactSidebar(props: { data: ConversationPageData; slot: Sideba
       <ul>
         {identities.map((i) => (
           <li>
-            <span class="chan">{i.channel}</span> {i.externalId} {i.verified ? <span class="badge" title={`Verified (${i.source ?? "channel"})`}>verified</span> : null}
+            <span class="chan">{i.channel}</span> {i.externalId} {i.scope ? <span class="muted" title="This id means this customer only in that inbox">in {i.scope}</span> : null} {i.verified ? <span class="badge" title={`Verified (${i.source ?? "channel"})`}>verified</span> : null}
           </li>
         ))}
       </ul>
