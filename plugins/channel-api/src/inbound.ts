@@ -6,7 +6,7 @@
  * message). `html` is sanitised with core's sanitizeHtml, as email is. Attachment files are
  * downloaded before the message is stored (attachments/collect.ts).
  */
-import { constantTimeEqual, ErrorCodes, sanitizeHtml, SwitchboardError, type Emit, type InboundMessage, type Logger } from "@switchboard/core";
+import { constantTimeEqual, ErrorCodes, freeJson, sanitizeHtml, SwitchboardError, type Emit, type InboundMessage, type Logger } from "@switchboard/core";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { collectAttachments, type NotStored } from "./attachments/collect.ts";
@@ -43,7 +43,7 @@ export const apiMessageSchema = z.object({
   thread_id: z.string().min(1).max(512).optional(),
   sent_at: z.iso.datetime({ offset: true }).optional(),
   attachments: z.array(attachmentSchema).max(20).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: freeJson().optional(),
 });
 
 /** What the inbound route needs from the inbox's options. */
