@@ -50,7 +50,7 @@ export async function seed(store: Store, contacts: number): Promise<number> {
     const counter = `WITH RECURSIVE s(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM s WHERE i < ${to})`;
     await c.batch([
       `${counter} INSERT INTO contacts (id, name, email, attributes, created_at, updated_at) SELECT i, json_extract(${names}, '$[' || (i % 900) || ']'), 'u' || i || '@org' || (i % 5000) || '.example', '{}', 0, 0 FROM s`,
-      `${counter} INSERT INTO identities (contact_id, channel, external_id, verified, source, created_at) SELECT i, 'api', 'c' || i, 0, 'inbox:shop', 0 FROM s`,
+      `${counter} INSERT INTO identities (contact_id, channel, scope, external_id, verified, source, created_at) SELECT i, 'api', 'shop', 'c' || i, 0, 'inbox:shop', 0 FROM s`,
       `${counter} INSERT INTO identities (contact_id, channel, external_id, verified, source, created_at) SELECT i, 'email', 'u' || i || '@org' || (i % 5000) || '.example', 1, 'inbox:shop', 0 FROM s`,
       `${counter} INSERT INTO identity_claims (contact_id, kind, value, source, created_at) SELECT i, 'email', 'typed' || i || '@mail.example', 'inbox:shop', 0 FROM s WHERE i <= ${CLAIMS}`,
     ], "write");
@@ -84,7 +84,7 @@ class Rollback extends Error {}
 
 /** Times the identity stage alone for one message, in a write transaction that is rolled back. */
 async function identityStage(sb: Switchboard, message: InboundMessage): Promise<number> {
-  const inbox = { name: "shop", channel: "api" };
+  const inbox = { name: "shop", channel: "api", identityScope: "inbox" as const };
   const started = performance.now();
   let elapsed = 0;
   await sb.store
@@ -141,8 +141,8 @@ const ms = (n: number) => n.toFixed(2);
 async function queryTimings(store: Store): Promise<string[]> {
   const ids = Array.from({ length: 21 }, (_, i) => 1 + i * 900).join(", ");
   const queries: [string, string, unknown[]][] = [
-    ["contact by channel identity", "SELECT c.* FROM identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel = ? AND i.external_id = ? LIMIT 1", ["api", "c4242"]],
-    ["holders of an email (verified)", "SELECT contact_id FROM identities WHERE channel = ? AND external_id = ? AND contact_id <> ?", ["email", "u4242@org4242.example", 1]],
+    ["contact by channel identity", "SELECT c.* FROM identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel = ? AND i.scope = ? AND i.external_id = ? LIMIT 1", ["api", "shop", "c4242"]],
+    ["holders of an email (verified)", "SELECT contact_id FROM identities WHERE channel = ? AND scope = '' AND external_id = ? AND contact_id <> ?", ["email", "u4242@org4242.example", 1]],
     ["holders of an email (claims)", "SELECT DISTINCT contact_id FROM identity_claims WHERE kind = ? AND value = ? AND contact_id <> ? LIMIT 21", ["email", "typed4242@mail.example", 1]],
     ["same-name candidates", "SELECT id FROM contacts WHERE lower(name) = lower(?) AND id <> ? LIMIT 20", ["Grace Hopper", 1]],
     ["emails and phones of 21 candidates", `SELECT contact_id, channel, external_id FROM identities WHERE contact_id IN (${ids}) AND channel IN ('email', 'phone')`, []],

@@ -21,9 +21,9 @@ import { seeded } from "../examples/playground/simulator.ts";
 
 /** The inboxes the seeded rows use; the benchmark's config declares the same. */
 export const BENCH_INBOXES = [
-  { name: "shop", channel: "api" },
-  { name: "support", channel: "email" },
-  { name: "whatsapp", channel: "whatsapp" },
+  { name: "shop", channel: "api", scope: "shop" },
+  { name: "support", channel: "email", scope: "" },
+  { name: "whatsapp", channel: "whatsapp", scope: "" },
 ] as const;
 
 export const BENCH_AGENTS = 12;
@@ -184,12 +184,12 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   await insertAll(
     client,
     "identities",
-    ["contact_id", "channel", "external_id", "verified", "created_at"],
+    ["contact_id", "channel", "scope", "external_id", "verified", "created_at"],
     (function* () {
       for (let id = 1; id <= nContacts; id++) {
         const inbox = Math.floor(rnd() * BENCH_INBOXES.length);
         contactChannel[id] = inbox;
-        yield [id, BENCH_INBOXES[inbox]!.channel, `ext-${id}`, 1, start];
+        yield [id, BENCH_INBOXES[inbox]!.channel, BENCH_INBOXES[inbox]!.scope, `ext-${id}`, 1, start];
       }
     })(),
   );

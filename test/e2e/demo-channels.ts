@@ -11,12 +11,14 @@ export default definePlugin({
   setup(ctx) {
     ctx.channel("email", {
       create: () => ({
+        identityScope: "channel", // an email address is the same person in every mailbox
         limits: { maxTextLength: 100_000 },
         send: async (_target, message) => ({ externalId: `<demo-${message.id}@mail.example.com>` }),
       }),
     });
     ctx.channel("whatsapp", {
       create: () => ({
+        identityScope: "channel", // a phone number is the same person in every WhatsApp inbox
         limits: { maxTextLength: 4096 },
         send: async () => {
           throw new DeliveryError("WhatsApp refused the message: the 24-hour customer service window has closed. Send an approved template instead.", { retryable: false });
