@@ -4,7 +4,7 @@
 // stay global; and a reply never goes out on another inbox under an id that means someone else there.
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHarness, type Harness, tables } from "../../core/src/testing/index.ts";
+import { createTestHarness, type Harness, tables, writeFixturePlugin } from "../../core/src/testing/index.ts";
 import { API_PLUGIN, identityWorld, SHOP_SECRET } from "./fixtures.ts";
 
 const APP_SECRET = "app-secret-0123456789";
@@ -14,10 +14,10 @@ afterEach(async () => {
   harness = undefined;
 });
 
-async function world(testInboxScope?: "inbox" | "channel") {
+async function world(testInboxScope?: "inbox" | "channel", plugins: Record<string, { package: string }> = {}) {
   const scoped = testInboxScope ? { options: { identity_scope: testInboxScope } } : {};
   harness = await createTestHarness({
-    plugins: { api: { package: API_PLUGIN } },
+    plugins: { api: { package: API_PLUGIN }, ...plugins },
     inboxes: {
       shop: { plugin: "api", options: { secret: SHOP_SECRET } },
       app: { plugin: "api", options: { secret: APP_SECRET } },
@@ -93,6 +93,18 @@ describe("identity scope", () => {
     const ann = await w.shop({ id: "42", name: "Ann", email: "ann@example.com", verified: true }, "hi");
     const detail = (await (await w.api(`/api/v1/contacts/${ann.contact_id}`)).json()) as { identities: { channel: string; external_id: string; inbox: string | null }[] };
     expect(detail.identities.map((i) => [i.channel, i.external_id, i.inbox])).toEqual([["api", "42", "shop"], ["email", "ann@example.com", null]]);
+  });
+
+  it("tells enrichment hooks which inbox an inbox-scoped id belongs to", async () => {
+    const spy = writeFixturePlugin(`ctx.enrich((input) => { (globalThis.__identifiers ??= []).push(input.identifiers); return null; });`, { name: "identifier-spy" });
+    const { h, post } = await world(undefined, { spy: { package: spy } });
+    await post("app", { id: "42", email: "bob@example.com", verified: true }, "hi");
+    await h.inject({ externalId: "m1", contact: { externalId: "tg-7" }, text: "hi" }, "test");
+    await h.drain();
+    expect((globalThis as { __identifiers?: unknown[] }).__identifiers).toEqual([
+      [{ kind: "api", value: "42", verified: true, inbox: "app" }, { kind: "email", value: "bob@example.com", verified: true }],
+      [{ kind: "test", value: "tg-7", verified: false }],
+    ]);
   });
 
   it("refuses a reply on another inbox where the customer's id would name somebody else", async () => {

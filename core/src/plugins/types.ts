@@ -243,6 +243,8 @@ export interface ContactIdentifier {
   value: string;
   /** True when a channel vouched for it; false for what the contact typed (a pre-chat form). */
   verified: boolean;
+  /** The inbox the id means this contact in, for a channel whose ids are inbox-scoped (`ChannelAdapter.identityScope`); absent for global ids. */
+  inbox?: string;
 }
 
 export interface EnrichInput {
