@@ -101,6 +101,8 @@ export async function rescopeIdentities(deps: { store: Store; log: Logger }, inb
   const { channels, mixed } = inboxScopedChannels(inboxes);
   if (mixed.length > 0) deps.log.warn({ channels: mixed }, "inboxes of one channel declare different identity scopes; its old identities stay global. Give every inbox of a channel the same identityScope.");
   if (channels.length === 0) return 0;
+  const [waiting] = await deps.store.db.all(sql`SELECT 1 FROM identities WHERE channel IN (${sql.join(channels.map((c) => sql`${c}`), sql`, `)}) AND scope = '' LIMIT 1`);
+  if (!waiting) return 0;
   const changed = await deps.store.write(async (tx) => {
     let total = 0;
     for (const channel of channels) total += await rescopeChannel(tx, channel);
