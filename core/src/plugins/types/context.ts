@@ -1,0 +1,95 @@
+/**
+ * The plugin API, for every plugin: the plugin itself (`definePlugin`'s argument) and the `ctx` its
+ * setup receives, with the conversation actions it offers.
+ */
+import type { Hono } from "hono";
+import type { z } from "zod";
+import type { Clock } from "../../clock.ts";
+import type { EventName, SwitchboardEvent } from "../../events/types.ts";
+import type { Logger } from "../../log/index.ts";
+import type { ChannelDefinition } from "./channel.ts";
+import type { AgentDirectory, AssistantHooks, EnrichHandler, Hook, IdentifyHook, InboundHook, RouteHandler, ThreadHook } from "./hooks.ts";
+import type { JobScheduler, KeyValueStore } from "./storage.ts";
+
+/* ---------- acting on conversations ---------- */
+
+/** A change a plugin makes to a conversation; each change leaves an activity entry in the timeline. */
+export interface ConversationChange {
+  status?: "open" | "pending" | "snoozed" | "resolved";
+  /** Required with status "snoozed" (ms since epoch). */
+  snoozedUntil?: number;
+  priority?: "none" | "low" | "medium" | "high" | "urgent";
+  assigneeId?: number | null;
+  teamId?: number | null;
+  /** Label names (they must exist). */
+  addLabels?: string[];
+  removeLabels?: string[];
+}
+
+/**
+ * What a plugin may do to conversations, acting as itself (the timeline says "by <plugin name>").
+ *
+ * @example
+ * await ctx.conversations.update(event.data.conversationId, { priority: "urgent" });
+ * await ctx.conversations.reply(event.data.conversationId, "Thanks! A person will answer shortly.");
+ */
+export interface ConversationActions {
+  get(id: number): Promise<{ id: number; contactId: number; inbox: string; channel: string; status: string; priority: string; assigneeId: number | null; teamId: number | null } | undefined>;
+  update(id: number, change: ConversationChange): Promise<void>;
+  /** Sends a reply on the conversation's channel (or `inbox`), through the outbox; `note: true` stores a private note instead. */
+  reply(id: number, text: string, options?: { note?: boolean; inbox?: string }): Promise<{ messageId: number }>;
+}
+
+/* ---------- the context and the plugin ---------- */
+
+export type EventHandler<N extends EventName> = (event: SwitchboardEvent<N>) => Promise<void> | void;
+
+/** What `setup(ctx)` receives. */
+export interface PluginContext<Options = unknown> {
+  /** The plugin's validated options. */
+  options: Options;
+  /** The plugin's name (from definePlugin). */
+  name: string;
+  log: Logger;
+  /** Switchboard's clock: read the time through it, so tests with a manual clock control it. */
+  clock: Clock;
+  kv: KeyValueStore;
+  /** Agents with availability, load, capacity and skills (for routing strategies). */
+  agents: AgentDirectory;
+  jobs: JobScheduler;
+  /** A Hono sub-app mounted at `/plugins/<name>`. */
+  http: Hono;
+  /** Read and change conversations, and reply or add notes, as this plugin. Usable once Switchboard has started. */
+  conversations: ConversationActions;
+  channel<S extends z.ZodType>(kind: string, definition: ChannelDefinition<S>): void;
+  /** Normalise stage: transform or drop inbound messages before they are stored. */
+  inbound(hook: Hook<InboundHook>): void;
+  /** Identify stage: map an inbound message to an existing contact. */
+  identify(hook: Hook<IdentifyHook>): void;
+  /** Thread stage: map an inbound message to a conversation. */
+  thread(hook: Hook<ThreadHook>): void;
+  /**
+   * Adds facts to the contact of an arriving message when this plugin's facts about them are missing
+   * or older than `ttlMs` (default: enrichment.ttl_minutes). Runs under a timeout (default 2 s) and
+   * never delays ingestion past enrichment.wait_ms: later answers are stored when they come. A failure is logged.
+   */
+  enrich(hook: Hook<EnrichHandler>, options?: { timeoutMs?: number; ttlMs?: number }): void;
+  route(hook: Hook<RouteHandler>): void;
+  assistant(hooks: AssistantHooks): void;
+  on<N extends EventName>(event: N | "*", handler: EventHandler<N>): void;
+  /** Contributes a component to a named inbox slot (e.g. "contact.sidebar"). */
+  view(slot: string, component: (props: Record<string, unknown>) => unknown): void;
+  /** Runs when Switchboard stops; stop hooks run in reverse order of registration. */
+  onStop(fn: () => Promise<void> | void): void;
+}
+
+/** A plugin, as its package's default export. */
+export interface SwitchboardPlugin<S extends z.ZodType = z.ZodType> {
+  name: string;
+  version: string;
+  /** Names of plugins that must start before this one. */
+  requires?: string[];
+  /** Validates `[plugins.<alias>.options]`. */
+  config?: S;
+  setup(ctx: PluginContext<z.output<S>>): Promise<void> | void;
+}

@@ -1,0 +1,134 @@
+/**
+ * The plugin API, for hook authors: the inbound stages (normalise, identify, thread), enrichment,
+ * routing and assistants, with what each hook is given and may answer.
+ */
+import type { IdentityScope } from "./channel.ts";
+import type { InboundMessage } from "./message.ts";
+
+/** A hook may be a bare handler, or `{ handler, order }` to run before ("pre") or after ("post") the others. */
+export type Hook<F> = F | { handler: F; order?: "pre" | "post" };
+
+export interface ConversationSnapshot {
+  id: number | null;
+  inbox: string;
+  channel: string;
+  status: string;
+  assigneeId: number | null;
+  teamId: number | null;
+  isNew: boolean;
+  /** The conversation's labels (none on a new conversation; set when an unassigned one is routed again). */
+  labels?: string[];
+}
+
+export interface ContactSnapshot {
+  id: number | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown>;
+  isNew: boolean;
+}
+
+/** One identifier of a contact: a channel identity ("telegram", "12345"), an email or a phone. */
+export interface ContactIdentifier {
+  /** A channel kind, "email" or "phone". */
+  kind: string;
+  value: string;
+  /** True when a channel vouched for it; false for what the contact typed (a pre-chat form). */
+  verified: boolean;
+  /** The inbox the id means this contact in, for a channel whose ids are inbox-scoped (`ChannelAdapter.identityScope`); absent for global ids. */
+  inbox?: string;
+}
+
+export interface EnrichInput {
+  contact: ContactSnapshot;
+  /** Everything the contact is known by, including what this message says (deduplicated). */
+  identifiers: ContactIdentifier[];
+  conversation: ConversationSnapshot;
+  message: InboundMessage;
+}
+/**
+ * Returns facts to store on the contact under `attributes.enrichment.<plugin>` (replacing that
+ * plugin's earlier facts), or nothing when it knows nothing. Throw on failure; `signal` aborts at the timeout.
+ */
+export type EnrichHandler = (input: EnrichInput, signal: AbortSignal) => Promise<Record<string, unknown> | null | void> | Record<string, unknown> | null | void;
+
+export interface RouteInput {
+  contact: ContactSnapshot;
+  conversation: ConversationSnapshot;
+  message: InboundMessage;
+}
+export interface RouteDecision {
+  assigneeId?: number | null;
+  teamId?: number | null;
+}
+/** Returns a decision, or null to let the next strategy decide. */
+export type RouteHandler = (input: RouteInput) => Promise<RouteDecision | null> | RouteDecision | null;
+
+/** An agent as routing sees them. */
+export interface AgentProfile {
+  id: number;
+  name: string;
+  email: string;
+  availability: "online" | "away" | "offline";
+  /** Skills to match on (labels, "lang:de", facts), lower-case. */
+  skills: string[];
+  /** The most open conversations this agent takes; null: no limit. */
+  capacity: number | null;
+  /** Open conversations assigned to this agent now. */
+  load: number;
+  /** Ids of the teams the agent belongs to. */
+  teams: number[];
+  /** Online and below capacity: routing may assign them now. */
+  available: boolean;
+}
+
+/**
+ * What routing strategies know about agents. Core checks every decision again (an agent who is
+ * not available is never assigned), so a strategy only has to pick.
+ *
+ * @example
+ * const free = (await ctx.agents.forInbox(input.conversation.inbox)).filter((a) => a.available);
+ */
+export interface AgentDirectory {
+  /** Agents who may answer in `inbox` (members of the teams given the inbox; everyone when no team is), or of `team` (a name). */
+  forInbox(inbox: string, options?: { team?: string }): Promise<AgentProfile[]>;
+  get(id: number): Promise<AgentProfile | undefined>;
+  byEmail(email: string): Promise<AgentProfile | undefined>;
+  /** The teams given `inbox` ([] when every agent may see it). */
+  teamsOf(inbox: string): Promise<{ id: number; name: string }[]>;
+  /** The agent of the contact's most recent other conversation that had one (active in the last `withinMs`, when given). */
+  lastAssigneeOf(contactId: number, options?: { exceptConversationId?: number | null; withinMs?: number }): Promise<number | null>;
+}
+
+export interface AssistantInput {
+  conversationId: number;
+  /** The latest messages, oldest first. */
+  messages: { direction: string; text: string; channel: string; createdAt: number }[];
+  channel: string;
+}
+export interface AssistantHooks {
+  suggest?(input: AssistantInput): Promise<string[] | null>;
+  summarize?(input: AssistantInput): Promise<string | null>;
+  translate?(input: { text: string; to: string }): Promise<string | null>;
+  rewrite?(input: { text: string; channel: string; tone?: string }): Promise<string | null>;
+}
+
+/* ---------- inbound pipeline stages ---------- */
+
+export interface InboxInfo {
+  name: string;
+  channel: string;
+  /** What the inbox's adapter declared (`ChannelAdapter.identityScope`), filled in by core; absent means `"inbox"`. */
+  identityScope?: IdentityScope;
+}
+/** The normalise stage ("sequential"): return the message (changed or not) for the next hook, or null to drop it (spam, loops). */
+export type InboundHook = (message: InboundMessage, inbox: InboxInfo) => Promise<InboundMessage | null> | InboundMessage | null;
+/** The identify stage ("first"): name the existing contact who wrote this, or null to let core match by identity. */
+export type IdentifyHook = (input: { message: InboundMessage; inbox: InboxInfo }) => Promise<{ contactId: number } | null> | { contactId: number } | null;
+/** The thread stage ("first"): name the conversation this joins, or ask for a new one, or null to let core decide. */
+export type ThreadHook = (input: { message: InboundMessage; inbox: InboxInfo; contactId: number | null }) =>
+  | Promise<{ conversationId: number } | { newConversation: true } | null>
+  | { conversationId: number }
+  | { newConversation: true }
+  | null;

@@ -1,0 +1,41 @@
+/**
+ * The plugin API: durable storage a plugin is given, key-value (`ctx.kv`, `inbox.kv`) and jobs (`ctx.jobs`).
+ */
+
+/**
+ * Namespaced key-value storage, kept in the database.
+ *
+ * @example
+ * await ctx.kv.set("cursor", { offset: 42 });
+ * const cursor = await ctx.kv.get<{ offset: number }>("cursor");
+ */
+export interface KeyValueStore {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  /** `ttlMs` makes the value expire. */
+  set(key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(prefix?: string): Promise<{ key: string; value: unknown }[]>;
+}
+
+export interface ScheduleOptions {
+  /** When to run (ms since epoch). Default: now. */
+  at?: number;
+  /** Or: how long from now. */
+  delayMs?: number;
+  /** A unique key: scheduling the same key again replaces the pending job. */
+  key?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * Durable timers: they survive restarts, run once (claimed atomically) and retry with backoff.
+ *
+ * @example
+ * ctx.jobs.define("follow-up", async (payload: { conversationId: number }) => { ... });
+ * await ctx.jobs.schedule("follow-up", { conversationId: 7 }, { delayMs: 86_400_000, key: "follow-up:7" });
+ */
+export interface JobScheduler {
+  define<P>(kind: string, handler: (payload: P, job: { id: number; attempt: number }) => Promise<void> | void): void;
+  schedule<P>(kind: string, payload: P, options?: ScheduleOptions): Promise<number>;
+  cancel(key: string): Promise<boolean>;
+}
