@@ -5,7 +5,7 @@
  * call against a started server, and backup while that server runs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
@@ -67,25 +67,64 @@ describe("doctor", () => {
     const fresh = await run(["doctor", "--config", file]);
     expect(fresh.code, fresh.stdout + fresh.stderr).toBe(0);
     expect(fresh.stdout).toContain(`✓ config: ${file}`);
-    expect(fresh.stdout).toContain("! database: no database yet");
+    expect(fresh.stdout).toContain(`✓ config: ${file} (1 plugin, 1 inbox)`);
+    expect(fresh.stdout).toContain("✓ database: none yet");
     expect(fresh.stdout).toMatch(/^✓ plugin api \(channel-api /m);
-    expect(fresh.stdout).toContain("All checks passed.");
+    expect(fresh.stdout).toContain("All checks passed; 1 warning above needs attention.");
     expect(existsSync(db)).toBe(false);
 
     expect((await run(["--config", file, "migrate"])).code).toBe(0);
     const migrated = await run(["--config", file, "doctor"]);
     expect(migrated.code, migrated.stdout + migrated.stderr).toBe(0);
     expect(migrated.stdout).toMatch(/^✓ database: .*none pending/m);
-    expect(migrated.stdout).toMatch(/^[✓!] inbox api \(api channel\)/m);
+    // No webhook_url: the inbox works, but replies cannot be delivered, so a person must act.
+    expect(migrated.stdout).toMatch(/^! inbox api \(api channel\): No webhook_url/m);
+    expect(migrated.stdout).toContain("All checks passed; 1 warning above needs attention.");
+  });
+
+  test("marks a healthy inbox ✓ with its fact, and only what needs attention !", async () => {
+    const { file } = writeConfig('webhook_url = "http://127.0.0.1:9/replies"\n');
+    const result = await run(["doctor", "--config", file]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^✓ inbox api \(api channel\)/m);
+    expect(result.stdout).not.toMatch(/^!/m);
+    expect(result.stdout).toContain("All checks passed.");
+  });
+
+  test("lists every mistake of a broken config with its own fix, and exits 2 as start and migrate do", async () => {
+    const { file } = writeConfig('\n[[webhooks]]\nurl = "not a url"\nevents = ["message.created"]\nsecret = "webhook-secret-0123456789"\n', 'port = "abc"\nhostt = "127.0.0.1"');
+    const doctor = await run(["doctor", "--config", file]);
+    expect(doctor.code, doctor.stdout + doctor.stderr).toBe(2);
+    const lines = doctor.stdout.split("\n").filter((line) => line.startsWith("✗ config: [SWB_ERR_CONFIG_INVALID]"));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(`${file}: server.port: expected a number, received "abc". Fix: Write a number, without quotes.`);
+    expect(lines[1]).toContain('server.hostt: unknown key. Fix: Remove it, or check the spelling (did you mean "host"?)');
+    expect(lines[2]).toContain("webhooks[0].url: expected a full URL");
+    expect(doctor.stdout).toContain("3 problems found. Fix the config first, then run doctor again.");
+    for (const command of ["start", "migrate"]) {
+      const result = await run([command, "--config", file]);
+      expect(result.code, `${command}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toContain("found 3 problems");
+    }
+  });
+
+  test("shows the option mistakes of every inbox at once, not only the first", async () => {
+    const { file } = writeConfig('\n[inboxes.shop]\nplugin = "api"\n\n[inboxes.shop.options]\nsecret = "short"\n');
+    writeFileSync(file, readFileSync(file, "utf8").replace(`secret = "${SECRET}"`, "secret = 5"));
+    const result = await run(["doctor", "--config", file]);
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stdout).toMatch(/^✗ plugins and inboxes: .*inboxes\.api\.options\.secret \(plugin "channel-api"\): expected a string, received 5\. Fix: /m);
+    expect(result.stdout).toMatch(/^✗ plugins and inboxes: .*inboxes\.shop\.options\.secret \(plugin "channel-api"\): expected at least 16 characters.*Fix: Use at least 16 characters\./m);
+    expect(result.stdout).toContain("2 problems found.");
   });
 
   test("fails on an unknown plugin, naming its key and the fix", async () => {
     const { file } = writeConfig('\n[plugins.crm]\npackage = "@switchboard/no-such-plugin"\n');
     const result = await run(["doctor", "--config", file]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/^✗ plugins and inboxes: \[SWB_ERR_PLUGIN_NOT_FOUND\] .*plugins\.crm\.package.*no-such-plugin/m);
     expect(result.stdout).toContain("npm install @switchboard/no-such-plugin");
-    expect(result.stdout).toContain("1 problem(s) found.");
+    expect(result.stdout).toContain("1 problem found.");
     noStackTrace(result.stdout + result.stderr);
   });
 });

@@ -5,33 +5,53 @@
  * real database with migrations switched off, or against a scratch copy of the schema when the real
  * one is missing, unreachable or behind. It also lists contacts who hold one external id from two
  * inboxes of an inbox-scoped channel, with the command that splits them (doctor-identities.ts).
- * Exit code 1 when anything failed.
+ * `✓` marks a healthy fact, `!` what needs a person's attention, `✗` a failure. A broken config lists
+ * every problem with its own fix. Exit code 2 for a broken config, 1 when anything else failed.
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LoadedConfig } from "../config/schema.ts";
-import { SwitchboardError } from "../errors/index.ts";
+import { ConfigError, SwitchboardError } from "../errors/index.ts";
+import type { ConfigProblem } from "../config/errors.ts";
 import { openStore, resolveStoreUrl, type Store } from "../store/index.ts";
 import { createSwitchboard } from "../switchboard.ts";
 import { cliLogger, ExitCode, loadCliConfig, openConfiguredStore } from "./common.ts";
 import { identityChecks } from "./doctor-identities.ts";
 import { migrationStatus } from "./migrations.ts";
-import { checkLine, clause } from "./output.ts";
+import { checkLine, clause, counted } from "./output.ts";
 
 /** Collects check lines and counts failures. */
 class Report {
   failures = 0;
+  warnings = 0;
+  configBroken = false;
   constructor(readonly print: (line: string) => void) {}
   ok(label: string, detail?: string): void {
     this.print(checkLine("ok", label, detail));
   }
   warn(label: string, detail: string): void {
+    this.warnings++;
     this.print(checkLine("warn", label, detail));
   }
   fail(label: string, detail: string): void {
     this.failures++;
     this.print(checkLine("fail", label, detail));
+  }
+  /** One ✗ line per config problem (a ConfigError may carry several), each with its key, plugin and fix. */
+  configFailed(label: string, error: ConfigError): void {
+    this.configBroken = true;
+    const problems = (error.details.problems as ConfigProblem[] | undefined) ?? [];
+    if (problems.length === 0) return this.fail(label, describe(error));
+    const { file } = error.location;
+    for (const p of problems) this.fail(label, `[${error.code}] ${file}: ${p.key}${p.plugin ? ` (plugin "${p.plugin}")` : ""}: ${p.problem}. Fix: ${p.fix}`);
+  }
+  /** The closing line and the exit code: 2 for a broken config, 1 for any other failure. */
+  finish(): number {
+    const attention = this.warnings > 0 ? `; ${counted(this.warnings, "warning")} above ${this.warnings === 1 ? "needs" : "need"} attention` : "";
+    if (this.failures === 0) this.print(`All checks passed${attention}.`);
+    else this.print(`${counted(this.failures, "problem")} found${attention}.${this.configBroken ? " Fix the config first, then run doctor again." : ""}`);
+    return this.configBroken ? ExitCode.CONFIG : this.failures === 0 ? ExitCode.OK : ExitCode.FAILED;
   }
 }
 
@@ -44,19 +64,18 @@ export async function doctorCommand(options: { config?: string }, print: (line: 
     loaded = await loadCliConfig(options.config);
   } catch (error) {
     if (!(error instanceof SwitchboardError)) throw error;
-    report.fail("config", describe(error));
-    print("1 problem found; fix the config first, then run doctor again.");
-    return ExitCode.FAILED;
+    if (error instanceof ConfigError) report.configFailed("config", error);
+    else report.fail("config", describe(error));
+    return report.finish();
   }
   const { plugins, inboxes } = loaded.config;
-  report.ok("config", `${loaded.file} (${Object.keys(plugins).length} plugin(s), ${Object.keys(inboxes).length} inbox(es))`);
+  report.ok("config", `${loaded.file} (${counted(Object.keys(plugins).length, "plugin")}, ${counted(Object.keys(inboxes).length, "inbox", "inboxes")})`);
   checkPlaceholders(loaded, report);
 
   const real = await checkDatabase(loaded, report);
   await checkPluginsAndInboxes(loaded, real, report);
 
-  print(report.failures === 0 ? "All checks passed." : `${report.failures} problem(s) found.`);
-  return report.failures === 0 ? ExitCode.OK : ExitCode.FAILED;
+  return report.finish();
 }
 
 /** Warns about secrets still holding the shipped placeholder value. */
@@ -82,7 +101,7 @@ async function checkDatabase(loaded: LoadedConfig, report: Report): Promise<Stor
   try {
     store = await openWithoutCreating(loaded);
     if (!store) {
-      report.warn("database", `no database yet at ${url} (store.url, relative to ${loaded.baseDir}); \`switchboard start\` or \`switchboard migrate\` creates it`);
+      report.ok("database", `none yet at ${url} (store.url, relative to ${loaded.baseDir}); \`switchboard start\` or \`switchboard migrate\` creates it`);
       return undefined;
     }
     await store.client.execute("SELECT 1");
@@ -95,11 +114,11 @@ async function checkDatabase(loaded: LoadedConfig, report: Report): Promise<Stor
   const status = await migrationStatus(store);
   const where = store.filePath ?? store.url;
   if (status.pending.length > 0) {
-    report.warn("database", `${where} answers, but ${status.pending.length} migration(s) are pending (${status.pending.join(", ")}); run \`switchboard migrate\` (start applies them too)`);
+    report.warn("database", `${where} answers, but ${counted(status.pending.length, "migration is", "migrations are")} pending (${status.pending.join(", ")}); run \`switchboard migrate\` (start applies them too)`);
     store.close();
     return undefined;
   }
-  report.ok("database", `${where} answers; ${status.applied.length} migration(s) applied, none pending`);
+  report.ok("database", `${where} answers; ${counted(status.applied.length, "migration")} applied, none pending`);
   return store;
 }
 
@@ -129,7 +148,8 @@ async function checkPluginsAndInboxes(loaded: LoadedConfig, real: Store | undefi
     } catch (error) {
       if (!(error instanceof SwitchboardError)) throw error;
       store.close();
-      report.fail("plugins and inboxes", describe(error));
+      if (error instanceof ConfigError) report.configFailed("plugins and inboxes", error);
+      else report.fail("plugins and inboxes", describe(error));
       return;
     }
     for (const plugin of switchboard.registry.plugins) {
@@ -141,8 +161,8 @@ async function checkPluginsAndInboxes(loaded: LoadedConfig, real: Store | undefi
       const label = `inbox ${inbox.name} (${inbox.channel} channel)`;
       const health = await switchboard.inboxes.health(inbox.name);
       if (!health.ok) report.fail(label, health.message ?? "unhealthy");
-      else if (health.message) report.warn(label, health.message);
-      else report.ok(label, "healthy");
+      else if (health.attention) report.warn(label, health.message ?? "needs attention");
+      else report.ok(label, health.message ?? "healthy");
     }
     if (real) for (const check of await identityChecks(store.db, switchboard.inboxes.list())) report[check.state](check.label, check.detail);
     await switchboard.stop();

@@ -39,6 +39,17 @@ export function displayUrl(host: string, port: number): string {
   return `http://${shown}:${port}`;
 }
 
+/**
+ * A count with its noun, singular or plural (English).
+ *
+ * @example
+ * counted(1, "problem"); // "1 problem"
+ * counted(3, "inbox", "inboxes"); // "3 inboxes"
+ */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
 /** An error message without its closing punctuation, to be followed by more text: "Is it up?" → "Is it up". */
 export function clause(message: string): string {
   return message.trim().replace(/[.?!]+$/, "");

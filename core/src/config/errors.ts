@@ -88,6 +88,23 @@ export function configErrorFromProblems(code: ErrorCode, file: string, problems:
   return error;
 }
 
+/**
+ * Throws one ConfigError for every problem collected (from several plugins or inboxes), so a file
+ * with three mistakes shows all three; does nothing when `errors` is empty.
+ *
+ * @example
+ * const errors: ConfigError[] = [];
+ * for (const entry of entries) { const r = schema.safeParse(entry); if (!r.success) errors.push(configErrorFromZod(file, r.error)); }
+ * throwCollected(file, errors);
+ */
+export function throwCollected(file: string, errors: readonly ConfigError[]): void {
+  const [first] = errors;
+  if (!first) return;
+  if (errors.length === 1) throw first;
+  const problems = errors.flatMap((e) => (e.details.problems as ConfigProblem[] | undefined) ?? [{ key: e.location.key, ...(e.location.plugin ? { plugin: e.location.plugin } : {}), problem: e.message, fix: e.fix }]);
+  throw configErrorFromProblems(first.code as ErrorCode, file, problems);
+}
+
 function listLine(p: ConfigProblem): string {
   return `  - ${p.key}${p.plugin ? ` (plugin "${p.plugin}")` : ""}: ${p.problem}. ${p.fix}`;
 }

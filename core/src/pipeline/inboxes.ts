@@ -6,7 +6,7 @@
  * it declares none), where the pipeline reads it.
  */
 import { Hono } from "hono";
-import { configErrorFromZod } from "../config/errors.ts";
+import { configErrorFromZod, throwCollected } from "../config/errors.ts";
 import type { LoadedConfig } from "../config/schema.ts";
 import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -48,6 +48,7 @@ export class InboxRuntime {
       mount: (path: string, app: Hono) => void;
     },
   ): Promise<void> {
+    const invalid: ConfigError[] = [];
     for (const [name, entry] of Object.entries(loaded.config.inboxes)) {
       const pluginEntry = loaded.config.plugins[entry.plugin]!;
       const status = registry.plugins.find((p) => p.alias === entry.plugin);
@@ -67,7 +68,10 @@ export class InboxRuntime {
       let options: unknown = entry.options;
       if (channel.definition.options) {
         const parsed = channel.definition.options.safeParse(entry.options);
-        if (!parsed.success) throw configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `inboxes.${name}.options`, plugin: status.name, schema: channel.definition.options, input: entry.options });
+        if (!parsed.success) {
+          invalid.push(configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `inboxes.${name}.options`, plugin: status.name, schema: channel.definition.options, input: entry.options }));
+          continue;
+        }
         options = parsed.data;
       }
       const handle: InboxHandle = { name, channel: channel.kind, plugin: status.name, displayName: entry.display_name ?? name, adapter: undefined, state: "ready" };
@@ -89,6 +93,7 @@ export class InboxRuntime {
         deps.mount(`/webhooks/${name}`, app);
       }
     }
+    throwCollected(loaded.file, invalid);
   }
 
   /** Starts each ready adapter's receiving side. */

@@ -6,7 +6,7 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import { configErrorFromZod } from "../config/errors.ts";
+import { configErrorFromZod, throwCollected } from "../config/errors.ts";
 import { importConfiguredModule } from "../config/import-module.ts";
 import type { LoadedConfig, PluginEntry } from "../config/schema.ts";
 import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
@@ -32,6 +32,7 @@ const pluginShape = z.object({
 /** Imports and validates every enabled plugin, in dependency order. Throws ConfigError on any config problem. */
 export async function resolvePlugins(loaded: LoadedConfig): Promise<LoadedPlugin[]> {
   const plugins: LoadedPlugin[] = [];
+  const invalid: ConfigError[] = [];
   for (const [alias, entry] of Object.entries(loaded.config.plugins)) {
     if (!entry.enabled) continue;
     const module = await importConfiguredModule(loaded, entry.package, `plugins.${alias}.package`);
@@ -47,11 +48,15 @@ export async function resolvePlugins(loaded: LoadedConfig): Promise<LoadedPlugin
     let options: unknown = entry.options;
     if (plugin.config) {
       const parsed = plugin.config.safeParse(entry.options);
-      if (!parsed.success) throw configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `plugins.${alias}.options`, plugin: plugin.name, schema: plugin.config, input: entry.options });
+      if (!parsed.success) {
+        invalid.push(configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `plugins.${alias}.options`, plugin: plugin.name, schema: plugin.config, input: entry.options }));
+        continue;
+      }
       options = parsed.data;
     }
     plugins.push({ alias, entry, plugin, options });
   }
+  throwCollected(loaded.file, invalid);
   return orderByDependencies(loaded, plugins);
 }
 

@@ -69,7 +69,7 @@ export default definePlugin({
           webhook: (app, emit) => registerInboundRoutes(app, emit, { secret, limits, log: inbox.log }),
           send: (target, message) => sendReply({ webhookUrl, secret, timeoutMs }, target, message),
           async health() {
-            return webhookUrl ? { ok: true } : { ok: true, message: "No webhook_url: customers' messages arrive, but replies cannot be delivered." };
+            return webhookUrl ? { ok: true } : { ok: true, attention: true, message: "No webhook_url: customers' messages arrive, but replies cannot be delivered." };
           },
         };
       },

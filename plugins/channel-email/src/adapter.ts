@@ -76,9 +76,9 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
           parts.push({ ok: false, message: describeError(error).message });
         }
       } else {
-        parts.push({ ok: true, message: "no SMTP relay (options.smtp): replies cannot be sent" });
+        parts.push({ ok: true, attention: true, message: "no SMTP relay (options.smtp): replies cannot be sent" });
       }
-      return { ok: parts.every((p) => p.ok), message: parts.map((p) => p.message).filter(Boolean).join("; ") };
+      return { ok: parts.every((p) => p.ok), attention: parts.some((p) => p.attention), message: parts.map((p) => p.message).filter(Boolean).join("; ") };
     },
   };
 }

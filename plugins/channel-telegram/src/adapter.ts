@@ -120,7 +120,7 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
       if (options.mode !== "webhook") return { ok: true };
       const info = await bot.api.getWebhookInfo(grammySignal(AbortSignal.timeout(8000)));
       if (info.last_error_message) return { ok: false, message: `Telegram's last webhook delivery to ${info.url} failed: ${info.last_error_message}` };
-      if (info.url !== webhookUrl) return { ok: true, message: `Telegram's webhook is "${info.url || "(none)"}", not ${webhookUrl}; it is registered when the inbox starts (register_webhook = true).` };
+      if (info.url !== webhookUrl) return { ok: true, attention: true, message: `Telegram's webhook is "${info.url || "(none)"}", not ${webhookUrl}; it is registered when the inbox starts (register_webhook = true).` };
       return { ok: true };
     },
 
