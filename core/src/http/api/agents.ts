@@ -1,41 +1,33 @@
 /**
  * /agents: the team (never password hashes), the token's own agent, and setting one's availability.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import type { Switchboard } from "../../switchboard.ts";
 import { agents } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
-import { AgentSchema, errors, json } from "./schemas.ts";
+import { jsonBody, routes } from "./route.ts";
+import { AgentSchema, json } from "./schemas.ts";
 import { agentJson } from "./serialize.ts";
 
-const tags = ["Agents"];
+const route = routes("Agents");
 
-const list = createRoute({
-  method: "get",
-  path: "/agents",
-  tags,
-  summary: "List agents",
-  responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Every agent, by name"), 401: errors[401] },
+const list = route({
+  method: "get", path: "/agents", summary: "List agents",
+  responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Every agent, by name") },
 });
 
-const me = createRoute({
-  method: "get",
-  path: "/agents/me",
-  tags,
-  summary: "The agent this API token belongs to",
-  responses: { 200: json(AgentSchema, "The agent"), 401: errors[401] },
+const me = route({
+  method: "get", path: "/agents/me", summary: "The agent this API token belongs to",
+  responses: { 200: json(AgentSchema, "The agent") },
 });
 
 const MePatch = z.object({ availability: AgentSchema.shape.availability }).strict().openapi("AgentPatch");
 
-const patchMe = createRoute({
-  method: "patch",
-  path: "/agents/me",
-  tags,
-  summary: "Set your availability",
-  request: { body: { required: true, content: { "application/json": { schema: MePatch } } } },
-  responses: { 200: json(AgentSchema, "The updated agent"), 401: errors[401], 422: errors[422] },
+const patchMe = route({
+  method: "patch", path: "/agents/me", summary: "Set your availability",
+  request: { body: jsonBody(MePatch) },
+  responses: { 200: json(AgentSchema, "The updated agent") }, errors: [422],
 });
 
 /**

@@ -2,7 +2,7 @@
  * Contact merges over REST: a contact's merge suggestions (with evidence), accepting or dismissing
  * one, merging two contacts by hand, listing and reading merges, and undoing one.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { desc, eq } from "drizzle-orm";
 import { visibleContact, visibleMerge, visibleSuggestion } from "../../access/index.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
@@ -13,10 +13,10 @@ import { type ContactMerge, undoMerge } from "../../contacts/unmerge.ts";
 import { contactMerges } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { ContactSchema, errors, IdParams, json } from "./schemas.ts";
+import { jsonBody, routes } from "./route.ts";
+import { ContactSchema, IdParams, json } from "./schemas.ts";
 import { contactJson } from "./serialize.ts";
 
-const tags = ["Contact merges"];
 const millis = z.number().int();
 
 const EvidenceSchema = z.object({ reason: z.enum(["same_email", "same_phone", "same_name", "same_fact"]), value: z.string(), detail: z.string(), at: millis });
@@ -49,43 +49,42 @@ function mergeJson(m: ContactMerge): z.infer<typeof MergeSchema> {
   };
 }
 
-const route = <R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, tags });
-const body = <S extends z.ZodType>(schema: S) => ({ body: { required: true, content: { "application/json": { schema } } } });
+const route = routes("Contact merges");
 
 const listSuggestions = route({
   method: "get", path: "/contacts/{id}/merge-suggestions", summary: "Open merge suggestions for a contact, with their evidence",
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(SuggestionWithContactSchema) }), "The suggestions"), 401: errors[401], 404: errors[404] },
+  responses: { 200: json(z.object({ data: z.array(SuggestionWithContactSchema) }), "The suggestions") }, errors: [404],
 });
 const accept = route({
   method: "post", path: "/merge-suggestions/{id}/accept", summary: "Accept a suggestion: merge the two contacts (undoable)",
-  request: { params: IdParams, ...body(z.object({ survivor_id: z.number().int().positive().optional().openapi({ description: "Which contact stays (default: the older)" }) }).strict()) },
-  responses: { 201: json(MergeSchema, "The merge"), 401: errors[401], 404: errors[404], 409: errors[409], 422: errors[422] },
+  request: { params: IdParams, body: jsonBody(z.object({ survivor_id: z.number().int().positive().optional().openapi({ description: "Which contact stays (default: the older)" }) }).strict()) },
+  responses: { 201: json(MergeSchema, "The merge") }, errors: [404, 409, 422],
 });
 const dismiss = route({
   method: "post", path: "/merge-suggestions/{id}/dismiss", summary: "Dismiss a suggestion; the pair is not suggested again",
   request: { params: IdParams },
-  responses: { 200: json(SuggestionSchema, "The dismissed suggestion"), 401: errors[401], 404: errors[404] },
+  responses: { 200: json(SuggestionSchema, "The dismissed suggestion") }, errors: [404],
 });
 const merge = route({
   method: "post", path: "/contacts/{id}/merge", summary: "Merge another contact into this one (undoable)",
-  request: { params: IdParams, ...body(z.object({ contact_id: z.number().int().positive().openapi({ description: "The contact merged into {id} and removed" }) }).strict()) },
-  responses: { 201: json(MergeSchema, "The merge"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  request: { params: IdParams, body: jsonBody(z.object({ contact_id: z.number().int().positive().openapi({ description: "The contact merged into {id} and removed" }) }).strict()) },
+  responses: { 201: json(MergeSchema, "The merge") }, errors: [404, 422],
 });
 const listMerges = route({
   method: "get", path: "/contacts/{id}/merges", summary: "Merges into a contact, newest first",
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(MergeSchema) }), "The merges"), 401: errors[401], 404: errors[404] },
+  responses: { 200: json(z.object({ data: z.array(MergeSchema) }), "The merges") }, errors: [404],
 });
 const getMerge = route({
   method: "get", path: "/contact-merges/{id}", summary: "One contact merge",
   request: { params: IdParams },
-  responses: { 200: json(MergeSchema, "The merge"), 401: errors[401], 404: errors[404] },
+  responses: { 200: json(MergeSchema, "The merge") }, errors: [404],
 });
 const undo = route({
   method: "post", path: "/contact-merges/{id}/undo", summary: "Undo a merge: split the contacts back exactly as they were",
   request: { params: IdParams },
-  responses: { 200: json(MergeSchema, "The undone merge"), 401: errors[401], 404: errors[404], 409: errors[409] },
+  responses: { 200: json(MergeSchema, "The undone merge") }, errors: [404, 409],
 });
 
 /**

@@ -2,30 +2,31 @@
  * GDPR over REST, for admins: GET /contacts/{id}/export (everything about one contact as JSON) and
  * DELETE /contacts/{id} (erase the contact with all their messages; audited without personal data).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { eraseContact } from "../../contacts/erase.ts";
 import { exportContact } from "../../contacts/export.ts";
 import { requireAdmin, type Viewer, visibleContact } from "../../access/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { ErrorSchema, errors, IdParams, json } from "./schemas.ts";
+import { routes } from "./route.ts";
+import { IdParams, json } from "./schemas.ts";
 
-const tags = ["Contacts"];
-const errorBody403 = json(ErrorSchema, "The API token's agent is not an admin");
+const route = routes("Contacts");
 
-const exportRoute = createRoute({
-  method: "get", path: "/contacts/{id}/export", tags, summary: "Export everything about a contact (GDPR access request; admins only)",
+const exportRoute = route({
+  method: "get", path: "/contacts/{id}/export", summary: "Export everything about a contact (GDPR access request; admins only)",
   request: { params: IdParams },
-  responses: { 200: json(z.record(z.string(), z.unknown()).openapi("ContactExport"), "The contact, identities, conversations, messages with attachments, suggestions, merges and audit entries"), 401: errors[401], 403: errorBody403, 404: errors[404] },
+  responses: { 200: json(z.record(z.string(), z.unknown()).openapi("ContactExport"), "The contact, identities, conversations, messages with attachments, suggestions, merges and audit entries") },
+  errors: [403, 404],
 });
 
-const eraseRoute = createRoute({
-  method: "delete", path: "/contacts/{id}", tags, summary: "Erase a contact and all their messages (GDPR; admins only; cannot be undone)",
+const eraseRoute = route({
+  method: "delete", path: "/contacts/{id}", summary: "Erase a contact and all their messages (GDPR; admins only; cannot be undone)",
   request: { params: IdParams },
   responses: {
     200: json(z.object({ contact_id: z.number().int(), messages: z.number().int(), conversations: z.number().int(), identities: z.number().int() }).openapi("ContactErased"), "What was erased"),
-    401: errors[401], 403: errorBody403, 404: errors[404],
   },
+  errors: [403, 404],
 });
 
 /** The contact `id` if the caller can see them (else 404) and is an admin (else 403). */

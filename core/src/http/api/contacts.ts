@@ -2,7 +2,7 @@
  * /contacts: search and list (full-text over name, email and phone), one contact with its identities
  * and conversations, and PATCH for name, email, phone and attributes (merged key by key).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { visibleContact, visibleContactsWhere } from "../../access/index.ts";
 import { freeJson } from "../../json/free-form.ts";
@@ -14,10 +14,11 @@ import { auditLog, contacts, conversations } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { ftsQuery } from "../../store/fts.ts";
-import { ContactDetailSchema, ContactSchema, errors, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
+import { jsonBody, routes } from "./route.ts";
+import { ContactDetailSchema, ContactSchema, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
 import { contactJson, conversationJson, identityJson } from "./serialize.ts";
 
-const tags = ["Contacts"];
+const route = routes("Contacts");
 const { email, phone } = inboundMessageSchema.shape.contact.shape;
 
 const PatchBody = z
@@ -31,33 +32,23 @@ const PatchBody = z
   .refine((b) => Object.keys(b).length > 0, { message: "send at least one of name, email, phone, attributes" })
   .openapi("ContactPatch");
 
-const list = createRoute({
-  method: "get",
-  path: "/contacts",
-  tags,
-  summary: "List contacts, newest first, or search them",
+const list = route({
+  method: "get", path: "/contacts", summary: "List contacts, newest first, or search them",
   request: { query: PageQuery.extend({ q: z.string().max(256).optional().openapi({ description: "Words to find in name, email or phone (prefix match)" }) }) },
-  responses: { 200: json(pageOf(ContactSchema), "A page of contacts"), 401: errors[401], 422: errors[422] },
+  responses: { 200: json(pageOf(ContactSchema), "A page of contacts") }, errors: [422],
 });
 
-const get = createRoute({
-  method: "get",
-  path: "/contacts/{id}",
-  tags,
-  summary: "Get a contact with identities and (up to 100 latest) conversations",
+const get = route({
+  method: "get", path: "/contacts/{id}", summary: "Get a contact with identities and (up to 100 latest) conversations",
   request: { params: IdParams },
-  responses: { 200: json(ContactDetailSchema, "The contact"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  responses: { 200: json(ContactDetailSchema, "The contact") }, errors: [404, 422],
 });
 
-const patch = createRoute({
-  method: "patch",
-  path: "/contacts/{id}",
-  tags,
-  summary: "Change a contact's name, email, phone or attributes",
-  request: { params: IdParams, body: { required: true, content: { "application/json": { schema: PatchBody } } } },
-  responses: { 200: json(ContactDetailSchema, "The updated contact"), 401: errors[401], 404: errors[404], 422: errors[422] },
+const patch = route({
+  method: "patch", path: "/contacts/{id}", summary: "Change a contact's name, email, phone or attributes",
+  request: { params: IdParams, body: jsonBody(PatchBody) },
+  responses: { 200: json(ContactDetailSchema, "The updated contact") }, errors: [404, 422],
 });
-
 
 async function detail(db: Queryable, contact: Contact, visible: string[]): Promise<z.infer<typeof ContactDetailSchema>> {
   const identities = await identitiesOf(db, contact.id);

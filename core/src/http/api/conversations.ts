@@ -2,7 +2,7 @@
  * /conversations: the list (filters, newest activity first, cursor pages), one conversation with its
  * contact and labels, and PATCH for status, priority, assignee and team.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
@@ -15,10 +15,11 @@ import { updateConversation } from "../../conversations/update.ts";
 import { visibleConversation } from "../../access/index.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { listConversations } from "../../store/conversation-list.ts";
-import { ConversationDetailSchema, ConversationListItemSchema, ConversationSchema, errors, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
+import { jsonBody, routes } from "./route.ts";
+import { ConversationDetailSchema, ConversationListItemSchema, ConversationSchema, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
 import { contactJson, conversationJson } from "./serialize.ts";
 
-const tags = ["Conversations"];
+const route = routes("Conversations");
 
 const ListQuery = PageQuery.extend({
   status: ConversationSchema.shape.status.optional(),
@@ -41,32 +42,23 @@ const PatchBody = z
   .refine((b) => b.snoozed_until === undefined || b.status === "snoozed", { message: 'snoozed_until goes only with status "snoozed"', path: ["snoozed_until"] })
   .openapi("ConversationPatch");
 
-const list = createRoute({
-  method: "get",
-  path: "/conversations",
-  tags,
-  summary: "List conversations, latest activity first",
+const list = route({
+  method: "get", path: "/conversations", summary: "List conversations, latest activity first",
   request: { query: ListQuery },
-  responses: { 200: json(pageOf(ConversationListItemSchema), "A page of conversations"), 401: errors[401], 422: errors[422] },
+  responses: { 200: json(pageOf(ConversationListItemSchema), "A page of conversations") }, errors: [422],
 });
 
-const get = createRoute({
-  method: "get",
-  path: "/conversations/{id}",
-  tags,
-  summary: "Get a conversation with its contact and labels",
+const get = route({
+  method: "get", path: "/conversations/{id}", summary: "Get a conversation with its contact and labels",
   request: { params: IdParams },
-  responses: { 200: json(ConversationDetailSchema, "The conversation"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  responses: { 200: json(ConversationDetailSchema, "The conversation") }, errors: [404, 422],
 });
 
-const patch = createRoute({
-  method: "patch",
-  path: "/conversations/{id}",
-  tags,
-  summary: "Change status, priority, assignee or team",
+const patch = route({
+  method: "patch", path: "/conversations/{id}", summary: "Change status, priority, assignee or team",
   description: "Each change adds an activity entry to the conversation's timeline and an audit log row, and publishes conversation.status_changed or conversation.assigned.",
-  request: { params: IdParams, body: { required: true, content: { "application/json": { schema: PatchBody } } } },
-  responses: { 200: json(ConversationDetailSchema, "The updated conversation"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  request: { params: IdParams, body: jsonBody(PatchBody) },
+  responses: { 200: json(ConversationDetailSchema, "The updated conversation") }, errors: [404, 422],
 });
 
 async function detail(db: Queryable, conversation: Conversation): Promise<z.infer<typeof ConversationDetailSchema>> {

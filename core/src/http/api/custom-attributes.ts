@@ -2,14 +2,15 @@
  * Custom attributes over REST: the definitions from config (GET /custom-attributes), and typed
  * changes to a contact's or a conversation's values (PATCH …/custom-attributes; null clears one).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
 import { visibleContact, visibleConversation } from "../../access/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { errors, IdParams, json } from "./schemas.ts";
+import { jsonBody, routes } from "./route.ts";
+import { IdParams, json } from "./schemas.ts";
 
-const tags = ["Custom attributes"];
+const route = routes("Custom attributes");
 
 const Definition = z.object({ type: z.enum(["text", "number", "date", "list", "checkbox"]), label: z.string().optional(), options: z.array(z.string()).optional() });
 const Definitions = z.object({ contact: z.record(z.string(), Definition), conversation: z.record(z.string(), Definition) }).openapi("CustomAttributeDefinitions");
@@ -17,15 +18,15 @@ const Values = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()
 const Body = z.object({ values: Values }).strict();
 const Answer = z.object({ attributes: z.record(z.string(), z.unknown()) }).openapi("CustomAttributeValues");
 
-const definitions = createRoute({
-  method: "get", path: "/custom-attributes", tags, summary: "The custom attributes defined in config",
-  responses: { 200: json(Definitions, "Definitions of contact and conversation attributes"), 401: errors[401] },
+const definitions = route({
+  method: "get", path: "/custom-attributes", summary: "The custom attributes defined in config",
+  responses: { 200: json(Definitions, "Definitions of contact and conversation attributes") },
 });
 const patch = (path: string, what: string) =>
-  createRoute({
-    method: "patch", path, tags, summary: `Set custom attributes of a ${what}`,
-    request: { params: IdParams, body: { required: true, content: { "application/json": { schema: Body } } } },
-    responses: { 200: json(Answer, `The ${what}'s attributes`), 401: errors[401], 404: errors[404], 422: errors[422] },
+  route({
+    method: "patch", path, summary: `Set custom attributes of a ${what}`,
+    request: { params: IdParams, body: jsonBody(Body) },
+    responses: { 200: json(Answer, `The ${what}'s attributes`) }, errors: [404, 422],
   });
 
 /**

@@ -3,22 +3,19 @@
  * `data: <snake_case JSON>`), with a comment line every 15 s so proxies keep the connection open.
  * A client that goes away is unsubscribed; stopping Switchboard closes every stream.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { createEventAccess } from "../../access/index.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { wireData } from "../../events/wire.ts";
 import { EventStreams } from "../sse.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { errors } from "./schemas.ts";
+import { routes } from "./route.ts";
 
-const events = createRoute({
-  method: "get",
-  path: "/events",
-  tags: ["Events"],
-  summary: "Live stream of the events this agent may see (Server-Sent Events)",
+const events = routes("Events")({
+  method: "get", path: "/events", summary: "Live stream of the events this agent may see (Server-Sent Events)",
   description: "Each event has `event: <name>` (message.created, conversation.status_changed, ...), `id:` and `data:` with the event's JSON (snake_case keys). A `: heartbeat` comment comes every 15 seconds.",
-  responses: { 200: { description: "An endless text/event-stream", content: { "text/event-stream": { schema: z.string() } } }, 401: errors[401] },
+  responses: { 200: { description: "An endless text/event-stream", content: { "text/event-stream": { schema: z.string() } } } },
 });
 
 /**

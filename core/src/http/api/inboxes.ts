@@ -2,18 +2,16 @@
  * GET /inboxes: the configured inboxes the caller may see (core/src/access) and whether they run.
  * Options (tokens, secrets) never appear.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { errors, InboxSchema, json } from "./schemas.ts";
+import { routes } from "./route.ts";
+import { InboxSchema, json } from "./schemas.ts";
 import { inboxJson } from "./serialize.ts";
 
-const list = createRoute({
-  method: "get",
-  path: "/inboxes",
-  tags: ["Inboxes"],
-  summary: "List the inboxes this agent may see, with their state",
-  responses: { 200: json(z.object({ data: z.array(InboxSchema) }), "Every inbox the agent may see (admins: all)"), 401: errors[401] },
+const list = routes("Inboxes")({
+  method: "get", path: "/inboxes", summary: "List the inboxes this agent may see, with their state",
+  responses: { 200: json(z.object({ data: z.array(InboxSchema) }), "Every inbox the agent may see (admins: all)") },
 });
 
 /**

@@ -2,7 +2,7 @@
  * Messages: a conversation's messages (oldest first, cursor pages, with attachments and delivery
  * status), replying or adding a private note as the token's agent, and retrying a failed delivery.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, eq, gt } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
@@ -11,10 +11,11 @@ import { findMessage } from "../../store/messages.ts";
 import { messages } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
-import { errors, IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
+import { jsonBody, routes } from "./route.ts";
+import { IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
 import { messageJson, messagesJson } from "./serialize.ts";
 
-const tags = ["Messages"];
+const route = routes("Messages");
 
 const ReplyBody = z
   .object({
@@ -26,38 +27,23 @@ const ReplyBody = z
   .strict()
   .openapi("ReplyInput");
 
-const list = createRoute({
-  method: "get",
-  path: "/conversations/{id}/messages",
-  tags,
-  summary: "List a conversation's messages, oldest first",
+const list = route({
+  method: "get", path: "/conversations/{id}/messages", summary: "List a conversation's messages, oldest first",
   request: { params: IdParams, query: PageQuery },
-  responses: { 200: json(pageOf(MessageSchema), "A page of messages"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  responses: { 200: json(pageOf(MessageSchema), "A page of messages") }, errors: [404, 422],
 });
 
-const create = createRoute({
-  method: "post",
-  path: "/conversations/{id}/messages",
-  tags,
-  summary: "Reply to the customer, or add a private note",
+const create = route({
+  method: "post", path: "/conversations/{id}/messages", summary: "Reply to the customer, or add a private note",
   description: "The reply is stored with its outbox row and delivered in the background; follow delivery_status (or the message.updated event).",
-  request: { params: IdParams, body: { required: true, content: { "application/json": { schema: ReplyBody } } } },
-  responses: { 201: json(MessageSchema, "The stored message"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  request: { params: IdParams, body: jsonBody(ReplyBody) },
+  responses: { 201: json(MessageSchema, "The stored message") }, errors: [404, 422],
 });
 
-const retry = createRoute({
-  method: "post",
-  path: "/messages/{id}/retry",
-  tags,
-  summary: "Queue a failed delivery again",
+const retry = route({
+  method: "post", path: "/messages/{id}/retry", summary: "Queue a failed delivery again",
   request: { params: IdParams },
-  responses: {
-    202: json(z.object({ id: z.number().int(), delivery_status: z.literal("queued") }), "Queued for delivery"),
-    401: errors[401],
-    404: errors[404],
-    409: errors[409],
-    422: errors[422],
-  },
+  responses: { 202: json(z.object({ id: z.number().int(), delivery_status: z.literal("queued") }), "Queued for delivery") }, errors: [404, 409, 422],
 });
 
 /**

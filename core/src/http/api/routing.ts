@@ -3,16 +3,16 @@
  * may read them; only admins change them. A change re-queues waiting conversations (capacity may
  * have grown) by publishing `agent.availability_changed` with the agent's current availability.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { findAgent } from "../../auth/agents.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { setRoutingProfile } from "../../routing/profile.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { errors, ErrorSchema, IdParams, json } from "./schemas.ts";
+import { jsonBody, routes } from "./route.ts";
+import { IdParams, json } from "./schemas.ts";
 
-const tags = ["Agents"];
-const forbidden = { description: "Only admins may do this", content: { "application/json": { schema: ErrorSchema } } };
+const route = routes("Agents");
 
 const RoutingSchema = z
   .object({
@@ -24,22 +24,16 @@ const RoutingSchema = z
 
 const RoutingBody = z.object({ skills: z.array(z.string().min(1).max(64)).max(100), capacity: z.number().int().min(0).max(10_000).nullable() }).strict().openapi("AgentRoutingInput");
 
-const read = createRoute({
-  method: "get",
-  path: "/agents/{id}/routing",
-  tags,
-  summary: "An agent's skills and capacity",
+const read = route({
+  method: "get", path: "/agents/{id}/routing", summary: "An agent's skills and capacity",
   request: { params: IdParams },
-  responses: { 200: json(RoutingSchema, "The routing profile"), 401: errors[401], 404: errors[404] },
+  responses: { 200: json(RoutingSchema, "The routing profile") }, errors: [404],
 });
 
-const write = createRoute({
-  method: "put",
-  path: "/agents/{id}/routing",
-  tags,
-  summary: "Set an agent's skills and capacity (admins)",
-  request: { params: IdParams, body: { required: true, content: { "application/json": { schema: RoutingBody } } } },
-  responses: { 200: json(RoutingSchema, "The new routing profile"), 401: errors[401], 403: forbidden, 404: errors[404], 422: errors[422] },
+const write = route({
+  method: "put", path: "/agents/{id}/routing", summary: "Set an agent's skills and capacity (admins)",
+  request: { params: IdParams, body: jsonBody(RoutingBody) },
+  responses: { 200: json(RoutingSchema, "The new routing profile") }, errors: [403, 404, 422],
 });
 
 /**

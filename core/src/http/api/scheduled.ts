@@ -2,7 +2,7 @@
  * Send-later messages: schedule a reply for later, list a conversation's scheduled messages, and
  * cancel one. A customer message cancels them all (core/src/conversations/send-later.ts).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { desc, eq } from "drizzle-orm";
 import { visibleConversation } from "../../access/index.ts";
 import { cancelScheduledMessage, type ScheduledMessage, scheduleMessage } from "../../conversations/send-later.ts";
@@ -10,9 +10,10 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { scheduledMessages } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { errors, IdParams, json } from "./schemas.ts";
+import { jsonBody, routes } from "./route.ts";
+import { IdParams, json } from "./schemas.ts";
 
-const tags = ["Messages"];
+const route = routes("Messages");
 const millis = z.number().int().openapi({ description: "Milliseconds since the epoch (UTC)" });
 
 const ScheduledSchema = z
@@ -31,32 +32,23 @@ const ScheduledSchema = z
 
 const ScheduleBody = z.object({ text: z.string().trim().min(1, { message: "write some text" }).max(100_000), send_at: z.number().int().positive() }).strict().openapi("ScheduledMessageInput");
 
-const create = createRoute({
-  method: "post",
-  path: "/conversations/{id}/scheduled-messages",
-  tags,
-  summary: "Schedule a reply for later",
+const create = route({
+  method: "post", path: "/conversations/{id}/scheduled-messages", summary: "Schedule a reply for later",
   description: "Sent at send_at as the token's agent, unless the customer writes first: then it is cancelled.",
-  request: { params: IdParams, body: { required: true, content: { "application/json": { schema: ScheduleBody } } } },
-  responses: { 201: json(ScheduledSchema, "The scheduled message"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  request: { params: IdParams, body: jsonBody(ScheduleBody) },
+  responses: { 201: json(ScheduledSchema, "The scheduled message") }, errors: [404, 422],
 });
 
-const list = createRoute({
-  method: "get",
-  path: "/conversations/{id}/scheduled-messages",
-  tags,
-  summary: "A conversation's scheduled messages, newest first",
+const list = route({
+  method: "get", path: "/conversations/{id}/scheduled-messages", summary: "A conversation's scheduled messages, newest first",
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(ScheduledSchema) }), "Scheduled, sent and cancelled messages"), 401: errors[401], 404: errors[404] },
+  responses: { 200: json(z.object({ data: z.array(ScheduledSchema) }), "Scheduled, sent and cancelled messages") }, errors: [404],
 });
 
-const cancel = createRoute({
-  method: "delete",
-  path: "/scheduled-messages/{id}",
-  tags,
-  summary: "Cancel a scheduled message",
+const cancel = route({
+  method: "delete", path: "/scheduled-messages/{id}", summary: "Cancel a scheduled message",
   request: { params: IdParams },
-  responses: { 200: json(ScheduledSchema, "The cancelled message"), 401: errors[401], 404: errors[404], 409: errors[409] },
+  responses: { 200: json(ScheduledSchema, "The cancelled message") }, errors: [404, 409],
 });
 
 function scheduledJson(m: ScheduledMessage): z.infer<typeof ScheduledSchema> {

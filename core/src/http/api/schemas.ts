@@ -157,9 +157,10 @@ export const SearchHitSchema = z
 
 const errorBody = (description: string) => ({ description, content: { "application/json": { schema: ErrorSchema } } });
 
-/** Response entries for the error statuses a route can answer. */
+/** Response entries for the error statuses a route can answer; `route()` (route.ts) adds them by status. */
 export const errors = {
   401: errorBody("Missing or invalid API token"),
+  403: errorBody("The API token's agent is not an admin"),
   404: errorBody("No such resource"),
   409: errorBody("The resource is not in a state that allows this"),
   422: errorBody("Invalid input; the message names each bad field"),
@@ -169,7 +170,7 @@ export const errors = {
  * A JSON response entry for a route's `responses`.
  *
  * @example
- * responses: { 200: json(AgentSchema, "The agent"), 401: errors[401] }
+ * route({ method: "get", path: "/agents/me", summary: "You", responses: { 200: json(AgentSchema, "The agent") } });
  */
 export function json<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };

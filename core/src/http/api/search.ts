@@ -2,22 +2,19 @@
  * GET /search?q=: full-text search (FTS5) over message text, newest matches first, each hit with its
  * conversation and a highlighted snippet. Activity entries are left out.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
-import { errors, json, PageQuery, pageOf, SearchHitSchema } from "./schemas.ts";
+import { routes } from "./route.ts";
+import { json, PageQuery, pageOf, SearchHitSchema } from "./schemas.ts";
 
-
-const search = createRoute({
-  method: "get",
-  path: "/search",
-  tags: ["Search"],
-  summary: "Search messages",
+const search = routes("Search")({
+  method: "get", path: "/search", summary: "Search messages",
   request: { query: PageQuery.extend({ q: z.string().min(1).max(256).openapi({ description: "Words to find, each with its inflections (refund finds refunds); a word no message holds is matched as a prefix (refu); quotes and operators are matched as text" }) }) },
-  responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, newest first"), 401: errors[401], 422: errors[422] },
+  responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, newest first") }, errors: [422],
 });
 
 /**

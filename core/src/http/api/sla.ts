@@ -2,15 +2,16 @@
  * SLA and satisfaction results for reporting: a conversation's SLA clocks with their outcomes, and
  * hit/miss counts per target (optionally per inbox and time window) with the CSAT and CES averages.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, avg, count, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
 import { visibleConversation } from "../../access/index.ts";
 import { conversations, csatResponses, slaClocks } from "../../store/schema.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import type { ApiApp } from "./app.ts";
-import { errors, IdParams, json } from "./schemas.ts";
+import { routes } from "./route.ts";
+import { IdParams, json } from "./schemas.ts";
 
-const tags = ["Reports"];
+const route = routes("Reports");
 const millis = z.number().int();
 const target = z.enum(["first_response", "next_response", "resolution"]);
 
@@ -41,22 +42,16 @@ const ReportSchema = z
   })
   .openapi("SlaReport");
 
-const clocks = createRoute({
-  method: "get",
-  path: "/conversations/{id}/sla",
-  tags,
-  summary: "A conversation's SLA clocks",
+const clocks = route({
+  method: "get", path: "/conversations/{id}/sla", summary: "A conversation's SLA clocks",
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(ClockSchema) }), "Every clock, oldest first"), 401: errors[401], 404: errors[404] },
+  responses: { 200: json(z.object({ data: z.array(ClockSchema) }), "Every clock, oldest first") }, errors: [404],
 });
 
-const report = createRoute({
-  method: "get",
-  path: "/reports/sla",
-  tags,
-  summary: "SLA hits and misses per target, with CSAT and CES averages",
+const report = route({
+  method: "get", path: "/reports/sla", summary: "SLA hits and misses per target, with CSAT and CES averages",
   request: { query: ReportQuery },
-  responses: { 200: json(ReportSchema, "Counts over the inboxes the token may see"), 401: errors[401], 422: errors[422] },
+  responses: { 200: json(ReportSchema, "Counts over the inboxes the token may see") }, errors: [422],
 });
 
 /**

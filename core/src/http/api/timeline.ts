@@ -2,22 +2,19 @@
  * GET /contacts/{id}/timeline: every message of every conversation of a contact, on every channel,
  * in one chronological list (oldest first, cursor pages).
  */
-import { createRoute } from "@hono/zod-openapi";
 import { visibleContact } from "../../access/index.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { contactTimeline } from "../../store/timeline.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
-import { errors, IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
+import { routes } from "./route.ts";
+import { IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
 import { messagesJson } from "./serialize.ts";
 
-const timeline = createRoute({
-  method: "get",
-  path: "/contacts/{id}/timeline",
-  tags: ["Contacts"],
-  summary: "A contact's messages across all conversations and channels, oldest first",
+const timeline = routes("Contacts")({
+  method: "get", path: "/contacts/{id}/timeline", summary: "A contact's messages across all conversations and channels, oldest first",
   request: { params: IdParams, query: PageQuery },
-  responses: { 200: json(pageOf(MessageSchema), "A page of the timeline"), 401: errors[401], 404: errors[404], 422: errors[422] },
+  responses: { 200: json(pageOf(MessageSchema), "A page of the timeline") }, errors: [404, 422],
 });
 
 /**

@@ -2,45 +2,36 @@
  * Outgoing webhook deliveries over REST, for admins: the delivery log newest first, one delivery
  * with its payload, and replay. Other agents get 403, as for every admin-only setting (core/src/access).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireAdmin } from "../../access/index.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import type { Switchboard } from "../../switchboard.ts";
 import { findWebhookDelivery, listWebhookDeliveries, replayWebhookDelivery, WEBHOOK_DELIVERY_STATUSES } from "../../webhooks/deliveries.ts";
 import type { ApiApp, ApiEnv } from "./app.ts";
-import { ErrorSchema, errors, IdParams, json, PageQuery, pageOf, WebhookDeliveryDetailSchema, WebhookDeliverySchema } from "./schemas.ts";
+import { routes } from "./route.ts";
+import { IdParams, json, PageQuery, pageOf, WebhookDeliveryDetailSchema, WebhookDeliverySchema } from "./schemas.ts";
 import { webhookDeliveryDetailJson, webhookDeliveryJson } from "./serialize.ts";
 
-const tags = ["Webhooks"];
-const notAdmin = json(ErrorSchema, "The API token's agent is not an admin");
+const route = routes("Webhooks");
 
-const list = createRoute({
-  method: "get",
-  path: "/webhook-deliveries",
-  tags,
-  summary: "Outgoing webhook deliveries, newest first (admins only)",
+const list = route({
+  method: "get", path: "/webhook-deliveries", summary: "Outgoing webhook deliveries, newest first (admins only)",
   request: { query: PageQuery.extend({ status: z.enum(WEBHOOK_DELIVERY_STATUSES).optional().openapi({ description: "Only deliveries in this state" }) }) },
-  responses: { 200: json(pageOf(WebhookDeliverySchema), "A page of deliveries"), 401: errors[401], 403: notAdmin, 422: errors[422] },
+  responses: { 200: json(pageOf(WebhookDeliverySchema), "A page of deliveries") }, errors: [403, 422],
 });
 
-const get = createRoute({
-  method: "get",
-  path: "/webhook-deliveries/{id}",
-  tags,
-  summary: "One outgoing webhook delivery, with its payload (admins only)",
+const get = route({
+  method: "get", path: "/webhook-deliveries/{id}", summary: "One outgoing webhook delivery, with its payload (admins only)",
   request: { params: IdParams },
-  responses: { 200: json(WebhookDeliveryDetailSchema, "The delivery"), 401: errors[401], 403: notAdmin, 404: errors[404] },
+  responses: { 200: json(WebhookDeliveryDetailSchema, "The delivery") }, errors: [403, 404],
 });
 
-const replay = createRoute({
-  method: "post",
-  path: "/webhook-deliveries/{id}/replay",
-  tags,
-  summary: "Send a delivered or failed webhook delivery again (admins only)",
+const replay = route({
+  method: "post", path: "/webhook-deliveries/{id}/replay", summary: "Send a delivered or failed webhook delivery again (admins only)",
   description: "The delivery goes back to pending and is sent by the delivery job, with the webhook's retries. 409 when it is pending already or its webhook left the config.",
   request: { params: IdParams },
-  responses: { 202: json(WebhookDeliverySchema, "The delivery, pending again"), 401: errors[401], 403: notAdmin, 404: errors[404], 409: errors[409] },
+  responses: { 202: json(WebhookDeliverySchema, "The delivery, pending again") }, errors: [403, 404, 409],
 });
 
 const adminsOnly = (c: Context<ApiEnv>) => requireAdmin(c.get("viewer"), "see and replay webhook deliveries");
