@@ -36,4 +36,18 @@ describe("health and metrics", () => {
     expect(text).toMatch(/^switchboard_http_requests_total\{method="GET",status="200"\} \d+$/m);
     expect(text).toMatch(/^switchboard_process_resident_memory_bytes \d+/m);
   });
+
+  it("exports the heap in use and the heap size as the runtime reports them, each below the resident memory", async () => {
+    harness = await createTestHarness();
+    const text = await (await harness.request("/metrics")).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
+    const [used, size, rss] = [value("switchboard_heap_used_bytes"), value("switchboard_heap_size_bytes"), value("switchboard_process_resident_memory_bytes")];
+    expect(used).toBeGreaterThan(0);
+    expect(size).toBeGreaterThanOrEqual(used);
+    expect(size).toBeLessThan(rss);
+    expect(text).toMatch(/^# HELP switchboard_heap_used_bytes JavaScript heap in use by live objects/m);
+    expect(text).toMatch(/^# HELP switchboard_heap_size_bytes JavaScript heap size the engine holds/m);
+    // prom-client's process_heap_bytes is VmData under Bun (gigabytes of reserved address space).
+    expect(text).not.toMatch(/^switchboard_process_heap_bytes /m);
+  });
 });

@@ -1,6 +1,10 @@
 /**
  * Prometheus metrics (prom-client), served at GET /metrics: process metrics, HTTP requests, and
  * the pipeline's own counters and queue depths, outgoing webhooks included.
+ * The JavaScript heap comes from process.memoryUsage(), which Bun fills from JavaScriptCore (heapUsed
+ * is bun:jsc's heapStats().heapSize). prom-client's own heap series are dropped: under Bun its
+ * process_heap_bytes reads VmData (gigabytes of reserved address space) and its nodejs_heap_* series
+ * report the same number for used and total.
  */
 import { count, eq } from "drizzle-orm";
 import client from "prom-client";
@@ -17,10 +21,35 @@ export interface Metrics {
   webhookAttempt(outcome: AttemptOutcome): void;
 }
 
+/** prom-client default series that do not measure what their names say under Bun. */
+const MISLEADING_DEFAULTS = ["process_heap_bytes", "nodejs_heap_size_total_bytes", "nodejs_heap_size_used_bytes"];
+
+/** The JavaScript heap in use and its size, as the runtime reports them. */
+function heapGauges(registry: client.Registry): void {
+  new client.Gauge({
+    name: "switchboard_heap_used_bytes",
+    help: "JavaScript heap in use by live objects, in bytes (process.memoryUsage().heapUsed; under Bun, JavaScriptCore's heapStats().heapSize)",
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage().heapUsed);
+    },
+  });
+  new client.Gauge({
+    name: "switchboard_heap_size_bytes",
+    help: "JavaScript heap size the engine holds (in use plus free for new objects), in bytes (process.memoryUsage().heapTotal); the whole process's memory is switchboard_process_resident_memory_bytes",
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage().heapTotal);
+    },
+  });
+}
+
 /** Creates a metrics registry fed by the event bus and the store. */
 export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
+  for (const name of MISLEADING_DEFAULTS) registry.removeSingleMetric(`switchboard_${name}`);
+  heapGauges(registry);
   const httpRequests = new client.Counter({ name: "switchboard_http_requests_total", help: "HTTP requests answered", labelNames: ["method", "status"] as const, registers: [registry] });
   const httpDuration = new client.Histogram({
     name: "switchboard_http_request_duration_seconds",
