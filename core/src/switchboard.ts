@@ -4,6 +4,7 @@
  * HTTP routes, and stops it all in reverse order.
  */
 import type { Hono } from "hono";
+import type { Services } from "./services.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { LoadedConfig } from "./config/schema.ts";
 import { EventBus } from "./events/bus.ts";
@@ -26,8 +27,8 @@ import { OutboundPipeline } from "./pipeline/outbound.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { setupOutgoingWebhooks } from "./webhooks/outgoing.ts";
 import { ErrorCodes, SwitchboardError } from "./errors/index.ts";
-import { mountApi } from "./http/api/index.ts";
-import { mountInbox } from "./inbox/index.ts";
+import { createApi } from "./http/api/index.ts";
+import { createInbox } from "./inbox/index.ts";
 import { defineSnoozeWakeUp } from "./conversations/update.ts";
 import { createAgentDirectory, setupRouting } from "./routing/index.ts";
 import { setupSla } from "./sla/index.ts";
@@ -48,27 +49,13 @@ export interface SwitchboardOptions {
   backgroundWorkers?: boolean;
 }
 
-export interface Switchboard {
-  loaded: LoadedConfig;
-  store: Store;
-  clock: Clock;
-  log: Logger;
-  bus: EventBus;
-  jobs: JobQueue;
-  registry: PluginRegistry;
-  inboxes: InboxRuntime;
-  inbound: InboundPipeline;
-  outbound: OutboundPipeline;
-  delivery: DeliveryWorker;
-  /** The assistant hooks of all plugins (suggest, summarize, translate, rewrite). */
-  assistants: Assistants;
+/** A running Switchboard: its services (services.ts), the HTTP app, and its life cycle. */
+export interface Switchboard extends Services {
   app: Hono;
   /** Runs a message into an inbox, as its adapter's `emit` would. */
   ingest(inbox: string, message: InboundMessage): Promise<IngestResult>;
   /** Re-scopes identities stored before their channel declared its scope, then starts the inboxes' receiving side and the background workers. */
   start(): Promise<void>;
-  /** Registers a core stop hook (closing streams); runs first, in reverse order, on stop. */
-  onStop(fn: () => Promise<void> | void): void;
   /** Stops everything in reverse order and closes the store. */
   stop(): Promise<void>;
 }
@@ -164,7 +151,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const routing = setupRouting(switchboard, agents);
   const sla = setupSla(switchboard);
   setupAutomations(switchboard, { routing, sla });
-  mountApi(switchboard);
-  await mountInbox(switchboard);
+  app.route("/api", createApi(switchboard));
+  app.route("/", await createInbox(switchboard));
   return switchboard;
 }

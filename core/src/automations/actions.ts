@@ -10,13 +10,13 @@ import { type Actor, updateConversation } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { snakeKeys } from "../events/wire.ts";
 import { labels, teams } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { SIGNATURE_HEADER, signWebhook } from "../webhooks/signature.ts";
 import type { RuleContext } from "./context.ts";
 import { renderTemplate } from "./template.ts";
 
 export const AUTOMATION_WEBHOOK_JOB = "core:automation.webhook";
-export type ActionServices = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "outbound" | "log">;
+export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound" | "log">;
 
 /** The actor of a rule's changes ("Priority changed from none to high by Automation vip"). */
 export const automationActor = (rule: string): Actor => ({ id: null, name: `Automation ${rule}` });

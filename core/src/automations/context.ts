@@ -10,7 +10,7 @@ import { type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import { findMessage, type Message } from "../store/messages.ts";
 import { conversationLabels, labels } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { humanMinutes, type TemplateValues } from "./template.ts";
 
 export interface RuleContext {
@@ -30,7 +30,7 @@ export interface RuleContext {
  * @example
  * const context = await loadContext(sb, sla, 42, messageId);
  */
-export async function loadContext(sb: Pick<Switchboard, "store" | "clock">, sla: Sla, conversationId: number, messageId?: number): Promise<RuleContext | undefined> {
+export async function loadContext(sb: Pick<Services, "store" | "clock">, sla: Sla, conversationId: number, messageId?: number): Promise<RuleContext | undefined> {
   const { db } = sb.store;
   const conversation = await findConversation(db, conversationId);
   const contact = conversation && (await findContact(db, conversation.contactId));

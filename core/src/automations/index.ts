@@ -6,7 +6,7 @@
  */
 import type { Routing } from "../routing/index.ts";
 import type { Sla } from "../sla/index.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { startEngine } from "./engine.ts";
 
 /**
@@ -15,7 +15,7 @@ import { startEngine } from "./engine.ts";
  * @example
  * setupAutomations(switchboard, { routing, sla });
  */
-export function setupAutomations(sb: Switchboard, deps: { routing: Routing; sla: Sla }): void {
+export function setupAutomations(sb: Services, deps: { routing: Routing; sla: Sla }): void {
   const config = sb.loaded.config.automations;
   if (!config.enabled) return;
   const { captureAnswer } = startEngine({ sb, config, ...deps });

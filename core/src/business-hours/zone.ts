@@ -29,21 +29,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/**
- * Whether `timeZone` is an IANA zone name this runtime knows.
- *
- * @example
- * isTimeZone("Europe/Berlin"); // true
- * isTimeZone("Mars/Olympus"); // false
- */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The local date and time of `instant` (ms since the epoch) in `timeZone`.

@@ -4,7 +4,7 @@
  * `[[automations.rules]]` of the form "on <event>, when <conditions>, do <actions>".
  */
 import { z } from "zod";
-import { unknownVariables, TEMPLATE_VARIABLES } from "../automations/template.ts";
+import { TEMPLATE_VARIABLES, unknownVariables } from "./template-variables.ts";
 import { priorityEnum } from "./routing.ts";
 
 /** A message template: refuses variables that do not exist, naming the ones that do. */

@@ -3,7 +3,7 @@
  * open here: each plugin validates its own options with its own schema when it loads.
  */
 import { z } from "zod";
-import { isTimeZone } from "../business-hours/zone.ts";
+import { isTimeZone } from "../time-zone.ts";
 import { automationsSchema } from "./automations.ts";
 import { routingSchema } from "./routing.ts";
 import { slaSchema, slaTargetsSchema } from "./sla.ts";

@@ -11,7 +11,7 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { findContact, type Contact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import { auditLog, contacts, conversations, messages } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { actorRef } from "./merge.ts";
 
 type Scope = keyof AttributesConfig;
@@ -76,7 +76,7 @@ function apply(scope: Scope, defs: Record<string, AttributeDefinition>, attribut
  * @example
  * await setContactAttributes(switchboard, agent, 7, { plan: "pro", vip: true });
  */
-export async function setContactAttributes(sb: Pick<Switchboard, "store" | "clock" | "loaded">, actor: Actor, id: number, values: Record<string, unknown>): Promise<Contact> {
+export async function setContactAttributes(sb: Pick<Services, "store" | "clock" | "loaded">, actor: Actor, id: number, values: Record<string, unknown>): Promise<Contact> {
   const now = sb.clock.now();
   return sb.store.write(async (tx) => {
     const contact = await findContact(tx, id);
@@ -96,7 +96,7 @@ export async function setContactAttributes(sb: Pick<Switchboard, "store" | "cloc
  * @example
  * await setConversationAttributes(switchboard, agent, 42, { order_id: "A-1009" });
  */
-export async function setConversationAttributes(sb: Pick<Switchboard, "store" | "clock" | "loaded">, actor: Actor, id: number, values: Record<string, unknown>): Promise<Conversation> {
+export async function setConversationAttributes(sb: Pick<Services, "store" | "clock" | "loaded">, actor: Actor, id: number, values: Record<string, unknown>): Promise<Conversation> {
   const now = sb.clock.now();
   return sb.store.write(async (tx) => {
     const conversation = await findConversation(tx, id);

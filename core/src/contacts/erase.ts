@@ -16,7 +16,7 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { findContact } from "../store/contacts.ts";
 import type { Tx } from "../store/index.ts";
 import { auditLog, contactMerges, contacts, conversations, identities, messages, webhookDeliveries } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { actorRef } from "./merge.ts";
 
 export interface EraseResult {
@@ -32,7 +32,7 @@ export interface EraseResult {
  * @example
  * const { messages } = await eraseContact(switchboard, SYSTEM_ACTOR, 42);
  */
-export async function eraseContact(sb: Pick<Switchboard, "store" | "clock" | "bus" | "log">, actor: Actor, id: number): Promise<EraseResult> {
+export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" | "log">, actor: Actor, id: number): Promise<EraseResult> {
   const now = sb.clock.now();
   const result = await sb.store.write(async (tx) => {
     if (!(await findContact(tx, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist (or was erased already).`);

@@ -11,7 +11,7 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { type Contact, findContact } from "../store/contacts.ts";
 import type { Tx } from "../store/index.ts";
 import { auditLog, contactMerges, contacts, contactSuggestions, conversations, identities, identityClaims, messages } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { combineFacts, type MergeRecord } from "./merge-record.ts";
 
 /**
@@ -37,7 +37,7 @@ export interface MergeResult {
  * await undoMerge(switchboard, agent, mergeId);                      // and back
  */
 export async function mergeContacts(
-  sb: Pick<Switchboard, "store" | "clock" | "bus">,
+  sb: Pick<Services, "store" | "clock" | "bus">,
   actor: Actor,
   survivorId: number,
   mergedId: number,

@@ -9,7 +9,7 @@ import type { AttributesConfig } from "../config/identity.ts";
 import type { Contact } from "../store/contacts.ts";
 import type { Conversation } from "../store/conversations.ts";
 import { contactMerges } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { type ElsewhereLine, reachedOutElsewhere } from "./cross-channel.ts";
 import type { MergeRecord } from "./merge-record.ts";
 import { openSuggestionsFor, type SuggestionView } from "./suggestions.ts";
@@ -37,7 +37,7 @@ export interface ContactPanel {
  * @example
  * const panel = await loadContactPanel(switchboard, conversation, contact, viewer);
  */
-export async function loadContactPanel(sb: Pick<Switchboard, "store" | "clock" | "loaded" | "inboxes">, conversation: Conversation, contact: Contact, viewer: Viewer): Promise<ContactPanel> {
+export async function loadContactPanel(sb: Pick<Services, "store" | "clock" | "loaded" | "inboxes">, conversation: Conversation, contact: Contact, viewer: Viewer): Promise<ContactPanel> {
   const db = sb.store.db;
   const windowMs = sb.loaded.config.identity.cross_channel_window_hours * 3_600_000;
   const [suggestions, merges, elsewhere] = await Promise.all([

@@ -9,7 +9,7 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Contact } from "../store/contacts.ts";
 import type { Queryable } from "../store/index.ts";
 import { auditLog, contacts, contactSuggestions } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { actorRef, mergeContacts, type MergeResult } from "./merge.ts";
 import type { Suggestion } from "./suggest.ts";
 
@@ -57,7 +57,7 @@ export async function findSuggestion(db: Queryable, id: number): Promise<Suggest
  * @example
  * const { mergeId } = await acceptSuggestion(switchboard, agent, 4, { survivorId: 12 });
  */
-export async function acceptSuggestion(sb: Pick<Switchboard, "store" | "clock" | "bus">, actor: Actor, id: number, options: { survivorId?: number } = {}): Promise<MergeResult> {
+export async function acceptSuggestion(sb: Pick<Services, "store" | "clock" | "bus">, actor: Actor, id: number, options: { survivorId?: number } = {}): Promise<MergeResult> {
   const suggestion = await findSuggestion(sb.store.db, id);
   if (suggestion.status !== "open") throw new SwitchboardError(ErrorCodes.CONFLICT, `Merge suggestion ${id} was dismissed; merge the contacts by hand if they are the same person.`);
   const pair = [suggestion.contactId, suggestion.otherContactId];
@@ -72,7 +72,7 @@ export async function acceptSuggestion(sb: Pick<Switchboard, "store" | "clock" |
  * @example
  * await dismissSuggestion(switchboard, agent, 4);
  */
-export async function dismissSuggestion(sb: Pick<Switchboard, "store" | "clock">, actor: Actor, id: number): Promise<Suggestion> {
+export async function dismissSuggestion(sb: Pick<Services, "store" | "clock">, actor: Actor, id: number): Promise<Suggestion> {
   const now = sb.clock.now();
   return sb.store.write(async (tx) => {
     const suggestion = await findSuggestion(tx, id);

@@ -11,7 +11,7 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { findContact } from "../store/contacts.ts";
 import type { Tx } from "../store/index.ts";
 import { auditLog, contactMerges, contacts, contactSuggestions, conversations, identities, identityClaims, messages } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { actorRef } from "./merge.ts";
 import { type MergeRecord, restoreFacts } from "./merge-record.ts";
 
@@ -24,7 +24,7 @@ export type ContactMerge = typeof contactMerges.$inferSelect;
  * @example
  * await undoMerge(switchboard, agent, 12);
  */
-export async function undoMerge(sb: Pick<Switchboard, "store" | "clock" | "bus">, actor: Actor, mergeId: number): Promise<{ survivorId: number; restoredId: number }> {
+export async function undoMerge(sb: Pick<Services, "store" | "clock" | "bus">, actor: Actor, mergeId: number): Promise<{ survivorId: number; restoredId: number }> {
   const now = sb.clock.now();
   const merge = await sb.store.write(async (tx) => {
     const merge = await undoable(tx, mergeId);

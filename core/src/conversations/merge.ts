@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { findConversation } from "../store/conversations.ts";
 import { auditLog, conversationLabels, conversations, messages } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import type { Actor } from "./update.ts";
 
 /**
@@ -17,7 +17,7 @@ import type { Actor } from "./update.ts";
  * @example
  * await mergeConversations(switchboard, agent, 12, 9); // #12's messages now live in #9
  */
-export async function mergeConversations(sb: Pick<Switchboard, "store" | "clock" | "bus">, actor: Actor, sourceId: number, targetId: number): Promise<void> {
+export async function mergeConversations(sb: Pick<Services, "store" | "clock" | "bus">, actor: Actor, sourceId: number, targetId: number): Promise<void> {
   if (sourceId === targetId) throw new SwitchboardError(ErrorCodes.VALIDATION, "A conversation cannot be merged into itself.");
   const now = sb.clock.now();
   const previousStatus = await sb.store.write(async (tx) => {

@@ -9,13 +9,13 @@ import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts"
 import { findConversation } from "../store/conversations.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { scheduledMessages } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { snoozeKey } from "./update.ts";
 
 export const SEND_LATER_JOB = "core:send-later";
 export const sendLaterKey = (id: number) => `send-later:${id}`;
 export type ScheduledMessage = typeof scheduledMessages.$inferSelect;
-type Services = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "outbound" | "log">;
+type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound" | "log">;
 
 /**
  * Schedules a reply. Throws SWB_ERR_NOT_FOUND for an unknown conversation and SWB_ERR_VALIDATION
@@ -24,7 +24,7 @@ type Services = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "outbound
  * @example
  * await scheduleMessage(switchboard, { conversationId: 42, agentId: 3, text: "Good morning! Any luck?", sendAt: tomorrowAt9 });
  */
-export async function scheduleMessage(sb: Services, input: { conversationId: number; agentId: number | null; text: string; sendAt: number }): Promise<ScheduledMessage> {
+export async function scheduleMessage(sb: Needs, input: { conversationId: number; agentId: number | null; text: string; sendAt: number }): Promise<ScheduledMessage> {
   if (input.text.trim() === "") throw new SwitchboardError(ErrorCodes.VALIDATION, "A scheduled message needs text.");
   if (input.sendAt <= sb.clock.now()) throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid body: send_at: give a time in the future (milliseconds since the epoch).");
   if (!(await findConversation(sb.store.db, input.conversationId))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
@@ -67,7 +67,7 @@ const scheduledIn = reusableQuery((db) =>
  * @example
  * setupSendLater(switchboard);
  */
-export function setupSendLater(sb: Services): void {
+export function setupSendLater(sb: Needs): void {
   sb.jobs.define(SEND_LATER_JOB, async (payload) => {
     const { id } = payload as { id: number };
     const claimed = await sb.store.write((tx) =>

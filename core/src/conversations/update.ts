@@ -8,7 +8,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { type Agent, findAgent } from "../auth/agents.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
 import { auditLog, conversationLabels, conversations, labels, messages, teams } from "../store/schema.ts";
@@ -51,7 +51,7 @@ interface Activity {
  * @example
  * const updated = await updateConversation(switchboard, agent, 42, { status: "resolved" });
  */
-export async function updateConversation(sb: Pick<Switchboard, "store" | "clock" | "bus" | "jobs">, actor: Actor, id: number, patch: ConversationPatch): Promise<Conversation> {
+export async function updateConversation(sb: Pick<Services, "store" | "clock" | "bus" | "jobs">, actor: Actor, id: number, patch: ConversationPatch): Promise<Conversation> {
   const now = sb.clock.now();
   if (patch.status === "snoozed" && (patch.snoozedUntil === undefined || patch.snoozedUntil <= now)) {
     throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid body: snoozed_until: give a time in the future (milliseconds since the epoch).");
@@ -166,7 +166,7 @@ async function applyLabels(tx: Tx, conversationId: number, patch: ConversationPa
  * @example
  * defineSnoozeWakeUp(switchboard);
  */
-export function defineSnoozeWakeUp(sb: Pick<Switchboard, "store" | "clock" | "bus" | "jobs">): void {
+export function defineSnoozeWakeUp(sb: Pick<Services, "store" | "clock" | "bus" | "jobs">): void {
   sb.jobs.define(SNOOZE_JOB, async (payload) => {
     const { conversationId } = payload as { conversationId: number };
     const conversation = await findConversation(sb.store.db, conversationId);

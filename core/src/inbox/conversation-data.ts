@@ -12,7 +12,7 @@ import type { Conversation } from "../store/conversations.ts";
 import type { Message } from "../store/messages.ts";
 import { agents, attachments, cannedResponses, conversationLabels, conversations, labels, teams } from "../store/schema.ts";
 import { contactTimeline } from "../store/timeline.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 
 /** Messages the conversation page shows at first; "Earlier messages" shows up to WHOLE_TIMELINE. */
 export const TIMELINE_PAGE = 100;
@@ -46,7 +46,7 @@ export interface ConversationPageData {
 }
 
 /** The attachments (without their bytes) of some messages, by message id. */
-export async function attachmentsOf(sb: Pick<Switchboard, "store">, messageIds: number[]): Promise<ConversationPageData["attachmentsByMessage"]> {
+export async function attachmentsOf(sb: Pick<Services, "store">, messageIds: number[]): Promise<ConversationPageData["attachmentsByMessage"]> {
   const byMessage: ConversationPageData["attachmentsByMessage"] = new Map();
   if (messageIds.length === 0) return byMessage;
   const rows = await sb.store.db
@@ -71,7 +71,7 @@ export async function attachmentsOf(sb: Pick<Switchboard, "store">, messageIds: 
  * customer last wrote from in this conversation (`lastHeardOn`, say email after a web chat visitor
  * answered our email), else the conversation's own.
  */
-export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, conversation: Conversation, contact: Contact, identities: Identity[], visible: string[], lastHeardOn?: string): ReplyInbox[] {
+export function replyInboxesFor(sb: Pick<Services, "inboxes" | "loaded">, conversation: Conversation, contact: Contact, identities: Identity[], visible: string[], lastHeardOn?: string): ReplyInbox[] {
   const reachable = sb.inboxes.list().filter((inbox) => inbox.name === conversation.inbox || (visible.includes(inbox.name) && inbox.adapter && canReach(inbox, contact, identities)));
   const first = reachable.some((inbox) => inbox.name === lastHeardOn) ? lastHeardOn : conversation.inbox;
   const rank = (name: string) => (name === first ? 0 : name === conversation.inbox ? 1 : 2);
@@ -86,7 +86,7 @@ export function replyInboxesFor(sb: Pick<Switchboard, "inboxes" | "loaded">, con
     }));
 }
 
-export async function loadConversationPage(sb: Switchboard, conversation: Conversation, contact: Contact, viewer: Viewer, options: { whole?: boolean } = {}): Promise<ConversationPageData> {
+export async function loadConversationPage(sb: Services, conversation: Conversation, contact: Contact, viewer: Viewer, options: { whole?: boolean } = {}): Promise<ConversationPageData> {
   const db = sb.store.db;
   const visible = viewer.inboxes;
   const shown = options.whole ? WHOLE_TIMELINE : TIMELINE_PAGE;

@@ -1,11 +1,11 @@
 /**
- * The agent inbox, mounted on Switchboard's HTTP app: public assets and sign-in, then, behind a
+ * The agent inbox, a sub-app Switchboard mounts at `/`: public assets and sign-in, then, behind a
  * session and CSRF checks, the pages, actions, live events, attachments and admin pages. Rendered on
  * the server with Hono JSX; htmx and SSE make it live; no build step.
  */
 import { Hono } from "hono";
 import { compress } from "hono/compress";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { buildInboxAssets } from "./assets.ts";
 import type { InboxEnv } from "./env.ts";
 import { inboxErrorHandler } from "./errors.ts";
@@ -24,12 +24,13 @@ import { loadTheme } from "./theme.ts";
 const GUARDED = ["/", "/inbox", "/inbox/*", "/admin", "/admin/*"];
 
 /**
- * Mounts the inbox. Throws a ConfigError when the configured theme cannot be loaded.
+ * The inbox as a sub-app, to mount at `/`. Throws a ConfigError when the configured theme cannot
+ * be loaded. Its live streams close when Switchboard stops.
  *
  * @example
- * await mountInbox(switchboard);
+ * app.route("/", await createInbox(services));
  */
-export async function mountInbox(sb: Switchboard): Promise<{ assetBytes: number }> {
+export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   const theme = await loadTheme(sb.loaded);
   const assets = buildInboxAssets(theme);
   const shared = { assets, theme };
@@ -48,6 +49,5 @@ export async function mountInbox(sb: Switchboard): Promise<{ assetBytes: number 
   app.route("/", messageHtmlRoutes(sb));
   app.route("/", adminRoutes(sb, shared));
   sb.onStop(events.closeAll);
-  sb.app.route("/", app);
-  return { assetBytes: assets.gzipBytes };
+  return app;
 }

@@ -8,7 +8,7 @@ import { getCookie } from "hono/cookie";
 import { viewerFor } from "../access/index.ts";
 import { findSession, SESSION_COOKIE } from "../auth/sessions.ts";
 import { ErrorCodes } from "../errors/index.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { constantTimeEqual } from "../webhooks/signature.ts";
 import type { InboxEnv } from "./env.ts";
 import { CSRF_FIELD } from "./views/csrf.tsx";
@@ -36,7 +36,7 @@ function toLogin(c: Context): Response {
   return c.redirect(`/login?next=${next}`, 303);
 }
 
-export function requireSession(sb: Switchboard): MiddlewareHandler<InboxEnv> {
+export function requireSession(sb: Services): MiddlewareHandler<InboxEnv> {
   const ttlMs = sb.loaded.config.auth.session_ttl_hours * 3_600_000;
   return async function inboxSession(c, next) {
     const session = await findSession(sb.store, sb.clock, getCookie(c, SESSION_COOKIE), ttlMs);

@@ -8,7 +8,7 @@ import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
-import type { ScheduleOptions } from "../plugins/types.ts";
+import type { ScheduleOptions } from "./schedule-options.ts";
 import type { Store, Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { jobs } from "../store/schema.ts";

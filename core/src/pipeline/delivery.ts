@@ -19,7 +19,7 @@ import { attachmentForPlugins } from "../store/attachments.ts";
 import { identityOn } from "../contacts/identity-scope.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
-import { messageEventData } from "../store/messages.ts";
+import { messageEventData } from "../events/message-data.ts";
 import type { Store } from "../store/index.ts";
 import { agents, attachments, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";

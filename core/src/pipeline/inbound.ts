@@ -21,7 +21,8 @@ import { absorbContactFacts, type Contact, findContact } from "../store/contacts
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Store, Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
-import { findMessageByExternalId, messageEventData } from "../store/messages.ts";
+import { messageEventData } from "../events/message-data.ts";
+import { findMessageByExternalId } from "../store/messages.ts";
 import { insertAttachments } from "../store/attachments.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
 import { Enricher } from "./enrich.ts";

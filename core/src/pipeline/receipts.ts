@@ -7,7 +7,7 @@ import type { Clock } from "../clock.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { DeliveryReport } from "../plugins/types.ts";
 import type { Store } from "../store/index.ts";
-import { messageEventData } from "../store/messages.ts";
+import { messageEventData } from "../events/message-data.ts";
 import { type DeliveryStatus, messages } from "../store/schema.ts";
 
 /** The statuses a receipt may move a message from. */

@@ -5,10 +5,10 @@
 import { updateConversation } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { findConversation } from "../store/conversations.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import type { ConversationActions } from "./types.ts";
 
-export type ActionServices = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "outbound">;
+export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound">;
 
 /**
  * The conversation actions of one plugin. `services` is read when an action runs, so plugins can be

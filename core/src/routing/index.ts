@@ -4,7 +4,7 @@
  * conversations that wait unassigned.
  */
 import type { AgentDirectory } from "../plugins/types.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { routeConversation, setupRequeue } from "./requeue.ts";
 import { Router } from "./router.ts";
 
@@ -24,7 +24,7 @@ export interface Routing {
  * @example
  * const routing = setupRouting(switchboard, directory);
  */
-export function setupRouting(sb: Switchboard, directory: AgentDirectory): Routing {
+export function setupRouting(sb: Services, directory: AgentDirectory): Routing {
   const router = new Router({ registry: sb.registry, directory, log: sb.log });
   router.install(sb.loaded);
   setupRequeue(sb, router);

@@ -10,7 +10,7 @@ import type { RouteInput } from "../plugins/types.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation, type Conversation } from "../store/conversations.ts";
 import { conversationLabels, conversations, labels, messages, teams } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import type { Router } from "./router.ts";
 
 /** Who routing acts as in the timeline ("Assigned to Bob by Routing"). */
@@ -22,10 +22,10 @@ export const escalateKey = (conversationId: number) => `routing:escalate:${conve
 /** How many waiting conversations one re-queue run looks at, oldest first. */
 const BATCH = 50;
 
-type Services = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "log" | "outbound" | "loaded">;
+type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "outbound" | "loaded">;
 
 /** What a strategy sees for a conversation that already exists. */
-async function routeInputOf(sb: Services, conversation: Conversation): Promise<RouteInput | undefined> {
+async function routeInputOf(sb: Needs, conversation: Conversation): Promise<RouteInput | undefined> {
   const contact = await findContact(sb.store.db, conversation.contactId);
   if (!contact) return undefined;
   const [last] = await sb.store.db
@@ -49,7 +49,7 @@ async function routeInputOf(sb: Services, conversation: Conversation): Promise<R
  * @example
  * await routeConversation(switchboard, router, 42);
  */
-export async function routeConversation(sb: Services, router: Router, conversationId: number): Promise<boolean> {
+export async function routeConversation(sb: Needs, router: Router, conversationId: number): Promise<boolean> {
   const conversation = await findConversation(sb.store.db, conversationId);
   if (!conversation || conversation.status !== "open" || conversation.assigneeId !== null) return false;
   const input = await routeInputOf(sb, conversation);
@@ -67,7 +67,7 @@ export async function routeConversation(sb: Services, router: Router, conversati
  * const { requeueSoon } = setupRequeue(switchboard, router);
  * await requeueSoon(); // route waiting conversations again soon
  */
-export function setupRequeue(sb: Services, router: Router): { requeueSoon(): Promise<void> } {
+export function setupRequeue(sb: Needs, router: Router): { requeueSoon(): Promise<void> } {
   const { escalate_after_minutes: afterMinutes, escalate_priority: priority, escalate_to_team: teamName } = sb.loaded.config.routing;
   const routed = () => Object.keys(sb.loaded.config.inboxes).filter((inbox) => router.strategiesFor(inbox).length > 0);
   const requeueSoon = async () => {

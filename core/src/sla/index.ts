@@ -5,7 +5,7 @@
  * `sla_clocks` for reporting.
  */
 import { BusinessHoursResolver } from "../business-hours/index.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { slaTargets } from "./policy.ts";
 import { SlaTracker } from "./tracker.ts";
 
@@ -26,7 +26,7 @@ export interface Sla {
  * const sla = setupSla(switchboard);
  * sla.hours.forInbox("support").isOpen(Date.now());
  */
-export function setupSla(sb: Switchboard): Sla {
+export function setupSla(sb: Services): Sla {
   const hours = new BusinessHoursResolver(sb.loaded.config);
   if (sb.loaded.config.sla.enabled) new SlaTracker(sb, hours).start();
   return { hours, targets: (conversation) => slaTargets(sb.loaded.config, conversation) };

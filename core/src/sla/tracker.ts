@@ -16,11 +16,11 @@ import { findConversation, type Conversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { slaClocks, type SlaTarget } from "../store/schema.ts";
-import type { Switchboard } from "../switchboard.ts";
+import type { Services } from "../services.ts";
 import { type ClockContext, liveClocks, pauseClock, refreshDue, resumeClock, SLA_JOB, type SlaClock, startClock, stopClock, type TimerKind } from "./clocks.ts";
 import { slaTargets } from "./policy.ts";
 
-type Services = Pick<Switchboard, "store" | "clock" | "bus" | "jobs" | "log" | "loaded">;
+type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "loaded">;
 const PAUSED = new Set(["pending", "snoozed"]);
 const RESPONSE_TARGETS: SlaTarget[] = ["first_response", "next_response"];
 
@@ -31,11 +31,11 @@ const RESPONSE_TARGETS: SlaTarget[] = ["first_response", "next_response"];
  * new SlaTracker(switchboard, new BusinessHoursResolver(config)).start();
  */
 export class SlaTracker {
-  readonly #sb: Services;
+  readonly #sb: Needs;
   readonly #hours: BusinessHoursResolver;
   #chain: Promise<unknown> = Promise.resolve();
 
-  constructor(sb: Services, hours: BusinessHoursResolver) {
+  constructor(sb: Needs, hours: BusinessHoursResolver) {
     this.#sb = sb;
     this.#hours = hours;
   }

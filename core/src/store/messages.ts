@@ -2,7 +2,6 @@
  * Message lookups the pipelines share.
  */
 import { and, eq, sql } from "drizzle-orm";
-import type { MessageEventData } from "../events/types.ts";
 import type { Queryable } from "./index.ts";
 import { reusableQuery } from "./reusable.ts";
 import { messages } from "./schema.ts";
@@ -40,18 +39,3 @@ export async function findMessage(db: Queryable, id: number): Promise<Message | 
   return row;
 }
 
-/** The event payload describing a stored message (for message.created and message.updated). */
-export function messageEventData(message: Message): MessageEventData {
-  return {
-    messageId: message.id,
-    conversationId: message.conversationId,
-    contactId: message.contactId,
-    inbox: message.inbox,
-    channel: message.channel,
-    direction: message.direction,
-    text: message.text,
-    authorAgentId: message.authorAgentId,
-    automated: isAutomatedMessage(message.metadata),
-    createdAt: message.createdAt,
-  };
-}

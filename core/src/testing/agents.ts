@@ -8,7 +8,14 @@ import { createApiToken } from "../auth/tokens.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { setRoutingProfile } from "../routing/profile.ts";
 import { teamInboxes, teamMembers, teams } from "../store/schema.ts";
-import type { Harness } from "./index.ts";
+import type { Store } from "../store/index.ts";
+
+/** What these helpers use of a harness (index.ts's `Harness` has all of it). */
+interface Harness {
+  switchboard: { store: Store };
+  request(path: string, init?: RequestInit): Promise<Response>;
+  drain(): Promise<void>;
+}
 
 export interface TestAgent {
   id: number;

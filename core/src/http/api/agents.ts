@@ -3,7 +3,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { agents } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
@@ -36,7 +36,7 @@ const patchMe = route({
  * @example
  * registerAgentRoutes(v1, switchboard);
  */
-export function registerAgentRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerAgentRoutes(app: ApiApp, sb: Services): void {
   const { store } = sb;
 
   app.openapi(list, async (c) => {

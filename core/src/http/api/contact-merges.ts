@@ -11,7 +11,7 @@ import { acceptSuggestion, dismissSuggestion, openSuggestionsFor } from "../../c
 import type { Suggestion } from "../../contacts/suggest.ts";
 import { type ContactMerge, undoMerge } from "../../contacts/unmerge.ts";
 import { contactMerges } from "../../store/schema.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
 import { ContactSchema, IdParams, json } from "./schemas.ts";
@@ -93,7 +93,7 @@ const undo = route({
  * @example
  * registerContactMergeRoutes(v1, switchboard);
  */
-export function registerContactMergeRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerContactMergeRoutes(app: ApiApp, sb: Services): void {
   const db = sb.store.db;
 
   app.openapi(listSuggestions, async (c) => {

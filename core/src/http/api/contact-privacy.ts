@@ -6,7 +6,7 @@ import { z } from "@hono/zod-openapi";
 import { eraseContact } from "../../contacts/erase.ts";
 import { exportContact } from "../../contacts/export.ts";
 import { requireAdmin, type Viewer, visibleContact } from "../../access/index.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 import { IdParams, json } from "./schemas.ts";
@@ -30,7 +30,7 @@ const eraseRoute = route({
 });
 
 /** The contact `id` if the caller can see them (else 404) and is an admin (else 403). */
-async function adminOnly(sb: Switchboard, viewer: Viewer, id: number, what: string): Promise<number> {
+async function adminOnly(sb: Services, viewer: Viewer, id: number, what: string): Promise<number> {
   await visibleContact(sb.store.db, viewer, id);
   requireAdmin(viewer, `${what}, or use \`switchboard contact ${what.split(" ")[0]} <id>\` on the server`);
   return id;
@@ -42,7 +42,7 @@ async function adminOnly(sb: Switchboard, viewer: Viewer, id: number, what: stri
  * @example
  * registerContactPrivacyRoutes(v1, switchboard);
  */
-export function registerContactPrivacyRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerContactPrivacyRoutes(app: ApiApp, sb: Services): void {
   app.openapi(exportRoute, async (c) => {
     const id = await adminOnly(sb, c.get("viewer"), c.req.valid("param").id, "export contacts");
     return c.json(await exportContact(sb.store.db, id, sb.clock.now()), 200);

@@ -7,7 +7,7 @@ import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { visibleContact, visibleContactsWhere } from "../../access/index.ts";
 import { freeJson } from "../../json/free-form.ts";
 import { inboundMessageSchema } from "../../pipeline/normalise.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { type Contact, identitiesOf } from "../../store/contacts.ts";
 import type { Queryable } from "../../store/index.ts";
 import { auditLog, contacts, conversations } from "../../store/schema.ts";
@@ -72,7 +72,7 @@ function mergeAttributes(attributes: Record<string, unknown>, patch: Record<stri
  * @example
  * registerContactRoutes(v1, switchboard);
  */
-export function registerContactRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerContactRoutes(app: ApiApp, sb: Services): void {
   const { store } = sb;
 
   app.openapi(list, async (c) => {

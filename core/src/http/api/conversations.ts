@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { findContact } from "../../store/contacts.ts";
 import { type Conversation, findConversation } from "../../store/conversations.ts";
 import type { Queryable } from "../../store/index.ts";
@@ -74,7 +74,7 @@ async function detail(db: Queryable, conversation: Conversation): Promise<z.infe
  * @example
  * registerConversationRoutes(v1, switchboard);
  */
-export function registerConversationRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerConversationRoutes(app: ApiApp, sb: Services): void {
   const { store } = sb;
 
   app.openapi(list, async (c) => {

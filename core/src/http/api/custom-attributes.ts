@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
 import { visibleContact, visibleConversation } from "../../access/index.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
 import { IdParams, json } from "./schemas.ts";
@@ -35,7 +35,7 @@ const patch = (path: string, what: string) =>
  * @example
  * registerCustomAttributeRoutes(v1, switchboard);
  */
-export function registerCustomAttributeRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerCustomAttributeRoutes(app: ApiApp, sb: Services): void {
   app.openapi(definitions, (c) => c.json(sb.loaded.config.attributes, 200));
   app.openapi(patch("/contacts/{id}/custom-attributes", "contact"), async (c) => {
     const visible = await visibleContact(sb.store.db, c.get("viewer"), c.req.valid("param").id);

@@ -8,7 +8,7 @@ import { createEventAccess } from "../../access/index.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { wireData } from "../../events/wire.ts";
 import { EventStreams } from "../sse.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 
@@ -24,7 +24,7 @@ const events = routes("Events")({
  * @example
  * const closeStreams = registerEventRoute(v1, switchboard);
  */
-export function registerEventRoute(app: ApiApp, sb: Switchboard): () => void {
+export function registerEventRoute(app: ApiApp, sb: Services): () => void {
   const streams = new EventStreams(sb.bus, sb.log);
   // Every open stream gets the same event object: serialise it once, not once per client.
   const serialised = new WeakMap<SwitchboardEvent, string>();

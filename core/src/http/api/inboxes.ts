@@ -3,7 +3,7 @@
  * Options (tokens, secrets) never appear.
  */
 import { z } from "@hono/zod-openapi";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 import { InboxSchema, json } from "./schemas.ts";
@@ -20,7 +20,7 @@ const list = routes("Inboxes")({
  * @example
  * registerInboxRoutes(v1, switchboard);
  */
-export function registerInboxRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerInboxRoutes(app: ApiApp, sb: Services): void {
   app.openapi(list, (c) => {
     const visible = c.get("viewer").inboxes;
     return c.json({ data: sb.inboxes.list().filter((inbox) => visible.includes(inbox.name)).map(inboxJson) }, 200);

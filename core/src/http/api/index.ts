@@ -3,7 +3,8 @@
  * one file per resource; plus the public OpenAPI document (/api/openapi.json) and its HTML reference
  * (/api/docs).
  */
-import type { Switchboard } from "../../switchboard.ts";
+import { Hono } from "hono";
+import type { Services } from "../../services.ts";
 import { type ApiApp, apiErrorHandler, createApiApp } from "./app.ts";
 import { registerAgentRoutes } from "./agents.ts";
 import { bearerAuth } from "./auth.ts";
@@ -25,6 +26,24 @@ import { registerWebhookDeliveryRoutes } from "./webhook-deliveries.ts";
 
 export const API_BASE = "/api/v1";
 
+/** Every resource's routes, in the order they are registered (and listed in the OpenAPI document). */
+const ROUTES: ((app: ApiApp, services: Services) => void)[] = [
+  registerConversationRoutes,
+  registerMessageRoutes,
+  registerContactRoutes,
+  registerContactMergeRoutes,
+  registerContactPrivacyRoutes,
+  registerCustomAttributeRoutes,
+  registerTimelineRoute,
+  registerSearchRoute,
+  registerAgentRoutes,
+  registerRoutingRoutes,
+  registerScheduledRoutes,
+  registerSlaRoutes,
+  registerInboxRoutes,
+  registerWebhookDeliveryRoutes,
+];
+
 const DESCRIPTION =
   "JSON over HTTP for conversations, messages, contacts and agents. Authenticate with an API token: create one with " +
   "`switchboard create-token --agent <email>` and send `Authorization: Bearer swb_...`. Keys are snake_case; times are " +
@@ -41,40 +60,28 @@ function openApiDocument(v1: ApiApp): OpenApiDocument {
 }
 
 /**
- * Mounts the REST API and its docs on the Switchboard's HTTP app, and closes the live event streams
- * when Switchboard stops.
+ * The REST API and its docs as one sub-app, to mount at `/api`: `/api/v1/...`, `/api/openapi.json`
+ * and `/api/docs`. Its live event streams close when Switchboard stops.
  *
  * @example
- * mountApi(switchboard);
- * await switchboard.app.request("/api/v1/conversations", { headers: { Authorization: `Bearer ${token}` } });
+ * app.route("/api", createApi(services));
+ * await app.request("/api/v1/conversations", { headers: { Authorization: `Bearer ${token}` } });
  */
-export function mountApi(switchboard: Switchboard): void {
+export function createApi(services: Services): Hono {
   const v1 = createApiApp();
   v1.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
     description: "An API token (swb_...): `switchboard create-token --agent <email>`",
   });
-  v1.onError(apiErrorHandler(switchboard.log));
-  v1.use("*", bearerAuth(switchboard.store, () => switchboard.inboxes.names()));
-  registerConversationRoutes(v1, switchboard);
-  registerMessageRoutes(v1, switchboard);
-  registerContactRoutes(v1, switchboard);
-  registerContactMergeRoutes(v1, switchboard);
-  registerContactPrivacyRoutes(v1, switchboard);
-  registerCustomAttributeRoutes(v1, switchboard);
-  registerTimelineRoute(v1, switchboard);
-  registerSearchRoute(v1, switchboard);
-  registerAgentRoutes(v1, switchboard);
-  registerRoutingRoutes(v1, switchboard);
-  registerScheduledRoutes(v1, switchboard);
-  registerSlaRoutes(v1, switchboard);
-  registerInboxRoutes(v1, switchboard);
-  registerWebhookDeliveryRoutes(v1, switchboard);
-  const closeStreams = registerEventRoute(v1, switchboard);
-  switchboard.onStop(closeStreams);
+  v1.onError(apiErrorHandler(services.log));
+  v1.use("*", bearerAuth(services.store, () => services.inboxes.names()));
+  for (const register of ROUTES) register(v1, services);
+  services.onStop(registerEventRoute(v1, services));
 
   let document: OpenApiDocument | undefined;
-  switchboard.app.route(API_BASE, v1);
-  switchboard.app.route("/api", createDocsApp(() => (document ??= openApiDocument(v1))));
+  const api = new Hono();
+  api.route(API_BASE.slice("/api".length), v1);
+  api.route("/", createDocsApp(() => (document ??= openApiDocument(v1))));
+  return api;
 }

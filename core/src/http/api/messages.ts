@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, eq, gt } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { visibleConversation } from "../../access/index.ts";
 import { findMessage } from "../../store/messages.ts";
 import { messages } from "../../store/schema.ts";
@@ -52,7 +52,7 @@ const retry = route({
  * @example
  * registerMessageRoutes(v1, switchboard);
  */
-export function registerMessageRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerMessageRoutes(app: ApiApp, sb: Services): void {
   const { store } = sb;
 
   app.openapi(list, async (c) => {

@@ -7,7 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { findAgent } from "../../auth/agents.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { setRoutingProfile } from "../../routing/profile.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
 import { IdParams, json } from "./schemas.ts";
@@ -42,7 +42,7 @@ const write = route({
  * @example
  * registerRoutingRoutes(v1, switchboard);
  */
-export function registerRoutingRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerRoutingRoutes(app: ApiApp, sb: Services): void {
   app.openapi(read, async (c) => {
     const { id } = c.req.valid("param");
     const agent = await findAgent(sb.store.db, id);

@@ -8,7 +8,7 @@ import { visibleConversation } from "../../access/index.ts";
 import { cancelScheduledMessage, type ScheduledMessage, scheduleMessage } from "../../conversations/send-later.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { scheduledMessages } from "../../store/schema.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
 import { IdParams, json } from "./schemas.ts";
@@ -61,7 +61,7 @@ function scheduledJson(m: ScheduledMessage): z.infer<typeof ScheduledSchema> {
  * @example
  * registerScheduledRoutes(v1, switchboard);
  */
-export function registerScheduledRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerScheduledRoutes(app: ApiApp, sb: Services): void {
   app.openapi(create, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");

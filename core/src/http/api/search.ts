@@ -4,7 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
@@ -23,7 +23,7 @@ const search = routes("Search")({
  * @example
  * registerSearchRoute(v1, switchboard);
  */
-export function registerSearchRoute(app: ApiApp, sb: Switchboard): void {
+export function registerSearchRoute(app: ApiApp, sb: Services): void {
   app.openapi(search, async (c) => {
     const q = c.req.valid("query");
     const match = await messageSearchMatch(sb.store.db, q.q);

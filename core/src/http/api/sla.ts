@@ -6,7 +6,7 @@ import { z } from "@hono/zod-openapi";
 import { and, avg, count, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
 import { visibleConversation } from "../../access/index.ts";
 import { conversations, csatResponses, slaClocks } from "../../store/schema.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 import { IdParams, json } from "./schemas.ts";
@@ -60,7 +60,7 @@ const report = route({
  * @example
  * registerSlaRoutes(v1, switchboard);
  */
-export function registerSlaRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerSlaRoutes(app: ApiApp, sb: Services): void {
   const { db } = sb.store;
 
   app.openapi(clocks, async (c) => {

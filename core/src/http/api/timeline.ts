@@ -3,7 +3,7 @@
  * in one chronological list (oldest first, cursor pages).
  */
 import { visibleContact } from "../../access/index.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { contactTimeline } from "../../store/timeline.ts";
 import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
@@ -23,7 +23,7 @@ const timeline = routes("Contacts")({
  * @example
  * registerTimelineRoute(v1, switchboard);
  */
-export function registerTimelineRoute(app: ApiApp, sb: Switchboard): void {
+export function registerTimelineRoute(app: ApiApp, sb: Services): void {
   const { store } = sb;
   app.openapi(timeline, async (c) => {
     const { id } = c.req.valid("param");

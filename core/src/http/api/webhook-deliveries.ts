@@ -6,7 +6,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireAdmin } from "../../access/index.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { findWebhookDelivery, listWebhookDeliveries, replayWebhookDelivery, WEBHOOK_DELIVERY_STATUSES } from "../../webhooks/deliveries.ts";
 import type { ApiApp, ApiEnv } from "./app.ts";
 import { routes } from "./route.ts";
@@ -42,7 +42,7 @@ const adminsOnly = (c: Context<ApiEnv>) => requireAdmin(c.get("viewer"), "see an
  * @example
  * registerWebhookDeliveryRoutes(v1, switchboard);
  */
-export function registerWebhookDeliveryRoutes(app: ApiApp, sb: Switchboard): void {
+export function registerWebhookDeliveryRoutes(app: ApiApp, sb: Services): void {
   app.openapi(list, async (c) => {
     adminsOnly(c);
     const q = c.req.valid("query");

@@ -13,7 +13,7 @@ import { updateConversation, type ConversationPatch } from "../../conversations/
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationLabels, labels } from "../../store/schema.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { visibleConversation } from "../../access/index.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
@@ -48,7 +48,7 @@ function parseUntil(value: string | undefined, offsetMinutes = 0): number | unde
   return Number.isNaN(at) ? undefined : at + offsetMinutes * 60_000;
 }
 
-export function actionRoutes(sb: Switchboard): Hono<InboxEnv> {
+export function actionRoutes(sb: Services): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   /** After an action: htmx gets the fresh header (or 204), a plain form a redirect. */

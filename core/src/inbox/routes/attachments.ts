@@ -10,14 +10,14 @@ import { eq } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { findMessage } from "../../store/messages.ts";
 import { attachments } from "../../store/schema.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { visibleConversation } from "../../access/index.ts";
 import type { InboxEnv } from "../env.ts";
 import { idParam } from "../id-param.ts";
 
 const INLINE = /^image\/(png|jpeg|gif|webp|avif)$/;
 
-export function attachmentRoutes(sb: Switchboard): Hono<InboxEnv> {
+export function attachmentRoutes(sb: Services): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
   app.get("/inbox/attachments/:id", async (c) => {
     const [file] = await sb.store.db.select().from(attachments).where(eq(attachments.id, idParam(c)));

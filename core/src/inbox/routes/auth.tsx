@@ -15,7 +15,7 @@ import { LoginThrottle, type LoginWait } from "../../auth/login-throttle.ts";
 import { verifySignIn } from "../../auth/passwords.ts";
 import { createSession, destroySession, findSession, SESSION_COOKIE } from "../../auth/sessions.ts";
 import { clientIp } from "../../http/client-ip.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { constantTimeEqual } from "../../webhooks/signature.ts";
 import type { PageContext } from "../env.ts";
 import { renderPage } from "../render.ts";
@@ -34,7 +34,7 @@ function throttledMessage(wait: LoginWait): string {
   return `Too many failed sign-ins ${who}. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 
-export function authRoutes(sb: Switchboard, page: Pick<PageContext, "assets" | "theme">): Hono {
+export function authRoutes(sb: Services, page: Pick<PageContext, "assets" | "theme">): Hono {
   const app = new Hono();
   const { auth, server } = sb.loaded.config;
   const ttlHours = auth.session_ttl_hours;

@@ -16,7 +16,7 @@ import { canSeeContact, visibleContactsWhere, visibleConversation, visibleMerge,
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { findContact, findContactByIdentity } from "../../store/contacts.ts";
 import { contacts } from "../../store/schema.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
 import { parseId } from "../../http/ids.ts";
@@ -49,7 +49,7 @@ function attributeValues(fields: Record<string, string>, defs: Record<string, At
  * @example
  * app.route("/", contactRoutes(switchboard));
  */
-export function contactRoutes(sb: Switchboard): Hono<InboxEnv> {
+export function contactRoutes(sb: Services): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   /** After an action: the conversation's fresh sidebar (htmx) or a redirect back to it. */

@@ -9,7 +9,7 @@ import { createEventAccess } from "../../access/index.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { type Conversation, findConversation } from "../../store/conversations.ts";
 import { EventStreams } from "../../http/sse.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { InboxEnv } from "../env.ts";
 
 function escapeHtml(text: string): string {
@@ -22,7 +22,7 @@ function conversationOf(event: SwitchboardEvent): number | undefined {
   return data.conversationId ?? data.targetId;
 }
 
-export function eventRoutes(sb: Switchboard): { app: Hono<InboxEnv>; closeAll: () => void } {
+export function eventRoutes(sb: Services): { app: Hono<InboxEnv>; closeAll: () => void } {
   const app = new Hono<InboxEnv>();
   const streams = new EventStreams(sb.bus, sb.log);
   // Every open stream gets the same event object: read its conversation once, not once per open tab.

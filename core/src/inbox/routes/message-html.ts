@@ -12,7 +12,7 @@ import { visibleConversation } from "../../access/index.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { findMessage } from "../../store/messages.ts";
 import { attachments } from "../../store/schema.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import type { InboxEnv } from "../env.ts";
 import { idParam } from "../id-param.ts";
 
@@ -26,7 +26,7 @@ function rewriteInlineImages(html: string, inlineImages: unknown, attachmentIds:
   });
 }
 
-export function messageHtmlRoutes(sb: Switchboard): Hono<InboxEnv> {
+export function messageHtmlRoutes(sb: Services): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
   app.get("/inbox/messages/:id/html", async (c) => {
     const message = await findMessage(sb.store.db, idParam(c));

@@ -13,7 +13,7 @@ import { findMessage } from "../../store/messages.ts";
 import { agents, conversationReads, labels, teams } from "../../store/schema.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
 import { contactTimeline } from "../../store/timeline.ts";
-import type { Switchboard } from "../../switchboard.ts";
+import type { Services } from "../../services.ts";
 import { visibleConversation } from "../../access/index.ts";
 import { attachmentsOf, loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv, PageContext } from "../env.ts";
@@ -30,7 +30,7 @@ import { TimelineItems } from "../views/timeline.tsx";
 
 const PAGE_SIZE = 25;
 
-export function pageRoutes(sb: Switchboard, shared: Pick<PageContext, "assets" | "theme">): Hono<InboxEnv> {
+export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "theme">): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   async function listData(query: ListQuery, agentId: number, visible: string[]) {

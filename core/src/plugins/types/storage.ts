@@ -17,15 +17,9 @@ export interface KeyValueStore {
   list(prefix?: string): Promise<{ key: string; value: unknown }[]>;
 }
 
-export interface ScheduleOptions {
-  /** When to run (ms since epoch). Default: now. */
-  at?: number;
-  /** Or: how long from now. */
-  delayMs?: number;
-  /** A unique key: scheduling the same key again replaces the pending job. */
-  key?: string;
-  maxAttempts?: number;
-}
+import type { ScheduleOptions } from "../../jobs/schedule-options.ts";
+
+export type { ScheduleOptions };
 
 /**
  * Durable timers: they survive restarts, run once (claimed atomically) and retry with backoff.

@@ -13,7 +13,7 @@ import { randomToken } from "../../../auth/secrets.ts";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
 import type { Tx } from "../../../store/index.ts";
 import { agents, sessions, teamMembers, teams } from "../../../store/schema.ts";
-import type { Switchboard } from "../../../switchboard.ts";
+import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { AgentsView, PasswordShown } from "../../views/admin/agents.tsx";
@@ -37,7 +37,7 @@ async function assertNotLastAdmin(tx: Tx, agent: Agent, change: string): Promise
   if (!others?.n) throw new SwitchboardError(ErrorCodes.CONFLICT, `${agent.name} is the last admin, so you cannot ${change}. Make another agent an admin first.`);
 }
 
-export function agentAdminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   const show: ShowPage = async (c, notice, status = 200) => {

@@ -7,14 +7,14 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { teamInboxes, teams } from "../../../store/schema.ts";
-import type { Switchboard } from "../../../switchboard.ts";
+import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { type InboxRow, InboxesView } from "../../views/admin/inboxes.tsx";
 import { AdminPage } from "../../views/admin/page.tsx";
 import type { Shared } from "./support.ts";
 
-export function inboxAdminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+export function inboxAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   app.get("/admin/inboxes", async (c) => {

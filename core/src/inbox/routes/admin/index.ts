@@ -4,7 +4,7 @@
  * inbox's session and CSRF checks.
  */
 import { Hono } from "hono";
-import type { Switchboard } from "../../../switchboard.ts";
+import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { requireAdmin } from "../../middleware.ts";
 import { agentAdminRoutes } from "./agents.tsx";
@@ -22,7 +22,7 @@ import { webhookAdminRoutes } from "./webhooks.tsx";
  * @example
  * app.route("/", adminRoutes(sb, { assets, theme }));
  */
-export function adminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+export function adminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
   app.use("/admin", requireAdmin());
   app.use("/admin/*", requireAdmin());

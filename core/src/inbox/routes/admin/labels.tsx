@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
 import type { Tx } from "../../../store/index.ts";
 import { conversationLabels, labels } from "../../../store/schema.ts";
-import type { Switchboard } from "../../../switchboard.ts";
+import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { LabelsView } from "../../views/admin/labels.tsx";
@@ -38,7 +38,7 @@ async function existing(tx: Tx, id: number) {
   return row;
 }
 
-export function labelAdminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+export function labelAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   const show: ShowPage = async (c, notice, status = 200) => {

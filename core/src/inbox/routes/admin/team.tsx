@@ -10,7 +10,7 @@ import { findAgent } from "../../../auth/agents.ts";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
 import type { Queryable } from "../../../store/index.ts";
 import { agents, teamInboxes, teamMembers, teams } from "../../../store/schema.ts";
-import type { Switchboard } from "../../../switchboard.ts";
+import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { AdminPage } from "../../views/admin/page.tsx";
@@ -27,7 +27,7 @@ async function findTeam(db: Queryable, id: number) {
   return row;
 }
 
-export function singleTeamAdminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+export function singleTeamAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
   const page = (id: number) => `/admin/teams/${id}`;
 

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
 import type { Tx } from "../../../store/index.ts";
 import { agents, teamInboxes, teamMembers, teams } from "../../../store/schema.ts";
-import type { Switchboard } from "../../../switchboard.ts";
+import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { AdminPage } from "../../views/admin/page.tsx";
@@ -27,7 +27,7 @@ export async function assertTeamNameFree(tx: Tx, name: string, exceptId?: number
   if (taken && taken.id !== exceptId) throw new SwitchboardError(ErrorCodes.CONFLICT, `Name: a team named "${name}" already exists. Pick another name.`);
 }
 
-export function teamAdminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+export function teamAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
 
   const show: ShowPage = async (c, notice, status = 200) => {

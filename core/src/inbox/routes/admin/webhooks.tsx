@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
-import type { Switchboard } from "../../../switchboard.ts";
+import type { Services } from "../../../services.ts";
 import { findWebhookDelivery, listWebhookDeliveries, replayWebhookDelivery, WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus } from "../../../webhooks/deliveries.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderFragment, renderPage } from "../../render.ts";
@@ -18,7 +18,7 @@ const PAGE_SIZE = 50;
 
 const statusOf = (value: string | undefined): WebhookDeliveryStatus | undefined => WEBHOOK_DELIVERY_STATUSES.find((s) => s === value);
 
-export function webhookAdminRoutes(sb: Switchboard, shared: Shared): Hono<InboxEnv> {
+export function webhookAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
   const replay = (id: number) => replayWebhookDelivery({ store: sb.store, jobs: sb.jobs, webhooks: sb.loaded.config.webhooks }, id);
 
