@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { type Harness, openSignInForm } from "../testing/index.ts";
-import { conversations, labels, messages, outbox, teamInboxes, teamMembers, teams } from "../store/schema.ts";
+import { agents, conversations, labels, messages, outbox, teamInboxes, teamMembers, teams } from "../store/schema.ts";
 import { inboxHarness, signIn } from "./fixtures.ts";
 
 let harness: Harness;
@@ -62,6 +62,22 @@ describe("inbox sign-in", () => {
 });
 
 describe("inbox pages", () => {
+  it("opens on a view with work in it: Unassigned while Mine is empty, Mine once something is assigned", async () => {
+    ({ harness } = await inboxHarness());
+    const waiting = await customerWrites("Where is my order?");
+    const browser = await signIn(harness, "ada@example.com", "correct-horse-battery");
+    const first = await (await browser.get("/inbox")).text();
+    expect(first).toMatch(/<a href="\/inbox\?view=unassigned[^"]*" aria-current="page">Unassigned<\/a>/);
+    expect(first).toContain(`href="/inbox/conversations/${waiting.conversationId}"`);
+    expect(first).not.toContain("No conversations here");
+    // An explicit view is kept, even when it is empty.
+    expect(await (await browser.get("/inbox?view=mine")).text()).toContain("No conversations here");
+    const [ada] = await harness.switchboard.store.db.select().from(agents).where(eq(agents.email, "ada@example.com"));
+    await harness.switchboard.store.db.update(conversations).set({ assigneeId: ada!.id }).where(eq(conversations.id, waiting.conversationId));
+    expect(await (await browser.get("/inbox")).text()).toMatch(/<a href="\/inbox\?view=mine[^"]*" aria-current="page">Mine<\/a>/);
+  });
+
+
   it("lists conversations and opens one with the customer's text escaped", async () => {
     ({ harness } = await inboxHarness());
     const stored = await customerWrites(`<script>alert("x")</script><img src=x onerror="alert(1)"> help`);

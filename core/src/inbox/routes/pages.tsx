@@ -46,6 +46,18 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     return { query, inboxes, labels: allLabels, teams: allTeams };
   }
 
+  /**
+   * The view for an /inbox without `view` in its URL: the first of Mine and Unassigned that has a
+   * conversation in it, else All, so a new admin lands on work instead of an empty "Mine".
+   */
+  async function landingView(query: ListQuery, agentId: number, visible: string[]): Promise<ListQuery["view"]> {
+    for (const view of ["mine", "unassigned"] as const) {
+      const [first] = await listConversations(sb.store.db, toFilters({ ...query, view }, agentId, visible), { limit: 1, readerId: agentId, sort: query.sort });
+      if (first) return view;
+    }
+    return "all";
+  }
+
   /** The whole page: nav, list, and the pane given. */
   async function fullPage(c: Context<InboxEnv>, query: ListQuery, pane: Child, title: string, selectedId?: number) {
     const session = c.get("session");
@@ -65,6 +77,7 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
 
   app.get("/inbox", async (c) => {
     const query = readListQuery(c.req.query());
+    if (!c.req.query("view")) query.view = await landingView(query, c.get("session").agent.id, c.get("viewer").inboxes);
     const match = query.q ? await messageSearchMatch(sb.store.db, query.q) : undefined;
     if (!match) return fullPage(c, query, <EmptyPane />, "Inbox");
     const hits = await searchMessages(sb.store.db, match, { limit: 50, offset: 0, inboxes: c.get("viewer").inboxes });
