@@ -2,13 +2,13 @@
  * The simulator's channel drivers: how a simulated person writes on each channel and how the
  * agents' replies come back to them. Each goes through the channel's real entrance: the API
  * channel's webhook over HTTP (replies arrive at a signed webhook receiver here), the fake Telegram
- * and Discord servers (test/fakes) that the real telegram and discord plugins talk to, and the
+ * and Discord servers (each plugin's test-support/fake) that the real telegram and discord plugins talk to, and the
  * webchat widget's own HTTP API.
  */
 import { verifyWebhookSignature, SIGNATURE_HEADER } from "@switchboard/core";
 import type { APIUser } from "discord-api-types/v10";
-import type { FakeDiscord } from "../../test/fakes/discord/index.ts";
-import type { FakeTelegram } from "../../test/fakes/telegram/index.ts";
+import type { FakeDiscord } from "../../plugins/channel-discord/test-support/fake/index.ts";
+import type { FakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
 import type { ChannelDriver } from "./simulator.ts";
 import type { Person } from "./stories.ts";
 

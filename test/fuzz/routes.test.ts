@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMatrixWorld, type MatrixWorld, storedRows } from "../../core/src/access/matrix/seed.ts";
-import { startFakeTelegram } from "../fakes/telegram/index.ts";
+import { startFakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
 
 const API_SECRET = "fuzz-api-secret-0123456789";
 const WEBCHAT_SECRET = "fuzz-webchat-secret-0123456789";

@@ -22,6 +22,10 @@ export * as tables from "../store/schema.ts";
 export { writeFixturePlugin } from "./fixtures.ts";
 export { createTestAgent, createTestTeam, setTestAvailability, type TestAgent } from "./agents.ts";
 export { cookieFrom, openSignInForm, signInAgent, type RequestFn, type SignedIn, type SignInForm } from "./sign-in.ts";
+export { waitFor } from "./wait.ts";
+export { storedMessages, waitForMessages, type HasStore } from "./stored.ts";
+export { json, type JsonAnswer } from "./json.ts";
+export { FailureQueue, Listeners, readForm, serveLoopback, type FormFile, type Loopback } from "./wire.ts";
 
 const TEST_CHANNEL = fileURLToPath(new URL("./test-channel.ts", import.meta.url));
 

@@ -4,10 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { createLogger, type KeyValueStore } from "@switchboard/core";
 import { createTestHarness } from "@switchboard/core/testing";
-import { startFakeDiscord } from "../../../test/fakes/discord/index.ts";
-import { createDiscordAdapter } from "../src/adapter.ts";
-import { discordInboxOptions } from "../src/options.ts";
-import { PLUGIN, startDiscordInbox } from "./kit.ts";
+import { startFakeDiscord } from "../test-support/fake/index.ts";
+import { createDiscordAdapter } from "./adapter.ts";
+import { discordInboxOptions } from "./options.ts";
+import { PLUGIN, startDiscordInbox } from "../test-support/kit.ts";
 
 const FIX = 'turn on "Message Content Intent"';
 

@@ -2,8 +2,8 @@
 // with several participants, attachments and embeds, edits, and what is ignored.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { tables } from "@switchboard/core/testing";
-import { startDiscordInbox, storedMessages, waitFor, waitForMessages, type DiscordInbox } from "./kit.ts";
+import { tables, storedMessages, waitFor, waitForMessages } from "@switchboard/core/testing";
+import { startDiscordInbox, type DiscordInbox } from "../test-support/kit.ts";
 
 let inbox: DiscordInbox | undefined;
 afterEach(async () => {
@@ -28,7 +28,7 @@ describe("Discord inbound (gateway)", () => {
     const ada = world.user("ada", "Ada Lovelace");
     const first = world.dm(ada, "Hi, my order 42 is late");
     world.dm(ada, "Are you there?");
-    const rows = await waitForMessages(inbox.harness, 2);
+    const rows = await waitForMessages(inbox.harness, "dc", 2);
     const dmChannel = world.dmChannel(ada).id;
     expect(rows.map((r) => [r.text, r.externalId])).toEqual([["Hi, my order 42 is late", first.id], ["Are you there?", expect.any(String)]]);
     expect(rows[1]!.conversationId).toBe(rows[0]!.conversationId);
@@ -54,7 +54,7 @@ describe("Discord inbound (gateway)", () => {
     const { thread } = world.startThread(forum, ada, "Order 42 never arrived", "I ordered two weeks ago.");
     world.say(thread, bob, "Same here with order 43");
     world.say(thread, ada, "Any news?");
-    const rows = await waitForMessages(inbox.harness, 3);
+    const rows = await waitForMessages(inbox.harness, "dc", 3);
     expect(rows.map((r) => r.text)).toEqual(["I ordered two weeks ago.", "Same here with order 43", "Any news?"]);
     expect(new Set(rows.map((r) => r.conversationId)).size).toBe(1);
     expect(rows[0]!.contactId).not.toBe(rows[1]!.contactId);
@@ -63,7 +63,7 @@ describe("Discord inbound (gateway)", () => {
     expect(conversation).toMatchObject({ threadKey: thread.id, subject: "Order 42 never arrived" });
     expect(rows[0]!.metadata).toMatchObject({ discord: { guildId: guild.id, parentId: forum.id, threadName: "Order 42 never arrived", username: "ada" } });
     await waitFor(() => world.joinedThreads.has(thread.id));
-    expect(await storedMessages(inbox.harness)).toHaveLength(3);
+    expect(await storedMessages(inbox.harness, "dc")).toHaveLength(3);
   });
 
   it("keeps attachments (URL and a copy of the bytes) and summarises embeds into the text", { timeout: 10_000 }, async () => {
@@ -77,7 +77,7 @@ describe("Discord inbound (gateway)", () => {
       attachments: [photo, big],
       embeds: [{ type: "rich" as never, title: "Order 42", url: "https://shop.example/orders/42", description: "2 items, shipped", fields: [{ name: "Carrier", value: "DHL" }] }],
     });
-    const [row] = await waitForMessages(inbox.harness, 1);
+    const [row] = await waitForMessages(inbox.harness, "dc", 1);
     expect(row!.text).toBe("See the photo\n\n[embed] Order 42 — https://shop.example/orders/42\n2 items, shipped\nCarrier: DHL");
     expect(row!.metadata).toMatchObject({ discord: { embeds: [{ title: "Order 42", fields: [{ name: "Carrier", value: "DHL" }] }], skippedFiles: [{ filename: "video.mp4" }] } });
     const files = await inbox.harness.switchboard.store.db.select().from(tables.attachments).orderBy(tables.attachments.id);
@@ -94,10 +94,10 @@ describe("Discord inbound (gateway)", () => {
     const { world } = inbox.discord;
     const ada = world.user("ada");
     const sent = world.dm(ada, "Order 24");
-    await waitForMessages(inbox.harness, 1);
+    await waitForMessages(inbox.harness, "dc", 1);
     world.edit(sent, "Order 42, sorry");
     const [row] = await waitFor(async () => {
-      const rows = await storedMessages(inbox!.harness);
+      const rows = await storedMessages(inbox!.harness, "dc");
       return rows[0]?.text === "Order 42, sorry" ? rows : undefined;
     });
     expect(row!.metadata).toMatchObject({ edits: [{ text: "Order 24" }] });
@@ -109,7 +109,7 @@ describe("Discord inbound (gateway)", () => {
     const db = inbox.harness.switchboard.store.db;
     const ada = world.user("ada");
     world.dm(ada, "before the restart");
-    await waitForMessages(inbox.harness, 1);
+    await waitForMessages(inbox.harness, "dc", 1);
     const dm = world.dmChannel(ada).id;
     const lastSeen = () => db.select().from(tables.pluginKv).where(eq(tables.pluginKv.key, `discord.last:${dm}`));
     await waitFor(async () => (await lastSeen()).length === 1);
@@ -122,11 +122,11 @@ describe("Discord inbound (gateway)", () => {
     await db.update(tables.pluginKv).set({ value: "1" }).where(eq(tables.pluginKv.key, `discord.last:${dm}`));
     await adapter.start!((message) => inbox!.harness.switchboard.ingest("dc", message), new AbortController().signal);
     world.dm(ada, "after the restart");
-    const rows = await waitForMessages(inbox.harness, 4);
+    const rows = await waitForMessages(inbox.harness, "dc", 4);
     expect(rows.map((r) => r.text)).toEqual(["before the restart", "while away 1", "while away 2", "after the restart"]);
     expect(new Set(rows.map((r) => r.conversationId)).size).toBe(1);
     expect(world.calls.some((c) => c.method === "GET" && c.path === `/channels/${dm}/messages`)).toBe(true);
     await Bun.sleep(50);
-    expect(await storedMessages(inbox.harness)).toHaveLength(4);
+    expect(await storedMessages(inbox.harness, "dc")).toHaveLength(4);
   });
 });

@@ -2,9 +2,9 @@
 // channel, files, long texts, a 429 honoured on the harness clock, permanent refusals.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { tables, type Harness } from "@switchboard/core/testing";
-import { DiscordWorld } from "../../../test/fakes/discord/index.ts";
-import { startDiscordInbox, storedMessages, waitForMessages, type DiscordInbox } from "./kit.ts";
+import { tables, type Harness, storedMessages, waitForMessages } from "@switchboard/core/testing";
+import { DiscordWorld } from "../test-support/fake/index.ts";
+import { startDiscordInbox, type DiscordInbox } from "../test-support/kit.ts";
 
 let inbox: DiscordInbox | undefined;
 afterEach(async () => {
@@ -23,14 +23,14 @@ describe("Discord outbound", () => {
     const { world } = inbox.discord;
     const ada = world.user("ada");
     const { thread } = world.startThread(inbox.guild.forum, ada, "Order 42", "Where is it?");
-    const [incoming] = await waitForMessages(inbox.harness, 1);
+    const [incoming] = await waitForMessages(inbox.harness, "dc", 1);
     const reply = await inbox.harness.switchboard.outbound.reply({ conversationId: incoming!.conversationId, text: "It ships today @everyone", agentId: null });
     await inbox.harness.drain();
     expect(world.sent).toHaveLength(1);
     expect(world.sent[0]).toMatchObject({ channelId: thread.id, body: { content: "It ships today @everyone", allowed_mentions: { parse: [] } } });
     expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "sent", externalId: world.sent[0]!.message.id });
     world.say(thread, ada, "Thanks!");
-    const rows = await waitForMessages(inbox.harness, 3);
+    const rows = await waitForMessages(inbox.harness, "dc", 3);
     expect(rows.filter((r) => r.direction === "incoming").map((r) => r.text)).toEqual(["Where is it?", "Thanks!"]);
   });
 
@@ -39,7 +39,7 @@ describe("Discord outbound", () => {
     const { world } = inbox.discord;
     const ada = world.user("ada");
     world.dm(ada, "Send me the label please");
-    const [incoming] = await waitForMessages(inbox.harness, 1);
+    const [incoming] = await waitForMessages(inbox.harness, "dc", 1);
     await inbox.harness.switchboard.outbound.reply({
       conversationId: incoming!.conversationId,
       text: "Here it is",
@@ -57,7 +57,7 @@ describe("Discord outbound", () => {
     inbox = await startDiscordInbox();
     const { world } = inbox.discord;
     world.dm(world.user("ada"), "Tell me everything");
-    const [incoming] = await waitForMessages(inbox.harness, 1);
+    const [incoming] = await waitForMessages(inbox.harness, "dc", 1);
     const text = Array.from({ length: 3 }, (_, i) => `Part ${i}: ${"details ".repeat(200).trim()}`).join("\n\n");
     await inbox.harness.switchboard.outbound.reply({ conversationId: incoming!.conversationId, text, agentId: null });
     await inbox.harness.drain();
@@ -71,7 +71,7 @@ describe("Discord outbound", () => {
     inbox = await startDiscordInbox();
     const { world } = inbox.discord;
     world.dm(world.user("ada"), "Hello?");
-    const [incoming] = await waitForMessages(inbox.harness, 1);
+    const [incoming] = await waitForMessages(inbox.harness, "dc", 1);
     world.failNext("POST /channels/", DiscordWorld.rateLimited(0.25));
     const reply = await inbox.harness.switchboard.outbound.reply({ conversationId: incoming!.conversationId, text: "Hi!", agentId: null });
     const attempts = () => world.calls.filter((c) => c.method === "POST" && c.path.endsWith("/messages")).length;
@@ -99,11 +99,11 @@ describe("Discord outbound", () => {
     const { world } = inbox.discord;
     const ada = world.user("ada");
     world.dm(ada, "bye");
-    const [incoming] = await waitForMessages(inbox.harness, 1);
+    const [incoming] = await waitForMessages(inbox.harness, "dc", 1);
     world.closedDms.add(ada.id);
     const reply = await inbox.harness.switchboard.outbound.reply({ conversationId: incoming!.conversationId, text: "One more thing", agentId: null });
     await inbox.harness.drain();
     expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "failed", deliveryError: expect.stringContaining("does not accept direct messages") });
-    expect(await storedMessages(inbox.harness)).toHaveLength(2);
+    expect(await storedMessages(inbox.harness, "dc")).toHaveLength(2);
   });
 });

@@ -2,8 +2,8 @@
 // getFile, group mentions, edits, shared phone numbers, re-deliveries, restarts and failures.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { tables, writeFixturePlugin } from "@switchboard/core/testing";
-import { ada, bob, startTelegramInbox, storedMessages, waitFor, waitForMessages, type TelegramInbox } from "./kit.ts";
+import { tables, writeFixturePlugin, storedMessages, waitFor, waitForMessages } from "@switchboard/core/testing";
+import { ada, bob, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
 
 let inbox: TelegramInbox | undefined;
 afterEach(async () => {
@@ -19,7 +19,7 @@ describe("Telegram inbound (long polling)", () => {
     const { world } = inbox.telegram;
     world.say(world.privateChat(ada), ada, "Hello, is my order shipped?");
     world.say(world.privateChat(ada), ada, "It is order 42.");
-    const [first, second] = await waitForMessages(inbox.harness, 2);
+    const [first, second] = await waitForMessages(inbox.harness, "tg", 2);
     expect(first).toMatchObject({ text: "Hello, is my order shipped?", externalId: "1001:1", channel: "telegram", direction: "incoming" });
     expect(second!.conversationId).toBe(first!.conversationId);
     const [contact] = await inbox.harness.switchboard.store.db.select().from(tables.contacts).where(eq(tables.contacts.id, first!.contactId));
@@ -50,7 +50,7 @@ describe("Telegram inbound (long polling)", () => {
     world.say(chat, ada, { voice: { ...voice, duration: 3, mime_type: "audio/ogg" } });
     world.say(chat, ada, { sticker: { ...sticker, type: "regular", width: 512, height: 512, is_animated: false, is_video: false, emoji: "😢" } });
     world.say(chat, ada, { document: { ...huge, file_name: "logs.zip", mime_type: "application/zip" } });
-    const rows = await waitForMessages(inbox.harness, 5);
+    const rows = await waitForMessages(inbox.harness, "tg", 5);
     const files = await inbox.harness.switchboard.store.db.select().from(tables.attachments).orderBy(tables.attachments.id);
     expect(rows.map((r) => r.text)).toEqual(["The box arrived broken", "", "", "😢", ""]);
     expect(files.map((f) => [f.filename, f.contentType, f.size])).toEqual([
@@ -78,7 +78,7 @@ describe("Telegram inbound (long polling)", () => {
     world.say(group, bob, { text: "Same for order 43", reply_to_message: fromBot });
     world.say(group, bob, "/help@switchboard_test_bot");
     world.say(world.privateChat(ada), ada, "Privately: my address is 1 Main St");
-    const rows = await waitForMessages(inbox.harness, 4);
+    const rows = await waitForMessages(inbox.harness, "tg", 4);
     expect(rows.map((r) => r.text)).toEqual(["@switchboard_test_bot my order 42 is late", "Same for order 43", "/help@switchboard_test_bot", "Privately: my address is 1 Main St"]);
     const [mention, reply, command, direct] = rows;
     expect(new Set([mention!.conversationId, reply!.conversationId, command!.conversationId]).size).toBe(1);
@@ -95,14 +95,14 @@ describe("Telegram inbound (long polling)", () => {
     inbox = await startTelegramInbox();
     const { world } = inbox.telegram;
     const sent = world.say(world.privateChat(ada), ada, "My order is 24");
-    await waitForMessages(inbox.harness, 1);
+    await waitForMessages(inbox.harness, "tg", 1);
     world.edit(sent, "My order is 42");
     const [row] = await waitFor(async () => {
-      const rows = await storedMessages(inbox!.harness);
+      const rows = await storedMessages(inbox!.harness, "tg");
       return rows[0]?.text === "My order is 42" ? rows : undefined;
     });
     expect(row!.metadata).toMatchObject({ edits: [{ text: "My order is 24" }] });
-    expect(await storedMessages(inbox.harness)).toHaveLength(1);
+    expect(await storedMessages(inbox.harness, "tg")).toHaveLength(1);
   });
 
   it("turns a person's own shared phone number into a verified E.164 phone identity that links to the same person on another channel", { timeout: 10_000 }, async () => {
@@ -112,7 +112,7 @@ describe("Telegram inbound (long polling)", () => {
     const chat = world.privateChat(ada);
     world.shareContact(chat, ada, "44 7700 900123");
     world.shareContact(chat, ada, "+1 415 555 0100", bob);
-    const [own, other] = await waitForMessages(inbox.harness, 2);
+    const [own, other] = await waitForMessages(inbox.harness, "tg", 2);
     expect(own!.text).toBe("Shared their phone number: +447700900123");
     expect(other!.text).toBe("Shared a contact: Bob, +14155550100");
     expect(other!.metadata).toMatchObject({ telegram: { sharedContact: { name: "Bob", phone: "+14155550100", userId: bob.id } } });
@@ -133,7 +133,7 @@ describe("Telegram inbound (long polling)", () => {
     const { world } = inbox.telegram;
     const chat = world.privateChat(ada);
     world.say(chat, ada, "first");
-    await waitForMessages(inbox.harness, 1);
+    await waitForMessages(inbox.harness, "tg", 1);
     const firstUpdate = world.calls.length;
     const adapter = inbox.harness.switchboard.inboxes.get("tg")!.adapter!;
     await adapter.stop!();
@@ -143,13 +143,13 @@ describe("Telegram inbound (long polling)", () => {
     world.say(chat, ada, "second, sent while Switchboard was down");
     world.redeliver({ update_id: 1, message: world.message(chat.id, 1)! });
     await adapter.start!((message) => inbox!.harness.switchboard.ingest("tg", message), new AbortController().signal);
-    const rows = await waitForMessages(inbox.harness, 2);
+    const rows = await waitForMessages(inbox.harness, "tg", 2);
     await waitFor(() => world.pending.length === 0 || undefined);
     expect(rows.map((r) => r.text)).toEqual(["first", "second, sent while Switchboard was down"]);
     const resumed = world.calls.slice(firstUpdate).find((c) => c.method === "getUpdates");
     expect(resumed!.params.offset).toBe(2);
-    await waitFor(async () => (await storedMessages(inbox!.harness)).length === 2 && world.calls.some((c) => c.method === "getUpdates" && c.params.offset === 4));
-    expect(await storedMessages(inbox.harness)).toHaveLength(2);
+    await waitFor(async () => (await storedMessages(inbox!.harness, "tg")).length === 2 && world.calls.some((c) => c.method === "getUpdates" && c.params.offset === 4));
+    expect(await storedMessages(inbox.harness, "tg")).toHaveLength(2);
   });
 
   it("does not move past an update until it is stored: a failed ingest is fetched and stored again", { timeout: 10_000 }, async () => {
@@ -157,7 +157,7 @@ describe("Telegram inbound (long polling)", () => {
     inbox = await startTelegramInbox({}, { plugins: { flaky: { package: flaky } } });
     const { world } = inbox.telegram;
     world.say(world.privateChat(ada), ada, "Are you there?");
-    const [row] = await waitForMessages(inbox.harness, 1);
+    const [row] = await waitForMessages(inbox.harness, "tg", 1);
     expect(row!.text).toBe("Are you there?");
     const polls = world.calls.filter((c) => c.method === "getUpdates");
     expect(polls.filter((c) => c.params.offset === undefined).length).toBeGreaterThanOrEqual(2);
@@ -170,7 +170,7 @@ describe("Telegram inbound (long polling)", () => {
     const { world } = inbox.telegram;
     world.say(world.privateChat(ada), ada, "poison");
     world.say(world.privateChat(ada), ada, "a normal message");
-    const rows = await waitForMessages(inbox.harness, 1);
+    const rows = await waitForMessages(inbox.harness, "tg", 1);
     expect(rows.map((r) => r.text)).toEqual(["a normal message"]);
     await waitFor(() => world.calls.some((c) => c.method === "getUpdates" && c.params.offset === 3));
   });

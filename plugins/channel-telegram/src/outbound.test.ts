@@ -2,8 +2,8 @@
 // threading, 429 retry_after honoured on the harness clock, permanent refusals, long texts.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { tables, type Harness } from "@switchboard/core/testing";
-import { ada, startTelegramInbox, waitForMessages, type TelegramInbox } from "./kit.ts";
+import { tables, type Harness, waitForMessages } from "@switchboard/core/testing";
+import { ada, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
 
 let inbox: TelegramInbox | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ async function conversationFrom(text: string, inGroup = false): Promise<number> 
   const { world } = inbox!.telegram;
   const chat = inGroup ? world.group(-100_777, "Acme customers") : world.privateChat(ada);
   world.say(chat, ada, inGroup ? `@switchboard_test_bot ${text}` : text);
-  const [row] = await waitForMessages(inbox!.harness, 1);
+  const [row] = await waitForMessages(inbox!.harness, "tg", 1);
   return row!.conversationId;
 }
 
@@ -39,7 +39,7 @@ describe("Telegram outbound", () => {
     expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "sent", externalId: `-100777:${world.sent[0]!.message.message_id}` });
 
     world.say(world.privateChat(ada), ada, "and privately?");
-    const rows = await waitForMessages(inbox.harness, 3);
+    const rows = await waitForMessages(inbox.harness, "tg", 3);
     await inbox.harness.switchboard.outbound.reply({ conversationId: rows[2]!.conversationId, text: "Yes, here.", agentId: null });
     await inbox.harness.drain();
     expect(world.sent[1]!.message).toMatchObject({ chat: { id: ada.id }, text: "Yes, here." });
@@ -52,7 +52,7 @@ describe("Telegram outbound", () => {
     const forum = world.group(-100_888, "Acme forum");
     world.say(forum, ada, { text: "@switchboard_test_bot billing question", message_thread_id: 7, is_topic_message: true });
     world.say(forum, ada, "@switchboard_test_bot general question");
-    const [topic, general] = await waitForMessages(inbox.harness, 2);
+    const [topic, general] = await waitForMessages(inbox.harness, "tg", 2);
     expect(topic!.conversationId).not.toBe(general!.conversationId);
     await inbox.harness.switchboard.outbound.reply({ conversationId: topic!.conversationId, text: "About billing:", agentId: null });
     await inbox.harness.drain();

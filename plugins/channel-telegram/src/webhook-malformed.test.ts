@@ -5,7 +5,8 @@
 // secret is a 401 that says what to check.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Message } from "grammy/types";
-import { ada, startTelegramInbox, storedMessages, type TelegramInbox, waitForMessages } from "./kit.ts";
+import { storedMessages, waitForMessages } from "@switchboard/core/testing";
+import { ada, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
 
 const SECRET = "webhook-secret_0123456789";
 
@@ -26,7 +27,7 @@ describe("Telegram webhook, malformed requests", () => {
       expect(error.code).toBe("SWB_ERR_VALIDATION");
       expect(error.message).toMatch(/not a Telegram update/);
     }
-    expect(await storedMessages(inbox.harness)).toHaveLength(0);
+    expect(await storedMessages(inbox.harness, "tg")).toHaveLength(0);
   });
 
   it("acknowledges an update it can never read (200, ignored) so Telegram does not retry it, and stores nothing", { timeout: 15_000 }, async () => {
@@ -43,12 +44,12 @@ describe("Telegram webhook, malformed requests", () => {
       const answer = await telegram.postWebhook(JSON.stringify(update));
       expect({ update: update.update_id, status: answer.status }).toEqual({ update: update.update_id, status: 200 });
     }
-    expect(await storedMessages(inbox.harness)).toHaveLength(0);
+    expect(await storedMessages(inbox.harness, "tg")).toHaveLength(0);
 
     // A good update afterwards is stored as usual.
     telegram.world.say(telegram.world.privateChat(ada), ada, "Still here");
     expect(await telegram.deliverWebhook()).toEqual([200]);
-    expect((await storedMessages(inbox.harness)).map((r) => r.text)).toEqual(["Still here"]);
+    expect((await storedMessages(inbox.harness, "tg")).map((r) => r.text)).toEqual(["Still here"]);
   });
 
   it("in polling mode too, moves past an update it can never read instead of fetching it forever", { timeout: 15_000 }, async () => {
@@ -56,7 +57,7 @@ describe("Telegram webhook, malformed requests", () => {
     const { world } = inbox.telegram;
     world.redeliver({ update_id: 0, message: { message_id: 1, date: 1767600000, from: ada, text: "no chat" } as unknown as Message });
     world.say(world.privateChat(ada), ada, "After the broken one");
-    const rows = await waitForMessages(inbox.harness, 1);
+    const rows = await waitForMessages(inbox.harness, "tg", 1);
     expect(rows.map((r) => r.text)).toEqual(["After the broken one"]);
   });
 

@@ -2,9 +2,9 @@
 // POSTs updates to /webhooks/tg as Telegram does, a wrong secret is refused with 401, and an update
 // is acknowledged (2xx) only once stored. Also: options errors and health.
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHarness, writeFixturePlugin } from "@switchboard/core/testing";
-import { ada, PLUGIN, startTelegramInbox, storedMessages, type TelegramInbox } from "./kit.ts";
-import { startFakeTelegram } from "../../../test/fakes/telegram/index.ts";
+import { createTestHarness, writeFixturePlugin, storedMessages } from "@switchboard/core/testing";
+import { ada, PLUGIN, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
+import { startFakeTelegram } from "../test-support/fake/index.ts";
 
 const SECRET = "webhook-secret_0123456789";
 
@@ -23,17 +23,17 @@ describe("Telegram webhook mode", () => {
 
     const sent = world.say(world.privateChat(ada), ada, "Hello over a webhook");
     expect(await inbox.telegram.deliverWebhook({ secret: "not-the-secret-0000000" })).toEqual([401]);
-    expect(await storedMessages(inbox.harness)).toHaveLength(0);
+    expect(await storedMessages(inbox.harness, "tg")).toHaveLength(0);
     expect(world.pending).toHaveLength(1);
 
     expect(await inbox.telegram.deliverWebhook()).toEqual([200]);
-    const rows = await storedMessages(inbox.harness);
+    const rows = await storedMessages(inbox.harness, "tg");
     expect(rows.map((r) => [r.text, r.externalId])).toEqual([["Hello over a webhook", "1001:1"]]);
 
     world.redeliver({ update_id: 1, message: sent });
     world.edit(sent, "Hello over a webhook (edited)");
     expect(await inbox.telegram.deliverWebhook()).toEqual([200, 200]);
-    const after = await storedMessages(inbox.harness);
+    const after = await storedMessages(inbox.harness, "tg");
     expect(after.map((r) => r.text)).toEqual(["Hello over a webhook (edited)"]);
     expect(await inbox.harness.switchboard.inboxes.health("tg")).toEqual({ ok: true });
   });
@@ -45,9 +45,9 @@ describe("Telegram webhook mode", () => {
     world.say(world.privateChat(ada), ada, "Will this survive?");
     expect(await inbox.telegram.deliverWebhook()).toEqual([500]);
     expect(world.pending).toHaveLength(1);
-    expect(await storedMessages(inbox.harness)).toHaveLength(0);
+    expect(await storedMessages(inbox.harness, "tg")).toHaveLength(0);
     expect(await inbox.telegram.deliverWebhook()).toEqual([200]);
-    expect((await storedMessages(inbox.harness)).map((r) => r.text)).toEqual(["Will this survive?"]);
+    expect((await storedMessages(inbox.harness, "tg")).map((r) => r.text)).toEqual(["Will this survive?"]);
   });
 
   it("refuses webhook mode without a secret and a malformed token, naming the key and the plugin", async () => {

@@ -1,12 +1,12 @@
 /**
  * Shared setup of the Telegram tests: a fake Bot API on loopback, a harness with one Telegram
- * inbox ("tg") pointed at it through `api_root`, and small waits on the store. Webhook inboxes get
- * a real HTTP listener for Switchboard, so the fake POSTs updates to it as Telegram would.
+ * inbox ("tg") pointed at it through `api_root`. Webhook inboxes get a real HTTP listener for
+ * Switchboard, so the fake POSTs updates to it as Telegram would. The waits on the store are
+ * `waitFor`/`waitForMessages` of `@switchboard/core/testing`.
  */
 import { fileURLToPath } from "node:url";
-import { eq } from "drizzle-orm";
-import { createTestHarness, tables, type Harness } from "@switchboard/core/testing";
-import { startFakeTelegram, type FakeTelegram } from "../../../test/fakes/telegram/index.ts";
+import { createTestHarness, serveLoopback, type Harness } from "@switchboard/core/testing";
+import { startFakeTelegram, type FakeTelegram } from "./fake/index.ts";
 
 export const PLUGIN = fileURLToPath(new URL("../src/index.ts", import.meta.url));
 
@@ -25,8 +25,8 @@ export interface TelegramInbox {
 export async function startTelegramInbox(options: Record<string, unknown> = {}, extra: { plugins?: Record<string, { package: string }> } = {}): Promise<TelegramInbox> {
   const telegram = await startFakeTelegram();
   let app: ((request: Request) => Response | Promise<Response>) | undefined;
-  const listener = options.mode === "webhook" ? Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (request) => (app ? app(request) : new Response("starting", { status: 503 })) }) : undefined;
-  const publicUrl = listener ? `http://127.0.0.1:${listener.port}` : undefined;
+  const listener = options.mode === "webhook" ? serveLoopback((request) => (app ? app(request) : new Response("starting", { status: 503 }))) : undefined;
+  const publicUrl = listener?.url;
   let harness: Harness;
   try {
     harness = await createTestHarness({
@@ -35,7 +35,7 @@ export async function startTelegramInbox(options: Record<string, unknown> = {}, 
       ...(publicUrl ? { config: { server: { public_url: publicUrl } } } : {}),
     });
   } catch (error) {
-    await listener?.stop(true);
+    await listener?.stop();
     await telegram.stop();
     throw error;
   }
@@ -46,32 +46,8 @@ export async function startTelegramInbox(options: Record<string, unknown> = {}, 
     publicUrl,
     async close() {
       await harness.close();
-      await listener?.stop(true);
+      await listener?.stop();
       await telegram.stop();
     },
   };
-}
-
-/** Polls `check` every 10 ms until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${check.toString().slice(0, 120)}`);
-    await Bun.sleep(10);
-  }
-}
-
-/** The stored messages of the "tg" inbox, oldest first. */
-export function storedMessages(harness: Harness) {
-  return harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.inbox, "tg")).orderBy(tables.messages.id);
-}
-
-/** Waits until the "tg" inbox holds `count` messages, and returns them. */
-export async function waitForMessages(harness: Harness, count: number, timeoutMs = 5000) {
-  return waitFor(async () => {
-    const rows = await storedMessages(harness);
-    return rows.length >= count ? rows : undefined;
-  }, timeoutMs);
 }

@@ -9,8 +9,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { tables } from "@switchboard/core/testing";
 import { createAgent } from "../../../core/src/auth/agents.ts";
-import { identifierHash } from "../src/tokens.ts";
-import { SECRET, startKit, type Kit } from "./kit.ts";
+import { identifierHash } from "./tokens.ts";
+import { SECRET, startKit, type Kit } from "../test-support/kit.ts";
 
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const WAIT_MS = 10_000;

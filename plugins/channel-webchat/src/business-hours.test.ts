@@ -1,7 +1,7 @@
 // Business hours in a real time zone: open inside a range, the next opening across days, split
 // ranges (in any order), holidays, and a daylight-saving change (Europe/Berlin, 29 March 2026).
 import { describe, expect, it } from "vitest";
-import { availability } from "../src/business-hours.ts";
+import { availability } from "./business-hours.ts";
 
 const berlin = { timezone: "Europe/Berlin", days: { monday: "09:00-17:00", friday: "13:00-17:00,09:00-12:00" }, holidays: [] as string[] };
 const utc = (iso: string) => Date.parse(`${iso}Z`);

@@ -8,7 +8,7 @@ import { eraseContact } from "../../../core/src/contacts/erase.ts";
 import { SYSTEM_ACTOR, updateConversation } from "../../../core/src/conversations/update.ts";
 import { createAgent } from "../../../core/src/auth/agents.ts";
 import { signIn } from "../../../core/src/inbox/fixtures.ts";
-import { answer, newClientId, startKit, type Kit } from "./kit.ts";
+import { answer, newClientId, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {

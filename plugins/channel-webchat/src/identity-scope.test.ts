@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { desc, eq } from "drizzle-orm";
 import { createTestHarness, type Harness, tables } from "@switchboard/core/testing";
-import { identifierHash } from "../src/tokens.ts";
-import { newClientId, PLUGIN, SITE } from "./kit.ts";
+import { identifierHash } from "./tokens.ts";
+import { newClientId, PLUGIN, SITE } from "../test-support/kit.ts";
 
 const SECRETS = { site: "site-secret-0123456789", app: "app-secret-0123456789" };
 let harness: Harness | undefined;

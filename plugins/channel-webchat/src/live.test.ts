@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryError, type SwitchboardEvent } from "@switchboard/core";
 import { tables } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { answer, startKit, type Kit } from "./kit.ts";
-import type { SseEvent } from "./sse.ts";
+import { answer, startKit, type Kit } from "../test-support/kit.ts";
+import type { SseEvent } from "../test-support/sse.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {

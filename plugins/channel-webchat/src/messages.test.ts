@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { tables } from "@switchboard/core/testing";
-import { answer, newClientId, startKit, type Kit } from "./kit.ts";
+import { answer, newClientId, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { tables } from "@switchboard/core/testing";
 import { SYSTEM_ACTOR, updateConversation } from "../../../core/src/conversations/update.ts";
-import { answer, startKit, type Kit } from "./kit.ts";
+import { answer, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {

@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { tables } from "@switchboard/core/testing";
-import { identifierHash, inboxKeys, signVisitorToken } from "../src/tokens.ts";
-import { answer, SECRET, SITE, startKit, type Kit } from "./kit.ts";
+import { identifierHash, inboxKeys, signVisitorToken } from "./tokens.ts";
+import { answer, SECRET, SITE, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {

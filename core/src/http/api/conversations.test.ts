@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAgent } from "../../auth/agents.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { auditLog, teams } from "../../store/schema.ts";
+import { json, type JsonAnswer } from "../../testing/json.ts";
 import { createTestApi, type TestApi } from "./fixtures/harness.ts";
 
 let t: TestApi;
@@ -13,11 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
-
-async function json(path: string, init?: Parameters<TestApi["api"]>[1]) {
-  const res = await t.api(path, init);
-  return { status: res.status, body: await res.json() };
-}
 
 describe("GET /conversations", () => {
   it("walks every page, latest activity first, with no duplicates or misses (ties broken by id)", async () => {
@@ -31,7 +27,7 @@ describe("GET /conversations", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const { status, body } = await json(`/api/v1/conversations?limit=7${cursor ? `&cursor=${cursor}` : ""}`);
+      const { status, body }: JsonAnswer<{ data: { id: number }[]; next_cursor: string | null }> = await json(t.api(`/api/v1/conversations?limit=7${cursor ? `&cursor=${cursor}` : ""}`));
       expect(status).toBe(200);
       expect(body.data.length).toBeLessThanOrEqual(7);
       seen.push(...body.data.map((c: { id: number }) => c.id));
@@ -40,7 +36,7 @@ describe("GET /conversations", () => {
     } while (cursor);
     expect(pages).toBe(5);
     expect(seen).toEqual([...ids].reverse());
-    const first = (await json("/api/v1/conversations?limit=1")).body.data[0];
+    const first = (await json(t.api("/api/v1/conversations?limit=1"))).body.data[0];
     expect(first).toMatchObject({ contact_name: null, last_message_preview: "tie 29", status: "open", inbox: "support", channel: "echo" });
   });
 
@@ -51,7 +47,7 @@ describe("GET /conversations", () => {
     const { agent: bob } = await createAgent(t.switchboard.store, { email: "bob@example.com", name: "Bob" });
     await t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { assignee_id: t.agent.id } });
     await t.api(`/api/v1/conversations/${b.conversationId}`, { method: "PATCH", body: { assignee_id: bob.id, status: "resolved" } });
-    const ids = async (query: string) => (await json(`/api/v1/conversations?${query}`)).body.data.map((x: { id: number }) => x.id);
+    const ids = async (query: string) => (await json(t.api(`/api/v1/conversations?${query}`))).body.data.map((x: { id: number }) => x.id);
     expect(await ids("status=resolved")).toEqual([b.conversationId]);
     expect(await ids("status=open")).toEqual([c.conversationId, a.conversationId]);
     expect(await ids("inbox=sales")).toEqual([b.conversationId]);
@@ -63,13 +59,13 @@ describe("GET /conversations", () => {
   });
 
   it("answers 422 with the reason for bad filters, limits and cursors", async () => {
-    const status = await json("/api/v1/conversations?status=closed");
+    const status = await json(t.api("/api/v1/conversations?status=closed"));
     expect(status.status).toBe(422);
     expect(status.body.error).toMatchObject({ code: "SWB_ERR_VALIDATION" });
     expect(status.body.error.message).toContain("status");
-    expect((await json("/api/v1/conversations?assignee=bob")).body.error.message).toContain('expected an agent id, "me" or "none"');
-    expect((await json("/api/v1/conversations?limit=500")).body.error.message).toContain("limit");
-    const cursor = await json("/api/v1/conversations?cursor=garbage");
+    expect((await json(t.api("/api/v1/conversations?assignee=bob"))).body.error.message).toContain('expected an agent id, "me" or "none"');
+    expect((await json(t.api("/api/v1/conversations?limit=500"))).body.error.message).toContain("limit");
+    const cursor = await json(t.api("/api/v1/conversations?cursor=garbage"));
     expect(cursor.status).toBe(422);
     expect(cursor.body.error.message).toContain("next_cursor");
   });
@@ -78,13 +74,13 @@ describe("GET /conversations", () => {
 describe("GET /conversations/:id", () => {
   it("returns the conversation with its contact and labels, and 404 for an unknown id", async () => {
     const a = await t.say("support", { externalId: "a", name: "Ann", email: "ann@example.com" }, "hi");
-    const { status, body } = await json(`/api/v1/conversations/${a.conversationId}`);
+    const { status, body } = await json(t.api(`/api/v1/conversations/${a.conversationId}`));
     expect(status).toBe(200);
     expect(body).toMatchObject({ id: a.conversationId, contact: { id: a.contactId, name: "Ann", email: "ann@example.com" }, labels: [] });
-    const missing = await json("/api/v1/conversations/9999");
+    const missing = await json(t.api("/api/v1/conversations/9999"));
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe("SWB_ERR_NOT_FOUND");
-    expect((await json("/api/v1/conversations/abc")).status).toBe(422);
+    expect((await json(t.api("/api/v1/conversations/abc"))).status).toBe(422);
   });
 });
 
@@ -94,11 +90,11 @@ describe("PATCH /conversations/:id", () => {
     const events: SwitchboardEvent[] = [];
     t.switchboard.bus.on("*", (event) => void events.push(event), "test");
     t.clock.advance(5000);
-    const { status, body } = await json(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "resolved", priority: "high" } });
+    const { status, body } = await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "resolved", priority: "high" } }));
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: "resolved", priority: "high", resolved_at: t.clock.now() });
 
-    const timeline = (await json(`/api/v1/conversations/${a.conversationId}/messages`)).body.data;
+    const timeline = (await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`))).body.data;
     expect(timeline.map((m: { direction: string; text: string }) => [m.direction, m.text])).toEqual([
       ["incoming", "my order is late"],
       ["activity", "Status changed from open to resolved by Alice"],
@@ -109,9 +105,9 @@ describe("PATCH /conversations/:id", () => {
     await t.switchboard.bus.idle();
     expect(events.map((e) => [e.name, e.data])).toEqual([["conversation.status_changed", { conversationId: a.conversationId, from: "open", to: "resolved", actor: `agent:${t.agent.id}` }]]);
 
-    const again = await json(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "resolved" } });
+    const again = await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "resolved" } }));
     expect(again.status).toBe(200);
-    expect((await json(`/api/v1/conversations/${a.conversationId}/messages`)).body.data).toHaveLength(3);
+    expect((await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`))).body.data).toHaveLength(3);
   });
 
   it("assigns and snoozes, and publishes conversation.assigned", async () => {
@@ -119,34 +115,34 @@ describe("PATCH /conversations/:id", () => {
     const events: SwitchboardEvent[] = [];
     t.switchboard.bus.on("conversation.assigned", (event) => void events.push(event), "test");
     const until = t.clock.now() + 3_600_000;
-    const { body } = await json(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { assignee_id: t.agent.id, status: "snoozed", snoozed_until: until } });
+    const { body } = await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { assignee_id: t.agent.id, status: "snoozed", snoozed_until: until } }));
     expect(body).toMatchObject({ assignee_id: t.agent.id, status: "snoozed", snoozed_until: until });
-    const texts = (await json(`/api/v1/conversations/${a.conversationId}/messages`)).body.data.map((m: { text: string }) => m.text);
+    const texts = (await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`))).body.data.map((m: { text: string }) => m.text);
     expect(texts).toContain(`Status changed from open to snoozed until ${new Date(until).toISOString()} by Alice`);
     expect(texts).toContain("Assigned to Alice by Alice");
     await t.switchboard.bus.idle();
     expect(events[0]?.data).toEqual({ conversationId: a.conversationId, assigneeId: t.agent.id, teamId: null, actor: `agent:${t.agent.id}` });
 
     const [team] = await t.switchboard.store.write((tx) => tx.insert(teams).values({ name: "Billing" }).returning());
-    const moved = await json(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { assignee_id: null, team_id: team!.id, status: "open" } });
+    const moved = await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { assignee_id: null, team_id: team!.id, status: "open" } }));
     expect(moved.body).toMatchObject({ assignee_id: null, team_id: team!.id, status: "open", snoozed_until: null });
-    const latest = (await json(`/api/v1/conversations/${a.conversationId}/messages`)).body.data.slice(-3).map((m: { text: string }) => m.text);
+    const latest = (await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`))).body.data.slice(-3).map((m: { text: string }) => m.text);
     expect(latest).toEqual(["Status changed from snoozed to open by Alice", "Unassigned by Alice", "Moved to team Billing by Alice"]);
     await t.switchboard.bus.idle();
     expect(events[1]?.data).toMatchObject({ assigneeId: null, teamId: team!.id });
-    expect((await json(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { team_id: 999 } })).body.error.message).toContain("there is no team 999");
+    expect((await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { team_id: 999 } }))).body.error.message).toContain("there is no team 999");
   });
 
   it("answers 422 with the reason for bad patches and 404 for an unknown conversation", async () => {
     const a = await t.say("support", { externalId: "a" }, "hello");
     const path = `/api/v1/conversations/${a.conversationId}`;
-    const snooze = await json(path, { method: "PATCH", body: { status: "snoozed" } });
+    const snooze = await json(t.api(path, { method: "PATCH", body: { status: "snoozed" } }));
     expect(snooze.status).toBe(422);
     expect(snooze.body.error.message).toContain('snoozed_until: snoozed_until is required when status is "snoozed"');
-    expect((await json(path, { method: "PATCH", body: { status: "snoozed", snoozed_until: 1000 } })).body.error.message).toContain("in the future");
-    expect((await json(path, { method: "PATCH", body: {} })).body.error.message).toContain("send at least one of");
-    expect((await json(path, { method: "PATCH", body: { stauts: "open" } })).status).toBe(422);
-    expect((await json(path, { method: "PATCH", body: { assignee_id: 999 } })).body.error.message).toContain("there is no agent 999");
-    expect((await json("/api/v1/conversations/9999", { method: "PATCH", body: { status: "open" } })).status).toBe(404);
+    expect((await json(t.api(path, { method: "PATCH", body: { status: "snoozed", snoozed_until: 1000 } }))).body.error.message).toContain("in the future");
+    expect((await json(t.api(path, { method: "PATCH", body: {} }))).body.error.message).toContain("send at least one of");
+    expect((await json(t.api(path, { method: "PATCH", body: { stauts: "open" } }))).status).toBe(422);
+    expect((await json(t.api(path, { method: "PATCH", body: { assignee_id: 999 } }))).body.error.message).toContain("there is no agent 999");
+    expect((await json(t.api("/api/v1/conversations/9999", { method: "PATCH", body: { status: "open" } }))).status).toBe(404);
   });
 });

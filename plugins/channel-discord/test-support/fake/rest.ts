@@ -6,6 +6,7 @@
  * Discord's codes (10003 Unknown Channel, 50007 Cannot send messages to this user, 50035 Invalid
  * Form Body); a test can queue any error, such as a 429 with retry_after and rate limit headers.
  */
+import { readForm } from "@switchboard/core/testing";
 import { ChannelType, type APIChannel, type APIUser } from "discord-api-types/v10";
 import type { DiscordWorld, RestError } from "./world.ts";
 
@@ -96,11 +97,7 @@ async function readBody(request: Request): Promise<{ body: unknown; files: { nam
   const type = request.headers.get("content-type") ?? "";
   if (type.includes("application/json")) return { body: await request.json(), files: [] };
   if (!type.includes("multipart/form-data")) return { body: undefined, files: [] };
-  const form = await request.formData();
-  const files: { name: string; bytes: Uint8Array; contentType: string }[] = [];
-  for (const [key, value] of form) {
-    if (key.startsWith("files[") && typeof value !== "string") files.push({ name: value.name, bytes: new Uint8Array(await value.arrayBuffer()), contentType: value.type || "application/octet-stream" });
-  }
-  const payload = form.get("payload_json");
-  return { body: typeof payload === "string" ? JSON.parse(payload) : {}, files };
+  const { fields, files } = await readForm(request);
+  const payload = fields.payload_json;
+  return { body: payload !== undefined ? JSON.parse(payload) : {}, files: files.filter((f) => f.field.startsWith("files[")) };
 }

@@ -4,6 +4,7 @@
  * for. Customer actions (`say`, `dm`, `startThread`, `edit`) build real API payloads and hand
  * gateway dispatches (MESSAGE_CREATE, THREAD_CREATE…) to whoever listens (the gateway sessions).
  */
+import { FailureQueue, Listeners } from "@switchboard/core/testing";
 import { ApplicationFlags, ChannelType, MessageType, type APIAttachment, type APIChannel, type APIEmbed, type APIGuild, type APIMessage, type APIUser } from "discord-api-types/v10";
 
 /** A REST error as Discord sends it: status, JSON body, headers. */
@@ -42,8 +43,8 @@ export class DiscordWorld {
   /** Users who do not accept DMs from the bot (403, code 50007). */
   readonly closedDms = new Set<string>();
   readonly joinedThreads = new Set<string>();
-  readonly #failures = new Map<string, RestError[]>();
-  readonly #listeners = new Set<(dispatch: Dispatch) => void>();
+  readonly #failures = new FailureQueue<RestError>((route, call) => call.startsWith(route));
+  readonly #listeners = new Listeners<Dispatch>();
   #sequence = 0n;
   /** Set by the server once it knows its port: the base of CDN URLs. */
   baseUrl = "";
@@ -128,7 +129,7 @@ export class DiscordWorld {
 
   /** Makes the next REST calls whose "METHOD /path" starts with `route` fail, in order. */
   failNext(route: string, ...errors: RestError[]): void {
-    this.#failures.set(route, [...(this.#failures.get(route) ?? []), ...errors]);
+    this.#failures.failNext(route, ...errors);
   }
 
   /** A 429 as Discord sends it: retry_after in the body (seconds, float) and rate limit headers. */
@@ -148,17 +149,13 @@ export class DiscordWorld {
   }
 
   onDispatch(fn: (dispatch: Dispatch) => void): () => void {
-    this.#listeners.add(fn);
-    return () => this.#listeners.delete(fn);
+    return this.#listeners.add(fn);
   }
 
   /* ---------- what the REST API and gateway use ---------- */
 
   takeFailure(method: string, path: string): RestError | undefined {
-    for (const [route, errors] of this.#failures) {
-      if (`${method} ${path}`.startsWith(route) && errors.length > 0) return errors.shift();
-    }
-    return undefined;
+    return this.#failures.take(`${method} ${path}`);
   }
 
   dmChannel(user: APIUser): APIChannel {
@@ -208,6 +205,6 @@ export class DiscordWorld {
   }
 
   #emit(dispatch: Dispatch): void {
-    for (const fn of this.#listeners) fn(dispatch);
+    this.#listeners.emit(dispatch);
   }
 }

@@ -4,6 +4,7 @@
  * poll ends an older one with 409, as on Telegram), `GET /file/bot<token>/<path>` downloads, and
  * webhook delivery with the X-Telegram-Bot-Api-Secret-Token header.
  */
+import { readForm, serveLoopback } from "@switchboard/core/testing";
 import type { Update } from "grammy/types";
 import { callMethod, type MethodResult, type Params, type Upload } from "./methods.ts";
 import { TelegramWorld } from "./world.ts";
@@ -43,23 +44,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const polls = new Set<{ resolve: (r: Response) => void; cleanup: () => void }>();
   const pollWaiters = new Set<() => void>();
 
-  const server = Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    idleTimeout: 0,
-    async fetch(request) {
-      const url = new URL(request.url);
-      const file = url.pathname.match(/^\/file\/bot([^/]+)\/(.+)$/);
-      if (file) return download(world, file[1]!, decodeURIComponent(file[2]!));
-      const api = url.pathname.match(/^\/bot([^/]+)\/([A-Za-z]+)$/);
-      if (!api) return json({ ok: false, error_code: 404, description: "Not Found" });
-      if (api[1] !== token) return json({ ok: false, error_code: 401, description: "Unauthorized" });
-      const { params, uploads } = await readParams(request, url);
-      const method = api[2]!;
-      world.calls.push({ method, params });
-      if (method === "getUpdates") return getUpdates(params, request.signal);
-      return json(callMethod(world, method, params, uploads));
-    },
+  const server = serveLoopback(async (request) => {
+    const url = new URL(request.url);
+    const file = url.pathname.match(/^\/file\/bot([^/]+)\/(.+)$/);
+    if (file) return download(world, file[1]!, decodeURIComponent(file[2]!));
+    const api = url.pathname.match(/^\/bot([^/]+)\/([A-Za-z]+)$/);
+    if (!api) return json({ ok: false, error_code: 404, description: "Not Found" });
+    if (api[1] !== token) return json({ ok: false, error_code: 401, description: "Unauthorized" });
+    const { params, uploads } = await readParams(request, url);
+    const method = api[2]!;
+    world.calls.push({ method, params });
+    if (method === "getUpdates") return getUpdates(params, request.signal);
+    return json(callMethod(world, method, params, uploads));
   });
 
   function getUpdates(params: Params, signal: AbortSignal): Response | Promise<Response> {
@@ -95,7 +91,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     });
   }
 
-  const apiRoot = `http://127.0.0.1:${server.port}`;
+  const apiRoot = server.url;
   return {
     world,
     apiRoot,
@@ -143,7 +139,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     async stop() {
       for (const poll of polls) poll.resolve(json({ ok: true, result: [] }));
-      await server.stop(true);
+      await server.stop();
     },
   };
 }
@@ -172,11 +168,9 @@ async function readParams(request: Request, url: URL): Promise<{ params: Params;
     const text = await request.text();
     if (text) Object.assign(params, JSON.parse(text) as Params);
   } else if (type.includes("multipart/form-data") || type.includes("application/x-www-form-urlencoded")) {
-    const form = await request.formData();
-    for (const [k, v] of form) {
-      if (typeof v === "string") params[k] = decodeValue(v);
-      else uploads.set(k, { filename: v.name, bytes: new Uint8Array(await v.arrayBuffer()) });
-    }
+    const { fields, files } = await readForm(request);
+    for (const [k, v] of Object.entries(fields)) params[k] = decodeValue(v);
+    for (const file of files) uploads.set(file.field, { filename: file.name, bytes: file.bytes });
   }
   return { params, uploads };
 }

@@ -4,6 +4,7 @@
  * errors a test asks the next calls to fail with. Customer actions (`say`, `edit`, `shareContact`…)
  * create messages and updates here the way Telegram's servers would, entities included.
  */
+import { FailureQueue, Listeners } from "@switchboard/core/testing";
 import type { Chat, File, Message, MessageEntity, Update, User, UserFromGetMe } from "grammy/types";
 
 /** A Bot API error, exactly as Telegram sends it (the HTTP status equals `error_code`). */
@@ -41,11 +42,11 @@ export class TelegramWorld {
   /** Chats whose user blocked the bot: sends there answer 403. */
   readonly blocked = new Set<number>();
   webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | null = null;
-  readonly #failures = new Map<string, (ApiError | null)[]>();
+  readonly #failures = new FailureQueue<ApiError>();
   readonly #messages = new Map<string, Message>();
   readonly #lastMessageId = new Map<number, number>();
   readonly #chats = new Map<number, Chat>();
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Listeners();
   #nextUpdateId = 1;
   #nextFile = 1;
 
@@ -111,13 +112,12 @@ export class TelegramWorld {
 
   /** Makes the next calls of `method` fail with these errors, in order; `null` lets that call succeed. */
   failNext(method: string, ...errors: (ApiError | null)[]): void {
-    this.#failures.set(method, [...(this.#failures.get(method) ?? []), ...errors]);
+    this.#failures.failNext(method, ...errors);
   }
 
   /** Calls `fn` whenever an update is queued (the server wakes long polls with it). */
   onUpdate(fn: () => void): () => void {
-    this.#listeners.add(fn);
-    return () => this.#listeners.delete(fn);
+    return this.#listeners.add(fn);
   }
 
   /** Queues an update again, as Telegram does when a webhook answer or getUpdates confirmation was lost. */
@@ -130,7 +130,7 @@ export class TelegramWorld {
   /* ---------- what the Bot API methods use ---------- */
 
   takeFailure(method: string): ApiError | undefined {
-    return this.#failures.get(method)?.shift() ?? undefined;
+    return this.#failures.take(method);
   }
 
   /** Forgets updates below `offset` (getUpdates' confirmation). */
@@ -172,7 +172,7 @@ export class TelegramWorld {
 
   #push(update: Update, assignId = true): void {
     this.pending.push(assignId ? { ...update, update_id: this.#nextUpdateId++ } : update);
-    for (const fn of this.#listeners) fn();
+    this.#listeners.emit();
   }
 }
 
