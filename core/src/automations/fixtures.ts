@@ -79,7 +79,7 @@ export async function automationKit(automations: Record<string, unknown>, now: n
     async write(contact, text, metadata = {}, inbox = "test") {
       const stored = await harness.inject({ externalId: `t-${++n}`, contact: { externalId: contact, name: "Grace Hopper" }, text, metadata }, inbox);
       await harness.drain();
-      return stored.status === "dropped" ? -1 : stored.conversationId;
+      return "reason" in stored ? -1 : stored.conversationId;
     },
     sentTexts: () => harness.sent.map((s) => s.message.text),
     conversation: async (id) => (await db.select().from(conversations).where(eq(conversations.id, id)))[0]!,

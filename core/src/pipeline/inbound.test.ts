@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { createTestHarness, type Harness } from "../testing/index.ts";
 import { contacts, conversations, identities, messages } from "../store/schema.ts";
 import { writeFixturePlugin } from "../testing/fixtures.ts";
+import { createLogger } from "../log/index.ts";
 
 let harness: Harness;
 afterEach(async () => harness?.close());
@@ -70,10 +71,11 @@ describe("inbound pipeline", () => {
     expect([a.conversationId, c.conversationId]).not.toContain(direct.conversationId);
   });
 
-  it("refuses a malformed message with a reason and stores nothing", async () => {
+  it("resolves a malformed message as invalid with a reason, and stores nothing", async () => {
     harness = await createTestHarness();
-    await expect(harness.inject({ externalId: "", contact: { externalId: "u1" }, text: "x" })).rejects.toMatchObject({ code: "SWB_ERR_INBOUND_INVALID", message: expect.stringContaining("externalId") });
-    await expect(harness.inject({ externalId: "m1", contact: { externalId: "u1", email: "not-an-email" }, text: "x" })).rejects.toMatchObject({ message: expect.stringContaining("contact.email") });
+    expect(await harness.inject({ externalId: "", contact: { externalId: "u1" }, text: "x" })).toEqual({ status: "invalid", reason: expect.stringContaining("externalId") });
+    expect(await harness.inject({ externalId: "m1", contact: { externalId: "u1", email: "not-an-email" }, text: "x" })).toEqual({ status: "invalid", reason: expect.stringContaining("contact.email") });
+    expect(await harness.inject({ externalId: "m2", contact: { externalId: "u1" }, text: "  " })).toEqual({ status: "invalid", reason: expect.stringContaining("neither text nor attachments") });
     expect(await harness.switchboard.store.db.select().from(messages)).toHaveLength(0);
     expect(await harness.switchboard.store.db.select().from(contacts)).toHaveLength(0);
   });
@@ -118,5 +120,33 @@ describe("inbound pipeline", () => {
     expect(kept.status).toBe("stored");
     const rows = await harness.switchboard.store.db.select().from(messages);
     expect(rows.map((r) => r.text)).toEqual(["real question"]);
+  });
+
+  it("skips a throwing normalise, identify or thread hook, logging its plugin and hook, and stores the message as the other hooks leave it", async () => {
+    const logged: { plugin?: string; hook?: string; msg: string }[] = [];
+    const log = createLogger({ level: "error", destination: { write: (line: string) => void logged.push(JSON.parse(line)) } });
+    const broken = writeFixturePlugin(`
+      ctx.inbound(() => { throw new Error("spam filter down"); });
+      ctx.identify(() => { throw new Error("CRM down"); });
+      ctx.thread(() => { throw new Error("thread map down"); });
+    `, { name: "broken" });
+    const tidy = writeFixturePlugin(`ctx.inbound((m) => ({ ...m, text: m.text.toUpperCase() }));`, { name: "tidy" });
+    harness = await createTestHarness({ log, plugins: { broken: { package: broken }, tidy: { package: tidy } } });
+    expect((await harness.inject(message("m1", "u1", "hello"))).status).toBe("stored");
+    const rows = await harness.switchboard.store.db.select().from(messages);
+    expect(rows.map((r) => r.text)).toEqual(["HELLO"]);
+    const failures = logged.filter((l) => l.plugin === "broken").map((l) => [l.hook, l.msg]);
+    expect(failures).toEqual([
+      ["normalise", "plugin hook failed; going on without it"],
+      ["identify", "plugin hook failed; going on without it"],
+      ["thread", "plugin hook failed; going on without it"],
+    ]);
+  });
+
+  it("resolves as invalid, naming the plugin, when a normalise hook returns a message core refuses", async () => {
+    const plugin = writeFixturePlugin(`ctx.inbound((m) => ({ ...m, contact: {} }));`, { name: "mangler" });
+    harness = await createTestHarness({ plugins: { mangler: { package: plugin } } });
+    expect(await harness.inject(message("m1"))).toEqual({ status: "invalid", reason: expect.stringMatching(/contact\.externalId.*the plugin "mangler"/) });
+    expect(await harness.switchboard.store.db.select().from(messages)).toHaveLength(0);
   });
 });

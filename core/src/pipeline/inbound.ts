@@ -11,17 +11,17 @@ import { type EnrichmentAnswers, storeEnrichment, withAnswers } from "../contact
 import { identifyByIdentity, recordIdentities } from "../contacts/identify.ts";
 import { suggestMerges } from "../contacts/suggest.ts";
 import { type EnrichmentConfig, enrichmentSchema, type IdentityConfig, identitySchema } from "../config/identity.ts";
-import { describeError } from "../errors/index.ts";
+import { describeError, type SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log/index.ts";
-import { runFirst } from "../plugins/hooks.ts";
+import { hookError, runFirst } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { ContactSnapshot, ConversationSnapshot, InboundMessage, InboxInfo, IngestResult, RouteDecision } from "../plugins/types.ts";
 import { absorbContactFacts, type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Store, Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
-import { messageEventData } from "../events/message-data.ts";
+import { conversationState, messageEventData } from "../events/message-data.ts";
 import { findMessageByExternalId } from "../store/messages.ts";
 import { insertAttachments } from "../store/attachments.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
@@ -95,24 +95,21 @@ export class InboundPipeline {
   }
 
   /**
-   * Runs one inbound message through the pipeline. Resolves once it is durably stored.
-   * Throws SWB_ERR_INBOUND_INVALID (a 4xx for webhooks) for a malformed message.
+   * Runs one inbound message through the pipeline. Resolves once it is durably stored, or with
+   * `{ status: "invalid", reason }` for a message core refuses (a 4xx for webhooks). A plugin hook
+   * that throws is logged with its plugin's and hook's names and skipped; it never fails the message.
    */
   async ingest(inbox: InboxInfo, input: unknown): Promise<IngestResult> {
     const { store, registry, log, clock } = this.#deps;
-    const region = { defaultPhoneRegion: this.#identity.default_phone_region };
-    let message = normaliseInbound(input, region);
-    for (const hook of registry.inbound) {
-      const next = await hook.handler(message, inbox);
-      if (next === null) return { status: "dropped", reason: `dropped by the plugin "${hook.plugin}"` };
-      message = normaliseInbound(next, region);
-    }
+    const onHookError = (error: SwitchboardError) => log.error({ inbox: inbox.name, ...error.details, error: describeError(error) }, "plugin hook failed; going on without it");
+    const normalised = await this.#normalise(inbox, input, onHookError);
+    if ("status" in normalised) return normalised;
+    const { message } = normalised;
 
     const stored = await findMessageByExternalId(store.db, inbox.name, message.externalId);
     if (stored && message.edited) return this.#applyEdit(stored.id, message);
     if (stored) return { status: "duplicate", messageId: stored.id, conversationId: stored.conversationId, contactId: stored.contactId };
 
-    const onHookError = (error: Error) => log.error({ inbox: inbox.name, error: describeError(error) }, "pipeline hook failed; going on without it");
     const identified = await runFirst(registry.identify, (h) => h({ message, inbox }), onHookError, "identify");
     const contact = identified ? await findContact(store.db, identified.value.contactId) : await identifyByIdentity(store.db, inbox, message);
     const threaded = await runFirst(registry.thread, (h) => h({ message, inbox, contactId: contact?.id ?? null }), onHookError, "thread");
@@ -129,8 +126,34 @@ export class InboundPipeline {
     const plan: Plan = { contactId: contact?.id, conversationId: chosen?.id, forceNew, facts, decision };
     const { result, publish } = await store.write((tx) => this.#persist(tx, inbox, message, plan));
     publish();
-    if (run && result.status !== "dropped") run.finish(result.contactId);
+    if (run && "contactId" in result) run.finish(result.contactId);
     return result;
+  }
+
+  /**
+   * The normalise stage ("sequential"): core's check, then each plugin's inbound hook, each result
+   * checked again. A hook that throws is reported and skipped (the message goes on as the hooks
+   * before it left it), so a broken filter never blocks a channel's queue nor loses a message.
+   */
+  async #normalise(inbox: InboxInfo, input: unknown, onHookError: (error: SwitchboardError) => void): Promise<{ message: InboundMessage } | IngestResult> {
+    const region = { defaultPhoneRegion: this.#identity.default_phone_region };
+    const checked = normaliseInbound(input, region);
+    if ("reason" in checked) return { status: "invalid", reason: checked.reason };
+    let message = checked.message;
+    for (const hook of this.#deps.registry.inbound) {
+      let next: InboundMessage | null;
+      try {
+        next = await hook.handler(message, inbox);
+      } catch (error) {
+        onHookError(hookError(hook.plugin, "normalise", error));
+        continue;
+      }
+      if (next === null) return { status: "dropped", reason: `dropped by the plugin "${hook.plugin}"` };
+      const again = normaliseInbound(next, region);
+      if ("reason" in again) return { status: "invalid", reason: `${again.reason} (after the normalise hook of the plugin "${hook.plugin}")` };
+      message = again.message;
+    }
+    return { message };
   }
 
   /** Resolves once enrichment answers that came after their message are stored (for shutdown and tests). */
@@ -158,7 +181,7 @@ export class InboundPipeline {
     return { status: "edited", messageId: updated.id, conversationId: updated.conversationId, contactId: updated.contactId };
   }
 
-  async #route(input: Parameters<PluginRegistry["route"][number]["handler"]>[0], onError: (error: Error) => void): Promise<RouteDecision | null> {
+  async #route(input: Parameters<PluginRegistry["route"][number]["handler"]>[0], onError: (error: SwitchboardError) => void): Promise<RouteDecision | null> {
     const routed = await runFirst(this.#deps.registry.route, (h) => h(input), onError, "route");
     return routed?.value ?? null;
   }
@@ -207,6 +230,7 @@ export class InboundPipeline {
     } else {
       const previous = conversation.status;
       await reopenForCustomer(tx, { id: conversation.id, now });
+      conversation = { ...conversation, status: "open", snoozedUntil: null, resolvedAt: null, lastActivityAt: now, lastCustomerMessageAt: now, updatedAt: now };
       const id = conversation.id;
       if (previous !== "open") events.push(() => bus.publish("conversation.status_changed", { conversationId: id, from: previous, to: "open", actor: "customer" }));
     }
@@ -226,7 +250,8 @@ export class InboundPipeline {
     });
     const stored = row!;
     await insertAttachments(tx, stored.id, message.attachments, now);
-    events.push(() => bus.publish("message.created", messageEventData(stored)));
+    const state = conversationState(conversation!);
+    events.push(() => bus.publish("message.created", { ...messageEventData(stored), conversation: state }));
     return { result: { status: "stored", messageId: stored.id, conversationId, contactId }, publish: () => events.forEach((e) => e()) };
   }
 

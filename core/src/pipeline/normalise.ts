@@ -1,11 +1,10 @@
 /**
  * The normalise stage's core part: checks an inbound message from an adapter and cleans it
  * (trimmed ids, lower-case email, phone in E.164 via libphonenumber-js, limits, metadata within the
- * free-form JSON limits). A bad message is refused with SWB_ERR_INBOUND_INVALID
- * and a reason, and nothing is stored.
+ * free-form JSON limits). A bad message is refused with a reason (`emit` resolves
+ * `{ status: "invalid", reason }`), and nothing is stored.
  */
 import { z } from "zod";
-import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { normalisePhone, phoneProblem } from "../contacts/normalise.ts";
 import { freeJson } from "../json/free-form.ts";
 import type { InboundMessage } from "../plugins/types.ts";
@@ -74,22 +73,21 @@ function schemaFor(defaultRegion: string | undefined): typeof inboundMessageSche
 
 /**
  * Validates and cleans an inbound message. `defaultPhoneRegion` (identity.default_phone_region)
- * lets phones arrive in national notation.
+ * lets phones arrive in national notation. A message core refuses comes back as `{ reason }`,
+ * saying every problem; nothing is thrown.
  *
  * @example
- * const message = normaliseInbound({ externalId: "m1", contact: { externalId: "u1", email: " A@B.com ", phone: "+1 415 555 0123" }, text: "hi" });
- * message.contact.email // "a@b.com"
- * message.contact.phone // "+14155550123"
+ * const checked = normaliseInbound({ externalId: "m1", contact: { externalId: "u1", email: " A@B.com ", phone: "+1 415 555 0123" }, text: "hi" });
+ * if ("message" in checked) checked.message.contact.email // "a@b.com"
+ * normaliseInbound({ externalId: "", contact: { externalId: "u1" }, text: "hi" }) // { reason: "The inbound message was refused: externalId: …" }
  */
-export function normaliseInbound(input: unknown, options: { defaultPhoneRegion?: string } = {}): InboundMessage {
+export function normaliseInbound(input: unknown, options: { defaultPhoneRegion?: string } = {}): { message: InboundMessage } | { reason: string } {
   const parsed = schemaFor(options.defaultPhoneRegion).safeParse(input);
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(message)"}: ${issue.message}`).join("; ");
-    throw new SwitchboardError(ErrorCodes.INBOUND_INVALID, `The inbound message was refused: ${reasons}`, { issues: parsed.error.issues });
+    return { reason: `The inbound message was refused: ${reasons}` };
   }
   const message = parsed.data;
-  if (message.text.trim() === "" && !message.attachments?.length) {
-    throw new SwitchboardError(ErrorCodes.INBOUND_INVALID, "The inbound message was refused: it has neither text nor attachments.");
-  }
-  return message;
+  if (message.text.trim() === "" && !message.attachments?.length) return { reason: "The inbound message was refused: it has neither text nor attachments." };
+  return { message };
 }

@@ -33,7 +33,7 @@ async function setup() {
 /** Injects a customer message into the "test" inbox; resolves with its stored ids. */
 async function chat(h: Harness, contact: { externalId: string; name: string; email?: string; phone?: string }, text: string) {
   const stored = await h.inject({ externalId: `${contact.externalId}-${text}`, contact, text });
-  if (stored.status === "dropped") throw new Error(`dropped: ${stored.reason}`);
+  if ("reason" in stored) throw new Error(`dropped: ${stored.reason}`);
   return stored;
 }
 

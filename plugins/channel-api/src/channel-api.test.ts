@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "@switchboard/core";
-import { createTestHarness, tables } from "@switchboard/core/testing";
+import { createTestHarness, tables, writeFixturePlugin } from "@switchboard/core/testing";
 import { PLUGIN, SECRET, startApiInbox, type ApiInbox } from "../test-support/inbox.ts";
 import { retryAfterMs } from "./outbound.ts";
 
@@ -76,6 +76,24 @@ describe("API channel", () => {
     expect(error.message).toContain("contact.id");
     expect(error.message).toContain("text");
     expect(await harness.switchboard.store.db.select().from(tables.messages)).toHaveLength(0);
+  });
+
+  it("answers 422 with core's reason when core refuses the message, and stores nothing", async () => {
+    // The body passes the channel's own checks; a normalise hook then leaves the message without a contact id.
+    const mangler = writeFixturePlugin(`ctx.inbound((message) => ({ ...message, contact: { name: message.contact.name } }));`, { name: "mangler" });
+    const harness = await createTestHarness({ plugins: { api: { package: PLUGIN }, mangler: { package: mangler } }, inboxes: { shop: { plugin: "api", options: { secret: SECRET } } } });
+    try {
+      const answer = await harness.request("/webhooks/shop/messages", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ id: "m1", contact: { id: "cust-1", name: "Grace" }, text: "Hi" }),
+      });
+      expect(answer.status).toBe(422);
+      expect(await answer.json()).toEqual({ error: { code: "SWB_ERR_INBOUND_INVALID", message: expect.stringMatching(/contact\.externalId.*the plugin "mangler"/) } });
+      expect(await harness.switchboard.store.db.select().from(tables.messages)).toHaveLength(0);
+    } finally {
+      await harness.close();
+    }
   });
 
   it("delivers an agent reply to the webhook, signed, after a 500 and a 429 with Retry-After", async () => {

@@ -47,14 +47,17 @@ export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): Chann
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await emit(mapped.message);
+        if (result.status === "invalid") {
+          log.error({ messageId: message.id, channelId: message.channelId, reason: result.reason }, "discord message refused by core; skipping it");
+          return;
+        }
         log.debug({ messageId: message.id, status: result.status }, "discord message stored");
         if (!edited) await rememberStored(kv, message);
         return;
       } catch (error) {
-        const invalid = (error as { code?: unknown } | null)?.code === ErrorCodes.INBOUND_INVALID;
         const reason = error instanceof Error ? error.message : String(error);
-        if (invalid || attempt >= EMIT_ATTEMPTS) {
-          log.error({ messageId: message.id, channelId: message.channelId, attempt, error: reason }, invalid ? "discord message refused by the inbound pipeline; skipping it" : `discord message could not be stored after ${EMIT_ATTEMPTS} attempts; skipping it`);
+        if (attempt >= EMIT_ATTEMPTS) {
+          log.error({ messageId: message.id, channelId: message.channelId, attempt, error: reason }, `discord message could not be stored after ${EMIT_ATTEMPTS} attempts; skipping it`);
           return;
         }
         log.warn({ messageId: message.id, attempt, error: reason }, "storing a discord message failed; retrying");

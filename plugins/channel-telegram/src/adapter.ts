@@ -51,13 +51,9 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
     }
     const skipped = (mapped.message.metadata?.telegram as { skippedFiles?: unknown } | undefined)?.skippedFiles;
     if (skipped) log.warn({ updateId: update.update_id, skipped }, "telegram media was not downloaded; the message is stored without its bytes");
-    try {
-      const result = await emit(mapped.message);
-      log.debug({ updateId: update.update_id, status: result.status }, "telegram update stored");
-    } catch (error) {
-      if ((error as { code?: unknown } | null)?.code !== ErrorCodes.INBOUND_INVALID) throw error;
-      log.error({ updateId: update.update_id, error: { code: ErrorCodes.INBOUND_INVALID, message: (error as Error).message } }, "telegram update refused by the inbound pipeline; skipping it");
-    }
+    const result = await emit(mapped.message);
+    if (result.status === "invalid") log.error({ updateId: update.update_id, reason: result.reason }, "telegram update refused by core; acknowledged and skipped");
+    else log.debug({ updateId: update.update_id, status: result.status }, "telegram update stored");
   }
 
   async function connect(signal: AbortSignal): Promise<void> {

@@ -2,6 +2,7 @@
 // getFile, group mentions, edits, shared phone numbers, re-deliveries, restarts and failures.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { createLogger } from "@switchboard/core";
 import { tables, writeFixturePlugin, storedMessages, waitFor, waitForMessages } from "@switchboard/core/testing";
 import { ada, bob, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
 
@@ -152,16 +153,36 @@ describe("Telegram inbound (long polling)", () => {
     expect(await storedMessages(inbox.harness, "tg")).toHaveLength(2);
   });
 
-  it("does not move past an update until it is stored: a failed ingest is fetched and stored again", { timeout: 10_000 }, async () => {
-    const flaky = writeFixturePlugin(`let calls = 0; ctx.inbound((message) => { if (calls++ === 0) throw new Error("disk full"); return message; });`, { name: "flaky" });
-    inbox = await startTelegramInbox({}, { plugins: { flaky: { package: flaky } } });
+  it("does not move past an update until it is stored: a failed store is fetched and stored again", { timeout: 10_000 }, async () => {
+    inbox = await startTelegramInbox();
     const { world } = inbox.telegram;
+    const { client } = inbox.harness.switchboard.store;
+    // The database refuses to store messages for a while, as a full disk would.
+    await client.execute("CREATE TRIGGER disk_full BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
     world.say(world.privateChat(ada), ada, "Are you there?");
+    await waitFor(() => world.calls.filter((c) => c.method === "getUpdates" && c.params.offset === undefined).length >= 2);
+    await client.execute("DROP TRIGGER disk_full");
     const [row] = await waitForMessages(inbox.harness, "tg", 1);
     expect(row!.text).toBe("Are you there?");
-    const polls = world.calls.filter((c) => c.method === "getUpdates");
-    expect(polls.filter((c) => c.params.offset === undefined).length).toBeGreaterThanOrEqual(2);
     await waitFor(async () => (await inbox!.harness.switchboard.inboxes.health("tg")).ok);
+  });
+
+  it("stores an update once and moves on when a plugin's normalise hook throws, logging the plugin and the hook", { timeout: 10_000 }, async () => {
+    const logged: { plugin?: string; hook?: string; inbox?: string }[] = [];
+    const log = createLogger({ level: "error", destination: { write: (line: string) => void logged.push(JSON.parse(line)) } });
+    const broken = writeFixturePlugin(`ctx.inbound(() => { throw new Error("spam filter down"); });`, { name: "broken-filter" });
+    inbox = await startTelegramInbox({}, { plugins: { broken: { package: broken } }, log });
+    const { world } = inbox.telegram;
+    world.say(world.privateChat(ada), ada, "Are you there?");
+    world.say(world.privateChat(ada), ada, "Hello?");
+    const rows = await waitForMessages(inbox.harness, "tg", 2);
+    expect(rows.map((r) => r.text)).toEqual(["Are you there?", "Hello?"]);
+    await waitFor(() => world.calls.some((c) => c.method === "getUpdates" && c.params.offset === 3));
+    expect(world.calls.filter((c) => c.method === "getUpdates" && c.params.offset === undefined)).toHaveLength(1);
+    expect(logged.filter((l) => l.plugin === "broken-filter")).toEqual([
+      expect.objectContaining({ hook: "normalise", inbox: "tg" }),
+      expect.objectContaining({ hook: "normalise", inbox: "tg" }),
+    ]);
   });
 
   it("skips an update the inbound pipeline refuses, and goes on with the next", { timeout: 10_000 }, async () => {

@@ -64,9 +64,6 @@ export function apiErrorHandler(log: Logger) {
       if (typeof retryAfterMs === "number") c.header("Retry-After", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
       return c.json({ error: { code: error.code, reason: error.details.reason, message: error.message } }, status);
     }
-    if (error instanceof SwitchboardError && error.code === ErrorCodes.INBOUND_INVALID) {
-      return c.json({ error: { code: error.code, reason: "invalid_body", message: error.message } }, 422);
-    }
     log.error({ path: c.req.path, method: c.req.method, error: { message: error.message, stack: error.stack } }, "webchat request failed");
     return c.json({ error: { code: "SWB_ERR_INTERNAL", reason: "internal", message: "Something went wrong on the server; the log has the details." } }, 500);
   };

@@ -23,6 +23,11 @@ export interface VisitorMessage {
 
 export type PostResult = { status: "stored" | "duplicate"; entry: Entry } | { status: "dropped"; reason: string };
 
+/** Core refused the message (`emit` resolved "invalid"): a 422 with core's reason. */
+function refusedByCore(reason: string) {
+  return webchatError(ErrorCodes.INBOUND_INVALID, 422, "invalid_body", reason);
+}
+
 /** Takes one token of the visitor's message budget, or throws a 429. */
 export function spendVisitorBudget(inbox: WebchatInbox, visitorId: string): void {
   const take = inbox.limits.visitorMessages.take(visitorId);
@@ -54,6 +59,7 @@ export async function postMessage(inbox: WebchatInbox, claims: VisitorClaims, me
     attachments,
     metadata: message.page ? { webchat: { page: message.page.slice(0, 2000) } } : undefined,
   });
+  if (result.status === "invalid") throw refusedByCore(result.reason);
   if (result.status === "dropped") return { status: "dropped", reason: result.reason };
   await inbox.history.own(claims.visitorId, result.conversationId, result.contactId);
 
@@ -99,6 +105,7 @@ export async function saveProfile(inbox: WebchatInbox, claims: VisitorClaims, pr
     text: `Email for the reply: ${newEmail}`,
     metadata: { webchat: { event: "email_left", email: newEmail } },
   });
+  if (result.status === "invalid") throw refusedByCore(result.reason);
   if (result.status === "dropped") return record;
   const entry = await inbox.history.append(claims.visitorId, { id: `s-email-${newEmail}`, conversation_id: result.conversationId, author: "system", kind: "email", text: newEmail, attachments: [], at: Date.now() });
   inbox.hub.push(claims.visitorId, { event: "message", entry });

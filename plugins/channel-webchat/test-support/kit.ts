@@ -47,7 +47,7 @@ export const newClientId = () => `client-${process.pid}-${++clientSeq}-${Math.ra
 export async function startKit(options: Record<string, unknown> = {}, harnessOptions: HarnessOptions = {}, serveOptions: { idleTimeout?: number } = {}): Promise<Kit> {
   const harness = await createTestHarness({
     ...harnessOptions,
-    plugins: { webchat: { package: PLUGIN } },
+    plugins: { webchat: { package: PLUGIN }, ...harnessOptions.plugins },
     inboxes: { site: { plugin: "webchat", options: { secret: SECRET, allowed_origins: [SITE], ...options } } },
   });
   const serve = (port: number) => Bun.serve({ hostname: "127.0.0.1", port, fetch: harness.switchboard.app.fetch, ...serveOptions });

@@ -43,13 +43,34 @@ export interface InboundMessage {
 }
 
 /**
- * What `emit` resolves to, once the message is durably stored: "stored" (new), "duplicate" (this
- * external id was stored before; nothing new was written), "edited" (an edit replaced the stored
- * text) or "dropped" (a normalise hook refused it).
+ * What `emit` resolves to, once core is done with the message:
+ * - "stored" (new), "duplicate" (this external id was stored before; nothing new was written) or
+ *   "edited" (an edit replaced the stored text): the message is durably stored;
+ * - "dropped": a normalise hook refused it (spam, a loop); nothing is stored;
+ * - "invalid": core refused the message itself (`reason` says every problem, e.g. a missing
+ *   `externalId`, a bad email); nothing is stored, and sending it again will not help.
+ *
+ * Map it in one place: a webhook answers "invalid" with a 4xx and the reason; a polling channel
+ * logs it and moves on (acknowledges the source). `emit` throws only when storing failed (the
+ * store is down): then do not acknowledge, so the source delivers the message again.
+ *
+ * @example
+ * const result = await emit(toInbound(update));
+ * if (result.status === "invalid") return c.json({ error: { code: ErrorCodes.INBOUND_INVALID, message: result.reason } }, 422);
+ * if (result.status === "dropped") return c.json({ status: "dropped" }, 202);
+ * return c.json({ conversation_id: result.conversationId }, 200);
  */
 export type IngestResult =
   | { status: "stored" | "duplicate" | "edited"; messageId: number; conversationId: number; contactId: number }
-  | { status: "dropped"; reason: string };
+  | { status: "dropped"; reason: string }
+  | { status: "invalid"; reason: string };
 
-/** Hands an inbound message to core. Resolves only after it is durably stored: acknowledge your source after that. */
+/**
+ * Hands an inbound message to core. Resolves only after it is durably stored (or refused, see
+ * `IngestResult`): acknowledge your source after that.
+ *
+ * @example
+ * const result = await emit({ externalId: "m1", contact: { externalId: "u1", name: "Ada" }, text: "Hello" });
+ * if (result.status === "invalid") log.warn({ reason: result.reason }, "message refused; skipping it");
+ */
 export type Emit = (message: InboundMessage) => Promise<IngestResult>;

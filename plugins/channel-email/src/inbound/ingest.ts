@@ -4,7 +4,7 @@
  * → remember its ids in the threading index. A message core refuses is stored again as raw and
  * flagged; only a failure to store at all is thrown, so the source keeps the mail and retries.
  */
-import { ErrorCodes, SwitchboardError, type Emit, type InboxContext, type IngestResult, type Logger } from "@switchboard/core";
+import type { Emit, InboxContext, IngestResult, Logger } from "@switchboard/core";
 import type { EmailInboxOptions } from "../options.ts";
 import { subjectKey } from "../parse/message-ids.ts";
 import { type ParsedEmail, parseEmail } from "../parse/parse.ts";
@@ -25,13 +25,10 @@ interface IngestDeps {
 
 /** Hands the message to core; a message core refuses (too big, invalid) is retried once as raw and flagged. */
 async function emitOrKeepRaw(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch, received: ReceivedVia): Promise<IngestResult> {
-  try {
-    return await deps.emit(toInbound(email, match, received));
-  } catch (error) {
-    if (!(error instanceof SwitchboardError) || error.code !== ErrorCodes.INBOUND_INVALID) throw error;
-    deps.inbox.log.warn({ messageId: email.messageId, reason: error.message }, "core refused the parsed email; storing it raw and flagged");
-    return deps.emit(toInbound(email, match, received, [`core refused the parsed message (${error.message})`]));
-  }
+  const result = await deps.emit(toInbound(email, match, received));
+  if (result.status !== "invalid") return result;
+  deps.inbox.log.warn({ messageId: email.messageId, reason: result.reason }, "core refused the parsed email; storing it raw and flagged");
+  return deps.emit(toInbound(email, match, received, [`core refused the parsed message (${result.reason})`]));
 }
 
 /** Remembers where this message went, for replies and for the subject fallback. */
@@ -64,6 +61,10 @@ async function ingestOne(deps: IngestDeps, raw: Buffer, received: ReceivedVia, l
   const result = await emitOrKeepRaw(deps, email, match, received);
   if (result.status === "dropped") {
     log.info({ messageId: email.messageId, reason: result.reason }, "email dropped by a plugin hook");
+    return result;
+  }
+  if (result.status === "invalid") {
+    log.error({ messageId: email.messageId, reason: result.reason }, "core refused the email even raw and flagged; it is not stored");
     return result;
   }
   await remember(deps, email, match, result.conversationId);

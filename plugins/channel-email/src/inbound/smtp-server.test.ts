@@ -100,6 +100,6 @@ describe("inbound SMTP server", () => {
     const widget = await email.harness.inject({ externalId: "w1", contact: { externalId: "widget-user-9", email: "Bob@Example.com", verified: true }, text: "Hi from the widget" });
     await email.deliver(reply("m4", "Hi from email"));
     const [, fromEmail] = await email.messages();
-    expect(fromEmail!.contactId).toBe(widget.status === "dropped" ? -1 : widget.contactId);
+    expect(fromEmail!.contactId).toBe("reason" in widget ? -1 : widget.contactId);
   }, 15_000);
 });

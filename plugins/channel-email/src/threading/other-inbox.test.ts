@@ -26,7 +26,7 @@ async function setup(options: Record<string, unknown> = {}) {
   email = await startEmailHarness({ smtp: { host: "127.0.0.1", port: relay.port, security: "none", timeout_ms: 5_000 }, ...options });
   const { harness } = email;
   const chat = await harness.inject({ externalId: "chat-1", contact: { externalId: "visitor-1", name: "Ada", email: "Ada@Example.com" }, text: "My order is late" });
-  if (chat.status === "dropped") throw new Error(chat.reason);
+  if ("reason" in chat) throw new Error(chat.reason);
   await harness.switchboard.outbound.reply({ conversationId: chat.conversationId, agentId: null, text: "Sorry! It ships today.", inbox: "support" });
   await harness.drain();
   const [mail] = await relay.waitFor(1);
@@ -90,7 +90,7 @@ describe("an email reply in a conversation of another inbox", () => {
   it("lands on the contact we wrote to even when another contact holds that email, with a merge suggestion", async () => {
     const { harness, chat, ours } = await setup();
     const earlier = await harness.inject({ externalId: "old-mail", contact: { externalId: "ada@example.com", email: "ada@example.com", verified: true }, text: "Old email" }, "support");
-    if (earlier.status === "dropped") throw new Error(earlier.reason);
+    if ("reason" in earlier) throw new Error(earlier.reason);
     expect(earlier.contactId).not.toBe(chat.contactId);
     const reply = await deliver(answer("a1@example.com", ours));
     expect(reply).toMatchObject({ conversationId: chat.conversationId, contactId: chat.contactId });
