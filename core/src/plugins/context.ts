@@ -34,10 +34,10 @@ export interface PendingContext {
   commit(mount: (path: string, app: Hono) => void): void;
 }
 
-/** Creates the context of one plugin. */
-export function createPluginContext(services: CoreServices, plugin: string, options: unknown): PendingContext {
+/** Creates the context of one plugin, loaded under `alias` (`[plugins.<alias>]`; one plugin may be loaded under several). */
+export function createPluginContext(services: CoreServices, plugin: string, options: unknown, alias = plugin): PendingContext {
   const { registry } = services;
-  const log = services.log.child({ plugin });
+  const log = services.log.child(alias === plugin ? { plugin } : { plugin, alias });
   const http = new Hono();
   const buffered: (() => void)[] = [];
   const channelKinds: string[] = [];
@@ -69,11 +69,11 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
       channelKinds.push(kind);
       later(() => registry.channels.set(kind, { plugin, kind, definition: definition as never }));
     },
-    inbound: (hook) => later(() => registry.inbound.push(registerHook(plugin, hook))),
-    identify: (hook) => later(() => registry.identify.push(registerHook(plugin, hook))),
-    thread: (hook) => later(() => registry.thread.push(registerHook(plugin, hook))),
-    enrich: (hook, hookOptions) => later(() => registry.enrich.push(registerHook(plugin, hook, { timeoutMs: hookOptions?.timeoutMs ?? 2000, ttlMs: hookOptions?.ttlMs }))),
-    route: (hook) => later(() => registry.route.push(registerHook(plugin, hook))),
+    inbound: (hook) => later(() => registry.inbound.push(registerHook(plugin, hook, { alias }))),
+    identify: (hook) => later(() => registry.identify.push(registerHook(plugin, hook, { alias }))),
+    thread: (hook) => later(() => registry.thread.push(registerHook(plugin, hook, { alias }))),
+    enrich: (hook, hookOptions) => later(() => registry.enrich.push(registerHook(plugin, hook, { timeoutMs: hookOptions?.timeoutMs ?? 2000, ttlMs: hookOptions?.ttlMs, alias }))),
+    route: (hook) => later(() => registry.route.push(registerHook(plugin, hook, { alias }))),
     assistant: (hooks) => later(() => registry.assistants.push({ plugin, hooks })),
     on: (event, handler) => later(() => services.bus.on(event, handler as never, `plugin:${plugin}`)),
     view: (slot, component) =>

@@ -8,6 +8,8 @@ import type { Hook } from "./types.ts";
 
 export interface RegisteredHook<F> {
   plugin: string;
+  /** The alias the plugin was loaded under (`[plugins.<alias>]`); one plugin may be loaded under several. Defaults to `plugin`. */
+  alias?: string;
   handler: F;
   order: "pre" | "normal" | "post";
   timeoutMs?: number;
@@ -18,7 +20,7 @@ export interface RegisteredHook<F> {
 const rank = { pre: 0, normal: 1, post: 2 } as const;
 
 /** Unwraps a `Hook` into a registered hook of `plugin`. */
-export function registerHook<F>(plugin: string, hook: Hook<F>, extra: { timeoutMs?: number; ttlMs?: number } = {}): RegisteredHook<F> {
+export function registerHook<F>(plugin: string, hook: Hook<F>, extra: { timeoutMs?: number; ttlMs?: number; alias?: string } = {}): RegisteredHook<F> {
   if (typeof hook === "function") return { plugin, handler: hook as F, order: "normal", ...extra };
   const withOrder = hook as { handler: F; order?: "pre" | "post" };
   return { plugin, handler: withOrder.handler, order: withOrder.order ?? "normal", ...extra };

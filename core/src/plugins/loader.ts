@@ -64,13 +64,14 @@ function orderByDependencies(loaded: LoadedConfig, plugins: LoadedPlugin[]): Loa
   const byName = new Map(plugins.map((p) => [p.plugin.name, p]));
   const ordered: LoadedPlugin[] = [];
   const state = new Map<string, "visiting" | "done">();
+  // Visited by alias: one plugin loaded under two aliases (two configurations) starts twice.
   const visit = (p: LoadedPlugin, path: string[]) => {
     const name = p.plugin.name;
-    if (state.get(name) === "done") return;
-    if (state.get(name) === "visiting") {
+    if (state.get(p.alias) === "done") return;
+    if (state.get(p.alias) === "visiting") {
       throw new ConfigError(ErrorCodes.PLUGIN_DEPENDENCY, { file: loaded.file, key: `plugins.${p.alias}`, plugin: name, fix: "Break the cycle; plugins cannot require each other." }, `dependency cycle: ${[...path, name].join(" → ")}`);
     }
-    state.set(name, "visiting");
+    state.set(p.alias, "visiting");
     for (const required of p.plugin.requires ?? []) {
       const dependency = byName.get(required);
       if (!dependency) {
@@ -82,7 +83,7 @@ function orderByDependencies(loaded: LoadedConfig, plugins: LoadedPlugin[]): Loa
       }
       visit(dependency, [...path, name]);
     }
-    state.set(name, "done");
+    state.set(p.alias, "done");
     ordered.push(p);
   };
   for (const p of plugins) visit(p, []);
@@ -103,7 +104,7 @@ export async function startPlugins(services: CoreServices, plugins: LoadedPlugin
       services.log.error({ plugin: plugin.name, requires: blocker }, status.error.message);
       continue;
     }
-    const pending = createPluginContext(services, plugin.name, options);
+    const pending = createPluginContext(services, plugin.name, options, alias);
     try {
       await withTimeout(Promise.resolve().then(() => plugin.setup(pending.ctx as never)), entry.setup_timeout_ms, `Setup of plugin "${plugin.name}"`, {
         code: ErrorCodes.PLUGIN_SETUP_TIMEOUT,

@@ -13,6 +13,9 @@ import { hookError, type RegisteredHook } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { AgentDirectory, RouteDecision, RouteHandler, RouteInput } from "../plugins/types.ts";
 
+/** The alias a hook's plugin was loaded under. */
+const aliasOf = (hook: RegisteredHook<unknown>) => hook.alias ?? hook.plugin;
+
 /**
  * Per-inbox routing chains over the route hooks of the routing plugins.
  *
@@ -52,14 +55,14 @@ export class Router {
     const entry = loaded.config.plugins[alias];
     const status = this.#registry.plugins.find((p) => p.alias === alias);
     if (!entry || !entry.enabled || !status) {
-      const known = this.#registry.plugins.filter((p) => this.#all.some((h) => h.plugin === p.name)).map((p) => p.alias);
+      const known = this.#registry.plugins.filter((p) => this.#all.some((h) => aliasOf(h) === p.alias)).map((p) => p.alias);
       throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file: loaded.file, key, fix: `Use the alias of an enabled routing plugin under [plugins]${known.length ? `: ${known.join(", ")}` : ""}.` }, `"${alias}" is not an enabled plugin`);
     }
     if (status.state !== "started") {
       this.#log.warn({ inbox, plugin: alias }, "a routing plugin of this inbox did not start; the inbox routes without it");
       return [];
     }
-    const hooks = this.#all.filter((h) => h.plugin === status.name);
+    const hooks = this.#all.filter((h) => aliasOf(h) === alias);
     if (hooks.length === 0) {
       throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file: loaded.file, key, plugin: status.name, fix: "Name routing plugins only (routing-round-robin, routing-least-busy, ...)." }, `the plugin "${alias}" registers no routing strategy`);
     }

@@ -36,6 +36,28 @@ describe("routing-vip", () => {
     expect(await arrive("vip-4")).toBe(cat.id);
   });
 
+  it("runs one plugin loaded under two aliases with two configurations: account manager, then backup manager", async () => {
+    const managers = writeFixturePlugin(`ctx.enrich(() => ({ owner: "cat@example.com", backup: "dan@example.com" }));`, { name: "crm" });
+    harness = await createTestHarness({
+      plugins: {
+        crm: { package: managers },
+        owner: { package: PLUGIN, options: { attribute: "enrichment.crm.owner" } },
+        backup: { package: PLUGIN, options: { attribute: "enrichment.crm.backup" } },
+        lb: { package: LEAST_BUSY },
+      },
+      inboxes: { test: { plugin: "test-channel", routing: ["owner", "backup", "lb"] } },
+    });
+    expect(harness.switchboard.registry.plugins.map((p) => [p.alias, p.name, p.state])).toContainEqual(["backup", "routing-vip", "started"]);
+    const ann = await createTestAgent(harness, { name: "Ann", availability: "online" });
+    const cat = await createTestAgent(harness, { name: "Cat", availability: "online" });
+    const dan = await createTestAgent(harness, { name: "Dan", availability: "online" });
+    expect(await arrive("c-1")).toBe(cat.id);
+    await setTestAvailability(harness, cat, "offline");
+    expect(await arrive("c-2")).toBe(dan.id);
+    await setTestAvailability(harness, dan, "offline");
+    expect(await arrive("c-3")).toBe(ann.id);
+  });
+
   it("refuses an inbox routing list that names a plugin which is not a routing strategy", async () => {
     await expect(
       createTestHarness({ plugins: { crm: { package: CRM } }, inboxes: { test: { plugin: "test-channel", routing: ["crm"] } } }),
