@@ -76,7 +76,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const store = options.store ?? (await openStore({ url: loaded.config.store.url, authToken: loaded.config.store.auth_token, baseDir: loaded.baseDir }));
   await store.migrate();
 
-  const bus = new EventBus(log);
+  const bus = new EventBus(log, clock);
   const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
   const registry = new PluginRegistry();
   const metrics = createMetrics({ bus, store });

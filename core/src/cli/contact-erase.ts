@@ -34,7 +34,7 @@ export async function contactEraseCommand(id: string, options: ContactEraseOptio
   try {
     await store.migrate();
     const log = cliLogger();
-    const erased = await eraseContact({ store, clock: systemClock, bus: new EventBus(log), log }, SYSTEM_ACTOR, contact);
+    const erased = await eraseContact({ store, clock: systemClock, bus: new EventBus(log, systemClock), log }, SYSTEM_ACTOR, contact);
     print(`Erased contact ${contact}: ${erased.messages} messages, ${erased.conversations} conversations, ${erased.identities} identities.`);
     return ExitCode.OK;
   } finally {

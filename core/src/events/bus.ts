@@ -2,6 +2,7 @@
  * The typed in-process event bus. Handlers run in parallel; one that throws is logged and never
  * stops the others. Publishing never waits for handlers, but `idle()` does (for tests and shutdown).
  */
+import { type Clock, systemClock } from "../clock.ts";
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
@@ -17,10 +18,13 @@ export class EventBus {
   readonly #byName = new Map<string, Subscription[]>();
   readonly #pending = new Set<Promise<unknown>>();
   readonly #log: Logger;
+  readonly #clock: Clock;
   #sequence = 0;
 
-  constructor(log: Logger) {
+  /** Events are stamped with `clock`'s time (a test's manual clock controls it). */
+  constructor(log: Logger, clock: Clock = systemClock) {
     this.#log = log;
+    this.#clock = clock;
   }
 
   /**
@@ -42,7 +46,8 @@ export class EventBus {
 
   /** Publishes an event to every subscriber of its name and of "*". Call it after the data is committed. */
   publish<N extends EventName>(name: N, data: SwitchboardEvents[N]): SwitchboardEvent<N> {
-    const event: SwitchboardEvent<N> = { id: `${Date.now().toString(36)}-${(++this.#sequence).toString(36)}`, name, data, at: Date.now() };
+    const at = this.#clock.now();
+    const event: SwitchboardEvent<N> = { id: `${at.toString(36)}-${(++this.#sequence).toString(36)}`, name, data, at };
     const subscribers = [...(this.#byName.get(name) ?? []), ...(this.#byName.get("*") ?? [])];
     for (const subscription of subscribers) {
       const run = Promise.resolve()

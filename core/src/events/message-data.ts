@@ -3,13 +3,14 @@
  * the store holds, so this lives with the events, and the store knows nothing of them.
  */
 import { isAutomatedMessage, type Message } from "../store/messages.ts";
-import type { MessageEventData } from "./types.ts";
+import type { Conversation } from "../store/conversations.ts";
+import type { ConversationState, MessageEventData } from "./types.ts";
 
 /**
  * The event payload describing a stored message (for message.created and message.updated).
  *
  * @example
- * bus.publish("message.created", messageEventData(message));
+ * bus.publish("message.updated", { ...messageEventData(message), deliveryStatus: message.deliveryStatus, deliveryError: message.deliveryError });
  */
 export function messageEventData(message: Message): MessageEventData {
   return {
@@ -24,4 +25,15 @@ export function messageEventData(message: Message): MessageEventData {
     automated: isAutomatedMessage(message.metadata),
     createdAt: message.createdAt,
   };
+}
+
+/**
+ * The part of a conversation row `message.created` carries.
+ *
+ * @example
+ * bus.publish("message.created", { ...messageEventData(message), conversation: conversationState(conversation) });
+ */
+export function conversationState(conversation: Conversation): ConversationState {
+  const { id, contactId, inbox, channel, status, priority, assigneeId, teamId } = conversation;
+  return { id, contactId, inbox, channel, status, priority, assigneeId, teamId };
 }

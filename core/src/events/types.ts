@@ -22,8 +22,21 @@ export interface MessageEventData {
   createdAt: number;
 }
 
+/** The conversation a message belongs to, as it stood once the message was stored. */
+export interface ConversationState {
+  id: number;
+  contactId: number;
+  inbox: string;
+  channel: string;
+  status: "open" | "pending" | "snoozed" | "resolved";
+  priority: "none" | "low" | "medium" | "high" | "urgent";
+  assigneeId: number | null;
+  teamId: number | null;
+}
+
 export interface SwitchboardEvents {
-  "message.created": MessageEventData;
+  /** A message was stored; `conversation` is its conversation right after, so handlers need not read it back. */
+  "message.created": MessageEventData & { conversation: ConversationState };
   "message.updated": MessageEventData & { deliveryStatus: DeliveryStatus; deliveryError: string | null };
   "conversation.created": { conversationId: number; contactId: number; inbox: string; channel: string };
   "conversation.status_changed": { conversationId: number; from: string; to: string; actor: string };

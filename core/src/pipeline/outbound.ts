@@ -10,7 +10,7 @@ import type { EventBus } from "../events/bus.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
 import type { Store } from "../store/index.ts";
-import { messageEventData } from "../events/message-data.ts";
+import { conversationState, messageEventData } from "../events/message-data.ts";
 import type { Message } from "../store/messages.ts";
 import { insertAttachments, type AttachmentInput } from "../store/attachments.ts";
 import { conversations, messages, outbox } from "../store/schema.ts";
@@ -100,7 +100,7 @@ export class OutboundPipeline {
       await tx.update(conversations).set({ lastActivityAt: now, updatedAt: now }).where(eq(conversations.id, conversation.id));
       return message;
     });
-    this.#bus.publish("message.created", messageEventData(stored));
+    this.#bus.publish("message.created", { ...messageEventData(stored), conversation: conversationState(conversation) });
     if (kind === "reply") this.#onQueued();
     return stored;
   }

@@ -11,8 +11,11 @@ const anyClock = reusableQuery((db) => db.select({ id: slaClocks.id }).from(slaC
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { BusinessHoursResolver } from "../business-hours/index.ts";
-import type { SwitchboardEvent } from "../events/types.ts";
-import { findConversation, type Conversation } from "../store/conversations.ts";
+import type { ConversationState, SwitchboardEvent } from "../events/types.ts";
+import { findConversation } from "../store/conversations.ts";
+
+/** What the tracker reads of a conversation (all of it is in `message.created`). */
+type TrackedConversation = Pick<ConversationState, "id" | "status" | "inbox" | "channel" | "teamId">;
 import type { Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { slaClocks, type SlaTarget } from "../store/schema.ts";
@@ -60,7 +63,7 @@ export class SlaTracker {
   }
 
   /** Runs `fn` in one transaction with the conversation's clock context. */
-  async #withClocks(conversation: Conversation, fn: (c: ClockContext, clocks: SlaClock[]) => Promise<void>): Promise<void> {
+  async #withClocks(conversation: TrackedConversation, fn: (c: ClockContext, clocks: SlaClock[]) => Promise<void>): Promise<void> {
     const { store, jobs, clock, loaded } = this.#sb;
     const calendar = await this.#hours.forConversation(store.db, conversation);
     await store.write(async (tx: Tx) => {
@@ -71,16 +74,20 @@ export class SlaTracker {
   }
 
   async #handle(event: SwitchboardEvent): Promise<void> {
+    // message.created carries its conversation; the other events are rarer and read it.
+    if (event.name === "message.created") {
+      const data = event.data as SwitchboardEvent<"message.created">["data"];
+      return this.#onMessage(data.conversation, data);
+    }
     const data = event.data as { conversationId: number };
     const conversation = await findConversation(this.#sb.store.db, data.conversationId);
     if (!conversation) return;
-    if (event.name === "message.created") return this.#onMessage(conversation, event.data as SwitchboardEvent<"message.created">["data"]);
     if (event.name === "conversation.assigned") return this.#onAssigned(conversation);
     return this.#onStatus(conversation, event.data as SwitchboardEvent<"conversation.status_changed">["data"]);
   }
 
   /** Teams with their own hours: running clocks get a due time in the (maybe new) team's hours. */
-  async #onAssigned(conversation: Conversation): Promise<void> {
+  async #onAssigned(conversation: TrackedConversation): Promise<void> {
     if (Object.keys(this.#sb.loaded.config.team_hours).length === 0) return;
     await this.#withClocks(conversation, async (c, clocks) => {
       for (const clock of clocks.filter((k) => k.runningSince !== null)) {
@@ -91,7 +98,7 @@ export class SlaTracker {
     });
   }
 
-  async #onMessage(conversation: Conversation, message: SwitchboardEvent<"message.created">["data"]): Promise<void> {
+  async #onMessage(conversation: TrackedConversation, message: SwitchboardEvent<"message.created">["data"]): Promise<void> {
     if (message.direction === "outgoing" && message.authorAgentId !== null) {
       return this.#withClocks(conversation, async (c, clocks) => {
         for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
@@ -117,7 +124,7 @@ export class SlaTracker {
     });
   }
 
-  async #onStatus(conversation: Conversation, change: SwitchboardEvent<"conversation.status_changed">["data"]): Promise<void> {
+  async #onStatus(conversation: TrackedConversation, change: SwitchboardEvent<"conversation.status_changed">["data"]): Promise<void> {
     const targets = slaTargets(this.#sb.loaded.config, conversation);
     await this.#withClocks(conversation, async (c, clocks) => {
       if (change.to === "resolved") {

@@ -21,6 +21,7 @@ export type { CapturedSend } from "./test-channel.ts";
 export * as tables from "../store/schema.ts";
 export { writeFixturePlugin } from "./fixtures.ts";
 export { createTestAgent, createTestTeam, setTestAvailability, type TestAgent } from "./agents.ts";
+export { createTestKernel, type TestKernel } from "./kernel.ts";
 export { cookieFrom, openSignInForm, signInAgent, type RequestFn, type SignedIn, type SignInForm } from "./sign-in.ts";
 export { waitFor } from "./wait.ts";
 export { storedMessages, waitForMessages, type HasStore } from "./stored.ts";
