@@ -3,25 +3,15 @@
  * registry once setup succeeds, so a plugin that throws or hangs leaves nothing half-registered.
  */
 import { Hono } from "hono";
-import type { Clock } from "../clock.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
-import type { EventBus } from "../events/bus.ts";
-import type { JobQueue } from "../jobs/queue.ts";
-import type { Logger } from "../log/index.ts";
-import type { Store } from "../store/index.ts";
+import type { Services } from "../services.ts";
 import { registerHook } from "./hooks.ts";
 import { type ActionServices, createConversationActions } from "./conversation-actions.ts";
 import { createKeyValueStore } from "./kv.ts";
-import type { PluginRegistry } from "./registry.ts";
 import type { AgentDirectory, PluginContext } from "./types.ts";
 
-export interface CoreServices {
-  store: Store;
-  clock: Clock;
-  log: Logger;
-  bus: EventBus;
-  jobs: JobQueue;
-  registry: PluginRegistry;
+/** What plugin contexts are built from: core's services, the agent directory, and (once started) what conversation actions need. */
+export interface CoreServices extends Pick<Services, "store" | "clock" | "log" | "bus" | "jobs" | "registry"> {
   /** Agents as routing sees them (ctx.agents). */
   agents: AgentDirectory;
   /** The services conversation actions need; read when an action runs (after start-up). */
