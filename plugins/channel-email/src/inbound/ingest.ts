@@ -2,19 +2,26 @@
  * The inbound path every raw email takes, whether IMAP or SMTP brought it, one at a time per inbox:
  * parse → a bounce of our reply marks that reply failed → find the thread → hand to core (emit)
  * → remember its ids in the threading index. A message core refuses is stored again as raw and
- * flagged; only a failure to store at all is thrown, so the source keeps the mail and retries.
+ * flagged; any other step that fails on what the message contains ends in the last way in: the
+ * raw message stored flagged, read no further. Only a failure to store even that is thrown (the
+ * store is down), so the source keeps the mail and retries.
  */
 import type { Emit, InboxContext, IngestResult, Logger } from "@switchboard/core";
 import type { EmailInboxOptions } from "../options.ts";
 import { subjectKey } from "../parse/message-ids.ts";
-import { type ParsedEmail, parseEmail } from "../parse/parse.ts";
+import { type ParsedEmail, parseEmail, unreadable } from "../parse/parse.ts";
 import { resolveThread, type ThreadMatch } from "../threading/resolve.ts";
 import type { ThreadIndex } from "../threading/thread-index.ts";
+import { describeError } from "../describe-error.ts";
 import { type ReceivedVia, toInbound } from "./to-inbound.ts";
 
 export type IngestOutcome = IngestResult | { status: "bounce"; reportedMessageId: string };
 
-export type Ingest = (raw: Buffer, received: ReceivedVia) => Promise<IngestOutcome>;
+export interface Ingest {
+  (raw: Buffer, received: ReceivedVia): Promise<IngestOutcome>;
+  /** Stores the raw message flagged with `reason`, reading nothing from it (for a message that failed again and again). */
+  keepFlagged(raw: Buffer, received: ReceivedVia, reason: string): Promise<IngestResult>;
+}
 
 interface IngestDeps {
   inbox: Pick<InboxContext<EmailInboxOptions>, "name" | "options" | "log" | "reportDelivery">;
@@ -45,7 +52,31 @@ async function remember(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch
   await index.recordConversation(conversationId, { subject: previous?.subject ?? email.subject, cc: others });
 }
 
+/** The last way in: the raw message, flagged with `reason`, from the envelope sender when there is one. */
+async function keepFlagged(deps: IngestDeps, raw: Buffer, received: ReceivedVia, reason: string): Promise<IngestResult> {
+  const email = unreadable(raw, reason);
+  if (received.via === "smtp" && received.mailFrom) email.from = { address: received.mailFrom.toLowerCase() };
+  const result = await deps.emit(toInbound(email, { threadKey: email.messageId, by: "new" }, received));
+  deps.inbox.log.warn({ messageId: email.messageId, reason, status: result.status }, "email stored raw and flagged, read no further");
+  return result;
+}
+
 async function ingestOne(deps: IngestDeps, raw: Buffer, received: ReceivedVia, log: Logger): Promise<IngestOutcome> {
+  try {
+    return await readAndStore(deps, raw, received, log);
+  } catch (error) {
+    const reason = `it could not be stored as read (${error instanceof Error ? error.message : String(error)})`;
+    log.warn({ error: describeError(error), bytes: raw.length }, "storing the read email failed; storing it raw and flagged");
+    try {
+      return await keepFlagged(deps, raw, received, reason);
+    } catch (again) {
+      log.error({ error: describeError(again) }, "could not store the email even raw and flagged");
+      throw error;
+    }
+  }
+}
+
+async function readAndStore(deps: IngestDeps, raw: Buffer, received: ReceivedVia, log: Logger): Promise<IngestOutcome> {
   const email = await parseEmail(raw);
   if (email.problems.length > 0) log.warn({ messageId: email.messageId, reasons: email.problems, bytes: raw.length }, "email could not be read properly; keeping it raw and flagged");
   const bounce = email.bounce;
@@ -82,8 +113,8 @@ async function ingestOne(deps: IngestDeps, raw: Buffer, received: ReceivedVia, l
  */
 export function createIngest(deps: IngestDeps): Ingest {
   let queue: Promise<unknown> = Promise.resolve();
-  return (raw, received) => {
-    const run = queue.then(() => ingestOne(deps, raw, received, deps.inbox.log));
+  const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work);
     // The queue only orders calls; each caller gets its own result or error from `run`.
     queue = run.then(
       () => undefined,
@@ -91,4 +122,6 @@ export function createIngest(deps: IngestDeps): Ingest {
     );
     return run;
   };
+  const ingest = (raw: Buffer, received: ReceivedVia) => inOrder(() => ingestOne(deps, raw, received, deps.inbox.log));
+  return Object.assign(ingest, { keepFlagged: (raw: Buffer, received: ReceivedVia, reason: string) => inOrder(() => keepFlagged(deps, raw, received, reason)) });
 }

@@ -6,9 +6,11 @@
  *   metadata  { autoReply?: true, fullText?, inlineImages?, warning?, email: { messageId, from, to, cc, threading, ... } }
  *             (the top-level keys are core's channel-neutral conventions the inbox renders)
  * Anything too large for core's limits is cut, and then the original .eml is attached so nothing
- * is lost.
+ * is lost; an untrimmed text that does not fit in the metadata is attached as full-text.txt. A
+ * sender address that is no usable email address identifies the contact without an email identity.
  */
-import type { InboundAttachment, InboundMessage } from "@switchboard/core";
+import { FREE_JSON_MAX_BYTES, type InboundAttachment, type InboundMessage } from "@switchboard/core";
+import { isUsableAddress } from "../addresses.ts";
 import type { ParsedEmail } from "../parse/parse.ts";
 import { trimReply } from "../parse/trim.ts";
 import type { ThreadMatch } from "../threading/resolve.ts";
@@ -17,8 +19,10 @@ import type { ThreadMatch } from "../threading/resolve.ts";
 const MAX_TEXT = 100_000;
 const MAX_HTML = 500_000;
 const MAX_ATTACHMENTS = 50;
-/** The untrimmed text kept in metadata, at most. */
-const MAX_FULL_TEXT = 1_000_000;
+/** Core's limit on ids, thread keys and contact ids. */
+const MAX_ID = 512;
+/** The marker that ends a cut text; the text is cut so that text + marker fit the limit exactly. */
+export const CUT_MARKER = "\n…[cut: the full text is attached as full-text.txt]";
 
 /** Where a message came from: the IMAP mailbox (with its UID) or the embedded SMTP server (with its envelope). */
 export type ReceivedVia = { via: "imap"; mailbox: string; uid: number; uidValidity: string } | { via: "smtp"; mailFrom: string; rcptTo: string[] };
@@ -30,8 +34,23 @@ function attachment(filename: string, contentType: string, content: Buffer): Inb
   return { filename, contentType, size: content.length, data: content.toString("base64") };
 }
 
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 40)}\n…[cut: the full text is in original.eml]`;
+/** `text` within `max` characters: cut with CUT_MARKER when longer (never splitting a surrogate pair). */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - CUT_MARKER.length;
+  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
+  return `${text.slice(0, end)}${CUT_MARKER}`;
+}
+
+/** The serialised size of a metadata value, as core's free-form JSON limit counts it. */
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8");
+
+/** The contact of a sender: identified by the raw address; an email identity only when it is a usable address. */
+function contactOf(from: ParsedEmail["from"]): InboundMessage["contact"] {
+  if (!from) return { externalId: UNKNOWN_SENDER, name: "Unknown sender" };
+  const name = from.name ? { name: from.name.slice(0, 256) } : {};
+  if (isUsableAddress(from.address)) return { externalId: from.address, email: from.address, verified: true, ...name };
+  return { externalId: from.address.slice(0, MAX_ID), ...name };
 }
 
 /**
@@ -51,56 +70,79 @@ export function toInbound(email: ParsedEmail, match: ThreadMatch, received: Rece
     cuts.push("html");
     html = undefined;
   }
+  const from = email.from;
+  const warnings = [
+    ...(problems.length ? [`This email could not be read fully (${problems.join("; ")}); the original is attached.`] : []),
+    ...(email.oddities.length ? [`This email was stored, but something in it is odd: ${email.oddities.join("; ")}.`] : []),
+  ];
+  const emailMeta: Record<string, unknown> = {
+    messageId: email.messageId,
+    ...(email.messageIdMissing ? { messageIdMissing: true } : {}),
+    inReplyTo: email.inReplyTo,
+    references: email.references,
+    from: from ?? null,
+    to: email.to,
+    cc: email.cc,
+    ...(email.replyTo.length ? { replyTo: email.replyTo } : {}),
+    threading: match.matched ? { by: match.by, matched: match.matched } : { by: match.by },
+    trimmed: trimmed.trimmed,
+    remoteImages: email.html?.remoteImages ?? 0,
+    ...(email.autoReply ? { autoReply: email.autoReply } : {}),
+    ...(email.bounce ? { bounce: { action: email.bounce.action, error: email.bounce.error, originalMessageId: email.bounce.originalMessageId } } : {}),
+    ...(problems.length ? { unparseable: { reasons: problems } } : {}),
+    ...(email.oddities.length ? { oddities: email.oddities } : {}),
+    received,
+  };
+  // Core keeps free-form metadata small (FREE_JSON_MAX_BYTES): long address and id lists are shortened (the original has them all).
+  const budget = FREE_JSON_MAX_BYTES - 2_000;
+  if (jsonBytes(emailMeta) > budget) {
+    for (const key of ["to", "cc", "replyTo", "references", "inReplyTo"]) if (Array.isArray(emailMeta[key])) emailMeta[key] = (emailMeta[key] as unknown[]).slice(0, 10);
+    cuts.push("recipients and references beyond the first 10");
+  }
+  if (jsonBytes(emailMeta) > budget) {
+    for (const key of ["to", "cc", "replyTo", "references", "inReplyTo"]) delete emailMeta[key];
+    emailMeta.from = from ? { address: from.address.slice(0, 256) } : null;
+  }
+  // The untrimmed text: in metadata.fullText when it fits there, else attached as full-text.txt.
+  const fullTextInline = trimmed.trimmed && jsonBytes(emailMeta) + jsonBytes(email.text) + 1_000 <= FREE_JSON_MAX_BYTES;
+  // A flagged message has its original attached, which holds the whole text already.
+  const fullTextFile = problems.length === 0 && (cuts.includes("text") || (trimmed.trimmed && !fullTextInline));
   const files = email.attachments.map((a) => attachment(a.filename, a.contentType, a.content));
-  const keepOriginal = problems.length > 0 || cuts.length > 0 || files.length > MAX_ATTACHMENTS || email.text.length > MAX_FULL_TEXT;
-  if (files.length > (keepOriginal ? MAX_ATTACHMENTS - 1 : MAX_ATTACHMENTS)) cuts.push(`attachments beyond the first ${MAX_ATTACHMENTS - 1}`);
-  const attachments = files.slice(0, keepOriginal ? MAX_ATTACHMENTS - 1 : MAX_ATTACHMENTS);
+  const keepOriginal = problems.length > 0 || cuts.length > 0 || files.length > MAX_ATTACHMENTS - (fullTextFile ? 1 : 0);
+  const room = MAX_ATTACHMENTS - (keepOriginal ? 1 : 0) - (fullTextFile ? 1 : 0);
+  if (files.length > room) cuts.push(`attachments beyond the first ${room}`);
+  const attachments = files.slice(0, room);
+  if (fullTextFile) attachments.push(attachment("full-text.txt", "text/plain; charset=utf-8", Buffer.from(email.text, "utf8")));
   if (keepOriginal) attachments.push(attachment("original.eml", "message/rfc822", email.raw));
+  if (cuts.length) emailMeta.cut = cuts;
+  if (fullTextFile) emailMeta.fullTextFile = "full-text.txt";
 
   const inline: Record<string, { attachment: number; filename: string }> = {};
   email.attachments.forEach((a, position) => {
-    if (a.cid && position < attachments.length) inline[a.cid] = { attachment: position, filename: a.filename };
+    if (a.cid && position < room) inline[a.cid] = { attachment: position, filename: a.filename };
   });
+  if (Object.keys(inline).length) emailMeta.inline = inline;
 
   let text = cut(trimmed.text, MAX_TEXT);
   if (text === "") text = attachments.length > 0 ? "" : "(This email has no text.)";
-  if (problems.length > 0) text = `(This email could not be read properly: ${problems.join("; ")}. The original is attached as original.eml.)\n\n${text}`.slice(0, MAX_TEXT);
+  if (problems.length > 0) text = cut(`(This email could not be read properly: ${problems.join("; ")}. The original is attached as original.eml.)\n\n${text}`, MAX_TEXT);
 
-  const from = email.from;
   return {
-    externalId: email.messageId,
-    contact: from ? { externalId: from.address, email: from.address, verified: true, ...(from.name ? { name: from.name.slice(0, 256) } : {}) } : { externalId: UNKNOWN_SENDER, name: "Unknown sender" },
+    externalId: email.messageId.slice(0, MAX_ID),
+    contact: contactOf(from),
     text,
     ...(html ? { html } : {}),
     ...(email.subject ? { subject: email.subject.slice(0, 1000) } : {}),
     ...(attachments.length ? { attachments } : {}),
-    threadKey: match.threadKey,
-    ...(email.inReplyTo[0] ? { replyToExternalId: email.inReplyTo[0] } : {}),
+    threadKey: match.threadKey.slice(0, MAX_ID),
+    ...(email.inReplyTo[0] ? { replyToExternalId: email.inReplyTo[0].slice(0, MAX_ID) } : {}),
     ...(email.date ? { sentAt: email.date } : {}),
     metadata: {
       ...(email.autoReply ? { autoReply: true } : {}),
-      ...(trimmed.trimmed ? { fullText: email.text.slice(0, MAX_FULL_TEXT) } : {}),
+      ...(fullTextInline ? { fullText: email.text } : {}),
       ...(Object.keys(inline).length ? { inlineImages: Object.fromEntries(Object.entries(inline).map(([cid, v]) => [cid, v.attachment])) } : {}),
-      ...(problems.length ? { warning: `This email could not be read fully (${problems.join("; ")}); the original is attached.` } : {}),
-      email: {
-        messageId: email.messageId,
-        ...(email.messageIdMissing ? { messageIdMissing: true } : {}),
-        inReplyTo: email.inReplyTo,
-        references: email.references,
-        from: from ?? null,
-        to: email.to,
-        cc: email.cc,
-        ...(email.replyTo.length ? { replyTo: email.replyTo } : {}),
-        threading: match.matched ? { by: match.by, matched: match.matched } : { by: match.by },
-        trimmed: trimmed.trimmed,
-        remoteImages: email.html?.remoteImages ?? 0,
-        ...(Object.keys(inline).length ? { inline } : {}),
-        ...(email.autoReply ? { autoReply: email.autoReply } : {}),
-        ...(email.bounce ? { bounce: { action: email.bounce.action, error: email.bounce.error, originalMessageId: email.bounce.originalMessageId } } : {}),
-        ...(problems.length ? { unparseable: { reasons: problems } } : {}),
-        ...(cuts.length ? { cut: cuts } : {}),
-        received,
-      },
+      ...(warnings.length ? { warning: warnings.join(" ") } : {}),
+      email: emailMeta,
     },
   };
 }

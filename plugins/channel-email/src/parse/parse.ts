@@ -2,17 +2,23 @@
  * Raw email → ParsedEmail: mailparser (charsets, RFC 2047, MIME, attachments) after the UTF-7
  * pre-pass, HTML sanitised, auto-replies and bounces recognised. It never throws for what a
  * message contains: a message that cannot be read is returned with `problems` set and its body
- * kept as raw text, so the caller stores it flagged instead of dropping it.
+ * kept as raw text, so the caller stores it flagged instead of dropping it. What was read but is
+ * odd (a sender address no reply can go to) is listed in `oddities`.
  */
 import { createHash } from "node:crypto";
 import { sanitizeHtml, type SanitizedHtml } from "@switchboard/core";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
+import { isUsableAddress } from "../addresses.ts";
 import { autoReplyReason } from "./auto-reply.ts";
 import { type Bounce, readBounce } from "./bounce.ts";
 import { parseMessageIds } from "./message-ids.ts";
+import { keepNamedTextParts } from "./named-parts.ts";
+import { fixRawHeaderBytes } from "./raw-header-bytes.ts";
 import { decodeUtf7 } from "./utf7.ts";
+import { extractUuencoded } from "./uudecode.ts";
 
 export interface EmailAddress {
+  /** Lower-cased; for a sender, the raw address when it is not a usable one (see `oddities`). */
   address: string;
   name?: string;
 }
@@ -50,6 +56,8 @@ export interface ParsedEmail {
   bounce: Bounce | null;
   /** What could not be read. Non-empty means the message is flagged unparseable. */
   problems: string[];
+  /** What was read but is odd (a sender address that is no usable email address). Flagged, not unparseable. */
+  oddities: string[];
 }
 
 /** Ids made up for messages without a Message-ID end with this (never a real domain). */
@@ -90,19 +98,54 @@ function syntheticId(raw: Buffer): string {
   return `${createHash("sha256").update(raw).digest("hex").slice(0, 32)}@${SYNTHETIC_ID_DOMAIN}`;
 }
 
+/** A part's content type as "type/subtype"; a malformed one (`Content-Type: ; name="x.jpg"`) is octet-stream. */
+function contentTypeOf(value: unknown): string {
+  return typeof value === "string" && /^[\w.+-]+\/[\w.+-]+$/.test(value.trim()) ? value.trim().toLowerCase() : "application/octet-stream";
+}
+
 function attachmentsOf(parsed: ParsedMail): ParsedAttachment[] {
   return parsed.attachments
+    .map((a) => ({ ...a, contentType: contentTypeOf(a.contentType) }))
     .filter((a) => !/^(?:message\/(?:global-)?delivery-status)$/i.test(a.contentType))
     .map((a, index) => {
       const inline = Boolean(a.cid && (a.related || a.contentDisposition === "inline"));
       const extension = a.contentType === "message/rfc822" ? "eml" : (a.contentType.split("/")[1] ?? "bin").replace(/[^a-z0-9.+-]/gi, "");
-      const filename = a.filename ?? (a.contentType === "message/rfc822" ? `forwarded-message-${index + 1}.eml` : `${inline ? "inline" : "attachment"}-${index + 1}.${extension}`);
+      const named = typeof a.filename === "string" && a.filename.trim() !== "" ? a.filename.trim().slice(0, 512) : undefined;
+      const filename = named ?? (a.contentType === "message/rfc822" ? `forwarded-message-${index + 1}.eml` : `${inline ? "inline" : "attachment"}-${index + 1}.${extension}`);
+      // An x-uuencode part arrives undecoded: one `begin ... end` block that is the file.
+      const uu = /^\s*begin [0-7]{3,4} /.test(a.content.subarray(0, 64).toString("latin1")) ? extractUuencoded(a.content.toString("latin1")).files[0] : undefined;
+      if (uu) return { filename: named ?? uu.filename, contentType: a.contentType.startsWith("text/") ? "application/octet-stream" : a.contentType, content: uu.content, inline: false };
       return { filename, contentType: a.contentType, content: a.content, ...(a.cid ? { cid: a.cid } : {}), inline };
     });
 }
 
-/** What a message that mailparser could not read at all becomes. */
-function unreadable(raw: Buffer, reason: string): ParsedEmail {
+/** A header's raw value, unfolded (for what mailparser could not split into an address). */
+function rawHeader(parsed: ParsedMail, key: string): string | undefined {
+  const line = parsed.headerLines.find((h) => h.key === key)?.line;
+  return line ? line.slice(line.indexOf(":") + 1).replace(/\r?\n[ \t]+/g, " ").trim() : undefined;
+}
+
+/**
+ * The sender: From (or Sender) as mailparser reads it; when it finds no address there
+ * (`<moderator>`, a bang path `host!user`), the raw header value, so the contact is still
+ * identified by what the message says.
+ */
+function senderOf(parsed: ParsedMail): EmailAddress | null {
+  const found = addresses(parsed.from)[0] ?? addresses(parsed.headers.get("sender") as AddressObject | undefined)[0];
+  if (found) return found;
+  const raw = rawHeader(parsed, "from") || rawHeader(parsed, "sender");
+  if (!raw) return null;
+  const address = (/<([^>]*)>/.exec(raw)?.[1] ?? raw).trim().toLowerCase().slice(0, 512);
+  return address ? { address } : null;
+}
+
+/**
+ * What a message that mailparser could not read at all becomes: the raw body as text, flagged.
+ *
+ * @example
+ * unreadable(raw, "mailparser could not read it: ...").problems; // ["mailparser could not read it: ..."]
+ */
+export function unreadable(raw: Buffer, reason: string): ParsedEmail {
   return {
     raw,
     messageId: syntheticId(raw),
@@ -121,6 +164,7 @@ function unreadable(raw: Buffer, reason: string): ParsedEmail {
     autoReply: null,
     bounce: null,
     problems: [reason],
+    oddities: [],
   };
 }
 
@@ -136,19 +180,33 @@ function unreadable(raw: Buffer, reason: string): ParsedEmail {
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(await decodeUtf7(raw), { keepCidLinks: true, keepDeliveryStatus: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2_000_000 });
+    const ready = await keepNamedTextParts(await decodeUtf7(fixRawHeaderBytes(raw)));
+    parsed = await simpleParser(ready, { keepCidLinks: true, keepDeliveryStatus: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2_000_000 });
   } catch (error) {
     // Not swallowed: the message is kept raw and flagged with this reason, and the caller logs it.
     return unreadable(raw, `mailparser could not read it: ${(error as Error).message}`);
   }
+  try {
+    return readParsed(raw, parsed);
+  } catch (error) {
+    // Every step after mailparser fails into the same flagged path (a malformed part must not lose the message).
+    return unreadable(raw, `a part of it could not be read: ${(error as Error).message}`);
+  }
+}
+
+/** ParsedMail → ParsedEmail (may throw on shapes mailparser lets through; parseEmail catches). */
+function readParsed(raw: Buffer, parsed: ParsedMail): ParsedEmail {
   const problems: string[] = [];
+  const oddities: string[] = [];
   const declaredId = parseMessageIds(parsed.messageId)[0];
-  const from = addresses(parsed.from)[0] ?? addresses(parsed.headers.get("sender") as AddressObject | undefined)[0] ?? null;
+  const from = senderOf(parsed);
   if (!from) problems.push("it has no sender address (From)");
+  else if (!isUsableAddress(from.address)) oddities.push(`the sender address "${from.address}" is not a usable email address, so the contact has no email identity and a reply cannot be sent to it`);
   const html = typeof parsed.html === "string" && parsed.html.trim() !== "" ? sanitizeHtml(parsed.html) : null;
-  const attachments = attachmentsOf(parsed);
+  const uu = extractUuencoded(parsed.text ?? "");
+  const attachments = [...attachmentsOf(parsed), ...uu.files.map((file) => ({ ...file, contentType: "application/octet-stream", inline: false }))];
   const bounce = readBounce(parsed);
-  let text = parsed.text ?? "";
+  let text = uu.text;
   if (text.trim() === "" && !html && attachments.length === 0) {
     const body = rawBody(raw);
     if (body.toString("latin1").trim() !== "") {
@@ -174,5 +232,6 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     autoReply: autoReplyReason(parsed.headers) ?? (bounce ? "a delivery status notification (bounce)" : null),
     bounce,
     problems,
+    oddities,
   };
 }

@@ -1,0 +1,81 @@
+/**
+ * Named text parts stay attachments. mailparser merges every text part that is not marked
+ * `Content-Disposition: attachment` into the body, so a `Makefile` sent as
+ * `Content-Type: text/plain; name=Makefile` (inline, or with no disposition) lost its name and
+ * became part of the text. This pre-pass (mailsplit, as the UTF-7 one) marks such parts
+ * `attachment`, keeping their file name. The first text part of a message is its body, name or not.
+ */
+import { Readable, Transform, type TransformCallback, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Joiner, Splitter } from "@zone-eu/mailsplit";
+
+/** The parts of mailsplit's MimeNode this pass reads and changes. */
+interface SplitNode {
+  type: "node";
+  contentType: string | false;
+  disposition: string | false;
+  filename: string | false;
+  parentNode?: unknown;
+  headers: { update(key: string, value: string): void };
+  libmime: { buildHeaderValue(value: { value: string; params: Record<string, string> }): string };
+}
+
+/** A cheap check before any work: does any text part carry a file name? */
+const NAMED_TEXT = /content-type:[ \t]*text\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*?\bname\*?=/i;
+
+/**
+ * True when some `Content-Type: text/...` header names a file (the pass is needed).
+ *
+ * @example
+ * hasNamedTextPart(Buffer.from("Content-Type: text/plain; name=Makefile\r\n")); // true
+ */
+export function hasNamedTextPart(raw: Buffer): boolean {
+  return NAMED_TEXT.test(raw.toString("latin1")) || /content-disposition:[ \t]*inline[^\r\n]*filename/i.test(raw.toString("latin1"));
+}
+
+/** Marks named text parts (after the first text part) as attachments. */
+class NamedTextParts extends Transform {
+  #seenBody = false;
+  constructor() {
+    super({ objectMode: true });
+  }
+  override _transform(data: { type?: string }, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (data.type === "node") {
+      const node = data as SplitNode;
+      const isText = typeof node.contentType === "string" && node.contentType.startsWith("text/");
+      if (isText && node.filename && node.disposition !== "attachment" && this.#seenBody) {
+        node.headers.update("Content-Disposition", node.libmime.buildHeaderValue({ value: "attachment", params: { filename: node.filename } }));
+        node.disposition = "attachment";
+      } else if (isText && node.disposition !== "attachment") {
+        this.#seenBody = true;
+      }
+    }
+    this.push(data);
+    done();
+  }
+}
+
+/**
+ * Returns the message with its named text parts marked as attachments; the message itself when it has none.
+ *
+ * @example
+ * const ready = await keepNamedTextParts(raw);
+ * const parsed = await simpleParser(ready); // parsed.attachments has the Makefile
+ */
+export async function keepNamedTextParts(raw: Buffer): Promise<Buffer> {
+  if (!hasNamedTextPart(raw)) return raw;
+  const out: Buffer[] = [];
+  await pipeline(
+    Readable.from([raw]),
+    new Splitter(),
+    new NamedTextParts(),
+    new Joiner(),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        out.push(chunk);
+        done();
+      },
+    }),
+  );
+  return Buffer.concat(out);
+}
