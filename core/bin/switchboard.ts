@@ -1,13 +1,13 @@
 #!/usr/bin/env bun
 /**
  * The `switchboard` command line: start, migrate, doctor, create-agent, create-token, backup,
- * contact export / contact erase / contact split.
+ * contact export / contact erase / contact split, new-plugin.
  * Each command lives in core/src/cli/<command>.ts and is imported only when it runs (so `backup`
  * does not load the plugins); this file only declares them with commander.
  * Expected errors print `error [SWB_ERR_…]: message` without a stack trace and exit non-zero
  * (2 for a broken config).
  */
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import pkg from "../package.json" with { type: "json" };
 import { DEFAULT_CONFIG_PATH, reportError } from "../src/cli/common.ts";
 import { ErrorCodes } from "../src/errors/index.ts";
@@ -73,6 +73,14 @@ program
   .description("write a consistent copy of the database to <dest> (safe while the server runs)")
   .argument("<dest>", "the backup file to create; it must not exist")
   .action(action(async (dest: string) => (await import("../src/cli/backup.ts")).backupCommand(dest, { config: config() })));
+
+program
+  .command("new-plugin")
+  .description("write a new plugin package (source, README with every option, a passing test) to start from")
+  .addArgument(new Argument("<kind>", "what the plugin does").choices(["channel", "enrich", "route", "assistant"]))
+  .argument("<name>", "the plugin's name: lower-case letters, digits and hyphens (e.g. shop-orders)")
+  .option("--dir <path>", "the folder to create (default: plugins/<name> when ./plugins exists, else ./<name>)")
+  .action(action(async (kind: "channel" | "enrich" | "route" | "assistant", name: string, opts: { dir?: string }) => (await import("../src/cli/new-plugin.ts")).newPluginCommand(kind, name, opts)));
 
 const contact = program.command("contact").description("one contact's data: export it (GDPR access), erase it (GDPR erasure), or split it");
 

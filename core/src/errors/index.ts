@@ -33,6 +33,8 @@ export const ErrorCodes = {
   UNSUPPORTED_MEDIA_TYPE: "SWB_ERR_UNSUPPORTED_MEDIA_TYPE",
   STORE: "SWB_ERR_STORE",
   JOB_UNKNOWN: "SWB_ERR_JOB_UNKNOWN",
+  NEW_PLUGIN_NAME: "SWB_ERR_NEW_PLUGIN_NAME",
+  NEW_PLUGIN_EXISTS: "SWB_ERR_NEW_PLUGIN_EXISTS",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
