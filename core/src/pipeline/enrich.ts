@@ -11,7 +11,7 @@ import { type EnrichmentAnswers, enrichedAt, storeEnrichment } from "../contacts
 import { describeError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log/index.ts";
-import { type RegisteredHook, withTimeout } from "../plugins/hooks.ts";
+import { aliasOf, type RegisteredHook, withTimeout } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { EnrichHandler, EnrichInput } from "../plugins/types.ts";
 import type { Contact } from "../store/contacts.ts";
@@ -67,10 +67,11 @@ export class Enricher {
    */
   async begin(contact: Contact | undefined, makeInput: () => Promise<EnrichInput>): Promise<EnrichmentRun | undefined> {
     const now = this.#deps.clock.now();
-    const key = (hook: RegisteredHook<EnrichHandler>) => (contact ? `${contact.id}:${hook.plugin}` : undefined);
+    // Facts are stored under the alias the plugin was loaded under: enrichment.<alias>.<fact>.
+    const key = (hook: RegisteredHook<EnrichHandler>) => (contact ? `${contact.id}:${aliasOf(hook)}` : undefined);
     const due = this.#deps.registry.enrich.filter((hook) => {
       if (!contact) return true;
-      const at = enrichedAt(contact.attributes, hook.plugin);
+      const at = enrichedAt(contact.attributes, aliasOf(hook));
       const fresh = at !== undefined && now - at < (hook.ttlMs ?? this.#deps.settings.ttlMs);
       return !fresh && !this.#inFlight.has(key(hook)!);
     });
@@ -87,7 +88,8 @@ export class Enricher {
     const answers: EnrichmentAnswers = new Map();
     const all = Promise.all(due.map(async (hook) => {
       const facts = await this.#call(hook, input);
-      if (facts !== undefined) answers.set(hook.plugin, facts || answers.get(hook.plugin) ? { ...answers.get(hook.plugin), ...facts } : null);
+      const alias = aliasOf(hook);
+      if (facts !== undefined) answers.set(alias, facts || answers.get(alias) ? { ...answers.get(alias), ...facts } : null);
     })).finally(() => keys.forEach((k) => this.#inFlight.delete(k)));
     const taken = new Set<string>();
     return {

@@ -63,7 +63,7 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     identify: (hook) => later(() => registry.identify.push(registerHook(plugin, hook, { alias }))),
     thread: (hook) => later(() => registry.thread.push(registerHook(plugin, hook, { alias }))),
     enrich: (hook, hookOptions) => later(() => registry.enrich.push(registerHook(plugin, hook, { timeoutMs: hookOptions?.timeoutMs ?? 2000, ttlMs: hookOptions?.ttlMs, alias }))),
-    route: (hook) => later(() => registry.route.push(registerHook(plugin, hook, { alias }))),
+    route: (hook, routeOptions) => later(() => registry.route.push(registerHook(plugin, hook, { alias, ...(routeOptions?.facts ? { facts: routeOptions.facts } : {}) }))),
     assistant: (hooks) => later(() => registry.assistants.push({ plugin, hooks })),
     on: (event, handler) => later(() => services.bus.on(event, handler as never, `plugin:${plugin}`)),
     view: (slot, component) =>

@@ -15,12 +15,23 @@ export interface RegisteredHook<F> {
   timeoutMs?: number;
   /** How long an enrichment hook's answers stay fresh (enrich hooks only). */
   ttlMs?: number;
+  /** The contact fact paths a route hook reads, by the option key holding each (route hooks only). */
+  facts?: Record<string, string>;
 }
+
+/**
+ * The alias a hook's plugin was loaded under: the name its enrichment facts are stored under
+ * (`enrichment.<alias>.<fact>`) and the name routing chains use.
+ *
+ * @example
+ * aliasOf({ plugin: "enrich-http", alias: "crm", handler, order: "normal" }); // "crm"
+ */
+export const aliasOf = (hook: Pick<RegisteredHook<unknown>, "plugin" | "alias">): string => hook.alias ?? hook.plugin;
 
 const rank = { pre: 0, normal: 1, post: 2 } as const;
 
 /** Unwraps a `Hook` into a registered hook of `plugin`. */
-export function registerHook<F>(plugin: string, hook: Hook<F>, extra: { timeoutMs?: number; ttlMs?: number; alias?: string } = {}): RegisteredHook<F> {
+export function registerHook<F>(plugin: string, hook: Hook<F>, extra: { timeoutMs?: number; ttlMs?: number; alias?: string; facts?: Record<string, string> } = {}): RegisteredHook<F> {
   if (typeof hook === "function") return { plugin, handler: hook as F, order: "normal", ...extra };
   const withOrder = hook as { handler: F; order?: "pre" | "post" };
   return { plugin, handler: withOrder.handler, order: withOrder.order ?? "normal", ...extra };

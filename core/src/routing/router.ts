@@ -4,17 +4,15 @@
  * the first strategy with an acceptable answer wins. Core re-checks every answer: an assignee who
  * cannot see the inbox, is not online or is at capacity is refused, and the next strategy is asked.
  * The router takes the place of the registry's route hooks, so the inbound pipeline's route stage
- * and re-queues both go through it.
+ * and re-queues both go through it. At install it also checks the enrichment fact paths each
+ * strategy declares: `enrichment.<alias>.<fact>` must name an enrichment plugin's alias.
  */
 import type { LoadedConfig } from "../config/schema.ts";
 import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
-import { hookError, type RegisteredHook } from "../plugins/hooks.ts";
+import { aliasOf, hookError, type RegisteredHook } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { AgentDirectory, RouteDecision, RouteHandler, RouteInput } from "../plugins/types.ts";
-
-/** The alias a hook's plugin was loaded under. */
-const aliasOf = (hook: RegisteredHook<unknown>) => hook.alias ?? hook.plugin;
 
 /**
  * Per-inbox routing chains over the route hooks of the routing plugins.
@@ -43,6 +41,7 @@ export class Router {
    */
   install(loaded: LoadedConfig): void {
     this.#all = this.#registry.route;
+    for (const hook of this.#all) this.#checkFacts(loaded, hook);
     for (const [inbox, entry] of Object.entries(loaded.config.inboxes)) {
       if (entry.routing) this.#byInbox.set(inbox, entry.routing.flatMap((alias, i) => this.#hooksOf(loaded, inbox, alias, i)));
     }
@@ -67,6 +66,29 @@ export class Router {
       throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file: loaded.file, key, plugin: status.name, fix: "Name routing plugins only (routing-round-robin, routing-least-busy, ...)." }, `the plugin "${alias}" registers no routing strategy`);
     }
     return hooks;
+  }
+
+  /**
+   * Throws a ConfigError for a declared fact path `enrichment.<alias>.<fact>` that can never match:
+   * no enabled plugin under that alias adds enrichment facts. A configured enrichment plugin that
+   * failed to start is only logged (its facts come back once it starts).
+   */
+  #checkFacts(loaded: LoadedConfig, hook: RegisteredHook<RouteHandler>): void {
+    const enrichers = new Set(this.#registry.enrich.map(aliasOf));
+    for (const [option, path] of Object.entries(hook.facts ?? {})) {
+      const [root, source, ...fact] = path.split(".");
+      if (root !== "enrichment") continue;
+      if (source && enrichers.has(source) && fact.length > 0) continue;
+      const failed = source ? this.#registry.plugins.find((p) => p.alias === source && p.state !== "started") : undefined;
+      if (failed && fact.length > 0) {
+        this.#log.warn({ plugin: aliasOf(hook), path, enrichment: source }, "a routing fact comes from an enrichment plugin that did not start; it matches nothing until that plugin starts");
+        continue;
+      }
+      const known = [...enrichers];
+      const key = `plugins.${aliasOf(hook)}.options.${option}`;
+      const fix = known.length > 0 ? `Write enrichment.<alias>.<fact> with the alias of an enrichment plugin under [plugins]: ${known.map((a) => `enrichment.${a}.…`).join(", ")}.` : "Add an enrichment plugin under [plugins] (e.g. enrich-http) and write enrichment.<its alias>.<fact>, or use a contact attribute's name.";
+      throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file: loaded.file, key, plugin: hook.plugin, fix }, fact.length > 0 ? `"${path}" can never match: no enrichment plugin is loaded as "${source}"` : `"${path}" names no fact: write enrichment.<alias>.<fact>`);
+    }
   }
 
   /** The strategies of an inbox, in the order they are asked. */

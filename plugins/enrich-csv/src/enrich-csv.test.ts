@@ -39,9 +39,9 @@ describe("enrich-csv", () => {
     await harness.inject({ externalId: "m1", contact: { externalId: "u1", email: "ANN@example.com", verified: true }, text: "hi" });
     await harness.inject({ externalId: "m2", contact: { externalId: "u2", phone: "+49301234567", verified: true }, text: "hi" });
     await harness.inject({ externalId: "m3", contact: { externalId: "u3", email: "bob@example.com" }, text: "typed, not verified" });
-    expect((await contactByEmail(harness, "ann@example.com")).attributes.enrichment).toEqual({ "enrich-csv": { plan: "pro", vip: true, account_manager: "Mia", lifetime_value: 1200.5 } });
+    expect((await contactByEmail(harness, "ann@example.com")).attributes.enrichment).toEqual({ csv: { plan: "pro", vip: true, account_manager: "Mia", lifetime_value: 1200.5 } });
     const [byPhone] = await harness.switchboard.store.db.select().from(tables.contacts).where(eq(tables.contacts.phone, "+49301234567"));
-    expect(byPhone!.attributes.enrichment).toEqual({ "enrich-csv": { plan: "free", vip: false, lifetime_value: 0 } });
+    expect(byPhone!.attributes.enrichment).toEqual({ csv: { plan: "free", vip: false, lifetime_value: 0 } });
     expect((await contactByEmail(harness, "bob@example.com")).attributes.enrichment).toBeUndefined();
   });
 
@@ -52,11 +52,11 @@ describe("enrich-csv", () => {
       await harness!.inject({ externalId: id, contact: { externalId: "u1", email: "ann@example.com", verified: true }, text: id });
       return (await contactByEmail(harness!, "ann@example.com")).attributes.enrichment;
     };
-    expect(await ask("m1")).toEqual({ "enrich-csv": { plan: "free" } });
+    expect(await ask("m1")).toEqual({ csv: { plan: "free" } });
     writeCsv("email,plan,account_manager\nann@example.com,pro,Mia\n", 2000);
-    expect(await ask("m2")).toEqual({ "enrich-csv": { plan: "pro", account_manager: "Mia" } });
+    expect(await ask("m2")).toEqual({ csv: { plan: "pro", account_manager: "Mia" } });
     writeCsv('email,plan\nann@example.com,"unclosed\n', 3000);
-    expect(await ask("m3")).toEqual({ "enrich-csv": { plan: "pro", account_manager: "Mia" } });
+    expect(await ask("m3")).toEqual({ csv: { plan: "pro", account_manager: "Mia" } });
   });
 
   it("fails to start with the reason when the file is missing", async () => {

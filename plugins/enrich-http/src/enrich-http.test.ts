@@ -63,8 +63,8 @@ describe("enrich-http", () => {
     expect(stored.status).toBe("stored");
     expect(calls[0]!.body).toMatchObject({ email: "ann@example.com", phone: null, identifiers: [{ kind: "email", value: "ann@example.com", verified: true }] });
     const facts = { plan: "enterprise", vip: true, lifetime_value: 12000.5, account_manager: "Mia" };
-    expect((await factsOf(h)).enrichment).toEqual({ "enrich-http": facts });
-    expect((globalThis as { __routedWith?: unknown[] }).__routedWith).toEqual([expect.objectContaining({ enrichment: { "enrich-http": facts } })]);
+    expect((await factsOf(h)).enrichment).toEqual({ crm: facts });
+    expect((globalThis as { __routedWith?: unknown[] }).__routedWith).toEqual([expect.objectContaining({ enrichment: { crm: facts } })]);
   });
 
   it("never delays ingestion for a slow CRM: the answer is stored when it comes, and contact.enriched is published", async () => {
@@ -77,8 +77,8 @@ describe("enrich-http", () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect((await factsOf(h)).enrichment).toBeUndefined();
     await h.drain();
-    expect((await factsOf(h)).enrichment).toEqual({ "enrich-http": expect.objectContaining({ plan: "enterprise" }) });
-    expect(events).toEqual(["enrich-http"]);
+    expect((await factsOf(h)).enrichment).toEqual({ crm: expect.objectContaining({ plan: "enterprise" }) });
+    expect(events).toEqual(["crm"]);
   });
 
   it("logs a timeout, an HTTP error and bad JSON with their codes, and stores the message without facts", async () => {
@@ -124,7 +124,7 @@ describe("enrich-http", () => {
     await h.drain();
     expect(calls).toHaveLength(3);
     const [known] = await h.switchboard.store.db.select().from(tables.contacts).where(eq(tables.contacts.email, "known@example.com"));
-    expect(known!.attributes.enriched_at).toEqual({ "enrich-http": h.clock.now() });
+    expect(known!.attributes.enriched_at).toEqual({ crm: h.clock.now() });
   });
 
   it("refuses options without a mapping, naming the file, the key and the fix", async () => {

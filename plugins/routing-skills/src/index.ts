@@ -56,6 +56,6 @@ export default definePlugin({
       if (needed.length === 0) return null;
       const agent = bestMatch(await ctx.agents.forInbox(input.conversation.inbox, { team: ctx.options.team }), needed, ctx.options.match);
       return agent ? { assigneeId: agent.id } : null;
-    });
+    }, { facts: Object.fromEntries([...ctx.options.language_attributes.map((path, i) => [`language_attributes[${i}]`, path]), ...ctx.options.facts.map((fact, i) => [`facts[${i}].path`, fact.path])]) });
   },
 });

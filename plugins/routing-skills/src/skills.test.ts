@@ -11,7 +11,7 @@ import { requiredSkills } from "./skills.ts";
 
 const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
 const LEAST_BUSY = fileURLToPath(new URL("../../routing-least-busy/src/index.ts", import.meta.url));
-const CRM = writeFixturePlugin(`ctx.enrich((input) => input.message.contact.externalId.startsWith("corp") ? { plan: "enterprise" } : {});`, { name: "crm" });
+const CRM = writeFixturePlugin(`ctx.enrich((input) => input.message.contact.externalId.startsWith("corp") ? { plan: "enterprise" } : {});`, { name: "enrich-billing-system" });
 let harness: Harness;
 afterEach(() => harness?.close());
 
@@ -58,5 +58,13 @@ describe("routing-skills", () => {
     expect(bestMatch(agents, ["billing", "lang:pt"], "all")?.id).toBe(2);
     expect(bestMatch(agents, ["billing", "vip"], "all")).toBeUndefined();
     expect(bestMatch(agents, ["billing", "vip"], "most")?.id).toBe(1);
+  });
+
+  it("stops start-up on a facts path whose alias is no enrichment plugin", async () => {
+    const start = createTestHarness({
+      plugins: { crm: { package: CRM }, skills: { package: PLUGIN, options: { facts: [{ path: "enrichment.billing.plan", equals: "enterprise", skill: "enterprise" }] } } },
+      inboxes: { test: { plugin: "test-channel", routing: ["skills"] } },
+    });
+    await expect(start).rejects.toMatchObject({ code: "SWB_ERR_CONFIG_INVALID", message: expect.stringContaining('plugins.skills.options.facts[0].path (plugin "routing-skills"): "enrichment.billing.plan" can never match') });
   });
 });

@@ -33,6 +33,6 @@ export default definePlugin({
         return null;
       }
       return agent.available ? { assigneeId: agent.id } : null;
-    });
+    }, { facts: { attribute: ctx.options.attribute } });
   },
 });

@@ -58,6 +58,32 @@ describe("routing-vip", () => {
     expect(await arrive("c-3")).toBe(ann.id);
   });
 
+  it("reads enrichment facts by the alias the enrichment plugin is loaded under, not its package name", async () => {
+    const crm = writeFixturePlugin(`ctx.enrich(() => ({ owner: "cat@example.com" }));`, { name: "enrich-hubspot" });
+    harness = await createTestHarness({
+      plugins: { crm: { package: crm }, vip: { package: PLUGIN, options: { attribute: "enrichment.crm.owner" } }, lb: { package: LEAST_BUSY } },
+      inboxes: { test: { plugin: "test-channel", routing: ["vip", "lb"] } },
+    });
+    await createTestAgent(harness, { name: "Ann", availability: "online" });
+    const cat = await createTestAgent(harness, { name: "Cat", availability: "online" });
+    await createTestAgent(harness, { name: "Bob", availability: "online" });
+    expect(await arrive("c-1")).toBe(cat.id);
+    const [contact] = await harness.switchboard.store.db.select().from(tables.contacts);
+    expect(contact!.attributes).toMatchObject({ enrichment: { crm: { owner: "cat@example.com" } } });
+  });
+
+  it("stops start-up on a fact path that can never match, naming the file, the key and the plugin", async () => {
+    const crm = writeFixturePlugin(`ctx.enrich(() => ({ owner: "cat@example.com" }));`, { name: "enrich-hubspot" });
+    const start = createTestHarness({
+      plugins: { crm: { package: crm }, vip: { package: PLUGIN, options: { attribute: "enrichment.enrich-hubspot.owner" } } },
+      inboxes: { test: { plugin: "test-channel", routing: ["vip"] } },
+    });
+    await expect(start).rejects.toMatchObject({
+      code: "SWB_ERR_CONFIG_INVALID",
+      message: expect.stringMatching(/plugins\.vip\.options\.attribute \(plugin "routing-vip"\): "enrichment\.enrich-hubspot\.owner" can never match.*Fix: .*enrichment\.crm\./s),
+    });
+  });
+
   it("refuses an inbox routing list that names a plugin which is not a routing strategy", async () => {
     await expect(
       createTestHarness({ plugins: { crm: { package: CRM } }, inboxes: { test: { plugin: "test-channel", routing: ["crm"] } } }),

@@ -74,7 +74,15 @@ export interface PluginContext<Options = unknown> {
    * never delays ingestion past enrichment.wait_ms: later answers are stored when they come. A failure is logged.
    */
   enrich(hook: Hook<EnrichHandler>, options?: { timeoutMs?: number; ttlMs?: number }): void;
-  route(hook: Hook<RouteHandler>): void;
+  /**
+   * Adds a routing strategy. `options.facts` names the contact facts it reads, by the option key that
+   * holds each path; a path `enrichment.<alias>.<fact>` whose alias is no enrichment plugin under
+   * [plugins] stops start-up with a config error naming that key, as it could never match.
+   *
+   * @example
+   * ctx.route(async (input) => ({ assigneeId: 7 }), { facts: { attribute: ctx.options.attribute } });
+   */
+  route(hook: Hook<RouteHandler>, options?: { facts?: Record<string, string> }): void;
   assistant(hooks: AssistantHooks): void;
   on<N extends EventName>(event: N | "*", handler: EventHandler<N>): void;
   /** Contributes a component to a named inbox slot (e.g. "contact.sidebar"). */
