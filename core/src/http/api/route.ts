@@ -28,7 +28,9 @@ export function routes(tag: string) {
   const tags = [tag];
   return function route<P extends string, R extends Config<P>>(config: R) {
     const { errors: statuses = [], ...rest } = config;
-    const failures = Object.fromEntries(statuses.map((status) => [status, errors[status]])) as { [S in NonNullable<R["errors"]>[number]]: (typeof errors)[S] };
+    const failures = Object.fromEntries(statuses.map((status) => [status, errors[status]])) as {
+      [S in NonNullable<R["errors"]>[number]]: (typeof errors)[S];
+    };
     return createRoute({ tags, ...rest, responses: { 401: errors[401], ...failures, ...rest.responses } });
   };
 }
