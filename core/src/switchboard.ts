@@ -35,8 +35,9 @@ import { setupSla } from "./sla/index.ts";
 import { setupAutomations } from "./automations/index.ts";
 import { setupSendLater } from "./conversations/send-later.ts";
 import { rescopeIdentities } from "./contacts/identity-rescope.ts";
+import { VERSION } from "./version.ts";
 
-export const VERSION = "0.1.0";
+export { VERSION } from "./version.ts";
 
 export interface SwitchboardOptions {
   /** Use this store instead of opening `store.url` (the test harness passes a temp file). */

@@ -8,8 +8,10 @@ import { definePlugin, DeliveryError } from "@switchboard/core";
 export default definePlugin({
   name: "demo-channels",
   version: "1.0.0",
+  core: "^1.0.0",
   setup(ctx) {
     ctx.channel("email", {
+      family: "email",
       create: () => ({
         identityScope: "channel", // an email address is the same person in every mailbox
         limits: { maxTextLength: 100_000 },
@@ -17,6 +19,7 @@ export default definePlugin({
       }),
     });
     ctx.channel("whatsapp", {
+      family: "messaging",
       create: () => ({
         identityScope: "channel", // a phone number is the same person in every WhatsApp inbox
         limits: { maxTextLength: 4096 },

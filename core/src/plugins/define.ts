@@ -6,7 +6,8 @@ import type { z } from "zod";
 import type { SwitchboardPlugin } from "./types.ts";
 
 /**
- * Declares a plugin. Its `config` schema types `ctx.options`.
+ * Declares a plugin. Its `options` schema types `ctx.options`; `core` is the range of core
+ * versions it works with, checked when it loads.
  *
  * @example
  * import { definePlugin } from "@switchboard/core";
@@ -15,7 +16,8 @@ import type { SwitchboardPlugin } from "./types.ts";
  * export default definePlugin({
  *   name: "hello",
  *   version: "1.0.0",
- *   config: z.object({ greeting: z.string().default("Hi!") }),
+ *   core: "^1.0.0",
+ *   options: z.object({ greeting: z.string().default("Hi!") }),
  *   setup(ctx) {
  *     ctx.on("conversation.created", (event) => ctx.log.info({ id: event.data.conversationId }, ctx.options.greeting));
  *   },

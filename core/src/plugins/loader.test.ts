@@ -3,6 +3,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestHarness, type Harness } from "../testing/index.ts";
 import { writeFixturePlugin } from "../testing/fixtures.ts";
+import corePackage from "../../package.json" with { type: "json" };
+import { VERSION } from "../switchboard.ts";
+import { checkDeclaration } from "./declaration.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -55,12 +58,57 @@ describe("plugin loader", () => {
     });
   });
 
-  it("validates plugin options with the plugin's schema, naming the key and the plugin", async () => {
-    const typed = writeFixturePlugin(`ctx.log.info("ok");`, { name: "typed", config: "z.object({ api_key: z.string().min(8), retries: z.number().int().default(3) }).strict()" });
-    await expect(createTestHarness({ plugins: { typed: { package: typed, options: { api_key: 42 } } } })).rejects.toMatchObject({
-      code: "SWB_ERR_CONFIG_INVALID",
-      location: { key: "plugins.typed.options.api_key", plugin: "typed" },
+  it("validates plugin options with the plugin's options schema, or its deprecated name config, naming the key and the plugin", async () => {
+    const schema = "z.object({ api_key: z.string().min(8), retries: z.number().int().default(3) }).strict()";
+    for (const declared of [{ options: schema }, { config: schema }]) {
+      const typed = writeFixturePlugin(`ctx.log.info("ok");`, { name: "typed", ...declared });
+      await expect(createTestHarness({ plugins: { typed: { package: typed, options: { api_key: 42 } } } })).rejects.toMatchObject({
+        code: "SWB_ERR_CONFIG_INVALID",
+        location: { key: "plugins.typed.options.api_key", plugin: "typed" },
+      });
+    }
+    (globalThis as Record<string, unknown>).__options = [];
+    const recording = `globalThis.__options.push(ctx.options);`;
+    const viaOptions = writeFixturePlugin(recording, { name: "via-options", options: schema });
+    const viaConfig = writeFixturePlugin(recording, { name: "via-config", config: schema });
+    harness = await createTestHarness({ plugins: { a: { package: viaOptions, options: { api_key: "12345678" } }, b: { package: viaConfig, options: { api_key: "abcdefgh" } } } });
+    expect((globalThis as Record<string, unknown>).__options).toEqual([{ api_key: "12345678", retries: 3 }, { api_key: "abcdefgh", retries: 3 }]);
+  });
+
+  it("refuses a plugin that declares both options and its deprecated name config", async () => {
+    const both = writeFixturePlugin(``, { name: "both", options: "z.object({})", config: "z.object({})" });
+    await expect(createTestHarness({ plugins: { both: { package: both } } })).rejects.toMatchObject({
+      code: "SWB_ERR_PLUGIN_INVALID",
+      location: { key: "plugins.both.package", plugin: "both" },
+      message: expect.stringMatching(/declares both "options" and "config".*keep "options" and remove "config"/),
     });
+  });
+
+  it("starts a plugin whose core range includes this core, and refuses one whose range does not, naming both versions", async () => {
+    expect(VERSION).toBe(corePackage.version);
+    for (const range of ["^1.0.0", "1.x", ">=1.0.0 <3"]) {
+      const fits = writeFixturePlugin(``, { name: "fits", core: range });
+      harness = await createTestHarness({ plugins: { fits: { package: fits } } });
+      expect(harness.switchboard.registry.plugins.find((p) => p.name === "fits")?.state).toBe("started");
+      await harness.close();
+      harness = undefined;
+    }
+    const future = writeFixturePlugin(``, { name: "future", core: "^2.0.0" });
+    await expect(createTestHarness({ plugins: { future: { package: future } } })).rejects.toMatchObject({
+      code: "SWB_ERR_PLUGIN_CORE_VERSION",
+      location: { key: "plugins.future.package", plugin: "future" },
+      message: expect.stringContaining(`"future" 1.0.0 supports @switchboard/core ^2.0.0, but this Switchboard runs core ${VERSION}`),
+    });
+    const garbled = writeFixturePlugin(``, { name: "garbled", core: "one point oh" });
+    await expect(createTestHarness({ plugins: { garbled: { package: garbled } } })).rejects.toMatchObject({ code: "SWB_ERR_PLUGIN_INVALID", message: expect.stringContaining('"one point oh", which is not a version range') });
+  });
+
+  it("checks the core range against the running version, pre-releases included", () => {
+    const loaded = { file: "switchboard.toml" } as Parameters<typeof checkDeclaration>[0]["loaded"];
+    const declared = (core: string) => ({ loaded, alias: "x", entry: { package: "x" } as Parameters<typeof checkDeclaration>[0]["entry"], plugin: { name: "x", version: "1.0.0", core, setup() {} } });
+    expect(checkDeclaration(declared("^1.0.0"), "1.4.2")).toEqual({ schema: undefined });
+    expect(checkDeclaration(declared("^1.0.0"), "2.0.0-rc.1")).toMatchObject({ code: "SWB_ERR_PLUGIN_CORE_VERSION", message: expect.stringContaining("runs core 2.0.0-rc.1") });
+    expect(checkDeclaration(declared("1.x"), "1.5.0-beta.1")).toEqual({ schema: undefined });
   });
 
   it("refuses a requirement that is not configured, and a dependency cycle", async () => {

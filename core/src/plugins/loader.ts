@@ -1,6 +1,6 @@
 /**
- * Loads the plugins named in the config: imports each (npm package or local path), checks its shape
- * and its options, orders them by `requires`, then runs each setup under a timeout. A config problem
+ * Loads the plugins named in the config: imports each (npm package or local path), checks its shape,
+ * the core versions it supports and its options, orders them by `requires`, then runs each setup under a timeout. A config problem
  * stops start-up with a ConfigError; a plugin whose setup throws or hangs is disabled, reported, and
  * the server boots without it (and without the plugins that require it).
  */
@@ -11,6 +11,7 @@ import { importConfiguredModule } from "../config/import-module.ts";
 import type { LoadedConfig, PluginEntry } from "../config/schema.ts";
 import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
 import { createPluginContext, type CoreServices } from "./context.ts";
+import { checkDeclaration } from "./declaration.ts";
 import { withTimeout } from "./hooks.ts";
 import type { PluginStatus } from "./registry.ts";
 import type { SwitchboardPlugin } from "./types.ts";
@@ -45,11 +46,16 @@ export async function resolvePlugins(loaded: LoadedConfig): Promise<LoadedPlugin
       );
     }
     const plugin = module.default as SwitchboardPlugin;
+    const declared = checkDeclaration({ loaded, alias, entry, plugin });
+    if (declared instanceof ConfigError) {
+      invalid.push(declared);
+      continue;
+    }
     let options: unknown = entry.options;
-    if (plugin.config) {
-      const parsed = plugin.config.safeParse(entry.options);
+    if (declared.schema) {
+      const parsed = declared.schema.safeParse(entry.options);
       if (!parsed.success) {
-        invalid.push(configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `plugins.${alias}.options`, plugin: plugin.name, schema: plugin.config, input: entry.options }));
+        invalid.push(configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `plugins.${alias}.options`, plugin: plugin.name, schema: declared.schema, input: entry.options }));
         continue;
       }
       options = parsed.data;

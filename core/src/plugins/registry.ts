@@ -4,7 +4,7 @@
  */
 import type { RegisteredHook } from "./hooks.ts";
 import { sortHooks } from "./hooks.ts";
-import type { AssistantHooks, ChannelDefinition, EnrichHandler, IdentifyHook, InboundHook, RouteHandler, ThreadHook } from "./types.ts";
+import type { AssistantHooks, ChannelDefinition, ChannelFamily, EnrichHandler, IdentifyHook, InboundHook, RouteHandler, ThreadHook } from "./types.ts";
 
 export interface PluginStatus {
   alias: string;
@@ -21,6 +21,9 @@ export interface RegisteredChannel {
   kind: string;
   definition: ChannelDefinition;
 }
+
+/** The family of a channel kind that declares none (see `PluginRegistry.familyOf`). */
+export const DEFAULT_CHANNEL_FAMILY: ChannelFamily = "messaging";
 
 export class PluginRegistry {
   readonly plugins: PluginStatus[] = [];
@@ -41,6 +44,16 @@ export class PluginRegistry {
     this.thread = sortHooks(this.thread);
     this.enrich = sortHooks(this.enrich);
     this.route = sortHooks(this.route);
+  }
+
+  /**
+   * The family a channel kind declared (`ChannelDefinition.family`). A kind that declares none, or
+   * that no started plugin registers, is "messaging": the middle of the SLA defaults, neither a
+   * live chat's 2 minutes (which an asynchronous channel would breach all day) nor email's 4 hours
+   * (which would hide slow answers on a chat app), and what core assumed before families existed.
+   */
+  familyOf(kind: string): ChannelFamily {
+    return this.channels.get(kind)?.definition.family ?? DEFAULT_CHANNEL_FAMILY;
   }
 
   /** The channel kinds a plugin registered. */

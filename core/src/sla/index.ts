@@ -9,7 +9,7 @@ import type { Services } from "../services.ts";
 import { slaTargets } from "./policy.ts";
 import { SlaTracker } from "./tracker.ts";
 
-export { slaTargets, channelFamily, DEFAULT_TARGETS } from "./policy.ts";
+export { slaTargets, DEFAULT_TARGETS } from "./policy.ts";
 
 /** What other parts of core (automations, the inbox) use of SLAs. */
 export interface Sla {
@@ -29,5 +29,5 @@ export interface Sla {
 export function setupSla(sb: Services): Sla {
   const hours = new BusinessHoursResolver(sb.loaded.config);
   if (sb.loaded.config.sla.enabled) new SlaTracker(sb, hours).start();
-  return { hours, targets: (conversation) => slaTargets(sb.loaded.config, conversation) };
+  return { hours, targets: (conversation) => slaTargets(sb.loaded.config, conversation, sb.registry.familyOf(conversation.channel)) };
 }

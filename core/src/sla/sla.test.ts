@@ -13,6 +13,7 @@ import { createLogger } from "../log/index.ts";
 import { conversations, slaClocks } from "../store/schema.ts";
 import { createSwitchboard, type Switchboard } from "../switchboard.ts";
 import { createTestAgent, createTestHarness, type Harness, type TestAgent } from "../testing/index.ts";
+import { writeFixturePlugin } from "../testing/fixtures.ts";
 
 const MIN = 60_000;
 const HOURS = { timezone: "UTC", holidays: ["2025-01-13"] }; // Monday 13 January 2025 is a holiday.
@@ -133,6 +134,32 @@ describe("SLA clocks", () => {
     const auto = await harness.inject({ externalId: "ooo", contact: { externalId: "someone" }, text: "I am out of office", metadata: { autoReply: true } });
     await harness.drain();
     expect(auto.status === "stored" && (await clocksOf(auto.conversationId))).toEqual([]);
+  });
+
+  it("take their defaults from the family a channel declares, never from its name", async () => {
+    const now = Date.UTC(2025, 0, 7, 10, 0); // a Tuesday, in business hours
+    const channels = writeFixturePlugin(`
+      const adapter = () => ({ async send() { return {}; } });
+      ctx.channel("kiosk", { family: "live-chat", create: adapter });
+      ctx.channel("forum", { family: "social", create: adapter });
+      ctx.channel("webchat", { create: adapter }); // named like a live chat, but declares no family
+    `, { name: "channels" });
+    harness = await createTestHarness({
+      now,
+      config: { business_hours: HOURS },
+      plugins: { channels: { package: channels } },
+      inboxes: { lobby: { plugin: "channels", channel: "kiosk" }, board: { plugin: "channels", channel: "forum" }, site: { plugin: "channels", channel: "webchat" } },
+    });
+    const firstResponseDue = async (inbox: string) => {
+      const stored = await harness.inject({ externalId: `in-${inbox}`, contact: { externalId: `visitor-${inbox}` }, text: "Hello?" }, inbox);
+      await harness.drain();
+      if (stored.status !== "stored") throw new Error(`not stored: ${stored.status}`);
+      return (await clocksOf(stored.conversationId)).find((c) => c.target === "first_response")?.dueAt;
+    };
+    expect(harness.switchboard.registry.familyOf("webchat")).toBe("messaging");
+    expect(await firstResponseDue("lobby")).toBe(now + 2 * MIN);
+    expect(await firstResponseDue("board")).toBe(now + 60 * MIN);
+    expect(await firstResponseDue("site")).toBe(now + 30 * MIN);
   });
 
   it("fires a breach after a restart, in another Switchboard on the same database", async () => {

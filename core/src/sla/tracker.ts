@@ -23,7 +23,7 @@ import type { Services } from "../services.ts";
 import { type ClockContext, liveClocks, pauseClock, refreshDue, resumeClock, SLA_JOB, type SlaClock, startClock, stopClock, type TimerKind } from "./clocks.ts";
 import { slaTargets } from "./policy.ts";
 
-type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "loaded">;
+type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "loaded" | "registry">;
 const PAUSED = new Set(["pending", "snoozed"]);
 const RESPONSE_TARGETS: SlaTarget[] = ["first_response", "next_response"];
 
@@ -107,7 +107,7 @@ export class SlaTracker {
     if (message.direction !== "incoming" || conversation.status === "resolved" || message.automated) return;
     // The customer writing again while a response clock runs changes nothing: no write at all.
     // (SLA work is serialised in this process, so the clocks cannot change before the write.)
-    const targets = slaTargets(this.#sb.loaded.config, conversation);
+    const targets = slaTargets(this.#sb.loaded.config, conversation, this.#sb.registry.familyOf(conversation.channel));
     if (!targets.first_response && !targets.resolution && !targets.next_response) return;
     const running = await liveClocks(this.#sb.store.db, conversation.id);
     if (running.some((k) => RESPONSE_TARGETS.includes(k.target))) return;
@@ -125,7 +125,7 @@ export class SlaTracker {
   }
 
   async #onStatus(conversation: TrackedConversation, change: SwitchboardEvent<"conversation.status_changed">["data"]): Promise<void> {
-    const targets = slaTargets(this.#sb.loaded.config, conversation);
+    const targets = slaTargets(this.#sb.loaded.config, conversation, this.#sb.registry.familyOf(conversation.channel));
     await this.#withClocks(conversation, async (c, clocks) => {
       if (change.to === "resolved") {
         for (const clock of clocks) await stopClock(c, clock, clock.target === "resolution");

@@ -27,11 +27,13 @@ export const testChannelStates = new Map<string, TestChannelState>();
 export default definePlugin({
   name: "test-channel",
   version: "1.0.0",
-  config: z.object({ harness: z.string() }),
+  core: "^1.0.0",
+  options: z.object({ harness: z.string() }),
   setup(ctx) {
     const state = testChannelStates.get(ctx.options.harness);
     if (!state) throw new Error(`No harness "${ctx.options.harness}" is registered; create the plugin through createTestHarness().`);
     ctx.channel("test", {
+      family: "messaging",
       options: z.object({ identity_scope: z.enum(["inbox", "channel"]).default("channel") }),
       create: (inbox) => ({
         identityScope: inbox.options.identity_scope,

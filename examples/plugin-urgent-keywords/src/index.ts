@@ -33,7 +33,8 @@ export function keywordPattern(keywords: string[]): RegExp {
 export default definePlugin({
   name: "urgent-keywords",
   version: "0.1.0",
-  config: options,
+  core: "^1.0.0",
+  options,
   setup(ctx) {
     const pattern = keywordPattern(ctx.options.keywords);
     ctx.on("message.created", async (event) => {

@@ -50,8 +50,10 @@ export const apiInboxOptions = z
 export default definePlugin({
   name: "channel-api",
   version: "0.1.0",
+  core: "^1.0.0",
   setup(ctx) {
     ctx.channel("api", {
+      family: "api",
       options: apiInboxOptions,
       create(inbox) {
         const { secret, webhook_url: webhookUrl, max_text_length: maxTextLength, timeout_ms: timeoutMs } = inbox.options;

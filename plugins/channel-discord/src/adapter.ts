@@ -26,7 +26,7 @@ const EMIT_ATTEMPTS = 5;
  * Creates the adapter (nothing connects until `start`).
  *
  * @example
- * ctx.channel("discord", { options: discordInboxOptions, create: createDiscordAdapter });
+ * ctx.channel("discord", { family: "messaging", options: discordInboxOptions, create: createDiscordAdapter });
  */
 export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): ChannelAdapter {
   const { options, log, kv } = inbox;

@@ -23,7 +23,8 @@ export { INTENTS } from "./adapter.ts";
 export default definePlugin({
   name: "channel-discord",
   version: "0.1.0",
+  core: "^1.0.0",
   setup(ctx) {
-    ctx.channel("discord", { options: discordInboxOptions, create: createDiscordAdapter });
+    ctx.channel("discord", { family: "messaging", options: discordInboxOptions, create: createDiscordAdapter });
   },
 });

@@ -34,9 +34,11 @@ export { parseEmail, type ParsedEmail } from "./parse/parse.ts";
 export default definePlugin({
   name: "channel-email",
   version: "0.1.0",
+  core: "^1.0.0",
   setup(ctx) {
     const inboxes: EmailInboxes = new Map();
     ctx.channel("email", {
+      family: "email",
       options: emailInboxOptions,
       create: (inbox) => createEmailAdapter(inbox, inboxes),
     });

@@ -20,7 +20,7 @@ import { mountWebhook } from "./webhook.ts";
  * Creates the adapter (nothing connects until `start`).
  *
  * @example
- * ctx.channel("telegram", { options: telegramInboxOptions, create: createTelegramAdapter });
+ * ctx.channel("telegram", { family: "messaging", options: telegramInboxOptions, create: createTelegramAdapter });
  */
 export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): ChannelAdapter {
   const { options, log, kv } = inbox;

@@ -21,7 +21,8 @@ export { telegramInboxOptions, type TelegramOptions } from "./options.ts";
 export default definePlugin({
   name: "channel-telegram",
   version: "0.1.0",
+  core: "^1.0.0",
   setup(ctx) {
-    ctx.channel("telegram", { options: telegramInboxOptions, create: createTelegramAdapter });
+    ctx.channel("telegram", { family: "messaging", options: telegramInboxOptions, create: createTelegramAdapter });
   },
 });

@@ -32,6 +32,7 @@ export { identifierHash } from "./tokens.ts";
 export default definePlugin({
   name: "webchat",
   version: "0.1.0",
+  core: "^1.0.0",
   setup(ctx) {
     const inboxes = new Map<string, WebchatInbox>();
     const agentsOnline = agentsOnlineCheck(ctx.agents);
@@ -42,6 +43,7 @@ export default definePlugin({
     ctx.http.route("/", api);
 
     ctx.channel("webchat", {
+      family: "live-chat",
       options: webchatInboxOptions,
       async create(context) {
         const inbox = await WebchatInbox.create(context, agentsOnline);

@@ -29,7 +29,8 @@ export const enrichCsvOptions = z
 export default definePlugin({
   name: "enrich-csv",
   version: "0.1.0",
-  config: enrichCsvOptions,
+  core: "^1.0.0",
+  options: enrichCsvOptions,
   setup(ctx) {
     const o = ctx.options;
     const file = resolve(o.file);

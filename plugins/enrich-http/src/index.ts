@@ -31,7 +31,8 @@ export const enrichHttpOptions = z
 export default definePlugin({
   name: "enrich-http",
   version: "0.1.0",
-  config: enrichHttpOptions,
+  core: "^1.0.0",
+  options: enrichHttpOptions,
   setup(ctx) {
     const { url, method, headers, lookup_by: lookupBy, timeout_ms: timeoutMs, ttl_minutes: ttlMinutes, verified_only: verifiedOnly, fields } = ctx.options;
     ctx.enrich(

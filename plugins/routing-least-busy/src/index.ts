@@ -34,7 +34,8 @@ export function leastBusy<T extends Pick<AgentProfile, "id" | "load" | "capacity
 export default definePlugin({
   name: "routing-least-busy",
   version: "0.1.0",
-  config: leastBusyOptions,
+  core: "^1.0.0",
+  options: leastBusyOptions,
   setup(ctx) {
     ctx.route(async function leastBusyRoute(input) {
       const agent = leastBusy(await ctx.agents.forInbox(input.conversation.inbox, { team: ctx.options.team }), ctx.options.relative_to_capacity);

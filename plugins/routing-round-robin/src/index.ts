@@ -34,7 +34,8 @@ export function nextInTurn<T extends Pick<AgentProfile, "id">>(candidates: T[], 
 export default definePlugin({
   name: "routing-round-robin",
   version: "0.1.0",
-  config: roundRobinOptions,
+  core: "^1.0.0",
+  options: roundRobinOptions,
   setup(ctx) {
     // Turns are taken one at a time, so two conversations arriving together go to different agents.
     let turn: Promise<unknown> = Promise.resolve();

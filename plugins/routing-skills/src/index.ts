@@ -48,7 +48,8 @@ export function bestMatch<T extends Pick<AgentProfile, "id" | "skills" | "load" 
 export default definePlugin({
   name: "routing-skills",
   version: "0.1.0",
-  config: skillsOptions,
+  core: "^1.0.0",
+  options: skillsOptions,
   setup(ctx) {
     const rules = { labels: ctx.options.labels, languageAttributes: ctx.options.language_attributes, facts: ctx.options.facts };
     ctx.route(async function skills(input) {

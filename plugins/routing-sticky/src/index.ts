@@ -22,7 +22,8 @@ export const stickyOptions = z
 export default definePlugin({
   name: "routing-sticky",
   version: "0.1.0",
-  config: stickyOptions,
+  core: "^1.0.0",
+  options: stickyOptions,
   setup(ctx) {
     ctx.route(async function sticky(input) {
       if (input.contact.isNew || input.contact.id === null) return null;

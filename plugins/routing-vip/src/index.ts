@@ -22,7 +22,8 @@ export const vipOptions = z
 export default definePlugin({
   name: "routing-vip",
   version: "0.1.0",
-  config: vipOptions,
+  core: "^1.0.0",
+  options: vipOptions,
   setup(ctx) {
     ctx.route(async function vip(input) {
       const manager = valueAtPath(input.contact.attributes, ctx.options.attribute);

@@ -158,8 +158,33 @@ export interface InboxContext<Options> {
   reportDelivery(report: DeliveryReport): Promise<boolean>;
 }
 
+/**
+ * The kind of channel, for defaults that depend on it: SLA targets (live chat 2 min, messaging 30
+ * min, email 4 h to first response…) and reports. "live-chat": a visitor waits on a website widget;
+ * "messaging": chat apps (Telegram, WhatsApp, Discord); "email"; "social": public or semi-public
+ * posts and DMs on social networks (Instagram, Facebook, X); "api": messages from another system.
+ */
+export type ChannelFamily = "live-chat" | "messaging" | "email" | "social" | "api";
+
+/**
+ * A channel kind, as `ctx.channel(kind, definition)` registers it: its inbox options, its family,
+ * and the factory of one adapter per inbox.
+ *
+ * @example
+ * ctx.channel("pager", {
+ *   family: "messaging",
+ *   options: z.object({ token: z.string().min(16) }),
+ *   create: (inbox) => createPagerAdapter(inbox.options.token),
+ * });
+ */
 export interface ChannelDefinition<S extends z.ZodType = z.ZodType> {
   /** Validates `[inboxes.<name>.options]`; errors name the file, key and plugin. */
   options?: S;
+  /**
+   * What kind of channel this is (see `ChannelFamily`); core's SLA defaults follow it. A fact about
+   * the kind, not about one inbox, so it sits here and not on the adapter: core reads it for any
+   * conversation of the kind, even when its inbox failed to start. Default "messaging".
+   */
+  family?: ChannelFamily;
   create(inbox: InboxContext<z.output<S>>): ChannelAdapter | Promise<ChannelAdapter>;
 }

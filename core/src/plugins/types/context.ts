@@ -91,13 +91,37 @@ export interface PluginContext<Options = unknown> {
   onStop(fn: () => Promise<void> | void): void;
 }
 
-/** A plugin, as its package's default export. */
+/**
+ * A plugin, as its package's default export (write it with `definePlugin`).
+ *
+ * @example
+ * export default definePlugin({
+ *   name: "urgent-keywords",
+ *   version: "1.2.0",
+ *   core: "^1.0.0",
+ *   options: z.object({ keywords: z.array(z.string()).default(["urgent"]) }),
+ *   setup(ctx) { ctx.log.info({ keywords: ctx.options.keywords }, "watching"); },
+ * });
+ */
 export interface SwitchboardPlugin<S extends z.ZodType = z.ZodType> {
   name: string;
+  /** The plugin's own version (shown on the admin page and by `doctor`). */
   version: string;
+  /**
+   * The versions of @switchboard/core this plugin works with, as a semver range (`"^1.0.0"`,
+   * `"1.x"`, `">=1.2 <3"`), as Fastify plugins declare `fastify: "5.x"`. The loader refuses to
+   * start a plugin whose range does not include the running core (SWB_ERR_PLUGIN_CORE_VERSION),
+   * naming both versions. Without it nothing is checked: declare it.
+   */
+  core?: string;
   /** Names of plugins that must start before this one. */
   requires?: string[];
-  /** Validates `[plugins.<alias>.options]`. */
+  /** Validates `[plugins.<alias>.options]` and types `ctx.options`, as a channel's `options` does for an inbox. */
+  options?: S;
+  /**
+   * The old name of `options`; it still works.
+   * @deprecated Write `options` instead (same schema). Declaring both is refused (SWB_ERR_PLUGIN_INVALID).
+   */
   config?: S;
   setup(ctx: PluginContext<z.output<S>>): Promise<void> | void;
 }
