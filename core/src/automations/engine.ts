@@ -1,12 +1,15 @@
 /**
  * The automation engine: turns domain events into built-in and custom rules. A customer message
  * runs, in order: the FAQ (with its human escape hatch), the acknowledgement or out-of-hours notice,
- * then custom "conversation.created" (on the first message) and "message.created" rules. Messages
+ * then custom "conversation.created" (on the first message) and "message.created" rules. With such
+ * arrival rules, a new conversation is routed after they have run (a label they add counts as a
+ * needed skill), for every first message, automated or not. Messages
  * flagged as auto-replies or bots trigger nothing. Resolution schedules the follow-up and the
  * survey; any customer message cancels the follow-up; "idle" rules wait on durable jobs.
  */
 import { and, count, eq, lte } from "drizzle-orm";
 import type { AutomationsConfig } from "../config/automations.ts";
+import type { SwitchboardEvent } from "../events/types.ts";
 import type { Routing } from "../routing/index.ts";
 import type { Sla } from "../sla/index.ts";
 import { isAutomatedMessage } from "../store/messages.ts";
@@ -43,15 +46,35 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
   const csat = setupCsat(sb, config.csat, load);
   defineWebhookJob(sb, config);
   const idleRules = config.rules.filter((r) => r.enabled && r.on === "idle");
+  const routeAfterRules = config.rules.some((r) => r.enabled && (r.on === "conversation.created" || r.on === "message.created"));
+  if (routeAfterRules) routing.router.deferArrivals();
 
   const rulesFor = async (on: RuleEvent, event: { name: string; data: unknown }, conversationId: number, only?: string) => {
     const context = await load(conversationId);
     if (context) await runRules(sb, config, on, context, event, only);
   };
 
+  /** Whether the message is the first incoming one of its conversation. */
+  const isFirst = async (conversationId: number, messageId: number) => {
+    const [earlier] = await sb.store.db.select({ n: count() }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "incoming"), lte(messages.id, messageId)));
+    return (earlier?.n ?? 0) <= 1;
+  };
+
   sb.bus.on("message.created", async (event) => {
     const data = event.data;
     if (data.direction !== "incoming") return;
+    if (!routeAfterRules) return arrived(event);
+    try {
+      await arrived(event);
+    } finally {
+      // Routing was left to us (deferArrivals): route the new conversation once the rules have run.
+      if (await isFirst(data.conversationId, data.messageId)) await routing.routeNow(data.conversationId);
+    }
+  }, "automations");
+
+  /** The built-ins and rules for an incoming message. */
+  async function arrived(event: SwitchboardEvent<"message.created">): Promise<void> {
+    const { data } = event;
     const message = await findMessage(sb.store.db, data.messageId);
     if (!message || isAutomatedMessage(message.metadata)) return;
     await followUp.customerWrote(data.contactId);
@@ -59,8 +82,7 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
     if (!conversation || conversation.status === "resolved" || message.metadata.survey !== undefined) return;
     const context = await load(conversation.id, message.id);
     if (!context) return;
-    const [earlier] = await sb.store.db.select({ n: count() }).from(messages).where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, "incoming"), lte(messages.id, message.id)));
-    const first = (earlier?.n ?? 0) <= 1;
+    const first = await isFirst(conversation.id, message.id);
     const answered = await runFaq(sb, routing, config.faq, context);
     if (!answered) await runGreeting(sb, config, context, first);
     if (first) await runRules(sb, config, "conversation.created", context, event);
@@ -68,7 +90,7 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
     for (const rule of idleRules) {
       await sb.jobs.schedule(IDLE_JOB, { rule: rule.name, conversationId: conversation.id }, { at: context.now + Math.round(rule.after_minutes! * 60_000), key: idleKey(rule.name, conversation.id) });
     }
-  }, "automations");
+  }
 
   sb.bus.on("conversation.status_changed", async (event) => {
     if (event.data.to === "resolved") {

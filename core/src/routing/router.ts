@@ -28,6 +28,7 @@ export class Router {
   readonly #log: Logger;
   #all: RegisteredHook<RouteHandler>[] = [];
   readonly #byInbox = new Map<string, RegisteredHook<RouteHandler>[]>();
+  #arrivalsDeferred = false;
 
   constructor(deps: { registry: PluginRegistry; directory: AgentDirectory; log: Logger }) {
     this.#registry = deps.registry;
@@ -46,7 +47,7 @@ export class Router {
       if (entry.routing) this.#byInbox.set(inbox, entry.routing.flatMap((alias, i) => this.#hooksOf(loaded, inbox, alias, i)));
     }
     if (this.#all.length === 0) return;
-    this.#registry.route = [{ plugin: "core:routing", order: "normal", handler: (input: RouteInput) => this.decide(input) }];
+    this.#registry.route = [{ plugin: "core:routing", order: "normal", handler: (input: RouteInput) => (this.#arrivalsDeferred ? Promise.resolve(null) : this.decide(input)) }];
   }
 
   #hooksOf(loaded: LoadedConfig, inbox: string, alias: string, index: number): RegisteredHook<RouteHandler>[] {
@@ -89,6 +90,14 @@ export class Router {
       const fix = known.length > 0 ? `Write enrichment.<alias>.<fact> with the alias of an enrichment plugin under [plugins]: ${known.map((a) => `enrichment.${a}.…`).join(", ")}.` : "Add an enrichment plugin under [plugins] (e.g. enrich-http) and write enrichment.<its alias>.<fact>, or use a contact attribute's name.";
       throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file: loaded.file, key, plugin: hook.plugin, fix }, fact.length > 0 ? `"${path}" can never match: no enrichment plugin is loaded as "${source}"` : `"${path}" names no fact: write enrichment.<alias>.<fact>`);
     }
+  }
+
+  /**
+   * Leaves a new conversation unrouted when its first message is stored: whoever calls this routes it
+   * later (the automations, after their arrival rules have labelled it). Re-queues are not affected.
+   */
+  deferArrivals(): void {
+    this.#arrivalsDeferred = true;
   }
 
   /** The strategies of an inbox, in the order they are asked. */

@@ -60,6 +60,26 @@ describe("routing-skills", () => {
     expect(bestMatch(agents, ["billing", "vip"], "most")?.id).toBe(1);
   });
 
+  it("routes a new conversation after the arrival rules: a label a rule adds on arrival is a needed skill", async () => {
+    const rule = { name: "billing", on: "conversation.created", when: { text_contains: ["invoice"] }, actions: [{ type: "add_label", label: "billing" }] };
+    harness = await createTestHarness({
+      config: { automations: { enabled: true, rules: [rule] } },
+      plugins: { skills: { package: PLUGIN }, lb: { package: LEAST_BUSY } },
+      inboxes: { test: { plugin: "test-channel", routing: ["skills", "lb"] } },
+    });
+    const ann = await createTestAgent(harness, { name: "Ann", availability: "online" });
+    const ben = await createTestAgent(harness, { name: "Ben", availability: "online", skills: ["billing"] });
+    const write = async (customer: string, text: string) => {
+      const stored = await harness.inject({ externalId: `m${++n}`, contact: { externalId: customer }, text });
+      if (stored.status !== "stored") throw new Error(stored.status);
+      await harness.drain();
+      return (await harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, stored.conversationId)))[0]!.assigneeId;
+    };
+    expect(await write("c-1", "My invoice is wrong")).toBe(ben.id); // least-busy alone would pick Ann (lower id).
+    expect(await write("c-2", "Where is my parcel?")).toBe(ann.id); // no rule, no skill: least-busy.
+    expect(await write("c-3", "Another invoice question")).toBe(ben.id);
+  });
+
   it("stops start-up on a facts path whose alias is no enrichment plugin", async () => {
     const start = createTestHarness({
       plugins: { crm: { package: CRM }, skills: { package: PLUGIN, options: { facts: [{ path: "enrichment.billing.plan", equals: "enterprise", skill: "enterprise" }] } } },
