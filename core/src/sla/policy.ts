@@ -26,6 +26,9 @@ export const DEFAULT_TARGETS = {
   api: messaging,
 } as const satisfies Record<ChannelFamily, Targets>;
 
+/** Every channel family, in the order of `DEFAULT_TARGETS`. */
+export const CHANNEL_FAMILIES = Object.keys(DEFAULT_TARGETS) as [ChannelFamily, ...ChannelFamily[]];
+
 /**
  * The targets of a conversation in an inbox, in business milliseconds (null: no target). `family`
  * is what the conversation's channel declared (`registry.familyOf(channel)`).

@@ -56,6 +56,11 @@ describe("SLA reporting over the API", () => {
       ],
       csat: { responses: 1, average_score: 5, average_ces: 6 },
     });
+    // The test channel declares the family "messaging": its inbox counts there, and in no other family.
+    expect(await (await call(admin, "/reports/sla?family=messaging")).json()).toEqual(report);
+    expect(((await (await call(admin, "/reports/sla?family=live-chat")).json()) as { sla: { hit: number; miss: number }[] }).sla.every((t) => t.hit + t.miss === 0)).toBe(true);
+    const unknown = await call(admin, "/reports/sla?family=chat");
+    expect(unknown.status).toBe(422);
     const conversation = await (await call(admin, `/conversations/${slow}`)).json();
     expect(conversation).toMatchObject({ sla_due_at: expect.any(Number) });
   });

@@ -1,10 +1,12 @@
 /**
  * SLA and satisfaction results for reporting: a conversation's SLA clocks with their outcomes, and
- * hit/miss counts per target (optionally per inbox and time window) with the CSAT and CES averages.
+ * hit/miss counts per target (optionally per inbox, channel family and time window) with the CSAT
+ * and CES averages.
  */
 import { z } from "@hono/zod-openapi";
 import { and, avg, count, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
 import { visibleConversation } from "../../access/index.ts";
+import { CHANNEL_FAMILIES } from "../../sla/policy.ts";
 import { conversations, csatResponses, slaClocks } from "../../store/schema.ts";
 import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
@@ -33,6 +35,7 @@ const ReportQuery = z.object({
   from: z.coerce.number().int().optional().openapi({ description: "Clocks started at or after (ms since the epoch)" }),
   to: z.coerce.number().int().optional().openapi({ description: "Clocks started before (ms since the epoch)" }),
   inbox: z.string().max(64).optional(),
+  family: z.enum(CHANNEL_FAMILIES).optional().openapi({ description: "Only inboxes whose channel is of this family (what its plugin declares)" }),
 });
 
 const ReportSchema = z
@@ -73,7 +76,8 @@ export function registerSlaRoutes(app: ApiApp, sb: Services): void {
 
   app.openapi(report, async (c) => {
     const q = c.req.valid("query");
-    const inboxes = q.inbox ? c.get("viewer").inboxes.filter((i) => i === q.inbox) : c.get("viewer").inboxes;
+    const familyOf = (inbox: string) => sb.registry.familyOf(sb.inboxes.get(inbox)?.channel ?? "");
+    const inboxes = c.get("viewer").inboxes.filter((i) => (!q.inbox || i === q.inbox) && (!q.family || familyOf(i) === q.family));
     const scope = inArray(conversations.inbox, inboxes.length ? inboxes : [""]);
     const rows = await db
       .select({ target: slaClocks.target, outcome: slaClocks.outcome, n: count() })
