@@ -5,6 +5,7 @@
 import type { ChannelAdapter, ChannelHealth, InboxContext } from "@switchboard/core";
 import { addressMatcher } from "./addresses.ts";
 import { ImapPoller } from "./inbound/imap-poller.ts";
+import { probeImap } from "./inbound/imap-probe.ts";
 import { createIngest } from "./inbound/ingest.ts";
 import { type InboundSmtpServer, startInboundSmtp } from "./inbound/smtp-server.ts";
 import type { EmailInboxOptions } from "./options.ts";
@@ -67,6 +68,7 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
     async health(): Promise<ChannelHealth> {
       const parts: ChannelHealth[] = [];
       if (poller) parts.push(poller.health());
+      else if (options.imap) parts.push(await probeImap(options.imap));
       if (smtpServer) parts.push({ ok: true, message: `inbound SMTP listening on port ${smtpServer.port}` });
       if (options.smtp) {
         try {

@@ -26,6 +26,10 @@ export interface DovecotServer {
   password: string;
   /** The server's own log, for a failing test's message. */
   log(): string;
+  /** Stops the server process but keeps its mail and port, for `start()` to bring it back (a server outage). */
+  halt(): Promise<void>;
+  /** Starts the server again after `halt()`, on the same port with the same mail. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,31 +94,39 @@ export async function startDovecot(options: { timeoutMs?: number } = {}): Promis
   writeFileSync(configFile, config(dir, port));
   const readLog = () => (existsSync(join(dir, "dovecot.log")) ? readFileSync(join(dir, "dovecot.log"), "utf8") : "");
 
-  const child: ChildProcess = spawn(DOVECOT_BINARY, ["-F", "-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let child: ChildProcess;
+  let exited: Promise<void>;
   // If the test run ends without stop() (a crash, a hung hook), do not leave Dovecot behind.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
-  const stop = async () => {
-    process.off("exit", killOnExit);
+  const halt = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
       await exited;
       clearTimeout(killer);
     }
+  };
+  const stop = async () => {
+    process.off("exit", killOnExit);
+    await halt();
     rmSync(dir, { recursive: true, force: true });
+  };
+  const start = async () => {
+    child = spawn(DOVECOT_BINARY, ["-F", "-c", configFile], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    await waitForPort("127.0.0.1", port, options.timeoutMs ?? 10_000, () => child.exitCode !== null);
   };
 
   try {
-    await waitForPort("127.0.0.1", port, options.timeoutMs ?? 10_000, () => child.exitCode !== null);
+    await start();
   } catch (error) {
     await stop();
     throw new Error(`Dovecot did not start: ${(error as Error).message}\n${output}\n${readLog()}`);
   }
-  return { host: "127.0.0.1", port, user, password, log: readLog, stop };
+  return { host: "127.0.0.1", port, user, password, log: readLog, halt, start, stop };
 }

@@ -2,19 +2,40 @@
  * The IMAP poller (imapflow): keeps one connection to the mailbox, fetches every message above the
  * stored UID, stores it, then advances the cursor. Between syncs the mailbox lock is released so
  * imapflow IDLEs and the server's EXISTS wakes the next sync at once; a timer syncs anyway every
- * `poll_interval_ms` (and is all there is on servers without IDLE). A lost connection is retried
- * with backoff; a message that fails to store five times in a row is logged and left in the mailbox.
+ * `poll_interval_ms` (and is all there is on servers without IDLE). A lost connection (server down,
+ * wrong mailbox, wrong password) is retried with exponential backoff and jitter, reset by the next
+ * successful sync, and shown in the inbox health in the server's words; it never skips a message.
+ * A message that fails to store five times in a row is stored raw and flagged instead; only when
+ * even that fails (the store is down) does the poller keep retrying it.
  */
 import type { ChannelHealth, KeyValueStore, Logger } from "@switchboard/core";
 import { ImapFlow } from "imapflow";
 import { describeError } from "../describe-error.ts";
 import type { ImapOptions } from "../options.ts";
+import { Backoff } from "./backoff.ts";
 import { decideCursor, readCursor, writeCursor } from "./imap-cursor.ts";
+import { describeImapProblem } from "./imap-problem.ts";
 import type { Ingest } from "./ingest.ts";
 
-const DEFAULT_PORTS = { tls: 993, starttls: 143, none: 143 } as const;
+/** The port of each `security` when options.imap.port is not set. */
+export const DEFAULT_PORTS = { tls: 993, starttls: 143, none: 143 } as const;
 const MAX_FAILURES_PER_MESSAGE = 5;
+const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 300_000;
+
+/** Waits `ms`, or less when `signal` aborts; nothing else cuts it short. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
 
 export interface ImapPollerDeps {
   options: ImapOptions;
@@ -22,6 +43,10 @@ export interface ImapPollerDeps {
   log: Logger;
   maxBytes: number;
   ingest: Ingest;
+  /** How the poller waits between reconnections (tests pass a controllable one). Default: a timer that stop() cuts short. */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The jitter's random source, in [0, 1). */
+  random?: () => number;
 }
 
 /**
@@ -41,9 +66,15 @@ export class ImapPoller {
   #wake: (() => void) | undefined;
   #dirty = false;
   #status: { connected: boolean; error?: string } = { connected: false };
+  readonly #backoff: Backoff;
 
   constructor(deps: ImapPollerDeps) {
     this.#deps = deps;
+    this.#backoff = new Backoff({ initialMs: FIRST_BACKOFF_MS, maxMs: MAX_BACKOFF_MS, ...(deps.random ? { random: deps.random } : {}) });
+  }
+
+  get #port(): number {
+    return this.#deps.options.port ?? DEFAULT_PORTS[this.#deps.options.security];
   }
 
   /** Starts the connection loop; returns at once (a server that is down is retried, not fatal). */
@@ -61,10 +92,12 @@ export class ImapPoller {
     await this.#loop;
   }
 
+  /** The connection as the admin page and `doctor` show it: the server's own words and the fix when it is down. */
   health(): ChannelHealth {
     const { host, mailbox } = this.#deps.options;
     if (this.#status.connected) return { ok: true, message: `IMAP ${host} ${mailbox}: connected${this.#client?.capabilities.has("IDLE") ? ", IDLE" : ", polling (no IDLE)"}` };
-    return { ok: false, message: `IMAP ${host}: not connected${this.#status.error ? ` (${this.#status.error})` : ""}. Check options.imap (host, port, security, user, password).` };
+    if (this.#status.error) return { ok: false, message: `${this.#status.error} Retrying with backoff (${this.#backoff.failures} failed attempts in a row); no message is skipped meanwhile.` };
+    return { ok: false, message: `IMAP ${host}:${this.#port}, mailbox "${mailbox}": connecting.` };
   }
 
   /** Asks for a sync as soon as the current one (if any) ends. */
@@ -77,7 +110,7 @@ export class ImapPoller {
     const { options } = this.#deps;
     const client = new ImapFlow({
       host: options.host,
-      port: options.port ?? DEFAULT_PORTS[options.security],
+      port: this.#port,
       secure: options.security === "tls",
       doSTARTTLS: options.security === "starttls" ? true : options.security === "none" ? false : undefined,
       auth: { user: options.user, pass: options.password },
@@ -93,28 +126,28 @@ export class ImapPoller {
   async #run(): Promise<void> {
     const { log } = this.#deps;
     const signal = this.#controller.signal;
-    let backoff = 1000;
+    const wait = this.#deps.wait ?? pause;
     while (!signal.aborted) {
       const client = this.#connect();
       this.#client = client;
       const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
       try {
         await client.connect();
-        this.#status = { connected: true };
         log.info({ host: this.#deps.options.host, mailbox: this.#deps.options.mailbox, idle: client.capabilities.has("IDLE") }, "IMAP connected");
         await this.#serve(client, closed);
-        backoff = 1000;
       } catch (error) {
         if (signal.aborted) break;
-        this.#status = { connected: false, error: describeError(error).message };
-        log.warn({ error: describeError(error), retryInMs: backoff }, "IMAP sync stopped; reconnecting");
+        const problem = describeImapProblem(error, this.#deps.options, this.#port);
+        this.#status = { connected: false, error: problem };
+        const retryInMs = this.#backoff.next();
+        log.warn({ error: describeError(error), problem, retryInMs, failures: this.#backoff.failures }, "IMAP connection problem; reconnecting after the backoff");
+        client.close();
+        await wait(retryInMs, signal);
+        continue;
       } finally {
         this.#status.connected = false;
-        client.close();
       }
-      if (signal.aborted) break;
-      await this.#sleep(backoff);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      client.close();
     }
   }
 
@@ -129,6 +162,9 @@ export class ImapPoller {
     while (open && !signal.aborted) {
       this.#dirty = false;
       await this.#sync(client);
+      // A whole sync worked: the connection is healthy again and the backoff starts over.
+      this.#status = { connected: true };
+      this.#backoff.reset();
       if (this.#dirty) continue;
       await this.#sleep(this.#deps.options.poll_interval_ms);
     }
@@ -150,7 +186,11 @@ export class ImapPoller {
 
   async #sync(client: ImapFlow): Promise<void> {
     const { options, kv, log } = this.#deps;
-    const lock = await client.getMailboxLock(options.mailbox);
+    const lock = await client.getMailboxLock(options.mailbox).catch((error: unknown) => {
+      // The server answered (it did not just drop the connection): the mailbox is what it refused.
+      const answered = typeof (error as { responseText?: unknown }).responseText === "string";
+      throw Object.assign(error instanceof Error ? error : new Error(String(error)), answered ? { mailboxMissing: true } : {});
+    });
     try {
       const box = client.mailbox;
       if (!box) throw new Error(`the mailbox "${options.mailbox}" could not be opened`);
@@ -190,14 +230,16 @@ export class ImapPoller {
     const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
     if (!message || !message.source) return false;
     log.debug({ uid, bytes: message.source.length }, "IMAP fetched");
+    const received = { via: "imap" as const, mailbox: options.mailbox, uid, uidValidity };
     try {
-      await this.#deps.ingest(message.source, { via: "imap", mailbox: options.mailbox, uid, uidValidity });
+      await this.#deps.ingest(message.source, received);
     } catch (error) {
       const failures = (this.#failures.get(uid) ?? 0) + 1;
       this.#failures.set(uid, failures);
       if (failures < MAX_FAILURES_PER_MESSAGE) throw error;
-      log.error({ uid, failures, error: describeError(error) }, "gave up storing an email; it stays in the mailbox and is skipped");
-      return true;
+      // Never skipped: stored raw and flagged; if even that fails the store is down, and the poller retries with backoff.
+      log.error({ uid, failures, error: describeError(error) }, "an email failed to store again and again; storing it raw and flagged");
+      await this.#deps.ingest.keepFlagged(message.source, received, `it failed to store ${failures} times (${describeError(error).message})`);
     }
     this.#failures.delete(uid);
     if (options.mark_seen) await client.messageFlagsAdd(String(uid), ["\\Seen"], { uid: true });
