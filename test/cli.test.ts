@@ -4,13 +4,16 @@
  * doctor (good and broken configs), start on a broken config, create-agent → create-token → a REST
  * call against a started server, and backup while that server runs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { API_PLUGIN, BUN, CLI, CLI_ENV as env, runCli as run } from "./fixtures/cli.ts";
+import { API_PLUGIN, runCli as run, startServer as startCli } from "./fixtures/cli.ts";
+
+/** Starts `switchboard start`, killed after the tests if still running. */
+const startServer = (config: string) => startCli(config, children);
 
 const SECRET = "cli-test-secret-0123456789";
 
@@ -33,30 +36,6 @@ function writeConfig(extra = "", server = 'port = 0\nhost = "127.0.0.1"'): { fil
       `[inboxes.api]\nplugin = "api"\n\n[inboxes.api.options]\nsecret = "${SECRET}"\n${extra}`,
   );
   return { file, db, dir };
-}
-
-/** Starts `switchboard start` and resolves once it has printed its whole start-up report. */
-function startServer(config: string): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }> {
-  const child = spawn(BUN, [CLI, "start", "--config", config], { cwd: tmpdir(), env, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-  let output = "";
-  return new Promise((done, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within 20 s:\n${output}`)), 20_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Switchboard listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1] && output.includes("Press Ctrl+C to stop.")) {
-        clearTimeout(timer);
-        done({ child, url: match[1], output: () => output, exited });
-      }
-    });
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited with ${code} before listening:\n${output}`));
-    });
-  });
 }
 
 const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+:\d+/m);
