@@ -63,6 +63,23 @@ describe("built-in automations", () => {
     expect(kit.sentTexts()).toHaveLength(3); // a person is in charge now: the bot stays quiet
   });
 
+  it("hand over on a request for a person in a whole sentence, in English, German and a configured language", async () => {
+    const faq = { entries: [{ keywords: ["agent"], answer: "Our agents work 9 to 5." }], handover_phrases: { fr: ["parler à|avec * humain|conseiller|personne"] } };
+    kit = await automationKit({ faq, acknowledgement: { enabled: false } }, TUESDAY_10);
+    const handedOver = async (contact: string, text: string) => {
+      const id = await kit.write(contact, text);
+      return (await kit.conversation(id)).priority === "high" && kit.sentTexts().at(-1) === "Thanks! A person will take it from here.";
+    };
+    expect(await handedOver("c1", "I want to talk to a human")).toBe(true);
+    expect(await handedOver("c2", "Can I please speak to an agent now?")).toBe(true);
+    expect(await handedOver("c3", "Agent please!")).toBe(true);
+    expect(await handedOver("c4", "Kann ich bitte mit einem Mitarbeiter sprechen?")).toBe(true);
+    expect(await handedOver("c5", "Ich möchte mit einem echten Menschen reden.")).toBe(true);
+    expect(await handedOver("c6", "Je voudrais parler à un conseiller.")).toBe(true);
+    expect(await handedOver("c7", "Which agent handles refunds for orders placed last year?")).toBe(false);
+    expect(kit.sentTexts().at(-1)).toBe("Our agents work 9 to 5.\n\nReply 'agent' to talk to a person.");
+  });
+
   it("never answer a mail auto-reply or a bot, and start no SLA clock for them", async () => {
     kit = await automationKit({ faq: { entries: [{ keywords: ["out of office"], answer: "Noted." }] } }, TUESDAY_10);
     const ooo = await kit.write("grace@example.com", "I am out of office until Monday.", { autoReply: true, email: { autoReply: "Auto-Submitted: auto-replied" } });

@@ -100,6 +100,8 @@ export const automationsSchema = z
       entries: z.array(faqEntrySchema).default([]),
       hint: template.default("Reply 'agent' to talk to a person."),
       handover_words: z.array(z.string().min(1)).min(1).default(["agent", "human"]),
+      /** Phrases that ask for a person anywhere in a sentence, per language; a language given replaces its default (see builtins/handover.ts). */
+      handover_phrases: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
       handover_text: template.default("Thanks! A person will take it from here."),
       max_answers: z.number().int().min(1).default(3),
     }).prefault({}),

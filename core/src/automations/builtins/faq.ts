@@ -1,6 +1,7 @@
 /**
  * The FAQ built-in: answers a customer's question from the configured list, always followed by the
- * escape hatch ("Reply 'agent' to talk to a person."). "agent" or "human" hands the conversation to
+ * escape hatch ("Reply 'agent' to talk to a person."). A request for a person ("agent", "I want to
+ * talk to a human", "Kann ich mit einem Mitarbeiter sprechen?"; see handover.ts) hands the conversation to
  * a person at once: high priority, routed now, a note for agents, and no more bot answers there.
  * Once an agent has answered, the FAQ stays quiet.
  */
@@ -12,22 +13,11 @@ import { messages } from "../../store/schema.ts";
 import { automationActor, type ActionServices, sendAutomated } from "../actions.ts";
 import type { RuleContext } from "../context.ts";
 import { claimFire, firesOf } from "../fires.ts";
+import { handoverMatcher } from "./handover.ts";
 import { renderTemplate } from "../template.ts";
 
 type FaqConfig = AutomationsConfig["faq"];
 const PRIORITY_RANK = { none: 0, low: 1, medium: 2, high: 3, urgent: 4 } as const;
-
-/**
- * Whether a message asks for a person: one of the handover words, in a message of a few words.
- *
- * @example
- * asksForPerson("Agent, please!", ["agent", "human"]); // true
- * asksForPerson("Which agent handles refunds for orders placed last year?", ["agent"]); // false
- */
-export function asksForPerson(text: string, words: string[]): boolean {
-  const tokens = text.toLowerCase().normalize("NFKC").split(/[^\p{L}\p{N}']+/u).filter(Boolean);
-  return tokens.length > 0 && tokens.length <= 5 && tokens.some((token) => words.some((word) => word.toLowerCase() === token.replace(/^'|'$/g, "")));
-}
 
 /**
  * The answer of the first entry that matches the text, or undefined.
@@ -38,6 +28,14 @@ export function asksForPerson(text: string, words: string[]): boolean {
 export function faqAnswer(text: string, entries: FaqConfig["entries"]): string | undefined {
   const lower = text.toLowerCase();
   return entries.find((entry) => entry.keywords.some((k) => lower.includes(k.toLowerCase())) || (entry.pattern !== undefined && new RegExp(entry.pattern, "iu").test(text)))?.answer;
+}
+
+/** One compiled matcher per FAQ config. */
+const matchers = new WeakMap<FaqConfig, (text: string) => boolean>();
+function askers(faq: FaqConfig): (text: string) => boolean {
+  let matcher = matchers.get(faq);
+  if (!matcher) matchers.set(faq, (matcher = handoverMatcher(faq.handover_words, faq.handover_phrases)));
+  return matcher;
 }
 
 /** Whether a person already took the conversation (an agent replied, or the customer asked for one). */
@@ -57,7 +55,7 @@ async function personInCharge(sb: ActionServices, conversationId: number): Promi
 export async function runFaq(sb: ActionServices, routing: Routing, faq: FaqConfig, context: RuleContext): Promise<boolean> {
   const { conversation, message, now } = context;
   if (!faq.enabled || !message || (await personInCharge(sb, conversation.id))) return false;
-  if (asksForPerson(message.text, faq.handover_words)) {
+  if (askers(faq)(message.text)) {
     if (!(await claimFire(sb.store, { conversationId: conversation.id, rule: "faq.handover", event: "message.created", max: 1, now }))) return false;
     const actor = automationActor("faq");
     if (PRIORITY_RANK[conversation.priority] < PRIORITY_RANK.high) await updateConversation(sb, actor, conversation.id, { priority: "high" });
