@@ -47,12 +47,12 @@ export interface EmailHarness {
  * await email.deliver(eml([...], "Hello"));
  * await email.close();
  */
-export async function startEmailHarness(options: Record<string, unknown> = {}): Promise<EmailHarness> {
+export async function startEmailHarness(options: Record<string, unknown> = {}, extra: { plugins?: Record<string, { package: string }> } = {}): Promise<EmailHarness> {
   const smtpPort = await freePort();
   const { log, lines } = captureLogs();
   const harness = await createTestHarness({
     log,
-    plugins: { email: { package: PLUGIN } },
+    plugins: { email: { package: PLUGIN }, ...extra.plugins },
     inboxes: {
       support: {
         plugin: "email",

@@ -3,6 +3,7 @@
 // and answers 250 only after the message is stored. The whole corpus is ingested or refused with
 // a logged reason, and what is stored follows the documented shape.
 import { afterEach, describe, expect, it } from "vitest";
+import { writeFixturePlugin } from "@switchboard/core/testing";
 import { corpus, eml, PNG, withAttachment } from "../../test-support/corpus.ts";
 import { type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 
@@ -36,6 +37,18 @@ describe("inbound SMTP server", () => {
       },
     });
     expect(message!.metadata.autoReply).toBeUndefined();
+  }, 15_000);
+
+  it("stores an email core refuses as read raw and flagged instead, with core's reason", async () => {
+    // A normalise hook leaves the read message without a contact id (core refuses it) but lets the flagged one through.
+    const mangler = writeFixturePlugin(`ctx.inbound((m) => (m.metadata.email.unparseable ? m : { ...m, contact: {} }));`, { name: "mangler" });
+    email = await startEmailHarness({}, { plugins: { mangler: { package: mangler } } });
+    expect((await email.deliver(reply("m9", "Where is my order?"))).response).toMatch(/^250/);
+    const [message] = await email.messages();
+    const reasons = (message!.metadata.email as { unparseable: { reasons: string[] } }).unparseable.reasons;
+    expect(reasons).toEqual([expect.stringMatching(/^core refused the parsed message \(The inbound message was refused: contact\.externalId.*"mangler"/)]);
+    expect((await email.attachments(message!.id)).map((a) => a.filename)).toContain("original.eml");
+    expect(email.logs.some((l) => l.msg === "core refused the parsed email; storing it raw and flagged")).toBe(true);
   }, 15_000);
 
   it("answers 550 to recipients it does not handle, and stores nothing", async () => {
