@@ -3,13 +3,13 @@
  * assign an agent or team, set the priority, snooze, resolve, or POST a webhook (a durable job,
  * signed when the action has a secret). Changes are made as "Automation <rule>" in the timeline.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull } from "drizzle-orm";
 import { findAgentByEmail } from "../auth/agents.ts";
 import type { ActionConfig, AutomationsConfig } from "../config/automations.ts";
 import { type Actor, updateConversation } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { snakeKeys } from "../events/wire.ts";
-import { labels, teams } from "../store/schema.ts";
+import { labels, messages, teams } from "../store/schema.ts";
 import type { Services } from "../services.ts";
 import { SIGNATURE_HEADER, signWebhook } from "../webhooks/signature.ts";
 import type { RuleContext } from "./context.ts";
@@ -29,6 +29,17 @@ export const automationActor = (rule: string): Actor => ({ id: null, name: `Auto
  */
 export async function sendAutomated(sb: ActionServices, context: Pick<RuleContext, "conversation">, rule: string, text: string, options: { inbox?: string; note?: boolean } = {}): Promise<void> {
   await sb.outbound.reply({ conversationId: context.conversation.id, agentId: null, text, kind: options.note ? "note" : "reply", inbox: options.inbox, metadata: { automation: rule } });
+}
+
+/**
+ * Whether an agent has replied in the conversation (automated messages have no author).
+ *
+ * @example
+ * if (await agentReplied(sb, conversationId)) return; // a person answered: no automatic greeting
+ */
+export async function agentReplied(sb: Pick<ActionServices, "store">, conversationId: number): Promise<boolean> {
+  const [reply] = await sb.store.db.select({ id: messages.id }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "outgoing"), isNotNull(messages.authorAgentId))).limit(1);
+  return reply !== undefined;
 }
 
 /**

@@ -80,6 +80,21 @@ describe("built-in automations", () => {
     expect(kit.sentTexts().at(-1)).toBe("Our agents work 9 to 5.\n\nReply 'agent' to talk to a person.");
   });
 
+  it("send no acknowledgement after an agent's reply: an agent who answers at once is not followed by 'we will answer soon'", async () => {
+    kit = await automationKit({}, TUESDAY_10);
+    const ann = await createTestAgent(kit.harness, { name: "Ann", availability: "online" });
+    const stored = await kit.harness.inject({ externalId: "fast-1", contact: { externalId: "grace" }, text: "Where is my order?" });
+    if (stored.status !== "stored") throw new Error(stored.status);
+    // The agent answers while the automations are still reading the conversation (before the bus is idle).
+    await kit.harness.switchboard.outbound.reply({ conversationId: stored.conversationId, agentId: ann.id, text: "Hi Grace, it ships today." });
+    await kit.harness.drain();
+    const outgoing = (await kit.timeline(stored.conversationId)).filter((m) => m.direction === "outgoing");
+    const agentReply = outgoing.findIndex((m) => m.authorAgentId === ann.id);
+    const acknowledgement = outgoing.findIndex((m) => m.metadata.automation === "acknowledgement");
+    expect(agentReply).toBeGreaterThanOrEqual(0);
+    expect(acknowledgement === -1 || acknowledgement < agentReply, outgoing.map((m) => m.text).join(" | ")).toBe(true);
+  });
+
   it("never answer a mail auto-reply or a bot, and start no SLA clock for them", async () => {
     kit = await automationKit({ faq: { entries: [{ keywords: ["out of office"], answer: "Noted." }] } }, TUESDAY_10);
     const ooo = await kit.write("grace@example.com", "I am out of office until Monday.", { autoReply: true, email: { autoReply: "Auto-Submitted: auto-replied" } });

@@ -5,12 +5,10 @@
  * a person at once: high priority, routed now, a note for agents, and no more bot answers there.
  * Once an agent has answered, the FAQ stays quiet.
  */
-import { and, eq, isNotNull } from "drizzle-orm";
 import type { AutomationsConfig } from "../../config/automations.ts";
 import { updateConversation } from "../../conversations/update.ts";
 import type { Routing } from "../../routing/index.ts";
-import { messages } from "../../store/schema.ts";
-import { automationActor, type ActionServices, sendAutomated } from "../actions.ts";
+import { agentReplied, automationActor, type ActionServices, sendAutomated } from "../actions.ts";
 import type { RuleContext } from "../context.ts";
 import { claimFire, firesOf } from "../fires.ts";
 import { handoverMatcher } from "./handover.ts";
@@ -41,8 +39,7 @@ function askers(faq: FaqConfig): (text: string) => boolean {
 /** Whether a person already took the conversation (an agent replied, or the customer asked for one). */
 async function personInCharge(sb: ActionServices, conversationId: number): Promise<boolean> {
   if ((await firesOf(sb.store, conversationId, "faq.handover")) > 0) return true;
-  const [reply] = await sb.store.db.select({ id: messages.id }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "outgoing"), isNotNull(messages.authorAgentId))).limit(1);
-  return reply !== undefined;
+  return agentReplied(sb, conversationId);
 }
 
 /**
