@@ -62,11 +62,31 @@ export interface PluginContext<Options = unknown> {
   /** Read and change conversations, and reply or add notes, as this plugin. Usable once Switchboard has started. */
   conversations: ConversationActions;
   channel<S extends z.ZodType>(kind: string, definition: ChannelDefinition<S>): void;
-  /** Normalise stage: transform or drop inbound messages before they are stored. */
+  /**
+   * Normalise stage: transform or drop inbound messages before they are stored. A hook that throws
+   * is logged with this plugin's name and the hook's ("normalise") and skipped: the message goes on
+   * as the hooks before it left it, so a broken filter never blocks a channel nor loses a message.
+   *
+   * @example
+   * ctx.inbound((message) => (/unsubscribe/i.test(message.text) ? null : { ...message, text: message.text.trim() }));
+   */
   inbound(hook: Hook<InboundHook>): void;
-  /** Identify stage: map an inbound message to an existing contact. */
+  /**
+   * Identify stage: map an inbound message to an existing contact. A hook that throws is logged and skipped.
+   *
+   * @example
+   * ctx.identify(async ({ message }) => {
+   *   const id = await crm.contactIdFor(message.contact.externalId);
+   *   return id ? { contactId: id } : null;
+   * });
+   */
   identify(hook: Hook<IdentifyHook>): void;
-  /** Thread stage: map an inbound message to a conversation. */
+  /**
+   * Thread stage: map an inbound message to a conversation. A hook that throws is logged and skipped.
+   *
+   * @example
+   * ctx.thread(({ message }) => (message.subject?.startsWith("[New]") ? { newConversation: true } : null));
+   */
   thread(hook: Hook<ThreadHook>): void;
   /**
    * Adds facts to the contact of an arriving message when this plugin's facts about them are missing
