@@ -26,23 +26,37 @@ interface Declared {
  * const checked = checkDeclaration({ loaded, alias: "tg", entry, plugin });
  * if (checked instanceof ConfigError) invalid.push(checked);
  */
-export function checkDeclaration({ loaded, alias, entry, plugin }: Declared, coreVersion = VERSION): { schema: z.ZodType | undefined } | ConfigError {
+export function checkDeclaration(
+  { loaded, alias, entry, plugin }: Declared,
+  coreVersion = VERSION,
+): { schema: z.ZodType | undefined } | ConfigError {
   const where = { file: loaded.file, key: `plugins.${alias}.package`, plugin: plugin.name };
   if (plugin.core !== undefined) {
     const range = typeof plugin.core === "string" ? semver.validRange(plugin.core) : null;
     if (!range) {
-      return new ConfigError(ErrorCodes.PLUGIN_INVALID, { ...where, fix: `Its author must write "core" as a semver range such as "^1.0.0" or "1.x".` }, `declares core ${JSON.stringify(plugin.core)}, which is not a version range`);
+      return new ConfigError(
+        ErrorCodes.PLUGIN_INVALID,
+        { ...where, fix: `Its author must write "core" as a semver range such as "^1.0.0" or "1.x".` },
+        `declares core ${JSON.stringify(plugin.core)}, which is not a version range`,
+      );
     }
     if (!semver.satisfies(coreVersion, range, { includePrerelease: true })) {
       return new ConfigError(
         ErrorCodes.PLUGIN_CORE_VERSION,
-        { ...where, fix: `Install a version of "${entry.package}" made for @switchboard/core ${semver.major(coreVersion)}.x, or run a Switchboard whose core is in ${plugin.core}.` },
+        {
+          ...where,
+          fix: `Install a version of "${entry.package}" made for @switchboard/core ${semver.major(coreVersion)}.x, or run a Switchboard whose core is in ${plugin.core}.`,
+        },
         `"${plugin.name}" ${plugin.version} supports @switchboard/core ${plugin.core}, but this Switchboard runs core ${coreVersion}`,
       );
     }
   }
   if (plugin.options && plugin.config) {
-    return new ConfigError(ErrorCodes.PLUGIN_INVALID, { ...where, fix: `Its author must keep "options" and remove "config" (the deprecated name of the same schema).` }, `declares both "options" and "config"`);
+    return new ConfigError(
+      ErrorCodes.PLUGIN_INVALID,
+      { ...where, fix: `Its author must keep "options" and remove "config" (the deprecated name of the same schema).` },
+      `declares both "options" and "config"`,
+    );
   }
   return { schema: plugin.options ?? plugin.config };
 }

@@ -16,8 +16,19 @@ describe("a message core refuses", () => {
     const mangler = writeFixturePlugin(`ctx.inbound((message) => ({ ...message, contact: {} }));`, { name: "mangler" });
     kit = await startKit({}, { plugins: { mangler: { package: mangler } } });
     const token = await kit.visitor();
-    const refused = await answer<{ error: { code: string; reason: string; message: string } }>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "Hello" } }));
-    expect(refused).toEqual({ status: 422, body: { error: { code: "SWB_ERR_INBOUND_INVALID", reason: "invalid_body", message: expect.stringMatching(/contact\.externalId.*the plugin "mangler"/) } } });
+    const refused = await answer<{ error: { code: string; reason: string; message: string } }>(
+      kit.call("/messages", { token, body: { client_id: newClientId(), text: "Hello" } }),
+    );
+    expect(refused).toEqual({
+      status: 422,
+      body: {
+        error: {
+          code: "SWB_ERR_INBOUND_INVALID",
+          reason: "invalid_body",
+          message: expect.stringMatching(/contact\.externalId.*the plugin "mangler"/),
+        },
+      },
+    });
     expect(await kit.harness.switchboard.store.db.select().from(tables.messages)).toHaveLength(0);
   });
 });

@@ -34,7 +34,21 @@ export interface ConversationChange {
  * await ctx.conversations.reply(event.data.conversationId, "Thanks! A person will answer shortly.");
  */
 export interface ConversationActions {
-  get(id: number): Promise<{ id: number; contactId: number; inbox: string; channel: string; status: string; priority: string; assigneeId: number | null; teamId: number | null } | undefined>;
+  get(
+    id: number,
+  ): Promise<
+    | {
+        id: number;
+        contactId: number;
+        inbox: string;
+        channel: string;
+        status: string;
+        priority: string;
+        assigneeId: number | null;
+        teamId: number | null;
+      }
+    | undefined
+  >;
   update(id: number, change: ConversationChange): Promise<void>;
   /** Sends a reply on the conversation's channel (or `inbox`), through the outbox; `note: true` stores a private note instead. */
   reply(id: number, text: string, options?: { note?: boolean; inbox?: string }): Promise<{ messageId: number }>;

@@ -51,7 +51,10 @@ export interface EnrichInput {
  * Returns facts to store on the contact under `attributes.enrichment.<plugin>` (replacing that
  * plugin's earlier facts), or nothing when it knows nothing. Throw on failure; `signal` aborts at the timeout.
  */
-export type EnrichHandler = (input: EnrichInput, signal: AbortSignal) => Promise<Record<string, unknown> | null | void> | Record<string, unknown> | null | void;
+export type EnrichHandler = (
+  input: EnrichInput,
+  signal: AbortSignal,
+) => Promise<Record<string, unknown> | null | void> | Record<string, unknown> | null | void;
 
 export interface RouteInput {
   contact: ContactSnapshot;
@@ -125,9 +128,16 @@ export interface InboxInfo {
 /** The normalise stage ("sequential"): return the message (changed or not) for the next hook, or null to drop it (spam, loops). */
 export type InboundHook = (message: InboundMessage, inbox: InboxInfo) => Promise<InboundMessage | null> | InboundMessage | null;
 /** The identify stage ("first"): name the existing contact who wrote this, or null to let core match by identity. */
-export type IdentifyHook = (input: { message: InboundMessage; inbox: InboxInfo }) => Promise<{ contactId: number } | null> | { contactId: number } | null;
+export type IdentifyHook = (input: {
+  message: InboundMessage;
+  inbox: InboxInfo;
+}) => Promise<{ contactId: number } | null> | { contactId: number } | null;
 /** The thread stage ("first"): name the conversation this joins, or ask for a new one, or null to let core decide. */
-export type ThreadHook = (input: { message: InboundMessage; inbox: InboxInfo; contactId: number | null }) =>
+export type ThreadHook = (input: {
+  message: InboundMessage;
+  inbox: InboxInfo;
+  contactId: number | null;
+}) =>
   | Promise<{ conversationId: number } | { newConversation: true } | null>
   | { conversationId: number }
   | { newConversation: true }

@@ -61,7 +61,14 @@ export interface InboundMessage {
  * return c.json({ conversation_id: result.conversationId }, 200);
  */
 export type IngestResult =
-  | { status: "stored" | "duplicate" | "edited"; messageId: number; conversationId: number; contactId: number }
+  | {
+      status: "stored" | "duplicate" | "edited";
+      messageId: number;
+      conversationId: number;
+      contactId: number;
+      /** Set when core stored the message as something other than a new request: "survey_answer" (a CSAT or CES answer). */
+      storedAs?: "survey_answer";
+    }
   | { status: "dropped"; reason: string }
   | { status: "invalid"; reason: string };
 
