@@ -2,10 +2,11 @@
  * `switchboard new-plugin`, run as a user runs it: each of the four kinds is generated into a temp
  * folder next to Switchboard's node_modules, and its own test passes at once with the README's
  * command (vitest under Bun). A bad name and an existing folder are refused with a code, and
- * nothing is written. The channel kind is the community channel example: it stays small.
+ * nothing is written. The generated plugins type-check, and the channel kind (the community channel
+ * example) stays under 150 lines.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -38,6 +39,13 @@ describe("new-plugin", () => {
       expect(run.stdout).toMatch(/Tests\s+\S*1 passed/);
     });
   }
+
+  test("the four generated plugins type-check under the repository's strict settings", { timeout: 120_000 }, () => {
+    const kinds = ["channel", "enrich", "route", "assistant"];
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: join(ROOT, "tsconfig.json"), include: kinds.map((k) => `my-${k}/src`) }));
+    const tsc = spawnSync(join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", join(dir, "tsconfig.json")], { encoding: "utf8", timeout: 100_000 });
+    expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  });
 
   test("every option of a generated plugin is in its README", () => {
     for (const kind of ["channel", "enrich", "route", "assistant"]) {

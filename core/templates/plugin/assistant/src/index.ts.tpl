@@ -19,7 +19,8 @@ export const options = z
 export default definePlugin({
   name: "{{name}}",
   version: "0.1.0",
-  config: options,
+  core: "^1.0.0",
+  options,
   setup(ctx) {
     const { answers, signature } = ctx.options;
     ctx.assistant({

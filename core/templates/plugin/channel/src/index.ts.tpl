@@ -29,8 +29,10 @@ const incoming = z.object({
 export default definePlugin({
   name: "{{name}}",
   version: "0.1.0",
+  core: "^1.0.0",
   setup(ctx) {
     ctx.channel("{{name}}", {
+      family: "api", // messages from another system; SLA defaults and reports follow it
       options: inboxOptions,
       create(inbox) {
         const { secret, reply_url: replyUrl, timeout_ms: timeoutMs } = inbox.options;

@@ -18,7 +18,8 @@ export const options = z
 export default definePlugin({
   name: "{{name}}",
   version: "0.1.0",
-  config: options,
+  core: "^1.0.0",
+  options,
   setup(ctx) {
     const companies = new Map(Object.entries(ctx.options.companies).map(([domain, name]) => [domain.toLowerCase(), name]));
     ctx.enrich(

@@ -17,7 +17,8 @@ export const options = z
 export default definePlugin({
   name: "{{name}}",
   version: "0.1.0",
-  config: options,
+  core: "^1.0.0",
+  options,
   setup(ctx) {
     ctx.route(async ({ message }) => {
       const text = message.text.toLowerCase();
