@@ -79,6 +79,19 @@ describe("after resolution", () => {
     expect(next).toBeGreaterThan(id);
   });
 
+  it("answers a survey answer sent through the API channel with what happened: 201, stored as a survey answer", async () => {
+    kit = await automationKit({ ...quiet, follow_up: { enabled: false }, csat: { ces: false } }, TUESDAY_10);
+    const asked = await kit.post("cust-9", "Where is my order?");
+    await resolve(asked.conversation_id);
+    expect(kit.received).toEqual(["How would you rate the help you got, from 1 (poor) to 5 (great)? You can add a comment after the number."]);
+    const answer = await kit.post("cust-9", "5 - thanks!");
+    expect(answer).toMatchObject({ http: 201, status: "stored", stored_as: "survey_answer", conversation_id: asked.conversation_id });
+    expect(await kit.harness.switchboard.store.db.select().from(csatResponses)).toMatchObject([{ conversationId: asked.conversation_id, score: 5, comment: "thanks!", status: "complete" }]);
+    const [stored] = (await kit.timeline(asked.conversation_id)).filter((m) => m.metadata.survey === "csat");
+    expect(stored).toMatchObject({ id: answer.message_id, text: "5 - thanks!" });
+    expect(kit.received.at(-1)).toBe("Thank you for your feedback!");
+  });
+
   it("lets a message that is not an answer through as a new conversation", async () => {
     kit = await automationKit({ ...quiet, follow_up: { enabled: false } }, TUESDAY_10);
     const id = await kit.write("grace", "Hello");

@@ -22,7 +22,7 @@ export interface AutomationKit {
   /** Texts the API inbox's fake receiver got, in order. */
   received: string[];
   /** A customer message over HTTP into the "shop" API inbox. */
-  post(contact: string, text: string, extra?: Record<string, unknown>): Promise<{ status: string; conversation_id: number }>;
+  post(contact: string, text: string, extra?: Record<string, unknown>): Promise<{ status: string; conversation_id: number; message_id?: number; stored_as?: string; http: number }>;
   /** A customer message into the harness "test" inbox (or another test-channel inbox); -1 when it was taken as a survey answer. */
   write(contact: string, text: string, metadata?: Record<string, unknown>, inbox?: string): Promise<number>;
   /** Texts the "test" inbox sent, in order. */
@@ -72,14 +72,14 @@ export async function automationKit(automations: Record<string, unknown>, now: n
         headers: { Authorization: `Bearer ${API_SECRET}`, "Content-Type": "application/json" },
         body: JSON.stringify({ id: `api-${++n}`, contact: { id: contact }, text, ...more }),
       });
-      const body = (await response.json()) as { status: string; conversation_id: number };
+      const body = (await response.json()) as { status: string; conversation_id: number; message_id?: number; stored_as?: string };
       await harness.drain();
-      return body;
+      return { ...body, http: response.status };
     },
     async write(contact, text, metadata = {}, inbox = "test") {
       const stored = await harness.inject({ externalId: `t-${++n}`, contact: { externalId: contact, name: "Grace Hopper" }, text, metadata }, inbox);
       await harness.drain();
-      return "reason" in stored ? -1 : stored.conversationId;
+      return "reason" in stored || stored.storedAs === "survey_answer" ? -1 : stored.conversationId;
     },
     sentTexts: () => harness.sent.map((s) => s.message.text),
     conversation: async (id) => (await db.select().from(conversations).where(eq(conversations.id, id)))[0]!,

@@ -19,5 +19,5 @@ export function setupAutomations(sb: Services, deps: { routing: Routing; sla: Sl
   const config = sb.loaded.config.automations;
   if (!config.enabled) return;
   const { captureAnswer } = startEngine({ sb, config, ...deps });
-  sb.registry.inbound.push({ plugin: "core:csat", order: "post", handler: captureAnswer });
+  sb.inbound.take(captureAnswer);
 }

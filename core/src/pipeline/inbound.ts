@@ -43,6 +43,9 @@ export interface InboundDeps {
 
 type Publish = () => void;
 
+/** A core step that takes a message before it is stored as a customer message, or leaves it (undefined). See `take`. */
+export type Taker = (message: InboundMessage, inbox: InboxInfo) => Promise<IngestResult | undefined>;
+
 /** The statements every message runs, built once (see store/reusable.ts). */
 const reopenForCustomer = reusableQuery((db) =>
   db
@@ -84,6 +87,7 @@ export class InboundPipeline {
   readonly #identity: IdentityConfig;
   readonly #policy: ThreadPolicy;
   readonly #enricher: Enricher;
+  readonly #takers: Taker[] = [];
 
   constructor(deps: InboundDeps) {
     this.#deps = deps;
@@ -99,6 +103,18 @@ export class InboundPipeline {
    * `{ status: "invalid", reason }` for a message core refuses (a 4xx for webhooks). A plugin hook
    * that throws is logged with its plugin's and hook's names and skipped; it never fails the message.
    */
+  /**
+   * Adds a core step that may take a new message before it is stored as a customer message (the
+   * CSAT survey stores an answer as a survey answer). It runs after the normalise hooks and the
+   * duplicate check; the first taker to resolve to a result ends the pipeline with that result.
+   *
+   * @example
+   * pipeline.take(async (message, inbox) => (isSurveyAnswer(message) ? storeAnswer(message, inbox) : undefined));
+   */
+  take(taker: Taker): void {
+    this.#takers.push(taker);
+  }
+
   async ingest(inbox: InboxInfo, input: unknown): Promise<IngestResult> {
     const { store, registry, log, clock } = this.#deps;
     const onHookError = (error: SwitchboardError) => log.error({ inbox: inbox.name, ...error.details, error: describeError(error) }, "plugin hook failed; going on without it");
@@ -109,6 +125,10 @@ export class InboundPipeline {
     const stored = await findMessageByExternalId(store.db, inbox.name, message.externalId);
     if (stored && message.edited) return this.#applyEdit(stored.id, message);
     if (stored) return { status: "duplicate", messageId: stored.id, conversationId: stored.conversationId, contactId: stored.contactId };
+    for (const taker of this.#takers) {
+      const taken = await taker(message, inbox);
+      if (taken) return taken;
+    }
 
     const identified = await runFirst(registry.identify, (h) => h({ message, inbox }), onHookError, "identify");
     const contact = identified ? await findContact(store.db, identified.value.contactId) : await identifyByIdentity(store.db, inbox, message);

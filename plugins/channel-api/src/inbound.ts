@@ -100,7 +100,7 @@ export function registerInboundRoutes(app: Hono, emit: Emit, options: InboundOpt
     if (result.status === "invalid") return c.json({ error: { code: ErrorCodes.INBOUND_INVALID, message: result.reason } }, 422);
     if (result.status === "dropped") return c.json({ status: "dropped", reason: result.reason }, 202);
     return c.json(
-      { status: result.status, message_id: result.messageId, conversation_id: result.conversationId, contact_id: result.contactId },
+      { status: result.status, message_id: result.messageId, conversation_id: result.conversationId, contact_id: result.contactId, ...(result.storedAs ? { stored_as: result.storedAs } : {}) },
       result.status === "stored" ? 201 : 200,
     );
   });

@@ -2,18 +2,19 @@
  * The satisfaction survey after resolution, on any channel: "How would you rate ... 1 to 5?" (a
  * comment may follow the number), then the CES question, then thanks. The survey waits for answers
  * on the inbox it was sent on; an answer is recorded in `csat_responses`, kept in the resolved
- * conversation's timeline and publishes `csat.recorded`, without opening a new conversation.
- * Anything that is not an answer (no leading number in range) goes through as a new message.
+ * conversation's timeline and publishes `csat.recorded`, without opening a new conversation; the
+ * channel hears "stored" as a survey answer (`storedAs: "survey_answer"`). An answer is not a new
+ * request: it leaves the follow-up after resolution as it is. Anything that is not an answer (no
+ * leading number in range) goes through as a new message.
  */
 import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import type { AutomationsConfig } from "../../config/automations.ts";
-import type { InboundMessage, InboxInfo } from "../../plugins/types.ts";
+import type { InboundMessage, InboxInfo, IngestResult } from "../../plugins/types.ts";
 import { isAutomatedMessage } from "../../store/messages.ts";
 import { identityScopeOf } from "../../contacts/identity-scope.ts";
 import { findContactByIdentity } from "../../store/contacts.ts";
 import { findConversation } from "../../store/conversations.ts";
 import { conversationState, messageEventData } from "../../events/message-data.ts";
-import { findMessageByExternalId } from "../../store/messages.ts";
 import { csatResponses, messages } from "../../store/schema.ts";
 import { type ActionServices, sendAutomated } from "../actions.ts";
 import type { loadContext } from "../context.ts";
@@ -40,11 +41,11 @@ export function parseRating(text: string, max: number): { value: number; comment
 }
 
 /**
- * Defines the survey job and the inbound hook that reads answers; returns what the engine calls.
+ * Defines the survey job and the pipeline step that takes answers; returns what the engine calls.
  *
  * @example
  * const csat = setupCsat(switchboard, config.csat, load);
- * registry.inbound.push({ plugin: "core:csat", order: "post", handler: csat.captureAnswer });
+ * switchboard.inbound.take(csat.captureAnswer);
  */
 export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
   sb.jobs.define(CSAT_JOB, async (payload) => {
@@ -58,12 +59,12 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
     await sendAutomated(sb, context, "csat", renderTemplate(config.question, context.values));
   });
 
-  /** The normalise hook: records a survey answer (and drops it from the pipeline), or lets the message through. */
-  async function captureAnswer(message: InboundMessage, inbox: InboxInfo): Promise<InboundMessage | null> {
-    if (!config.enabled || isAutomatedMessage(message.metadata) || message.edited) return message;
+  /** The pipeline step (InboundPipeline.take): stores a survey answer as one, or leaves the message (undefined). */
+  async function captureAnswer(message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> {
+    if (!config.enabled || isAutomatedMessage(message.metadata) || message.edited) return undefined;
     const { db } = sb.store;
     const contact = await findContactByIdentity(db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
-    if (!contact) return message;
+    if (!contact) return undefined;
     const since = sb.clock.now() - config.expires_after_hours * 3_600_000;
     const [survey] = await db
       .select()
@@ -71,11 +72,10 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
       .where(and(eq(csatResponses.contactId, contact.id), eq(csatResponses.inbox, inbox.name), inArray(csatResponses.status, ["awaiting_score", "awaiting_ces"]), gte(csatResponses.sentAt, since)))
       .orderBy(desc(csatResponses.sentAt))
       .limit(1);
-    if (!survey) return message;
+    if (!survey) return undefined;
     const scoring = survey.status === "awaiting_score";
     const rating = parseRating(message.text, scoring ? 5 : config.ces_scale);
-    if (!rating) return message;
-    if (await findMessageByExternalId(db, inbox.name, message.externalId)) return null;
+    if (!rating) return undefined;
     const now = sb.clock.now();
     const next = scoring && config.ces ? "awaiting_ces" : "complete";
     const stored = await sb.store.write(async (tx) => {
@@ -92,7 +92,7 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
     sb.bus.publish("csat.recorded", { conversationId: survey.conversationId, contactId: contact.id, score: stored.survey.score, comment: stored.survey.comment, ces: stored.survey.ces });
     const context = await load(survey.conversationId);
     if (context) await sendAutomated(sb, context, "csat", renderTemplate(next === "awaiting_ces" ? config.ces_question : config.thanks, context.values));
-    return null;
+    return { status: "stored", storedAs: "survey_answer", messageId: stored.message.id, conversationId: survey.conversationId, contactId: contact.id };
   }
 
   return {
