@@ -92,6 +92,22 @@ describe("after resolution", () => {
     expect(kit.received.at(-1)).toBe("Thank you for your feedback!");
   });
 
+  it("keeps the follow-up when the customer answers the survey: an answer is not a new request", async () => {
+    kit = await automationKit({ ...quiet, csat: { ces: false }, follow_up: { after_hours: 24 } }, TUESDAY_10);
+    const id = await kit.write("grace", "My printer is broken");
+    await resolve(id);
+    expect(await kit.write("grace", "4 - fixed for now")).toBe(-1);
+    expect(await kit.harness.switchboard.store.db.select().from(jobs).where(eq(jobs.key, "follow-up:contact:1"))).toHaveLength(1);
+    kit.harness.clock.advance(24 * HOUR);
+    await kit.harness.drain();
+    expect(kit.sentTexts()).toEqual([
+      "How would you rate the help you got, from 1 (poor) to 5 (great)? You can add a comment after the number.",
+      "Thank you for your feedback!",
+      "Just checking in, is everything working?",
+    ]);
+    expect(await kit.harness.switchboard.store.db.select().from(conversations)).toHaveLength(1);
+  });
+
   it("lets a message that is not an answer through as a new conversation", async () => {
     kit = await automationKit({ ...quiet, follow_up: { enabled: false } }, TUESDAY_10);
     const id = await kit.write("grace", "Hello");

@@ -5,7 +5,8 @@
  * arrival rules, a new conversation is routed after they have run (a label they add counts as a
  * needed skill), for every first message, automated or not. Messages
  * flagged as auto-replies or bots trigger nothing. Resolution schedules the follow-up and the
- * survey; any customer message cancels the follow-up; "idle" rules wait on durable jobs.
+ * survey; any customer message cancels the follow-up, except an answer to the survey (feedback, not
+ * a new request); "idle" rules wait on durable jobs.
  */
 import { and, count, eq, lte } from "drizzle-orm";
 import type { AutomationsConfig } from "../config/automations.ts";
@@ -76,10 +77,11 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
   async function arrived(event: SwitchboardEvent<"message.created">): Promise<void> {
     const { data } = event;
     const message = await findMessage(sb.store.db, data.messageId);
-    if (!message || isAutomatedMessage(message.metadata)) return;
+    // A survey answer is feedback, not a new request: it triggers nothing and leaves the follow-up.
+    if (!message || isAutomatedMessage(message.metadata) || message.metadata.survey !== undefined) return;
     await followUp.customerWrote(data.contactId);
     const conversation = await findConversation(sb.store.db, data.conversationId);
-    if (!conversation || conversation.status === "resolved" || message.metadata.survey !== undefined) return;
+    if (!conversation || conversation.status === "resolved") return;
     const context = await load(conversation.id, message.id);
     if (!context) return;
     const first = await isFirst(conversation.id, message.id);
