@@ -3,12 +3,12 @@
 // and the widget is offline while no agent who may answer in the inbox is online (read from ctx.agents).
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq, like } from "drizzle-orm";
-import { tables } from "@switchboard/core/testing";
+import { tables, json } from "@switchboard/core/testing";
 import { eraseContact } from "../../../core/src/contacts/erase.ts";
 import { SYSTEM_ACTOR, updateConversation } from "../../../core/src/conversations/update.ts";
 import { createAgent } from "../../../core/src/auth/agents.ts";
 import { signIn } from "../../../core/src/inbox/fixtures.ts";
-import { answer, newClientId, startKit, type Kit } from "../test-support/kit.ts";
+import { newClientId, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {
@@ -27,13 +27,13 @@ describe("contact.erased", () => {
   it("forgets the erased contact's visitors and closes their streams, and keeps everyone else", async () => {
     kit = await startKit();
     const [ann, ben] = [await kit.visitor(), await kit.visitor()];
-    const sent = await answer<{ message: { conversation_id: number } }>(kit.call("/messages", { token: ann, body: { client_id: newClientId(), text: "my address is 1 Main St", attachments: [{ filename: "id.png", content_type: "image/png", data: PNG }] } }));
+    const sent = await json<{ message: { conversation_id: number } }>(kit.call("/messages", { token: ann, body: { client_id: newClientId(), text: "my address is 1 Main St", attachments: [{ filename: "id.png", content_type: "image/png", data: PNG }] } }));
     const conversationId = sent.body.message.conversation_id;
     expect((await kit.say(ben, "unrelated")).status).toBe(201);
     await updateConversation(kit.harness.switchboard, SYSTEM_ACTOR, conversationId, { status: "resolved" });
     await kit.harness.drain();
     expect((await kit.call(`/conversations/${conversationId}/rating`, { token: ann, body: { rating: 5 } })).status).toBe(200);
-    const annId = ((await answer<{ visitor: { id: string } }>(kit.call("/messages", { token: ann }))).body.visitor.id);
+    const annId = ((await json<{ visitor: { id: string } }>(kit.call("/messages", { token: ann }))).body.visitor.id);
     expect((await keysOf(kit, annId)).length).toBeGreaterThanOrEqual(4); // entries, file, record
     const live = await kit.stream(ann);
     await live.waitFor((e) => e.event === "ready");
@@ -47,8 +47,8 @@ describe("contact.erased", () => {
     const kv = await kit.harness.switchboard.store.db.select().from(tables.pluginKv).where(eq(tables.pluginKv.plugin, "inbox:site"));
     expect(kv.map((r) => r.key)).not.toContain(`csat:${conversationId}`);
     expect(kv.map((r) => r.key)).not.toContain(`c:${conversationId}`);
-    expect((await answer<{ messages: unknown[] }>(kit.call("/messages", { token: ann }))).body.messages).toEqual([]);
-    expect((await answer<{ messages: { text: string }[] }>(kit.call("/messages", { token: ben }))).body.messages.map((m) => m.text)).toEqual(["unrelated"]);
+    expect((await json<{ messages: unknown[] }>(kit.call("/messages", { token: ann }))).body.messages).toEqual([]);
+    expect((await json<{ messages: { text: string }[] }>(kit.call("/messages", { token: ben }))).body.messages.map((m) => m.text)).toEqual(["unrelated"]);
   });
 });
 
@@ -57,7 +57,7 @@ describe("agents' availability", () => {
     kit = await startKit();
     const password = "correct-horse-battery";
     await createAgent(kit.harness.switchboard.store, { email: "ada@example.com", name: "Ada", role: "admin", password });
-    const online = async () => (await answer<{ online: boolean }>(kit!.call("/config"))).body.online;
+    const online = async () => (await json<{ online: boolean }>(kit!.call("/config"))).body.online;
     expect(await online()).toBe(false); // a new agent starts "offline"
 
     const ada = await signIn(kit.harness, "ada@example.com", password);
@@ -71,6 +71,6 @@ describe("agents' availability", () => {
 
   it("ignores agents with offline_when_no_agent_online = false", async () => {
     kit = await startKit({ offline_when_no_agent_online: false });
-    expect((await answer<{ online: boolean }>(kit.call("/config"))).body.online).toBe(true);
+    expect((await json<{ online: boolean }>(kit.call("/config"))).body.online).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 // A visitor message that passes the widget's checks but that core refuses (`emit` resolves
 // "invalid") is answered 422 with core's reason, and nothing is stored.
 import { afterEach, describe, expect, it } from "vitest";
-import { tables, writeFixturePlugin } from "@switchboard/core/testing";
-import { answer, newClientId, startKit, type Kit } from "../test-support/kit.ts";
+import { tables, writeFixturePlugin, json } from "@switchboard/core/testing";
+import { newClientId, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ describe("a message core refuses", () => {
     const mangler = writeFixturePlugin(`ctx.inbound((message) => ({ ...message, contact: {} }));`, { name: "mangler" });
     kit = await startKit({}, { plugins: { mangler: { package: mangler } } });
     const token = await kit.visitor();
-    const refused = await answer<{ error: { code: string; reason: string; message: string } }>(
+    const refused = await json<{ error: { code: string; reason: string; message: string } }>(
       kit.call("/messages", { token, body: { client_id: newClientId(), text: "Hello" } }),
     );
     expect(refused).toEqual({

@@ -3,9 +3,9 @@
 // once, and typing goes both ways (visitor → agents' "typing" event, agent "typing" → the widget).
 import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryError, type SwitchboardEvent } from "@switchboard/core";
-import { tables } from "@switchboard/core/testing";
+import { tables, json } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { answer, startKit, type Kit } from "../test-support/kit.ts";
+import { startKit, type Kit } from "../test-support/kit.ts";
 import type { SseEvent } from "../test-support/sse.ts";
 
 let kit: Kit | undefined;
@@ -19,7 +19,7 @@ const entry = (event: SseEvent) => JSON.parse(event.data) as { seq: number; id: 
 const messagesOf = (events: SseEvent[]) => events.filter((e) => e.event === "message").map(entry);
 
 async function conversationOf(k: Kit, token: string, text: string) {
-  const sent = await answer<Sent>(k.say(token, text));
+  const sent = await json<Sent>(k.say(token, text));
   if (sent.status !== 201) throw new Error(`send answered ${sent.status}`);
   return sent.body.message.conversation_id;
 }
@@ -85,7 +85,7 @@ describe("agent replies", () => {
     const target = { inbox: "site", channel: "webchat", conversationId, threadKey: null, contact: { id: 1, externalId: undefined, name: null, email: null, phone: null }, replyToExternalId: null };
     const again = await inbox.adapter!.send(target, { id: reply.id, text: "only once please", html: null, attachments: [], agent: null, idempotencyKey: `swb-msg-${reply.id}`, attempt: 2 });
     expect(again).toEqual({ externalId: `webchat-out-${reply.id}` });
-    const history = await answer<{ messages: { text: string }[] }>(kit.call("/messages", { token }));
+    const history = await json<{ messages: { text: string }[] }>(kit.call("/messages", { token }));
     expect(history.body.messages.map((m) => m.text)).toEqual(["hi", "only once please"]);
   });
 
@@ -111,10 +111,10 @@ describe("read receipts", () => {
     const updated: number[] = [];
     kit.harness.switchboard.bus.on("message.updated", (event) => void updated.push(event.data.messageId));
 
-    expect(await answer(kit.call("/read", { token, body: { seq: 2 } }))).toMatchObject({ status: 200, body: { read: 1 } });
+    expect(await json(kit.call("/read", { token, body: { seq: 2 } }))).toMatchObject({ status: 200, body: { read: 1 } });
     expect([await status(first.id), await status(second.id)]).toEqual(["read", "sent"]);
-    expect(await answer(kit.call("/read", { token, body: { seq: 3 } }))).toMatchObject({ body: { read: 1 } });
-    expect(await answer(kit.call("/read", { token, body: { seq: 3 } }))).toMatchObject({ body: { read: 0 } });
+    expect(await json(kit.call("/read", { token, body: { seq: 3 } }))).toMatchObject({ body: { read: 1 } });
+    expect(await json(kit.call("/read", { token, body: { seq: 3 } }))).toMatchObject({ body: { read: 0 } });
     await kit.harness.drain();
     expect(updated).toEqual([first.id, second.id]);
     expect(await status(second.id)).toBe("read");

@@ -3,8 +3,8 @@
 // clear reasons, and token-scoped access: another visitor's conversation or file is a 404.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { tables } from "@switchboard/core/testing";
-import { answer, newClientId, startKit, type Kit } from "../test-support/kit.ts";
+import { tables, json } from "@switchboard/core/testing";
+import { newClientId, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {
@@ -22,22 +22,22 @@ describe("visitor messages", () => {
     kit = await startKit();
     const token = await kit.visitor();
     const clientId = newClientId();
-    const first = await answer<Sent>(kit.say(token, "  Where is my order?  ", clientId));
+    const first = await json<Sent>(kit.say(token, "  Where is my order?  ", clientId));
     expect(first).toMatchObject({ status: 201, body: { status: "stored", message: { seq: 1, text: "Where is my order?", author: "visitor" } } });
-    const retry = await answer<Sent>(kit.say(token, "Where is my order?", clientId));
+    const retry = await json<Sent>(kit.say(token, "Where is my order?", clientId));
     expect(retry).toMatchObject({ status: 200, body: { status: "duplicate", message: { seq: 1 } } });
 
     const rows = await kit.harness.switchboard.store.db.select().from(tables.messages);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ channel: "webchat", inbox: "site", direction: "incoming", text: "Where is my order?" });
-    const history = await answer<{ messages: unknown[] }>(kit.call("/messages", { token }));
+    const history = await json<{ messages: unknown[] }>(kit.call("/messages", { token }));
     expect(history.body.messages).toHaveLength(1);
   });
 
   it("carry checked attachments to core as data, and the visitor can fetch them back", async () => {
     kit = await startKit();
     const token = await kit.visitor();
-    const sent = await answer<Sent>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "", attachments: [{ filename: "../../shot.png", content_type: "image/png", data: PNG }] } }));
+    const sent = await json<Sent>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "", attachments: [{ filename: "../../shot.png", content_type: "image/png", data: PNG }] } }));
     expect(sent.status).toBe(201);
     expect(sent.body.message.attachments).toEqual([expect.objectContaining({ index: 0, filename: "shot.png", content_type: "image/png" })]);
     const [stored] = await kit.harness.switchboard.store.db.select().from(tables.attachments);
@@ -52,7 +52,7 @@ describe("visitor messages", () => {
   it("refuses oversize text, files, types and bodies with 413/415/422 and the reason", async () => {
     kit = await startKit({ max_text_length: 100, attachments: { max_bytes: 1024, types: ["image/png", "application/pdf"] } });
     const token = await kit.visitor();
-    const post = (body: Record<string, unknown>) => answer<ErrorBody>(kit!.call("/messages", { token, body: { client_id: newClientId(), text: "", ...body } }));
+    const post = (body: Record<string, unknown>) => json<ErrorBody>(kit!.call("/messages", { token, body: { client_id: newClientId(), text: "", ...body } }));
 
     expect(await post({ text: "x".repeat(101) })).toMatchObject({ status: 413, body: { error: { reason: "text_too_long", message: expect.stringContaining("at most 100") } } });
     expect((await post({ text: "x".repeat(100) })).status).toBe(201);
@@ -63,9 +63,9 @@ describe("visitor messages", () => {
     const script = Buffer.from("<script>alert(1)</script>").toString("base64");
     expect(await post({ attachments: [{ filename: "cat.png", content_type: "image/png", data: script }] })).toMatchObject({ status: 415, body: { error: { reason: "attachment_content_mismatch" } } });
     expect(await post({ client_id: "bad id!" })).toMatchObject({ status: 422, body: { error: { reason: "invalid_body", message: expect.stringContaining("client_id") } } });
-    const garbled = await answer<ErrorBody>(kit.call("/messages", { token, body: "{not json" }));
+    const garbled = await json<ErrorBody>(kit.call("/messages", { token, body: "{not json" }));
     expect(garbled).toMatchObject({ status: 400, body: { error: { reason: "invalid_body" } } });
-    const huge = await answer<ErrorBody>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "y".repeat(200_000) } }));
+    const huge = await json<ErrorBody>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "y".repeat(200_000) } }));
     expect(huge).toMatchObject({ status: 413, body: { error: { reason: "body_too_large" } } });
     expect(await kit.harness.switchboard.store.db.select().from(tables.messages)).toHaveLength(1);
   });
@@ -73,7 +73,7 @@ describe("visitor messages", () => {
   it("refuses files when the inbox takes none", async () => {
     kit = await startKit({ attachments: { enabled: false } });
     const token = await kit.visitor();
-    const refused = await answer<ErrorBody>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "see file", attachments: [{ filename: "a.png", content_type: "image/png", data: PNG }] } }));
+    const refused = await json<ErrorBody>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "see file", attachments: [{ filename: "a.png", content_type: "image/png", data: PNG }] } }));
     expect(refused).toMatchObject({ status: 422, body: { error: { reason: "attachments_disabled" } } });
   });
 });
@@ -96,7 +96,7 @@ describe("rate limits", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await kit.call("/config")).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
-    const refused = await answer<ErrorBody>(kit.call("/session", { body: {} }));
+    const refused = await json<ErrorBody>(kit.call("/session", { body: {} }));
     expect(refused).toMatchObject({ status: 429, body: { error: { reason: "rate_limited_ip" } } });
   });
 
@@ -105,7 +105,7 @@ describe("rate limits", () => {
     const token = await kit.visitor();
     const first = await kit.stream(token);
     await first.waitFor((e) => e.event === "ready");
-    const second = await answer<ErrorBody>(kit.call("/stream", { token }));
+    const second = await json<ErrorBody>(kit.call("/stream", { token }));
     expect(second).toMatchObject({ status: 429, body: { error: { reason: "too_many_streams" } } });
     first.close();
     await first.ended;
@@ -120,21 +120,21 @@ describe("token-scoped access", () => {
   it("answers 404 for another visitor's conversation, rating and files, exactly as for one that does not exist", async () => {
     kit = await startKit();
     const [ann, mallory] = [await kit.visitor(), await kit.visitor()];
-    const sent = await answer<Sent>(kit.call("/messages", { token: ann, body: { client_id: newClientId(), text: "my private order 4411", attachments: [{ filename: "id.png", content_type: "image/png", data: PNG }] } }));
+    const sent = await json<Sent>(kit.call("/messages", { token: ann, body: { client_id: newClientId(), text: "my private order 4411", attachments: [{ filename: "id.png", content_type: "image/png", data: PNG }] } }));
     const id = sent.body.message.conversation_id;
     expect((await kit.call(`/conversations/${id}`, { token: ann })).status).toBe(200);
 
-    const forged = await answer<ErrorBody>(kit.call(`/conversations/${id}`, { token: mallory }));
+    const forged = await json<ErrorBody>(kit.call(`/conversations/${id}`, { token: mallory }));
     expect(forged).toMatchObject({ status: 404, body: { error: { code: "SWB_ERR_NOT_FOUND", reason: "conversation_not_found" } } });
-    const missing = await answer<ErrorBody>(kit.call("/conversations/99999", { token: mallory }));
+    const missing = await json<ErrorBody>(kit.call("/conversations/99999", { token: mallory }));
     expect(missing.body.error.reason).toBe(forged.body.error.reason);
     expect((await kit.call("/conversations/abc", { token: mallory })).status).toBe(404);
     expect((await kit.call(`/conversations/${id}/rating`, { token: mallory, body: { rating: 1 } })).status).toBe(404);
     expect((await kit.call(`/files/${sent.body.message.seq}/0`, { token: mallory })).status).toBe(404);
 
-    const own = await answer<{ messages: { text: string }[] }>(kit.call("/messages", { token: mallory }));
+    const own = await json<{ messages: { text: string }[] }>(kit.call("/messages", { token: mallory }));
     expect(own.body.messages).toEqual([]);
-    expect((await answer<{ conversations: unknown[] }>(kit.call("/conversations", { token: mallory }))).body.conversations).toEqual([]);
+    expect((await json<{ conversations: unknown[] }>(kit.call("/conversations", { token: mallory }))).body.conversations).toEqual([]);
     const [conversation] = await kit.harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, id));
     expect(conversation!.status).toBe("open");
   });

@@ -3,9 +3,9 @@
 // fact, never a verified identity), and a rating asked for on resolve and stored once in the kv.
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { tables } from "@switchboard/core/testing";
+import { tables, json } from "@switchboard/core/testing";
 import { SYSTEM_ACTOR, updateConversation } from "../../../core/src/conversations/update.ts";
-import { answer, startKit, type Kit } from "../test-support/kit.ts";
+import { startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {
@@ -17,7 +17,7 @@ type Entry = { seq: number; kind: string; author: string; text: string; csat?: b
 type ErrorBody = { error: { reason: string } };
 
 async function firstMessage(k: Kit, token: string, text = "Hello") {
-  const sent = await answer<{ message: Entry }>(k.say(token, text));
+  const sent = await json<{ message: Entry }>(k.say(token, text));
   if (sent.status !== 201) throw new Error(`send answered ${sent.status}`);
   return sent.body.message.conversation_id;
 }
@@ -25,7 +25,7 @@ async function firstMessage(k: Kit, token: string, text = "Hello") {
 describe("config", () => {
   it("gives the widget its looks, forms and limits from the inbox options", async () => {
     kit = await startKit({ title: "Shop help", greeting: "Moin!", launcher_label: "Hilfe", language: "de", position: "left", theme: "dark", colors: { primary: "#0a7d32", on_primary: "#fff" }, pre_chat: "required", max_text_length: 800, offline_when_no_agent_online: false });
-    const config = await answer(kit.call("/config"));
+    const config = await json(kit.call("/config"));
     expect(config.body).toMatchObject({ title: "Shop help", greeting: "Moin!", launcher_label: "Hilfe", language: "de", position: "left", theme: "dark", colors: { primary: "#0a7d32", on_primary: "#fff" }, pre_chat: "required", max_text_length: 800, online: true, next_open_at: null });
     expect(JSON.stringify(config.body)).not.toContain("secret");
   });
@@ -45,7 +45,7 @@ describe("offline", () => {
     const range = `${String(hour).padStart(2, "0")}:00-${String(hour + 1).padStart(2, "0")}:00`;
     const days = Object.fromEntries(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].map((d) => [d, range]));
     kit = await startKit({ business_hours: { timezone: "UTC", days } });
-    const config = await answer<{ online: boolean; next_open_at: number }>(kit.call("/config"));
+    const config = await json<{ online: boolean; next_open_at: number }>(kit.call("/config"));
     expect(config.body.online).toBe(false);
     expect(new Date(config.body.next_open_at).getUTCHours()).toBe(hour);
     expect(config.body.next_open_at - Date.now()).toBeGreaterThan(60 * 60_000);
@@ -59,7 +59,7 @@ describe("offline", () => {
     const live = await kit.stream(token);
     await live.waitFor((e) => e.event === "ready");
 
-    const saved = await answer<{ visitor: { email: string } }>(kit.call("/profile", { token, body: { email: "Ada@Example.com" } }));
+    const saved = await json<{ visitor: { email: string } }>(kit.call("/profile", { token, body: { email: "Ada@Example.com" } }));
     expect(saved).toMatchObject({ status: 200, body: { visitor: { email: "ada@example.com" } } });
     const note = JSON.parse((await live.waitFor((e) => e.data.includes('"kind":"email"'))).data) as Entry;
     expect(note).toMatchObject({ author: "system", text: "ada@example.com", conversation_id: conversationId });
@@ -93,16 +93,16 @@ describe("CSAT", () => {
     const conversationId = await firstMessage(kit, token);
     const live = await kit.stream(token);
     await live.waitFor((e) => e.event === "ready");
-    expect(await answer<ErrorBody>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 5 } }))).toMatchObject({ status: 409, body: { error: { reason: "rating_not_requested" } } });
+    expect(await json<ErrorBody>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 5 } }))).toMatchObject({ status: 409, body: { error: { reason: "rating_not_requested" } } });
 
     await updateConversation(kit.harness.switchboard, SYSTEM_ACTOR, conversationId, { status: "resolved" });
     const resolved = JSON.parse((await live.waitFor((e) => e.data.includes('"kind":"resolved"'))).data) as Entry;
     expect(resolved).toMatchObject({ conversation_id: conversationId, csat: true });
 
     expect((await kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 9 } })).status).toBe(422);
-    const rated = await answer<{ message: Entry }>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 4, comment: "Quick, thanks" } }));
+    const rated = await json<{ message: Entry }>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 4, comment: "Quick, thanks" } }));
     expect(rated).toMatchObject({ status: 200, body: { message: { kind: "rating", rating: 4, text: "Quick, thanks" } } });
-    const again = await answer<{ message: Entry }>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 1 } }));
+    const again = await json<{ message: Entry }>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 1 } }));
     expect(again.body.message.seq).toBe(rated.body.message.seq);
 
     const [kv] = await kit.harness.switchboard.store.db.select().from(tables.pluginKv).where(and(eq(tables.pluginKv.plugin, "inbox:site"), eq(tables.pluginKv.key, `csat:${conversationId}`)));
@@ -113,7 +113,7 @@ describe("CSAT", () => {
     // Writing again starts a new conversation; the old one keeps its rating in the visitor's history.
     const next = await firstMessage(kit, token, "One more thing");
     expect(next).not.toBe(conversationId);
-    const list = await answer<{ conversations: { id: number; resolved: boolean; rating: number | null }[] }>(kit.call("/conversations", { token }));
+    const list = await json<{ conversations: { id: number; resolved: boolean; rating: number | null }[] }>(kit.call("/conversations", { token }));
     expect(list.body.conversations).toEqual([
       expect.objectContaining({ id: conversationId, resolved: true, rating: 4 }),
       expect.objectContaining({ id: next, resolved: false, rating: null }),
@@ -127,7 +127,7 @@ describe("CSAT", () => {
     const conversationId = await firstMessage(kit, token);
     await updateConversation(kit.harness.switchboard, SYSTEM_ACTOR, conversationId, { status: "resolved" });
     await kit.harness.drain();
-    const history = await answer<{ messages: Entry[] }>(kit.call("/messages", { token }));
+    const history = await json<{ messages: Entry[] }>(kit.call("/messages", { token }));
     expect(history.body.messages.at(-1)).toMatchObject({ kind: "resolved", csat: false });
     expect((await kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 5 } })).status).toBe(409);
   });

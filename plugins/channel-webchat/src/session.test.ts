@@ -3,9 +3,9 @@
 // contact with that email, forged hashes refused, and the per-inbox Origin check with CORS.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { tables } from "@switchboard/core/testing";
+import { tables, json } from "@switchboard/core/testing";
 import { identifierHash, inboxKeys, signVisitorToken } from "./tokens.ts";
-import { answer, SECRET, SITE, startKit, type Kit } from "../test-support/kit.ts";
+import { SECRET, SITE, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {
@@ -19,14 +19,14 @@ type ErrorBody = { error: { code: string; reason: string; message: string } };
 describe("anonymous visitors", () => {
   it("get a signed token that keeps the same visitor when renewed", async () => {
     kit = await startKit();
-    const first = await answer<Session>(kit.call("/session", { body: {} }));
+    const first = await json<Session>(kit.call("/session", { body: {} }));
     expect(first.status).toBe(200);
     expect(first.body.token).toMatch(/^v1\.[\w-]+\.[\w-]+$/);
     expect(first.body.visitor).toMatchObject({ id: expect.stringMatching(/^a_/), identified: false });
 
-    const renewed = await answer<Session>(kit.call("/session", { body: { token: first.body.token } }));
+    const renewed = await json<Session>(kit.call("/session", { body: { token: first.body.token } }));
     expect(renewed.body.visitor.id).toBe(first.body.visitor.id);
-    const other = await answer<Session>(kit.call("/session", { body: {} }));
+    const other = await json<Session>(kit.call("/session", { body: {} }));
     expect(other.body.visitor.id).not.toBe(first.body.visitor.id);
 
     const history = await kit.call("/messages", { token: renewed.body.token });
@@ -36,23 +36,23 @@ describe("anonymous visitors", () => {
   it("refuses a missing, tampered, expired or foreign token with the reason", async () => {
     kit = await startKit();
     const token = await kit.visitor();
-    const missing = await answer<ErrorBody>(kit.call("/messages"));
+    const missing = await json<ErrorBody>(kit.call("/messages"));
     expect(missing).toMatchObject({ status: 401, body: { error: { code: "SWB_ERR_UNAUTHORIZED", reason: "token_missing" } } });
 
     const [version, body, signature] = token.split(".");
     const claims = JSON.parse(Buffer.from(body!, "base64url").toString());
     const forgedBody = Buffer.from(JSON.stringify({ ...claims, v: "a_someone-else" })).toString("base64url");
-    const tampered = await answer<ErrorBody>(kit.call("/messages", { token: `${version}.${forgedBody}.${signature}` }));
+    const tampered = await json<ErrorBody>(kit.call("/messages", { token: `${version}.${forgedBody}.${signature}` }));
     expect(tampered).toMatchObject({ status: 401, body: { error: { reason: "token_invalid" } } });
 
     const keys = await inboxKeys(SECRET);
     const expired = await signVisitorToken(keys.token, { inbox: "site", visitorId: claims.v, expiresAt: Date.now() - 1000 });
-    expect((await answer<ErrorBody>(kit.call("/messages", { token: expired }))).body.error.reason).toBe("token_expired");
+    expect((await json<ErrorBody>(kit.call("/messages", { token: expired }))).body.error.reason).toBe("token_expired");
     const foreign = await signVisitorToken(keys.token, { inbox: "other", visitorId: claims.v, expiresAt: Date.now() + 60_000 });
-    expect((await answer<ErrorBody>(kit.call("/messages", { token: foreign }))).body.error.reason).toBe("token_other_inbox");
+    expect((await json<ErrorBody>(kit.call("/messages", { token: foreign }))).body.error.reason).toBe("token_other_inbox");
     const otherSecret = await signVisitorToken((await inboxKeys("another-secret-0123456789")).token, { inbox: "site", visitorId: claims.v, expiresAt: Date.now() + 60_000 });
-    expect((await answer<ErrorBody>(kit.call("/messages", { token: otherSecret }))).body.error.reason).toBe("token_invalid");
-    expect((await answer<ErrorBody>(kit.call("/session", { body: { token: otherSecret } }))).status).toBe(401);
+    expect((await json<ErrorBody>(kit.call("/messages", { token: otherSecret }))).body.error.reason).toBe("token_invalid");
+    expect((await json<ErrorBody>(kit.call("/session", { body: { token: otherSecret } }))).status).toBe(401);
   });
 });
 
@@ -63,11 +63,11 @@ describe("identified visitors", () => {
     if ("reason" in existing) throw new Error(existing.reason);
 
     const hash = await identifierHash(SECRET, "Grace@Example.com");
-    const session = await answer<Session>(kit.call("/session", { body: { identifier: "Grace@Example.com", identifier_hash: hash } }));
+    const session = await json<Session>(kit.call("/session", { body: { identifier: "Grace@Example.com", identifier_hash: hash } }));
     expect(session.status).toBe(200);
     expect(session.body.visitor).toMatchObject({ id: expect.stringMatching(/^u_/), identified: true, email: "grace@example.com" });
 
-    const sent = await answer<{ message: { conversation_id: number } }>(kit.say(session.body.token, "Hi, it's Grace from the website"));
+    const sent = await json<{ message: { conversation_id: number } }>(kit.say(session.body.token, "Hi, it's Grace from the website"));
     expect(sent.status).toBe(201);
     const [conversation] = await kit.harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, sent.body.message.conversation_id));
     expect(conversation!.contactId).toBe(existing.contactId);
@@ -75,15 +75,15 @@ describe("identified visitors", () => {
     expect(identities).toContainEqual(expect.objectContaining({ channel: "webchat", externalId: "user:Grace@Example.com", verified: true }));
 
     // The same user on another device is the same visitor, with the same history.
-    const again = await answer<Session>(kit.call("/session", { body: { identifier: "Grace@Example.com", identifier_hash: hash } }));
+    const again = await json<Session>(kit.call("/session", { body: { identifier: "Grace@Example.com", identifier_hash: hash } }));
     expect(again.body.visitor.id).toBe(session.body.visitor.id);
-    const history = await answer<{ messages: { text: string }[] }>(kit.call("/messages", { token: again.body.token }));
+    const history = await json<{ messages: { text: string }[] }>(kit.call("/messages", { token: again.body.token }));
     expect(history.body.messages.map((m) => m.text)).toEqual(["Hi, it's Grace from the website"]);
   });
 
   it("refuses a forged identifier_hash with 401 and the reason, and stores nothing", async () => {
     kit = await startKit();
-    const forged = await answer<ErrorBody>(kit.call("/session", { body: { identifier: "grace@example.com", identifier_hash: "0".repeat(64) } }));
+    const forged = await json<ErrorBody>(kit.call("/session", { body: { identifier: "grace@example.com", identifier_hash: "0".repeat(64) } }));
     expect(forged).toMatchObject({ status: 401, body: { error: { code: "SWB_ERR_UNAUTHORIZED", reason: "identifier_hash_invalid" } } });
     expect(forged.body.error.message).toContain("HMAC-SHA256");
     const otherUsersHash = await identifierHash(SECRET, "mallory@example.com");
@@ -107,7 +107,7 @@ describe("allowed origins", () => {
     expect(preflight.headers.get("Access-Control-Allow-Headers")).toContain("Authorization");
 
     for (const path of ["/config", "/session", "/stream", "/messages"]) {
-      const refused = await answer<ErrorBody>(kit.call(path, { origin: "http://evil.test", ...(path === "/session" ? { body: {} } : {}) }));
+      const refused = await json<ErrorBody>(kit.call(path, { origin: "http://evil.test", ...(path === "/session" ? { body: {} } : {}) }));
       expect(refused, path).toMatchObject({ status: 403, body: { error: { code: "SWB_ERR_FORBIDDEN", reason: "origin_not_allowed" } } });
     }
     const evilPreflight = await kit.call("/messages", { method: "OPTIONS", origin: "http://evil.test" });
@@ -121,7 +121,7 @@ describe("allowed origins", () => {
   it("takes any site with allowed_origins = [\"*\"], and an unknown inbox is a 404", async () => {
     kit = await startKit({ allowed_origins: ["*"] });
     expect((await kit.call("/config", { origin: "http://anything.test" })).status).toBe(200);
-    const unknown = await answer<ErrorBody>(fetch(`${kit.url}/plugins/webchat/inboxes/nope/config`));
+    const unknown = await json<ErrorBody>(fetch(`${kit.url}/plugins/webchat/inboxes/nope/config`));
     expect(unknown).toMatchObject({ status: 404, body: { error: { reason: "inbox_unknown" } } });
   });
 });

@@ -88,9 +88,3 @@ export async function startKit(options: Record<string, unknown> = {}, harnessOpt
   };
   return kit;
 }
-
-/** Reads a JSON answer with its status, for compact assertions. */
-export async function answer<T = Record<string, unknown>>(response: Response | Promise<Response>): Promise<{ status: number; body: T }> {
-  const r = await response;
-  return { status: r.status, body: (await r.json()) as T };
-}
