@@ -1,10 +1,11 @@
 /**
  * docs/plugins.md and its snippets agree: every `<!-- snippet: path -->` is followed by that file,
  * exactly; every file of docs/plugins/snippets is quoted; `npm run typecheck` covers the folder;
- * every hook and capability the issue lists has its section; and the snippet plugins start in a
- * real Switchboard (the http one answers on its route).
+ * every hook and capability the issue lists has its section; plugin packages keep the test folder
+ * pattern the page sets; and the snippet plugins start in a real Switchboard (the http one answers
+ * on its route).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { createTestHarness, json, type Harness } from "@switchboard/core/testing";
@@ -34,6 +35,20 @@ test("every hook and capability has its section", () => {
   for (const topic of ["Channel", "Identity scope", "Reply window", "reachesBy", "Enrich", "Route", "Assistant", "View", "HTTP", "KV", "Jobs", "Events", "Where tests live"]) {
     expect(headings, topic).toContain(topic);
   }
+});
+
+test("plugin packages follow the test folder pattern: tests in src/, shared test code in test-support/", () => {
+  const packages = ["plugins", "examples"].flatMap((group) => readdirSync(join(ROOT, group)).map((name) => join(group, name)));
+  const misplaced: string[] = [];
+  for (const pkg of packages) {
+    const hasSrc = existsSync(join(ROOT, pkg, "src"));
+    if (existsSync(join(ROOT, pkg, "test"))) misplaced.push(`${pkg}/test/`);
+    for (const file of readdirSync(join(ROOT, pkg), { recursive: true }) as string[]) {
+      if (file.includes("node_modules") || !file.endsWith(".test.ts")) continue;
+      if (hasSrc ? !file.startsWith("src/") : file.startsWith("test-support/")) misplaced.push(`${pkg}/${file}`);
+    }
+  }
+  expect(misplaced).toEqual([]);
 });
 
 let harness: Harness | undefined;
