@@ -33,3 +33,44 @@ export async function contactTimeline(
   }
   return db.select().from(messages).where(and(...where)).orderBy(messages.createdAt, messages.id).limit(options.limit);
 }
+
+/** A point in the timeline where the customer went on on another channel. */
+export interface ChannelSwitch {
+  from: string;
+  to: string;
+}
+
+const customerFacing = (m: Pick<Message, "direction">) => m.direction === "incoming" || m.direction === "outgoing";
+
+/**
+ * Where the conversation with the customer moved to another channel: for each message (incoming or
+ * outgoing; notes and activity never count) whose channel differs from the customer-facing message
+ * before it, the switch, by message id. `previous` is the customer-facing message before the first one
+ * (for a later page). The inbox and the REST timeline both mark these.
+ *
+ * @example
+ * channelSwitches([chatMessage, emailMessage]).get(emailMessage.id); // { from: "webchat", to: "email" }
+ */
+export function channelSwitches(rows: readonly Message[], previous?: Message): Map<number, ChannelSwitch> {
+  const switches = new Map<number, ChannelSwitch>();
+  let last = previous && customerFacing(previous) ? previous : undefined;
+  for (const m of rows) {
+    if (!customerFacing(m)) continue;
+    if (last && last.channel !== m.channel) switches.set(m.id, { from: last.channel, to: m.channel });
+    last = m;
+  }
+  return switches;
+}
+
+/**
+ * The contact's last incoming or outgoing message before a [createdAt, id] key, among `inboxes`.
+ *
+ * @example
+ * const previous = await customerFacingBefore(store.db, contactId, [first.createdAt, first.id]);
+ */
+export async function customerFacingBefore(db: Queryable, contactId: number, key: [createdAt: number, id: number], inboxes?: string[]): Promise<Message | undefined> {
+  const where: SQL[] = [eq(messages.contactId, contactId), inArray(messages.direction, ["incoming", "outgoing"]), sql`(${messages.createdAt}, ${messages.id}) < (${key[0]}, ${key[1]})`];
+  if (inboxes) where.push(inArray(messages.inbox, inboxes));
+  const [row] = await db.select().from(messages).where(and(...where)).orderBy(desc(messages.createdAt), desc(messages.id)).limit(1);
+  return row;
+}

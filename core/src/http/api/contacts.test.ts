@@ -79,9 +79,28 @@ describe("GET /contacts/:id/timeline", () => {
       all.push(...body.data);
       cursor = body.next_cursor;
     } while (cursor);
-    expect(all.map((m) => m.text)).toEqual(["1 chat: hello", "2 relay: a quote please", "3 reply on chat", "4 relay: thanks", "5 note"]);
+    const texts = all.filter((e) => (e as { type?: string }).type === "message").map((m) => m.text);
+    expect(texts).toEqual(["1 chat: hello", "2 relay: a quote please", "3 reply on chat", "4 relay: thanks", "5 note"]);
+    // Each entry says its channel; a marker comes where the customer went on on the other channel,
+    // also across page boundaries (pages of 2 messages), and never for a note.
+    const entries = all.map((e) => {
+      const entry = e as unknown as { type: string; channel: string; from_channel?: string; text?: string };
+      return entry.type === "channel_switch" ? `switch ${entry.from_channel} → ${entry.channel}` : `${entry.channel}: ${entry.text}`;
+    });
+    expect(entries).toEqual([
+      "echo: 1 chat: hello",
+      "switch echo → relay",
+      "relay: 2 relay: a quote please",
+      "switch relay → echo",
+      "echo: 3 reply on chat",
+      "switch echo → relay",
+      "relay: 4 relay: thanks",
+      "relay: 5 note",
+    ]);
     expect(new Set(all.map((m) => m.channel))).toEqual(new Set(["echo", "relay"]));
     expect(all.map((m) => m.created_at)).toEqual([...all.map((m) => m.created_at)].sort((x, y) => x - y));
     expect((await json(t.api("/api/v1/contacts/9999/timeline"))).status).toBe(404);
+    const marker = all.find((e) => (e as { type?: string }).type === "channel_switch") as unknown as Record<string, unknown>;
+    expect(marker).toEqual({ type: "channel_switch", channel: "relay", from_channel: "echo", conversation_id: mail.conversationId, message_id: mail.messageId, created_at: expect.any(Number) });
   });
 });

@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN, ID_RULE } from "../ids.ts";
 
-const millis = z.number().int().openapi({ description: "Milliseconds since the epoch (UTC)", example: 1767600000000 });
+export const millis = z.number().int().openapi({ description: "Milliseconds since the epoch (UTC)", example: 1767600000000 });
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string().openapi({ example: "SWB_ERR_NOT_FOUND" }), message: z.string() }) })

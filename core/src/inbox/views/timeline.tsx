@@ -6,6 +6,7 @@
  * JSX escapes it, and nothing here renders raw HTML.
  */
 import type { Message } from "../../store/messages.ts";
+import { channelSwitches } from "../../store/timeline.ts";
 import type { ConversationPageData } from "../conversation-data.ts";
 import { CsrfField } from "./csrf.tsx";
 import { MessageFiles } from "./files.tsx";
@@ -116,7 +117,7 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
  * shown just before the first one (for a fragment of new arrivals).
  */
 export function TimelineItems(props: { messages: Message[]; previous?: Message; files: Attachments; agentNames: Map<number, string>; csrf: string }) {
-  let lastCustomerFacing = props.previous && props.previous.direction !== "activity" && props.previous.direction !== "note" ? props.previous : undefined;
+  const switches = channelSwitches(props.messages, props.previous);
   let lastConversation = props.previous?.conversationId;
   return (
     <>
@@ -126,12 +127,8 @@ export function TimelineItems(props: { messages: Message[]; previous?: Message; 
           markers.push(<p class="conv-start" data-marker>Conversation #{m.conversationId} on {m.channel}</p>);
         }
         lastConversation = m.conversationId;
-        if (m.direction === "incoming" || m.direction === "outgoing") {
-          if (lastCustomerFacing && lastCustomerFacing.channel !== m.channel) {
-            markers.push(<p class="switch" data-marker>Continued on {m.channel} after {lastCustomerFacing.channel}</p>);
-          }
-          lastCustomerFacing = m;
-        }
+        const switched = switches.get(m.id);
+        if (switched) markers.push(<p class="switch" data-marker>Continued on {switched.to} after {switched.from}</p>);
         return (
           <>
             {markers}
