@@ -15,6 +15,7 @@ import { adminRoutes } from "./routes/admin/index.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
 import { contactRoutes } from "./routes/contacts.tsx";
 import { messageHtmlRoutes } from "./routes/message-html.ts";
+import { messageOriginalRoutes } from "./routes/message-original.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { eventRoutes } from "./routes/events.ts";
 import { pageRoutes } from "./routes/pages.tsx";
@@ -47,6 +48,7 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   app.route("/", contactRoutes(sb));
   app.route("/", attachmentRoutes(sb));
   app.route("/", messageHtmlRoutes(sb));
+  app.route("/", messageOriginalRoutes(sb));
   app.route("/", adminRoutes(sb, shared));
   sb.onStop(events.closeAll);
   return app;

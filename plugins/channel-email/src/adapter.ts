@@ -7,6 +7,7 @@ import { addressMatcher } from "./addresses.ts";
 import { ImapPoller } from "./inbound/imap-poller.ts";
 import { probeImap } from "./inbound/imap-probe.ts";
 import { createIngest } from "./inbound/ingest.ts";
+import { Originals } from "./inbound/originals.ts";
 import { type InboundSmtpServer, startInboundSmtp } from "./inbound/smtp-server.ts";
 import type { EmailInboxOptions } from "./options.ts";
 import { messageIdSalt } from "./outbound/message-id.ts";
@@ -16,6 +17,9 @@ import { ThreadIndex } from "./threading/thread-index.ts";
 
 /** The plugin's email inboxes by name, shared with the thread hook. */
 export type EmailInboxes = Map<string, { options: EmailInboxOptions; index: ThreadIndex }>;
+
+/** How often kept originals past keep_original_days are deleted. */
+const SWEEP_EVERY_MS = 6 * 3_600_000;
 
 /** Core's limit on a message's text (email itself has none). */
 const MAX_TEXT_LENGTH = 100_000;
@@ -40,6 +44,9 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
   const sender = createSender({ options, index, salt: loadSalt, log, isOwnAddress });
   let poller: ImapPoller | undefined;
   let smtpServer: InboundSmtpServer | undefined;
+  const originals = new Originals(inbox.kv, options.keep_original_days, log);
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+  const sweep = () => void originals.sweep().catch((error: unknown) => log.warn({ error: describeError(error) }, "could not delete expired email originals; the next sweep tries again"));
 
   return {
     idempotentSends: false,
@@ -49,7 +56,10 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
     // An email address is the same person whichever mailbox they write to.
     identityScope: "channel",
     async start(emit, signal) {
-      const ingest = createIngest({ inbox, index, emit, isOwnAddress });
+      const ingest = createIngest({ inbox, index, emit, isOwnAddress, originals });
+      sweep();
+      sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+      sweeper.unref?.();
       if (options.imap) {
         poller = new ImapPoller({ options: options.imap, kv: inbox.kv, log, maxBytes: options.max_message_bytes, ingest });
         poller.start(signal);
@@ -60,7 +70,13 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
       if (!options.imap && !options.inbound_smtp) log.warn({ inbox: inbox.name }, "no inbound way is configured (options.imap or options.inbound_smtp): this inbox can only send");
     },
     send: (target, message) => sender.send(target, message),
+    // The raw source, for admins only (core's GET /inbox/messages/:id/original), while keep_original_days lasts.
+    async original(externalId) {
+      const data = await originals.get(externalId);
+      return data ? { filename: "original.eml", contentType: "message/rfc822", data } : undefined;
+    },
     async stop() {
+      clearInterval(sweeper);
       await poller?.stop();
       await smtpServer?.close();
       sender.close();

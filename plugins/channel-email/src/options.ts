@@ -82,6 +82,8 @@ export const emailInboxOptions = z
     reply_cc: z.enum(["keep", "none"]).default("keep"),
     /** The subject of a reply in a conversation that has none (one begun on another channel). */
     default_subject: z.string().min(1).max(300).default("Your conversation with us"),
+    /** Days every inbound email's raw source is kept (re-parsing after a fix; admins download it as the message's original). 0 keeps none. */
+    keep_original_days: z.number().int().min(0).max(3650).default(30),
     /** The largest email accepted (SMTP answers 552; IMAP logs and skips it). */
     max_message_bytes: z.number().int().positive().default(25 * MB),
     imap: imapOptions.optional(),

@@ -116,6 +116,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /inbox/conversations/:id/attributes": { kind: "team", params: conversation, body: () => ({ order: "A-2" }) },
   "GET /inbox/attachments/:id": { kind: "team", params: (t) => ({ id: t.attachmentId }) },
   "GET /inbox/messages/:id/html": { kind: "team", params: (t) => ({ id: t.incomingMessageId }) },
+  "GET /inbox/messages/:id/original": { kind: "admin-team", params: (t) => ({ id: t.incomingMessageId }) },
   "POST /inbox/me/availability": { kind: "agent", body: () => ({ availability: "online" }) },
 
   // Admin pages

@@ -41,6 +41,13 @@ export interface SendResult {
   externalId?: string;
 }
 
+/** A message's original bytes, as a channel keeps them (see `ChannelAdapter.original`). */
+export interface MessageOriginal {
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
 export interface ChannelHealth {
   ok: boolean;
   /** What is wrong and how to fix it, when not ok; otherwise a healthy fact ("SMTP relay reachable"). */
@@ -77,6 +84,22 @@ export interface ChannelAdapter {
   stop?(): Promise<void> | void;
   /** Checks connectivity for `switchboard doctor` and the admin page. */
   health?(): Promise<ChannelHealth>;
+  /**
+   * The original of an inbound message exactly as the channel received it (an email's raw source),
+   * when the channel keeps one; undefined when it keeps none or no longer has it. Core shows it to
+   * admins only (`GET /inbox/messages/:id/original`, a download), never to agents: it holds
+   * everything the sender sent, unsanitised.
+   *
+   * @example
+   * const adapter: ChannelAdapter = {
+   *   async original(externalId) {
+   *     const raw = await rawStore.get(externalId);
+   *     return raw ? { filename: "original.eml", contentType: "message/rfc822", data: raw } : undefined;
+   *   },
+   *   async send(target, message) { ... },
+   * };
+   */
+  original?(externalId: string): Promise<MessageOriginal | undefined>;
   /**
    * True when the channel drops a repeated send with the same `idempotencyKey`. Then a send cut off by a
    * crash is retried; otherwise it is marked failed for an agent to retry, so nobody receives it twice.

@@ -10,12 +10,13 @@ import { join } from "node:path";
 import { ImapFlow } from "imapflow";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asc } from "drizzle-orm";
-import { createSwitchboard, loadConfig, type KeyValueStore, type Switchboard } from "@switchboard/core";
+import { createSwitchboard, loadConfig, type Switchboard } from "@switchboard/core";
 import { tables } from "@switchboard/core/testing";
 import { eml } from "../../test-support/corpus.ts";
 import { DOVECOT_BINARY, dovecotAvailable, type DovecotServer, startDovecot } from "../../test-support/dovecot.ts";
 import { expectStoredAsFixture } from "../../test-support/expect-fixture.ts";
 import { captureLogs, PLUGIN } from "../../test-support/harness.ts";
+import { memoryKv } from "../../test-support/memory-kv.ts";
 import { realWorldFixtures } from "../../test-support/real-world.ts";
 import { imapOptions } from "../options.ts";
 import { ImapPoller } from "./imap-poller.ts";
@@ -35,7 +36,12 @@ afterAll(async () => {
   await dovecot?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }, 20_000);
+/** True while a test has Dovecot halted; afterEach brings it back so a failure does not fail the tests after it. */
+let halted = false;
+
 afterEach(async () => {
+  if (halted) await dovecot.start();
+  halted = false;
   for (const poller of pollers.splice(0)) await poller.stop();
   for (const switchboard of running.splice(0)) await switchboard.stop();
 }, 20_000);
@@ -80,17 +86,6 @@ async function startSwitchboard(mailbox: string, options: { start?: boolean; pas
   return { switchboard, logs: lines, messages };
 }
 
-/** A key-value store in memory (the poller's cursor), for driving the poller alone. */
-function memoryKv(): KeyValueStore {
-  const map = new Map<string, unknown>();
-  return {
-    get: async <T>(key: string) => map.get(key) as T | undefined,
-    set: async (key, value) => void map.set(key, value),
-    delete: async (key) => void map.delete(key),
-    list: async (prefix = "") => [...map].filter(([key]) => key.startsWith(prefix)).map(([key, value]) => ({ key, value })),
-  };
-}
-
 /** A wait the test ends by hand: every requested delay is recorded, and nothing happens until the test releases it. */
 function fakeWait() {
   const delays: number[] = [];
@@ -105,7 +100,7 @@ function fakeWait() {
     wait,
     delays,
     async next(count: number) {
-      await until(() => delays.length >= count, 10_000, `wait number ${count}`);
+      await until(() => delays.length >= count, 30_000, `wait number ${count}`);
     },
     release() {
       const done = release;
@@ -151,6 +146,7 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
     poller.start(new AbortController().signal);
     await until(() => poller.health().ok, 10_000, "the first connection");
 
+    halted = true;
     await dovecot.halt();
     const attempts = () => lines.filter((l) => l.msg.startsWith("IMAP connection problem")).length;
     for (let n = 1; n <= 4; n++) {
@@ -165,19 +161,22 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
     expect(poller.health()).toMatchObject({ ok: false, message: expect.stringMatching(/connection was refused.*Fix: check that the server runs.*no message is skipped/) });
 
     await dovecot.start();
+    halted = false;
     await withClient((client) => client.append("Outage", eml(["From: bob@example.com", "Subject: after", "Message-ID: <after@x>"], "Back again\r\n")));
     clock.release();
     await until(() => stored.includes(1), 10_000, "the message appended while the poller waited");
     expect(poller.health().ok).toBe(true);
 
     // The successful sync reset the backoff: the next outage starts again from the first step.
+    halted = true;
     await dovecot.halt();
     await clock.next(5);
     expect(clock.delays[4]).toBe(750);
     await dovecot.start();
+    halted = false;
     clock.release();
     await until(() => poller.health().ok, 10_000, "the reconnection");
-  }, 60_000);
+  }, 90_000);
 
   it("a misspelled mailbox is a connection problem in the server's words with the fix, retried with backoff, shown before start too (doctor)", async () => {
     const sb = await startSwitchboard("Inbx");

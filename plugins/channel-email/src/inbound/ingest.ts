@@ -6,13 +6,14 @@
  * raw message stored flagged, read no further. Only a failure to store even that is thrown (the
  * store is down), so the source keeps the mail and retries.
  */
-import type { Emit, InboxContext, IngestResult, Logger } from "@switchboard/core";
+import { ErrorCodes, SwitchboardError, type Emit, type InboxContext, type IngestResult, type Logger } from "@switchboard/core";
 import type { EmailInboxOptions } from "../options.ts";
 import { subjectKey } from "../parse/message-ids.ts";
 import { type ParsedEmail, parseEmail, unreadable } from "../parse/parse.ts";
 import { resolveThread, type ThreadMatch } from "../threading/resolve.ts";
 import type { ThreadIndex } from "../threading/thread-index.ts";
 import { describeError } from "../describe-error.ts";
+import type { Originals } from "./originals.ts";
 import { type ReceivedVia, toInbound } from "./to-inbound.ts";
 
 export type IngestOutcome = IngestResult | { status: "bounce"; reportedMessageId: string };
@@ -25,17 +26,26 @@ export interface Ingest {
 
 interface IngestDeps {
   inbox: Pick<InboxContext<EmailInboxOptions>, "name" | "options" | "log" | "reportDelivery">;
+  /** Where raw sources are kept (keep_original_days). */
+  originals?: Originals;
   index: ThreadIndex;
   emit: Emit;
   isOwnAddress(address: string): boolean;
 }
 
 /** Hands the message to core; a message core refuses (too big, invalid) is retried once as raw and flagged. */
-async function emitOrKeepRaw(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch, received: ReceivedVia): Promise<IngestResult> {
-  const result = await deps.emit(toInbound(email, match, received));
-  if (result.status !== "invalid") return result;
-  deps.inbox.log.warn({ messageId: email.messageId, reason: result.reason }, "core refused the parsed email; storing it raw and flagged");
-  return deps.emit(toInbound(email, match, received, [`core refused the parsed message (${result.reason})`]));
+async function emitOrKeepRaw(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch, received: ReceivedVia): Promise<Exclude<IngestResult, { status: "invalid" }>> {
+  let inbound = toInbound(email, match, received);
+  let result = await deps.emit(inbound);
+  if (result.status === "invalid") {
+    deps.inbox.log.warn({ messageId: email.messageId, reason: result.reason }, "core refused the parsed email; storing it raw and flagged");
+    inbound = toInbound(email, match, received, [`core refused the parsed message (${result.reason})`]);
+    result = await deps.emit(inbound);
+    // Refused again: the last way in (keepFlagged) stores the raw message with nothing read from it.
+    if (result.status === "invalid") throw new Error(`core refused the flagged message too (${result.reason})`);
+  }
+  if (result.status === "stored") await deps.originals?.keep(inbound.externalId, email.raw);
+  return result;
 }
 
 /** Remembers where this message went, for replies and for the subject fallback. */
@@ -56,7 +66,10 @@ async function remember(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch
 async function keepFlagged(deps: IngestDeps, raw: Buffer, received: ReceivedVia, reason: string): Promise<IngestResult> {
   const email = unreadable(raw, reason);
   if (received.via === "smtp" && received.mailFrom) email.from = { address: received.mailFrom.toLowerCase() };
-  const result = await deps.emit(toInbound(email, { threadKey: email.messageId, by: "new" }, received));
+  const inbound = toInbound(email, { threadKey: email.messageId, by: "new" }, received);
+  const result = await deps.emit(inbound);
+  if (result.status === "invalid") throw new SwitchboardError(ErrorCodes.INBOUND_INVALID, `Core refused even the raw, flagged email (${result.reason}). This is a bug in the email channel; report it with the log line.`);
+  if (result.status === "stored") await deps.originals?.keep(inbound.externalId, raw);
   deps.inbox.log.warn({ messageId: email.messageId, reason, status: result.status }, "email stored raw and flagged, read no further");
   return result;
 }
@@ -92,10 +105,6 @@ async function readAndStore(deps: IngestDeps, raw: Buffer, received: ReceivedVia
   const result = await emitOrKeepRaw(deps, email, match, received);
   if (result.status === "dropped") {
     log.info({ messageId: email.messageId, reason: result.reason }, "email dropped by a plugin hook");
-    return result;
-  }
-  if (result.status === "invalid") {
-    log.error({ messageId: email.messageId, reason: result.reason }, "core refused the email even raw and flagged; it is not stored");
     return result;
   }
   await remember(deps, email, match, result.conversationId);

@@ -1,0 +1,73 @@
+/**
+ * The raw source of every inbound email, kept in the inbox's key-value store for
+ * `keep_original_days` (default 30; 0 keeps none), so a message can be re-parsed after a parser fix
+ * and an admin can download it (core's GET /inbox/messages/:id/original asks the adapter's
+ * `original()`; agents never see it). Each kept source is listed in an hourly bucket; a sweep (at
+ * start and every 6 hours) deletes the sources and buckets older than the limit, so expired mail
+ * leaves the database rather than only being hidden.
+ */
+import { createHash } from "node:crypto";
+import type { KeyValueStore, Logger } from "@switchboard/core";
+
+const DAY_MS = 86_400_000;
+const SOURCE = "original:";
+const BUCKET = "originals-hour:";
+
+/** Keys stay short whatever the Message-ID. */
+const sourceKey = (externalId: string) => `${SOURCE}${createHash("sha256").update(externalId).digest("hex").slice(0, 40)}`;
+/** The hour bucket of a time, e.g. "originals-hour:2026-03-04T09". */
+const bucketKey = (at: number) => `${BUCKET}${new Date(at).toISOString().slice(0, 13)}`;
+
+/**
+ * The kept raw sources of one inbox.
+ *
+ * @example
+ * const originals = new Originals(inbox.kv, 30, inbox.log);
+ * await originals.keep("abc@mail.example.com", raw);
+ * await originals.get("abc@mail.example.com"); // the raw bytes, for 30 days
+ */
+export class Originals {
+  readonly #kv: KeyValueStore;
+  readonly #keepMs: number;
+  readonly #log: Logger;
+  readonly #now: () => number;
+
+  constructor(kv: KeyValueStore, keepDays: number, log: Logger, now: () => number = Date.now) {
+    this.#kv = kv;
+    this.#keepMs = keepDays * DAY_MS;
+    this.#log = log;
+    this.#now = now;
+  }
+
+  /** Keeps `raw` as the original of the message `externalId` (a no-op when keep_original_days is 0). */
+  async keep(externalId: string, raw: Buffer): Promise<void> {
+    if (this.#keepMs === 0) return;
+    const key = sourceKey(externalId);
+    await this.#kv.set(key, raw.toString("base64"), { ttlMs: this.#keepMs });
+    const bucket = bucketKey(this.#now());
+    const listed = (await this.#kv.get<string[]>(bucket)) ?? [];
+    if (!listed.includes(key)) await this.#kv.set(bucket, [...listed, key]);
+  }
+
+  /** The kept original of `externalId`, or undefined when none is kept (any more). */
+  async get(externalId: string): Promise<Buffer | undefined> {
+    const data = await this.#kv.get<string>(sourceKey(externalId));
+    return typeof data === "string" ? Buffer.from(data, "base64") : undefined;
+  }
+
+  /** Deletes the originals (and their buckets) older than the limit. Returns how many were deleted. */
+  async sweep(): Promise<number> {
+    const oldest = bucketKey(this.#now() - this.#keepMs);
+    let deleted = 0;
+    for (const { key, value } of await this.#kv.list(BUCKET)) {
+      if (this.#keepMs > 0 && key >= oldest) continue;
+      for (const source of Array.isArray(value) ? (value as string[]) : []) {
+        await this.#kv.delete(source);
+        deleted++;
+      }
+      await this.#kv.delete(key);
+    }
+    if (deleted > 0) this.#log.info({ deleted, keepDays: this.#keepMs / DAY_MS }, "deleted email originals past keep_original_days");
+    return deleted;
+  }
+}
