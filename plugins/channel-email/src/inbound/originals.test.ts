@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "@switchboard/core";
 import { createTestAgent, signInAgent } from "@switchboard/core/testing";
-import { eml } from "../../test-support/corpus.ts";
+import { eml, payload } from "../../test-support/corpus.ts";
 import { captureLogs, type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 import { memoryKv } from "../../test-support/memory-kv.ts";
 import { Originals } from "./originals.ts";
@@ -53,6 +53,13 @@ describe("originals (issue 15.9)", () => {
     expect(await answer.text()).toContain("No original is kept");
   }, 15_000);
 
+  it("keeps a large source in parts and gives it back whole", async () => {
+    const originals = new Originals(memoryKv(), 30, captureLogs().log);
+    const big = payload(2 * 1024 * 1024 + 5);
+    await originals.keep("big@x", big);
+    expect((await originals.get("big@x"))?.equals(big)).toBe(true);
+  });
+
   it("the sweep deletes sources older than keep_original_days and keeps younger ones", async () => {
     const clock = new ManualClock(Date.parse("2026-03-01T10:00:00Z"));
     const kv = memoryKv(() => clock.now());
@@ -64,6 +71,6 @@ describe("originals (issue 15.9)", () => {
     expect(await originals.sweep()).toBe(1);
     expect(await originals.get("old@x")).toBeUndefined();
     expect((await originals.get("young@x"))?.toString()).toBe("young");
-    expect((await kv.list("original")).map((e) => e.key).length).toBe(2); // the young source and its bucket
+    expect((await kv.list("original")).map((e) => e.key).length).toBe(3); // the young source, its one part and its bucket
   });
 });

@@ -2,9 +2,10 @@
  * The raw source of every inbound email, kept in the inbox's key-value store for
  * `keep_original_days` (default 30; 0 keeps none), so a message can be re-parsed after a parser fix
  * and an admin can download it (core's GET /inbox/messages/:id/original asks the adapter's
- * `original()`; agents never see it). Each kept source is listed in an hourly bucket; a sweep (at
- * start and every 6 hours) deletes the sources and buckets older than the limit, so expired mail
- * leaves the database rather than only being hidden.
+ * `original()`; agents never see it). A source is written in parts of 768 KiB (1 MiB as base64),
+ * so a 25 MB email never becomes one 33 MB JSON string in memory. Each kept source is listed in an
+ * hourly bucket; a sweep (at start and every 6 hours) deletes the sources and buckets older than
+ * the limit, so expired mail leaves the database rather than only being hidden.
  */
 import { createHash } from "node:crypto";
 import type { KeyValueStore, Logger } from "@switchboard/core";
@@ -12,6 +13,11 @@ import type { KeyValueStore, Logger } from "@switchboard/core";
 const DAY_MS = 86_400_000;
 const SOURCE = "original:";
 const BUCKET = "originals-hour:";
+/** Bytes per stored part (a multiple of 3, so each part is whole base64). */
+const PART_BYTES = 768 * 1024;
+
+/** What a bucket lists: a source's key and how many parts it has. */
+type Listed = [key: string, parts: number];
 
 /** Keys stay short whatever the Message-ID. */
 const sourceKey = (externalId: string) => `${SOURCE}${createHash("sha256").update(externalId).digest("hex").slice(0, 40)}`;
@@ -43,16 +49,28 @@ export class Originals {
   async keep(externalId: string, raw: Buffer): Promise<void> {
     if (this.#keepMs === 0) return;
     const key = sourceKey(externalId);
-    await this.#kv.set(key, raw.toString("base64"), { ttlMs: this.#keepMs });
+    const parts = Math.max(1, Math.ceil(raw.length / PART_BYTES));
+    for (let part = 0; part < parts; part++) {
+      await this.#kv.set(`${key}:${part}`, raw.subarray(part * PART_BYTES, (part + 1) * PART_BYTES).toString("base64"), { ttlMs: this.#keepMs });
+    }
+    await this.#kv.set(key, { parts, bytes: raw.length }, { ttlMs: this.#keepMs });
     const bucket = bucketKey(this.#now());
-    const listed = (await this.#kv.get<string[]>(bucket)) ?? [];
-    if (!listed.includes(key)) await this.#kv.set(bucket, [...listed, key]);
+    const listed = (await this.#kv.get<Listed[]>(bucket)) ?? [];
+    if (!listed.some(([listedKey]) => listedKey === key)) await this.#kv.set(bucket, [...listed, [key, parts]]);
   }
 
   /** The kept original of `externalId`, or undefined when none is kept (any more). */
   async get(externalId: string): Promise<Buffer | undefined> {
-    const data = await this.#kv.get<string>(sourceKey(externalId));
-    return typeof data === "string" ? Buffer.from(data, "base64") : undefined;
+    const key = sourceKey(externalId);
+    const head = await this.#kv.get<{ parts: number; bytes: number }>(key);
+    if (!head) return undefined;
+    const parts: Buffer[] = [];
+    for (let part = 0; part < head.parts; part++) {
+      const data = await this.#kv.get<string>(`${key}:${part}`);
+      if (typeof data !== "string") return undefined;
+      parts.push(Buffer.from(data, "base64"));
+    }
+    return Buffer.concat(parts, head.bytes);
   }
 
   /** Deletes the originals (and their buckets) older than the limit. Returns how many were deleted. */
@@ -61,7 +79,8 @@ export class Originals {
     let deleted = 0;
     for (const { key, value } of await this.#kv.list(BUCKET)) {
       if (this.#keepMs > 0 && key >= oldest) continue;
-      for (const source of Array.isArray(value) ? (value as string[]) : []) {
+      for (const [source, parts] of Array.isArray(value) ? (value as Listed[]) : []) {
+        for (let part = 0; part < parts; part++) await this.#kv.delete(`${source}:${part}`);
         await this.#kv.delete(source);
         deleted++;
       }

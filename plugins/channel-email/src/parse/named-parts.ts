@@ -20,17 +20,23 @@ interface SplitNode {
   libmime: { buildHeaderValue(value: { value: string; params: Record<string, string> }): string };
 }
 
-/** A cheap check before any work: does any text part carry a file name? */
-const NAMED_TEXT = /content-type:[ \t]*text\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*?\bname\*?=/i;
+/** A text part's Content-Type with a name, read from the bytes that follow "text/". */
+const NAMED_TEXT = /^text\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*?\bname\*?=/i;
 
 /**
- * True when some `Content-Type: text/...` header names a file (the pass is needed).
+ * True when some `Content-Type: text/...` header names a file (the pass is needed). Looks only at
+ * the few hundred bytes after each "text/", never turning the whole message into a string.
  *
  * @example
  * hasNamedTextPart(Buffer.from("Content-Type: text/plain; name=Makefile\r\n")); // true
  */
 export function hasNamedTextPart(raw: Buffer): boolean {
-  return NAMED_TEXT.test(raw.toString("latin1")) || /content-disposition:[ \t]*inline[^\r\n]*filename/i.test(raw.toString("latin1"));
+  for (const needle of ["text/", "Text/", "TEXT/"]) {
+    for (let at = raw.indexOf(needle); at >= 0; at = raw.indexOf(needle, at + 5)) {
+      if (NAMED_TEXT.test(raw.subarray(at, at + 400).toString("latin1"))) return true;
+    }
+  }
+  return false;
 }
 
 /** Marks named text parts (after the first text part) as attachments. */

@@ -7,6 +7,10 @@ import { corpus, eml } from "../../test-support/corpus.ts";
 import { parseMessageIds, stripSubjectPrefixes, subjectKey } from "./message-ids.ts";
 import { parseEmail, SYNTHETIC_ID_DOMAIN } from "./parse.ts";
 import { trimReply } from "./trim.ts";
+import { CUT_MARKER, cut } from "../inbound/to-inbound.ts";
+import { hasNamedTextPart } from "./named-parts.ts";
+import { fixRawHeaderBytes } from "./raw-header-bytes.ts";
+import { extractUuencoded } from "./uudecode.ts";
 
 const entries = corpus();
 const entry = (name: string) => entries.find((e) => e.name === name)!.raw;
@@ -115,5 +119,49 @@ describe("Message-IDs, subjects, trimming", () => {
     expect(trimReply("See below.\n\n-- \nBob Smith\nCEO\n")).toEqual({ text: "See below.", trimmed: true });
     expect(trimReply("> only a quote\n")).toEqual({ text: "> only a quote", trimmed: false });
     expect(trimReply("Plain message")).toEqual({ text: "Plain message", trimmed: false });
+  });
+});
+
+describe("issue 15 decoding helpers", () => {
+  it("uudecodes a full 45-byte line and a short one exactly as Python's binascii.b2a_uu wrote them", () => {
+    const full = extractUuencoded("begin 644 bytes.bin\nM``$\"`P0%!@<(\"0H+#`T.#Q`1$A,4%187&!D:&QP='A\\@(2(C)\"4F)R@I*BLL\n`\nend\n");
+    expect(full.files[0]!.content.equals(Buffer.from(Array.from({ length: 45 }, (_, i) => i)))).toBe(true);
+    expect(full.text).toBe("");
+    const short = extractUuencoded("Hi\nbegin 644 hello.txt\n-:&5L;&\\L('=O<FQD\"@``\n`\nend\nBye\n");
+    expect(short).toEqual({ text: "Hi\nBye\n", files: [{ filename: "hello.txt", content: Buffer.from("hello, world\n") }] });
+  });
+
+  it("leaves a block that is not valid uuencode as text, never half-decoded", () => {
+    const text = "begin 644 notes.txt\nM this line claims 45 bytes but is short\nend\n";
+    expect(extractUuencoded(text)).toEqual({ text, files: [] });
+  });
+
+  it("reads raw header bytes as UTF-8, else the declared charset; raw bytes inside a Q word by the word's charset", () => {
+    const latin = Buffer.from('From: "Jos\xe9" <j@x.com>\r\nSubject: =?ISO-8859-1?Q?Caf\xe9?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nbody \xe9', "latin1");
+    const fixed = fixRawHeaderBytes(latin).toString("utf8");
+    expect(fixed).toContain('From: "José" <j@x.com>');
+    expect(fixed).toContain("Subject: =?ISO-8859-1?Q?Caf=E9?=");
+    expect(fixRawHeaderBytes(latin).subarray(-6).toString("latin1")).toBe("body \xe9"); // the body is left alone
+    const utf8 = Buffer.from("From: Jöe <j@x.com>\r\n\r\nhi", "utf8");
+    expect(fixRawHeaderBytes(utf8).equals(utf8)).toBe(true);
+  });
+
+  it("finds named text parts without reading the whole message as a string", () => {
+    expect(hasNamedTextPart(Buffer.from("Content-Type: text/plain;\r\n\tname=Makefile\r\n"))).toBe(true);
+    expect(hasNamedTextPart(Buffer.from("Content-Type: text/plain; charset=utf-8\r\n\r\nname=value in a body line"))).toBe(false);
+  });
+
+  it("cuts a text to exactly the limit, marker included, without splitting a surrogate pair", () => {
+    const cutText = cut("x".repeat(100_001), 100_000);
+    expect(cutText.length).toBe(100_000);
+    expect(cutText.endsWith(CUT_MARKER)).toBe(true);
+    const emoji = cut(`${"x".repeat(100_000 - CUT_MARKER.length - 1)}🙂${"y".repeat(10)}`, 100_000);
+    expect(emoji).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it("trims quickly even with one very long line (email-reply-parser is quadratic in a line)", () => {
+    const started = performance.now();
+    expect(trimReply(`${"A long log line that goes on. ".repeat(5_000)}\n`).trimmed).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -6,6 +6,7 @@
  * odd (a sender address no reply can go to) is listed in `oddities`.
  */
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { sanitizeHtml, type SanitizedHtml } from "@switchboard/core";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
 import { isUsableAddress } from "../addresses.ts";
@@ -58,6 +59,16 @@ export interface ParsedEmail {
   problems: string[];
   /** What was read but is odd (a sender address that is no usable email address). Flagged, not unparseable. */
   oddities: string[];
+}
+
+/** The message as a stream of 64 KiB views (no copies): mailparser given one large buffer holds more at once. */
+function inParts(raw: Buffer): Readable {
+  return Readable.from(
+    (function* () {
+      for (let at = 0; at < raw.length; at += 65_536) yield raw.subarray(at, at + 65_536);
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** Ids made up for messages without a Message-ID end with this (never a real domain). */
@@ -181,7 +192,7 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   let parsed: ParsedMail;
   try {
     const ready = await keepNamedTextParts(await decodeUtf7(fixRawHeaderBytes(raw)));
-    parsed = await simpleParser(ready, { keepCidLinks: true, keepDeliveryStatus: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2_000_000 });
+    parsed = await simpleParser(inParts(ready), { keepCidLinks: true, keepDeliveryStatus: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2_000_000 });
   } catch (error) {
     // Not swallowed: the message is kept raw and flagged with this reason, and the caller logs it.
     return unreadable(raw, `mailparser could not read it: ${(error as Error).message}`);

@@ -20,7 +20,8 @@ const ENCODED_WORD = /=\?(utf-?7)(?:\*[^?]*)?\?([bq])\?([^?]*)\?=/gi;
  * mentionsUtf7(Buffer.from("Content-Type: text/plain; charset=UTF-7")); // true
  */
 export function mentionsUtf7(raw: Buffer): boolean {
-  return /utf-?7/i.test(raw.toString("latin1"));
+  // Byte searches, so a 25 MB message is not turned into a string to look for five letters.
+  return ["utf-7", "UTF-7", "Utf-7", "utf7", "UTF7"].some((needle) => raw.includes(needle));
 }
 
 /** Decodes the payload of one encoded word (B or Q) into bytes. */
