@@ -6,7 +6,7 @@
 import { z } from "zod";
 
 /** Keys of contact.attributes that core itself writes; custom attributes may not use them. */
-export const RESERVED_ATTRIBUTE_KEYS = ["enrichment", "enriched_at", "alternatives"] as const;
+export const RESERVED_ATTRIBUTE_KEYS = ["enrichment", "enriched_at", "alternatives", "handles"] as const;
 
 export const identitySchema = z
   .object({

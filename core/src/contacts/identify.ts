@@ -10,7 +10,7 @@ import type { InboundMessage, InboxInfo } from "../plugins/types.ts";
 import { addIdentity, type Contact, findContactByIdentity } from "../store/contacts.ts";
 import type { Queryable, Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
-import { identities, identityClaims } from "../store/schema.ts";
+import { contacts, identities, identityClaims } from "../store/schema.ts";
 import { GLOBAL_SCOPE, identityScopeOf } from "./identity-scope.ts";
 
 /** An identifier a contact just became known by, which may point to another contact. */
@@ -50,7 +50,12 @@ export async function identifyByIdentity(db: Queryable, inbox: InboxInfo, messag
 export async function recordIdentities(tx: Tx, contactId: number, inbox: InboxInfo, message: InboundMessage, now: number): Promise<Signal[]> {
   const verified = message.contact.verified ?? false;
   const source = `inbox:${inbox.name}`;
-  await addIdentity(tx, contactId, { channel: inbox.channel, scope: identityScopeOf(inbox), externalId: message.contact.externalId, verified, source });
+  const own = { channel: inbox.channel, scope: identityScopeOf(inbox), externalId: message.contact.externalId };
+  // A channel that now vouches for an id it did not vouch for before (or that an older version did not mark) verifies it.
+  if (!(await addIdentity(tx, contactId, { ...own, verified, source })) && verified) {
+    await tx.update(identities).set({ verified: true }).where(and(eq(identities.contactId, contactId), eq(identities.channel, own.channel), eq(identities.scope, own.scope), eq(identities.externalId, own.externalId), eq(identities.verified, false)));
+  }
+  if (message.contact.handle) await rememberHandle(tx, contactId, `${own.channel}:${own.externalId}`, message.contact.handle);
   const signals: Signal[] = [];
   for (const kind of ["email", "phone"] as const) {
     const value = message.contact[kind];
@@ -59,6 +64,14 @@ export async function recordIdentities(tx: Tx, contactId: number, inbox: InboxIn
     if (signal) signals.push(signal);
   }
   return signals;
+}
+
+/** Keeps the name the person goes by on a channel (`attributes.handles["<channel>:<id>"]`), when it is new or changed. */
+async function rememberHandle(tx: Tx, contactId: number, key: string, handle: string): Promise<void> {
+  const [row] = await tx.select({ attributes: contacts.attributes }).from(contacts).where(eq(contacts.id, contactId));
+  const handles = (row?.attributes.handles ?? {}) as Record<string, unknown>;
+  if (!row || handles[key] === handle) return;
+  await tx.update(contacts).set({ attributes: { ...row.attributes, handles: { ...handles, [key]: handle } } }).where(eq(contacts.id, contactId));
 }
 
 /** Adds a verified email or phone identity; a signal when it is new here or held by another contact. */

@@ -37,6 +37,7 @@ const messageSchema = (defaultRegion?: string) => z.object({
     email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
     phone: phoneSchema(defaultRegion).optional(),
     verified: z.boolean().optional(),
+    handle: z.string().trim().min(1).max(256).optional(),
   }),
   text: z.string().max(MAX_INBOUND_TEXT),
   html: z.string().max(MAX_INBOUND_TEXT * 5).optional(),

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { createLogger } from "@switchboard/core";
-import { tables, writeFixturePlugin, storedMessages, waitFor, waitForMessages } from "@switchboard/core/testing";
+import { createTestAgent, signInAgent, tables, writeFixturePlugin, storedMessages, waitFor, waitForMessages } from "@switchboard/core/testing";
 import { ada, bob, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
 
 let inbox: TelegramInbox | undefined;
@@ -34,6 +34,26 @@ describe("Telegram inbound (long polling)", () => {
     await inbox.telegram.waitForPoll();
     await waitFor(() => world.calls.some((c) => c.method === "getUpdates" && c.params.offset === 3));
     expect(world.pending).toHaveLength(0);
+  });
+
+  it("stores a private chat's user id verified, as Telegram vouches for it, and shows the @username beside it", { timeout: 10_000 }, async () => {
+    inbox = await startTelegramInbox();
+    const { world } = inbox.telegram;
+    const { db } = inbox.harness.switchboard.store;
+    world.say(world.privateChat(ada), ada, "Hello from a private chat");
+    const [first] = await waitForMessages(inbox.harness, "tg", 1);
+    const identity = async () => (await db.select().from(tables.identities).where(eq(tables.identities.contactId, first!.contactId)))[0];
+    expect(await identity()).toMatchObject({ channel: "telegram", externalId: "1001", verified: true });
+    // An id stored unverified before is verified by the next private message.
+    await db.update(tables.identities).set({ verified: false }).where(eq(tables.identities.contactId, first!.contactId));
+    world.say(world.privateChat(ada), ada, "Me again");
+    await waitForMessages(inbox.harness, "tg", 2);
+    expect(await identity()).toMatchObject({ verified: true });
+
+    const admin = await createTestAgent(inbox.harness, { name: "Admin", email: "admin@example.com", role: "admin" });
+    const { cookie } = await signInAgent(inbox.harness.request, admin.email, "correct-horse-battery");
+    const page = await (await inbox.harness.request(`/inbox/conversations/${first!.conversationId}`, { headers: { Cookie: cookie } })).text();
+    expect(page).toMatch(/<span class="chan">telegram<\/span> 1001 <span class="handle">@ada<\/span>\s+<span class="badge"[^>]*>verified<\/span>/);
   });
 
   it("downloads photos, documents, voice notes and stickers through getFile, and lists a file over max_file_bytes without bytes", { timeout: 10_000 }, async () => {

@@ -3,7 +3,8 @@
  * conversation per person; in groups only messages that mention the bot or reply to it are taken
  * (unless `groups = "all"`), and their conversation is the group's (threadKey = chat id, subject =
  * the group's title). Edits carry `edited: true`; a person sharing their own phone number gives a
- * verified E.164 phone.
+ * verified E.164 phone. In a private chat Telegram vouches for the sender's user id, so it is
+ * verified; the @username comes along as the contact's handle.
  */
 import type { InboundAttachment, InboundMessage } from "@switchboard/core";
 import type { Chat, Message, Update, UserFromGetMe } from "grammy/types";
@@ -53,7 +54,14 @@ export async function toInbound(update: Update, deps: InboundDeps): Promise<Mapp
   return {
     message: {
       externalId: messageKey(chat.id, message.message_id),
-      contact: { externalId: author.id, ...(author.name ? { name: author.name } : {}), ...(shared.own ? { phone: shared.own, verified: true } : {}) },
+      contact: {
+        externalId: author.id,
+        ...(author.name ? { name: author.name } : {}),
+        ...(author.username ? { handle: `@${author.username}` } : {}),
+        ...(shared.own ? { phone: shared.own } : {}),
+        // Telegram vouches for who writes in a private chat (and for a number shared as one's own).
+        ...(chat.type === "private" || shared.own ? { verified: true } : {}),
+      },
       text: textOf(message, shared, Boolean(media)),
       ...(media ? { attachments: [media.attachment] } : {}),
       threadKey: threadKeyOf(message),

@@ -43,7 +43,7 @@ function ProfileLine(props: { label: string; value: string | null; alternatives:
 
 export function ContactSidebar(props: { data: ConversationPageData; slot: SidebarSlot; now: number; csrf: string }) {
   const { contact, identities, otherConversations, conversation, panel } = props.data;
-  const { enrichment, alternatives = {} } = contact.attributes as { enrichment?: Record<string, Record<string, unknown>>; alternatives?: Record<string, unknown[]> };
+  const { enrichment, alternatives = {}, handles = {} } = contact.attributes as { enrichment?: Record<string, Record<string, unknown>>; alternatives?: Record<string, unknown[]>; handles?: Record<string, unknown> };
   const hidden = new Set<string>([...RESERVED_ATTRIBUTE_KEYS, ...Object.keys(panel.attributes.contact)]);
   const attributes = Object.fromEntries(Object.entries(contact.attributes).filter(([key]) => !hidden.has(key)));
   const base = `/inbox/conversations/${conversation.id}`;
@@ -60,7 +60,7 @@ export function ContactSidebar(props: { data: ConversationPageData; slot: Sideba
       <ul>
         {identities.map((i) => (
           <li>
-            <span class="chan">{i.channel}</span> {i.externalId} {i.scope ? <span class="muted" title="This id means this customer only in that inbox">in {i.scope}</span> : null} {i.verified ? <span class="badge" title={`Verified (${i.source ?? "channel"})`}>verified</span> : null}
+            <span class="chan">{i.channel}</span> {i.externalId} {typeof handles[`${i.channel}:${i.externalId}`] === "string" ? <span class="handle">{String(handles[`${i.channel}:${i.externalId}`])}</span> : null} {i.scope ? <span class="muted" title="This id means this customer only in that inbox">in {i.scope}</span> : null} {i.verified ? <span class="badge" title={`Verified (${i.source ?? "channel"})`}>verified</span> : null}
           </li>
         ))}
       </ul>

@@ -21,8 +21,16 @@ export interface InboundMessage {
     name?: string;
     email?: string;
     phone?: string;
-    /** True when the channel vouches for the identity (a signed widget user, an email's From). */
+    /** True when the channel vouches for the identity (a signed widget user, an email's From, a Telegram private chat's user). */
     verified?: boolean;
+    /**
+     * The name the person goes by on the channel, when it is not `externalId` (a Telegram `@username`).
+     * Kept on the contact (`attributes.handles["<channel>:<externalId>"]`) and shown beside the id.
+     *
+     * @example
+     * contact: { externalId: "1001", name: "Ada Lovelace", handle: "@ada", verified: true }
+     */
+    handle?: string;
   };
   text: string;
   html?: string;
