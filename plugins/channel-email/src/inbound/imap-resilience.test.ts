@@ -110,6 +110,15 @@ function fakeWait() {
   };
 }
 
+/** A poller alone over `mailbox` of the test Dovecot, with the test's ingest, wait and jitter; stopped after the test. */
+function startPoller(mailbox: string, deps: Pick<ConstructorParameters<typeof ImapPoller>[0], "log" | "ingest" | "wait" | "random">): ImapPoller {
+  const options = imapOptions.parse({ host: dovecot.host, port: dovecot.port, security: "none", user: dovecot.user, password: dovecot.password, mailbox, first_sync: "all", idle_delay_ms: 200 });
+  const poller = new ImapPoller({ options, kv: memoryKv(), maxBytes: 1024 * 1024, ...deps });
+  pollers.push(poller);
+  poller.start(new AbortController().signal);
+  return poller;
+}
+
 describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)", () => {
   it("stores every real-world fixture from the mailbox as the SMTP path does", async () => {
     const fixtures = realWorldFixtures();
@@ -133,17 +142,7 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
       if (received.via === "imap") stored.push(received.uid);
       return { status: "stored" as const, messageId: 1, conversationId: 1, contactId: 1 };
     }, { keepFlagged: async () => ({ status: "stored" as const, messageId: 1, conversationId: 1, contactId: 1 }) }) as unknown as Ingest;
-    const poller = new ImapPoller({
-      options: imapOptions.parse({ host: dovecot.host, port: dovecot.port, security: "none", user: dovecot.user, password: dovecot.password, mailbox: "Outage", first_sync: "all", idle_delay_ms: 200 }),
-      kv: memoryKv(),
-      log,
-      maxBytes: 1024 * 1024,
-      ingest,
-      wait: clock.wait,
-      random: () => 0.5,
-    });
-    pollers.push(poller);
-    poller.start(new AbortController().signal);
+    const poller = startPoller("Outage", { log, ingest, wait: clock.wait, random: () => 0.5 });
     await until(() => poller.health().ok, 10_000, "the first connection");
 
     halted = true;
@@ -214,17 +213,7 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
       },
       { keepFlagged: async (_raw: Buffer, received: Parameters<Ingest>[1], reason: string) => (received.via === "imap" && flagged.push({ uid: received.uid, reason }), ok) },
     ) as unknown as Ingest;
-    const poller = new ImapPoller({
-      options: imapOptions.parse({ host: dovecot.host, port: dovecot.port, security: "none", user: dovecot.user, password: dovecot.password, mailbox: "Failing", first_sync: "all" }),
-      kv: memoryKv(),
-      log,
-      maxBytes: 1024 * 1024,
-      ingest,
-      wait: clock.wait,
-      random: () => 0,
-    });
-    pollers.push(poller);
-    poller.start(new AbortController().signal);
+    startPoller("Failing", { log, ingest, wait: clock.wait, random: () => 0 });
     for (let n = 1; n <= 4; n++) {
       await clock.next(n);
       clock.release();

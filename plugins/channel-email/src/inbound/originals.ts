@@ -2,12 +2,13 @@
  * The raw source of every inbound email, kept in the inbox's key-value store for
  * `keep_original_days` (default 30; 0 keeps none), so a message can be re-parsed after a parser fix
  * and an admin can download it (core's GET /inbox/messages/:id/original asks the adapter's
- * `original()`; agents never see it). A source is written in parts of 768 KiB (1 MiB as base64),
- * so a 25 MB email never becomes one 33 MB JSON string in memory. Each kept source is listed in an
+ * `original()`; agents never see it). A source is written gzipped, in parts of 768 KiB, so a 25 MB
+ * email never becomes one 33 MB JSON string in memory, and 30 days of mail take less room. Each kept source is listed in an
  * hourly bucket; a sweep (at start and every 6 hours) deletes the sources and buckets older than
  * the limit, so expired mail leaves the database rather than only being hidden.
  */
 import { createHash } from "node:crypto";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { KeyValueStore, Logger } from "@switchboard/core";
 
 const DAY_MS = 86_400_000;
@@ -51,7 +52,8 @@ export class Originals {
     const key = sourceKey(externalId);
     const parts = Math.max(1, Math.ceil(raw.length / PART_BYTES));
     for (let part = 0; part < parts; part++) {
-      await this.#kv.set(`${key}:${part}`, raw.subarray(part * PART_BYTES, (part + 1) * PART_BYTES).toString("base64"), { ttlMs: this.#keepMs });
+      const packed = gzipSync(raw.subarray(part * PART_BYTES, (part + 1) * PART_BYTES), { level: 6 });
+      await this.#kv.set(`${key}:${part}`, packed.toString("base64"), { ttlMs: this.#keepMs });
     }
     await this.#kv.set(key, { parts, bytes: raw.length }, { ttlMs: this.#keepMs });
     const bucket = bucketKey(this.#now());
@@ -68,7 +70,7 @@ export class Originals {
     for (let part = 0; part < head.parts; part++) {
       const data = await this.#kv.get<string>(`${key}:${part}`);
       if (typeof data !== "string") return undefined;
-      parts.push(Buffer.from(data, "base64"));
+      parts.push(gunzipSync(Buffer.from(data, "base64")));
     }
     return Buffer.concat(parts, head.bytes);
   }

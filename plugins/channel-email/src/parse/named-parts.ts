@@ -5,9 +5,8 @@
  * became part of the text. This pre-pass (mailsplit, as the UTF-7 one) marks such parts
  * `attachment`, keeping their file name. The first text part of a message is its body, name or not.
  */
-import { Readable, Transform, type TransformCallback, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { Joiner, Splitter } from "@zone-eu/mailsplit";
+import { Transform, type TransformCallback } from "node:stream";
+import { runMimePass } from "./mime-pass.ts";
 
 /** The parts of mailsplit's MimeNode this pass reads and changes. */
 interface SplitNode {
@@ -69,19 +68,5 @@ class NamedTextParts extends Transform {
  * const parsed = await simpleParser(ready); // parsed.attachments has the Makefile
  */
 export async function keepNamedTextParts(raw: Buffer): Promise<Buffer> {
-  if (!hasNamedTextPart(raw)) return raw;
-  const out: Buffer[] = [];
-  await pipeline(
-    Readable.from([raw]),
-    new Splitter(),
-    new NamedTextParts(),
-    new Joiner(),
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        out.push(chunk);
-        done();
-      },
-    }),
-  );
-  return Buffer.concat(out);
+  return hasNamedTextPart(raw) ? runMimePass(raw, new NamedTextParts()) : raw;
 }

@@ -5,10 +5,9 @@
  * That is safe here because every HTML body is sanitised after decoding (core's sanitizeHtml), and text
  * is only ever shown as text.
  */
-import { Readable, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { Joiner, Rewriter, Splitter } from "@zone-eu/mailsplit";
+import { Rewriter } from "@zone-eu/mailsplit";
 import iconv from "iconv-lite";
+import { runMimePass } from "./mime-pass.ts";
 
 const UTF7 = /^(?:(?:cs)?unicode-?1-?1-?)?utf-?7$/i;
 const ENCODED_WORD = /=\?(utf-?7)(?:\*[^?]*)?\?([bq])\?([^?]*)\?=/gi;
@@ -75,18 +74,5 @@ export async function decodeUtf7(raw: Buffer): Promise<Buffer> {
     data.decoder.on("data", (chunk: Buffer) => chunks.push(chunk));
     data.decoder.on("end", () => data.encoder.end(Buffer.from(iconv.decode(Buffer.concat(chunks), "utf7"), "utf8")));
   });
-  const out: Buffer[] = [];
-  await pipeline(
-    Readable.from([message]),
-    new Splitter(),
-    rewriter,
-    new Joiner(),
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        out.push(chunk);
-        done();
-      },
-    }),
-  );
-  return Buffer.concat(out);
+  return runMimePass(message, rewriter);
 }
