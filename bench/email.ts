@@ -13,6 +13,20 @@ import { machineLine, writeSection } from "./sections.ts";
 const rounds = Number(process.argv[2] ?? 20);
 const MB = 1024 * 1024;
 
+/** Runs `work` after a full GC and samples RSS every 5 ms: MB before, at the peak, added, and seconds taken. */
+async function peakRss(work: () => Promise<unknown>): Promise<{ before: number; peak: number; added: number; seconds: number }> {
+  Bun.gc(true);
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const started = performance.now();
+  await work();
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { before: before / MB, peak: peak / MB, added: (peak - before) / MB, seconds };
+}
+
 /** Gives every copy its own Message-ID (and content hash), so nothing is deduplicated. */
 function unique(raw: Buffer, round: number): Buffer {
   const text = raw.toString("latin1").replace(/^Message-ID: <([^>]+)>/im, `Message-ID: <$1.r${round}>`);
@@ -42,23 +56,24 @@ try {
   report(`SMTP → parse → thread → store, one message at a time over a reused connection: ${stored} messages in ${ingestSeconds.toFixed(2)} s = **${(stored / ingestSeconds).toFixed(0)} msg/s**`);
 
   const big = withAttachment("big-25mb", Math.floor(18.4 * MB));
-  Bun.gc(true);
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-  started = performance.now();
-  await email.deliver(big);
-  const bigSeconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  report(`One ${(big.length / MB).toFixed(1)} MB message: ingested in ${bigSeconds.toFixed(2)} s; RSS ${(baseline / MB).toFixed(0)} MB before, **peak ${(peak / MB).toFixed(0)} MB (+${((peak - baseline) / MB).toFixed(0)} MB)**`);
+  const parsePeak = await peakRss(() => parseEmail(big));
+  report(`Parsing alone (parseEmail) of that message: peak +${parsePeak.added.toFixed(0)} MB RSS`);
+  const whole = await peakRss(() => email.deliver(big));
+  report(`One ${(big.length / MB).toFixed(1)} MB message through SMTP, parsed, stored with its attachment, and its original kept (keep_original_days = 30): ingested in ${whole.seconds.toFixed(2)} s; RSS ${whole.before.toFixed(0)} MB before, **peak ${whole.peak.toFixed(0)} MB (+${whole.added.toFixed(0)} MB)**`);
 } finally {
   await email.close();
+}
+const noOriginals = await startEmailHarness({ max_message_bytes: 40 * MB, keep_original_days: 0 });
+try {
+  const without = await peakRss(() => noOriginals.deliver(withAttachment("big-25mb-no-original", Math.floor(18.4 * MB))));
+  report(`The same with keep_original_days = 0 (no original kept): peak +${without.added.toFixed(0)} MB`);
+} finally {
+  await noOriginals.close();
 }
 writeSection(
   "email",
   [
-    "## Email ingest (issue 5)",
+    "## Email ingest (issues 5 and 15)",
     "",
     `\`npm run bench:email\` (bench/email.ts), ${rounds} rounds over the test corpus (${entries.length} tricky .eml files: every charset, nested multiparts, a forwarded message, a broken boundary; the 8 MB one is left out of the throughput rounds):`,
     "",
