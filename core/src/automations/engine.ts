@@ -13,7 +13,6 @@ import type { AutomationsConfig } from "../config/automations.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
 import type { Routing } from "../routing/index.ts";
 import type { Sla } from "../sla/index.ts";
-import { isAutomatedMessage } from "../store/messages.ts";
 import { findConversation } from "../store/conversations.ts";
 import { findMessage } from "../store/messages.ts";
 import { messages } from "../store/schema.ts";
@@ -76,12 +75,14 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
   /** The built-ins and rules for an incoming message. */
   async function arrived(event: SwitchboardEvent<"message.created">): Promise<void> {
     const { data } = event;
+    if (data.automated) return;
     const message = await findMessage(sb.store.db, data.messageId);
     // A survey answer is feedback, not a new request: it triggers nothing and leaves the follow-up.
-    if (!message || isAutomatedMessage(message.metadata) || message.metadata.survey !== undefined) return;
+    if (!message || message.metadata.survey !== undefined) return;
     await followUp.customerWrote(data.contactId);
-    const conversation = await findConversation(sb.store.db, data.conversationId);
-    if (!conversation || conversation.status === "resolved") return;
+    // The event carries the conversation as it stood once the message was stored.
+    const { conversation } = data;
+    if (conversation.status === "resolved") return;
     const context = await load(conversation.id, message.id);
     if (!context) return;
     const first = await isFirst(conversation.id, message.id);
