@@ -5,9 +5,10 @@
  * results go to the "email" section of docs/benchmarks.md. Bounded: a fixed number of rounds on
  * loopback only.
  */
+
+import { parseEmail } from "../plugins/channel-email/src/parse/parse.ts";
 import { corpus, withAttachment } from "../plugins/channel-email/test-support/corpus.ts";
 import { startEmailHarness } from "../plugins/channel-email/test-support/harness.ts";
-import { parseEmail } from "../plugins/channel-email/src/parse/parse.ts";
 import { machineLine, writeSection } from "./sections.ts";
 
 const rounds = Number(process.argv[2] ?? 20);
@@ -45,7 +46,9 @@ const report = (line: string) => {
   console.log(line);
   results.push(`- ${line}`);
 };
-report(`Parse only (mailparser + sanitiser + trimming): ${parsed} messages (${((rounds * bytesPerRound) / 1024).toFixed(0)} KiB) in ${parseSeconds.toFixed(2)} s = **${(parsed / parseSeconds).toFixed(0)} msg/s**`);
+report(
+  `Parse only (mailparser + sanitiser + trimming): ${parsed} messages (${((rounds * bytesPerRound) / 1024).toFixed(0)} KiB) in ${parseSeconds.toFixed(2)} s = **${(parsed / parseSeconds).toFixed(0)} msg/s**`,
+);
 
 const email = await startEmailHarness({ max_message_bytes: 40 * MB });
 try {
@@ -53,13 +56,17 @@ try {
   for (let round = 0; round < rounds; round++) for (const entry of entries) await email.deliver(unique(entry.raw, round + 1000));
   const ingestSeconds = (performance.now() - started) / 1000;
   const stored = (await email.messages()).length;
-  report(`SMTP → parse → thread → store, one message at a time over a reused connection: ${stored} messages in ${ingestSeconds.toFixed(2)} s = **${(stored / ingestSeconds).toFixed(0)} msg/s**`);
+  report(
+    `SMTP → parse → thread → store, one message at a time over a reused connection: ${stored} messages in ${ingestSeconds.toFixed(2)} s = **${(stored / ingestSeconds).toFixed(0)} msg/s**`,
+  );
 
   const big = withAttachment("big-25mb", Math.floor(18.4 * MB));
   const parsePeak = await peakRss(() => parseEmail(big));
   report(`Parsing alone (parseEmail) of that message: peak +${parsePeak.added.toFixed(0)} MB RSS`);
   const whole = await peakRss(() => email.deliver(big));
-  report(`One ${(big.length / MB).toFixed(1)} MB message through SMTP, parsed, stored with its attachment, and its original kept (keep_original_days = 30): ingested in ${whole.seconds.toFixed(2)} s; RSS ${whole.before.toFixed(0)} MB before, **peak ${whole.peak.toFixed(0)} MB (+${whole.added.toFixed(0)} MB)**`);
+  report(
+    `One ${(big.length / MB).toFixed(1)} MB message through SMTP, parsed, stored with its attachment, and its original kept (keep_original_days = 30): ingested in ${whole.seconds.toFixed(2)} s; RSS ${whole.before.toFixed(0)} MB before, **peak ${whole.peak.toFixed(0)} MB (+${whole.added.toFixed(0)} MB)**`,
+  );
 } finally {
   await email.close();
 }

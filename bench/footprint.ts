@@ -27,9 +27,9 @@ import { openStore } from "../core/src/store/index.ts";
 import { DEFAULT_DATA_DIR, seededDatabase, workingCopy } from "./growth-data.ts";
 import { quantile } from "./ingest-load.ts";
 import { saturate, switchboardTarget } from "./ingest-measure.ts";
-import { startSwitchboardServer, type ChildServer } from "./ingest-servers.ts";
+import { type ChildServer, startSwitchboardServer } from "./ingest-servers.ts";
 import { requireWrk } from "./ingest-wrk.ts";
-import { pageWeight, type PageWeight } from "./measure.ts";
+import { type PageWeight, pageWeight } from "./measure.ts";
 import { machineLine, writeSection } from "./sections.ts";
 
 export const TARGET_RSS_MB = 150;
@@ -46,7 +46,9 @@ const MB = 2 ** 20;
 
 /** Pretends to be a Hono app whose `request` goes over HTTP without decompressing, for pageWeight. */
 function overHttp(url: string): Hono {
-  return { request: (path: string, init?: RequestInit) => fetch(`${url}${path}`, { ...init, decompress: false } as RequestInit) } as unknown as Hono;
+  return {
+    request: (path: string, init?: RequestInit) => fetch(`${url}${path}`, { ...init, decompress: false } as RequestInit),
+  } as unknown as Hono;
 }
 
 /** Times `STARTS` cold starts of a server on `db` (undefined: a new database each time). */
@@ -65,7 +67,10 @@ async function coldStarts(db: string | undefined): Promise<number[]> {
 /** Agents reading the inbox: `concurrency` loops of list page, conversation page, search, until `until`. */
 async function readLoad(server: ChildServer, cookie: string, maxConversation: number, until: number, concurrency = 8): Promise<number> {
   let requests = 0;
-  const paths = (i: number) => ["/inbox?view=all", `/inbox/conversations/${1 + ((i * 7919) % maxConversation)}`, "/inbox?q=refund", "/inbox?view=all&status=resolved"][i % 4]!;
+  const paths = (i: number) =>
+    ["/inbox?view=all", `/inbox/conversations/${1 + ((i * 7919) % maxConversation)}`, "/inbox?q=refund", "/inbox?view=all&status=resolved"][
+      i % 4
+    ]!;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       for (let i = worker; performance.now() < until; i += concurrency) {
@@ -111,7 +116,10 @@ async function memory(bunFlags: string[] = []): Promise<Memory> {
 
     await Bun.sleep(2_000);
     rss.idle = server.rss();
-    const weights = [await pageWeight(overHttp(server.url), "/inbox?view=all", { Cookie: cookie }), await pageWeight(overHttp(server.url), `/inbox/conversations/${Math.floor(maxConversation / 2)}`, { Cookie: cookie })];
+    const weights = [
+      await pageWeight(overHttp(server.url), "/inbox?view=all", { Cookie: cookie }),
+      await pageWeight(overHttp(server.url), `/inbox/conversations/${Math.floor(maxConversation / 2)}`, { Cookie: cookie }),
+    ];
     rss.afterPages = server.rss();
 
     const peakDuring = async (fn: () => Promise<unknown>) => {
@@ -125,8 +133,12 @@ async function memory(bunFlags: string[] = []): Promise<Memory> {
       return Math.max(peak, server.rss());
     };
     const target = switchboardTarget(server);
-    rss.ingest = await peakDuring(async () => (ingested += (await saturate(target, { seconds: SECONDS, connections: 16, contactPool: 2000 })).requests));
-    rss.reads = await peakDuring(async () => (readRequests += await readLoad(server, cookie, maxConversation, performance.now() + SECONDS * 1000)));
+    rss.ingest = await peakDuring(
+      async () => (ingested += (await saturate(target, { seconds: SECONDS, connections: 16, contactPool: 2000 })).requests),
+    );
+    rss.reads = await peakDuring(
+      async () => (readRequests += await readLoad(server, cookie, maxConversation, performance.now() + SECONDS * 1000)),
+    );
     rss.both = await peakDuring(() =>
       Promise.all([
         saturate(target, { seconds: SECONDS, connections: 16, contactPool: 2000 }).then((r) => (ingested += r.requests)),
@@ -152,15 +164,24 @@ try {
 const { rss, weights, readRequests, ingested } = plain;
 
 const sorted = (list: number[]) => [...list].sort((a, b) => a - b);
-const startText = (list: number[]) => `best **${sorted(list)[0]!.toFixed(0)} ms**, median ${quantile(sorted(list), 0.5).toFixed(0)} ms, worst ${sorted(list).at(-1)!.toFixed(0)} ms`;
+const startText = (list: number[]) =>
+  `best **${sorted(list)[0]!.toFixed(0)} ms**, median ${quantile(sorted(list), 0.5).toFixed(0)} ms, worst ${sorted(list).at(-1)!.toFixed(0)} ms`;
 const peakOf = (m: Memory) => Math.max(m.rss.idle, m.rss.ingest, m.rss.reads, m.rss.both);
 const peak = peakOf(plain);
 const smolPeak = peakOf(smol);
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-console.log(`Cold start: new database ${sorted(freshStarts).map((t) => t.toFixed(0)).join(", ")} ms; 1M messages ${sorted(bigStarts).map((t) => t.toFixed(0)).join(", ")} ms`);
+console.log(
+  `Cold start: new database ${sorted(freshStarts)
+    .map((t) => t.toFixed(0))
+    .join(", ")} ms; 1M messages ${sorted(bigStarts)
+    .map((t) => t.toFixed(0))
+    .join(", ")} ms`,
+);
 console.log(`RSS: idle ${mb(rss.idle)}, ingest ${mb(rss.ingest)}, reads ${mb(rss.reads)}, both ${mb(rss.both)}, after ${mb(rss.after)}`);
-console.log(`RSS with bun --smol: idle ${mb(smol.rss.idle)}, ingest ${mb(smol.rss.ingest)}, reads ${mb(smol.rss.reads)}, both ${mb(smol.rss.both)}, after ${mb(smol.rss.after)}`);
+console.log(
+  `RSS with bun --smol: idle ${mb(smol.rss.idle)}, ingest ${mb(smol.rss.ingest)}, reads ${mb(smol.rss.reads)}, both ${mb(smol.rss.both)}, after ${mb(smol.rss.after)}`,
+);
 for (const w of weights) console.log(`Weight of ${w.path}: ${kb(w.total)} gzipped`);
 
 const lines = [
@@ -181,11 +202,14 @@ const lines = [
   "",
   `- Peak RSS **${mb(peak)}** (${ingested} messages ingested, ${readRequests} pages read; with \`bun --smol\`, which collects garbage more eagerly: ${mb(smolPeak)}). Target < ${TARGET_RSS_MB} MB: ${peak / MB < TARGET_RSS_MB ? "**met**" : "**missed**"}${smolPeak / MB < TARGET_RSS_MB && peak / MB >= TARGET_RSS_MB ? " (met with `--smol`)" : ""}.`,
   "",
-  "What grows under load (probed 2026-11-25 through /metrics' heap gauges): the JS heap in use stays at 17-20 MB, but the collector lets about 30 MB of garbage pile up between collections (heap total ~45 MB at peak), JIT-compiled code adds 5-15 MB, and native buffers and allocator arenas the rest. The same growth appears on a new, empty database and with a libSQL pool of 2 connections instead of 20, so neither the data size nor the pool is the cause, and `--smol` does not change it. Since the ingest work of 2026-11-25 (statement cache, queries built once, group commit) the same 8 s carry far more work (7,000-8,700 messages ingested and 2,000-3,000 pages read in the runs of 2026-11-25, where the earlier 170 MB peak served 498 messages and 64 pages), and the peak rose with the rate of allocation, not with the data: a statement cache of 100 instead of 500 statements per connection measured the same. What it would take: allocate less per request (drizzle still maps every row into new objects, and the row objects of the client carry each value twice, by index and by name), or cap the collector's headroom (Bun exposes no such setting today; \`--smol\` did not change it).",
+  "What grows under load (probed 2026-11-25 through /metrics' heap gauges): the JS heap in use stays at 17-20 MB, but the collector lets about 30 MB of garbage pile up between collections (heap total ~45 MB at peak), JIT-compiled code adds 5-15 MB, and native buffers and allocator arenas the rest. The same growth appears on a new, empty database and with a libSQL pool of 2 connections instead of 20, so neither the data size nor the pool is the cause, and `--smol` does not change it. Since the ingest work of 2026-11-25 (statement cache, queries built once, group commit) the same 8 s carry far more work (7,000-8,700 messages ingested and 2,000-3,000 pages read in the runs of 2026-11-25, where the earlier 170 MB peak served 498 messages and 64 pages), and the peak rose with the rate of allocation, not with the data: a statement cache of 100 instead of 500 statements per connection measured the same. What it would take: allocate less per request (drizzle still maps every row into new objects, and the row objects of the client carry each value twice, by index and by name), or cap the collector's headroom (Bun exposes no such setting today; `--smol` did not change it).",
   "",
   "| Page (first visit: HTML + every CSS and JS it loads) | gzipped on the wire | uncompressed |",
   "| --- | ---: | ---: |",
-  ...weights.map((w) => `| \`${w.path}\` (${w.parts.map((p) => `${p.url.split("?")[0]} ${kb(p.bytes)}`).join(", ")}) | ${kb(w.total)} | ${kb(w.parts.reduce((sum, p) => sum + p.raw, 0))} |`),
+  ...weights.map(
+    (w) =>
+      `| \`${w.path}\` (${w.parts.map((p) => `${p.url.split("?")[0]} ${kb(p.bytes)}`).join(", ")}) | ${kb(w.total)} | ${kb(w.parts.reduce((sum, p) => sum + p.raw, 0))} |`,
+  ),
   "",
   `Machine: ${machine.replace(/; load average .*$/, "")}; load average ${loadBefore.toFixed(2)} before and ${loadavg()[0]!.toFixed(2)} after (a shared machine: noisy upper bounds).`,
 ];

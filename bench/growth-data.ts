@@ -11,13 +11,23 @@ import { seed } from "./seed.ts";
 export const DEFAULT_DATA_DIR = "/tmp/switchboard-bench-data";
 
 /** The seeded database for `messages` messages, seeding it first if the cache lacks it. */
-export async function seededDatabase(messages: number, dataDir = DEFAULT_DATA_DIR, log: (line: string) => void = console.log): Promise<string> {
+export async function seededDatabase(
+  messages: number,
+  dataDir = DEFAULT_DATA_DIR,
+  log: (line: string) => void = console.log,
+): Promise<string> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, `messages-${messages}.db`);
   if (existsSync(file)) return file;
   const building = `${file}.building`;
   log(`Seeding ${messages} messages into ${file} (once; later runs reuse it) ...`);
-  const result = await seed({ file: building, messages, conversations: Math.round(messages / 10), contacts: Math.round(messages * 0.3), log });
+  const result = await seed({
+    file: building,
+    messages,
+    conversations: Math.round(messages / 10),
+    contacts: Math.round(messages * 0.3),
+    log,
+  });
   renameSync(building, file);
   for (const suffix of ["-wal", "-shm"]) rmSync(building + suffix, { force: true });
   log(`Seeded in ${(result.timings.total! / 1000).toFixed(1)} s.`);

@@ -35,8 +35,70 @@ const CONTACTS = Math.floor(IDENTITIES / 2);
 const CLAIMS = Math.floor(CONTACTS * 0.4);
 const BATCH = 100_000;
 const API_PLUGIN = fileURLToPath(new URL("../plugins/channel-api/src/index.ts", import.meta.url));
-const FIRST = ["Grace", "Alan", "Ada", "Linus", "Margaret", "Katherine", "Hedy", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Radia", "Tim", "Sophie", "John", "Jean", "Donald", "Lynn", "Guido", "Anita", "Bjarne", "Shafi", "Niklaus", "Mary", "Claude", "Evelyn", "Yukihiro", "Karen", "Leslie"];
-const LAST = ["Hopper", "Turing", "Lovelace", "Torvalds", "Hamilton", "Johnson", "Lamarr", "Ritchie", "Liskov", "Thompson", "Allen", "Dijkstra", "Perlman", "Berners", "Wilson", "McCarthy", "Bartik", "Knuth", "Conway", "Rossum", "Borg", "Stroustrup", "Goldwasser", "Wirth", "Keller", "Shannon", "Boyd", "Matsumoto", "Jones", "Lamport"];
+const FIRST = [
+  "Grace",
+  "Alan",
+  "Ada",
+  "Linus",
+  "Margaret",
+  "Katherine",
+  "Hedy",
+  "Dennis",
+  "Barbara",
+  "Ken",
+  "Frances",
+  "Edsger",
+  "Radia",
+  "Tim",
+  "Sophie",
+  "John",
+  "Jean",
+  "Donald",
+  "Lynn",
+  "Guido",
+  "Anita",
+  "Bjarne",
+  "Shafi",
+  "Niklaus",
+  "Mary",
+  "Claude",
+  "Evelyn",
+  "Yukihiro",
+  "Karen",
+  "Leslie",
+];
+const LAST = [
+  "Hopper",
+  "Turing",
+  "Lovelace",
+  "Torvalds",
+  "Hamilton",
+  "Johnson",
+  "Lamarr",
+  "Ritchie",
+  "Liskov",
+  "Thompson",
+  "Allen",
+  "Dijkstra",
+  "Perlman",
+  "Berners",
+  "Wilson",
+  "McCarthy",
+  "Bartik",
+  "Knuth",
+  "Conway",
+  "Rossum",
+  "Borg",
+  "Stroustrup",
+  "Goldwasser",
+  "Wirth",
+  "Keller",
+  "Shannon",
+  "Boyd",
+  "Matsumoto",
+  "Jones",
+  "Lamport",
+];
 
 /** Seeds contacts, identities and claims with INSERT … SELECT over a recursive counter, in batches. */
 export async function seed(store: Store, contacts: number): Promise<number> {
@@ -48,12 +110,15 @@ export async function seed(store: Store, contacts: number): Promise<number> {
   for (let from = 1; from <= contacts; from += BATCH) {
     const to = Math.min(contacts, from + BATCH - 1);
     const counter = `WITH RECURSIVE s(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM s WHERE i < ${to})`;
-    await c.batch([
-      `${counter} INSERT INTO contacts (id, name, email, attributes, created_at, updated_at) SELECT i, json_extract(${names}, '$[' || (i % 900) || ']'), 'u' || i || '@org' || (i % 5000) || '.example', '{}', 0, 0 FROM s`,
-      `${counter} INSERT INTO identities (contact_id, channel, scope, external_id, verified, source, created_at) SELECT i, 'api', 'shop', 'c' || i, 0, 'inbox:shop', 0 FROM s`,
-      `${counter} INSERT INTO identities (contact_id, channel, external_id, verified, source, created_at) SELECT i, 'email', 'u' || i || '@org' || (i % 5000) || '.example', 1, 'inbox:shop', 0 FROM s`,
-      `${counter} INSERT INTO identity_claims (contact_id, kind, value, source, created_at) SELECT i, 'email', 'typed' || i || '@mail.example', 'inbox:shop', 0 FROM s WHERE i <= ${CLAIMS}`,
-    ], "write");
+    await c.batch(
+      [
+        `${counter} INSERT INTO contacts (id, name, email, attributes, created_at, updated_at) SELECT i, json_extract(${names}, '$[' || (i % 900) || ']'), 'u' || i || '@org' || (i % 5000) || '.example', '{}', 0, 0 FROM s`,
+        `${counter} INSERT INTO identities (contact_id, channel, scope, external_id, verified, source, created_at) SELECT i, 'api', 'shop', 'c' || i, 0, 'inbox:shop', 0 FROM s`,
+        `${counter} INSERT INTO identities (contact_id, channel, external_id, verified, source, created_at) SELECT i, 'email', 'u' || i || '@org' || (i % 5000) || '.example', 1, 'inbox:shop', 0 FROM s`,
+        `${counter} INSERT INTO identity_claims (contact_id, kind, value, source, created_at) SELECT i, 'email', 'typed' || i || '@mail.example', 'inbox:shop', 0 FROM s WHERE i <= ${CLAIMS}`,
+      ],
+      "write",
+    );
   }
   await c.execute("INSERT INTO contacts_fts(contacts_fts) VALUES ('rebuild')");
   await c.execute(trigger);
@@ -68,10 +133,30 @@ function shapes(size: number, run: string): Shape[] {
   const pick = (i: number) => 1 + ((i * 7919) % Math.max(1, size));
   const name = (i: number) => `${FIRST[i % 30]} ${LAST[(i * 7) % 30]}`;
   return [
-    { name: "returning customer (channel identity)", message: (i) => ({ externalId: `${run}-r${i}`, contact: { externalId: `c${pick(i)}` }, text: "hello again" }) },
-    { name: "new channel, verified email joins", message: (i) => ({ externalId: `${run}-v${i}`, contact: { externalId: `${run}-v${i}`, name: name(i), email: `u${pick(i)}@org${pick(i) % 5000}.example`, verified: true }, text: "hi" }) },
-    { name: "new customer, unverified email (claim + suggestions)", message: (i) => ({ externalId: `${run}-u${i}`, contact: { externalId: `${run}-u${i}`, name: name(i), email: `typed${pick(i)}@mail.example` }, text: "hi" }) },
-    { name: "new anonymous customer", message: (i) => ({ externalId: `${run}-a${i}`, contact: { externalId: `${run}-a${i}` }, text: "hi" }) },
+    {
+      name: "returning customer (channel identity)",
+      message: (i) => ({ externalId: `${run}-r${i}`, contact: { externalId: `c${pick(i)}` }, text: "hello again" }),
+    },
+    {
+      name: "new channel, verified email joins",
+      message: (i) => ({
+        externalId: `${run}-v${i}`,
+        contact: { externalId: `${run}-v${i}`, name: name(i), email: `u${pick(i)}@org${pick(i) % 5000}.example`, verified: true },
+        text: "hi",
+      }),
+    },
+    {
+      name: "new customer, unverified email (claim + suggestions)",
+      message: (i) => ({
+        externalId: `${run}-u${i}`,
+        contact: { externalId: `${run}-u${i}`, name: name(i), email: `typed${pick(i)}@mail.example` },
+        text: "hi",
+      }),
+    },
+    {
+      name: "new anonymous customer",
+      message: (i) => ({ externalId: `${run}-a${i}`, contact: { externalId: `${run}-a${i}` }, text: "hi" }),
+    },
   ];
 }
 
@@ -90,7 +175,14 @@ async function identityStage(sb: Switchboard, message: InboundMessage): Promise<
   await sb.store
     .write(async (tx) => {
       const found = await identifyByIdentity(tx, inbox, message);
-      const contactId = found?.id ?? (await tx.insert(contacts).values({ name: message.contact.name ?? null, createdAt: 0, updatedAt: 0 }).returning({ id: contacts.id }))[0]!.id;
+      const contactId =
+        found?.id ??
+        (
+          await tx
+            .insert(contacts)
+            .values({ name: message.contact.name ?? null, createdAt: 0, updatedAt: 0 })
+            .returning({ id: contacts.id })
+        )[0]!.id;
       const signals = await recordIdentities(tx, contactId, inbox, message, 0);
       await suggestMerges(tx, contactId, signals, { checkName: !found && Boolean(message.contact.name) }, 0);
       elapsed = performance.now() - started;
@@ -113,7 +205,10 @@ interface Row {
 async function measure(file: string, size: number, run: string): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-bench-identity-cfg-"));
   const toml = `[store]\nurl = "file:${file}"\n[plugins.api]\npackage = ${JSON.stringify(API_PLUGIN)}\n[inboxes.shop]\nplugin = "api"\n[inboxes.shop.options]\nsecret = "bench-secret-0123456789"\n`;
-  const sb = await createSwitchboard(parseConfigText(toml, join(dir, "switchboard.toml"), {}), { log: createLogger({ level: "silent" }), backgroundWorkers: false });
+  const sb = await createSwitchboard(parseConfigText(toml, join(dir, "switchboard.toml"), {}), {
+    log: createLogger({ level: "silent" }),
+    backgroundWorkers: false,
+  });
   const rows: Row[] = [];
   try {
     for (const shape of shapes(size, run)) {
@@ -126,7 +221,13 @@ async function measure(file: string, size: number, run: string): Promise<Row[]> 
         await sb.ingest("shop", shape.message(i));
         ingest.push(performance.now() - started);
       }
-      rows.push({ shape: shape.name, ingestP50: quantile(ingest, 0.5), ingestP95: quantile(ingest, 0.95), stageP50: quantile(stage, 0.5), stageP95: quantile(stage, 0.95) });
+      rows.push({
+        shape: shape.name,
+        ingestP50: quantile(ingest, 0.5),
+        ingestP95: quantile(ingest, 0.95),
+        stageP50: quantile(stage, 0.5),
+        stageP95: quantile(stage, 0.95),
+      });
     }
   } finally {
     await sb.stop();
@@ -141,11 +242,27 @@ const ms = (n: number) => n.toFixed(2);
 async function queryTimings(store: Store): Promise<string[]> {
   const ids = Array.from({ length: 21 }, (_, i) => 1 + i * 900).join(", ");
   const queries: [string, string, unknown[]][] = [
-    ["contact by channel identity", "SELECT c.* FROM identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel = ? AND i.scope = ? AND i.external_id = ? LIMIT 1", ["api", "shop", "c4242"]],
-    ["holders of an email (verified)", "SELECT contact_id FROM identities WHERE channel = ? AND scope = '' AND external_id = ? AND contact_id <> ?", ["email", "u4242@org4242.example", 1]],
-    ["holders of an email (claims)", "SELECT DISTINCT contact_id FROM identity_claims WHERE kind = ? AND value = ? AND contact_id <> ? LIMIT 21", ["email", "typed4242@mail.example", 1]],
+    [
+      "contact by channel identity",
+      "SELECT c.* FROM identities i JOIN contacts c ON c.id = i.contact_id WHERE i.channel = ? AND i.scope = ? AND i.external_id = ? LIMIT 1",
+      ["api", "shop", "c4242"],
+    ],
+    [
+      "holders of an email (verified)",
+      "SELECT contact_id FROM identities WHERE channel = ? AND scope = '' AND external_id = ? AND contact_id <> ?",
+      ["email", "u4242@org4242.example", 1],
+    ],
+    [
+      "holders of an email (claims)",
+      "SELECT DISTINCT contact_id FROM identity_claims WHERE kind = ? AND value = ? AND contact_id <> ? LIMIT 21",
+      ["email", "typed4242@mail.example", 1],
+    ],
     ["same-name candidates", "SELECT id FROM contacts WHERE lower(name) = lower(?) AND id <> ? LIMIT 20", ["Grace Hopper", 1]],
-    ["emails and phones of 21 candidates", `SELECT contact_id, channel, external_id FROM identities WHERE contact_id IN (${ids}) AND channel IN ('email', 'phone')`, []],
+    [
+      "emails and phones of 21 candidates",
+      `SELECT contact_id, channel, external_id FROM identities WHERE contact_id IN (${ids}) AND channel IN ('email', 'phone')`,
+      [],
+    ],
   ];
   const lines: string[] = [];
   for (const [label, sql, args] of queries) {
@@ -155,7 +272,9 @@ async function queryTimings(store: Store): Promise<string[]> {
       await store.client.execute({ sql, args: args as never });
       times.push(performance.now() - started);
     }
-    const plan = (await store.client.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args: args as never })).rows.map((r) => String(r.detail)).join("; ");
+    const plan = (await store.client.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args: args as never })).rows
+      .map((r) => String(r.detail))
+      .join("; ");
     lines.push(`| ${label} | ${ms(quantile(times, 0.5))} | \`${plan}\` |`);
   }
   return lines;
@@ -169,14 +288,17 @@ async function main() {
     await store.migrate();
     console.error(`seeding ${CONTACTS} contacts, ${CONTACTS * 2} identities, ${CLAIMS} claims …`);
     const seedMs = await seed(store, CONTACTS);
-    const counts = (await store.client.execute("SELECT (SELECT count(*) FROM identities) AS identities, (SELECT count(*) FROM identity_claims) AS claims")).rows[0]!;
+    const counts = (
+      await store.client.execute("SELECT (SELECT count(*) FROM identities) AS identities, (SELECT count(*) FROM identity_claims) AS claims")
+    ).rows[0]!;
     const lookups = await queryTimings(store);
     store.close();
     console.error(`seeded in ${(seedMs / 1000).toFixed(1)} s; measuring …`);
     const atScale = await measure(big, CONTACTS, "big");
     const empty = join(dir, "empty.db");
     const baseline = await measure(empty, 0, "empty");
-    const scale = Number(counts.identities) >= 1_000_000 ? `${Number(counts.identities) / 1_000_000}M` : Number(counts.identities).toLocaleString("en");
+    const scale =
+      Number(counts.identities) >= 1_000_000 ? `${Number(counts.identities) / 1_000_000}M` : Number(counts.identities).toLocaleString("en");
     const lines = atScale.map((r, i) => {
       const b = baseline[i]!;
       return `| ${r.shape} | ${ms(b.ingestP50)} / ${ms(b.ingestP95)} | ${ms(r.ingestP50)} / ${ms(r.ingestP95)} | ${ms(b.stageP50)} / ${ms(b.stageP95)} | **${ms(r.stageP50)} / ${ms(r.stageP95)}** |`;

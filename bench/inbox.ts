@@ -20,10 +20,10 @@ import { createSession } from "../core/src/auth/sessions.ts";
 import { parseConfigText } from "../core/src/config/load.ts";
 import { createLogger } from "../core/src/log/index.ts";
 import { createSwitchboard } from "../core/src/switchboard.ts";
-import { pageWeight, timeRequests, type Stats } from "./measure.ts";
+import { pageWeight, type Stats, timeRequests } from "./measure.ts";
 import { profilePage } from "./profile.ts";
 import { machine, writeReport } from "./report.ts";
-import { BENCH_INBOXES, seed, type SeedResult } from "./seed.ts";
+import { BENCH_INBOXES, type SeedResult, seed } from "./seed.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -53,9 +53,17 @@ if (reuse && existsSync(reuse)) {
 
 const config = {
   store: { url: `file:${file}` },
-  plugins: { api: { package: resolve(ROOT, "plugins/channel-api/src/index.ts") }, demo: { package: resolve(ROOT, "test/e2e/demo-channels.ts") } },
+  plugins: {
+    api: { package: resolve(ROOT, "plugins/channel-api/src/index.ts") },
+    demo: { package: resolve(ROOT, "test/e2e/demo-channels.ts") },
+  },
   inboxes: Object.fromEntries(
-    BENCH_INBOXES.map((inbox) => [inbox.name, inbox.channel === "api" ? { plugin: "api", options: { secret: "bench-secret-0123456789" } } : { plugin: "demo", channel: inbox.channel }]),
+    BENCH_INBOXES.map((inbox) => [
+      inbox.name,
+      inbox.channel === "api"
+        ? { plugin: "api", options: { secret: "bench-secret-0123456789" } }
+        : { plugin: "demo", channel: inbox.channel },
+    ]),
   ),
 };
 const loaded = parseConfigText(stringify(config), join(dir, "switchboard.toml"), {});
@@ -69,10 +77,16 @@ try {
   const as = (session: { token: string }) => ({ Cookie: `swb_session=${session.token}`, "Accept-Encoding": "gzip" });
 
   const count = async (sql: string) => Number((await sb.store.client.execute(sql)).rows[0]![0]);
-  const totals = { contacts: await count("SELECT count(*) FROM contacts"), conversations: await count("SELECT count(*) FROM conversations"), messages: await count("SELECT count(*) FROM messages") };
+  const totals = {
+    contacts: await count("SELECT count(*) FROM contacts"),
+    conversations: await count("SELECT count(*) FROM conversations"),
+    messages: await count("SELECT count(*) FROM messages"),
+  };
   const maxConversation = await count("SELECT max(id) FROM conversations");
   const heavy = await count("SELECT min(id) FROM conversations WHERE thread_key LIKE 'heavy-%'");
-  const heavyMessages = await count(`SELECT count(*) FROM messages WHERE contact_id = (SELECT contact_id FROM conversations WHERE id = ${heavy})`);
+  const heavyMessages = await count(
+    `SELECT count(*) FROM messages WHERE contact_id = (SELECT contact_id FROM conversations WHERE id = ${heavy})`,
+  );
   // 300 conversations spread evenly over the ids (every one a different page).
   const sample = Array.from({ length: N }, (_, i) => 1 + Math.floor(((i * 7919) % N) * (maxConversation / N)));
   const resolvedPage = await (await sb.app.request("/inbox?view=all&status=resolved", { headers: { Cookie: as(admin).Cookie } })).text();
@@ -84,13 +98,25 @@ try {
     { name: "List page: mine, open (an agent)", paths: ["/inbox"], headers: as(agent) },
     { name: "List page: unassigned, open", paths: ["/inbox?view=unassigned"], headers: as(admin) },
     { name: "List page: all, resolved (~90k match)", paths: ["/inbox?view=all&status=resolved"], headers: as(admin) },
-    { name: "List page: inbox + label filter, resolved", paths: ["/inbox?view=all&status=resolved&inbox=support&label=2"], headers: as(admin) },
+    {
+      name: "List page: inbox + label filter, resolved",
+      paths: ["/inbox?view=all&status=resolved&inbox=support&label=2"],
+      headers: as(admin),
+    },
     { name: "List: next page (htmx fragment, cursor)", paths: [nextPage], headers: as(admin) },
-    { name: `Conversation page: ${N} different conversations (target)`, paths: sample.map((id) => `/inbox/conversations/${id}`), headers: as(admin) },
-    { name: "Conversation pane: opened from the list (htmx)", paths: sample.map((id) => `/inbox/conversations/${id}`), headers: { ...as(admin), "HX-Request": "true", "HX-Target": "main" } },
+    {
+      name: `Conversation page: ${N} different conversations (target)`,
+      paths: sample.map((id) => `/inbox/conversations/${id}`),
+      headers: as(admin),
+    },
+    {
+      name: "Conversation pane: opened from the list (htmx)",
+      paths: sample.map((id) => `/inbox/conversations/${id}`),
+      headers: { ...as(admin), "HX-Request": "true", "HX-Target": "main" },
+    },
     { name: `Conversation page: heavy contact (${heavyMessages} messages)`, paths: [`/inbox/conversations/${heavy}`], headers: as(admin) },
     // Not a target, and slow for a word in ~15% of all messages: a few requests only.
-    { name: "Search page: \"refund\" (FTS5, not a target)", paths: ["/inbox?q=refund"], headers: as(admin), n: 20, runs: 1 },
+    { name: 'Search page: "refund" (FTS5, not a target)', paths: ["/inbox?q=refund"], headers: as(admin), n: 20, runs: 1 },
   ];
   const results: Stats[] = [];
   for (const { name, paths, headers, n, runs } of scenarios) {
@@ -99,14 +125,27 @@ try {
     results.push(stats);
   }
 
-  const weights = [await pageWeight(sb.app, "/inbox?view=all", as(admin)), await pageWeight(sb.app, `/inbox/conversations/${sample[1]}`, as(admin))];
+  const weights = [
+    await pageWeight(sb.app, "/inbox?view=all", as(admin)),
+    await pageWeight(sb.app, `/inbox/conversations/${sample[1]}`, as(admin)),
+  ];
   for (const w of weights) console.log(`Weight of ${w.path}: ${w.total} bytes gzipped`);
   const profiles = {
     list: await profilePage(sb.app, sb.store.client, "/inbox?view=all", as(admin)),
     conversation: await profilePage(sb.app, sb.store.client, `/inbox/conversations/${sample[1]}`, as(admin)),
   };
   const sqliteVersion = String((await sb.store.client.execute("SELECT sqlite_version()")).rows[0]![0]);
-  writeReport(OUT, { before, after: machine(), sqliteVersion, seeded, totals, results, weights, profiles, targets: { p95Ms: TARGET_P95_MS, weightBytes: TARGET_WEIGHT_BYTES } });
+  writeReport(OUT, {
+    before,
+    after: machine(),
+    sqliteVersion,
+    seeded,
+    totals,
+    results,
+    weights,
+    profiles,
+    targets: { p95Ms: TARGET_P95_MS, weightBytes: TARGET_WEIGHT_BYTES },
+  });
   console.log(`Wrote ${OUT}`);
 } finally {
   await sb.stop();

@@ -33,7 +33,10 @@ type Executor = { execute: (...args: unknown[]) => Promise<{ rowsAffected?: numb
 export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-anatomy-"));
   const file = writeBenchConfig({ dir }, 0);
-  const sb = await createSwitchboard(parseConfigText(await Bun.file(file).text(), file, {}), { log: createLogger({ level: "silent" }), backgroundWorkers: false });
+  const sb = await createSwitchboard(parseConfigText(await Bun.file(file).text(), file, {}), {
+    log: createLogger({ level: "silent" }),
+    backgroundWorkers: false,
+  });
   await sb.start();
   const counts = new Map<string, number>();
   let transactions = 0;
@@ -48,7 +51,9 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
     counts.set(sql, (counts.get(sql) ?? 0) + 1);
     return /^(insert|update|delete)/.test(sql);
   };
-  const client = sb.store.client as unknown as Executor & { transaction: (...args: unknown[]) => Promise<Executor & { commit(): Promise<void> }> };
+  const client = sb.store.client as unknown as Executor & {
+    transaction: (...args: unknown[]) => Promise<Executor & { commit(): Promise<void> }>;
+  };
   const execute = client.execute.bind(client);
   const transaction = client.transaction.bind(client);
   client.execute = (...args) => (count(args), execute(...args));
@@ -73,7 +78,11 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
   };
   try {
     for (let i = 0; i < messages; i++) {
-      const response = await sb.app.request(`/webhooks/${BENCH_INBOX}/messages`, { method: "POST", headers: { Authorization: `Bearer ${BENCH_SECRET}`, "Content-Type": "application/json" }, body: apiMessage("anatomy", i, contacts) });
+      const response = await sb.app.request(`/webhooks/${BENCH_INBOX}/messages`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${BENCH_SECRET}`, "Content-Type": "application/json" },
+        body: apiMessage("anatomy", i, contacts),
+      });
       if (response.status !== 201) throw new Error(`The API channel answered ${response.status}: ${await response.text()}`);
       await sb.bus.idle();
     }
@@ -82,7 +91,10 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
     rmSync(dir, { recursive: true, force: true });
   }
   const statements = [...counts.values()].reduce((sum, n) => sum + n, 0);
-  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([sql, n]) => ({ sql, perMessage: n / messages }));
+  const top = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([sql, n]) => ({ sql, perMessage: n / messages }));
   return { statements: statements / messages, transactions: transactions / messages, writingCommits: writingCommits / messages, top };
 }
 

@@ -40,7 +40,9 @@ const HEADER_END = Buffer.from("\r\n\r\n");
  */
 export function httpPool(url: string, headers: Record<string, string>, maxConnections = 256): HttpPool {
   const target = new URL(url);
-  const head = `POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n${Object.entries(headers)
+  const head = `POST ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: keep-alive\r\nContent-Type: application/json\r\n${Object.entries(
+    headers,
+  )
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join("")}`;
   const idle: Conn[] = [];

@@ -3,7 +3,7 @@
  * with wrk (closed loop) and acknowledgement latency at a fixed rate (open loop, ingest-load.ts).
  */
 import { createClient } from "@libsql/client";
-import { apiMessage, openLoop, type OpenLoopResult } from "./ingest-load.ts";
+import { apiMessage, type OpenLoopResult, openLoop } from "./ingest-load.ts";
 import { BENCH_INBOX, BENCH_SECRET, type ChildServer } from "./ingest-servers.ts";
 import { runWrk, type WrkResult } from "./ingest-wrk.ts";
 
@@ -25,9 +25,19 @@ export function switchboardTarget(server: ChildServer): Target {
 }
 
 /** Saturation: wrk with `connections` keep-alive connections for `seconds`; also the server's CPU milliseconds per message. */
-export async function saturate(target: Target, options: { seconds: number; connections: number; contactPool: number }): Promise<WrkResult & { cpuMsPerMessage: number }> {
+export async function saturate(
+  target: Target,
+  options: { seconds: number; connections: number; contactPool: number },
+): Promise<WrkResult & { cpuMsPerMessage: number }> {
   const cpu = target.server.cpuSeconds();
-  const result = await runWrk({ url: messagesUrl(target.server), secret: target.secret, seconds: options.seconds, connections: options.connections, runId: newRunId("w"), contactPool: options.contactPool });
+  const result = await runWrk({
+    url: messagesUrl(target.server),
+    secret: target.secret,
+    seconds: options.seconds,
+    connections: options.connections,
+    runId: newRunId("w"),
+    contactPool: options.contactPool,
+  });
   return { ...result, cpuMsPerMessage: ((target.server.cpuSeconds() - cpu) * 1000) / Math.max(1, result.requests) };
 }
 
@@ -35,7 +45,13 @@ export async function saturate(target: Target, options: { seconds: number; conne
 export function atRate(target: Target, options: { rate: number; seconds: number; contactPool: number }): Promise<OpenLoopResult> {
   const runId = newRunId("r");
   const headers: Record<string, string> = target.secret ? { Authorization: `Bearer ${target.secret}` } : {};
-  return openLoop({ url: messagesUrl(target.server), headers, body: (i) => apiMessage(runId, i, options.contactPool), rate: options.rate, seconds: options.seconds });
+  return openLoop({
+    url: messagesUrl(target.server),
+    headers,
+    body: (i) => apiMessage(runId, i, options.contactPool),
+    rate: options.rate,
+    seconds: options.seconds,
+  });
 }
 
 /** Counts the rows of a table in a database file (a second reader beside the running server). */

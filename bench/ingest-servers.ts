@@ -49,7 +49,13 @@ export function rssOf(pid: number): number {
   return Number(kb) * 1024;
 }
 
-async function waitForHealth(url: string, started: number, child: { exitCode: number | null }, logFile: string, timeoutMs: number): Promise<number> {
+async function waitForHealth(
+  url: string,
+  started: number,
+  child: { exitCode: number | null },
+  logFile: string,
+  timeoutMs: number,
+): Promise<number> {
   for (;;) {
     try {
       const response = await fetch(`${url}/healthz`);
@@ -57,13 +63,25 @@ async function waitForHealth(url: string, started: number, child: { exitCode: nu
     } catch {
       // not listening yet
     }
-    if (child.exitCode !== null) throw new Error(`The server exited with ${child.exitCode} before answering /healthz. Its output:\n${readFileSync(logFile, "utf8").slice(-3000)}`);
-    if (performance.now() - started > timeoutMs) throw new Error(`The server did not answer /healthz within ${timeoutMs} ms. Its output:\n${readFileSync(logFile, "utf8").slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `The server exited with ${child.exitCode} before answering /healthz. Its output:\n${readFileSync(logFile, "utf8").slice(-3000)}`,
+      );
+    if (performance.now() - started > timeoutMs)
+      throw new Error(
+        `The server did not answer /healthz within ${timeoutMs} ms. Its output:\n${readFileSync(logFile, "utf8").slice(-3000)}`,
+      );
     await Bun.sleep(5);
   }
 }
 
-async function spawnServer(cmd: string[], url: string, logFile: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<ChildServer> {
+async function spawnServer(
+  cmd: string[],
+  url: string,
+  logFile: string,
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<ChildServer> {
   const fd = openSync(logFile, "a");
   const started = performance.now();
   const child = Bun.spawn(cmd, { cwd: ROOT, stdout: fd, stderr: fd, stdin: "ignore", env: { ...process.env, ...env } });
@@ -95,7 +113,11 @@ async function spawnServer(cmd: string[], url: string, logFile: string, env: Rec
 /** Starts the floor on a new database in `dir`. */
 export function startFloor(dir: string): Promise<ChildServer> {
   const port = freePort();
-  return spawnServer([process.execPath, "bench/ingest-floor.ts", "--db", join(dir, "floor.db"), "--port", String(port)], `http://127.0.0.1:${port}`, join(dir, "floor.log"));
+  return spawnServer(
+    [process.execPath, "bench/ingest-floor.ts", "--db", join(dir, "floor.db"), "--port", String(port)],
+    `http://127.0.0.1:${port}`,
+    join(dir, "floor.log"),
+  );
 }
 
 export interface SwitchboardServerOptions {
@@ -127,7 +149,9 @@ export function writeBenchConfig(options: SwitchboardServerOptions, port: number
     },
     inboxes: {
       [BENCH_INBOX]: { plugin: "api", options: { secret: BENCH_SECRET } },
-      ...(options.seededInboxes ? { support: { plugin: "demo", channel: "email" }, whatsapp: { plugin: "demo", channel: "whatsapp" } } : {}),
+      ...(options.seededInboxes
+        ? { support: { plugin: "demo", channel: "email" }, whatsapp: { plugin: "demo", channel: "whatsapp" } }
+        : {}),
       ...inboxes,
     },
   };

@@ -54,7 +54,10 @@ export function requireWrk(): string {
 
 /** The Lua script: unique bodies per thread and request, and a JSON summary on stdout at the end. */
 export function wrkScript(options: Pick<WrkOptions, "secret" | "runId" | "contactPool">): string {
-  const headers = [`wrk.headers["Content-Type"] = "application/json"`, options.secret ? `wrk.headers["Authorization"] = "Bearer ${options.secret}"` : ""].join("\n");
+  const headers = [
+    `wrk.headers["Content-Type"] = "application/json"`,
+    options.secret ? `wrk.headers["Authorization"] = "Bearer ${options.secret}"` : "",
+  ].join("\n");
   return `
 wrk.method = "POST"
 ${headers}
@@ -91,14 +94,39 @@ export async function runWrk(options: WrkOptions): Promise<WrkResult> {
   try {
     const script = join(dir, "post.lua");
     writeFileSync(script, wrkScript(options));
-    const cmd = [wrk, `-t${options.threads ?? 1}`, `-c${options.connections}`, `-d${options.seconds}s`, "--timeout", "10s", "-s", script, options.url];
+    const cmd = [
+      wrk,
+      `-t${options.threads ?? 1}`,
+      `-c${options.connections}`,
+      `-d${options.seconds}s`,
+      "--timeout",
+      "10s",
+      "-s",
+      script,
+      options.url,
+    ];
     const child = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe" });
     const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
     const line = /WRK_JSON (\{.*\})/.exec(out)?.[1];
     if (code !== 0 || !line) throw new Error(`wrk failed (exit ${code}):\n${out}\n${err}`);
-    const raw = JSON.parse(line) as { requests: number; duration_us: number; errors: number; p50_us: number; p99_us: number; max_us: number };
+    const raw = JSON.parse(line) as {
+      requests: number;
+      duration_us: number;
+      errors: number;
+      p50_us: number;
+      p99_us: number;
+      max_us: number;
+    };
     const seconds = raw.duration_us / 1e6;
-    return { requests: raw.requests, errors: raw.errors, seconds, rps: raw.requests / seconds, p50: raw.p50_us / 1000, p99: raw.p99_us / 1000, max: raw.max_us / 1000 };
+    return {
+      requests: raw.requests,
+      errors: raw.errors,
+      seconds,
+      rps: raw.requests / seconds,
+      p50: raw.p50_us / 1000,
+      p99: raw.p99_us / 1000,
+      max: raw.max_us / 1000,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,10 +23,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { anatomy } from "./ingest-anatomy.ts";
 import type { OpenLoopResult } from "./ingest-load.ts";
 import { atRate, countRows, fmt, saturate, switchboardTarget, type Target } from "./ingest-measure.ts";
 import { startFloor, startSwitchboardServer } from "./ingest-servers.ts";
-import { anatomy } from "./ingest-anatomy.ts";
 import { requireWrk, type WrkResult } from "./ingest-wrk.ts";
 import { machineLine, writeSection } from "./sections.ts";
 
@@ -61,7 +61,11 @@ const sb = switchboardTarget(sbServer);
 const rssIdle = sbServer.rss();
 
 type Saturated = WrkResult & { cpuMsPerMessage: number };
-interface Round { floor: Saturated; sb: Saturated; ratio: number }
+interface Round {
+  floor: Saturated;
+  sb: Saturated;
+  ratio: number;
+}
 const rounds: Round[] = [];
 const fixed: { sb: OpenLoopResult | undefined; floor: OpenLoopResult | undefined }[] = [];
 const ladder: { share: number; rate: number; result: OpenLoopResult }[] = [];
@@ -72,7 +76,9 @@ async function drained(server: { url: string }): Promise<void> {
   const deadline = performance.now() + 60_000;
   while (performance.now() < deadline) {
     const started = performance.now();
-    await fetch(`${server.url}/healthz`).then((r) => r.arrayBuffer()).catch(() => undefined);
+    await fetch(`${server.url}/healthz`)
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
     if (performance.now() - started < 20) return;
     await Bun.sleep(200);
   }
@@ -83,16 +89,22 @@ let okTotal = 0;
 
 try {
   console.log("Warming up (2 s each) ...");
-  for (const target of [floor, sb]) await saturate(target, { seconds: 2, connections: CONNECTIONS, contactPool: POOL }).then((r) => (okTotal += target === sb ? r.requests - r.errors : 0));
+  for (const target of [floor, sb])
+    await saturate(target, { seconds: 2, connections: CONNECTIONS, contactPool: POOL }).then(
+      (r) => (okTotal += target === sb ? r.requests - r.errors : 0),
+    );
 
   for (let run = 1; run <= RUNS; run++) {
     const order = run % 2 === 1 ? [floor, sb] : [sb, floor];
     const results = new Map<Target, Saturated>();
-    for (const target of order) results.set(target, await saturate(target, { seconds: SECONDS, connections: CONNECTIONS, contactPool: POOL }));
+    for (const target of order)
+      results.set(target, await saturate(target, { seconds: SECONDS, connections: CONNECTIONS, contactPool: POOL }));
     const round = { floor: results.get(floor)!, sb: results.get(sb)!, ratio: results.get(sb)!.rps / results.get(floor)!.rps };
     okTotal += round.sb.requests - round.sb.errors;
     rounds.push(round);
-    console.log(`Throughput round ${run}: floor ${round.floor.rps.toFixed(0)} msg/s, Switchboard ${round.sb.rps.toFixed(0)} msg/s = ${(round.ratio * 100).toFixed(0)}% (errors: ${round.floor.errors} / ${round.sb.errors})`);
+    console.log(
+      `Throughput round ${run}: floor ${round.floor.rps.toFixed(0)} msg/s, Switchboard ${round.sb.rps.toFixed(0)} msg/s = ${(round.ratio * 100).toFixed(0)}% (errors: ${round.floor.errors} / ${round.sb.errors})`,
+    );
   }
 
   // A fixed rate above what a server can take only measures its queue: run it only where it fits.
@@ -106,7 +118,9 @@ try {
     if (reference) await drained(floorServer);
     okTotal += result?.ok ?? 0;
     fixed.push({ sb: result, floor: reference });
-    console.log(`${RATE} msg/s round ${run}: Switchboard ${result ? `p50 ${fmt(result.p50)} ms, p99 ${p99Text(result)} ms` : `not run (it took at most ${capacity.toFixed(0)} msg/s)`}; floor ${reference ? `p99 ${p99Text(reference)} ms` : `not run (it took at most ${floorCapacity.toFixed(0)} msg/s)`}`);
+    console.log(
+      `${RATE} msg/s round ${run}: Switchboard ${result ? `p50 ${fmt(result.p50)} ms, p99 ${p99Text(result)} ms` : `not run (it took at most ${capacity.toFixed(0)} msg/s)`}; floor ${reference ? `p99 ${p99Text(reference)} ms` : `not run (it took at most ${floorCapacity.toFixed(0)} msg/s)`}`,
+    );
   }
   for (const share of LADDER) {
     const rate = Math.max(1, Math.round(capacity * share));
@@ -133,7 +147,8 @@ const bestFixed = [...ran].sort((a, b) => Number(a.overloaded) - Number(b.overlo
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const verdict = (ok: boolean) => (ok ? "**met**" : "**missed**");
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-const cell = (r: OpenLoopResult | undefined, capacity: number) => (r ? `${p99Text(r)} ms` : `not run: it took at most ${capacity.toFixed(0)} msg/s`);
+const cell = (r: OpenLoopResult | undefined, capacity: number) =>
+  r ? `${p99Text(r)} ms` : `not run: it took at most ${capacity.toFixed(0)} msg/s`;
 const capacity = Math.max(...rounds.map((r) => r.sb.rps));
 const floorCapacity = Math.max(...rounds.map((r) => r.floor.rps));
 
@@ -145,17 +160,26 @@ const lines = [
   "",
   "| Round | Floor msg/s | Switchboard msg/s | Ratio | Server CPU per message: floor / Switchboard | Floor p50 / p99 (saturated) | Switchboard p50 / p99 (saturated) |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ...rounds.map((r, i) => `| ${i + 1} | ${r.floor.rps.toFixed(0)} | ${r.sb.rps.toFixed(0)} | ${pct(r.ratio)} | ${r.floor.cpuMsPerMessage.toFixed(2)} / ${r.sb.cpuMsPerMessage.toFixed(2)} ms | ${fmt(r.floor.p50)} / ${fmt(r.floor.p99)} ms | ${fmt(r.sb.p50)} / ${fmt(r.sb.p99)} ms |`),
+  ...rounds.map(
+    (r, i) =>
+      `| ${i + 1} | ${r.floor.rps.toFixed(0)} | ${r.sb.rps.toFixed(0)} | ${pct(r.ratio)} | ${r.floor.cpuMsPerMessage.toFixed(2)} / ${r.sb.cpuMsPerMessage.toFixed(2)} ms | ${fmt(r.floor.p50)} / ${fmt(r.floor.p99)} ms | ${fmt(r.sb.p50)} / ${fmt(r.sb.p99)} ms |`,
+  ),
   "",
   `| At ${RATE} msg/s, round | Switchboard p50 | p99 | Floor p50 | p99 |`,
   "| --- | ---: | ---: | ---: | ---: |",
-  ...fixed.map((f, i) => `| ${i + 1} | ${f.sb ? `${fmt(f.sb.p50)} ms` : "–"} | ${cell(f.sb, capacity)} | ${f.floor ? `${fmt(f.floor.p50)} ms` : "–"} | ${cell(f.floor, floorCapacity)} |`),
+  ...fixed.map(
+    (f, i) =>
+      `| ${i + 1} | ${f.sb ? `${fmt(f.sb.p50)} ms` : "–"} | ${cell(f.sb, capacity)} | ${f.floor ? `${fmt(f.floor.p50)} ms` : "–"} | ${cell(f.floor, floorCapacity)} |`,
+  ),
   "",
   `Below saturation (Switchboard, open loop, ${SECONDS} s each): ${ladder.map((l) => `${l.rate} msg/s (${pct(l.share)} of its throughput) → p50 ${fmt(l.result.p50)} ms, p99 ${p99Text(l.result)} ms`).join("; ")}.`,
   "",
   `- Throughput: **${pct(medianRatio)} of the floor**, the median of the rounds' ratios (each round runs the floor and Switchboard back to back, so the machine's drift hits both alike; round by round ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}); best against best across rounds ${pct(capacity / floorCapacity)} (${capacity.toFixed(0)} vs ${floorCapacity.toFixed(0)} msg/s). Target ≥ ${pct(TARGET_RATIO)}: ${verdict(medianRatio >= TARGET_RATIO)}.`,
   `- p99 at ${RATE} msg/s: ${bestFixed ? `best round **${p99Text(bestFixed)} ms**` : `**not reachable here**: Switchboard took at most ${capacity.toFixed(0)} msg/s (the floor ${floorCapacity.toFixed(0)} msg/s)`}. Target < ${TARGET_P99_MS} ms: ${verdict(Boolean(bestFixed && !bestFixed.overloaded && bestFixed.p99 < TARGET_P99_MS))}.`,
-  `- What one message costs inside Switchboard (bench/ingest-anatomy.ts, counted in-process, one message at a time so no commit is shared): **${cost.statements.toFixed(1)} SQL statements in ${cost.transactions.toFixed(1)} write transactions, ${cost.writingCommits.toFixed(1)} of which write (an fsync each)**, the events' SLA and automation handlers included; the floor runs 1 statement and 1 commit. Most frequent: ${cost.top.slice(0, 6).map((t) => `${t.sql} ×${t.perMessage.toFixed(1)}`).join(", ")}.`,
+  `- What one message costs inside Switchboard (bench/ingest-anatomy.ts, counted in-process, one message at a time so no commit is shared): **${cost.statements.toFixed(1)} SQL statements in ${cost.transactions.toFixed(1)} write transactions, ${cost.writingCommits.toFixed(1)} of which write (an fsync each)**, the events' SLA and automation handlers included; the floor runs 1 statement and 1 commit. Most frequent: ${cost.top
+    .slice(0, 6)
+    .map((t) => `${t.sql} ×${t.perMessage.toFixed(1)}`)
+    .join(", ")}.`,
   `- Switchboard's resident memory: ${mb(rssIdle)} after start, ${mb(rssPeak)} at most under this load. ${stored} messages were stored in ${conversations} conversations; the generators counted ${okTotal} acknowledgements (stored or duplicate; an answer cut off by the end of a wrk run is stored but not counted).`,
   "",
   WHY_AND_WHAT_IT_WOULD_TAKE,

@@ -37,7 +37,13 @@ const cpuMs = () => {
  * `runs` separate series, and keeps the series with the lowest wall p95 (on a shared machine the
  * others are mostly measuring someone else's work). A non-200 answer throws.
  */
-export async function timeRequests(app: Hono, name: string, paths: string[], headers: Record<string, string>, options: { n: number; warmup: number; runs: number }): Promise<Stats> {
+export async function timeRequests(
+  app: Hono,
+  name: string,
+  paths: string[],
+  headers: Record<string, string>,
+  options: { n: number; warmup: number; runs: number },
+): Promise<Stats> {
   const once = async (path: string) => {
     const cpu = cpuMs();
     const started = performance.now();

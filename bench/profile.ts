@@ -39,7 +39,13 @@ async function recordQueries(client: Client, fn: () => Promise<unknown>): Promis
  * @example
  * const queries = await profilePage(sb.app, sb.store.client, "/inbox?view=all", { Cookie: cookie });
  */
-export async function profilePage(app: Hono, client: Client, path: string, headers: Record<string, string>, runs = 25): Promise<QueryProfile[]> {
+export async function profilePage(
+  app: Hono,
+  client: Client,
+  path: string,
+  headers: Record<string, string>,
+  runs = 25,
+): Promise<QueryProfile[]> {
   const statements = await recordQueries(client, async () => (await app.request(path, { headers })).arrayBuffer());
   const profiles: QueryProfile[] = [];
   for (const statement of statements) {
@@ -52,7 +58,12 @@ export async function profilePage(app: Hono, client: Client, path: string, heade
     }
     times.sort((a, b) => a - b);
     const plan = await client.execute({ sql: `EXPLAIN QUERY PLAN ${statement.sql}`, args });
-    profiles.push({ sql: statement.sql, args: args as unknown[], p50: times[Math.floor(times.length / 2)]!, plan: plan.rows.map((row) => String(row.detail)) });
+    profiles.push({
+      sql: statement.sql,
+      args: args as unknown[],
+      p50: times[Math.floor(times.length / 2)]!,
+      plan: plan.rows.map((row) => String(row.detail)),
+    });
   }
   return profiles;
 }

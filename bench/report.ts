@@ -22,7 +22,15 @@ export interface Machine {
 }
 
 export function machine(): Machine {
-  return { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? "unknown", memoryGiB: totalmem() / 2 ** 30, bun: Bun.version, loadavg: loadavg(), nice: getPriority(), at: new Date().toISOString() };
+  return {
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memoryGiB: totalmem() / 2 ** 30,
+    bun: Bun.version,
+    loadavg: loadavg(),
+    nice: getPriority(),
+    at: new Date().toISOString(),
+  };
 }
 
 export interface Report {
@@ -92,7 +100,9 @@ export function writeReport(path: string, r: Report): void {
       "",
       "| Phase | ms |",
       "|---|---|",
-      ...Object.entries(r.seeded.timings).filter(([name]) => name !== "total").map(([name, value]) => `| ${name} | ${value} |`),
+      ...Object.entries(r.seeded.timings)
+        .filter(([name]) => name !== "total")
+        .map(([name, value]) => `| ${name} | ${value} |`),
     );
   } else {
     lines.push("This run reused an existing database (`--db`), so the seed was not timed.");
@@ -107,7 +117,10 @@ export function writeReport(path: string, r: Report): void {
     "",
     "| Page | Path | runs × n | p50 ms | p95 ms | p99 ms | mean ms | max ms | CPU p50 ms | CPU p95 ms |",
     "|---|---|---|---|---|---|---|---|---|---|",
-    ...r.results.map((s) => `| ${s.name} | \`${s.path.length > 70 ? `${s.path.slice(0, 67)}...` : s.path}\` | ${s.runs} × ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} | ${ms(s.mean)} | ${ms(s.max)} | ${ms(s.cpuP50)} | ${ms(s.cpuP95)} |`),
+    ...r.results.map(
+      (s) =>
+        `| ${s.name} | \`${s.path.length > 70 ? `${s.path.slice(0, 67)}...` : s.path}\` | ${s.runs} × ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} | ${ms(s.mean)} | ${ms(s.max)} | ${ms(s.cpuP50)} | ${ms(s.cpuP95)} |`,
+    ),
     "",
     "### Page weight on the wire",
     "",
@@ -115,14 +128,28 @@ export function writeReport(path: string, r: Report): void {
     "",
   );
   for (const w of r.weights) {
-    lines.push(`\`${w.path}\`: **${kb(w.total)}** (${w.total} bytes)`, "", "| Part | gzipped | raw |", "|---|---|---|", ...w.parts.map((p) => `| \`${p.url}\` | ${p.bytes} | ${p.raw} |`), "");
+    lines.push(
+      `\`${w.path}\`: **${kb(w.total)}** (${w.total} bytes)`,
+      "",
+      "| Part | gzipped | raw |",
+      "|---|---|---|",
+      ...w.parts.map((p) => `| \`${p.url}\` | ${p.bytes} | ${p.raw} |`),
+      "",
+    );
   }
-  lines.push("### SQL per page", "", "Each read a page runs, re-run alone (median of 25) with SQLite's plan. Writes (session touch, read mark) are not listed.", "");
+  lines.push(
+    "### SQL per page",
+    "",
+    "Each read a page runs, re-run alone (median of 25) with SQLite's plan. Writes (session touch, read mark) are not listed.",
+    "",
+  );
   for (const [page, queries] of Object.entries(r.profiles)) {
     lines.push(`#### ${page === "list" ? "List page" : "Conversation page"}`, "", "| ms | Query | Plan |", "|---|---|---|");
     for (const q of queries) {
       const sql = q.sql.replace(/\s+/g, " ").replace(/\|/g, "\\|");
-      lines.push(`| ${q.p50.toFixed(2)} | \`${sql.length > 160 ? `${sql.slice(0, 157)}...` : sql}\` | ${q.plan.map((p) => p.replace(/\|/g, "\\|")).join("<br>")} |`);
+      lines.push(
+        `| ${q.p50.toFixed(2)} | \`${sql.length > 160 ? `${sql.slice(0, 157)}...` : sql}\` | ${q.plan.map((p) => p.replace(/\|/g, "\\|")).join("<br>")} |`,
+      );
     }
     lines.push("");
   }

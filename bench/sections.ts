@@ -22,12 +22,15 @@ export function writeSection(id: string, markdown: string, file = BENCHMARKS_FIL
   const block = `${open}\n${markdown.trim()}\n${close}`;
   const start = current.indexOf(open);
   const end = current.indexOf(close);
-  const next = start >= 0 && end > start ? current.slice(0, start) + block + current.slice(end + close.length) : `${current.trimEnd()}\n\n${block}\n`;
+  const next =
+    start >= 0 && end > start ? current.slice(0, start) + block + current.slice(end + close.length) : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }
 
 /** One line describing the machine a benchmark ran on. */
 export function machineLine(): string {
-  const load = loadavg().map((l) => l.toFixed(2)).join(", ");
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
   return `${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Bun ${Bun.version}; load average ${load} when it ran (a shared machine: noisy upper bounds).`;
 }

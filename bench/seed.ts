@@ -15,7 +15,7 @@
  *   bun bench/seed.ts [--out /tmp/switchboard-bench.db] [--conversations 100000] [--messages 1000000] [--contacts 300000]
  */
 import { existsSync, rmSync } from "node:fs";
-import { createClient, type Client } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { openStore } from "../core/src/store/index.ts";
 import { seeded } from "../examples/playground/simulator.ts";
 
@@ -54,8 +54,70 @@ export interface SeedResult {
 const ROWS_PER_STATEMENT = 10_000;
 const DAY = 86_400_000;
 
-const FIRST = ["Grace", "Alan", "Ada", "Linus", "Margaret", "Katherine", "Hedy", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Radia", "Tim", "Sophie", "John", "Jean", "Donald", "Lynn", "Guido", "Anita", "Bjarne", "Shafi", "Niklaus", "Mary", "Claude", "Evelyn", "Yukihiro", "Karen", "Leslie"];
-const LAST = ["Hopper", "Turing", "Lovelace", "Torvalds", "Hamilton", "Johnson", "Lamarr", "Ritchie", "Liskov", "Thompson", "Allen", "Dijkstra", "Perlman", "Berners-Lee", "Wilson", "McCarthy", "Bartik", "Knuth", "Conway", "van Rossum", "Borg", "Stroustrup", "Goldwasser", "Wirth", "Keller", "Shannon", "Boyd", "Matsumoto", "Spärck Jones", "Lamport"];
+const FIRST = [
+  "Grace",
+  "Alan",
+  "Ada",
+  "Linus",
+  "Margaret",
+  "Katherine",
+  "Hedy",
+  "Dennis",
+  "Barbara",
+  "Ken",
+  "Frances",
+  "Edsger",
+  "Radia",
+  "Tim",
+  "Sophie",
+  "John",
+  "Jean",
+  "Donald",
+  "Lynn",
+  "Guido",
+  "Anita",
+  "Bjarne",
+  "Shafi",
+  "Niklaus",
+  "Mary",
+  "Claude",
+  "Evelyn",
+  "Yukihiro",
+  "Karen",
+  "Leslie",
+];
+const LAST = [
+  "Hopper",
+  "Turing",
+  "Lovelace",
+  "Torvalds",
+  "Hamilton",
+  "Johnson",
+  "Lamarr",
+  "Ritchie",
+  "Liskov",
+  "Thompson",
+  "Allen",
+  "Dijkstra",
+  "Perlman",
+  "Berners-Lee",
+  "Wilson",
+  "McCarthy",
+  "Bartik",
+  "Knuth",
+  "Conway",
+  "van Rossum",
+  "Borg",
+  "Stroustrup",
+  "Goldwasser",
+  "Wirth",
+  "Keller",
+  "Shannon",
+  "Boyd",
+  "Matsumoto",
+  "Spärck Jones",
+  "Lamport",
+];
 const CUSTOMER = [
   "Hi, my order #{n} has not arrived yet. Can you check where it is?",
   "The invoice {n} shows the wrong VAT number, could you correct it?",
@@ -80,7 +142,12 @@ const AGENT = [
   "I have resent the email. Please let me know if it still does not arrive.",
   "Happy to help! Anything else I can do for you?",
 ];
-const NOTES = ["@Grace can you look at the refund queue?", "Customer is a VIP, be quick.", "Escalated to the warehouse team.", "Waiting for finance to confirm."];
+const NOTES = [
+  "@Grace can you look at the refund queue?",
+  "Customer is a VIP, be quick.",
+  "Escalated to the warehouse team.",
+  "Waiting for finance to confirm.",
+];
 
 /**
  * Inserts rows, ROWS_PER_STATEMENT per statement, all in one write transaction. Each statement is
@@ -146,10 +213,16 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   await client.execute("PRAGMA cache_size = -262144");
   await client.execute("PRAGMA temp_store = MEMORY");
   await client.execute("PRAGMA foreign_keys = OFF");
-  const triggers = (await client.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_fts_%'")).rows.map((r) => ({ name: String(r.name), sql: String(r.sql) }));
+  const triggers = (await client.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_fts_%'")).rows.map(
+    (r) => ({ name: String(r.name), sql: String(r.sql) }),
+  );
   for (const t of triggers) await client.execute(`DROP TRIGGER ${t.name}`);
   // Secondary indexes are built once after the load (sorting once beats updating B-trees per row).
-  const indexes = (await client.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'identities', 'conversations', 'messages', 'conversation_labels')")).rows.map((r) => ({ name: String(r.name), sql: String(r.sql) }));
+  const indexes = (
+    await client.execute(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'identities', 'conversations', 'messages', 'conversation_labels')",
+    )
+  ).rows.map((r) => ({ name: String(r.name), sql: String(r.sql) }));
   for (const index of indexes) await client.execute(`DROP INDEX ${index.name}`);
 
   const rnd = seeded(42);
@@ -163,9 +236,22 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     client,
     "agents",
     ["id", "email", "name", "password_hash", "role", "availability", "created_at"],
-    Array.from({ length: BENCH_AGENTS }, (_, i) => [i + 1, `agent${i + 1}@bench.example`, `${FIRST[i % FIRST.length]} Agent`, "$argon2id$bench-placeholder", i === 0 ? "admin" : "agent", "online", start]),
+    Array.from({ length: BENCH_AGENTS }, (_, i) => [
+      i + 1,
+      `agent${i + 1}@bench.example`,
+      `${FIRST[i % FIRST.length]} Agent`,
+      "$argon2id$bench-placeholder",
+      i === 0 ? "admin" : "agent",
+      "online",
+      start,
+    ]),
   );
-  await insertAll(client, "labels", ["id", "name", "created_at"], BENCH_LABELS.map((name, i) => [i + 1, name, start]));
+  await insertAll(
+    client,
+    "labels",
+    ["id", "name", "created_at"],
+    BENCH_LABELS.map((name, i) => [i + 1, name, start]),
+  );
 
   // Contacts, each with one identity on a channel.
   const contactChannel = new Uint8Array(nContacts + 1);
@@ -177,7 +263,14 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       for (let id = 1; id <= nContacts; id++) {
         const name = `${pick(FIRST)} ${pick(LAST)}`;
         const withEmail = rnd() < 0.7;
-        yield [id, name, withEmail ? `customer${id}@mail.example` : null, rnd() < 0.4 ? `+4915${String(100_000_000 + id)}` : null, start, start];
+        yield [
+          id,
+          name,
+          withEmail ? `customer${id}@mail.example` : null,
+          rnd() < 0.4 ? `+4915${String(100_000_000 + id)}` : null,
+          start,
+          start,
+        ];
       }
     })(),
   );
@@ -196,7 +289,15 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   phase(`contacts + identities (${nContacts} each)`);
 
   // Conversations: the heavy contact first (60), then contacts with 1-4 conversations each.
-  interface Conv { id: number; contactId: number; inbox: number; startAt: number; messages: number; status: string; assignee: number | null }
+  interface Conv {
+    id: number;
+    contactId: number;
+    inbox: number;
+    startAt: number;
+    messages: number;
+    status: string;
+    assignee: number | null;
+  }
   const convs: Conv[] = [];
   const heavyContact = 1;
   let contactId = 1;
@@ -221,8 +322,8 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   let diff = nMessages - assigned;
   for (let i = 0; diff !== 0; i = (i + 1) % convs.length) {
     const c = convs[i]!;
-    if (diff > 0) (c.messages++, diff--);
-    else if (c.messages > 1) (c.messages--, diff++);
+    if (diff > 0) c.messages++, diff--;
+    else if (c.messages > 1) c.messages--, diff++;
   }
 
   // Each message's time; then ids in arrival order across all conversations.
@@ -249,7 +350,8 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   for (const c of convs) {
     const age = end - lastAt[c.id]!;
     const r = rnd();
-    c.status = age < 7 * DAY ? (r < 0.55 ? "open" : r < 0.75 ? "pending" : r < 0.8 ? "snoozed" : "resolved") : r < 0.04 ? "open" : "resolved";
+    c.status =
+      age < 7 * DAY ? (r < 0.55 ? "open" : r < 0.75 ? "pending" : r < 0.8 ? "snoozed" : "resolved") : r < 0.04 ? "open" : "resolved";
     c.assignee = rnd() < 0.7 ? 1 + Math.floor(rnd() * BENCH_AGENTS) : null;
   }
   const convById = (id: number) => convs[id - 1]!;
@@ -257,7 +359,20 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   await insertAll(
     client,
     "messages",
-    ["id", "conversation_id", "contact_id", "inbox", "channel", "direction", "external_id", "author_agent_id", "text", "delivery_status", "created_at", "updated_at"],
+    [
+      "id",
+      "conversation_id",
+      "contact_id",
+      "inbox",
+      "channel",
+      "direction",
+      "external_id",
+      "author_agent_id",
+      "text",
+      "delivery_status",
+      "created_at",
+      "updated_at",
+    ],
     (function* () {
       for (let i = 0; i < nMessages; i++) {
         const at = order[i]!;
@@ -268,8 +383,28 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
         const kind = seq === 0 || seq % 2 === 0 ? "incoming" : seq % 7 === 5 ? "note" : seq % 9 === 8 ? "activity" : "outgoing";
         if (kind === "incoming") lastCustomerAt[c.id] = createdAt;
         const agent = kind === "incoming" ? null : (c.assignee ?? 1);
-        const text = kind === "incoming" ? fill(pick(CUSTOMER)) : kind === "outgoing" ? fill(pick(AGENT)) : kind === "note" ? pick(NOTES) : "Status changed from open to pending by Grace Agent";
-        yield [i + 1, c.id, c.contactId, inbox.name, inbox.channel, kind, kind === "incoming" ? `in-${i + 1}` : kind === "outgoing" ? `out-${i + 1}` : null, agent, text, kind === "incoming" ? "received" : kind === "outgoing" ? "sent" : "received", createdAt, createdAt];
+        const text =
+          kind === "incoming"
+            ? fill(pick(CUSTOMER))
+            : kind === "outgoing"
+              ? fill(pick(AGENT))
+              : kind === "note"
+                ? pick(NOTES)
+                : "Status changed from open to pending by Grace Agent";
+        yield [
+          i + 1,
+          c.id,
+          c.contactId,
+          inbox.name,
+          inbox.channel,
+          kind,
+          kind === "incoming" ? `in-${i + 1}` : kind === "outgoing" ? `out-${i + 1}` : null,
+          agent,
+          text,
+          kind === "incoming" ? "received" : kind === "outgoing" ? "sent" : "received",
+          createdAt,
+          createdAt,
+        ];
       }
     })(),
   );
@@ -278,13 +413,45 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   await insertAll(
     client,
     "conversations",
-    ["id", "contact_id", "inbox", "channel", "thread_key", "status", "priority", "assignee_id", "subject", "first_response_at", "last_customer_message_at", "last_activity_at", "resolved_at", "created_at", "updated_at"],
+    [
+      "id",
+      "contact_id",
+      "inbox",
+      "channel",
+      "thread_key",
+      "status",
+      "priority",
+      "assignee_id",
+      "subject",
+      "first_response_at",
+      "last_customer_message_at",
+      "last_activity_at",
+      "resolved_at",
+      "created_at",
+      "updated_at",
+    ],
     (function* () {
       for (const c of convs) {
         const inbox = BENCH_INBOXES[c.inbox]!;
         const priority = rnd() < 0.1 ? pick(["low", "medium", "high", "urgent"]) : "none";
         const last = lastAt[c.id]!;
-        yield [c.id, c.contactId, inbox.name, inbox.channel, c.contactId === heavyContact ? `${HEAVY_CONVERSATION_MARK}-${c.id}` : null, c.status, priority, c.assignee, inbox.channel === "email" ? "Question about my order" : null, c.startAt + 600_000, lastCustomerAt[c.id] || c.startAt, last, c.status === "resolved" ? last : null, c.startAt, last];
+        yield [
+          c.id,
+          c.contactId,
+          inbox.name,
+          inbox.channel,
+          c.contactId === heavyContact ? `${HEAVY_CONVERSATION_MARK}-${c.id}` : null,
+          c.status,
+          priority,
+          c.assignee,
+          inbox.channel === "email" ? "Question about my order" : null,
+          c.startAt + 600_000,
+          lastCustomerAt[c.id] || c.startAt,
+          last,
+          c.status === "resolved" ? last : null,
+          c.startAt,
+          last,
+        ];
       }
     })(),
   );
@@ -323,7 +490,14 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   phase("ANALYZE + checkpoint");
   client.close();
   timings.total = Math.round(performance.now() - started);
-  return { file: options.file, contacts: nContacts, conversations: nConversations, messages: nMessages, timings, heavyConversationId: convs.find((c) => c.contactId === heavyContact)!.id };
+  return {
+    file: options.file,
+    contacts: nContacts,
+    conversations: nConversations,
+    messages: nMessages,
+    timings,
+    heavyConversationId: convs.find((c) => c.contactId === heavyContact)!.id,
+  };
 }
 
 if (import.meta.main) {

@@ -32,7 +32,10 @@ interface Server {
 }
 
 async function startServer(): Promise<Server> {
-  const child = Bun.spawn([process.execPath, new URL("./webchat-server.ts", import.meta.url).pathname], { stdout: "pipe", stderr: "inherit" });
+  const child = Bun.spawn([process.execPath, new URL("./webchat-server.ts", import.meta.url).pathname], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   while (!text.includes("\n")) {
@@ -119,19 +122,26 @@ class Visitor {
 async function newVisitors(n: number): Promise<Visitor[]> {
   const keys = await inboxKeys(BENCH_SECRET);
   const expiresAt = Date.now() + 86_400_000;
-  return Promise.all(Array.from({ length: n }, async () => new Visitor(await signVisitorToken(keys.token, { inbox: "site", visitorId: newAnonymousId(), expiresAt }))));
+  return Promise.all(
+    Array.from(
+      { length: n },
+      async () => new Visitor(await signVisitorToken(keys.token, { inbox: "site", visitorId: newAnonymousId(), expiresAt })),
+    ),
+  );
 }
 
 /** Runs `task` over `items` with at most `limit` at a time. */
 async function pool<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i]!, i);
+      }
+    }),
+  );
   return results;
 }
 
@@ -205,7 +215,9 @@ async function main(): Promise<void> {
     const with1000 = await memory(server);
 
     // Then more idle visitors (the widget open, no conversation yet), step by step.
-    const steps: { connections: number; rssMiB: number; heapMiB: number; connectSeconds: number }[] = [{ connections: VISITORS, ...with1000, connectSeconds: connect1000Ms / 1000 }];
+    const steps: { connections: number; rssMiB: number; heapMiB: number; connectSeconds: number }[] = [
+      { connections: VISITORS, ...with1000, connectSeconds: connect1000Ms / 1000 },
+    ];
     const extra: Visitor[] = [];
     for (const target of STEPS.filter((n) => n > VISITORS)) {
       const batch = await newVisitors(target - VISITORS - extra.length);
@@ -221,15 +233,25 @@ async function main(): Promise<void> {
 
     const first = steps[0]!;
     const last = steps.at(-1)!;
-    const perConnectionKiB = last.connections > first.connections ? ((last.rssMiB - first.rssMiB) * 1024) / (last.connections - first.connections) : NaN;
-    const heapPerConnectionKiB = last.connections > first.connections ? ((last.heapMiB - first.heapMiB) * 1024) / (last.connections - first.connections) : NaN;
+    const perConnectionKiB =
+      last.connections > first.connections ? ((last.rssMiB - first.rssMiB) * 1024) / (last.connections - first.connections) : NaN;
+    const heapPerConnectionKiB =
+      last.connections > first.connections ? ((last.heapMiB - first.heapMiB) * 1024) / (last.connections - first.connections) : NaN;
     const result = {
       dropped,
       idle,
       steps,
       perConnectionKiB,
       heapPerConnectionKiB,
-      replies: { n: latencies.length, failures, seconds: replySeconds, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99), max: latencies.at(-1)! },
+      replies: {
+        n: latencies.length,
+        failures,
+        seconds: replySeconds,
+        p50: quantile(latencies, 0.5),
+        p95: quantile(latencies, 0.95),
+        p99: quantile(latencies, 0.99),
+        max: latencies.at(-1)!,
+      },
     };
     console.log(JSON.stringify(result, null, 2));
     writeSection("webchat", report(result));
@@ -239,8 +261,18 @@ async function main(): Promise<void> {
   }
 }
 
-function report(r: { dropped: number; idle: { rssMiB: number; heapMiB: number }; steps: { connections: number; rssMiB: number; heapMiB: number; connectSeconds: number }[]; perConnectionKiB: number; heapPerConnectionKiB: number; replies: { n: number; failures: number; seconds: number; p50: number; p95: number; p99: number; max: number } }): string {
-  const rows = r.steps.map((s) => `| ${s.connections.toLocaleString("en")} | ${s.rssMiB.toFixed(0)} MiB | ${s.heapMiB.toFixed(1)} MiB | ${s.connectSeconds.toFixed(1)} s |`);
+function report(r: {
+  dropped: number;
+  idle: { rssMiB: number; heapMiB: number };
+  steps: { connections: number; rssMiB: number; heapMiB: number; connectSeconds: number }[];
+  perConnectionKiB: number;
+  heapPerConnectionKiB: number;
+  replies: { n: number; failures: number; seconds: number; p50: number; p95: number; p99: number; max: number };
+}): string {
+  const rows = r.steps.map(
+    (s) =>
+      `| ${s.connections.toLocaleString("en")} | ${s.rssMiB.toFixed(0)} MiB | ${s.heapMiB.toFixed(1)} MiB | ${s.connectSeconds.toFixed(1)} s |`,
+  );
   return `## Webchat widget connections (issue 4)
 
 \`bun bench/webchat.ts\` (bench/webchat.ts, server in bench/webchat-server.ts): one Switchboard process (production-like: background delivery worker, libSQL file) serving the webchat inbox on 127.0.0.1; a second process plays the visitors, each holding the widget's real live stream (Server-Sent Events) over its own TCP connection.

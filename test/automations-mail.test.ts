@@ -2,9 +2,9 @@
 // the channel as metadata.autoReply) triggers no acknowledgement, FAQ answer or SLA clock, while a
 // person's email in the same setup gets the acknowledgement by mail.
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { createTestHarness, type Harness, tables } from "@switchboard/core/testing";
 import nodemailer from "nodemailer";
-import { createTestHarness, tables, type Harness } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { eml } from "../plugins/channel-email/test-support/corpus.ts";
 import { freePort } from "../plugins/channel-email/test-support/net.ts";
 import { startCaptureSmtp } from "../plugins/channel-email/test-support/smtp-capture.ts";
@@ -27,12 +27,24 @@ describe("automations and mail auto-replies", () => {
       now: Date.UTC(2025, 0, 7, 10, 0),
       config: { automations: { enabled: true, faq: { entries: [{ keywords: ["office"], answer: "We saw your note." }] } } },
       plugins: { email: { package: EMAIL } },
-      inboxes: { support: { plugin: "email", options: { address: "support@acme.com", inbound_smtp: { host: "127.0.0.1", port, accept: ["support@acme.com"] }, smtp: { host: "127.0.0.1", port: relay.port, security: "none" } } } },
+      inboxes: {
+        support: {
+          plugin: "email",
+          options: {
+            address: "support@acme.com",
+            inbound_smtp: { host: "127.0.0.1", port, accept: ["support@acme.com"] },
+            smtp: { host: "127.0.0.1", port: relay.port, security: "none" },
+          },
+        },
+      },
     });
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true, logger: false });
     closers.push(() => transport.close());
     const send = (id: string, subject: string, extra: string[], body: string) =>
-      transport.sendMail({ envelope: { from: "bob@example.com", to: ["support@acme.com"] }, raw: eml([`From: Bob <bob@example.com>`, "To: support@acme.com", `Subject: ${subject}`, `Message-ID: <${id}>`, ...extra], body) });
+      transport.sendMail({
+        envelope: { from: "bob@example.com", to: ["support@acme.com"] },
+        raw: eml([`From: Bob <bob@example.com>`, "To: support@acme.com", `Subject: ${subject}`, `Message-ID: <${id}>`, ...extra], body),
+      });
 
     await send("ooo@x", "Out of office: Re: your ticket", ["Auto-Submitted: auto-replied"], "I am out of office until Monday.\r\n");
     await harness.drain();

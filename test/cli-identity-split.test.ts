@@ -21,19 +21,29 @@ describe("doctor and contact split on a database from before identity scopes", (
     const db = join(dir, "sb.db");
     await createLegacyDatabase(db);
     const config = join(dir, "switchboard.toml");
-    const inbox = (name: string) => `[inboxes.${name}]\nplugin = "api"\n\n[inboxes.${name}.options]\nsecret = "${name}-secret-0123456789"\n\n`;
-    writeFileSync(config, `[server]\nport = 0\n\n[store]\nurl = "file:${db}"\n\n[plugins.api]\npackage = ${JSON.stringify(API_PLUGIN)}\n\n${inbox("shop")}${inbox("app")}`);
+    const inbox = (name: string) =>
+      `[inboxes.${name}]\nplugin = "api"\n\n[inboxes.${name}.options]\nsecret = "${name}-secret-0123456789"\n\n`;
+    writeFileSync(
+      config,
+      `[server]\nport = 0\n\n[store]\nurl = "file:${db}"\n\n[plugins.api]\npackage = ${JSON.stringify(API_PLUGIN)}\n\n${inbox("shop")}${inbox("app")}`,
+    );
 
     expect((await run(["migrate", "--config", config])).code).toBe(0);
     const before = await run(["doctor", "--config", config]);
     expect(before.code).toBe(1);
-    expect(before.stdout).toContain("! identities: 3 identities of inbox-scoped channels (api) still wait for their inbox; `switchboard start` re-scopes them");
-    expect(before.stdout).toContain('✗ contact 1: holds the api id "42" from the inboxes shop, app, which are different customers. Fix: switchboard contact split 1 --inbox app');
+    expect(before.stdout).toContain(
+      "! identities: 3 identities of inbox-scoped channels (api) still wait for their inbox; `switchboard start` re-scopes them",
+    );
+    expect(before.stdout).toContain(
+      '✗ contact 1: holds the api id "42" from the inboxes shop, app, which are different customers. Fix: switchboard contact split 1 --inbox app',
+    );
     expect(before.stdout).not.toContain("contact 3:");
 
     const split = await run(["contact", "split", "1", "--inbox", "app", "--config", config]);
     expect(split.stderr).toBe("");
-    expect(split.stdout.trim()).toBe("Split inbox app of contact 1 into contact 4: 1 conversations, 2 messages, 1 identities, 0 claims. To undo, merge contact 4 into 1.");
+    expect(split.stdout.trim()).toBe(
+      "Split inbox app of contact 1 into contact 4: 1 conversations, 2 messages, 1 identities, 0 claims. To undo, merge contact 4 into 1.",
+    );
     expect(split.code).toBe(0);
 
     const after = await run(["doctor", "--config", config]);
@@ -43,18 +53,35 @@ describe("doctor and contact split on a database from before identity scopes", (
 
     const again = await run(["contact", "split", "1", "--inbox", "app", "--config", config]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe('error [SWB_ERR_VALIDATION]: Contact 1 has no identity and no conversation from the inbox "app". Run `switchboard doctor` to see which inboxes a contact holds one id from.\n');
+    expect(again.stderr).toBe(
+      'error [SWB_ERR_VALIDATION]: Contact 1 has no identity and no conversation from the inbox "app". Run `switchboard doctor` to see which inboxes a contact holds one id from.\n',
+    );
     const bare = await run(["contact", "split", "1", "--config", config]);
     expect(bare.code).toBe(1);
     expect(bare.stderr).toContain("error [SWB_ERR_VALIDATION]: Name the inbox to split off with --inbox <name>");
 
     const client = createClient({ url: `file:${db}` });
     try {
-      const conversations = (await client.execute("SELECT id, contact_id FROM conversations WHERE id IN (1, 2) ORDER BY id")).rows.map((r) => [Number(r.id), Number(r.contact_id)]);
-      expect(conversations).toEqual([[1, 1], [2, 4]]);
+      const conversations = (await client.execute("SELECT id, contact_id FROM conversations WHERE id IN (1, 2) ORDER BY id")).rows.map(
+        (r) => [Number(r.id), Number(r.contact_id)],
+      );
+      expect(conversations).toEqual([
+        [1, 1],
+        [2, 4],
+      ]);
       const audit = (await client.execute("SELECT actor, subject_id, data FROM audit_log WHERE action = 'contact.split'")).rows;
       expect(audit.map((r) => ({ actor: r.actor, subject: r.subject_id, data: JSON.parse(String(r.data)) }))).toEqual([
-        { actor: "system", subject: "1", data: { inbox: "app", into: 4, moved: { identities: 1, claims: 0, conversations: 1, messages: 2 }, identityIds: [5], conversationIds: [2] } },
+        {
+          actor: "system",
+          subject: "1",
+          data: {
+            inbox: "app",
+            into: 4,
+            moved: { identities: 1, claims: 0, conversations: 1, messages: 2 },
+            identityIds: [5],
+            conversationIds: [2],
+          },
+        },
       ]);
     } finally {
       client.close();

@@ -71,7 +71,10 @@ describe("doctor", () => {
   });
 
   test("lists every mistake of a broken config with its own fix, and exits 2 as start and migrate do", async () => {
-    const { file } = writeConfig('\n[[webhooks]]\nurl = "not a url"\nevents = ["message.created"]\nsecret = "webhook-secret-0123456789"\n', 'port = "abc"\nhostt = "127.0.0.1"');
+    const { file } = writeConfig(
+      '\n[[webhooks]]\nurl = "not a url"\nevents = ["message.created"]\nsecret = "webhook-secret-0123456789"\n',
+      'port = "abc"\nhostt = "127.0.0.1"',
+    );
     const doctor = await run(["doctor", "--config", file]);
     expect(doctor.code, doctor.stdout + doctor.stderr).toBe(2);
     const lines = doctor.stdout.split("\n").filter((line) => line.startsWith("✗ config: [SWB_ERR_CONFIG_INVALID]"));
@@ -92,8 +95,12 @@ describe("doctor", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace(`secret = "${SECRET}"`, "secret = 5"));
     const result = await run(["doctor", "--config", file]);
     expect(result.code, result.stdout + result.stderr).toBe(2);
-    expect(result.stdout).toMatch(/^✗ plugins and inboxes: .*inboxes\.api\.options\.secret \(plugin "channel-api"\): expected a string, received 5\. Fix: /m);
-    expect(result.stdout).toMatch(/^✗ plugins and inboxes: .*inboxes\.shop\.options\.secret \(plugin "channel-api"\): expected at least 16 characters.*Fix: Use at least 16 characters\./m);
+    expect(result.stdout).toMatch(
+      /^✗ plugins and inboxes: .*inboxes\.api\.options\.secret \(plugin "channel-api"\): expected a string, received 5\. Fix: /m,
+    );
+    expect(result.stdout).toMatch(
+      /^✗ plugins and inboxes: .*inboxes\.shop\.options\.secret \(plugin "channel-api"\): expected at least 16 characters.*Fix: Use at least 16 characters\./m,
+    );
     expect(result.stdout).toContain("2 problems found.");
   });
 
@@ -136,7 +143,17 @@ describe("against a running server", () => {
   let token: string;
 
   beforeAll(async () => {
-    const agent = await run(["create-agent", "--config", config.file, "--email", "alice@example.com", "--name", "Alice", "--role", "admin"]);
+    const agent = await run([
+      "create-agent",
+      "--config",
+      config.file,
+      "--email",
+      "alice@example.com",
+      "--name",
+      "Alice",
+      "--role",
+      "admin",
+    ]);
     expect(agent.code, agent.stderr).toBe(0);
     expect(agent.stdout).toMatch(/Password: \S{12,}/);
     const created = await run(["create-token", "--config", config.file, "--agent", "Alice@Example.com", "--name", "test"]);
@@ -166,7 +183,10 @@ describe("against a running server", () => {
   test("headers over 16 KiB answer 431 with a JSON reason, not Bun's empty 431", async () => {
     const res = await fetch(`${server.url}/healthz`, { headers: { Cookie: "c".repeat(20_000) } });
     expect(res.status).toBe(431);
-    expect((await res.json()).error).toMatchObject({ code: "SWB_ERR_HEADERS_TOO_LARGE", message: expect.stringContaining("The largest is cookie") });
+    expect((await res.json()).error).toMatchObject({
+      code: "SWB_ERR_HEADERS_TOO_LARGE",
+      message: expect.stringContaining("The largest is cookie"),
+    });
   });
 
   test("create-token for an unknown agent fails with a code", async () => {

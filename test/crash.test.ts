@@ -5,7 +5,7 @@
  * requests are in flight, and the database file is then read directly. A restart on the same database
  * must come up and treat a re-sent acknowledged message as a duplicate.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -54,9 +54,14 @@ afterAll(() => {
 /** Starts `switchboard start` and resolves with its base URL once it prints the listening line. */
 function startServer(): Promise<{ child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: string | null }> }> {
   // The first start creates an admin; naming it keeps this test about durability alone.
-  const child = spawn(BUN, [CLI, "start", "--admin-email", "admin@example.com", "--config", configFile], { env: { ...process.env, SWITCHBOARD_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(BUN, [CLI, "start", "--admin-email", "admin@example.com", "--config", configFile], {
+    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
-  const exited = new Promise<{ code: number | null; signal: string | null }>((done) => child.on("exit", (code, signal) => done({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((done) =>
+    child.on("exit", (code, signal) => done({ code, signal })),
+  );
   let output = "";
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start within 20 s:\n${output}`)), 20_000);
@@ -81,7 +86,11 @@ function post(url: string, n: number): Promise<Response> {
   return fetch(`${url}/webhooks/api/messages`, {
     method: "POST",
     headers: { Authorization: `Bearer ${SECRET}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ id: `msg-${n}`, contact: { id: `customer-${n % 25}`, name: `Customer ${n % 25}` }, text: `message number ${n}` }),
+    body: JSON.stringify({
+      id: `msg-${n}`,
+      contact: { id: `customer-${n % 25}`, name: `Customer ${n % 25}` },
+      text: `message number ${n}`,
+    }),
   });
 }
 
@@ -131,7 +140,9 @@ test("every message acknowledged before a SIGKILL is in the database after resta
   expect(errors).toBeGreaterThan(0);
 
   const client = createClient({ url: `file:${dbFile}` });
-  const rows = await client.execute("SELECT external_id AS id, count(*) AS n FROM messages WHERE inbox = 'api' AND direction = 'incoming' GROUP BY external_id");
+  const rows = await client.execute(
+    "SELECT external_id AS id, count(*) AS n FROM messages WHERE inbox = 'api' AND direction = 'incoming' GROUP BY external_id",
+  );
   client.close();
   const stored = new Map(rows.rows.map((row) => [String(row.id), Number(row.n)]));
   const missing = acknowledged.filter((id) => !stored.has(id));

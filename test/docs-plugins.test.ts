@@ -7,13 +7,15 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createTestHarness, type Harness, json } from "@switchboard/core/testing";
 import { afterAll, expect, test } from "vitest";
-import { createTestHarness, json, type Harness } from "@switchboard/core/testing";
 import { ROOT } from "./fixtures/cli.ts";
 
 const DOC = readFileSync(join(ROOT, "docs/plugins.md"), "utf8");
 const SNIPPETS = join(ROOT, "docs/plugins/snippets");
-const files = readdirSync(SNIPPETS).filter((f) => /\.tsx?$/.test(f)).sort();
+const files = readdirSync(SNIPPETS)
+  .filter((f) => /\.tsx?$/.test(f))
+  .sort();
 
 test("every snippet in the Markdown is its file, exactly, and every file is quoted", () => {
   const quoted = [...DOC.matchAll(/<!-- snippet: (\S+) -->\n```(\w+)\n([\s\S]*?)```/g)];
@@ -32,7 +34,21 @@ test("npm run typecheck covers the snippets", () => {
 
 test("every hook and capability has its section", () => {
   const headings = [...DOC.matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);
-  for (const topic of ["Channel", "Identity scope", "Reply window", "reachesBy", "Enrich", "Route", "Assistant", "View", "HTTP", "KV", "Jobs", "Events", "Where tests live"]) {
+  for (const topic of [
+    "Channel",
+    "Identity scope",
+    "Reply window",
+    "reachesBy",
+    "Enrich",
+    "Route",
+    "Assistant",
+    "View",
+    "HTTP",
+    "KV",
+    "Jobs",
+    "Events",
+    "Where tests live",
+  ]) {
     expect(headings, topic).toContain(topic);
   }
 });
@@ -60,7 +76,12 @@ test("the snippet plugins start together in a real Switchboard", async () => {
   const plugins = files.filter((f) => readFileSync(join(SNIPPETS, f), "utf8").includes("export default definePlugin"));
   expect(plugins.length).toBeGreaterThanOrEqual(9);
   harness = await createTestHarness({
-    plugins: Object.fromEntries(plugins.map((f) => [f.replace(/\.tsx?$/, ""), { package: join(SNIPPETS, f), options: f === "enrich.ts" ? { url: "http://127.0.0.1:9/crm" } : {} }])),
+    plugins: Object.fromEntries(
+      plugins.map((f) => [
+        f.replace(/\.tsx?$/, ""),
+        { package: join(SNIPPETS, f), options: f === "enrich.ts" ? { url: "http://127.0.0.1:9/crm" } : {} },
+      ]),
+    ),
   });
   const ping = await json(harness.request("/plugins/status-page/ping"));
   expect(ping).toEqual({ status: 200, body: { ok: true, at: harness.clock.now() } });

@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createAgent } from "../core/src/auth/agents.ts";
 import { signIn } from "../core/src/inbox/fixtures.ts";
-import { startEmailHarness, type EmailHarness } from "../plugins/channel-email/test-support/harness.ts";
 import { eml, mimeBase64, PNG } from "../plugins/channel-email/test-support/corpus.ts";
+import { type EmailHarness, startEmailHarness } from "../plugins/channel-email/test-support/harness.ts";
 
 let email: EmailHarness | undefined;
 afterEach(async () => {
@@ -17,7 +17,13 @@ function htmlEmail(): Buffer {
   const boundary = "b1";
   const related = "r1";
   return eml(
-    ["From: Bob <bob@example.com>", "To: support@acme.com", "Subject: Broken invoice", "Message-ID: <html-1@example.com>", `Content-Type: multipart/alternative; boundary="${boundary}"`],
+    [
+      "From: Bob <bob@example.com>",
+      "To: support@acme.com",
+      "Subject: Broken invoice",
+      "Message-ID: <html-1@example.com>",
+      `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    ],
     [
       `--${boundary}`,
       "Content-Type: text/plain; charset=utf-8",
@@ -51,12 +57,19 @@ describe("an HTML email in the inbox", () => {
     email = await startEmailHarness();
     await email.deliver(htmlEmail());
     const [message] = await email.messages();
-    await createAgent(email.harness.switchboard.store, { email: "ada@example.com", name: "Ada", role: "admin", password: "correct-horse-battery" });
+    await createAgent(email.harness.switchboard.store, {
+      email: "ada@example.com",
+      name: "Ada",
+      role: "admin",
+      password: "correct-horse-battery",
+    });
     const browser = await signIn(email.harness, "ada@example.com", "correct-horse-battery");
 
     const page = await (await browser.get(`/inbox/conversations/${message!.conversationId}`)).text();
     expect(page).toContain("The invoice total is wrong.");
-    expect(page).toContain(`<iframe name="frame-${message!.id}" sandbox="allow-popups allow-popups-to-escape-sandbox" src="/inbox/messages/${message!.id}/html"`);
+    expect(page).toContain(
+      `<iframe name="frame-${message!.id}" sandbox="allow-popups allow-popups-to-escape-sandbox" src="/inbox/messages/${message!.id}/html"`,
+    );
     expect(page).toContain("Load remote images");
 
     const frame = await browser.get(`/inbox/messages/${message!.id}/html`);

@@ -6,12 +6,12 @@
  * loaded). Its behaviour is then seen over HTTP: a customer message with a
  * keyword, POSTed to the API channel, makes the conversation urgent with a note, read back by REST.
  */
-import { spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, expect, test } from "vitest";
 import { json, waitFor } from "@switchboard/core/testing";
+import { afterAll, expect, test } from "vitest";
 import { API_PLUGIN, ROOT, runCli, startServer } from "./fixtures/cli.ts";
 
 const EXAMPLE = join(ROOT, "examples/plugin-urgent-keywords");

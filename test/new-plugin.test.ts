@@ -17,7 +17,12 @@ symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The environment of a user's shell: none of the running vitest's own variables. */
-const userEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST") && !["NODE_ENV", "TEST", "FORCE_COLOR"].includes(key))), NO_COLOR: "1" };
+const userEnv = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST") && !["NODE_ENV", "TEST", "FORCE_COLOR"].includes(key)),
+  ),
+  NO_COLOR: "1",
+};
 
 describe("new-plugin", () => {
   for (const kind of ["channel", "enrich", "route", "assistant"] as const) {
@@ -34,7 +39,12 @@ describe("new-plugin", () => {
       expect(readFileSync(join(target, "src/index.test.ts"), "utf8")).toContain('from "@switchboard/core/testing"');
       // The README's test command, from the plugin's folder.
       expect(readme).toContain("bun --bun vitest run --pool=threads");
-      const run = spawnSync(BUN, ["--bun", "vitest", "run", "--pool=threads"], { cwd: target, env: userEnv, encoding: "utf8", timeout: 100_000 });
+      const run = spawnSync(BUN, ["--bun", "vitest", "run", "--pool=threads"], {
+        cwd: target,
+        env: userEnv,
+        encoding: "utf8",
+        timeout: 100_000,
+      });
       expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
       expect(run.stdout).toMatch(/Tests\s+\S*1 passed/);
     });
@@ -42,8 +52,14 @@ describe("new-plugin", () => {
 
   test("the four generated plugins type-check under the repository's strict settings", { timeout: 120_000 }, () => {
     const kinds = ["channel", "enrich", "route", "assistant"];
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: join(ROOT, "tsconfig.json"), include: kinds.map((k) => `my-${k}/src`) }));
-    const tsc = spawnSync(join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", join(dir, "tsconfig.json")], { encoding: "utf8", timeout: 100_000 });
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ extends: join(ROOT, "tsconfig.json"), include: kinds.map((k) => `my-${k}/src`) }),
+    );
+    const tsc = spawnSync(join(ROOT, "node_modules/.bin/tsc"), ["--noEmit", "-p", join(dir, "tsconfig.json")], {
+      encoding: "utf8",
+      timeout: 100_000,
+    });
     expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
   });
 

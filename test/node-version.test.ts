@@ -10,7 +10,9 @@ import { expect, test } from "vitest";
 import { ROOT } from "./fixtures/cli.ts";
 
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
-const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { engines?: { node?: string } | string[]; dev?: boolean }> };
+const lock = JSON.parse(read("package-lock.json")) as {
+  packages: Record<string, { engines?: { node?: string } | string[]; dev?: boolean }>;
+};
 const ours = (JSON.parse(read("package.json")) as { engines: { node: string } }).engines.node;
 const lowest = semver.minVersion(ours)?.version ?? "";
 

@@ -5,9 +5,10 @@
 // SMTP server); the answer is on the same contact, in the same conversation. A visitor who left no
 // email is not offered the email inbox, and a send there is refused with the reason. An answer from
 // another address is not attached to the visitor.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { fileURLToPath } from "node:url";
 import nodemailer from "nodemailer";
+import { afterEach, describe, expect, it } from "vitest";
 import { createTestAgent, createTestHarness, type Harness, signInAgent, type TestAgent } from "../core/src/testing/index.ts";
 import { eml } from "../plugins/channel-email/test-support/corpus.ts";
 import { freePort } from "../plugins/channel-email/test-support/net.ts";
@@ -73,14 +74,24 @@ async function start(): Promise<World> {
       const headers: Record<string, string> = { Origin: SITE };
       if (init.token) headers.Authorization = `Bearer ${init.token}`;
       if (init.body !== undefined) headers["Content-Type"] = "application/json";
-      return fetch(`${url}/plugins/webchat/inboxes/site${path}`, { method: init.body === undefined ? "GET" : "POST", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+      return fetch(`${url}/plugins/webchat/inboxes/site${path}`, {
+        method: init.body === undefined ? "GET" : "POST",
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
     },
     async mailIn(raw, from) {
       await transport.sendMail({ envelope: { from, to: ["support@acme.com"] }, raw });
     },
     inbox: {
       get: (path) => fetch(`${url}${path}`, { headers: { Cookie: cookie }, redirect: "manual" }),
-      post: (path, form) => fetch(`${url}${path}`, { method: "POST", headers: { Cookie: cookie }, body: new URLSearchParams({ ...form, _csrf: csrf }), redirect: "manual" }),
+      post: (path, form) =>
+        fetch(`${url}${path}`, {
+          method: "POST",
+          headers: { Cookie: cookie },
+          body: new URLSearchParams({ ...form, _csrf: csrf }),
+          redirect: "manual",
+        }),
     },
     async api(path, init = {}) {
       const response = await fetch(`${url}/api/v1${path}`, {
@@ -110,7 +121,15 @@ async function visitorWrites(w: World, text: string): Promise<{ token: string; c
   return { token, conversationId: message.conversation_id };
 }
 
-type ApiMessage = { id: number; contact_id: number; inbox: string; direction: string; text: string; delivery_status: string; external_id: string | null };
+type ApiMessage = {
+  id: number;
+  contact_id: number;
+  inbox: string;
+  direction: string;
+  text: string;
+  delivery_status: string;
+  external_id: string | null;
+};
 type ApiContact = { id: number; email: string | null; identities: { channel: string; external_id: string; verified: boolean }[] };
 
 const offersEmailInbox = (page: string) => /<option value="support"/.test(page);
@@ -120,7 +139,11 @@ async function answeredByEmail(w: World) {
   const { token, conversationId } = await visitorWrites(w, "My order 42 has not arrived");
   expect((await w.widget("/profile", { token, body: { email: "Ada@Example.com" } })).status).toBe(200);
   expect(offersEmailInbox(await (await w.inbox.get(`/inbox/conversations/${conversationId}`)).text())).toBe(true);
-  const posted = await w.inbox.post(`/inbox/conversations/${conversationId}/messages`, { text: "Sorry, Ada! It ships today.", kind: "reply", inbox: "support" });
+  const posted = await w.inbox.post(`/inbox/conversations/${conversationId}/messages`, {
+    text: "Sorry, Ada! It ships today.",
+    kind: "reply",
+    inbox: "support",
+  });
   expect(posted.status).toBe(303);
   await w.harness.drain();
   const [mail] = await w.relay.waitFor(1);
@@ -129,7 +152,17 @@ async function answeredByEmail(w: World) {
 }
 
 const answer = (id: string, inReplyTo: string, from: string) =>
-  eml([`From: ${from}`, "To: Acme Support <support@acme.com>", "Subject: Re: Your conversation with us", `Message-ID: <${id}>`, `In-Reply-To: ${inReplyTo}`, `References: ${inReplyTo}`], "Thanks, I will watch for it.\r\n\r\nOn Monday Acme Support wrote:\r\n> Sorry, Ada! It ships today.\r\n");
+  eml(
+    [
+      `From: ${from}`,
+      "To: Acme Support <support@acme.com>",
+      "Subject: Re: Your conversation with us",
+      `Message-ID: <${id}>`,
+      `In-Reply-To: ${inReplyTo}`,
+      `References: ${inReplyTo}`,
+    ],
+    "Thanks, I will watch for it.\r\n\r\nOn Monday Acme Support wrote:\r\n> Sorry, Ada! It ships today.\r\n",
+  );
 
 describe("a web chat visitor answered by email", () => {
   it("gets the agent's reply at the email they left, and their emailed answer joins the same contact and conversation", async () => {
@@ -161,7 +194,14 @@ describe("a web chat visitor answered by email", () => {
     expect([...page.matchAll(/<option value="(site|support)"/g)].map((m) => m[1])).toEqual(["support", "site"]);
 
     // The next reply, through the REST API this time, answers the visitor's email in the same thread.
-    expect((await world.api(`/conversations/${conversationId}/messages`, { method: "POST", body: { text: "Tracking number: 42-42", inbox: "support" } })).status).toBe(201);
+    expect(
+      (
+        await world.api(`/conversations/${conversationId}/messages`, {
+          method: "POST",
+          body: { text: "Tracking number: 42-42", inbox: "support" },
+        })
+      ).status,
+    ).toBe(201);
     await world.harness.drain();
     const [, next] = await world.relay.waitFor(2);
     expect(next!.rcptTo).toEqual(["ada@example.com"]);
@@ -173,12 +213,19 @@ describe("a web chat visitor answered by email", () => {
     const { conversationId } = await visitorWrites(world, "Hello?");
     expect(offersEmailInbox(await (await world.inbox.get(`/inbox/conversations/${conversationId}`)).text())).toBe(false);
 
-    const refused = await world.api<{ error: { message: string } }>(`/conversations/${conversationId}/messages`, { method: "POST", body: { text: "Hi", inbox: "support" } });
+    const refused = await world.api<{ error: { message: string } }>(`/conversations/${conversationId}/messages`, {
+      method: "POST",
+      body: { text: "Hi", inbox: "support" },
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error.message).toBe(
       'The contact has no email identity and no email address, so the inbox "support" cannot reach them. Add an email address to the contact, or reply on another inbox.',
     );
-    const viaForm = await world.inbox.post(`/inbox/conversations/${conversationId}/messages`, { text: "Hi", kind: "reply", inbox: "support" });
+    const viaForm = await world.inbox.post(`/inbox/conversations/${conversationId}/messages`, {
+      text: "Hi",
+      kind: "reply",
+      inbox: "support",
+    });
     expect(viaForm.status).toBe(422);
     await world.harness.drain();
     expect(world.relay.mails).toEqual([]);
@@ -192,6 +239,8 @@ describe("a web chat visitor answered by email", () => {
     expect(last).toMatchObject({ inbox: "support", direction: "incoming", text: "Thanks, I will watch for it." });
     expect(last.contact_id).not.toBe(contactId);
     expect((await world.api<ApiContact>(`/contacts/${contactId}`)).body.identities.map((i) => i.channel)).toEqual(["webchat"]);
-    expect((await world.api<ApiContact>(`/contacts/${last.contact_id}`)).body.identities).toMatchObject([{ channel: "email", external_id: "eve@example.com" }]);
+    expect((await world.api<ApiContact>(`/contacts/${last.contact_id}`)).body.identities).toMatchObject([
+      { channel: "email", external_id: "eve@example.com" },
+    ]);
   }, 30_000);
 });

@@ -40,7 +40,11 @@ program
   .command("start")
   .description("serve the inbox, the REST API and the channel webhooks (creates the first admin on a fresh install)")
   .option("--admin-email <email>", "the email of the admin created on first start", "admin@localhost")
-  .action(action(async (opts: { adminEmail: string }) => (await import("../src/cli/start.ts")).startCommand({ config: config(), adminEmail: opts.adminEmail })));
+  .action(
+    action(async (opts: { adminEmail: string }) =>
+      (await import("../src/cli/start.ts")).startCommand({ config: config(), adminEmail: opts.adminEmail }),
+    ),
+  );
 
 program
   .command("migrate")
@@ -59,14 +63,22 @@ program
   .requiredOption("--name <name>", "the agent's display name")
   .addOption(new Option("--role <role>", "admin or agent").choices(["admin", "agent"]).default("agent"))
   .option("--password <password>", "set this password instead of generating one (at least 12 characters)")
-  .action(action(async (opts: { email: string; name: string; role: string; password?: string }) => (await import("../src/cli/create-agent.ts")).createAgentCommand({ config: config(), ...opts })));
+  .action(
+    action(async (opts: { email: string; name: string; role: string; password?: string }) =>
+      (await import("../src/cli/create-agent.ts")).createAgentCommand({ config: config(), ...opts }),
+    ),
+  );
 
 program
   .command("create-token")
   .description("create a REST API token for an agent; it is printed once")
   .requiredOption("--agent <email>", "the agent the token acts as")
   .option("--name <name>", "a label for the token (e.g. the integration using it)", "cli")
-  .action(action(async (opts: { agent: string; name: string }) => (await import("../src/cli/create-token.ts")).createTokenCommand({ config: config(), ...opts })));
+  .action(
+    action(async (opts: { agent: string; name: string }) =>
+      (await import("../src/cli/create-token.ts")).createTokenCommand({ config: config(), ...opts }),
+    ),
+  );
 
 program
   .command("backup")
@@ -80,7 +92,11 @@ program
   .addArgument(new Argument("<kind>", "what the plugin does").choices(["channel", "enrich", "route", "assistant"]))
   .argument("<name>", "the plugin's name: lower-case letters, digits and hyphens (e.g. shop-orders)")
   .option("--dir <path>", "the folder to create (default: plugins/<name> when ./plugins exists, else ./<name>)")
-  .action(action(async (kind: "channel" | "enrich" | "route" | "assistant", name: string, opts: { dir?: string }) => (await import("../src/cli/new-plugin.ts")).newPluginCommand(kind, name, opts)));
+  .action(
+    action(async (kind: "channel" | "enrich" | "route" | "assistant", name: string, opts: { dir?: string }) =>
+      (await import("../src/cli/new-plugin.ts")).newPluginCommand(kind, name, opts),
+    ),
+  );
 
 const contact = program.command("contact").description("one contact's data: export it (GDPR access), erase it (GDPR erasure), or split it");
 
@@ -89,20 +105,37 @@ contact
   .description("print everything about a contact as JSON (or write it to --out)")
   .argument("<id>", "the contact id (#42 in the inbox)")
   .option("--out <file>", "write to this new file instead of stdout")
-  .action(action(async (id: string, opts: { out?: string }) => (await import("../src/cli/contact-export.ts")).contactExportCommand(id, { config: config(), ...opts })));
+  .action(
+    action(async (id: string, opts: { out?: string }) =>
+      (await import("../src/cli/contact-export.ts")).contactExportCommand(id, { config: config(), ...opts }),
+    ),
+  );
 
 contact
   .command("erase")
   .description("erase a contact and all their messages, for good (audited)")
   .argument("<id>", "the contact id (#42 in the inbox)")
   .option("--yes", "confirm: this cannot be undone")
-  .action(action(async (id: string, opts: { yes?: boolean }) => (await import("../src/cli/contact-erase.ts")).contactEraseCommand(id, { config: config(), ...opts })));
+  .action(
+    action(async (id: string, opts: { yes?: boolean }) =>
+      (await import("../src/cli/contact-erase.ts")).contactEraseCommand(id, { config: config(), ...opts }),
+    ),
+  );
 
 contact
   .command("split")
   .description("give what one inbox brought to a contact its own contact (two customers of different inboxes with the same id; see doctor)")
   .argument("<id>", "the contact id (#42 in the inbox)")
-  .option("--inbox <name>", "an inbox to split off into a new contact (repeat for several)", (name: string, names: string[]) => [...names, name], [] as string[])
-  .action(action(async (id: string, opts: { inbox: string[] }) => (await import("../src/cli/contact-split.ts")).contactSplitCommand(id, { config: config(), ...opts })));
+  .option(
+    "--inbox <name>",
+    "an inbox to split off into a new contact (repeat for several)",
+    (name: string, names: string[]) => [...names, name],
+    [] as string[],
+  )
+  .action(
+    action(async (id: string, opts: { inbox: string[] }) =>
+      (await import("../src/cli/contact-split.ts")).contactSplitCommand(id, { config: config(), ...opts }),
+    ),
+  );
 
 await program.parseAsync();

@@ -4,38 +4,37 @@
  * HTTP routes, and stops it all in reverse order.
  */
 import type { Hono } from "hono";
-import type { Services } from "./services.ts";
-import { systemClock, type Clock } from "./clock.ts";
+import { setupAutomations } from "./automations/index.ts";
+import { type Clock, systemClock } from "./clock.ts";
 import type { LoadedConfig } from "./config/schema.ts";
+import { rescopeIdentities } from "./contacts/identity-rescope.ts";
+import { setupSendLater } from "./conversations/send-later.ts";
+import { defineSnoozeWakeUp } from "./conversations/update.ts";
+import { describeError, ErrorCodes, SwitchboardError } from "./errors/index.ts";
 import { EventBus } from "./events/bus.ts";
+import { createApi } from "./http/api/index.ts";
 import { createHttpApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
+import { createInbox } from "./inbox/index.ts";
 import { JobQueue } from "./jobs/queue.ts";
 import { createLogger, type Logger } from "./log/index.ts";
-import { describeError } from "./errors/index.ts";
-import { resolvePlugins, startPlugins } from "./plugins/loader.ts";
-import { PluginRegistry } from "./plugins/registry.ts";
-import { Assistants } from "./plugins/assistants.ts";
-import { createKeyValueStore } from "./plugins/kv.ts";
-import type { DeliveryReport, Emit, InboxInfo, InboundMessage, IngestResult } from "./plugins/types.ts";
-import { recordDeliveryReport } from "./pipeline/receipts.ts";
-import { reportCustomerTyping } from "./pipeline/typing.ts";
 import { DeliveryWorker } from "./pipeline/delivery.ts";
 import { InboundPipeline } from "./pipeline/inbound.ts";
 import { InboxRuntime } from "./pipeline/inboxes.ts";
 import { OutboundPipeline } from "./pipeline/outbound.ts";
-import { openStore, type Store } from "./store/index.ts";
-import { setupOutgoingWebhooks } from "./webhooks/outgoing.ts";
-import { ErrorCodes, SwitchboardError } from "./errors/index.ts";
-import { createApi } from "./http/api/index.ts";
-import { createInbox } from "./inbox/index.ts";
-import { defineSnoozeWakeUp } from "./conversations/update.ts";
+import { recordDeliveryReport } from "./pipeline/receipts.ts";
+import { reportCustomerTyping } from "./pipeline/typing.ts";
+import { Assistants } from "./plugins/assistants.ts";
+import { createKeyValueStore } from "./plugins/kv.ts";
+import { resolvePlugins, startPlugins } from "./plugins/loader.ts";
+import { PluginRegistry } from "./plugins/registry.ts";
+import type { DeliveryReport, Emit, InboundMessage, InboxInfo, IngestResult } from "./plugins/types.ts";
 import { createAgentDirectory, setupRouting } from "./routing/index.ts";
+import type { Services } from "./services.ts";
 import { setupSla } from "./sla/index.ts";
-import { setupAutomations } from "./automations/index.ts";
-import { setupSendLater } from "./conversations/send-later.ts";
-import { rescopeIdentities } from "./contacts/identity-rescope.ts";
+import { openStore, type Store } from "./store/index.ts";
 import { VERSION } from "./version.ts";
+import { setupOutgoingWebhooks } from "./webhooks/outgoing.ts";
 
 export { VERSION } from "./version.ts";
 
@@ -74,7 +73,9 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
   const plugins = await resolvePlugins(loaded);
-  const store = options.store ?? (await openStore({ url: loaded.config.store.url, authToken: loaded.config.store.auth_token, baseDir: loaded.baseDir }));
+  const store =
+    options.store ??
+    (await openStore({ url: loaded.config.store.url, authToken: loaded.config.store.auth_token, baseDir: loaded.baseDir }));
   await store.migrate();
 
   const bus = new EventBus(log, clock);
@@ -87,17 +88,33 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
 
   let outboundReady: OutboundPipeline | undefined;
   const actions = () => {
-    if (!outboundReady) throw new SwitchboardError(ErrorCodes.PLUGIN_SETUP_FAILED, "ctx.conversations is usable once Switchboard has started, not during setup.");
+    if (!outboundReady)
+      throw new SwitchboardError(
+        ErrorCodes.PLUGIN_SETUP_FAILED,
+        "ctx.conversations is usable once Switchboard has started, not during setup.",
+      );
     return { store, clock, bus, jobs, outbound: outboundReady };
   };
   const agents = createAgentDirectory({ store, clock, routing: loaded.config.routing });
   await startPlugins({ store, clock, log, bus, jobs, registry, actions, agents }, plugins, mount);
-  const inbound = new InboundPipeline({ store, clock, log, bus, registry, identity: loaded.config.identity, enrichment: loaded.config.enrichment });
+  const inbound = new InboundPipeline({
+    store,
+    clock,
+    log,
+    bus,
+    registry,
+    identity: loaded.config.identity,
+    enrichment: loaded.config.enrichment,
+  });
   const inboxes = new InboxRuntime(log);
-  const emitFor = (inbox: InboxInfo): Emit => (message) => inbound.ingest(inbox, message);
+  const emitFor =
+    (inbox: InboxInfo): Emit =>
+    (message) =>
+      inbound.ingest(inbox, message);
   const reportFor = (inbox: string) => (report: DeliveryReport) => recordDeliveryReport({ store, clock, bus }, inbox, report);
   const kvFor = (inbox: string) => createKeyValueStore(store, clock, `inbox:${inbox}`);
-  const typingFor = (inbox: InboxInfo) => (who: { contactExternalId: string; threadKey?: string }) => reportCustomerTyping({ store, bus }, inbox, who);
+  const typingFor = (inbox: InboxInfo) => (who: { contactExternalId: string; threadKey?: string }) =>
+    reportCustomerTyping({ store, bus }, inbox, who);
   await inboxes.init(loaded, registry, { publicUrl, emitFor, reportFor, kvFor, typingFor, mount });
   const delivery = new DeliveryWorker({ store, clock, log, bus, inboxes, pollMs: options.pollMs?.delivery });
   const outbound = new OutboundPipeline({ store, clock, bus, inboxes, onQueued: () => delivery.kick() });
@@ -126,10 +143,26 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   };
 
   const switchboard: Switchboard = {
-    loaded, store, clock, log, bus, jobs, registry, inboxes, inbound, outbound, delivery, assistants, app,
+    loaded,
+    store,
+    clock,
+    log,
+    bus,
+    jobs,
+    registry,
+    inboxes,
+    inbound,
+    outbound,
+    delivery,
+    assistants,
+    app,
     async ingest(name, message) {
       const inbox = inboxes.get(name);
-      if (!inbox) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no inbox "${name}". Inboxes: ${inboxes.names().join(", ") || "(none)"}.`);
+      if (!inbox)
+        throw new SwitchboardError(
+          ErrorCodes.NOT_FOUND,
+          `There is no inbox "${name}". Inboxes: ${inboxes.names().join(", ") || "(none)"}.`,
+        );
       return inbound.ingest(inbox, message);
     },
     async start() {

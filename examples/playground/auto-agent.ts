@@ -30,7 +30,9 @@ export async function startAutoAgent(switchboard: Switchboard, options: { delayM
         setTimeout(() => {
           pending.delete(conversationId);
           const text = ANSWERS[answered++ % ANSWERS.length]!;
-          switchboard.outbound.reply({ conversationId, text, agentId: agent.id }).catch((error: unknown) => switchboard.log.warn({ error: (error as Error).message }, "auto-agent reply failed"));
+          switchboard.outbound
+            .reply({ conversationId, text, agentId: agent.id })
+            .catch((error: unknown) => switchboard.log.warn({ error: (error as Error).message }, "auto-agent reply failed"));
         }, options.delayMs),
       );
     },

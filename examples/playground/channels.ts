@@ -5,7 +5,7 @@
  * and Discord servers (each plugin's test-support/fake) that the real telegram and discord plugins talk to, and the
  * webchat widget's own HTTP API.
  */
-import { verifyWebhookSignature, SIGNATURE_HEADER } from "@switchboard/core";
+import { SIGNATURE_HEADER, verifyWebhookSignature } from "@switchboard/core";
 import type { APIUser } from "discord-api-types/v10";
 import type { FakeDiscord } from "../../plugins/channel-discord/test-support/fake/index.ts";
 import type { FakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
@@ -19,9 +19,11 @@ function every(ms: number, fn: () => Promise<void> | void): () => Promise<void> 
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
-    current = current.then(async () => {
-      if (!stopped) await fn();
-    }).catch(() => {});
+    current = current
+      .then(async () => {
+        if (!stopped) await fn();
+      })
+      .catch(() => {});
   }, ms);
   return async () => {
     stopped = true;
@@ -35,7 +37,10 @@ function every(ms: number, fn: () => Promise<void> | void): () => Promise<void> 
  * shop's backend would; replies come to `webhookUrl` (set it as the inbox's `webhook_url`), signed.
  * The email and phone are sent as verified, so the person is one contact with their other channels.
  */
-export function apiDriver(options: { secret: string; inbox: string }): ChannelDriver & { webhookUrl: string; connect(baseUrl: string): void } {
+export function apiDriver(options: {
+  secret: string;
+  inbox: string;
+}): ChannelDriver & { webhookUrl: string; connect(baseUrl: string): void } {
   let baseUrl = "";
   let deliver: Deliver = () => {};
   let sent = 0;
@@ -92,7 +97,16 @@ export function telegramDriver(telegram: FakeTelegram): ChannelDriver {
       let user = users.get(person.key);
       const chat = () => world.privateChat(user!);
       if (!user) {
-        user = { id: 7_000_000 + person.index, is_bot: false, first_name: person.first, last_name: person.last, username: `${person.first}${person.last}`.toLowerCase().replace(/[^a-z]/g, "").slice(0, 30) };
+        user = {
+          id: 7_000_000 + person.index,
+          is_bot: false,
+          first_name: person.first,
+          last_name: person.last,
+          username: `${person.first}${person.last}`
+            .toLowerCase()
+            .replace(/[^a-z]/g, "")
+            .slice(0, 30),
+        };
         users.set(person.key, user);
         byChat.set(user.id, person.key);
         world.shareContact(chat(), user, person.phone);
@@ -176,7 +190,9 @@ export function webchatDriver(options: { baseUrl: string; inbox: string; origin:
     start(deliver) {
       stop = every(1_000, async () => {
         for (const [key, visitor] of visitors) {
-          const { messages } = (await call(`/messages?after=${visitor.seq}`, visitor.token)) as { messages: { seq: number; author: string; kind: string; text: string }[] };
+          const { messages } = (await call(`/messages?after=${visitor.seq}`, visitor.token)) as {
+            messages: { seq: number; author: string; kind: string; text: string }[];
+          };
           for (const entry of messages) {
             visitor.seq = Math.max(visitor.seq, entry.seq);
             if (entry.author === "agent" && entry.kind === "text") deliver(key, entry.text);

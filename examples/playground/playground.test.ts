@@ -1,10 +1,11 @@
 // The playground's wiring: Switchboard with the fakes, and a simulated customer on each channel
 // who writes, gets the auto-agent's answers back through that channel, follows up and says thanks.
 // Bounded by the stories' length; no timing assertions.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { count, eq } from "drizzle-orm";
+
 import { openSignInForm, tables } from "@switchboard/core/testing";
-import { startPlayground, type Playground } from "./playground.ts";
+import { count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Playground, startPlayground } from "./playground.ts";
 import { Simulator } from "./simulator.ts";
 import { STORIES } from "./stories.ts";
 
@@ -22,7 +23,14 @@ describe("playground", () => {
     expect(playground.drivers.map((d) => d.name)).toEqual(["api", "telegram", "discord", "webchat"]);
     const story = STORIES.find((s) => s.followUps.length === 1)!;
     const runs = playground.drivers.map((driver, i) => {
-      const simulator = new Simulator({ drivers: [driver], maxCustomers: 0, patienceMs: 20_000, thinkMs: [5, 10], prefix: `test${i}`, seed: i + 1 });
+      const simulator = new Simulator({
+        drivers: [driver],
+        maxCustomers: 0,
+        patienceMs: 20_000,
+        thinkMs: [5, 10],
+        prefix: `test${i}`,
+        seed: i + 1,
+      });
       simulator.start();
       return simulator.customer(simulator.people[i], story).then(() => simulator);
     });

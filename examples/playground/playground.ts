@@ -14,11 +14,11 @@ import { createAgent } from "../../core/src/auth/agents.ts";
 import { loadConfig } from "../../core/src/config/load.ts";
 import { createLogger } from "../../core/src/log/index.ts";
 import { createSwitchboard, type Switchboard } from "../../core/src/switchboard.ts";
-import { startFakeDiscord, type FakeDiscord } from "../../plugins/channel-discord/test-support/fake/index.ts";
-import { startFakeTelegram, type FakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
-import { apiDriver, discordDriver, telegramDriver, webchatDriver } from "./channels.ts";
+import { type FakeDiscord, startFakeDiscord } from "../../plugins/channel-discord/test-support/fake/index.ts";
+import { type FakeTelegram, startFakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
 import { startAutoAgent } from "./auto-agent.ts";
-import { Simulator, type ChannelDriver, type SimulatorOptions } from "./simulator.ts";
+import { apiDriver, discordDriver, telegramDriver, webchatDriver } from "./channels.ts";
+import { type ChannelDriver, Simulator, type SimulatorOptions } from "./simulator.ts";
 
 const plugin = (path: string) => fileURLToPath(new URL(`../../plugins/${path}`, import.meta.url));
 const API_SECRET = "playground-shop-secret-0123456789";
@@ -91,7 +91,11 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const discord = await startFakeDiscord();
   const guild = discord.world.guild("Acme community");
   const api = apiDriver({ secret: API_SECRET, inbox: "shop" });
-  const shop = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(shopPage(switchboardUrl), { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
+  const shop = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: () => new Response(shopPage(switchboardUrl), { headers: { "Content-Type": "text/html; charset=utf-8" } }),
+  });
   const shopOrigin = `http://127.0.0.1:${shop.port}`;
   let switchboardUrl = "";
 
@@ -105,15 +109,34 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     },
     inboxes: {
       shop: { plugin: "api", display_name: "Shop (API)", options: { secret: API_SECRET, webhook_url: api.webhookUrl } },
-      telegram: { plugin: "telegram", display_name: "Telegram", options: { token: telegram.token, api_root: telegram.apiRoot, poll_timeout_seconds: 10 } },
-      discord: { plugin: "discord", display_name: "Discord", options: { token: discord.token, api_root: discord.restApi, support_channels: [guild.text.id, guild.forum.id] } },
-      ...(webchat ? { site: { plugin: "webchat", display_name: "Website chat", options: { secret: WEBCHAT_SECRET, allowed_origins: [shopOrigin], title: "Acme support" } } } : {}),
+      telegram: {
+        plugin: "telegram",
+        display_name: "Telegram",
+        options: { token: telegram.token, api_root: telegram.apiRoot, poll_timeout_seconds: 10 },
+      },
+      discord: {
+        plugin: "discord",
+        display_name: "Discord",
+        options: { token: discord.token, api_root: discord.restApi, support_channels: [guild.text.id, guild.forum.id] },
+      },
+      ...(webchat
+        ? {
+            site: {
+              plugin: "webchat",
+              display_name: "Website chat",
+              options: { secret: WEBCHAT_SECRET, allowed_origins: [shopOrigin], title: "Acme support" },
+            },
+          }
+        : {}),
     },
   });
   const configFile = join(dataDir, "switchboard.toml");
   const log = createLogger({ level: options.logLevel ?? "warn" });
   const build = async (webchat: boolean) => {
-    writeFileSync(configFile, `# Written by the playground (examples/playground); see config/switchboard.sample.toml for every key.\n${stringify(config(webchat))}`);
+    writeFileSync(
+      configFile,
+      `# Written by the playground (examples/playground); see config/switchboard.sample.toml for every key.\n${stringify(config(webchat))}`,
+    );
     return createSwitchboard(await loadConfig(configFile, {}), { log });
   };
 
@@ -128,13 +151,18 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     switchboard = await build(false);
   }
   const webchatState = switchboard.registry.plugins.find((p) => p.alias === "webchat");
-  if (wantWebchat && !webchatMissing && webchatState?.state !== "started") webchatMissing = `the webchat plugin did not start: ${webchatState?.error?.message ?? webchatState?.state ?? "not loaded"}`;
+  if (wantWebchat && !webchatMissing && webchatState?.state !== "started")
+    webchatMissing = `the webchat plugin did not start: ${webchatState?.error?.message ?? webchatState?.state ?? "not loaded"}`;
   if (!wantWebchat) webchatMissing = "left out (webchat: false)";
 
   const server = await listen(switchboard, options.port ?? 3000);
   switchboardUrl = `http://127.0.0.1:${server.port}`;
   api.connect(switchboardUrl);
-  const { agent, password } = await createAgent(switchboard.store, { email: "admin@playground.local", name: "Playground Admin", role: "admin" });
+  const { agent, password } = await createAgent(switchboard.store, {
+    email: "admin@playground.local",
+    name: "Playground Admin",
+    role: "admin",
+  });
   await switchboard.start();
   const stopAutoAgent = options.autoAgent ? await startAutoAgent(switchboard, options.autoAgent) : undefined;
 

@@ -88,7 +88,13 @@ export class Simulator {
   constructor(options: SimulatorOptions) {
     if (options.drivers.length === 0) throw new Error("The simulator needs at least one channel driver.");
     this.#options = {
-      arrivalMs: 12_000, maxActive: 4, patienceMs: 90_000, thinkMs: [2_000, 6_000], switchChance: 0.5, prefix: "sim", log: () => {},
+      arrivalMs: 12_000,
+      maxActive: 4,
+      patienceMs: 90_000,
+      thinkMs: [2_000, 6_000],
+      switchChance: 0.5,
+      prefix: "sim",
+      log: () => {},
       ...options,
       maxCustomers: options.maxCustomers ?? Number.POSITIVE_INFINITY,
     };
@@ -143,7 +149,10 @@ export class Simulator {
   }
 
   async #story(person: Person, story: Story): Promise<void> {
-    const drivers = this.#shuffle(this.#options.drivers).slice(0, 1 + Math.floor(this.#random() * Math.min(3, this.#options.drivers.length)));
+    const drivers = this.#shuffle(this.#options.drivers).slice(
+      0,
+      1 + Math.floor(this.#random() * Math.min(3, this.#options.drivers.length)),
+    );
     let channel = drivers[0]!;
     const followUps = [...story.followUps];
     let nudges = 0;

@@ -54,8 +54,12 @@ console.log(
     `  Password:  ${playground.admin.password}`,
     "",
     `  Channels:  ${playground.channels.join(", ")}`,
-    playground.webchatMissing ? `  Webchat:   not included: ${playground.webchatMissing}` : `  Be a customer yourself: ${playground.shopUrl} (a demo shop with the chat widget)`,
-    playground.simulator ? "  Simulated customers arrive every few seconds. Answer them in the inbox; they write back." : "  No simulated customers (--no-simulator).",
+    playground.webchatMissing
+      ? `  Webchat:   not included: ${playground.webchatMissing}`
+      : `  Be a customer yourself: ${playground.shopUrl} (a demo shop with the chat widget)`,
+    playground.simulator
+      ? "  Simulated customers arrive every few seconds. Answer them in the inbox; they write back."
+      : "  No simulated customers (--no-simulator).",
     `  Config:    ${playground.configFile}${value("data") ? "" : " (a temp folder, deleted on exit; --data <dir> keeps it)"}`,
     // performance.now() counts from the process's start, so this includes loading the code.
     `  Ready in ${(performance.now() / 1000).toFixed(1)} s. Press Ctrl+C to stop.`,
@@ -70,7 +74,10 @@ const stop = async () => {
   console.log("\nStopping the playground ...");
   const stats = playground.simulator?.stats;
   await playground.stop();
-  if (stats) console.log(`${stats.customers} customers wrote ${stats.messages} messages and got ${stats.replies} replies (${stats.switches} switched channel).`);
+  if (stats)
+    console.log(
+      `${stats.customers} customers wrote ${stats.messages} messages and got ${stats.replies} replies (${stats.switches} switched channel).`,
+    );
   process.exit(0);
 };
 process.on("SIGINT", () => void stop());

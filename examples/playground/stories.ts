@@ -25,11 +25,30 @@ export interface Story {
 }
 
 const NAMES: [string, string][] = [
-  ["Ada", "Lovelace"], ["Grace", "Hopper"], ["Alan", "Turing"], ["Katherine", "Johnson"], ["Linus", "Torvalds"],
-  ["Margaret", "Hamilton"], ["Hedy", "Lamarr"], ["Dennis", "Ritchie"], ["Barbara", "Liskov"], ["Ken", "Thompson"],
-  ["Frances", "Allen"], ["Edsger", "Dijkstra"], ["Radia", "Perlman"], ["Tim", "Berners-Lee"], ["Sophie", "Wilson"],
-  ["John", "McCarthy"], ["Jean", "Bartik"], ["Donald", "Knuth"], ["Lynn", "Conway"], ["Guido", "van Rossum"],
-  ["Anita", "Borg"], ["Shafi", "Goldwasser"], ["Niklaus", "Wirth"], ["Evelyn", "Boyd"],
+  ["Ada", "Lovelace"],
+  ["Grace", "Hopper"],
+  ["Alan", "Turing"],
+  ["Katherine", "Johnson"],
+  ["Linus", "Torvalds"],
+  ["Margaret", "Hamilton"],
+  ["Hedy", "Lamarr"],
+  ["Dennis", "Ritchie"],
+  ["Barbara", "Liskov"],
+  ["Ken", "Thompson"],
+  ["Frances", "Allen"],
+  ["Edsger", "Dijkstra"],
+  ["Radia", "Perlman"],
+  ["Tim", "Berners-Lee"],
+  ["Sophie", "Wilson"],
+  ["John", "McCarthy"],
+  ["Jean", "Bartik"],
+  ["Donald", "Knuth"],
+  ["Lynn", "Conway"],
+  ["Guido", "van Rossum"],
+  ["Anita", "Borg"],
+  ["Shafi", "Goldwasser"],
+  ["Niklaus", "Wirth"],
+  ["Evelyn", "Boyd"],
 ];
 
 /** The cast. `prefix` keeps the people of two simulators (or two test runs) apart. */

@@ -7,8 +7,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { messages } from "../../core/src/store/schema.ts";
-import { launchBrowser, useSession, waitForLive, type TestBrowser } from "./browser.ts";
-import { AGENTS, PASSWORD, startServer, type E2EServer } from "./server.ts";
+import { launchBrowser, type TestBrowser, useSession, waitForLive } from "./browser.ts";
+import { AGENTS, type E2EServer, PASSWORD, startServer } from "./server.ts";
 
 let server: E2EServer;
 let chrome: TestBrowser;
@@ -55,7 +55,10 @@ describe("two agents", () => {
     const ada = await chrome.newPage();
     const bob = await chrome.newPage();
     const path = `/inbox/conversations/${stored.conversation_id}`;
-    await Promise.all([useSession(ada.page, server.url, await server.sessionFor("ada"), path), useSession(bob.page, server.url, await server.sessionFor("bob"), path)]);
+    await Promise.all([
+      useSession(ada.page, server.url, await server.sessionFor("ada"), path),
+      useSession(bob.page, server.url, await server.sessionFor("bob"), path),
+    ]);
     await Promise.all([waitForLive(ada.page), waitForLive(bob.page)]);
 
     await server.customerWrites({ id: "two-2", contact: { id: "two-agents" }, text: "Hello? I need help with my order." });
@@ -64,7 +67,10 @@ describe("two agents", () => {
     await ada.page.selectOption("#assignee", String(server.agentIds.bob));
     await ada.page.locator("#conv-head").getByRole("button", { name: "Assign", exact: true }).click();
     await bob.page.locator("#timeline").getByText("Assigned to Bob Agent by Ada Admin").waitFor();
-    await bob.page.waitForFunction((id) => (document.querySelector("#assignee") as HTMLSelectElement | null)?.value === id, String(server.agentIds.bob));
+    await bob.page.waitForFunction(
+      (id) => (document.querySelector("#assignee") as HTMLSelectElement | null)?.value === id,
+      String(server.agentIds.bob),
+    );
     await Promise.all([ada.context.close(), bob.context.close()]);
   });
 });
@@ -75,7 +81,10 @@ describe("guards", () => {
     const { context, page } = await chrome.newPage();
     await useSession(page, server.url, await server.sessionFor("bob"), `/inbox/conversations/${stored.conversation_id}`);
     const status = await page.evaluate(async (id) => {
-      const response = await fetch(`/inbox/conversations/${id}/messages`, { method: "POST", body: new URLSearchParams({ text: "forged reply" }) });
+      const response = await fetch(`/inbox/conversations/${id}/messages`, {
+        method: "POST",
+        body: new URLSearchParams({ text: "forged reply" }),
+      });
       return response.status;
     }, stored.conversation_id);
     expect(status).toBe(403);
@@ -84,7 +93,11 @@ describe("guards", () => {
   });
 
   test("answers 404 to an agent opening a conversation of an inbox their teams are not given", async () => {
-    const stored = await server.harness.inject({ externalId: "vip-1", contact: { externalId: "vip", name: "Very Important" }, text: "Escalation only" });
+    const stored = await server.harness.inject({
+      externalId: "vip-1",
+      contact: { externalId: "vip", name: "Very Important" },
+      text: "Escalation only",
+    });
     if (stored.status !== "stored") throw new Error("not stored");
     const path = `/inbox/conversations/${stored.conversationId}`;
     const bob = await chrome.newPage();

@@ -5,11 +5,19 @@
  * it refuses the flag in `args`) and deletes it on close, so nothing leaks between test files.
  */
 import { existsSync } from "node:fs";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { SESSION_COOKIE } from "../../core/src/auth/sessions.ts";
 
 /** The flags from FIELD-NOTES: no sandbox (root in CI), no GPU, and nothing that phones home. */
-export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 /** How long any single wait in the e2e tests may take. */
 export const WAIT_MS = 5_000;
@@ -17,7 +25,9 @@ export const WAIT_MS = 5_000;
 export function chromiumPath(): string {
   const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(path)) {
-    throw new Error(`No Chromium at ${path}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH; never run a browser download step.`);
+    throw new Error(
+      `No Chromium at ${path}. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH; never run a browser download step.`,
+    );
   }
   return path;
 }
@@ -27,7 +37,10 @@ export interface TestBrowser {
   /** Uncaught errors of any page (a test may assert there were none). */
   errors: string[];
   /** A new context (its own cookies) with a page, with timeouts bounded to WAIT_MS. */
-  newPage(options?: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } }): Promise<{ context: BrowserContext; page: Page }>;
+  newPage(options?: {
+    colorScheme?: "light" | "dark";
+    viewport?: { width: number; height: number };
+  }): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -46,7 +59,10 @@ export async function launchBrowser(): Promise<TestBrowser> {
     browser,
     errors,
     async newPage(options = {}) {
-      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? "light" });
+      const context = await browser.newContext({
+        viewport: options.viewport ?? { width: 1280, height: 800 },
+        colorScheme: options.colorScheme ?? "light",
+      });
       context.setDefaultTimeout(WAIT_MS);
       context.setDefaultNavigationTimeout(WAIT_MS);
       const page = await context.newPage();

@@ -4,13 +4,14 @@
  * as a signed webhook and its delivery status turns to Sent on the page; a private note stays inside; assigning and resolving (button and `e`) update
  * the page; search finds a message and opens its conversation; and customer text that looks like HTML is shown as text and never runs.
  */
-import type { Page } from "playwright-core";
+
 import { eq } from "drizzle-orm";
+import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { verifyWebhookSignature } from "../../core/src/webhooks/signature.ts";
 import { conversations, messages, outbox } from "../../core/src/store/schema.ts";
-import { launchBrowser, useSession, waitForLive, type TestBrowser } from "./browser.ts";
-import { SHOP_SECRET, startServer, type E2EServer } from "./server.ts";
+import { verifyWebhookSignature } from "../../core/src/webhooks/signature.ts";
+import { launchBrowser, type TestBrowser, useSession, waitForLive } from "./browser.ts";
+import { type E2EServer, SHOP_SECRET, startServer } from "./server.ts";
 
 let server: E2EServer;
 let chrome: TestBrowser;
@@ -58,13 +59,21 @@ describe("a customer message through the API channel", () => {
     await timeline().getByText("Hi! My invoice #4411").waitFor();
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
-    const again = await server.customerWrites({ id: `${grace.contact}-m2`, contact: { id: grace.contact }, text: "It should be DE123456789." });
+    const again = await server.customerWrites({
+      id: `${grace.contact}-m2`,
+      contact: { id: grace.contact },
+      text: "It should be DE123456789.",
+    });
     expect(again.conversation_id).toBe(grace.conversation_id);
     await timeline().getByText("It should be DE123456789.").waitFor();
-    await page.locator(`#list li[data-conversation="${grace.conversation_id}"] .preview`, { hasText: "It should be DE123456789." }).waitFor();
+    await page
+      .locator(`#list li[data-conversation="${grace.conversation_id}"] .preview`, { hasText: "It should be DE123456789." })
+      .waitFor();
 
     const linus = await newCustomer("Linus T.", "The widget does not load on Firefox.");
-    await page.locator(`#list li[data-conversation="${linus.conversation_id}"]`, { hasText: "The widget does not load on Firefox." }).waitFor();
+    await page
+      .locator(`#list li[data-conversation="${linus.conversation_id}"]`, { hasText: "The widget does not load on Firefox." })
+      .waitFor();
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   });
 });
@@ -96,7 +105,10 @@ describe("the composer", () => {
     const note = timeline().locator("article.msg.note", { hasText: "can you check the refund queue?" });
     await note.waitFor();
     expect(await note.locator(".mention").textContent()).toBe("@Bob");
-    const [stored] = await server.harness.switchboard.store.db.select().from(messages).where(eq(messages.text, "@Bob can you check the refund queue?"));
+    const [stored] = await server.harness.switchboard.store.db
+      .select()
+      .from(messages)
+      .where(eq(messages.text, "@Bob can you check the refund queue?"));
     expect(stored!.direction).toBe("note");
     expect(await server.harness.switchboard.store.db.select().from(outbox).where(eq(outbox.messageId, stored!.id))).toEqual([]);
     expect(server.receiver.received.some((h) => h.body.includes("refund queue"))).toBe(false);

@@ -3,7 +3,7 @@
  * whose sends are refused the way WhatsApp refuses a reply outside its 24-hour window, so the demo
  * shows a failed delivery with its retry button. Nothing leaves the machine.
  */
-import { definePlugin, DeliveryError } from "@switchboard/core";
+import { DeliveryError, definePlugin } from "@switchboard/core";
 
 export default definePlugin({
   name: "demo-channels",
@@ -24,7 +24,10 @@ export default definePlugin({
         identityScope: "channel", // a phone number is the same person in every WhatsApp inbox
         limits: { maxTextLength: 4096 },
         send: async () => {
-          throw new DeliveryError("WhatsApp refused the message: the 24-hour customer service window has closed. Send an approved template instead.", { retryable: false });
+          throw new DeliveryError(
+            "WhatsApp refused the message: the 24-hour customer service window has closed. Send an approved template instead.",
+            { retryable: false },
+          );
         },
       }),
     });

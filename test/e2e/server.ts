@@ -122,7 +122,11 @@ export interface StartOptions {
  */
 export async function startServer(options: StartOptions = {}): Promise<E2EServer> {
   const receiver = startReceiver();
-  const shop = { plugin: "api", display_name: "Web shop", options: { secret: SHOP_SECRET, webhook_url: receiver.url, timeout_ms: WAIT_MS } };
+  const shop = {
+    plugin: "api",
+    display_name: "Web shop",
+    options: { secret: SHOP_SECRET, webhook_url: receiver.url, timeout_ms: WAIT_MS },
+  };
   const harness = await createTestHarness({
     now: options.now,
     plugins: { api: { package: API_PLUGIN }, ...options.plugins },

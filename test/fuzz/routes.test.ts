@@ -26,15 +26,26 @@ let visitorToken = "";
 beforeAll(async () => {
   telegram = await startFakeTelegram();
   world = await createMatrixWorld({
-    plugins: { api: { package: plugin("channel-api") }, webchat: { package: plugin("channel-webchat") }, telegram: { package: plugin("channel-telegram") } },
+    plugins: {
+      api: { package: plugin("channel-api") },
+      webchat: { package: plugin("channel-webchat") },
+      telegram: { package: plugin("channel-telegram") },
+    },
     inboxes: {
       shop: { plugin: "api", options: { secret: API_SECRET } },
       site: { plugin: "webchat", options: { secret: WEBCHAT_SECRET, allowed_origins: [SITE] } },
-      tg: { plugin: "telegram", options: { token: telegram.token, api_root: telegram.apiRoot, mode: "webhook", webhook_secret: TELEGRAM_SECRET } },
+      tg: {
+        plugin: "telegram",
+        options: { token: telegram.token, api_root: telegram.apiRoot, mode: "webhook", webhook_secret: TELEGRAM_SECRET },
+      },
     },
     config: { server: { public_url: "http://127.0.0.1:9" } },
   });
-  const session = await world.harness.request("/plugins/webchat/inboxes/site/session", { method: "POST", headers: { Origin: SITE, "Content-Type": "application/json" }, body: "{}" });
+  const session = await world.harness.request("/plugins/webchat/inboxes/site/session", {
+    method: "POST",
+    headers: { Origin: SITE, "Content-Type": "application/json" },
+    body: "{}",
+  });
   visitorToken = ((await session.json()) as { token: string }).token;
 }, 60_000);
 afterAll(async () => {
@@ -53,22 +64,73 @@ function routes(): string[] {
 /** JSON nested `depth` deep around `inner`. */
 const nested = (depth: number, open: string, inner: string, close: string) => open.repeat(depth) + inner + close.repeat(depth);
 const weirdId = fc.oneof(
-  fc.constantFrom("1e309", "Infinity", "-Infinity", "NaN", "-1", "0", "0x10", "1.5", "%00", "9".repeat(400), "%F0%9F%92%A5", "..%2F..%2Fetc%2Fpasswd", "null"),
+  fc.constantFrom(
+    "1e309",
+    "Infinity",
+    "-Infinity",
+    "NaN",
+    "-1",
+    "0",
+    "0x10",
+    "1.5",
+    "%00",
+    "9".repeat(400),
+    "%F0%9F%92%A5",
+    "..%2F..%2Fetc%2Fpasswd",
+    "null",
+  ),
   fc.integer({ min: -10, max: 100 }).map(String),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
 );
-const weirdText = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom("\u0000", "a\u0000b", '"', "'", "*", "NEAR(", "\uFFFF", "%", "\\"), fc.string({ unit: "binary", maxLength: 20 }));
+const weirdText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom("\u0000", "a\u0000b", '"', "'", "*", "NEAR(", "\uFFFF", "%", "\\"),
+  fc.string({ unit: "binary", maxLength: 20 }),
+);
 const query = fc.oneof(
   fc.constant(""),
-  fc.record({ q: weirdText, limit: fc.oneof(fc.constant("1e309"), fc.integer().map(String)), cursor: fc.oneof(fc.constant("%%%"), fc.base64String({ maxLength: 20 })) }, { requiredKeys: [] }).map((r) => new URLSearchParams(r as Record<string, string>).toString()),
+  fc
+    .record(
+      {
+        q: weirdText,
+        limit: fc.oneof(fc.constant("1e309"), fc.integer().map(String)),
+        cursor: fc.oneof(fc.constant("%%%"), fc.base64String({ maxLength: 20 })),
+      },
+      { requiredKeys: [] },
+    )
+    .map((r) => new URLSearchParams(r as Record<string, string>).toString()),
 );
 const body = fc.oneof(
   { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => ({ type: "application/json", text: JSON.stringify(v) })) },
-  { weight: 2, arbitrary: fc.record({ text: weirdText, id: weirdText, contact: fc.record({ id: weirdText, name: weirdText }), metadata: fc.jsonValue({ maxDepth: 3 }) }, { requiredKeys: [] }).map((v) => ({ type: "application/json", text: JSON.stringify(v) })) },
-  { weight: 1, arbitrary: fc.constantFrom("", "{", "null", "[]", '{"a":', "\u0000", "nul").map((text) => ({ type: "application/json", text })) },
-  { weight: 1, arbitrary: fc.constantFrom(2_000, 50_000).map((depth) => ({ type: "application/json", text: `{"metadata":${nested(depth, '{"a":', "0", "}")}}` })) },
-  { weight: 1, arbitrary: fc.constantFrom(2_000, 50_000).map((depth) => ({ type: "application/json", text: nested(depth, "[", "", "]") })) },
-  { weight: 2, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), weirdText, { maxKeys: 4 }).map((v) => ({ type: "application/x-www-form-urlencoded", text: new URLSearchParams(v).toString() })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record(
+        { text: weirdText, id: weirdText, contact: fc.record({ id: weirdText, name: weirdText }), metadata: fc.jsonValue({ maxDepth: 3 }) },
+        { requiredKeys: [] },
+      )
+      .map((v) => ({ type: "application/json", text: JSON.stringify(v) })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom("", "{", "null", "[]", '{"a":', "\u0000", "nul").map((text) => ({ type: "application/json", text })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom(2_000, 50_000)
+      .map((depth) => ({ type: "application/json", text: `{"metadata":${nested(depth, '{"a":', "0", "}")}}` })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(2_000, 50_000).map((depth) => ({ type: "application/json", text: nested(depth, "[", "", "]") })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .dictionary(fc.string({ maxLength: 8 }), weirdText, { maxKeys: 4 })
+      .map((v) => ({ type: "application/x-www-form-urlencoded", text: new URLSearchParams(v).toString() })),
+  },
   { weight: 1, arbitrary: weirdText.map((text) => ({ type: "text/plain", text })) },
   { weight: 1, arbitrary: fc.constant({ type: "", text: "" }) },
 );
@@ -83,7 +145,12 @@ function headersFor(path: string, who: "none" | "right" | "wrong"): Record<strin
   if (path.startsWith("/webhooks/shop")) return { Authorization: `Bearer ${right ? API_SECRET : "wrong-secret-0123456789"}` };
   if (path.startsWith("/webhooks/tg")) return { "X-Telegram-Bot-Api-Secret-Token": right ? TELEGRAM_SECRET : "wrong_secret_0123456789" };
   if (path.startsWith("/plugins/webchat")) return { Origin: SITE, Authorization: `Bearer ${right ? visitorToken : "junk.token"}` };
-  return { Cookie: right ? admin.cookie : "swb_session=junk", "X-CSRF-Token": admin.csrf, Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" };
+  return {
+    Cookie: right ? admin.cookie : "swb_session=junk",
+    "X-CSRF-Token": admin.csrf,
+    Origin: "http://localhost",
+    "Sec-Fetch-Site": "same-origin",
+  };
 }
 
 describe("route fuzz", () => {
@@ -94,11 +161,18 @@ describe("route fuzz", () => {
     for (const route of served) {
       const [method, template] = route.split(" ") as [string, string];
       const names = [...template.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-      const request = fc.record({ ids: fc.array(weirdId, { minLength: names.length, maxLength: names.length }), query, body, who: credentials });
+      const request = fc.record({
+        ids: fc.array(weirdId, { minLength: names.length, maxLength: names.length }),
+        query,
+        body,
+        who: credentials,
+      });
       await fc.assert(
         fc.asyncProperty(request, async ({ ids, query, body, who }) => {
           let index = 0;
-          const path = template.replace(/:(\w+)/g, (_, name: string) => (name === "inbox" ? (template.includes("webchat") ? "site" : "alpha") : ids[index++] ?? "1"));
+          const path = template.replace(/:(\w+)/g, (_, name: string) =>
+            name === "inbox" ? (template.includes("webchat") ? "site" : "alpha") : (ids[index++] ?? "1"),
+          );
           const headers = headersFor(path, who);
           const init: RequestInit = { method, headers };
           if (method !== "GET") {
@@ -109,7 +183,8 @@ describe("route fuzz", () => {
           const before = await storedRows(world.harness);
           const response = await world.harness.request(query ? `${path}?${query}` : path, init);
           const text = await response.text();
-          if (response.status >= 500) failures.push(`${method} ${path}?${query} [${body.type}] ${body.text.slice(0, 80)} → ${response.status} ${text.slice(0, 200)}`);
+          if (response.status >= 500)
+            failures.push(`${method} ${path}?${query} [${body.type}] ${body.text.slice(0, 80)} → ${response.status} ${text.slice(0, 200)}`);
           if (response.status >= 400 && response.status < 500) {
             expect(text.length, `${method} ${path}: a ${response.status} says why`).toBeGreaterThan(0);
             await world.harness.drain();

@@ -6,8 +6,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { createApiToken } from "../../core/src/auth/tokens.ts";
-import { inboxHarness, signIn, type Browser } from "../../core/src/inbox/fixtures.ts";
-import type { HarnessOptions, Harness } from "../../core/src/testing/index.ts";
+import { type Browser, inboxHarness, signIn } from "../../core/src/inbox/fixtures.ts";
+import type { Harness, HarnessOptions } from "../../core/src/testing/index.ts";
 
 export const API_PLUGIN = fileURLToPath(new URL("../../plugins/channel-api/src/index.ts", import.meta.url));
 export const SHOP_SECRET = "shop-secret-0123456789";
@@ -23,9 +23,16 @@ export interface ShopContact {
 export interface IdentityWorld {
   harness: Harness;
   /** POSTs a customer message into the "shop" API inbox; returns the JSON answer (status 201 expected). */
-  shop(contact: ShopContact, text: string, id?: string): Promise<{ status: string; message_id: number; conversation_id: number; contact_id: number }>;
+  shop(
+    contact: ShopContact,
+    text: string,
+    id?: string,
+  ): Promise<{ status: string; message_id: number; conversation_id: number; contact_id: number }>;
   /** Injects a customer message into the harness's "test" inbox. */
-  chat(contact: { externalId: string; name?: string; email?: string; phone?: string; verified?: boolean }, text: string): Promise<{ messageId: number; conversationId: number; contactId: number }>;
+  chat(
+    contact: { externalId: string; name?: string; email?: string; phone?: string; verified?: boolean },
+    text: string,
+  ): Promise<{ messageId: number; conversationId: number; contactId: number }>;
   /** Calls the REST API as the admin. */
   api(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
   browser(): Promise<Browser>;
@@ -69,14 +76,27 @@ export async function identityWorld(options: HarnessOptions = {}): Promise<Ident
     api(path, init = {}) {
       const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
       if (init.body !== undefined) headers["Content-Type"] = "application/json";
-      return harness.request(path, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+      return harness.request(path, {
+        method: init.method ?? "GET",
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
     },
     browser: () => signIn(harness, admin.email, password),
   };
 }
 
 /** Tables that record history (and so differ after any action), left out of state comparisons. */
-const HISTORY = new Set(["audit_log", "contact_merges", "sessions", "sqlite_sequence", "__drizzle_migrations", "api_tokens", "jobs", "webhook_deliveries"]);
+const HISTORY = new Set([
+  "audit_log",
+  "contact_merges",
+  "sessions",
+  "sqlite_sequence",
+  "__drizzle_migrations",
+  "api_tokens",
+  "jobs",
+  "webhook_deliveries",
+]);
 
 /**
  * Every row of every table (except history tables), plus what the contacts' full-text index finds
@@ -89,7 +109,9 @@ const HISTORY = new Set(["audit_log", "contact_merges", "sessions", "sqlite_sequ
  */
 export async function snapshot(harness: Harness): Promise<Record<string, unknown[]>> {
   const client = harness.switchboard.store.client;
-  const tables = (await client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' ORDER BY name")).rows.map((r) => String(r.name));
+  const tables = (
+    await client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' ORDER BY name")
+  ).rows.map((r) => String(r.name));
   const out: Record<string, unknown[]> = {};
   for (const table of tables.filter((t) => !HISTORY.has(t))) {
     out[table] = (await client.execute(`SELECT * FROM "${table}" ORDER BY rowid`)).rows.map((row) => ({ ...row }));

@@ -3,14 +3,14 @@
 // and webhook payloads cleaned and the erasure audited without personal data.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { createAgent } from "../../core/src/auth/agents.ts";
 import { createApiToken } from "../../core/src/auth/tokens.ts";
 import { contactEraseCommand } from "../../core/src/cli/contact-erase.ts";
 import { contactExportCommand } from "../../core/src/cli/contact-export.ts";
 import { auditLog, contacts, messages, webhookDeliveries } from "../../core/src/store/schema.ts";
-import { identityWorld, type IdentityWorld } from "./fixtures.ts";
+import { type IdentityWorld, identityWorld } from "./fixtures.ts";
 
 let world: IdentityWorld | undefined;
 afterEach(async () => {
@@ -19,10 +19,14 @@ afterEach(async () => {
 });
 
 const ftsHits = async (w: IdentityWorld, word: string) =>
-  (await w.harness.switchboard.store.client.execute({ sql: "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?", args: [word] })).rows.length;
+  (await w.harness.switchboard.store.client.execute({ sql: "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?", args: [word] }))
+    .rows.length;
 
 async function customer(w: IdentityWorld) {
-  const chat = await w.chat({ externalId: "tg-kai", name: "Kai Secret", email: "kai@example.com", verified: true }, "my passport number is zebra42");
+  const chat = await w.chat(
+    { externalId: "tg-kai", name: "Kai Secret", email: "kai@example.com", verified: true },
+    "my passport number is zebra42",
+  );
   const shop = await w.shop({ id: "shop-kai", name: "Kai", email: "kai@example.com", verified: true }, "second channel, quokka99");
   await w.harness.switchboard.outbound.reply({ conversationId: chat.conversationId, text: "Got it", agentId: null });
   const other = await w.chat({ externalId: "tg-other", name: "Lea" }, "unrelated zebra42 mention");
@@ -37,10 +41,17 @@ describe("GDPR export and erase", () => {
     expect(shop.contact_id).toBe(chat.contactId);
 
     const exported = await (await world.api(`/api/v1/contacts/${chat.contactId}/export`)).json();
-    expect(exported).toMatchObject({ format: "switchboard.contact-export/1", contact: { id: chat.contactId, name: "Kai Secret", email: "kai@example.com" } });
+    expect(exported).toMatchObject({
+      format: "switchboard.contact-export/1",
+      contact: { id: chat.contactId, name: "Kai Secret", email: "kai@example.com" },
+    });
     expect(exported.identities.map((i: { channel: string }) => i.channel)).toEqual(["test", "email", "api"]);
     expect(exported.conversations).toHaveLength(2);
-    expect(exported.messages.map((m: { text: string }) => m.text)).toEqual(["my passport number is zebra42", "second channel, quokka99", "Got it"]);
+    expect(exported.messages.map((m: { text: string }) => m.text)).toEqual([
+      "my passport number is zebra42",
+      "second channel, quokka99",
+      "Got it",
+    ]);
     const db = world.harness.switchboard.store.db;
     expect((await db.select().from(webhookDeliveries)).some((d) => d.payload.includes("quokka99"))).toBe(true);
 
@@ -50,7 +61,9 @@ describe("GDPR export and erase", () => {
     expect(await db.select().from(messages).where(eq(messages.contactId, chat.contactId))).toEqual([]);
     expect(await ftsHits(world, "quokka99")).toBe(0);
     expect(await ftsHits(world, "zebra42")).toBe(1);
-    expect((await db.select().from(webhookDeliveries)).some((d) => d.payload.includes("quokka99") || d.payload.includes("Kai"))).toBe(false);
+    expect((await db.select().from(webhookDeliveries)).some((d) => d.payload.includes("quokka99") || d.payload.includes("Kai"))).toBe(
+      false,
+    );
     const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, "contact.erased"));
     expect(audit).toMatchObject({ subjectId: String(chat.contactId), data: { messages: 3, conversations: 2, identities: 3 } });
     expect(JSON.stringify(audit)).not.toMatch(/Kai|kai@|zebra|quokka/);
@@ -61,9 +74,16 @@ describe("GDPR export and erase", () => {
   it("lets only admins export or erase through the API", async () => {
     world = await identityWorld();
     const { chat } = await customer(world);
-    const { agent } = await createAgent(world.harness.switchboard.store, { email: "max@example.com", name: "Max", password: "correct-horse-battery" });
+    const { agent } = await createAgent(world.harness.switchboard.store, {
+      email: "max@example.com",
+      name: "Max",
+      password: "correct-horse-battery",
+    });
     const { token } = await createApiToken(world.harness.switchboard.store, agent.id, "t");
-    const res = await world.harness.request(`/api/v1/contacts/${chat.contactId}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } });
+    const res = await world.harness.request(`/api/v1/contacts/${chat.contactId}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(403);
     expect((await res.json()).error.message).toContain("Only admins may erase contacts");
   });
@@ -76,7 +96,9 @@ describe("GDPR export and erase", () => {
     let printed = "";
     expect(await contactExportCommand(String(chat.contactId), { config }, (text) => (printed += text))).toBe(0);
     expect(JSON.parse(printed).messages).toHaveLength(3);
-    await expect(contactEraseCommand(String(chat.contactId), { config })).rejects.toThrow(/for good\. Export them first .* then run again with --yes/);
+    await expect(contactEraseCommand(String(chat.contactId), { config })).rejects.toThrow(
+      /for good\. Export them first .* then run again with --yes/,
+    );
     const lines: string[] = [];
     expect(await contactEraseCommand(`#${chat.contactId}`, { config, yes: true }, (l) => lines.push(l))).toBe(0);
     expect(lines).toEqual([`Erased contact ${chat.contactId}: 3 messages, 2 conversations, 3 identities.`]);

@@ -38,7 +38,10 @@ async function world(testInboxScope?: "inbox" | "channel", plugins: Record<strin
     return (await res.json()) as { contact_id: number; conversation_id: number };
   };
   const identitiesOf = (contactId: number) =>
-    h.switchboard.store.db.select({ channel: tables.identities.channel, scope: tables.identities.scope, externalId: tables.identities.externalId }).from(tables.identities).where(eq(tables.identities.contactId, contactId));
+    h.switchboard.store.db
+      .select({ channel: tables.identities.channel, scope: tables.identities.scope, externalId: tables.identities.externalId })
+      .from(tables.identities)
+      .where(eq(tables.identities.contactId, contactId));
   return { h, post, identitiesOf };
 }
 
@@ -52,7 +55,10 @@ describe("identity scope", () => {
     expect((await post("app", { id: "42" }, "Still crashing")).contact_id).toBe(bob.contact_id);
 
     const names = await h.switchboard.store.db.select({ id: tables.contacts.id, name: tables.contacts.name }).from(tables.contacts);
-    expect(names).toEqual([{ id: ann.contact_id, name: "Ann" }, { id: bob.contact_id, name: "Bob" }]);
+    expect(names).toEqual([
+      { id: ann.contact_id, name: "Ann" },
+      { id: bob.contact_id, name: "Bob" },
+    ]);
     expect(await identitiesOf(ann.contact_id)).toEqual([{ channel: "api", scope: "shop", externalId: "42" }]);
     expect(await identitiesOf(bob.contact_id)).toEqual([{ channel: "api", scope: "app", externalId: "42" }]);
   });
@@ -91,18 +97,28 @@ describe("identity scope", () => {
     const w = await identityWorld();
     harness = w.harness;
     const ann = await w.shop({ id: "42", name: "Ann", email: "ann@example.com", verified: true }, "hi");
-    const detail = (await (await w.api(`/api/v1/contacts/${ann.contact_id}`)).json()) as { identities: { channel: string; external_id: string; inbox: string | null }[] };
-    expect(detail.identities.map((i) => [i.channel, i.external_id, i.inbox])).toEqual([["api", "42", "shop"], ["email", "ann@example.com", null]]);
+    const detail = (await (await w.api(`/api/v1/contacts/${ann.contact_id}`)).json()) as {
+      identities: { channel: string; external_id: string; inbox: string | null }[];
+    };
+    expect(detail.identities.map((i) => [i.channel, i.external_id, i.inbox])).toEqual([
+      ["api", "42", "shop"],
+      ["email", "ann@example.com", null],
+    ]);
   });
 
   it("tells enrichment hooks which inbox an inbox-scoped id belongs to", async () => {
-    const spy = writeFixturePlugin(`ctx.enrich((input) => { (globalThis.__identifiers ??= []).push(input.identifiers); return null; });`, { name: "identifier-spy" });
+    const spy = writeFixturePlugin(`ctx.enrich((input) => { (globalThis.__identifiers ??= []).push(input.identifiers); return null; });`, {
+      name: "identifier-spy",
+    });
     const { h, post } = await world(undefined, { spy: { package: spy } });
     await post("app", { id: "42", email: "bob@example.com", verified: true }, "hi");
     await h.inject({ externalId: "m1", contact: { externalId: "tg-7" }, text: "hi" }, "test");
     await h.drain();
     expect((globalThis as { __identifiers?: unknown[] }).__identifiers).toEqual([
-      [{ kind: "api", value: "42", verified: true, inbox: "app" }, { kind: "email", value: "bob@example.com", verified: true }],
+      [
+        { kind: "api", value: "42", verified: true, inbox: "app" },
+        { kind: "email", value: "bob@example.com", verified: true },
+      ],
       [{ kind: "test", value: "tg-7", verified: false }],
     ]);
   });
@@ -111,6 +127,8 @@ describe("identity scope", () => {
     const { h, post } = await world("inbox");
     const ann = await post("shop", { id: "42", name: "Ann" }, "hi");
     await post("app", { id: "42", name: "Bob" }, "hi");
-    await expect(h.switchboard.outbound.reply({ conversationId: ann.conversation_id, text: "Hi Ann", agentId: null, inbox: "app" })).rejects.toMatchObject({ code: "SWB_ERR_VALIDATION" });
+    await expect(
+      h.switchboard.outbound.reply({ conversationId: ann.conversation_id, text: "Hi Ann", agentId: null, inbox: "app" }),
+    ).rejects.toMatchObject({ code: "SWB_ERR_VALIDATION" });
   });
 });

@@ -13,7 +13,9 @@ afterAll(async () => world?.harness.close());
 const asAlpha = (path: string, init: { method?: string; json?: unknown; form?: Record<string, string> } = {}) => {
   const { agent, cookie, csrf } = world.credentials.alpha;
   const api = path.startsWith("/api/");
-  const headers: Record<string, string> = api ? { Authorization: `Bearer ${agent.token}` } : { Cookie: cookie, "X-CSRF-Token": csrf, Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" };
+  const headers: Record<string, string> = api
+    ? { Authorization: `Bearer ${agent.token}` }
+    : { Cookie: cookie, "X-CSRF-Token": csrf, Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" };
   let body: string | undefined;
   if (init.json !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -26,9 +28,15 @@ const asAlpha = (path: string, init: { method?: string; json?: unknown; form?: R
   return world.harness.request(path, { method: init.method ?? "GET", headers, body });
 };
 
-const contactRow = async (id: number) => (await world.harness.switchboard.store.client.execute({ sql: "SELECT name, attributes FROM contacts WHERE id = ?", args: [id] })).rows[0];
+const contactRow = async (id: number) =>
+  (await world.harness.switchboard.store.client.execute({ sql: "SELECT name, attributes FROM contacts WHERE id = ?", args: [id] })).rows[0];
 const conversationsOf = async (contactId: number) =>
-  (await world.harness.switchboard.store.client.execute({ sql: "SELECT id FROM conversations WHERE contact_id = ? ORDER BY id", args: [contactId] })).rows.map((r) => Number(r.id));
+  (
+    await world.harness.switchboard.store.client.execute({
+      sql: "SELECT id FROM conversations WHERE contact_id = ? ORDER BY id",
+      args: [contactId],
+    })
+  ).rows.map((r) => Number(r.id));
 
 describe("team scope", () => {
   it("REST contacts: another team's customer is not listed, found, read, renamed or given attributes", async () => {
@@ -41,7 +49,9 @@ describe("team scope", () => {
     expect((await asAlpha(`/api/v1/contacts/${bravo}`)).status).toBe(404);
     expect((await asAlpha(`/api/v1/contacts/${bravo}`, { method: "PATCH", json: { name: "Mallory" } })).status).toBe(404);
     expect((await asAlpha(`/api/v1/contacts/${bravo}`, { method: "PATCH", json: { attributes: { vip: true } } })).status).toBe(404);
-    expect((await asAlpha(`/api/v1/contacts/${bravo}/custom-attributes`, { method: "PATCH", json: { values: { plan: "free" } } })).status).toBe(404);
+    expect(
+      (await asAlpha(`/api/v1/contacts/${bravo}/custom-attributes`, { method: "PATCH", json: { values: { plan: "free" } } })).status,
+    ).toBe(404);
     expect(await contactRow(bravo)).toEqual(before);
   });
 
@@ -50,9 +60,15 @@ describe("team scope", () => {
     const bravoConversations = await conversationsOf(bravo.contactId);
     const rest = await asAlpha(`/api/v1/contacts/${alpha.contactId}/merge`, { method: "POST", json: { contact_id: bravo.contactId } });
     expect(rest.status).toBe(404);
-    const byId = await asAlpha(`/inbox/conversations/${alpha.conversationId}/merge-contact`, { method: "POST", form: { other: String(bravo.contactId) } });
+    const byId = await asAlpha(`/inbox/conversations/${alpha.conversationId}/merge-contact`, {
+      method: "POST",
+      form: { other: String(bravo.contactId) },
+    });
     expect(byId.status).toBe(404);
-    const byEmail = await asAlpha(`/inbox/conversations/${alpha.conversationId}/merge-contact`, { method: "POST", form: { other: "main.bravo@example.com" } });
+    const byEmail = await asAlpha(`/inbox/conversations/${alpha.conversationId}/merge-contact`, {
+      method: "POST",
+      form: { other: "main.bravo@example.com" },
+    });
     expect(byEmail.status).toBe(404);
     expect(await conversationsOf(bravo.contactId)).toEqual(bravoConversations);
   });

@@ -28,7 +28,10 @@ async function scopeOf(db: Queryable, event: SwitchboardEvent): Promise<Scope> {
   }
   const contactIds = [number("contactId"), number("survivorId"), number("restoredId")].filter((id) => id !== undefined);
   if (contactIds.length > 0) {
-    const rows = await db.selectDistinct({ inbox: conversations.inbox }).from(conversations).where(inArray(conversations.contactId, contactIds));
+    const rows = await db
+      .selectDistinct({ inbox: conversations.inbox })
+      .from(conversations)
+      .where(inArray(conversations.contactId, contactIds));
     return { kind: "inboxes", inboxes: rows.map((r) => r.inbox) };
   }
   return { kind: "admins" };

@@ -4,5 +4,13 @@
  * here; a hidden object answers 404, never 403, so nobody learns what exists elsewhere.
  */
 export { createEventAccess, type EventAccess } from "./events.ts";
-export { canSeeContact, requireAdmin, visibleContact, visibleContactsWhere, visibleConversation, visibleMerge, visibleSuggestion } from "./objects.ts";
+export {
+  canSeeContact,
+  requireAdmin,
+  visibleContact,
+  visibleContactsWhere,
+  visibleConversation,
+  visibleMerge,
+  visibleSuggestion,
+} from "./objects.ts";
 export { type Viewer, viewerFor, visibleInboxes } from "./viewer.ts";

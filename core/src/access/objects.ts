@@ -5,15 +5,16 @@
  * SWB_ERR_NOT_FOUND exactly like one that does not exist, so nobody learns which ids exist
  * elsewhere. Changing an object needs it visible; merging needs both contacts visible.
  */
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Queryable } from "../store/index.ts";
-import { contactMerges, contacts, contactSuggestions, conversations, messages } from "../store/schema.ts";
+import { contactMerges, contactSuggestions, contacts, conversations, messages } from "../store/schema.ts";
 
 type Suggestion = typeof contactSuggestions.$inferSelect;
 type ContactMerge = typeof contactMerges.$inferSelect;
+
 import type { Viewer } from "./viewer.ts";
 
 const missing = (what: string, id: number, hint = "") => new SwitchboardError(ErrorCodes.NOT_FOUND, `${what} ${id} does not exist.${hint}`);
@@ -24,7 +25,11 @@ const missing = (what: string, id: number, hint = "") => new SwitchboardError(Er
  * @example
  * const { conversation, contact } = await visibleConversation(store.db, viewer, 42);
  */
-export async function visibleConversation(db: Queryable, viewer: Pick<Viewer, "inboxes">, id: number): Promise<{ conversation: Conversation; contact: Contact }> {
+export async function visibleConversation(
+  db: Queryable,
+  viewer: Pick<Viewer, "inboxes">,
+  id: number,
+): Promise<{ conversation: Conversation; contact: Contact }> {
   const conversation = Number.isSafeInteger(id) ? await findConversation(db, id) : undefined;
   const contact = conversation && viewer.inboxes.includes(conversation.inbox) ? await findContact(db, conversation.contactId) : undefined;
   if (!conversation || !contact) throw missing("Conversation", id, " List conversations with GET /api/v1/conversations.");
@@ -42,7 +47,10 @@ export async function visibleConversation(db: Queryable, viewer: Pick<Viewer, "i
 export function visibleContactsWhere(viewer: Viewer, column: SQL | typeof contacts.id = contacts.id): SQL | undefined {
   if (viewer.admin) return undefined;
   if (viewer.inboxes.length === 0) return sql`0`;
-  const inboxes = sql.join(viewer.inboxes.map((inbox) => sql`${inbox}`), sql`, `);
+  const inboxes = sql.join(
+    viewer.inboxes.map((inbox) => sql`${inbox}`),
+    sql`, `,
+  );
   return sql`(EXISTS (SELECT 1 FROM ${conversations} WHERE ${conversations.contactId} = ${column} AND ${conversations.inbox} IN (${inboxes}))
     OR EXISTS (SELECT 1 FROM ${messages} INNER JOIN ${conversations} ON ${conversations.id} = ${messages.conversationId} WHERE ${messages.contactId} = ${column} AND ${conversations.inbox} IN (${inboxes})))`;
 }
@@ -51,7 +59,11 @@ export function visibleContactsWhere(viewer: Viewer, column: SQL | typeof contac
 export async function canSeeContact(db: Queryable, viewer: Viewer, id: number): Promise<boolean> {
   if (!Number.isSafeInteger(id)) return false;
   const where = visibleContactsWhere(viewer);
-  const [row] = await db.select({ id: contacts.id }).from(contacts).where(where ? and(eq(contacts.id, id), where) : eq(contacts.id, id)).limit(1);
+  const [row] = await db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(where ? and(eq(contacts.id, id), where) : eq(contacts.id, id))
+    .limit(1);
   return row !== undefined;
 }
 
@@ -96,7 +108,11 @@ export async function visibleSuggestion(db: Queryable, viewer: Viewer, id: numbe
 async function holderOf(db: Queryable, contactId: number): Promise<number> {
   let holder = contactId;
   for (let hop = 0; hop < 50; hop++) {
-    const [later] = await db.select({ survivorId: contactMerges.survivorId }).from(contactMerges).where(and(eq(contactMerges.mergedId, holder), isNull(contactMerges.undoneAt))).limit(1);
+    const [later] = await db
+      .select({ survivorId: contactMerges.survivorId })
+      .from(contactMerges)
+      .where(and(eq(contactMerges.mergedId, holder), isNull(contactMerges.undoneAt)))
+      .limit(1);
     if (!later) return holder;
     holder = later.survivorId;
   }

@@ -24,9 +24,14 @@ export interface Viewer {
  */
 export async function visibleInboxes(db: Queryable, agent: Pick<Agent, "id" | "role">, inboxes: string[]): Promise<string[]> {
   if (agent.role === "admin") return inboxes;
-  const restricted = await db.select({ inbox: teamInboxes.inbox, teamId: teamInboxes.teamId }).from(teamInboxes).where(inArray(teamInboxes.inbox, inboxes));
+  const restricted = await db
+    .select({ inbox: teamInboxes.inbox, teamId: teamInboxes.teamId })
+    .from(teamInboxes)
+    .where(inArray(teamInboxes.inbox, inboxes));
   if (restricted.length === 0) return inboxes;
-  const myTeams = new Set((await db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.agentId, agent.id))).map((r) => r.teamId));
+  const myTeams = new Set(
+    (await db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.agentId, agent.id))).map((r) => r.teamId),
+  );
   return inboxes.filter((inbox) => {
     const teams = restricted.filter((r) => r.inbox === inbox);
     return teams.length === 0 || teams.some((r) => myTeams.has(r.teamId));

@@ -22,7 +22,11 @@ export interface NewAgent {
 }
 
 const newAgentSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email({ pattern: z.regexes.html5Email, message: "expected an email address such as alice@example.com" })),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ pattern: z.regexes.html5Email, message: "expected an email address such as alice@example.com" })),
   name: z.string().trim().min(1, { message: "give the agent a name" }).max(256),
   role: z.enum(["admin", "agent"]).default("agent"),
   password: z.string().min(12, { message: "use a password of at least 12 characters" }).max(1024).optional(),
@@ -53,7 +57,10 @@ export async function createAgent(store: Store, input: NewAgent): Promise<{ agen
   const passwordHash = await hashPassword(password);
   const agent = await store.write(async (tx) => {
     if (await findAgentByEmail(tx, email)) {
-      throw new SwitchboardError(ErrorCodes.CONFLICT, `An agent with the email ${email} already exists. Pick another email, or create an API token for that agent with \`switchboard create-token --agent ${email}\`.`);
+      throw new SwitchboardError(
+        ErrorCodes.CONFLICT,
+        `An agent with the email ${email} already exists. Pick another email, or create an API token for that agent with \`switchboard create-token --agent ${email}\`.`,
+      );
     }
     const [row] = await tx.insert(agents).values({ email, name, role, passwordHash }).returning();
     return row!;

@@ -27,7 +27,12 @@ export interface Session {
  * const { token } = await createSession(store, clock, agent.id, 168 * 3_600_000);
  * setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", path: "/" });
  */
-export async function createSession(store: Store, clock: Clock, agentId: number, ttlMs: number): Promise<{ token: string; csrfToken: string }> {
+export async function createSession(
+  store: Store,
+  clock: Clock,
+  agentId: number,
+  ttlMs: number,
+): Promise<{ token: string; csrfToken: string }> {
   const token = randomToken();
   const csrfToken = randomToken();
   const now = clock.now();

@@ -9,8 +9,8 @@ import type { ActionConfig, AutomationsConfig } from "../config/automations.ts";
 import { type Actor, updateConversation } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { snakeKeys } from "../events/wire.ts";
-import { labels, messages, teams } from "../store/schema.ts";
 import type { Services } from "../services.ts";
+import { labels, messages, teams } from "../store/schema.ts";
 import { SIGNATURE_HEADER, signWebhook } from "../webhooks/signature.ts";
 import type { RuleContext } from "./context.ts";
 import { renderTemplate } from "./template.ts";
@@ -27,8 +27,21 @@ export const automationActor = (rule: string): Actor => ({ id: null, name: `Auto
  * @example
  * await sendAutomated(sb, context, "acknowledgement", "Thanks! We answer within 30 minutes.");
  */
-export async function sendAutomated(sb: ActionServices, context: Pick<RuleContext, "conversation">, rule: string, text: string, options: { inbox?: string; note?: boolean } = {}): Promise<void> {
-  await sb.outbound.reply({ conversationId: context.conversation.id, agentId: null, text, kind: options.note ? "note" : "reply", inbox: options.inbox, metadata: { automation: rule } });
+export async function sendAutomated(
+  sb: ActionServices,
+  context: Pick<RuleContext, "conversation">,
+  rule: string,
+  text: string,
+  options: { inbox?: string; note?: boolean } = {},
+): Promise<void> {
+  await sb.outbound.reply({
+    conversationId: context.conversation.id,
+    agentId: null,
+    text,
+    kind: options.note ? "note" : "reply",
+    inbox: options.inbox,
+    metadata: { automation: rule },
+  });
 }
 
 /**
@@ -38,7 +51,11 @@ export async function sendAutomated(sb: ActionServices, context: Pick<RuleContex
  * if (await agentReplied(sb, conversationId)) return; // a person answered: no automatic greeting
  */
 export async function agentReplied(sb: Pick<ActionServices, "store">, conversationId: number): Promise<boolean> {
-  const [reply] = await sb.store.db.select({ id: messages.id }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "outgoing"), isNotNull(messages.authorAgentId))).limit(1);
+  const [reply] = await sb.store.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "outgoing"), isNotNull(messages.authorAgentId)))
+    .limit(1);
   return reply !== undefined;
 }
 
@@ -49,7 +66,14 @@ export async function agentReplied(sb: Pick<ActionServices, "store">, conversati
  * @example
  * await performAction(sb, "vip", { type: "set_priority", priority: "high" }, context, eventData);
  */
-export async function performAction(sb: ActionServices, rule: string, action: ActionConfig, context: RuleContext, event: { name: string; data: unknown }, index: number): Promise<void> {
+export async function performAction(
+  sb: ActionServices,
+  rule: string,
+  action: ActionConfig,
+  context: RuleContext,
+  event: { name: string; data: unknown },
+  index: number,
+): Promise<void> {
   const id = context.conversation.id;
   const actor = automationActor(rule);
   switch (action.type) {
@@ -63,9 +87,17 @@ export async function performAction(sb: ActionServices, rule: string, action: Ac
       return;
     case "assign": {
       const agent = action.agent ? await findAgentByEmail(sb.store.db, action.agent) : undefined;
-      if (action.agent && !agent) throw new SwitchboardError(ErrorCodes.VALIDATION, `The automation "${rule}" assigns to ${action.agent}, who is not an agent. Fix automations.rules (name = "${rule}").`);
+      if (action.agent && !agent)
+        throw new SwitchboardError(
+          ErrorCodes.VALIDATION,
+          `The automation "${rule}" assigns to ${action.agent}, who is not an agent. Fix automations.rules (name = "${rule}").`,
+        );
       const [team] = action.team ? await sb.store.db.select({ id: teams.id }).from(teams).where(eq(teams.name, action.team)) : [];
-      if (action.team && !team) throw new SwitchboardError(ErrorCodes.VALIDATION, `The automation "${rule}" assigns to the team "${action.team}", which does not exist.`);
+      if (action.team && !team)
+        throw new SwitchboardError(
+          ErrorCodes.VALIDATION,
+          `The automation "${rule}" assigns to the team "${action.team}", which does not exist.`,
+        );
       await updateConversation(sb, actor, id, { ...(agent ? { assigneeId: agent.id } : {}), ...(team ? { teamId: team.id } : {}) });
       return;
     }
@@ -105,6 +137,10 @@ export function defineWebhookJob(sb: ActionServices, config: AutomationsConfig):
     if (target.secret) headers[SIGNATURE_HEADER] = await signWebhook(target.secret, raw, Math.floor(sb.clock.now() / 1000));
     const response = await fetch(target.url, { method: "POST", body: raw, headers, signal: AbortSignal.timeout(10_000) });
     await response.body?.cancel();
-    if (!response.ok) throw new SwitchboardError(ErrorCodes.DELIVERY_RETRYABLE, `The automation webhook of "${rule}" answered HTTP ${response.status}; it will be retried.`);
+    if (!response.ok)
+      throw new SwitchboardError(
+        ErrorCodes.DELIVERY_RETRYABLE,
+        `The automation webhook of "${rule}" answered HTTP ${response.status}; it will be retried.`,
+      );
   });
 }

@@ -1,12 +1,13 @@
 // After resolution: the follow-up on the channel the customer used last (and cancelled when the
 // customer writes first), and the CSAT + CES survey recorded from plain-text answers.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { updateConversation } from "../conversations/update.ts";
 import { conversations, csatResponses, jobs } from "../store/schema.ts";
 import { createTestAgent } from "../testing/index.ts";
-import { type AutomationKit, automationKit, HOUR, TUESDAY_10 } from "./fixtures.ts";
 import { parseRating } from "./builtins/csat.ts";
+import { type AutomationKit, automationKit, HOUR, TUESDAY_10 } from "./fixtures.ts";
 
 let kit: AutomationKit;
 afterEach(() => kit?.close());
@@ -57,7 +58,9 @@ describe("after resolution", () => {
     kit.harness.switchboard.bus.on("csat.recorded", (e) => void recorded.push(e.data));
     const id = await kit.write("grace", "How do I reset my password?");
     await resolve(id);
-    expect(kit.sentTexts()).toEqual(["How would you rate the help you got, from 1 (poor) to 5 (great)? You can add a comment after the number."]);
+    expect(kit.sentTexts()).toEqual([
+      "How would you rate the help you got, from 1 (poor) to 5 (great)? You can add a comment after the number.",
+    ]);
 
     expect(await kit.write("grace", "4 - quick and friendly")).toBe(-1); // recorded, not a new conversation
     expect(kit.sentTexts()[1]).toBe("One more: how easy was it to get your issue solved, from 1 (very hard) to 7 (very easy)?");
@@ -65,7 +68,9 @@ describe("after resolution", () => {
     expect(kit.sentTexts()[2]).toBe("Thank you for your feedback!");
 
     const { db } = kit.harness.switchboard.store;
-    expect(await db.select().from(csatResponses)).toMatchObject([{ conversationId: id, score: 4, comment: "quick and friendly", ces: 6, status: "complete" }]);
+    expect(await db.select().from(csatResponses)).toMatchObject([
+      { conversationId: id, score: 4, comment: "quick and friendly", ces: 6, status: "complete" },
+    ]);
     expect(recorded).toEqual([
       { conversationId: id, contactId: 1, score: 4, comment: "quick and friendly", ces: null },
       { conversationId: id, contactId: 1, score: 4, comment: "quick and friendly", ces: 6 },
@@ -73,7 +78,11 @@ describe("after resolution", () => {
     expect(await db.select().from(conversations)).toHaveLength(1);
     expect((await kit.conversation(id)).status).toBe("resolved");
     const answers = (await kit.timeline(id)).filter((m) => m.direction === "incoming").map((m) => [m.text, m.metadata.survey]);
-    expect(answers).toEqual([["How do I reset my password?", undefined], ["4 - quick and friendly", "csat"], ["6", "ces"]]);
+    expect(answers).toEqual([
+      ["How do I reset my password?", undefined],
+      ["4 - quick and friendly", "csat"],
+      ["6", "ces"],
+    ]);
 
     const next = await kit.write("grace", "5 more questions about billing, please"); // the survey is complete: a new conversation
     expect(next).toBeGreaterThan(id);
@@ -83,10 +92,14 @@ describe("after resolution", () => {
     kit = await automationKit({ ...quiet, follow_up: { enabled: false }, csat: { ces: false } }, TUESDAY_10);
     const asked = await kit.post("cust-9", "Where is my order?");
     await resolve(asked.conversation_id);
-    expect(kit.received).toEqual(["How would you rate the help you got, from 1 (poor) to 5 (great)? You can add a comment after the number."]);
+    expect(kit.received).toEqual([
+      "How would you rate the help you got, from 1 (poor) to 5 (great)? You can add a comment after the number.",
+    ]);
     const answer = await kit.post("cust-9", "5 - thanks!");
     expect(answer).toMatchObject({ http: 201, status: "stored", stored_as: "survey_answer", conversation_id: asked.conversation_id });
-    expect(await kit.harness.switchboard.store.db.select().from(csatResponses)).toMatchObject([{ conversationId: asked.conversation_id, score: 5, comment: "thanks!", status: "complete" }]);
+    expect(await kit.harness.switchboard.store.db.select().from(csatResponses)).toMatchObject([
+      { conversationId: asked.conversation_id, score: 5, comment: "thanks!", status: "complete" },
+    ]);
     const [stored] = (await kit.timeline(asked.conversation_id)).filter((m) => m.metadata.survey === "csat");
     expect(stored).toMatchObject({ id: answer.message_id, text: "5 - thanks!" });
     expect(kit.received.at(-1)).toBe("Thank you for your feedback!");

@@ -1,8 +1,9 @@
 // The built-in automations through real channels: the acknowledgement over the API channel (HTTP in,
 // signed webhook out), the out-of-hours notice, the FAQ with its escape hatch, and loop safety
 // (mail auto-replies and bots trigger nothing).
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { automationFires, slaClocks } from "../store/schema.ts";
 import { createTestAgent } from "../testing/index.ts";
 import { type AutomationKit, automationKit, LEAST_BUSY_PLUGIN, SATURDAY_NOON, TUESDAY_10 } from "./fixtures.ts";
@@ -20,7 +21,10 @@ describe("built-in automations", () => {
     expect(kit.received).toHaveLength(1);
     const [ack] = (await kit.timeline(created.conversation_id)).filter((m) => m.direction === "outgoing");
     expect(ack).toMatchObject({ authorAgentId: null, metadata: { automation: "acknowledgement" }, deliveryStatus: "sent" });
-    const [firstResponse] = await kit.harness.switchboard.store.db.select().from(slaClocks).where(eq(slaClocks.conversationId, created.conversation_id));
+    const [firstResponse] = await kit.harness.switchboard.store.db
+      .select()
+      .from(slaClocks)
+      .where(eq(slaClocks.conversationId, created.conversation_id));
     expect(firstResponse).toMatchObject({ target: "first_response", stoppedAt: null }); // an automation is no answer for the SLA
   });
 
@@ -28,8 +32,12 @@ describe("built-in automations", () => {
     kit = await automationKit({}, SATURDAY_NOON);
     const id = await kit.write("grace", "Hello?");
     await kit.write("grace", "Anyone there?");
-    expect(kit.sentTexts()).toEqual(["Thanks for your message. We are closed right now and will answer when we are back: Monday 6 January, 09:00 (UTC)."]);
-    expect(await kit.harness.switchboard.store.db.select().from(automationFires).where(eq(automationFires.conversationId, id))).toMatchObject([{ rule: "out_of_hours" }]);
+    expect(kit.sentTexts()).toEqual([
+      "Thanks for your message. We are closed right now and will answer when we are back: Monday 6 January, 09:00 (UTC).",
+    ]);
+    expect(
+      await kit.harness.switchboard.store.db.select().from(automationFires).where(eq(automationFires.conversationId, id)),
+    ).toMatchObject([{ rule: "out_of_hours" }]);
   });
 
   it("can each be switched off", async () => {
@@ -41,8 +49,16 @@ describe("built-in automations", () => {
   });
 
   it("answer FAQs with the escape hatch, and hand over at once with high priority on 'agent'", async () => {
-    const faq = { entries: [{ keywords: ["opening hours", "when are you open"], answer: "We are open 9 to 5, Monday to Friday." }, { pattern: "\\breturns?\\b", answer: "Returns are free within 30 days." }] };
-    kit = await automationKit({ faq, acknowledgement: { enabled: false } }, TUESDAY_10, { plugins: { lb: { package: LEAST_BUSY_PLUGIN } }, routing: ["lb"] });
+    const faq = {
+      entries: [
+        { keywords: ["opening hours", "when are you open"], answer: "We are open 9 to 5, Monday to Friday." },
+        { pattern: "\\breturns?\\b", answer: "Returns are free within 30 days." },
+      ],
+    };
+    kit = await automationKit({ faq, acknowledgement: { enabled: false } }, TUESDAY_10, {
+      plugins: { lb: { package: LEAST_BUSY_PLUGIN } },
+      routing: ["lb"],
+    });
     const id = await kit.write("grace", "Hi! When are you open on Fridays?");
     expect(kit.sentTexts()).toEqual(["We are open 9 to 5, Monday to Friday.\n\nReply 'agent' to talk to a person."]);
     await kit.write("grace", "And what about returns?");
@@ -64,7 +80,10 @@ describe("built-in automations", () => {
   });
 
   it("hand over on a request for a person in a whole sentence, in English, German and a configured language", async () => {
-    const faq = { entries: [{ keywords: ["agent"], answer: "Our agents work 9 to 5." }], handover_phrases: { fr: ["parler à|avec * humain|conseiller|personne"] } };
+    const faq = {
+      entries: [{ keywords: ["agent"], answer: "Our agents work 9 to 5." }],
+      handover_phrases: { fr: ["parler à|avec * humain|conseiller|personne"] },
+    };
     kit = await automationKit({ faq, acknowledgement: { enabled: false } }, TUESDAY_10);
     const handedOver = async (contact: string, text: string) => {
       const id = await kit.write(contact, text);
@@ -86,7 +105,11 @@ describe("built-in automations", () => {
     const stored = await kit.harness.inject({ externalId: "fast-1", contact: { externalId: "grace" }, text: "Where is my order?" });
     if (stored.status !== "stored") throw new Error(stored.status);
     // The agent answers while the automations are still reading the conversation (before the bus is idle).
-    await kit.harness.switchboard.outbound.reply({ conversationId: stored.conversationId, agentId: ann.id, text: "Hi Grace, it ships today." });
+    await kit.harness.switchboard.outbound.reply({
+      conversationId: stored.conversationId,
+      agentId: ann.id,
+      text: "Hi Grace, it ships today.",
+    });
     await kit.harness.drain();
     const outgoing = (await kit.timeline(stored.conversationId)).filter((m) => m.direction === "outgoing");
     const agentReply = outgoing.findIndex((m) => m.authorAgentId === ann.id);
@@ -97,7 +120,10 @@ describe("built-in automations", () => {
 
   it("never answer a mail auto-reply or a bot, and start no SLA clock for them", async () => {
     kit = await automationKit({ faq: { entries: [{ keywords: ["out of office"], answer: "Noted." }] } }, TUESDAY_10);
-    const ooo = await kit.write("grace@example.com", "I am out of office until Monday.", { autoReply: true, email: { autoReply: "Auto-Submitted: auto-replied" } });
+    const ooo = await kit.write("grace@example.com", "I am out of office until Monday.", {
+      autoReply: true,
+      email: { autoReply: "Auto-Submitted: auto-replied" },
+    });
     const bot = await kit.write("some-bot", "Beep. When are you open?", { bot: true });
     kit.harness.clock.set(SATURDAY_NOON + 7 * 86_400_000);
     await kit.write("grace@example.com", "Still out of office.", { autoReply: true });

@@ -21,7 +21,9 @@ export function conditionsHold(when: ConditionsConfig, context: RuleContext): bo
     () => !when.text_contains || (text !== undefined && when.text_contains.some((word) => text.includes(word.toLowerCase()))),
     () => !when.text_matches || (message !== undefined && new RegExp(when.text_matches, "iu").test(message.text)),
     () => !when.label || when.label.some((label) => context.labels.includes(label)),
-    () => !when.contact_attribute || Object.entries(when.contact_attribute).every(([path, expected]) => valueAtPath(contact.attributes, path) === expected),
+    () =>
+      !when.contact_attribute ||
+      Object.entries(when.contact_attribute).every(([path, expected]) => valueAtPath(contact.attributes, path) === expected),
     () => !when.business_hours || (when.business_hours === "open") === context.calendar.isOpen(context.now),
     () => {
       if (!when.language) return true;

@@ -5,12 +5,12 @@
  */
 import { eq } from "drizzle-orm";
 import { type BusinessCalendar, describeOpening } from "../business-hours/index.ts";
+import type { Services } from "../services.ts";
 import type { Sla } from "../sla/index.ts";
 import { type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import { findMessage, type Message } from "../store/messages.ts";
 import { conversationLabels, labels } from "../store/schema.ts";
-import type { Services } from "../services.ts";
 import { humanMinutes, type TemplateValues } from "./template.ts";
 
 export interface RuleContext {
@@ -30,13 +30,22 @@ export interface RuleContext {
  * @example
  * const context = await loadContext(sb, sla, 42, messageId);
  */
-export async function loadContext(sb: Pick<Services, "store" | "clock">, sla: Sla, conversationId: number, messageId?: number): Promise<RuleContext | undefined> {
+export async function loadContext(
+  sb: Pick<Services, "store" | "clock">,
+  sla: Sla,
+  conversationId: number,
+  messageId?: number,
+): Promise<RuleContext | undefined> {
   const { db } = sb.store;
   const conversation = await findConversation(db, conversationId);
   const contact = conversation && (await findContact(db, conversation.contactId));
   if (!conversation || !contact) return undefined;
   const message = messageId === undefined ? undefined : await findMessage(db, messageId);
-  const attached = await db.select({ name: labels.name }).from(conversationLabels).innerJoin(labels, eq(labels.id, conversationLabels.labelId)).where(eq(conversationLabels.conversationId, conversationId));
+  const attached = await db
+    .select({ name: labels.name })
+    .from(conversationLabels)
+    .innerJoin(labels, eq(labels.id, conversationLabels.labelId))
+    .where(eq(conversationLabels.conversationId, conversationId));
   const calendar = await sla.hours.forConversation(db, conversation);
   const now = sb.clock.now();
   const firstResponse = sla.targets(conversation).first_response;

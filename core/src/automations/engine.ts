@@ -56,21 +56,28 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
 
   /** Whether the message is the first incoming one of its conversation. */
   const isFirst = async (conversationId: number, messageId: number) => {
-    const [earlier] = await sb.store.db.select({ n: count() }).from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "incoming"), lte(messages.id, messageId)));
+    const [earlier] = await sb.store.db
+      .select({ n: count() })
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "incoming"), lte(messages.id, messageId)));
     return (earlier?.n ?? 0) <= 1;
   };
 
-  sb.bus.on("message.created", async (event) => {
-    const data = event.data;
-    if (data.direction !== "incoming") return;
-    if (!routeAfterRules) return arrived(event);
-    try {
-      await arrived(event);
-    } finally {
-      // Routing was left to us (deferArrivals): route the new conversation once the rules have run.
-      if (await isFirst(data.conversationId, data.messageId)) await routing.routeNow(data.conversationId);
-    }
-  }, "automations");
+  sb.bus.on(
+    "message.created",
+    async (event) => {
+      const data = event.data;
+      if (data.direction !== "incoming") return;
+      if (!routeAfterRules) return arrived(event);
+      try {
+        await arrived(event);
+      } finally {
+        // Routing was left to us (deferArrivals): route the new conversation once the rules have run.
+        if (await isFirst(data.conversationId, data.messageId)) await routing.routeNow(data.conversationId);
+      }
+    },
+    "automations",
+  );
 
   /** The built-ins and rules for an incoming message. */
   async function arrived(event: SwitchboardEvent<"message.created">): Promise<void> {
@@ -91,20 +98,28 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
     if (first) await runRules(sb, config, "conversation.created", context, event);
     await runRules(sb, config, "message.created", context, event);
     for (const rule of idleRules) {
-      await sb.jobs.schedule(IDLE_JOB, { rule: rule.name, conversationId: conversation.id }, { at: context.now + Math.round(rule.after_minutes! * 60_000), key: idleKey(rule.name, conversation.id) });
+      await sb.jobs.schedule(
+        IDLE_JOB,
+        { rule: rule.name, conversationId: conversation.id },
+        { at: context.now + Math.round(rule.after_minutes! * 60_000), key: idleKey(rule.name, conversation.id) },
+      );
     }
   }
 
-  sb.bus.on("conversation.status_changed", async (event) => {
-    if (event.data.to === "resolved") {
-      const conversation = await findConversation(sb.store.db, event.data.conversationId);
-      if (conversation) {
-        await followUp.resolved(conversation.id, conversation.contactId);
-        await csat.resolved(conversation.id);
+  sb.bus.on(
+    "conversation.status_changed",
+    async (event) => {
+      if (event.data.to === "resolved") {
+        const conversation = await findConversation(sb.store.db, event.data.conversationId);
+        if (conversation) {
+          await followUp.resolved(conversation.id, conversation.contactId);
+          await csat.resolved(conversation.id);
+        }
       }
-    }
-    await rulesFor("conversation.status_changed", event, event.data.conversationId);
-  }, "automations");
+      await rulesFor("conversation.status_changed", event, event.data.conversationId);
+    },
+    "automations",
+  );
   sb.bus.on("conversation.assigned", (event) => rulesFor("conversation.assigned", event, event.data.conversationId), "automations");
   sb.bus.on("sla.warning", (event) => rulesFor("sla.warning", event, event.data.conversationId), "automations");
   sb.bus.on("sla.breached", (event) => rulesFor("sla.breached", event, event.data.conversationId), "automations");

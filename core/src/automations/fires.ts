@@ -13,11 +13,19 @@ import { automationFires } from "../store/schema.ts";
  * @example
  * if (await claimFire(store, { conversationId: 7, rule: "acknowledgement", event: "message.created", max: 1, now })) await send();
  */
-export async function claimFire(store: Store, input: { conversationId: number; rule: string; event: string; max: number; now: number }): Promise<boolean> {
+export async function claimFire(
+  store: Store,
+  input: { conversationId: number; rule: string; event: string; max: number; now: number },
+): Promise<boolean> {
   return store.write(async (tx) => {
-    const [row] = await tx.select({ n: count() }).from(automationFires).where(and(eq(automationFires.conversationId, input.conversationId), eq(automationFires.rule, input.rule)));
+    const [row] = await tx
+      .select({ n: count() })
+      .from(automationFires)
+      .where(and(eq(automationFires.conversationId, input.conversationId), eq(automationFires.rule, input.rule)));
     if ((row?.n ?? 0) >= input.max) return false;
-    await tx.insert(automationFires).values({ conversationId: input.conversationId, rule: input.rule, event: input.event, firedAt: input.now });
+    await tx
+      .insert(automationFires)
+      .values({ conversationId: input.conversationId, rule: input.rule, event: input.event, firedAt: input.now });
     return true;
   });
 }
@@ -29,6 +37,9 @@ export async function claimFire(store: Store, input: { conversationId: number; r
  * if ((await firesOf(store, 42, "faq.handover")) > 0) return; // a person took over
  */
 export async function firesOf(store: Store, conversationId: number, rule: string): Promise<number> {
-  const [row] = await store.db.select({ n: count() }).from(automationFires).where(and(eq(automationFires.conversationId, conversationId), eq(automationFires.rule, rule)));
+  const [row] = await store.db
+    .select({ n: count() })
+    .from(automationFires)
+    .where(and(eq(automationFires.conversationId, conversationId), eq(automationFires.rule, rule)));
   return row?.n ?? 0;
 }

@@ -22,7 +22,11 @@ export interface AutomationKit {
   /** Texts the API inbox's fake receiver got, in order. */
   received: string[];
   /** A customer message over HTTP into the "shop" API inbox. */
-  post(contact: string, text: string, extra?: Record<string, unknown>): Promise<{ status: string; conversation_id: number; message_id?: number; stored_as?: string; http: number }>;
+  post(
+    contact: string,
+    text: string,
+    extra?: Record<string, unknown>,
+  ): Promise<{ status: string; conversation_id: number; message_id?: number; stored_as?: string; http: number }>;
   /** A customer message into the harness "test" inbox (or another test-channel inbox); -1 when it was taken as a survey answer. */
   write(contact: string, text: string, metadata?: Record<string, unknown>, inbox?: string): Promise<number>;
   /** Texts the "test" inbox sent, in order. */
@@ -41,7 +45,16 @@ let n = 0;
  * @example
  * const kit = await automationKit({ faq: { entries: [{ keywords: ["open"], answer: "9 to 5" }] } }, TUESDAY_10);
  */
-export async function automationKit(automations: Record<string, unknown>, now: number, extra: { plugins?: Record<string, { package: string; options?: Record<string, unknown> }>; routing?: string[]; config?: Record<string, unknown>; inboxes?: string[] } = {}): Promise<AutomationKit> {
+export async function automationKit(
+  automations: Record<string, unknown>,
+  now: number,
+  extra: {
+    plugins?: Record<string, { package: string; options?: Record<string, unknown> }>;
+    routing?: string[];
+    config?: Record<string, unknown>;
+    inboxes?: string[];
+  } = {},
+): Promise<AutomationKit> {
   const received: string[] = [];
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -77,7 +90,10 @@ export async function automationKit(automations: Record<string, unknown>, now: n
       return { ...body, http: response.status };
     },
     async write(contact, text, metadata = {}, inbox = "test") {
-      const stored = await harness.inject({ externalId: `t-${++n}`, contact: { externalId: contact, name: "Grace Hopper" }, text, metadata }, inbox);
+      const stored = await harness.inject(
+        { externalId: `t-${++n}`, contact: { externalId: contact, name: "Grace Hopper" }, text, metadata },
+        inbox,
+      );
       await harness.drain();
       return "reason" in stored || stored.storedAs === "survey_answer" ? -1 : stored.conversationId;
     },

@@ -5,8 +5,8 @@
  * rule fires a limited number of times per conversation.
  */
 import type { Routing } from "../routing/index.ts";
-import type { Sla } from "../sla/index.ts";
 import type { Services } from "../services.ts";
+import type { Sla } from "../sla/index.ts";
 import { startEngine } from "./engine.ts";
 
 /**

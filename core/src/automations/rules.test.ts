@@ -1,10 +1,11 @@
 // Custom rules from config: conditions and actions on customer messages, a signed webhook, the
 // per-conversation limit, a time-based ("idle") rule, a rule on an SLA breach, and config errors.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { parseConfigText } from "../config/load.ts";
 import { conversationLabels, labels } from "../store/schema.ts";
-import { verifyWebhookSignature, SIGNATURE_HEADER } from "../webhooks/signature.ts";
+import { SIGNATURE_HEADER, verifyWebhookSignature } from "../webhooks/signature.ts";
 import { type AutomationKit, automationKit, HOUR, TUESDAY_10 } from "./fixtures.ts";
 
 let kit: AutomationKit;
@@ -13,11 +14,20 @@ afterEach(async () => {
   await kit?.close();
   servers.splice(0).forEach((s) => s.stop(true));
 });
-const quiet = { acknowledgement: { enabled: false }, out_of_hours: { enabled: false }, follow_up: { enabled: false }, csat: { enabled: false } };
+const quiet = {
+  acknowledgement: { enabled: false },
+  out_of_hours: { enabled: false },
+  follow_up: { enabled: false },
+  csat: { enabled: false },
+};
 const SECRET = "rule-secret-0123456789";
 
 async function labelsOf(id: number) {
-  const rows = await kit.harness.switchboard.store.db.select({ name: labels.name }).from(conversationLabels).innerJoin(labels, eq(labels.id, conversationLabels.labelId)).where(eq(conversationLabels.conversationId, id));
+  const rows = await kit.harness.switchboard.store.db
+    .select({ name: labels.name })
+    .from(conversationLabels)
+    .innerJoin(labels, eq(labels.id, conversationLabels.labelId))
+    .where(eq(conversationLabels.conversationId, id));
   return rows.map((r) => r.name).sort();
 }
 
@@ -29,7 +39,11 @@ describe("custom automation rules", () => {
       port: 0,
       async fetch(request) {
         const raw = await request.text();
-        hooks.push({ body: JSON.parse(raw), verified: (await verifyWebhookSignature(SECRET, request.headers.get(SIGNATURE_HEADER), raw, { nowSeconds: TUESDAY_10 / 1000 })).ok });
+        hooks.push({
+          body: JSON.parse(raw),
+          verified: (await verifyWebhookSignature(SECRET, request.headers.get(SIGNATURE_HEADER), raw, { nowSeconds: TUESDAY_10 / 1000 }))
+            .ok,
+        });
         return new Response("ok");
       },
     });
@@ -53,13 +67,24 @@ describe("custom automation rules", () => {
     const conversation = await kit.conversation(id);
     expect(conversation.priority).toBe("high");
     const timeline = await kit.timeline(id);
-    expect(timeline.filter((m) => m.direction === "note").map((m) => m.text)).toEqual(["Refund asked by Grace: I want a refund for order 42"]);
-    expect(timeline.filter((m) => m.direction === "activity").map((m) => m.text)).toContain("Priority changed from none to high by Automation refunds");
-    expect(hooks).toMatchObject([{ verified: true, body: { rule: "refunds", conversation_id: id, data: { text: "I want a refund for order 42" } } }]);
+    expect(timeline.filter((m) => m.direction === "note").map((m) => m.text)).toEqual([
+      "Refund asked by Grace: I want a refund for order 42",
+    ]);
+    expect(timeline.filter((m) => m.direction === "activity").map((m) => m.text)).toContain(
+      "Priority changed from none to high by Automation refunds",
+    );
+    expect(hooks).toMatchObject([
+      { verified: true, body: { rule: "refunds", conversation_id: id, data: { text: "I want a refund for order 42" } } },
+    ]);
   });
 
   it("fire at most max_fires times per conversation", async () => {
-    const rule = { name: "echo", on: "message.created", max_fires: 2, actions: [{ type: "send_message", text: "Got it, {{contact.name}}." }] };
+    const rule = {
+      name: "echo",
+      on: "message.created",
+      max_fires: 2,
+      actions: [{ type: "send_message", text: "Got it, {{contact.name}}." }],
+    };
     kit = await automationKit({ ...quiet, rules: [rule] }, TUESDAY_10);
     for (const text of ["one", "two", "three"]) await kit.write("grace", text);
     expect(kit.sentTexts()).toEqual(["Got it, Grace Hopper.", "Got it, Grace Hopper."]);
@@ -82,7 +107,12 @@ describe("custom automation rules", () => {
   });
 
   it("react to an SLA breach", async () => {
-    const rule = { name: "breach", on: "sla.breached", when: { priority: ["none", "low"] }, actions: [{ type: "set_priority", priority: "urgent" }] };
+    const rule = {
+      name: "breach",
+      on: "sla.breached",
+      when: { priority: ["none", "low"] },
+      actions: [{ type: "set_priority", priority: "urgent" }],
+    };
     kit = await automationKit({ ...quiet, rules: [rule] }, TUESDAY_10);
     const id = await kit.write("grace", "Hello?");
     kit.harness.clock.advance(30 * 60_000);
@@ -92,7 +122,11 @@ describe("custom automation rules", () => {
 
   it("refuse unknown template variables and idle rules without a wait, naming the key", () => {
     const load = (automations: unknown) => () => parseConfigText(`[automations]\n${automations}`, "/srv/switchboard.toml", {});
-    expect(load(`[[automations.rules]]\nname = "x"\non = "message.created"\nactions = [{ type = "send_message", text = "Hi {{contact.nmae}}" }]`)).toThrow(/automations\.rules\[0\]\.actions\[0\]\.text.*contact\.nmae/s);
+    expect(
+      load(
+        `[[automations.rules]]\nname = "x"\non = "message.created"\nactions = [{ type = "send_message", text = "Hi {{contact.nmae}}" }]`,
+      ),
+    ).toThrow(/automations\.rules\[0\]\.actions\[0\]\.text.*contact\.nmae/s);
     expect(load(`[[automations.rules]]\nname = "x"\non = "idle"\nactions = [{ type = "resolve" }]`)).toThrow(/after_minutes/);
   });
 });

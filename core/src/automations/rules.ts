@@ -18,18 +18,29 @@ export type RuleEvent = RuleConfig["on"];
  * @example
  * await runRules(sb, config, "conversation.assigned", context, { name: event.name, data: event.data });
  */
-export async function runRules(sb: ActionServices, config: AutomationsConfig, on: RuleEvent, context: RuleContext, event: { name: string; data: unknown }, only?: string): Promise<string[]> {
+export async function runRules(
+  sb: ActionServices,
+  config: AutomationsConfig,
+  on: RuleEvent,
+  context: RuleContext,
+  event: { name: string; data: unknown },
+  only?: string,
+): Promise<string[]> {
   const fired: string[] = [];
   for (const rule of config.rules) {
     if (!rule.enabled || rule.on !== on || (only !== undefined && rule.name !== only) || !conditionsHold(rule.when, context)) continue;
     const max = rule.max_fires ?? config.max_fires_per_conversation;
-    if (!(await claimFire(sb.store, { conversationId: context.conversation.id, rule: rule.name, event: on, max, now: context.now }))) continue;
+    if (!(await claimFire(sb.store, { conversationId: context.conversation.id, rule: rule.name, event: on, max, now: context.now })))
+      continue;
     fired.push(rule.name);
     for (const [index, action] of rule.actions.entries()) {
       try {
         await performAction(sb, rule.name, action, context, event, index);
       } catch (error) {
-        sb.log.error({ rule: rule.name, action: action.type, conversationId: context.conversation.id, error: describeError(error) }, "automation action failed; the rule's other actions still run");
+        sb.log.error(
+          { rule: rule.name, action: action.type, conversationId: context.conversation.id, error: describeError(error) },
+          "automation action failed; the rule's other actions still run",
+        );
       }
     }
   }

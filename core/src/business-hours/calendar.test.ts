@@ -7,7 +7,8 @@ import { describeOpening } from "./index.ts";
 import { zonedInstant } from "./zone.ts";
 
 const HOUR = 3_600_000;
-const hours = (timezone: string, extra: Record<string, unknown> = {}) => new BusinessCalendar(configSchema.parse({ business_hours: { timezone, ...extra } }).business_hours);
+const hours = (timezone: string, extra: Record<string, unknown> = {}) =>
+  new BusinessCalendar(configSchema.parse({ business_hours: { timezone, ...extra } }).business_hours);
 
 describe("BusinessCalendar", () => {
   it("is open on weekdays 09-17 local time, closed at weekends", () => {

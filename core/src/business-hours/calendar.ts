@@ -28,7 +28,10 @@ export function parseRanges(text: string): [number, number][] {
       return h! * 60 + m!;
     });
     if (from === undefined || to === undefined || !(from < to)) {
-      throw new SwitchboardError(ErrorCodes.VALIDATION, `The opening hours "${range}" end before they start. Write them as "HH:MM-HH:MM" with the end later, e.g. "09:00-17:00".`);
+      throw new SwitchboardError(
+        ErrorCodes.VALIDATION,
+        `The opening hours "${range}" end before they start. Write them as "HH:MM-HH:MM" with the end later, e.g. "09:00-17:00".`,
+      );
     }
     return [from, to] as [number, number];
   });
@@ -52,7 +55,10 @@ export class BusinessCalendar {
     this.#week = WEEKDAYS.map((day) => parseRanges(hours.days[day] ?? "").sort((a, b) => a[0] - b[0]));
     this.#holidays = new Set(hours.holidays);
     if (this.#week.every((ranges) => ranges.length === 0)) {
-      throw new SwitchboardError(ErrorCodes.VALIDATION, "These business hours have no open day. Give at least one day hours, e.g. monday = \"09:00-17:00\".");
+      throw new SwitchboardError(
+        ErrorCodes.VALIDATION,
+        'These business hours have no open day. Give at least one day hours, e.g. monday = "09:00-17:00".',
+      );
     }
   }
 
@@ -71,7 +77,10 @@ export class BusinessCalendar {
     for (let i = 0; i < HORIZON_DAYS; i++) {
       for (const [start, end] of this.intervalsOn(addDays(local, i))) if (visit(start, end)) return;
     }
-    throw new SwitchboardError(ErrorCodes.VALIDATION, `No opening hours in the ${HORIZON_DAYS} days after ${new Date(from).toISOString()}: check the holidays of the business hours.`);
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      `No opening hours in the ${HORIZON_DAYS} days after ${new Date(from).toISOString()}: check the holidays of the business hours.`,
+    );
   }
 
   /**

@@ -69,7 +69,9 @@ export class BusinessHoursResolver {
 export function describeOpening(calendar: BusinessCalendar, instant: number): string {
   const local = localDateTime(instant, calendar.timezone);
   const day = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"][local.weekday];
-  const month = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][local.month - 1];
+  const month = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"][
+    local.month - 1
+  ];
   const time = `${String(local.hour).padStart(2, "0")}:${String(local.minute).padStart(2, "0")}`;
   return `${day} ${local.day} ${month}, ${time} (${calendar.timezone})`;
 }

@@ -23,12 +23,20 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
     formatters.set(timeZone, formatter);
   }
   return formatter;
 }
-
 
 /**
  * The local date and time of `instant` (ms since the epoch) in `timeZone`.
@@ -69,7 +77,8 @@ export function offsetAt(instant: number, timeZone: string): number {
  * zonedInstant(2025, 3, 31, 9 * 60, "Europe/Berlin"); // Date.UTC(2025, 2, 31, 7, 0): summer time, UTC+2
  */
 export function zonedInstant(year: number, month: number, day: number, minutes: number, timeZone: string): number {
-  if (minutes < 0 || minutes > 1440) throw new SwitchboardError(ErrorCodes.VALIDATION, `A time of day is 0-1440 minutes after midnight, not ${minutes}.`);
+  if (minutes < 0 || minutes > 1440)
+    throw new SwitchboardError(ErrorCodes.VALIDATION, `A time of day is 0-1440 minutes after midnight, not ${minutes}.`);
   const wall = Date.UTC(year, month - 1, day) + minutes * 60_000;
   const before = offsetAt(wall - 86_400_000 / 2, timeZone);
   const after = offsetAt(wall + 86_400_000 / 2, timeZone);
@@ -88,7 +97,10 @@ export function zonedInstant(year: number, month: number, day: number, minutes: 
  * @example
  * addDays({ year: 2024, month: 2, day: 28 }, 2); // { year: 2024, month: 3, day: 1 }
  */
-export function addDays(date: { year: number; month: number; day: number }, days: number): { year: number; month: number; day: number; weekday: number } {
+export function addDays(
+  date: { year: number; month: number; day: number },
+  days: number,
+): { year: number; month: number; day: number; weekday: number } {
   const at = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
   return { year: at.getUTCFullYear(), month: at.getUTCMonth() + 1, day: at.getUTCDate(), weekday: at.getUTCDay() };
 }

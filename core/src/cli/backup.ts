@@ -10,7 +10,11 @@ import { resolveStoreUrl } from "../store/index.ts";
 import { ExitCode, loadCliConfig, openConfiguredStore } from "./common.ts";
 import { formatBytes } from "./output.ts";
 
-export async function backupCommand(dest: string, options: { config?: string }, print: (line: string) => void = console.log): Promise<number> {
+export async function backupCommand(
+  dest: string,
+  options: { config?: string },
+  print: (line: string) => void = console.log,
+): Promise<number> {
   const loaded = await loadCliConfig(options.config);
   const { filePath } = resolveStoreUrl(loaded.config.store.url, loaded.baseDir);
   if (!filePath) {
@@ -20,20 +24,34 @@ export async function backupCommand(dest: string, options: { config?: string }, 
     );
   }
   if (!existsSync(filePath)) {
-    throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no database at ${filePath} yet (store.url in ${loaded.file}). Start Switchboard once, or run \`switchboard migrate\`, to create it.`);
+    throw new SwitchboardError(
+      ErrorCodes.NOT_FOUND,
+      `There is no database at ${filePath} yet (store.url in ${loaded.file}). Start Switchboard once, or run \`switchboard migrate\`, to create it.`,
+    );
   }
   const target = resolve(dest);
   if (existsSync(target)) {
-    throw new SwitchboardError(ErrorCodes.CONFLICT, `${target} already exists. Choose a new file name (backups never overwrite), e.g. switchboard-$(date +%F).db.`);
+    throw new SwitchboardError(
+      ErrorCodes.CONFLICT,
+      `${target} already exists. Choose a new file name (backups never overwrite), e.g. switchboard-$(date +%F).db.`,
+    );
   }
   if (!existsSync(dirname(target))) {
-    throw new SwitchboardError(ErrorCodes.NOT_FOUND, `The folder ${dirname(target)} does not exist. Create it first (mkdir -p ${dirname(target)}).`);
+    throw new SwitchboardError(
+      ErrorCodes.NOT_FOUND,
+      `The folder ${dirname(target)} does not exist. Create it first (mkdir -p ${dirname(target)}).`,
+    );
   }
   const store = await openConfiguredStore(loaded);
   try {
     await store.client.execute({ sql: "VACUUM INTO ?", args: [target] });
   } catch (error) {
-    throw new SwitchboardError(ErrorCodes.STORE, `The backup to ${target} failed: ${(error as Error).message}. Check that the folder is writable and has space.`, {}, { cause: error });
+    throw new SwitchboardError(
+      ErrorCodes.STORE,
+      `The backup to ${target} failed: ${(error as Error).message}. Check that the folder is writable and has space.`,
+      {},
+      { cause: error },
+    );
   } finally {
     store.close();
   }

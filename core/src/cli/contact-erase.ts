@@ -4,11 +4,12 @@
  * only). Plugins are not running here, so they do not hear `contact.erased`: erase through the REST
  * API (DELETE /api/v1/contacts/{id}) when plugins keep data of their own.
  */
+
+import { systemClock } from "../clock.ts";
 import { eraseContact } from "../contacts/erase.ts";
 import { SYSTEM_ACTOR } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { EventBus } from "../events/bus.ts";
-import { systemClock } from "../clock.ts";
 import { cliLogger, ExitCode, loadCliConfig, openConfiguredStore } from "./common.ts";
 import { contactId } from "./contact-id.ts";
 
@@ -24,10 +25,17 @@ export interface ContactEraseOptions {
  * @example
  * await contactEraseCommand("42", { yes: true });
  */
-export async function contactEraseCommand(id: string, options: ContactEraseOptions, print: (line: string) => void = console.log): Promise<number> {
+export async function contactEraseCommand(
+  id: string,
+  options: ContactEraseOptions,
+  print: (line: string) => void = console.log,
+): Promise<number> {
   const contact = contactId(id);
   if (!options.yes) {
-    throw new SwitchboardError(ErrorCodes.VALIDATION, `Erasing contact ${contact} deletes them and all their messages for good. Export them first if needed (switchboard contact export ${contact} --out contact-${contact}.json), then run again with --yes.`);
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      `Erasing contact ${contact} deletes them and all their messages for good. Export them first if needed (switchboard contact export ${contact} --out contact-${contact}.json), then run again with --yes.`,
+    );
   }
   const loaded = await loadCliConfig(options.config);
   const store = await openConfiguredStore(loaded);
@@ -35,7 +43,9 @@ export async function contactEraseCommand(id: string, options: ContactEraseOptio
     await store.migrate();
     const log = cliLogger();
     const erased = await eraseContact({ store, clock: systemClock, bus: new EventBus(log, systemClock), log }, SYSTEM_ACTOR, contact);
-    print(`Erased contact ${contact}: ${erased.messages} messages, ${erased.conversations} conversations, ${erased.identities} identities.`);
+    print(
+      `Erased contact ${contact}: ${erased.messages} messages, ${erased.conversations} conversations, ${erased.identities} identities.`,
+    );
     return ExitCode.OK;
   } finally {
     store.close();

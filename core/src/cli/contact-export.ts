@@ -21,10 +21,15 @@ export interface ContactExportOptions {
  * @example
  * await contactExportCommand("42", { out: "contact-42.json" });
  */
-export async function contactExportCommand(id: string, options: ContactExportOptions, print: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
+export async function contactExportCommand(
+  id: string,
+  options: ContactExportOptions,
+  print: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<number> {
   const contact = contactId(id);
   const target = options.out ? resolve(options.out) : undefined;
-  if (target && existsSync(target)) throw new SwitchboardError(ErrorCodes.CONFLICT, `${target} already exists. Choose a new file name; exports never overwrite.`);
+  if (target && existsSync(target))
+    throw new SwitchboardError(ErrorCodes.CONFLICT, `${target} already exists. Choose a new file name; exports never overwrite.`);
   const loaded = await loadCliConfig(options.config);
   const store = await openConfiguredStore(loaded);
   try {

@@ -9,6 +9,10 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
  */
 export function contactId(raw: string): number {
   const id = Number(raw.replace(/^#/, ""));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new SwitchboardError(ErrorCodes.VALIDATION, `"${raw}" is not a contact id. Give the number shown in the inbox (#42) or by GET /api/v1/contacts.`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      `"${raw}" is not a contact id. Give the number shown in the inbox (#42) or by GET /api/v1/contacts.`,
+    );
   return id;
 }

@@ -26,9 +26,17 @@ export interface ContactSplitOptions {
  * @example
  * await contactSplitCommand("7", { inbox: ["app"] }); // prints "Split inbox app of contact 7 into contact 12: …"
  */
-export async function contactSplitCommand(id: string, options: ContactSplitOptions, print: (line: string) => void = console.log): Promise<number> {
+export async function contactSplitCommand(
+  id: string,
+  options: ContactSplitOptions,
+  print: (line: string) => void = console.log,
+): Promise<number> {
   const contact = contactId(id);
-  if (options.inbox.length === 0) throw new SwitchboardError(ErrorCodes.VALIDATION, `Name the inbox to split off with --inbox <name>; \`switchboard doctor\` prints the full command for each contact that needs it.`);
+  if (options.inbox.length === 0)
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      `Name the inbox to split off with --inbox <name>; \`switchboard doctor\` prints the full command for each contact that needs it.`,
+    );
   const loaded = await loadCliConfig(options.config);
   const switchboard = await createSwitchboard(loaded, { log: cliLogger(), backgroundWorkers: false });
   try {

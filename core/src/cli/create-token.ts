@@ -21,12 +21,21 @@ export async function createTokenCommand(options: CreateTokenOptions, print: (li
     await store.migrate();
     const agent = await findAgentByEmail(store.db, options.agent);
     if (!agent) {
-      throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no agent with the email ${options.agent}. Create one with \`switchboard create-agent --email ${options.agent} --name "<name>"\`.`);
+      throw new SwitchboardError(
+        ErrorCodes.NOT_FOUND,
+        `There is no agent with the email ${options.agent}. Create one with \`switchboard create-agent --email ${options.agent} --name "<name>"\`.`,
+      );
     }
     const name = options.name ?? "cli";
     const { id, token } = await createApiToken(store, agent.id, name);
     print(`Created API token ${id} ("${name}") for ${agent.email}.`);
-    print(box([`Token: ${token}`, "Send it as: Authorization: Bearer <token>", "This token is shown only once. Store it in a secret manager now."]));
+    print(
+      box([
+        `Token: ${token}`,
+        "Send it as: Authorization: Bearer <token>",
+        "This token is shown only once. Store it in a secret manager now.",
+      ]),
+    );
     return ExitCode.OK;
   } finally {
     store.close();

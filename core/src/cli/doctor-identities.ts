@@ -27,11 +27,19 @@ export async function identityChecks(db: Queryable, inboxes: ScopedInbox[]): Pro
   const { channels, mixed } = inboxScopedChannels(inboxes);
   const checks: IdentityCheck[] = [];
   for (const channel of mixed) {
-    checks.push({ state: "warn", label: `identities (${channel})`, detail: `the inboxes of the ${channel} channel declare different identity scopes, so its old identities cannot be re-scoped; give them all the same identityScope` });
+    checks.push({
+      state: "warn",
+      label: `identities (${channel})`,
+      detail: `the inboxes of the ${channel} channel declare different identity scopes, so its old identities cannot be re-scoped; give them all the same identityScope`,
+    });
   }
   const pending = await pendingRescopes(db, channels);
   if (pending.length > 0) {
-    checks.push({ state: "warn", label: "identities", detail: `${pending.length} identities of inbox-scoped channels (${channels.join(", ")}) still wait for their inbox; \`switchboard start\` re-scopes them` });
+    checks.push({
+      state: "warn",
+      label: "identities",
+      detail: `${pending.length} identities of inbox-scoped channels (${channels.join(", ")}) still wait for their inbox; \`switchboard start\` re-scopes them`,
+    });
   }
   const shared = await sharedIdentities(db, channels);
   for (const one of shared.slice(0, MAX_LISTED)) {
@@ -41,7 +49,12 @@ export async function identityChecks(db: Queryable, inboxes: ScopedInbox[]): Pro
       detail: `holds the ${one.channel} id "${one.externalId}" from the inboxes ${one.inboxes.join(", ")}, which are different customers. Fix: ${splitCommand(one)}`,
     });
   }
-  if (shared.length > MAX_LISTED) checks.push({ state: "fail", label: "contacts", detail: `${shared.length - MAX_LISTED} more contacts hold one id from two inboxes; split the ones above, then run doctor again` });
+  if (shared.length > MAX_LISTED)
+    checks.push({
+      state: "fail",
+      label: "contacts",
+      detail: `${shared.length - MAX_LISTED} more contacts hold one id from two inboxes; split the ones above, then run doctor again`,
+    });
   if (shared.length === 0) checks.push({ state: "ok", label: "identities", detail: "no contact holds one id from two inboxes" });
   return checks;
 }

@@ -11,9 +11,9 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ConfigProblem } from "../config/errors.ts";
 import type { LoadedConfig } from "../config/schema.ts";
 import { ConfigError, SwitchboardError } from "../errors/index.ts";
-import type { ConfigProblem } from "../config/errors.ts";
 import { openStore, resolveStoreUrl, type Store } from "../store/index.ts";
 import { createSwitchboard } from "../switchboard.ts";
 import { cliLogger, ExitCode, loadCliConfig, openConfiguredStore } from "./common.ts";
@@ -44,13 +44,18 @@ class Report {
     const problems = (error.details.problems as ConfigProblem[] | undefined) ?? [];
     if (problems.length === 0) return this.fail(label, describe(error));
     const { file } = error.location;
-    for (const p of problems) this.fail(label, `[${error.code}] ${file}: ${p.key}${p.plugin ? ` (plugin "${p.plugin}")` : ""}: ${p.problem}. Fix: ${p.fix}`);
+    for (const p of problems)
+      this.fail(label, `[${error.code}] ${file}: ${p.key}${p.plugin ? ` (plugin "${p.plugin}")` : ""}: ${p.problem}. Fix: ${p.fix}`);
   }
   /** The closing line and the exit code: 2 for a broken config, 1 for any other failure. */
   finish(): number {
-    const attention = this.warnings > 0 ? `; ${counted(this.warnings, "warning")} above ${this.warnings === 1 ? "needs" : "need"} attention` : "";
+    const attention =
+      this.warnings > 0 ? `; ${counted(this.warnings, "warning")} above ${this.warnings === 1 ? "needs" : "need"} attention` : "";
     if (this.failures === 0) this.print(`All checks passed${attention}.`);
-    else this.print(`${counted(this.failures, "problem")} found${attention}.${this.configBroken ? " Fix the config first, then run doctor again." : ""}`);
+    else
+      this.print(
+        `${counted(this.failures, "problem")} found${attention}.${this.configBroken ? " Fix the config first, then run doctor again." : ""}`,
+      );
     return this.configBroken ? ExitCode.CONFIG : this.failures === 0 ? ExitCode.OK : ExitCode.FAILED;
   }
 }
@@ -69,7 +74,10 @@ export async function doctorCommand(options: { config?: string }, print: (line: 
     return report.finish();
   }
   const { plugins, inboxes } = loaded.config;
-  report.ok("config", `${loaded.file} (${counted(Object.keys(plugins).length, "plugin")}, ${counted(Object.keys(inboxes).length, "inbox", "inboxes")})`);
+  report.ok(
+    "config",
+    `${loaded.file} (${counted(Object.keys(plugins).length, "plugin")}, ${counted(Object.keys(inboxes).length, "inbox", "inboxes")})`,
+  );
   checkPlaceholders(loaded, report);
 
   const real = await checkDatabase(loaded, report);
@@ -87,7 +95,10 @@ function checkPlaceholders(loaded: LoadedConfig, report: Report): void {
   for (const [prefix, options] of tables) {
     for (const [key, value] of Object.entries(options)) {
       if (typeof value === "string" && value.includes("change-me")) {
-        report.warn(`${prefix}.${key}`, "still the placeholder from the shipped config; set a secret of your own before going live (e.g. $(openssl rand -hex 32) in the environment variable the config reads)");
+        report.warn(
+          `${prefix}.${key}`,
+          "still the placeholder from the shipped config; set a secret of your own before going live (e.g. $(openssl rand -hex 32) in the environment variable the config reads)",
+        );
       }
     }
   }
@@ -101,20 +112,28 @@ async function checkDatabase(loaded: LoadedConfig, report: Report): Promise<Stor
   try {
     store = await openWithoutCreating(loaded);
     if (!store) {
-      report.ok("database", `none yet at ${url} (store.url, relative to ${loaded.baseDir}); \`switchboard start\` or \`switchboard migrate\` creates it`);
+      report.ok(
+        "database",
+        `none yet at ${url} (store.url, relative to ${loaded.baseDir}); \`switchboard start\` or \`switchboard migrate\` creates it`,
+      );
       return undefined;
     }
     await store.client.execute("SELECT 1");
   } catch (error) {
     store?.close();
-    const fix = fileUrl ? "check store.url and that its folder is writable" : "check store.url and store.auth_token, and that the libSQL server is running and reachable";
+    const fix = fileUrl
+      ? "check store.url and that its folder is writable"
+      : "check store.url and store.auth_token, and that the libSQL server is running and reachable";
     report.fail("database", `${clause((error as Error).message)}. Fix: ${fix}.`);
     return undefined;
   }
   const status = await migrationStatus(store);
   const where = store.filePath ?? store.url;
   if (status.pending.length > 0) {
-    report.warn("database", `${where} answers, but ${counted(status.pending.length, "migration is", "migrations are")} pending (${status.pending.join(", ")}); run \`switchboard migrate\` (start applies them too)`);
+    report.warn(
+      "database",
+      `${where} answers, but ${counted(status.pending.length, "migration is", "migrations are")} pending (${status.pending.join(", ")}); run \`switchboard migrate\` (start applies them too)`,
+    );
     store.close();
     return undefined;
   }
@@ -155,7 +174,11 @@ async function checkPluginsAndInboxes(loaded: LoadedConfig, real: Store | undefi
     for (const plugin of switchboard.registry.plugins) {
       const label = `plugin ${plugin.alias} (${plugin.name} ${plugin.version})`;
       if (plugin.state === "started") report.ok(label, "set up");
-      else report.fail(label, `${plugin.state}: [${plugin.error?.code}] ${plugin.error?.message} Fix the options under [plugins.${plugin.alias}], or set enabled = false there.`);
+      else
+        report.fail(
+          label,
+          `${plugin.state}: [${plugin.error?.code}] ${plugin.error?.message} Fix the options under [plugins.${plugin.alias}], or set enabled = false there.`,
+        );
     }
     for (const inbox of switchboard.inboxes.list()) {
       const label = `inbox ${inbox.name} (${inbox.channel} channel)`;
@@ -164,7 +187,8 @@ async function checkPluginsAndInboxes(loaded: LoadedConfig, real: Store | undefi
       else if (health.attention) report.warn(label, health.message ?? "needs attention");
       else report.ok(label, health.message ?? "healthy");
     }
-    if (real) for (const check of await identityChecks(store.db, switchboard.inboxes.list())) report[check.state](check.label, check.detail);
+    if (real)
+      for (const check of await identityChecks(store.db, switchboard.inboxes.list())) report[check.state](check.label, check.detail);
     await switchboard.stop();
   } finally {
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });

@@ -20,7 +20,9 @@ export async function migrateCommand(options: { config?: string }, print: (line:
       for (const tag of before.pending) print(`  ✓ ${tag}`);
     }
     if (after.pending.length > 0) {
-      print(`Still pending after migrating: ${after.pending.join(", ")}. The database's migration table is ahead of or out of step with core/drizzle; check __drizzle_migrations.`);
+      print(
+        `Still pending after migrating: ${after.pending.join(", ")}. The database's migration table is ahead of or out of step with core/drizzle; check __drizzle_migrations.`,
+      );
       return ExitCode.FAILED;
     }
     return ExitCode.OK;

@@ -4,7 +4,7 @@
  * and a test with @switchboard/core/testing). It writes into a temporary sibling folder and renames
  * it into place, so a failure leaves nothing half-written; it never overwrites a folder.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
@@ -32,12 +32,20 @@ const DESCRIPTIONS: Record<PluginKind, string> = {
  */
 export function newPlugin(kind: PluginKind, name: string, options: { dir?: string; cwd?: string } = {}): string {
   if (!NAME.test(name) || name.length > 40) {
-    throw new SwitchboardError(ErrorCodes.NEW_PLUGIN_NAME, `"${name}" cannot name a plugin. Use 1 to 40 lower-case letters, digits and single hyphens, starting with a letter (e.g. "shop-orders").`, { name });
+    throw new SwitchboardError(
+      ErrorCodes.NEW_PLUGIN_NAME,
+      `"${name}" cannot name a plugin. Use 1 to 40 lower-case letters, digits and single hyphens, starting with a letter (e.g. "shop-orders").`,
+      { name },
+    );
   }
   const cwd = options.cwd ?? process.cwd();
   const target = resolve(cwd, options.dir ?? (existsSync(join(cwd, "plugins")) ? join("plugins", name) : name));
   if (existsSync(target)) {
-    throw new SwitchboardError(ErrorCodes.NEW_PLUGIN_EXISTS, `${target} already exists; new-plugin never overwrites. Pick another name, or pass --dir <a new folder>.`, { dir: target });
+    throw new SwitchboardError(
+      ErrorCodes.NEW_PLUGIN_EXISTS,
+      `${target} already exists; new-plugin never overwrites. Pick another name, or pass --dir <a new folder>.`,
+      { dir: target },
+    );
   }
   const values: Record<string, string> = { name, package: `switchboard-plugin-${name}`, description: DESCRIPTIONS[kind] };
   mkdirSync(dirname(target), { recursive: true });

@@ -5,11 +5,11 @@
  * SIGTERM (stop taking requests, let in-flight ones finish, stop the switchboard, flush the logs).
  */
 import { countAgents, createAgent } from "../auth/agents.ts";
-import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
-import { createLogger, type Logger } from "../log/index.ts";
 import type { LoadedConfig } from "../config/schema.ts";
+import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
 import { serveHttp } from "../http/serve.ts";
-import { createSwitchboard, VERSION, type Switchboard } from "../switchboard.ts";
+import { createLogger, type Logger } from "../log/index.ts";
+import { createSwitchboard, type Switchboard, VERSION } from "../switchboard.ts";
 import { ExitCode, loadCliConfig } from "./common.ts";
 import { box, clause, displayUrl } from "./output.ts";
 
@@ -105,7 +105,8 @@ function printStatus(switchboard: Switchboard, print: (line: string) => void): v
     const mark = inbox.state === "running" || inbox.state === "ready" ? "✓" : "✗";
     print(`  ${mark} ${inbox.name} (${inbox.channel} channel): ${inbox.state}${inbox.error ? ` ${inbox.error}` : ""}`);
   }
-  if (inboxes.some((inbox) => inbox.state === "failed" || inbox.state === "unavailable")) print("Run `switchboard doctor` for details on what failed and how to fix it.");
+  if (inboxes.some((inbox) => inbox.state === "failed" || inbox.state === "unavailable"))
+    print("Run `switchboard doctor` for details on what failed and how to fix it.");
 }
 
 /** Calls `stop` on the first SIGINT/SIGTERM; a second one exits at once. */

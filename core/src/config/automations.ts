@@ -4,8 +4,8 @@
  * `[[automations.rules]]` of the form "on <event>, when <conditions>, do <actions>".
  */
 import { z } from "zod";
-import { TEMPLATE_VARIABLES, unknownVariables } from "./template-variables.ts";
 import { priorityEnum } from "./routing.ts";
+import { TEMPLATE_VARIABLES, unknownVariables } from "./template-variables.ts";
 
 /** A message template: refuses variables that do not exist, naming the ones that do. */
 const template = z
@@ -13,19 +13,36 @@ const template = z
   .min(1)
   .superRefine((text, ctx) => {
     const unknown = unknownVariables(text);
-    if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `unknown variable ${unknown.map((v) => `{{${v}}}`).join(", ")}; use ${Object.keys(TEMPLATE_VARIABLES).map((v) => `{{${v}}}`).join(", ")}` });
+    if (unknown.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown variable ${unknown.map((v) => `{{${v}}}`).join(", ")}; use ${Object.keys(TEMPLATE_VARIABLES)
+          .map((v) => `{{${v}}}`)
+          .join(", ")}`,
+      });
   });
 
-const regex = z.string().refine((text) => {
-  try {
-    new RegExp(text, "iu");
-    return true;
-  } catch {
-    return false;
-  }
-}, { message: "not a valid regular expression" });
+const regex = z.string().refine(
+  (text) => {
+    try {
+      new RegExp(text, "iu");
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "not a valid regular expression" },
+);
 
-export const ruleEvents = ["message.created", "conversation.created", "conversation.status_changed", "conversation.assigned", "sla.warning", "sla.breached", "idle"] as const;
+export const ruleEvents = [
+  "message.created",
+  "conversation.created",
+  "conversation.status_changed",
+  "conversation.assigned",
+  "sla.warning",
+  "sla.breached",
+  "idle",
+] as const;
 
 export const conditionsSchema = z
   .object({
@@ -51,11 +68,20 @@ export const actionSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("send_message"), text: template }).strict(),
   z.object({ type: z.literal("add_note"), text: template }).strict(),
   z.object({ type: z.literal("add_label"), label: z.string().min(1) }).strict(),
-  z.object({ type: z.literal("assign"), agent: z.email().optional(), team: z.string().min(1).optional() }).strict().refine((a) => a.agent || a.team, { message: "give agent (an email) or team (a name)" }),
+  z
+    .object({ type: z.literal("assign"), agent: z.email().optional(), team: z.string().min(1).optional() })
+    .strict()
+    .refine((a) => a.agent || a.team, { message: "give agent (an email) or team (a name)" }),
   z.object({ type: z.literal("set_priority"), priority: priorityEnum }).strict(),
   z.object({ type: z.literal("snooze"), minutes: z.number().positive() }).strict(),
   z.object({ type: z.literal("resolve") }).strict(),
-  z.object({ type: z.literal("webhook"), url: z.url(), secret: z.string().min(16, { message: "use a secret of at least 16 characters" }).optional() }).strict(),
+  z
+    .object({
+      type: z.literal("webhook"),
+      url: z.url(),
+      secret: z.string().min(16, { message: "use a secret of at least 16 characters" }).optional(),
+    })
+    .strict(),
 ]);
 
 export const ruleSchema = z
@@ -71,7 +97,10 @@ export const ruleSchema = z
     max_fires: z.number().int().min(1).optional(),
   })
   .strict()
-  .refine((r) => r.on !== "idle" || r.after_minutes !== undefined, { message: 'a rule with on = "idle" needs after_minutes', path: ["after_minutes"] });
+  .refine((r) => r.on !== "idle" || r.after_minutes !== undefined, {
+    message: 'a rule with on = "idle" needs after_minutes',
+    path: ["after_minutes"],
+  });
 
 const faqEntrySchema = z
   .object({
@@ -94,7 +123,9 @@ export const automationsSchema = z
       text: template.default("Thanks for your message! We usually answer within {{sla.first_response}}."),
     }).prefault({}),
     out_of_hours: builtin({
-      text: template.default("Thanks for your message. We are closed right now and will answer when we are back: {{business_hours.next_open}}."),
+      text: template.default(
+        "Thanks for your message. We are closed right now and will answer when we are back: {{business_hours.next_open}}.",
+      ),
     }).prefault({}),
     faq: builtin({
       entries: z.array(faqEntrySchema).default([]),
@@ -111,7 +142,9 @@ export const automationsSchema = z
     }).prefault({}),
     csat: builtin({
       delay_minutes: z.number().min(0).default(0),
-      question: template.default("How would you rate the help you got, from 1 (poor) to 5 (great)? You can add a comment after the number."),
+      question: template.default(
+        "How would you rate the help you got, from 1 (poor) to 5 (great)? You can add a comment after the number.",
+      ),
       ces: z.boolean().default(true),
       ces_question: template.default("One more: how easy was it to get your issue solved, from 1 (very hard) to 7 (very easy)?"),
       ces_scale: z.number().int().min(3).max(10).default(7),
@@ -124,7 +157,12 @@ export const automationsSchema = z
       .superRefine((rules, ctx) => {
         const seen = new Set<string>();
         rules.forEach((rule, i) => {
-          if (seen.has(rule.name)) ctx.addIssue({ code: "custom", message: `the rule name "${rule.name}" is used twice; give each rule its own name`, path: [i, "name"] });
+          if (seen.has(rule.name))
+            ctx.addIssue({
+              code: "custom",
+              message: `the rule name "${rule.name}" is used twice; give each rule its own name`,
+              path: [i, "name"],
+            });
           seen.add(rule.name);
         });
       }),

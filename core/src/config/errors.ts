@@ -3,7 +3,7 @@
  * and a fix. Used for config/switchboard.toml itself and for each plugin's own options.
  */
 import type { z } from "zod";
-import { ConfigError, ErrorCodes, type ErrorCode } from "../errors/index.ts";
+import { ConfigError, type ErrorCode, ErrorCodes } from "../errors/index.ts";
 
 /** One thing wrong in the config: where, what, and how to fix it. */
 export interface ConfigProblem {
@@ -83,7 +83,11 @@ export function configErrorFromProblems(code: ErrorCode, file: string, problems:
   const error =
     problems.length === 1
       ? new ConfigError(code, { ...where, fix: first.fix }, first.problem)
-      : new ConfigError(code, { ...where, fix: `correct each one:\n${problems.map(listLine).join("\n")}` }, summary ?? `found ${problems.length} problems`);
+      : new ConfigError(
+          code,
+          { ...where, fix: `correct each one:\n${problems.map(listLine).join("\n")}` },
+          summary ?? `found ${problems.length} problems`,
+        );
   error.details.problems = problems;
   return error;
 }
@@ -101,7 +105,12 @@ export function throwCollected(file: string, errors: readonly ConfigError[]): vo
   const [first] = errors;
   if (!first) return;
   if (errors.length === 1) throw first;
-  const problems = errors.flatMap((e) => (e.details.problems as ConfigProblem[] | undefined) ?? [{ key: e.location.key, ...(e.location.plugin ? { plugin: e.location.plugin } : {}), problem: e.message, fix: e.fix }]);
+  const problems = errors.flatMap(
+    (e) =>
+      (e.details.problems as ConfigProblem[] | undefined) ?? [
+        { key: e.location.key, ...(e.location.plugin ? { plugin: e.location.plugin } : {}), problem: e.message, fix: e.fix },
+      ],
+  );
   throw configErrorFromProblems(first.code as ErrorCode, file, problems);
 }
 
@@ -159,7 +168,8 @@ function problemsFromIssue(issue: z.core.$ZodIssue, opts: ZodErrorOptions): Conf
     case "invalid_type": {
       const [phrase, fix] = EXPECTED[issue.expected] ?? [`a ${issue.expected}`, `Write a ${issue.expected}.`];
       const value = valueAt(opts.input, issue.path);
-      if (opts.input !== undefined && value === undefined) return [at(issue.path, `missing: expected ${phrase}`, `Add this required key (${phrase}).`)];
+      if (opts.input !== undefined && value === undefined)
+        return [at(issue.path, `missing: expected ${phrase}`, `Add this required key (${phrase}).`)];
       const dateFix = value instanceof Date && issue.expected === "string" ? `Write it in quotes: "${value.toISOString()}".` : undefined;
       return [at(issue.path, `expected ${phrase}${receivedText}`, dateFix ?? fix)];
     }
@@ -172,7 +182,8 @@ function problemsFromIssue(issue: z.core.$ZodIssue, opts: ZodErrorOptions): Conf
       return [at(issue.path, `expected ${bound}${unit}${receivedText}`, `Use ${bound}${unit}.`)];
     }
     case "invalid_format": {
-      if (issue.format === "url") return [at(issue.path, `expected a full URL${receivedText}`, 'Write a full URL with its scheme, e.g. "https://example.com/hook".')];
+      if (issue.format === "url")
+        return [at(issue.path, `expected a full URL${receivedText}`, 'Write a full URL with its scheme, e.g. "https://example.com/hook".')];
       if (issue.format === "regex") return [at(issue.path, `${issue.message}${receivedText}`, "Change the value to the form described.")];
       return [at(issue.path, `expected a valid ${issue.format}${receivedText}`, `Write a valid ${issue.format}.`)];
     }
@@ -241,7 +252,14 @@ function knownKeysAt(schema: z.core.$ZodType, path: KeyPath): string[] {
   for (const segment of path) {
     if (!current) return [];
     const def = defOf(unwrap(current));
-    current = def.type === "object" ? def.shape?.[String(segment)] : def.type === "record" ? def.valueType : def.type === "array" ? def.element : undefined;
+    current =
+      def.type === "object"
+        ? def.shape?.[String(segment)]
+        : def.type === "record"
+          ? def.valueType
+          : def.type === "array"
+            ? def.element
+            : undefined;
   }
   if (!current) return [];
   const def = defOf(unwrap(current));

@@ -22,7 +22,12 @@ export const identitySchema = z
      */
     cross_channel: z.enum(["link", "join", "off"]).default("link"),
     /** How recent (in hours) another channel's conversation must be to count. */
-    cross_channel_window_hours: z.number().int().min(1).max(24 * 90).default(72),
+    cross_channel_window_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(72),
     /** Enrichment facts that identify a customer (an account or order number): two contacts with the same value get a merge suggestion. */
     match_facts: z.array(z.string().min(1)).default(["account_id", "order_number"]),
     /** Suggest merging contacts with the same name and the same email domain or phone. */
@@ -33,7 +38,12 @@ export const identitySchema = z
 export const enrichmentSchema = z
   .object({
     /** How long facts from an enrichment plugin stay fresh, in minutes, unless the plugin sets its own TTL. */
-    ttl_minutes: z.number().int().min(0).max(60 * 24 * 365).default(60),
+    ttl_minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 365)
+      .default(60),
     /**
      * How long an arriving message waits for enrichment answers before it is stored, in
      * milliseconds. 0 (the default) never waits: answers already at hand are used; later ones
@@ -46,7 +56,9 @@ export const enrichmentSchema = z
 const attributeKey = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, { message: "attribute keys use a-z, 0-9 and _, starting with a letter" })
-  .refine((key) => !(RESERVED_ATTRIBUTE_KEYS as readonly string[]).includes(key), { message: `${RESERVED_ATTRIBUTE_KEYS.join(", ")} are kept for Switchboard itself` });
+  .refine((key) => !(RESERVED_ATTRIBUTE_KEYS as readonly string[]).includes(key), {
+    message: `${RESERVED_ATTRIBUTE_KEYS.join(", ")} are kept for Switchboard itself`,
+  });
 
 export const attributeDefinitionSchema = z
   .object({
@@ -58,8 +70,14 @@ export const attributeDefinitionSchema = z
   })
   .strict()
   .superRefine((def, ctx) => {
-    if (def.type === "list" && !def.options) ctx.addIssue({ code: "custom", path: ["options"], message: 'a "list" attribute needs options = ["…", "…"]' });
-    if (def.type !== "list" && def.options) ctx.addIssue({ code: "custom", path: ["options"], message: `only "list" attributes take options; remove options from this ${def.type} attribute` });
+    if (def.type === "list" && !def.options)
+      ctx.addIssue({ code: "custom", path: ["options"], message: 'a "list" attribute needs options = ["…", "…"]' });
+    if (def.type !== "list" && def.options)
+      ctx.addIssue({
+        code: "custom",
+        path: ["options"],
+        message: `only "list" attributes take options; remove options from this ${def.type} attribute`,
+      });
   });
 
 export const attributesSchema = z

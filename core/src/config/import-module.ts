@@ -26,7 +26,12 @@ export async function importConfiguredModule(loaded: LoadedConfig, specifier: st
   let target: string;
   if (isModulePath(specifier)) {
     const path = resolve(loaded.baseDir, specifier);
-    if (!existsSync(path)) throw new ConfigError(ErrorCodes.PLUGIN_NOT_FOUND, { ...where, fix: `Check the path; it is resolved from ${loaded.baseDir}.` }, `nothing at "${path}"`);
+    if (!existsSync(path))
+      throw new ConfigError(
+        ErrorCodes.PLUGIN_NOT_FOUND,
+        { ...where, fix: `Check the path; it is resolved from ${loaded.baseDir}.` },
+        `nothing at "${path}"`,
+      );
     target = pathToFileURL(path).href;
   } else {
     try {
@@ -41,7 +46,12 @@ export async function importConfiguredModule(loaded: LoadedConfig, specifier: st
     const missing = /Cannot find (module|package)/i.test((error as Error).message);
     throw new ConfigError(
       missing ? ErrorCodes.PLUGIN_NOT_FOUND : ErrorCodes.PLUGIN_INVALID,
-      { ...where, fix: missing ? `Install it (npm install ${specifier}) or check the name.` : "Fix the error in its code, or remove it from the config." },
+      {
+        ...where,
+        fix: missing
+          ? `Install it (npm install ${specifier}) or check the name.`
+          : "Fix the error in its code, or remove it from the config.",
+      },
       missing ? `unknown module "${specifier}": it is not installed` : `"${specifier}" failed to load: ${(error as Error).message}`,
     );
   }

@@ -3,7 +3,7 @@
  * out of the file. `${NAME:-default}` gives a default and `$${` writes a literal `${`.
  */
 import { ErrorCodes } from "../errors/index.ts";
-import { configErrorFromProblems, formatKeyPath, pluginForPath, type ConfigProblem } from "./errors.ts";
+import { type ConfigProblem, configErrorFromProblems, formatKeyPath, pluginForPath } from "./errors.ts";
 
 /** The environment to read from; `process.env` fits. */
 export type Env = Record<string, string | undefined>;
@@ -34,7 +34,11 @@ export function interpolateEnv<T>(tree: T, file: string, env: Env = process.env)
       const where = { key: formatKeyPath(path), ...withPlugin(pluginForPath(path, tree)) };
       const parts = closed ? INSIDE.exec(inside ?? "") : null;
       if (!parts?.[1]) {
-        malformed.push({ ...where, problem: `"${match}" is not a valid variable reference`, fix: "Write ${NAME} (letters, digits and _), ${NAME:-default}, or $${ for a literal ${." });
+        malformed.push({
+          ...where,
+          problem: `"${match}" is not a valid variable reference`,
+          fix: "Write ${NAME} (letters, digits and _), ${NAME:-default}, or $${ for a literal ${.",
+        });
         return match;
       }
       const [, name, fallback] = parts;
@@ -42,7 +46,11 @@ export function interpolateEnv<T>(tree: T, file: string, env: Env = process.env)
       if (value !== undefined && value !== "") return value;
       if (fallback !== undefined) return fallback;
       missingNames.add(name);
-      missing.push({ ...where, problem: `environment variable ${name} is ${value === "" ? "empty" : "not set"}`, fix: `Set ${name} in the environment, e.g. \`export ${name}=...\`, or give a default with \${${name}:-value}.` });
+      missing.push({
+        ...where,
+        problem: `environment variable ${name} is ${value === "" ? "empty" : "not set"}`,
+        fix: `Set ${name} in the environment, e.g. \`export ${name}=...\`, or give a default with \${${name}:-value}.`,
+      });
       return match;
     });
 

@@ -36,7 +36,9 @@ const apiPlugin = '[plugins.api]\npackage = "@switchboard/channel-api"\n';
 describe("the shipped config files", () => {
   it("loads the annotated sample when its env vars are set", async () => {
     const secret = "sample-secret-0123456789abcdef";
-    const { file, baseDir, config } = await loadConfig(join(configDir, "switchboard.sample.toml"), { SWITCHBOARD_API_INBOX_SECRET: secret });
+    const { file, baseDir, config } = await loadConfig(join(configDir, "switchboard.sample.toml"), {
+      SWITCHBOARD_API_INBOX_SECRET: secret,
+    });
     expect(file).toBe(join(configDir, "switchboard.sample.toml"));
     expect(baseDir).toBe(dirname(file));
     expect(config.plugins.api?.package).toBe("@switchboard/channel-api");
@@ -104,7 +106,9 @@ describe("loadConfig errors", () => {
     expect(error.location).toEqual({ file, key: "business_hours.holidays[0]" });
     expect(error.message).toContain('inboxes.support.label (plugin "api"): unknown key.');
     expect(error.message).toContain("found 4 problems");
-    expect(error.message).toContain('business_hours.holidays[0]: expected a string, received an unquoted date (2026-12-25). Write it in quotes: "2026-12-25".');
+    expect(error.message).toContain(
+      'business_hours.holidays[0]: expected a string, received an unquoted date (2026-12-25). Write it in quotes: "2026-12-25".',
+    );
     expect(error.message).toContain('webhooks[0].url: expected a full URL, received "not a url"');
     expect(error.message).toContain("webhooks[0].secret: expected at least 16 characters, received a hidden string of 5 characters");
     expect(error.message).not.toContain('"short"');
@@ -116,7 +120,9 @@ describe("loadConfig errors", () => {
     expect(error.code).toBe(ErrorCodes.CONFIG_ENV_MISSING);
     expect(error.location).toEqual({ file, key: "inboxes.support.options.secret", plugin: "api" });
     expect(error.message).toContain("environment variable SUPPORT_SECRET is not set");
-    expect(error.fix).toBe("Set SUPPORT_SECRET in the environment, e.g. `export SUPPORT_SECRET=...`, or give a default with ${SUPPORT_SECRET:-value}.");
+    expect(error.fix).toBe(
+      "Set SUPPORT_SECRET in the environment, e.g. `export SUPPORT_SECRET=...`, or give a default with ${SUPPORT_SECRET:-value}.",
+    );
   });
 
   it("lists all missing env vars in one error, skipping disabled plugins", async () => {
@@ -202,12 +208,20 @@ describe("configErrorFromZod", () => {
       input,
     });
     expect(error.code).toBe(ErrorCodes.CONFIG_INVALID);
-    expect(error.location).toEqual({ file: "/etc/switchboard.toml", key: "plugins.tg.options.token", plugin: "@switchboard/channel-telegram" });
+    expect(error.location).toEqual({
+      file: "/etc/switchboard.toml",
+      key: "plugins.tg.options.token",
+      plugin: "@switchboard/channel-telegram",
+    });
     expect(error.message).toContain("found 4 problems");
-    expect(error.message).toContain("plugins.tg.options.token (plugin \"@switchboard/channel-telegram\"): expected at least 16 characters");
+    expect(error.message).toContain('plugins.tg.options.token (plugin "@switchboard/channel-telegram"): expected at least 16 characters');
     expect(error.message).not.toContain("abc123");
-    expect(error.message).toContain('plugins.tg.options.mode (plugin "@switchboard/channel-telegram"): expected one of "polling", "webhook", received "push"');
-    expect(error.message).toContain('plugins.tg.options.hooks[0].urll (plugin "@switchboard/channel-telegram"): unknown key. Remove it, or check the spelling (did you mean "url"?); known keys here are: url.');
+    expect(error.message).toContain(
+      'plugins.tg.options.mode (plugin "@switchboard/channel-telegram"): expected one of "polling", "webhook", received "push"',
+    );
+    expect(error.message).toContain(
+      'plugins.tg.options.hooks[0].urll (plugin "@switchboard/channel-telegram"): unknown key. Remove it, or check the spelling (did you mean "url"?); known keys here are: url.',
+    );
     expect(error.message).toContain("plugins.tg.options.polling");
     expect(error.message).toContain("known keys here are: token, mode, hooks.");
   });

@@ -6,8 +6,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { ConfigError, ErrorCodes } from "../errors/index.ts";
-import { configErrorFromProblems, configErrorFromZod, type ConfigProblem } from "./errors.ts";
-import { interpolateEnv, type Env } from "./interpolate.ts";
+import { type ConfigProblem, configErrorFromProblems, configErrorFromZod } from "./errors.ts";
+import { type Env, interpolateEnv } from "./interpolate.ts";
 import { configSchema, type LoadedConfig, type SwitchboardConfig } from "./schema.ts";
 
 /**
@@ -73,12 +73,17 @@ function checkInboxPlugins(file: string, config: SwitchboardConfig): void {
     const where = { key: `inboxes.${name}.plugin`, plugin: inbox.plugin };
     const entry = config.plugins[inbox.plugin];
     if (!entry) {
-      const fix = aliases.length > 0
-        ? `Use one of the plugin aliases under [plugins]: ${aliases.join(", ")}; or add a [plugins.${inbox.plugin}] table with its package.`
-        : `Add a [plugins.${inbox.plugin}] table with package = "<npm package or path>".`;
+      const fix =
+        aliases.length > 0
+          ? `Use one of the plugin aliases under [plugins]: ${aliases.join(", ")}; or add a [plugins.${inbox.plugin}] table with its package.`
+          : `Add a [plugins.${inbox.plugin}] table with package = "<npm package or path>".`;
       problems.push({ ...where, problem: `inbox "${name}" uses plugin "${inbox.plugin}", but there is no [plugins.${inbox.plugin}]`, fix });
     } else if (!entry.enabled) {
-      problems.push({ ...where, problem: `inbox "${name}" uses plugin "${inbox.plugin}", which is disabled`, fix: `Set enabled = true under [plugins.${inbox.plugin}], or remove [inboxes.${name}].` });
+      problems.push({
+        ...where,
+        problem: `inbox "${name}" uses plugin "${inbox.plugin}", which is disabled`,
+        fix: `Set enabled = true under [plugins.${inbox.plugin}], or remove [inboxes.${name}].`,
+      });
     }
   }
   if (problems.length > 0) throw configErrorFromProblems(ErrorCodes.CONFIG_INVALID, file, problems);

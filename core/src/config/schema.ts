@@ -5,9 +5,9 @@
 import { z } from "zod";
 import { isTimeZone } from "../time-zone.ts";
 import { automationsSchema } from "./automations.ts";
+import { attributesSchema, enrichmentSchema, identitySchema } from "./identity.ts";
 import { routingSchema } from "./routing.ts";
 import { slaSchema, slaTargetsSchema } from "./sla.ts";
-import { attributesSchema, enrichmentSchema, identitySchema } from "./identity.ts";
 
 const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
 
@@ -22,12 +22,18 @@ const hoursRange = z
 /** Whether every "HH:MM-HH:MM" range ends after it starts and by 24:00. */
 function rangesInOrder(text: string): boolean {
   const minutes = (hm: string) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3, 5));
-  return text === "" || text.split(",").every((range) => minutes(range.slice(0, 5)) < minutes(range.slice(6, 11)) && minutes(range.slice(6, 11)) <= 1440);
+  return (
+    text === "" ||
+    text.split(",").every((range) => minutes(range.slice(0, 5)) < minutes(range.slice(6, 11)) && minutes(range.slice(6, 11)) <= 1440)
+  );
 }
 
 export const businessHoursSchema = z
   .object({
-    timezone: z.string().refine(isTimeZone, { message: 'not an IANA time zone; use a name such as "Europe/Berlin" or "America/New_York"' }).default("UTC"),
+    timezone: z
+      .string()
+      .refine(isTimeZone, { message: 'not an IANA time zone; use a name such as "Europe/Berlin" or "America/New_York"' })
+      .default("UTC"),
     days: z.partialRecord(weekday, hoursRange).default({
       monday: "09:00-17:00",
       tuesday: "09:00-17:00",
@@ -38,7 +44,10 @@ export const businessHoursSchema = z
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date "YYYY-MM-DD"' })).default([]),
   })
   .strict()
-  .refine((hours) => Object.values(hours.days).some((ranges) => ranges !== ""), { message: 'no day has opening hours; give at least one, e.g. monday = "09:00-17:00"', path: ["days"] });
+  .refine((hours) => Object.values(hours.days).some((ranges) => ranges !== ""), {
+    message: 'no day has opening hours; give at least one, e.g. monday = "09:00-17:00"',
+    path: ["days"],
+  });
 
 export const serverSchema = z
   .object({
@@ -112,7 +121,12 @@ export const themeSchema = z
 export const authSchema = z
   .object({
     /** How long an inbox session lasts without activity, in hours. */
-    session_ttl_hours: z.number().int().min(1).max(24 * 90).default(168),
+    session_ttl_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(168),
     /** Failed logins allowed per (email, IP address) in 15 minutes; one address may fail 10 times this over all emails. */
     login_attempts: z.number().int().min(1).max(1000).default(10),
   })
@@ -125,7 +139,9 @@ export const configSchema = z
     business_hours: businessHoursSchema.default(businessHoursSchema.parse({})),
     theme: themeSchema.default(themeSchema.parse({})),
     auth: authSchema.default(authSchema.parse({})),
-    plugins: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "plugin aliases use a-z, 0-9, - and _" }), pluginEntrySchema).default({}),
+    plugins: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "plugin aliases use a-z, 0-9, - and _" }), pluginEntrySchema)
+      .default({}),
     inboxes: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "inbox names use a-z, 0-9, - and _" }), inboxSchema).default({}),
     webhooks: z.array(webhookSchema).default([]),
     /** Business hours of teams, by team name; they win over the inbox's and the global ones. */

@@ -5,13 +5,13 @@
 
 /** Every variable a template may use, with what it becomes. */
 export const TEMPLATE_VARIABLES = {
-  "contact.name": "the contact's name, or \"there\"",
-  "contact.first_name": "the first word of the contact's name, or \"there\"",
+  "contact.name": 'the contact\'s name, or "there"',
+  "contact.first_name": 'the first word of the contact\'s name, or "there"',
   "conversation.id": "the conversation's number",
   inbox: "the inbox name",
   channel: "the channel kind",
-  "sla.first_response": "the first-response target in words (\"30 minutes\")",
-  "business_hours.next_open": "when the team next opens (\"Monday 09:00 (Europe/Berlin)\")",
+  "sla.first_response": 'the first-response target in words ("30 minutes")',
+  "business_hours.next_open": 'when the team next opens ("Monday 09:00 (Europe/Berlin)")',
   "message.text": "the customer's message that triggered the rule",
 } as const;
 

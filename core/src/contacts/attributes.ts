@@ -8,10 +8,10 @@ import { eq } from "drizzle-orm";
 import type { AttributeDefinition, AttributesConfig } from "../config/identity.ts";
 import type { Actor } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
-import { findContact, type Contact } from "../store/contacts.ts";
+import type { Services } from "../services.ts";
+import { type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import { auditLog, contacts, conversations, messages } from "../store/schema.ts";
-import type { Services } from "../services.ts";
 import { actorRef } from "./merge.ts";
 
 type Scope = keyof AttributesConfig;
@@ -28,7 +28,8 @@ const FALSE = ["false", "off", "0", "no"];
  * coerceAttribute("renewal", { type: "date" }, "2026-12-01") // "2026-12-01"
  */
 export function coerceAttribute(key: string, def: AttributeDefinition, raw: unknown): string | number | boolean | undefined {
-  const bad = (expected: string) => new SwitchboardError(ErrorCodes.VALIDATION, `${def.label ?? key}: expected ${expected}, got ${JSON.stringify(raw)}.`);
+  const bad = (expected: string) =>
+    new SwitchboardError(ErrorCodes.VALIDATION, `${def.label ?? key}: expected ${expected}, got ${JSON.stringify(raw)}.`);
   if (raw === null || raw === undefined || (typeof raw === "string" && raw.trim() === "" && def.type !== "checkbox")) return undefined;
   const text = typeof raw === "string" ? raw.trim() : raw;
   switch (def.type) {
@@ -41,7 +42,8 @@ export function coerceAttribute(key: string, def: AttributeDefinition, raw: unkn
       return n;
     }
     case "date":
-      if (typeof text !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) throw bad('a date "YYYY-MM-DD"');
+      if (typeof text !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`)))
+        throw bad('a date "YYYY-MM-DD"');
       return text;
     case "list":
       if (typeof text !== "string" || !def.options!.includes(text)) throw bad(`one of ${def.options!.map((o) => `"${o}"`).join(", ")}`);
@@ -55,12 +57,21 @@ export function coerceAttribute(key: string, def: AttributeDefinition, raw: unkn
 }
 
 /** `attributes` with `values` applied; returns the changed keys with their old and new values. */
-function apply(scope: Scope, defs: Record<string, AttributeDefinition>, attributes: Record<string, unknown>, values: Record<string, unknown>) {
+function apply(
+  scope: Scope,
+  defs: Record<string, AttributeDefinition>,
+  attributes: Record<string, unknown>,
+  values: Record<string, unknown>,
+) {
   const next = { ...attributes };
   const changes: { key: string; label: string; from: unknown; to: unknown }[] = [];
   for (const [key, raw] of Object.entries(values)) {
     const def = defs[key];
-    if (!def) throw new SwitchboardError(ErrorCodes.VALIDATION, `There is no custom ${scope} attribute "${key}". Define it in config under [attributes.${scope}.${key}] (known: ${Object.keys(defs).join(", ") || "none"}).`);
+    if (!def)
+      throw new SwitchboardError(
+        ErrorCodes.VALIDATION,
+        `There is no custom ${scope} attribute "${key}". Define it in config under [attributes.${scope}.${key}] (known: ${Object.keys(defs).join(", ") || "none"}).`,
+      );
     const value = coerceAttribute(key, def, raw);
     if (value === next[key]) continue;
     changes.push({ key, label: def.label ?? key, from: next[key] ?? null, to: value ?? null });
@@ -76,7 +87,12 @@ function apply(scope: Scope, defs: Record<string, AttributeDefinition>, attribut
  * @example
  * await setContactAttributes(switchboard, agent, 7, { plan: "pro", vip: true });
  */
-export async function setContactAttributes(sb: Pick<Services, "store" | "clock" | "loaded">, actor: Actor, id: number, values: Record<string, unknown>): Promise<Contact> {
+export async function setContactAttributes(
+  sb: Pick<Services, "store" | "clock" | "loaded">,
+  actor: Actor,
+  id: number,
+  values: Record<string, unknown>,
+): Promise<Contact> {
   const now = sb.clock.now();
   return sb.store.write(async (tx) => {
     const contact = await findContact(tx, id);
@@ -84,7 +100,16 @@ export async function setContactAttributes(sb: Pick<Services, "store" | "clock" 
     const { next, changes } = apply("contact", sb.loaded.config.attributes.contact, contact.attributes, values);
     if (changes.length === 0) return contact;
     const [row] = await tx.update(contacts).set({ attributes: next, updatedAt: now }).where(eq(contacts.id, id)).returning();
-    await tx.insert(auditLog).values({ actor: actorRef(actor), action: "contact.attributes_changed", subjectType: "contact", subjectId: String(id), data: { keys: changes.map((c) => c.key) }, createdAt: now });
+    await tx
+      .insert(auditLog)
+      .values({
+        actor: actorRef(actor),
+        action: "contact.attributes_changed",
+        subjectType: "contact",
+        subjectId: String(id),
+        data: { keys: changes.map((c) => c.key) },
+        createdAt: now,
+      });
     return row!;
   });
 }
@@ -96,7 +121,12 @@ export async function setContactAttributes(sb: Pick<Services, "store" | "clock" 
  * @example
  * await setConversationAttributes(switchboard, agent, 42, { order_id: "A-1009" });
  */
-export async function setConversationAttributes(sb: Pick<Services, "store" | "clock" | "loaded">, actor: Actor, id: number, values: Record<string, unknown>): Promise<Conversation> {
+export async function setConversationAttributes(
+  sb: Pick<Services, "store" | "clock" | "loaded">,
+  actor: Actor,
+  id: number,
+  values: Record<string, unknown>,
+): Promise<Conversation> {
   const now = sb.clock.now();
   return sb.store.write(async (tx) => {
     const conversation = await findConversation(tx, id);
@@ -106,12 +136,29 @@ export async function setConversationAttributes(sb: Pick<Services, "store" | "cl
     const [row] = await tx.update(conversations).set({ attributes: next, updatedAt: now }).where(eq(conversations.id, id)).returning();
     await tx.insert(messages).values(
       changes.map((c) => ({
-        conversationId: id, contactId: conversation.contactId, inbox: conversation.inbox, channel: conversation.channel, direction: "activity" as const,
-        authorAgentId: actor.id, text: c.to === null ? `${c.label} cleared by ${actor.name}` : `${c.label} set to ${String(c.to)} by ${actor.name}`,
-        metadata: { activity: "attribute", key: c.key, from: c.from, to: c.to }, deliveryStatus: "sent" as const, createdAt: now, updatedAt: now,
+        conversationId: id,
+        contactId: conversation.contactId,
+        inbox: conversation.inbox,
+        channel: conversation.channel,
+        direction: "activity" as const,
+        authorAgentId: actor.id,
+        text: c.to === null ? `${c.label} cleared by ${actor.name}` : `${c.label} set to ${String(c.to)} by ${actor.name}`,
+        metadata: { activity: "attribute", key: c.key, from: c.from, to: c.to },
+        deliveryStatus: "sent" as const,
+        createdAt: now,
+        updatedAt: now,
       })),
     );
-    await tx.insert(auditLog).values({ actor: actorRef(actor), action: "conversation.attributes_changed", subjectType: "conversation", subjectId: String(id), data: { keys: changes.map((c) => c.key) }, createdAt: now });
+    await tx
+      .insert(auditLog)
+      .values({
+        actor: actorRef(actor),
+        action: "conversation.attributes_changed",
+        subjectType: "conversation",
+        subjectId: String(id),
+        data: { keys: changes.map((c) => c.key) },
+        createdAt: now,
+      });
     return row!;
   });
 }

@@ -20,7 +20,13 @@ const counts = (c: Conversation, now: number, windowMs: number) => c.status !== 
  * @example
  * const other = await conversationElsewhere(tx, contactId, "mail", now, 72 * 3_600_000);
  */
-export async function conversationElsewhere(db: Queryable, contactId: number, inbox: string, now: number, windowMs: number): Promise<Conversation | undefined> {
+export async function conversationElsewhere(
+  db: Queryable,
+  contactId: number,
+  inbox: string,
+  now: number,
+  windowMs: number,
+): Promise<Conversation | undefined> {
   const recent = await db
     .select()
     .from(conversations)
@@ -45,12 +51,20 @@ export interface ElsewhereLine {
  * @example
  * const lines = await reachedOutElsewhere(store.db, conversation, visible, now, windowMs);
  */
-export async function reachedOutElsewhere(db: Queryable, current: Conversation, visible: string[], now: number, windowMs: number): Promise<ElsewhereLine[]> {
+export async function reachedOutElsewhere(
+  db: Queryable,
+  current: Conversation,
+  visible: string[],
+  now: number,
+  windowMs: number,
+): Promise<ElsewhereLine[]> {
   const others = (
     await db
       .select()
       .from(conversations)
-      .where(and(eq(conversations.contactId, current.contactId), ne(conversations.inbox, current.inbox), inArray(conversations.inbox, visible)))
+      .where(
+        and(eq(conversations.contactId, current.contactId), ne(conversations.inbox, current.inbox), inArray(conversations.inbox, visible)),
+      )
       .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
       .limit(LOOK_BACK)
   ).filter((c) => c.id !== current.id && counts(c, now, windowMs));
@@ -62,8 +76,18 @@ export async function reachedOutElsewhere(db: Queryable, current: Conversation, 
       .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, "incoming")))
       .orderBy(desc(messages.id))
       .limit(1);
-    const text = (last?.text ?? "").split("\n").find((line) => line.trim() !== "")?.trim() || conversation.subject || "(no text)";
-    lines.push({ conversation, summary: text.length > 100 ? `${text.slice(0, 99)}…` : text, at: conversation.lastCustomerMessageAt ?? last?.createdAt ?? conversation.lastActivityAt });
+    const text =
+      (last?.text ?? "")
+        .split("\n")
+        .find((line) => line.trim() !== "")
+        ?.trim() ||
+      conversation.subject ||
+      "(no text)";
+    lines.push({
+      conversation,
+      summary: text.length > 100 ? `${text.slice(0, 99)}…` : text,
+      at: conversation.lastCustomerMessageAt ?? last?.createdAt ?? conversation.lastActivityAt,
+    });
   }
   return lines;
 }

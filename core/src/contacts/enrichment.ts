@@ -48,10 +48,19 @@ export function withAnswers(attributes: Record<string, unknown>, answers: Enrich
  * @example
  * await storeEnrichment(tx, contactId, new Map([["crm", { account_id: "A-1" }]]), { matchFacts: ["account_id"] }, now);
  */
-export async function storeEnrichment(tx: Tx, contactId: number, answers: EnrichmentAnswers, options: { matchFacts: string[] }, now: number): Promise<boolean> {
+export async function storeEnrichment(
+  tx: Tx,
+  contactId: number,
+  answers: EnrichmentAnswers,
+  options: { matchFacts: string[] },
+  now: number,
+): Promise<boolean> {
   const contact = await findContact(tx, contactId);
   if (!contact) return false;
-  await tx.update(contacts).set({ attributes: withAnswers(contact.attributes, answers, now), updatedAt: now }).where(eq(contacts.id, contactId));
+  await tx
+    .update(contacts)
+    .set({ attributes: withAnswers(contact.attributes, answers, now), updatedAt: now })
+    .where(eq(contacts.id, contactId));
   const signals: Signal[] = [];
   for (const [plugin, facts] of answers) {
     for (const key of options.matchFacts) {

@@ -4,10 +4,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHarness, type Harness } from "../testing/index.ts";
 import { contactEraseCommand } from "../cli/contact-erase.ts";
 import { SYSTEM_ACTOR } from "../conversations/update.ts";
 import { webhookDeliveries } from "../store/schema.ts";
+import { createTestHarness, type Harness } from "../testing/index.ts";
 import { eraseContact } from "./erase.ts";
 
 let harness: Harness | undefined;
@@ -36,19 +36,25 @@ async function customerWithMarker(h: Harness) {
     externalId: "m-1",
     contact: { externalId: "zq-1", name: `Zoe ${MARKER} ${TOKEN}`, email: `${MARKER}@example.com`, verified: true },
     text: `My order code is ${MARKER}, also ${TOKEN}.`,
-    attachments: [{ filename: `${MARKER}.txt`, contentType: "text/plain", size: 30, data: Buffer.from(`scan of ${MARKER}`).toString("base64") }],
+    attachments: [
+      { filename: `${MARKER}.txt`, contentType: "text/plain", size: 30, data: Buffer.from(`scan of ${MARKER}`).toString("base64") },
+    ],
   });
   if (stored.status !== "stored") throw new Error(`expected stored, got ${stored.status}`);
   await h.switchboard.outbound.reply({ conversationId: stored.conversationId, text: `Thanks, ${MARKER} noted.`, agentId: null });
   // Another customer whose rows share the pages and the full-text index.
-  for (let i = 0; i < 30; i++) await h.inject({ externalId: `other-${i}`, contact: { externalId: `o-${i}` }, text: `unrelated words number ${i} zebra quartz` });
+  for (let i = 0; i < 30; i++)
+    await h.inject({ externalId: `other-${i}`, contact: { externalId: `o-${i}` }, text: `unrelated words number ${i} zebra quartz` });
   await h.drain();
   return stored;
 }
 
 describe("GDPR erase and the database file", () => {
   it("leaves no trace of the contact's text in the db file or the WAL, while running and after stop", async () => {
-    harness = await createTestHarness({ keepFiles: true, config: { webhooks: [{ url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef0123", max_attempts: 1 }] } });
+    harness = await createTestHarness({
+      keepFiles: true,
+      config: { webhooks: [{ url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef0123", max_attempts: 1 }] },
+    });
     const h = harness;
     const stored = await customerWithMarker(h);
     const deliveries = await h.switchboard.store.db.select().from(webhookDeliveries);
@@ -68,7 +74,10 @@ describe("GDPR erase and the database file", () => {
     expect(fileBytes(h)).not.toContain(MARKER);
     expect(fileBytes(h)).not.toContain(TOKEN_TAIL);
     // The other customer's words are still searchable.
-    const hits = await h.switchboard.store.client.execute({ sql: "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'quartz'", args: [] });
+    const hits = await h.switchboard.store.client.execute({
+      sql: "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'quartz'",
+      args: [],
+    });
     expect(hits.rows.length).toBe(30);
 
     await h.switchboard.stop();
@@ -79,12 +88,29 @@ describe("GDPR erase and the database file", () => {
   });
 
   it("erases webhook deliveries that name only a message of the contact", async () => {
-    harness = await createTestHarness({ config: { webhooks: [{ url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef0123", max_attempts: 1 }] } });
+    harness = await createTestHarness({
+      config: { webhooks: [{ url: "http://127.0.0.1:9/hook", secret: "0123456789abcdef0123", max_attempts: 1 }] },
+    });
     const h = harness;
     const stored = await customerWithMarker(h);
-    const payload = JSON.stringify({ id: "x", event: "plugin.note", at: 0, data: { message_id: stored.messageId, text: `note about ${MARKER}` } });
-    const keep = JSON.stringify({ id: "y", event: "plugin.note", at: 0, data: { message_id: stored.messageId + 10_000, text: "someone else" } });
-    await h.switchboard.store.write((tx) => tx.insert(webhookDeliveries).values([{ url: "http://127.0.0.1:9/hook", event: "plugin.note", payload }, { url: "http://127.0.0.1:9/hook", event: "plugin.note", payload: keep }]));
+    const payload = JSON.stringify({
+      id: "x",
+      event: "plugin.note",
+      at: 0,
+      data: { message_id: stored.messageId, text: `note about ${MARKER}` },
+    });
+    const keep = JSON.stringify({
+      id: "y",
+      event: "plugin.note",
+      at: 0,
+      data: { message_id: stored.messageId + 10_000, text: "someone else" },
+    });
+    await h.switchboard.store.write((tx) =>
+      tx.insert(webhookDeliveries).values([
+        { url: "http://127.0.0.1:9/hook", event: "plugin.note", payload },
+        { url: "http://127.0.0.1:9/hook", event: "plugin.note", payload: keep },
+      ]),
+    );
     await eraseContact(h.switchboard, SYSTEM_ACTOR, stored.contactId);
     const left = await h.switchboard.store.db.select().from(webhookDeliveries);
     expect(left.some((d) => d.payload.includes(MARKER))).toBe(false);

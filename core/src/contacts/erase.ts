@@ -13,10 +13,10 @@
 import { eq, inArray, or, sql } from "drizzle-orm";
 import type { Actor } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { Services } from "../services.ts";
 import { findContact } from "../store/contacts.ts";
 import type { Tx } from "../store/index.ts";
 import { auditLog, contactMerges, contacts, conversations, identities, messages, webhookDeliveries } from "../store/schema.ts";
-import type { Services } from "../services.ts";
 import { actorRef } from "./merge.ts";
 
 export interface EraseResult {
@@ -35,26 +35,52 @@ export interface EraseResult {
 export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" | "log">, actor: Actor, id: number): Promise<EraseResult> {
   const now = sb.clock.now();
   const result = await sb.store.write(async (tx) => {
-    if (!(await findContact(tx, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist (or was erased already).`);
-    const conversationIds = (await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, id))).map((c) => c.id);
+    if (!(await findContact(tx, id)))
+      throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist (or was erased already).`);
+    const conversationIds = (await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, id))).map(
+      (c) => c.id,
+    );
     const identityCount = (await tx.select({ id: identities.id }).from(identities).where(eq(identities.contactId, id))).length;
-    const theirs = conversationIds.length ? or(eq(messages.contactId, id), inArray(messages.conversationId, conversationIds)) : eq(messages.contactId, id);
+    const theirs = conversationIds.length
+      ? or(eq(messages.contactId, id), inArray(messages.conversationId, conversationIds))
+      : eq(messages.contactId, id);
     await ftsSecureDelete(tx, 1);
     const erased = await tx.delete(messages).where(theirs).returning({ id: messages.id });
     if (conversationIds.length) {
-      await tx.update(conversations).set({ linkedConversationId: null }).where(inArray(conversations.linkedConversationId, conversationIds));
+      await tx
+        .update(conversations)
+        .set({ linkedConversationId: null })
+        .where(inArray(conversations.linkedConversationId, conversationIds));
       await tx.delete(conversations).where(inArray(conversations.id, conversationIds));
     }
     await tx.delete(contactMerges).where(or(eq(contactMerges.survivorId, id), eq(contactMerges.mergedId, id)));
-    await tx.delete(webhookDeliveries).where(carriedBy(id, conversationIds, erased.map((m) => m.id)));
+    await tx.delete(webhookDeliveries).where(
+      carriedBy(
+        id,
+        conversationIds,
+        erased.map((m) => m.id),
+      ),
+    );
     await tx.delete(contacts).where(eq(contacts.id, id));
     await ftsSecureDelete(tx, 0);
     const counts = { messages: erased.length, conversations: conversationIds.length, identities: identityCount };
-    await tx.insert(auditLog).values({ actor: actorRef(actor), action: "contact.erased", subjectType: "contact", subjectId: String(id), data: counts, createdAt: now });
+    await tx
+      .insert(auditLog)
+      .values({
+        actor: actorRef(actor),
+        action: "contact.erased",
+        subjectType: "contact",
+        subjectId: String(id),
+        data: counts,
+        createdAt: now,
+      });
     return { contactId: id, ...counts };
   });
   if (!(await sb.store.checkpoint())) {
-    sb.log.warn({ contact: id }, "erase: another process kept the write-ahead log from being emptied; the erased text leaves the -wal file at its next checkpoint");
+    sb.log.warn(
+      { contact: id },
+      "erase: another process kept the write-ahead log from being emptied; the erased text leaves the -wal file at its next checkpoint",
+    );
   }
   sb.bus.publish("contact.erased", { contactId: id, actor: actorRef(actor) });
   return result;

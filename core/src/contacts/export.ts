@@ -9,7 +9,18 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { snakeKeys } from "../events/wire.ts";
 import { findContact } from "../store/contacts.ts";
 import type { Queryable } from "../store/index.ts";
-import { attachments, auditLog, contactMerges, contactSuggestions, conversationLabels, conversations, identities, identityClaims, labels, messages } from "../store/schema.ts";
+import {
+  attachments,
+  auditLog,
+  contactMerges,
+  contactSuggestions,
+  conversationLabels,
+  conversations,
+  identities,
+  identityClaims,
+  labels,
+  messages,
+} from "../store/schema.ts";
 
 export const EXPORT_FORMAT = "switchboard.contact-export/1";
 
@@ -22,18 +33,42 @@ export const EXPORT_FORMAT = "switchboard.contact-export/1";
  */
 export async function exportContact(db: Queryable, id: number, now: number): Promise<Record<string, unknown>> {
   const contact = await findContact(db, id);
-  if (!contact) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist. Find contacts with GET /api/v1/contacts?q=...`);
+  if (!contact)
+    throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist. Find contacts with GET /api/v1/contacts?q=...`);
   const convs = await db.select().from(conversations).where(eq(conversations.contactId, id)).orderBy(conversations.id);
   const conversationIds = convs.map((c) => c.id);
   const labelRows = conversationIds.length
-    ? await db.select({ conversationId: conversationLabels.conversationId, name: labels.name }).from(conversationLabels).innerJoin(labels, eq(labels.id, conversationLabels.labelId)).where(inArray(conversationLabels.conversationId, conversationIds))
+    ? await db
+        .select({ conversationId: conversationLabels.conversationId, name: labels.name })
+        .from(conversationLabels)
+        .innerJoin(labels, eq(labels.id, conversationLabels.labelId))
+        .where(inArray(conversationLabels.conversationId, conversationIds))
     : [];
-  const ofContact = conversationIds.length ? or(eq(messages.contactId, id), inArray(messages.conversationId, conversationIds)) : eq(messages.contactId, id);
+  const ofContact = conversationIds.length
+    ? or(eq(messages.contactId, id), inArray(messages.conversationId, conversationIds))
+    : eq(messages.contactId, id);
   const msgs = await db.select().from(messages).where(ofContact).orderBy(messages.createdAt, messages.id);
-  const files = msgs.length ? await db.select().from(attachments).where(inArray(attachments.messageId, msgs.map((m) => m.id))).orderBy(attachments.id) : [];
+  const files = msgs.length
+    ? await db
+        .select()
+        .from(attachments)
+        .where(
+          inArray(
+            attachments.messageId,
+            msgs.map((m) => m.id),
+          ),
+        )
+        .orderBy(attachments.id)
+    : [];
   const aboutContact = and(eq(auditLog.subjectType, "contact"), eq(auditLog.subjectId, String(id)));
-  const aboutConversations = conversationIds.length ? and(eq(auditLog.subjectType, "conversation"), inArray(auditLog.subjectId, conversationIds.map(String))) : undefined;
-  const audit = await db.select().from(auditLog).where(aboutConversations ? or(aboutContact, aboutConversations) : aboutContact).orderBy(auditLog.id);
+  const aboutConversations = conversationIds.length
+    ? and(eq(auditLog.subjectType, "conversation"), inArray(auditLog.subjectId, conversationIds.map(String)))
+    : undefined;
+  const audit = await db
+    .select()
+    .from(auditLog)
+    .where(aboutConversations ? or(aboutContact, aboutConversations) : aboutContact)
+    .orderBy(auditLog.id);
   return snakeKeys({
     format: EXPORT_FORMAT,
     exportedAt: now,
@@ -43,10 +78,18 @@ export async function exportContact(db: Queryable, id: number, now: number): Pro
     conversations: convs.map((c) => ({ ...c, labels: labelRows.filter((l) => l.conversationId === c.id).map((l) => l.name) })),
     messages: msgs.map((m) => ({
       ...m,
-      attachments: files.filter((f) => f.messageId === m.id).map((f) => ({ ...f, data: f.data ? Buffer.from(f.data).toString("base64") : null })),
+      attachments: files
+        .filter((f) => f.messageId === m.id)
+        .map((f) => ({ ...f, data: f.data ? Buffer.from(f.data).toString("base64") : null })),
     })),
-    mergeSuggestions: await db.select().from(contactSuggestions).where(or(eq(contactSuggestions.contactId, id), eq(contactSuggestions.otherContactId, id))),
-    merges: await db.select().from(contactMerges).where(or(eq(contactMerges.survivorId, id), eq(contactMerges.mergedId, id))),
+    mergeSuggestions: await db
+      .select()
+      .from(contactSuggestions)
+      .where(or(eq(contactSuggestions.contactId, id), eq(contactSuggestions.otherContactId, id))),
+    merges: await db
+      .select()
+      .from(contactMerges)
+      .where(or(eq(contactMerges.survivorId, id), eq(contactMerges.mergedId, id))),
     audit,
   }) as Record<string, unknown>;
 }

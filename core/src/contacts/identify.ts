@@ -47,20 +47,39 @@ export async function identifyByIdentity(db: Queryable, inbox: InboxInfo, messag
  * @example
  * const signals = await recordIdentities(tx, contact.id, inbox, message, now);
  */
-export async function recordIdentities(tx: Tx, contactId: number, inbox: InboxInfo, message: InboundMessage, now: number): Promise<Signal[]> {
+export async function recordIdentities(
+  tx: Tx,
+  contactId: number,
+  inbox: InboxInfo,
+  message: InboundMessage,
+  now: number,
+): Promise<Signal[]> {
   const verified = message.contact.verified ?? false;
   const source = `inbox:${inbox.name}`;
   const own = { channel: inbox.channel, scope: identityScopeOf(inbox), externalId: message.contact.externalId };
   // A channel that now vouches for an id it did not vouch for before (or that an older version did not mark) verifies it.
   if (!(await addIdentity(tx, contactId, { ...own, verified, source })) && verified) {
-    await tx.update(identities).set({ verified: true }).where(and(eq(identities.contactId, contactId), eq(identities.channel, own.channel), eq(identities.scope, own.scope), eq(identities.externalId, own.externalId), eq(identities.verified, false)));
+    await tx
+      .update(identities)
+      .set({ verified: true })
+      .where(
+        and(
+          eq(identities.contactId, contactId),
+          eq(identities.channel, own.channel),
+          eq(identities.scope, own.scope),
+          eq(identities.externalId, own.externalId),
+          eq(identities.verified, false),
+        ),
+      );
   }
   if (message.contact.handle) await rememberHandle(tx, contactId, `${own.channel}:${own.externalId}`, message.contact.handle);
   const signals: Signal[] = [];
   for (const kind of ["email", "phone"] as const) {
     const value = message.contact[kind];
     if (!value) continue;
-    const signal = verified ? await recordVerified(tx, contactId, kind, value, source) : await addClaim(tx, contactId, { kind, value, source }, now);
+    const signal = verified
+      ? await recordVerified(tx, contactId, kind, value, source)
+      : await addClaim(tx, contactId, { kind, value, source }, now);
     if (signal) signals.push(signal);
   }
   return signals;
@@ -71,23 +90,43 @@ async function rememberHandle(tx: Tx, contactId: number, key: string, handle: st
   const [row] = await tx.select({ attributes: contacts.attributes }).from(contacts).where(eq(contacts.id, contactId));
   const handles = (row?.attributes.handles ?? {}) as Record<string, unknown>;
   if (!row || handles[key] === handle) return;
-  await tx.update(contacts).set({ attributes: { ...row.attributes, handles: { ...handles, [key]: handle } } }).where(eq(contacts.id, contactId));
+  await tx
+    .update(contacts)
+    .set({ attributes: { ...row.attributes, handles: { ...handles, [key]: handle } } })
+    .where(eq(contacts.id, contactId));
 }
 
 /** Adds a verified email or phone identity; a signal when it is new here or held by another contact. */
-async function recordVerified(tx: Tx, contactId: number, kind: "email" | "phone", value: string, source: string): Promise<Signal | undefined> {
+async function recordVerified(
+  tx: Tx,
+  contactId: number,
+  kind: "email" | "phone",
+  value: string,
+  source: string,
+): Promise<Signal | undefined> {
   if (await addIdentity(tx, contactId, { channel: kind, scope: GLOBAL_SCOPE, externalId: value, verified: true, source })) {
-    await tx.delete(identityClaims).where(and(eq(identityClaims.contactId, contactId), eq(identityClaims.kind, kind), eq(identityClaims.value, value)));
+    await tx
+      .delete(identityClaims)
+      .where(and(eq(identityClaims.contactId, contactId), eq(identityClaims.kind, kind), eq(identityClaims.value, value)));
     return { kind, value, verified: true, source };
   }
-  const [holder] = await tx.select({ contactId: identities.contactId }).from(identities).where(and(eq(identities.channel, kind), eq(identities.scope, GLOBAL_SCOPE), eq(identities.externalId, value)));
+  const [holder] = await tx
+    .select({ contactId: identities.contactId })
+    .from(identities)
+    .where(and(eq(identities.channel, kind), eq(identities.scope, GLOBAL_SCOPE), eq(identities.externalId, value)));
   return holder && holder.contactId !== contactId ? { kind, value, verified: true, source } : undefined;
 }
 
 const insertClaim = reusableQuery((db) =>
   db
     .insert(identityClaims)
-    .values({ contactId: sql.placeholder("contactId"), kind: sql.placeholder("kind"), value: sql.placeholder("value"), source: sql.placeholder("source"), createdAt: sql.placeholder("createdAt") })
+    .values({
+      contactId: sql.placeholder("contactId"),
+      kind: sql.placeholder("kind"),
+      value: sql.placeholder("value"),
+      source: sql.placeholder("source"),
+      createdAt: sql.placeholder("createdAt"),
+    })
     .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
     .returning({ id: identityClaims.id }),
 );
@@ -99,7 +138,12 @@ const insertClaim = reusableQuery((db) =>
  * @example
  * await addClaim(tx, 7, { kind: "fact:account_id", value: "A-1009", source: "plugin:crm" }, now);
  */
-export async function addClaim(tx: Tx, contactId: number, claim: { kind: string; value: string; source: string }, now: number): Promise<Signal | undefined> {
+export async function addClaim(
+  tx: Tx,
+  contactId: number,
+  claim: { kind: string; value: string; source: string },
+  now: number,
+): Promise<Signal | undefined> {
   const inserted = await insertClaim(tx, { contactId, ...claim, createdAt: now });
   return inserted.length > 0 ? { ...claim, verified: false } : undefined;
 }

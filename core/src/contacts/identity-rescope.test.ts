@@ -51,12 +51,25 @@ async function onLegacyDatabase(): Promise<Switchboard> {
     },
   };
   const loaded = parseConfigText(stringify(config), join(dir, "switchboard.toml"), {});
-  sb = await createSwitchboard(loaded, { clock: new ManualClock(Date.parse("2026-12-01T09:00:00Z")), log: createLogger({ level: "silent" }), backgroundWorkers: false });
+  sb = await createSwitchboard(loaded, {
+    clock: new ManualClock(Date.parse("2026-12-01T09:00:00Z")),
+    log: createLogger({ level: "silent" }),
+    backgroundWorkers: false,
+  });
   return sb;
 }
 
 const rows = (s: Switchboard) =>
-  s.store.db.select({ id: identities.id, contactId: identities.contactId, channel: identities.channel, scope: identities.scope, externalId: identities.externalId }).from(identities).orderBy(asc(identities.id));
+  s.store.db
+    .select({
+      id: identities.id,
+      contactId: identities.contactId,
+      channel: identities.channel,
+      scope: identities.scope,
+      externalId: identities.externalId,
+    })
+    .from(identities)
+    .orderBy(asc(identities.id));
 
 let sequence = 0;
 async function post(s: Switchboard, inbox: "shop" | "app", contactId: string): Promise<number> {
@@ -73,7 +86,9 @@ describe("identity re-scope", () => {
   it("gives old identities of inbox-scoped channels their inboxes at start, once, and leaves global ones alone", async () => {
     const s = await onLegacyDatabase();
     expect((await rows(s)).map((r) => r.scope)).toEqual(["", "", "", ""]);
-    expect(await sharedIdentities(s.store.db, ["api"])).toEqual([{ contactId: 1, channel: "api", externalId: "42", inboxes: ["shop", "app"] }]);
+    expect(await sharedIdentities(s.store.db, ["api"])).toEqual([
+      { contactId: 1, channel: "api", externalId: "42", inboxes: ["shop", "app"] },
+    ]);
 
     await s.start();
     expect(await rows(s)).toEqual([
@@ -84,7 +99,9 @@ describe("identity re-scope", () => {
       { id: 5, contactId: 1, channel: "api", scope: "app", externalId: "42" },
     ]);
     expect(await rescopeIdentities(s, s.inboxes.list())).toBe(0);
-    expect(await sharedIdentities(s.store.db, ["api"])).toEqual([{ contactId: 1, channel: "api", externalId: "42", inboxes: ["shop", "app"] }]);
+    expect(await sharedIdentities(s.store.db, ["api"])).toEqual([
+      { contactId: 1, channel: "api", externalId: "42", inboxes: ["shop", "app"] },
+    ]);
 
     expect(await post(s, "shop", "42")).toBe(1);
     expect(await post(s, "shop", "7")).toBe(3);
@@ -93,7 +110,9 @@ describe("identity re-scope", () => {
     expect(unknown).not.toBe(3);
     expect(s.inboxes.get("test")?.identityScope).toBe("channel");
     expect((await s.ingest("test2", { externalId: "t-3", contact: { externalId: "tg-1" }, text: "hi" })).status === "stored").toBe(true);
-    expect((await s.store.db.select({ contactId: messages.contactId }).from(messages).where(eq(messages.externalId, "t-3")))[0]?.contactId).toBe(2);
+    expect(
+      (await s.store.db.select({ contactId: messages.contactId }).from(messages).where(eq(messages.externalId, "t-3")))[0]?.contactId,
+    ).toBe(2);
   });
 
   it("splits the damage off into a new contact (audited), after which each inbox's 42 is its own, and a merge undoes it", async () => {
@@ -106,16 +125,27 @@ describe("identity re-scope", () => {
     expect(await sharedIdentities(s.store.db, ["api"])).toEqual([]);
     expect(await post(s, "app", "42")).toBe(split.contactId);
     expect(await post(s, "shop", "42")).toBe(1);
-    const texts = await s.store.db.select({ text: messages.text }).from(messages).where(eq(messages.contactId, split.contactId)).orderBy(asc(messages.id));
+    const texts = await s.store.db
+      .select({ text: messages.text })
+      .from(messages)
+      .where(eq(messages.contactId, split.contactId))
+      .orderBy(asc(messages.id));
     expect(texts.map((m) => m.text)).toEqual(["Bob: the app crashes", "Bob: still crashing", "hello", "hello"]);
     const [audit] = await s.store.db.select().from(auditLog).where(eq(auditLog.action, "contact.split"));
-    expect(audit).toMatchObject({ actor: "system", subjectType: "contact", subjectId: "1", data: { inbox: "app", into: split.contactId, moved: split.moved } });
+    expect(audit).toMatchObject({
+      actor: "system",
+      subjectType: "contact",
+      subjectId: "1",
+      data: { inbox: "app", into: split.contactId, moved: split.moved },
+    });
 
     await expect(splitContact(s, SYSTEM_ACTOR, 1, "app")).rejects.toMatchObject({ code: "SWB_ERR_VALIDATION" });
     await expect(splitContact(s, SYSTEM_ACTOR, 999, "app")).rejects.toMatchObject({ code: "SWB_ERR_NOT_FOUND" });
     await expect(splitContact(s, SYSTEM_ACTOR, split.contactId, "app")).rejects.toMatchObject({ code: "SWB_ERR_VALIDATION" });
 
     await mergeContacts(s, SYSTEM_ACTOR, 1, split.contactId);
-    expect(await sharedIdentities(s.store.db, ["api"])).toEqual([{ contactId: 1, channel: "api", externalId: "42", inboxes: ["shop", "app"] }]);
+    expect(await sharedIdentities(s.store.db, ["api"])).toEqual([
+      { contactId: 1, channel: "api", externalId: "42", inboxes: ["shop", "app"] },
+    ]);
   });
 });

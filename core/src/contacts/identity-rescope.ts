@@ -64,7 +64,10 @@ function candidatesOf(channel: string): SQL {
  * @example
  * await pendingRescopes(store.db, ["api"]) // [{ contactId: 7, channel: "api", externalId: "42", inboxes: ["app", "shop"] }]
  */
-export async function pendingRescopes(db: Queryable, channels: string[]): Promise<{ contactId: number; channel: string; externalId: string; inboxes: string[] }[]> {
+export async function pendingRescopes(
+  db: Queryable,
+  channels: string[],
+): Promise<{ contactId: number; channel: string; externalId: string; inboxes: string[] }[]> {
   const out: { contactId: number; channel: string; externalId: string; inboxes: string[] }[] = [];
   for (const channel of channels) {
     const rows = await db.all<{ contact_id: number; external_id: string; keep: string; inboxes: string }>(
@@ -72,7 +75,10 @@ export async function pendingRescopes(db: Queryable, channels: string[]): Promis
         FROM chosen c JOIN legacy l ON l.id = c.id GROUP BY c.id ORDER BY c.id`,
     );
     for (const row of rows) {
-      const others = String(row.inboxes).split("\n").filter((inbox) => inbox !== row.keep).sort();
+      const others = String(row.inboxes)
+        .split("\n")
+        .filter((inbox) => inbox !== row.keep)
+        .sort();
       out.push({ contactId: Number(row.contact_id), channel, externalId: String(row.external_id), inboxes: [String(row.keep), ...others] });
     }
   }
@@ -86,7 +92,9 @@ async function rescopeChannel(tx: Tx, channel: string): Promise<number> {
       ${candidatesOf(channel)} SELECT l.contact_id, ${channel}, c.inbox, l.external_id, l.verified, l.source, l.created_at
       FROM chosen c JOIN legacy l ON l.id = c.id WHERE c.inbox <> c.keep`,
   );
-  const kept = await tx.run(sql`${candidatesOf(channel)} UPDATE OR IGNORE identities SET scope = (SELECT keep FROM chosen WHERE chosen.id = identities.id LIMIT 1) WHERE id IN (SELECT id FROM chosen)`);
+  const kept = await tx.run(
+    sql`${candidatesOf(channel)} UPDATE OR IGNORE identities SET scope = (SELECT keep FROM chosen WHERE chosen.id = identities.id LIMIT 1) WHERE id IN (SELECT id FROM chosen)`,
+  );
   return copies.rowsAffected + kept.rowsAffected;
 }
 
@@ -99,9 +107,18 @@ async function rescopeChannel(tx: Tx, channel: string): Promise<number> {
  */
 export async function rescopeIdentities(deps: { store: Store; log: Logger }, inboxes: ScopedInbox[]): Promise<number> {
   const { channels, mixed } = inboxScopedChannels(inboxes);
-  if (mixed.length > 0) deps.log.warn({ channels: mixed }, "inboxes of one channel declare different identity scopes; its old identities stay global. Give every inbox of a channel the same identityScope.");
+  if (mixed.length > 0)
+    deps.log.warn(
+      { channels: mixed },
+      "inboxes of one channel declare different identity scopes; its old identities stay global. Give every inbox of a channel the same identityScope.",
+    );
   if (channels.length === 0) return 0;
-  const [waiting] = await deps.store.db.all(sql`SELECT 1 FROM identities WHERE channel IN (${sql.join(channels.map((c) => sql`${c}`), sql`, `)}) AND scope = '' LIMIT 1`);
+  const [waiting] = await deps.store.db.all(
+    sql`SELECT 1 FROM identities WHERE channel IN (${sql.join(
+      channels.map((c) => sql`${c}`),
+      sql`, `,
+    )}) AND scope = '' LIMIT 1`,
+  );
   if (!waiting) return 0;
   const changed = await deps.store.write(async (tx) => {
     let total = 0;

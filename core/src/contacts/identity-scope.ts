@@ -29,7 +29,10 @@ export function identityScopeOf(inbox: Pick<InboxInfo, "name" | "identityScope">
  * @example
  * identityOn(await identitiesOf(db, contact.id), inbox)?.externalId
  */
-export function identityOn<I extends Pick<Identity, "channel" | "scope">>(identities: I[], inbox: Pick<InboxInfo, "name" | "channel" | "identityScope">): I | undefined {
+export function identityOn<I extends Pick<Identity, "channel" | "scope">>(
+  identities: I[],
+  inbox: Pick<InboxInfo, "name" | "channel" | "identityScope">,
+): I | undefined {
   const scope = identityScopeOf(inbox);
   return identities.find((identity) => identity.channel === inbox.channel && identity.scope === scope);
 }

@@ -5,8 +5,8 @@
  * contacts' facts (conflicts become alternatives, nothing is overwritten) and for restoring them.
  */
 import type { Contact } from "../store/contacts.ts";
-import type { contactSuggestions, identityClaims } from "../store/schema.ts";
 import { withAlternative } from "../store/contacts.ts";
+import type { contactSuggestions, identityClaims } from "../store/schema.ts";
 
 type Claim = typeof identityClaims.$inferSelect;
 type SuggestionRow = typeof contactSuggestions.$inferSelect;
@@ -54,10 +54,16 @@ export function combineFacts(survivor: ContactFacts, merged: ContactFacts): Cont
   }
   for (const [key, value] of Object.entries(merged.attributes)) {
     if (BY_PLUGIN.includes(key)) {
-      out.attributes[key] = { ...(value as Record<string, unknown>), ...((out.attributes[key] as Record<string, unknown> | undefined) ?? {}) };
+      out.attributes[key] = {
+        ...(value as Record<string, unknown>),
+        ...((out.attributes[key] as Record<string, unknown> | undefined) ?? {}),
+      };
     } else if (key === "alternatives") {
       for (const [field, values] of Object.entries(value as Record<string, unknown[]>)) {
-        for (const v of values) out.attributes = withAlternative(out.attributes, field, field in out ? out[field as keyof ContactFacts] : out.attributes[field], v) ?? out.attributes;
+        for (const v of values)
+          out.attributes =
+            withAlternative(out.attributes, field, field in out ? out[field as keyof ContactFacts] : out.attributes[field], v) ??
+            out.attributes;
       }
     } else if (!(key in out.attributes)) {
       out.attributes[key] = value;
@@ -76,7 +82,15 @@ export function combineFacts(survivor: ContactFacts, merged: ContactFacts): Cont
  */
 export function sameJson(a: unknown, b: unknown): boolean {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 

@@ -8,10 +8,19 @@
 import { and, eq, inArray, or } from "drizzle-orm";
 import type { Actor } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { Services } from "../services.ts";
 import { type Contact, findContact } from "../store/contacts.ts";
 import type { Tx } from "../store/index.ts";
-import { auditLog, contactMerges, contacts, contactSuggestions, conversations, identities, identityClaims, messages } from "../store/schema.ts";
-import type { Services } from "../services.ts";
+import {
+  auditLog,
+  contactMerges,
+  contactSuggestions,
+  contacts,
+  conversations,
+  identities,
+  identityClaims,
+  messages,
+} from "../store/schema.ts";
 import { combineFacts, type MergeRecord } from "./merge-record.ts";
 
 /**
@@ -48,15 +57,31 @@ export async function mergeContacts(
   const result = await sb.store.write(async (tx) => {
     const survivor = await findContact(tx, survivorId);
     const merged = await findContact(tx, mergedId);
-    if (!survivor || !merged) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${!survivor ? survivorId : mergedId} does not exist.`);
+    if (!survivor || !merged)
+      throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${!survivor ? survivorId : mergedId} does not exist.`);
     const record = await move(tx, survivor, merged, options.suggestionId ?? null);
-    const [updated] = await tx.update(contacts).set({ ...record.survivorAfter, updatedAt: now }).where(eq(contacts.id, survivorId)).returning();
+    const [updated] = await tx
+      .update(contacts)
+      .set({ ...record.survivorAfter, updatedAt: now })
+      .where(eq(contacts.id, survivorId))
+      .returning();
     await tx.delete(contacts).where(eq(contacts.id, mergedId));
-    const [row] = await tx.insert(contactMerges).values({ survivorId, mergedId, actor: actorRef(actor), record: record as unknown as Record<string, unknown>, createdAt: now }).returning({ id: contactMerges.id });
-    const moved = { identities: record.identityIds.length, conversations: record.conversationIds.length, messages: record.messageIds.length };
+    const [row] = await tx
+      .insert(contactMerges)
+      .values({ survivorId, mergedId, actor: actorRef(actor), record: record as unknown as Record<string, unknown>, createdAt: now })
+      .returning({ id: contactMerges.id });
+    const moved = {
+      identities: record.identityIds.length,
+      conversations: record.conversationIds.length,
+      messages: record.messageIds.length,
+    };
     await tx.insert(auditLog).values({
-      actor: actorRef(actor), action: "contact.merged", subjectType: "contact", subjectId: String(survivorId),
-      data: { merged: mergedId, merge: row!.id, suggestion: options.suggestionId ?? null, moved }, createdAt: now,
+      actor: actorRef(actor),
+      action: "contact.merged",
+      subjectType: "contact",
+      subjectId: String(survivorId),
+      data: { merged: mergedId, merge: row!.id, suggestion: options.suggestionId ?? null, moved },
+      createdAt: now,
     });
     return { mergeId: row!.id, survivor: updated!, moved };
   });
@@ -71,19 +96,36 @@ async function move(tx: Tx, survivor: Contact, merged: Contact, suggestionId: nu
   const conversationIds = await ids(tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, merged.id)));
   const messageIds = await ids(tx.select({ id: messages.id }).from(messages).where(eq(messages.contactId, merged.id)));
   const theirClaims = await tx.select().from(identityClaims).where(eq(identityClaims.contactId, merged.id));
-  const ownClaims = new Set((await tx.select().from(identityClaims).where(eq(identityClaims.contactId, survivor.id))).map((c) => `${c.kind}\n${c.value}`));
+  const ownClaims = new Set(
+    (await tx.select().from(identityClaims).where(eq(identityClaims.contactId, survivor.id))).map((c) => `${c.kind}\n${c.value}`),
+  );
   const claimsDeleted = theirClaims.filter((c) => ownClaims.has(`${c.kind}\n${c.value}`));
   const claimIds = theirClaims.filter((c) => !ownClaims.has(`${c.kind}\n${c.value}`)).map((c) => c.id);
   const suggestions = await moveSuggestions(tx, survivor.id, merged.id);
 
   await tx.update(identities).set({ contactId: survivor.id }).where(eq(identities.contactId, merged.id));
-  if (claimsDeleted.length > 0) await tx.delete(identityClaims).where(inArray(identityClaims.id, claimsDeleted.map((c) => c.id)));
+  if (claimsDeleted.length > 0)
+    await tx.delete(identityClaims).where(
+      inArray(
+        identityClaims.id,
+        claimsDeleted.map((c) => c.id),
+      ),
+    );
   await tx.update(identityClaims).set({ contactId: survivor.id }).where(eq(identityClaims.contactId, merged.id));
   await tx.update(conversations).set({ contactId: survivor.id }).where(eq(conversations.contactId, merged.id));
   await tx.update(messages).set({ contactId: survivor.id }).where(eq(messages.contactId, merged.id));
   return {
-    version: 1, survivorBefore: survivor, survivorAfter: combineFacts(survivor, merged), merged,
-    identityIds, claimIds, claimsDeleted, conversationIds, messageIds, suggestions, suggestionId,
+    version: 1,
+    survivorBefore: survivor,
+    survivorAfter: combineFacts(survivor, merged),
+    merged,
+    identityIds,
+    claimIds,
+    claimsDeleted,
+    conversationIds,
+    messageIds,
+    suggestions,
+    suggestionId,
   };
 }
 
@@ -93,11 +135,20 @@ async function move(tx: Tx, survivor: Contact, merged: Contact, suggestionId: nu
  * Returns them as they were.
  */
 async function moveSuggestions(tx: Tx, survivorId: number, mergedId: number): Promise<MergeRecord["suggestions"]> {
-  const involved = await tx.select().from(contactSuggestions).where(or(eq(contactSuggestions.contactId, mergedId), eq(contactSuggestions.otherContactId, mergedId)));
+  const involved = await tx
+    .select()
+    .from(contactSuggestions)
+    .where(or(eq(contactSuggestions.contactId, mergedId), eq(contactSuggestions.otherContactId, mergedId)));
   for (const row of involved) {
     const other = row.contactId === mergedId ? row.otherContactId : row.contactId;
     const [low, high] = survivorId < other ? [survivorId, other] : [other, survivorId];
-    const [clash] = other === survivorId ? [row] : await tx.select().from(contactSuggestions).where(and(eq(contactSuggestions.contactId, low), eq(contactSuggestions.otherContactId, high)));
+    const [clash] =
+      other === survivorId
+        ? [row]
+        : await tx
+            .select()
+            .from(contactSuggestions)
+            .where(and(eq(contactSuggestions.contactId, low), eq(contactSuggestions.otherContactId, high)));
     if (clash) await tx.delete(contactSuggestions).where(eq(contactSuggestions.id, row.id));
     else await tx.update(contactSuggestions).set({ contactId: low, otherContactId: high }).where(eq(contactSuggestions.id, row.id));
   }

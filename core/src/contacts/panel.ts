@@ -6,10 +6,10 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Viewer } from "../access/index.ts";
 import type { AttributesConfig } from "../config/identity.ts";
+import type { Services } from "../services.ts";
 import type { Contact } from "../store/contacts.ts";
 import type { Conversation } from "../store/conversations.ts";
 import { contactMerges } from "../store/schema.ts";
-import type { Services } from "../services.ts";
 import { type ElsewhereLine, reachedOutElsewhere } from "./cross-channel.ts";
 import type { MergeRecord } from "./merge-record.ts";
 import { openSuggestionsFor, type SuggestionView } from "./suggestions.ts";
@@ -37,18 +37,37 @@ export interface ContactPanel {
  * @example
  * const panel = await loadContactPanel(switchboard, conversation, contact, viewer);
  */
-export async function loadContactPanel(sb: Pick<Services, "store" | "clock" | "loaded" | "inboxes">, conversation: Conversation, contact: Contact, viewer: Viewer): Promise<ContactPanel> {
+export async function loadContactPanel(
+  sb: Pick<Services, "store" | "clock" | "loaded" | "inboxes">,
+  conversation: Conversation,
+  contact: Contact,
+  viewer: Viewer,
+): Promise<ContactPanel> {
   const db = sb.store.db;
   const windowMs = sb.loaded.config.identity.cross_channel_window_hours * 3_600_000;
   const [suggestions, merges, elsewhere] = await Promise.all([
     openSuggestionsFor(db, viewer, contact.id),
-    db.select().from(contactMerges).where(and(eq(contactMerges.survivorId, contact.id), isNull(contactMerges.undoneAt))).orderBy(desc(contactMerges.id)).limit(10),
+    db
+      .select()
+      .from(contactMerges)
+      .where(and(eq(contactMerges.survivorId, contact.id), isNull(contactMerges.undoneAt)))
+      .orderBy(desc(contactMerges.id))
+      .limit(10),
     reachedOutElsewhere(db, conversation, viewer.inboxes, sb.clock.now(), windowMs),
   ]);
   return {
     suggestions,
-    merges: merges.map((m) => ({ mergeId: m.id, mergedId: m.mergedId, mergedName: (m.record as unknown as MergeRecord).merged?.name ?? null, actor: m.actor, at: m.createdAt })),
-    elsewhere: elsewhere.map((line) => ({ ...line, inboxName: sb.inboxes.get(line.conversation.inbox)?.displayName ?? line.conversation.channel })),
+    merges: merges.map((m) => ({
+      mergeId: m.id,
+      mergedId: m.mergedId,
+      mergedName: (m.record as unknown as MergeRecord).merged?.name ?? null,
+      actor: m.actor,
+      at: m.createdAt,
+    })),
+    elsewhere: elsewhere.map((line) => ({
+      ...line,
+      inboxName: sb.inboxes.get(line.conversation.inbox)?.displayName ?? line.conversation.channel,
+    })),
     attributes: sb.loaded.config.attributes,
   };
 }

@@ -35,14 +35,24 @@ export async function sharedIdentities(db: Queryable, channels: string[]): Promi
   const groups = new Map<string, SharedIdentity & { first?: string }>();
   for (const r of stored) {
     const key = JSON.stringify([r.contact_id, r.channel, r.external_id]);
-    const group = groups.get(key) ?? { contactId: Number(r.contact_id), channel: String(r.channel), externalId: String(r.external_id), inboxes: [] };
+    const group = groups.get(key) ?? {
+      contactId: Number(r.contact_id),
+      channel: String(r.channel),
+      externalId: String(r.external_id),
+      inboxes: [],
+    };
     if (r.source === `inbox:${r.scope}`) group.first = r.scope;
     else group.inboxes.push(r.scope);
     groups.set(key, group);
   }
-  const found = [...groups.values()].map(({ first, ...group }) => ({ ...group, inboxes: [...(first ? [first] : []), ...group.inboxes.sort()] }));
+  const found = [...groups.values()].map(({ first, ...group }) => ({
+    ...group,
+    inboxes: [...(first ? [first] : []), ...group.inboxes.sort()],
+  }));
   const pending = (await pendingRescopes(db, channels)).filter((p) => p.inboxes.length > 1);
-  return [...found, ...pending].sort((a, b) => a.contactId - b.contactId || a.channel.localeCompare(b.channel) || a.externalId.localeCompare(b.externalId));
+  return [...found, ...pending].sort(
+    (a, b) => a.contactId - b.contactId || a.channel.localeCompare(b.channel) || a.externalId.localeCompare(b.externalId),
+  );
 }
 
 /**
@@ -52,5 +62,8 @@ export async function sharedIdentities(db: Queryable, channels: string[]): Promi
  * splitCommand({ contactId: 7, channel: "api", externalId: "42", inboxes: ["app", "shop"] }) // "switchboard contact split 7 --inbox shop"
  */
 export function splitCommand(shared: SharedIdentity): string {
-  return `switchboard contact split ${shared.contactId} ${shared.inboxes.slice(1).map((inbox) => `--inbox ${inbox}`).join(" ")}`;
+  return `switchboard contact split ${shared.contactId} ${shared.inboxes
+    .slice(1)
+    .map((inbox) => `--inbox ${inbox}`)
+    .join(" ")}`;
 }

@@ -6,15 +6,31 @@
  */
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Tx } from "../store/index.ts";
-import { contacts, contactSuggestions, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
-import { GLOBAL_SCOPE } from "./identity-scope.ts";
+import { contactSuggestions, contacts, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
 import type { Signal } from "./identify.ts";
+import { GLOBAL_SCOPE } from "./identity-scope.ts";
 import { emailDomain } from "./normalise.ts";
 
 /** Mail providers whose domain says nothing about who someone is. */
 const FREE_MAIL = new Set([
-  "gmail.com", "googlemail.com", "yahoo.com", "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com", "aol.com",
-  "gmx.de", "gmx.net", "web.de", "proton.me", "protonmail.com", "mail.ru", "yandex.ru", "qq.com", "163.com",
+  "gmail.com",
+  "googlemail.com",
+  "yahoo.com",
+  "outlook.com",
+  "hotmail.com",
+  "live.com",
+  "icloud.com",
+  "me.com",
+  "aol.com",
+  "gmx.de",
+  "gmx.net",
+  "web.de",
+  "proton.me",
+  "protonmail.com",
+  "mail.ru",
+  "yandex.ru",
+  "qq.com",
+  "163.com",
 ]);
 
 /** How many other contacts one signal may point to before it is too common to mean anything. */
@@ -29,7 +45,13 @@ export type Suggestion = typeof contactSuggestions.$inferSelect;
  * @example
  * await suggestMerges(tx, contact.id, signals, { checkName: true }, now);
  */
-export async function suggestMerges(tx: Tx, contactId: number, signals: Signal[], options: { checkName: boolean }, now: number): Promise<number[]> {
+export async function suggestMerges(
+  tx: Tx,
+  contactId: number,
+  signals: Signal[],
+  options: { checkName: boolean },
+  now: number,
+): Promise<number[]> {
   const touched: number[] = [];
   for (const signal of signals) {
     for (const match of await holdersOf(tx, contactId, signal)) {
@@ -55,7 +77,17 @@ interface Holder {
 async function holdersOf(tx: Tx, contactId: number, signal: Signal): Promise<Holder[]> {
   const verified = signal.kind.startsWith("fact:")
     ? []
-    : await tx.select({ contactId: identities.contactId }).from(identities).where(and(eq(identities.channel, signal.kind), eq(identities.scope, GLOBAL_SCOPE), eq(identities.externalId, signal.value), ne(identities.contactId, contactId)));
+    : await tx
+        .select({ contactId: identities.contactId })
+        .from(identities)
+        .where(
+          and(
+            eq(identities.channel, signal.kind),
+            eq(identities.scope, GLOBAL_SCOPE),
+            eq(identities.externalId, signal.value),
+            ne(identities.contactId, contactId),
+          ),
+        );
   const claimed = await tx
     .selectDistinct({ contactId: identityClaims.contactId })
     .from(identityClaims)
@@ -90,13 +122,24 @@ async function identifiersOf(tx: Tx, ids: number[]): Promise<Map<number, { email
     if (kind === "email") out.get(id)?.emails.add(value.toLowerCase());
     if (kind === "phone") out.get(id)?.phones.add(value);
   };
-  for (const c of await tx.select({ id: contacts.id, email: contacts.email, phone: contacts.phone }).from(contacts).where(inArray(contacts.id, ids))) {
+  for (const c of await tx
+    .select({ id: contacts.id, email: contacts.email, phone: contacts.phone })
+    .from(contacts)
+    .where(inArray(contacts.id, ids))) {
     add(c.id, "email", c.email);
     add(c.id, "phone", c.phone);
   }
   const kinds = ["email", "phone"];
-  for (const i of await tx.select().from(identities).where(and(inArray(identities.contactId, ids), inArray(identities.channel, kinds)))) add(i.contactId, i.channel, i.externalId);
-  for (const c of await tx.select().from(identityClaims).where(and(inArray(identityClaims.contactId, ids), inArray(identityClaims.kind, kinds)))) add(c.contactId, c.kind, c.value);
+  for (const i of await tx
+    .select()
+    .from(identities)
+    .where(and(inArray(identities.contactId, ids), inArray(identities.channel, kinds))))
+    add(i.contactId, i.channel, i.externalId);
+  for (const c of await tx
+    .select()
+    .from(identityClaims)
+    .where(and(inArray(identityClaims.contactId, ids), inArray(identityClaims.kind, kinds))))
+    add(c.contactId, c.kind, c.value);
   return out;
 }
 
@@ -121,7 +164,10 @@ async function nameMatches(tx: Tx, contactId: number, now: number): Promise<{ ot
     const phone = [...theirs.phones].find((p) => mine.phones.has(p));
     const shared = domain ? `an email at ${domain}` : phone ? `the phone ${phone}` : undefined;
     if (!shared) continue;
-    matches.push({ otherId: other.id, evidence: { reason: "same_name", value: `${name} + ${domain ?? phone}`, detail: `Same name "${name}" and ${shared}`, at: now } });
+    matches.push({
+      otherId: other.id,
+      evidence: { reason: "same_name", value: `${name} + ${domain ?? phone}`, detail: `Same name "${name}" and ${shared}`, at: now },
+    });
   }
   return matches;
 }
@@ -132,12 +178,22 @@ async function nameMatches(tx: Tx, contactId: number, now: number): Promise<{ ot
  */
 async function upsertSuggestion(tx: Tx, a: number, b: number, evidence: SuggestionEvidence): Promise<number | undefined> {
   const [low, high] = a < b ? [a, b] : [b, a];
-  const [existing] = await tx.select().from(contactSuggestions).where(and(eq(contactSuggestions.contactId, low), eq(contactSuggestions.otherContactId, high)));
+  const [existing] = await tx
+    .select()
+    .from(contactSuggestions)
+    .where(and(eq(contactSuggestions.contactId, low), eq(contactSuggestions.otherContactId, high)));
   if (!existing) {
-    const [row] = await tx.insert(contactSuggestions).values({ contactId: low, otherContactId: high, evidence: [evidence], createdAt: evidence.at, updatedAt: evidence.at }).returning({ id: contactSuggestions.id });
+    const [row] = await tx
+      .insert(contactSuggestions)
+      .values({ contactId: low, otherContactId: high, evidence: [evidence], createdAt: evidence.at, updatedAt: evidence.at })
+      .returning({ id: contactSuggestions.id });
     return row!.id;
   }
-  if (existing.status !== "open" || existing.evidence.some((e) => e.reason === evidence.reason && e.value === evidence.value)) return undefined;
-  await tx.update(contactSuggestions).set({ evidence: [...existing.evidence, evidence], updatedAt: evidence.at }).where(eq(contactSuggestions.id, existing.id));
+  if (existing.status !== "open" || existing.evidence.some((e) => e.reason === evidence.reason && e.value === evidence.value))
+    return undefined;
+  await tx
+    .update(contactSuggestions)
+    .set({ evidence: [...existing.evidence, evidence], updatedAt: evidence.at })
+    .where(eq(contactSuggestions.id, existing.id));
   return existing.id;
 }

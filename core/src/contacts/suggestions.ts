@@ -6,11 +6,11 @@ import { and, eq, inArray, or } from "drizzle-orm";
 import { type Viewer, visibleContactsWhere } from "../access/index.ts";
 import type { Actor } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { Services } from "../services.ts";
 import type { Contact } from "../store/contacts.ts";
 import type { Queryable } from "../store/index.ts";
-import { auditLog, contacts, contactSuggestions } from "../store/schema.ts";
-import type { Services } from "../services.ts";
-import { actorRef, mergeContacts, type MergeResult } from "./merge.ts";
+import { auditLog, contactSuggestions, contacts } from "../store/schema.ts";
+import { actorRef, type MergeResult, mergeContacts } from "./merge.ts";
 import type { Suggestion } from "./suggest.ts";
 
 export interface SuggestionView {
@@ -30,10 +30,20 @@ export async function openSuggestionsFor(db: Queryable, viewer: Viewer, contactI
   const rows = await db
     .select()
     .from(contactSuggestions)
-    .where(and(eq(contactSuggestions.status, "open"), or(eq(contactSuggestions.contactId, contactId), eq(contactSuggestions.otherContactId, contactId))))
+    .where(
+      and(
+        eq(contactSuggestions.status, "open"),
+        or(eq(contactSuggestions.contactId, contactId), eq(contactSuggestions.otherContactId, contactId)),
+      ),
+    )
     .limit(50);
   const otherId = (s: Suggestion) => (s.contactId === contactId ? s.otherContactId : s.contactId);
-  const others = rows.length ? await db.select().from(contacts).where(and(inArray(contacts.id, rows.map(otherId)), visibleContactsWhere(viewer))) : [];
+  const others = rows.length
+    ? await db
+        .select()
+        .from(contacts)
+        .where(and(inArray(contacts.id, rows.map(otherId)), visibleContactsWhere(viewer)))
+    : [];
   const byId = new Map(others.map((c) => [c.id, c]));
   return rows
     .sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id)
@@ -57,12 +67,22 @@ export async function findSuggestion(db: Queryable, id: number): Promise<Suggest
  * @example
  * const { mergeId } = await acceptSuggestion(switchboard, agent, 4, { survivorId: 12 });
  */
-export async function acceptSuggestion(sb: Pick<Services, "store" | "clock" | "bus">, actor: Actor, id: number, options: { survivorId?: number } = {}): Promise<MergeResult> {
+export async function acceptSuggestion(
+  sb: Pick<Services, "store" | "clock" | "bus">,
+  actor: Actor,
+  id: number,
+  options: { survivorId?: number } = {},
+): Promise<MergeResult> {
   const suggestion = await findSuggestion(sb.store.db, id);
-  if (suggestion.status !== "open") throw new SwitchboardError(ErrorCodes.CONFLICT, `Merge suggestion ${id} was dismissed; merge the contacts by hand if they are the same person.`);
+  if (suggestion.status !== "open")
+    throw new SwitchboardError(
+      ErrorCodes.CONFLICT,
+      `Merge suggestion ${id} was dismissed; merge the contacts by hand if they are the same person.`,
+    );
   const pair = [suggestion.contactId, suggestion.otherContactId];
   const survivorId = options.survivorId ?? suggestion.contactId;
-  if (!pair.includes(survivorId)) throw new SwitchboardError(ErrorCodes.VALIDATION, `survivor_id must be ${pair[0]} or ${pair[1]}, the contacts of suggestion ${id}.`);
+  if (!pair.includes(survivorId))
+    throw new SwitchboardError(ErrorCodes.VALIDATION, `survivor_id must be ${pair[0]} or ${pair[1]}, the contacts of suggestion ${id}.`);
   return mergeContacts(sb, actor, survivorId, pair.find((c) => c !== survivorId)!, { suggestionId: id });
 }
 
@@ -77,10 +97,18 @@ export async function dismissSuggestion(sb: Pick<Services, "store" | "clock">, a
   return sb.store.write(async (tx) => {
     const suggestion = await findSuggestion(tx, id);
     if (suggestion.status === "dismissed") return suggestion;
-    const [row] = await tx.update(contactSuggestions).set({ status: "dismissed", decidedBy: actorRef(actor), decidedAt: now, updatedAt: now }).where(eq(contactSuggestions.id, id)).returning();
+    const [row] = await tx
+      .update(contactSuggestions)
+      .set({ status: "dismissed", decidedBy: actorRef(actor), decidedAt: now, updatedAt: now })
+      .where(eq(contactSuggestions.id, id))
+      .returning();
     await tx.insert(auditLog).values({
-      actor: actorRef(actor), action: "contact.suggestion_dismissed", subjectType: "contact", subjectId: String(suggestion.contactId),
-      data: { suggestion: id, other: suggestion.otherContactId, reasons: suggestion.evidence.map((e) => e.reason) }, createdAt: now,
+      actor: actorRef(actor),
+      action: "contact.suggestion_dismissed",
+      subjectType: "contact",
+      subjectId: String(suggestion.contactId),
+      data: { suggestion: id, other: suggestion.otherContactId, reasons: suggestion.evidence.map((e) => e.reason) },
+      createdAt: now,
     });
     return row!;
   });

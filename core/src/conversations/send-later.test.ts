@@ -1,7 +1,8 @@
 // Send-later messages and snooze through the REST API: both on durable jobs, both cancelled when
 // the customer writes first; a scheduled reply goes out when its time comes.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { jobs, messages, scheduledMessages } from "../store/schema.ts";
 import { createTestAgent, createTestHarness, type Harness, type TestAgent } from "../testing/index.ts";
 import { SNOOZE_JOB } from "./update.ts";
@@ -18,7 +19,11 @@ async function start() {
   return stored.status === "stored" ? stored.conversationId : Number.NaN;
 }
 const api = (path: string, method: string, body?: unknown) =>
-  harness.request(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  harness.request(`/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const customerWrites = async (text: string) => {
   await harness.inject({ externalId: `m${Math.random()}`, contact: { externalId: "grace" }, text });
   await harness.drain();
@@ -28,7 +33,10 @@ describe("send-later messages", () => {
   it("go out when their time comes", async () => {
     const id = await start();
     const sendAt = harness.clock.now() + 3_600_000;
-    const created = await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Good morning, calling you at 11.", send_at: sendAt });
+    const created = await api(`/conversations/${id}/scheduled-messages`, "POST", {
+      text: "Good morning, calling you at 11.",
+      send_at: sendAt,
+    });
     expect(created.status).toBe(201);
     const body = (await created.json()) as { id: number; status: string };
     expect(body).toMatchObject({ status: "scheduled", agent_id: agent.id, send_at: sendAt });
@@ -51,8 +59,12 @@ describe("send-later messages", () => {
     harness.clock.advance(2 * 86_400_000);
     await harness.drain();
     expect(harness.sent).toEqual([]);
-    expect(await harness.switchboard.store.db.select().from(scheduledMessages)).toMatchObject([{ status: "cancelled", cancelReason: "the customer wrote first" }]);
-    const notes = (await harness.switchboard.store.db.select().from(messages).where(eq(messages.conversationId, id))).filter((m) => m.direction === "note");
+    expect(await harness.switchboard.store.db.select().from(scheduledMessages)).toMatchObject([
+      { status: "cancelled", cancelReason: "the customer wrote first" },
+    ]);
+    const notes = (await harness.switchboard.store.db.select().from(messages).where(eq(messages.conversationId, id))).filter(
+      (m) => m.direction === "note",
+    );
     expect(notes.map((m) => m.text)).toEqual(["A scheduled message was cancelled because the customer wrote first."]);
   });
 
@@ -60,7 +72,9 @@ describe("send-later messages", () => {
     const id = await start();
     const past = await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Too late", send_at: harness.clock.now() - 1 });
     expect(past.status).toBe(422);
-    const { id: scheduledId } = (await (await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Later", send_at: harness.clock.now() + 60_000 })).json()) as { id: number };
+    const { id: scheduledId } = (await (
+      await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Later", send_at: harness.clock.now() + 60_000 })
+    ).json()) as { id: number };
     const cancelled = await api(`/scheduled-messages/${scheduledId}`, "DELETE");
     expect(await cancelled.json()).toMatchObject({ status: "cancelled", cancel_reason: "cancelled by Ann" });
     expect((await api(`/scheduled-messages/${scheduledId}`, "DELETE")).status).toBe(409);

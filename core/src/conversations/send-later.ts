@@ -6,10 +6,10 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { Services } from "../services.ts";
 import { findConversation } from "../store/conversations.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { scheduledMessages } from "../store/schema.ts";
-import type { Services } from "../services.ts";
 import { snoozeKey } from "./update.ts";
 
 export const SEND_LATER_JOB = "core:send-later";
@@ -24,12 +24,20 @@ type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound" | "l
  * @example
  * await scheduleMessage(switchboard, { conversationId: 42, agentId: 3, text: "Good morning! Any luck?", sendAt: tomorrowAt9 });
  */
-export async function scheduleMessage(sb: Needs, input: { conversationId: number; agentId: number | null; text: string; sendAt: number }): Promise<ScheduledMessage> {
+export async function scheduleMessage(
+  sb: Needs,
+  input: { conversationId: number; agentId: number | null; text: string; sendAt: number },
+): Promise<ScheduledMessage> {
   if (input.text.trim() === "") throw new SwitchboardError(ErrorCodes.VALIDATION, "A scheduled message needs text.");
-  if (input.sendAt <= sb.clock.now()) throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid body: send_at: give a time in the future (milliseconds since the epoch).");
-  if (!(await findConversation(sb.store.db, input.conversationId))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
+  if (input.sendAt <= sb.clock.now())
+    throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid body: send_at: give a time in the future (milliseconds since the epoch).");
+  if (!(await findConversation(sb.store.db, input.conversationId)))
+    throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
   return sb.store.write(async (tx) => {
-    const [row] = await tx.insert(scheduledMessages).values({ ...input, createdAt: sb.clock.now() }).returning();
+    const [row] = await tx
+      .insert(scheduledMessages)
+      .values({ ...input, createdAt: sb.clock.now() })
+      .returning();
     await sb.jobs.schedule(SEND_LATER_JOB, { id: row!.id }, { at: input.sendAt, key: sendLaterKey(row!.id) }, tx);
     return row!;
   });
@@ -71,37 +79,60 @@ export function setupSendLater(sb: Needs): void {
   sb.jobs.define(SEND_LATER_JOB, async (payload) => {
     const { id } = payload as { id: number };
     const claimed = await sb.store.write((tx) =>
-      tx.update(scheduledMessages).set({ status: "sent" }).where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, "scheduled"))).returning(),
+      tx
+        .update(scheduledMessages)
+        .set({ status: "sent" })
+        .where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, "scheduled")))
+        .returning(),
     );
     const scheduled = claimed[0];
     if (!scheduled) return;
     try {
-      const message = await sb.outbound.reply({ conversationId: scheduled.conversationId, agentId: scheduled.agentId, text: scheduled.text, metadata: { scheduledMessageId: id } });
+      const message = await sb.outbound.reply({
+        conversationId: scheduled.conversationId,
+        agentId: scheduled.agentId,
+        text: scheduled.text,
+        metadata: { scheduledMessageId: id },
+      });
       await sb.store.write((tx) => tx.update(scheduledMessages).set({ messageId: message.id }).where(eq(scheduledMessages.id, id)));
     } catch (error) {
       const permanent = error instanceof SwitchboardError && (error.code === ErrorCodes.VALIDATION || error.code === ErrorCodes.NOT_FOUND);
-      await sb.store.write((tx) => tx.update(scheduledMessages).set(permanent ? { status: "cancelled", cancelReason: describeError(error).message } : { status: "scheduled" }).where(eq(scheduledMessages.id, id)));
+      await sb.store.write((tx) =>
+        tx
+          .update(scheduledMessages)
+          .set(permanent ? { status: "cancelled", cancelReason: describeError(error).message } : { status: "scheduled" })
+          .where(eq(scheduledMessages.id, id)),
+      );
       if (!permanent) throw error;
       sb.log.warn({ scheduledMessageId: id, error: describeError(error) }, "a scheduled message could not be sent and was cancelled");
     }
   });
 
-  sb.bus.on("message.created", async (event) => {
-    if (event.data.direction !== "incoming" || event.data.automated) return;
-    const conversationId = event.data.conversationId;
-    // Most messages come with no snooze to wake from: a read, and no write transaction, settles it.
-    if (await sb.jobs.isPending(snoozeKey(conversationId))) {
-      await sb.store.write(async (tx) => {
-        // Read and cancel in one transaction: a snooze set meanwhile keeps its wake-up.
-        const conversation = await findConversation(tx, conversationId);
-        if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
-      });
-    }
-    const pending = await scheduledIn(sb.store.db, { conversationId });
-    for (const { id } of pending) {
-      if (await cancelScheduledMessage(sb, id, "the customer wrote first")) {
-        await sb.outbound.reply({ conversationId, agentId: null, kind: "note", text: "A scheduled message was cancelled because the customer wrote first." });
+  sb.bus.on(
+    "message.created",
+    async (event) => {
+      if (event.data.direction !== "incoming" || event.data.automated) return;
+      const conversationId = event.data.conversationId;
+      // Most messages come with no snooze to wake from: a read, and no write transaction, settles it.
+      if (await sb.jobs.isPending(snoozeKey(conversationId))) {
+        await sb.store.write(async (tx) => {
+          // Read and cancel in one transaction: a snooze set meanwhile keeps its wake-up.
+          const conversation = await findConversation(tx, conversationId);
+          if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
+        });
       }
-    }
-  }, "send-later");
+      const pending = await scheduledIn(sb.store.db, { conversationId });
+      for (const { id } of pending) {
+        if (await cancelScheduledMessage(sb, id, "the customer wrote first")) {
+          await sb.outbound.reply({
+            conversationId,
+            agentId: null,
+            kind: "note",
+            text: "A scheduled message was cancelled because the customer wrote first.",
+          });
+        }
+      }
+    },
+    "send-later",
+  );
 }

@@ -1,10 +1,11 @@
 // Conversation changes as a domain action: labels, snooze with a durable wake-up, and the timeline
 // entries and events each change leaves. A test kernel is enough: no plugins, inboxes or HTTP.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { createAgent } from "../auth/agents.ts";
-import { createTestKernel, type TestKernel } from "../testing/index.ts";
 import { contacts, conversationLabels, conversations, jobs, labels, messages } from "../store/schema.ts";
+import { createTestKernel, type TestKernel } from "../testing/index.ts";
 import { defineSnoozeWakeUp, SNOOZE_JOB, updateConversation } from "./update.ts";
 
 let kernel: TestKernel;
@@ -16,14 +17,19 @@ async function setup() {
   const { agent } = await createAgent(kernel.store, { email: "alice@example.com", name: "Alice" });
   const id = await kernel.store.write(async (tx) => {
     const [contact] = await tx.insert(contacts).values({ name: "Ada" }).returning({ id: contacts.id });
-    const [conversation] = await tx.insert(conversations).values({ contactId: contact!.id, inbox: "support", channel: "test" }).returning({ id: conversations.id });
+    const [conversation] = await tx
+      .insert(conversations)
+      .values({ contactId: contact!.id, inbox: "support", channel: "test" })
+      .returning({ id: conversations.id });
     return conversation!.id;
   });
   return { agent, id };
 }
 
 const activities = async (conversationId: number) =>
-  (await kernel.store.db.select().from(messages).where(eq(messages.conversationId, conversationId))).filter((m) => m.direction === "activity").map((m) => m.text);
+  (await kernel.store.db.select().from(messages).where(eq(messages.conversationId, conversationId)))
+    .filter((m) => m.direction === "activity")
+    .map((m) => m.text);
 
 describe("updateConversation", () => {
   it("adds and removes existing labels with timeline entries, and refuses unknown ones", async () => {
@@ -31,10 +37,16 @@ describe("updateConversation", () => {
     await kernel.store.write((tx) => tx.insert(labels).values([{ name: "billing" }, { name: "vip" }]));
     await updateConversation(kernel, agent, id, { addLabels: ["billing", "vip"] });
     await updateConversation(kernel, agent, id, { addLabels: ["billing"], removeLabels: ["vip"] });
-    const attached = await kernel.store.db.select({ name: labels.name }).from(conversationLabels).innerJoin(labels, eq(labels.id, conversationLabels.labelId));
+    const attached = await kernel.store.db
+      .select({ name: labels.name })
+      .from(conversationLabels)
+      .innerJoin(labels, eq(labels.id, conversationLabels.labelId));
     expect(attached.map((l) => l.name)).toEqual(["billing"]);
     expect(await activities(id)).toEqual(["Label billing added by Alice", "Label vip added by Alice", "Label vip removed by Alice"]);
-    await expect(updateConversation(kernel, agent, id, { addLabels: ["nope"] })).rejects.toMatchObject({ code: "SWB_ERR_VALIDATION", message: expect.stringContaining('"nope"') });
+    await expect(updateConversation(kernel, agent, id, { addLabels: ["nope"] })).rejects.toMatchObject({
+      code: "SWB_ERR_VALIDATION",
+      message: expect.stringContaining('"nope"'),
+    });
   });
 
   it("reopens a snoozed conversation when its time comes, through a durable job", async () => {
@@ -58,6 +70,8 @@ describe("updateConversation", () => {
     await updateConversation(kernel, agent, id, { status: "snoozed", snoozedUntil: kernel.clock.now() + 60_000 });
     await updateConversation(kernel, agent, id, { status: "resolved" });
     expect(await kernel.store.db.select().from(jobs).where(eq(jobs.kind, SNOOZE_JOB))).toHaveLength(0);
-    await expect(updateConversation(kernel, agent, id, { status: "snoozed", snoozedUntil: kernel.clock.now() - 1 })).rejects.toMatchObject({ code: "SWB_ERR_VALIDATION" });
+    await expect(updateConversation(kernel, agent, id, { status: "snoozed", snoozedUntil: kernel.clock.now() - 1 })).rejects.toMatchObject({
+      code: "SWB_ERR_VALIDATION",
+    });
   });
 });

@@ -51,10 +51,18 @@ interface Activity {
  * @example
  * const updated = await updateConversation(switchboard, agent, 42, { status: "resolved" });
  */
-export async function updateConversation(sb: Pick<Services, "store" | "clock" | "bus" | "jobs">, actor: Actor, id: number, patch: ConversationPatch): Promise<Conversation> {
+export async function updateConversation(
+  sb: Pick<Services, "store" | "clock" | "bus" | "jobs">,
+  actor: Actor,
+  id: number,
+  patch: ConversationPatch,
+): Promise<Conversation> {
   const now = sb.clock.now();
   if (patch.status === "snoozed" && (patch.snoozedUntil === undefined || patch.snoozedUntil <= now)) {
-    throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid body: snoozed_until: give a time in the future (milliseconds since the epoch).");
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      "Invalid body: snoozed_until: give a time in the future (milliseconds since the epoch).",
+    );
   }
   const actorRef = actor.id === null ? "system" : `agent:${actor.id}`;
   const { conversation, activities } = await sb.store.write(async (tx) => {
@@ -62,7 +70,11 @@ export async function updateConversation(sb: Pick<Services, "store" | "clock" | 
     if (!current) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${id} does not exist.`);
     const { set, activities } = await plan(tx, current, patch, actor, now);
     if (activities.length === 0) return { conversation: current, activities };
-    const [updated] = await tx.update(conversations).set({ ...set, updatedAt: now }).where(eq(conversations.id, id)).returning();
+    const [updated] = await tx
+      .update(conversations)
+      .set({ ...set, updatedAt: now })
+      .where(eq(conversations.id, id))
+      .returning();
     await applyLabels(tx, id, patch);
     if (updated!.status === "snoozed" && updated!.snoozedUntil !== null) {
       await sb.jobs.schedule(SNOOZE_JOB, { conversationId: id }, { at: updated!.snoozedUntil, key: snoozeKey(id) }, tx);
@@ -85,19 +97,45 @@ export async function updateConversation(sb: Pick<Services, "store" | "clock" | 
       })),
     );
     const changes = Object.fromEntries(activities.map((a) => [a.kind, { from: a.from, to: a.to }]));
-    await tx.insert(auditLog).values({ actor: actorRef, action: "conversation.updated", subjectType: "conversation", subjectId: String(id), data: changes, createdAt: now });
+    await tx
+      .insert(auditLog)
+      .values({
+        actor: actorRef,
+        action: "conversation.updated",
+        subjectType: "conversation",
+        subjectId: String(id),
+        data: changes,
+        createdAt: now,
+      });
     return { conversation: updated!, activities };
   });
   const status = activities.find((a) => a.kind === "status");
-  if (status && status.from !== status.to) sb.bus.publish("conversation.status_changed", { conversationId: id, from: String(status.from), to: String(status.to), actor: actorRef });
+  if (status && status.from !== status.to)
+    sb.bus.publish("conversation.status_changed", {
+      conversationId: id,
+      from: String(status.from),
+      to: String(status.to),
+      actor: actorRef,
+    });
   if (activities.some((a) => a.kind === "assignee" || a.kind === "team")) {
-    sb.bus.publish("conversation.assigned", { conversationId: id, assigneeId: conversation.assigneeId, teamId: conversation.teamId, actor: actorRef });
+    sb.bus.publish("conversation.assigned", {
+      conversationId: id,
+      assigneeId: conversation.assigneeId,
+      teamId: conversation.teamId,
+      actor: actorRef,
+    });
   }
   return conversation;
 }
 
 /** Works out the column changes and their timeline entries. Reads (agents, teams) inside the transaction. */
-async function plan(tx: Tx, current: Conversation, patch: ConversationPatch, actor: Actor, now: number): Promise<{ set: Partial<Conversation>; activities: Activity[] }> {
+async function plan(
+  tx: Tx,
+  current: Conversation,
+  patch: ConversationPatch,
+  actor: Actor,
+  now: number,
+): Promise<{ set: Partial<Conversation>; activities: Activity[] }> {
   const set: Partial<Conversation> = {};
   const activities: Activity[] = [];
   const by = ` by ${actor.name}`;
@@ -108,25 +146,49 @@ async function plan(tx: Tx, current: Conversation, patch: ConversationPatch, act
     set.snoozedUntil = status === "snoozed" ? patch.snoozedUntil! : null;
     if (status !== current.status) set.resolvedAt = status === "resolved" ? now : null;
     const until = status === "snoozed" ? ` until ${new Date(patch.snoozedUntil!).toISOString()}` : "";
-    activities.push({ kind: "status", from: current.status, to: status, text: `Status changed from ${current.status} to ${status}${until}${by}` });
+    activities.push({
+      kind: "status",
+      from: current.status,
+      to: status,
+      text: `Status changed from ${current.status} to ${status}${until}${by}`,
+    });
   }
   if (patch.priority !== undefined && patch.priority !== current.priority) {
     set.priority = patch.priority;
-    activities.push({ kind: "priority", from: current.priority, to: patch.priority, text: `Priority changed from ${current.priority} to ${patch.priority}${by}` });
+    activities.push({
+      kind: "priority",
+      from: current.priority,
+      to: patch.priority,
+      text: `Priority changed from ${current.priority} to ${patch.priority}${by}`,
+    });
   }
   if (patch.assigneeId !== undefined && patch.assigneeId !== current.assigneeId) {
     const assignee = patch.assigneeId === null ? undefined : await findAgent(tx, patch.assigneeId);
     if (patch.assigneeId !== null && !assignee) {
-      throw new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: assignee_id: there is no agent ${patch.assigneeId}. List agents with GET /api/v1/agents.`);
+      throw new SwitchboardError(
+        ErrorCodes.VALIDATION,
+        `Invalid body: assignee_id: there is no agent ${patch.assigneeId}. List agents with GET /api/v1/agents.`,
+      );
     }
     set.assigneeId = patch.assigneeId;
-    activities.push({ kind: "assignee", from: current.assigneeId, to: patch.assigneeId, text: assignee ? `Assigned to ${assignee.name}${by}` : `Unassigned${by}` });
+    activities.push({
+      kind: "assignee",
+      from: current.assigneeId,
+      to: patch.assigneeId,
+      text: assignee ? `Assigned to ${assignee.name}${by}` : `Unassigned${by}`,
+    });
   }
   if (patch.teamId !== undefined && patch.teamId !== current.teamId) {
     const [team] = patch.teamId === null ? [] : await tx.select().from(teams).where(eq(teams.id, patch.teamId));
-    if (patch.teamId !== null && !team) throw new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: team_id: there is no team ${patch.teamId}.`);
+    if (patch.teamId !== null && !team)
+      throw new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: team_id: there is no team ${patch.teamId}.`);
     set.teamId = patch.teamId;
-    activities.push({ kind: "team", from: current.teamId, to: patch.teamId, text: team ? `Moved to team ${team.name}${by}` : `Removed from its team${by}` });
+    activities.push({
+      kind: "team",
+      from: current.teamId,
+      to: patch.teamId,
+      text: team ? `Moved to team ${team.name}${by}` : `Removed from its team${by}`,
+    });
   }
   return { set, activities };
 }
@@ -137,8 +199,19 @@ async function labelActivities(tx: Tx, conversationId: number, patch: Conversati
   if (names.length === 0) return [];
   const known = await tx.select().from(labels).where(inArray(labels.name, names));
   const unknown = names.filter((name) => !known.some((label) => label.name === name));
-  if (unknown.length > 0) throw new SwitchboardError(ErrorCodes.VALIDATION, `There is no label ${unknown.map((n) => `"${n}"`).join(", ")}. An admin creates labels on the Labels page.`);
-  const current = new Set((await tx.select({ id: conversationLabels.labelId }).from(conversationLabels).where(eq(conversationLabels.conversationId, conversationId))).map((r) => r.id));
+  if (unknown.length > 0)
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      `There is no label ${unknown.map((n) => `"${n}"`).join(", ")}. An admin creates labels on the Labels page.`,
+    );
+  const current = new Set(
+    (
+      await tx
+        .select({ id: conversationLabels.labelId })
+        .from(conversationLabels)
+        .where(eq(conversationLabels.conversationId, conversationId))
+    ).map((r) => r.id),
+  );
   const byName = new Map(known.map((label) => [label.name, label.id]));
   const added = (patch.addLabels ?? []).filter((name) => !current.has(byName.get(name)!));
   const removed = (patch.removeLabels ?? []).filter((name) => current.has(byName.get(name)!));
@@ -151,11 +224,22 @@ async function labelActivities(tx: Tx, conversationId: number, patch: Conversati
 async function applyLabels(tx: Tx, conversationId: number, patch: ConversationPatch): Promise<void> {
   if (patch.addLabels?.length) {
     const rows = await tx.select({ id: labels.id }).from(labels).where(inArray(labels.name, patch.addLabels));
-    await tx.insert(conversationLabels).values(rows.map((r) => ({ conversationId, labelId: r.id }))).onConflictDoNothing();
+    await tx
+      .insert(conversationLabels)
+      .values(rows.map((r) => ({ conversationId, labelId: r.id })))
+      .onConflictDoNothing();
   }
   if (patch.removeLabels?.length) {
     const rows = await tx.select({ id: labels.id }).from(labels).where(inArray(labels.name, patch.removeLabels));
-    await tx.delete(conversationLabels).where(and(eq(conversationLabels.conversationId, conversationId), inArray(conversationLabels.labelId, rows.map((r) => r.id))));
+    await tx.delete(conversationLabels).where(
+      and(
+        eq(conversationLabels.conversationId, conversationId),
+        inArray(
+          conversationLabels.labelId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    );
   }
 }
 

@@ -104,9 +104,14 @@ export class DeliveryError extends SwitchboardError {
 
   constructor(message: string, options: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {}) {
     const retryable = options.retryable ?? true;
-    super(retryable ? ErrorCodes.DELIVERY_RETRYABLE : ErrorCodes.DELIVERY_PERMANENT, message, {
-      retryAfterMs: options.retryAfterMs,
-    }, { cause: options.cause });
+    super(
+      retryable ? ErrorCodes.DELIVERY_RETRYABLE : ErrorCodes.DELIVERY_PERMANENT,
+      message,
+      {
+        retryAfterMs: options.retryAfterMs,
+      },
+      { cause: options.cause },
+    );
     this.name = "DeliveryError";
     this.retryable = retryable;
     this.retryAfterMs = options.retryAfterMs;

@@ -40,7 +40,11 @@ export class EventBus {
     this.#byName.set(name, list);
     return () => {
       const current = this.#byName.get(name);
-      if (current) this.#byName.set(name, current.filter((s) => s !== subscription));
+      if (current)
+        this.#byName.set(
+          name,
+          current.filter((s) => s !== subscription),
+        );
     };
   }
 
@@ -52,7 +56,9 @@ export class EventBus {
     for (const subscription of subscribers) {
       const run = Promise.resolve()
         .then(() => subscription.handler(event as SwitchboardEvent))
-        .catch((error: unknown) => this.#log.error({ event: name, owner: subscription.owner, error: describeError(error) }, "event handler failed"))
+        .catch((error: unknown) =>
+          this.#log.error({ event: name, owner: subscription.owner, error: describeError(error) }, "event handler failed"),
+        )
         .finally(() => this.#pending.delete(run));
       this.#pending.add(run);
     }

@@ -2,8 +2,9 @@
  * The event payload of a stored message (message.created, message.updated): events describe what
  * the store holds, so this lives with the events, and the store knows nothing of them.
  */
-import { isAutomatedMessage, type Message } from "../store/messages.ts";
+
 import type { Conversation } from "../store/conversations.ts";
+import { isAutomatedMessage, type Message } from "../store/messages.ts";
 import type { ConversationState, MessageEventData } from "./types.ts";
 
 /**

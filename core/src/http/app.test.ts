@@ -41,7 +41,11 @@ describe("health and metrics", () => {
     harness = await createTestHarness();
     const text = await (await harness.request("/metrics")).text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
-    const [used, size, rss] = [value("switchboard_heap_used_bytes"), value("switchboard_heap_size_bytes"), value("switchboard_process_resident_memory_bytes")];
+    const [used, size, rss] = [
+      value("switchboard_heap_used_bytes"),
+      value("switchboard_heap_size_bytes"),
+      value("switchboard_process_resident_memory_bytes"),
+    ];
     expect(used).toBeGreaterThan(0);
     expect(size).toBeGreaterThanOrEqual(used);
     expect(size).toBeLessThan(rss);

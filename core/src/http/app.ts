@@ -3,8 +3,9 @@
  * limits for the REST API and channel webhooks, `GET /healthz`, `GET /metrics`, JSON 404s and
  * error mapping. The REST API, channel webhooks and plugin routes are mounted on it by the assembly.
  */
-import { Hono } from "hono";
+
 import { sql } from "drizzle-orm";
+import { Hono } from "hono";
 import { ErrorCodes } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { Store } from "../store/index.ts";
@@ -36,7 +37,9 @@ export function createHttpApp(deps: { log: Logger; store: Store; metrics: Metric
       return c.json({ status: "error", store: "unreachable" }, 503);
     }
   });
-  app.get("/metrics", async (c) => c.text(await deps.metrics.registry.metrics(), 200, { "Content-Type": deps.metrics.registry.contentType }));
+  app.get("/metrics", async (c) =>
+    c.text(await deps.metrics.registry.metrics(), 200, { "Content-Type": deps.metrics.registry.contentType }),
+  );
   app.notFound((c) => c.json({ error: { code: ErrorCodes.NOT_FOUND, message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
   app.onError(errorHandler(deps.log));
   return app;

@@ -22,6 +22,14 @@ export function limitBody(maxBytes: number, what: string): MiddlewareHandler {
   return bodyLimit({
     maxSize: maxBytes,
     onError: (c) =>
-      c.json({ error: { code: ErrorCodes.PAYLOAD_TOO_LARGE, message: `The request body is larger than ${size} (${maxBytes} bytes), the most ${what} accepts. Send less at once.` } }, 413),
+      c.json(
+        {
+          error: {
+            code: ErrorCodes.PAYLOAD_TOO_LARGE,
+            message: `The request body is larger than ${size} (${maxBytes} bytes), the most ${what} accepts. Send less at once.`,
+          },
+        },
+        413,
+      ),
   });
 }

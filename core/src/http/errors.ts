@@ -3,9 +3,9 @@
  * else is a 500 whose details go to the log, not to the client.
  */
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { HTTPException } from "hono/http-exception";
-import { describeError, ErrorCodes, type ErrorCode, SwitchboardError } from "../errors/index.ts";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { describeError, type ErrorCode, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 
 const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -38,7 +38,10 @@ export function errorHandler(log: Logger) {
     }
     if (status >= 500) {
       log.error({ path: c.req.path, method: c.req.method, error: describeError(error) }, "request failed");
-      return c.json({ error: { code: "SWB_ERR_INTERNAL", message: "Something went wrong on the server; the log has the details." } }, status);
+      return c.json(
+        { error: { code: "SWB_ERR_INTERNAL", message: "Something went wrong on the server; the log has the details." } },
+        status,
+      );
     }
     const coded = error as SwitchboardError;
     return c.json({ error: { code: coded.code, message: coded.message } }, status);

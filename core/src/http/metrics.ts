@@ -50,7 +50,12 @@ export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
   client.collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
   for (const name of MISLEADING_DEFAULTS) registry.removeSingleMetric(`switchboard_${name}`);
   heapGauges(registry);
-  const httpRequests = new client.Counter({ name: "switchboard_http_requests_total", help: "HTTP requests answered", labelNames: ["method", "status"] as const, registers: [registry] });
+  const httpRequests = new client.Counter({
+    name: "switchboard_http_requests_total",
+    help: "HTTP requests answered",
+    labelNames: ["method", "status"] as const,
+    registers: [registry],
+  });
   const httpDuration = new client.Histogram({
     name: "switchboard_http_request_duration_seconds",
     help: "HTTP request duration",
@@ -58,12 +63,27 @@ export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
-  const messages = new client.Counter({ name: "switchboard_messages_total", help: "Messages stored, by inbox and direction", labelNames: ["inbox", "direction"] as const, registers: [registry] });
-  const deliveries = new client.Counter({ name: "switchboard_deliveries_total", help: "Outbound delivery outcomes", labelNames: ["inbox", "status"] as const, registers: [registry] });
+  const messages = new client.Counter({
+    name: "switchboard_messages_total",
+    help: "Messages stored, by inbox and direction",
+    labelNames: ["inbox", "direction"] as const,
+    registers: [registry],
+  });
+  const deliveries = new client.Counter({
+    name: "switchboard_deliveries_total",
+    help: "Outbound delivery outcomes",
+    labelNames: ["inbox", "status"] as const,
+    registers: [registry],
+  });
   deps.bus.on("message.created", (event) => messages.inc({ inbox: event.data.inbox, direction: event.data.direction }), "metrics");
-  deps.bus.on("message.updated", (event) => {
-    if (event.data.deliveryStatus === "sent" || event.data.deliveryStatus === "failed") deliveries.inc({ inbox: event.data.inbox, status: event.data.deliveryStatus });
-  }, "metrics");
+  deps.bus.on(
+    "message.updated",
+    (event) => {
+      if (event.data.deliveryStatus === "sent" || event.data.deliveryStatus === "failed")
+        deliveries.inc({ inbox: event.data.inbox, status: event.data.deliveryStatus });
+    },
+    "metrics",
+  );
   new client.Gauge({
     name: "switchboard_outbox_pending",
     help: "Outbound messages waiting to be delivered",
@@ -82,7 +102,12 @@ export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
       this.set(row?.n ?? 0);
     },
   });
-  const webhookAttempts = new client.Counter({ name: "switchboard_webhook_attempts_total", help: "Outgoing webhook attempts, by outcome", labelNames: ["status"] as const, registers: [registry] });
+  const webhookAttempts = new client.Counter({
+    name: "switchboard_webhook_attempts_total",
+    help: "Outgoing webhook attempts, by outcome",
+    labelNames: ["status"] as const,
+    registers: [registry],
+  });
   const webhookDeliveries = new client.Counter({
     name: "switchboard_webhook_deliveries_total",
     help: "Outgoing webhook deliveries that ended, delivered or failed after their last attempt (a replay counts again)",

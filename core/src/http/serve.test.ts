@@ -31,7 +31,9 @@ describe("serveHttp", () => {
   it("answers headers over 16 KiB with 431 and a reason, on a real socket and through fetch", async () => {
     server = serveHttp({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("ok"), log: createLogger({ level: "silent" }) });
     const port = server.port!;
-    expect(await raw(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Small: ${"a".repeat(10_000)}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200[\s\S]*ok$/);
+    expect(await raw(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Small: ${"a".repeat(10_000)}\r\nConnection: close\r\n\r\n`)).toMatch(
+      /^HTTP\/1\.1 200[\s\S]*ok$/,
+    );
 
     for (const size of [20_000, 60_000]) {
       const answer = await raw(port, `GET / HTTP/1.1\r\nHost: x\r\nCookie: ${"a".repeat(size)}\r\nConnection: close\r\n\r\n`);

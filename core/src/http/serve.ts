@@ -56,12 +56,19 @@ export function serveHttp(options: ServeOptions): Server {
     development: false,
     fetch(request, server) {
       const problem = headerProblem(request);
-      if (problem) return Response.json({ error: { code: ErrorCodes.HEADERS_TOO_LARGE, message: problem } }, { status: 431, headers: { "X-Content-Type-Options": "nosniff" } });
+      if (problem)
+        return Response.json(
+          { error: { code: ErrorCodes.HEADERS_TOO_LARGE, message: problem } },
+          { status: 431, headers: { "X-Content-Type-Options": "nosniff" } },
+        );
       return options.fetch(request, server);
     },
     error(error) {
       options.log.error({ error: { message: error.message, stack: error.stack } }, "request failed outside the app");
-      return Response.json({ error: { code: "SWB_ERR_INTERNAL", message: "Something went wrong on the server; the log has the details." } }, { status: 500 });
+      return Response.json(
+        { error: { code: "SWB_ERR_INTERNAL", message: "Something went wrong on the server; the log has the details." } },
+        { status: 500 },
+      );
     },
   });
 }

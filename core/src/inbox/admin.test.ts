@@ -1,10 +1,11 @@
 // The admin pages through their routes, signed in as Ada (admin) or Bob (agent): agents (create,
 // role, password reset, delete rules), teams and inbox visibility, inboxes and plugins (never their
 // options), canned responses, labels, and who may post what.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
-import type { Harness } from "../testing/index.ts";
+import { afterEach, describe, expect, it } from "vitest";
 import { agents, auditLog, cannedResponses, labels, teamInboxes, teams } from "../store/schema.ts";
+import type { Harness } from "../testing/index.ts";
 import { type Browser, inboxHarness, signIn } from "./fixtures.ts";
 
 const PASSWORD = "correct-horse-battery";
@@ -20,7 +21,12 @@ const db = () => harness.switchboard.store.db;
 const agentByEmail = async (email: string) => (await db().select().from(agents).where(eq(agents.email, email)))[0];
 const shownPassword = (html: string) => /<code class="secret">([^<]+)<\/code>/.exec(html)?.[1];
 /** The decoded text of a page, without its tags. */
-const text = async (response: Response) => (await response.text()).replace(/<[^>]+>/g, " ").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/\s+/g, " ");
+const text = async (response: Response) =>
+  (await response.text())
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, " ");
 
 describe("admin: access", () => {
   it("redirects /admin to the agents page and shows the admin navigation", async () => {
@@ -31,7 +37,8 @@ describe("admin: access", () => {
     const html = await (await ada.get("/admin/agents")).text();
     expect(html).toContain('<main class="admin" id="main">');
     expect(html).toContain('aria-label="Administration"');
-    for (const path of ["/admin/teams", "/admin/inboxes", "/admin/canned-responses", "/admin/labels"]) expect(html).toContain(`href="${path}"`);
+    for (const path of ["/admin/teams", "/admin/inboxes", "/admin/canned-responses", "/admin/labels"])
+      expect(html).toContain(`href="${path}"`);
     expect(html).toContain('<th scope="col">Availability</th>');
   });
 
@@ -216,7 +223,9 @@ describe("admin: canned responses and labels", () => {
     expect(await text(bad)).toContain("Shortcut: use only lowercase letters");
     const [row] = await db().select().from(cannedResponses);
     expect((await ada.post(`/admin/canned-responses/${row!.id}`, { shortcut: "refunds", text: "Within 5 days." })).status).toBe(303);
-    expect(await db().select({ shortcut: cannedResponses.shortcut, text: cannedResponses.text }).from(cannedResponses)).toEqual([{ shortcut: "refunds", text: "Within 5 days." }]);
+    expect(await db().select({ shortcut: cannedResponses.shortcut, text: cannedResponses.text }).from(cannedResponses)).toEqual([
+      { shortcut: "refunds", text: "Within 5 days." },
+    ]);
     expect((await ada.post(`/admin/canned-responses/${row!.id}/delete`, {})).status).toBe(303);
     expect(await db().select().from(cannedResponses)).toEqual([]);
   });

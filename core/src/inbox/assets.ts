@@ -34,7 +34,12 @@ const read = (path: string) => readFileSync(path);
 function asset(name: string, extension: "js" | "css", content: Uint8Array | string): Asset {
   const body = new Uint8Array(typeof content === "string" ? new TextEncoder().encode(content) : content);
   const hash = new Bun.CryptoHasher("sha256").update(body).digest("hex").slice(0, 10);
-  return { body, gzip: new Uint8Array(Bun.gzipSync(body)), type: extension === "js" ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8", url: `/assets/${name}.${hash}.${extension}` };
+  return {
+    body,
+    gzip: new Uint8Array(Bun.gzipSync(body)),
+    type: extension === "js" ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8",
+    url: `/assets/${name}.${hash}.${extension}`,
+  };
 }
 
 /**
@@ -57,10 +62,21 @@ export function buildInboxAssets(theme: LoadedTheme): InboxAssets {
     const found = byUrl.get(c.req.path);
     if (!found) return c.text("Not found", 404);
     const gzip = /\bgzip\b/.test(c.req.header("Accept-Encoding") ?? "");
-    const headers: Record<string, string> = { "Content-Type": found.type, "Cache-Control": "public, max-age=31536000, immutable", Vary: "Accept-Encoding" };
+    const headers: Record<string, string> = {
+      "Content-Type": found.type,
+      "Cache-Control": "public, max-age=31536000, immutable",
+      Vary: "Accept-Encoding",
+    };
     if (gzip) headers["Content-Encoding"] = "gzip";
     return c.body(gzip ? found.gzip : found.body, 200, headers);
   });
   const [css, htmx, sse, script] = list as [Asset, Asset, Asset, Asset];
-  return { css: css.url, htmx: htmx.url, sse: sse.url, script: script.url, app, gzipBytes: list.reduce((sum, a) => sum + a.gzip.length, 0) };
+  return {
+    css: css.url,
+    htmx: htmx.url,
+    sse: sse.url,
+    script: script.url,
+    app,
+    gzipBytes: list.reduce((sum, a) => sum + a.gzip.length, 0),
+  };
 }

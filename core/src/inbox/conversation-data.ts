@@ -7,12 +7,12 @@ import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Viewer } from "../access/index.ts";
 import { type ContactPanel, loadContactPanel } from "../contacts/panel.ts";
 import { canReach } from "../pipeline/reach.ts";
-import { identitiesOf, type Contact, type Identity } from "../store/contacts.ts";
+import type { Services } from "../services.ts";
+import { type Contact, type Identity, identitiesOf } from "../store/contacts.ts";
 import type { Conversation } from "../store/conversations.ts";
 import type { Message } from "../store/messages.ts";
 import { agents, attachments, cannedResponses, conversationLabels, conversations, labels, teams } from "../store/schema.ts";
 import { contactTimeline } from "../store/timeline.ts";
-import type { Services } from "../services.ts";
 
 /** Messages the conversation page shows at first; "Earlier messages" shows up to WHOLE_TIMELINE. */
 export const TIMELINE_PAGE = 100;
@@ -32,7 +32,10 @@ export interface ConversationPageData {
   identities: Identity[];
   timeline: Message[];
   /** Each message's files; `stored` is false when only the channel's URL is kept (shown as an outside link). */
-  attachmentsByMessage: Map<number, { id: number; filename: string; contentType: string; size: number; url: string | null; stored: boolean }[]>;
+  attachmentsByMessage: Map<
+    number,
+    { id: number; filename: string; contentType: string; size: number; url: string | null; stored: boolean }[]
+  >;
   /** True when older messages exist before the first one shown. */
   hasEarlier: boolean;
   replyInboxes: ReplyInbox[];
@@ -46,7 +49,10 @@ export interface ConversationPageData {
 }
 
 /** The attachments (without their bytes) of some messages, by message id. */
-export async function attachmentsOf(sb: Pick<Services, "store">, messageIds: number[]): Promise<ConversationPageData["attachmentsByMessage"]> {
+export async function attachmentsOf(
+  sb: Pick<Services, "store">,
+  messageIds: number[],
+): Promise<ConversationPageData["attachmentsByMessage"]> {
   const byMessage: ConversationPageData["attachmentsByMessage"] = new Map();
   if (messageIds.length === 0) return byMessage;
   const rows = await sb.store.db
@@ -71,8 +77,20 @@ export async function attachmentsOf(sb: Pick<Services, "store">, messageIds: num
  * customer last wrote from in this conversation (`lastHeardOn`, say email after a web chat visitor
  * answered our email), else the conversation's own.
  */
-export function replyInboxesFor(sb: Pick<Services, "inboxes" | "loaded">, conversation: Conversation, contact: Contact, identities: Identity[], visible: string[], lastHeardOn?: string): ReplyInbox[] {
-  const reachable = sb.inboxes.list().filter((inbox) => inbox.name === conversation.inbox || (visible.includes(inbox.name) && inbox.adapter && canReach(inbox, contact, identities)));
+export function replyInboxesFor(
+  sb: Pick<Services, "inboxes" | "loaded">,
+  conversation: Conversation,
+  contact: Contact,
+  identities: Identity[],
+  visible: string[],
+  lastHeardOn?: string,
+): ReplyInbox[] {
+  const reachable = sb.inboxes
+    .list()
+    .filter(
+      (inbox) =>
+        inbox.name === conversation.inbox || (visible.includes(inbox.name) && inbox.adapter && canReach(inbox, contact, identities)),
+    );
   const first = reachable.some((inbox) => inbox.name === lastHeardOn) ? lastHeardOn : conversation.inbox;
   const rank = (name: string) => (name === first ? 0 : name === conversation.inbox ? 1 : 2);
   return reachable
@@ -86,7 +104,13 @@ export function replyInboxesFor(sb: Pick<Services, "inboxes" | "loaded">, conver
     }));
 }
 
-export async function loadConversationPage(sb: Services, conversation: Conversation, contact: Contact, viewer: Viewer, options: { whole?: boolean } = {}): Promise<ConversationPageData> {
+export async function loadConversationPage(
+  sb: Services,
+  conversation: Conversation,
+  contact: Contact,
+  viewer: Viewer,
+  options: { whole?: boolean } = {},
+): Promise<ConversationPageData> {
   const db = sb.store.db;
   const visible = viewer.inboxes;
   const shown = options.whole ? WHOLE_TIMELINE : TIMELINE_PAGE;
@@ -98,7 +122,12 @@ export async function loadConversationPage(sb: Services, conversation: Conversat
     db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
     db.select({ id: conversationLabels.labelId }).from(conversationLabels).where(eq(conversationLabels.conversationId, conversation.id)),
     db.select().from(cannedResponses).orderBy(cannedResponses.shortcut),
-    db.select().from(conversations).where(and(eq(conversations.contactId, contact.id), ne(conversations.id, conversation.id), inArray(conversations.inbox, visible))).orderBy(desc(conversations.lastActivityAt)).limit(20),
+    db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.contactId, contact.id), ne(conversations.id, conversation.id), inArray(conversations.inbox, visible)))
+      .orderBy(desc(conversations.lastActivityAt))
+      .limit(20),
     loadContactPanel(sb, conversation, contact, viewer),
   ]);
   const hasEarlier = fetched.length > shown;
@@ -109,9 +138,19 @@ export async function loadConversationPage(sb: Services, conversation: Conversat
     contact,
     identities,
     timeline,
-    attachmentsByMessage: await attachmentsOf(sb, timeline.map((m) => m.id)),
+    attachmentsByMessage: await attachmentsOf(
+      sb,
+      timeline.map((m) => m.id),
+    ),
     hasEarlier,
-    replyInboxes: replyInboxesFor(sb, conversation, contact, identities, visible, timeline.findLast((m) => m.conversationId === conversation.id && m.direction === "incoming")?.inbox),
+    replyInboxes: replyInboxesFor(
+      sb,
+      conversation,
+      contact,
+      identities,
+      visible,
+      timeline.findLast((m) => m.conversationId === conversation.id && m.direction === "incoming")?.inbox,
+    ),
     agents: allAgents,
     teams: allTeams,
     labels: allLabels.map((l) => ({ ...l, attached: attachedIds.has(l.id) })),

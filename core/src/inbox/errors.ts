@@ -16,9 +16,15 @@ export function inboxErrorHandler(log: Logger) {
   return function inboxError(error: Error, c: Context) {
     const status = statusFor(error);
     if (status >= 500) log.error({ path: c.req.path, error: describeError(error) }, "inbox request failed");
-    const message = status >= 500 || !(error instanceof SwitchboardError) ? "Something went wrong on the server; the log has the details." : error.message;
+    const message =
+      status >= 500 || !(error instanceof SwitchboardError)
+        ? "Something went wrong on the server; the log has the details."
+        : error.message;
     if (c.req.header("HX-Request")) {
-      return c.html(`<p class="error" role="alert">${escapeHtml(message)}</p>`, status, { "HX-Retarget": "#flash", "HX-Reswap": "innerHTML" });
+      return c.html(`<p class="error" role="alert">${escapeHtml(message)}</p>`, status, {
+        "HX-Retarget": "#flash",
+        "HX-Reswap": "innerHTML",
+      });
     }
     const title = status === 404 ? "Not found" : status === 403 ? "Not allowed" : "Could not do that";
     return c.html(

@@ -40,8 +40,21 @@ export function toFilters(query: ListQuery, agentId: number, visible: string[]):
 }
 
 /** The query string of a list view, changing some keys (undefined removes one). */
-export function listHref(query: ListQuery, change: Partial<Record<keyof ListQuery, string | number | undefined>> = {}, base = "/inbox"): string {
-  const merged: Record<string, string | number | undefined> = { view: query.view, status: query.status, inbox: query.inbox, channel: query.channel, label: query.label, team: query.team, sort: query.sort === "due" ? "due" : undefined, ...change };
+export function listHref(
+  query: ListQuery,
+  change: Partial<Record<keyof ListQuery, string | number | undefined>> = {},
+  base = "/inbox",
+): string {
+  const merged: Record<string, string | number | undefined> = {
+    view: query.view,
+    status: query.status,
+    inbox: query.inbox,
+    channel: query.channel,
+    label: query.label,
+    team: query.team,
+    sort: query.sort === "due" ? "due" : undefined,
+    ...change,
+  };
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(merged)) if (value !== undefined && value !== "") params.set(key, String(value));
   return `${base}?${params}`;

@@ -23,7 +23,11 @@ export async function signIn(harness: Harness, email: string, password: string):
       const body = new URLSearchParams();
       for (const [key, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
       if (options.csrf !== false) body.set("_csrf", csrf);
-      return harness.request(path, { method: "POST", body, headers: { Cookie: cookie, ...(options.htmx ? { "HX-Request": "true" } : {}) } });
+      return harness.request(path, {
+        method: "POST",
+        body,
+        headers: { Cookie: cookie, ...(options.htmx ? { "HX-Request": "true" } : {}) },
+      });
     },
   };
 }
@@ -32,7 +36,12 @@ export async function signIn(harness: Harness, email: string, password: string):
 export async function inboxHarness(options: HarnessOptions = {}) {
   const harness = await createTestHarness(options);
   const password = "correct-horse-battery";
-  const { agent: admin } = await createAgent(harness.switchboard.store, { email: "ada@example.com", name: "Ada Admin", role: "admin", password });
+  const { agent: admin } = await createAgent(harness.switchboard.store, {
+    email: "ada@example.com",
+    name: "Ada Admin",
+    role: "admin",
+    password,
+  });
   const { agent } = await createAgent(harness.switchboard.store, { email: "bob@example.com", name: "Bob Agent", password });
   return { harness, admin, agent, password };
 }

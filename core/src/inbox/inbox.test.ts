@@ -1,9 +1,10 @@
 // The inbox through its routes: sign-in and throttling, sessions and CSRF, the list, a conversation
 // with its timeline across channels, replies and notes, actions, access by team, and escaping.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
-import { type Harness, openSignInForm } from "../testing/index.ts";
+import { afterEach, describe, expect, it } from "vitest";
 import { agents, conversations, labels, messages, outbox, teamInboxes, teamMembers, teams } from "../store/schema.ts";
+import { type Harness, openSignInForm } from "../testing/index.ts";
 import { inboxHarness, signIn } from "./fixtures.ts";
 
 let harness: Harness;
@@ -25,7 +26,16 @@ describe("inbox sign-in", () => {
     expect(htmx.status).toBe(401);
     expect(htmx.headers.get("HX-Redirect")).toContain("/login");
     const form = await openSignInForm(harness.request);
-    const login = await harness.request("/login", { method: "POST", headers: { Cookie: form.cookie }, body: new URLSearchParams({ email: "ADA@example.com", password: "correct-horse-battery", next: "/inbox?view=all", _csrf: form.token }) });
+    const login = await harness.request("/login", {
+      method: "POST",
+      headers: { Cookie: form.cookie },
+      body: new URLSearchParams({
+        email: "ADA@example.com",
+        password: "correct-horse-battery",
+        next: "/inbox?view=all",
+        _csrf: form.token,
+      }),
+    });
     expect(login.status).toBe(303);
     expect(login.headers.get("Location")).toBe("/inbox?view=all");
     const cookie = login.headers.getSetCookie().find((line) => line.startsWith("swb_session="))!;
@@ -38,7 +48,11 @@ describe("inbox sign-in", () => {
     ({ harness } = await inboxHarness({ config: { auth: { login_attempts: 3 } } }));
     const form = await openSignInForm(harness.request);
     const attempt = (password: string, next = "/inbox") =>
-      harness.request("/login", { method: "POST", headers: { Cookie: form.cookie }, body: new URLSearchParams({ email: "ada@example.com", password, next, _csrf: form.token }) });
+      harness.request("/login", {
+        method: "POST",
+        headers: { Cookie: form.cookie },
+        body: new URLSearchParams({ email: "ada@example.com", password, next, _csrf: form.token }),
+      });
     const wrong = await attempt("nope");
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain("Wrong email or password.");
@@ -73,10 +87,12 @@ describe("inbox pages", () => {
     // An explicit view is kept, even when it is empty.
     expect(await (await browser.get("/inbox?view=mine")).text()).toContain("No conversations here");
     const [ada] = await harness.switchboard.store.db.select().from(agents).where(eq(agents.email, "ada@example.com"));
-    await harness.switchboard.store.db.update(conversations).set({ assigneeId: ada!.id }).where(eq(conversations.id, waiting.conversationId));
+    await harness.switchboard.store.db
+      .update(conversations)
+      .set({ assigneeId: ada!.id })
+      .where(eq(conversations.id, waiting.conversationId));
     expect(await (await browser.get("/inbox")).text()).toMatch(/<a href="\/inbox\?view=mine[^"]*" aria-current="page">Mine<\/a>/);
   });
-
 
   it("lists conversations and opens one with the customer's text escaped", async () => {
     ({ harness } = await inboxHarness());
@@ -102,12 +118,24 @@ describe("inbox pages", () => {
     await harness.switchboard.outbound.reply({ conversationId: first.conversationId, text: "Answer on test", agentId: null });
     const other = await harness.switchboard.store.write(async (tx) => {
       const [c] = await tx.insert(conversations).values({ contactId: first.contactId, inbox: "test", channel: "email" }).returning();
-      await tx.insert(messages).values({ conversationId: c!.id, contactId: first.contactId, inbox: "test", channel: "email", direction: "incoming", text: "Now by email", createdAt: harness.clock.now() + 1000 });
+      await tx
+        .insert(messages)
+        .values({
+          conversationId: c!.id,
+          contactId: first.contactId,
+          inbox: "test",
+          channel: "email",
+          direction: "incoming",
+          text: "Now by email",
+          createdAt: harness.clock.now() + 1000,
+        });
       return c!;
     });
     const browser = await signIn(harness, "ada@example.com", "correct-horse-battery");
     const html = await (await browser.get(`/inbox/conversations/${other.id}`)).text();
-    const order = ["On the test channel", "Answer on test", "Continued on email after test", "Now by email"].map((text) => html.indexOf(text));
+    const order = ["On the test channel", "Answer on test", "Continued on email after test", "Now by email"].map((text) =>
+      html.indexOf(text),
+    );
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -135,17 +163,29 @@ describe("inbox actions", () => {
     ({ harness } = await inboxHarness());
     const stored = await customerWrites("Hi");
     const browser = await signIn(harness, "bob@example.com", "correct-horse-battery");
-    const reply = await browser.post(`/inbox/conversations/${stored.conversationId}/messages`, { text: "Hello Grace", kind: "reply" }, { htmx: true });
+    const reply = await browser.post(
+      `/inbox/conversations/${stored.conversationId}/messages`,
+      { text: "Hello Grace", kind: "reply" },
+      { htmx: true },
+    );
     expect(reply.status).toBe(204);
     expect(reply.headers.get("HX-Trigger")).toBe("timeline-refresh");
-    await browser.post(`/inbox/conversations/${stored.conversationId}/messages`, { text: "@Ada can you check?", kind: "note" }, { htmx: true });
+    await browser.post(
+      `/inbox/conversations/${stored.conversationId}/messages`,
+      { text: "@Ada can you check?", kind: "note" },
+      { htmx: true },
+    );
     await harness.drain();
     expect(harness.sent.map((s) => s.message.text)).toEqual(["Hello Grace"]);
     const timeline = await (await browser.get(`/inbox/conversations/${stored.conversationId}/timeline?after=${stored.messageId}`)).text();
     expect(timeline).toContain("Hello Grace");
     expect(timeline).toContain("Sent");
     expect(timeline).toContain('<span class="mention">@Ada</span>');
-    const tooLong = await browser.post(`/inbox/conversations/${stored.conversationId}/messages`, { text: "x".repeat(5001) }, { htmx: true });
+    const tooLong = await browser.post(
+      `/inbox/conversations/${stored.conversationId}/messages`,
+      { text: "x".repeat(5001) },
+      { htmx: true },
+    );
     expect(tooLong.status).toBe(422);
     expect(tooLong.headers.get("HX-Retarget")).toBe("#flash");
     expect(await tooLong.text()).toContain("at most 5000");
@@ -153,22 +193,30 @@ describe("inbox actions", () => {
 
   it("assigns, resolves, labels and merges, each with an activity entry", async () => {
     ({ harness } = await inboxHarness());
-    const { agent: bob } = { agent: (await harness.switchboard.store.db.query.agents.findFirst({ where: (a, { eq: is }) => is(a.email, "bob@example.com") }))! };
+    const { agent: bob } = {
+      agent: (await harness.switchboard.store.db.query.agents.findFirst({ where: (a, { eq: is }) => is(a.email, "bob@example.com") }))!,
+    };
     await harness.switchboard.store.write((tx) => tx.insert(labels).values({ name: "billing" }));
     const a = await customerWrites("first");
     const browser = await signIn(harness, "ada@example.com", "correct-horse-battery");
     const id = a.conversationId;
-    expect((await browser.post(`/inbox/conversations/${id}/actions/assign`, { assignee: String(bob.id), team: "" }, { htmx: true })).status).toBe(200);
+    expect(
+      (await browser.post(`/inbox/conversations/${id}/actions/assign`, { assignee: String(bob.id), team: "" }, { htmx: true })).status,
+    ).toBe(200);
     expect((await browser.post(`/inbox/conversations/${id}/actions/labels`, { label: ["billing"] }, { htmx: true })).status).toBe(200);
     expect((await browser.post(`/inbox/conversations/${id}/actions/priority`, { priority: "high" }, { htmx: true })).status).toBe(200);
     const resolved = await browser.post(`/inbox/conversations/${id}/actions/status`, { status: "resolved" }, { htmx: true });
     expect(await resolved.text()).toContain("Reopen");
     const b = await customerWrites("second, same customer");
     expect(b.conversationId).not.toBe(id);
-    expect((await browser.post(`/inbox/conversations/${b.conversationId}/actions/merge`, { into: String(id) }, { htmx: true })).status).toBe(200);
+    expect(
+      (await browser.post(`/inbox/conversations/${b.conversationId}/actions/merge`, { into: String(id) }, { htmx: true })).status,
+    ).toBe(200);
     const [merged] = await harness.switchboard.store.db.select().from(conversations).where(eq(conversations.id, b.conversationId));
     expect(merged!.status).toBe("resolved");
-    const activity = (await harness.switchboard.store.db.select().from(messages).where(eq(messages.conversationId, id))).filter((m) => m.direction === "activity").map((m) => m.text);
+    const activity = (await harness.switchboard.store.db.select().from(messages).where(eq(messages.conversationId, id)))
+      .filter((m) => m.direction === "activity")
+      .map((m) => m.text);
     expect(activity).toEqual([
       "Assigned to Bob Agent by Ada Admin",
       "Label billing added by Ada Admin",
@@ -178,7 +226,11 @@ describe("inbox actions", () => {
     ]);
     const snooze = await browser.post(`/inbox/conversations/${id}/actions/status`, { status: "snoozed", until: "" }, { htmx: true });
     expect(snooze.status).toBe(422);
-    await browser.post(`/inbox/conversations/${id}/actions/status`, { status: "snoozed", until: "2030-01-01T10:00", tz_offset: "-60" }, { htmx: true });
+    await browser.post(
+      `/inbox/conversations/${id}/actions/status`,
+      { status: "snoozed", until: "2030-01-01T10:00", tz_offset: "-60" },
+      { htmx: true },
+    );
     const [snoozed] = await harness.switchboard.store.db.select().from(conversations).where(eq(conversations.id, id));
     expect(snoozed!.snoozedUntil).toBe(Date.parse("2030-01-01T09:00:00Z"));
   });
@@ -195,7 +247,8 @@ describe("inbox actions", () => {
     expect((await bob.post(`/inbox/conversations/${stored.conversationId}/messages`, { text: "hi" })).status).toBe(404);
     expect(await (await bob.get("/inbox?view=all")).text()).not.toContain(`/inbox/conversations/${stored.conversationId}"`);
     const [team] = await harness.switchboard.store.db.select().from(teams);
-    const bobId = (await harness.switchboard.store.db.query.agents.findFirst({ where: (a, { eq: is }) => is(a.email, "bob@example.com") }))!.id;
+    const bobId = (await harness.switchboard.store.db.query.agents.findFirst({ where: (a, { eq: is }) => is(a.email, "bob@example.com") }))!
+      .id;
     await harness.switchboard.store.write((tx) => tx.insert(teamMembers).values({ teamId: team!.id, agentId: bobId }));
     expect((await bob.get(`/inbox/conversations/${stored.conversationId}`)).status).toBe(200);
   });

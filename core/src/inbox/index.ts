@@ -13,11 +13,11 @@ import { requireSession, securityHeaders, verifyCsrf } from "./middleware.ts";
 import { actionRoutes } from "./routes/actions.tsx";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
+import { authRoutes } from "./routes/auth.tsx";
 import { contactRoutes } from "./routes/contacts.tsx";
+import { eventRoutes } from "./routes/events.ts";
 import { messageHtmlRoutes } from "./routes/message-html.ts";
 import { messageOriginalRoutes } from "./routes/message-original.ts";
-import { authRoutes } from "./routes/auth.tsx";
-import { eventRoutes } from "./routes/events.ts";
 import { pageRoutes } from "./routes/pages.tsx";
 import { loadTheme } from "./theme.ts";
 

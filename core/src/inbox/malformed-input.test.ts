@@ -4,7 +4,7 @@
 // it must not reach conversation 16 or 10.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Harness } from "../testing/index.ts";
-import { inboxHarness, signIn, type Browser } from "./fixtures.ts";
+import { type Browser, inboxHarness, signIn } from "./fixtures.ts";
 
 let harness: Harness;
 afterEach(async () => harness?.close());
@@ -15,7 +15,11 @@ async function setUp(): Promise<Browser> {
   ({ harness } = await inboxHarness());
   // Enough rows that an alias like 0x10 (16) or 1e1 (10) would name a real conversation and message.
   for (let i = 1; i <= 20; i++) {
-    const stored = await harness.inject({ externalId: `m-${i}`, contact: { externalId: `u${i}`, name: `Customer ${i}` }, text: `hello ${i}` });
+    const stored = await harness.inject({
+      externalId: `m-${i}`,
+      contact: { externalId: `u${i}`, name: `Customer ${i}` },
+      text: `hello ${i}`,
+    });
     if (stored.status !== "stored") throw new Error("not stored");
   }
   return signIn(harness, "ada@example.com", "correct-horse-battery");
@@ -33,8 +37,19 @@ describe("inbox: malformed input", () => {
 
   it("answers 404 with a reason for an id that is no id, on every route with a numeric id", async () => {
     const browser = await setUp();
-    const gets = ["/inbox/attachments/:id", "/inbox/messages/:id/html", "/inbox/conversations/:id", "/inbox/conversations/:id/head", "/inbox/conversations/:id/timeline"];
-    const posts = ["/inbox/conversations/:id/messages", "/inbox/conversations/:id/typing", "/inbox/conversations/:id/status", "/inbox/messages/:id/retry"];
+    const gets = [
+      "/inbox/attachments/:id",
+      "/inbox/messages/:id/html",
+      "/inbox/conversations/:id",
+      "/inbox/conversations/:id/head",
+      "/inbox/conversations/:id/timeline",
+    ];
+    const posts = [
+      "/inbox/conversations/:id/messages",
+      "/inbox/conversations/:id/typing",
+      "/inbox/conversations/:id/status",
+      "/inbox/messages/:id/retry",
+    ];
     for (const id of BAD_IDS) {
       for (const route of gets) {
         const path = route.replace(":id", id);

@@ -14,7 +14,8 @@ import type { InboxEnv } from "./env.ts";
 import { CSRF_FIELD } from "./views/csrf.tsx";
 
 /** Strict CSP: only our own scripts and styles; images may be data: (inline attachments previews). */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
 
 export function securityHeaders(): MiddlewareHandler {
   return async function inboxSecurityHeaders(c, next) {
@@ -63,7 +64,10 @@ export function verifyCsrf(): MiddlewareHandler<InboxEnv> {
       given = typeof body[CSRF_FIELD] === "string" ? body[CSRF_FIELD] : undefined;
     }
     if (!given || !constantTimeEqual(given, c.get("session").csrfToken)) {
-      return c.json({ error: { code: ErrorCodes.FORBIDDEN, message: "This request has no valid CSRF token. Reload the page and try again." } }, 403);
+      return c.json(
+        { error: { code: ErrorCodes.FORBIDDEN, message: "This request has no valid CSRF token. Reload the page and try again." } },
+        403,
+      );
     }
     await next();
   };

@@ -14,6 +14,11 @@ export async function renderPage(c: Context, node: unknown, status: 200 | 401 | 
 }
 
 /** Answers with an HTML fragment (for htmx swaps). */
-export async function renderFragment(c: Context, node: unknown, status: 200 | 422 = 200, headers: Record<string, string> = {}): Promise<Response> {
+export async function renderFragment(
+  c: Context,
+  node: unknown,
+  status: 200 | 422 = 200,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return c.html(await Promise.resolve(String(node)), status, headers);
 }

@@ -11,7 +11,8 @@ import type { Context, MiddlewareHandler } from "hono";
 export function crossSiteReason(c: Context, publicUrl: string | undefined): string | undefined {
   const site = c.req.header("Sec-Fetch-Site");
   // "none" is the user's own act (a bookmark, the address bar): no page sent it.
-  if (site !== undefined) return site === "same-origin" || site === "none" ? undefined : `the browser says it came from another site (Sec-Fetch-Site: ${site})`;
+  if (site !== undefined)
+    return site === "same-origin" || site === "none" ? undefined : `the browser says it came from another site (Sec-Fetch-Site: ${site})`;
   const origin = c.req.header("Origin");
   if (origin === undefined) return undefined;
   const allowed = [new URL(c.req.url).origin, ...(publicUrl ? [new URL(publicUrl).origin] : [])];
@@ -29,7 +30,11 @@ export function sameOriginOnly(publicUrl: string | undefined): MiddlewareHandler
   return async function inboxSameOrigin(c, next) {
     if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
     const reason = crossSiteReason(c, publicUrl);
-    if (reason) return c.text(`Refused: this request was not sent from Switchboard's own pages: ${reason}. Open Switchboard and try again there.`, 403);
+    if (reason)
+      return c.text(
+        `Refused: this request was not sent from Switchboard's own pages: ${reason}. Open Switchboard and try again there.`,
+        403,
+      );
     await next();
   };
 }

@@ -19,10 +19,17 @@ afterEach(async () => {
 });
 
 /** Posts the sign-in form: with the page's cookie and token unless told otherwise. */
-async function postLogin(fields: { email?: string; password?: string; token?: string }, options: { cookie?: string; headers?: Record<string, string>; request?: RequestFn } = {}) {
+async function postLogin(
+  fields: { email?: string; password?: string; token?: string },
+  options: { cookie?: string; headers?: Record<string, string>; request?: RequestFn } = {},
+) {
   const request = options.request ?? harness.request;
   const form = options.cookie === undefined || fields.token === undefined ? await openSignInForm(request) : undefined;
-  const body = new URLSearchParams({ email: fields.email ?? "ada@example.com", password: fields.password ?? PASSWORD, _csrf: fields.token ?? form!.token });
+  const body = new URLSearchParams({
+    email: fields.email ?? "ada@example.com",
+    password: fields.password ?? PASSWORD,
+    _csrf: fields.token ?? form!.token,
+  });
   return request("/login", { method: "POST", body, headers: { Cookie: options.cookie ?? form!.cookie, ...options.headers } });
 }
 
@@ -36,7 +43,10 @@ describe("login CSRF", () => {
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Strict/i);
     const form = await openSignInForm(harness.request);
-    const ok = await postLogin({ token: form.token }, { cookie: form.cookie, headers: { Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" } });
+    const ok = await postLogin(
+      { token: form.token },
+      { cookie: form.cookie, headers: { Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" } },
+    );
     expect(ok.status).toBe(303);
     expect(cookieFrom(ok, "swb_session")).toBeTruthy();
     expect(await sessionRows()).toBe(1);
@@ -46,7 +56,10 @@ describe("login CSRF", () => {
     ({ harness } = await inboxHarness());
     const form = await openSignInForm(harness.request);
     const other = await openSignInForm(harness.request);
-    const noToken = await harness.request("/login", { method: "POST", body: new URLSearchParams({ email: "ada@example.com", password: PASSWORD }) });
+    const noToken = await harness.request("/login", {
+      method: "POST",
+      body: new URLSearchParams({ email: "ada@example.com", password: PASSWORD }),
+    });
     expect(noToken.status).toBe(403);
     expect(await noToken.text()).toContain("sign-in form has expired or was not sent from this site");
     expect((await postLogin({ token: "" }, { cookie: form.cookie })).status).toBe(403);
@@ -88,13 +101,21 @@ describe("log out", () => {
     expect(await stillIn()).toBe(true);
     expect((await browser.post("/logout", {}, { csrf: false })).status).toBe(403);
     expect(await stillIn()).toBe(true);
-    const crossSite = await harness.request("/logout", { method: "POST", body: new URLSearchParams({ _csrf: browser.csrf }), headers: { Cookie: browser.cookie, Origin: "https://evil.example" } });
+    const crossSite = await harness.request("/logout", {
+      method: "POST",
+      body: new URLSearchParams({ _csrf: browser.csrf }),
+      headers: { Cookie: browser.cookie, Origin: "https://evil.example" },
+    });
     expect(crossSite.status).toBe(403);
     expect(await stillIn()).toBe(true);
     const page = await (await browser.get("/inbox")).text();
     const button = /<form method="post" action="\/logout"><input type="hidden" name="_csrf" value="([^"]+)"/.exec(page);
     expect(button?.[1]).toBe(browser.csrf);
-    const out = await harness.request("/logout", { method: "POST", body: new URLSearchParams({ _csrf: button![1]! }), headers: { Cookie: browser.cookie, Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" } });
+    const out = await harness.request("/logout", {
+      method: "POST",
+      body: new URLSearchParams({ _csrf: button![1]! }),
+      headers: { Cookie: browser.cookie, Origin: "http://localhost", "Sec-Fetch-Site": "same-origin" },
+    });
     expect(out.status).toBe(303);
     expect(await stillIn()).toBe(false);
     expect(await sessionRows()).toBe(0);
@@ -139,7 +160,8 @@ describe("throttling per (email, IP)", () => {
 
   it("refuses one address with 429, Retry-After and a reason, while the right password from another still works", async () => {
     ({ harness } = await inboxHarness({ config: { auth: { login_attempts: 3 }, server: { trust_proxy: true } } }));
-    for (let i = 0; i < 3; i++) expect((await postLogin({ password: "nope-nope-nope" }, { headers: from("203.0.113.7") })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await postLogin({ password: "nope-nope-nope" }, { headers: from("203.0.113.7") })).status).toBe(401);
     const blocked = await postLogin({}, { headers: from("203.0.113.7") });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("Retry-After"))).toBeGreaterThan(0);
@@ -153,7 +175,8 @@ describe("throttling per (email, IP)", () => {
 
   it("stops one address guessing across many emails, without touching other addresses", async () => {
     ({ harness } = await inboxHarness({ config: { auth: { login_attempts: 1 }, server: { trust_proxy: true } } }));
-    for (let i = 0; i < 10; i++) expect((await postLogin({ email: `guess${i}@example.com` }, { headers: from("203.0.113.7") })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await postLogin({ email: `guess${i}@example.com` }, { headers: from("203.0.113.7") })).status).toBe(401);
     const sprayed = await postLogin({}, { headers: from("203.0.113.7") });
     expect(sprayed.status).toBe(429);
     expect(await sprayed.text()).toContain("from your address");
@@ -167,7 +190,8 @@ describe("throttling per (email, IP)", () => {
     server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: harness.switchboard.app.fetch });
     const url = `http://127.0.0.1:${server.port}`;
     const request: RequestFn = (path, init) => fetch(url + path, { ...init, redirect: "manual" });
-    for (const ip of ["203.0.113.1", "203.0.113.2"]) expect((await postLogin({ password: "nope-nope-nope" }, { request, headers: { "X-Forwarded-For": ip } })).status).toBe(401);
+    for (const ip of ["203.0.113.1", "203.0.113.2"])
+      expect((await postLogin({ password: "nope-nope-nope" }, { request, headers: { "X-Forwarded-For": ip } })).status).toBe(401);
     expect((await postLogin({}, { request, headers: { "X-Forwarded-For": "203.0.113.3" } })).status).toBe(429);
     const failed = lines.map((line) => JSON.parse(line) as { msg: string; ip?: string }).filter((entry) => entry.msg === "failed sign-in");
     expect(failed.map((entry) => entry.ip)).toEqual(["127.0.0.1", "127.0.0.1"]);

@@ -15,7 +15,11 @@ describe("inbox SLA countdowns", () => {
     harness = setup.harness;
     const write = async (contact: string, at: number) => {
       harness.clock.set(at);
-      const stored = await harness.inject({ externalId: `${contact}-${at}`, contact: { externalId: contact, name: contact }, text: "Hello" });
+      const stored = await harness.inject({
+        externalId: `${contact}-${at}`,
+        contact: { externalId: contact, name: contact },
+        text: "Hello",
+      });
       await harness.drain();
       return stored.status === "stored" ? stored.conversationId : Number.NaN;
     };

@@ -43,13 +43,21 @@ export interface LoadedTheme {
   slots: NonNullable<SwitchboardTheme["slots"]>;
 }
 
-const themeShape = z.object({ name: z.string().min(1), stylesheets: z.array(z.string()), slots: z.record(z.string(), z.function()).optional() });
+const themeShape = z.object({
+  name: z.string().min(1),
+  stylesheets: z.array(z.string()),
+  slots: z.record(z.string(), z.function()).optional(),
+});
 
 function readStylesheet(path: string, file: string, key: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file, key, fix: "Check that the file exists and can be read." }, `cannot read the stylesheet ${path}: ${(error as Error).message}`);
+    throw new ConfigError(
+      ErrorCodes.CONFIG_INVALID,
+      { file, key, fix: "Check that the file exists and can be read." },
+      `cannot read the stylesheet ${path}: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -59,7 +67,11 @@ export async function loadTheme(loaded: LoadedConfig): Promise<LoadedTheme> {
   const module = await importConfiguredModule(loaded, config.package, "theme.package");
   const parsed = themeShape.safeParse(module.default);
   if (!parsed.success) {
-    throw new ConfigError(ErrorCodes.PLUGIN_INVALID, { file: loaded.file, key: "theme.package", fix: "Its default export must be defineTheme({ name, stylesheets })." }, `"${config.package}" is not a Switchboard theme`);
+    throw new ConfigError(
+      ErrorCodes.PLUGIN_INVALID,
+      { file: loaded.file, key: "theme.package", fix: "Its default export must be defineTheme({ name, stylesheets })." },
+      `"${config.package}" is not a Switchboard theme`,
+    );
   }
   const theme = module.default as SwitchboardTheme;
   const parts = theme.stylesheets.map((path) => readStylesheet(path, loaded.file, "theme.package"));

@@ -4,8 +4,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../clock.ts";
 import { createLogger } from "../log/index.ts";
 import { openStore, type Store } from "../store/index.ts";
@@ -26,7 +26,10 @@ async function freshStore(path = join(mkdtempSync(join(tmpdir(), "swb-jobs-")), 
 describe("durable jobs", () => {
   it("survive a process killed with SIGKILL and run in the next process when due", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "swb-jobs-")), "db.sqlite");
-    const child = Bun.spawn([process.execPath, fileURLToPath(new URL("./fixtures/schedule-then-hang.ts", import.meta.url)), path], { stdout: "pipe", stderr: "inherit" });
+    const child = Bun.spawn([process.execPath, fileURLToPath(new URL("./fixtures/schedule-then-hang.ts", import.meta.url)), path], {
+      stdout: "pipe",
+      stderr: "inherit",
+    });
     const reader = child.stdout.getReader();
     const { value } = await reader.read();
     expect(new TextDecoder().decode(value)).toContain("scheduled");
@@ -54,7 +57,9 @@ describe("durable jobs", () => {
     for (let i = 0; i < 60; i++) await queue.schedule("work", { i });
     const worker = fileURLToPath(new URL("./fixtures/run-due.ts", import.meta.url));
     const children = [0, 1].map(() => Bun.spawn([process.execPath, worker, path], { stdout: "pipe", stderr: "inherit" }));
-    const outputs = await Promise.all(children.map(async (child) => (await new Response(child.stdout).text()).trim().split("\n").filter(Boolean)));
+    const outputs = await Promise.all(
+      children.map(async (child) => (await new Response(child.stdout).text()).trim().split("\n").filter(Boolean)),
+    );
     expect(await Promise.all(children.map((c) => c.exited))).toEqual([0, 0]);
     const ran = outputs.flat().map((line) => Number(line.replace("ran ", "")));
     expect(ran.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
@@ -112,7 +117,12 @@ describe("durable jobs", () => {
     const ran: unknown[] = [];
     queue.define("sla", (payload) => void ran.push(payload));
     const id = await queue.schedule("sla", { c: 1 });
-    await store.write((tx) => tx.update(jobs).set({ status: "running", attempts: 1, claimedUntil: clock.now() + 10_000 }).where(eq(jobs.id, id)));
+    await store.write((tx) =>
+      tx
+        .update(jobs)
+        .set({ status: "running", attempts: 1, claimedUntil: clock.now() + 10_000 })
+        .where(eq(jobs.id, id)),
+    );
     await queue.runDue();
     expect(ran).toEqual([]);
     clock.advance(10_001);

@@ -8,12 +8,12 @@ import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
-import type { ScheduleOptions } from "./schedule-options.ts";
 import type { Store, Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { jobs } from "../store/schema.ts";
 import { backoffMs } from "./backoff.ts";
 import { Poller } from "./poller.ts";
+import type { ScheduleOptions } from "./schedule-options.ts";
 
 export type JobHandler = (payload: unknown, job: { id: number; attempt: number }) => Promise<void> | void;
 
@@ -21,15 +21,44 @@ export type JobHandler = (payload: unknown, job: { id: number; attempt: number }
 const upsertJob = reusableQuery((db) =>
   db
     .insert(jobs)
-    .values({ kind: sql.placeholder("kind"), payload: sql.placeholder("payload"), dueAt: sql.placeholder("dueAt"), key: sql.placeholder("key"), maxAttempts: sql.placeholder("maxAttempts"), status: "pending", updatedAt: sql.placeholder("now") })
+    .values({
+      kind: sql.placeholder("kind"),
+      payload: sql.placeholder("payload"),
+      dueAt: sql.placeholder("dueAt"),
+      key: sql.placeholder("key"),
+      maxAttempts: sql.placeholder("maxAttempts"),
+      status: "pending",
+      updatedAt: sql.placeholder("now"),
+    })
     .onConflictDoUpdate({
       target: jobs.key,
-      set: { kind: sql`excluded.kind`, payload: sql`excluded.payload`, dueAt: sql`excluded.due_at`, status: "pending", attempts: 0, maxAttempts: sql`excluded.max_attempts`, claimedUntil: null, lastError: null, updatedAt: sql`excluded.updated_at` },
+      set: {
+        kind: sql`excluded.kind`,
+        payload: sql`excluded.payload`,
+        dueAt: sql`excluded.due_at`,
+        status: "pending",
+        attempts: 0,
+        maxAttempts: sql`excluded.max_attempts`,
+        claimedUntil: null,
+        lastError: null,
+        updatedAt: sql`excluded.updated_at`,
+      },
     })
     .returning({ id: jobs.id }),
 );
-const deletePending = reusableQuery((db) => db.delete(jobs).where(and(eq(jobs.key, sql.placeholder("key")), eq(jobs.status, "pending"))).returning({ id: jobs.id }));
-const pendingByKey = reusableQuery((db) => db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.key, sql.placeholder("key")), eq(jobs.status, "pending"))).limit(1));
+const deletePending = reusableQuery((db) =>
+  db
+    .delete(jobs)
+    .where(and(eq(jobs.key, sql.placeholder("key")), eq(jobs.status, "pending")))
+    .returning({ id: jobs.id }),
+);
+const pendingByKey = reusableQuery((db) =>
+  db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.key, sql.placeholder("key")), eq(jobs.status, "pending")))
+    .limit(1),
+);
 
 export class JobQueue {
   readonly #handlers = new Map<string, JobHandler>();
@@ -50,7 +79,10 @@ export class JobQueue {
   /** Registers the handler of a job kind. Only kinds with a handler are claimed by this process. */
   define(kind: string, handler: JobHandler): void {
     if (this.#handlers.has(kind)) {
-      throw new SwitchboardError(ErrorCodes.PLUGIN_CONFLICT, `A handler for job kind "${kind}" is already defined. Give the job kind a unique name.`);
+      throw new SwitchboardError(
+        ErrorCodes.PLUGIN_CONFLICT,
+        `A handler for job kind "${kind}" is already defined. Give the job kind a unique name.`,
+      );
     }
     this.#handlers.set(kind, handler);
   }
@@ -61,7 +93,14 @@ export class JobQueue {
    */
   async schedule(kind: string, payload: unknown, options: ScheduleOptions = {}, tx?: Tx): Promise<number> {
     const dueAt = options.at ?? this.#clock.now() + (options.delayMs ?? 0);
-    const values = { kind, payload: payload ?? {}, dueAt, key: options.key ?? null, maxAttempts: options.maxAttempts ?? 5, now: this.#clock.now() };
+    const values = {
+      kind,
+      payload: payload ?? {},
+      dueAt,
+      key: options.key ?? null,
+      maxAttempts: options.maxAttempts ?? 5,
+      now: this.#clock.now(),
+    };
     const insert = async (db: Tx) => {
       const [row] = await upsertJob(db, values);
       return row!.id;
@@ -96,7 +135,12 @@ export class JobQueue {
       const due = tx
         .select({ id: jobs.id })
         .from(jobs)
-        .where(and(inArray(jobs.kind, kinds), or(and(eq(jobs.status, "pending"), lte(jobs.dueAt, now)), and(eq(jobs.status, "running"), lte(jobs.claimedUntil, now)))))
+        .where(
+          and(
+            inArray(jobs.kind, kinds),
+            or(and(eq(jobs.status, "pending"), lte(jobs.dueAt, now)), and(eq(jobs.status, "running"), lte(jobs.claimedUntil, now))),
+          ),
+        )
         .orderBy(jobs.dueAt)
         .limit(limit);
       return tx
@@ -118,13 +162,24 @@ export class JobQueue {
     } catch (error) {
       const failed = job.attempts >= job.maxAttempts;
       const described = describeError(error);
-      this.#log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, final: failed, error: described }, failed ? "job failed for good" : "job failed; will retry");
+      this.#log.warn(
+        { job: job.id, kind: job.kind, attempt: job.attempts, final: failed, error: described },
+        failed ? "job failed for good" : "job failed; will retry",
+      );
       await this.#store.write((tx) =>
         tx
           .update(jobs)
-          .set(failed
-            ? { status: "failed", claimedUntil: null, lastError: described.message, updatedAt: this.#clock.now() }
-            : { status: "pending", claimedUntil: null, lastError: described.message, dueAt: this.#clock.now() + backoffMs(job.attempts), updatedAt: this.#clock.now() })
+          .set(
+            failed
+              ? { status: "failed", claimedUntil: null, lastError: described.message, updatedAt: this.#clock.now() }
+              : {
+                  status: "pending",
+                  claimedUntil: null,
+                  lastError: described.message,
+                  dueAt: this.#clock.now() + backoffMs(job.attempts),
+                  updatedAt: this.#clock.now(),
+                },
+          )
           .where(eq(jobs.id, job.id)),
       );
     }

@@ -21,7 +21,9 @@ afterEach(async () => {
 describe("free-form JSON limits", () => {
   it("measures depth and size without recursion, even a million levels deep", () => {
     expect(freeJsonProblem(JSON.parse(nested(32)))).toBeUndefined();
-    expect(freeJsonProblem(JSON.parse(nested(33)))).toMatch(/^nests more than 32 levels deep; free-form JSON may nest at most 32 levels and take at most 16 KiB/);
+    expect(freeJsonProblem(JSON.parse(nested(33)))).toMatch(
+      /^nests more than 32 levels deep; free-form JSON may nest at most 32 levels and take at most 16 KiB/,
+    );
     expect(freeJsonProblem(JSON.parse(nested(1_000_000)))).toMatch(/more than 32 levels/);
     expect(freeJsonProblem(JSON.parse(`[${"[".repeat(200_000)}${"]".repeat(200_000)}]`))).toMatch(/more than 32 levels/);
     expect(freeJsonProblem({ text: "é".repeat(FREE_JSON_MAX_BYTES / 2) })).toMatch(/^is \d+ bytes as JSON/);
@@ -39,15 +41,27 @@ describe("free-form JSON limits", () => {
         reason: expect.stringMatching(/metadata: nests more than 32 levels deep; .*16 KiB/),
       });
     }
-    expect(await harness.inject({ externalId: "big", contact: { externalId: "u1" }, text: "hi", metadata: { blob: "x".repeat(20_000) } })).toMatchObject({ status: "invalid" });
+    expect(
+      await harness.inject({ externalId: "big", contact: { externalId: "u1" }, text: "hi", metadata: { blob: "x".repeat(20_000) } }),
+    ).toMatchObject({ status: "invalid" });
     expect(await harness.switchboard.store.db.select().from(tables.messages)).toHaveLength(0);
-    expect((await harness.inject({ externalId: "ok", contact: { externalId: "u1" }, text: "hi", metadata: { deep: JSON.parse(nested(31)) } })).status).toBe("stored");
+    expect(
+      (await harness.inject({ externalId: "ok", contact: { externalId: "u1" }, text: "hi", metadata: { deep: JSON.parse(nested(31)) } }))
+        .status,
+    ).toBe("stored");
   });
 
   it("answers the API channel's webhook with 422 for metadata 50,000 deep and 413 for a body over 4 MiB", { timeout: 15_000 }, async () => {
-    harness = await createTestHarness({ plugins: { api: { package: API_PLUGIN } }, inboxes: { shop: { plugin: "api", options: { secret: SECRET } } } });
+    harness = await createTestHarness({
+      plugins: { api: { package: API_PLUGIN } },
+      inboxes: { shop: { plugin: "api", options: { secret: SECRET } } },
+    });
     const post = (body: string) =>
-      harness!.request("/webhooks/shop/messages", { method: "POST", headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" }, body });
+      harness!.request("/webhooks/shop/messages", {
+        method: "POST",
+        headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
+        body,
+      });
     const deep = await post(`{"id":"m1","contact":{"id":"c1"},"text":"hi","metadata":{"deep":${nested(49_999)}}}`);
     expect(deep.status).toBe(422);
     expect((await deep.json()).error.message).toMatch(/metadata: nests more than 32 levels deep/);

@@ -7,7 +7,17 @@ import pino from "pino";
 export type Logger = pino.Logger;
 
 /** Field names whose values are never written to a log. */
-export const REDACTED_KEYS = ["secret", "token", "password", "passwordHash", "authToken", "apiKey", "authorization", "cookie", "identifierHash"];
+export const REDACTED_KEYS = [
+  "secret",
+  "token",
+  "password",
+  "passwordHash",
+  "authToken",
+  "apiKey",
+  "authorization",
+  "cookie",
+  "identifierHash",
+];
 
 const redactPaths = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 

@@ -1,10 +1,11 @@
 // The outbox and the delivery worker, driven with a manual clock: backoff, retry_after, permanent
 // failures, the retry action, and sends cut off by a crash.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { DeliveryError } from "../errors/index.ts";
-import { createTestHarness, type Harness } from "../testing/index.ts";
 import { messages, outbox } from "../store/schema.ts";
+import { createTestHarness, type Harness } from "../testing/index.ts";
 import { CRASHED_SEND_ERROR } from "./delivery.ts";
 
 let harness: Harness;
@@ -33,7 +34,12 @@ describe("delivery worker", () => {
     await harness.drain();
     expect(harness.sent).toHaveLength(1);
     expect(harness.sent[0]!.message).toMatchObject({ text: "Thanks, we are on it", idempotencyKey: `swb-msg-${reply.id}`, attempt: 1 });
-    expect(harness.sent[0]!.target).toMatchObject({ inbox: "test", channel: "test", contact: { externalId: "u1", name: "Ada" }, replyToExternalId: "in-1" });
+    expect(harness.sent[0]!.target).toMatchObject({
+      inbox: "test",
+      channel: "test",
+      contact: { externalId: "u1", name: "Ada" },
+      replyToExternalId: "in-1",
+    });
     const after = await row(reply.id);
     expect(after.outbox.status).toBe("sent");
     expect(after.message).toMatchObject({ deliveryStatus: "sent", externalId: `test-out-${reply.id}` });
@@ -96,14 +102,22 @@ describe("delivery worker", () => {
     await harness.drain();
     harness.clock.advance(60_000);
     await harness.drain();
-    expect((await row(reply.id)).message).toMatchObject({ deliveryStatus: "failed", deliveryError: "Gave up after 2 attempts: timeout again" });
+    expect((await row(reply.id)).message).toMatchObject({
+      deliveryStatus: "failed",
+      deliveryError: "Gave up after 2 attempts: timeout again",
+    });
   });
 
   it("never re-sends a send cut off by a crash on a channel that cannot deduplicate", async () => {
     harness = await createTestHarness();
     const { reply } = await conversationWithReply();
     const now = harness.clock.now();
-    await harness.switchboard.store.write((tx) => tx.update(outbox).set({ status: "sending", attempts: 1, claimedUntil: now - 1 }).where(eq(outbox.messageId, reply.id)));
+    await harness.switchboard.store.write((tx) =>
+      tx
+        .update(outbox)
+        .set({ status: "sending", attempts: 1, claimedUntil: now - 1 })
+        .where(eq(outbox.messageId, reply.id)),
+    );
     await harness.drain();
     expect(harness.sent).toHaveLength(0);
     expect((await row(reply.id)).message).toMatchObject({ deliveryStatus: "failed", deliveryError: CRASHED_SEND_ERROR });
@@ -114,7 +128,12 @@ describe("delivery worker", () => {
     harness.setIdempotentSends(true);
     const { reply } = await conversationWithReply();
     const now = harness.clock.now();
-    await harness.switchboard.store.write((tx) => tx.update(outbox).set({ status: "sending", attempts: 1, claimedUntil: now - 1 }).where(eq(outbox.messageId, reply.id)));
+    await harness.switchboard.store.write((tx) =>
+      tx
+        .update(outbox)
+        .set({ status: "sending", attempts: 1, claimedUntil: now - 1 })
+        .where(eq(outbox.messageId, reply.id)),
+    );
     await harness.drain();
     expect(harness.sent.map((s) => [s.message.idempotencyKey, s.message.attempt])).toEqual([[`swb-msg-${reply.id}`, 2]]);
   });
@@ -123,7 +142,9 @@ describe("delivery worker", () => {
     harness = await createTestHarness();
     const stored = await harness.inject({ externalId: "in-1", contact: { externalId: "u1" }, text: "Help" });
     if (stored.status !== "stored") throw new Error("not stored");
-    await expect(harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "x".repeat(5001), agentId: null })).rejects.toMatchObject({
+    await expect(
+      harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "x".repeat(5001), agentId: null }),
+    ).rejects.toMatchObject({
       code: "SWB_ERR_VALIDATION",
       message: expect.stringContaining("at most 5000"),
     });
@@ -134,7 +155,12 @@ describe("delivery worker", () => {
     harness = await createTestHarness();
     const stored = await harness.inject({ externalId: "in-1", contact: { externalId: "u1" }, text: "Help" });
     if (stored.status !== "stored") throw new Error("not stored");
-    const note = await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "VIP, be nice", agentId: null, kind: "note" });
+    const note = await harness.switchboard.outbound.reply({
+      conversationId: stored.conversationId,
+      text: "VIP, be nice",
+      agentId: null,
+      kind: "note",
+    });
     await harness.drain();
     expect(note.direction).toBe("note");
     expect(harness.sent).toHaveLength(0);

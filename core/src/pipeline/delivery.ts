@@ -8,25 +8,26 @@
  */
 import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
+import { identityOn } from "../contacts/identity-scope.ts";
 import { DeliveryError, describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
+import { messageEventData } from "../events/message-data.ts";
 import { backoffMs } from "../jobs/backoff.ts";
 import { Poller } from "../jobs/poller.ts";
 import type { Logger } from "../log/index.ts";
 import { withTimeout } from "../plugins/hooks.ts";
 import type { OutboundMessage, OutboundTarget } from "../plugins/types.ts";
 import { attachmentForPlugins } from "../store/attachments.ts";
-import { identityOn } from "../contacts/identity-scope.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
-import { messageEventData } from "../events/message-data.ts";
 import type { Store } from "../store/index.ts";
 import { agents, attachments, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
 
 type OutboxRow = typeof outbox.$inferSelect;
 
-export const CRASHED_SEND_ERROR = "The delivery was interrupted by a restart and this channel cannot tell whether it went out. Check with the customer's channel, then retry if needed.";
+export const CRASHED_SEND_ERROR =
+  "The delivery was interrupted by a restart and this channel cannot tell whether it went out. Check with the customer's channel, then retry if needed.";
 
 export class DeliveryWorker {
   readonly #store: Store;
@@ -38,7 +39,15 @@ export class DeliveryWorker {
   readonly #leaseMs: number;
   readonly #sendTimeoutMs: number;
 
-  constructor(deps: { store: Store; clock: Clock; log: Logger; bus: EventBus; inboxes: InboxRuntime; pollMs?: number; sendTimeoutMs?: number }) {
+  constructor(deps: {
+    store: Store;
+    clock: Clock;
+    log: Logger;
+    bus: EventBus;
+    inboxes: InboxRuntime;
+    pollMs?: number;
+    sendTimeoutMs?: number;
+  }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#log = deps.log.child({ worker: "delivery" });
@@ -69,7 +78,12 @@ export class DeliveryWorker {
       const due = tx
         .select({ id: outbox.id })
         .from(outbox)
-        .where(or(and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, "sending"), lte(outbox.claimedUntil, now))))
+        .where(
+          or(
+            and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)),
+            and(eq(outbox.status, "sending"), lte(outbox.claimedUntil, now)),
+          ),
+        )
         .orderBy(outbox.nextAttemptAt)
         .limit(limit);
       const rows = await tx.select().from(outbox).where(inArray(outbox.id, due));
@@ -77,8 +91,21 @@ export class DeliveryWorker {
       await tx
         .update(outbox)
         .set({ status: "sending", claimedUntil: now + this.#leaseMs, attempts: sql`${outbox.attempts} + 1`, updatedAt: now })
-        .where(inArray(outbox.id, rows.map((r) => r.id)));
-      await tx.update(messages).set({ deliveryStatus: "sending", updatedAt: now }).where(inArray(messages.id, rows.map((r) => r.messageId)));
+        .where(
+          inArray(
+            outbox.id,
+            rows.map((r) => r.id),
+          ),
+        );
+      await tx
+        .update(messages)
+        .set({ deliveryStatus: "sending", updatedAt: now })
+        .where(
+          inArray(
+            messages.id,
+            rows.map((r) => r.messageId),
+          ),
+        );
       return rows;
     });
     await Promise.all(claimed.map((row) => this.#deliver(row)));
@@ -95,16 +122,25 @@ export class DeliveryWorker {
     }
     try {
       if (!inbox?.adapter || (inbox.state !== "running" && inbox.state !== "ready")) {
-        throw new DeliveryError(`The inbox "${row.inbox}" is not running (${inbox?.error ?? inbox?.state ?? "not configured"}).`, { retryable: true });
+        throw new DeliveryError(`The inbox "${row.inbox}" is not running (${inbox?.error ?? inbox?.state ?? "not configured"}).`, {
+          retryable: true,
+        });
       }
       const { target, message } = await this.#prepare(row, attempt);
-      const result = await withTimeout(inbox.adapter.send(target, message), this.#sendTimeoutMs, `Sending message ${row.messageId} on "${row.inbox}"`);
+      const result = await withTimeout(
+        inbox.adapter.send(target, message),
+        this.#sendTimeoutMs,
+        `Sending message ${row.messageId} on "${row.inbox}"`,
+      );
       await this.#finish(row, { kind: "sent", externalId: result?.externalId });
     } catch (error) {
       const described = describeError(error);
       const permanent = error instanceof DeliveryError && !error.retryable;
       if (permanent || attempt >= row.maxAttempts) {
-        await this.#finish(row, { kind: "failed", error: permanent ? described.message : `Gave up after ${attempt} attempts: ${described.message}` });
+        await this.#finish(row, {
+          kind: "failed",
+          error: permanent ? described.message : `Gave up after ${attempt} attempts: ${described.message}`,
+        });
       } else {
         const delay = error instanceof DeliveryError && error.retryAfterMs !== undefined ? error.retryAfterMs : backoffMs(attempt);
         await this.#finish(row, { kind: "retry", error: described.message, at: this.#clock.now() + delay });
@@ -118,9 +154,14 @@ export class DeliveryWorker {
     if (!stored) throw new DeliveryError(`Message ${row.messageId} no longer exists.`, { retryable: false });
     const conversation = await findConversation(this.#store.db, stored.conversationId);
     const contact = await findContact(this.#store.db, stored.contactId);
-    if (!conversation || !contact) throw new DeliveryError(`The conversation of message ${stored.id} no longer exists.`, { retryable: false });
+    if (!conversation || !contact)
+      throw new DeliveryError(`The conversation of message ${stored.id} no longer exists.`, { retryable: false });
     const inbox = this.#inboxes.get(stored.inbox);
-    const identity = identityOn(await identitiesOf(this.#store.db, contact.id), { name: stored.inbox, channel: stored.channel, identityScope: inbox?.identityScope });
+    const identity = identityOn(await identitiesOf(this.#store.db, contact.id), {
+      name: stored.inbox,
+      channel: stored.channel,
+      identityScope: inbox?.identityScope,
+    });
     const [lastIncoming] = await this.#store.db
       .select({ externalId: messages.externalId })
       .from(messages)
@@ -128,7 +169,10 @@ export class DeliveryWorker {
       .orderBy(sql`${messages.id} DESC`)
       .limit(1);
     const files = await this.#store.db.select().from(attachments).where(eq(attachments.messageId, stored.id));
-    const [agent] = stored.authorAgentId === null ? [] : await this.#store.db.select({ id: agents.id, name: agents.name }).from(agents).where(eq(agents.id, stored.authorAgentId));
+    const [agent] =
+      stored.authorAgentId === null
+        ? []
+        : await this.#store.db.select({ id: agents.id, name: agents.name }).from(agents).where(eq(agents.id, stored.authorAgentId));
     return {
       target: {
         inbox: stored.inbox,
@@ -150,25 +194,47 @@ export class DeliveryWorker {
     };
   }
 
-  async #finish(row: OutboxRow, outcome: { kind: "sent"; externalId: string | undefined } | { kind: "retry"; error: string; at: number } | { kind: "failed"; error: string }): Promise<void> {
+  async #finish(
+    row: OutboxRow,
+    outcome:
+      | { kind: "sent"; externalId: string | undefined }
+      | { kind: "retry"; error: string; at: number }
+      | { kind: "failed"; error: string },
+  ): Promise<void> {
     const now = this.#clock.now();
     const updated = await this.#store.write(async (tx) => {
       if (outcome.kind === "retry") {
-        await tx.update(outbox).set({ status: "pending", claimedUntil: null, nextAttemptAt: outcome.at, lastError: outcome.error, updatedAt: now }).where(eq(outbox.id, row.id));
-        return tx.update(messages).set({ deliveryStatus: "queued", deliveryError: outcome.error, updatedAt: now }).where(eq(messages.id, row.messageId)).returning();
+        await tx
+          .update(outbox)
+          .set({ status: "pending", claimedUntil: null, nextAttemptAt: outcome.at, lastError: outcome.error, updatedAt: now })
+          .where(eq(outbox.id, row.id));
+        return tx
+          .update(messages)
+          .set({ deliveryStatus: "queued", deliveryError: outcome.error, updatedAt: now })
+          .where(eq(messages.id, row.messageId))
+          .returning();
       }
       const status = outcome.kind === "sent" ? "sent" : "failed";
       const error = outcome.kind === "failed" ? outcome.error : null;
       await tx.update(outbox).set({ status, claimedUntil: null, lastError: error, updatedAt: now }).where(eq(outbox.id, row.id));
       return tx
         .update(messages)
-        .set({ deliveryStatus: status, deliveryError: error, ...(outcome.kind === "sent" && outcome.externalId ? { externalId: outcome.externalId } : {}), updatedAt: now })
+        .set({
+          deliveryStatus: status,
+          deliveryError: error,
+          ...(outcome.kind === "sent" && outcome.externalId ? { externalId: outcome.externalId } : {}),
+          updatedAt: now,
+        })
         .where(eq(messages.id, row.messageId))
         .returning();
     });
     const message = updated[0];
     if (message) {
-      this.#bus.publish("message.updated", { ...messageEventData(message), deliveryStatus: message.deliveryStatus, deliveryError: message.deliveryError });
+      this.#bus.publish("message.updated", {
+        ...messageEventData(message),
+        deliveryStatus: message.deliveryStatus,
+        deliveryError: message.deliveryError,
+      });
     }
   }
 
@@ -181,7 +247,8 @@ export class DeliveryWorker {
         .set({ status: "pending", attempts: 0, nextAttemptAt: now, claimedUntil: null, lastError: null, updatedAt: now })
         .where(and(eq(outbox.messageId, messageId), eq(outbox.status, "failed")))
         .returning({ id: outbox.id });
-      if (rows.length > 0) await tx.update(messages).set({ deliveryStatus: "queued", deliveryError: null, updatedAt: now }).where(eq(messages.id, messageId));
+      if (rows.length > 0)
+        await tx.update(messages).set({ deliveryStatus: "queued", deliveryError: null, updatedAt: now }).where(eq(messages.id, messageId));
       return rows.length;
     });
     if (changed === 0) throw new SwitchboardError(ErrorCodes.CONFLICT, `Message ${messageId} has no failed delivery to retry.`);

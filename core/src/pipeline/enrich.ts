@@ -86,11 +86,13 @@ export class Enricher {
       throw error;
     }
     const answers: EnrichmentAnswers = new Map();
-    const all = Promise.all(due.map(async (hook) => {
-      const facts = await this.#call(hook, input);
-      const alias = aliasOf(hook);
-      if (facts !== undefined) answers.set(alias, facts || answers.get(alias) ? { ...answers.get(alias), ...facts } : null);
-    })).finally(() => keys.forEach((k) => this.#inFlight.delete(k)));
+    const all = Promise.all(
+      due.map(async (hook) => {
+        const facts = await this.#call(hook, input);
+        const alias = aliasOf(hook);
+        if (facts !== undefined) answers.set(alias, facts || answers.get(alias) ? { ...answers.get(alias), ...facts } : null);
+      }),
+    ).finally(() => keys.forEach((k) => this.#inFlight.delete(k)));
     const taken = new Set<string>();
     return {
       early: async () => {
@@ -98,7 +100,8 @@ export class Enricher {
         for (const plugin of answers.keys()) taken.add(plugin);
         return new Map(answers);
       },
-      finish: (contactId) => this.#track(all.then(() => this.#storeLate(contactId, new Map([...answers].filter(([plugin]) => !taken.has(plugin)))))),
+      finish: (contactId) =>
+        this.#track(all.then(() => this.#storeLate(contactId, new Map([...answers].filter(([plugin]) => !taken.has(plugin)))))),
     };
   }
 
@@ -111,7 +114,12 @@ export class Enricher {
   async #call(hook: RegisteredHook<EnrichHandler>, input: EnrichInput): Promise<Record<string, unknown> | null | undefined> {
     const controller = new AbortController();
     try {
-      const result = await withTimeout(Promise.resolve().then(() => hook.handler(input, controller.signal)), hook.timeoutMs ?? 2000, `Enrichment by "${hook.plugin}"`, { controller });
+      const result = await withTimeout(
+        Promise.resolve().then(() => hook.handler(input, controller.signal)),
+        hook.timeoutMs ?? 2000,
+        `Enrichment by "${hook.plugin}"`,
+        { controller },
+      );
       return result && typeof result === "object" && !Array.isArray(result) ? result : null;
     } catch (error) {
       this.#deps.log.warn({ plugin: hook.plugin, error: describeError(error) }, "enrichment failed; the message is stored without it");

@@ -3,12 +3,13 @@
  * they are known by — channel identities (with their inbox when inbox-scoped), verified and
  * unverified emails and phones — plus what this message says, deduplicated.
  */
-import type { ContactIdentifier, ContactSnapshot, ConversationSnapshot, EnrichInput, InboundMessage, InboxInfo } from "../plugins/types.ts";
+
+import { eq } from "drizzle-orm";
 import { identityScopeOf } from "../contacts/identity-scope.ts";
+import type { ContactIdentifier, ContactSnapshot, ConversationSnapshot, EnrichInput, InboundMessage, InboxInfo } from "../plugins/types.ts";
 import { type Contact, identitiesOf } from "../store/contacts.ts";
 import type { Queryable } from "../store/index.ts";
 import { identityClaims } from "../store/schema.ts";
-import { eq } from "drizzle-orm";
 
 /**
  * Builds an enrichment hook's input.
@@ -36,7 +37,8 @@ export async function enrichInput(
   add("email", message.contact.email, verified);
   add("phone", message.contact.phone, verified);
   if (contact) {
-    for (const identity of await identitiesOf(db, contact.id)) add(identity.channel, identity.externalId, identity.verified, identity.scope);
+    for (const identity of await identitiesOf(db, contact.id))
+      add(identity.channel, identity.externalId, identity.verified, identity.scope);
     for (const claim of await db.select().from(identityClaims).where(eq(identityClaims.contactId, contact.id))) {
       if (claim.kind === "email" || claim.kind === "phone") add(claim.kind, claim.value, false);
     }

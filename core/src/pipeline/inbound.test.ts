@@ -1,10 +1,11 @@
 // The inbound pipeline through the harness: dedupe, identity, threading, enrichment and routing.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
-import { createTestHarness, type Harness } from "../testing/index.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../log/index.ts";
 import { contacts, conversations, identities, messages } from "../store/schema.ts";
 import { writeFixturePlugin } from "../testing/fixtures.ts";
-import { createLogger } from "../log/index.ts";
+import { createTestHarness, type Harness } from "../testing/index.ts";
 
 let harness: Harness;
 afterEach(async () => harness?.close());
@@ -39,7 +40,9 @@ describe("inbound pipeline", () => {
     const b = await harness.inject(message("m2"));
     if (a.status !== "stored" || b.status !== "stored") throw new Error("not stored");
     expect(b.conversationId).toBe(a.conversationId);
-    await harness.switchboard.store.write((tx) => tx.update(conversations).set({ status: "resolved" }).where(eq(conversations.id, a.conversationId)));
+    await harness.switchboard.store.write((tx) =>
+      tx.update(conversations).set({ status: "resolved" }).where(eq(conversations.id, a.conversationId)),
+    );
     const c = await harness.inject(message("m3"));
     if (c.status !== "stored") throw new Error("not stored");
     expect(c.conversationId).not.toBe(a.conversationId);
@@ -50,7 +53,9 @@ describe("inbound pipeline", () => {
     harness = await createTestHarness();
     const a = await harness.inject(message("m1"));
     if (a.status !== "stored") throw new Error("not stored");
-    await harness.switchboard.store.write((tx) => tx.update(conversations).set({ status: "pending" }).where(eq(conversations.id, a.conversationId)));
+    await harness.switchboard.store.write((tx) =>
+      tx.update(conversations).set({ status: "pending" }).where(eq(conversations.id, a.conversationId)),
+    );
     const seen: string[] = [];
     harness.switchboard.bus.on("conversation.status_changed", (e) => void seen.push(`${e.data.from}->${e.data.to}`));
     await harness.inject(message("m2"));
@@ -73,17 +78,34 @@ describe("inbound pipeline", () => {
 
   it("resolves a malformed message as invalid with a reason, and stores nothing", async () => {
     harness = await createTestHarness();
-    expect(await harness.inject({ externalId: "", contact: { externalId: "u1" }, text: "x" })).toEqual({ status: "invalid", reason: expect.stringContaining("externalId") });
-    expect(await harness.inject({ externalId: "m1", contact: { externalId: "u1", email: "not-an-email" }, text: "x" })).toEqual({ status: "invalid", reason: expect.stringContaining("contact.email") });
-    expect(await harness.inject({ externalId: "m2", contact: { externalId: "u1" }, text: "  " })).toEqual({ status: "invalid", reason: expect.stringContaining("neither text nor attachments") });
+    expect(await harness.inject({ externalId: "", contact: { externalId: "u1" }, text: "x" })).toEqual({
+      status: "invalid",
+      reason: expect.stringContaining("externalId"),
+    });
+    expect(await harness.inject({ externalId: "m1", contact: { externalId: "u1", email: "not-an-email" }, text: "x" })).toEqual({
+      status: "invalid",
+      reason: expect.stringContaining("contact.email"),
+    });
+    expect(await harness.inject({ externalId: "m2", contact: { externalId: "u1" }, text: "  " })).toEqual({
+      status: "invalid",
+      reason: expect.stringContaining("neither text nor attachments"),
+    });
     expect(await harness.switchboard.store.db.select().from(messages)).toHaveLength(0);
     expect(await harness.switchboard.store.db.select().from(contacts)).toHaveLength(0);
   });
 
   it("matches a verified email to the existing contact across channels, but not an unverified one", async () => {
     harness = await createTestHarness();
-    const a = await harness.inject({ externalId: "m1", contact: { externalId: "tg-1", email: "Ada@Example.com", verified: true }, text: "hi" });
-    const b = await harness.inject({ externalId: "m2", contact: { externalId: "tg-2", email: "ada@example.com", verified: true }, text: "hi" });
+    const a = await harness.inject({
+      externalId: "m1",
+      contact: { externalId: "tg-1", email: "Ada@Example.com", verified: true },
+      text: "hi",
+    });
+    const b = await harness.inject({
+      externalId: "m2",
+      contact: { externalId: "tg-2", email: "ada@example.com", verified: true },
+      text: "hi",
+    });
     const c = await harness.inject({ externalId: "m3", contact: { externalId: "tg-3", email: "ada@example.com" }, text: "hi" });
     if (a.status !== "stored" || b.status !== "stored" || c.status !== "stored") throw new Error("not stored");
     expect(b.contactId).toBe(a.contactId);
@@ -115,7 +137,10 @@ describe("inbound pipeline", () => {
   it("lets a normalise hook drop a message before anything is stored", async () => {
     const plugin = writeFixturePlugin(`ctx.inbound((m) => (m.text.includes("SPAM") ? null : { ...m, text: m.text.trim() }));`);
     harness = await createTestHarness({ plugins: { fixture: { package: plugin } } });
-    expect(await harness.inject(message("m1", "u1", "buy SPAM now"))).toEqual({ status: "dropped", reason: 'dropped by the plugin "fixture"' });
+    expect(await harness.inject(message("m1", "u1", "buy SPAM now"))).toEqual({
+      status: "dropped",
+      reason: 'dropped by the plugin "fixture"',
+    });
     const kept = await harness.inject(message("m2", "u1", "  real question  "));
     expect(kept.status).toBe("stored");
     const rows = await harness.switchboard.store.db.select().from(messages);
@@ -125,11 +150,14 @@ describe("inbound pipeline", () => {
   it("skips a throwing normalise, identify or thread hook, logging its plugin and hook, and stores the message as the other hooks leave it", async () => {
     const logged: { plugin?: string; hook?: string; msg: string }[] = [];
     const log = createLogger({ level: "error", destination: { write: (line: string) => void logged.push(JSON.parse(line)) } });
-    const broken = writeFixturePlugin(`
+    const broken = writeFixturePlugin(
+      `
       ctx.inbound(() => { throw new Error("spam filter down"); });
       ctx.identify(() => { throw new Error("CRM down"); });
       ctx.thread(() => { throw new Error("thread map down"); });
-    `, { name: "broken" });
+    `,
+      { name: "broken" },
+    );
     const tidy = writeFixturePlugin(`ctx.inbound((m) => ({ ...m, text: m.text.toUpperCase() }));`, { name: "tidy" });
     harness = await createTestHarness({ log, plugins: { broken: { package: broken }, tidy: { package: tidy } } });
     expect((await harness.inject(message("m1", "u1", "hello"))).status).toBe("stored");
@@ -146,7 +174,10 @@ describe("inbound pipeline", () => {
   it("resolves as invalid, naming the plugin, when a normalise hook returns a message core refuses", async () => {
     const plugin = writeFixturePlugin(`ctx.inbound((m) => ({ ...m, contact: {} }));`, { name: "mangler" });
     harness = await createTestHarness({ plugins: { mangler: { package: plugin } } });
-    expect(await harness.inject(message("m1"))).toEqual({ status: "invalid", reason: expect.stringMatching(/contact\.externalId.*the plugin "mangler"/) });
+    expect(await harness.inject(message("m1"))).toEqual({
+      status: "invalid",
+      reason: expect.stringMatching(/contact\.externalId.*the plugin "mangler"/),
+    });
     expect(await harness.switchboard.store.db.select().from(messages)).toHaveLength(0);
   });
 });

@@ -7,23 +7,23 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
+import { type EnrichmentConfig, enrichmentSchema, type IdentityConfig, identitySchema } from "../config/identity.ts";
 import { type EnrichmentAnswers, storeEnrichment, withAnswers } from "../contacts/enrichment.ts";
 import { identifyByIdentity, recordIdentities } from "../contacts/identify.ts";
 import { suggestMerges } from "../contacts/suggest.ts";
-import { type EnrichmentConfig, enrichmentSchema, type IdentityConfig, identitySchema } from "../config/identity.ts";
 import { describeError, type SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
+import { conversationState, messageEventData } from "../events/message-data.ts";
 import type { Logger } from "../log/index.ts";
 import { hookError, runFirst } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
 import type { ContactSnapshot, ConversationSnapshot, InboundMessage, InboxInfo, IngestResult, RouteDecision } from "../plugins/types.ts";
+import { insertAttachments } from "../store/attachments.ts";
 import { absorbContactFacts, type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Store, Tx } from "../store/index.ts";
-import { reusableQuery } from "../store/reusable.ts";
-import { conversationState, messageEventData } from "../events/message-data.ts";
 import { findMessageByExternalId } from "../store/messages.ts";
-import { insertAttachments } from "../store/attachments.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
 import { Enricher } from "./enrich.ts";
 import { enrichInput } from "./identifiers.ts";
@@ -50,7 +50,14 @@ export type Taker = (message: InboundMessage, inbox: InboxInfo) => Promise<Inges
 const reopenForCustomer = reusableQuery((db) =>
   db
     .update(conversations)
-    .set({ status: "open", snoozedUntil: null, resolvedAt: null, lastActivityAt: sql`${sql.placeholder("now")}`, lastCustomerMessageAt: sql`${sql.placeholder("now")}`, updatedAt: sql`${sql.placeholder("now")}` })
+    .set({
+      status: "open",
+      snoozedUntil: null,
+      resolvedAt: null,
+      lastActivityAt: sql`${sql.placeholder("now")}`,
+      lastCustomerMessageAt: sql`${sql.placeholder("now")}`,
+      updatedAt: sql`${sql.placeholder("now")}`,
+    })
     .where(eq(conversations.id, sql.placeholder("id"))),
 );
 const insertIncoming = reusableQuery((db) =>
@@ -117,7 +124,8 @@ export class InboundPipeline {
 
   async ingest(inbox: InboxInfo, input: unknown): Promise<IngestResult> {
     const { store, registry, log, clock } = this.#deps;
-    const onHookError = (error: SwitchboardError) => log.error({ inbox: inbox.name, ...error.details, error: describeError(error) }, "plugin hook failed; going on without it");
+    const onHookError = (error: SwitchboardError) =>
+      log.error({ inbox: inbox.name, ...error.details, error: describeError(error) }, "plugin hook failed; going on without it");
     const normalised = await this.#normalise(inbox, input, onHookError);
     if ("status" in normalised) return normalised;
     const { message } = normalised;
@@ -131,17 +139,26 @@ export class InboundPipeline {
     }
 
     const identified = await runFirst(registry.identify, (h) => h({ message, inbox }), onHookError, "identify");
-    const contact = identified ? await findContact(store.db, identified.value.contactId) : await identifyByIdentity(store.db, inbox, message);
+    const contact = identified
+      ? await findContact(store.db, identified.value.contactId)
+      : await identifyByIdentity(store.db, inbox, message);
     const threaded = await runFirst(registry.thread, (h) => h({ message, inbox, contactId: contact?.id ?? null }), onHookError, "thread");
-    const chosen = threaded && "conversationId" in threaded.value ? await findConversation(store.db, threaded.value.conversationId) : undefined;
+    const chosen =
+      threaded && "conversationId" in threaded.value ? await findConversation(store.db, threaded.value.conversationId) : undefined;
     const forceNew = Boolean(threaded && "newConversation" in threaded.value);
-    const conversation = chosen ?? (forceNew ? undefined : (await threadFor(store.db, inbox, message, contact?.id ?? null, clock.now(), this.#policy)).conversation);
+    const conversation =
+      chosen ??
+      (forceNew ? undefined : (await threadFor(store.db, inbox, message, contact?.id ?? null, clock.now(), this.#policy)).conversation);
 
     const conversationSnapshot = snapshotConversation(conversation, inbox);
-    const run = await this.#enricher.begin(contact, () => enrichInput(store.db, inbox, message, contact, snapshotContact(contact), conversationSnapshot));
+    const run = await this.#enricher.begin(contact, () =>
+      enrichInput(store.db, inbox, message, contact, snapshotContact(contact), conversationSnapshot),
+    );
     const facts = run ? await run.early() : new Map();
     const contactSnapshot = snapshotContact(contact, facts, clock.now());
-    const decision = conversation ? null : await this.#route({ contact: contactSnapshot, conversation: conversationSnapshot, message }, onHookError);
+    const decision = conversation
+      ? null
+      : await this.#route({ contact: contactSnapshot, conversation: conversationSnapshot, message }, onHookError);
 
     const plan: Plan = { contactId: contact?.id, conversationId: chosen?.id, forceNew, facts, decision };
     const { result, publish } = await store.write((tx) => this.#persist(tx, inbox, message, plan));
@@ -155,7 +172,11 @@ export class InboundPipeline {
    * checked again. A hook that throws is reported and skipped (the message goes on as the hooks
    * before it left it), so a broken filter never blocks a channel's queue nor loses a message.
    */
-  async #normalise(inbox: InboxInfo, input: unknown, onHookError: (error: SwitchboardError) => void): Promise<{ message: InboundMessage } | IngestResult> {
+  async #normalise(
+    inbox: InboxInfo,
+    input: unknown,
+    onHookError: (error: SwitchboardError) => void,
+  ): Promise<{ message: InboundMessage } | IngestResult> {
     const region = { defaultPhoneRegion: this.#identity.default_phone_region };
     const checked = normaliseInbound(input, region);
     if ("reason" in checked) return { status: "invalid", reason: checked.reason };
@@ -170,7 +191,8 @@ export class InboundPipeline {
       }
       if (next === null) return { status: "dropped", reason: `dropped by the plugin "${hook.plugin}"` };
       const again = normaliseInbound(next, region);
-      if ("reason" in again) return { status: "invalid", reason: `${again.reason} (after the normalise hook of the plugin "${hook.plugin}")` };
+      if ("reason" in again)
+        return { status: "invalid", reason: `${again.reason} (after the normalise hook of the plugin "${hook.plugin}")` };
       message = again.message;
     }
     return { message };
@@ -192,16 +214,29 @@ export class InboundPipeline {
       const edits = Array.isArray(current.metadata.edits) ? current.metadata.edits : [];
       const [row] = await tx
         .update(messages)
-        .set({ text: message.text, html: message.html ?? null, metadata: { ...current.metadata, edits: [...edits, { text: current.text, html: current.html, replacedAt: now }] }, updatedAt: now })
+        .set({
+          text: message.text,
+          html: message.html ?? null,
+          metadata: { ...current.metadata, edits: [...edits, { text: current.text, html: current.html, replacedAt: now }] },
+          updatedAt: now,
+        })
         .where(eq(messages.id, messageId))
         .returning();
       return { row: row!, changed: true };
     });
-    if (changed) bus.publish("message.updated", { ...messageEventData(updated), deliveryStatus: updated.deliveryStatus, deliveryError: updated.deliveryError });
+    if (changed)
+      bus.publish("message.updated", {
+        ...messageEventData(updated),
+        deliveryStatus: updated.deliveryStatus,
+        deliveryError: updated.deliveryError,
+      });
     return { status: "edited", messageId: updated.id, conversationId: updated.conversationId, contactId: updated.contactId };
   }
 
-  async #route(input: Parameters<PluginRegistry["route"][number]["handler"]>[0], onError: (error: SwitchboardError) => void): Promise<RouteDecision | null> {
+  async #route(
+    input: Parameters<PluginRegistry["route"][number]["handler"]>[0],
+    onError: (error: SwitchboardError) => void,
+  ): Promise<RouteDecision | null> {
     const routed = await runFirst(this.#deps.registry.route, (h) => h(input), onError, "route");
     return routed?.value ?? null;
   }
@@ -212,7 +247,11 @@ export class InboundPipeline {
     const events: Publish[] = [];
 
     const again = await findMessageByExternalId(tx, inbox.name, message.externalId);
-    if (again) return { result: { status: "duplicate", messageId: again.id, conversationId: again.conversationId, contactId: again.contactId }, publish: () => {} };
+    if (again)
+      return {
+        result: { status: "duplicate", messageId: again.id, conversationId: again.conversationId, contactId: again.contactId },
+        publish: () => {},
+      };
 
     const { contactId, created } = await this.#resolveContact(tx, inbox, message, plan, now);
     if (created) events.push(() => bus.publish("contact.created", { contactId }));
@@ -221,7 +260,8 @@ export class InboundPipeline {
       events.push(() => bus.publish("contact.enriched", { contactId, plugins }));
     }
 
-    let conversation: Conversation | undefined = plan.conversationId !== undefined ? await findConversation(tx, plan.conversationId) : undefined;
+    let conversation: Conversation | undefined =
+      plan.conversationId !== undefined ? await findConversation(tx, plan.conversationId) : undefined;
     let linkTo: number | undefined;
     if (!conversation && !plan.forceNew) ({ conversation, linkTo } = await threadFor(tx, inbox, message, contactId, now, this.#policy));
     if (!conversation) {
@@ -243,16 +283,36 @@ export class InboundPipeline {
         })
         .returning();
       const created = conversation!;
-      events.push(() => bus.publish("conversation.created", { conversationId: created.id, contactId, inbox: inbox.name, channel: inbox.channel }));
+      events.push(() =>
+        bus.publish("conversation.created", { conversationId: created.id, contactId, inbox: inbox.name, channel: inbox.channel }),
+      );
       if (created.assigneeId !== null || created.teamId !== null) {
-        events.push(() => bus.publish("conversation.assigned", { conversationId: created.id, assigneeId: created.assigneeId, teamId: created.teamId, actor: "routing" }));
+        events.push(() =>
+          bus.publish("conversation.assigned", {
+            conversationId: created.id,
+            assigneeId: created.assigneeId,
+            teamId: created.teamId,
+            actor: "routing",
+          }),
+        );
       }
     } else {
       const previous = conversation.status;
       await reopenForCustomer(tx, { id: conversation.id, now });
-      conversation = { ...conversation, status: "open", snoozedUntil: null, resolvedAt: null, lastActivityAt: now, lastCustomerMessageAt: now, updatedAt: now };
+      conversation = {
+        ...conversation,
+        status: "open",
+        snoozedUntil: null,
+        resolvedAt: null,
+        lastActivityAt: now,
+        lastCustomerMessageAt: now,
+        updatedAt: now,
+      };
       const id = conversation.id;
-      if (previous !== "open") events.push(() => bus.publish("conversation.status_changed", { conversationId: id, from: previous, to: "open", actor: "customer" }));
+      if (previous !== "open")
+        events.push(() =>
+          bus.publish("conversation.status_changed", { conversationId: id, from: previous, to: "open", actor: "customer" }),
+        );
     }
     const conversationId = conversation!.id;
 
@@ -265,7 +325,11 @@ export class InboundPipeline {
       replyToExternalId: message.replyToExternalId ?? null,
       text: message.text,
       html: message.html ?? null,
-      metadata: { ...(message.metadata ?? {}), ...(message.sentAt ? { sentAt: message.sentAt } : {}), ...(message.subject ? { subject: message.subject } : {}) },
+      metadata: {
+        ...(message.metadata ?? {}),
+        ...(message.sentAt ? { sentAt: message.sentAt } : {}),
+        ...(message.subject ? { subject: message.subject } : {}),
+      },
       now,
     });
     const stored = row!;
@@ -280,21 +344,35 @@ export class InboundPipeline {
    * identity again, else a new one. Records the sender's identities and claims, keeps conflicting
    * facts as alternatives, and suggests merges from what is new.
    */
-  async #resolveContact(tx: Tx, inbox: InboxInfo, message: InboundMessage, plan: Plan, now: number): Promise<{ contactId: number; created: boolean }> {
-    let contact = (plan.contactId !== undefined ? await findContact(tx, plan.contactId) : undefined) ?? (await identifyByIdentity(tx, inbox, message));
+  async #resolveContact(
+    tx: Tx,
+    inbox: InboxInfo,
+    message: InboundMessage,
+    plan: Plan,
+    now: number,
+  ): Promise<{ contactId: number; created: boolean }> {
+    let contact =
+      (plan.contactId !== undefined ? await findContact(tx, plan.contactId) : undefined) ?? (await identifyByIdentity(tx, inbox, message));
     const created = !contact;
     let filled: string[] = [];
     if (!contact) {
       [contact] = await tx
         .insert(contacts)
-        .values({ name: message.contact.name ?? null, email: message.contact.email ?? null, phone: message.contact.phone ?? null, createdAt: now, updatedAt: now })
+        .values({
+          name: message.contact.name ?? null,
+          email: message.contact.email ?? null,
+          phone: message.contact.phone ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning();
     } else {
       filled = await absorbContactFacts(tx, contact, message.contact, now);
     }
     const contactId = contact!.id;
     const signals = await recordIdentities(tx, contactId, inbox, message, now);
-    const checkName = this.#identity.suggest_name_matches && Boolean(message.contact.name) && (created || filled.length > 0 || signals.length > 0);
+    const checkName =
+      this.#identity.suggest_name_matches && Boolean(message.contact.name) && (created || filled.length > 0 || signals.length > 0);
     if (signals.length > 0 || checkName) await suggestMerges(tx, contactId, signals, { checkName }, now);
     return { contactId, created };
   }
@@ -309,6 +387,14 @@ function snapshotContact(contact: Contact | undefined, facts: EnrichmentAnswers 
 
 function snapshotConversation(conversation: Conversation | undefined, inbox: InboxInfo): ConversationSnapshot {
   return conversation
-    ? { id: conversation.id, inbox: conversation.inbox, channel: conversation.channel, status: conversation.status, assigneeId: conversation.assigneeId, teamId: conversation.teamId, isNew: false }
+    ? {
+        id: conversation.id,
+        inbox: conversation.inbox,
+        channel: conversation.channel,
+        status: conversation.status,
+        assigneeId: conversation.assigneeId,
+        teamId: conversation.teamId,
+        isNew: false,
+      }
     : { id: null, inbox: inbox.name, channel: inbox.channel, status: "open", assigneeId: null, teamId: null, isNew: true };
 }

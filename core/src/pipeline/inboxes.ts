@@ -53,7 +53,15 @@ export class InboxRuntime {
       const pluginEntry = loaded.config.plugins[entry.plugin]!;
       const status = registry.plugins.find((p) => p.alias === entry.plugin);
       if (!status || status.state !== "started") {
-        this.#inboxes.set(name, { name, channel: entry.channel ?? "unknown", plugin: status?.name ?? pluginEntry.package, displayName: entry.display_name ?? name, adapter: undefined, state: "unavailable", error: `The plugin "${entry.plugin}" did not start: ${status?.error?.message ?? "it is disabled"}` });
+        this.#inboxes.set(name, {
+          name,
+          channel: entry.channel ?? "unknown",
+          plugin: status?.name ?? pluginEntry.package,
+          displayName: entry.display_name ?? name,
+          adapter: undefined,
+          state: "unavailable",
+          error: `The plugin "${entry.plugin}" did not start: ${status?.error?.message ?? "it is disabled"}`,
+        });
         continue;
       }
       const offered = registry.channelsOf(status.name);
@@ -61,24 +69,57 @@ export class InboxRuntime {
       if (!channel || channel.plugin !== status.name) {
         throw new ConfigError(
           ErrorCodes.CHANNEL_UNKNOWN,
-          { file: loaded.file, key: `inboxes.${name}.channel`, plugin: status.name, fix: offered.length ? `Set channel to one of: ${offered.map((c) => c.kind).join(", ")}.` : "This plugin provides no channel; use a channel plugin." },
-          entry.channel ? `the plugin offers no channel "${entry.channel}"` : "the plugin offers several channels, so the inbox must name one",
+          {
+            file: loaded.file,
+            key: `inboxes.${name}.channel`,
+            plugin: status.name,
+            fix: offered.length
+              ? `Set channel to one of: ${offered.map((c) => c.kind).join(", ")}.`
+              : "This plugin provides no channel; use a channel plugin.",
+          },
+          entry.channel
+            ? `the plugin offers no channel "${entry.channel}"`
+            : "the plugin offers several channels, so the inbox must name one",
         );
       }
       let options: unknown = entry.options;
       if (channel.definition.options) {
         const parsed = channel.definition.options.safeParse(entry.options);
         if (!parsed.success) {
-          invalid.push(configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `inboxes.${name}.options`, plugin: status.name, schema: channel.definition.options, input: entry.options }));
+          invalid.push(
+            configErrorFromZod(loaded.file, parsed.error, {
+              keyPrefix: `inboxes.${name}.options`,
+              plugin: status.name,
+              schema: channel.definition.options,
+              input: entry.options,
+            }),
+          );
           continue;
         }
         options = parsed.data;
       }
-      const handle: InboxHandle = { name, channel: channel.kind, plugin: status.name, displayName: entry.display_name ?? name, adapter: undefined, state: "ready" };
+      const handle: InboxHandle = {
+        name,
+        channel: channel.kind,
+        plugin: status.name,
+        displayName: entry.display_name ?? name,
+        adapter: undefined,
+        state: "ready",
+      };
       this.#inboxes.set(name, handle);
       try {
         handle.adapter = await withTimeout(
-          Promise.resolve(channel.definition.create({ name, options, log: this.#log.child({ inbox: name, plugin: status.name }), publicUrl: deps.publicUrl, kv: deps.kvFor(name), typing: deps.typingFor(handle), reportDelivery: deps.reportFor(name) })),
+          Promise.resolve(
+            channel.definition.create({
+              name,
+              options,
+              log: this.#log.child({ inbox: name, plugin: status.name }),
+              publicUrl: deps.publicUrl,
+              kv: deps.kvFor(name),
+              typing: deps.typingFor(handle),
+              reportDelivery: deps.reportFor(name),
+            }),
+          ),
           10_000,
           `Creating the inbox "${name}"`,
         );
@@ -101,7 +142,11 @@ export class InboxRuntime {
     for (const handle of this.#inboxes.values()) {
       if (handle.state !== "ready" || !handle.adapter) continue;
       try {
-        await withTimeout(Promise.resolve(handle.adapter.start?.(emitFor(handle), this.#controller.signal)), 15_000, `Starting the inbox "${handle.name}"`);
+        await withTimeout(
+          Promise.resolve(handle.adapter.start?.(emitFor(handle), this.#controller.signal)),
+          15_000,
+          `Starting the inbox "${handle.name}"`,
+        );
         handle.state = "running";
         this.#log.info({ inbox: handle.name, channel: handle.channel }, "inbox running");
       } catch (error) {
@@ -133,7 +178,8 @@ export class InboxRuntime {
   async health(name: string): Promise<ChannelHealth> {
     const handle = this.#inboxes.get(name);
     if (!handle) return { ok: false, message: `There is no inbox "${name}".` };
-    if (!handle.adapter || handle.state === "failed" || handle.state === "unavailable") return { ok: false, message: handle.error ?? `The inbox is ${handle.state}.` };
+    if (!handle.adapter || handle.state === "failed" || handle.state === "unavailable")
+      return { ok: false, message: handle.error ?? `The inbox is ${handle.state}.` };
     if (!handle.adapter.health) return { ok: true };
     try {
       return await withTimeout(handle.adapter.health(), 10_000, `Health check of "${name}"`);

@@ -29,37 +29,41 @@ export function phoneSchema(defaultRegion?: string) {
     });
 }
 
-const messageSchema = (defaultRegion?: string) => z.object({
-  externalId: z.string().trim().min(1).max(512),
-  contact: z.object({
+const messageSchema = (defaultRegion?: string) =>
+  z.object({
     externalId: z.string().trim().min(1).max(512),
-    name: z.string().trim().max(256).optional(),
-    email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
-    phone: phoneSchema(defaultRegion).optional(),
-    verified: z.boolean().optional(),
-    handle: z.string().trim().min(1).max(256).optional(),
-  }),
-  text: z.string().max(MAX_INBOUND_TEXT),
-  html: z.string().max(MAX_INBOUND_TEXT * 5).optional(),
-  subject: z.string().max(1000).optional(),
-  attachments: z
-    .array(
-      z.object({
-        filename: z.string().min(1).max(512),
-        contentType: z.string().min(1).max(256),
-        size: z.number().int().nonnegative(),
-        url: z.string().optional(),
-        data: z.string().optional(),
-      }),
-    )
-    .max(50)
-    .optional(),
-  threadKey: z.string().min(1).max(512).optional(),
-  replyToExternalId: z.string().min(1).max(512).optional(),
-  sentAt: z.number().int().positive().optional(),
-  edited: z.boolean().optional(),
-  metadata: freeJson().optional(),
-});
+    contact: z.object({
+      externalId: z.string().trim().min(1).max(512),
+      name: z.string().trim().max(256).optional(),
+      email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+      phone: phoneSchema(defaultRegion).optional(),
+      verified: z.boolean().optional(),
+      handle: z.string().trim().min(1).max(256).optional(),
+    }),
+    text: z.string().max(MAX_INBOUND_TEXT),
+    html: z
+      .string()
+      .max(MAX_INBOUND_TEXT * 5)
+      .optional(),
+    subject: z.string().max(1000).optional(),
+    attachments: z
+      .array(
+        z.object({
+          filename: z.string().min(1).max(512),
+          contentType: z.string().min(1).max(256),
+          size: z.number().int().nonnegative(),
+          url: z.string().optional(),
+          data: z.string().optional(),
+        }),
+      )
+      .max(50)
+      .optional(),
+    threadKey: z.string().min(1).max(512).optional(),
+    replyToExternalId: z.string().min(1).max(512).optional(),
+    sentAt: z.number().int().positive().optional(),
+    edited: z.boolean().optional(),
+    metadata: freeJson().optional(),
+  });
 
 /** The inbound message schema without a default phone region (phones must carry their country code). */
 export const inboundMessageSchema = messageSchema();
@@ -82,13 +86,17 @@ function schemaFor(defaultRegion: string | undefined): typeof inboundMessageSche
  * if ("message" in checked) checked.message.contact.email // "a@b.com"
  * normaliseInbound({ externalId: "", contact: { externalId: "u1" }, text: "hi" }) // { reason: "The inbound message was refused: externalId: …" }
  */
-export function normaliseInbound(input: unknown, options: { defaultPhoneRegion?: string } = {}): { message: InboundMessage } | { reason: string } {
+export function normaliseInbound(
+  input: unknown,
+  options: { defaultPhoneRegion?: string } = {},
+): { message: InboundMessage } | { reason: string } {
   const parsed = schemaFor(options.defaultPhoneRegion).safeParse(input);
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(message)"}: ${issue.message}`).join("; ");
     return { reason: `The inbound message was refused: ${reasons}` };
   }
   const message = parsed.data;
-  if (message.text.trim() === "" && !message.attachments?.length) return { reason: "The inbound message was refused: it has neither text nor attachments." };
+  if (message.text.trim() === "" && !message.attachments?.length)
+    return { reason: "The inbound message was refused: it has neither text nor attachments." };
   return { message };
 }

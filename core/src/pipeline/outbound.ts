@@ -7,12 +7,12 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
+import { conversationState, messageEventData } from "../events/message-data.ts";
+import { type AttachmentInput, insertAttachments } from "../store/attachments.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
 import type { Store } from "../store/index.ts";
-import { conversationState, messageEventData } from "../events/message-data.ts";
 import type { Message } from "../store/messages.ts";
-import { insertAttachments, type AttachmentInput } from "../store/attachments.ts";
 import { conversations, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
 import { canReach, unreachableReason } from "./reach.ts";
@@ -57,17 +57,28 @@ export class OutboundPipeline {
     const kind = input.kind ?? "reply";
     const conversation = await findConversation(this.#store.db, input.conversationId);
     if (!conversation) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
-    if (input.text.trim() === "" && !input.attachments?.length) throw new SwitchboardError(ErrorCodes.VALIDATION, "A reply needs text or an attachment.");
+    if (input.text.trim() === "" && !input.attachments?.length)
+      throw new SwitchboardError(ErrorCodes.VALIDATION, "A reply needs text or an attachment.");
     const inboxName = kind === "note" ? conversation.inbox : (input.inbox ?? conversation.inbox);
     const inbox = this.#inboxes.get(inboxName);
-    if (!inbox) throw new SwitchboardError(ErrorCodes.VALIDATION, `There is no inbox "${inboxName}". Pick one of: ${this.#inboxes.names().join(", ")}.`);
+    if (!inbox)
+      throw new SwitchboardError(
+        ErrorCodes.VALIDATION,
+        `There is no inbox "${inboxName}". Pick one of: ${this.#inboxes.names().join(", ")}.`,
+      );
     if (kind === "reply") {
       const limit = inbox.adapter?.limits?.maxTextLength;
       if (limit !== undefined && input.text.length > limit) {
-        throw new SwitchboardError(ErrorCodes.VALIDATION, `The reply is ${input.text.length} characters; the ${inbox.channel} channel takes at most ${limit}. Shorten it or split it.`);
+        throw new SwitchboardError(
+          ErrorCodes.VALIDATION,
+          `The reply is ${input.text.length} characters; the ${inbox.channel} channel takes at most ${limit}. Shorten it or split it.`,
+        );
       }
       if (inboxName !== conversation.inbox) {
-        const [contact, identities] = await Promise.all([findContact(this.#store.db, conversation.contactId), identitiesOf(this.#store.db, conversation.contactId)]);
+        const [contact, identities] = await Promise.all([
+          findContact(this.#store.db, conversation.contactId),
+          identitiesOf(this.#store.db, conversation.contactId),
+        ]);
         if (!contact || !canReach(inbox, contact, identities)) throw new SwitchboardError(ErrorCodes.VALIDATION, unreachableReason(inbox));
       }
     }
@@ -95,7 +106,10 @@ export class OutboundPipeline {
       await insertAttachments(tx, message.id, input.attachments, now);
       if (kind === "reply") {
         await tx.insert(outbox).values({ messageId: message.id, inbox: inbox.name, nextAttemptAt: now, createdAt: now, updatedAt: now });
-        await tx.update(conversations).set({ firstResponseAt: now }).where(and(eq(conversations.id, conversation.id), isNull(conversations.firstResponseAt)));
+        await tx
+          .update(conversations)
+          .set({ firstResponseAt: now })
+          .where(and(eq(conversations.id, conversation.id), isNull(conversations.firstResponseAt)));
       }
       await tx.update(conversations).set({ lastActivityAt: now, updatedAt: now }).where(eq(conversations.id, conversation.id));
       return message;

@@ -26,7 +26,11 @@ async function setup() {
   const agent = await createTestAgent(harness, { name: "Alice" });
   const browser = await signIn(harness, agent.email, "correct-horse-battery");
   const reply = (conversationId: number, body: Record<string, unknown>) =>
-    harness!.request(`/api/v1/conversations/${conversationId}/messages`, { method: "POST", headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    harness!.request(`/api/v1/conversations/${conversationId}/messages`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
   return { harness, browser, reply };
 }
 
@@ -46,7 +50,11 @@ describe("reaching a contact by a field of their record", () => {
     expect(await harness.switchboard.store.db.select().from(tables.identities).where(eq(tables.identities.channel, "sms"))).toEqual([]);
     expect(offersTexts(await (await browser.get(`/inbox/conversations/${ann.conversationId}`)).text())).toBe(true);
 
-    const viaForm = await browser.post(`/inbox/conversations/${ann.conversationId}/messages`, { text: "By form", kind: "reply", inbox: "texts" });
+    const viaForm = await browser.post(`/inbox/conversations/${ann.conversationId}/messages`, {
+      text: "By form",
+      kind: "reply",
+      inbox: "texts",
+    });
     expect(viaForm.status).toBe(303);
     const viaApi = await reply(ann.conversationId, { text: "By API", inbox: "texts" });
     expect(viaApi.status).toBe(201);
@@ -68,7 +76,11 @@ describe("reaching a contact by a field of their record", () => {
     expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
       'The contact has no sms identity and no phone number, so the inbox "texts" cannot reach them. Add a phone number to the contact, or reply on another inbox.',
     );
-    const viaForm = await browser.post(`/inbox/conversations/${bo.conversationId}/messages`, { text: "Hi", kind: "reply", inbox: "texts" }, { htmx: true });
+    const viaForm = await browser.post(
+      `/inbox/conversations/${bo.conversationId}/messages`,
+      { text: "Hi", kind: "reply", inbox: "texts" },
+      { htmx: true },
+    );
     expect(viaForm.status).toBe(422);
     expect(await viaForm.text()).toContain("no sms identity and no phone number");
     expect(await harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.inbox, "texts"))).toEqual([]);

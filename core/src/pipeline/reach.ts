@@ -27,7 +27,11 @@ const FIELD_WORDS: Record<ContactReachField, string> = { email: "email address",
  * @example
  * canReach(sb.inboxes.get("mail")!, contact, await identitiesOf(db, contact.id)); // true when the contact has an email and the channel reachesBy ["email"]
  */
-export function canReach(inbox: ReachingInbox, contact: Pick<Contact, "email" | "phone">, identities: Pick<Identity, "channel" | "scope">[]): boolean {
+export function canReach(
+  inbox: ReachingInbox,
+  contact: Pick<Contact, "email" | "phone">,
+  identities: Pick<Identity, "channel" | "scope">[],
+): boolean {
   if (identityOn(identities, inbox)) return true;
   return (inbox.adapter?.reachesBy ?? []).some((field) => Boolean(contact[field]?.trim()));
 }

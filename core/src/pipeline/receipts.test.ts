@@ -1,9 +1,10 @@
 // Channel capabilities core handles the same way for every channel: edits that keep the original,
 // delivery receipts that only move forward, and attachment bytes kept in the store.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
-import { createTestHarness, type Harness } from "../testing/index.ts";
+import { afterEach, describe, expect, it } from "vitest";
 import { attachments, messages } from "../store/schema.ts";
+import { createTestHarness, type Harness } from "../testing/index.ts";
 import { recordDeliveryReport } from "./receipts.ts";
 
 let harness: Harness;
@@ -18,7 +19,12 @@ describe("edits, receipts and attachments", () => {
     const edit = await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "My order is 124", edited: true });
     await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "My order is 124!", edited: true });
     const unchanged = await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "My order is 124!", edited: true });
-    const fresh = await harness.inject({ externalId: "m9", contact: { externalId: "u1" }, text: "edit of something never seen", edited: true });
+    const fresh = await harness.inject({
+      externalId: "m9",
+      contact: { externalId: "u1" },
+      text: "edit of something never seen",
+      edited: true,
+    });
     await harness.switchboard.bus.idle();
     expect(edit).toMatchObject({ status: "edited", messageId: first.status === "stored" ? first.messageId : -1 });
     expect(unchanged.status).toBe("edited");
@@ -36,7 +42,8 @@ describe("edits, receipts and attachments", () => {
     const reply = await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "hello", agentId: null });
     await harness.drain();
     const externalId = `test-out-${reply.id}`;
-    const report = (status: "delivered" | "read" | "failed", error?: string) => recordDeliveryReport(harness.switchboard, "test", { externalId, status, error });
+    const report = (status: "delivered" | "read" | "failed", error?: string) =>
+      recordDeliveryReport(harness.switchboard, "test", { externalId, status, error });
     const status = async () => (await harness.switchboard.store.db.select().from(messages).where(eq(messages.id, reply.id)))[0]!;
     expect(await report("read")).toBe(true);
     expect(await report("delivered")).toBe(false);
@@ -60,8 +67,15 @@ describe("edits, receipts and attachments", () => {
     const [row] = await harness.switchboard.store.db.select().from(attachments).where(eq(attachments.messageId, stored.messageId));
     expect(row).toMatchObject({ filename: "shot.png", size: 8 });
     expect(Buffer.from(row!.data!).equals(bytes)).toBe(true);
-    await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "see attached", agentId: null, attachments: [{ filename: "a.txt", contentType: "text/plain", size: 2, data: Buffer.from("ok").toString("base64") }] });
+    await harness.switchboard.outbound.reply({
+      conversationId: stored.conversationId,
+      text: "see attached",
+      agentId: null,
+      attachments: [{ filename: "a.txt", contentType: "text/plain", size: 2, data: Buffer.from("ok").toString("base64") }],
+    });
     await harness.drain();
-    expect(harness.sent[0]!.message.attachments).toEqual([{ filename: "a.txt", contentType: "text/plain", size: 2, url: null, data: Buffer.from("ok").toString("base64") }]);
+    expect(harness.sent[0]!.message.attachments).toEqual([
+      { filename: "a.txt", contentType: "text/plain", size: 2, url: null, data: Buffer.from("ok").toString("base64") },
+    ]);
   });
 });

@@ -2,8 +2,8 @@
 // prefixes, durable jobs namespaced by plugin, event handlers isolated from each other, assistants,
 // and stop hooks in reverse order.
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHarness, type Harness } from "../testing/index.ts";
 import { writeFixturePlugin } from "../testing/fixtures.ts";
+import { createTestHarness, type Harness } from "../testing/index.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -55,8 +55,13 @@ describe("plugin context", () => {
   });
 
   it("asks assistants in turn and takes the first answer", async () => {
-    const silent = writeFixturePlugin(`ctx.assistant({ summarize: async () => null, suggest: async () => { throw new Error("LLM down"); } });`, { name: "silent" });
-    const helpful = writeFixturePlugin(`ctx.assistant({ suggest: async (input) => ["Reply about " + input.channel] });`, { name: "helpful" });
+    const silent = writeFixturePlugin(
+      `ctx.assistant({ summarize: async () => null, suggest: async () => { throw new Error("LLM down"); } });`,
+      { name: "silent" },
+    );
+    const helpful = writeFixturePlugin(`ctx.assistant({ suggest: async (input) => ["Reply about " + input.channel] });`, {
+      name: "helpful",
+    });
     harness = await createTestHarness({ plugins: { silent: { package: silent }, helpful: { package: helpful } } });
     const input = { conversationId: 1, messages: [], channel: "email" };
     expect(await harness.switchboard.assistants.run("suggest", input)).toEqual({ plugin: "helpful", value: ["Reply about email"] });
@@ -68,7 +73,10 @@ describe("plugin context", () => {
   it("runs stop hooks in reverse order of registration", async () => {
     shared.__stops = [];
     const first = writeFixturePlugin(`ctx.onStop(() => globalThis.__stops.push("first"));`, { name: "first" });
-    const second = writeFixturePlugin(`ctx.onStop(() => { throw new Error("stop bug"); }); ctx.onStop(() => globalThis.__stops.push("second"));`, { name: "second", requires: ["first"] });
+    const second = writeFixturePlugin(
+      `ctx.onStop(() => { throw new Error("stop bug"); }); ctx.onStop(() => globalThis.__stops.push("second"));`,
+      { name: "second", requires: ["first"] },
+    );
     const h = await createTestHarness({ plugins: { second: { package: second }, first: { package: first } } });
     await h.close();
     expect(shared.__stops).toEqual(["second", "first"]);

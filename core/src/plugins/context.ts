@@ -5,8 +5,8 @@
 import { Hono } from "hono";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Services } from "../services.ts";
-import { registerHook } from "./hooks.ts";
 import { type ActionServices, createConversationActions } from "./conversation-actions.ts";
+import { registerHook } from "./hooks.ts";
 import { createKeyValueStore } from "./kv.ts";
 import type { AgentDirectory, PluginContext } from "./types.ts";
 
@@ -48,13 +48,19 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     http,
     conversations: createConversationActions(services.actions, plugin),
     jobs: {
-      define: (kind, handler) => later(() => services.jobs.define(jobKind(kind), handler as (payload: unknown, job: { id: number; attempt: number }) => Promise<void>)),
+      define: (kind, handler) =>
+        later(() =>
+          services.jobs.define(jobKind(kind), handler as (payload: unknown, job: { id: number; attempt: number }) => Promise<void>),
+        ),
       schedule: (kind, payload, scheduleOptions) => services.jobs.schedule(jobKind(kind), payload, scheduleOptions),
       cancel: (key) => services.jobs.cancel(key),
     },
     channel: (kind, definition) => {
       if (channelKinds.includes(kind)) {
-        throw new SwitchboardError(ErrorCodes.PLUGIN_CONFLICT, `Plugin "${plugin}" registers the channel kind "${kind}" twice. Register each kind once.`);
+        throw new SwitchboardError(
+          ErrorCodes.PLUGIN_CONFLICT,
+          `Plugin "${plugin}" registers the channel kind "${kind}" twice. Register each kind once.`,
+        );
       }
       channelKinds.push(kind);
       later(() => registry.channels.set(kind, { plugin, kind, definition: definition as never }));
@@ -62,8 +68,14 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     inbound: (hook) => later(() => registry.inbound.push(registerHook(plugin, hook, { alias }))),
     identify: (hook) => later(() => registry.identify.push(registerHook(plugin, hook, { alias }))),
     thread: (hook) => later(() => registry.thread.push(registerHook(plugin, hook, { alias }))),
-    enrich: (hook, hookOptions) => later(() => registry.enrich.push(registerHook(plugin, hook, { timeoutMs: hookOptions?.timeoutMs ?? 2000, ttlMs: hookOptions?.ttlMs, alias }))),
-    route: (hook, routeOptions) => later(() => registry.route.push(registerHook(plugin, hook, { alias, ...(routeOptions?.facts ? { facts: routeOptions.facts } : {}) }))),
+    enrich: (hook, hookOptions) =>
+      later(() =>
+        registry.enrich.push(registerHook(plugin, hook, { timeoutMs: hookOptions?.timeoutMs ?? 2000, ttlMs: hookOptions?.ttlMs, alias })),
+      ),
+    route: (hook, routeOptions) =>
+      later(() =>
+        registry.route.push(registerHook(plugin, hook, { alias, ...(routeOptions?.facts ? { facts: routeOptions.facts } : {}) })),
+      ),
     assistant: (hooks) => later(() => registry.assistants.push({ plugin, hooks })),
     on: (event, handler) => later(() => services.bus.on(event, handler as never, `plugin:${plugin}`)),
     view: (slot, component) =>
@@ -81,7 +93,10 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
       for (const kind of channelKinds) {
         const existing = registry.channels.get(kind);
         if (existing) {
-          throw new SwitchboardError(ErrorCodes.PLUGIN_CONFLICT, `Plugins "${existing.plugin}" and "${plugin}" both register the channel kind "${kind}". Disable one of them in the config.`);
+          throw new SwitchboardError(
+            ErrorCodes.PLUGIN_CONFLICT,
+            `Plugins "${existing.plugin}" and "${plugin}" both register the channel kind "${kind}". Disable one of them in the config.`,
+          );
         }
       }
       for (const apply of buffered) apply();

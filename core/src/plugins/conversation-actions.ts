@@ -4,8 +4,8 @@
  */
 import { updateConversation } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
-import { findConversation } from "../store/conversations.ts";
 import type { Services } from "../services.ts";
+import { findConversation } from "../store/conversations.ts";
 import type { ConversationActions } from "./types.ts";
 
 export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound">;
@@ -19,15 +19,33 @@ export function createConversationActions(services: () => ActionServices, plugin
   return {
     async get(id) {
       const row = await findConversation(services().store.db, id);
-      return row && { id: row.id, contactId: row.contactId, inbox: row.inbox, channel: row.channel, status: row.status, priority: row.priority, assigneeId: row.assigneeId, teamId: row.teamId };
+      return (
+        row && {
+          id: row.id,
+          contactId: row.contactId,
+          inbox: row.inbox,
+          channel: row.channel,
+          status: row.status,
+          priority: row.priority,
+          assigneeId: row.assigneeId,
+          teamId: row.teamId,
+        }
+      );
     },
     async update(id, change) {
       await updateConversation(services(), actor, id, change);
     },
     async reply(id, text, options = {}) {
       const sb = services();
-      if (!(await findConversation(sb.store.db, id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${id} does not exist.`);
-      const message = await sb.outbound.reply({ conversationId: id, text, agentId: null, kind: options.note ? "note" : "reply", inbox: options.inbox });
+      if (!(await findConversation(sb.store.db, id)))
+        throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${id} does not exist.`);
+      const message = await sb.outbound.reply({
+        conversationId: id,
+        text,
+        agentId: null,
+        kind: options.note ? "note" : "reply",
+        inbox: options.inbox,
+      });
       return { messageId: message.id };
     },
   };

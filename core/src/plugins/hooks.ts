@@ -31,7 +31,11 @@ export const aliasOf = (hook: Pick<RegisteredHook<unknown>, "plugin" | "alias">)
 const rank = { pre: 0, normal: 1, post: 2 } as const;
 
 /** Unwraps a `Hook` into a registered hook of `plugin`. */
-export function registerHook<F>(plugin: string, hook: Hook<F>, extra: { timeoutMs?: number; ttlMs?: number; alias?: string; facts?: Record<string, string> } = {}): RegisteredHook<F> {
+export function registerHook<F>(
+  plugin: string,
+  hook: Hook<F>,
+  extra: { timeoutMs?: number; ttlMs?: number; alias?: string; facts?: Record<string, string> } = {},
+): RegisteredHook<F> {
   if (typeof hook === "function") return { plugin, handler: hook as F, order: "normal", ...extra };
   const withOrder = hook as { handler: F; order?: "pre" | "post" };
   return { plugin, handler: withOrder.handler, order: withOrder.order ?? "normal", ...extra };
@@ -39,13 +43,21 @@ export function registerHook<F>(plugin: string, hook: Hook<F>, extra: { timeoutM
 
 /** Sorts hooks by order (pre, normal, post), keeping registration order within each. */
 export function sortHooks<F>(hooks: RegisteredHook<F>[]): RegisteredHook<F>[] {
-  return hooks.map((hook, index) => ({ hook, index })).sort((a, b) => rank[a.hook.order] - rank[b.hook.order] || a.index - b.index).map((x) => x.hook);
+  return hooks
+    .map((hook, index) => ({ hook, index }))
+    .sort((a, b) => rank[a.hook.order] - rank[b.hook.order] || a.index - b.index)
+    .map((x) => x.hook);
 }
 
 /** Wraps an error thrown by a plugin's hook so the log says whose it was. */
 export function hookError(plugin: string, hookName: string, error: unknown): SwitchboardError {
   const message = error instanceof Error ? error.message : String(error);
-  return new SwitchboardError(ErrorCodes.HOOK_FAILED, `Plugin "${plugin}" failed in its ${hookName} hook: ${message}`, { plugin, hook: hookName }, { cause: error });
+  return new SwitchboardError(
+    ErrorCodes.HOOK_FAILED,
+    `Plugin "${plugin}" failed in its ${hookName} hook: ${message}`,
+    { plugin, hook: hookName },
+    { cause: error },
+  );
 }
 
 /** Runs hooks in order until one returns a non-null value. A hook that throws is reported and skipped. */

@@ -23,7 +23,10 @@ export function createKeyValueStore(store: Store, clock: Clock, plugin: string):
   const live = (expiresAt: number | null) => expiresAt === null || expiresAt > clock.now();
   return {
     async get<T>(key: string) {
-      const [row] = await store.db.select().from(pluginKv).where(and(eq(pluginKv.plugin, plugin), eq(pluginKv.key, key)));
+      const [row] = await store.db
+        .select()
+        .from(pluginKv)
+        .where(and(eq(pluginKv.plugin, plugin), eq(pluginKv.key, key)));
       return row && live(row.expiresAt) ? (row.value as T) : undefined;
     },
     async set(key, value, options = {}) {
@@ -32,7 +35,10 @@ export function createKeyValueStore(store: Store, clock: Clock, plugin: string):
         tx
           .insert(pluginKv)
           .values({ plugin, key, value: value ?? null, expiresAt, updatedAt: clock.now() })
-          .onConflictDoUpdate({ target: [pluginKv.plugin, pluginKv.key], set: { value: value ?? null, expiresAt, updatedAt: clock.now() } }),
+          .onConflictDoUpdate({
+            target: [pluginKv.plugin, pluginKv.key],
+            set: { value: value ?? null, expiresAt, updatedAt: clock.now() },
+          }),
       );
     },
     async delete(key) {

@@ -1,10 +1,10 @@
 // Plugin loading through the harness: isolation of failing and hanging plugins, dependency order,
 // and config errors for unknown plugins and bad options.
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHarness, type Harness } from "../testing/index.ts";
-import { writeFixturePlugin } from "../testing/fixtures.ts";
 import corePackage from "../../package.json" with { type: "json" };
 import { VERSION } from "../switchboard.ts";
+import { writeFixturePlugin } from "../testing/fixtures.ts";
+import { createTestHarness, type Harness } from "../testing/index.ts";
 import { checkDeclaration } from "./declaration.ts";
 
 let harness: Harness | undefined;
@@ -15,13 +15,19 @@ afterEach(async () => {
 
 describe("plugin loader", () => {
   it("disables a plugin whose setup throws, keeps nothing it registered, and still boots", async () => {
-    const broken = writeFixturePlugin(`ctx.route(() => ({ assigneeId: 1 })); ctx.http.get("/hi", (c) => c.text("hi")); throw new Error("boom: missing API key");`, { name: "broken" });
+    const broken = writeFixturePlugin(
+      `ctx.route(() => ({ assigneeId: 1 })); ctx.http.get("/hi", (c) => c.text("hi")); throw new Error("boom: missing API key");`,
+      { name: "broken" },
+    );
     const good = writeFixturePlugin(`ctx.http.get("/hi", (c) => c.text("hello from good"));`, { name: "good" });
     harness = await createTestHarness({ plugins: { broken: { package: broken }, good: { package: good } } });
     const statuses = harness.switchboard.registry.plugins.map((p) => [p.name, p.state]);
     expect(statuses).toContainEqual(["broken", "failed"]);
     expect(statuses).toContainEqual(["good", "started"]);
-    expect(harness.switchboard.registry.plugins.find((p) => p.name === "broken")!.error).toMatchObject({ code: "SWB_ERR_PLUGIN_SETUP_FAILED", message: "boom: missing API key" });
+    expect(harness.switchboard.registry.plugins.find((p) => p.name === "broken")!.error).toMatchObject({
+      code: "SWB_ERR_PLUGIN_SETUP_FAILED",
+      message: "boom: missing API key",
+    });
     expect(harness.switchboard.registry.route).toHaveLength(0);
     expect((await harness.request("/plugins/broken/hi")).status).toBe(404);
     expect(await (await harness.request("/plugins/good/hi")).text()).toBe("hello from good");
@@ -71,8 +77,16 @@ describe("plugin loader", () => {
     const recording = `globalThis.__options.push(ctx.options);`;
     const viaOptions = writeFixturePlugin(recording, { name: "via-options", options: schema });
     const viaConfig = writeFixturePlugin(recording, { name: "via-config", config: schema });
-    harness = await createTestHarness({ plugins: { a: { package: viaOptions, options: { api_key: "12345678" } }, b: { package: viaConfig, options: { api_key: "abcdefgh" } } } });
-    expect((globalThis as Record<string, unknown>).__options).toEqual([{ api_key: "12345678", retries: 3 }, { api_key: "abcdefgh", retries: 3 }]);
+    harness = await createTestHarness({
+      plugins: {
+        a: { package: viaOptions, options: { api_key: "12345678" } },
+        b: { package: viaConfig, options: { api_key: "abcdefgh" } },
+      },
+    });
+    expect((globalThis as Record<string, unknown>).__options).toEqual([
+      { api_key: "12345678", retries: 3 },
+      { api_key: "abcdefgh", retries: 3 },
+    ]);
   });
 
   it("refuses a plugin that declares both options and its deprecated name config", async () => {
@@ -100,28 +114,48 @@ describe("plugin loader", () => {
       message: expect.stringContaining(`"future" 1.0.0 supports @switchboard/core ^2.0.0, but this Switchboard runs core ${VERSION}`),
     });
     const garbled = writeFixturePlugin(``, { name: "garbled", core: "one point oh" });
-    await expect(createTestHarness({ plugins: { garbled: { package: garbled } } })).rejects.toMatchObject({ code: "SWB_ERR_PLUGIN_INVALID", message: expect.stringContaining('"one point oh", which is not a version range') });
+    await expect(createTestHarness({ plugins: { garbled: { package: garbled } } })).rejects.toMatchObject({
+      code: "SWB_ERR_PLUGIN_INVALID",
+      message: expect.stringContaining('"one point oh", which is not a version range'),
+    });
   });
 
   it("checks the core range against the running version, pre-releases included", () => {
     const loaded = { file: "switchboard.toml" } as Parameters<typeof checkDeclaration>[0]["loaded"];
-    const declared = (core: string) => ({ loaded, alias: "x", entry: { package: "x" } as Parameters<typeof checkDeclaration>[0]["entry"], plugin: { name: "x", version: "1.0.0", core, setup() {} } });
+    const declared = (core: string) => ({
+      loaded,
+      alias: "x",
+      entry: { package: "x" } as Parameters<typeof checkDeclaration>[0]["entry"],
+      plugin: { name: "x", version: "1.0.0", core, setup() {} },
+    });
     expect(checkDeclaration(declared("^1.0.0"), "1.4.2")).toEqual({ schema: undefined });
-    expect(checkDeclaration(declared("^1.0.0"), "2.0.0-rc.1")).toMatchObject({ code: "SWB_ERR_PLUGIN_CORE_VERSION", message: expect.stringContaining("runs core 2.0.0-rc.1") });
+    expect(checkDeclaration(declared("^1.0.0"), "2.0.0-rc.1")).toMatchObject({
+      code: "SWB_ERR_PLUGIN_CORE_VERSION",
+      message: expect.stringContaining("runs core 2.0.0-rc.1"),
+    });
     expect(checkDeclaration(declared("1.x"), "1.5.0-beta.1")).toEqual({ schema: undefined });
   });
 
   it("refuses a requirement that is not configured, and a dependency cycle", async () => {
     const lonely = writeFixturePlugin(``, { name: "lonely", requires: ["missing"] });
-    await expect(createTestHarness({ plugins: { lonely: { package: lonely } } })).rejects.toMatchObject({ code: "SWB_ERR_PLUGIN_DEPENDENCY", message: expect.stringContaining('"missing"') });
+    await expect(createTestHarness({ plugins: { lonely: { package: lonely } } })).rejects.toMatchObject({
+      code: "SWB_ERR_PLUGIN_DEPENDENCY",
+      message: expect.stringContaining('"missing"'),
+    });
     const a = writeFixturePlugin(``, { name: "a", requires: ["b"] });
     const b = writeFixturePlugin(``, { name: "b", requires: ["a"] });
-    await expect(createTestHarness({ plugins: { a: { package: a }, b: { package: b } } })).rejects.toMatchObject({ code: "SWB_ERR_PLUGIN_DEPENDENCY", message: expect.stringContaining("cycle") });
+    await expect(createTestHarness({ plugins: { a: { package: a }, b: { package: b } } })).rejects.toMatchObject({
+      code: "SWB_ERR_PLUGIN_DEPENDENCY",
+      message: expect.stringContaining("cycle"),
+    });
   });
 
   it("refuses a module that is not a plugin", async () => {
     const notPlugin = writeFixturePlugin(``).replace(/plugin\.ts$/, "other.ts");
     await Bun.write(notPlugin, "export default { hello: 1 };");
-    await expect(createTestHarness({ plugins: { odd: { package: notPlugin } } })).rejects.toMatchObject({ code: "SWB_ERR_PLUGIN_INVALID", location: { key: "plugins.odd.package" } });
+    await expect(createTestHarness({ plugins: { odd: { package: notPlugin } } })).rejects.toMatchObject({
+      code: "SWB_ERR_PLUGIN_INVALID",
+      location: { key: "plugins.odd.package" },
+    });
   });
 });

@@ -10,7 +10,7 @@ import { configErrorFromZod, throwCollected } from "../config/errors.ts";
 import { importConfiguredModule } from "../config/import-module.ts";
 import type { LoadedConfig, PluginEntry } from "../config/schema.ts";
 import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
-import { createPluginContext, type CoreServices } from "./context.ts";
+import { type CoreServices, createPluginContext } from "./context.ts";
 import { checkDeclaration } from "./declaration.ts";
 import { withTimeout } from "./hooks.ts";
 import type { PluginStatus } from "./registry.ts";
@@ -41,7 +41,11 @@ export async function resolvePlugins(loaded: LoadedConfig): Promise<LoadedPlugin
     if (!shape.success) {
       throw new ConfigError(
         ErrorCodes.PLUGIN_INVALID,
-        { file: loaded.file, key: `plugins.${alias}.package`, fix: "Its default export must be definePlugin({ name, version, setup }). Check that the package is a Switchboard plugin." },
+        {
+          file: loaded.file,
+          key: `plugins.${alias}.package`,
+          fix: "Its default export must be definePlugin({ name, version, setup }). Check that the package is a Switchboard plugin.",
+        },
         `"${entry.package}" is not a Switchboard plugin`,
       );
     }
@@ -55,7 +59,14 @@ export async function resolvePlugins(loaded: LoadedConfig): Promise<LoadedPlugin
     if (declared.schema) {
       const parsed = declared.schema.safeParse(entry.options);
       if (!parsed.success) {
-        invalid.push(configErrorFromZod(loaded.file, parsed.error, { keyPrefix: `plugins.${alias}.options`, plugin: plugin.name, schema: declared.schema, input: entry.options }));
+        invalid.push(
+          configErrorFromZod(loaded.file, parsed.error, {
+            keyPrefix: `plugins.${alias}.options`,
+            plugin: plugin.name,
+            schema: declared.schema,
+            input: entry.options,
+          }),
+        );
         continue;
       }
       options = parsed.data;
@@ -75,7 +86,11 @@ function orderByDependencies(loaded: LoadedConfig, plugins: LoadedPlugin[]): Loa
     const name = p.plugin.name;
     if (state.get(p.alias) === "done") return;
     if (state.get(p.alias) === "visiting") {
-      throw new ConfigError(ErrorCodes.PLUGIN_DEPENDENCY, { file: loaded.file, key: `plugins.${p.alias}`, plugin: name, fix: "Break the cycle; plugins cannot require each other." }, `dependency cycle: ${[...path, name].join(" → ")}`);
+      throw new ConfigError(
+        ErrorCodes.PLUGIN_DEPENDENCY,
+        { file: loaded.file, key: `plugins.${p.alias}`, plugin: name, fix: "Break the cycle; plugins cannot require each other." },
+        `dependency cycle: ${[...path, name].join(" → ")}`,
+      );
     }
     state.set(p.alias, "visiting");
     for (const required of p.plugin.requires ?? []) {
@@ -83,7 +98,12 @@ function orderByDependencies(loaded: LoadedConfig, plugins: LoadedPlugin[]): Loa
       if (!dependency) {
         throw new ConfigError(
           ErrorCodes.PLUGIN_DEPENDENCY,
-          { file: loaded.file, key: `plugins.${p.alias}`, plugin: name, fix: `Add the plugin "${required}" under [plugins] (and enable it).` },
+          {
+            file: loaded.file,
+            key: `plugins.${p.alias}`,
+            plugin: name,
+            fix: `Add the plugin "${required}" under [plugins] (and enable it).`,
+          },
           `requires the plugin "${required}", which is not configured`,
         );
       }
@@ -97,7 +117,11 @@ function orderByDependencies(loaded: LoadedConfig, plugins: LoadedPlugin[]): Loa
 }
 
 /** Runs each plugin's setup in order, under its timeout. Returns the status of every plugin. */
-export async function startPlugins(services: CoreServices, plugins: LoadedPlugin[], mount: (path: string, app: Hono) => void): Promise<PluginStatus[]> {
+export async function startPlugins(
+  services: CoreServices,
+  plugins: LoadedPlugin[],
+  mount: (path: string, app: Hono) => void,
+): Promise<PluginStatus[]> {
   const failed = new Set<string>();
   for (const { alias, entry, plugin, options } of plugins) {
     const status: PluginStatus = { alias, name: plugin.name, version: plugin.version, package: entry.package, state: "started" };
@@ -105,16 +129,24 @@ export async function startPlugins(services: CoreServices, plugins: LoadedPlugin
     const blocker = (plugin.requires ?? []).find((name) => failed.has(name));
     if (blocker) {
       status.state = "disabled";
-      status.error = { code: ErrorCodes.PLUGIN_DEPENDENCY, message: `Disabled because the plugin "${blocker}" it requires failed to start.` };
+      status.error = {
+        code: ErrorCodes.PLUGIN_DEPENDENCY,
+        message: `Disabled because the plugin "${blocker}" it requires failed to start.`,
+      };
       failed.add(plugin.name);
       services.log.error({ plugin: plugin.name, requires: blocker }, status.error.message);
       continue;
     }
     const pending = createPluginContext(services, plugin.name, options, alias);
     try {
-      await withTimeout(Promise.resolve().then(() => plugin.setup(pending.ctx as never)), entry.setup_timeout_ms, `Setup of plugin "${plugin.name}"`, {
-        code: ErrorCodes.PLUGIN_SETUP_TIMEOUT,
-      });
+      await withTimeout(
+        Promise.resolve().then(() => plugin.setup(pending.ctx as never)),
+        entry.setup_timeout_ms,
+        `Setup of plugin "${plugin.name}"`,
+        {
+          code: ErrorCodes.PLUGIN_SETUP_TIMEOUT,
+        },
+      );
       pending.commit(mount);
       services.log.info({ plugin: plugin.name, version: plugin.version }, "plugin started");
     } catch (error) {
@@ -122,7 +154,10 @@ export async function startPlugins(services: CoreServices, plugins: LoadedPlugin
       status.state = "failed";
       status.error = { code: described.code ?? ErrorCodes.PLUGIN_SETUP_FAILED, message: described.message };
       failed.add(plugin.name);
-      services.log.error({ plugin: plugin.name, error: described }, "plugin failed to start and is disabled; the server goes on without it");
+      services.log.error(
+        { plugin: plugin.name, error: described },
+        "plugin failed to start and is disabled; the server goes on without it",
+      );
     }
   }
   services.registry.seal();

@@ -4,7 +4,16 @@
  */
 import type { RegisteredHook } from "./hooks.ts";
 import { sortHooks } from "./hooks.ts";
-import type { AssistantHooks, ChannelDefinition, ChannelFamily, EnrichHandler, IdentifyHook, InboundHook, RouteHandler, ThreadHook } from "./types.ts";
+import type {
+  AssistantHooks,
+  ChannelDefinition,
+  ChannelFamily,
+  EnrichHandler,
+  IdentifyHook,
+  InboundHook,
+  RouteHandler,
+  ThreadHook,
+} from "./types.ts";
 
 export interface PluginStatus {
   alias: string;

@@ -4,8 +4,9 @@
  * channel.ts), hook authors (hooks.ts), every plugin (context.ts) and storage (storage.ts). Types
  * only; the loader (loader.ts) and the registry (registry.ts) give them life.
  */
-export type * from "./types/message.ts";
+
 export type * from "./types/channel.ts";
-export type * from "./types/hooks.ts";
-export type * from "./types/storage.ts";
 export type * from "./types/context.ts";
+export type * from "./types/hooks.ts";
+export type * from "./types/message.ts";
+export type * from "./types/storage.ts";

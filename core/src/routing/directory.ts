@@ -19,18 +19,38 @@ const load = sql<number>`(SELECT count(*) FROM ${conversations} c WHERE c.assign
  * const directory = createAgentDirectory({ store, clock, routing: config.routing });
  * const online = (await directory.forInbox("support")).filter((a) => a.available);
  */
-export function createAgentDirectory(deps: { store: Store; clock: Clock; routing: Pick<RoutingConfig, "default_capacity"> }): AgentDirectory {
+export function createAgentDirectory(deps: {
+  store: Store;
+  clock: Clock;
+  routing: Pick<RoutingConfig, "default_capacity">;
+}): AgentDirectory {
   const { db } = deps.store;
   const fallback = deps.routing.default_capacity === 0 ? null : deps.routing.default_capacity;
 
   async function profiles(where?: ReturnType<typeof eq>): Promise<AgentProfile[]> {
     const rows = await db
-      .select({ id: agents.id, name: agents.name, email: agents.email, availability: agents.availability, skills: agents.skills, capacity: agents.capacity, load })
+      .select({
+        id: agents.id,
+        name: agents.name,
+        email: agents.email,
+        availability: agents.availability,
+        skills: agents.skills,
+        capacity: agents.capacity,
+        load,
+      })
       .from(agents)
       .where(where)
       .orderBy(agents.id);
     if (rows.length === 0) return [];
-    const memberships = await db.select().from(teamMembers).where(inArray(teamMembers.agentId, rows.map((r) => r.id)));
+    const memberships = await db
+      .select()
+      .from(teamMembers)
+      .where(
+        inArray(
+          teamMembers.agentId,
+          rows.map((r) => r.id),
+        ),
+      );
     return rows.map((row) => {
       const capacity = row.capacity ?? fallback;
       const current = Number(row.load);
@@ -49,15 +69,30 @@ export function createAgentDirectory(deps: { store: Store; clock: Clock; routing
   }
 
   async function teamsOf(inbox: string) {
-    return db.select({ id: teams.id, name: teams.name }).from(teamInboxes).innerJoin(teams, eq(teams.id, teamInboxes.teamId)).where(eq(teamInboxes.inbox, inbox)).orderBy(teams.id);
+    return db
+      .select({ id: teams.id, name: teams.name })
+      .from(teamInboxes)
+      .innerJoin(teams, eq(teams.id, teamInboxes.teamId))
+      .where(eq(teamInboxes.inbox, inbox))
+      .orderBy(teams.id);
   }
 
   return {
     async forInbox(inbox, options = {}) {
-      const chosen = options.team ? await db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.name, options.team)) : await teamsOf(inbox);
+      const chosen = options.team
+        ? await db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.name, options.team))
+        : await teamsOf(inbox);
       if (options.team && chosen.length === 0) return [];
       if (chosen.length === 0) return profiles();
-      const members = await db.select({ agentId: teamMembers.agentId }).from(teamMembers).where(inArray(teamMembers.teamId, chosen.map((t) => t.id)));
+      const members = await db
+        .select({ agentId: teamMembers.agentId })
+        .from(teamMembers)
+        .where(
+          inArray(
+            teamMembers.teamId,
+            chosen.map((t) => t.id),
+          ),
+        );
       if (members.length === 0) return [];
       return profiles(inArray(agents.id, [...new Set(members.map((m) => m.agentId))]) as ReturnType<typeof eq>);
     },

@@ -23,7 +23,13 @@ export interface RoutingProfile {
  */
 export async function setRoutingProfile(store: Store, agentId: number, profile: RoutingProfile): Promise<RoutingProfile> {
   const skills = [...new Set(profile.skills.map((s) => s.trim().toLowerCase()).filter(Boolean))];
-  const [row] = await store.write((tx) => tx.update(agents).set({ skills, capacity: profile.capacity }).where(eq(agents.id, agentId)).returning({ skills: agents.skills, capacity: agents.capacity }));
+  const [row] = await store.write((tx) =>
+    tx
+      .update(agents)
+      .set({ skills, capacity: profile.capacity })
+      .where(eq(agents.id, agentId))
+      .returning({ skills: agents.skills, capacity: agents.capacity }),
+  );
   if (!row) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Agent ${agentId} does not exist. List agents with GET /api/v1/agents.`);
   return row;
 }

@@ -7,10 +7,10 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Actor, updateConversation } from "../conversations/update.ts";
 import type { RouteInput } from "../plugins/types.ts";
-import { findContact, identitiesOf } from "../store/contacts.ts";
-import { findConversation, type Conversation } from "../store/conversations.ts";
-import { conversationLabels, conversations, labels, messages, teams } from "../store/schema.ts";
 import type { Services } from "../services.ts";
+import { findContact, identitiesOf } from "../store/contacts.ts";
+import { type Conversation, findConversation } from "../store/conversations.ts";
+import { conversationLabels, conversations, labels, messages, teams } from "../store/schema.ts";
 import type { Router } from "./router.ts";
 
 /** Who routing acts as in the timeline ("Assigned to Bob by Routing"). */
@@ -35,11 +35,36 @@ async function routeInputOf(sb: Needs, conversation: Conversation): Promise<Rout
     .orderBy(desc(messages.id))
     .limit(1);
   const identity = (await identitiesOf(sb.store.db, contact.id)).find((i) => i.channel === conversation.channel);
-  const attached = await sb.store.db.select({ name: labels.name }).from(conversationLabels).innerJoin(labels, eq(labels.id, conversationLabels.labelId)).where(eq(conversationLabels.conversationId, conversation.id));
+  const attached = await sb.store.db
+    .select({ name: labels.name })
+    .from(conversationLabels)
+    .innerJoin(labels, eq(labels.id, conversationLabels.labelId))
+    .where(eq(conversationLabels.conversationId, conversation.id));
   return {
-    contact: { id: contact.id, name: contact.name, email: contact.email, phone: contact.phone, attributes: contact.attributes, isNew: false },
-    conversation: { id: conversation.id, inbox: conversation.inbox, channel: conversation.channel, status: conversation.status, assigneeId: null, teamId: conversation.teamId, isNew: false, labels: attached.map((l) => l.name) },
-    message: { externalId: last?.externalId ?? `conversation-${conversation.id}`, contact: { externalId: identity?.externalId ?? String(contact.id) }, text: last?.text ?? "", metadata: last?.metadata ?? {} },
+    contact: {
+      id: contact.id,
+      name: contact.name,
+      email: contact.email,
+      phone: contact.phone,
+      attributes: contact.attributes,
+      isNew: false,
+    },
+    conversation: {
+      id: conversation.id,
+      inbox: conversation.inbox,
+      channel: conversation.channel,
+      status: conversation.status,
+      assigneeId: null,
+      teamId: conversation.teamId,
+      isNew: false,
+      labels: attached.map((l) => l.name),
+    },
+    message: {
+      externalId: last?.externalId ?? `conversation-${conversation.id}`,
+      contact: { externalId: identity?.externalId ?? String(contact.id) },
+      text: last?.text ?? "",
+      metadata: last?.metadata ?? {},
+    },
   };
 }
 
@@ -56,7 +81,10 @@ export async function routeConversation(sb: Needs, router: Router, conversationI
   const decision = input ? await router.decide(input) : null;
   if (!decision) return false;
   const teamId = conversation.teamId ?? decision.teamId ?? undefined;
-  await updateConversation(sb, ROUTING_ACTOR, conversationId, { assigneeId: decision.assigneeId ?? undefined, teamId: teamId ?? undefined });
+  await updateConversation(sb, ROUTING_ACTOR, conversationId, {
+    assigneeId: decision.assigneeId ?? undefined,
+    teamId: teamId ?? undefined,
+  });
   return decision.assigneeId != null;
 }
 
@@ -79,7 +107,13 @@ export function setupRequeue(sb: Needs, router: Router): { requeueSoon(): Promis
     const [note] = await sb.store.db
       .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, "note"), sql`json_extract(${messages.metadata}, '$.routing') = 'escalated'`))
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          eq(messages.direction, "note"),
+          sql`json_extract(${messages.metadata}, '$.routing') = 'escalated'`,
+        ),
+      )
       .limit(1);
     return note !== undefined;
   };
@@ -99,11 +133,19 @@ export function setupRequeue(sb: Needs, router: Router): { requeueSoon(): Promis
   sb.jobs.define(ESCALATE_JOB, async (payload) => {
     const { conversationId, since } = payload as { conversationId: number; since: number };
     const conversation = await findConversation(sb.store.db, conversationId);
-    if (!conversation || conversation.status !== "open" || conversation.assigneeId !== null || (await escalatedBefore(conversationId))) return;
+    if (!conversation || conversation.status !== "open" || conversation.assigneeId !== null || (await escalatedBefore(conversationId)))
+      return;
     const [team] = teamName ? await sb.store.db.select({ id: teams.id }).from(teams).where(eq(teams.name, teamName)) : [];
-    if (teamName && !team) sb.log.warn({ team: teamName }, "routing.escalate_to_team names no team; escalating without moving the conversation");
+    if (teamName && !team)
+      sb.log.warn({ team: teamName }, "routing.escalate_to_team names no team; escalating without moving the conversation");
     const waitedMs = sb.clock.now() - since;
-    await sb.outbound.reply({ conversationId, agentId: null, kind: "note", metadata: { routing: "escalated" }, text: `Unassigned for ${Math.round(waitedMs / 60_000)} minutes: escalated (priority ${priority}${team ? `, team ${teamName}` : ""}).` });
+    await sb.outbound.reply({
+      conversationId,
+      agentId: null,
+      kind: "note",
+      metadata: { routing: "escalated" },
+      text: `Unassigned for ${Math.round(waitedMs / 60_000)} minutes: escalated (priority ${priority}${team ? `, team ${teamName}` : ""}).`,
+    });
     await updateConversation(sb, ROUTING_ACTOR, conversationId, { priority, ...(team ? { teamId: team.id } : {}) });
     sb.bus.publish("routing.escalated", { conversationId, waitedMs });
     await requeueSoon();
@@ -118,19 +160,35 @@ export function setupRequeue(sb: Needs, router: Router): { requeueSoon(): Promis
       return;
     }
     const since = sb.clock.now();
-    await sb.jobs.schedule(ESCALATE_JOB, { conversationId, since }, { at: since + afterMinutes * 60_000, key: escalateKey(conversationId) });
+    await sb.jobs.schedule(
+      ESCALATE_JOB,
+      { conversationId, since },
+      { at: since + afterMinutes * 60_000, key: escalateKey(conversationId) },
+    );
   };
 
   sb.bus.on("conversation.created", (event) => watchEscalation(event.data.conversationId), "routing");
-  sb.bus.on("conversation.assigned", async (event) => {
-    await watchEscalation(event.data.conversationId);
-    await requeueSoon();
-  }, "routing");
-  sb.bus.on("agent.availability_changed", async (event) => {
-    if (event.data.availability === "online") await requeueSoon();
-  }, "routing");
-  sb.bus.on("conversation.status_changed", async (event) => {
-    if (event.data.from === "open") await requeueSoon();
-  }, "routing");
+  sb.bus.on(
+    "conversation.assigned",
+    async (event) => {
+      await watchEscalation(event.data.conversationId);
+      await requeueSoon();
+    },
+    "routing",
+  );
+  sb.bus.on(
+    "agent.availability_changed",
+    async (event) => {
+      if (event.data.availability === "online") await requeueSoon();
+    },
+    "routing",
+  );
+  sb.bus.on(
+    "conversation.status_changed",
+    async (event) => {
+      if (event.data.from === "open") await requeueSoon();
+    },
+    "routing",
+  );
   return { requeueSoon };
 }

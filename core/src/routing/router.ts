@@ -44,10 +44,20 @@ export class Router {
     this.#all = this.#registry.route;
     for (const hook of this.#all) this.#checkFacts(loaded, hook);
     for (const [inbox, entry] of Object.entries(loaded.config.inboxes)) {
-      if (entry.routing) this.#byInbox.set(inbox, entry.routing.flatMap((alias, i) => this.#hooksOf(loaded, inbox, alias, i)));
+      if (entry.routing)
+        this.#byInbox.set(
+          inbox,
+          entry.routing.flatMap((alias, i) => this.#hooksOf(loaded, inbox, alias, i)),
+        );
     }
     if (this.#all.length === 0) return;
-    this.#registry.route = [{ plugin: "core:routing", order: "normal", handler: (input: RouteInput) => (this.#arrivalsDeferred ? Promise.resolve(null) : this.decide(input)) }];
+    this.#registry.route = [
+      {
+        plugin: "core:routing",
+        order: "normal",
+        handler: (input: RouteInput) => (this.#arrivalsDeferred ? Promise.resolve(null) : this.decide(input)),
+      },
+    ];
   }
 
   #hooksOf(loaded: LoadedConfig, inbox: string, alias: string, index: number): RegisteredHook<RouteHandler>[] {
@@ -56,7 +66,15 @@ export class Router {
     const status = this.#registry.plugins.find((p) => p.alias === alias);
     if (!entry || !entry.enabled || !status) {
       const known = this.#registry.plugins.filter((p) => this.#all.some((h) => aliasOf(h) === p.alias)).map((p) => p.alias);
-      throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file: loaded.file, key, fix: `Use the alias of an enabled routing plugin under [plugins]${known.length ? `: ${known.join(", ")}` : ""}.` }, `"${alias}" is not an enabled plugin`);
+      throw new ConfigError(
+        ErrorCodes.CONFIG_INVALID,
+        {
+          file: loaded.file,
+          key,
+          fix: `Use the alias of an enabled routing plugin under [plugins]${known.length ? `: ${known.join(", ")}` : ""}.`,
+        },
+        `"${alias}" is not an enabled plugin`,
+      );
     }
     if (status.state !== "started") {
       this.#log.warn({ inbox, plugin: alias }, "a routing plugin of this inbox did not start; the inbox routes without it");
@@ -64,7 +82,11 @@ export class Router {
     }
     const hooks = this.#all.filter((h) => aliasOf(h) === alias);
     if (hooks.length === 0) {
-      throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file: loaded.file, key, plugin: status.name, fix: "Name routing plugins only (routing-round-robin, routing-least-busy, ...)." }, `the plugin "${alias}" registers no routing strategy`);
+      throw new ConfigError(
+        ErrorCodes.CONFIG_INVALID,
+        { file: loaded.file, key, plugin: status.name, fix: "Name routing plugins only (routing-round-robin, routing-least-busy, ...)." },
+        `the plugin "${alias}" registers no routing strategy`,
+      );
     }
     return hooks;
   }
@@ -82,13 +104,25 @@ export class Router {
       if (source && enrichers.has(source) && fact.length > 0) continue;
       const failed = source ? this.#registry.plugins.find((p) => p.alias === source && p.state !== "started") : undefined;
       if (failed && fact.length > 0) {
-        this.#log.warn({ plugin: aliasOf(hook), path, enrichment: source }, "a routing fact comes from an enrichment plugin that did not start; it matches nothing until that plugin starts");
+        this.#log.warn(
+          { plugin: aliasOf(hook), path, enrichment: source },
+          "a routing fact comes from an enrichment plugin that did not start; it matches nothing until that plugin starts",
+        );
         continue;
       }
       const known = [...enrichers];
       const key = `plugins.${aliasOf(hook)}.options.${option}`;
-      const fix = known.length > 0 ? `Write enrichment.<alias>.<fact> with the alias of an enrichment plugin under [plugins]: ${known.map((a) => `enrichment.${a}.…`).join(", ")}.` : "Add an enrichment plugin under [plugins] (e.g. enrich-http) and write enrichment.<its alias>.<fact>, or use a contact attribute's name.";
-      throw new ConfigError(ErrorCodes.CONFIG_INVALID, { file: loaded.file, key, plugin: hook.plugin, fix }, fact.length > 0 ? `"${path}" can never match: no enrichment plugin is loaded as "${source}"` : `"${path}" names no fact: write enrichment.<alias>.<fact>`);
+      const fix =
+        known.length > 0
+          ? `Write enrichment.<alias>.<fact> with the alias of an enrichment plugin under [plugins]: ${known.map((a) => `enrichment.${a}.…`).join(", ")}.`
+          : "Add an enrichment plugin under [plugins] (e.g. enrich-http) and write enrichment.<its alias>.<fact>, or use a contact attribute's name.";
+      throw new ConfigError(
+        ErrorCodes.CONFIG_INVALID,
+        { file: loaded.file, key, plugin: hook.plugin, fix },
+        fact.length > 0
+          ? `"${path}" can never match: no enrichment plugin is loaded as "${source}"`
+          : `"${path}" names no fact: write enrichment.<alias>.<fact>`,
+      );
     }
   }
 
@@ -118,12 +152,18 @@ export class Router {
       try {
         decision = await hook.handler(input);
       } catch (error) {
-        this.#log.error({ inbox, error: describeError(hookError(hook.plugin, "route", error)) }, "routing strategy failed; asking the next one");
+        this.#log.error(
+          { inbox, error: describeError(hookError(hook.plugin, "route", error)) },
+          "routing strategy failed; asking the next one",
+        );
         continue;
       }
       if (!decision || (decision.assigneeId == null && decision.teamId == null)) continue;
       if (decision.assigneeId != null && !(await this.#acceptable(inbox, decision.assigneeId))) {
-        this.#log.debug({ inbox, plugin: hook.plugin, assigneeId: decision.assigneeId }, "routing strategy picked an agent who is not available here; asking the next one");
+        this.#log.debug(
+          { inbox, plugin: hook.plugin, assigneeId: decision.assigneeId },
+          "routing strategy picked an agent who is not available here; asking the next one",
+        );
         continue;
       }
       return decision;

@@ -9,7 +9,7 @@ import type { BusinessCalendar } from "../business-hours/calendar.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Queryable, Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
-import { conversations, slaClocks, type SlaTarget } from "../store/schema.ts";
+import { conversations, type SlaTarget, slaClocks } from "../store/schema.ts";
 
 export const SLA_JOB = "core:sla.timer";
 export type SlaClock = typeof slaClocks.$inferSelect;
@@ -31,7 +31,12 @@ export interface ClockContext {
  * @example
  * const clocks = await liveClocks(tx, 42);
  */
-const live = reusableQuery((db) => db.select().from(slaClocks).where(and(eq(slaClocks.conversationId, sql.placeholder("conversationId")), isNull(slaClocks.stoppedAt))));
+const live = reusableQuery((db) =>
+  db
+    .select()
+    .from(slaClocks)
+    .where(and(eq(slaClocks.conversationId, sql.placeholder("conversationId")), isNull(slaClocks.stoppedAt))),
+);
 
 const earliestDue = reusableQuery((db) =>
   db
@@ -71,7 +76,8 @@ async function scheduleTimers(c: ClockContext, clock: SlaClock): Promise<void> {
     const warnAt = clock.elapsedMs < warnMs ? c.calendar.addBusinessTime(clock.runningSince, warnMs - clock.elapsedMs) : c.now;
     await c.jobs.schedule(SLA_JOB, { clockId: clock.id, kind: "warning" }, { at: warnAt, key: timerKey(clock.id, "warning") }, c.tx);
   }
-  if (clock.breachedAt === null) await c.jobs.schedule(SLA_JOB, { clockId: clock.id, kind: "breach" }, { at: clock.dueAt, key: timerKey(clock.id, "breach") }, c.tx);
+  if (clock.breachedAt === null)
+    await c.jobs.schedule(SLA_JOB, { clockId: clock.id, kind: "breach" }, { at: clock.dueAt, key: timerKey(clock.id, "breach") }, c.tx);
 }
 
 async function cancelTimers(c: Pick<ClockContext, "tx" | "jobs">, clockId: number): Promise<void> {
@@ -96,8 +102,21 @@ export async function refreshDue(tx: Tx, conversationId: number): Promise<void> 
  * @example
  * await startClock(c, 42, "first_response", 30 * 60_000, false);
  */
-export async function startClock(c: ClockContext, conversationId: number, target: SlaTarget, targetMs: number, paused: boolean): Promise<SlaClock> {
-  const [clock] = await insertClock(c.tx, { conversationId, target, targetMs, startedAt: c.now, runningSince: paused ? null : c.now, dueAt: paused ? null : c.calendar.addBusinessTime(c.now, targetMs) });
+export async function startClock(
+  c: ClockContext,
+  conversationId: number,
+  target: SlaTarget,
+  targetMs: number,
+  paused: boolean,
+): Promise<SlaClock> {
+  const [clock] = await insertClock(c.tx, {
+    conversationId,
+    target,
+    targetMs,
+    startedAt: c.now,
+    runningSince: paused ? null : c.now,
+    dueAt: paused ? null : c.calendar.addBusinessTime(c.now, targetMs),
+  });
   await scheduleTimers(c, clock!);
   return clock!;
 }
@@ -138,6 +157,9 @@ export async function resumeClock(c: ClockContext, clock: SlaClock): Promise<voi
 export async function stopClock(c: ClockContext, clock: SlaClock, met: boolean): Promise<void> {
   const elapsedMs = clock.elapsedMs + (clock.runningSince === null ? 0 : c.calendar.businessTimeBetween(clock.runningSince, c.now));
   const outcome = clock.breachedAt !== null ? "miss" : met ? "hit" : "cancelled";
-  await c.tx.update(slaClocks).set({ elapsedMs, runningSince: null, dueAt: null, stoppedAt: c.now, outcome }).where(eq(slaClocks.id, clock.id));
+  await c.tx
+    .update(slaClocks)
+    .set({ elapsedMs, runningSince: null, dueAt: null, stoppedAt: c.now, outcome })
+    .where(eq(slaClocks.id, clock.id));
   await cancelTimers(c, clock.id);
 }

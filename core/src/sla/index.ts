@@ -9,7 +9,7 @@ import type { Services } from "../services.ts";
 import { slaTargets } from "./policy.ts";
 import { SlaTracker } from "./tracker.ts";
 
-export { slaTargets, DEFAULT_TARGETS, CHANNEL_FAMILIES } from "./policy.ts";
+export { CHANNEL_FAMILIES, DEFAULT_TARGETS, slaTargets } from "./policy.ts";
 
 /** What other parts of core (automations, the inbox) use of SLAs. */
 export interface Sla {

@@ -36,8 +36,20 @@ export const CHANNEL_FAMILIES = Object.keys(DEFAULT_TARGETS) as [ChannelFamily, 
  * @example
  * slaTargets(config, { inbox: "mail", channel: "email" }, "email").first_response; // 14_400_000
  */
-export function slaTargets(config: Pick<SwitchboardConfig, "sla" | "inboxes">, conversation: { inbox: string; channel: string }, family: ChannelFamily): Record<SlaTarget, number | null> {
-  const merged: Targets = { ...DEFAULT_TARGETS[family], ...config.sla.channels[conversation.channel], ...config.inboxes[conversation.inbox]?.sla };
+export function slaTargets(
+  config: Pick<SwitchboardConfig, "sla" | "inboxes">,
+  conversation: { inbox: string; channel: string },
+  family: ChannelFamily,
+): Record<SlaTarget, number | null> {
+  const merged: Targets = {
+    ...DEFAULT_TARGETS[family],
+    ...config.sla.channels[conversation.channel],
+    ...config.inboxes[conversation.inbox]?.sla,
+  };
   const ms = (minutes: number) => (minutes > 0 ? Math.round(minutes * 60_000) : null);
-  return { first_response: ms(merged.first_response_minutes), next_response: ms(merged.next_response_minutes), resolution: ms(merged.resolution_minutes) };
+  return {
+    first_response: ms(merged.first_response_minutes),
+    next_response: ms(merged.next_response_minutes),
+    resolution: ms(merged.resolution_minutes),
+  };
 }

@@ -1,10 +1,11 @@
 // SLA clocks through the real pipeline with a manual clock: business hours across a weekend and a
 // holiday, pausing while pending, hit and miss recorded, next-response and resolution clocks, and
 // a breach that fires in a second Switchboard process on the same database after a restart.
-import { afterEach, describe, expect, it } from "vitest";
+
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { stringify } from "smol-toml";
-import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../clock.ts";
 import { parseConfigText } from "../config/load.ts";
 import { updateConversation } from "../conversations/update.ts";
@@ -12,8 +13,8 @@ import type { SwitchboardEvent } from "../events/types.ts";
 import { createLogger } from "../log/index.ts";
 import { conversations, slaClocks } from "../store/schema.ts";
 import { createSwitchboard, type Switchboard } from "../switchboard.ts";
-import { createTestAgent, createTestHarness, type Harness, type TestAgent } from "../testing/index.ts";
 import { writeFixturePlugin } from "../testing/fixtures.ts";
+import { createTestAgent, createTestHarness, type Harness, type TestAgent } from "../testing/index.ts";
 
 const MIN = 60_000;
 const HOURS = { timezone: "UTC", holidays: ["2025-01-13"] }; // Monday 13 January 2025 is a holiday.
@@ -41,8 +42,10 @@ async function customerWrites(text = "Help!") {
   await harness.drain();
   return stored.status === "stored" ? stored.conversationId : Number.NaN;
 }
-const clocksOf = async (id: number) => harness.switchboard.store.db.select().from(slaClocks).where(eq(slaClocks.conversationId, id)).orderBy(slaClocks.id);
-const dueOf = async (id: number) => (await harness.switchboard.store.db.select().from(conversations).where(eq(conversations.id, id)))[0]!.slaDueAt;
+const clocksOf = async (id: number) =>
+  harness.switchboard.store.db.select().from(slaClocks).where(eq(slaClocks.conversationId, id)).orderBy(slaClocks.id);
+const dueOf = async (id: number) =>
+  (await harness.switchboard.store.db.select().from(conversations).where(eq(conversations.id, id)))[0]!.slaDueAt;
 async function advanceTo(at: number) {
   harness.clock.set(at);
   await harness.drain();
@@ -97,7 +100,10 @@ describe("SLA clocks", () => {
     expect((await clocksOf(id))[0]).toMatchObject({ runningSince: Date.UTC(2025, 0, 7, 15, 0), dueAt: Date.UTC(2025, 0, 7, 15, 20) });
 
     harness.clock.set(Date.UTC(2025, 0, 7, 15, 5));
-    await updateConversation(harness.switchboard, { id: agent.id, name: agent.name }, id, { status: "snoozed", snoozedUntil: Date.UTC(2025, 0, 8, 9, 0) });
+    await updateConversation(harness.switchboard, { id: agent.id, name: agent.name }, id, {
+      status: "snoozed",
+      snoozedUntil: Date.UTC(2025, 0, 8, 9, 0),
+    });
     await harness.drain();
     await advanceTo(Date.UTC(2025, 0, 8, 9, 0)); // the snooze ends: reopened, 15 minutes left
     expect((await clocksOf(id))[0]).toMatchObject({ elapsedMs: 15 * MIN, dueAt: Date.UTC(2025, 0, 8, 9, 15) });
@@ -113,7 +119,11 @@ describe("SLA clocks", () => {
     await advanceTo(Date.UTC(2025, 0, 7, 10, 30));
     await customerWrites("Thanks, one more thing");
     let clocks = await clocksOf(id);
-    expect(clocks.map((c) => [c.target, c.outcome])).toEqual([["first_response", "hit"], ["resolution", null], ["next_response", null]]);
+    expect(clocks.map((c) => [c.target, c.outcome])).toEqual([
+      ["first_response", "hit"],
+      ["resolution", null],
+      ["next_response", null],
+    ]);
     expect(clocks[2]!.dueAt).toBe(Date.UTC(2025, 0, 7, 11, 0));
     await harness.switchboard.outbound.reply({ conversationId: id, agentId: null, text: "An automated answer" });
     await harness.drain();
@@ -121,37 +131,60 @@ describe("SLA clocks", () => {
     await updateConversation(harness.switchboard, { id: agent.id, name: agent.name }, id, { status: "resolved" });
     await harness.drain();
     clocks = await clocksOf(id);
-    expect(clocks.map((c) => [c.target, c.outcome])).toEqual([["first_response", "hit"], ["resolution", "hit"], ["next_response", "cancelled"]]);
+    expect(clocks.map((c) => [c.target, c.outcome])).toEqual([
+      ["first_response", "hit"],
+      ["resolution", "hit"],
+      ["next_response", "cancelled"],
+    ]);
     expect(await dueOf(id)).toBeNull();
   });
 
   it("use the inbox's targets and hours over the defaults, and start no clock for auto-replies", async () => {
     await start(Date.UTC(2025, 0, 4, 12, 0), {
-      test: { plugin: "test-channel", sla: { first_response_minutes: 5, resolution_minutes: 0 }, business_hours: { timezone: "UTC", days: { saturday: "10:00-14:00" } } },
+      test: {
+        plugin: "test-channel",
+        sla: { first_response_minutes: 5, resolution_minutes: 0 },
+        business_hours: { timezone: "UTC", days: { saturday: "10:00-14:00" } },
+      },
     });
     const id = await customerWrites();
     expect(await clocksOf(id)).toMatchObject([{ target: "first_response", dueAt: Date.UTC(2025, 0, 4, 12, 5) }]);
-    const auto = await harness.inject({ externalId: "ooo", contact: { externalId: "someone" }, text: "I am out of office", metadata: { autoReply: true } });
+    const auto = await harness.inject({
+      externalId: "ooo",
+      contact: { externalId: "someone" },
+      text: "I am out of office",
+      metadata: { autoReply: true },
+    });
     await harness.drain();
     expect(auto.status === "stored" && (await clocksOf(auto.conversationId))).toEqual([]);
   });
 
   it("take their defaults from the family a channel declares, never from its name", async () => {
     const now = Date.UTC(2025, 0, 7, 10, 0); // a Tuesday, in business hours
-    const channels = writeFixturePlugin(`
+    const channels = writeFixturePlugin(
+      `
       const adapter = () => ({ async send() { return {}; } });
       ctx.channel("kiosk", { family: "live-chat", create: adapter });
       ctx.channel("forum", { family: "social", create: adapter });
       ctx.channel("webchat", { create: adapter }); // named like a live chat, but declares no family
-    `, { name: "channels" });
+    `,
+      { name: "channels" },
+    );
     harness = await createTestHarness({
       now,
       config: { business_hours: HOURS },
       plugins: { channels: { package: channels } },
-      inboxes: { lobby: { plugin: "channels", channel: "kiosk" }, board: { plugin: "channels", channel: "forum" }, site: { plugin: "channels", channel: "webchat" } },
+      inboxes: {
+        lobby: { plugin: "channels", channel: "kiosk" },
+        board: { plugin: "channels", channel: "forum" },
+        site: { plugin: "channels", channel: "webchat" },
+      },
     });
     const firstResponseDue = async (inbox: string) => {
-      const stored = await harness.inject({ externalId: `in-${inbox}`, contact: { externalId: `visitor-${inbox}` }, text: "Hello?" }, inbox);
+      const stored = await harness.inject(
+        { externalId: `in-${inbox}`, contact: { externalId: `visitor-${inbox}` }, text: "Hello?" },
+        inbox,
+      );
       await harness.drain();
       if (stored.status !== "stored") throw new Error(`not stored: ${stored.status}`);
       return (await clocksOf(stored.conversationId)).find((c) => c.target === "first_response")?.dueAt;
@@ -169,7 +202,11 @@ describe("SLA clocks", () => {
     await harness.close();
 
     const file = join(harness.dir, "switchboard.toml");
-    const loaded = parseConfigText(stringify({ store: { url: `file:${join(harness.dir, "switchboard.db")}` }, business_hours: HOURS }), file, {});
+    const loaded = parseConfigText(
+      stringify({ store: { url: `file:${join(harness.dir, "switchboard.db")}` }, business_hours: HOURS }),
+      file,
+      {},
+    );
     const clock = new ManualClock(due - 1);
     other = await createSwitchboard(loaded, { clock, log: createLogger({ level: "silent" }), backgroundWorkers: false });
     const breached: unknown[] = [];

@@ -1,5 +1,11 @@
 /** Whether the conversation ever had a clock (read for every customer message that could start one). */
-const anyClock = reusableQuery((db) => db.select({ id: slaClocks.id }).from(slaClocks).where(eq(slaClocks.conversationId, sql.placeholder("conversationId"))).limit(1));
+const anyClock = reusableQuery((db) =>
+  db
+    .select({ id: slaClocks.id })
+    .from(slaClocks)
+    .where(eq(slaClocks.conversationId, sql.placeholder("conversationId")))
+    .limit(1),
+);
 
 /**
  * Keeps SLA clocks in step with conversations: a new conversation starts first-response and
@@ -16,11 +22,23 @@ import { findConversation } from "../store/conversations.ts";
 
 /** What the tracker reads of a conversation (all of it is in `message.created`). */
 type TrackedConversation = Pick<ConversationState, "id" | "status" | "inbox" | "channel" | "teamId">;
+
+import type { Services } from "../services.ts";
 import type { Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
-import { slaClocks, type SlaTarget } from "../store/schema.ts";
-import type { Services } from "../services.ts";
-import { type ClockContext, liveClocks, pauseClock, refreshDue, resumeClock, SLA_JOB, type SlaClock, startClock, stopClock, type TimerKind } from "./clocks.ts";
+import { type SlaTarget, slaClocks } from "../store/schema.ts";
+import {
+  type ClockContext,
+  liveClocks,
+  pauseClock,
+  refreshDue,
+  resumeClock,
+  SLA_JOB,
+  type SlaClock,
+  startClock,
+  stopClock,
+  type TimerKind,
+} from "./clocks.ts";
 import { slaTargets } from "./policy.ts";
 
 type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "loaded" | "registry">;
@@ -132,7 +150,8 @@ export class SlaTracker {
       } else if (PAUSED.has(change.to)) {
         for (const clock of clocks) await pauseClock(c, clock);
       } else if (change.to === "open" && change.from === "resolved") {
-        if (targets.resolution && !clocks.some((k) => k.target === "resolution")) await startClock(c, conversation.id, "resolution", targets.resolution, false);
+        if (targets.resolution && !clocks.some((k) => k.target === "resolution"))
+          await startClock(c, conversation.id, "resolution", targets.resolution, false);
       } else if (change.to === "open") {
         for (const clock of clocks) await resumeClock(c, clock);
       }
@@ -143,7 +162,10 @@ export class SlaTracker {
   async #fire(clockId: number, kind: TimerKind): Promise<void> {
     const { store, clock: time, bus } = this.#sb;
     const published = await store.write(async (tx) => {
-      const [clock] = await tx.select().from(slaClocks).where(and(eq(slaClocks.id, clockId), isNull(slaClocks.stoppedAt)));
+      const [clock] = await tx
+        .select()
+        .from(slaClocks)
+        .where(and(eq(slaClocks.id, clockId), isNull(slaClocks.stoppedAt)));
       if (!clock || clock.runningSince === null || clock.dueAt === null) return null;
       const now = time.now();
       if (kind === "warning" && clock.warnedAt === null) {

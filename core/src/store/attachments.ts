@@ -33,6 +33,18 @@ export async function insertAttachments(tx: Tx, messageId: number, files: Attach
 }
 
 /** An attachment row as plugins see it: the bytes in base64. */
-export function attachmentForPlugins(row: Attachment): { filename: string; contentType: string; size: number; url: string | null; data: string | null } {
-  return { filename: row.filename, contentType: row.contentType, size: row.size, url: row.url, data: row.data ? Buffer.from(row.data).toString("base64") : null };
+export function attachmentForPlugins(row: Attachment): {
+  filename: string;
+  contentType: string;
+  size: number;
+  url: string | null;
+  data: string | null;
+} {
+  return {
+    filename: row.filename,
+    contentType: row.contentType,
+    size: row.size,
+    url: row.url,
+    data: row.data ? Buffer.from(row.data).toString("base64") : null,
+  };
 }

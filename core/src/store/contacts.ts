@@ -17,10 +17,21 @@ const byIdentity = reusableQuery((db) =>
     .select({ contact: contacts })
     .from(identities)
     .innerJoin(contacts, eq(contacts.id, identities.contactId))
-    .where(and(eq(identities.channel, sql.placeholder("channel")), eq(identities.scope, sql.placeholder("scope")), eq(identities.externalId, sql.placeholder("externalId"))))
+    .where(
+      and(
+        eq(identities.channel, sql.placeholder("channel")),
+        eq(identities.scope, sql.placeholder("scope")),
+        eq(identities.externalId, sql.placeholder("externalId")),
+      ),
+    )
     .limit(1),
 );
-const byId = reusableQuery((db) => db.select().from(contacts).where(eq(contacts.id, sql.placeholder("id"))));
+const byId = reusableQuery((db) =>
+  db
+    .select()
+    .from(contacts)
+    .where(eq(contacts.id, sql.placeholder("id"))),
+);
 
 /**
  * The contact who holds `externalId` on `channel` in `scope`: `identityScopeOf(inbox)` for a channel's
@@ -60,7 +71,11 @@ const insertIdentity = reusableQuery((db) =>
 );
 
 /** Adds identity (channel, scope, externalId) to a contact unless someone already holds it. Returns whether it was added. */
-export async function addIdentity(tx: Tx, contactId: number, identity: { channel: string; scope: string; externalId: string; verified: boolean; source: string }): Promise<boolean> {
+export async function addIdentity(
+  tx: Tx,
+  contactId: number,
+  identity: { channel: string; scope: string; externalId: string; verified: boolean; source: string },
+): Promise<boolean> {
   const inserted = await insertIdentity(tx, { contactId, ...identity });
   return inserted.length > 0;
 }
@@ -72,7 +87,9 @@ export const MAX_ALTERNATIVES = 10;
 export type Alternatives = Record<string, unknown[]>;
 
 const same = (field: string, a: unknown, b: unknown) =>
-  typeof a === "string" && typeof b === "string" && field === "name" ? a.trim().toLowerCase() === b.trim().toLowerCase() : JSON.stringify(a) === JSON.stringify(b);
+  typeof a === "string" && typeof b === "string" && field === "name"
+    ? a.trim().toLowerCase() === b.trim().toLowerCase()
+    : JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * `attributes` with `value` added to `alternatives.<field>` (unless it is the kept value or already
@@ -81,7 +98,12 @@ const same = (field: string, a: unknown, b: unknown) =>
  * @example
  * withAlternative({ }, "name", "Ann Lee", "Ann") // { alternatives: { name: ["Ann"] } }
  */
-export function withAlternative(attributes: Record<string, unknown>, field: string, kept: unknown, value: unknown): Record<string, unknown> | undefined {
+export function withAlternative(
+  attributes: Record<string, unknown>,
+  field: string,
+  kept: unknown,
+  value: unknown,
+): Record<string, unknown> | undefined {
   if (value === null || value === undefined || same(field, kept, value)) return undefined;
   const alternatives = (attributes.alternatives ?? {}) as Alternatives;
   const list = alternatives[field] ?? [];
@@ -97,7 +119,12 @@ export function withAlternative(attributes: Record<string, unknown>, field: stri
  * @example
  * await absorbContactFacts(tx, contact, { name: "Ann Lee" }, now); // contact "Ann" keeps its name; "Ann Lee" is an alternative
  */
-export async function absorbContactFacts(tx: Tx, contact: Contact, facts: { name?: string; email?: string; phone?: string }, now: number): Promise<string[]> {
+export async function absorbContactFacts(
+  tx: Tx,
+  contact: Contact,
+  facts: { name?: string; email?: string; phone?: string },
+  now: number,
+): Promise<string[]> {
   const patch: Partial<Contact> = {};
   let attributes = contact.attributes;
   for (const field of ["name", "email", "phone"] as const) {
@@ -107,6 +134,10 @@ export async function absorbContactFacts(tx: Tx, contact: Contact, facts: { name
     else attributes = withAlternative(attributes, field, contact[field], value) ?? attributes;
   }
   if (attributes !== contact.attributes) patch.attributes = attributes;
-  if (Object.keys(patch).length > 0) await tx.update(contacts).set({ ...patch, updatedAt: now }).where(eq(contacts.id, contact.id));
+  if (Object.keys(patch).length > 0)
+    await tx
+      .update(contacts)
+      .set({ ...patch, updatedAt: now })
+      .where(eq(contacts.id, contact.id));
   return (["name", "email", "phone"] as const).filter((field) => field in patch);
 }

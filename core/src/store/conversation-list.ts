@@ -3,10 +3,10 @@
  * SLA due time first, keyset pages (a [last_activity_at, id] or [sla_due_at, id] cursor), each row with its contact's name, a preview of the
  * last message, its labels and, for an agent, how many customer messages they have not read.
  */
-import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import type { Conversation } from "./conversations.ts";
 import type { Queryable } from "./index.ts";
 import { contacts, conversationLabels, conversationReads, conversations, labels, messages } from "./schema.ts";
-import type { Conversation } from "./conversations.ts";
 
 export interface ConversationFilters {
   status?: Conversation["status"];
@@ -31,8 +31,12 @@ export interface ConversationRow {
 }
 
 /** The latest non-activity message of the conversation in the current row, cut to 140 characters. */
-const preview = sql<string | null>`(SELECT substr(${messages.text}, 1, 140) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} <> 'activity' ORDER BY ${messages.id} DESC LIMIT 1)`;
-const labelNames = sql<string | null>`(SELECT group_concat(${labels.name}, char(31)) FROM ${conversationLabels} JOIN ${labels} ON ${labels.id} = ${conversationLabels.labelId} WHERE ${conversationLabels.conversationId} = ${conversations.id})`;
+const preview = sql<
+  string | null
+>`(SELECT substr(${messages.text}, 1, 140) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} <> 'activity' ORDER BY ${messages.id} DESC LIMIT 1)`;
+const labelNames = sql<
+  string | null
+>`(SELECT group_concat(${labels.name}, char(31)) FROM ${conversationLabels} JOIN ${labels} ON ${labels.id} = ${conversationLabels.labelId} WHERE ${conversationLabels.conversationId} = ${conversations.id})`;
 
 function unreadFor(readerId: number | undefined) {
   if (readerId === undefined) return sql<number>`0`;
@@ -52,7 +56,9 @@ export function conversationConditions(filters: ConversationFilters): SQL[] {
   if (filters.teamId !== undefined) where.push(eq(conversations.teamId, filters.teamId));
   if (filters.contactId !== undefined) where.push(eq(conversations.contactId, filters.contactId));
   if (filters.labelId !== undefined) {
-    where.push(sql`EXISTS (SELECT 1 FROM ${conversationLabels} WHERE ${conversationLabels.conversationId} = ${conversations.id} AND ${conversationLabels.labelId} = ${filters.labelId})`);
+    where.push(
+      sql`EXISTS (SELECT 1 FROM ${conversationLabels} WHERE ${conversationLabels.conversationId} = ${conversations.id} AND ${conversationLabels.labelId} = ${filters.labelId})`,
+    );
   }
   return where;
 }
@@ -70,7 +76,10 @@ const dueKey = sql`coalesce(${conversations.slaDueAt}, ${NO_DUE})`;
  * @example
  * page(rows, 25, (r) => sortKey(r.conversation, "due"));
  */
-export function sortKey(conversation: Pick<Conversation, "lastActivityAt" | "slaDueAt" | "id">, sort: ConversationSort = "activity"): [number, number] {
+export function sortKey(
+  conversation: Pick<Conversation, "lastActivityAt" | "slaDueAt" | "id">,
+  sort: ConversationSort = "activity",
+): [number, number] {
   return sort === "due" ? [conversation.slaDueAt ?? NO_DUE, conversation.id] : [conversation.lastActivityAt, conversation.id];
 }
 
@@ -90,7 +99,8 @@ export async function listConversations(
   const where = conversationConditions(filters);
   const byDue = options.sort === "due";
   if (options.after && byDue) where.push(sql`(${dueKey}, ${conversations.id}) > (${options.after[0]}, ${options.after[1]})`);
-  else if (options.after) where.push(sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${options.after[0]}, ${options.after[1]})`);
+  else if (options.after)
+    where.push(sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${options.after[0]}, ${options.after[1]})`);
   const rows = await db
     .select({ conversation: conversations, contactName: contacts.name, preview, labelNames, unread: unreadFor(options.readerId) })
     .from(conversations)
@@ -98,5 +108,11 @@ export async function listConversations(
     .where(and(...where))
     .orderBy(...(byDue ? [asc(dueKey), asc(conversations.id)] : [desc(conversations.lastActivityAt), desc(conversations.id)]))
     .limit(options.limit + 1);
-  return rows.map((r) => ({ conversation: r.conversation, contactName: r.contactName, preview: r.preview, labels: r.labelNames ? r.labelNames.split("\u001f") : [], unread: Number(r.unread) }));
+  return rows.map((r) => ({
+    conversation: r.conversation,
+    contactName: r.contactName,
+    preview: r.preview,
+    labels: r.labelNames ? r.labelNames.split("\u001f") : [],
+    unread: Number(r.unread),
+  }));
 }

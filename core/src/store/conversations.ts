@@ -8,7 +8,12 @@ import { conversations } from "./schema.ts";
 
 export type Conversation = typeof conversations.$inferSelect;
 
-const byId = reusableQuery((db) => db.select().from(conversations).where(eq(conversations.id, sql.placeholder("id"))));
+const byId = reusableQuery((db) =>
+  db
+    .select()
+    .from(conversations)
+    .where(eq(conversations.id, sql.placeholder("id"))),
+);
 const latestInThread = reusableQuery((db) =>
   db
     .select()
@@ -21,7 +26,13 @@ const latestUnthreaded = reusableQuery((db) =>
   db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.contactId, sql.placeholder("contactId")), eq(conversations.inbox, sql.placeholder("inbox")), isNull(conversations.threadKey)))
+    .where(
+      and(
+        eq(conversations.contactId, sql.placeholder("contactId")),
+        eq(conversations.inbox, sql.placeholder("inbox")),
+        isNull(conversations.threadKey),
+      ),
+    )
     .orderBy(desc(conversations.id))
     .limit(1),
 );
@@ -36,7 +47,10 @@ export async function findConversation(db: Queryable, id: number): Promise<Conve
  * contact's latest conversation in this inbox that has no thread either (so a private message never
  * joins a group thread the same person wrote in). A resolved one is returned too: the caller decides.
  */
-export async function latestConversationFor(db: Queryable, where: { inbox: string; threadKey?: string; contactId: number | null }): Promise<Conversation | undefined> {
+export async function latestConversationFor(
+  db: Queryable,
+  where: { inbox: string; threadKey?: string; contactId: number | null },
+): Promise<Conversation | undefined> {
   if (where.threadKey) {
     const [row] = await latestInThread(db, { inbox: where.inbox, threadKey: where.threadKey });
     return row;

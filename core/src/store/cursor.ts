@@ -26,10 +26,18 @@ export function decodeCursor(cursor: string, size: number): number[] {
   try {
     key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch (error) {
-    throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid query: cursor: it is not a cursor from this API. Pass next_cursor from the previous page unchanged.", {}, { cause: error });
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      "Invalid query: cursor: it is not a cursor from this API. Pass next_cursor from the previous page unchanged.",
+      {},
+      { cause: error },
+    );
   }
   if (!Array.isArray(key) || key.length !== size || !key.every((n) => Number.isSafeInteger(n))) {
-    throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid query: cursor: it belongs to another list. Pass next_cursor from the previous page of this list unchanged.");
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      "Invalid query: cursor: it belongs to another list. Pass next_cursor from the previous page of this list unchanged.",
+    );
   }
   return key as number[];
 }

@@ -5,9 +5,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient, LibsqlBatchError, LibsqlError, type ResultSet } from "@libsql/client";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/libsql";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createEmbeddedClient } from "./embedded-client.ts";
 
@@ -71,7 +71,9 @@ describe("embedded client", () => {
     await expect(ours.execute({ sql: "SELECT ?", args: [Number.NaN] })).rejects.toThrow(/finite/);
     await ours.execute({ sql: "INSERT INTO u (id, email) VALUES (?, 'big')", args: [2n ** 60n] });
     await expect(ours.execute("SELECT id FROM u WHERE email = 'big'")).rejects.toThrow(/safely represented/);
-    const batch = await ours.batch(["INSERT INTO u (email) VALUES ('b@example.com')", "INSERT INTO u (email) VALUES ('a@example.com')"]).catch((e: unknown) => e);
+    const batch = await ours
+      .batch(["INSERT INTO u (email) VALUES ('b@example.com')", "INSERT INTO u (email) VALUES ('a@example.com')"])
+      .catch((e: unknown) => e);
     expect(batch).toBeInstanceOf(LibsqlBatchError);
     expect((batch as LibsqlBatchError).statementIndex).toBe(1);
     expect((await ours.execute("SELECT count(*) AS n FROM u WHERE email = 'b@example.com'")).rows[0]!.n).toBe(0);
@@ -118,19 +120,29 @@ describe("embedded client", () => {
 
   it("serves drizzle-orm/libsql: inserts with returning, selects, booleans and JSON", async () => {
     const { ours } = pair();
-    const notes = sqliteTable("notes", { id: integer("id").primaryKey(), text: text("text").notNull(), done: integer("done", { mode: "boolean" }).notNull(), meta: text("meta", { mode: "json" }).$type<{ tags: string[] }>() });
+    const notes = sqliteTable("notes", {
+      id: integer("id").primaryKey(),
+      text: text("text").notNull(),
+      done: integer("done", { mode: "boolean" }).notNull(),
+      meta: text("meta", { mode: "json" }).$type<{ tags: string[] }>(),
+    });
     await ours.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL, done INTEGER NOT NULL, meta TEXT)");
     const db = drizzle(ours);
-    const [inserted] = await db.insert(notes).values({ text: "call back", done: false, meta: { tags: ["vip"] } }).returning();
+    const [inserted] = await db
+      .insert(notes)
+      .values({ text: "call back", done: false, meta: { tags: ["vip"] } })
+      .returning();
     expect(inserted).toEqual({ id: 1, text: "call back", done: false, meta: { tags: ["vip"] } });
     await db.transaction(async (tx) => {
       await tx.update(notes).set({ done: true }).where(eq(notes.id, 1));
     });
     expect(await db.select().from(notes)).toEqual([{ id: 1, text: "call back", done: true, meta: { tags: ["vip"] } }]);
-    await expect(db.transaction(async (tx) => {
-      await tx.insert(notes).values({ text: "lost", done: false });
-      throw new Error("changed my mind");
-    })).rejects.toThrow("changed my mind");
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.insert(notes).values({ text: "lost", done: false });
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
     expect(await db.select({ text: notes.text }).from(notes)).toEqual([{ text: "call back" }]);
   });
 });

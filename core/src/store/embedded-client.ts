@@ -14,7 +14,19 @@
  * `secure_delete` on, so deleted text does not linger in the file's free space.
  */
 import { Buffer } from "node:buffer";
-import { type Client, type InArgs, type InStatement, type InValue, LibsqlBatchError, LibsqlError, type Replicated, type ResultSet, type Row, type Transaction, type TransactionMode } from "@libsql/client";
+import {
+  type Client,
+  type InArgs,
+  type InStatement,
+  type InValue,
+  LibsqlBatchError,
+  LibsqlError,
+  type Replicated,
+  type ResultSet,
+  type Row,
+  type Transaction,
+  type TransactionMode,
+} from "@libsql/client";
 import Database from "libsql";
 
 type Native = InstanceType<typeof Database>;
@@ -91,7 +103,13 @@ class Connection {
         // statement as it runs; the columns read before then are stale, so read them again.
         if (raw.length > 0 && raw[0]!.length !== compiled.columns.length) describeColumns(compiled);
         const columns = compiled.columns;
-        return resultSet(columns, compiled.columnTypes, raw.map((values) => rowOf(values, columns)), 0, undefined);
+        return resultSet(
+          columns,
+          compiled.columnTypes,
+          raw.map((values) => rowOf(values, columns)),
+          0,
+          undefined,
+        );
       }
       const info = statement.run(args) as { changes: number; lastInsertRowid: number | bigint };
       if (SCHEMA_CHANGE.test(sql)) this.#onSchemaChange();
@@ -320,7 +338,8 @@ function withBatchIndex<T>(index: number, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof LibsqlError && !(error instanceof LibsqlBatchError)) throw new LibsqlBatchError(error.message, index, error.code, error.extendedCode, error.rawCode, error);
+    if (error instanceof LibsqlError && !(error instanceof LibsqlBatchError))
+      throw new LibsqlBatchError(error.message, index, error.code, error.extendedCode, error.rawCode, error);
     throw error;
   }
 }
@@ -343,7 +362,8 @@ function valueToSql(value: InValue): unknown {
     return value;
   }
   if (typeof value === "bigint") {
-    if (value < MIN_INT64 || value > MAX_INT64) throw new RangeError("bigint is too large to be represented as a 64-bit integer and passed as argument");
+    if (value < MIN_INT64 || value > MAX_INT64)
+      throw new RangeError("bigint is too large to be represented as a 64-bit integer and passed as argument");
     return value;
   }
   if (typeof value === "boolean") return value ? 1 : 0;
@@ -355,7 +375,8 @@ function valueToSql(value: InValue): unknown {
 
 function valueFromSql(value: unknown): unknown {
   if (typeof value === "bigint") {
-    if (value < MIN_SAFE || value > MAX_SAFE) throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+    if (value < MIN_SAFE || value > MAX_SAFE)
+      throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
     return Number(value);
   }
   if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
@@ -375,14 +396,26 @@ function rowOf(values: unknown[], columns: string[]): Row {
   return row as unknown as Row;
 }
 
-function resultSet(columns: string[], columnTypes: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+function resultSet(
+  columns: string[],
+  columnTypes: string[],
+  rows: Row[],
+  rowsAffected: number,
+  lastInsertRowid: bigint | undefined,
+): ResultSet {
   return {
     columns,
     columnTypes,
     rows,
     rowsAffected,
     lastInsertRowid,
-    toJSON: () => ({ columns, columnTypes, rows: rows.map((row) => Array.prototype.map.call(row, valueToJson)), rowsAffected, lastInsertRowid: lastInsertRowid === undefined ? null : `${lastInsertRowid}` }),
+    toJSON: () => ({
+      columns,
+      columnTypes,
+      rows: rows.map((row) => Array.prototype.map.call(row, valueToJson)),
+      rowsAffected,
+      lastInsertRowid: lastInsertRowid === undefined ? null : `${lastInsertRowid}`,
+    }),
   };
 }
 
@@ -403,9 +436,32 @@ function asLibsqlError(error: unknown): unknown {
 }
 
 const SQLITE_CODES: Record<number, string> = {
-  1: "SQLITE_ERROR", 2: "SQLITE_INTERNAL", 3: "SQLITE_PERM", 4: "SQLITE_ABORT", 5: "SQLITE_BUSY", 6: "SQLITE_LOCKED", 7: "SQLITE_NOMEM",
-  8: "SQLITE_READONLY", 9: "SQLITE_INTERRUPT", 10: "SQLITE_IOERR", 11: "SQLITE_CORRUPT", 12: "SQLITE_NOTFOUND", 13: "SQLITE_FULL",
-  14: "SQLITE_CANTOPEN", 15: "SQLITE_PROTOCOL", 16: "SQLITE_EMPTY", 17: "SQLITE_SCHEMA", 18: "SQLITE_TOOBIG", 19: "SQLITE_CONSTRAINT",
-  20: "SQLITE_MISMATCH", 21: "SQLITE_MISUSE", 22: "SQLITE_NOLFS", 23: "SQLITE_AUTH", 24: "SQLITE_FORMAT", 25: "SQLITE_RANGE",
-  26: "SQLITE_NOTADB", 27: "SQLITE_NOTICE", 28: "SQLITE_WARNING",
+  1: "SQLITE_ERROR",
+  2: "SQLITE_INTERNAL",
+  3: "SQLITE_PERM",
+  4: "SQLITE_ABORT",
+  5: "SQLITE_BUSY",
+  6: "SQLITE_LOCKED",
+  7: "SQLITE_NOMEM",
+  8: "SQLITE_READONLY",
+  9: "SQLITE_INTERRUPT",
+  10: "SQLITE_IOERR",
+  11: "SQLITE_CORRUPT",
+  12: "SQLITE_NOTFOUND",
+  13: "SQLITE_FULL",
+  14: "SQLITE_CANTOPEN",
+  15: "SQLITE_PROTOCOL",
+  16: "SQLITE_EMPTY",
+  17: "SQLITE_SCHEMA",
+  18: "SQLITE_TOOBIG",
+  19: "SQLITE_CONSTRAINT",
+  20: "SQLITE_MISMATCH",
+  21: "SQLITE_MISUSE",
+  22: "SQLITE_NOLFS",
+  23: "SQLITE_AUTH",
+  24: "SQLITE_FORMAT",
+  25: "SQLITE_RANGE",
+  26: "SQLITE_NOTADB",
+  27: "SQLITE_NOTICE",
+  28: "SQLITE_WARNING",
 };

@@ -47,7 +47,9 @@ describe("store.write group commit", () => {
         })
         .then(async (value) => {
           // A separate connection (another process would see the same) already has the row.
-          seenOnDisk.push(Number((await outsider.execute({ sql: "SELECT count(*) AS n FROM notes WHERE who = ?", args: [`caller ${i}`] })).rows[0]!.n));
+          seenOnDisk.push(
+            Number((await outsider.execute({ sql: "SELECT count(*) AS n FROM notes WHERE who = ?", args: [`caller ${i}`] })).rows[0]!.n),
+          );
           return value;
         }),
     );
@@ -71,7 +73,9 @@ describe("store.write group commit", () => {
     const { store } = await freshStore();
     const counter = countCommits(store);
     const seen: string[] = [];
-    const client = store.client as unknown as { transaction: (...a: unknown[]) => Promise<{ execute: (...a: unknown[]) => Promise<unknown> }> };
+    const client = store.client as unknown as {
+      transaction: (...a: unknown[]) => Promise<{ execute: (...a: unknown[]) => Promise<unknown> }>;
+    };
     const open = client.transaction.bind(client);
     client.transaction = async (...args) => {
       const tx = await open(...args);

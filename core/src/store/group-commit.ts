@@ -7,7 +7,7 @@
  * commit (their functions run twice, so they must keep to database work). Callers are answered
  * only after the commit that holds their writes.
  */
-import { Mutex } from "async-mutex";
+import type { Mutex } from "async-mutex";
 
 /** Runs `fn` in one transaction (`db.transaction` in production). */
 type RunTransaction<Tx> = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;

@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createClient, type Client } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { Mutex } from "async-mutex";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
@@ -71,17 +71,27 @@ export function resolveStoreUrl(url: string, baseDir: string): { url: string; fi
 export async function openStore(options: { url: string; authToken?: string; baseDir?: string }): Promise<Store> {
   const { url, filePath } = resolveStoreUrl(options.url, options.baseDir ?? process.cwd());
   if (url === "file::memory:" || url === ":memory:") {
-    throw new SwitchboardError(ErrorCodes.STORE, "An in-memory store cannot hold a transaction beside other reads. Use a temporary file (file:/tmp/x.db) instead.");
+    throw new SwitchboardError(
+      ErrorCodes.STORE,
+      "An in-memory store cannot hold a transaction beside other reads. Use a temporary file (file:/tmp/x.db) instead.",
+    );
   }
   if (filePath) mkdirSync(dirname(filePath), { recursive: true });
   let client: Client;
   try {
-    client = filePath ? createEmbeddedClient(filePath, { timeoutMs: BUSY_TIMEOUT_MS }) : createClient({ url, authToken: options.authToken, timeout: BUSY_TIMEOUT_MS } as Parameters<typeof createClient>[0]);
+    client = filePath
+      ? createEmbeddedClient(filePath, { timeoutMs: BUSY_TIMEOUT_MS })
+      : createClient({ url, authToken: options.authToken, timeout: BUSY_TIMEOUT_MS } as Parameters<typeof createClient>[0]);
     if (filePath) {
       await client.execute("PRAGMA journal_mode = WAL");
     }
   } catch (error) {
-    throw new SwitchboardError(ErrorCodes.STORE, `Cannot open the store at ${filePath ?? url}: ${(error as Error).message}. Check store.url in the config and that the folder is writable.`, {}, { cause: error });
+    throw new SwitchboardError(
+      ErrorCodes.STORE,
+      `Cannot open the store at ${filePath ?? url}: ${(error as Error).message}. Check store.url in the config and that the folder is writable.`,
+      {},
+      { cause: error },
+    );
   }
   const db = drizzle(client, { schema });
   const lock = new Mutex();

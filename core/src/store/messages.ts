@@ -27,7 +27,12 @@ const byExternalId = reusableQuery((db) =>
     .where(and(eq(messages.inbox, sql.placeholder("inbox")), eq(messages.externalId, sql.placeholder("externalId"))))
     .limit(1),
 );
-const byId = reusableQuery((db) => db.select().from(messages).where(eq(messages.id, sql.placeholder("id"))));
+const byId = reusableQuery((db) =>
+  db
+    .select()
+    .from(messages)
+    .where(eq(messages.id, sql.placeholder("id"))),
+);
 
 export async function findMessageByExternalId(db: Queryable, inbox: string, externalId: string): Promise<Message | undefined> {
   const [row] = await byExternalId(db, { inbox, externalId });
@@ -38,4 +43,3 @@ export async function findMessage(db: Queryable, id: number): Promise<Message | 
   const [row] = await byId(db, { id });
   return row;
 }
-

@@ -14,8 +14,31 @@ describe("store migrations", () => {
     store = await openStore({ url: `file:${path}` });
     await store.migrate();
     await store.migrate();
-    const tables = (await store.client.execute("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")).rows.map((r) => r.name);
-    for (const table of ["contacts", "identities", "conversations", "messages", "attachments", "agents", "teams", "labels", "outbox", "jobs", "plugin_kv", "audit_log", "api_tokens", "webhook_deliveries", "messages_fts", "contacts_fts", "sessions", "team_inboxes", "conversation_reads", "canned_responses"]) {
+    const tables = (await store.client.execute("SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")).rows.map(
+      (r) => r.name,
+    );
+    for (const table of [
+      "contacts",
+      "identities",
+      "conversations",
+      "messages",
+      "attachments",
+      "agents",
+      "teams",
+      "labels",
+      "outbox",
+      "jobs",
+      "plugin_kv",
+      "audit_log",
+      "api_tokens",
+      "webhook_deliveries",
+      "messages_fts",
+      "contacts_fts",
+      "sessions",
+      "team_inboxes",
+      "conversation_reads",
+      "canned_responses",
+    ]) {
       expect(tables).toContain(table);
     }
     expect((await store.client.execute("PRAGMA journal_mode")).rows[0]!.journal_mode).toBe("wal");
@@ -29,7 +52,9 @@ describe("store migrations", () => {
     const c = store.client;
     await c.execute("INSERT INTO contacts (id, name, email) VALUES (1, 'Zoë Müller', 'zoe@example.com')");
     await c.execute("INSERT INTO conversations (id, contact_id, inbox, channel) VALUES (1, 1, 'api', 'api')");
-    await c.execute("INSERT INTO messages (id, conversation_id, contact_id, inbox, channel, direction, text) VALUES (1, 1, 1, 'api', 'api', 'incoming', 'My invoice is wrong')");
+    await c.execute(
+      "INSERT INTO messages (id, conversation_id, contact_id, inbox, channel, direction, text) VALUES (1, 1, 1, 'api', 'api', 'incoming', 'My invoice is wrong')",
+    );
     const find = async (sql: string, q: string) => (await c.execute({ sql, args: [q] })).rows.map((r) => Number(r.rowid));
     const messageSql = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?";
     expect(await find(messageSql, "invoice")).toEqual([1]);

@@ -20,7 +20,12 @@ async function storeWith(name: string): Promise<Store> {
   return store;
 }
 
-const nameOf = reusableQuery((db) => db.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, sql.placeholder("id"))));
+const nameOf = reusableQuery((db) =>
+  db
+    .select({ name: contacts.name })
+    .from(contacts)
+    .where(eq(contacts.id, sql.placeholder("id"))),
+);
 
 describe("reusableQuery", () => {
   it("runs on the database or transaction it is given, whichever it was first built on", async () => {

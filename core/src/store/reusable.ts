@@ -29,13 +29,18 @@ interface Binding {
  * const byId = reusableQuery((db) => db.select().from(conversations).where(eq(conversations.id, sql.placeholder("id"))));
  * const [row] = await byId(tx, { id: 42 });
  */
-export function reusableQuery<R>(build: (db: Queryable) => { prepare(): Prepared<R> }): (db: Queryable, values: Record<string, unknown>) => Promise<R> {
+export function reusableQuery<R>(
+  build: (db: Queryable) => { prepare(): Prepared<R> },
+): (db: Queryable, values: Record<string, unknown>) => Promise<R> {
   let prepared: (Prepared<R> & Binding) | undefined;
   return (db, values) => {
     const session = (db as unknown as { session: Binding }).session;
     prepared ??= build(db).prepare() as Prepared<R> & Binding;
     if (prepared.client === session.client && prepared.tx === session.tx) return prepared.execute(values);
-    const bound = Object.assign(Object.create(Object.getPrototypeOf(prepared) as object) as Prepared<R> & Binding, prepared, { client: session.client, tx: session.tx });
+    const bound = Object.assign(Object.create(Object.getPrototypeOf(prepared) as object) as Prepared<R> & Binding, prepared, {
+      client: session.client,
+      tx: session.tx,
+    });
     return bound.execute(values);
   };
 }

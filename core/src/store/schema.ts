@@ -20,7 +20,11 @@ export const contacts = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [index("contacts_email_idx").on(t.email), index("contacts_phone_idx").on(t.phone), index("contacts_name_idx").on(sql`lower(${t.name})`)],
+  (t) => [
+    index("contacts_email_idx").on(t.email),
+    index("contacts_phone_idx").on(t.phone),
+    index("contacts_name_idx").on(sql`lower(${t.name})`),
+  ],
 );
 
 /**
@@ -33,7 +37,9 @@ export const identities = sqliteTable(
   "identities",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
     channel: text("channel").notNull(),
     /** The inbox an inbox-scoped id belongs to; "" when the id holds across the channel (core/src/contacts/identity-scope.ts). */
     scope: text("scope").notNull().default(""),
@@ -42,7 +48,10 @@ export const identities = sqliteTable(
     source: text("source"),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("identities_channel_scope_external_idx").on(t.channel, t.scope, t.externalId), index("identities_contact_idx").on(t.contactId)],
+  (t) => [
+    uniqueIndex("identities_channel_scope_external_idx").on(t.channel, t.scope, t.externalId),
+    index("identities_contact_idx").on(t.contactId),
+  ],
 );
 
 export const agents = sqliteTable("agents", {
@@ -50,8 +59,12 @@ export const agents = sqliteTable("agents", {
   email: text("email").notNull().unique(),
   name: text("name").notNull(),
   passwordHash: text("password_hash").notNull(),
-  role: text("role", { enum: ["admin", "agent"] }).notNull().default("agent"),
-  availability: text("availability", { enum: ["online", "away", "offline"] }).notNull().default("offline"),
+  role: text("role", { enum: ["admin", "agent"] })
+    .notNull()
+    .default("agent"),
+  availability: text("availability", { enum: ["online", "away", "offline"] })
+    .notNull()
+    .default("offline"),
   /** What routing may match this agent on (labels, languages such as "lang:de", facts). */
   skills: json<string[]>("skills").notNull().default([]),
   /** The most open conversations routing gives this agent; null takes [routing] default_capacity. */
@@ -68,8 +81,12 @@ export const teams = sqliteTable("teams", {
 export const teamMembers = sqliteTable(
   "team_members",
   {
-    teamId: integer("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
-    agentId: integer("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+    teamId: integer("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    agentId: integer("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.agentId] })],
 );
@@ -77,7 +94,9 @@ export const teamMembers = sqliteTable(
 /** API tokens for the REST API. Only a SHA-256 hash of the token is stored. */
 export const apiTokens = sqliteTable("api_tokens", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  agentId: integer("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+  agentId: integer("agent_id")
+    .notNull()
+    .references(() => agents.id, { onDelete: "cascade" }),
   name: text("name").notNull(),
   tokenHash: text("token_hash").notNull().unique(),
   createdAt: integer("created_at").notNull().default(now),
@@ -88,15 +107,21 @@ export const conversations = sqliteTable(
   "conversations",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    contactId: integer("contact_id").notNull().references(() => contacts.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
     /** The inbox name from config ([inboxes.<name>]). */
     inbox: text("inbox").notNull(),
     /** The channel kind of the inbox (api, email, telegram, ...). */
     channel: text("channel").notNull(),
     /** A channel-side thread key (an email thread, a Discord thread) when the channel has threads. */
     threadKey: text("thread_key"),
-    status: text("status", { enum: ["open", "pending", "snoozed", "resolved"] }).notNull().default("open"),
-    priority: text("priority", { enum: ["none", "low", "medium", "high", "urgent"] }).notNull().default("none"),
+    status: text("status", { enum: ["open", "pending", "snoozed", "resolved"] })
+      .notNull()
+      .default("open"),
+    priority: text("priority", { enum: ["none", "low", "medium", "high", "urgent"] })
+      .notNull()
+      .default("none"),
     assigneeId: integer("assignee_id").references(() => agents.id, { onDelete: "set null" }),
     teamId: integer("team_id").references(() => teams.id, { onDelete: "set null" }),
     subject: text("subject"),
@@ -134,8 +159,12 @@ export const labels = sqliteTable("labels", {
 export const conversationLabels = sqliteTable(
   "conversation_labels",
   {
-    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
-    labelId: integer("label_id").notNull().references(() => labels.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    labelId: integer("label_id")
+      .notNull()
+      .references(() => labels.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.labelId] }), index("conversation_labels_label_idx").on(t.labelId)],
 );
@@ -147,8 +176,12 @@ export const messages = sqliteTable(
   "messages",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
-    contactId: integer("contact_id").notNull().references(() => contacts.id),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
     inbox: text("inbox").notNull(),
     channel: text("channel").notNull(),
     direction: text("direction", { enum: ["incoming", "outgoing", "note", "activity"] }).notNull(),
@@ -176,7 +209,9 @@ export const attachments = sqliteTable(
   "attachments",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    messageId: integer("message_id").notNull().references(() => messages.id, { onDelete: "cascade" }),
+    messageId: integer("message_id")
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
     filename: text("filename").notNull(),
     contentType: text("content_type").notNull(),
     size: integer("size").notNull(),
@@ -194,9 +229,14 @@ export const outbox = sqliteTable(
   "outbox",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    messageId: integer("message_id").notNull().unique().references(() => messages.id, { onDelete: "cascade" }),
+    messageId: integer("message_id")
+      .notNull()
+      .unique()
+      .references(() => messages.id, { onDelete: "cascade" }),
     inbox: text("inbox").notNull(),
-    status: text("status", { enum: ["pending", "sending", "sent", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "sending", "sent", "failed"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(8),
     nextAttemptAt: integer("next_attempt_at").notNull().default(now),
@@ -218,7 +258,9 @@ export const jobs = sqliteTable(
     /** An optional unique key: scheduling the same key again replaces the pending job. */
     key: text("key").unique(),
     payload: json<unknown>("payload").notNull().default({}),
-    status: text("status", { enum: ["pending", "running", "done", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "running", "done", "failed"] })
+      .notNull()
+      .default("pending"),
     dueAt: integer("due_at").notNull(),
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull().default(5),
@@ -266,7 +308,9 @@ export const webhookDeliveries = sqliteTable(
     url: text("url").notNull(),
     event: text("event").notNull(),
     payload: text("payload").notNull(),
-    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "delivered", "failed"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     responseStatus: integer("response_status"),
     lastError: text("last_error"),
@@ -282,7 +326,9 @@ export const sessions = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     tokenHash: text("token_hash").notNull().unique(),
-    agentId: integer("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
+    agentId: integer("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
     /** The CSRF token every form and htmx request of this session must carry. */
     csrfToken: text("csrf_token").notNull(),
     createdAt: integer("created_at").notNull().default(now),
@@ -296,7 +342,9 @@ export const sessions = sqliteTable(
 export const teamInboxes = sqliteTable(
   "team_inboxes",
   {
-    teamId: integer("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+    teamId: integer("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
     inbox: text("inbox").notNull(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.inbox] }), index("team_inboxes_inbox_idx").on(t.inbox)],
@@ -306,8 +354,12 @@ export const teamInboxes = sqliteTable(
 export const conversationReads = sqliteTable(
   "conversation_reads",
   {
-    agentId: integer("agent_id").notNull().references(() => agents.id, { onDelete: "cascade" }),
-    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    agentId: integer("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
     lastReadMessageId: integer("last_read_message_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.agentId, t.conversationId] })],
@@ -330,7 +382,9 @@ export const identityClaims = sqliteTable(
   "identity_claims",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
     /** "email", "phone" or "fact:<key>". */
     kind: text("kind").notNull(),
     /** Normalised: lower-case email, E.164 phone, a fact as text. */
@@ -339,7 +393,10 @@ export const identityClaims = sqliteTable(
     source: text("source"),
     createdAt: integer("created_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("identity_claims_contact_kind_value_idx").on(t.contactId, t.kind, t.value), index("identity_claims_kind_value_idx").on(t.kind, t.value)],
+  (t) => [
+    uniqueIndex("identity_claims_contact_kind_value_idx").on(t.contactId, t.kind, t.value),
+    index("identity_claims_kind_value_idx").on(t.kind, t.value),
+  ],
 );
 
 /** One piece of evidence that two contacts are the same person. */
@@ -357,9 +414,15 @@ export const contactSuggestions = sqliteTable(
   "contact_suggestions",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
-    otherContactId: integer("other_contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
-    status: text("status", { enum: ["open", "dismissed"] }).notNull().default("open"),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    otherContactId: integer("other_contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["open", "dismissed"] })
+      .notNull()
+      .default("open"),
     evidence: json<SuggestionEvidence[]>("evidence").notNull().default([]),
     /** Who dismissed it: "agent:<id>", "system". */
     decidedBy: text("decided_by"),
@@ -367,7 +430,10 @@ export const contactSuggestions = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("contact_suggestions_pair_idx").on(t.contactId, t.otherContactId), index("contact_suggestions_other_idx").on(t.otherContactId)],
+  (t) => [
+    uniqueIndex("contact_suggestions_pair_idx").on(t.contactId, t.otherContactId),
+    index("contact_suggestions_other_idx").on(t.otherContactId),
+  ],
 );
 
 /**
@@ -403,7 +469,9 @@ export const slaClocks = sqliteTable(
   "sla_clocks",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
     target: text("target").$type<SlaTarget>().notNull(),
     /** The target, in business milliseconds. */
     targetMs: integer("target_ms").notNull(),
@@ -420,7 +488,10 @@ export const slaClocks = sqliteTable(
     /** "hit", "miss" (breached), or "cancelled" (stopped without the event it waited for). */
     outcome: text("outcome", { enum: ["hit", "miss", "cancelled"] }),
   },
-  (t) => [index("sla_clocks_conversation_idx").on(t.conversationId, t.target, t.stoppedAt), index("sla_clocks_outcome_idx").on(t.target, t.outcome, t.startedAt)],
+  (t) => [
+    index("sla_clocks_conversation_idx").on(t.conversationId, t.target, t.stoppedAt),
+    index("sla_clocks_outcome_idx").on(t.target, t.outcome, t.startedAt),
+  ],
 );
 
 /** Each time an automation rule fired on a conversation (the per-conversation limit counts these). */
@@ -428,7 +499,9 @@ export const automationFires = sqliteTable(
   "automation_fires",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
     rule: text("rule").notNull(),
     event: text("event").notNull(),
     firedAt: integer("fired_at").notNull(),
@@ -441,18 +514,27 @@ export const csatResponses = sqliteTable(
   "csat_responses",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
-    contactId: integer("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
     /** The inbox the survey was sent on; answers are read there. */
     inbox: text("inbox").notNull(),
-    status: text("status", { enum: ["awaiting_score", "awaiting_ces", "complete"] }).notNull().default("awaiting_score"),
+    status: text("status", { enum: ["awaiting_score", "awaiting_ces", "complete"] })
+      .notNull()
+      .default("awaiting_score"),
     score: integer("score"),
     comment: text("comment"),
     ces: integer("ces"),
     sentAt: integer("sent_at").notNull(),
     answeredAt: integer("answered_at"),
   },
-  (t) => [index("csat_responses_contact_idx").on(t.contactId, t.status, t.sentAt), index("csat_responses_conversation_idx").on(t.conversationId)],
+  (t) => [
+    index("csat_responses_contact_idx").on(t.contactId, t.status, t.sentAt),
+    index("csat_responses_conversation_idx").on(t.conversationId),
+  ],
 );
 
 /** Replies an agent wrote to go out later; cancelled when the customer writes first. */
@@ -460,11 +542,15 @@ export const scheduledMessages = sqliteTable(
   "scheduled_messages",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    conversationId: integer("conversation_id").notNull().references(() => conversations.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
     agentId: integer("agent_id").references(() => agents.id, { onDelete: "set null" }),
     text: text("text").notNull(),
     sendAt: integer("send_at").notNull(),
-    status: text("status", { enum: ["scheduled", "sent", "cancelled"] }).notNull().default("scheduled"),
+    status: text("status", { enum: ["scheduled", "sent", "cancelled"] })
+      .notNull()
+      .default("scheduled"),
     /** The message it became once sent. */
     messageId: integer("message_id").references(() => messages.id, { onDelete: "set null" }),
     cancelReason: text("cancel_reason"),

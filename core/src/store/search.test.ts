@@ -17,7 +17,10 @@ async function storeWith(texts: string[]): Promise<Store> {
   await store.client.execute("INSERT INTO contacts (id, name) VALUES (1, 'Ann')");
   await store.client.execute("INSERT INTO conversations (id, contact_id, inbox, channel) VALUES (1, 1, 'api', 'api')");
   for (const [i, text] of texts.entries()) {
-    await store.client.execute({ sql: "INSERT INTO messages (id, conversation_id, contact_id, inbox, channel, direction, text) VALUES (?, 1, 1, 'api', 'api', 'incoming', ?)", args: [i + 1, text] });
+    await store.client.execute({
+      sql: "INSERT INTO messages (id, conversation_id, contact_id, inbox, channel, direction, text) VALUES (?, 1, 1, 'api', 'api', 'incoming', ?)",
+      args: [i + 1, text],
+    });
   }
   return store;
 }
@@ -29,7 +32,13 @@ const found = async (s: Store, input: string) => {
 
 describe("message search", () => {
   it("matches a whole word with its inflections, newest first, as one term", async () => {
-    const s = await storeWith(["I want a refund", "Refunds take three days", "Was it refunded?", "Your reference is 42", "Is this refundable?"]);
+    const s = await storeWith([
+      "I want a refund",
+      "Refunds take three days",
+      "Was it refunded?",
+      "Your reference is 42",
+      "Is this refundable?",
+    ]);
     expect(await messageSearchMatch(s.db, "refund")).toBe('"refund"');
     expect(await found(s, "refund")).toEqual([5, 3, 2, 1]);
     expect(await found(s, "refunds")).toEqual([5, 3, 2, 1]);

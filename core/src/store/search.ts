@@ -62,7 +62,11 @@ export async function messageSearchMatch(db: Queryable, input: string): Promise<
  * @example
  * const hits = await searchMessages(store.db, (await messageSearchMatch(store.db, "refund"))!, { limit: 26, offset: 0 });
  */
-export async function searchMessages(db: Queryable, match: string, options: { limit: number; offset: number; inboxes?: string[] }): Promise<MessageHit[]> {
+export async function searchMessages(
+  db: Queryable,
+  match: string,
+  options: { limit: number; offset: number; inboxes?: string[] },
+): Promise<MessageHit[]> {
   const inInboxes = options.inboxes ? sql`AND m.inbox IN (SELECT value FROM json_each(${JSON.stringify(options.inboxes)}))` : sql``;
   // Newest first: FTS5 walks a whole word's matches in rowid order and stops at the limit, so a
   // common word costs the same at 1M messages as at 10k (ranking every match by relevance took

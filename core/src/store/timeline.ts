@@ -2,7 +2,7 @@
  * A contact's timeline: every message of every conversation of that contact, on every channel, in
  * one chronological list. Shared by the REST API and the inbox.
  */
-import { and, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "./index.ts";
 import type { Message } from "./messages.ts";
 import { messages } from "./schema.ts";
@@ -28,10 +28,20 @@ export async function contactTimeline(
   if (options.after) where.push(sql`(${messages.createdAt}, ${messages.id}) > (${options.after[0]}, ${options.after[1]})`);
   if (options.afterId !== undefined) where.push(gt(messages.id, options.afterId));
   if (options.latest) {
-    const rows = await db.select().from(messages).where(and(...where)).orderBy(desc(messages.createdAt), desc(messages.id)).limit(options.limit);
+    const rows = await db
+      .select()
+      .from(messages)
+      .where(and(...where))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(options.limit);
     return rows.reverse();
   }
-  return db.select().from(messages).where(and(...where)).orderBy(messages.createdAt, messages.id).limit(options.limit);
+  return db
+    .select()
+    .from(messages)
+    .where(and(...where))
+    .orderBy(messages.createdAt, messages.id)
+    .limit(options.limit);
 }
 
 /** A point in the timeline where the customer went on on another channel. */
@@ -68,9 +78,23 @@ export function channelSwitches(rows: readonly Message[], previous?: Message): M
  * @example
  * const previous = await customerFacingBefore(store.db, contactId, [first.createdAt, first.id]);
  */
-export async function customerFacingBefore(db: Queryable, contactId: number, key: [createdAt: number, id: number], inboxes?: string[]): Promise<Message | undefined> {
-  const where: SQL[] = [eq(messages.contactId, contactId), inArray(messages.direction, ["incoming", "outgoing"]), sql`(${messages.createdAt}, ${messages.id}) < (${key[0]}, ${key[1]})`];
+export async function customerFacingBefore(
+  db: Queryable,
+  contactId: number,
+  key: [createdAt: number, id: number],
+  inboxes?: string[],
+): Promise<Message | undefined> {
+  const where: SQL[] = [
+    eq(messages.contactId, contactId),
+    inArray(messages.direction, ["incoming", "outgoing"]),
+    sql`(${messages.createdAt}, ${messages.id}) < (${key[0]}, ${key[1]})`,
+  ];
   if (inboxes) where.push(inArray(messages.inbox, inboxes));
-  const [row] = await db.select().from(messages).where(and(...where)).orderBy(desc(messages.createdAt), desc(messages.id)).limit(1);
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(...where))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(1);
   return row;
 }

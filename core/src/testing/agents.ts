@@ -7,8 +7,8 @@ import { createAgent } from "../auth/agents.ts";
 import { createApiToken } from "../auth/tokens.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { setRoutingProfile } from "../routing/profile.ts";
-import { teamInboxes, teamMembers, teams } from "../store/schema.ts";
 import type { Store } from "../store/index.ts";
+import { teamInboxes, teamMembers, teams } from "../store/schema.ts";
 
 /** What these helpers use of a harness (index.ts's `Harness` has all of it). */
 interface Harness {
@@ -35,14 +35,22 @@ type Availability = "online" | "away" | "offline";
  */
 export async function createTestAgent(
   harness: Harness,
-  input: { name: string; email?: string; role?: "admin" | "agent"; availability?: Availability; skills?: string[]; capacity?: number | null },
+  input: {
+    name: string;
+    email?: string;
+    role?: "admin" | "agent";
+    availability?: Availability;
+    skills?: string[];
+    capacity?: number | null;
+  },
 ): Promise<TestAgent> {
   const { store } = harness.switchboard;
   const email = input.email ?? `${input.name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}@example.com`;
   const { agent } = await createAgent(store, { email, name: input.name, role: input.role ?? "agent", password: "correct-horse-battery" });
   const { token } = await createApiToken(store, agent.id, "test");
   const created = { id: agent.id, email: agent.email, name: agent.name, token };
-  if (input.skills || input.capacity !== undefined) await setRoutingProfile(store, agent.id, { skills: input.skills ?? [], capacity: input.capacity ?? null });
+  if (input.skills || input.capacity !== undefined)
+    await setRoutingProfile(store, agent.id, { skills: input.skills ?? [], capacity: input.capacity ?? null });
   if (input.availability && input.availability !== "offline") await setTestAvailability(harness, created, input.availability);
   return created;
 }
@@ -60,7 +68,8 @@ export async function setTestAvailability(harness: Harness, agent: Pick<TestAgen
     headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" },
     body: JSON.stringify({ availability }),
   });
-  if (response.status !== 200) throw new SwitchboardError(ErrorCodes.VALIDATION, `Setting availability failed with HTTP ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new SwitchboardError(ErrorCodes.VALIDATION, `Setting availability failed with HTTP ${response.status}: ${await response.text()}`);
   await harness.drain();
 }
 
@@ -70,7 +79,11 @@ export async function setTestAvailability(harness: Harness, agent: Pick<TestAgen
  * @example
  * const billing = await createTestTeam(harness, "Billing", { members: [bob.id], inboxes: ["test"] });
  */
-export async function createTestTeam(harness: Harness, name: string, options: { members?: number[]; inboxes?: string[] } = {}): Promise<{ id: number; name: string }> {
+export async function createTestTeam(
+  harness: Harness,
+  name: string,
+  options: { members?: number[]; inboxes?: string[] } = {},
+): Promise<{ id: number; name: string }> {
   return harness.switchboard.store.write(async (tx) => {
     const [team] = await tx.insert(teams).values({ name }).returning();
     if (options.members?.length) await tx.insert(teamMembers).values(options.members.map((agentId) => ({ teamId: team!.id, agentId })));

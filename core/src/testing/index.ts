@@ -14,19 +14,19 @@ import { parseConfigText } from "../config/load.ts";
 import { createLogger, type Logger } from "../log/index.ts";
 import type { InboundMessage, IngestResult } from "../plugins/types.ts";
 import { createSwitchboard, type Switchboard } from "../switchboard.ts";
-import { type CapturedSend, testChannelStates, type TestChannelState } from "./test-channel.ts";
+import { type CapturedSend, type TestChannelState, testChannelStates } from "./test-channel.ts";
 
-export type { CapturedSend } from "./test-channel.ts";
 /** The store's tables, for assertions on what was stored. */
 export * as tables from "../store/schema.ts";
-export { writeFixturePlugin } from "./fixtures.ts";
 export { createTestAgent, createTestTeam, setTestAvailability, type TestAgent } from "./agents.ts";
+export { writeFixturePlugin } from "./fixtures.ts";
+export { type JsonAnswer, json } from "./json.ts";
 export { createTestKernel, type TestKernel } from "./kernel.ts";
-export { cookieFrom, openSignInForm, signInAgent, type RequestFn, type SignedIn, type SignInForm } from "./sign-in.ts";
+export { cookieFrom, openSignInForm, type RequestFn, type SignedIn, type SignInForm, signInAgent } from "./sign-in.ts";
+export { type HasStore, storedMessages, waitForMessages } from "./stored.ts";
+export type { CapturedSend } from "./test-channel.ts";
 export { waitFor } from "./wait.ts";
-export { storedMessages, waitForMessages, type HasStore } from "./stored.ts";
-export { json, type JsonAnswer } from "./json.ts";
-export { FailureQueue, Listeners, readForm, serveLoopback, type FormFile, type Loopback } from "./wire.ts";
+export { FailureQueue, type FormFile, Listeners, type Loopback, readForm, serveLoopback } from "./wire.ts";
 
 const TEST_CHANNEL = fileURLToPath(new URL("./test-channel.ts", import.meta.url));
 
@@ -34,7 +34,18 @@ export interface HarnessOptions {
   /** Extra `[plugins.<alias>]` entries, as in the TOML. */
   plugins?: Record<string, { package: string; options?: Record<string, unknown>; setup_timeout_ms?: number; enabled?: boolean }>;
   /** Extra `[inboxes.<name>]` entries. */
-  inboxes?: Record<string, { plugin: string; channel?: string; display_name?: string; options?: Record<string, unknown>; routing?: string[]; business_hours?: Record<string, unknown>; sla?: Record<string, number> }>;
+  inboxes?: Record<
+    string,
+    {
+      plugin: string;
+      channel?: string;
+      display_name?: string;
+      options?: Record<string, unknown>;
+      routing?: string[];
+      business_hours?: Record<string, unknown>;
+      sla?: Record<string, number>;
+    }
+  >;
   /** Anything else of the config (webhooks, business_hours, ...). */
   config?: Record<string, unknown>;
   /** The clock's start (default: now). */
@@ -95,7 +106,11 @@ export async function createTestHarness(options: HarnessOptions = {}): Promise<H
   const file = join(dir, "switchboard.toml");
   const loaded = parseConfigText(stringify(config), file, options.env ?? {});
   const clock = new ManualClock(options.now ?? Date.now());
-  const switchboard = await createSwitchboard(loaded, { clock, log: options.log ?? createLogger({ level: "silent" }), backgroundWorkers: false });
+  const switchboard = await createSwitchboard(loaded, {
+    clock,
+    log: options.log ?? createLogger({ level: "silent" }),
+    backgroundWorkers: false,
+  });
   await switchboard.start();
   return {
     switchboard,

@@ -22,7 +22,10 @@ export interface SignedIn {
 
 /** The `name=value` of the Set-Cookie whose name is `name`, if the response sets it. */
 export function cookieFrom(response: Response, name: string): string | undefined {
-  return response.headers.getSetCookie().map((line) => line.split(";")[0]!).find((pair) => pair.startsWith(`${name}=`) && pair.length > name.length + 1);
+  return response.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0]!)
+    .find((pair) => pair.startsWith(`${name}=`) && pair.length > name.length + 1);
 }
 
 /**
@@ -49,7 +52,11 @@ export async function openSignInForm(request: RequestFn): Promise<SignInForm> {
  */
 export async function signInAgent(request: RequestFn, email: string, password: string): Promise<SignedIn> {
   const form = await openSignInForm(request);
-  const login = await request("/login", { method: "POST", headers: { Cookie: form.cookie }, body: new URLSearchParams({ email, password, _csrf: form.token }) });
+  const login = await request("/login", {
+    method: "POST",
+    headers: { Cookie: form.cookie },
+    body: new URLSearchParams({ email, password, _csrf: form.token }),
+  });
   const cookie = cookieFrom(login, "swb_session");
   if (login.status !== 303 || !cookie) throw new Error(`sign-in failed with HTTP ${login.status}: ${await login.text()}`);
   const page = await (await request("/inbox", { headers: { Cookie: cookie } })).text();

@@ -45,7 +45,11 @@ export default definePlugin({
           state.emit = emit;
         },
         // Keeps an original of every message, as a channel that keeps raw sources does (admins download it).
-        original: async (externalId) => ({ filename: "original.txt", contentType: "text/plain", data: Buffer.from(`The original of ${externalId}`) }),
+        original: async (externalId) => ({
+          filename: "original.txt",
+          contentType: "text/plain",
+          data: Buffer.from(`The original of ${externalId}`),
+        }),
         async send(target, message) {
           const failure = state.failures.shift();
           if (failure !== undefined) throw failure;

@@ -114,7 +114,13 @@ export async function readForm(request: Request): Promise<{ fields: Record<strin
   const files: FormFile[] = [];
   for (const [field, value] of await request.formData()) {
     if (typeof value === "string") fields[field] = value;
-    else files.push({ field, name: value.name, contentType: value.type || "application/octet-stream", bytes: new Uint8Array(await value.arrayBuffer()) });
+    else
+      files.push({
+        field,
+        name: value.name,
+        contentType: value.type || "application/octet-stream",
+        bytes: new Uint8Array(await value.arrayBuffer()),
+      });
   }
   return { fields, files };
 }

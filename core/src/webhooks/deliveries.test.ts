@@ -33,17 +33,21 @@ function receiver(): { url: string; received: Received[] } {
   return { url: `http://127.0.0.1:${server.port}/hook`, received };
 }
 
-const metric = (text: string, name: string, status: string) => Number(text.match(new RegExp(`^${name}\\{status="${status}"\\} (\\d+)$`, "m"))?.[1] ?? 0);
+const metric = (text: string, name: string, status: string) =>
+  Number(text.match(new RegExp(`^${name}\\{status="${status}"\\} (\\d+)$`, "m"))?.[1] ?? 0);
 
 describe("webhook deliveries", () => {
   it("show a failed delivery in REST, on the admin page and in /metrics; replay it until it arrives", async () => {
     const hook = receiver();
-    const world = await inboxHarness({ config: { webhooks: [{ url: hook.url, secret: "0123456789abcdef0123", events: ["message.created"], max_attempts: 1 }] } });
+    const world = await inboxHarness({
+      config: { webhooks: [{ url: hook.url, secret: "0123456789abcdef0123", events: ["message.created"], max_attempts: 1 }] },
+    });
     harness = world.harness;
     const h = world.harness;
     const admin = (await createApiToken(h.switchboard.store, world.admin.id, "t")).token;
     const agent = (await createApiToken(h.switchboard.store, world.agent.id, "t")).token;
-    const api = (path: string, token: string, method = "GET") => h.request(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
+    const api = (path: string, token: string, method = "GET") =>
+      h.request(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
 
     await h.inject({ externalId: "m1", contact: { externalId: "u1", name: "Una" }, text: "first message" });
     await h.inject({ externalId: "m2", contact: { externalId: "u1" }, text: "second message" });
@@ -57,16 +61,34 @@ describe("webhook deliveries", () => {
     expect(second).toEqual({ data: [expect.objectContaining({ id: 1 })], next_cursor: null });
     const failed = await (await api("/webhook-deliveries?status=failed", admin)).json();
     expect(failed.data).toEqual([
-      { id: 1, url: hook.url, event: "message.created", status: "failed", attempts: 1, response_status: 500, last_error: "the receiver answered HTTP 500", created_at: expect.any(Number), delivered_at: null },
+      {
+        id: 1,
+        url: hook.url,
+        event: "message.created",
+        status: "failed",
+        attempts: 1,
+        response_status: 500,
+        last_error: "the receiver answered HTTP 500",
+        created_at: expect.any(Number),
+        delivered_at: null,
+      },
     ]);
     const one = await api("/webhook-deliveries/1", admin);
     expect(one.status).toBe(200);
-    expect(await one.json()).toMatchObject({ id: 1, status: "failed", payload: { event: "message.created", data: { text: "first message" } } });
+    expect(await one.json()).toMatchObject({
+      id: 1,
+      status: "failed",
+      payload: { event: "message.created", data: { text: "first message" } },
+    });
     expect((await api("/webhook-deliveries?status=lost", admin)).status).toBe(422);
     expect((await api("/webhook-deliveries/99", admin)).status).toBe(404);
 
     // Admins only (403, as every admin-only setting answers: core/src/access), and a refused replay changes nothing.
-    for (const [path, method] of [["/webhook-deliveries", "GET"], ["/webhook-deliveries/1", "GET"], ["/webhook-deliveries/1/replay", "POST"]] as const) {
+    for (const [path, method] of [
+      ["/webhook-deliveries", "GET"],
+      ["/webhook-deliveries/1", "GET"],
+      ["/webhook-deliveries/1/replay", "POST"],
+    ] as const) {
       const refused = await api(path, agent, method);
       expect(refused.status).toBe(403);
       expect((await refused.json()).error.message).toContain("Only admins may see and replay webhook deliveries");
@@ -83,7 +105,9 @@ describe("webhook deliveries", () => {
     const browser = await signIn(h, world.admin.email, world.password);
     const page = await (await browser.get("/admin/webhooks?status=failed")).text();
     expect(page).toContain('href="/admin/webhooks" aria-current');
-    expect(page).toMatch(/#1<\/th>.*message.created.*failed.*HTTP 500.*the receiver answered HTTP 500.*action="\/admin\/webhooks\/1\/replay"/s);
+    expect(page).toMatch(
+      /#1<\/th>.*message.created.*failed.*HTTP 500.*the receiver answered HTTP 500.*action="\/admin\/webhooks\/1\/replay"/s,
+    );
     expect(page).not.toContain("#2</th>");
     const bob = await signIn(h, world.agent.email, world.password);
     expect((await bob.get("/admin/webhooks")).status).toBe(403);
@@ -103,7 +127,13 @@ describe("webhook deliveries", () => {
     await h.drain();
     expect(hook.received.map((r) => r.delivery)).toEqual(["1", "2", "1"]);
     expect(hook.received[2]!.body).toBe(hook.received[0]!.body);
-    expect(await (await api("/webhook-deliveries/1", admin)).json()).toMatchObject({ status: "delivered", attempts: 2, response_status: 200, last_error: null, delivered_at: expect.any(Number) });
+    expect(await (await api("/webhook-deliveries/1", admin)).json()).toMatchObject({
+      status: "delivered",
+      attempts: 2,
+      response_status: 200,
+      last_error: null,
+      delivered_at: expect.any(Number),
+    });
     metrics = await (await h.request("/metrics")).text();
     expect(metric(metrics, "switchboard_webhook_deliveries_total", "delivered")).toBe(2);
     expect(metric(metrics, "switchboard_webhook_attempts_total", "delivered")).toBe(2);

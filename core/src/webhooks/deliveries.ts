@@ -21,11 +21,19 @@ export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as c
  * @example
  * const failed = await listWebhookDeliveries(store.db, { status: "failed", limit: 26 });
  */
-export async function listWebhookDeliveries(db: Queryable, query: { status?: WebhookDeliveryStatus; before?: number; limit: number }): Promise<WebhookDelivery[]> {
+export async function listWebhookDeliveries(
+  db: Queryable,
+  query: { status?: WebhookDeliveryStatus; before?: number; limit: number },
+): Promise<WebhookDelivery[]> {
   const where: SQL[] = [];
   if (query.status) where.push(eq(webhookDeliveries.status, query.status));
   if (query.before !== undefined) where.push(lt(webhookDeliveries.id, query.before));
-  return db.select().from(webhookDeliveries).where(and(...where)).orderBy(desc(webhookDeliveries.id)).limit(query.limit);
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(...where))
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(query.limit);
 }
 
 /**
@@ -36,7 +44,11 @@ export async function listWebhookDeliveries(db: Queryable, query: { status?: Web
  */
 export async function findWebhookDelivery(db: Queryable, id: number): Promise<WebhookDelivery> {
   const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id));
-  if (!row) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Webhook delivery ${id} does not exist. List deliveries with GET /api/v1/webhook-deliveries.`);
+  if (!row)
+    throw new SwitchboardError(
+      ErrorCodes.NOT_FOUND,
+      `Webhook delivery ${id} does not exist. List deliveries with GET /api/v1/webhook-deliveries.`,
+    );
   return row;
 }
 
@@ -47,15 +59,24 @@ export async function findWebhookDelivery(db: Queryable, id: number): Promise<We
  * @example
  * const pending = await replayWebhookDelivery({ store, jobs, webhooks: loaded.config.webhooks }, 7);
  */
-export async function replayWebhookDelivery(deps: { store: Store; jobs: JobQueue; webhooks: WebhookEntry[] }, id: number): Promise<WebhookDelivery> {
+export async function replayWebhookDelivery(
+  deps: { store: Store; jobs: JobQueue; webhooks: WebhookEntry[] },
+  id: number,
+): Promise<WebhookDelivery> {
   return deps.store.write(async (tx) => {
     const delivery = await findWebhookDelivery(tx, id);
     if (delivery.status === "pending") {
-      throw new SwitchboardError(ErrorCodes.CONFLICT, `Webhook delivery ${id} is pending already (${delivery.attempts} attempts so far): it will be sent again by itself. Replay it once it is delivered or has failed.`);
+      throw new SwitchboardError(
+        ErrorCodes.CONFLICT,
+        `Webhook delivery ${id} is pending already (${delivery.attempts} attempts so far): it will be sent again by itself. Replay it once it is delivered or has failed.`,
+      );
     }
     const webhook = deps.webhooks.find((w) => w.url === delivery.url);
     if (!webhook) {
-      throw new SwitchboardError(ErrorCodes.CONFLICT, `Webhook delivery ${id} went to ${delivery.url}, which is no longer in [[webhooks]] in the config. Add that webhook back to replay it.`);
+      throw new SwitchboardError(
+        ErrorCodes.CONFLICT,
+        `Webhook delivery ${id} went to ${delivery.url}, which is no longer in [[webhooks]] in the config. Add that webhook back to replay it.`,
+      );
     }
     const [pending] = await tx.update(webhookDeliveries).set({ status: "pending" }).where(eq(webhookDeliveries.id, id)).returning();
     await scheduleDelivery(deps.jobs, tx, id, webhook);

@@ -1,8 +1,8 @@
 // Outgoing webhooks against a real HTTP receiver on loopback: signed deliveries that verify,
 // retries after a failing answer, and the delivery log.
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHarness, type Harness } from "../testing/index.ts";
 import { webhookDeliveries } from "../store/schema.ts";
+import { createTestHarness, type Harness } from "../testing/index.ts";
 import { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from "./signature.ts";
 
 let harness: Harness | undefined;
@@ -22,11 +22,20 @@ describe("webhook signatures", () => {
     expect(header).toMatch(/^t=1700000000,v1=[0-9a-f]{64}$/);
     const now = { nowSeconds: 1_700_000_010 };
     expect(await verifyWebhookSignature(SECRET, header, body, now)).toEqual({ ok: true });
-    expect(await verifyWebhookSignature("another-secret-123456", header, body, now)).toEqual({ ok: false, reason: "signature does not match" });
+    expect(await verifyWebhookSignature("another-secret-123456", header, body, now)).toEqual({
+      ok: false,
+      reason: "signature does not match",
+    });
     expect(await verifyWebhookSignature(SECRET, header, body + " ", now)).toEqual({ ok: false, reason: "signature does not match" });
-    expect(await verifyWebhookSignature(SECRET, header, body, { nowSeconds: 1_700_000_000 + 3600 })).toMatchObject({ ok: false, reason: expect.stringContaining("replay") });
+    expect(await verifyWebhookSignature(SECRET, header, body, { nowSeconds: 1_700_000_000 + 3600 })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("replay"),
+    });
     expect(await verifyWebhookSignature(SECRET, null, body)).toMatchObject({ ok: false, reason: expect.stringContaining("missing") });
-    expect(await verifyWebhookSignature(SECRET, "garbage", body)).toMatchObject({ ok: false, reason: expect.stringContaining("malformed") });
+    expect(await verifyWebhookSignature(SECRET, "garbage", body)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("malformed"),
+    });
   });
 });
 
@@ -56,19 +65,33 @@ describe("outgoing webhooks", () => {
     await harness.drain();
     let log = await harness.switchboard.store.db.select().from(webhookDeliveries);
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ event: "message.created", status: "pending", attempts: 1, responseStatus: 503, lastError: "the receiver answered HTTP 503" });
+    expect(log[0]).toMatchObject({
+      event: "message.created",
+      status: "pending",
+      attempts: 1,
+      responseStatus: 503,
+      lastError: "the receiver answered HTTP 503",
+    });
     expect(received).toHaveLength(0);
 
     harness.clock.advance(2000);
     await harness.drain();
     log = await harness.switchboard.store.db.select().from(webhookDeliveries);
     expect(log[0]).toMatchObject({ status: "delivered", attempts: 2, responseStatus: 200, lastError: null });
-    expect(received).toEqual([{ event: "message.created", verified: true, body: expect.objectContaining({ event: "message.created", data: expect.objectContaining({ text: "Where is my order?" }) }) }]);
+    expect(received).toEqual([
+      {
+        event: "message.created",
+        verified: true,
+        body: expect.objectContaining({ event: "message.created", data: expect.objectContaining({ text: "Where is my order?" }) }),
+      },
+    ]);
   });
 
   it("mark a delivery failed after its last attempt", async () => {
     server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("no", { status: 500 }) });
-    harness = await createTestHarness({ config: { webhooks: [{ url: `http://127.0.0.1:${server.port}/`, secret: SECRET, max_attempts: 2 }] } });
+    harness = await createTestHarness({
+      config: { webhooks: [{ url: `http://127.0.0.1:${server.port}/`, secret: SECRET, max_attempts: 2 }] },
+    });
     await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "hi" });
     await harness.drain();
     harness.clock.advance(10_000);

@@ -39,7 +39,15 @@ export async function scheduleDelivery(jobs: JobQueue, tx: Tx, deliveryId: numbe
 }
 
 /** Subscribes the configured webhooks to the bus and defines the delivery job. */
-export function setupOutgoingWebhooks(deps: { webhooks: WebhookEntry[]; bus: EventBus; jobs: JobQueue; store: Store; clock: Clock; log: Logger; observe?: (outcome: AttemptOutcome) => void }): void {
+export function setupOutgoingWebhooks(deps: {
+  webhooks: WebhookEntry[];
+  bus: EventBus;
+  jobs: JobQueue;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  observe?: (outcome: AttemptOutcome) => void;
+}): void {
   const { webhooks, store, clock, jobs } = deps;
   const observe = deps.observe ?? (() => {});
   const log = deps.log.child({ component: "webhooks" });
@@ -49,12 +57,22 @@ export function setupOutgoingWebhooks(deps: { webhooks: WebhookEntry[]; bus: Eve
     if (!delivery || delivery.status !== "pending") return;
     const webhook = webhooks.find((w) => w.url === delivery.url);
     if (!webhook) {
-      await store.write((tx) => tx.update(webhookDeliveries).set({ status: "failed", lastError: "This webhook was removed from the config." }).where(eq(webhookDeliveries.id, deliveryId)));
+      await store.write((tx) =>
+        tx
+          .update(webhookDeliveries)
+          .set({ status: "failed", lastError: "This webhook was removed from the config." })
+          .where(eq(webhookDeliveries.id, deliveryId)),
+      );
       observe({ status: "failed", final: true });
       return;
     }
     const record = (values: Partial<typeof webhookDeliveries.$inferInsert>) =>
-      store.write((tx) => tx.update(webhookDeliveries).set({ attempts: sql`${webhookDeliveries.attempts} + 1`, ...values }).where(eq(webhookDeliveries.id, deliveryId)));
+      store.write((tx) =>
+        tx
+          .update(webhookDeliveries)
+          .set({ attempts: sql`${webhookDeliveries.attempts} + 1`, ...values })
+          .where(eq(webhookDeliveries.id, deliveryId)),
+      );
     const last = job.attempt >= webhook.max_attempts;
     let status: number | undefined;
     try {
@@ -94,7 +112,10 @@ export function setupOutgoingWebhooks(deps: { webhooks: WebhookEntry[]; bus: Eve
       const payload = JSON.stringify({ id: event.id, event: event.name, at: event.at, data: wireData(event) });
       await store.write(async (tx) => {
         for (const webhook of matching) {
-          const [row] = await tx.insert(webhookDeliveries).values({ url: webhook.url, event: event.name, payload, createdAt: clock.now() }).returning({ id: webhookDeliveries.id });
+          const [row] = await tx
+            .insert(webhookDeliveries)
+            .values({ url: webhook.url, event: event.name, payload, createdAt: clock.now() })
+            .returning({ id: webhookDeliveries.id });
           await scheduleDelivery(jobs, tx, row!.id, webhook);
         }
       });

@@ -56,9 +56,11 @@ export async function verifyWebhookSignature(
   if (!header) return { ok: false, reason: `missing ${SIGNATURE_HEADER} header` };
   const parts = Object.fromEntries(header.split(",").map((part) => part.trim().split("=", 2) as [string, string]));
   const timestamp = Number(parts.t);
-  if (!Number.isInteger(timestamp) || !parts.v1) return { ok: false, reason: `malformed ${SIGNATURE_HEADER} header; expected "t=<seconds>,v1=<hex>"` };
+  if (!Number.isInteger(timestamp) || !parts.v1)
+    return { ok: false, reason: `malformed ${SIGNATURE_HEADER} header; expected "t=<seconds>,v1=<hex>"` };
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? 300)) return { ok: false, reason: "signature timestamp is outside the allowed window (replay?)" };
+  if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? 300))
+    return { ok: false, reason: "signature timestamp is outside the allowed window (replay?)" };
   const expected = await hmacHex(secret, `${timestamp}.${body}`);
   return constantTimeEqual(parts.v1, expected) ? { ok: true } : { ok: false, reason: "signature does not match" };
 }

@@ -12,7 +12,8 @@ export default definePlugin({
     });
     ctx.on("conversation.status_changed", async (event) => {
       const key = `follow-up:${event.data.conversationId}`; // one timer per conversation
-      if (event.data.to === "pending") await ctx.jobs.schedule("follow-up", { conversationId: event.data.conversationId }, { delayMs: 86_400_000, key });
+      if (event.data.to === "pending")
+        await ctx.jobs.schedule("follow-up", { conversationId: event.data.conversationId }, { delayMs: 86_400_000, key });
       else await ctx.jobs.cancel(key);
     });
   },

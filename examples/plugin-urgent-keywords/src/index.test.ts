@@ -1,8 +1,8 @@
 // The example plugin tested the way a community author would: with @switchboard/core/testing, a
 // real Switchboard on a temporary database, and messages injected through the test channel.
 import { fileURLToPath } from "node:url";
+import { createTestHarness, type Harness, tables } from "@switchboard/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHarness, tables, type Harness } from "@switchboard/core/testing";
 import { keywordPattern } from "./index.ts";
 
 const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
@@ -50,7 +50,10 @@ describe("urgent-keywords", () => {
   });
 
   it("refuses options without keywords, naming the key and the plugin", async () => {
-    await expect(start({ keywords: [] })).rejects.toMatchObject({ code: "SWB_ERR_CONFIG_INVALID", location: { key: "plugins.urgent.options.keywords", plugin: "urgent-keywords" } });
+    await expect(start({ keywords: [] })).rejects.toMatchObject({
+      code: "SWB_ERR_CONFIG_INVALID",
+      location: { key: "plugins.urgent.options.keywords", plugin: "urgent-keywords" },
+    });
   });
 
   it("matches phrases across spacing and any letters, not parts of words", () => {

@@ -44,7 +44,8 @@ export default definePlugin({
       const conversation = await ctx.conversations.get(event.data.conversationId);
       if (!conversation || conversation.priority === ctx.options.priority || conversation.priority === "urgent") return;
       await ctx.conversations.update(conversation.id, { priority: ctx.options.priority });
-      if (ctx.options.note) await ctx.conversations.reply(conversation.id, `The customer wrote "${match[1]}": marked ${ctx.options.priority}.`, { note: true });
+      if (ctx.options.note)
+        await ctx.conversations.reply(conversation.id, `The customer wrote "${match[1]}": marked ${ctx.options.priority}.`, { note: true });
       ctx.log.info({ conversation: conversation.id, keyword: match[1] }, "conversation marked urgent");
     });
   },

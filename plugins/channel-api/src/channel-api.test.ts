@@ -1,10 +1,11 @@
 // The API channel end to end over real HTTP on loopback: a system POSTs customer messages into
 // Switchboard, and agent replies reach its webhook, signed, retried after 500 and 429 Retry-After.
-import { afterEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "@switchboard/core";
 import { createTestHarness, tables, writeFixturePlugin } from "@switchboard/core/testing";
-import { PLUGIN, SECRET, startApiInbox, type ApiInbox } from "../test-support/inbox.ts";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { type ApiInbox, PLUGIN, SECRET, startApiInbox } from "../test-support/inbox.ts";
 import { retryAfterMs } from "./outbound.ts";
 
 let inbox: ApiInbox | undefined;
@@ -16,7 +17,10 @@ afterEach(async () => {
 });
 
 interface Received {
-  body: { event: string; message: { id: number; text: string; conversation_id: number; contact: { id: string | null }; in_reply_to: string | null } };
+  body: {
+    event: string;
+    message: { id: number; text: string; conversation_id: number; contact: { id: string | null }; in_reply_to: string | null };
+  };
   idempotencyKey: string | null;
   verified: boolean;
 }
@@ -49,7 +53,11 @@ async function start(webhookUrl?: string) {
 describe("API channel", () => {
   it("accepts a customer message over HTTP once, answering after it is stored", async () => {
     const { harness, post } = await start();
-    const message = { id: "order-42-msg-1", contact: { id: "cust-9", name: "Grace", email: "grace@example.com" }, text: "Where is order 42?" };
+    const message = {
+      id: "order-42-msg-1",
+      contact: { id: "cust-9", name: "Grace", email: "grace@example.com" },
+      text: "Where is order 42?",
+    };
     const first = await post(message);
     expect(first.status).toBe(201);
     const body = (await first.json()) as { status: string; message_id: number; conversation_id: number };
@@ -66,7 +74,9 @@ describe("API channel", () => {
     const { harness, post } = await start();
     const denied = await post({ id: "x", contact: { id: "c" }, text: "hi" }, "wrong-secret-0123456789");
     expect(denied.status).toBe(401);
-    expect(await denied.json()).toMatchObject({ error: { code: "SWB_ERR_UNAUTHORIZED", message: expect.stringContaining("Authorization: Bearer") } });
+    expect(await denied.json()).toMatchObject({
+      error: { code: "SWB_ERR_UNAUTHORIZED", message: expect.stringContaining("Authorization: Bearer") },
+    });
     const garbled = await post("{not json");
     expect(garbled.status).toBe(400);
     const invalid = await post({ id: "x", contact: {}, text: 5 });
@@ -80,8 +90,13 @@ describe("API channel", () => {
 
   it("answers 422 with core's reason when core refuses the message, and stores nothing", async () => {
     // The body passes the channel's own checks; a normalise hook then leaves the message without a contact id.
-    const mangler = writeFixturePlugin(`ctx.inbound((message) => ({ ...message, contact: { name: message.contact.name } }));`, { name: "mangler" });
-    const harness = await createTestHarness({ plugins: { api: { package: PLUGIN }, mangler: { package: mangler } }, inboxes: { shop: { plugin: "api", options: { secret: SECRET } } } });
+    const mangler = writeFixturePlugin(`ctx.inbound((message) => ({ ...message, contact: { name: message.contact.name } }));`, {
+      name: "mangler",
+    });
+    const harness = await createTestHarness({
+      plugins: { api: { package: PLUGIN }, mangler: { package: mangler } },
+      inboxes: { shop: { plugin: "api", options: { secret: SECRET } } },
+    });
     try {
       const answer = await harness.request("/webhooks/shop/messages", {
         method: "POST",
@@ -89,7 +104,9 @@ describe("API channel", () => {
         body: JSON.stringify({ id: "m1", contact: { id: "cust-1", name: "Grace" }, text: "Hi" }),
       });
       expect(answer.status).toBe(422);
-      expect(await answer.json()).toEqual({ error: { code: "SWB_ERR_INBOUND_INVALID", message: expect.stringMatching(/contact\.externalId.*the plugin "mangler"/) } });
+      expect(await answer.json()).toEqual({
+        error: { code: "SWB_ERR_INBOUND_INVALID", message: expect.stringMatching(/contact\.externalId.*the plugin "mangler"/) },
+      });
       expect(await harness.switchboard.store.db.select().from(tables.messages)).toHaveLength(0);
     } finally {
       await harness.close();
@@ -100,7 +117,11 @@ describe("API channel", () => {
     const receiver = fakeReceiver([{ status: 500 }, { status: 429, headers: { "Retry-After": "30" } }]);
     const { harness, post } = await start(receiver.url);
     const created = (await (await post({ id: "m1", contact: { id: "cust-1" }, text: "Hi" })).json()) as { conversation_id: number };
-    const reply = await harness.switchboard.outbound.reply({ conversationId: created.conversation_id, text: "Hello Grace, it ships today.", agentId: null });
+    const reply = await harness.switchboard.outbound.reply({
+      conversationId: created.conversation_id,
+      text: "Hello Grace, it ships today.",
+      agentId: null,
+    });
 
     await harness.drain();
     expect(receiver.received).toHaveLength(1);
@@ -117,7 +138,13 @@ describe("API channel", () => {
     expect(receiver.received.every((r) => r.verified && r.idempotencyKey === `swb-msg-${reply.id}`)).toBe(true);
     expect(receiver.received[2]!.body).toMatchObject({
       event: "message.outgoing",
-      message: { id: reply.id, text: "Hello Grace, it ships today.", conversation_id: created.conversation_id, contact: { id: "cust-1" }, in_reply_to: "m1" },
+      message: {
+        id: reply.id,
+        text: "Hello Grace, it ships today.",
+        conversation_id: created.conversation_id,
+        contact: { id: "cust-1" },
+        in_reply_to: "m1",
+      },
     });
     const [row] = await harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.id, reply.id));
     expect(row).toMatchObject({ deliveryStatus: "sent", externalId: "ext-3" });

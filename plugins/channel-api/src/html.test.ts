@@ -1,10 +1,11 @@
 // API-channel HTML over real HTTP: `html` with a script, an onerror handler and javascript: links
 // is stored sanitised by core's sanitizeHtml (the email channel's sanitiser); too much HTML is
 // refused. What the inbox serves of it is in inbox-view.test.ts.
-import { afterEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+
 import { tables } from "@switchboard/core/testing";
-import { startApiInbox, type ApiInbox } from "../test-support/inbox.ts";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { type ApiInbox, startApiInbox } from "../test-support/inbox.ts";
 
 let inbox: ApiInbox | undefined;
 afterEach(async () => {

@@ -6,7 +6,16 @@
  * message). `html` is sanitised with core's sanitizeHtml, as email is. Attachment files are
  * downloaded before the message is stored (attachments/collect.ts).
  */
-import { constantTimeEqual, ErrorCodes, freeJson, sanitizeHtml, SwitchboardError, type Emit, type InboundMessage, type Logger } from "@switchboard/core";
+import {
+  constantTimeEqual,
+  type Emit,
+  ErrorCodes,
+  freeJson,
+  type InboundMessage,
+  type Logger,
+  SwitchboardError,
+  sanitizeHtml,
+} from "@switchboard/core";
 import type { Hono } from "hono";
 import { z } from "zod";
 import { collectAttachments, type NotStored } from "./attachments/collect.ts";
@@ -58,7 +67,13 @@ async function toInbound(body: z.infer<typeof apiMessageSchema>, options: Inboun
   const html = body.html === undefined ? undefined : sanitizeHtml(body.html).html;
   return {
     externalId: body.id,
-    contact: { externalId: body.contact.id, name: body.contact.name, email: body.contact.email, phone: body.contact.phone, verified: body.contact.verified },
+    contact: {
+      externalId: body.contact.id,
+      name: body.contact.name,
+      email: body.contact.email,
+      phone: body.contact.phone,
+      verified: body.contact.verified,
+    },
     text: body.text,
     html: html || undefined,
     subject: body.subject,
@@ -83,13 +98,29 @@ export function registerInboundRoutes(app: Hono, emit: Emit, options: InboundOpt
     const header = c.req.header("Authorization") ?? "";
     const given = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
     if (!constantTimeEqual(given, secret)) {
-      return c.json({ error: { code: ErrorCodes.UNAUTHORIZED, message: "Send the inbox secret as `Authorization: Bearer <secret>` (options.secret of this inbox in config/switchboard.toml)." } }, 401);
+      return c.json(
+        {
+          error: {
+            code: ErrorCodes.UNAUTHORIZED,
+            message: "Send the inbox secret as `Authorization: Bearer <secret>` (options.secret of this inbox in config/switchboard.toml).",
+          },
+        },
+        401,
+      );
     }
     let json: unknown;
     try {
       json = await c.req.json();
     } catch {
-      return c.json({ error: { code: ErrorCodes.INBOUND_INVALID, message: "The body is not valid JSON. Send Content-Type: application/json with a JSON object." } }, 400);
+      return c.json(
+        {
+          error: {
+            code: ErrorCodes.INBOUND_INVALID,
+            message: "The body is not valid JSON. Send Content-Type: application/json with a JSON object.",
+          },
+        },
+        400,
+      );
     }
     const parsed = apiMessageSchema.safeParse(json);
     if (!parsed.success) {
@@ -100,7 +131,13 @@ export function registerInboundRoutes(app: Hono, emit: Emit, options: InboundOpt
     if (result.status === "invalid") return c.json({ error: { code: ErrorCodes.INBOUND_INVALID, message: result.reason } }, 422);
     if (result.status === "dropped") return c.json({ status: "dropped", reason: result.reason }, 202);
     return c.json(
-      { status: result.status, message_id: result.messageId, conversation_id: result.conversationId, contact_id: result.contactId, ...(result.storedAs ? { stored_as: result.storedAs } : {}) },
+      {
+        status: result.status,
+        message_id: result.messageId,
+        conversation_id: result.conversationId,
+        contact_id: result.contactId,
+        ...(result.storedAs ? { stored_as: result.storedAs } : {}),
+      },
       result.status === "stored" ? 201 : 200,
     );
   });

@@ -20,7 +20,16 @@ import { registerInboundRoutes } from "./inbound.ts";
 import { sendReply } from "./outbound.ts";
 
 /** The attachment types downloaded when `attachment_content_types` is not set. */
-export const DEFAULT_CONTENT_TYPES = ["image/*", "audio/*", "video/*", "application/pdf", "text/plain", "text/csv", "application/zip", "application/json"];
+export const DEFAULT_CONTENT_TYPES = [
+  "image/*",
+  "audio/*",
+  "video/*",
+  "application/pdf",
+  "text/plain",
+  "text/csv",
+  "application/zip",
+  "application/json",
+];
 
 export const apiInboxOptions = z
   .object({
@@ -33,11 +42,19 @@ export const apiInboxOptions = z
     /** How long one reply webhook may take, in milliseconds. */
     timeout_ms: z.number().int().positive().default(10_000),
     /** The largest attachment file downloaded from an integration's URL, in bytes (default 10 MiB). Larger ones stay outside links. */
-    attachment_max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+    attachment_max_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
     /** How long downloading one attachment (redirects included) may take, in milliseconds; the webhook answers after it. */
     attachment_timeout_ms: z.number().int().positive().max(60_000).default(10_000),
     /** The media types downloaded, exact ("application/pdf") or a family ("image/*"); other files stay outside links. */
-    attachment_content_types: z.array(z.string().regex(/^[a-z0-9.+-]+\/(\*|[a-z0-9.+-]+)$/, { message: 'write a media type such as "application/pdf" or "image/*"' })).default(DEFAULT_CONTENT_TYPES),
+    attachment_content_types: z
+      .array(
+        z.string().regex(/^[a-z0-9.+-]+\/(\*|[a-z0-9.+-]+)$/, { message: 'write a media type such as "application/pdf" or "image/*"' }),
+      )
+      .default(DEFAULT_CONTENT_TYPES),
     /**
      * True lets attachment downloads reach loopback, link-local and private addresses (IPv4 and
      * IPv6, also through a name that resolves there). Off by default, so an integration cannot make
@@ -71,7 +88,9 @@ export default definePlugin({
           webhook: (app, emit) => registerInboundRoutes(app, emit, { secret, limits, log: inbox.log }),
           send: (target, message) => sendReply({ webhookUrl, secret, timeoutMs }, target, message),
           async health() {
-            return webhookUrl ? { ok: true } : { ok: true, attention: true, message: "No webhook_url: customers' messages arrive, but replies cannot be delivered." };
+            return webhookUrl
+              ? { ok: true }
+              : { ok: true, attention: true, message: "No webhook_url: customers' messages arrive, but replies cannot be delivered." };
           },
         };
       },

@@ -3,7 +3,14 @@
  * `webhook_url`. 2xx is delivered; 429 is retried after its Retry-After; 5xx and network errors are
  * retried with backoff; other 4xx fail at once. Every attempt carries the same Idempotency-Key.
  */
-import { DeliveryError, SIGNATURE_HEADER, signWebhook, type OutboundMessage, type OutboundTarget, type SendResult } from "@switchboard/core";
+import {
+  DeliveryError,
+  type OutboundMessage,
+  type OutboundTarget,
+  type SendResult,
+  SIGNATURE_HEADER,
+  signWebhook,
+} from "@switchboard/core";
 
 /** The JSON body of a reply webhook. */
 export interface ApiReplyPayload {
@@ -30,9 +37,16 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export async function sendReply(options: { webhookUrl: string | undefined; secret: string; timeoutMs: number }, target: OutboundTarget, message: OutboundMessage): Promise<SendResult> {
+export async function sendReply(
+  options: { webhookUrl: string | undefined; secret: string; timeoutMs: number },
+  target: OutboundTarget,
+  message: OutboundMessage,
+): Promise<SendResult> {
   if (!options.webhookUrl) {
-    throw new DeliveryError(`The inbox "${target.inbox}" has no webhook_url, so replies have nowhere to go. Set options.webhook_url for it in config/switchboard.toml, then retry.`, { retryable: false });
+    throw new DeliveryError(
+      `The inbox "${target.inbox}" has no webhook_url, so replies have nowhere to go. Set options.webhook_url for it in config/switchboard.toml, then retry.`,
+      { retryable: false },
+    );
   }
   const payload: ApiReplyPayload = {
     event: "message.outgoing",
@@ -55,15 +69,23 @@ export async function sendReply(options: { webhookUrl: string | undefined; secre
       method: "POST",
       body,
       signal: AbortSignal.timeout(options.timeoutMs),
-      headers: { "Content-Type": "application/json", "Idempotency-Key": message.idempotencyKey, [SIGNATURE_HEADER]: await signWebhook(options.secret, body) },
+      headers: {
+        "Content-Type": "application/json",
+        "Idempotency-Key": message.idempotencyKey,
+        [SIGNATURE_HEADER]: await signWebhook(options.secret, body),
+      },
     });
   } catch (error) {
     throw new DeliveryError(`Could not reach ${new URL(options.webhookUrl).origin}: ${(error as Error).message}`, { cause: error });
   }
   const text = await response.text();
-  if (response.status === 429) throw new DeliveryError("The receiver is rate limiting (HTTP 429).", { retryAfterMs: retryAfterMs(response.headers.get("Retry-After")) });
+  if (response.status === 429)
+    throw new DeliveryError("The receiver is rate limiting (HTTP 429).", {
+      retryAfterMs: retryAfterMs(response.headers.get("Retry-After")),
+    });
   if (response.status >= 500) throw new DeliveryError(`The receiver failed (HTTP ${response.status}).`);
-  if (!response.ok) throw new DeliveryError(`The receiver refused the reply (HTTP ${response.status}): ${text.slice(0, 200)}`, { retryable: false });
+  if (!response.ok)
+    throw new DeliveryError(`The receiver refused the reply (HTTP ${response.status}): ${text.slice(0, 200)}`, { retryable: false });
   const externalId = readExternalId(text);
   return externalId ? { externalId } : {};
 }

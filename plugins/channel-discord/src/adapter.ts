@@ -7,7 +7,19 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { type ChannelAdapter, type ChannelHealth, type Emit, ErrorCodes, type InboxContext, SwitchboardError } from "@switchboard/core";
-import { ApplicationFlags, Client, DiscordAPIError, Events, GatewayCloseCodes, GatewayIntentBits, type Message, Partials, REST, Routes, type ThreadChannel } from "discord.js";
+import {
+  ApplicationFlags,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayCloseCodes,
+  GatewayIntentBits,
+  type Message,
+  Partials,
+  REST,
+  Routes,
+  type ThreadChannel,
+} from "discord.js";
 import { fetchMissed, rememberStored } from "./catchup.ts";
 import { MESSAGE_CONTENT_FIX } from "./errors.ts";
 import { toInbound } from "./inbound.ts";
@@ -15,7 +27,12 @@ import { DISCORD_TEXT_LIMIT, type DiscordOptions, MAX_SPLIT_PARTS } from "./opti
 import { sendToDiscord } from "./outbound.ts";
 
 /** The gateway intents this channel needs; MessageContent is privileged and must be enabled in the Developer Portal. */
-export const INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent];
+export const INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.DirectMessages,
+  GatewayIntentBits.MessageContent,
+];
 
 const MISSING_INTENT = `Discord refused the Message Content intent (gateway close 4014 "Disallowed intent(s)"), so the bot cannot read messages. ${MESSAGE_CONTENT_FIX}`;
 const CONTENT_FLAGS = ApplicationFlags.GatewayMessageContent | ApplicationFlags.GatewayMessageContentLimited;
@@ -31,7 +48,11 @@ const EMIT_ATTEMPTS = 5;
 export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): ChannelAdapter {
   const { options, log, kv } = inbox;
   const rest = new REST({ api: options.api_root, rejectOnRateLimit: () => true }).setToken(options.token);
-  const deps = { supportChannels: new Set(options.support_channels), dms: options.dms, attachments: { download: options.download_attachments, maxBytes: options.max_file_bytes } };
+  const deps = {
+    supportChannels: new Set(options.support_channels),
+    dms: options.dms,
+    attachments: { download: options.download_attachments, maxBytes: options.max_file_bytes },
+  };
   let client: Client | undefined;
   let gatewayProblem: string | undefined;
   let inbound: Promise<void> = Promise.resolve();
@@ -48,7 +69,10 @@ export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): Chann
       try {
         const result = await emit(mapped.message);
         if (result.status === "invalid") {
-          log.error({ messageId: message.id, channelId: message.channelId, reason: result.reason }, "discord message refused by core; skipping it");
+          log.error(
+            { messageId: message.id, channelId: message.channelId, reason: result.reason },
+            "discord message refused by core; skipping it",
+          );
           return;
         }
         log.debug({ messageId: message.id, status: result.status }, "discord message stored");
@@ -57,7 +81,10 @@ export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): Chann
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (attempt >= EMIT_ATTEMPTS) {
-          log.error({ messageId: message.id, channelId: message.channelId, attempt, error: reason }, `discord message could not be stored after ${EMIT_ATTEMPTS} attempts; skipping it`);
+          log.error(
+            { messageId: message.id, channelId: message.channelId, attempt, error: reason },
+            `discord message could not be stored after ${EMIT_ATTEMPTS} attempts; skipping it`,
+          );
           return;
         }
         log.warn({ messageId: message.id, attempt, error: reason }, "storing a discord message failed; retrying");
@@ -68,16 +95,22 @@ export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): Chann
 
   /** Runs inbound work in order; a failed step is logged and never stalls the ones after it. */
   const serially = (step: () => Promise<void>, what: string) => {
-    inbound = inbound.then(step).catch((error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, `discord: ${what} failed`));
+    inbound = inbound
+      .then(step)
+      .catch((error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, `discord: ${what} failed`));
   };
-  const enqueue = (message: Message, edited: boolean, emit: Emit) => serially(() => ingest(message, edited, emit), `handling message ${message.id}`);
+  const enqueue = (message: Message, edited: boolean, emit: Emit) =>
+    serially(() => ingest(message, edited, emit), `handling message ${message.id}`);
 
   async function joinSupportThread(thread: ThreadChannel): Promise<void> {
     if (!thread.parentId || !deps.supportChannels.has(thread.parentId)) return;
     try {
       await rest.put(Routes.threadMembers(thread.id, "@me"));
     } catch (error) {
-      log.warn({ threadId: thread.id, error: error instanceof Error ? error.message : String(error) }, "could not join a support thread; give the bot Send Messages in Threads there");
+      log.warn(
+        { threadId: thread.id, error: error instanceof Error ? error.message : String(error) },
+        "could not join a support thread; give the bot Send Messages in Threads there",
+      );
     }
   }
 
@@ -91,7 +124,10 @@ export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): Chann
       gatewayProblem = undefined;
     });
     c.on(Events.ShardDisconnect, (event) => {
-      gatewayProblem = event.code === GatewayCloseCodes.DisallowedIntents ? MISSING_INTENT : `The Discord gateway closed the connection for good (code ${event.code}); restart the inbox after fixing the cause.`;
+      gatewayProblem =
+        event.code === GatewayCloseCodes.DisallowedIntents
+          ? MISSING_INTENT
+          : `The Discord gateway closed the connection for good (code ${event.code}); restart the inbox after fixing the cause.`;
       log.error({ code: event.code }, "discord gateway disconnected and will not reconnect");
     });
     c.on(Events.ShardError, (error) => log.warn({ error: error.message }, "discord gateway connection error; reconnecting"));
@@ -118,7 +154,9 @@ export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): Chann
         await c.login(options.token);
         await ready;
       } catch (error) {
-        gatewayProblem = /disallowed intents/i.test(String(error)) ? MISSING_INTENT : `Could not connect to the Discord gateway: ${error instanceof Error ? error.message : String(error)}`;
+        gatewayProblem = /disallowed intents/i.test(String(error))
+          ? MISSING_INTENT
+          : `Could not connect to the Discord gateway: ${error instanceof Error ? error.message : String(error)}`;
         await c.destroy();
         throw new SwitchboardError(ErrorCodes.CHANNEL_UNAVAILABLE, `Discord inbox "${inbox.name}": ${gatewayProblem}`);
       }
@@ -139,9 +177,18 @@ export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): Chann
         application = (await rest.get(Routes.currentApplication(), { signal: AbortSignal.timeout(8000) })) as { flags?: number };
       } catch (error) {
         const refused = error instanceof DiscordAPIError && error.status === 401;
-        return { ok: false, message: refused ? "Discord refused the bot token: check options.token (Developer Portal → Bot → Reset Token)." : `Could not reach the Discord API: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          ok: false,
+          message: refused
+            ? "Discord refused the bot token: check options.token (Developer Portal → Bot → Reset Token)."
+            : `Could not reach the Discord API: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
-      if (((application.flags ?? 0) & CONTENT_FLAGS) === 0) return { ok: false, message: `The Discord application does not have the Message Content intent, so the bot cannot read messages. ${MESSAGE_CONTENT_FIX}` };
+      if (((application.flags ?? 0) & CONTENT_FLAGS) === 0)
+        return {
+          ok: false,
+          message: `The Discord application does not have the Message Content intent, so the bot cannot read messages. ${MESSAGE_CONTENT_FIX}`,
+        };
       if (client && !client.isReady()) return { ok: false, message: "Not connected to the Discord gateway right now (reconnecting)." };
       return { ok: true };
     },

@@ -32,9 +32,13 @@ export async function fetchMissed(client: Client, kv: KeyValueStore, log: Logger
       if (!channel?.isTextBased()) continue;
       const missed = [...(await channel.messages.fetch({ after: String(value), limit: PAGE })).values()];
       all.push(...missed.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
-      if (missed.length > 0) log.info({ channelId, count: missed.length }, "discord messages written while the bot was away are being stored");
+      if (missed.length > 0)
+        log.info({ channelId, count: missed.length }, "discord messages written while the bot was away are being stored");
     } catch (error) {
-      log.warn({ channelId, error: error instanceof Error ? error.message : String(error) }, "could not fetch the messages written while the bot was away");
+      log.warn(
+        { channelId, error: error instanceof Error ? error.message : String(error) },
+        "could not fetch the messages written while the bot was away",
+      );
     }
   }
   return all;

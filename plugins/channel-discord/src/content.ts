@@ -24,7 +24,12 @@ export function textOf(message: Message): string {
 
 /** The embeds as plain data for the message's metadata. */
 export function embedsOf(message: Message): Record<string, unknown>[] {
-  return message.embeds.map((e) => ({ title: e.title, url: e.url, description: e.description, fields: e.fields.map((f) => ({ name: f.name, value: f.value })) }));
+  return message.embeds.map((e) => ({
+    title: e.title,
+    url: e.url,
+    description: e.description,
+    fields: e.fields.map((f) => ({ name: f.name, value: f.value })),
+  }));
 }
 
 export interface AttachmentDeps {
@@ -42,7 +47,12 @@ export interface AttachmentDeps {
  * const files = await Promise.all(message.attachments.map((a) => attachmentOf(a, { download: true, maxBytes: 25e6, onSkipped })));
  */
 export async function attachmentOf(attachment: Attachment, deps: AttachmentDeps): Promise<InboundAttachment> {
-  const listed: InboundAttachment = { filename: attachment.name, contentType: attachment.contentType ?? "application/octet-stream", size: attachment.size, url: attachment.url };
+  const listed: InboundAttachment = {
+    filename: attachment.name,
+    contentType: attachment.contentType ?? "application/octet-stream",
+    size: attachment.size,
+    url: attachment.url,
+  };
   if (!deps.download) return listed;
   if (attachment.size > deps.maxBytes) {
     deps.onSkipped(attachment.name, `larger than max_file_bytes (${attachment.size} > ${deps.maxBytes})`);

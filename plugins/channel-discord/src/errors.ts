@@ -28,13 +28,21 @@ const HINTS: Record<number, string> = {
 export function toDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   if (error instanceof RateLimitError) {
-    return new DeliveryError(`Discord is rate limiting this bot (${error.global ? "global" : `route ${error.route}`}); retrying in ${Math.ceil(error.retryAfter)} ms.`, { retryAfterMs: Math.max(0, Math.ceil(error.retryAfter)), cause: error });
+    return new DeliveryError(
+      `Discord is rate limiting this bot (${error.global ? "global" : `route ${error.route}`}); retrying in ${Math.ceil(error.retryAfter)} ms.`,
+      { retryAfterMs: Math.max(0, Math.ceil(error.retryAfter)), cause: error },
+    );
   }
   if (error instanceof DiscordAPIError) {
     const message = `Discord refused the message (${error.status}, code ${error.code}: ${error.message}).`;
     const hint = typeof error.code === "number" ? HINTS[error.code] : undefined;
-    if (error.status === 401) return new DeliveryError(`${message} The bot token was refused: check options.token of this inbox.`, { retryable: false, cause: error });
-    if ([400, 403, 404].includes(error.status)) return new DeliveryError(hint ? `${message} ${hint}` : message, { retryable: false, cause: error });
+    if (error.status === 401)
+      return new DeliveryError(`${message} The bot token was refused: check options.token of this inbox.`, {
+        retryable: false,
+        cause: error,
+      });
+    if ([400, 403, 404].includes(error.status))
+      return new DeliveryError(hint ? `${message} ${hint}` : message, { retryable: false, cause: error });
     return new DeliveryError(message, { cause: error });
   }
   return new DeliveryError(`Could not reach the Discord API: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

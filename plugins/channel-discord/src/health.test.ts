@@ -1,13 +1,14 @@
 // Discord health and config: a missing Message Content intent (gateway close 4014) is a health
 // error that names the fix, both for a running inbox and for `doctor` (which never connects and
 // reads the application's flags over REST); bad options name the key and the plugin.
-import { describe, expect, it } from "vitest";
+
 import { createLogger, type KeyValueStore } from "@switchboard/core";
 import { createTestHarness } from "@switchboard/core/testing";
+import { describe, expect, it } from "vitest";
 import { startFakeDiscord } from "../test-support/fake/index.ts";
+import { PLUGIN, startDiscordInbox } from "../test-support/kit.ts";
 import { createDiscordAdapter } from "./adapter.ts";
 import { discordInboxOptions } from "./options.ts";
-import { PLUGIN, startDiscordInbox } from "../test-support/kit.ts";
 
 const FIX = 'turn on "Message Content Intent"';
 
@@ -43,7 +44,15 @@ describe("Discord health and options", () => {
     const discord = await startFakeDiscord({ messageContent: false });
     try {
       const options = discordInboxOptions.parse({ token: discord.token, api_root: discord.restApi });
-      const context = { name: "dc", options, log: createLogger({ level: "silent" }), publicUrl: "http://localhost", kv: memoryKv(), typing: async () => {}, reportDelivery: async () => false };
+      const context = {
+        name: "dc",
+        options,
+        log: createLogger({ level: "silent" }),
+        publicUrl: "http://localhost",
+        kv: memoryKv(),
+        typing: async () => {},
+        reportDelivery: async () => false,
+      };
       const adapter = createDiscordAdapter(context);
       expect(await adapter.health!()).toEqual({ ok: false, message: expect.stringContaining(FIX) });
       expect(discord.sessions).toHaveLength(0);
@@ -57,13 +66,17 @@ describe("Discord health and options", () => {
   });
 
   it("refuses channel ids written as numbers and a malformed token, naming the key and the plugin", async () => {
-    const start = (options: Record<string, unknown>) => createTestHarness({ plugins: { discord: { package: PLUGIN } }, inboxes: { dc: { plugin: "discord", options } } });
+    const start = (options: Record<string, unknown>) =>
+      createTestHarness({ plugins: { discord: { package: PLUGIN } }, inboxes: { dc: { plugin: "discord", options } } });
     const token = "MTAwMDAwMDAwMDAwMDAwMDAw.FakeTk.Switchboard-discord-tests_0123456789";
     await expect(start({ token, support_channels: [1234567890123456789] })).rejects.toMatchObject({
       code: "SWB_ERR_CONFIG_INVALID",
       location: { key: "inboxes.dc.options.support_channels[0]", plugin: "channel-discord" },
       message: expect.stringContaining("expected a string"),
     });
-    await expect(start({ token: "Bot abc" })).rejects.toMatchObject({ location: { key: "inboxes.dc.options.token", plugin: "channel-discord" }, message: expect.stringContaining("Reset Token") });
+    await expect(start({ token: "Bot abc" })).rejects.toMatchObject({
+      location: { key: "inboxes.dc.options.token", plugin: "channel-discord" },
+      message: expect.stringContaining("Reset Token"),
+    });
   });
 });

@@ -1,9 +1,10 @@
 // Discord inbound through the fake gateway: the handshake, DMs, support threads and forum posts
 // with several participants, attachments and embeds, edits, and what is ignored.
-import { afterEach, describe, expect, it } from "vitest";
+
+import { storedMessages, tables, waitFor, waitForMessages } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { tables, storedMessages, waitFor, waitForMessages } from "@switchboard/core/testing";
-import { startDiscordInbox, type DiscordInbox } from "../test-support/kit.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { type DiscordInbox, startDiscordInbox } from "../test-support/kit.ts";
 
 let inbox: DiscordInbox | undefined;
 afterEach(async () => {
@@ -30,7 +31,10 @@ describe("Discord inbound (gateway)", () => {
     world.dm(ada, "Are you there?");
     const rows = await waitForMessages(inbox.harness, "dc", 2);
     const dmChannel = world.dmChannel(ada).id;
-    expect(rows.map((r) => [r.text, r.externalId])).toEqual([["Hi, my order 42 is late", first.id], ["Are you there?", expect.any(String)]]);
+    expect(rows.map((r) => [r.text, r.externalId])).toEqual([
+      ["Hi, my order 42 is late", first.id],
+      ["Are you there?", expect.any(String)],
+    ]);
     expect(rows[1]!.conversationId).toBe(rows[0]!.conversationId);
     const db = inbox.harness.switchboard.store.db;
     const [conversation] = await db.select().from(tables.conversations).where(eq(tables.conversations.id, rows[0]!.conversationId));
@@ -61,7 +65,9 @@ describe("Discord inbound (gateway)", () => {
     expect(rows[2]!.contactId).toBe(rows[0]!.contactId);
     const [conversation] = await inbox.harness.switchboard.store.db.select().from(tables.conversations);
     expect(conversation).toMatchObject({ threadKey: thread.id, subject: "Order 42 never arrived" });
-    expect(rows[0]!.metadata).toMatchObject({ discord: { guildId: guild.id, parentId: forum.id, threadName: "Order 42 never arrived", username: "ada" } });
+    expect(rows[0]!.metadata).toMatchObject({
+      discord: { guildId: guild.id, parentId: forum.id, threadName: "Order 42 never arrived", username: "ada" },
+    });
     await waitFor(() => world.joinedThreads.has(thread.id));
     expect(await storedMessages(inbox.harness, "dc")).toHaveLength(3);
   });
@@ -75,11 +81,21 @@ describe("Discord inbound (gateway)", () => {
     world.dm(ada, {
       content: "See the photo",
       attachments: [photo, big],
-      embeds: [{ type: "rich" as never, title: "Order 42", url: "https://shop.example/orders/42", description: "2 items, shipped", fields: [{ name: "Carrier", value: "DHL" }] }],
+      embeds: [
+        {
+          type: "rich" as never,
+          title: "Order 42",
+          url: "https://shop.example/orders/42",
+          description: "2 items, shipped",
+          fields: [{ name: "Carrier", value: "DHL" }],
+        },
+      ],
     });
     const [row] = await waitForMessages(inbox.harness, "dc", 1);
     expect(row!.text).toBe("See the photo\n\n[embed] Order 42 — https://shop.example/orders/42\n2 items, shipped\nCarrier: DHL");
-    expect(row!.metadata).toMatchObject({ discord: { embeds: [{ title: "Order 42", fields: [{ name: "Carrier", value: "DHL" }] }], skippedFiles: [{ filename: "video.mp4" }] } });
+    expect(row!.metadata).toMatchObject({
+      discord: { embeds: [{ title: "Order 42", fields: [{ name: "Carrier", value: "DHL" }] }], skippedFiles: [{ filename: "video.mp4" }] },
+    });
     const files = await inbox.harness.switchboard.store.db.select().from(tables.attachments).orderBy(tables.attachments.id);
     expect(files.map((f) => [f.filename, f.contentType, f.size, f.url])).toEqual([
       ["broken box.png", "image/png", 5, photo.url],
@@ -111,7 +127,11 @@ describe("Discord inbound (gateway)", () => {
     world.dm(ada, "before the restart");
     await waitForMessages(inbox.harness, "dc", 1);
     const dm = world.dmChannel(ada).id;
-    const lastSeen = () => db.select().from(tables.pluginKv).where(eq(tables.pluginKv.key, `discord.last:${dm}`));
+    const lastSeen = () =>
+      db
+        .select()
+        .from(tables.pluginKv)
+        .where(eq(tables.pluginKv.key, `discord.last:${dm}`));
     await waitFor(async () => (await lastSeen()).length === 1);
     const adapter = inbox.harness.switchboard.inboxes.get("dc")!.adapter!;
     await adapter.stop!();
@@ -119,7 +139,10 @@ describe("Discord inbound (gateway)", () => {
     world.dm(ada, "while away 1");
     world.dm(ada, "while away 2");
     // Pretend the last stored message was older, so the first one is fetched again: it must be stored once.
-    await db.update(tables.pluginKv).set({ value: "1" }).where(eq(tables.pluginKv.key, `discord.last:${dm}`));
+    await db
+      .update(tables.pluginKv)
+      .set({ value: "1" })
+      .where(eq(tables.pluginKv.key, `discord.last:${dm}`));
     await adapter.start!((message) => inbox!.harness.switchboard.ingest("dc", message), new AbortController().signal);
     world.dm(ada, "after the restart");
     const rows = await waitForMessages(inbox.harness, "dc", 4);

@@ -7,7 +7,7 @@
  */
 import type { InboundAttachment, InboundMessage } from "@switchboard/core";
 import { ChannelType, type Message } from "discord.js";
-import { attachmentOf, embedsOf, textOf, type AttachmentDeps } from "./content.ts";
+import { type AttachmentDeps, attachmentOf, embedsOf, textOf } from "./content.ts";
 
 export interface InboundDeps {
   supportChannels: ReadonlySet<string>;
@@ -23,8 +23,10 @@ type Place = { kind: "dm" } | { kind: "thread"; name: string; parentId: string }
 export function placeOf(message: Message, deps: Pick<InboundDeps, "supportChannels" | "dms">): Place {
   const channel = message.channel;
   if (channel.type === ChannelType.DM) return deps.dms ? { kind: "dm" } : { ignored: "direct messages are off (dms = false)" };
-  if (channel.isThread() && channel.parentId && deps.supportChannels.has(channel.parentId)) return { kind: "thread", name: channel.name, parentId: channel.parentId };
-  if (deps.supportChannels.has(channel.id)) return { ignored: "a top-level message in a support channel; conversations live in its threads" };
+  if (channel.isThread() && channel.parentId && deps.supportChannels.has(channel.parentId))
+    return { kind: "thread", name: channel.name, parentId: channel.parentId };
+  if (deps.supportChannels.has(channel.id))
+    return { ignored: "a top-level message in a support channel; conversations live in its threads" };
   return { ignored: "not a DM and not in a support channel" };
 }
 
@@ -43,7 +45,8 @@ export async function toInbound(message: Message, deps: InboundDeps, edited = fa
   const skipped: { filename: string; reason: string }[] = [];
   const onSkipped = (filename: string, reason: string) => skipped.push({ filename, reason });
   const attachments: InboundAttachment[] = [];
-  for (const attachment of message.attachments.values()) attachments.push(await attachmentOf(attachment, { ...deps.attachments, onSkipped }));
+  for (const attachment of message.attachments.values())
+    attachments.push(await attachmentOf(attachment, { ...deps.attachments, onSkipped }));
   const name = message.member?.displayName ?? message.author.globalName ?? message.author.username;
   const embeds = embedsOf(message);
   return {

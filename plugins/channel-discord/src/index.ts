@@ -17,8 +17,8 @@ import { definePlugin } from "@switchboard/core";
 import { createDiscordAdapter } from "./adapter.ts";
 import { discordInboxOptions } from "./options.ts";
 
-export { discordInboxOptions, type DiscordOptions } from "./options.ts";
 export { INTENTS } from "./adapter.ts";
+export { type DiscordOptions, discordInboxOptions } from "./options.ts";
 
 export default definePlugin({
   name: "channel-discord",

@@ -1,10 +1,11 @@
 // Discord outbound through the outbox against the fake REST API: replies to the same thread or DM
 // channel, files, long texts, a 429 honoured on the harness clock, permanent refusals.
-import { afterEach, describe, expect, it } from "vitest";
+
+import { type Harness, storedMessages, tables, waitForMessages } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { tables, type Harness, storedMessages, waitForMessages } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { DiscordWorld } from "../test-support/fake/index.ts";
-import { startDiscordInbox, type DiscordInbox } from "../test-support/kit.ts";
+import { type DiscordInbox, startDiscordInbox } from "../test-support/kit.ts";
 
 let inbox: DiscordInbox | undefined;
 afterEach(async () => {
@@ -24,10 +25,17 @@ describe("Discord outbound", () => {
     const ada = world.user("ada");
     const { thread } = world.startThread(inbox.guild.forum, ada, "Order 42", "Where is it?");
     const [incoming] = await waitForMessages(inbox.harness, "dc", 1);
-    const reply = await inbox.harness.switchboard.outbound.reply({ conversationId: incoming!.conversationId, text: "It ships today @everyone", agentId: null });
+    const reply = await inbox.harness.switchboard.outbound.reply({
+      conversationId: incoming!.conversationId,
+      text: "It ships today @everyone",
+      agentId: null,
+    });
     await inbox.harness.drain();
     expect(world.sent).toHaveLength(1);
-    expect(world.sent[0]).toMatchObject({ channelId: thread.id, body: { content: "It ships today @everyone", allowed_mentions: { parse: [] } } });
+    expect(world.sent[0]).toMatchObject({
+      channelId: thread.id,
+      body: { content: "It ships today @everyone", allowed_mentions: { parse: [] } },
+    });
     expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "sent", externalId: world.sent[0]!.message.id });
     world.say(thread, ada, "Thanks!");
     const rows = await waitForMessages(inbox.harness, "dc", 3);
@@ -83,7 +91,10 @@ describe("Discord outbound", () => {
     // Retry-After is whole seconds (1 for 0.25 s); discord.js adds its 50 ms offset.
     expect(delay).toBeGreaterThanOrEqual(1000);
     expect(delay).toBeLessThanOrEqual(1100);
-    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "queued", deliveryError: expect.stringContaining("rate limiting") });
+    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({
+      deliveryStatus: "queued",
+      deliveryError: expect.stringContaining("rate limiting"),
+    });
     inbox.harness.clock.advance(delay - 1);
     await inbox.harness.drain();
     expect(attempts()).toBe(1);
@@ -101,9 +112,16 @@ describe("Discord outbound", () => {
     world.dm(ada, "bye");
     const [incoming] = await waitForMessages(inbox.harness, "dc", 1);
     world.closedDms.add(ada.id);
-    const reply = await inbox.harness.switchboard.outbound.reply({ conversationId: incoming!.conversationId, text: "One more thing", agentId: null });
+    const reply = await inbox.harness.switchboard.outbound.reply({
+      conversationId: incoming!.conversationId,
+      text: "One more thing",
+      agentId: null,
+    });
     await inbox.harness.drain();
-    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "failed", deliveryError: expect.stringContaining("does not accept direct messages") });
+    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({
+      deliveryStatus: "failed",
+      deliveryError: expect.stringContaining("does not accept direct messages"),
+    });
     expect(await storedMessages(inbox.harness, "dc")).toHaveLength(2);
   });
 });

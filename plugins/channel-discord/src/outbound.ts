@@ -6,11 +6,17 @@
  * A reply that takes several messages records its progress in the inbox's kv, so a retry after a
  * rate limit halfway sends only the rest.
  */
-import { DeliveryError, type KeyValueStore, type OutboundMessage, type OutboundTarget, type SendResult } from "@switchboard/core";
-import { Routes, type REST } from "discord.js";
+import {
+  DeliveryError,
+  type KeyValueStore,
+  type OutboundMessage,
+  type OutboundTarget,
+  type SendResult,
+  splitText,
+} from "@switchboard/core";
+import { type REST, Routes } from "discord.js";
 import { toDeliveryError } from "./errors.ts";
 import { DISCORD_TEXT_LIMIT, type DiscordOptions } from "./options.ts";
-import { splitText } from "@switchboard/core";
 
 export interface SendDeps {
   rest: REST;
@@ -38,7 +44,11 @@ export async function sendToDiscord(deps: SendDeps, target: OutboundTarget, mess
     const channelId = target.threadKey ?? (await openDm(deps.rest, target));
     for (let i = done.length; i < parts.length; i++) {
       const part = parts[i]!;
-      const body = { content: part.content, allowed_mentions: { parse: [] }, ...(part.files.length ? { attachments: part.files.map((f, id) => ({ id, filename: f.name })) } : {}) };
+      const body = {
+        content: part.content,
+        allowed_mentions: { parse: [] },
+        ...(part.files.length ? { attachments: part.files.map((f, id) => ({ id, filename: f.name })) } : {}),
+      };
       const sent = (await deps.rest.post(Routes.channelMessages(channelId), { body, files: part.files })) as { id: string };
       done.push(sent.id);
       if (parts.length > 1) await deps.kv.set(progressKey, done, { ttlMs: PROGRESS_TTL_MS });
@@ -52,7 +62,10 @@ export async function sendToDiscord(deps: SendDeps, target: OutboundTarget, mess
 
 async function openDm(rest: REST, target: OutboundTarget): Promise<string> {
   const userId = target.contact.externalId;
-  if (!userId) throw new DeliveryError(`This contact has no Discord account known to the inbox "${target.inbox}", so there is no one to message.`, { retryable: false });
+  if (!userId)
+    throw new DeliveryError(`This contact has no Discord account known to the inbox "${target.inbox}", so there is no one to message.`, {
+      retryable: false,
+    });
   const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
   return channel.id;
 }
@@ -61,10 +74,15 @@ function partsOf(message: OutboundMessage, longText: DiscordOptions["long_text"]
   const links = message.attachments.filter((a) => !a.data && a.url).map((a) => `${a.filename}: ${a.url}`);
   const text = [message.text.trim(), ...links].filter(Boolean).join("\n");
   if (text.length > DISCORD_TEXT_LIMIT && longText === "refuse") {
-    throw new DeliveryError(`The reply is ${text.length} characters and Discord takes at most ${DISCORD_TEXT_LIMIT}. Shorten it, or set long_text = "split" for this inbox.`, { retryable: false });
+    throw new DeliveryError(
+      `The reply is ${text.length} characters and Discord takes at most ${DISCORD_TEXT_LIMIT}. Shorten it, or set long_text = "split" for this inbox.`,
+      { retryable: false },
+    );
   }
   const texts = text ? splitText(text, DISCORD_TEXT_LIMIT) : [];
-  const uploads = message.attachments.filter((a) => a.data).map((a) => ({ name: a.filename, data: Buffer.from(a.data!, "base64"), contentType: a.contentType }));
+  const uploads = message.attachments
+    .filter((a) => a.data)
+    .map((a) => ({ name: a.filename, data: Buffer.from(a.data!, "base64"), contentType: a.contentType }));
   const batches: Upload[][] = [];
   for (let i = 0; i < uploads.length; i += FILES_PER_MESSAGE) batches.push(uploads.slice(i, i + FILES_PER_MESSAGE));
   // Text that fits one message carries the files with it.

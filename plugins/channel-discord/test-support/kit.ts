@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { createTestHarness, type Harness } from "@switchboard/core/testing";
-import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from "./fake/index.ts";
+import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from "./fake/index.ts";
 
 export const PLUGIN = fileURLToPath(new URL("../src/index.ts", import.meta.url));
 
@@ -25,7 +25,12 @@ export async function startDiscordInbox(options: Record<string, unknown> = {}, f
   try {
     harness = await createTestHarness({
       plugins: { discord: { package: PLUGIN } },
-      inboxes: { dc: { plugin: "discord", options: { token: discord.token, api_root: discord.restApi, support_channels: [guild.forum.id, guild.text.id], ...options } } },
+      inboxes: {
+        dc: {
+          plugin: "discord",
+          options: { token: discord.token, api_root: discord.restApi, support_channels: [guild.forum.id, guild.text.id], ...options },
+        },
+      },
     });
   } catch (error) {
     await discord.stop();

@@ -31,7 +31,8 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
   let polling: Promise<void> | undefined;
   let pollingProblem: string | undefined;
 
-  const download = (ref: MediaRef) => downloadMedia({ api: bot.api, apiRoot: options.api_root, token, maxBytes: options.max_file_bytes }, ref);
+  const download = (ref: MediaRef) =>
+    downloadMedia({ api: bot.api, apiRoot: options.api_root, token, maxBytes: options.max_file_bytes }, ref);
 
   /**
    * Maps and stores one update. Throws only when storing failed for a reason worth retrying. An
@@ -50,9 +51,11 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
       return;
     }
     const skipped = (mapped.message.metadata?.telegram as { skippedFiles?: unknown } | undefined)?.skippedFiles;
-    if (skipped) log.warn({ updateId: update.update_id, skipped }, "telegram media was not downloaded; the message is stored without its bytes");
+    if (skipped)
+      log.warn({ updateId: update.update_id, skipped }, "telegram media was not downloaded; the message is stored without its bytes");
     const result = await emit(mapped.message);
-    if (result.status === "invalid") log.error({ updateId: update.update_id, reason: result.reason }, "telegram update refused by core; acknowledged and skipped");
+    if (result.status === "invalid")
+      log.error({ updateId: update.update_id, reason: result.reason }, "telegram update refused by core; acknowledged and skipped");
     else log.debug({ updateId: update.update_id, status: result.status }, "telegram update stored");
   }
 
@@ -67,8 +70,13 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
 
   function unavailable(what: string, error: unknown): SwitchboardError {
     const refused = error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404);
-    const fix = refused ? " Check options.token of this inbox: copy it again from @BotFather." : ` Check that ${new URL(options.api_root).origin} is reachable.`;
-    return new SwitchboardError(ErrorCodes.CHANNEL_UNAVAILABLE, `Telegram inbox "${inbox.name}": ${what}: ${describeTelegramError(error, token)}.${fix}`);
+    const fix = refused
+      ? " Check options.token of this inbox: copy it again from @BotFather."
+      : ` Check that ${new URL(options.api_root).origin} is reachable.`;
+    return new SwitchboardError(
+      ErrorCodes.CHANNEL_UNAVAILABLE,
+      `Telegram inbox "${inbox.name}": ${what}: ${describeTelegramError(error, token)}.${fix}`,
+    );
   }
 
   return {
@@ -84,9 +92,16 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
       if (options.mode === "webhook") {
         if (!options.register_webhook) return;
         try {
-          await bot.api.setWebhook(webhookUrl, { secret_token: options.webhook_secret, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(signal));
+          await bot.api.setWebhook(
+            webhookUrl,
+            { secret_token: options.webhook_secret, allowed_updates: [...ALLOWED_UPDATES] },
+            grammySignal(signal),
+          );
         } catch (error) {
-          throw unavailable(`could not register the webhook ${webhookUrl} (Telegram needs server.public_url to be a public https URL)`, error);
+          throw unavailable(
+            `could not register the webhook ${webhookUrl} (Telegram needs server.public_url to be a public https URL)`,
+            error,
+          );
         }
         log.info({ url: webhookUrl }, "telegram webhook registered");
         return;
@@ -101,7 +116,10 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
       const onStatus = (problem: string | undefined) => {
         pollingProblem = problem;
       };
-      polling = pollUpdates({ api: bot.api, kv, log, token, timeoutSeconds: options.poll_timeout_seconds, handle: (update) => handle(update, emit), onStatus }, until);
+      polling = pollUpdates(
+        { api: bot.api, kv, log, token, timeoutSeconds: options.poll_timeout_seconds, handle: (update) => handle(update, emit), onStatus },
+        until,
+      );
     },
 
     send: (target, message) => sendToTelegram({ api: bot.api, kv, token, options }, target, message),
@@ -115,8 +133,14 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
       if (pollingProblem) return { ok: false, message: `Telegram polling is failing: ${pollingProblem}` };
       if (options.mode !== "webhook") return { ok: true };
       const info = await bot.api.getWebhookInfo(grammySignal(AbortSignal.timeout(8000)));
-      if (info.last_error_message) return { ok: false, message: `Telegram's last webhook delivery to ${info.url} failed: ${info.last_error_message}` };
-      if (info.url !== webhookUrl) return { ok: true, attention: true, message: `Telegram's webhook is "${info.url || "(none)"}", not ${webhookUrl}; it is registered when the inbox starts (register_webhook = true).` };
+      if (info.last_error_message)
+        return { ok: false, message: `Telegram's last webhook delivery to ${info.url} failed: ${info.last_error_message}` };
+      if (info.url !== webhookUrl)
+        return {
+          ok: true,
+          attention: true,
+          message: `Telegram's webhook is "${info.url || "(none)"}", not ${webhookUrl}; it is registered when the inbox starts (register_webhook = true).`,
+        };
       return { ok: true };
     },
 

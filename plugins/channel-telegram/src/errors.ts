@@ -14,17 +14,21 @@ export function redact(text: string, token: string): string {
 /** A short description of any failure for logs and health, without the token. */
 export function describeTelegramError(error: unknown, token: string): string {
   if (error instanceof GrammyError) return `Telegram answered ${error.error_code}: ${error.description}`;
-  if (error instanceof HttpError) return redact(`${error.message} ${error.error instanceof Error ? error.error.message : ""}`.trim(), token);
+  if (error instanceof HttpError)
+    return redact(`${error.message} ${error.error instanceof Error ? error.error.message : ""}`.trim(), token);
   return redact(error instanceof Error ? error.message : String(error), token);
 }
 
 /** What a permanent Telegram refusal means for the agent. */
 function hintFor(error: GrammyError): string {
   const text = error.description.toLowerCase();
-  if (error.error_code === 403 && text.includes("blocked")) return " The customer blocked the bot; replies reach them again once they unblock it and write to it.";
+  if (error.error_code === 403 && text.includes("blocked"))
+    return " The customer blocked the bot; replies reach them again once they unblock it and write to it.";
   if (error.error_code === 403 && text.includes("kicked")) return " The bot was removed from this group; add it again to reply there.";
-  if (text.includes("chat not found")) return " The bot cannot see this chat: the customer never started the bot, or the bot left the group.";
-  if (error.parameters.migrate_to_chat_id) return ` The group became a supergroup (id ${error.parameters.migrate_to_chat_id}); its new messages start a new conversation.`;
+  if (text.includes("chat not found"))
+    return " The bot cannot see this chat: the customer never started the bot, or the bot left the group.";
+  if (error.parameters.migrate_to_chat_id)
+    return ` The group became a supergroup (id ${error.parameters.migrate_to_chat_id}); its new messages start a new conversation.`;
   if (error.error_code === 401) return " The bot token was refused: check options.token of this inbox (from @BotFather).";
   return "";
 }
@@ -41,9 +45,13 @@ export function toDeliveryError(error: unknown, token: string): DeliveryError {
     const message = `Telegram refused the message (${error.error_code}: ${error.description}).`;
     if (error.error_code === 429) {
       const seconds = error.parameters.retry_after ?? 1;
-      return new DeliveryError(`Telegram is rate limiting this bot; retrying in ${seconds} s.`, { retryAfterMs: seconds * 1000, cause: error });
+      return new DeliveryError(`Telegram is rate limiting this bot; retrying in ${seconds} s.`, {
+        retryAfterMs: seconds * 1000,
+        cause: error,
+      });
     }
-    if ([400, 401, 403, 404].includes(error.error_code)) return new DeliveryError(message + hintFor(error), { retryable: false, cause: error });
+    if ([400, 401, 403, 404].includes(error.error_code))
+      return new DeliveryError(message + hintFor(error), { retryable: false, cause: error });
     return new DeliveryError(message, { cause: error });
   }
   return new DeliveryError(`Could not reach the Telegram Bot API: ${describeTelegramError(error, token)}`, { cause: error });

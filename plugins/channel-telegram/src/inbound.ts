@@ -8,7 +8,7 @@
  */
 import type { InboundAttachment, InboundMessage } from "@switchboard/core";
 import type { Chat, Message, Update, UserFromGetMe } from "grammy/types";
-import { mediaOf, type MediaRef, type SkippedFile } from "./media.ts";
+import { type MediaRef, mediaOf, type SkippedFile } from "./media.ts";
 import type { TelegramOptions } from "./options.ts";
 
 export interface InboundDeps {
@@ -27,7 +27,9 @@ export const messageKey = (chatId: number, messageId: number) => `${chatId}:${me
 
 /** The conversation key of a chat, with the forum topic when there is one: "<chat id>" or "<chat id>/<topic id>". */
 export function threadKeyOf(message: Message): string {
-  return message.is_topic_message && message.message_thread_id ? `${message.chat.id}/${message.message_thread_id}` : String(message.chat.id);
+  return message.is_topic_message && message.message_thread_id
+    ? `${message.chat.id}/${message.message_thread_id}`
+    : String(message.chat.id);
 }
 
 /**
@@ -42,8 +44,9 @@ export async function toInbound(update: Update, deps: InboundDeps): Promise<Mapp
   if (!message) return { ignored: `updates of kind "${Object.keys(update).find((k) => k !== "update_id")}" are not handled` };
   const chat = message.chat;
   const inGroup = chat.type === "group" || chat.type === "supergroup";
-  if (inGroup && deps.groups === "off") return { ignored: "group messages are off (groups = \"off\")" };
-  if (inGroup && deps.groups === "mentions" && !addressesBot(message, deps.me)) return { ignored: "a group message that neither mentions the bot nor replies to it" };
+  if (inGroup && deps.groups === "off") return { ignored: 'group messages are off (groups = "off")' };
+  if (inGroup && deps.groups === "mentions" && !addressesBot(message, deps.me))
+    return { ignored: "a group message that neither mentions the bot nor replies to it" };
   const author = authorOf(message);
   if (!author) return { ignored: "a message without a sender" };
 
@@ -105,7 +108,9 @@ function authorOf(message: Message): { id: string; name: string | undefined; use
     return { id: String(message.from.id), name: name || message.from.username, username: message.from.username };
   }
   const chat = message.sender_chat;
-  return chat ? { id: String(chat.id), name: "title" in chat ? chat.title : undefined, username: "username" in chat ? chat.username : undefined } : undefined;
+  return chat
+    ? { id: String(chat.id), name: "title" in chat ? chat.title : undefined, username: "username" in chat ? chat.username : undefined }
+    : undefined;
 }
 
 interface SharedPhone {

@@ -16,7 +16,7 @@ import { definePlugin } from "@switchboard/core";
 import { createTelegramAdapter } from "./adapter.ts";
 import { telegramInboxOptions } from "./options.ts";
 
-export { telegramInboxOptions, type TelegramOptions } from "./options.ts";
+export { type TelegramOptions, telegramInboxOptions } from "./options.ts";
 
 export default definePlugin({
   name: "channel-telegram",

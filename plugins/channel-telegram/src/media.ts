@@ -30,7 +30,11 @@ export interface SkippedFile {
 
 /** The media of a message (at most one on Telegram; the largest photo size). */
 export function mediaOf(message: Message): MediaRef | undefined {
-  const base = (file: { file_id: string; file_unique_id: string; file_size?: number }) => ({ fileId: file.file_id, uniqueId: file.file_unique_id, size: file.file_size });
+  const base = (file: { file_id: string; file_unique_id: string; file_size?: number }) => ({
+    fileId: file.file_id,
+    uniqueId: file.file_unique_id,
+    size: file.file_size,
+  });
   if (message.photo?.length) {
     const largest = message.photo[message.photo.length - 1]!;
     return { kind: "photo", ...base(largest), filename: `photo-${largest.file_unique_id}.jpg`, contentType: "image/jpeg" };
@@ -40,13 +44,30 @@ export function mediaOf(message: Message): MediaRef | undefined {
     const [ext, type] = s.is_animated ? ["tgs", "application/x-tgsticker"] : s.is_video ? ["webm", "video/webm"] : ["webp", "image/webp"];
     return { kind: "sticker", ...base(s), filename: `sticker-${s.file_unique_id}.${ext}`, contentType: type };
   }
-  if (message.voice) return { kind: "voice", ...base(message.voice), filename: `voice-${message.voice.file_unique_id}.ogg`, contentType: message.voice.mime_type ?? "audio/ogg" };
-  if (message.video_note) return { kind: "video_note", ...base(message.video_note), filename: `video-note-${message.video_note.file_unique_id}.mp4`, contentType: "video/mp4" };
+  if (message.voice)
+    return {
+      kind: "voice",
+      ...base(message.voice),
+      filename: `voice-${message.voice.file_unique_id}.ogg`,
+      contentType: message.voice.mime_type ?? "audio/ogg",
+    };
+  if (message.video_note)
+    return {
+      kind: "video_note",
+      ...base(message.video_note),
+      filename: `video-note-${message.video_note.file_unique_id}.mp4`,
+      contentType: "video/mp4",
+    };
   const named = message.animation ?? message.audio ?? message.video ?? message.document;
   if (!named) return undefined;
   const kind = message.animation ? "animation" : message.audio ? "audio" : message.video ? "video" : "document";
   const fallback = { animation: "animation.mp4", audio: "audio.mp3", video: "video.mp4", document: "file" }[kind];
-  return { kind, ...base(named), filename: named.file_name ?? `${kind}-${named.file_unique_id}-${fallback}`, contentType: named.mime_type ?? "application/octet-stream" };
+  return {
+    kind,
+    ...base(named),
+    filename: named.file_name ?? `${kind}-${named.file_unique_id}-${fallback}`,
+    contentType: named.mime_type ?? "application/octet-stream",
+  };
 }
 
 export interface DownloadDeps {
@@ -72,8 +93,11 @@ export async function downloadMedia(deps: DownloadDeps, ref: MediaRef): Promise<
   try {
     const file = await deps.api.getFile(ref.fileId);
     if (!file.file_path) return skip("Telegram gave no file_path for it");
-    if (file.file_size !== undefined && file.file_size > deps.maxBytes) return skip(`larger than max_file_bytes (${file.file_size} > ${deps.maxBytes})`);
-    const response = await fetch(`${deps.apiRoot}/file/bot${deps.token}/${file.file_path}`, { signal: AbortSignal.timeout(deps.timeoutMs ?? 60_000) });
+    if (file.file_size !== undefined && file.file_size > deps.maxBytes)
+      return skip(`larger than max_file_bytes (${file.file_size} > ${deps.maxBytes})`);
+    const response = await fetch(`${deps.apiRoot}/file/bot${deps.token}/${file.file_path}`, {
+      signal: AbortSignal.timeout(deps.timeoutMs ?? 60_000),
+    });
     if (!response.ok) return skip(`the download answered HTTP ${response.status}`);
     const bytes = Buffer.from(await response.arrayBuffer());
     if (bytes.length > deps.maxBytes) return skip(`larger than max_file_bytes (${bytes.length} > ${deps.maxBytes})`);

@@ -12,7 +12,11 @@ export const MAX_SPLIT_PARTS = 10;
 export const telegramInboxOptions = z
   .object({
     /** The bot token from @BotFather. Give it as "${TELEGRAM_BOT_TOKEN}" so it stays out of the file. */
-    token: z.string().regex(/^\d+:[A-Za-z0-9_-]{30,}$/, { message: 'expected a bot token like "123456789:AAE…" from @BotFather (write token = "${TELEGRAM_BOT_TOKEN}")' }),
+    token: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{30,}$/, {
+        message: 'expected a bot token like "123456789:AAE…" from @BotFather (write token = "${TELEGRAM_BOT_TOKEN}")',
+      }),
     /** "polling" (getUpdates; works behind NAT) or "webhook" (Telegram POSTs to <public_url>/webhooks/<inbox>). */
     mode: z.enum(["polling", "webhook"]).default("polling"),
     /** The Bot API server: Telegram's, or your own local Bot API server. */
@@ -32,7 +36,11 @@ export const telegramInboxOptions = z
     /** Group chats: "mentions" (messages that mention the bot or reply to it), "all", or "off". */
     groups: z.enum(["mentions", "all", "off"]).default("mentions"),
     /** Media larger than this (bytes) is listed but not downloaded. The Bot API serves at most 20 MB. */
-    max_file_bytes: z.number().int().nonnegative().default(20 * 1024 * 1024),
+    max_file_bytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(20 * 1024 * 1024),
     /** Replies over 4096 characters: "split" into several messages (up to 10), or "refuse" them in the composer. */
     long_text: z.enum(["split", "refuse"]).default("split"),
     /** Quote the customer's message in the reply (reply_parameters): in "groups" only, "always", or "off". */
@@ -41,7 +49,12 @@ export const telegramInboxOptions = z
   .strict()
   .superRefine((options, ctx) => {
     if (options.mode === "webhook" && !options.webhook_secret) {
-      ctx.addIssue({ code: "custom", path: ["webhook_secret"], message: 'required when mode = "webhook": set a random string of 16-256 letters, digits, _ or - (e.g. "${TELEGRAM_WEBHOOK_SECRET}")' });
+      ctx.addIssue({
+        code: "custom",
+        path: ["webhook_secret"],
+        message:
+          'required when mode = "webhook": set a random string of 16-256 letters, digits, _ or - (e.g. "${TELEGRAM_WEBHOOK_SECRET}")',
+      });
     }
   });
 

@@ -1,8 +1,9 @@
 // Telegram outbound through the outbox against the fake Bot API: text and files, reply_parameters
 // threading, 429 retry_after honoured on the harness clock, permanent refusals, long texts.
-import { afterEach, describe, expect, it } from "vitest";
+
+import { type Harness, tables, waitForMessages } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { tables, type Harness, waitForMessages } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { ada, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
 
 let inbox: TelegramInbox | undefined;
@@ -30,13 +31,24 @@ describe("Telegram outbound", () => {
     inbox = await startTelegramInbox();
     const { world } = inbox.telegram;
     const group = await conversationFrom("my order is late", true);
-    const reply = await inbox.harness.switchboard.outbound.reply({ conversationId: group, text: "Sorry! *It ships* <today>.", agentId: null });
+    const reply = await inbox.harness.switchboard.outbound.reply({
+      conversationId: group,
+      text: "Sorry! *It ships* <today>.",
+      agentId: null,
+    });
     await inbox.harness.drain();
     expect(world.sent).toHaveLength(1);
-    expect(world.sent[0]!.message).toMatchObject({ chat: { id: -100_777 }, text: "Sorry! *It ships* <today>.", reply_to_message: { message_id: 1 } });
+    expect(world.sent[0]!.message).toMatchObject({
+      chat: { id: -100_777 },
+      text: "Sorry! *It ships* <today>.",
+      reply_to_message: { message_id: 1 },
+    });
     expect(world.sent[0]!.params).toMatchObject({ reply_parameters: { message_id: 1, allow_sending_without_reply: true } });
     expect(world.sent[0]!.params.parse_mode).toBeUndefined();
-    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "sent", externalId: `-100777:${world.sent[0]!.message.message_id}` });
+    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({
+      deliveryStatus: "sent",
+      externalId: `-100777:${world.sent[0]!.message.message_id}`,
+    });
 
     world.say(world.privateChat(ada), ada, "and privately?");
     const rows = await waitForMessages(inbox.harness, "tg", 3);
@@ -59,12 +71,15 @@ describe("Telegram outbound", () => {
     expect(world.sent[0]!.params).toMatchObject({ chat_id: -100_888, message_thread_id: 7, reply_parameters: { message_id: 1 } });
   });
 
-  it("quotes in private chats too with reply_threading = \"always\"", { timeout: 10_000 }, async () => {
+  it('quotes in private chats too with reply_threading = "always"', { timeout: 10_000 }, async () => {
     inbox = await startTelegramInbox({ reply_threading: "always" });
     const conversationId = await conversationFrom("hello");
     await inbox.harness.switchboard.outbound.reply({ conversationId, text: "Hi Ada", agentId: null });
     await inbox.harness.drain();
-    expect(inbox.telegram.world.sent[0]!.message).toMatchObject({ chat: { id: ada.id }, reply_to_message: { message_id: 1, text: "hello" } });
+    expect(inbox.telegram.world.sent[0]!.message).toMatchObject({
+      chat: { id: ada.id },
+      reply_to_message: { message_id: 1, text: "hello" },
+    });
   });
 
   it("uploads attachments: an image with sendPhoto, anything else with sendDocument", { timeout: 10_000 }, async () => {
@@ -98,7 +113,10 @@ describe("Telegram outbound", () => {
 
     await inbox.harness.drain();
     expect(attempts()).toBe(1);
-    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "queued", deliveryError: expect.stringContaining("retrying in 7 s") });
+    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({
+      deliveryStatus: "queued",
+      deliveryError: expect.stringContaining("retrying in 7 s"),
+    });
     inbox.harness.clock.advance(6_999);
     await inbox.harness.drain();
     expect(attempts()).toBe(1);
@@ -115,18 +133,27 @@ describe("Telegram outbound", () => {
     inbox.telegram.world.blocked.add(ada.id);
     const reply = await inbox.harness.switchboard.outbound.reply({ conversationId, text: "Anything else?", agentId: null });
     await inbox.harness.drain();
-    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "failed", deliveryError: expect.stringContaining("The customer blocked the bot") });
+    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({
+      deliveryStatus: "failed",
+      deliveryError: expect.stringContaining("The customer blocked the bot"),
+    });
     expect(inbox.telegram.world.calls.filter((c) => c.method === "sendMessage")).toHaveLength(1);
   });
 
-  it("splits a reply over 4096 characters into several messages, and after a 429 halfway sends only the rest", { timeout: 10_000 }, async () => {
+  it("splits a reply over 4096 characters into several messages, and after a 429 halfway sends only the rest", {
+    timeout: 10_000,
+  }, async () => {
     inbox = await startTelegramInbox();
     const { world } = inbox.telegram;
     const conversationId = await conversationFrom("tell me everything");
     const paragraph = "All about your order. ".repeat(160).trim();
     const text = Array.from({ length: 4 }, () => paragraph).join("\n\n");
     expect(text.length).toBeGreaterThan(2 * 4096);
-    world.failNext("sendMessage", null, { error_code: 429, description: "Too Many Requests: retry after 2", parameters: { retry_after: 2 } });
+    world.failNext("sendMessage", null, {
+      error_code: 429,
+      description: "Too Many Requests: retry after 2",
+      parameters: { retry_after: 2 },
+    });
     const reply = await inbox.harness.switchboard.outbound.reply({ conversationId, text, agentId: null });
     await inbox.harness.drain();
     expect(world.sent).toHaveLength(1);
@@ -137,17 +164,27 @@ describe("Telegram outbound", () => {
     expect(parts.every((p) => p.length <= 4096)).toBe(true);
     expect(parts.join("\n\n")).toBe(text);
     expect(world.calls.filter((c) => c.method === "sendMessage")).toHaveLength(5);
-    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({ deliveryStatus: "sent", externalId: `${ada.id}:${world.sent[0]!.message.message_id}` });
-    expect(await inbox.harness.switchboard.store.db.select().from(tables.pluginKv).where(eq(tables.pluginKv.key, `outbound:swb-msg-${reply.id}`))).toEqual([]);
+    expect(await messageRow(inbox.harness, reply.id)).toMatchObject({
+      deliveryStatus: "sent",
+      externalId: `${ada.id}:${world.sent[0]!.message.message_id}`,
+    });
+    expect(
+      await inbox.harness.switchboard.store.db
+        .select()
+        .from(tables.pluginKv)
+        .where(eq(tables.pluginKv.key, `outbound:swb-msg-${reply.id}`)),
+    ).toEqual([]);
   });
 
-  it("with long_text = \"refuse\", refuses an over-long reply in the composer with the limit", { timeout: 10_000 }, async () => {
+  it('with long_text = "refuse", refuses an over-long reply in the composer with the limit', { timeout: 10_000 }, async () => {
     inbox = await startTelegramInbox({ long_text: "refuse" });
     const conversationId = await conversationFrom("hi");
-    await expect(inbox.harness.switchboard.outbound.reply({ conversationId, text: "x".repeat(4097), agentId: null })).rejects.toMatchObject({
-      code: "SWB_ERR_VALIDATION",
-      message: expect.stringContaining("at most 4096"),
-    });
+    await expect(inbox.harness.switchboard.outbound.reply({ conversationId, text: "x".repeat(4097), agentId: null })).rejects.toMatchObject(
+      {
+        code: "SWB_ERR_VALIDATION",
+        message: expect.stringContaining("at most 4096"),
+      },
+    );
     expect(inbox.harness.switchboard.inboxes.get("tg")!.adapter!.limits).toEqual({ maxTextLength: 4096 });
   });
 });

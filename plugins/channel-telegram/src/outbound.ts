@@ -6,13 +6,19 @@
  * takes several messages records its progress in the inbox's kv, so a retry after a 429 halfway
  * sends only the rest.
  */
-import { DeliveryError, type KeyValueStore, type OutboundMessage, type OutboundTarget, type SendResult } from "@switchboard/core";
+import {
+  DeliveryError,
+  type KeyValueStore,
+  type OutboundMessage,
+  type OutboundTarget,
+  type SendResult,
+  splitText,
+} from "@switchboard/core";
 import { type Api, InputFile } from "grammy";
 import type { Message, ReplyParameters } from "grammy/types";
 import { toDeliveryError } from "./errors.ts";
 import { messageKey } from "./inbound.ts";
 import { TELEGRAM_TEXT_LIMIT, type TelegramOptions } from "./options.ts";
-import { splitText } from "@switchboard/core";
 
 export interface SendDeps {
   api: Api;
@@ -41,7 +47,10 @@ export async function sendToTelegram(deps: SendDeps, target: OutboundTarget, mes
   const progressKey = `outbound:${message.idempotencyKey}`;
   const done = steps.length > 1 ? ((await deps.kv.get<string[]>(progressKey)) ?? []) : [];
   for (let i = done.length; i < steps.length; i++) {
-    const extra: Extra = { ...(destination.topicId ? { message_thread_id: destination.topicId } : {}), ...(i === 0 && quote ? { reply_parameters: quote } : {}) };
+    const extra: Extra = {
+      ...(destination.topicId ? { message_thread_id: destination.topicId } : {}),
+      ...(i === 0 && quote ? { reply_parameters: quote } : {}),
+    };
     let sent: Message;
     try {
       sent = await steps[i]!(destination.chatId, extra);
@@ -60,7 +69,10 @@ export function destinationOf(target: OutboundTarget): { chatId: number; topicId
   const key = target.threadKey ?? target.contact.externalId;
   const match = key?.match(/^(-?\d+)(?:\/(\d+))?$/);
   if (!match) {
-    throw new DeliveryError(`This contact has no Telegram chat on the inbox "${target.inbox}": they have never written to the bot. Ask them to message it first.`, { retryable: false });
+    throw new DeliveryError(
+      `This contact has no Telegram chat on the inbox "${target.inbox}": they have never written to the bot. Ask them to message it first.`,
+      { retryable: false },
+    );
   }
   return { chatId: Number(match[1]), ...(match[2] ? { topicId: Number(match[2]) } : {}) };
 }
@@ -75,13 +87,21 @@ function replyParametersFor(target: OutboundTarget, chatId: number, mode: Telegr
 function planSteps(deps: SendDeps, message: OutboundMessage): Step[] {
   const text = message.text.trim();
   if (text.length > TELEGRAM_TEXT_LIMIT && deps.options.long_text === "refuse") {
-    throw new DeliveryError(`The reply is ${text.length} characters and Telegram takes at most ${TELEGRAM_TEXT_LIMIT}. Shorten it, or set long_text = "split" for this inbox.`, { retryable: false });
+    throw new DeliveryError(
+      `The reply is ${text.length} characters and Telegram takes at most ${TELEGRAM_TEXT_LIMIT}. Shorten it, or set long_text = "split" for this inbox.`,
+      { retryable: false },
+    );
   }
-  const texts: Step[] = (text ? splitText(text, TELEGRAM_TEXT_LIMIT) : []).map((part) => (chatId, extra) => deps.api.sendMessage(chatId, part, extra));
+  const texts: Step[] = (text ? splitText(text, TELEGRAM_TEXT_LIMIT) : []).map(
+    (part) => (chatId, extra) => deps.api.sendMessage(chatId, part, extra),
+  );
   const files: Step[] = message.attachments.map((file) => {
     const input = file.data ? new InputFile(Buffer.from(file.data, "base64"), file.filename) : file.url;
     if (!input || (typeof input === "string" && !/^https?:\/\//.test(input))) {
-      throw new DeliveryError(`The attachment "${file.filename}" has neither bytes nor a public http(s) URL, so Telegram cannot receive it.`, { retryable: false });
+      throw new DeliveryError(
+        `The attachment "${file.filename}" has neither bytes nor a public http(s) URL, so Telegram cannot receive it.`,
+        { retryable: false },
+      );
     }
     const photo = /^image\/(jpeg|png|webp)$/.test(file.contentType) && file.size <= PHOTO_LIMIT;
     return (chatId, extra) => (photo ? deps.api.sendPhoto(chatId, input, extra) : deps.api.sendDocument(chatId, input, extra));

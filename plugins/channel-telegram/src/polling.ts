@@ -40,7 +40,10 @@ export async function pollUpdates(deps: PollingDeps, signal: AbortSignal): Promi
   let failures = 0;
   while (!signal.aborted) {
     try {
-      const updates = await deps.api.getUpdates({ ...(offset !== undefined ? { offset } : {}), timeout: deps.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(signal));
+      const updates = await deps.api.getUpdates(
+        { ...(offset !== undefined ? { offset } : {}), timeout: deps.timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] },
+        grammySignal(signal),
+      );
       for (const update of updates) {
         await deps.handle(update);
         offset = update.update_id + 1;
@@ -57,7 +60,8 @@ export async function pollUpdates(deps: PollingDeps, signal: AbortSignal): Promi
         deps.log.error({ error: problem }, "telegram polling stopped: the bot token was refused");
         return;
       }
-      const delay = error instanceof GrammyError && error.parameters.retry_after ? error.parameters.retry_after * 1000 : backoffMs(failures);
+      const delay =
+        error instanceof GrammyError && error.parameters.retry_after ? error.parameters.retry_after * 1000 : backoffMs(failures);
       deps.log.warn({ error: problem, failures, retryInMs: delay }, "telegram polling failed; retrying");
       await sleep(delay, signal);
     }
@@ -68,7 +72,8 @@ function problemOf(error: unknown, token: string): string {
   const described = describeTelegramError(error, token);
   if (!(error instanceof GrammyError)) return described;
   if (error.error_code === 401) return `${described}. The bot token was refused: check options.token (from @BotFather).`;
-  if (error.error_code === 409) return `${described}. Another process polls this bot, or a webhook is set: run one Switchboard per bot, or use mode = "webhook".`;
+  if (error.error_code === 409)
+    return `${described}. Another process polls this bot, or a webhook is set: run one Switchboard per bot, or use mode = "webhook".`;
   return described;
 }
 

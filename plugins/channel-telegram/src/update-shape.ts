@@ -16,7 +16,9 @@ const messageShape = z.looseObject({
   date: int,
   edit_date: int.optional(),
   chat: z.looseObject({ id: int, type: z.string(), title: z.string().optional() }),
-  from: z.looseObject({ id: int, first_name: z.string().optional(), last_name: z.string().optional(), username: z.string().optional() }).optional(),
+  from: z
+    .looseObject({ id: int, first_name: z.string().optional(), last_name: z.string().optional(), username: z.string().optional() })
+    .optional(),
   sender_chat: z.looseObject({ id: int }).optional(),
   text: z.string().optional(),
   caption: z.string().optional(),

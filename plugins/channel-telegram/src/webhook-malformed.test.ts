@@ -3,9 +3,10 @@
 // update Telegram could send but that cannot be read (a message without `chat`) will never become
 // valid, and Telegram retries anything but a 2xx: 200, logged as ignored, nothing stored. A wrong
 // secret is a 401 that says what to check.
-import { afterEach, describe, expect, it } from "vitest";
-import type { Message } from "grammy/types";
+
 import { storedMessages, waitForMessages } from "@switchboard/core/testing";
+import type { Message } from "grammy/types";
+import { afterEach, describe, expect, it } from "vitest";
 import { ada, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
 
 const SECRET = "webhook-secret_0123456789";
@@ -20,7 +21,17 @@ describe("Telegram webhook, malformed requests", () => {
   it("refuses bodies that are no Telegram update with 400 and the reason, and stores nothing", { timeout: 15_000 }, async () => {
     inbox = await startTelegramInbox({ mode: "webhook", webhook_secret: SECRET });
     const { telegram } = inbox;
-    for (const body of ["", '{"update_id": 5, "message": {', "null", "[]", '"text"', "42", '{"message": {}}', '{"update_id": "5"}', '{"update_id": 1.5}']) {
+    for (const body of [
+      "",
+      '{"update_id": 5, "message": {',
+      "null",
+      "[]",
+      '"text"',
+      "42",
+      '{"message": {}}',
+      '{"update_id": "5"}',
+      '{"update_id": 1.5}',
+    ]) {
       const answer = await telegram.postWebhook(body);
       expect({ body, status: answer.status }).toEqual({ body, status: 400 });
       const error = JSON.parse(answer.text).error;
@@ -30,7 +41,9 @@ describe("Telegram webhook, malformed requests", () => {
     expect(await storedMessages(inbox.harness, "tg")).toHaveLength(0);
   });
 
-  it("acknowledges an update it can never read (200, ignored) so Telegram does not retry it, and stores nothing", { timeout: 15_000 }, async () => {
+  it("acknowledges an update it can never read (200, ignored) so Telegram does not retry it, and stores nothing", {
+    timeout: 15_000,
+  }, async () => {
     inbox = await startTelegramInbox({ mode: "webhook", webhook_secret: SECRET });
     const { telegram } = inbox;
     const broken = [
@@ -38,7 +51,10 @@ describe("Telegram webhook, malformed requests", () => {
       { update_id: 8, message: { message_id: 2, date: 1767600000, from: ada, chat: { type: "private" }, text: "chat without id" } },
       { update_id: 9, message: null },
       { update_id: 10, edited_message: "not a message" },
-      { update_id: 11, message: { message_id: "x", date: 1767600000, chat: { id: 1001, type: "private" }, from: ada, text: "id is a string" } },
+      {
+        update_id: 11,
+        message: { message_id: "x", date: 1767600000, chat: { id: 1001, type: "private" }, from: ada, text: "id is a string" },
+      },
     ];
     for (const update of broken) {
       const answer = await telegram.postWebhook(JSON.stringify(update));

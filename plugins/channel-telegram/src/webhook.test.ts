@@ -1,10 +1,11 @@
 // Telegram webhook mode over real HTTP: the inbox registers its webhook with a secret, the fake
 // POSTs updates to /webhooks/tg as Telegram does, a wrong secret is refused with 401, and an update
 // is acknowledged (2xx) only once stored. Also: options errors and health.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { createTestHarness, storedMessages } from "@switchboard/core/testing";
-import { ada, PLUGIN, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
+import { afterEach, describe, expect, it } from "vitest";
 import { startFakeTelegram } from "../test-support/fake/index.ts";
+import { ada, PLUGIN, startTelegramInbox, type TelegramInbox } from "../test-support/kit.ts";
 
 const SECRET = "webhook-secret_0123456789";
 
@@ -15,10 +16,16 @@ afterEach(async () => {
 });
 
 describe("Telegram webhook mode", () => {
-  it("registers its webhook, stores updates POSTed with the right secret once, and refuses a wrong secret with 401", { timeout: 10_000 }, async () => {
+  it("registers its webhook, stores updates POSTed with the right secret once, and refuses a wrong secret with 401", {
+    timeout: 10_000,
+  }, async () => {
     inbox = await startTelegramInbox({ mode: "webhook", webhook_secret: SECRET });
     const { world } = inbox.telegram;
-    expect(world.webhook).toEqual({ url: `${inbox.publicUrl}/webhooks/tg`, secret_token: SECRET, allowed_updates: ["message", "edited_message"] });
+    expect(world.webhook).toEqual({
+      url: `${inbox.publicUrl}/webhooks/tg`,
+      secret_token: SECRET,
+      allowed_updates: ["message", "edited_message"],
+    });
     expect(world.calls.some((c) => c.method === "getUpdates")).toBe(false);
 
     const sent = world.say(world.privateChat(ada), ada, "Hello over a webhook");
@@ -56,13 +63,17 @@ describe("Telegram webhook mode", () => {
   it("refuses webhook mode without a secret and a malformed token, naming the key and the plugin", async () => {
     const telegram = await startFakeTelegram();
     try {
-      const start = (options: Record<string, unknown>) => createTestHarness({ plugins: { telegram: { package: PLUGIN } }, inboxes: { tg: { plugin: "telegram", options } } });
+      const start = (options: Record<string, unknown>) =>
+        createTestHarness({ plugins: { telegram: { package: PLUGIN } }, inboxes: { tg: { plugin: "telegram", options } } });
       await expect(start({ token: telegram.token, mode: "webhook" })).rejects.toMatchObject({
         code: "SWB_ERR_CONFIG_INVALID",
         location: { key: "inboxes.tg.options.webhook_secret", plugin: "channel-telegram" },
         message: expect.stringContaining('required when mode = "webhook"'),
       });
-      await expect(start({ token: "not-a-token" })).rejects.toMatchObject({ location: { key: "inboxes.tg.options.token", plugin: "channel-telegram" }, message: expect.stringContaining("@BotFather") });
+      await expect(start({ token: "not-a-token" })).rejects.toMatchObject({
+        location: { key: "inboxes.tg.options.token", plugin: "channel-telegram" },
+        message: expect.stringContaining("@BotFather"),
+      });
       await expect(start({ token: telegram.token, polling: true })).rejects.toMatchObject({ code: "SWB_ERR_CONFIG_INVALID" });
     } finally {
       await telegram.stop();
@@ -72,7 +83,10 @@ describe("Telegram webhook mode", () => {
   it("reports a refused token on the inbox, with the fix and without the token", { timeout: 10_000 }, async () => {
     const telegram = await startFakeTelegram();
     const wrong = "987654321:AAWrongTokenWrongTokenWrongToken_0000";
-    const harness = await createTestHarness({ plugins: { telegram: { package: PLUGIN } }, inboxes: { tg: { plugin: "telegram", options: { token: wrong, api_root: telegram.apiRoot } } } });
+    const harness = await createTestHarness({
+      plugins: { telegram: { package: PLUGIN } },
+      inboxes: { tg: { plugin: "telegram", options: { token: wrong, api_root: telegram.apiRoot } } },
+    });
     try {
       const health = await harness.switchboard.inboxes.health("tg");
       expect(health.ok).toBe(false);

@@ -5,11 +5,12 @@
  * it gives every refusal a reason: a wrong secret is a 401 that names the header and the option, a
  * body that is no Telegram update (empty, not JSON, no update_id) a 400 that says what is wrong.
  */
-import type { Context, Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
+
+import { ErrorCodes } from "@switchboard/core";
 import { type Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
-import { ErrorCodes } from "@switchboard/core";
+import type { Context, Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { parseUpdate } from "./update-shape.ts";
 
 const SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
@@ -28,7 +29,9 @@ async function readUpdate(c: Context): Promise<Update> {
 }
 
 const notAnUpdate = (problem: string) =>
-  new HTTPException(400, { message: `The body is not a Telegram update: ${problem}. Telegram sends a JSON object with an integer update_id; only Telegram should call this URL.` });
+  new HTTPException(400, {
+    message: `The body is not a Telegram update: ${problem}. Telegram sends a JSON object with an integer update_id; only Telegram should call this URL.`,
+  });
 
 /** grammY's framework adapter for Hono, with reasons in the refusals. */
 function honoWithReasons(c: Context) {
@@ -42,7 +45,15 @@ function honoWithReasons(c: Context) {
     respond: (json: string) => answer(c.json(json)),
     unauthorized: () =>
       answer(
-        c.json({ error: { code: ErrorCodes.UNAUTHORIZED, message: `The ${SECRET_HEADER} header is missing or wrong. Telegram sends the secret registered with setWebhook: options.webhook_secret of this inbox.` } }, 401),
+        c.json(
+          {
+            error: {
+              code: ErrorCodes.UNAUTHORIZED,
+              message: `The ${SECRET_HEADER} header is missing or wrong. Telegram sends the secret registered with setWebhook: options.webhook_secret of this inbox.`,
+            },
+          },
+          401,
+        ),
       ),
     handlerReturn: new Promise<Response>((resolve) => (answer = resolve)),
   };

@@ -6,8 +6,8 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@switchboard/core";
-import { createTestHarness, serveLoopback, type Harness } from "@switchboard/core/testing";
-import { startFakeTelegram, type FakeTelegram } from "./fake/index.ts";
+import { createTestHarness, type Harness, serveLoopback } from "@switchboard/core/testing";
+import { type FakeTelegram, startFakeTelegram } from "./fake/index.ts";
 
 export const PLUGIN = fileURLToPath(new URL("../src/index.ts", import.meta.url));
 
@@ -23,17 +23,23 @@ export interface TelegramInbox {
 }
 
 /** Starts a fake Telegram and a harness whose inbox "tg" uses it. */
-export async function startTelegramInbox(options: Record<string, unknown> = {}, extra: { plugins?: Record<string, { package: string }>; log?: Logger } = {}): Promise<TelegramInbox> {
+export async function startTelegramInbox(
+  options: Record<string, unknown> = {},
+  extra: { plugins?: Record<string, { package: string }>; log?: Logger } = {},
+): Promise<TelegramInbox> {
   const telegram = await startFakeTelegram();
   let app: ((request: Request) => Response | Promise<Response>) | undefined;
-  const listener = options.mode === "webhook" ? serveLoopback((request) => (app ? app(request) : new Response("starting", { status: 503 }))) : undefined;
+  const listener =
+    options.mode === "webhook" ? serveLoopback((request) => (app ? app(request) : new Response("starting", { status: 503 }))) : undefined;
   const publicUrl = listener?.url;
   let harness: Harness;
   try {
     harness = await createTestHarness({
       plugins: { telegram: { package: PLUGIN }, ...extra.plugins },
       ...(extra.log ? { log: extra.log } : {}),
-      inboxes: { tg: { plugin: "telegram", options: { token: telegram.token, api_root: telegram.apiRoot, poll_timeout_seconds: 5, ...options } } },
+      inboxes: {
+        tg: { plugin: "telegram", options: { token: telegram.token, api_root: telegram.apiRoot, poll_timeout_seconds: 5, ...options } },
+      },
       ...(publicUrl ? { config: { server: { public_url: publicUrl } } } : {}),
     });
   } catch (error) {

@@ -28,7 +28,11 @@ export function createAdapter(inbox: WebchatInbox): ChannelAdapter {
     async health() {
       const open = inbox.hub.size;
       if (inbox.options.allowed_origins.includes("*")) {
-        return { ok: true, attention: true, message: `allowed_origins is ["*"]: any website can embed this chat. List your sites instead. (${open} visitors connected)` };
+        return {
+          ok: true,
+          attention: true,
+          message: `allowed_origins is ["*"]: any website can embed this chat. List your sites instead. (${open} visitors connected)`,
+        };
       }
       return { ok: true, message: `${open} live widget connections.` };
     },

@@ -39,7 +39,10 @@ function allowed(type: string, patterns: string[]): boolean {
 /** A file name safe to store and show: no folders, no control characters, at most 200 characters. */
 export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .slice(0, 200);
   return clean || "file";
 }
 
@@ -57,21 +60,38 @@ function megabytes(bytes: number): string {
 export function checkAttachments(files: UploadedFile[], options: WebchatOptions["attachments"]): InboundAttachment[] {
   if (files.length === 0) return [];
   if (!options.enabled) throw webchatError(ErrorCodes.VALIDATION, 422, "attachments_disabled", "This chat does not take files.");
-  if (files.length > MAX_FILES) throw webchatError(ErrorCodes.VALIDATION, 422, "too_many_attachments", `Send at most ${MAX_FILES} files per message.`);
+  if (files.length > MAX_FILES)
+    throw webchatError(ErrorCodes.VALIDATION, 422, "too_many_attachments", `Send at most ${MAX_FILES} files per message.`);
   return files.map((file) => {
     const filename = safeFilename(file.filename);
     const type = file.content_type.toLowerCase();
     if (!allowed(type, options.types)) {
-      throw webchatError(ErrorCodes.VALIDATION, 415, "attachment_type", `"${filename}" is ${type || "of an unknown type"}; this chat takes ${options.types.join(", ")}.`);
+      throw webchatError(
+        ErrorCodes.VALIDATION,
+        415,
+        "attachment_type",
+        `"${filename}" is ${type || "of an unknown type"}; this chat takes ${options.types.join(", ")}.`,
+      );
     }
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(file.data)) throw webchatError(ErrorCodes.VALIDATION, 422, "invalid_body", `The data of "${filename}" is not base64.`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(file.data))
+      throw webchatError(ErrorCodes.VALIDATION, 422, "invalid_body", `The data of "${filename}" is not base64.`);
     const bytes = new Uint8Array(Buffer.from(file.data, "base64"));
     if (bytes.byteLength > options.max_bytes) {
-      throw webchatError(ErrorCodes.VALIDATION, 413, "attachment_too_large", `"${filename}" is ${megabytes(bytes.byteLength)}; this chat takes files up to ${megabytes(options.max_bytes)}.`);
+      throw webchatError(
+        ErrorCodes.VALIDATION,
+        413,
+        "attachment_too_large",
+        `"${filename}" is ${megabytes(bytes.byteLength)}; this chat takes files up to ${megabytes(options.max_bytes)}.`,
+      );
     }
     const signature = SIGNATURES[type];
     if (signature && !signature(bytes)) {
-      throw webchatError(ErrorCodes.VALIDATION, 415, "attachment_content_mismatch", `"${filename}" says it is ${type}, but its content is not.`);
+      throw webchatError(
+        ErrorCodes.VALIDATION,
+        415,
+        "attachment_content_mismatch",
+        `"${filename}" says it is ${type}, but its content is not.`,
+      );
     }
     return { filename, contentType: type, size: bytes.byteLength, data: file.data };
   });

@@ -4,15 +4,23 @@
 // a reload, a dropped connection catches up exactly once, identified visitors land on their contact,
 // forged hashes are refused, and another visitor's conversation is a 404 even from the page.
 import { mkdirSync } from "node:fs";
-import { eq } from "drizzle-orm";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { tables } from "@switchboard/core/testing";
+import { eq } from "drizzle-orm";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { createAgent } from "../../../core/src/auth/agents.ts";
+import { type Kit, SECRET, startKit } from "../test-support/kit.ts";
 import { identifierHash } from "./tokens.ts";
-import { SECRET, startKit, type Kit } from "../test-support/kit.ts";
 
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 const WAIT_MS = 10_000;
 const PASSWORD = "correct-horse-battery";
 const SCREENSHOT = new URL("../../../docs/screenshots/webchat.png", import.meta.url).pathname;
@@ -25,7 +33,9 @@ const pageErrors: string[] = [];
 
 /** The shop's page: hostile CSS that would hide or restyle the widget if it could reach it, and the one script tag. */
 function shopPage(switchboard: string, query: URLSearchParams): string {
-  const identified = query.get("identifier") ? ` data-identifier="${query.get("identifier")}" data-identifier-hash="${query.get("hash")}"` : "";
+  const identified = query.get("identifier")
+    ? ` data-identifier="${query.get("identifier")}" data-identifier-hash="${query.get("hash")}"`
+    : "";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ACME Shop</title>
 <style>body{font:18px Georgia,serif;color:#7a2a00;background:#fdf6ec;margin:40px} button,.launcher,.panel{display:none!important} *{font-family:"Comic Sans MS"!important}</style></head>
 <body><h1>ACME Garden Supplies</h1><p>Hand-forged trowels, seed kits and rain barrels. Free shipping over €50.</p>
@@ -33,7 +43,10 @@ function shopPage(switchboard: string, query: URLSearchParams): string {
 }
 
 async function newPage(options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1000, height: 760 }, colorScheme: options.colorScheme ?? "light" });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1000, height: 760 },
+    colorScheme: options.colorScheme ?? "light",
+  });
   context.setDefaultTimeout(WAIT_MS);
   contexts.push(context);
   const page = await context.newPage();
@@ -74,12 +87,32 @@ async function delivered(messageIds: number[], statuses = ["sent", "delivered", 
 
 beforeAll(async () => {
   let switchboardUrl = "";
-  shop = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (request) => new Response(shopPage(switchboardUrl, new URL(request.url).searchParams), { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
-  kit = await startKit({ allowed_origins: [`http://127.0.0.1:${shop.port}`], title: "ACME Support", greeting: "Hi! Ask us anything about your order.", reply_time_minutes: 2 }, {}, { idleTimeout: 0 });
+  shop = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (request) =>
+      new Response(shopPage(switchboardUrl, new URL(request.url).searchParams), {
+        headers: { "Content-Type": "text/html; charset=utf-8" },
+      }),
+  });
+  kit = await startKit(
+    {
+      allowed_origins: [`http://127.0.0.1:${shop.port}`],
+      title: "ACME Support",
+      greeting: "Hi! Ask us anything about your order.",
+      reply_time_minutes: 2,
+    },
+    {},
+    { idleTimeout: 0 },
+  );
   switchboardUrl = kit.url;
   kit.harness.switchboard.delivery.start();
   await createAgent(kit.harness.switchboard.store, { email: "ada@example.com", name: "Ada Admin", role: "admin", password: PASSWORD });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_FLAGS, timeout: 15_000 });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_FLAGS,
+    timeout: 15_000,
+  });
 });
 
 afterAll(async () => {
@@ -100,7 +133,10 @@ describe("the widget in Chromium", () => {
     await agent.fill("#email", "ada@example.com");
     await agent.fill("#password", PASSWORD);
     await Promise.all([agent.waitForURL((url) => url.pathname !== "/login"), agent.click("form[action='/login'] button")]);
-    await Promise.all([agent.waitForResponse((r) => r.url().endsWith("/inbox/me/availability")), agent.selectOption("#availability", "online")]);
+    await Promise.all([
+      agent.waitForResponse((r) => r.url().endsWith("/inbox/me/availability")),
+      agent.selectOption("#availability", "online"),
+    ]);
 
     const visitor = await newPage();
     await openWidget(visitor);
@@ -154,7 +190,8 @@ describe("the widget in Chromium", () => {
     await kit.goOffline();
     await visitor.locator(".status.reconnecting").waitFor();
     const replies = [];
-    for (const text of ["Missed reply one", "Missed reply two"]) replies.push(await kit.harness.switchboard.outbound.reply({ conversationId, text, agentId: null }));
+    for (const text of ["Missed reply one", "Missed reply two"])
+      replies.push(await kit.harness.switchboard.outbound.reply({ conversationId, text, agentId: null }));
     await delivered(replies.map((r) => r.id));
     kit.goOnline();
 
@@ -170,7 +207,11 @@ describe("the widget in Chromium", () => {
   });
 
   test("an identified visitor (valid HMAC) lands on the existing contact; a forged HMAC is refused", async () => {
-    const existing = await kit.harness.inject({ externalId: "mail-grace-1", contact: { externalId: "grace@example.com", email: "grace@example.com", name: "Grace Hopper", verified: true }, text: "An earlier email about invoices" });
+    const existing = await kit.harness.inject({
+      externalId: "mail-grace-1",
+      contact: { externalId: "grace@example.com", email: "grace@example.com", name: "Grace Hopper", verified: true },
+      text: "An earlier email about invoices",
+    });
     if ("reason" in existing) throw new Error(existing.reason);
 
     const grace = await newPage();
@@ -201,11 +242,16 @@ describe("the widget in Chromium", () => {
     await widget(ben).and(ben.locator("[data-connected]")).waitFor({ state: "attached" });
 
     const read = (page: Page) =>
-      page.evaluate(async ({ base, id }) => {
-        const stored = JSON.parse(localStorage.getItem(`swb-webchat:${base}/plugins/webchat:site`) ?? "{}") as { token: string };
-        const response = await fetch(`${base}/plugins/webchat/inboxes/site/conversations/${id}`, { headers: { Authorization: `Bearer ${stored.token}` } });
-        return { status: response.status, body: await response.text() };
-      }, { base: kit.url, id: conversationId });
+      page.evaluate(
+        async ({ base, id }) => {
+          const stored = JSON.parse(localStorage.getItem(`swb-webchat:${base}/plugins/webchat:site`) ?? "{}") as { token: string };
+          const response = await fetch(`${base}/plugins/webchat/inboxes/site/conversations/${id}`, {
+            headers: { Authorization: `Bearer ${stored.token}` },
+          });
+          return { status: response.status, body: await response.text() };
+        },
+        { base: kit.url, id: conversationId },
+      );
     expect((await read(ann)).status).toBe(200);
     const forged = await read(ben);
     expect(forged.status).toBe(404);

@@ -22,7 +22,15 @@ interface WallTime {
 }
 
 function wallTime(at: number, timeZone: string): WallTime {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    hourCycle: "h23",
+  }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get("year"), month: get("month"), day: get("day"), minutes: get("hour") * 60 + get("minute") };
 }
@@ -67,7 +75,11 @@ export function availability(hours: BusinessHours | undefined, now: number): Ava
     const day = ranges(hours.days[WEEKDAYS[date.getUTCDay()]!]).sort((a, b) => a[0] - b[0]);
     if (offset === 0 && day.some(([from, to]) => today.minutes >= from && today.minutes < to)) return { open: true, nextOpenAt: null };
     const next = day.find(([from]) => offset > 0 || from > today.minutes);
-    if (next) return { open: false, nextOpenAt: instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), next[0], hours.timezone) };
+    if (next)
+      return {
+        open: false,
+        nextOpenAt: instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), next[0], hours.timezone),
+      };
   }
   return { open: false, nextOpenAt: null };
 }

@@ -1,8 +1,9 @@
 // A visitor message that passes the widget's checks but that core refuses (`emit` resolves
 // "invalid") is answered 422 with core's reason, and nothing is stored.
+
+import { json, tables, writeFixturePlugin } from "@switchboard/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { tables, writeFixturePlugin, json } from "@switchboard/core/testing";
-import { newClientId, startKit, type Kit } from "../test-support/kit.ts";
+import { type Kit, newClientId, startKit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {

@@ -4,7 +4,7 @@
  * no code for 413/415/429 answers, so those carry SWB_ERR_VALIDATION or SWB_ERR_FORBIDDEN with the
  * precise reason (see README "Errors").
  */
-import { ErrorCodes, SwitchboardError, type ErrorCode, type Logger } from "@switchboard/core";
+import { type ErrorCode, ErrorCodes, type Logger, SwitchboardError } from "@switchboard/core";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -40,7 +40,13 @@ export type Reason =
  * @example
  * throw webchatError(ErrorCodes.VALIDATION, 413, "text_too_long", "The message is 6000 characters; this chat takes at most 5000.");
  */
-export function webchatError(code: ErrorCode, status: ContentfulStatusCode, reason: Reason, message: string, extra: { retryAfterMs?: number } = {}): SwitchboardError {
+export function webchatError(
+  code: ErrorCode,
+  status: ContentfulStatusCode,
+  reason: Reason,
+  message: string,
+  extra: { retryAfterMs?: number } = {},
+): SwitchboardError {
   return new SwitchboardError(code, message, { status, reason, ...extra });
 }
 
@@ -65,6 +71,9 @@ export function apiErrorHandler(log: Logger) {
       return c.json({ error: { code: error.code, reason: error.details.reason, message: error.message } }, status);
     }
     log.error({ path: c.req.path, method: c.req.method, error: { message: error.message, stack: error.stack } }, "webchat request failed");
-    return c.json({ error: { code: "SWB_ERR_INTERNAL", reason: "internal", message: "Something went wrong on the server; the log has the details." } }, 500);
+    return c.json(
+      { error: { code: "SWB_ERR_INTERNAL", reason: "internal", message: "Something went wrong on the server; the log has the details." } },
+      500,
+    );
   };
 }

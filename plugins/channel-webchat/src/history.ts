@@ -128,7 +128,11 @@ export class History {
     const record = await this.visitor(visitorId);
     if (record.conversations.includes(conversationId) && record.contactId === contactId) return;
     await this.#kv.set(`c:${conversationId}`, visitorId);
-    await this.updateVisitor(visitorId, (r) => ({ ...r, contactId, conversations: r.conversations.includes(conversationId) ? r.conversations : [...r.conversations, conversationId] }));
+    await this.updateVisitor(visitorId, (r) => ({
+      ...r,
+      contactId,
+      conversations: r.conversations.includes(conversationId) ? r.conversations : [...r.conversations, conversationId],
+    }));
   }
 
   /** The visitor who owns a conversation, if it is one of this inbox's. */

@@ -33,7 +33,13 @@ export function spendVisitorBudget(inbox: WebchatInbox, visitorId: string): void
   const take = inbox.limits.visitorMessages.take(visitorId);
   if (!take.ok) {
     const limit = inbox.options.rate_limit.visitor_messages_per_minute;
-    throw webchatError(ErrorCodes.FORBIDDEN, 429, "rate_limited_visitor", `You are sending too fast (at most ${limit} per minute). Wait ${Math.ceil(take.retryAfterMs / 1000)} s.`, { retryAfterMs: take.retryAfterMs });
+    throw webchatError(
+      ErrorCodes.FORBIDDEN,
+      429,
+      "rate_limited_visitor",
+      `You are sending too fast (at most ${limit} per minute). Wait ${Math.ceil(take.retryAfterMs / 1000)} s.`,
+      { retryAfterMs: take.retryAfterMs },
+    );
   }
 }
 
@@ -46,9 +52,16 @@ export function spendVisitorBudget(inbox: WebchatInbox, visitorId: string): void
 export async function postMessage(inbox: WebchatInbox, claims: VisitorClaims, message: VisitorMessage): Promise<PostResult> {
   const text = message.text.trim();
   const limit = inbox.options.max_text_length;
-  if (text.length > limit) throw webchatError(ErrorCodes.VALIDATION, 413, "text_too_long", `The message is ${text.length} characters; this chat takes at most ${limit}. Shorten it or send it in parts.`);
+  if (text.length > limit)
+    throw webchatError(
+      ErrorCodes.VALIDATION,
+      413,
+      "text_too_long",
+      `The message is ${text.length} characters; this chat takes at most ${limit}. Shorten it or send it in parts.`,
+    );
   const attachments = checkAttachments(message.attachments ?? [], inbox.options.attachments);
-  if (text === "" && attachments.length === 0) throw webchatError(ErrorCodes.VALIDATION, 422, "text_empty", "Write a message or attach a file.");
+  if (text === "" && attachments.length === 0)
+    throw webchatError(ErrorCodes.VALIDATION, 422, "text_empty", "Write a message or attach a file.");
   spendVisitorBudget(inbox, claims.visitorId);
 
   const record = await inbox.history.visitor(claims.visitorId);
@@ -93,10 +106,18 @@ export async function postMessage(inbox: WebchatInbox, claims: VisitorClaims, me
  * @example
  * await saveProfile(inbox, claims, { name: "Grace", email: "grace@example.com" });
  */
-export async function saveProfile(inbox: WebchatInbox, claims: VisitorClaims, profile: { name?: string; email?: string }): Promise<VisitorRecord> {
+export async function saveProfile(
+  inbox: WebchatInbox,
+  claims: VisitorClaims,
+  profile: { name?: string; email?: string },
+): Promise<VisitorRecord> {
   spendVisitorBudget(inbox, claims.visitorId);
   const before = await inbox.history.visitor(claims.visitorId);
-  const record = await inbox.history.updateVisitor(claims.visitorId, (r) => ({ ...r, name: profile.name || r.name, email: profile.email?.toLowerCase() || r.email }));
+  const record = await inbox.history.updateVisitor(claims.visitorId, (r) => ({
+    ...r,
+    name: profile.name || r.name,
+    email: profile.email?.toLowerCase() || r.email,
+  }));
   const newEmail = record.email && record.email !== before.email ? record.email : undefined;
   if (!newEmail || before.conversations.length === 0) return record;
   const result = await inbox.emit({
@@ -107,7 +128,15 @@ export async function saveProfile(inbox: WebchatInbox, claims: VisitorClaims, pr
   });
   if (result.status === "invalid") throw refusedByCore(result.reason);
   if (result.status === "dropped") return record;
-  const entry = await inbox.history.append(claims.visitorId, { id: `s-email-${newEmail}`, conversation_id: result.conversationId, author: "system", kind: "email", text: newEmail, attachments: [], at: Date.now() });
+  const entry = await inbox.history.append(claims.visitorId, {
+    id: `s-email-${newEmail}`,
+    conversation_id: result.conversationId,
+    author: "system",
+    kind: "email",
+    text: newEmail,
+    attachments: [],
+    at: Date.now(),
+  });
   inbox.hub.push(claims.visitorId, { event: "message", entry });
   return record;
 }
@@ -125,17 +154,43 @@ export async function visitorTyping(inbox: WebchatInbox, claims: VisitorClaims):
  * @example
  * await rateConversation(inbox, claims, 12, { rating: 5, comment: "Quick and kind" });
  */
-export async function rateConversation(inbox: WebchatInbox, claims: VisitorClaims, conversationId: number, input: { rating: number; comment?: string }): Promise<Entry> {
+export async function rateConversation(
+  inbox: WebchatInbox,
+  claims: VisitorClaims,
+  conversationId: number,
+  input: { rating: number; comment?: string },
+): Promise<Entry> {
   const record = await inbox.history.visitor(claims.visitorId);
   if (!record.conversations.includes(conversationId)) throw conversationNotFound(conversationId);
   const entries = await inbox.history.after(claims.visitorId, 0);
   const asked = entries.some((e) => e.kind === "resolved" && e.csat && e.conversation_id === conversationId);
-  if (!asked) throw webchatError(ErrorCodes.CONFLICT, 409, "rating_not_requested", "This conversation has not asked for a rating (it is not resolved, or ratings are off).");
+  if (!asked)
+    throw webchatError(
+      ErrorCodes.CONFLICT,
+      409,
+      "rating_not_requested",
+      "This conversation has not asked for a rating (it is not resolved, or ratings are off).",
+    );
   const rated = entries.find((e) => e.kind === "rating" && e.conversation_id === conversationId);
   if (rated) return rated;
   spendVisitorBudget(inbox, claims.visitorId);
-  await inbox.csat.record({ conversationId, contactId: record.contactId ?? null, rating: input.rating, comment: input.comment ?? null, at: Date.now() });
-  const entry = await inbox.history.append(claims.visitorId, { id: `s-rating-${conversationId}`, conversation_id: conversationId, author: "visitor", kind: "rating", text: input.comment ?? "", rating: input.rating, attachments: [], at: Date.now() });
+  await inbox.csat.record({
+    conversationId,
+    contactId: record.contactId ?? null,
+    rating: input.rating,
+    comment: input.comment ?? null,
+    at: Date.now(),
+  });
+  const entry = await inbox.history.append(claims.visitorId, {
+    id: `s-rating-${conversationId}`,
+    conversation_id: conversationId,
+    author: "visitor",
+    kind: "rating",
+    text: input.comment ?? "",
+    rating: input.rating,
+    attachments: [],
+    at: Date.now(),
+  });
   inbox.hub.push(claims.visitorId, { event: "message", entry });
   return entry;
 }
@@ -150,7 +205,9 @@ export async function rateConversation(inbox: WebchatInbox, claims: VisitorClaim
 export async function markRead(inbox: WebchatInbox, claims: VisitorClaims, seq: number): Promise<number> {
   const from = (await inbox.history.visitor(claims.visitorId)).readSeq ?? 0;
   if (seq <= from) return 0;
-  const replies = (await inbox.history.after(claims.visitorId, from)).filter((e) => e.seq <= seq && e.author === "agent" && /^a-\d+$/.test(e.id));
+  const replies = (await inbox.history.after(claims.visitorId, from)).filter(
+    (e) => e.seq <= seq && e.author === "agent" && /^a-\d+$/.test(e.id),
+  );
   let changed = 0;
   for (const reply of replies) {
     if (await inbox.reportDelivery({ externalId: outgoingExternalId(Number(reply.id.slice(2))), status: "read" })) changed++;

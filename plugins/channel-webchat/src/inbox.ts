@@ -3,16 +3,25 @@
  * limits, and core's `emit` once the inbox has started. The HTTP routes and the channel adapter
  * both work through this object. Visitor sessions (tokens, identified users) are made here too.
  */
-import { ErrorCodes, type Emit, type InboundMessage, type InboxContext } from "@switchboard/core";
+import { type Emit, ErrorCodes, type InboundMessage, type InboxContext } from "@switchboard/core";
+import type { AgentsOnline } from "./agents-online.ts";
 import { availability } from "./business-hours.ts";
 import { CsatStore } from "./csat.ts";
 import { webchatError } from "./errors.ts";
 import { History, type VisitorRecord } from "./history.ts";
-import type { AgentsOnline } from "./agents-online.ts";
 import { Hub } from "./hub.ts";
 import type { WebchatOptions } from "./options.ts";
 import { ConnectionCounter, RateLimiter } from "./rate-limit.ts";
-import { identifiedId, inboxKeys, newAnonymousId, signVisitorToken, verifyIdentifierHash, verifyVisitorToken, type InboxKeys, type VisitorClaims } from "./tokens.ts";
+import {
+  type InboxKeys,
+  identifiedId,
+  inboxKeys,
+  newAnonymousId,
+  signVisitorToken,
+  type VisitorClaims,
+  verifyIdentifierHash,
+  verifyVisitorToken,
+} from "./tokens.ts";
 
 /** What POST /session takes. */
 export interface SessionInput {
@@ -97,7 +106,13 @@ export class WebchatInbox {
 
   /** Core's emit; a 503 before the inbox has started. */
   get emit(): Emit {
-    if (!this.#emit) throw webchatError(ErrorCodes.CHANNEL_UNAVAILABLE, 503, "not_started", `The inbox "${this.name}" has not started yet. Try again in a moment.`);
+    if (!this.#emit)
+      throw webchatError(
+        ErrorCodes.CHANNEL_UNAVAILABLE,
+        503,
+        "not_started",
+        `The inbox "${this.name}" has not started yet. Try again in a moment.`,
+      );
     return this.#emit;
   }
 
@@ -124,7 +139,13 @@ export class WebchatInbox {
   /** Checks `Authorization: Bearer <token>`. Throws a 401 with the reason. */
   async authenticate(header: string | undefined, now: number): Promise<VisitorClaims> {
     const token = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : "";
-    if (!token) throw webchatError(ErrorCodes.UNAUTHORIZED, 401, "token_missing", "Send the visitor token as `Authorization: Bearer <token>` (POST /session gives one).");
+    if (!token)
+      throw webchatError(
+        ErrorCodes.UNAUTHORIZED,
+        401,
+        "token_missing",
+        "Send the visitor token as `Authorization: Bearer <token>` (POST /session gives one).",
+      );
     return verifyVisitorToken(this.#keys.token, token, this.name, now);
   }
 

@@ -26,7 +26,7 @@ import { WebchatInbox } from "./inbox.ts";
 import { webchatInboxOptions } from "./options.ts";
 import { agentTyping, conversationResolved } from "./outbound.ts";
 
-export { webchatInboxOptions, type WebchatOptions } from "./options.ts";
+export { type WebchatOptions, webchatInboxOptions } from "./options.ts";
 export { identifierHash } from "./tokens.ts";
 
 export default definePlugin({

@@ -1,11 +1,12 @@
 // The live connection over real HTTP: agent replies arrive at once, a reconnect with the last seq
 // seen gets exactly the entries missed (no loss, no repeat, in order), a retried delivery is shown
 // once, and typing goes both ways (visitor → agents' "typing" event, agent "typing" → the widget).
-import { afterEach, describe, expect, it } from "vitest";
+
 import { DeliveryError, type SwitchboardEvent } from "@switchboard/core";
-import { tables, json } from "@switchboard/core/testing";
+import { json, tables } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { startKit, type Kit } from "../test-support/kit.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Kit, startKit } from "../test-support/kit.ts";
 import type { SseEvent } from "../test-support/sse.ts";
 
 let kit: Kit | undefined;
@@ -32,7 +33,9 @@ describe("agent replies", () => {
     const [tabA, tabB] = [await kit.stream(token), await kit.stream(token)];
     await Promise.all([tabA.waitFor((e) => e.event === "ready"), tabB.waitFor((e) => e.event === "ready")]);
 
-    const [ada] = await kit.harness.switchboard.store.write((tx) => tx.insert(tables.agents).values({ email: "ada@example.com", name: "Ada", passwordHash: "unused" }).returning());
+    const [ada] = await kit.harness.switchboard.store.write((tx) =>
+      tx.insert(tables.agents).values({ email: "ada@example.com", name: "Ada", passwordHash: "unused" }).returning(),
+    );
     await kit.harness.switchboard.outbound.reply({ conversationId, text: "Hi! How can I help?", agentId: ada!.id });
     await kit.harness.drain();
     for (const tab of [tabA, tabB]) {
@@ -56,7 +59,8 @@ describe("agent replies", () => {
     const lastSeen = Math.max(...messagesOf(first.events).map((m) => m.seq));
     first.close();
 
-    for (const text of ["missed 1", "missed 2", "missed 3"]) await kit.harness.switchboard.outbound.reply({ conversationId, text, agentId: null });
+    for (const text of ["missed 1", "missed 2", "missed 3"])
+      await kit.harness.switchboard.outbound.reply({ conversationId, text, agentId: null });
     await kit.harness.drain();
     expect((await kit.say(token, "sent from another tab meanwhile")).status).toBe(201);
 
@@ -67,7 +71,13 @@ describe("agent replies", () => {
     await second.waitFor((e) => e.data.includes("live after reconnect"));
 
     const received = messagesOf(second.events);
-    expect(received.map((m) => m.text)).toEqual(["missed 1", "missed 2", "missed 3", "sent from another tab meanwhile", "live after reconnect"]);
+    expect(received.map((m) => m.text)).toEqual([
+      "missed 1",
+      "missed 2",
+      "missed 3",
+      "sent from another tab meanwhile",
+      "live after reconnect",
+    ]);
     expect(received.map((m) => m.seq)).toEqual([3, 4, 5, 6, 7]);
     expect(JSON.parse(ready.data)).toEqual({ last_seq: 6 });
     expect(new Set(received.map((m) => m.id)).size).toBe(received.length);
@@ -82,8 +92,23 @@ describe("agent replies", () => {
     await kit.harness.drain();
     // A crash after the log write but before core recorded the send: core sends the same message again (attempt 2).
     const inbox = kit.harness.switchboard.inboxes.get("site")!;
-    const target = { inbox: "site", channel: "webchat", conversationId, threadKey: null, contact: { id: 1, externalId: undefined, name: null, email: null, phone: null }, replyToExternalId: null };
-    const again = await inbox.adapter!.send(target, { id: reply.id, text: "only once please", html: null, attachments: [], agent: null, idempotencyKey: `swb-msg-${reply.id}`, attempt: 2 });
+    const target = {
+      inbox: "site",
+      channel: "webchat",
+      conversationId,
+      threadKey: null,
+      contact: { id: 1, externalId: undefined, name: null, email: null, phone: null },
+      replyToExternalId: null,
+    };
+    const again = await inbox.adapter!.send(target, {
+      id: reply.id,
+      text: "only once please",
+      html: null,
+      attachments: [],
+      agent: null,
+      idempotencyKey: `swb-msg-${reply.id}`,
+      attempt: 2,
+    });
     expect(again).toEqual({ externalId: `webchat-out-${reply.id}` });
     const history = await json<{ messages: { text: string }[] }>(kit.call("/messages", { token }));
     expect(history.body.messages.map((m) => m.text)).toEqual(["hi", "only once please"]);
@@ -92,8 +117,23 @@ describe("agent replies", () => {
   it("to a conversation with no webchat visitor fail at once with the reason", async () => {
     kit = await startKit();
     const inbox = kit.harness.switchboard.inboxes.get("site")!;
-    const target = { inbox: "site", channel: "webchat", conversationId: 424242, threadKey: null, contact: { id: 1, externalId: "someone@example.com", name: null, email: null, phone: null }, replyToExternalId: null };
-    const sending = inbox.adapter!.send(target, { id: 1, text: "x", html: null, attachments: [], agent: null, idempotencyKey: "k", attempt: 1 });
+    const target = {
+      inbox: "site",
+      channel: "webchat",
+      conversationId: 424242,
+      threadKey: null,
+      contact: { id: 1, externalId: "someone@example.com", name: null, email: null, phone: null },
+      replyToExternalId: null,
+    };
+    const sending = inbox.adapter!.send(target, {
+      id: 1,
+      text: "x",
+      html: null,
+      attachments: [],
+      agent: null,
+      idempotencyKey: "k",
+      attempt: 1,
+    });
     await expect(sending).rejects.toBeInstanceOf(DeliveryError);
     await expect(sending).rejects.toMatchObject({ retryable: false, message: expect.stringContaining("no webchat visitor") });
   });
@@ -107,7 +147,8 @@ describe("read receipts", () => {
     const first = await kit.harness.switchboard.outbound.reply({ conversationId, text: "one", agentId: null });
     const second = await kit.harness.switchboard.outbound.reply({ conversationId, text: "two", agentId: null });
     await kit.harness.drain();
-    const status = async (id: number) => (await kit!.harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.id, id)))[0]!.deliveryStatus;
+    const status = async (id: number) =>
+      (await kit!.harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.id, id)))[0]!.deliveryStatus;
     const updated: number[] = [];
     kit.harness.switchboard.bus.on("message.updated", (event) => void updated.push(event.data.messageId));
 

@@ -1,10 +1,11 @@
 // Visitor messages over real HTTP: stored in core once (a retry with the same client id is not a
 // second message), attachments checked by size, type and content, size limits and rate limits with
 // clear reasons, and token-scoped access: another visitor's conversation or file is a 404.
-import { afterEach, describe, expect, it } from "vitest";
+
+import { json, tables } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { tables, json } from "@switchboard/core/testing";
-import { newClientId, startKit, type Kit } from "../test-support/kit.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Kit, newClientId, startKit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {
@@ -23,7 +24,10 @@ describe("visitor messages", () => {
     const token = await kit.visitor();
     const clientId = newClientId();
     const first = await json<Sent>(kit.say(token, "  Where is my order?  ", clientId));
-    expect(first).toMatchObject({ status: 201, body: { status: "stored", message: { seq: 1, text: "Where is my order?", author: "visitor" } } });
+    expect(first).toMatchObject({
+      status: 201,
+      body: { status: "stored", message: { seq: 1, text: "Where is my order?", author: "visitor" } },
+    });
     const retry = await json<Sent>(kit.say(token, "Where is my order?", clientId));
     expect(retry).toMatchObject({ status: 200, body: { status: "duplicate", message: { seq: 1 } } });
 
@@ -37,7 +41,12 @@ describe("visitor messages", () => {
   it("carry checked attachments to core as data, and the visitor can fetch them back", async () => {
     kit = await startKit();
     const token = await kit.visitor();
-    const sent = await json<Sent>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "", attachments: [{ filename: "../../shot.png", content_type: "image/png", data: PNG }] } }));
+    const sent = await json<Sent>(
+      kit.call("/messages", {
+        token,
+        body: { client_id: newClientId(), text: "", attachments: [{ filename: "../../shot.png", content_type: "image/png", data: PNG }] },
+      }),
+    );
     expect(sent.status).toBe(201);
     expect(sent.body.message.attachments).toEqual([expect.objectContaining({ index: 0, filename: "shot.png", content_type: "image/png" })]);
     const [stored] = await kit.harness.switchboard.store.db.select().from(tables.attachments);
@@ -52,17 +61,33 @@ describe("visitor messages", () => {
   it("refuses oversize text, files, types and bodies with 413/415/422 and the reason", async () => {
     kit = await startKit({ max_text_length: 100, attachments: { max_bytes: 1024, types: ["image/png", "application/pdf"] } });
     const token = await kit.visitor();
-    const post = (body: Record<string, unknown>) => json<ErrorBody>(kit!.call("/messages", { token, body: { client_id: newClientId(), text: "", ...body } }));
+    const post = (body: Record<string, unknown>) =>
+      json<ErrorBody>(kit!.call("/messages", { token, body: { client_id: newClientId(), text: "", ...body } }));
 
-    expect(await post({ text: "x".repeat(101) })).toMatchObject({ status: 413, body: { error: { reason: "text_too_long", message: expect.stringContaining("at most 100") } } });
+    expect(await post({ text: "x".repeat(101) })).toMatchObject({
+      status: 413,
+      body: { error: { reason: "text_too_long", message: expect.stringContaining("at most 100") } },
+    });
     expect((await post({ text: "x".repeat(100) })).status).toBe(201);
     expect(await post({ text: "   " })).toMatchObject({ status: 422, body: { error: { reason: "text_empty" } } });
     const big = Buffer.concat([Buffer.from(PNG, "base64"), Buffer.alloc(2000)]).toString("base64");
-    expect(await post({ attachments: [{ filename: "big.png", content_type: "image/png", data: big }] })).toMatchObject({ status: 413, body: { error: { reason: "attachment_too_large" } } });
-    expect(await post({ attachments: [{ filename: "a.exe", content_type: "application/x-msdownload", data: "TVqQ" }] })).toMatchObject({ status: 415, body: { error: { reason: "attachment_type" } } });
+    expect(await post({ attachments: [{ filename: "big.png", content_type: "image/png", data: big }] })).toMatchObject({
+      status: 413,
+      body: { error: { reason: "attachment_too_large" } },
+    });
+    expect(await post({ attachments: [{ filename: "a.exe", content_type: "application/x-msdownload", data: "TVqQ" }] })).toMatchObject({
+      status: 415,
+      body: { error: { reason: "attachment_type" } },
+    });
     const script = Buffer.from("<script>alert(1)</script>").toString("base64");
-    expect(await post({ attachments: [{ filename: "cat.png", content_type: "image/png", data: script }] })).toMatchObject({ status: 415, body: { error: { reason: "attachment_content_mismatch" } } });
-    expect(await post({ client_id: "bad id!" })).toMatchObject({ status: 422, body: { error: { reason: "invalid_body", message: expect.stringContaining("client_id") } } });
+    expect(await post({ attachments: [{ filename: "cat.png", content_type: "image/png", data: script }] })).toMatchObject({
+      status: 415,
+      body: { error: { reason: "attachment_content_mismatch" } },
+    });
+    expect(await post({ client_id: "bad id!" })).toMatchObject({
+      status: 422,
+      body: { error: { reason: "invalid_body", message: expect.stringContaining("client_id") } },
+    });
     const garbled = await json<ErrorBody>(kit.call("/messages", { token, body: "{not json" }));
     expect(garbled).toMatchObject({ status: 400, body: { error: { reason: "invalid_body" } } });
     const huge = await json<ErrorBody>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "y".repeat(200_000) } }));
@@ -73,7 +98,12 @@ describe("visitor messages", () => {
   it("refuses files when the inbox takes none", async () => {
     kit = await startKit({ attachments: { enabled: false } });
     const token = await kit.visitor();
-    const refused = await json<ErrorBody>(kit.call("/messages", { token, body: { client_id: newClientId(), text: "see file", attachments: [{ filename: "a.png", content_type: "image/png", data: PNG }] } }));
+    const refused = await json<ErrorBody>(
+      kit.call("/messages", {
+        token,
+        body: { client_id: newClientId(), text: "see file", attachments: [{ filename: "a.png", content_type: "image/png", data: PNG }] },
+      }),
+    );
     expect(refused).toMatchObject({ status: 422, body: { error: { reason: "attachments_disabled" } } });
   });
 });
@@ -86,7 +116,10 @@ describe("rate limits", () => {
     const limited = await kit.say(ann, "one too many");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
-    expect(((await limited.json()) as ErrorBody).error).toMatchObject({ reason: "rate_limited_visitor", message: expect.stringContaining("3 per minute") });
+    expect(((await limited.json()) as ErrorBody).error).toMatchObject({
+      reason: "rate_limited_visitor",
+      message: expect.stringContaining("3 per minute"),
+    });
     expect((await kit.say(ben, "I am someone else")).status).toBe(201);
     expect(await kit.harness.switchboard.store.db.select().from(tables.messages)).toHaveLength(4);
   });
@@ -120,7 +153,16 @@ describe("token-scoped access", () => {
   it("answers 404 for another visitor's conversation, rating and files, exactly as for one that does not exist", async () => {
     kit = await startKit();
     const [ann, mallory] = [await kit.visitor(), await kit.visitor()];
-    const sent = await json<Sent>(kit.call("/messages", { token: ann, body: { client_id: newClientId(), text: "my private order 4411", attachments: [{ filename: "id.png", content_type: "image/png", data: PNG }] } }));
+    const sent = await json<Sent>(
+      kit.call("/messages", {
+        token: ann,
+        body: {
+          client_id: newClientId(),
+          text: "my private order 4411",
+          attachments: [{ filename: "id.png", content_type: "image/png", data: PNG }],
+        },
+      }),
+    );
     const id = sent.body.message.conversation_id;
     expect((await kit.call(`/conversations/${id}`, { token: ann })).status).toBe(200);
 
@@ -135,7 +177,10 @@ describe("token-scoped access", () => {
     const own = await json<{ messages: { text: string }[] }>(kit.call("/messages", { token: mallory }));
     expect(own.body.messages).toEqual([]);
     expect((await json<{ conversations: unknown[] }>(kit.call("/conversations", { token: mallory }))).body.conversations).toEqual([]);
-    const [conversation] = await kit.harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, id));
+    const [conversation] = await kit.harness.switchboard.store.db
+      .select()
+      .from(tables.conversations)
+      .where(eq(tables.conversations.id, id));
     expect(conversation!.status).toBe("open");
   });
 });

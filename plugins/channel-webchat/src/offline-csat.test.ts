@@ -1,11 +1,12 @@
 // Looks, pre-chat, offline and CSAT over real HTTP: the config the widget draws itself from, a
 // closed team saying when it opens, the pre-chat and offline email reaching core's contact (as a
 // fact, never a verified identity), and a rating asked for on resolve and stored once in the kv.
-import { afterEach, describe, expect, it } from "vitest";
+
+import { json, tables } from "@switchboard/core/testing";
 import { and, eq } from "drizzle-orm";
-import { tables, json } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, updateConversation } from "../../../core/src/conversations/update.ts";
-import { startKit, type Kit } from "../test-support/kit.ts";
+import { type Kit, startKit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {
@@ -24,9 +25,32 @@ async function firstMessage(k: Kit, token: string, text = "Hello") {
 
 describe("config", () => {
   it("gives the widget its looks, forms and limits from the inbox options", async () => {
-    kit = await startKit({ title: "Shop help", greeting: "Moin!", launcher_label: "Hilfe", language: "de", position: "left", theme: "dark", colors: { primary: "#0a7d32", on_primary: "#fff" }, pre_chat: "required", max_text_length: 800, offline_when_no_agent_online: false });
+    kit = await startKit({
+      title: "Shop help",
+      greeting: "Moin!",
+      launcher_label: "Hilfe",
+      language: "de",
+      position: "left",
+      theme: "dark",
+      colors: { primary: "#0a7d32", on_primary: "#fff" },
+      pre_chat: "required",
+      max_text_length: 800,
+      offline_when_no_agent_online: false,
+    });
     const config = await json(kit.call("/config"));
-    expect(config.body).toMatchObject({ title: "Shop help", greeting: "Moin!", launcher_label: "Hilfe", language: "de", position: "left", theme: "dark", colors: { primary: "#0a7d32", on_primary: "#fff" }, pre_chat: "required", max_text_length: 800, online: true, next_open_at: null });
+    expect(config.body).toMatchObject({
+      title: "Shop help",
+      greeting: "Moin!",
+      launcher_label: "Hilfe",
+      language: "de",
+      position: "left",
+      theme: "dark",
+      colors: { primary: "#0a7d32", on_primary: "#fff" },
+      pre_chat: "required",
+      max_text_length: 800,
+      online: true,
+      next_open_at: null,
+    });
     expect(JSON.stringify(config.body)).not.toContain("secret");
   });
 
@@ -35,7 +59,9 @@ describe("config", () => {
       code: "SWB_ERR_CONFIG_INVALID",
       location: { key: "inboxes.site.options.colors.primary", plugin: "webchat" },
     });
-    await expect(startKit({ allowed_origins: ["https://shop.example.com/"] })).rejects.toMatchObject({ location: { key: "inboxes.site.options.allowed_origins[0]" } });
+    await expect(startKit({ allowed_origins: ["https://shop.example.com/"] })).rejects.toMatchObject({
+      location: { key: "inboxes.site.options.allowed_origins[0]" },
+    });
   });
 });
 
@@ -66,7 +92,11 @@ describe("offline", () => {
 
     const db = kit.harness.switchboard.store.db;
     const [message] = await db.select().from(tables.messages).where(eq(tables.messages.text, "Email for the reply: ada@example.com"));
-    expect(message).toMatchObject({ conversationId, direction: "incoming", metadata: { webchat: { event: "email_left", email: "ada@example.com" } } });
+    expect(message).toMatchObject({
+      conversationId,
+      direction: "incoming",
+      metadata: { webchat: { event: "email_left", email: "ada@example.com" } },
+    });
     const [contact] = await db.select().from(tables.contacts).where(eq(tables.contacts.id, message!.contactId));
     expect(contact!.email).toBe("ada@example.com");
     // Anyone can type any email: it is a fact on the contact, never a verified identity that joins contacts.
@@ -93,27 +123,40 @@ describe("CSAT", () => {
     const conversationId = await firstMessage(kit, token);
     const live = await kit.stream(token);
     await live.waitFor((e) => e.event === "ready");
-    expect(await json<ErrorBody>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 5 } }))).toMatchObject({ status: 409, body: { error: { reason: "rating_not_requested" } } });
+    expect(await json<ErrorBody>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 5 } }))).toMatchObject({
+      status: 409,
+      body: { error: { reason: "rating_not_requested" } },
+    });
 
     await updateConversation(kit.harness.switchboard, SYSTEM_ACTOR, conversationId, { status: "resolved" });
     const resolved = JSON.parse((await live.waitFor((e) => e.data.includes('"kind":"resolved"'))).data) as Entry;
     expect(resolved).toMatchObject({ conversation_id: conversationId, csat: true });
 
     expect((await kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 9 } })).status).toBe(422);
-    const rated = await json<{ message: Entry }>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 4, comment: "Quick, thanks" } }));
+    const rated = await json<{ message: Entry }>(
+      kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 4, comment: "Quick, thanks" } }),
+    );
     expect(rated).toMatchObject({ status: 200, body: { message: { kind: "rating", rating: 4, text: "Quick, thanks" } } });
     const again = await json<{ message: Entry }>(kit.call(`/conversations/${conversationId}/rating`, { token, body: { rating: 1 } }));
     expect(again.body.message.seq).toBe(rated.body.message.seq);
 
-    const [kv] = await kit.harness.switchboard.store.db.select().from(tables.pluginKv).where(and(eq(tables.pluginKv.plugin, "inbox:site"), eq(tables.pluginKv.key, `csat:${conversationId}`)));
+    const [kv] = await kit.harness.switchboard.store.db
+      .select()
+      .from(tables.pluginKv)
+      .where(and(eq(tables.pluginKv.plugin, "inbox:site"), eq(tables.pluginKv.key, `csat:${conversationId}`)));
     expect(kv!.value).toMatchObject({ conversationId, rating: 4, comment: "Quick, thanks", contactId: expect.any(Number) });
-    const [conversation] = await kit.harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, conversationId));
+    const [conversation] = await kit.harness.switchboard.store.db
+      .select()
+      .from(tables.conversations)
+      .where(eq(tables.conversations.id, conversationId));
     expect(conversation!.status).toBe("resolved");
 
     // Writing again starts a new conversation; the old one keeps its rating in the visitor's history.
     const next = await firstMessage(kit, token, "One more thing");
     expect(next).not.toBe(conversationId);
-    const list = await json<{ conversations: { id: number; resolved: boolean; rating: number | null }[] }>(kit.call("/conversations", { token }));
+    const list = await json<{ conversations: { id: number; resolved: boolean; rating: number | null }[] }>(
+      kit.call("/conversations", { token }),
+    );
     expect(list.body.conversations).toEqual([
       expect.objectContaining({ id: conversationId, resolved: true, rating: 4 }),
       expect.objectContaining({ id: next, resolved: false, rating: null }),

@@ -25,7 +25,9 @@ export const businessHoursOptions = z
 export type BusinessHours = z.output<typeof businessHoursOptions>;
 
 /** A CSS colour the widget puts in a custom property: hex only, so nothing else can reach the stylesheet. */
-const color = z.string().regex(/^#([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i, { message: 'expected a hex colour such as "#4f46e5"' });
+const color = z
+  .string()
+  .regex(/^#([0-9a-f]{3}|[0-9a-f]{4}|[0-9a-f]{6}|[0-9a-f]{8})$/i, { message: 'expected a hex colour such as "#4f46e5"' });
 
 /** An origin such as "https://shop.example.com" (scheme, host, optional port; no path), or "*". */
 const origin = z.string().refine((value) => value === "*" || isOrigin(value), {
@@ -37,7 +39,9 @@ export const webchatInboxOptions = z
     /** Signs visitor tokens, and is the key of `identifier_hash` (HMAC-SHA256). Keep it on your servers only. */
     secret: z.string().min(16, { message: 'use a secret of at least 16 characters (write secret = "${WEBCHAT_SECRET}")' }),
     /** The sites that may embed this inbox's widget. */
-    allowed_origins: z.array(origin).min(1, { message: 'list the sites that embed the widget, e.g. ["https://shop.example.com"] (or ["*"] for any site)' }),
+    allowed_origins: z
+      .array(origin)
+      .min(1, { message: 'list the sites that embed the widget, e.g. ["https://shop.example.com"] (or ["*"] for any site)' }),
     /** Read the client IP from the last X-Forwarded-For hop (set this behind a reverse proxy only). */
     trust_proxy: z.boolean().default(false),
     /** How long a visitor token is valid; every visit renews it. */
@@ -83,12 +87,24 @@ export const webchatInboxOptions = z
       .object({
         enabled: z.boolean().default(true),
         /** The largest file a visitor may send, in bytes. */
-        max_bytes: z.number().int().min(1).max(25 * 1024 * 1024).default(5 * 1024 * 1024),
+        max_bytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(25 * 1024 * 1024)
+          .default(5 * 1024 * 1024),
         /** Allowed MIME types. Images and PDFs are checked against their first bytes. */
-        types: z.array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { message: 'expected a MIME type such as "image/png"' })).min(1).default(["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]),
+        types: z
+          .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { message: 'expected a MIME type such as "image/png"' }))
+          .min(1)
+          .default(["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"]),
       })
       .strict()
-      .default({ enabled: true, max_bytes: 5 * 1024 * 1024, types: ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"] }),
+      .default({
+        enabled: true,
+        max_bytes: 5 * 1024 * 1024,
+        types: ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"],
+      }),
 
     /** Limits per visitor and per client IP, kept in this process's memory. */
     rate_limit: z

@@ -14,7 +14,10 @@ export const outgoingExternalId = (messageId: number) => `webchat-out-${messageI
 async function visitorFor(inbox: WebchatInbox, target: OutboundTarget): Promise<string> {
   const owner = (await inbox.history.owner(target.conversationId)) ?? (await visitorIdOf(target.contact.externalId));
   if (!owner) {
-    throw new DeliveryError(`Conversation ${target.conversationId} has no webchat visitor in the inbox "${inbox.name}", so the reply cannot reach anyone. Reply on another channel the contact has.`, { retryable: false });
+    throw new DeliveryError(
+      `Conversation ${target.conversationId} has no webchat visitor in the inbox "${inbox.name}", so the reply cannot reach anyone. Reply on another channel the contact has.`,
+      { retryable: false },
+    );
   }
   return owner;
 }
@@ -23,7 +26,13 @@ async function visitorFor(inbox: WebchatInbox, target: OutboundTarget): Promise<
 function filesOf(message: OutboundMessage): { listed: EntryAttachment[]; stored: (StoredFile | undefined)[] } {
   const usable = message.attachments.filter((a) => a.data || (a.url && /^https?:\/\//.test(a.url)));
   return {
-    listed: usable.map((a, index) => ({ index, filename: a.filename, content_type: a.contentType, size: a.size, ...(a.data ? {} : { url: a.url! }) })),
+    listed: usable.map((a, index) => ({
+      index,
+      filename: a.filename,
+      content_type: a.contentType,
+      size: a.size,
+      ...(a.data ? {} : { url: a.url! }),
+    })),
     stored: usable.map((a) => (a.data ? { filename: a.filename, contentType: a.contentType, data: a.data } : undefined)),
   };
 }
@@ -64,7 +73,16 @@ export async function conversationResolved(inbox: WebchatInbox, conversationId: 
   const visitorId = await inbox.history.owner(conversationId);
   if (!visitorId) return;
   const csat = inbox.options.csat && !inbox.csat.get(conversationId);
-  const entry = await inbox.history.append(visitorId, { id: `s-resolved-${conversationId}-${Date.now()}`, conversation_id: conversationId, author: "system", kind: "resolved", text: "", csat, attachments: [], at: Date.now() });
+  const entry = await inbox.history.append(visitorId, {
+    id: `s-resolved-${conversationId}-${Date.now()}`,
+    conversation_id: conversationId,
+    author: "system",
+    kind: "resolved",
+    text: "",
+    csat,
+    attachments: [],
+    at: Date.now(),
+  });
   inbox.hub.push(visitorId, { event: "message", entry });
 }
 

@@ -1,11 +1,12 @@
 // Visitor sessions over real HTTP: anonymous tokens that persist and renew, tampered, expired and
 // foreign tokens refused with a reason, identified visitors (valid HMAC) joining the existing
 // contact with that email, forged hashes refused, and the per-inbox Origin check with CORS.
-import { afterEach, describe, expect, it } from "vitest";
+
+import { json, tables } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { tables, json } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Kit, SECRET, SITE, startKit } from "../test-support/kit.ts";
 import { identifierHash, inboxKeys, signVisitorToken } from "./tokens.ts";
-import { SECRET, SITE, startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit | undefined;
 afterEach(async () => {
@@ -50,7 +51,11 @@ describe("anonymous visitors", () => {
     expect((await json<ErrorBody>(kit.call("/messages", { token: expired }))).body.error.reason).toBe("token_expired");
     const foreign = await signVisitorToken(keys.token, { inbox: "other", visitorId: claims.v, expiresAt: Date.now() + 60_000 });
     expect((await json<ErrorBody>(kit.call("/messages", { token: foreign }))).body.error.reason).toBe("token_other_inbox");
-    const otherSecret = await signVisitorToken((await inboxKeys("another-secret-0123456789")).token, { inbox: "site", visitorId: claims.v, expiresAt: Date.now() + 60_000 });
+    const otherSecret = await signVisitorToken((await inboxKeys("another-secret-0123456789")).token, {
+      inbox: "site",
+      visitorId: claims.v,
+      expiresAt: Date.now() + 60_000,
+    });
     expect((await json<ErrorBody>(kit.call("/messages", { token: otherSecret }))).body.error.reason).toBe("token_invalid");
     expect((await json<ErrorBody>(kit.call("/session", { body: { token: otherSecret } }))).status).toBe(401);
   });
@@ -59,7 +64,11 @@ describe("anonymous visitors", () => {
 describe("identified visitors", () => {
   it("with a valid identifier_hash land on the existing contact with that email, verified", async () => {
     kit = await startKit();
-    const existing = await kit.harness.inject({ externalId: "mail-1", contact: { externalId: "grace@example.com", email: "grace@example.com", name: "Grace Hopper", verified: true }, text: "An older email" });
+    const existing = await kit.harness.inject({
+      externalId: "mail-1",
+      contact: { externalId: "grace@example.com", email: "grace@example.com", name: "Grace Hopper", verified: true },
+      text: "An older email",
+    });
     if ("reason" in existing) throw new Error(existing.reason);
 
     const hash = await identifierHash(SECRET, "Grace@Example.com");
@@ -69,10 +78,18 @@ describe("identified visitors", () => {
 
     const sent = await json<{ message: { conversation_id: number } }>(kit.say(session.body.token, "Hi, it's Grace from the website"));
     expect(sent.status).toBe(201);
-    const [conversation] = await kit.harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, sent.body.message.conversation_id));
+    const [conversation] = await kit.harness.switchboard.store.db
+      .select()
+      .from(tables.conversations)
+      .where(eq(tables.conversations.id, sent.body.message.conversation_id));
     expect(conversation!.contactId).toBe(existing.contactId);
-    const identities = await kit.harness.switchboard.store.db.select().from(tables.identities).where(eq(tables.identities.contactId, existing.contactId));
-    expect(identities).toContainEqual(expect.objectContaining({ channel: "webchat", externalId: "user:Grace@Example.com", verified: true }));
+    const identities = await kit.harness.switchboard.store.db
+      .select()
+      .from(tables.identities)
+      .where(eq(tables.identities.contactId, existing.contactId));
+    expect(identities).toContainEqual(
+      expect.objectContaining({ channel: "webchat", externalId: "user:Grace@Example.com", verified: true }),
+    );
 
     // The same user on another device is the same visitor, with the same history.
     const again = await json<Session>(kit.call("/session", { body: { identifier: "Grace@Example.com", identifier_hash: hash } }));
@@ -83,7 +100,9 @@ describe("identified visitors", () => {
 
   it("refuses a forged identifier_hash with 401 and the reason, and stores nothing", async () => {
     kit = await startKit();
-    const forged = await json<ErrorBody>(kit.call("/session", { body: { identifier: "grace@example.com", identifier_hash: "0".repeat(64) } }));
+    const forged = await json<ErrorBody>(
+      kit.call("/session", { body: { identifier: "grace@example.com", identifier_hash: "0".repeat(64) } }),
+    );
     expect(forged).toMatchObject({ status: 401, body: { error: { code: "SWB_ERR_UNAUTHORIZED", reason: "identifier_hash_invalid" } } });
     expect(forged.body.error.message).toContain("HMAC-SHA256");
     const otherUsersHash = await identifierHash(SECRET, "mallory@example.com");
@@ -102,7 +121,10 @@ describe("allowed origins", () => {
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe(SITE);
 
-    const preflight = await kit.call("/messages", { method: "OPTIONS", headers: { "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type" } });
+    const preflight = await kit.call("/messages", {
+      method: "OPTIONS",
+      headers: { "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type" },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("Access-Control-Allow-Headers")).toContain("Authorization");
 
@@ -118,7 +140,7 @@ describe("allowed origins", () => {
     expect((await kit.call("/config", { origin: null })).status).toBe(200);
   });
 
-  it("takes any site with allowed_origins = [\"*\"], and an unknown inbox is a 404", async () => {
+  it('takes any site with allowed_origins = ["*"], and an unknown inbox is a 404', async () => {
     kit = await startKit({ allowed_origins: ["*"] });
     expect((await kit.call("/config", { origin: "http://anything.test" })).status).toBe(200);
     const unknown = await json<ErrorBody>(fetch(`${kit.url}/plugins/webchat/inboxes/nope/config`));

@@ -86,7 +86,9 @@ export async function identifiedId(identifier: string): Promise<string> {
  * const token = await signVisitorToken(keys.token, { inbox: "site", visitorId: newAnonymousId(), expiresAt: Date.now() + 86_400_000 });
  */
 export async function signVisitorToken(key: CryptoKey, claims: VisitorClaims): Promise<string> {
-  const body = toBase64Url(encoder.encode(JSON.stringify({ i: claims.inbox, v: claims.visitorId, u: claims.identifier, e: claims.expiresAt })));
+  const body = toBase64Url(
+    encoder.encode(JSON.stringify({ i: claims.inbox, v: claims.visitorId, u: claims.identifier, e: claims.expiresAt })),
+  );
   const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`v1.${body}`)));
   return `v1.${body}.${toBase64Url(signature)}`;
 }
@@ -99,7 +101,11 @@ export async function signVisitorToken(key: CryptoKey, claims: VisitorClaims): P
  * const claims = await verifyVisitorToken(keys.token, bearer, "site", Date.now());
  */
 export async function verifyVisitorToken(key: CryptoKey, token: string, inbox: string, now: number): Promise<VisitorClaims> {
-  const invalid = () => unauthorized("token_invalid", "The visitor token is not valid. Start a new session with POST /session (the widget does this by itself).");
+  const invalid = () =>
+    unauthorized(
+      "token_invalid",
+      "The visitor token is not valid. Start a new session with POST /session (the widget does this by itself).",
+    );
   const [version, body, signature, ...rest] = token.split(".");
   if (version !== "v1" || !body || !signature || rest.length > 0) throw invalid();
   const signatureBytes = fromBase64Url(signature);
@@ -132,6 +138,9 @@ export async function identifierHash(secret: string, identifier: string): Promis
 export async function verifyIdentifierHash(key: CryptoKey, identifier: string, hash: string): Promise<void> {
   const bytes = /^[0-9a-fA-F]{64}$/.test(hash) ? new Uint8Array(Buffer.from(hash, "hex")) : undefined;
   if (!bytes || !(await crypto.subtle.verify("HMAC", key, bytes, encoder.encode(identifier)))) {
-    throw unauthorized("identifier_hash_invalid", "identifier_hash does not match identifier. Compute it on your server as hex(HMAC-SHA256(inbox secret, identifier)) and pass both unchanged.");
+    throw unauthorized(
+      "identifier_hash_invalid",
+      "identifier_hash does not match identifier. Compute it on your server as hex(HMAC-SHA256(inbox secret, identifier)) and pass both unchanged.",
+    );
   }
 }

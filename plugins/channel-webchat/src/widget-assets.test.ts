@@ -1,8 +1,8 @@
 // The widget's files as a browser gets them: under 30 KB gzipped together, served gzipped with an
 // ETag (a revisit is a 304), loadable from any site, and free of anything fetched from elsewhere.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Kit, startKit } from "../test-support/kit.ts";
 import { loadAsset } from "./http/assets.ts";
-import { startKit, type Kit } from "../test-support/kit.ts";
 
 let kit: Kit;
 beforeAll(async () => {

@@ -23,7 +23,10 @@ export interface Kit {
   /** Serves again on the same port. */
   goOnline(): void;
   /** A request to the inbox API, from the allowed site unless `origin` says otherwise (null: no Origin). */
-  call(path: string, init?: { method?: string; token?: string; body?: unknown; origin?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    path: string,
+    init?: { method?: string; token?: string; body?: unknown; origin?: string | null; headers?: Record<string, string> },
+  ): Promise<Response>;
   /** A new anonymous visitor's token. */
   visitor(): Promise<string>;
   /** POSTs a visitor message; `clientId` defaults to a fresh one. */
@@ -44,7 +47,11 @@ export const newClientId = () => `client-${process.pid}-${++clientSeq}-${Math.ra
  * const token = await kit.visitor();
  * await kit.close();
  */
-export async function startKit(options: Record<string, unknown> = {}, harnessOptions: HarnessOptions = {}, serveOptions: { idleTimeout?: number } = {}): Promise<Kit> {
+export async function startKit(
+  options: Record<string, unknown> = {},
+  harnessOptions: HarnessOptions = {},
+  serveOptions: { idleTimeout?: number } = {},
+): Promise<Kit> {
   const harness = await createTestHarness({
     ...harnessOptions,
     plugins: { webchat: { package: PLUGIN }, ...harnessOptions.plugins },

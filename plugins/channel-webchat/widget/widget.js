@@ -13,7 +13,7 @@
  *
  * Page API: window.SwitchboardWebchat.open(), .close(), .identify({ identifier, identifier_hash }), .reset()
  */
-(function () {
+(() => {
   "use strict";
 
   const script = document.currentScript;
@@ -23,24 +23,66 @@
 
   const TEXTS = {
     en: {
-      open: "Open chat", close: "Close chat", send: "Send", attach: "Attach a file", placeholder: "Write a message…",
-      typing: "Typing…", online: "We typically reply within {n} minutes.", offline: "We're away right now.",
-      backAt: "We'll be back {when}.", leaveEmail: "Leave your email and we'll reply there:", email: "Email", name: "Name",
-      save: "Save", start: "Start chat", skip: "Skip", prechat: "Before we start, how can we reach you?",
-      emailSaved: "We'll reply to {email} by email if you have left.", resolved: "This conversation was closed.",
-      rate: "How was your conversation?", comment: "Anything to add? (optional)", rated: "You rated this conversation {n}/5. Thank you!",
-      failed: "Not sent: {reason}", retry: "Retry", reconnecting: "Reconnecting…", you: "You", agent: "Support",
-      notAllowed: "This chat is not available on this site.", tooLarge: "{name} is too large (up to {max}).", badType: "{name}: this file type is not accepted.",
+      open: "Open chat",
+      close: "Close chat",
+      send: "Send",
+      attach: "Attach a file",
+      placeholder: "Write a message…",
+      typing: "Typing…",
+      online: "We typically reply within {n} minutes.",
+      offline: "We're away right now.",
+      backAt: "We'll be back {when}.",
+      leaveEmail: "Leave your email and we'll reply there:",
+      email: "Email",
+      name: "Name",
+      save: "Save",
+      start: "Start chat",
+      skip: "Skip",
+      prechat: "Before we start, how can we reach you?",
+      emailSaved: "We'll reply to {email} by email if you have left.",
+      resolved: "This conversation was closed.",
+      rate: "How was your conversation?",
+      comment: "Anything to add? (optional)",
+      rated: "You rated this conversation {n}/5. Thank you!",
+      failed: "Not sent: {reason}",
+      retry: "Retry",
+      reconnecting: "Reconnecting…",
+      you: "You",
+      agent: "Support",
+      notAllowed: "This chat is not available on this site.",
+      tooLarge: "{name} is too large (up to {max}).",
+      badType: "{name}: this file type is not accepted.",
     },
     de: {
-      open: "Chat öffnen", close: "Chat schließen", send: "Senden", attach: "Datei anhängen", placeholder: "Nachricht schreiben…",
-      typing: "Schreibt…", online: "Wir antworten meist innerhalb von {n} Minuten.", offline: "Wir sind gerade nicht da.",
-      backAt: "Wir sind {when} wieder da.", leaveEmail: "Hinterlassen Sie Ihre E-Mail, wir antworten dorthin:", email: "E-Mail", name: "Name",
-      save: "Speichern", start: "Chat starten", skip: "Überspringen", prechat: "Bevor es losgeht: Wie erreichen wir Sie?",
-      emailSaved: "Wir antworten an {email}, falls Sie nicht mehr hier sind.", resolved: "Diese Unterhaltung wurde beendet.",
-      rate: "Wie war die Unterhaltung?", comment: "Möchten Sie etwas ergänzen? (optional)", rated: "Sie haben mit {n}/5 bewertet. Danke!",
-      failed: "Nicht gesendet: {reason}", retry: "Erneut senden", reconnecting: "Verbindung wird wiederhergestellt…", you: "Sie", agent: "Support",
-      notAllowed: "Dieser Chat ist auf dieser Seite nicht verfügbar.", tooLarge: "{name} ist zu groß (höchstens {max}).", badType: "{name}: Dieser Dateityp wird nicht angenommen.",
+      open: "Chat öffnen",
+      close: "Chat schließen",
+      send: "Senden",
+      attach: "Datei anhängen",
+      placeholder: "Nachricht schreiben…",
+      typing: "Schreibt…",
+      online: "Wir antworten meist innerhalb von {n} Minuten.",
+      offline: "Wir sind gerade nicht da.",
+      backAt: "Wir sind {when} wieder da.",
+      leaveEmail: "Hinterlassen Sie Ihre E-Mail, wir antworten dorthin:",
+      email: "E-Mail",
+      name: "Name",
+      save: "Speichern",
+      start: "Chat starten",
+      skip: "Überspringen",
+      prechat: "Bevor es losgeht: Wie erreichen wir Sie?",
+      emailSaved: "Wir antworten an {email}, falls Sie nicht mehr hier sind.",
+      resolved: "Diese Unterhaltung wurde beendet.",
+      rate: "Wie war die Unterhaltung?",
+      comment: "Möchten Sie etwas ergänzen? (optional)",
+      rated: "Sie haben mit {n}/5 bewertet. Danke!",
+      failed: "Nicht gesendet: {reason}",
+      retry: "Erneut senden",
+      reconnecting: "Verbindung wird wiederhergestellt…",
+      you: "Sie",
+      agent: "Support",
+      notAllowed: "Dieser Chat ist auf dieser Seite nicht verfügbar.",
+      tooLarge: "{name} ist zu groß (höchstens {max}).",
+      badType: "{name}: Dieser Dateityp wird nicht angenommen.",
     },
   };
 
@@ -50,7 +92,9 @@
   const inboxName = script.dataset.inbox;
   const apiBase = base + "/inboxes/" + encodeURIComponent(inboxName);
   const storageKey = "swb-webchat:" + base + ":" + inboxName;
-  let identity = script.dataset.identifier ? { identifier: script.dataset.identifier, identifier_hash: script.dataset.identifierHash || "" } : null;
+  let identity = script.dataset.identifier
+    ? { identifier: script.dataset.identifier, identifier_hash: script.dataset.identifierHash || "" }
+    : null;
 
   const state = {
     config: null,
@@ -118,7 +162,11 @@
     const stored = loadStored();
     const sameIdentity = (stored.identifier || null) === (identity ? identity.identifier : null);
     const body = identity ? identity : !fresh && sameIdentity && stored.token ? { token: stored.token } : {};
-    const response = await fetch(apiBase + "/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const response = await fetch(apiBase + "/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
     const json = await response.json();
     if (response.status === 401 && body.token) return startSession(true);
     if (!response.ok) throw new ApiError(response.status, json);
@@ -155,19 +203,42 @@
     root.append(el("link", { rel: "stylesheet", href: base + "/widget.css" }));
 
     ui.badge = el("span", { class: "badge", hidden: true });
-    ui.launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-label": t("open"), onclick: () => (state.open ? closePanel() : openPanel()) }, [
-      el("span", { class: "launcher-label", text: config.launcher_label }),
-      ui.badge,
-    ]);
+    ui.launcher = el(
+      "button",
+      {
+        class: "launcher",
+        type: "button",
+        "aria-expanded": "false",
+        "aria-label": t("open"),
+        onclick: () => (state.open ? closePanel() : openPanel()),
+      },
+      [el("span", { class: "launcher-label", text: config.launcher_label }), ui.badge],
+    );
     ui.status = el("p", { class: "status" });
     ui.log = el("div", { class: "log", role: "log", "aria-live": "polite" });
     ui.typing = el("p", { class: "typing", hidden: true, text: t("typing") });
     ui.notice = el("div", { class: "notice" });
     ui.error = el("p", { class: "error", role: "alert", hidden: true });
-    ui.text = el("textarea", { rows: "1", placeholder: t("placeholder"), "aria-label": t("placeholder"), maxlength: String(config.max_text_length), oninput: onInput, onkeydown: onKeyDown });
+    ui.text = el("textarea", {
+      rows: "1",
+      placeholder: t("placeholder"),
+      "aria-label": t("placeholder"),
+      maxlength: String(config.max_text_length),
+      oninput: onInput,
+      onkeydown: onKeyDown,
+    });
     ui.file = el("input", { type: "file", hidden: true, multiple: true, accept: config.attachments.types.join(","), onchange: onFiles });
-    ui.attach = config.attachments.enabled ? el("button", { class: "attach", type: "button", "aria-label": t("attach"), title: t("attach"), onclick: () => ui.file.click() }, [paperclip()]) : null;
-    ui.composer = el("form", { class: "composer", onsubmit: onSubmit }, [ui.attach, ui.file, ui.text, el("button", { class: "send", type: "submit", text: t("send") })]);
+    ui.attach = config.attachments.enabled
+      ? el("button", { class: "attach", type: "button", "aria-label": t("attach"), title: t("attach"), onclick: () => ui.file.click() }, [
+          paperclip(),
+        ])
+      : null;
+    ui.composer = el("form", { class: "composer", onsubmit: onSubmit }, [
+      ui.attach,
+      ui.file,
+      ui.text,
+      el("button", { class: "send", type: "submit", text: t("send") }),
+    ]);
     ui.panel = el("section", { class: "panel", role: "dialog", "aria-label": config.title, hidden: true }, [
       el("header", {}, [
         el("div", {}, [el("h2", { text: config.title }), ui.status]),
@@ -200,7 +271,9 @@
     ui.notice.replaceChildren();
     if (!config.online) {
       if (config.next_open_at) {
-        const when = new Intl.DateTimeFormat(state.lang, { weekday: "long", hour: "2-digit", minute: "2-digit" }).format(new Date(config.next_open_at));
+        const when = new Intl.DateTimeFormat(state.lang, { weekday: "long", hour: "2-digit", minute: "2-digit" }).format(
+          new Date(config.next_open_at),
+        );
         ui.notice.append(el("p", { text: t("backAt", { when }) }));
       }
       if (!(state.visitor && state.visitor.email)) ui.notice.append(profileForm("offline"));
@@ -211,19 +284,48 @@
 
   function profileForm(kind) {
     const required = kind === "offline" || state.config.pre_chat === "required";
-    const name = kind === "prechat" ? el("input", { name: "name", autocomplete: "name", "aria-label": t("name"), placeholder: t("name"), required }) : null;
-    const email = el("input", { name: "email", type: "email", autocomplete: "email", "aria-label": t("email"), placeholder: t("email"), required });
-    const skip = kind === "prechat" && !required ? el("button", { type: "button", class: "link", text: t("skip"), onclick: () => form.remove() }) : null;
-    const form = el("form", { class: "profile " + kind, onsubmit: async (event) => {
-      event.preventDefault();
-      try {
-        const result = await call("POST", "/profile", { name: name ? name.value.trim() || undefined : undefined, email: email.value.trim() || undefined });
-        state.visitor = result.visitor;
-        form.replaceWith(kind === "offline" ? el("p", { text: t("emailSaved", { email: result.visitor.email }) }) : "");
-      } catch (error) {
-        showError(error);
-      }
-    } }, [el("p", { text: kind === "prechat" ? t("prechat") : t("leaveEmail") }), name, email, el("button", { type: "submit", text: kind === "prechat" ? t("start") : t("save") }), skip]);
+    const name =
+      kind === "prechat"
+        ? el("input", { name: "name", autocomplete: "name", "aria-label": t("name"), placeholder: t("name"), required })
+        : null;
+    const email = el("input", {
+      name: "email",
+      type: "email",
+      autocomplete: "email",
+      "aria-label": t("email"),
+      placeholder: t("email"),
+      required,
+    });
+    const skip =
+      kind === "prechat" && !required
+        ? el("button", { type: "button", class: "link", text: t("skip"), onclick: () => form.remove() })
+        : null;
+    const form = el(
+      "form",
+      {
+        class: "profile " + kind,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          try {
+            const result = await call("POST", "/profile", {
+              name: name ? name.value.trim() || undefined : undefined,
+              email: email.value.trim() || undefined,
+            });
+            state.visitor = result.visitor;
+            form.replaceWith(kind === "offline" ? el("p", { text: t("emailSaved", { email: result.visitor.email }) }) : "");
+          } catch (error) {
+            showError(error);
+          }
+        },
+      },
+      [
+        el("p", { text: kind === "prechat" ? t("prechat") : t("leaveEmail") }),
+        name,
+        email,
+        el("button", { type: "submit", text: kind === "prechat" ? t("start") : t("save") }),
+        skip,
+      ],
+    );
     return form;
   }
 
@@ -253,14 +355,22 @@
     const path = "/files/" + entry.seq + "/" + file.index;
     if (/^image\/(png|jpeg|gif|webp)$/.test(file.content_type)) {
       const img = el("img", { class: "thumb", alt: file.filename });
-      fetchBlob(path).then((url) => (img.src = url), (error) => console.warn("Switchboard webchat: cannot load " + file.filename, error));
+      fetchBlob(path).then(
+        (url) => (img.src = url),
+        (error) => console.warn("Switchboard webchat: cannot load " + file.filename, error),
+      );
       return img;
     }
-    return el("a", { class: "file", href: "#", text: file.filename, onclick: async (event) => {
-      event.preventDefault();
-      const link = el("a", { href: await fetchBlob(path), download: file.filename });
-      link.click();
-    } });
+    return el("a", {
+      class: "file",
+      href: "#",
+      text: file.filename,
+      onclick: async (event) => {
+        event.preventDefault();
+        const link = el("a", { href: await fetchBlob(path), download: file.filename });
+        link.click();
+      },
+    });
   }
 
   async function fetchBlob(path) {
@@ -286,13 +396,24 @@
 
   function ratingForm(entry) {
     const comment = el("textarea", { rows: "2", placeholder: t("comment"), "aria-label": t("comment") });
-    const buttons = [1, 2, 3, 4, 5].map((n) => el("button", { type: "button", class: "star", "aria-label": n + "/5", text: "★", onclick: async () => {
-      try {
-        await call("POST", "/conversations/" + entry.conversation_id + "/rating", { rating: n, comment: comment.value.trim() || undefined });
-      } catch (error) {
-        showError(error);
-      }
-    } }));
+    const buttons = [1, 2, 3, 4, 5].map((n) =>
+      el("button", {
+        type: "button",
+        class: "star",
+        "aria-label": n + "/5",
+        text: "★",
+        onclick: async () => {
+          try {
+            await call("POST", "/conversations/" + entry.conversation_id + "/rating", {
+              rating: n,
+              comment: comment.value.trim() || undefined,
+            });
+          } catch (error) {
+            showError(error);
+          }
+        },
+      }),
+    );
     return el("div", { class: "rating" }, [el("p", { text: t("rate") }), el("div", { class: "stars" }, buttons), comment]);
   }
 
@@ -330,7 +451,10 @@
     store({ seen: state.seen });
     if (!unreadReply) return;
     clearTimeout(markSeen.timer); // one receipt for a burst (a catch-up), not one per reply
-    markSeen.timer = setTimeout(() => call("POST", "/read", { seq: state.seen }).catch((error) => console.warn("Switchboard webchat: read receipt not sent", error)), 300);
+    markSeen.timer = setTimeout(
+      () => call("POST", "/read", { seq: state.seen }).catch((error) => console.warn("Switchboard webchat: read receipt not sent", error)),
+      300,
+    );
   }
 
   function setUnread(n) {
@@ -349,8 +473,11 @@
   async function send(body) {
     let pending = state.pending.get(body.client_id);
     if (!pending) {
-      const element = el("div", { class: "msg visitor pending" }, [el("span", { class: "who", text: t("you") }), body.text ? el("p", { class: "bubble", text: body.text }) : null,
-        ...(body.attachments || []).map((file) => el("span", { class: "file", text: file.filename }))]);
+      const element = el("div", { class: "msg visitor pending" }, [
+        el("span", { class: "who", text: t("you") }),
+        body.text ? el("p", { class: "bubble", text: body.text }) : null,
+        ...(body.attachments || []).map((file) => el("span", { class: "file", text: file.filename })),
+      ]);
       pending = { element, body };
       state.pending.set(body.client_id, pending);
       ui.log.append(element);
@@ -365,7 +492,12 @@
       if (!state.stream) connect();
     } catch (error) {
       pending.element.classList.add("failed");
-      pending.element.append(el("p", { class: "failure" }, [document.createTextNode(t("failed", { reason: error.message }) + " "), el("button", { type: "button", class: "link", text: t("retry"), onclick: () => send(body) })]));
+      pending.element.append(
+        el("p", { class: "failure" }, [
+          document.createTextNode(t("failed", { reason: error.message }) + " "),
+          el("button", { type: "button", class: "link", text: t("retry"), onclick: () => send(body) }),
+        ]),
+      );
     }
   }
 
@@ -402,10 +534,14 @@
     const files = [...ui.file.files];
     ui.file.value = "";
     for (const file of files) {
-      if (file.size > limits.max_bytes) return showError(new Error(t("tooLarge", { name: file.name, max: Math.round(limits.max_bytes / 1048576) + " MB" })));
-      if (!limits.types.some((type) => type === file.type || (type.endsWith("/*") && file.type.startsWith(type.slice(0, -1))))) return showError(new Error(t("badType", { name: file.name })));
+      if (file.size > limits.max_bytes)
+        return showError(new Error(t("tooLarge", { name: file.name, max: Math.round(limits.max_bytes / 1048576) + " MB" })));
+      if (!limits.types.some((type) => type === file.type || (type.endsWith("/*") && file.type.startsWith(type.slice(0, -1)))))
+        return showError(new Error(t("badType", { name: file.name })));
     }
-    const attachments = await Promise.all(files.map(async (file) => ({ filename: file.name, content_type: file.type, data: await readFile(file) })));
+    const attachments = await Promise.all(
+      files.map(async (file) => ({ filename: file.name, content_type: file.type, data: await readFile(file) })),
+    );
     send({ client_id: clientId(), text: ui.text.value.trim(), attachments, page: location.href });
     ui.text.value = "";
   }
@@ -551,5 +687,7 @@
     },
   };
 
-  boot().catch((error) => console.error("Switchboard webchat: " + (error.reason === "origin_not_allowed" ? t("notAllowed") + " " : "") + error.message));
+  boot().catch((error) =>
+    console.error("Switchboard webchat: " + (error.reason === "origin_not_allowed" ? t("notAllowed") + " " : "") + error.message),
+  );
 })();

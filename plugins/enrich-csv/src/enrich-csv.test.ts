@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import { normalisePhone } from "@switchboard/core";
-import { createTestHarness, tables, type Harness } from "@switchboard/core/testing";
+import { createTestHarness, type Harness, tables } from "@switchboard/core/testing";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadTable } from "./table.ts";
 
 const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
@@ -20,8 +20,18 @@ afterEach(async () => {
 });
 afterEach(() => rmSync(join(dir, "customers.csv"), { force: true }));
 
-const CSV = ['Email,Phone,Plan,VIP,Account manager,Lifetime value', 'ann@example.com,,pro,yes,Mia,"1,200.50"', ',030 1234567,free,no,,0', 'bob@example.com,,"team, annual",maybe,Lou,abc'].join("\n");
-const COLUMNS = { plan: "Plan", vip: { column: "VIP", type: "boolean" }, account_manager: "Account manager", lifetime_value: { column: "Lifetime value", type: "number" } } as const;
+const CSV = [
+  "Email,Phone,Plan,VIP,Account manager,Lifetime value",
+  'ann@example.com,,pro,yes,Mia,"1,200.50"',
+  ",030 1234567,free,no,,0",
+  'bob@example.com,,"team, annual",maybe,Lou,abc',
+].join("\n");
+const COLUMNS = {
+  plan: "Plan",
+  vip: { column: "VIP", type: "boolean" },
+  account_manager: "Account manager",
+  lifetime_value: { column: "Lifetime value", type: "number" },
+} as const;
 
 function writeCsv(text: string, mtime: number) {
   const file = join(dir, "customers.csv");
@@ -30,16 +40,23 @@ function writeCsv(text: string, mtime: number) {
   return file;
 }
 
-const contactByEmail = async (h: Harness, email: string) => (await h.switchboard.store.db.select().from(tables.contacts).where(eq(tables.contacts.email, email)))[0]!;
+const contactByEmail = async (h: Harness, email: string) =>
+  (await h.switchboard.store.db.select().from(tables.contacts).where(eq(tables.contacts.email, email)))[0]!;
 
 describe("enrich-csv", () => {
   it("gives contacts typed facts from their CSV row, matched by verified email or phone, before routing", async () => {
     const file = writeCsv(CSV, 1000);
-    harness = await createTestHarness({ plugins: { csv: { package: PLUGIN, options: { file, email_column: "Email", phone_column: "Phone", phone_region: "DE", columns: COLUMNS } } } });
+    harness = await createTestHarness({
+      plugins: {
+        csv: { package: PLUGIN, options: { file, email_column: "Email", phone_column: "Phone", phone_region: "DE", columns: COLUMNS } },
+      },
+    });
     await harness.inject({ externalId: "m1", contact: { externalId: "u1", email: "ANN@example.com", verified: true }, text: "hi" });
     await harness.inject({ externalId: "m2", contact: { externalId: "u2", phone: "+49301234567", verified: true }, text: "hi" });
     await harness.inject({ externalId: "m3", contact: { externalId: "u3", email: "bob@example.com" }, text: "typed, not verified" });
-    expect((await contactByEmail(harness, "ann@example.com")).attributes.enrichment).toEqual({ csv: { plan: "pro", vip: true, account_manager: "Mia", lifetime_value: 1200.5 } });
+    expect((await contactByEmail(harness, "ann@example.com")).attributes.enrichment).toEqual({
+      csv: { plan: "pro", vip: true, account_manager: "Mia", lifetime_value: 1200.5 },
+    });
     const [byPhone] = await harness.switchboard.store.db.select().from(tables.contacts).where(eq(tables.contacts.phone, "+49301234567"));
     expect(byPhone!.attributes.enrichment).toEqual({ csv: { plan: "free", vip: false, lifetime_value: 0 } });
     expect((await contactByEmail(harness, "bob@example.com")).attributes.enrichment).toBeUndefined();
@@ -62,21 +79,35 @@ describe("enrich-csv", () => {
   it("fails to start with the reason when the file is missing", async () => {
     harness = await createTestHarness({ plugins: { csv: { package: PLUGIN, options: { file: join(dir, "nope.csv") } } } });
     const status = harness.switchboard.registry.plugins.find((p) => p.alias === "csv");
-    expect(status).toMatchObject({ state: "failed", error: { message: expect.stringContaining(`enrich-csv: cannot read ${join(dir, "nope.csv")}: ENOENT`) } });
+    expect(status).toMatchObject({
+      state: "failed",
+      error: { message: expect.stringContaining(`enrich-csv: cannot read ${join(dir, "nope.csv")}: ENOENT`) },
+    });
   });
 });
 
 describe("loadTable", () => {
-  const options = { emailColumn: "Email", phoneColumn: "Phone", columns: COLUMNS, delimiter: ",", normalisePhone: (raw: string) => normalisePhone(raw, "DE") };
+  const options = {
+    emailColumn: "Email",
+    phoneColumn: "Phone",
+    columns: COLUMNS,
+    delimiter: ",",
+    normalisePhone: (raw: string) => normalisePhone(raw, "DE"),
+  };
 
   it("reports cells that do not fit their type, keeping the row's other facts", () => {
     const table = loadTable(writeCsv(CSV, 1000), options);
     expect(table.rows).toBe(3);
     expect(table.byEmail.get("bob@example.com")).toEqual({ plan: "team, annual", account_manager: "Lou" });
-    expect(table.warnings).toEqual(['row 4, column "VIP": expected yes or no, got "maybe"', 'row 4, column "Lifetime value": expected a number, got "abc"']);
+    expect(table.warnings).toEqual([
+      'row 4, column "VIP": expected yes or no, got "maybe"',
+      'row 4, column "Lifetime value": expected a number, got "abc"',
+    ]);
   });
 
   it("names the columns it needs when neither key column exists", () => {
-    expect(() => loadTable(writeCsv("name,plan\nAnn,pro\n", 1000), options)).toThrow('has neither the column "Email" nor "Phone" (its columns: name, plan). Set options.email_column / options.phone_column.');
+    expect(() => loadTable(writeCsv("name,plan\nAnn,pro\n", 1000), options)).toThrow(
+      'has neither the column "Email" nor "Phone" (its columns: name, plan). Set options.email_column / options.phone_column.',
+    );
   });
 });

@@ -17,7 +17,10 @@ export const enrichCsvOptions = z
     file: z.string().min(1, { message: "give the CSV file's path" }),
     email_column: z.string().min(1).default("email"),
     phone_column: z.string().min(1).default("phone"),
-    phone_region: z.string().regex(/^[A-Z]{2}$/, { message: 'expected a two-letter region such as "DE"' }).optional(),
+    phone_region: z
+      .string()
+      .regex(/^[A-Z]{2}$/, { message: 'expected a two-letter region such as "DE"' })
+      .optional(),
     columns: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "fact names use a-z, 0-9 and _" }), columnSchema).optional(),
     delimiter: z.string().length(1).default(","),
     check_interval_ms: z.number().int().min(0).default(2000),
@@ -36,7 +39,13 @@ export default definePlugin({
     const file = resolve(o.file);
     const table = new WatchedTable(
       file,
-      { emailColumn: o.email_column, phoneColumn: o.phone_column, columns: o.columns, delimiter: o.delimiter, normalisePhone: (raw) => normalisePhone(raw, o.phone_region) },
+      {
+        emailColumn: o.email_column,
+        phoneColumn: o.phone_column,
+        columns: o.columns,
+        delimiter: o.delimiter,
+        normalisePhone: (raw) => normalisePhone(raw, o.phone_region),
+      },
       ctx.log,
       o.check_interval_ms,
     );

@@ -30,7 +30,13 @@ export interface Table {
   warnings: string[];
 }
 
-const snake = (header: string) => header.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").replace(/^(\d)/, "_$1");
+const snake = (header: string) =>
+  header
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .replace(/^(\d)/, "_$1");
 
 function convert(raw: string, type: "text" | "number" | "boolean"): unknown {
   const value = raw.trim();
@@ -55,25 +61,43 @@ function convert(raw: string, type: "text" | "number" | "boolean"): unknown {
 export function loadTable(file: string, options: TableOptions): Table {
   let records: Record<string, string>[];
   try {
-    records = parse(readFileSync(file), { columns: true, bom: true, delimiter: options.delimiter, skip_empty_lines: true, trim: true, relax_column_count: true });
+    records = parse(readFileSync(file), {
+      columns: true,
+      bom: true,
+      delimiter: options.delimiter,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    });
   } catch (error) {
     throw new Error(`enrich-csv: cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const headers = records[0] ? Object.keys(records[0]) : [];
   const missing = [options.emailColumn, options.phoneColumn].filter((column) => records.length > 0 && !headers.includes(column));
-  if (missing.length === 2) throw new Error(`enrich-csv: ${file} has neither the column "${options.emailColumn}" nor "${options.phoneColumn}" (its columns: ${headers.join(", ")}). Set options.email_column / options.phone_column.`);
+  if (missing.length === 2)
+    throw new Error(
+      `enrich-csv: ${file} has neither the column "${options.emailColumn}" nor "${options.phoneColumn}" (its columns: ${headers.join(", ")}). Set options.email_column / options.phone_column.`,
+    );
   const mapping: Record<string, { column: string; type: "text" | "number" | "boolean" }> = options.columns
-    ? Object.fromEntries(Object.entries(options.columns).map(([fact, m]) => [fact, typeof m === "string" ? { column: m, type: "text" as const } : m]))
-    : Object.fromEntries(headers.filter((h) => h !== options.emailColumn && h !== options.phoneColumn).map((h) => [snake(h), { column: h, type: "text" as const }]));
+    ? Object.fromEntries(
+        Object.entries(options.columns).map(([fact, m]) => [fact, typeof m === "string" ? { column: m, type: "text" as const } : m]),
+      )
+    : Object.fromEntries(
+        headers
+          .filter((h) => h !== options.emailColumn && h !== options.phoneColumn)
+          .map((h) => [snake(h), { column: h, type: "text" as const }]),
+      );
   const table: Table = { byEmail: new Map(), byPhone: new Map(), rows: records.length, warnings: [] };
-  for (const [fact, { column }] of Object.entries(mapping)) if (records.length > 0 && !headers.includes(column)) table.warnings.push(`options.columns.${fact}: there is no column "${column}"`);
+  for (const [fact, { column }] of Object.entries(mapping))
+    if (records.length > 0 && !headers.includes(column)) table.warnings.push(`options.columns.${fact}: there is no column "${column}"`);
   records.forEach((record, index) => {
     const facts: Record<string, unknown> = {};
     for (const [fact, { column, type }] of Object.entries(mapping)) {
       const raw = record[column];
       if (raw === undefined || raw.trim() === "") continue;
       const value = convert(raw, type);
-      if (value === undefined) table.warnings.push(`row ${index + 2}, column "${column}": expected ${type === "number" ? "a number" : "yes or no"}, got "${raw}"`);
+      if (value === undefined)
+        table.warnings.push(`row ${index + 2}, column "${column}": expected ${type === "number" ? "a number" : "yes or no"}, got "${raw}"`);
       else facts[fact] = value;
     }
     const email = record[options.emailColumn]?.trim().toLowerCase();

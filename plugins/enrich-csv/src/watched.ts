@@ -25,7 +25,10 @@ export class WatchedTable {
     try {
       this.#version = this.#stat();
     } catch (error) {
-      throw new Error(`enrich-csv: cannot read ${file}: ${(error as Error).message}. Check options.file (a relative path starts from ${process.cwd()}).`, { cause: error });
+      throw new Error(
+        `enrich-csv: cannot read ${file}: ${(error as Error).message}. Check options.file (a relative path starts from ${process.cwd()}).`,
+        { cause: error },
+      );
     }
     this.#table = this.#load();
   }
@@ -39,7 +42,10 @@ export class WatchedTable {
     try {
       version = this.#stat();
     } catch (error) {
-      this.#log.error({ file: this.#file, error: (error as Error).message }, "enrich-csv: the CSV file is gone; keeping the last version read");
+      this.#log.error(
+        { file: this.#file, error: (error as Error).message },
+        "enrich-csv: the CSV file is gone; keeping the last version read",
+      );
       return this.#table;
     }
     if (version === this.#version) return this.#table;
@@ -47,7 +53,10 @@ export class WatchedTable {
       this.#table = this.#load();
       this.#version = version;
     } catch (error) {
-      this.#log.error({ file: this.#file, error: (error as Error).message }, "enrich-csv: the changed CSV file cannot be read; keeping the last good version");
+      this.#log.error(
+        { file: this.#file, error: (error as Error).message },
+        "enrich-csv: the changed CSV file cannot be read; keeping the last good version",
+      );
     }
     return this.#table;
   }
@@ -59,7 +68,11 @@ export class WatchedTable {
 
   #load(): Table {
     const table = loadTable(this.#file, this.#options);
-    if (table.warnings.length > 0) this.#log.warn({ file: this.#file, warnings: table.warnings.slice(0, 20), count: table.warnings.length }, "enrich-csv: some cells were left out");
+    if (table.warnings.length > 0)
+      this.#log.warn(
+        { file: this.#file, warnings: table.warnings.slice(0, 20), count: table.warnings.length },
+        "enrich-csv: some cells were left out",
+      );
     this.#log.info({ file: this.#file, rows: table.rows }, "enrich-csv: loaded");
     return table;
   }

@@ -22,9 +22,11 @@ export const enrichHttpOptions = z
     timeout_ms: z.number().int().positive().max(30_000).default(2000),
     ttl_minutes: z.number().int().min(0).optional(),
     verified_only: z.boolean().default(true),
-    fields: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "fact names use a-z, 0-9 and _" }), fieldSchema).refine((f) => Object.keys(f).length > 0, {
-      message: 'map at least one fact, e.g. [plugins.crm.options.fields] plan = "data.plan"',
-    }),
+    fields: z
+      .record(z.string().regex(/^[a-z][a-z0-9_]*$/, { message: "fact names use a-z, 0-9 and _" }), fieldSchema)
+      .refine((f) => Object.keys(f).length > 0, {
+        message: 'map at least one fact, e.g. [plugins.crm.options.fields] plan = "data.plan"',
+      }),
   })
   .strict();
 
@@ -34,7 +36,16 @@ export default definePlugin({
   core: "^1.0.0",
   options: enrichHttpOptions,
   setup(ctx) {
-    const { url, method, headers, lookup_by: lookupBy, timeout_ms: timeoutMs, ttl_minutes: ttlMinutes, verified_only: verifiedOnly, fields } = ctx.options;
+    const {
+      url,
+      method,
+      headers,
+      lookup_by: lookupBy,
+      timeout_ms: timeoutMs,
+      ttl_minutes: ttlMinutes,
+      verified_only: verifiedOnly,
+      fields,
+    } = ctx.options;
     ctx.enrich(
       async (input, signal) => {
         const identifiers = identifiersFor(input, lookupBy).filter((i) => i.verified || !verifiedOnly);
@@ -42,7 +53,11 @@ export default definePlugin({
         const json = await lookup({ url, method, headers, lookupBy }, input, identifiers, signal);
         if (json === null) return null;
         const { facts, unconvertible } = mapFacts(fields, json);
-        if (unconvertible.length > 0) ctx.log.warn({ facts: unconvertible }, "enrich-http: some answer fields did not match their type and were left out; check options.fields");
+        if (unconvertible.length > 0)
+          ctx.log.warn(
+            { facts: unconvertible },
+            "enrich-http: some answer fields did not match their type and were left out; check options.fields",
+          );
         return Object.keys(facts).length > 0 ? facts : null;
       },
       { timeoutMs, ttlMs: ttlMinutes === undefined ? undefined : ttlMinutes * 60_000 },

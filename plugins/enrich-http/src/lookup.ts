@@ -30,7 +30,11 @@ export function identifiersFor(input: EnrichInput, kinds: string[]): { kind: str
   return input.identifiers.filter((i) => kinds.includes(i.kind)).sort((a, b) => Number(b.verified) - Number(a.verified));
 }
 
-function request(options: LookupOptions, input: EnrichInput, identifiers: ReturnType<typeof identifiersFor>): { url: string; init: RequestInit } {
+function request(
+  options: LookupOptions,
+  input: EnrichInput,
+  identifiers: ReturnType<typeof identifiersFor>,
+): { url: string; init: RequestInit } {
   const first = (kind: string) => identifiers.find((i) => i.kind === kind)?.value ?? null;
   const headers = { Accept: "application/json", "User-Agent": "Switchboard-Enrich-HTTP/1", ...options.headers };
   if (options.method === "GET") {
@@ -41,8 +45,16 @@ function request(options: LookupOptions, input: EnrichInput, identifiers: Return
     }
     return { url: url.toString(), init: { method: "GET", headers } };
   }
-  const body = { contact_id: input.contact.id, name: input.contact.name ?? input.message.contact.name ?? null, ...Object.fromEntries(options.lookupBy.map((k) => [k, first(k)])), identifiers };
-  return { url: options.url, init: { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) } };
+  const body = {
+    contact_id: input.contact.id,
+    name: input.contact.name ?? input.message.contact.name ?? null,
+    ...Object.fromEntries(options.lookupBy.map((k) => [k, first(k)])),
+    identifiers,
+  };
+  return {
+    url: options.url,
+    init: { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify(body) },
+  };
 }
 
 /**
@@ -51,21 +63,38 @@ function request(options: LookupOptions, input: EnrichInput, identifiers: Return
  * @example
  * const json = await lookup(options, input, identifiersFor(input, ["email"]), signal);
  */
-export async function lookup(options: LookupOptions, input: EnrichInput, identifiers: ReturnType<typeof identifiersFor>, signal: AbortSignal): Promise<unknown> {
+export async function lookup(
+  options: LookupOptions,
+  input: EnrichInput,
+  identifiers: ReturnType<typeof identifiersFor>,
+  signal: AbortSignal,
+): Promise<unknown> {
   const { url, init } = request(options, input, identifiers);
   let response: Response;
   try {
     response = await fetch(url, { ...init, signal });
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new EnrichHttpError("SWB_ENRICH_HTTP_NETWORK", `Cannot reach ${new URL(options.url).origin}: ${(error as Error).message}. Check options.url and that the service is up.`, { cause: error });
+    throw new EnrichHttpError(
+      "SWB_ENRICH_HTTP_NETWORK",
+      `Cannot reach ${new URL(options.url).origin}: ${(error as Error).message}. Check options.url and that the service is up.`,
+      { cause: error },
+    );
   }
   const text = await response.text();
   if (response.status === 404) return null;
-  if (!response.ok) throw new EnrichHttpError("SWB_ENRICH_HTTP_STATUS", `${options.method} ${options.url} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok)
+    throw new EnrichHttpError(
+      "SWB_ENRICH_HTTP_STATUS",
+      `${options.method} ${options.url} answered HTTP ${response.status}: ${text.slice(0, 200)}`,
+    );
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new EnrichHttpError("SWB_ENRICH_HTTP_BAD_JSON", `${options.method} ${options.url} answered with invalid JSON (${(error as Error).message}); it starts with ${JSON.stringify(text.slice(0, 80))}.`, { cause: error });
+    throw new EnrichHttpError(
+      "SWB_ENRICH_HTTP_BAD_JSON",
+      `${options.method} ${options.url} answered with invalid JSON (${(error as Error).message}); it starts with ${JSON.stringify(text.slice(0, 80))}.`,
+      { cause: error },
+    );
   }
 }

@@ -8,7 +8,7 @@
  *   [inboxes.support]
  *   routing = ["least-busy"]
  */
-import { definePlugin, type AgentProfile } from "@switchboard/core";
+import { type AgentProfile, definePlugin } from "@switchboard/core";
 import { z } from "zod";
 
 export const leastBusyOptions = z
@@ -26,7 +26,10 @@ export const leastBusyOptions = z
  * @example
  * leastBusy([{ id: 1, load: 3, capacity: 5, available: true }, { id: 2, load: 1, capacity: 5, available: true }]); // id 2
  */
-export function leastBusy<T extends Pick<AgentProfile, "id" | "load" | "capacity" | "available">>(agents: T[], relative = false): T | undefined {
+export function leastBusy<T extends Pick<AgentProfile, "id" | "load" | "capacity" | "available">>(
+  agents: T[],
+  relative = false,
+): T | undefined {
   const score = (a: T) => (relative && a.capacity ? a.load / a.capacity : a.load);
   return agents.filter((a) => a.available).sort((a, b) => score(a) - score(b) || a.id - b.id)[0];
 }
@@ -38,7 +41,10 @@ export default definePlugin({
   options: leastBusyOptions,
   setup(ctx) {
     ctx.route(async function leastBusyRoute(input) {
-      const agent = leastBusy(await ctx.agents.forInbox(input.conversation.inbox, { team: ctx.options.team }), ctx.options.relative_to_capacity);
+      const agent = leastBusy(
+        await ctx.agents.forInbox(input.conversation.inbox, { team: ctx.options.team }),
+        ctx.options.relative_to_capacity,
+      );
       return agent ? { assigneeId: agent.id } : null;
     });
   },

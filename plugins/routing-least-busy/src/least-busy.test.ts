@@ -1,9 +1,9 @@
 // Least-busy through the real pipeline: fewest open conversations first, per-agent capacity, and
 // a waiting conversation re-queued when an agent frees capacity or comes online.
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { createTestAgent, createTestHarness, type Harness, setTestAvailability, type TestAgent, tables } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { createTestAgent, createTestHarness, setTestAvailability, tables, type Harness, type TestAgent } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { leastBusy } from "./index.ts";
 
 const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
@@ -17,16 +17,24 @@ async function arrive(): Promise<number> {
   await harness.drain();
   return stored.conversationId;
 }
-const assigneeOf = async (id: number) => (await harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, id)))[0]!.assigneeId;
+const assigneeOf = async (id: number) =>
+  (await harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, id)))[0]!.assigneeId;
 async function resolve(agent: TestAgent, id: number) {
-  const response = await harness.request(`/api/v1/conversations/${id}`, { method: "PATCH", headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ status: "resolved" }) });
+  const response = await harness.request(`/api/v1/conversations/${id}`, {
+    method: "PATCH",
+    headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ status: "resolved" }),
+  });
   expect(response.status).toBe(200);
   await harness.drain();
 }
 
 describe("routing-least-busy", () => {
   it("gives work to the agent with the fewest open conversations, within capacity, as agents come and go", async () => {
-    harness = await createTestHarness({ plugins: { lb: { package: PLUGIN } }, inboxes: { test: { plugin: "test-channel", routing: ["lb"] } } });
+    harness = await createTestHarness({
+      plugins: { lb: { package: PLUGIN } },
+      inboxes: { test: { plugin: "test-channel", routing: ["lb"] } },
+    });
     const ann = await createTestAgent(harness, { name: "Ann", availability: "online", capacity: 1 });
     const ben = await createTestAgent(harness, { name: "Ben", availability: "online", capacity: 1 });
     const cat = await createTestAgent(harness, { name: "Cat", capacity: 3 });

@@ -9,7 +9,7 @@
  *   [inboxes.support]
  *   routing = ["round-robin"]
  */
-import { definePlugin, type AgentProfile } from "@switchboard/core";
+import { type AgentProfile, definePlugin } from "@switchboard/core";
 import { z } from "zod";
 
 export const roundRobinOptions = z

@@ -1,9 +1,9 @@
 // Round-robin through the real inbound pipeline: turns among online agents, agents going online
 // and offline, the inbox's team, and an unassigned conversation re-queued when an agent comes online.
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { createTestAgent, createTestHarness, createTestTeam, type Harness, setTestAvailability, tables } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { createTestAgent, createTestHarness, createTestTeam, setTestAvailability, tables, type Harness } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { nextInTurn } from "./index.ts";
 
 const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
@@ -11,7 +11,10 @@ let harness: Harness;
 afterEach(() => harness?.close());
 
 async function start() {
-  harness = await createTestHarness({ plugins: { rr: { package: PLUGIN } }, inboxes: { test: { plugin: "test-channel", routing: ["rr"] } } });
+  harness = await createTestHarness({
+    plugins: { rr: { package: PLUGIN } },
+    inboxes: { test: { plugin: "test-channel", routing: ["rr"] } },
+  });
   return harness;
 }
 
@@ -20,7 +23,10 @@ async function arrive() {
   const stored = await harness.inject({ externalId: `m${++n}`, contact: { externalId: `customer-${n}` }, text: "Hello" });
   if (stored.status !== "stored") throw new Error(stored.status);
   await harness.drain();
-  const [row] = await harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, stored.conversationId));
+  const [row] = await harness.switchboard.store.db
+    .select()
+    .from(tables.conversations)
+    .where(eq(tables.conversations.id, stored.conversationId));
   return row!;
 }
 
@@ -45,7 +51,10 @@ describe("routing-round-robin", () => {
     await setTestAvailability(harness, ann, "online");
     const [row] = await harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, waiting.id));
     expect(row!.assigneeId).toBe(ann.id);
-    const timeline = await harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.conversationId, waiting.id));
+    const timeline = await harness.switchboard.store.db
+      .select()
+      .from(tables.messages)
+      .where(eq(tables.messages.conversationId, waiting.id));
     expect(timeline.map((m) => m.text)).toContain("Assigned to Ann by Routing");
   });
 

@@ -12,7 +12,7 @@
  *   [inboxes.support]
  *   routing = ["skills", "least-busy"]
  */
-import { definePlugin, type AgentProfile } from "@switchboard/core";
+import { type AgentProfile, definePlugin } from "@switchboard/core";
 import { z } from "zod";
 import { requiredSkills } from "./skills.ts";
 
@@ -25,7 +25,13 @@ export const skillsOptions = z
     /** Contact attributes (dotted paths) that may hold the language, after the message's metadata.language. */
     language_attributes: z.array(z.string().min(1)).default(["language", "locale"]),
     /** Contact facts that call for a skill. */
-    facts: z.array(z.object({ path: z.string().min(1), equals: z.union([z.string(), z.number(), z.boolean()]).optional(), skill: z.string().min(1) }).strict()).default([]),
+    facts: z
+      .array(
+        z
+          .object({ path: z.string().min(1), equals: z.union([z.string(), z.number(), z.boolean()]).optional(), skill: z.string().min(1) })
+          .strict(),
+      )
+      .default([]),
     /** "all": the agent has every needed skill; "most": the agent with the most of them (at least one). */
     match: z.enum(["all", "most"]).default("all"),
   })
@@ -38,7 +44,11 @@ export const skillsOptions = z
  * @example
  * bestMatch(agents, ["billing", "lang:de"], "all");
  */
-export function bestMatch<T extends Pick<AgentProfile, "id" | "skills" | "load" | "available">>(agents: T[], needed: string[], match: "all" | "most"): T | undefined {
+export function bestMatch<T extends Pick<AgentProfile, "id" | "skills" | "load" | "available">>(
+  agents: T[],
+  needed: string[],
+  match: "all" | "most",
+): T | undefined {
   const covered = (a: T) => needed.filter((skill) => a.skills.includes(skill)).length;
   return agents
     .filter((a) => a.available && (match === "all" ? covered(a) === needed.length : covered(a) > 0))
@@ -52,11 +62,19 @@ export default definePlugin({
   options: skillsOptions,
   setup(ctx) {
     const rules = { labels: ctx.options.labels, languageAttributes: ctx.options.language_attributes, facts: ctx.options.facts };
-    ctx.route(async function skills(input) {
-      const needed = requiredSkills(input, rules);
-      if (needed.length === 0) return null;
-      const agent = bestMatch(await ctx.agents.forInbox(input.conversation.inbox, { team: ctx.options.team }), needed, ctx.options.match);
-      return agent ? { assigneeId: agent.id } : null;
-    }, { facts: Object.fromEntries([...ctx.options.language_attributes.map((path, i) => [`language_attributes[${i}]`, path]), ...ctx.options.facts.map((fact, i) => [`facts[${i}].path`, fact.path])]) });
+    ctx.route(
+      async function skills(input) {
+        const needed = requiredSkills(input, rules);
+        if (needed.length === 0) return null;
+        const agent = bestMatch(await ctx.agents.forInbox(input.conversation.inbox, { team: ctx.options.team }), needed, ctx.options.match);
+        return agent ? { assigneeId: agent.id } : null;
+      },
+      {
+        facts: Object.fromEntries([
+          ...ctx.options.language_attributes.map((path, i) => [`language_attributes[${i}]`, path]),
+          ...ctx.options.facts.map((fact, i) => [`facts[${i}].path`, fact.path]),
+        ]),
+      },
+    );
   },
 });

@@ -23,7 +23,9 @@ export function requiredSkills(input: RouteInput, rules: SkillRules): string[] {
   const skills = new Set<string>();
   if (rules.labels) for (const label of input.conversation.labels ?? []) skills.add(label.toLowerCase());
   const attributes = input.contact.attributes;
-  const language = [input.message.metadata?.language, ...rules.languageAttributes.map((path) => valueAtPath(attributes, path))].map(languageOf).find(Boolean);
+  const language = [input.message.metadata?.language, ...rules.languageAttributes.map((path) => valueAtPath(attributes, path))]
+    .map(languageOf)
+    .find(Boolean);
   if (language) skills.add(`lang:${language}`);
   for (const fact of rules.facts) {
     const value = valueAtPath(attributes, fact.path);

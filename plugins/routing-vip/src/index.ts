@@ -25,15 +25,21 @@ export default definePlugin({
   core: "^1.0.0",
   options: vipOptions,
   setup(ctx) {
-    ctx.route(async function vip(input) {
-      const manager = valueAtPath(input.contact.attributes, ctx.options.attribute);
-      if (manager === undefined || manager === null || manager === "") return null;
-      const agent = typeof manager === "number" || /^\d+$/.test(String(manager)) ? await ctx.agents.get(Number(manager)) : await ctx.agents.byEmail(String(manager));
-      if (!agent) {
-        ctx.log.warn({ contactId: input.contact.id, manager }, "the account manager named on this contact is not an agent");
-        return null;
-      }
-      return agent.available ? { assigneeId: agent.id } : null;
-    }, { facts: { attribute: ctx.options.attribute } });
+    ctx.route(
+      async function vip(input) {
+        const manager = valueAtPath(input.contact.attributes, ctx.options.attribute);
+        if (manager === undefined || manager === null || manager === "") return null;
+        const agent =
+          typeof manager === "number" || /^\d+$/.test(String(manager))
+            ? await ctx.agents.get(Number(manager))
+            : await ctx.agents.byEmail(String(manager));
+        if (!agent) {
+          ctx.log.warn({ contactId: input.contact.id, manager }, "the account manager named on this contact is not an agent");
+          return null;
+        }
+        return agent.available ? { assigneeId: agent.id } : null;
+      },
+      { facts: { attribute: ctx.options.attribute } },
+    );
   },
 });

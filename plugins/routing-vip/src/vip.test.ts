@@ -1,13 +1,23 @@
 // VIP routing: a contact whose CRM enrichment names an account manager goes to that agent while they
 // are online, and falls back to the inbox's next strategy (least-busy) while they are not.
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import {
+  createTestAgent,
+  createTestHarness,
+  type Harness,
+  setTestAvailability,
+  tables,
+  writeFixturePlugin,
+} from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { createTestAgent, createTestHarness, setTestAvailability, tables, writeFixturePlugin, type Harness } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 
 const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
 const LEAST_BUSY = fileURLToPath(new URL("../../routing-least-busy/src/index.ts", import.meta.url));
-const CRM = writeFixturePlugin(`ctx.enrich((input) => input.message.contact.externalId.startsWith("vip") ? { owner: "cat@example.com" } : {});`, { name: "crm" });
+const CRM = writeFixturePlugin(
+  `ctx.enrich((input) => input.message.contact.externalId.startsWith("vip") ? { owner: "cat@example.com" } : {});`,
+  { name: "crm" },
+);
 let harness: Harness;
 afterEach(() => harness?.close());
 
@@ -16,13 +26,19 @@ async function arrive(customer: string): Promise<number | null> {
   const stored = await harness.inject({ externalId: `m${++n}`, contact: { externalId: customer }, text: "Hello" });
   if (stored.status !== "stored") throw new Error(stored.status);
   await harness.drain();
-  return (await harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, stored.conversationId)))[0]!.assigneeId;
+  return (
+    await harness.switchboard.store.db.select().from(tables.conversations).where(eq(tables.conversations.id, stored.conversationId))
+  )[0]!.assigneeId;
 }
 
 describe("routing-vip", () => {
   it("routes a VIP to their account manager when online, else to the next strategy", async () => {
     harness = await createTestHarness({
-      plugins: { crm: { package: CRM }, vip: { package: PLUGIN, options: { attribute: "enrichment.crm.owner" } }, lb: { package: LEAST_BUSY } },
+      plugins: {
+        crm: { package: CRM },
+        vip: { package: PLUGIN, options: { attribute: "enrichment.crm.owner" } },
+        lb: { package: LEAST_BUSY },
+      },
       inboxes: { test: { plugin: "test-channel", routing: ["vip", "lb"] } },
     });
     const ann = await createTestAgent(harness, { name: "Ann", availability: "online" });
@@ -47,7 +63,11 @@ describe("routing-vip", () => {
       },
       inboxes: { test: { plugin: "test-channel", routing: ["owner", "backup", "lb"] } },
     });
-    expect(harness.switchboard.registry.plugins.map((p) => [p.alias, p.name, p.state])).toContainEqual(["backup", "routing-vip", "started"]);
+    expect(harness.switchboard.registry.plugins.map((p) => [p.alias, p.name, p.state])).toContainEqual([
+      "backup",
+      "routing-vip",
+      "started",
+    ]);
     const ann = await createTestAgent(harness, { name: "Ann", availability: "online" });
     const cat = await createTestAgent(harness, { name: "Cat", availability: "online" });
     const dan = await createTestAgent(harness, { name: "Dan", availability: "online" });
@@ -61,7 +81,11 @@ describe("routing-vip", () => {
   it("reads enrichment facts by the alias the enrichment plugin is loaded under, not its package name", async () => {
     const crm = writeFixturePlugin(`ctx.enrich(() => ({ owner: "cat@example.com" }));`, { name: "enrich-hubspot" });
     harness = await createTestHarness({
-      plugins: { crm: { package: crm }, vip: { package: PLUGIN, options: { attribute: "enrichment.crm.owner" } }, lb: { package: LEAST_BUSY } },
+      plugins: {
+        crm: { package: crm },
+        vip: { package: PLUGIN, options: { attribute: "enrichment.crm.owner" } },
+        lb: { package: LEAST_BUSY },
+      },
       inboxes: { test: { plugin: "test-channel", routing: ["vip", "lb"] } },
     });
     await createTestAgent(harness, { name: "Ann", availability: "online" });
@@ -80,7 +104,9 @@ describe("routing-vip", () => {
     });
     await expect(start).rejects.toMatchObject({
       code: "SWB_ERR_CONFIG_INVALID",
-      message: expect.stringMatching(/plugins\.vip\.options\.attribute \(plugin "routing-vip"\): "enrichment\.enrich-hubspot\.owner" can never match.*Fix: .*enrichment\.crm\./s),
+      message: expect.stringMatching(
+        /plugins\.vip\.options\.attribute \(plugin "routing-vip"\): "enrichment\.enrich-hubspot\.owner" can never match.*Fix: .*enrichment\.crm\./s,
+      ),
     });
   });
 

@@ -5,7 +5,7 @@
 // nothing, and no answer to one team may contain the other team's marker.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MATRIX, type MatrixEntry } from "./routes.ts";
-import { createMatrixWorld, type MatrixWorld, type Role, secretOf, storedRows, type Team, TEAMS } from "./seed.ts";
+import { createMatrixWorld, type MatrixWorld, type Role, secretOf, storedRows, TEAMS, type Team } from "./seed.ts";
 
 let world: MatrixWorld;
 beforeAll(async () => {
@@ -49,7 +49,6 @@ async function call(role: Role, method: string, path: string, body?: Record<stri
   return { status: response.status, text: await response.text(), location: response.headers.get("Location") };
 }
 
-
 function fill(template: string, entry: MatrixEntry, team: Team): string {
   const values = entry.params?.(world.teams[team], world.admin) ?? {};
   const path = template.replace(/:(\w+)/g, (_, name: string) => {
@@ -69,7 +68,10 @@ function expectNoLeak(role: Role, answer: Answer, route: string) {
 }
 
 function expectAllowed(answer: Answer, route: string, role: Role) {
-  expect(answer.status < 400 || answer.status === 409, `${route} as ${role}: expected to be allowed, got ${answer.status} ${answer.text.slice(0, 300)}`).toBe(true);
+  expect(
+    answer.status < 400 || answer.status === 409,
+    `${route} as ${role}: expected to be allowed, got ${answer.status} ${answer.text.slice(0, 300)}`,
+  ).toBe(true);
 }
 
 async function expectSignedOutRefused(method: string, path: string, body: Record<string, unknown> | undefined) {
@@ -185,7 +187,13 @@ function collect(response: Response): { text: () => string; stop: () => Promise<
       text += decoder.decode(value, { stream: true });
     }
   })();
-  return { text: () => text, stop: async () => { await reader.cancel(); await reading.catch(() => undefined); } };
+  return {
+    text: () => text,
+    stop: async () => {
+      await reader.cancel();
+      await reading.catch(() => undefined);
+    },
+  };
 }
 
 async function until(condition: () => boolean, what: string) {
@@ -202,8 +210,16 @@ describe("the live streams follow the rule", () => {
 
   it("GET /api/v1/events (stream): each team sees its own messages and never the other's", async () => {
     expect((await call("anonymous", "GET", "/api/v1/events")).status).toBe(401);
-    const streams = { alpha: collect(await open("alpha", "/api/v1/events")), bravo: collect(await open("bravo", "/api/v1/events")), admin: collect(await open("admin", "/api/v1/events")) };
-    for (const team of TEAMS) await world.harness.inject({ externalId: `live-${team}`, contact: { externalId: `${team}-main` }, text: `live ${secretOf(team)}` }, team);
+    const streams = {
+      alpha: collect(await open("alpha", "/api/v1/events")),
+      bravo: collect(await open("bravo", "/api/v1/events")),
+      admin: collect(await open("admin", "/api/v1/events")),
+    };
+    for (const team of TEAMS)
+      await world.harness.inject(
+        { externalId: `live-${team}`, contact: { externalId: `${team}-main` }, text: `live ${secretOf(team)}` },
+        team,
+      );
     await world.harness.drain();
     for (const team of TEAMS) await until(() => streams[team].text().includes(`live ${secretOf(team)}`), `${team} gets its own message`);
     await until(() => TEAMS.every((team) => streams.admin.text().includes(`live ${secretOf(team)}`)), "the admin gets both");
@@ -214,9 +230,17 @@ describe("the live streams follow the rule", () => {
 
   it("GET /inbox/events (stream): each team's pages refresh for its own contacts only", async () => {
     const streams = { alpha: collect(await open("alpha", "/inbox/events")), bravo: collect(await open("bravo", "/inbox/events")) };
-    for (const team of TEAMS) await world.harness.inject({ externalId: `page-${team}`, contact: { externalId: `${team}-main` }, text: `page ${secretOf(team)}` }, team);
+    for (const team of TEAMS)
+      await world.harness.inject(
+        { externalId: `page-${team}`, contact: { externalId: `${team}-main` }, text: `page ${secretOf(team)}` },
+        team,
+      );
     await world.harness.drain();
-    for (const team of TEAMS) await until(() => streams[team].text().includes(`event: contact-${world.teams[team].contactId}\n`), `${team} hears of its own contact`);
+    for (const team of TEAMS)
+      await until(
+        () => streams[team].text().includes(`event: contact-${world.teams[team].contactId}\n`),
+        `${team} hears of its own contact`,
+      );
     for (const team of TEAMS) expect(streams[team].text()).not.toContain(`event: contact-${world.teams[other(team)].contactId}\n`);
     await Promise.all(Object.values(streams).map((s) => s.stop()));
   });

@@ -5,11 +5,19 @@
  * of a team's data carries the marker `SECRET-<team>`, so a leak shows up in any answer's bytes.
  * One admin, one agent per team; each has an API token and an inbox session.
  */
+
+import { createSession } from "../../auth/sessions.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
 import { SYSTEM_ACTOR } from "../../conversations/update.ts";
-import { createSession } from "../../auth/sessions.ts";
 import { cannedResponses, contactSuggestions, labels, teams, webhookDeliveries } from "../../store/schema.ts";
-import { createTestAgent, createTestHarness, createTestTeam, type Harness, type HarnessOptions, type TestAgent } from "../../testing/index.ts";
+import {
+  createTestAgent,
+  createTestHarness,
+  createTestTeam,
+  type Harness,
+  type HarnessOptions,
+  type TestAgent,
+} from "../../testing/index.ts";
 
 export const TEAMS = ["alpha", "bravo"] as const;
 export type Team = (typeof TEAMS)[number];
@@ -59,7 +67,12 @@ const SESSION_MS = 3_600_000;
 async function customer(h: Harness, team: Team, key: string, text: string, extra: Record<string, unknown> = {}) {
   const secret = secretOf(team);
   const stored = await h.inject(
-    { externalId: `${team}-${key}-${Math.random()}`, contact: { externalId: `${team}-${key}`, name: `${key} ${secret}`, email: `${key}.${team}@example.com` }, text: `${text} ${secret}`, ...extra },
+    {
+      externalId: `${team}-${key}-${Math.random()}`,
+      contact: { externalId: `${team}-${key}`, name: `${key} ${secret}`, email: `${key}.${team}@example.com` },
+      text: `${text} ${secret}`,
+      ...extra,
+    },
     team,
   );
   if (stored.status !== "stored") throw new Error(`seeding ${team}/${key} failed: ${stored.status}`);
@@ -71,18 +84,24 @@ async function seedTeam(h: Harness, admin: TestAgent, team: Team): Promise<TeamS
   const sb = h.switchboard;
   const main = await customer(h, team, "main", "Where is my order", {
     html: `<p>Where is my order <b>${secret}</b></p>`,
-    attachments: [{ filename: `${secret}.txt`, contentType: "text/plain", size: 16, data: Buffer.from(`file ${secret}`).toString("base64") }],
+    attachments: [
+      { filename: `${secret}.txt`, contentType: "text/plain", size: 16, data: Buffer.from(`file ${secret}`).toString("base64") },
+    ],
   });
   const again = await customer(h, team, "main", "A second matter", { threadKey: `${team}-second` });
   const reply = await sb.outbound.reply({ conversationId: main.conversationId, text: `We are on it ${secret}`, agentId: null });
   const others = [];
-  for (const key of ["sugg1", "sugg2", "sugg3", "sugg4", "merged1", "merged2", "mergeable1", "mergeable2", "erasable"]) others.push(await customer(h, team, key, "Hello"));
+  for (const key of ["sugg1", "sugg2", "sugg3", "sugg4", "merged1", "merged2", "mergeable1", "mergeable2", "erasable"])
+    others.push(await customer(h, team, key, "Hello"));
   const [s1, s2, s3, s4, m1, m2, x1, x2, erasable] = others.map((o) => o.contactId) as number[];
   const suggestionIds = await sb.store.write(async (tx) => {
     const ids: number[] = [];
     for (const other of [s1, s2, s3, s4]) {
       const evidence = [{ reason: "same_name" as const, value: secret, detail: `Both are called ${secret}`, at: h.clock.now() }];
-      const [row] = await tx.insert(contactSuggestions).values({ contactId: main.contactId, otherContactId: other!, evidence }).returning({ id: contactSuggestions.id });
+      const [row] = await tx
+        .insert(contactSuggestions)
+        .values({ contactId: main.contactId, otherContactId: other!, evidence })
+        .returning({ id: contactSuggestions.id });
       ids.push(row!.id);
     }
     return ids;
@@ -103,7 +122,12 @@ async function seedTeam(h: Harness, admin: TestAgent, team: Team): Promise<TeamS
     incomingMessageId: main.messageId,
     outgoingMessageId: reply.id,
     attachmentId: Number(attachments.rows[0]!.id),
-    suggestions: { accept: suggestionIds[0]!, dismiss: suggestionIds[1]!, acceptInInbox: suggestionIds[2]!, dismissInInbox: suggestionIds[3]! },
+    suggestions: {
+      accept: suggestionIds[0]!,
+      dismiss: suggestionIds[1]!,
+      acceptInInbox: suggestionIds[2]!,
+      dismissInInbox: suggestionIds[3]!,
+    },
     merges: { rest: restMerge.mergeId, inbox: inboxMerge.mergeId },
     mergeableContactIds: { rest: x1!, inbox: x2! },
     erasableContactId: erasable!,
@@ -121,7 +145,11 @@ async function seedTeam(h: Harness, admin: TestAgent, team: Team): Promise<TeamS
 export async function createMatrixWorld(extra: Pick<HarnessOptions, "plugins" | "inboxes" | "config"> = {}): Promise<MatrixWorld> {
   const harness = await createTestHarness({
     plugins: extra.plugins,
-    inboxes: { alpha: { plugin: "test-channel", display_name: `Desk ${secretOf("alpha")}` }, bravo: { plugin: "test-channel", display_name: `Desk ${secretOf("bravo")}` }, ...extra.inboxes },
+    inboxes: {
+      alpha: { plugin: "test-channel", display_name: `Desk ${secretOf("alpha")}` },
+      bravo: { plugin: "test-channel", display_name: `Desk ${secretOf("bravo")}` },
+      ...extra.inboxes,
+    },
     config: {
       ...extra.config,
       attributes: { contact: { plan: { type: "text" } }, conversation: { order: { type: "text" } } },
@@ -141,7 +169,10 @@ export async function createMatrixWorld(extra: Pick<HarnessOptions, "plugins" | 
   const spare = await createTestAgent(harness, { name: "Spare Agent" });
   const adminSeed = await harness.switchboard.store.write(async (tx) => {
     const [team] = await tx.insert(teams).values({ name: "Spare team" }).returning({ id: teams.id });
-    const [canned] = await tx.insert(cannedResponses).values({ shortcut: "spare", text: "Spare text" }).returning({ id: cannedResponses.id });
+    const [canned] = await tx
+      .insert(cannedResponses)
+      .values({ shortcut: "spare", text: "Spare text" })
+      .returning({ id: cannedResponses.id });
     const [label] = await tx.insert(labels).values({ name: "spare" }).returning({ id: labels.id });
     const [delivery] = await tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).limit(1);
     return { agentId: spare.id, teamId: team!.id, cannedId: canned!.id, labelId: label!.id, webhookDeliveryId: delivery!.id };
@@ -171,6 +202,7 @@ export async function storedRows(harness: Harness): Promise<string> {
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%' AND name NOT IN ('sessions', 'api_tokens', '__drizzle_migrations') ORDER BY name",
   );
   const parts: string[] = [];
-  for (const row of tables.rows) parts.push(`${row.name}:${JSON.stringify((await client.execute(`SELECT * FROM "${row.name}" ORDER BY rowid`)).rows)}`);
+  for (const row of tables.rows)
+    parts.push(`${row.name}:${JSON.stringify((await client.execute(`SELECT * FROM "${row.name}" ORDER BY rowid`)).rows)}`);
   return parts.join("\n");
 }

@@ -9,12 +9,12 @@
  */
 import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import type { AutomationsConfig } from "../../config/automations.ts";
-import type { InboundMessage, InboxInfo, IngestResult } from "../../plugins/types.ts";
-import { isAutomatedMessage } from "../../store/messages.ts";
 import { identityScopeOf } from "../../contacts/identity-scope.ts";
+import { conversationState, messageEventData } from "../../events/message-data.ts";
+import type { InboundMessage, InboxInfo, IngestResult } from "../../plugins/types.ts";
 import { findContactByIdentity } from "../../store/contacts.ts";
 import { findConversation } from "../../store/conversations.ts";
-import { conversationState, messageEventData } from "../../events/message-data.ts";
+import { isAutomatedMessage } from "../../store/messages.ts";
 import { csatResponses, messages } from "../../store/schema.ts";
 import { type ActionServices, sendAutomated } from "../actions.ts";
 import type { loadContext } from "../context.ts";
@@ -54,8 +54,11 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
     if (!conversation || conversation.status !== "resolved") return;
     const context = await load(conversationId);
     const now = sb.clock.now();
-    if (!context || !(await claimFire(sb.store, { conversationId, rule: "csat", event: "conversation.status_changed", max: 1, now }))) return;
-    await sb.store.write((tx) => tx.insert(csatResponses).values({ conversationId, contactId: conversation.contactId, inbox: conversation.inbox, sentAt: now }));
+    if (!context || !(await claimFire(sb.store, { conversationId, rule: "csat", event: "conversation.status_changed", max: 1, now })))
+      return;
+    await sb.store.write((tx) =>
+      tx.insert(csatResponses).values({ conversationId, contactId: conversation.contactId, inbox: conversation.inbox, sentAt: now }),
+    );
     await sendAutomated(sb, context, "csat", renderTemplate(config.question, context.values));
   });
 
@@ -69,7 +72,14 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
     const [survey] = await db
       .select()
       .from(csatResponses)
-      .where(and(eq(csatResponses.contactId, contact.id), eq(csatResponses.inbox, inbox.name), inArray(csatResponses.status, ["awaiting_score", "awaiting_ces"]), gte(csatResponses.sentAt, since)))
+      .where(
+        and(
+          eq(csatResponses.contactId, contact.id),
+          eq(csatResponses.inbox, inbox.name),
+          inArray(csatResponses.status, ["awaiting_score", "awaiting_ces"]),
+          gte(csatResponses.sentAt, since),
+        ),
+      )
       .orderBy(desc(csatResponses.sentAt))
       .limit(1);
     if (!survey) return undefined;
@@ -81,25 +91,63 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
     const stored = await sb.store.write(async (tx) => {
       const [row] = await tx
         .insert(messages)
-        .values({ conversationId: survey.conversationId, contactId: contact.id, inbox: inbox.name, channel: inbox.channel, direction: "incoming", externalId: message.externalId, text: message.text, metadata: { ...message.metadata, survey: scoring ? "csat" : "ces" }, deliveryStatus: "received", createdAt: now, updatedAt: now })
+        .values({
+          conversationId: survey.conversationId,
+          contactId: contact.id,
+          inbox: inbox.name,
+          channel: inbox.channel,
+          direction: "incoming",
+          externalId: message.externalId,
+          text: message.text,
+          metadata: { ...message.metadata, survey: scoring ? "csat" : "ces" },
+          deliveryStatus: "received",
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning();
       const answer = scoring ? { score: rating.value, comment: rating.comment } : { ces: rating.value };
-      const [updated] = await tx.update(csatResponses).set({ ...answer, status: next, answeredAt: now }).where(eq(csatResponses.id, survey.id)).returning();
+      const [updated] = await tx
+        .update(csatResponses)
+        .set({ ...answer, status: next, answeredAt: now })
+        .where(eq(csatResponses.id, survey.id))
+        .returning();
       const conversation = await findConversation(tx, survey.conversationId);
       return { message: row!, survey: updated!, conversation: conversation! };
     });
     sb.bus.publish("message.created", { ...messageEventData(stored.message), conversation: conversationState(stored.conversation) });
-    sb.bus.publish("csat.recorded", { conversationId: survey.conversationId, contactId: contact.id, score: stored.survey.score, comment: stored.survey.comment, ces: stored.survey.ces });
+    sb.bus.publish("csat.recorded", {
+      conversationId: survey.conversationId,
+      contactId: contact.id,
+      score: stored.survey.score,
+      comment: stored.survey.comment,
+      ces: stored.survey.ces,
+    });
     const context = await load(survey.conversationId);
-    if (context) await sendAutomated(sb, context, "csat", renderTemplate(next === "awaiting_ces" ? config.ces_question : config.thanks, context.values));
-    return { status: "stored", storedAs: "survey_answer", messageId: stored.message.id, conversationId: survey.conversationId, contactId: contact.id };
+    if (context)
+      await sendAutomated(
+        sb,
+        context,
+        "csat",
+        renderTemplate(next === "awaiting_ces" ? config.ces_question : config.thanks, context.values),
+      );
+    return {
+      status: "stored",
+      storedAs: "survey_answer",
+      messageId: stored.message.id,
+      conversationId: survey.conversationId,
+      contactId: contact.id,
+    };
   }
 
   return {
     captureAnswer,
     async resolved(conversationId: number): Promise<void> {
       if (!config.enabled) return;
-      await sb.jobs.schedule(CSAT_JOB, { conversationId }, { at: sb.clock.now() + Math.round(config.delay_minutes * 60_000), key: `csat:${conversationId}` });
+      await sb.jobs.schedule(
+        CSAT_JOB,
+        { conversationId },
+        { at: sb.clock.now() + Math.round(config.delay_minutes * 60_000), key: `csat:${conversationId}` },
+      );
     },
   };
 }

@@ -8,11 +8,11 @@
 import type { AutomationsConfig } from "../../config/automations.ts";
 import { updateConversation } from "../../conversations/update.ts";
 import type { Routing } from "../../routing/index.ts";
-import { agentReplied, automationActor, type ActionServices, sendAutomated } from "../actions.ts";
+import { type ActionServices, agentReplied, automationActor, sendAutomated } from "../actions.ts";
 import type { RuleContext } from "../context.ts";
 import { claimFire, firesOf } from "../fires.ts";
-import { handoverMatcher } from "./handover.ts";
 import { renderTemplate } from "../template.ts";
+import { handoverMatcher } from "./handover.ts";
 
 type FaqConfig = AutomationsConfig["faq"];
 const PRIORITY_RANK = { none: 0, low: 1, medium: 2, high: 3, urgent: 4 } as const;
@@ -25,7 +25,11 @@ const PRIORITY_RANK = { none: 0, low: 1, medium: 2, high: 3, urgent: 4 } as cons
  */
 export function faqAnswer(text: string, entries: FaqConfig["entries"]): string | undefined {
   const lower = text.toLowerCase();
-  return entries.find((entry) => entry.keywords.some((k) => lower.includes(k.toLowerCase())) || (entry.pattern !== undefined && new RegExp(entry.pattern, "iu").test(text)))?.answer;
+  return entries.find(
+    (entry) =>
+      entry.keywords.some((k) => lower.includes(k.toLowerCase())) ||
+      (entry.pattern !== undefined && new RegExp(entry.pattern, "iu").test(text)),
+  )?.answer;
 }
 
 /** One compiled matcher per FAQ config. */
@@ -53,17 +57,22 @@ export async function runFaq(sb: ActionServices, routing: Routing, faq: FaqConfi
   const { conversation, message, now } = context;
   if (!faq.enabled || !message || (await personInCharge(sb, conversation.id))) return false;
   if (askers(faq)(message.text)) {
-    if (!(await claimFire(sb.store, { conversationId: conversation.id, rule: "faq.handover", event: "message.created", max: 1, now }))) return false;
+    if (!(await claimFire(sb.store, { conversationId: conversation.id, rule: "faq.handover", event: "message.created", max: 1, now })))
+      return false;
     const actor = automationActor("faq");
-    if (PRIORITY_RANK[conversation.priority] < PRIORITY_RANK.high) await updateConversation(sb, actor, conversation.id, { priority: "high" });
+    if (PRIORITY_RANK[conversation.priority] < PRIORITY_RANK.high)
+      await updateConversation(sb, actor, conversation.id, { priority: "high" });
     await sendAutomated(sb, context, "faq.handover", renderTemplate(faq.handover_text, context.values));
-    await sendAutomated(sb, context, "faq.handover", "The customer asked for a person; the FAQ bot stopped answering here.", { note: true });
+    await sendAutomated(sb, context, "faq.handover", "The customer asked for a person; the FAQ bot stopped answering here.", {
+      note: true,
+    });
     await routing.routeNow(conversation.id);
     return true;
   }
   const answer = faqAnswer(message.text, faq.entries);
   if (answer === undefined) return false;
-  if (!(await claimFire(sb.store, { conversationId: conversation.id, rule: "faq", event: "message.created", max: faq.max_answers, now }))) return false;
+  if (!(await claimFire(sb.store, { conversationId: conversation.id, rule: "faq", event: "message.created", max: faq.max_answers, now })))
+    return false;
   await sendAutomated(sb, context, "faq", `${renderTemplate(answer, context.values)}\n\n${renderTemplate(faq.hint, context.values)}`);
   return true;
 }

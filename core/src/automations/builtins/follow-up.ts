@@ -5,8 +5,8 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import type { AutomationsConfig } from "../../config/automations.ts";
-import { isAutomatedMessage } from "../../store/messages.ts";
 import { findConversation } from "../../store/conversations.ts";
+import { isAutomatedMessage } from "../../store/messages.ts";
 import { messages } from "../../store/schema.ts";
 import { type ActionServices, sendAutomated } from "../actions.ts";
 import type { loadContext } from "../context.ts";
@@ -40,7 +40,11 @@ export function setupFollowUp(sb: ActionServices, config: AutomationsConfig["fol
     const lastWords = recent.find((m) => !isAutomatedMessage(m.metadata));
     if (lastWords && lastWords.createdAt > resolvedAt) return; // the customer wrote first
     const context = await load(conversationId);
-    if (!context || !(await claimFire(sb.store, { conversationId, rule: "follow_up", event: "conversation.status_changed", max: 1, now: sb.clock.now() }))) return;
+    if (
+      !context ||
+      !(await claimFire(sb.store, { conversationId, rule: "follow_up", event: "conversation.status_changed", max: 1, now: sb.clock.now() }))
+    )
+      return;
     await sendAutomated(sb, context, "follow_up", renderTemplate(config.text, context.values), { inbox: lastWords?.inbox });
   });
 
@@ -48,11 +52,14 @@ export function setupFollowUp(sb: ActionServices, config: AutomationsConfig["fol
     async resolved(conversationId: number, contactId: number): Promise<void> {
       if (!config.enabled) return;
       const now = sb.clock.now();
-      await sb.jobs.schedule(FOLLOW_UP_JOB, { conversationId, resolvedAt: now }, { at: now + Math.round(config.after_hours * 3_600_000), key: followUpKey(contactId) });
+      await sb.jobs.schedule(
+        FOLLOW_UP_JOB,
+        { conversationId, resolvedAt: now },
+        { at: now + Math.round(config.after_hours * 3_600_000), key: followUpKey(contactId) },
+      );
     },
     async customerWrote(contactId: number): Promise<void> {
       await sb.jobs.cancel(followUpKey(contactId));
     },
   };
 }
-

@@ -17,16 +17,25 @@ import { renderTemplate } from "../template.ts";
  * @example
  * await runGreeting(sb, config, context, true);
  */
-export async function runGreeting(sb: ActionServices, config: Pick<AutomationsConfig, "acknowledgement" | "out_of_hours">, context: RuleContext, firstMessage: boolean): Promise<void> {
+export async function runGreeting(
+  sb: ActionServices,
+  config: Pick<AutomationsConfig, "acknowledgement" | "out_of_hours">,
+  context: RuleContext,
+  firstMessage: boolean,
+): Promise<void> {
   const { conversation, now } = context;
   const open = context.calendar.isOpen(now);
   // Checked last, just before sending: the agent may have answered while the context was loaded.
-  const once = async (rule: string) => (await claimFire(sb.store, { conversationId: conversation.id, rule, event: "message.created", max: 1, now })) && !(await agentReplied(sb, conversation.id));
+  const once = async (rule: string) =>
+    (await claimFire(sb.store, { conversationId: conversation.id, rule, event: "message.created", max: 1, now })) &&
+    !(await agentReplied(sb, conversation.id));
   if (!open && config.out_of_hours.enabled) {
-    if (await once("out_of_hours")) await sendAutomated(sb, context, "out_of_hours", renderTemplate(config.out_of_hours.text, context.values));
+    if (await once("out_of_hours"))
+      await sendAutomated(sb, context, "out_of_hours", renderTemplate(config.out_of_hours.text, context.values));
     return;
   }
   if (open && firstMessage && config.acknowledgement.enabled && context.values["sla.first_response"]) {
-    if (await once("acknowledgement")) await sendAutomated(sb, context, "acknowledgement", renderTemplate(config.acknowledgement.text, context.values));
+    if (await once("acknowledgement"))
+      await sendAutomated(sb, context, "acknowledgement", renderTemplate(config.acknowledgement.text, context.values));
   }
 }

@@ -30,7 +30,13 @@ export const DEFAULT_HANDOVER_PHRASES: Readonly<Record<string, readonly string[]
 /** A message of at most this many words that holds a handover word asks for a person. */
 const SHORT_MESSAGE_WORDS = 5;
 
-const words = (text: string) => text.toLowerCase().normalize("NFKC").split(/[^\p{L}\p{N}']+/u).map((w) => w.replace(/^'+|'+$/g, "")).filter(Boolean);
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize("NFKC")
+    .split(/[^\p{L}\p{N}']+/u)
+    .map((w) => w.replace(/^'+|'+$/g, ""))
+    .filter(Boolean);
 const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Compiles a phrase into a regular expression over space-separated lower-case words. */
@@ -54,9 +60,14 @@ function compilePhrase(phrase: string): RegExp {
  * asks("Ich möchte mit einem Menschen sprechen"); // true: a German phrase
  * asks("Which agent handles refunds for orders placed last year?"); // false
  */
-export function handoverMatcher(handoverWords: readonly string[], phrases: Readonly<Record<string, readonly string[]>> = {}): (text: string) => boolean {
+export function handoverMatcher(
+  handoverWords: readonly string[],
+  phrases: Readonly<Record<string, readonly string[]>> = {},
+): (text: string) => boolean {
   const wanted = new Set(handoverWords.flatMap(words));
-  const patterns = Object.values({ ...DEFAULT_HANDOVER_PHRASES, ...phrases }).flat().map(compilePhrase);
+  const patterns = Object.values({ ...DEFAULT_HANDOVER_PHRASES, ...phrases })
+    .flat()
+    .map(compilePhrase);
   return (text) => {
     const tokens = words(text);
     if (tokens.length === 0) return false;

@@ -24,18 +24,27 @@ describe("inbox access in the REST API", () => {
     const { token } = await createApiToken(t.switchboard.store, agent.id, "bob");
     const asBob = async (path: string, init: { method?: string; body?: unknown } = {}) => {
       const response = await t.api(path, { ...init, token });
-      return { status: response.status, body: (await response.json()) as { data?: { id?: number; conversation_id?: number; text?: string }[]; conversations?: unknown[] } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { data?: { id?: number; conversation_id?: number; text?: string }[]; conversations?: unknown[] },
+      };
     };
     const list = await asBob("/api/v1/conversations");
     expect(list.body.data!.map((c) => c.id)).toEqual([open.conversationId]);
     expect((await asBob(`/api/v1/conversations/${secret.conversationId}`)).status).toBe(404);
     expect((await asBob(`/api/v1/conversations/${secret.conversationId}/messages`)).status).toBe(404);
-    expect((await asBob(`/api/v1/conversations/${secret.conversationId}`, { method: "PATCH", body: { status: "resolved" } })).status).toBe(404);
-    expect((await asBob(`/api/v1/conversations/${secret.conversationId}/messages`, { method: "POST", body: { text: "hi" } })).status).toBe(404);
+    expect((await asBob(`/api/v1/conversations/${secret.conversationId}`, { method: "PATCH", body: { status: "resolved" } })).status).toBe(
+      404,
+    );
+    expect((await asBob(`/api/v1/conversations/${secret.conversationId}/messages`, { method: "POST", body: { text: "hi" } })).status).toBe(
+      404,
+    );
     const timeline = await asBob(`/api/v1/contacts/${open.contactId}/timeline`);
     expect(timeline.body.data!.map((m) => m.text)).toEqual(["about billing"]);
     expect((await asBob(`/api/v1/contacts/${open.contactId}`)).body.conversations).toHaveLength(1);
     expect((await asBob("/api/v1/search?q=secret")).body.data).toEqual([]);
-    expect((await t.api("/api/v1/search?q=secret").then((r) => r.json())) as { data: unknown[] }).toMatchObject({ data: [expect.anything()] });
+    expect((await t.api("/api/v1/search?q=secret").then((r) => r.json())) as { data: unknown[] }).toMatchObject({
+      data: [expect.anything()],
+    });
   });
 });

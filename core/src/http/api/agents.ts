@@ -13,21 +13,28 @@ import { agentJson } from "./serialize.ts";
 const route = routes("Agents");
 
 const list = route({
-  method: "get", path: "/agents", summary: "List agents",
+  method: "get",
+  path: "/agents",
+  summary: "List agents",
   responses: { 200: json(z.object({ data: z.array(AgentSchema) }), "Every agent, by name") },
 });
 
 const me = route({
-  method: "get", path: "/agents/me", summary: "The agent this API token belongs to",
+  method: "get",
+  path: "/agents/me",
+  summary: "The agent this API token belongs to",
   responses: { 200: json(AgentSchema, "The agent") },
 });
 
 const MePatch = z.object({ availability: AgentSchema.shape.availability }).strict().openapi("AgentPatch");
 
 const patchMe = route({
-  method: "patch", path: "/agents/me", summary: "Set your availability",
+  method: "patch",
+  path: "/agents/me",
+  summary: "Set your availability",
   request: { body: jsonBody(MePatch) },
-  responses: { 200: json(AgentSchema, "The updated agent") }, errors: [422],
+  responses: { 200: json(AgentSchema, "The updated agent") },
+  errors: [422],
 });
 
 /**

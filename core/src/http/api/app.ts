@@ -34,7 +34,9 @@ const targetNames: Record<string, string> = { json: "body", query: "query", para
 export function validationError(target: string, error: z.ZodError): SwitchboardError {
   const where = targetNames[target] ?? target;
   const reasons = error.issues.map((issue) => `${issue.path.join(".") || "(value)"}: ${issue.message}`).join("; ");
-  return new SwitchboardError(ErrorCodes.VALIDATION, `Invalid ${where}: ${reasons}.`, { issues: error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+  return new SwitchboardError(ErrorCodes.VALIDATION, `Invalid ${where}: ${reasons}.`, {
+    issues: error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+  });
 }
 
 /**
@@ -49,10 +51,16 @@ export function apiErrorHandler(log: Logger): ErrorHandler<ApiEnv> {
   const handle = errorHandler(log);
   return function apiError(error, c) {
     if (error instanceof HTTPException && error.status === 400) {
-      return handle(new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: ${error.message}. Send a JSON object.`, {}, { cause: error }), c);
+      return handle(
+        new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: ${error.message}. Send a JSON object.`, {}, { cause: error }),
+        c,
+      );
     }
     if (error instanceof HTTPException && error.status === 415) {
-      return handle(new HTTPException(415, { message: "Send the body as JSON, with the header Content-Type: application/json.", cause: error }), c);
+      return handle(
+        new HTTPException(415, { message: "Send the body as JSON, with the header Content-Type: application/json.", cause: error }),
+        c,
+      );
     }
     return handle(error, c);
   };

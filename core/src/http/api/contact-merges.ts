@@ -7,11 +7,11 @@ import { desc, eq } from "drizzle-orm";
 import { visibleContact, visibleMerge, visibleSuggestion } from "../../access/index.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
 import type { MergeRecord } from "../../contacts/merge-record.ts";
-import { acceptSuggestion, dismissSuggestion, openSuggestionsFor } from "../../contacts/suggestions.ts";
 import type { Suggestion } from "../../contacts/suggest.ts";
+import { acceptSuggestion, dismissSuggestion, openSuggestionsFor } from "../../contacts/suggestions.ts";
 import { type ContactMerge, undoMerge } from "../../contacts/unmerge.ts";
-import { contactMerges } from "../../store/schema.ts";
 import type { Services } from "../../services.ts";
+import { contactMerges } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
 import { ContactSchema, IdParams, json } from "./schemas.ts";
@@ -19,9 +19,21 @@ import { contactJson } from "./serialize.ts";
 
 const millis = z.number().int();
 
-const EvidenceSchema = z.object({ reason: z.enum(["same_email", "same_phone", "same_name", "same_fact"]), value: z.string(), detail: z.string(), at: millis });
+const EvidenceSchema = z.object({
+  reason: z.enum(["same_email", "same_phone", "same_name", "same_fact"]),
+  value: z.string(),
+  detail: z.string(),
+  at: millis,
+});
 const SuggestionSchema = z
-  .object({ id: z.number().int(), contact_ids: z.array(z.number().int()), status: z.enum(["open", "dismissed"]), evidence: z.array(EvidenceSchema), created_at: millis, updated_at: millis })
+  .object({
+    id: z.number().int(),
+    contact_ids: z.array(z.number().int()),
+    status: z.enum(["open", "dismissed"]),
+    evidence: z.array(EvidenceSchema),
+    created_at: millis,
+    updated_at: millis,
+  })
   .openapi("MergeSuggestion");
 const SuggestionWithContactSchema = SuggestionSchema.extend({ other_contact: ContactSchema }).openapi("MergeSuggestionWithContact");
 const MergeSchema = z
@@ -38,53 +50,101 @@ const MergeSchema = z
   })
   .openapi("ContactMerge");
 
-const suggestionJson = (s: Suggestion) => ({ id: s.id, contact_ids: [s.contactId, s.otherContactId], status: s.status, evidence: s.evidence, created_at: s.createdAt, updated_at: s.updatedAt });
+const suggestionJson = (s: Suggestion) => ({
+  id: s.id,
+  contact_ids: [s.contactId, s.otherContactId],
+  status: s.status,
+  evidence: s.evidence,
+  created_at: s.createdAt,
+  updated_at: s.updatedAt,
+});
 
 function mergeJson(m: ContactMerge): z.infer<typeof MergeSchema> {
   const record = m.record as unknown as MergeRecord;
   return {
-    id: m.id, survivor_id: m.survivorId, merged_id: m.mergedId, suggestion_id: record.suggestionId ?? null, actor: m.actor,
+    id: m.id,
+    survivor_id: m.survivorId,
+    merged_id: m.mergedId,
+    suggestion_id: record.suggestionId ?? null,
+    actor: m.actor,
     moved: { identities: record.identityIds.length, conversations: record.conversationIds.length, messages: record.messageIds.length },
-    created_at: m.createdAt, undone_at: m.undoneAt, undone_by: m.undoneBy,
+    created_at: m.createdAt,
+    undone_at: m.undoneAt,
+    undone_by: m.undoneBy,
   };
 }
 
 const route = routes("Contact merges");
 
 const listSuggestions = route({
-  method: "get", path: "/contacts/{id}/merge-suggestions", summary: "Open merge suggestions for a contact, with their evidence",
+  method: "get",
+  path: "/contacts/{id}/merge-suggestions",
+  summary: "Open merge suggestions for a contact, with their evidence",
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(SuggestionWithContactSchema) }), "The suggestions") }, errors: [404],
+  responses: { 200: json(z.object({ data: z.array(SuggestionWithContactSchema) }), "The suggestions") },
+  errors: [404],
 });
 const accept = route({
-  method: "post", path: "/merge-suggestions/{id}/accept", summary: "Accept a suggestion: merge the two contacts (undoable)",
-  request: { params: IdParams, body: jsonBody(z.object({ survivor_id: z.number().int().positive().optional().openapi({ description: "Which contact stays (default: the older)" }) }).strict()) },
-  responses: { 201: json(MergeSchema, "The merge") }, errors: [404, 409, 422],
+  method: "post",
+  path: "/merge-suggestions/{id}/accept",
+  summary: "Accept a suggestion: merge the two contacts (undoable)",
+  request: {
+    params: IdParams,
+    body: jsonBody(
+      z
+        .object({
+          survivor_id: z.number().int().positive().optional().openapi({ description: "Which contact stays (default: the older)" }),
+        })
+        .strict(),
+    ),
+  },
+  responses: { 201: json(MergeSchema, "The merge") },
+  errors: [404, 409, 422],
 });
 const dismiss = route({
-  method: "post", path: "/merge-suggestions/{id}/dismiss", summary: "Dismiss a suggestion; the pair is not suggested again",
+  method: "post",
+  path: "/merge-suggestions/{id}/dismiss",
+  summary: "Dismiss a suggestion; the pair is not suggested again",
   request: { params: IdParams },
-  responses: { 200: json(SuggestionSchema, "The dismissed suggestion") }, errors: [404],
+  responses: { 200: json(SuggestionSchema, "The dismissed suggestion") },
+  errors: [404],
 });
 const merge = route({
-  method: "post", path: "/contacts/{id}/merge", summary: "Merge another contact into this one (undoable)",
-  request: { params: IdParams, body: jsonBody(z.object({ contact_id: z.number().int().positive().openapi({ description: "The contact merged into {id} and removed" }) }).strict()) },
-  responses: { 201: json(MergeSchema, "The merge") }, errors: [404, 422],
+  method: "post",
+  path: "/contacts/{id}/merge",
+  summary: "Merge another contact into this one (undoable)",
+  request: {
+    params: IdParams,
+    body: jsonBody(
+      z.object({ contact_id: z.number().int().positive().openapi({ description: "The contact merged into {id} and removed" }) }).strict(),
+    ),
+  },
+  responses: { 201: json(MergeSchema, "The merge") },
+  errors: [404, 422],
 });
 const listMerges = route({
-  method: "get", path: "/contacts/{id}/merges", summary: "Merges into a contact, newest first",
+  method: "get",
+  path: "/contacts/{id}/merges",
+  summary: "Merges into a contact, newest first",
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(MergeSchema) }), "The merges") }, errors: [404],
+  responses: { 200: json(z.object({ data: z.array(MergeSchema) }), "The merges") },
+  errors: [404],
 });
 const getMerge = route({
-  method: "get", path: "/contact-merges/{id}", summary: "One contact merge",
+  method: "get",
+  path: "/contact-merges/{id}",
+  summary: "One contact merge",
   request: { params: IdParams },
-  responses: { 200: json(MergeSchema, "The merge") }, errors: [404],
+  responses: { 200: json(MergeSchema, "The merge") },
+  errors: [404],
 });
 const undo = route({
-  method: "post", path: "/contact-merges/{id}/undo", summary: "Undo a merge: split the contacts back exactly as they were",
+  method: "post",
+  path: "/contact-merges/{id}/undo",
+  summary: "Undo a merge: split the contacts back exactly as they were",
   request: { params: IdParams },
-  responses: { 200: json(MergeSchema, "The undone merge") }, errors: [404, 409],
+  responses: { 200: json(MergeSchema, "The undone merge") },
+  errors: [404, 409],
 });
 
 /**

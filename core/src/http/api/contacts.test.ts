@@ -16,7 +16,8 @@ describe("GET /contacts", () => {
     await t.say("support", { externalId: "a", name: "Alice Martin", email: "alice.martin@example.com" }, "hi");
     await t.say("support", { externalId: "b", name: "Bruno Díaz", phone: "+14155550123" }, "hi");
     await t.say("sales", { externalId: "c", name: "Chloé Alain" }, "hi");
-    const names = async (q: string) => (await json(t.api(`/api/v1/contacts?q=${encodeURIComponent(q)}`))).body.data.map((c: { name: string }) => c.name);
+    const names = async (q: string) =>
+      (await json(t.api(`/api/v1/contacts?q=${encodeURIComponent(q)}`))).body.data.map((c: { name: string }) => c.name);
     expect(await names("ali")).toEqual(["Alice Martin"]);
     expect(await names("martin@example")).toEqual(["Alice Martin"]);
     expect(await names("diaz")).toEqual(["Bruno Díaz"]);
@@ -37,7 +38,12 @@ describe("GET and PATCH /contacts/:id", () => {
     const a = await t.say("support", { externalId: "a", name: "Ann" }, "hi");
     const { status, body } = await json(t.api(`/api/v1/contacts/${a.contactId}`));
     expect(status).toBe(200);
-    expect(body).toMatchObject({ id: a.contactId, name: "Ann", identities: [{ channel: "echo", external_id: "a", verified: false }], conversations: [{ id: a.conversationId, inbox: "support" }] });
+    expect(body).toMatchObject({
+      id: a.contactId,
+      name: "Ann",
+      identities: [{ channel: "echo", external_id: "a", verified: false }],
+      conversations: [{ id: a.conversationId, inbox: "support" }],
+    });
     expect((await json(t.api("/api/v1/contacts/9999"))).status).toBe(404);
   });
 
@@ -45,9 +51,19 @@ describe("GET and PATCH /contacts/:id", () => {
     const a = await t.say("support", { externalId: "a", name: "Ann" }, "hi");
     const path = `/api/v1/contacts/${a.contactId}`;
     await json(t.api(path, { method: "PATCH", body: { attributes: { plan: "pro", seats: 3 } } }));
-    const { status, body } = await json(t.api(path, { method: "PATCH", body: { name: "Ann Lee", email: "ANN@Example.com", phone: "+442071838750", attributes: { seats: null, vip: true } } }));
+    const { status, body } = await json(
+      t.api(path, {
+        method: "PATCH",
+        body: { name: "Ann Lee", email: "ANN@Example.com", phone: "+442071838750", attributes: { seats: null, vip: true } },
+      }),
+    );
     expect(status).toBe(200);
-    expect(body).toMatchObject({ name: "Ann Lee", email: "ann@example.com", phone: "+442071838750", attributes: { plan: "pro", vip: true } });
+    expect(body).toMatchObject({
+      name: "Ann Lee",
+      email: "ann@example.com",
+      phone: "+442071838750",
+      attributes: { plan: "pro", vip: true },
+    });
     expect(body.attributes).not.toHaveProperty("seats");
     const bad = await json(t.api(path, { method: "PATCH", body: { phone: "555-1234" } }));
     expect(bad.status).toBe(422);
@@ -101,6 +117,13 @@ describe("GET /contacts/:id/timeline", () => {
     expect(all.map((m) => m.created_at)).toEqual([...all.map((m) => m.created_at)].sort((x, y) => x - y));
     expect((await json(t.api("/api/v1/contacts/9999/timeline"))).status).toBe(404);
     const marker = all.find((e) => (e as { type?: string }).type === "channel_switch") as unknown as Record<string, unknown>;
-    expect(marker).toEqual({ type: "channel_switch", channel: "relay", from_channel: "echo", conversation_id: mail.conversationId, message_id: mail.messageId, created_at: expect.any(Number) });
+    expect(marker).toEqual({
+      type: "channel_switch",
+      channel: "relay",
+      from_channel: "echo",
+      conversation_id: mail.conversationId,
+      message_id: mail.messageId,
+      created_at: expect.any(Number),
+    });
   });
 });

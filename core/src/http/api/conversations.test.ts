@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAgent } from "../../auth/agents.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { auditLog, teams } from "../../store/schema.ts";
-import { json, type JsonAnswer } from "../../testing/json.ts";
+import { type JsonAnswer, json } from "../../testing/json.ts";
 import { createTestApi, type TestApi } from "./fixtures/harness.ts";
 
 let t: TestApi;
@@ -18,16 +18,25 @@ afterEach(async () => {
 describe("GET /conversations", () => {
   it("walks every page, latest activity first, with no duplicates or misses (ties broken by id)", async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 18; i++) ids.push((await t.say("support", { externalId: `u${i}`, name: `Customer ${i}` }, `hello ${i}`)).conversationId);
+    for (let i = 0; i < 18; i++)
+      ids.push((await t.say("support", { externalId: `u${i}`, name: `Customer ${i}` }, `hello ${i}`)).conversationId);
     // Twelve more in the same millisecond: only the id orders them.
     for (let i = 18; i < 30; i++) {
-      ids.push(((await t.switchboard.ingest("support", { externalId: `same-${i}`, contact: { externalId: `u${i}` }, text: `tie ${i}` })) as { conversationId: number }).conversationId);
+      ids.push(
+        (
+          (await t.switchboard.ingest("support", { externalId: `same-${i}`, contact: { externalId: `u${i}` }, text: `tie ${i}` })) as {
+            conversationId: number;
+          }
+        ).conversationId,
+      );
     }
     const seen: number[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const { status, body }: JsonAnswer<{ data: { id: number }[]; next_cursor: string | null }> = await json(t.api(`/api/v1/conversations?limit=7${cursor ? `&cursor=${cursor}` : ""}`));
+      const { status, body }: JsonAnswer<{ data: { id: number }[]; next_cursor: string | null }> = await json(
+        t.api(`/api/v1/conversations?limit=7${cursor ? `&cursor=${cursor}` : ""}`),
+      );
       expect(status).toBe(200);
       expect(body.data.length).toBeLessThanOrEqual(7);
       seen.push(...body.data.map((c: { id: number }) => c.id));
@@ -90,7 +99,9 @@ describe("PATCH /conversations/:id", () => {
     const events: SwitchboardEvent[] = [];
     t.switchboard.bus.on("*", (event) => void events.push(event), "test");
     t.clock.advance(5000);
-    const { status, body } = await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "resolved", priority: "high" } }));
+    const { status, body } = await json(
+      t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "resolved", priority: "high" } }),
+    );
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: "resolved", priority: "high", resolved_at: t.clock.now() });
 
@@ -100,10 +111,21 @@ describe("PATCH /conversations/:id", () => {
       ["activity", "Status changed from open to resolved by Alice"],
       ["activity", "Priority changed from none to high by Alice"],
     ]);
-    const audit = await t.switchboard.store.db.select().from(auditLog).where(eq(auditLog.subjectId, String(a.conversationId)));
-    expect(audit).toEqual([expect.objectContaining({ actor: `agent:${t.agent.id}`, action: "conversation.updated", data: { status: { from: "open", to: "resolved" }, priority: { from: "none", to: "high" } } })]);
+    const audit = await t.switchboard.store.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.subjectId, String(a.conversationId)));
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: `agent:${t.agent.id}`,
+        action: "conversation.updated",
+        data: { status: { from: "open", to: "resolved" }, priority: { from: "none", to: "high" } },
+      }),
+    ]);
     await t.switchboard.bus.idle();
-    expect(events.map((e) => [e.name, e.data])).toEqual([["conversation.status_changed", { conversationId: a.conversationId, from: "open", to: "resolved", actor: `agent:${t.agent.id}` }]]);
+    expect(events.map((e) => [e.name, e.data])).toEqual([
+      ["conversation.status_changed", { conversationId: a.conversationId, from: "open", to: "resolved", actor: `agent:${t.agent.id}` }],
+    ]);
 
     const again = await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "resolved" } }));
     expect(again.status).toBe(200);
@@ -115,22 +137,41 @@ describe("PATCH /conversations/:id", () => {
     const events: SwitchboardEvent[] = [];
     t.switchboard.bus.on("conversation.assigned", (event) => void events.push(event), "test");
     const until = t.clock.now() + 3_600_000;
-    const { body } = await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { assignee_id: t.agent.id, status: "snoozed", snoozed_until: until } }));
+    const { body } = await json(
+      t.api(`/api/v1/conversations/${a.conversationId}`, {
+        method: "PATCH",
+        body: { assignee_id: t.agent.id, status: "snoozed", snoozed_until: until },
+      }),
+    );
     expect(body).toMatchObject({ assignee_id: t.agent.id, status: "snoozed", snoozed_until: until });
     const texts = (await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`))).body.data.map((m: { text: string }) => m.text);
     expect(texts).toContain(`Status changed from open to snoozed until ${new Date(until).toISOString()} by Alice`);
     expect(texts).toContain("Assigned to Alice by Alice");
     await t.switchboard.bus.idle();
-    expect(events[0]?.data).toEqual({ conversationId: a.conversationId, assigneeId: t.agent.id, teamId: null, actor: `agent:${t.agent.id}` });
+    expect(events[0]?.data).toEqual({
+      conversationId: a.conversationId,
+      assigneeId: t.agent.id,
+      teamId: null,
+      actor: `agent:${t.agent.id}`,
+    });
 
     const [team] = await t.switchboard.store.write((tx) => tx.insert(teams).values({ name: "Billing" }).returning());
-    const moved = await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { assignee_id: null, team_id: team!.id, status: "open" } }));
+    const moved = await json(
+      t.api(`/api/v1/conversations/${a.conversationId}`, {
+        method: "PATCH",
+        body: { assignee_id: null, team_id: team!.id, status: "open" },
+      }),
+    );
     expect(moved.body).toMatchObject({ assignee_id: null, team_id: team!.id, status: "open", snoozed_until: null });
-    const latest = (await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`))).body.data.slice(-3).map((m: { text: string }) => m.text);
+    const latest = (await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`))).body.data
+      .slice(-3)
+      .map((m: { text: string }) => m.text);
     expect(latest).toEqual(["Status changed from snoozed to open by Alice", "Unassigned by Alice", "Moved to team Billing by Alice"]);
     await t.switchboard.bus.idle();
     expect(events[1]?.data).toMatchObject({ assigneeId: null, teamId: team!.id });
-    expect((await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { team_id: 999 } }))).body.error.message).toContain("there is no team 999");
+    expect(
+      (await json(t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { team_id: 999 } }))).body.error.message,
+    ).toContain("there is no team 999");
   });
 
   it("answers 422 with the reason for bad patches and 404 for an unknown conversation", async () => {
@@ -139,10 +180,14 @@ describe("PATCH /conversations/:id", () => {
     const snooze = await json(t.api(path, { method: "PATCH", body: { status: "snoozed" } }));
     expect(snooze.status).toBe(422);
     expect(snooze.body.error.message).toContain('snoozed_until: snoozed_until is required when status is "snoozed"');
-    expect((await json(t.api(path, { method: "PATCH", body: { status: "snoozed", snoozed_until: 1000 } }))).body.error.message).toContain("in the future");
+    expect((await json(t.api(path, { method: "PATCH", body: { status: "snoozed", snoozed_until: 1000 } }))).body.error.message).toContain(
+      "in the future",
+    );
     expect((await json(t.api(path, { method: "PATCH", body: {} }))).body.error.message).toContain("send at least one of");
     expect((await json(t.api(path, { method: "PATCH", body: { stauts: "open" } }))).status).toBe(422);
-    expect((await json(t.api(path, { method: "PATCH", body: { assignee_id: 999 } }))).body.error.message).toContain("there is no agent 999");
+    expect((await json(t.api(path, { method: "PATCH", body: { assignee_id: 999 } }))).body.error.message).toContain(
+      "there is no agent 999",
+    );
     expect((await json(t.api("/api/v1/conversations/9999", { method: "PATCH", body: { status: "open" } }))).status).toBe(404);
   });
 });

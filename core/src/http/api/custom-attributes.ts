@@ -3,8 +3,8 @@
  * changes to a contact's or a conversation's values (PATCH …/custom-attributes; null clears one).
  */
 import { z } from "@hono/zod-openapi";
-import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
 import { visibleContact, visibleConversation } from "../../access/index.ts";
+import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
 import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
@@ -12,21 +12,34 @@ import { IdParams, json } from "./schemas.ts";
 
 const route = routes("Custom attributes");
 
-const Definition = z.object({ type: z.enum(["text", "number", "date", "list", "checkbox"]), label: z.string().optional(), options: z.array(z.string()).optional() });
-const Definitions = z.object({ contact: z.record(z.string(), Definition), conversation: z.record(z.string(), Definition) }).openapi("CustomAttributeDefinitions");
-const Values = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).openapi({ description: "Values by key; null clears one. Dates are \"YYYY-MM-DD\"." });
+const Definition = z.object({
+  type: z.enum(["text", "number", "date", "list", "checkbox"]),
+  label: z.string().optional(),
+  options: z.array(z.string()).optional(),
+});
+const Definitions = z
+  .object({ contact: z.record(z.string(), Definition), conversation: z.record(z.string(), Definition) })
+  .openapi("CustomAttributeDefinitions");
+const Values = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .openapi({ description: 'Values by key; null clears one. Dates are "YYYY-MM-DD".' });
 const Body = z.object({ values: Values }).strict();
 const Answer = z.object({ attributes: z.record(z.string(), z.unknown()) }).openapi("CustomAttributeValues");
 
 const definitions = route({
-  method: "get", path: "/custom-attributes", summary: "The custom attributes defined in config",
+  method: "get",
+  path: "/custom-attributes",
+  summary: "The custom attributes defined in config",
   responses: { 200: json(Definitions, "Definitions of contact and conversation attributes") },
 });
 const patch = (path: string, what: string) =>
   route({
-    method: "patch", path, summary: `Set custom attributes of a ${what}`,
+    method: "patch",
+    path,
+    summary: `Set custom attributes of a ${what}`,
     request: { params: IdParams, body: jsonBody(Body) },
-    responses: { 200: json(Answer, `The ${what}'s attributes`) }, errors: [404, 422],
+    responses: { 200: json(Answer, `The ${what}'s attributes`) },
+    errors: [404, 422],
   });
 
 /**

@@ -63,19 +63,31 @@ describe("GET /api/openapi.json", () => {
     for (const [method, path] of endpoints) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     expect(Object.values(doc.paths).flatMap((item) => Object.keys(item as object))).toHaveLength(endpoints.length);
     expect(doc.components.schemas.Message.properties).toHaveProperty("delivery_status");
-    expect(doc.paths["/conversations"].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["status", "inbox", "assignee", "contact_id", "cursor", "limit"]));
+    expect(doc.paths["/conversations"].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["status", "inbox", "assignee", "contact_id", "cursor", "limit"]),
+    );
   });
 
   it("files every operation under one tag, with 401 and each error status described once for the whole API", async () => {
     const doc = await (await t.api("/api/openapi.json", { token: null })).json();
     const descriptions = new Map<string, Set<string>>();
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { tags: string[]; responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }> }>>)) {
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<
+        string,
+        Record<
+          string,
+          { tags: string[]; responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }> }
+        >
+      >,
+    )) {
       for (const [method, operation] of Object.entries(item)) {
         expect(operation.tags, `${method} ${path}`).toHaveLength(1);
         expect(operation.responses["401"], `${method} ${path}`).toBeDefined();
         for (const [status, response] of Object.entries(operation.responses)) {
           if (Number(status) < 400) continue;
-          expect(response.content?.["application/json"]?.schema, `${method} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+          expect(response.content?.["application/json"]?.schema, `${method} ${path} ${status}`).toEqual({
+            $ref: "#/components/schemas/Error",
+          });
           descriptions.set(status, (descriptions.get(status) ?? new Set()).add(response.description));
         }
       }

@@ -64,7 +64,17 @@ function Schema(props: { schema: unknown }) {
   return (
     <>
       <pre>{pretty(props.schema)}</pre>
-      {refs.length > 0 && <p>See: {refs.map((name, i) => <>{i > 0 && ", "}<a href={`#schema-${name}`}>{name}</a></>)}</p>}
+      {refs.length > 0 && (
+        <p>
+          See:{" "}
+          {refs.map((name, i) => (
+            <>
+              {i > 0 && ", "}
+              <a href={`#schema-${name}`}>{name}</a>
+            </>
+          ))}
+        </p>
+      )}
     </>
   );
 }
@@ -75,23 +85,60 @@ function OperationView(props: { entry: Entry; base: string }) {
   const body = op.requestBody && !("$ref" in op.requestBody) ? op.requestBody.content["application/json"]?.schema : undefined;
   return (
     <section class="op" id={anchor(props.entry)}>
-      <h3><span class={`m ${method}`}>{method.toUpperCase()}</span><code>{props.base + path}</code></h3>
-      <p><strong>{op.summary}</strong></p>
+      <h3>
+        <span class={`m ${method}`}>{method.toUpperCase()}</span>
+        <code>{props.base + path}</code>
+      </h3>
+      <p>
+        <strong>{op.summary}</strong>
+      </p>
       {op.description && <p>{op.description}</p>}
       {params.length > 0 && (
         <table>
-          <tr><th>Parameter</th><th>In</th><th>Required</th><th>Schema</th><th>Description</th></tr>
-          {params.map((p) => "name" in p && (
-            <tr><td><code>{p.name}</code></td><td>{p.in}</td><td>{p.required ? "yes" : "no"}</td><td><code>{JSON.stringify(p.schema)}</code></td><td>{p.description ?? ""}</td></tr>
-          ))}
+          <tr>
+            <th>Parameter</th>
+            <th>In</th>
+            <th>Required</th>
+            <th>Schema</th>
+            <th>Description</th>
+          </tr>
+          {params.map(
+            (p) =>
+              "name" in p && (
+                <tr>
+                  <td>
+                    <code>{p.name}</code>
+                  </td>
+                  <td>{p.in}</td>
+                  <td>{p.required ? "yes" : "no"}</td>
+                  <td>
+                    <code>{JSON.stringify(p.schema)}</code>
+                  </td>
+                  <td>{p.description ?? ""}</td>
+                </tr>
+              ),
+          )}
         </table>
       )}
-      {body !== undefined && <><h4>Request body (application/json)</h4><Schema schema={body} /></>}
+      {body !== undefined && (
+        <>
+          <h4>Request body (application/json)</h4>
+          <Schema schema={body} />
+        </>
+      )}
       <h4>Responses</h4>
       {Object.entries(op.responses ?? {}).map(([status, raw]) => {
         const response = raw as ResponseLike;
         const [type, media] = Object.entries(response.content ?? {})[0] ?? [];
-        return <><p><code>{status}</code> {response.description}{type && <> ({type})</>}</p>{media?.schema !== undefined && <Schema schema={media.schema} />}</>;
+        return (
+          <>
+            <p>
+              <code>{status}</code> {response.description}
+              {type && <> ({type})</>}
+            </p>
+            {media?.schema !== undefined && <Schema schema={media.schema} />}
+          </>
+        );
       })}
     </section>
   );
@@ -103,15 +150,49 @@ function DocsPage(props: { doc: OpenApiDocument }) {
   const groups = [...byTag(doc)];
   return (
     <html lang="en">
-      <head><meta charset="utf-8" /><title>{doc.info.title}</title><style>{CSS}</style></head>
+      <head>
+        <meta charset="utf-8" />
+        <title>{doc.info.title}</title>
+        <style>{CSS}</style>
+      </head>
       <body>
-        <h1>{doc.info.title} <small>v{doc.info.version}</small></h1>
+        <h1>
+          {doc.info.title} <small>v{doc.info.version}</small>
+        </h1>
         <p>{doc.info.description}</p>
-        <p>The machine-readable description is at <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
-        <nav>{groups.map(([tag, entries]) => <p><strong>{tag}</strong>: {entries.map((e, i) => <>{i > 0 && " · "}<a href={`#${anchor(e)}`}>{e.method.toUpperCase()} {e.path}</a></>)}</p>)}</nav>
-        {groups.map(([tag, entries]) => <><h2 id={`tag-${tag}`}>{tag}</h2>{entries.map((entry) => <OperationView entry={entry} base={base} />)}</>)}
+        <p>
+          The machine-readable description is at <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).
+        </p>
+        <nav>
+          {groups.map(([tag, entries]) => (
+            <p>
+              <strong>{tag}</strong>:{" "}
+              {entries.map((e, i) => (
+                <>
+                  {i > 0 && " · "}
+                  <a href={`#${anchor(e)}`}>
+                    {e.method.toUpperCase()} {e.path}
+                  </a>
+                </>
+              ))}
+            </p>
+          ))}
+        </nav>
+        {groups.map(([tag, entries]) => (
+          <>
+            <h2 id={`tag-${tag}`}>{tag}</h2>
+            {entries.map((entry) => (
+              <OperationView entry={entry} base={base} />
+            ))}
+          </>
+        ))}
         <h2>Schemas</h2>
-        {Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => <section id={`schema-${name}`}><h3>{name}</h3><Schema schema={schema} /></section>)}
+        {Object.entries(doc.components?.schemas ?? {}).map(([name, schema]) => (
+          <section id={`schema-${name}`}>
+            <h3>{name}</h3>
+            <Schema schema={schema} />
+          </section>
+        ))}
       </body>
     </html>
   );
@@ -134,6 +215,8 @@ export function createDocsApp(document: () => OpenApiDocument): Hono {
   const docs = new Hono();
   docs.get("/openapi.json", (c) => c.json(document()));
   const policy = docsPolicy();
-  docs.get("/docs", async (c) => c.html("<!doctype html>" + (<DocsPage doc={document()} />).toString(), 200, { "Content-Security-Policy": await policy }));
+  docs.get("/docs", async (c) =>
+    c.html("<!doctype html>" + (<DocsPage doc={document()} />).toString(), 200, { "Content-Security-Policy": await policy }),
+  );
   return docs;
 }

@@ -1,7 +1,7 @@
 // GET /api/v1/events: the SSE stream delivers bus events as they happen, and needs a token.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestApi, type TestApi } from "./fixtures/harness.ts";
 import { snakeKeys } from "../../events/wire.ts";
+import { createTestApi, type TestApi } from "./fixtures/harness.ts";
 
 let t: TestApi;
 beforeEach(async () => {
@@ -18,7 +18,13 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, until:
   const deadline = Date.now() + ms;
   while (!until.test(text)) {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${until}; got ${JSON.stringify(text)}`)), Math.max(0, deadline - Date.now()))));
+    const timeout = new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${until}; got ${JSON.stringify(text)}`)),
+          Math.max(0, deadline - Date.now()),
+        )),
+    );
     const chunk = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
     if (chunk.done) throw new Error(`the stream ended before ${until}; got ${JSON.stringify(text)}`);
     text += decoder.decode(chunk.value, { stream: true });
@@ -38,7 +44,12 @@ describe("GET /events", () => {
     await t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "pending" } });
     const text = await readUntil(reader, /event: conversation\.status_changed\n[^]*?\n\n/);
     const block = /event: conversation\.status_changed\n([^]*?)\n\n/.exec(text)![1]!;
-    const data = JSON.parse(block.split("\n").find((line) => line.startsWith("data: "))!.slice("data: ".length));
+    const data = JSON.parse(
+      block
+        .split("\n")
+        .find((line) => line.startsWith("data: "))!
+        .slice("data: ".length),
+    );
     expect(data).toEqual({ conversation_id: a.conversationId, from: "open", to: "pending", actor: `agent:${t.agent.id}` });
     expect(block).toMatch(/^id: \S+$/m);
     await reader.cancel();
@@ -59,6 +70,10 @@ describe("GET /events", () => {
 
 describe("snakeKeys", () => {
   it("converts keys deeply and leaves values alone", () => {
-    expect(snakeKeys({ messageId: 1, deliveryError: null, nested: [{ authorAgentId: 2, text: "camelCase" }] })).toEqual({ message_id: 1, delivery_error: null, nested: [{ author_agent_id: 2, text: "camelCase" }] });
+    expect(snakeKeys({ messageId: 1, deliveryError: null, nested: [{ authorAgentId: 2, text: "camelCase" }] })).toEqual({
+      message_id: 1,
+      delivery_error: null,
+      nested: [{ author_agent_id: 2, text: "camelCase" }],
+    });
   });
 });

@@ -7,14 +7,17 @@ import { z } from "@hono/zod-openapi";
 import { createEventAccess } from "../../access/index.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { wireData } from "../../events/wire.ts";
-import { EventStreams } from "../sse.ts";
 import type { Services } from "../../services.ts";
+import { EventStreams } from "../sse.ts";
 import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 
 const events = routes("Events")({
-  method: "get", path: "/events", summary: "Live stream of the events this agent may see (Server-Sent Events)",
-  description: "Each event has `event: <name>` (message.created, conversation.status_changed, ...), `id:` and `data:` with the event's JSON (snake_case keys). A `: heartbeat` comment comes every 15 seconds.",
+  method: "get",
+  path: "/events",
+  summary: "Live stream of the events this agent may see (Server-Sent Events)",
+  description:
+    "Each event has `event: <name>` (message.created, conversation.status_changed, ...), `id:` and `data:` with the event's JSON (snake_case keys). A `: heartbeat` comment comes every 15 seconds.",
   responses: { 200: { description: "An endless text/event-stream", content: { "text/event-stream": { schema: z.string() } } } },
 });
 

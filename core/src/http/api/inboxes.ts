@@ -10,7 +10,9 @@ import { InboxSchema, json } from "./schemas.ts";
 import { inboxJson } from "./serialize.ts";
 
 const list = routes("Inboxes")({
-  method: "get", path: "/inboxes", summary: "List the inboxes this agent may see, with their state",
+  method: "get",
+  path: "/inboxes",
+  summary: "List the inboxes this agent may see, with their state",
   responses: { 200: json(z.object({ data: z.array(InboxSchema) }), "Every inbox the agent may see (admins: all)") },
 });
 
@@ -23,6 +25,14 @@ const list = routes("Inboxes")({
 export function registerInboxRoutes(app: ApiApp, sb: Services): void {
   app.openapi(list, (c) => {
     const visible = c.get("viewer").inboxes;
-    return c.json({ data: sb.inboxes.list().filter((inbox) => visible.includes(inbox.name)).map(inboxJson) }, 200);
+    return c.json(
+      {
+        data: sb.inboxes
+          .list()
+          .filter((inbox) => visible.includes(inbox.name))
+          .map(inboxJson),
+      },
+      200,
+    );
   });
 }

@@ -5,22 +5,22 @@
  */
 import { Hono } from "hono";
 import type { Services } from "../../services.ts";
-import { type ApiApp, apiErrorHandler, createApiApp } from "./app.ts";
 import { registerAgentRoutes } from "./agents.ts";
+import { type ApiApp, apiErrorHandler, createApiApp } from "./app.ts";
 import { bearerAuth } from "./auth.ts";
 import { registerContactMergeRoutes } from "./contact-merges.ts";
 import { registerContactPrivacyRoutes } from "./contact-privacy.ts";
 import { registerContactRoutes } from "./contacts.ts";
-import { registerCustomAttributeRoutes } from "./custom-attributes.ts";
 import { registerConversationRoutes } from "./conversations.ts";
+import { registerCustomAttributeRoutes } from "./custom-attributes.ts";
 import { createDocsApp, type OpenApiDocument } from "./docs.tsx";
 import { registerEventRoute } from "./events.ts";
 import { registerInboxRoutes } from "./inboxes.ts";
 import { registerMessageRoutes } from "./messages.ts";
 import { registerRoutingRoutes } from "./routing.ts";
 import { registerScheduledRoutes } from "./scheduled.ts";
-import { registerSlaRoutes } from "./sla.ts";
 import { registerSearchRoute } from "./search.ts";
+import { registerSlaRoutes } from "./sla.ts";
 import { registerTimelineRoute } from "./timeline.ts";
 import { registerWebhookDeliveryRoutes } from "./webhook-deliveries.ts";
 
@@ -75,13 +75,19 @@ export function createApi(services: Services): Hono {
     description: "An API token (swb_...): `switchboard create-token --agent <email>`",
   });
   v1.onError(apiErrorHandler(services.log));
-  v1.use("*", bearerAuth(services.store, () => services.inboxes.names()));
+  v1.use(
+    "*",
+    bearerAuth(services.store, () => services.inboxes.names()),
+  );
   for (const register of ROUTES) register(v1, services);
   services.onStop(registerEventRoute(v1, services));
 
   let document: OpenApiDocument | undefined;
   const api = new Hono();
   api.route(API_BASE.slice("/api".length), v1);
-  api.route("/", createDocsApp(() => (document ??= openApiDocument(v1))));
+  api.route(
+    "/",
+    createDocsApp(() => (document ??= openApiDocument(v1))),
+  );
   return api;
 }

@@ -8,7 +8,11 @@ import { createTestApi, type TestApi } from "./fixtures/harness.ts";
 const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
 
 function patchContact(id: number, body: string) {
-  return t.switchboard.app.request(`/api/v1/contacts/${id}`, { method: "PATCH", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" }, body });
+  return t.switchboard.app.request(`/api/v1/contacts/${id}`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
+    body,
+  });
 }
 
 let t: TestApi;
@@ -80,7 +84,14 @@ describe("REST API: malformed input", () => {
 
   it("sends X-Content-Type-Options: nosniff with every JSON answer, errors included", async () => {
     const { conversationId } = await t.say("support", { externalId: "a" }, "hello");
-    for (const [path, token] of [[`/api/v1/conversations/${conversationId}`, undefined], ["/api/v1/conversations/999", undefined], ["/api/v1/conversations", null], ["/api/openapi.json", undefined], ["/healthz", undefined], ["/no/such/route", undefined]] as const) {
+    for (const [path, token] of [
+      [`/api/v1/conversations/${conversationId}`, undefined],
+      ["/api/v1/conversations/999", undefined],
+      ["/api/v1/conversations", null],
+      ["/api/openapi.json", undefined],
+      ["/healthz", undefined],
+      ["/no/such/route", undefined],
+    ] as const) {
       const answer = await t.api(path, { token });
       expect(answer.headers.get("content-type")).toContain("application/json");
       expect({ path, nosniff: answer.headers.get("x-content-type-options") }).toEqual({ path, nosniff: "nosniff" });

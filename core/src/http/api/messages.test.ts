@@ -26,8 +26,22 @@ describe("GET /conversations/:id/messages", () => {
     const path = `/api/v1/conversations/${first.conversationId}/messages?limit=2`;
     const page1 = (await json(t.api(path))).body;
     expect(page1.data.map((m: { text: string }) => m.text)).toEqual(["message 1", "see attached"]);
-    expect(page1.data[1].attachments).toEqual([{ id: expect.any(Number), filename: "invoice.pdf", content_type: "application/pdf", size: 1234, url: "https://files.example.com/invoice.pdf" }]);
-    expect(page1.data[0]).toMatchObject({ direction: "incoming", delivery_status: "received", delivery_error: null, inbox: "support", channel: "echo" });
+    expect(page1.data[1].attachments).toEqual([
+      {
+        id: expect.any(Number),
+        filename: "invoice.pdf",
+        content_type: "application/pdf",
+        size: 1234,
+        url: "https://files.example.com/invoice.pdf",
+      },
+    ]);
+    expect(page1.data[0]).toMatchObject({
+      direction: "incoming",
+      delivery_status: "received",
+      delivery_error: null,
+      inbox: "support",
+      channel: "echo",
+    });
     const page2 = (await json(t.api(`${path}&cursor=${page1.next_cursor}`))).body;
     const page3 = (await json(t.api(`${path}&cursor=${page2.next_cursor}`))).body;
     expect([...page2.data, ...page3.data].map((m: { text: string }) => m.text)).toEqual(["message 3", "message 4", "message 5"]);
@@ -42,7 +56,14 @@ describe("POST /conversations/:id/messages", () => {
     const res = await t.api(`/api/v1/conversations/${a.conversationId}/messages`, { method: "POST", body: { text: "It ships today." } });
     expect(res.status).toBe(201);
     const message = await res.json();
-    expect(message).toMatchObject({ conversation_id: a.conversationId, direction: "outgoing", author_agent_id: t.agent.id, text: "It ships today.", delivery_status: "queued", attachments: [] });
+    expect(message).toMatchObject({
+      conversation_id: a.conversationId,
+      direction: "outgoing",
+      author_agent_id: t.agent.id,
+      text: "It ships today.",
+      delivery_status: "queued",
+      attachments: [],
+    });
     const [row] = await t.switchboard.store.db.select().from(outbox).where(eq(outbox.messageId, message.id));
     expect(row).toMatchObject({ inbox: "support", status: "pending" });
     await t.switchboard.delivery.runDue();
@@ -52,7 +73,9 @@ describe("POST /conversations/:id/messages", () => {
 
   it("stores a private note without an outbox row", async () => {
     const a = await t.say("support", { externalId: "a" }, "hi");
-    const { status, body } = await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`, { method: "POST", body: { text: "VIP customer", private: true } }));
+    const { status, body } = await json(
+      t.api(`/api/v1/conversations/${a.conversationId}/messages`, { method: "POST", body: { text: "VIP customer", private: true } }),
+    );
     expect(status).toBe(201);
     expect(body.direction).toBe("note");
     expect(await t.switchboard.store.db.select().from(outbox).where(eq(outbox.messageId, body.id))).toEqual([]);
@@ -65,12 +88,24 @@ describe("POST /conversations/:id/messages", () => {
     expect(empty.status).toBe(422);
     expect(empty.body.error.message).toBe("Invalid body: text: write some text.");
     expect((await json(t.api(path, { method: "POST", body: { text: 42 } }))).body.error.message).toContain("text");
-    expect((await json(t.api(path, { method: "POST", body: { text: "x", inbox: "nowhere" } }))).body.error.message).toContain('There is no inbox "nowhere"');
-    expect((await json(t.api(path, { method: "POST", body: { text: "x", inbox: "sales" } }))).body.error.message).toContain("no relay identity");
-    const malformed = await t.switchboard.app.request(path, { method: "POST", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" }, body: "{not json" });
+    expect((await json(t.api(path, { method: "POST", body: { text: "x", inbox: "nowhere" } }))).body.error.message).toContain(
+      'There is no inbox "nowhere"',
+    );
+    expect((await json(t.api(path, { method: "POST", body: { text: "x", inbox: "sales" } }))).body.error.message).toContain(
+      "no relay identity",
+    );
+    const malformed = await t.switchboard.app.request(path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(malformed.status).toBe(422);
     expect((await malformed.json()).error.message).toContain("Malformed JSON");
-    const form = await t.switchboard.app.request(path, { method: "POST", headers: { authorization: `Bearer ${t.token}` }, body: "text=hi" });
+    const form = await t.switchboard.app.request(path, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.token}` },
+      body: "text=hi",
+    });
     expect(form.status).toBe(415);
     expect((await form.json()).error.message).toContain("Content-Type: application/json");
     expect((await json(t.api("/api/v1/conversations/9999/messages", { method: "POST", body: { text: "hi" } }))).status).toBe(404);
@@ -80,7 +115,9 @@ describe("POST /conversations/:id/messages", () => {
 describe("POST /messages/:id/retry", () => {
   it("queues a failed delivery again (202), 409 when nothing failed, 404 for an unknown message", async () => {
     const a = await t.say("support", { externalId: "a" }, "hi");
-    const reply = (await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`, { method: "POST", body: { text: "this will fail!" } }))).body;
+    const reply = (
+      await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`, { method: "POST", body: { text: "this will fail!" } }))
+    ).body;
     await t.switchboard.delivery.runDue();
     const failed = (await json(t.api(`/api/v1/conversations/${a.conversationId}/messages`))).body.data[1];
     expect(failed).toMatchObject({ id: reply.id, delivery_status: "failed", delivery_error: "The echo channel refused the message." });

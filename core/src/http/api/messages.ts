@@ -4,13 +4,13 @@
  */
 import { z } from "@hono/zod-openapi";
 import { and, eq, gt } from "drizzle-orm";
+import { visibleConversation } from "../../access/index.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Services } from "../../services.ts";
-import { visibleConversation } from "../../access/index.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
 import { findMessage } from "../../store/messages.ts";
 import { messages } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
-import { decodeCursor, page } from "../../store/cursor.ts";
 import { jsonBody, routes } from "./route.ts";
 import { IdParams, json, MessageSchema, PageQuery, pageOf } from "./schemas.ts";
 import { messageJson, messagesJson } from "./serialize.ts";
@@ -22,28 +22,42 @@ const ReplyBody = z
     text: z.string().trim().min(1, { message: "write some text" }).max(100_000),
     html: z.string().max(500_000).optional(),
     private: z.boolean().default(false).openapi({ description: "true: a private note for agents, never sent to the customer" }),
-    inbox: z.string().max(64).optional().openapi({ description: "Send on another inbox the contact can be reached on (default: the conversation's inbox)" }),
+    inbox: z
+      .string()
+      .max(64)
+      .optional()
+      .openapi({ description: "Send on another inbox the contact can be reached on (default: the conversation's inbox)" }),
   })
   .strict()
   .openapi("ReplyInput");
 
 const list = route({
-  method: "get", path: "/conversations/{id}/messages", summary: "List a conversation's messages, oldest first",
+  method: "get",
+  path: "/conversations/{id}/messages",
+  summary: "List a conversation's messages, oldest first",
   request: { params: IdParams, query: PageQuery },
-  responses: { 200: json(pageOf(MessageSchema), "A page of messages") }, errors: [404, 422],
+  responses: { 200: json(pageOf(MessageSchema), "A page of messages") },
+  errors: [404, 422],
 });
 
 const create = route({
-  method: "post", path: "/conversations/{id}/messages", summary: "Reply to the customer, or add a private note",
-  description: "The reply is stored with its outbox row and delivered in the background; follow delivery_status (or the message.updated event).",
+  method: "post",
+  path: "/conversations/{id}/messages",
+  summary: "Reply to the customer, or add a private note",
+  description:
+    "The reply is stored with its outbox row and delivered in the background; follow delivery_status (or the message.updated event).",
   request: { params: IdParams, body: jsonBody(ReplyBody) },
-  responses: { 201: json(MessageSchema, "The stored message") }, errors: [404, 422],
+  responses: { 201: json(MessageSchema, "The stored message") },
+  errors: [404, 422],
 });
 
 const retry = route({
-  method: "post", path: "/messages/{id}/retry", summary: "Queue a failed delivery again",
+  method: "post",
+  path: "/messages/{id}/retry",
+  summary: "Queue a failed delivery again",
   request: { params: IdParams },
-  responses: { 202: json(z.object({ id: z.number().int(), delivery_status: z.literal("queued") }), "Queued for delivery") }, errors: [404, 409, 422],
+  responses: { 202: json(z.object({ id: z.number().int(), delivery_status: z.literal("queued") }), "Queued for delivery") },
+  errors: [404, 409, 422],
 });
 
 /**
@@ -74,7 +88,8 @@ export function registerMessageRoutes(app: ApiApp, sb: Services): void {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     await visibleConversation(store.db, c.get("viewer"), id);
-    if (body.inbox !== undefined && sb.inboxes.get(body.inbox) && !c.get("viewer").inboxes.includes(body.inbox)) throw new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: inbox: you cannot reply on the inbox "${body.inbox}".`);
+    if (body.inbox !== undefined && sb.inboxes.get(body.inbox) && !c.get("viewer").inboxes.includes(body.inbox))
+      throw new SwitchboardError(ErrorCodes.VALIDATION, `Invalid body: inbox: you cannot reply on the inbox "${body.inbox}".`);
     const message = await sb.outbound.reply({
       conversationId: id,
       text: body.text,

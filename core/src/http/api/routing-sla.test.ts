@@ -8,7 +8,11 @@ import { createTestAgent, createTestHarness, type Harness, type TestAgent } from
 let harness: Harness;
 afterEach(() => harness?.close());
 const call = (agent: TestAgent, path: string, method = "GET", body?: unknown) =>
-  harness.request(`/api/v1${path}`, { method, headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  harness.request(`/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 describe("routing profiles over the API", () => {
   it("lets admins set skills and capacity, and everyone read them", async () => {
@@ -18,7 +22,11 @@ describe("routing profiles over the API", () => {
     const set = await call(admin, `/agents/${bob.id}/routing`, "PUT", { skills: ["Billing", "lang:de", "billing"], capacity: 4 });
     expect(set.status).toBe(200);
     expect(await set.json()).toEqual({ agent_id: bob.id, skills: ["billing", "lang:de"], capacity: 4 });
-    expect(await (await call(bob, `/agents/${bob.id}/routing`)).json()).toEqual({ agent_id: bob.id, skills: ["billing", "lang:de"], capacity: 4 });
+    expect(await (await call(bob, `/agents/${bob.id}/routing`)).json()).toEqual({
+      agent_id: bob.id,
+      skills: ["billing", "lang:de"],
+      capacity: 4,
+    });
     const denied = await call(bob, `/agents/${bob.id}/routing`, "PUT", { skills: [], capacity: null });
     expect(denied.status).toBe(403);
     expect(await denied.json()).toMatchObject({ error: { code: "SWB_ERR_FORBIDDEN" } });
@@ -31,7 +39,11 @@ describe("SLA reporting over the API", () => {
     harness = await createTestHarness({ now: Date.UTC(2025, 0, 7, 10, 0) });
     const admin = await createTestAgent(harness, { name: "Ada", role: "admin" });
     const write = async (contact: string) => {
-      const stored = await harness.inject({ externalId: `${contact}-${harness.clock.now()}`, contact: { externalId: contact }, text: "Hi" });
+      const stored = await harness.inject({
+        externalId: `${contact}-${harness.clock.now()}`,
+        contact: { externalId: contact },
+        text: "Hi",
+      });
       await harness.drain();
       return stored.status === "stored" ? stored.conversationId : Number.NaN;
     };
@@ -43,10 +55,19 @@ describe("SLA reporting over the API", () => {
     await harness.switchboard.outbound.reply({ conversationId: slow, agentId: admin.id, text: "Sorry for the wait" });
     await updateConversation(harness.switchboard, { id: admin.id, name: admin.name }, fast, { status: "resolved" });
     await harness.drain();
-    await harness.switchboard.store.write((tx) => tx.insert(csatResponses).values({ conversationId: fast, contactId: 1, inbox: "test", status: "complete", score: 5, ces: 6, sentAt: harness.clock.now() }));
+    await harness.switchboard.store.write((tx) =>
+      tx
+        .insert(csatResponses)
+        .values({ conversationId: fast, contactId: 1, inbox: "test", status: "complete", score: 5, ces: 6, sentAt: harness.clock.now() }),
+    );
 
-    const clocks = (await (await call(admin, `/conversations/${slow}/sla`)).json()) as { data: { target: string; outcome: string | null; breached_at: number | null }[] };
-    expect(clocks.data).toMatchObject([{ target: "first_response", outcome: "miss", breached_at: Date.UTC(2025, 0, 7, 10, 30) }, { target: "resolution", outcome: null }]);
+    const clocks = (await (await call(admin, `/conversations/${slow}/sla`)).json()) as {
+      data: { target: string; outcome: string | null; breached_at: number | null }[];
+    };
+    expect(clocks.data).toMatchObject([
+      { target: "first_response", outcome: "miss", breached_at: Date.UTC(2025, 0, 7, 10, 30) },
+      { target: "resolution", outcome: null },
+    ]);
     const report = await (await call(admin, "/reports/sla")).json();
     expect(report).toEqual({
       sla: [
@@ -58,7 +79,11 @@ describe("SLA reporting over the API", () => {
     });
     // The test channel declares the family "messaging": its inbox counts there, and in no other family.
     expect(await (await call(admin, "/reports/sla?family=messaging")).json()).toEqual(report);
-    expect(((await (await call(admin, "/reports/sla?family=live-chat")).json()) as { sla: { hit: number; miss: number }[] }).sla.every((t) => t.hit + t.miss === 0)).toBe(true);
+    expect(
+      ((await (await call(admin, "/reports/sla?family=live-chat")).json()) as { sla: { hit: number; miss: number }[] }).sla.every(
+        (t) => t.hit + t.miss === 0,
+      ),
+    ).toBe(true);
     const unknown = await call(admin, "/reports/sla?family=chat");
     expect(unknown.status).toBe(422);
     const conversation = await (await call(admin, `/conversations/${slow}`)).json();

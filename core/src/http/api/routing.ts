@@ -17,23 +17,39 @@ const route = routes("Agents");
 const RoutingSchema = z
   .object({
     agent_id: z.number().int(),
-    skills: z.array(z.string()).openapi({ description: 'Lower-case skills: conversation labels, "lang:<code>", facts', example: ["billing", "lang:de"] }),
-    capacity: z.number().int().min(0).nullable().openapi({ description: "Most open conversations routing gives this agent; null: [routing] default_capacity" }),
+    skills: z
+      .array(z.string())
+      .openapi({ description: 'Lower-case skills: conversation labels, "lang:<code>", facts', example: ["billing", "lang:de"] }),
+    capacity: z
+      .number()
+      .int()
+      .min(0)
+      .nullable()
+      .openapi({ description: "Most open conversations routing gives this agent; null: [routing] default_capacity" }),
   })
   .openapi("AgentRouting");
 
-const RoutingBody = z.object({ skills: z.array(z.string().min(1).max(64)).max(100), capacity: z.number().int().min(0).max(10_000).nullable() }).strict().openapi("AgentRoutingInput");
+const RoutingBody = z
+  .object({ skills: z.array(z.string().min(1).max(64)).max(100), capacity: z.number().int().min(0).max(10_000).nullable() })
+  .strict()
+  .openapi("AgentRoutingInput");
 
 const read = route({
-  method: "get", path: "/agents/{id}/routing", summary: "An agent's skills and capacity",
+  method: "get",
+  path: "/agents/{id}/routing",
+  summary: "An agent's skills and capacity",
   request: { params: IdParams },
-  responses: { 200: json(RoutingSchema, "The routing profile") }, errors: [404],
+  responses: { 200: json(RoutingSchema, "The routing profile") },
+  errors: [404],
 });
 
 const write = route({
-  method: "put", path: "/agents/{id}/routing", summary: "Set an agent's skills and capacity (admins)",
+  method: "put",
+  path: "/agents/{id}/routing",
+  summary: "Set an agent's skills and capacity (admins)",
   request: { params: IdParams, body: jsonBody(RoutingBody) },
-  responses: { 200: json(RoutingSchema, "The new routing profile") }, errors: [403, 404, 422],
+  responses: { 200: json(RoutingSchema, "The new routing profile") },
+  errors: [403, 404, 422],
 });
 
 /**
@@ -51,7 +67,11 @@ export function registerRoutingRoutes(app: ApiApp, sb: Services): void {
   });
 
   app.openapi(write, async (c) => {
-    if (c.get("agent").role !== "admin") throw new SwitchboardError(ErrorCodes.FORBIDDEN, "Only admins change skills and capacity. Ask an admin, or use an admin's API token.");
+    if (c.get("agent").role !== "admin")
+      throw new SwitchboardError(
+        ErrorCodes.FORBIDDEN,
+        "Only admins change skills and capacity. Ask an admin, or use an admin's API token.",
+      );
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const profile = await setRoutingProfile(sb.store, id, body);

@@ -7,8 +7,8 @@ import { desc, eq } from "drizzle-orm";
 import { visibleConversation } from "../../access/index.ts";
 import { cancelScheduledMessage, type ScheduledMessage, scheduleMessage } from "../../conversations/send-later.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import { scheduledMessages } from "../../store/schema.ts";
 import type { Services } from "../../services.ts";
+import { scheduledMessages } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
 import { IdParams, json } from "./schemas.ts";
@@ -30,29 +30,51 @@ const ScheduledSchema = z
   })
   .openapi("ScheduledMessage");
 
-const ScheduleBody = z.object({ text: z.string().trim().min(1, { message: "write some text" }).max(100_000), send_at: z.number().int().positive() }).strict().openapi("ScheduledMessageInput");
+const ScheduleBody = z
+  .object({ text: z.string().trim().min(1, { message: "write some text" }).max(100_000), send_at: z.number().int().positive() })
+  .strict()
+  .openapi("ScheduledMessageInput");
 
 const create = route({
-  method: "post", path: "/conversations/{id}/scheduled-messages", summary: "Schedule a reply for later",
+  method: "post",
+  path: "/conversations/{id}/scheduled-messages",
+  summary: "Schedule a reply for later",
   description: "Sent at send_at as the token's agent, unless the customer writes first: then it is cancelled.",
   request: { params: IdParams, body: jsonBody(ScheduleBody) },
-  responses: { 201: json(ScheduledSchema, "The scheduled message") }, errors: [404, 422],
+  responses: { 201: json(ScheduledSchema, "The scheduled message") },
+  errors: [404, 422],
 });
 
 const list = route({
-  method: "get", path: "/conversations/{id}/scheduled-messages", summary: "A conversation's scheduled messages, newest first",
+  method: "get",
+  path: "/conversations/{id}/scheduled-messages",
+  summary: "A conversation's scheduled messages, newest first",
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(ScheduledSchema) }), "Scheduled, sent and cancelled messages") }, errors: [404],
+  responses: { 200: json(z.object({ data: z.array(ScheduledSchema) }), "Scheduled, sent and cancelled messages") },
+  errors: [404],
 });
 
 const cancel = route({
-  method: "delete", path: "/scheduled-messages/{id}", summary: "Cancel a scheduled message",
+  method: "delete",
+  path: "/scheduled-messages/{id}",
+  summary: "Cancel a scheduled message",
   request: { params: IdParams },
-  responses: { 200: json(ScheduledSchema, "The cancelled message") }, errors: [404, 409],
+  responses: { 200: json(ScheduledSchema, "The cancelled message") },
+  errors: [404, 409],
 });
 
 function scheduledJson(m: ScheduledMessage): z.infer<typeof ScheduledSchema> {
-  return { id: m.id, conversation_id: m.conversationId, agent_id: m.agentId, text: m.text, send_at: m.sendAt, status: m.status, message_id: m.messageId, cancel_reason: m.cancelReason, created_at: m.createdAt };
+  return {
+    id: m.id,
+    conversation_id: m.conversationId,
+    agent_id: m.agentId,
+    text: m.text,
+    send_at: m.sendAt,
+    status: m.status,
+    message_id: m.messageId,
+    cancel_reason: m.cancelReason,
+    created_at: m.createdAt,
+  };
 }
 
 /**
@@ -73,7 +95,11 @@ export function registerScheduledRoutes(app: ApiApp, sb: Services): void {
   app.openapi(list, async (c) => {
     const { id } = c.req.valid("param");
     await visibleConversation(sb.store.db, c.get("viewer"), id);
-    const rows = await sb.store.db.select().from(scheduledMessages).where(eq(scheduledMessages.conversationId, id)).orderBy(desc(scheduledMessages.id));
+    const rows = await sb.store.db
+      .select()
+      .from(scheduledMessages)
+      .where(eq(scheduledMessages.conversationId, id))
+      .orderBy(desc(scheduledMessages.id));
     return c.json({ data: rows.map(scheduledJson) }, 200);
   });
 
@@ -83,7 +109,10 @@ export function registerScheduledRoutes(app: ApiApp, sb: Services): void {
     if (!row) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Scheduled message ${id} does not exist.`);
     await visibleConversation(sb.store.db, c.get("viewer"), row.conversationId);
     if (!(await cancelScheduledMessage(sb, id, `cancelled by ${c.get("agent").name}`))) {
-      throw new SwitchboardError(ErrorCodes.CONFLICT, `Scheduled message ${id} was already ${row.status === "scheduled" ? "sent" : row.status}.`);
+      throw new SwitchboardError(
+        ErrorCodes.CONFLICT,
+        `Scheduled message ${id} was already ${row.status === "scheduled" ? "sent" : row.status}.`,
+      );
     }
     const [cancelled] = await sb.store.db.select().from(scheduledMessages).where(eq(scheduledMessages.id, id));
     return c.json(scheduledJson(cancelled!), 200);

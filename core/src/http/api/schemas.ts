@@ -18,7 +18,12 @@ export const IdParams = z.object({
     .string()
     .regex(ID_PATTERN, { message: `${ID_RULE} (at most ${Number.MAX_SAFE_INTEGER})` })
     .transform(Number)
-    .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER, { message: `${ID_RULE} (at most ${Number.MAX_SAFE_INTEGER})` }))
+    .pipe(
+      z
+        .number()
+        .int()
+        .max(Number.MAX_SAFE_INTEGER, { message: `${ID_RULE} (at most ${Number.MAX_SAFE_INTEGER})` }),
+    )
     .openapi({ param: { name: "id", in: "path" }, type: "integer", minimum: 1, example: 42 }),
 });
 
@@ -75,7 +80,9 @@ export const ConversationSchema = z
     subject: z.string().nullable(),
     snoozed_until: millis.nullable(),
     first_response_at: millis.nullable(),
-    sla_due_at: millis.nullable().openapi({ description: "When the earliest running SLA clock is due (in the past: breached); null when none runs" }),
+    sla_due_at: millis
+      .nullable()
+      .openapi({ description: "When the earliest running SLA clock is due (in the past: breached); null when none runs" }),
     last_customer_message_at: millis.nullable(),
     last_activity_at: millis,
     resolved_at: millis.nullable(),
@@ -103,7 +110,9 @@ export const ContactSchema = z
 
 export const LabelSchema = z.object({ id: z.number().int(), name: z.string(), color: z.string().nullable() }).openapi("Label");
 
-export const ConversationDetailSchema = ConversationSchema.extend({ contact: ContactSchema, labels: z.array(LabelSchema) }).openapi("ConversationDetail");
+export const ConversationDetailSchema = ConversationSchema.extend({ contact: ContactSchema, labels: z.array(LabelSchema) }).openapi(
+  "ConversationDetail",
+);
 
 export const IdentitySchema = z
   .object({
@@ -118,7 +127,10 @@ export const IdentitySchema = z
   })
   .openapi("Identity");
 
-export const ContactDetailSchema = ContactSchema.extend({ identities: z.array(IdentitySchema), conversations: z.array(ConversationSchema) }).openapi("ContactDetail");
+export const ContactDetailSchema = ContactSchema.extend({
+  identities: z.array(IdentitySchema),
+  conversations: z.array(ConversationSchema),
+}).openapi("ContactDetail");
 
 export const AgentSchema = z
   .object({
@@ -183,7 +195,11 @@ export const WebhookDeliverySchema = z
     event: z.string(),
     status: z.enum(["pending", "delivered", "failed"]),
     attempts: z.number().int().openapi({ description: "Attempts so far, replays included" }),
-    response_status: z.number().int().nullable().openapi({ description: "The HTTP status of the last answer; null when none came (timeout, refused connection)" }),
+    response_status: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "The HTTP status of the last answer; null when none came (timeout, refused connection)" }),
     last_error: z.string().nullable(),
     created_at: millis,
     delivered_at: millis.nullable(),

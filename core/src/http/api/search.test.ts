@@ -18,7 +18,13 @@ describe("GET /search", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.data).toHaveLength(1);
-    expect(body.data[0]).toMatchObject({ message_id: a.messageId, conversation_id: a.conversationId, contact_id: a.contactId, inbox: "support", direction: "incoming" });
+    expect(body.data[0]).toMatchObject({
+      message_id: a.messageId,
+      conversation_id: a.conversationId,
+      contact_id: a.contactId,
+      inbox: "support",
+      direction: "incoming",
+    });
     expect(body.data[0].snippet).toContain("<mark>refund</mark>");
     expect(body.data[0].snippet).not.toContain("<script>");
     expect(body.data[0].snippet).toContain("&#60;script&#62;");

@@ -5,16 +5,30 @@
 import { z } from "@hono/zod-openapi";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Services } from "../../services.ts";
-import type { ApiApp } from "./app.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
+import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 import { json, PageQuery, pageOf, SearchHitSchema } from "./schemas.ts";
 
 const search = routes("Search")({
-  method: "get", path: "/search", summary: "Search messages",
-  request: { query: PageQuery.extend({ q: z.string().min(1).max(256).openapi({ description: "Words to find, each with its inflections (refund finds refunds); a word no message holds is matched as a prefix (refu); quotes and operators are matched as text" }) }) },
-  responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, newest first") }, errors: [422],
+  method: "get",
+  path: "/search",
+  summary: "Search messages",
+  request: {
+    query: PageQuery.extend({
+      q: z
+        .string()
+        .min(1)
+        .max(256)
+        .openapi({
+          description:
+            "Words to find, each with its inflections (refund finds refunds); a word no message holds is matched as a prefix (refu); quotes and operators are matched as text",
+        }),
+    }),
+  },
+  responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, newest first") },
+  errors: [422],
 });
 
 /**

@@ -2,8 +2,9 @@
  * Store rows → the API's snake_case JSON (the shapes in schemas.ts). Secrets never leave here:
  * agents lose their password hash, attachments their inline bytes, inboxes their options.
  */
-import { inArray } from "drizzle-orm";
+
 import type { z } from "@hono/zod-openapi";
+import { inArray } from "drizzle-orm";
 import type { Agent } from "../../auth/agents.ts";
 import type { InboxHandle } from "../../pipeline/inboxes.ts";
 import type { Contact, Identity } from "../../store/contacts.ts";
@@ -12,7 +13,17 @@ import type { Queryable } from "../../store/index.ts";
 import type { Message } from "../../store/messages.ts";
 import { attachments } from "../../store/schema.ts";
 import type { WebhookDelivery } from "../../webhooks/deliveries.ts";
-import type { AgentSchema, AttachmentSchema, ContactSchema, ConversationSchema, IdentitySchema, InboxSchema, MessageSchema, WebhookDeliveryDetailSchema, WebhookDeliverySchema } from "./schemas.ts";
+import type {
+  AgentSchema,
+  AttachmentSchema,
+  ContactSchema,
+  ConversationSchema,
+  IdentitySchema,
+  InboxSchema,
+  MessageSchema,
+  WebhookDeliveryDetailSchema,
+  WebhookDeliverySchema,
+} from "./schemas.ts";
 
 type Json<S extends z.ZodType> = z.infer<S>;
 
@@ -51,7 +62,15 @@ export function conversationJson(c: Conversation): Json<typeof ConversationSchem
  * contactJson(contact);
  */
 export function contactJson(c: Contact): Json<typeof ContactSchema> {
-  return { id: c.id, name: c.name, email: c.email, phone: c.phone, attributes: c.attributes, created_at: c.createdAt, updated_at: c.updatedAt };
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    phone: c.phone,
+    attributes: c.attributes,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+  };
 }
 
 /**
@@ -61,7 +80,15 @@ export function contactJson(c: Contact): Json<typeof ContactSchema> {
  * identities.map(identityJson);
  */
 export function identityJson(i: Identity): Json<typeof IdentitySchema> {
-  return { id: i.id, channel: i.channel, external_id: i.externalId, inbox: i.scope || null, verified: i.verified, source: i.source, created_at: i.createdAt };
+  return {
+    id: i.id,
+    channel: i.channel,
+    external_id: i.externalId,
+    inbox: i.scope || null,
+    verified: i.verified,
+    source: i.source,
+    created_at: i.createdAt,
+  };
 }
 
 /**
@@ -122,9 +149,21 @@ export function messageJson(m: Message, files: AttachmentJson[] = []): Json<type
 export async function messagesJson(db: Queryable, rows: Message[]): Promise<Json<typeof MessageSchema>[]> {
   if (rows.length === 0) return [];
   const files = await db
-    .select({ id: attachments.id, messageId: attachments.messageId, filename: attachments.filename, contentType: attachments.contentType, size: attachments.size, url: attachments.url })
+    .select({
+      id: attachments.id,
+      messageId: attachments.messageId,
+      filename: attachments.filename,
+      contentType: attachments.contentType,
+      size: attachments.size,
+      url: attachments.url,
+    })
     .from(attachments)
-    .where(inArray(attachments.messageId, rows.map((m) => m.id)))
+    .where(
+      inArray(
+        attachments.messageId,
+        rows.map((m) => m.id),
+      ),
+    )
     .orderBy(attachments.id);
   const byMessage = new Map<number, AttachmentJson[]>();
   for (const f of files) {

@@ -6,9 +6,9 @@
 import { z } from "@hono/zod-openapi";
 import { and, avg, count, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
 import { visibleConversation } from "../../access/index.ts";
+import type { Services } from "../../services.ts";
 import { CHANNEL_FAMILIES } from "../../sla/policy.ts";
 import { conversations, csatResponses, slaClocks } from "../../store/schema.ts";
-import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 import { IdParams, json } from "./schemas.ts";
@@ -35,7 +35,10 @@ const ReportQuery = z.object({
   from: z.coerce.number().int().optional().openapi({ description: "Clocks started at or after (ms since the epoch)" }),
   to: z.coerce.number().int().optional().openapi({ description: "Clocks started before (ms since the epoch)" }),
   inbox: z.string().max(64).optional(),
-  family: z.enum(CHANNEL_FAMILIES).optional().openapi({ description: "Only inboxes whose channel is of this family (what its plugin declares)" }),
+  family: z
+    .enum(CHANNEL_FAMILIES)
+    .optional()
+    .openapi({ description: "Only inboxes whose channel is of this family (what its plugin declares)" }),
 });
 
 const ReportSchema = z
@@ -46,15 +49,21 @@ const ReportSchema = z
   .openapi("SlaReport");
 
 const clocks = route({
-  method: "get", path: "/conversations/{id}/sla", summary: "A conversation's SLA clocks",
+  method: "get",
+  path: "/conversations/{id}/sla",
+  summary: "A conversation's SLA clocks",
   request: { params: IdParams },
-  responses: { 200: json(z.object({ data: z.array(ClockSchema) }), "Every clock, oldest first") }, errors: [404],
+  responses: { 200: json(z.object({ data: z.array(ClockSchema) }), "Every clock, oldest first") },
+  errors: [404],
 });
 
 const report = route({
-  method: "get", path: "/reports/sla", summary: "SLA hits and misses per target, with CSAT and CES averages",
+  method: "get",
+  path: "/reports/sla",
+  summary: "SLA hits and misses per target, with CSAT and CES averages",
   request: { query: ReportQuery },
-  responses: { 200: json(ReportSchema, "Counts over the inboxes the token may see") }, errors: [422],
+  responses: { 200: json(ReportSchema, "Counts over the inboxes the token may see") },
+  errors: [422],
 });
 
 /**
@@ -70,7 +79,17 @@ export function registerSlaRoutes(app: ApiApp, sb: Services): void {
     const { id } = c.req.valid("param");
     await visibleConversation(db, c.get("viewer"), id);
     const rows = await db.select().from(slaClocks).where(eq(slaClocks.conversationId, id)).orderBy(slaClocks.id);
-    const data = rows.map((k) => ({ target: k.target, target_ms: k.targetMs, started_at: k.startedAt, elapsed_ms: k.elapsedMs, due_at: k.dueAt, warned_at: k.warnedAt, breached_at: k.breachedAt, stopped_at: k.stoppedAt, outcome: k.outcome }));
+    const data = rows.map((k) => ({
+      target: k.target,
+      target_ms: k.targetMs,
+      started_at: k.startedAt,
+      elapsed_ms: k.elapsedMs,
+      due_at: k.dueAt,
+      warned_at: k.warnedAt,
+      breached_at: k.breachedAt,
+      stopped_at: k.stoppedAt,
+      outcome: k.outcome,
+    }));
     return c.json({ data }, 200);
   });
 
@@ -83,7 +102,14 @@ export function registerSlaRoutes(app: ApiApp, sb: Services): void {
       .select({ target: slaClocks.target, outcome: slaClocks.outcome, n: count() })
       .from(slaClocks)
       .innerJoin(conversations, eq(conversations.id, slaClocks.conversationId))
-      .where(and(scope, isNotNull(slaClocks.outcome), q.from !== undefined ? gte(slaClocks.startedAt, q.from) : undefined, q.to !== undefined ? lt(slaClocks.startedAt, q.to) : undefined))
+      .where(
+        and(
+          scope,
+          isNotNull(slaClocks.outcome),
+          q.from !== undefined ? gte(slaClocks.startedAt, q.from) : undefined,
+          q.to !== undefined ? lt(slaClocks.startedAt, q.to) : undefined,
+        ),
+      )
       .groupBy(slaClocks.target, slaClocks.outcome);
     const sla = (["first_response", "next_response", "resolution"] as const).map((t) => {
       const of = (outcome: string) => rows.find((r) => r.target === t && r.outcome === outcome)?.n ?? 0;
@@ -93,8 +119,17 @@ export function registerSlaRoutes(app: ApiApp, sb: Services): void {
       .select({ responses: count(csatResponses.score), score: avg(csatResponses.score), ces: avg(csatResponses.ces) })
       .from(csatResponses)
       .innerJoin(conversations, eq(conversations.id, csatResponses.conversationId))
-      .where(and(scope, q.from !== undefined ? gte(csatResponses.sentAt, q.from) : undefined, q.to !== undefined ? lt(csatResponses.sentAt, q.to) : undefined));
+      .where(
+        and(
+          scope,
+          q.from !== undefined ? gte(csatResponses.sentAt, q.from) : undefined,
+          q.to !== undefined ? lt(csatResponses.sentAt, q.to) : undefined,
+        ),
+      );
     const number = (v: string | null | undefined) => (v === null || v === undefined ? null : Number(v));
-    return c.json({ sla, csat: { responses: survey?.responses ?? 0, average_score: number(survey?.score), average_ces: number(survey?.ces) } }, 200);
+    return c.json(
+      { sla, csat: { responses: survey?.responses ?? 0, average_score: number(survey?.score), average_ces: number(survey?.ces) } },
+      200,
+    );
   });
 }

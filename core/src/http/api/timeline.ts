@@ -7,9 +7,9 @@
 import { z } from "@hono/zod-openapi";
 import { visibleContact } from "../../access/index.ts";
 import type { Services } from "../../services.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
 import { channelSwitches, contactTimeline, customerFacingBefore } from "../../store/timeline.ts";
 import type { ApiApp } from "./app.ts";
-import { decodeCursor, page } from "../../store/cursor.ts";
 import { routes } from "./route.ts";
 import { IdParams, json, MessageSchema, millis, PageQuery, pageOf } from "./schemas.ts";
 import { messagesJson } from "./serialize.ts";
@@ -30,9 +30,17 @@ const ChannelSwitchSchema = z
   .openapi("ChannelSwitch");
 
 const timeline = routes("Contacts")({
-  method: "get", path: "/contacts/{id}/timeline", summary: "A contact's messages across all conversations and channels, oldest first, with a marker where the customer switched channel",
+  method: "get",
+  path: "/contacts/{id}/timeline",
+  summary: "A contact's messages across all conversations and channels, oldest first, with a marker where the customer switched channel",
   request: { params: IdParams, query: PageQuery },
-  responses: { 200: json(pageOf(z.union([TimelineMessageSchema, ChannelSwitchSchema])), "A page of the timeline: messages, each with its channel, and channel_switch markers") }, errors: [404, 422],
+  responses: {
+    200: json(
+      pageOf(z.union([TimelineMessageSchema, ChannelSwitchSchema])),
+      "A page of the timeline: messages, each with its channel, and channel_switch markers",
+    ),
+  },
+  errors: [404, 422],
 });
 
 /**
@@ -59,7 +67,14 @@ export function registerTimelineRoute(app: ApiApp, sb: Services): void {
       const switched = switches.get(row.id);
       const entry = { type: "message" as const, ...message };
       if (!switched) return [entry];
-      const marker = { type: "channel_switch" as const, channel: switched.to, from_channel: switched.from, conversation_id: row.conversationId, message_id: row.id, created_at: row.createdAt };
+      const marker = {
+        type: "channel_switch" as const,
+        channel: switched.to,
+        from_channel: switched.from,
+        conversation_id: row.conversationId,
+        message_id: row.id,
+        created_at: row.createdAt,
+      };
       return [marker, entry];
     });
     return c.json({ data, next_cursor: next }, 200);

@@ -5,16 +5,17 @@
  * Each is a plain form POST: htmx gets a fragment (or 204 and a refresh trigger), a browser without
  * JavaScript gets a redirect back to the conversation. A refused action answers 4xx with the reason.
  */
-import { type Context, Hono } from "hono";
+
 import { eq } from "drizzle-orm";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { visibleConversation } from "../../access/index.ts";
 import { mergeConversations } from "../../conversations/merge.ts";
-import { updateConversation, type ConversationPatch } from "../../conversations/update.ts";
+import { type ConversationPatch, updateConversation } from "../../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import type { Services } from "../../services.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationLabels, labels } from "../../store/schema.ts";
-import type { Services } from "../../services.ts";
-import { visibleConversation } from "../../access/index.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
 import { idParam } from "../id-param.ts";
@@ -24,7 +25,11 @@ import { AvailabilityForm } from "../views/availability.tsx";
 
 type Ctx = Context<InboxEnv>;
 
-const replyForm = z.object({ text: z.string().max(100_000), kind: z.enum(["reply", "note"]).default("reply"), inbox: z.string().max(64).optional() });
+const replyForm = z.object({
+  text: z.string().max(100_000),
+  kind: z.enum(["reply", "note"]).default("reply"),
+  inbox: z.string().max(64).optional(),
+});
 const statusForm = z.object({
   status: z.enum(["open", "pending", "snoozed", "resolved"]),
   until: z.string().optional(),
@@ -37,7 +42,11 @@ const idOrEmpty = z.union([z.literal("").transform(() => null), z.coerce.number(
 async function readForm<S extends z.ZodType>(c: Ctx, schema: S): Promise<z.output<S>> {
   const body = await c.req.parseBody({ all: true });
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new SwitchboardError(ErrorCodes.VALIDATION, parsed.error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw new SwitchboardError(
+      ErrorCodes.VALIDATION,
+      parsed.error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`).join("; "),
+    );
   return parsed.data;
 }
 
@@ -57,7 +66,9 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
     const session = c.get("session");
     const { conversation, contact } = await visibleConversation(sb.store.db, c.get("viewer"), conversationId);
     const data = await loadConversationPage(sb, conversation, contact, c.get("viewer"));
-    return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />, 200, { "HX-Trigger": "timeline-refresh" });
+    return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />, 200, {
+      "HX-Trigger": "timeline-refresh",
+    });
   }
 
   const conversationAction = (path: string, run: (c: Ctx, id: number) => Promise<void>) =>
@@ -67,7 +78,8 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
       return answerWithHeader(c, conversation.id);
     });
 
-  const patch = (c: Ctx, id: number, change: ConversationPatch) => updateConversation(sb, c.get("session").agent, id, change).then(() => undefined);
+  const patch = (c: Ctx, id: number, change: ConversationPatch) =>
+    updateConversation(sb, c.get("session").agent, id, change).then(() => undefined);
 
   conversationAction("actions/assign", async (c, id) => {
     const form = await readForm(c, z.object({ assignee: idOrEmpty.optional(), team: idOrEmpty.optional() }));
@@ -86,7 +98,13 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
   conversationAction("actions/labels", async (c, id) => {
     const form = await readForm(c, z.object({ label: z.union([z.string(), z.array(z.string())]).optional() }));
     const wanted = new Set(form.label === undefined ? [] : Array.isArray(form.label) ? form.label : [form.label]);
-    const current = (await sb.store.db.select({ name: labels.name }).from(conversationLabels).innerJoin(labels, eq(labels.id, conversationLabels.labelId)).where(eq(conversationLabels.conversationId, id))).map((l) => l.name);
+    const current = (
+      await sb.store.db
+        .select({ name: labels.name })
+        .from(conversationLabels)
+        .innerJoin(labels, eq(labels.id, conversationLabels.labelId))
+        .where(eq(conversationLabels.conversationId, id))
+    ).map((l) => l.name);
     await patch(c, id, { addLabels: [...wanted].filter((l) => !current.includes(l)), removeLabels: current.filter((l) => !wanted.has(l)) });
   });
   conversationAction("actions/merge", async (c, id) => {
@@ -98,8 +116,15 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
   app.post("/inbox/conversations/:id/messages", async (c) => {
     const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
     const form = await readForm(c, replyForm);
-    if (form.inbox && sb.inboxes.get(form.inbox) && !c.get("viewer").inboxes.includes(form.inbox)) throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
-    await sb.outbound.reply({ conversationId: conversation.id, text: form.text, agentId: c.get("session").agent.id, kind: form.kind, inbox: form.inbox });
+    if (form.inbox && sb.inboxes.get(form.inbox) && !c.get("viewer").inboxes.includes(form.inbox))
+      throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
+    await sb.outbound.reply({
+      conversationId: conversation.id,
+      text: form.text,
+      agentId: c.get("session").agent.id,
+      kind: form.kind,
+      inbox: form.inbox,
+    });
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversation.id}`, 303);
     return c.body(null, 204, { "HX-Trigger": "timeline-refresh" });
   });

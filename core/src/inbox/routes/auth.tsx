@@ -48,7 +48,9 @@ export function authRoutes(sb: Services, page: Pick<PageContext, "assets" | "the
 
   app.post("/login", sameOrigin, async (c) => {
     const body = await c.req.parseBody();
-    const email = String(body.email ?? "").trim().toLowerCase();
+    const email = String(body.email ?? "")
+      .trim()
+      .toLowerCase();
     const password = String(body.password ?? "");
     const next = safeNext(body.next);
     if (!loginFormTokenValid(c, secure, String(body[CSRF_FIELD] ?? ""))) {
@@ -80,7 +82,8 @@ export function authRoutes(sb: Services, page: Pick<PageContext, "assets" | "the
     if (session) {
       const body = await c.req.parseBody();
       const given = c.req.header("X-CSRF-Token") ?? (typeof body[CSRF_FIELD] === "string" ? body[CSRF_FIELD] : "");
-      if (!constantTimeEqual(given, session.csrfToken)) return c.text("This request has no valid CSRF token. Reload the page and try again.", 403);
+      if (!constantTimeEqual(given, session.csrfToken))
+        return c.text("This request has no valid CSRF token. Reload the page and try again.", 403);
       await destroySession(sb.store, session.id);
     }
     deleteCookie(c, SESSION_COOKIE, { path: "/" });

@@ -5,21 +5,22 @@
  * contact and of the conversation. Each is a CSRF-checked form POST (the inbox's guards): htmx gets
  * the fresh sidebar, a browser without JavaScript a redirect back to the conversation.
  */
-import { type Context, Hono } from "hono";
+
 import { and, eq } from "drizzle-orm";
+import { type Context, Hono } from "hono";
+import { canSeeContact, visibleContactsWhere, visibleConversation, visibleMerge, visibleSuggestion } from "../../access/index.ts";
+import type { AttributeDefinition } from "../../config/identity.ts";
 import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
 import { acceptSuggestion, dismissSuggestion } from "../../contacts/suggestions.ts";
 import { undoMerge } from "../../contacts/unmerge.ts";
-import type { AttributeDefinition } from "../../config/identity.ts";
-import { canSeeContact, visibleContactsWhere, visibleConversation, visibleMerge, visibleSuggestion } from "../../access/index.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { parseId } from "../../http/ids.ts";
+import type { Services } from "../../services.ts";
 import { findContact, findContactByIdentity } from "../../store/contacts.ts";
 import { contacts } from "../../store/schema.ts";
-import type { Services } from "../../services.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
-import { parseId } from "../../http/ids.ts";
 import { idParam } from "../id-param.ts";
 import { renderFragment } from "../render.ts";
 import { CSRF_FIELD } from "../views/csrf.tsx";
@@ -30,7 +31,10 @@ type Ctx = Context<InboxEnv>;
 /** The form's fields (first value of each), without the CSRF token. */
 async function formFields(c: Ctx): Promise<Record<string, string>> {
   const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== CSRF_FIELD && typeof value === "string")) as Record<string, string>;
+  return Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== CSRF_FIELD && typeof value === "string")) as Record<
+    string,
+    string
+  >;
 }
 
 /** Attribute values from a form: a checkbox left unticked is absent from the form, and means false. */
@@ -58,7 +62,9 @@ export function contactRoutes(sb: Services): Hono<InboxEnv> {
     const { conversation, contact } = await visibleConversation(sb.store.db, c.get("viewer"), conversationId);
     const data = await loadConversationPage(sb, conversation, contact, c.get("viewer"));
     const slot = sb.registry.views.get("contact.sidebar") ?? [];
-    return renderFragment(c, <ContactSidebar data={data} slot={slot} now={sb.clock.now()} csrf={c.get("session").csrfToken} />, 200, { "HX-Trigger": "timeline-refresh" });
+    return renderFragment(c, <ContactSidebar data={data} slot={slot} now={sb.clock.now()} csrf={c.get("session").csrfToken} />, 200, {
+      "HX-Trigger": "timeline-refresh",
+    });
   }
 
   const action = (path: string, run: (c: Ctx, conversation: { id: number; contactId: number }) => Promise<void>) =>
@@ -71,7 +77,8 @@ export function contactRoutes(sb: Services): Hono<InboxEnv> {
   /** A suggestion of this conversation's contact (else 404). */
   async function suggestionOf(c: Ctx, contactId: number) {
     const suggestion = await visibleSuggestion(sb.store.db, c.get("viewer"), idParam(c, "suggestion"));
-    if (suggestion.contactId !== contactId && suggestion.otherContactId !== contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Merge suggestion ${suggestion.id} is not about this contact.`);
+    if (suggestion.contactId !== contactId && suggestion.otherContactId !== contactId)
+      throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Merge suggestion ${suggestion.id} is not about this contact.`);
     return suggestion;
   }
 
@@ -86,7 +93,8 @@ export function contactRoutes(sb: Services): Hono<InboxEnv> {
   action("merges/:merge/undo", async (c, conversation) => {
     const mergeId = idParam(c, "merge");
     const merge = await visibleMerge(sb.store.db, c.get("viewer"), mergeId);
-    if (merge.survivorId !== conversation.contactId) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
+    if (merge.survivorId !== conversation.contactId)
+      throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
     await undoMerge(sb, c.get("session").agent, mergeId);
   });
   action("merge-contact", async (c, conversation) => {
@@ -95,9 +103,16 @@ export function contactRoutes(sb: Services): Hono<InboxEnv> {
     const found = /^#?\d+$/.test(other)
       ? await findContact(sb.store.db, parseId(other.replace("#", "")) ?? 0)
       : ((await findContactByIdentity(sb.store.db, "email", other.toLowerCase())) ??
-        (await sb.store.db.select().from(contacts).where(and(eq(contacts.email, other.toLowerCase()), visibleContactsWhere(viewer))).limit(1))[0]);
+        (
+          await sb.store.db
+            .select()
+            .from(contacts)
+            .where(and(eq(contacts.email, other.toLowerCase()), visibleContactsWhere(viewer)))
+            .limit(1)
+        )[0]);
     // Another team's customer is "not found", exactly like one that does not exist.
-    if (!found || !(await canSeeContact(sb.store.db, viewer, found.id))) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `No contact you can see has the id or email "${other}".`);
+    if (!found || !(await canSeeContact(sb.store.db, viewer, found.id)))
+      throw new SwitchboardError(ErrorCodes.NOT_FOUND, `No contact you can see has the id or email "${other}".`);
     await mergeContacts(sb, c.get("session").agent, conversation.contactId, found.id);
   });
   action("contact-attributes", async (c, conversation) => {

@@ -7,9 +7,9 @@
 import { Hono } from "hono";
 import { createEventAccess } from "../../access/index.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
-import { type Conversation, findConversation } from "../../store/conversations.ts";
 import { EventStreams } from "../../http/sse.ts";
 import type { Services } from "../../services.ts";
+import { type Conversation, findConversation } from "../../store/conversations.ts";
 import type { InboxEnv } from "../env.ts";
 
 function escapeHtml(text: string): string {

@@ -6,13 +6,14 @@
  * park in `data-remote-src`, load only when the agent asks (?images=1): they tell the sender the
  * message was opened.
  */
-import { Hono } from "hono";
+
 import { eq } from "drizzle-orm";
+import { Hono } from "hono";
 import { visibleConversation } from "../../access/index.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import type { Services } from "../../services.ts";
 import { findMessage } from "../../store/messages.ts";
 import { attachments } from "../../store/schema.ts";
-import type { Services } from "../../services.ts";
 import type { InboxEnv } from "../env.ts";
 import { idParam } from "../id-param.ts";
 
@@ -32,15 +33,28 @@ export function messageHtmlRoutes(sb: Services): Hono<InboxEnv> {
     const message = await findMessage(sb.store.db, idParam(c));
     if (!message?.html) throw new SwitchboardError(ErrorCodes.NOT_FOUND, "That message has no HTML body.");
     await visibleConversation(sb.store.db, c.get("viewer"), message.conversationId);
-    const files = await sb.store.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.messageId, message.id)).orderBy(attachments.id);
+    const files = await sb.store.db
+      .select({ id: attachments.id })
+      .from(attachments)
+      .where(eq(attachments.messageId, message.id))
+      .orderBy(attachments.id);
     const images = c.req.query("images") === "1";
-    let html = rewriteInlineImages(message.html, message.metadata.inlineImages, files.map((f) => f.id));
+    let html = rewriteInlineImages(
+      message.html,
+      message.metadata.inlineImages,
+      files.map((f) => f.id),
+    );
     if (images) html = html.replace(/\sdata-remote-src=/g, " src=");
     const imageSources = images ? "'self' data: https: http:" : "'self' data:";
-    c.header("Content-Security-Policy", `default-src 'none'; img-src ${imageSources}; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox`);
+    c.header(
+      "Content-Security-Policy",
+      `default-src 'none'; img-src ${imageSources}; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox`,
+    );
     c.header("X-Frame-Options", "SAMEORIGIN");
     c.header("Cache-Control", "private, no-store");
-    return c.html(`<!DOCTYPE html><html><head><meta charset="utf-8"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:8px;color:#1b1f24;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}</style></head><body>${html}</body></html>`);
+    return c.html(
+      `<!DOCTYPE html><html><head><meta charset="utf-8"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:8px;color:#1b1f24;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}</style></head><body>${html}</body></html>`,
+    );
   });
   return app;
 }

@@ -8,8 +8,8 @@
 import { Hono } from "hono";
 import { requireAdmin, visibleConversation } from "../../access/index.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import { findMessage } from "../../store/messages.ts";
 import type { Services } from "../../services.ts";
+import { findMessage } from "../../store/messages.ts";
 import type { InboxEnv } from "../env.ts";
 import { idParam } from "../id-param.ts";
 
@@ -24,7 +24,10 @@ export function messageOriginalRoutes(sb: Pick<Services, "store" | "inboxes">): 
     const adapter = message.direction === "incoming" && message.externalId ? sb.inboxes.get(message.inbox)?.adapter : undefined;
     const original = adapter?.original ? await adapter.original(message.externalId!) : undefined;
     if (!original) {
-      throw new SwitchboardError(ErrorCodes.NOT_FOUND, "No original is kept for this message: its channel keeps none, or it has expired (see the channel's options for how long originals are kept).");
+      throw new SwitchboardError(
+        ErrorCodes.NOT_FOUND,
+        "No original is kept for this message: its channel keeps none, or it has expired (see the channel's options for how long originals are kept).",
+      );
     }
     return c.body(new Uint8Array(original.data), 200, {
       "Content-Type": "application/octet-stream",

@@ -4,22 +4,23 @@
  * same URLs answer htmx with just the part that changes: the list panel, the conversation pane,
  * its header, or the timeline's new messages.
  */
+
+import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
-import { and, eq } from "drizzle-orm";
-import { decodeCursor, page } from "../../store/cursor.ts";
+import { visibleConversation } from "../../access/index.ts";
+import { parseId } from "../../http/ids.ts";
+import type { Services } from "../../services.ts";
 import { listConversations, sortKey } from "../../store/conversation-list.ts";
+import { decodeCursor, page } from "../../store/cursor.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationReads, labels, teams } from "../../store/schema.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
 import { contactTimeline } from "../../store/timeline.ts";
-import type { Services } from "../../services.ts";
-import { visibleConversation } from "../../access/index.ts";
 import { attachmentsOf, loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv, PageContext } from "../env.ts";
-import { parseId } from "../../http/ids.ts";
-import { idParam } from "../id-param.ts";
 import { type ListQuery, listHref, readListQuery, toFilters } from "../filters.ts";
+import { idParam } from "../id-param.ts";
 import { renderFragment, renderPage } from "../render.ts";
 import { ConversationHeader } from "../views/actions.tsx";
 import { ConversationPane, EmptyPane } from "../views/conversation.tsx";
@@ -35,14 +36,25 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
 
   async function listData(query: ListQuery, agentId: number, visible: string[]) {
     const after = query.cursor ? (decodeCursor(query.cursor, 2) as [number, number]) : undefined;
-    const fetched = await listConversations(sb.store.db, toFilters(query, agentId, visible), { limit: PAGE_SIZE, after, readerId: agentId, sort: query.sort });
+    const fetched = await listConversations(sb.store.db, toFilters(query, agentId, visible), {
+      limit: PAGE_SIZE,
+      after,
+      readerId: agentId,
+      sort: query.sort,
+    });
     const { rows, next } = page(fetched, PAGE_SIZE, (r) => sortKey(r.conversation, query.sort));
     return { rows, nextHref: next ? listHref({ ...query }, { cursor: next }, "/inbox/list") : null };
   }
 
   async function navData(query: ListQuery, visible: string[]) {
-    const [allLabels, allTeams] = await Promise.all([sb.store.db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name), sb.store.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name)]);
-    const inboxes = sb.inboxes.list().filter((i) => visible.includes(i.name)).map((i) => ({ name: i.name, displayName: i.displayName, channel: i.channel }));
+    const [allLabels, allTeams] = await Promise.all([
+      sb.store.db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
+      sb.store.db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
+    ]);
+    const inboxes = sb.inboxes
+      .list()
+      .filter((i) => visible.includes(i.name))
+      .map((i) => ({ name: i.name, displayName: i.displayName, channel: i.channel }));
     return { query, inboxes, labels: allLabels, teams: allTeams };
   }
 
@@ -52,7 +64,11 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
    */
   async function landingView(query: ListQuery, agentId: number, visible: string[]): Promise<ListQuery["view"]> {
     for (const view of ["mine", "unassigned"] as const) {
-      const [first] = await listConversations(sb.store.db, toFilters({ ...query, view }, agentId, visible), { limit: 1, readerId: agentId, sort: query.sort });
+      const [first] = await listConversations(sb.store.db, toFilters({ ...query, view }, agentId, visible), {
+        limit: 1,
+        readerId: agentId,
+        sort: query.sort,
+      });
       if (first) return view;
     }
     return "all";
@@ -89,7 +105,8 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const session = c.get("session");
     const { rows, nextHref } = await listData(query, session.agent.id, c.get("viewer").inboxes);
     const selected = parseId(c.req.query("selected"));
-    if (query.cursor) return renderFragment(c, <ConversationRows rows={rows} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} />);
+    if (query.cursor)
+      return renderFragment(c, <ConversationRows rows={rows} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} />);
     return renderFragment(c, <ConversationList query={query} rows={rows} selectedId={selected} now={sb.clock.now()} nextHref={nextHref} />);
   });
 
@@ -101,7 +118,15 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const data = await loadConversationPage(sb, conversation, contact, viewer, { whole: c.req.query("history") === "all" });
     const last = data.timeline.filter((m) => m.conversationId === conversation.id).at(-1);
     if (last) await markRead(session.agent.id, conversation.id, last.id);
-    const pane = <ConversationPane data={data} csrf={session.csrfToken} selfId={session.agent.id} slot={sb.registry.views.get("contact.sidebar") ?? []} now={sb.clock.now()} />;
+    const pane = (
+      <ConversationPane
+        data={data}
+        csrf={session.csrfToken}
+        selfId={session.agent.id}
+        slot={sb.registry.views.get("contact.sidebar") ?? []}
+        now={sb.clock.now()}
+      />
+    );
     if (c.req.header("HX-Request") && c.req.header("HX-Target") === "main") return renderFragment(c, pane);
     return fullPage(c, readListQuery(c.req.query()), pane, contact.name ?? `Conversation #${conversation.id}`, conversation.id);
   });
@@ -128,8 +153,20 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const names = await sb.store.db.select({ id: agents.id, name: agents.name }).from(agents);
     const own = messages.filter((m) => m.conversationId === conversation.id).at(-1);
     if (own) await markRead(session.agent.id, conversation.id, own.id);
-    const files = await attachmentsOf(sb, messages.map((m) => m.id));
-    return renderFragment(c, <TimelineItems messages={messages} previous={previous} files={files} agentNames={new Map(names.map((n) => [n.id, n.name]))} csrf={session.csrfToken} />);
+    const files = await attachmentsOf(
+      sb,
+      messages.map((m) => m.id),
+    );
+    return renderFragment(
+      c,
+      <TimelineItems
+        messages={messages}
+        previous={previous}
+        files={files}
+        agentNames={new Map(names.map((n) => [n.id, n.name]))}
+        csrf={session.csrfToken}
+      />,
+    );
   });
 
   /** Moves the agent's read mark forward; a page view that changes nothing writes nothing. */
@@ -143,10 +180,13 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
       tx
         .insert(conversationReads)
         .values({ agentId, conversationId, lastReadMessageId: messageId })
-        .onConflictDoUpdate({ target: [conversationReads.agentId, conversationReads.conversationId], set: { lastReadMessageId: messageId }, setWhere: eq(conversationReads.agentId, agentId) }),
+        .onConflictDoUpdate({
+          target: [conversationReads.agentId, conversationReads.conversationId],
+          set: { lastReadMessageId: messageId },
+          setWhere: eq(conversationReads.agentId, agentId),
+        }),
     );
   }
 
   return app;
 }
-

@@ -1,15 +1,13 @@
 // The inbox's own script: keyboard shortcuts, the help overlay, /shortcut canned responses, the
 // composer's note mode and counter, and asking the timeline only for messages it has not shown.
 // No eval, no inline handlers: it works under a strict Content-Security-Policy.
-(function () {
+(() => {
   "use strict";
-  var typing = function (el) {
-    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
-  };
+  var typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
   // Timeline fragments: ask only for messages after the last one shown. Snooze times are read in
   // the agent's own time zone (the form field has none): send its offset along.
-  document.body.addEventListener("htmx:configRequest", function (event) {
+  document.body.addEventListener("htmx:configRequest", (event) => {
     var elt = event.detail.elt;
     if (event.detail.parameters && "until" in event.detail.parameters) {
       event.detail.parameters.tz_offset = String(new Date().getTimezoneOffset());
@@ -21,9 +19,9 @@
     }
   });
   // Never show a message twice (an SSE update and a reply's own refresh can cross).
-  document.body.addEventListener("htmx:afterSettle", function () {
+  document.body.addEventListener("htmx:afterSettle", () => {
     var seen = {};
-    document.querySelectorAll(".timeline [data-message-id]").forEach(function (el) {
+    document.querySelectorAll(".timeline [data-message-id]").forEach((el) => {
       var id = el.getAttribute("data-message-id");
       if (seen[id]) el.remove();
       else seen[id] = true;
@@ -32,7 +30,7 @@
     if (timeline && timeline.getAttribute("data-stick") !== "no") timeline.scrollTop = timeline.scrollHeight;
   });
   // Forms marked data-reset-on-success are cleared after a successful htmx request.
-  document.body.addEventListener("htmx:afterRequest", function (event) {
+  document.body.addEventListener("htmx:afterRequest", (event) => {
     var form = event.detail.elt;
     if (event.detail.successful && form && form.hasAttribute && form.hasAttribute("data-reset-on-success")) {
       form.reset();
@@ -64,7 +62,7 @@
   // Typing in the composer tells the others watching (and the customer, where the channel shows
   // it), at most every 3 seconds.
   var lastTyping = 0;
-  document.body.addEventListener("input", function (event) {
+  document.body.addEventListener("input", (event) => {
     var composer = event.target.closest && event.target.closest(".composer");
     if (!composer) return;
     updateComposer();
@@ -75,13 +73,13 @@
       window.htmx.ajax("POST", composer.getAttribute("action").replace(/\/messages$/, "/typing"), { swap: "none", source: event.target });
     }
   });
-  document.body.addEventListener("change", function (event) {
+  document.body.addEventListener("change", (event) => {
     if (event.target.closest && event.target.closest(".composer")) updateComposer();
   });
   document.body.addEventListener("htmx:load", updateComposer);
 
   // "/shortcut" + Tab or Space expands a canned response.
-  document.body.addEventListener("keydown", function (event) {
+  document.body.addEventListener("keydown", (event) => {
     var area = event.target;
     if (!area.matches || !area.matches(".composer textarea") || (event.key !== "Tab" && event.key !== " ")) return;
     var data = document.getElementById("canned-responses");
@@ -106,43 +104,70 @@
   function move(step) {
     var all = rows();
     if (!all.length) return;
-    var current = all.findIndex(function (li) { return li.classList.contains("selected"); });
+    var current = all.findIndex((li) => li.classList.contains("selected"));
     var next = all[Math.min(all.length - 1, Math.max(0, current + step))];
     var link = next.querySelector("a");
     if (link) link.click();
   }
-  document.addEventListener("keydown", function (event) {
+  document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var help = document.getElementById("shortcuts");
     if (event.key === "Escape" && help && help.open) return help.close();
     if (typing(document.activeElement)) return;
-    var click = function (selector) {
+    var click = (selector) => {
       var el = document.querySelector(selector);
-      if (el) { event.preventDefault(); el.click(); }
+      if (el) {
+        event.preventDefault();
+        el.click();
+      }
     };
-    var focus = function (selector) {
+    var focus = (selector) => {
       var el = document.querySelector(selector);
-      if (el) { event.preventDefault(); el.focus(); }
+      if (el) {
+        event.preventDefault();
+        el.focus();
+      }
     };
     switch (event.key) {
-      case "j": event.preventDefault(); move(1); break;
-      case "k": event.preventDefault(); move(-1); break;
-      case "r": focus(".composer textarea"); break;
-      case "e": click("[data-shortcut=resolve]"); break;
-      case "a": focus("#assignee"); break;
-      case "/": focus(".search input"); break;
-      case "?": if (help) { event.preventDefault(); help.showModal(); } break;
+      case "j":
+        event.preventDefault();
+        move(1);
+        break;
+      case "k":
+        event.preventDefault();
+        move(-1);
+        break;
+      case "r":
+        focus(".composer textarea");
+        break;
+      case "e":
+        click("[data-shortcut=resolve]");
+        break;
+      case "a":
+        focus("#assignee");
+        break;
+      case "/":
+        focus(".search input");
+        break;
+      case "?":
+        if (help) {
+          event.preventDefault();
+          help.showModal();
+        }
+        break;
     }
   });
   // The list row of the open conversation stays marked as htmx swaps the pane.
-  document.body.addEventListener("click", function (event) {
+  document.body.addEventListener("click", (event) => {
     var row = event.target.closest && event.target.closest(".list li[data-conversation]");
     if (row) {
-      rows().forEach(function (li) { li.classList.remove("selected"); });
+      rows().forEach((li) => {
+        li.classList.remove("selected");
+      });
       row.classList.add("selected");
     }
   });
-  document.body.addEventListener("click", function (event) {
+  document.body.addEventListener("click", (event) => {
     var opener = event.target.closest && event.target.closest("[data-open-help]");
     if (opener) document.getElementById("shortcuts").showModal();
     var closer = event.target.closest && event.target.closest("[data-close-dialog]");
@@ -151,15 +176,20 @@
   // SLA countdowns ([data-sla-due]) tick every second; a breach turns the badge and its row red.
   function countdown(due, now) {
     var s = Math.floor(Math.abs(due - now) / 1000);
-    var parts = s >= 86400 ? [Math.floor(s / 86400) + "d", Math.floor((s % 86400) / 3600) + "h"]
-      : s >= 3600 ? [Math.floor(s / 3600) + "h", Math.floor((s % 3600) / 60) + "m"]
-      : s >= 60 ? [Math.floor(s / 60) + "m", (s % 60) + "s"] : [s + "s"];
-    var text = parts.filter(function (p) { return !/^0[a-z]$/.test(p); }).join(" ") || "0s";
+    var parts =
+      s >= 86400
+        ? [Math.floor(s / 86400) + "d", Math.floor((s % 86400) / 3600) + "h"]
+        : s >= 3600
+          ? [Math.floor(s / 3600) + "h", Math.floor((s % 3600) / 60) + "m"]
+          : s >= 60
+            ? [Math.floor(s / 60) + "m", (s % 60) + "s"]
+            : [s + "s"];
+    var text = parts.filter((p) => !/^0[a-z]$/.test(p)).join(" ") || "0s";
     return due <= now ? "overdue " + text : text + " left";
   }
-  setInterval(function () {
+  setInterval(() => {
     var now = Date.now();
-    document.querySelectorAll("[data-sla-due]").forEach(function (el) {
+    document.querySelectorAll("[data-sla-due]").forEach((el) => {
       var due = Number(el.getAttribute("data-sla-due"));
       el.textContent = countdown(due, now);
       el.classList.toggle("breached", due <= now);

@@ -16,7 +16,11 @@ function Field(props: { id: string; name: string; def: AttributeDefinition; valu
       return (
         <select id={props.id} name={props.name}>
           <option value="">—</option>
-          {def.options!.map((o) => <option value={o} selected={o === text}>{o}</option>)}
+          {def.options!.map((o) => (
+            <option value={o} selected={o === text}>
+              {o}
+            </option>
+          ))}
         </select>
       );
     case "number":
@@ -34,19 +38,37 @@ function Field(props: { id: string; name: string; def: AttributeDefinition; valu
  * @example
  * <AttributeForm title="Contact" action="/inbox/conversations/4/contact-attributes" defs={defs} values={contact.attributes} csrf={csrf} />
  */
-export function AttributeForm(props: { title: string; action: string; defs: Record<string, AttributeDefinition>; values: Record<string, unknown>; csrf: string }) {
+export function AttributeForm(props: {
+  title: string;
+  action: string;
+  defs: Record<string, AttributeDefinition>;
+  values: Record<string, unknown>;
+  csrf: string;
+}) {
   const entries = Object.entries(props.defs);
   if (entries.length === 0) return null;
   const prefix = props.title.toLowerCase().replace(/\W+/g, "-");
   return (
-    <form class="attributes" method="post" action={props.action} hx-post={props.action} hx-target="#contact-sidebar" hx-swap="outerHTML" aria-label={`${props.title} attributes`}>
+    <form
+      class="attributes"
+      method="post"
+      action={props.action}
+      hx-post={props.action}
+      hx-target="#contact-sidebar"
+      hx-swap="outerHTML"
+      aria-label={`${props.title} attributes`}
+    >
       <CsrfField token={props.csrf} />
       <h2>{props.title} attributes</h2>
       <dl>
         {entries.map(([key, def]) => (
           <>
-            <dt><label for={`${prefix}-${key}`}>{def.label ?? key}</label></dt>
-            <dd><Field id={`${prefix}-${key}`} name={key} def={def} value={props.values[key]} /></dd>
+            <dt>
+              <label for={`${prefix}-${key}`}>{def.label ?? key}</label>
+            </dt>
+            <dd>
+              <Field id={`${prefix}-${key}`} name={key} def={def} value={props.values[key]} />
+            </dd>
           </>
         ))}
       </dl>

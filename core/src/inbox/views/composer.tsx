@@ -7,34 +7,62 @@
 import type { ReplyInbox } from "../conversation-data.ts";
 import { CsrfField } from "./csrf.tsx";
 
-export function Composer(props: { conversationId: number; inboxes: ReplyInbox[]; canned: Record<string, string>; csrf: string; error?: string }) {
+export function Composer(props: {
+  conversationId: number;
+  inboxes: ReplyInbox[];
+  canned: Record<string, string>;
+  csrf: string;
+  error?: string;
+}) {
   const primary = props.inboxes[0];
   const limit = primary?.maxTextLength;
   const action = `/inbox/conversations/${props.conversationId}/messages`;
   return (
     <form class="composer" method="post" action={action} hx-post={action} hx-swap="none" data-reset-on-success aria-label="Reply">
       <CsrfField token={props.csrf} />
-      <script type="application/json" id="canned-responses">{JSON.stringify(props.canned).replace(/</g, "\\u003c")}</script>
-      {props.error ? <p class="error" role="alert">{props.error}</p> : null}
-      <label class="sr-only" for="reply-text">Message</label>
+      <script type="application/json" id="canned-responses">
+        {JSON.stringify(props.canned).replace(/</g, "\\u003c")}
+      </script>
+      {props.error ? (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      ) : null}
+      <label class="sr-only" for="reply-text">
+        Message
+      </label>
       <textarea id="reply-text" name="text" required maxlength={limit} placeholder="Write a reply… (/ for canned responses)"></textarea>
       <div class="row">
         <fieldset style="border:0;padding:0;margin:0;display:inline-flex;gap:8px">
           <legend class="sr-only">Reply or note</legend>
-          <label><input type="radio" name="kind" value="reply" checked /> Reply</label>
-          <label><input type="radio" name="kind" value="note" /> Private note</label>
+          <label>
+            <input type="radio" name="kind" value="reply" checked /> Reply
+          </label>
+          <label>
+            <input type="radio" name="kind" value="note" /> Private note
+          </label>
         </fieldset>
         <label>
           <span class="sr-only">Send on</span>
           <select name="inbox" aria-label="Channel to reply on">
             {props.inboxes.map((i) => (
-              <option value={i.name} data-max-length={i.maxTextLength === undefined ? undefined : String(i.maxTextLength)} data-tone={i.tone}>{`${i.displayName} (${i.channel})`}</option>
+              <option
+                value={i.name}
+                data-max-length={i.maxTextLength === undefined ? undefined : String(i.maxTextLength)}
+                data-tone={i.tone}
+              >{`${i.displayName} (${i.channel})`}</option>
             ))}
           </select>
         </label>
-        <span class="hint" data-counter>{limit ? `0 / ${limit}` : "0"}</span>
-        <span class="hint" data-tone-hint>{primary?.tone ? `Tone: ${primary.tone}` : ""}</span>
-        <button class="primary" style="margin-left:auto">Send</button>
+        <span class="hint" data-counter>
+          {limit ? `0 / ${limit}` : "0"}
+        </span>
+        <span class="hint" data-tone-hint>
+          {primary?.tone ? `Tone: ${primary.tone}` : ""}
+        </span>
+        <button class="primary" style="margin-left:auto">
+          Send
+        </button>
       </div>
     </form>
   );

@@ -30,7 +30,8 @@ export function ElsewhereLines(props: { panel: ContactPanel; now: number }) {
     <section class="elsewhere" aria-label="Other channels">
       {props.panel.elsewhere.map((line) => (
         <p class="notice">
-          Also reached out on <strong>{line.inboxName}</strong> {ago(line.at, props.now)}: <a href={`/inbox/conversations/${line.conversation.id}`}>{line.summary}</a>
+          Also reached out on <strong>{line.inboxName}</strong> {ago(line.at, props.now)}:{" "}
+          <a href={`/inbox/conversations/${line.conversation.id}`}>{line.summary}</a>
         </p>
       ))}
     </section>
@@ -46,12 +47,24 @@ export function Suggestions(props: { panel: ContactPanel; base: string; csrf: st
       {props.panel.suggestions.map(({ suggestion, other }) => (
         <div class="suggestion" id={`suggestion-${suggestion.id}`}>
           <p>
-            <strong>{other.name ?? `Contact #${other.id}`}</strong> <span class="muted">#{other.id}{other.email ? ` · ${other.email}` : ""}{other.phone ? ` · ${other.phone}` : ""}</span>
+            <strong>{other.name ?? `Contact #${other.id}`}</strong>{" "}
+            <span class="muted">
+              #{other.id}
+              {other.email ? ` · ${other.email}` : ""}
+              {other.phone ? ` · ${other.phone}` : ""}
+            </span>
           </p>
           <ul class="evidence">
-            {suggestion.evidence.map((e) => <li>{e.detail}</li>)}
+            {suggestion.evidence.map((e) => (
+              <li>{e.detail}</li>
+            ))}
           </ul>
-          <Action action={`${props.base}/suggestions/${suggestion.id}/accept`} label="Merge into this contact" csrf={props.csrf} class="primary" />
+          <Action
+            action={`${props.base}/suggestions/${suggestion.id}/accept`}
+            label="Merge into this contact"
+            csrf={props.csrf}
+            class="primary"
+          />
           <Action action={`${props.base}/suggestions/${suggestion.id}/dismiss`} label="Not the same" csrf={props.csrf} />
         </div>
       ))}
@@ -67,7 +80,10 @@ export function Merges(props: { panel: ContactPanel; base: string; csrf: string;
       <ul>
         {props.panel.merges.map((m) => (
           <li>
-            {m.mergedName ?? `Contact #${m.mergedId}`} <span class="muted">#{m.mergedId} · {ago(m.at, props.now)}</span>{" "}
+            {m.mergedName ?? `Contact #${m.mergedId}`}{" "}
+            <span class="muted">
+              #{m.mergedId} · {ago(m.at, props.now)}
+            </span>{" "}
             <Action action={`${props.base}/merges/${m.mergeId}/undo`} label="Undo merge" csrf={props.csrf} />
           </li>
         ))}

@@ -19,8 +19,23 @@ export function ConversationPane(props: { data: ConversationPageData; csrf: stri
         <ConversationHeader data={data} csrf={props.csrf} selfId={props.selfId} />
         {/* A column-reverse scroller: it opens at the newest message and stays there as messages arrive. */}
         <div class="timeline-scroll">
-          <div class="timeline" id="timeline" data-timeline role="log" aria-live="polite" aria-label="Timeline" hx-get={`/inbox/conversations/${id}/timeline`} hx-trigger={`sse:contact-${data.contact.id}, timeline-refresh from:body`} hx-swap="beforeend" hx-sync="this:queue last">
-            {data.hasEarlier ? <p class="activity"><a href={`/inbox/conversations/${id}?history=all`}>Earlier messages</a></p> : null}
+          <div
+            class="timeline"
+            id="timeline"
+            data-timeline
+            role="log"
+            aria-live="polite"
+            aria-label="Timeline"
+            hx-get={`/inbox/conversations/${id}/timeline`}
+            hx-trigger={`sse:contact-${data.contact.id}, timeline-refresh from:body`}
+            hx-swap="beforeend"
+            hx-sync="this:queue last"
+          >
+            {data.hasEarlier ? (
+              <p class="activity">
+                <a href={`/inbox/conversations/${id}?history=all`}>Earlier messages</a>
+              </p>
+            ) : null}
             <TimelineItems messages={data.timeline} files={data.attachmentsByMessage} agentNames={agentNames} csrf={props.csrf} />
           </div>
         </div>

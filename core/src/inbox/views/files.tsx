@@ -15,7 +15,13 @@ type File = NonNullable<ReturnType<ConversationPageData["attachmentsByMessage"][
 function notStoredReason(message: Message, file: File): string | undefined {
   const notes = message.metadata.attachmentsNotStored;
   if (!Array.isArray(notes)) return undefined;
-  const note = notes.find((n: unknown) => typeof n === "object" && n !== null && (n as { url?: unknown }).url === file.url && (n as { filename?: unknown }).filename === file.filename);
+  const note = notes.find(
+    (n: unknown) =>
+      typeof n === "object" &&
+      n !== null &&
+      (n as { url?: unknown }).url === file.url &&
+      (n as { filename?: unknown }).filename === file.filename,
+  );
   const reason = (note as { reason?: unknown } | undefined)?.reason;
   return typeof reason === "string" ? reason : undefined;
 }
@@ -51,7 +57,10 @@ export function MessageFiles(props: { message: Message; files: File[] }) {
           </a>
         ) : (
           <div class="file">
-            <a href={`/inbox/attachments/${f.id}`} download={f.filename}>{f.filename}</a> <span class="muted">({Math.ceil(f.size / 1024)} KB)</span>
+            <a href={`/inbox/attachments/${f.id}`} download={f.filename}>
+              {f.filename}
+            </a>{" "}
+            <span class="muted">({Math.ceil(f.size / 1024)} KB)</span>
           </div>
         ),
       )}

@@ -17,12 +17,16 @@ export function ShortcutHelp() {
       <dl>
         {SHORTCUTS.map(([key, what]) => (
           <div>
-            <dt><kbd>{key}</kbd></dt>
+            <dt>
+              <kbd>{key}</kbd>
+            </dt>
             <dd>{what}</dd>
           </div>
         ))}
       </dl>
-      <button type="button" data-close-dialog>Close</button>
+      <button type="button" data-close-dialog>
+        Close
+      </button>
     </dialog>
   );
 }

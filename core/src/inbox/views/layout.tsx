@@ -6,9 +6,9 @@
  */
 import type { Child } from "hono/jsx";
 import type { PageContext } from "../env.ts";
+import { AvailabilityForm } from "./availability.tsx";
 import { CsrfField } from "./csrf.tsx";
 import { ShortcutHelp } from "./help.tsx";
-import { AvailabilityForm } from "./availability.tsx";
 
 /** No eval, no inline scripts; 4xx answers are swapped (the server retargets them into #flash). */
 const HTMX_CONFIG = JSON.stringify({
@@ -24,7 +24,12 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
-export function Document(props: { title: string; page: Pick<PageContext, "assets" | "theme">; children: Child; bodyAttrs?: Record<string, string> }) {
+export function Document(props: {
+  title: string;
+  page: Pick<PageContext, "assets" | "theme">;
+  children: Child;
+  bodyAttrs?: Record<string, string>;
+}) {
   const { assets, theme } = props.page;
   return (
     <html lang="en" data-theme={theme.mode}>
@@ -49,20 +54,30 @@ export function Layout(props: { title: string; page: PageContext; nav: Child; ch
   const agent = session.agent;
   const Brand = theme.slots.brand;
   return (
-    <Document title={props.title} page={props.page} bodyAttrs={{ "hx-headers": JSON.stringify({ "X-CSRF-Token": session.csrfToken }), "hx-ext": "sse", "sse-connect": "/inbox/events" }}>
-      <a class="skip" href="#main">Skip to the conversation</a>
+    <Document
+      title={props.title}
+      page={props.page}
+      bodyAttrs={{ "hx-headers": JSON.stringify({ "X-CSRF-Token": session.csrfToken }), "hx-ext": "sse", "sse-connect": "/inbox/events" }}
+    >
+      <a class="skip" href="#main">
+        Skip to the conversation
+      </a>
       <div class="app">
         <header>
           <span class="brand">{Brand ? Brand({}) : "Switchboard"}</span>
           <form class="search" role="search" action="/inbox" method="get">
-            <label class="sr-only" for="q">Search messages and contacts</label>
+            <label class="sr-only" for="q">
+              Search messages and contacts
+            </label>
             <input id="q" name="q" type="search" placeholder="Search messages and contacts ( / )" value={props.search ?? ""} />
           </form>
           <div class="me">
             <AvailabilityForm value={agent.availability} csrf={session.csrfToken} />
             <span>{agent.name}</span>
             {agent.role === "admin" ? <a href="/admin">Admin</a> : null}
-            <button type="button" data-open-help aria-label="Keyboard shortcuts">?</button>
+            <button type="button" data-open-help aria-label="Keyboard shortcuts">
+              ?
+            </button>
             <form method="post" action="/logout">
               <CsrfField token={session.csrfToken} />
               <button>Log out</button>

@@ -18,7 +18,9 @@ export interface NavData {
 export function Nav(props: NavData) {
   const { query } = props;
   const link = (label: string, change: Parameters<typeof listHref>[1], current: boolean) => (
-    <a href={listHref(query, { ...change, cursor: undefined })} aria-current={current ? "page" : undefined}>{label}</a>
+    <a href={listHref(query, { ...change, cursor: undefined })} aria-current={current ? "page" : undefined}>
+      {label}
+    </a>
   );
   return (
     <nav class="views" aria-label="Conversation views">
@@ -27,7 +29,9 @@ export function Nav(props: NavData) {
       {link("Unassigned", { view: "unassigned" }, query.view === "unassigned")}
       {link("All", { view: "all" }, query.view === "all")}
       <h2>Status</h2>
-      {(["open", "pending", "snoozed", "resolved"] as const).map((s) => link(s[0]!.toUpperCase() + s.slice(1), { status: s }, query.status === s))}
+      {(["open", "pending", "snoozed", "resolved"] as const).map((s) =>
+        link(s[0]!.toUpperCase() + s.slice(1), { status: s }, query.status === s),
+      )}
       <h2>Inboxes</h2>
       {link("All inboxes", { inbox: undefined, channel: undefined }, !query.inbox && !query.channel)}
       {props.inboxes.map((i) => link(`${i.displayName} (${i.channel})`, { inbox: i.name, channel: undefined }, query.inbox === i.name))}
@@ -46,20 +50,47 @@ export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: 
   return (
     <>
       {props.rows.map(({ conversation: c, contactName, preview, labels, unread }) => (
-        <li data-conversation={c.id} class={[props.selectedId === c.id ? "selected" : "", isBreached(c.slaDueAt, props.now) ? "breached" : ""].join(" ").trim() || undefined}>
-          <a href={`/inbox/conversations/${c.id}`} hx-get={`/inbox/conversations/${c.id}`} hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true" aria-current={props.selectedId === c.id ? "true" : undefined}>
+        <li
+          data-conversation={c.id}
+          class={
+            [props.selectedId === c.id ? "selected" : "", isBreached(c.slaDueAt, props.now) ? "breached" : ""].join(" ").trim() || undefined
+          }
+        >
+          <a
+            href={`/inbox/conversations/${c.id}`}
+            hx-get={`/inbox/conversations/${c.id}`}
+            hx-target="#main"
+            hx-select="#main"
+            hx-swap="outerHTML"
+            hx-push-url="true"
+            aria-current={props.selectedId === c.id ? "true" : undefined}
+          >
             <div class="row1">
-              <span class="chan" title={`Channel: ${c.channel}`}>{c.channel}</span>
+              <span class="chan" title={`Channel: ${c.channel}`}>
+                {c.channel}
+              </span>
               <span class="name">{contactName ?? `Contact #${c.contactId}`}</span>
-              {unread > 0 ? <span class="badge unread" aria-label={`${unread} unread`}>{unread}</span> : null}
+              {unread > 0 ? (
+                <span class="badge unread" aria-label={`${unread} unread`}>
+                  {unread}
+                </span>
+              ) : null}
               <SlaCountdown dueAt={c.slaDueAt} now={props.now} />
-              <time class="muted" datetime={new Date(c.lastActivityAt).toISOString()}>{relativeTime(c.lastActivityAt, props.now)}</time>
+              <time class="muted" datetime={new Date(c.lastActivityAt).toISOString()}>
+                {relativeTime(c.lastActivityAt, props.now)}
+              </time>
             </div>
             <div class="preview">{preview ?? ""}</div>
             {labels.length || c.priority !== "none" ? (
               <div class="tags">
-                {c.priority !== "none" ? <span class={`badge prio-${c.priority}`} title="Priority">{c.priority}</span> : null}
-                {labels.map((l) => <span class="badge">{l}</span>)}
+                {c.priority !== "none" ? (
+                  <span class={`badge prio-${c.priority}`} title="Priority">
+                    {c.priority}
+                  </span>
+                ) : null}
+                {labels.map((l) => (
+                  <span class="badge">{l}</span>
+                ))}
               </div>
             ) : null}
           </a>
@@ -67,7 +98,9 @@ export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: 
       ))}
       {props.nextHref ? (
         <li class="more">
-          <a href={props.nextHref} hx-get={props.nextHref} hx-target="closest li" hx-swap="outerHTML">Load more</a>
+          <a href={props.nextHref} hx-get={props.nextHref} hx-target="closest li" hx-swap="outerHTML">
+            Load more
+          </a>
         </li>
       ) : null}
     </>
@@ -75,10 +108,24 @@ export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: 
 }
 
 /** The list panel; it refreshes itself when the live stream says the list changed. */
-export function ConversationList(props: { query: ListQuery; rows: ConversationRow[]; selectedId?: number; now: number; nextHref: string | null }) {
+export function ConversationList(props: {
+  query: ListQuery;
+  rows: ConversationRow[];
+  selectedId?: number;
+  now: number;
+  nextHref: string | null;
+}) {
   const refresh = listHref(props.query, { cursor: undefined }, "/inbox/list") + (props.selectedId ? `&selected=${props.selectedId}` : "");
   return (
-    <section class="list" aria-label="Conversations" id="list" hx-get={refresh} hx-trigger="sse:list throttle:500ms" hx-swap="outerHTML" hx-select="#list">
+    <section
+      class="list"
+      aria-label="Conversations"
+      id="list"
+      hx-get={refresh}
+      hx-trigger="sse:list throttle:500ms"
+      hx-swap="outerHTML"
+      hx-select="#list"
+    >
       {props.rows.length === 0 ? (
         <p class="empty muted">No conversations here.</p>
       ) : (

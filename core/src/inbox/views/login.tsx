@@ -4,13 +4,23 @@ import type { PageContext } from "../env.ts";
 import { CsrfField } from "./csrf.tsx";
 import { Document } from "./layout.tsx";
 
-export function LoginPage(props: { page: Pick<PageContext, "assets" | "theme">; token: string; error?: string; email?: string; next?: string }) {
+export function LoginPage(props: {
+  page: Pick<PageContext, "assets" | "theme">;
+  token: string;
+  error?: string;
+  email?: string;
+  next?: string;
+}) {
   const Aside = props.page.theme.slots["login.aside"];
   return (
     <Document title="Sign in" page={props.page}>
       <main class="login">
         <h1>Sign in to Switchboard</h1>
-        {props.error ? <p class="error" role="alert">{props.error}</p> : null}
+        {props.error ? (
+          <p class="error" role="alert">
+            {props.error}
+          </p>
+        ) : null}
         <form method="post" action="/login">
           <CsrfField token={props.token} />
           <input type="hidden" name="next" value={props.next ?? "/inbox"} />

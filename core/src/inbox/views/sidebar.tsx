@@ -35,7 +35,12 @@ function ProfileLine(props: { label: string; value: string | null; alternatives:
       <dt>{props.label}</dt>
       <dd>
         {props.value ?? "—"}
-        {props.alternatives?.length ? <span class="muted" title="Seen from other sources; not overwritten"> (also {props.alternatives.map(String).join(", ")})</span> : null}
+        {props.alternatives?.length ? (
+          <span class="muted" title="Seen from other sources; not overwritten">
+            {" "}
+            (also {props.alternatives.map(String).join(", ")})
+          </span>
+        ) : null}
       </dd>
     </>
   );
@@ -43,7 +48,15 @@ function ProfileLine(props: { label: string; value: string | null; alternatives:
 
 export function ContactSidebar(props: { data: ConversationPageData; slot: SidebarSlot; now: number; csrf: string }) {
   const { contact, identities, otherConversations, conversation, panel } = props.data;
-  const { enrichment, alternatives = {}, handles = {} } = contact.attributes as { enrichment?: Record<string, Record<string, unknown>>; alternatives?: Record<string, unknown[]>; handles?: Record<string, unknown> };
+  const {
+    enrichment,
+    alternatives = {},
+    handles = {},
+  } = contact.attributes as {
+    enrichment?: Record<string, Record<string, unknown>>;
+    alternatives?: Record<string, unknown[]>;
+    handles?: Record<string, unknown>;
+  };
   const hidden = new Set<string>([...RESERVED_ATTRIBUTE_KEYS, ...Object.keys(panel.attributes.contact)]);
   const attributes = Object.fromEntries(Object.entries(contact.attributes).filter(([key]) => !hidden.has(key)));
   const base = `/inbox/conversations/${conversation.id}`;
@@ -52,7 +65,12 @@ export function ContactSidebar(props: { data: ConversationPageData; slot: Sideba
       <ElsewhereLines panel={panel} now={props.now} />
       <h2>{contact.name ?? `Contact #${contact.id}`}</h2>
       <dl>
-        {alternatives.name?.length ? <><dt>Also known as</dt><dd title="Seen from other sources; not overwritten">{alternatives.name.map(String).join(", ")}</dd></> : null}
+        {alternatives.name?.length ? (
+          <>
+            <dt>Also known as</dt>
+            <dd title="Seen from other sources; not overwritten">{alternatives.name.map(String).join(", ")}</dd>
+          </>
+        ) : null}
         <ProfileLine label="Email" value={contact.email} alternatives={alternatives.email} />
         <ProfileLine label="Phone" value={contact.phone} alternatives={alternatives.phone} />
       </dl>
@@ -60,19 +78,56 @@ export function ContactSidebar(props: { data: ConversationPageData; slot: Sideba
       <ul>
         {identities.map((i) => (
           <li>
-            <span class="chan">{i.channel}</span> {i.externalId} {typeof handles[`${i.channel}:${i.externalId}`] === "string" ? <span class="handle">{String(handles[`${i.channel}:${i.externalId}`])}</span> : null} {i.scope ? <span class="muted" title="This id means this customer only in that inbox">in {i.scope}</span> : null} {i.verified ? <span class="badge" title={`Verified (${i.source ?? "channel"})`}>verified</span> : null}
+            <span class="chan">{i.channel}</span> {i.externalId}{" "}
+            {typeof handles[`${i.channel}:${i.externalId}`] === "string" ? (
+              <span class="handle">{String(handles[`${i.channel}:${i.externalId}`])}</span>
+            ) : null}{" "}
+            {i.scope ? (
+              <span class="muted" title="This id means this customer only in that inbox">
+                in {i.scope}
+              </span>
+            ) : null}{" "}
+            {i.verified ? (
+              <span class="badge" title={`Verified (${i.source ?? "channel"})`}>
+                verified
+              </span>
+            ) : null}
           </li>
         ))}
       </ul>
       <Suggestions panel={panel} base={base} csrf={props.csrf} />
-      <AttributeForm title="Contact" action={`${base}/contact-attributes`} defs={panel.attributes.contact} values={contact.attributes} csrf={props.csrf} />
-      <AttributeForm title="Conversation" action={`${base}/attributes`} defs={panel.attributes.conversation} values={conversation.attributes} csrf={props.csrf} />
-      {Object.keys(attributes).length ? <><h2>Attributes</h2><Facts facts={attributes} /></> : null}
-      {props.slot.map((view) => <section aria-label={`From ${view.plugin}`}>{view.component({ contact, identities }) as never}</section>)}
+      <AttributeForm
+        title="Contact"
+        action={`${base}/contact-attributes`}
+        defs={panel.attributes.contact}
+        values={contact.attributes}
+        csrf={props.csrf}
+      />
+      <AttributeForm
+        title="Conversation"
+        action={`${base}/attributes`}
+        defs={panel.attributes.conversation}
+        values={conversation.attributes}
+        csrf={props.csrf}
+      />
+      {Object.keys(attributes).length ? (
+        <>
+          <h2>Attributes</h2>
+          <Facts facts={attributes} />
+        </>
+      ) : null}
+      {props.slot.map((view) => (
+        <section aria-label={`From ${view.plugin}`}>{view.component({ contact, identities }) as never}</section>
+      ))}
       {enrichment
         ? Object.entries(enrichment)
             .filter(([plugin]) => !props.slot.some((view) => view.plugin === plugin))
-            .map(([plugin, facts]) => <><h2>{plugin}</h2><Facts facts={facts} /></>)
+            .map(([plugin, facts]) => (
+              <>
+                <h2>{plugin}</h2>
+                <Facts facts={facts} />
+              </>
+            ))
         : null}
       <Merges panel={panel} base={base} csrf={props.csrf} now={props.now} />
       <h2>Other conversations</h2>
@@ -82,7 +137,8 @@ export function ContactSidebar(props: { data: ConversationPageData; slot: Sideba
         <ul>
           {otherConversations.map((c) => (
             <li>
-              <a href={`/inbox/conversations/${c.id}`}>#{c.id}</a> <span class="chan">{c.channel}</span> {c.status} · {relativeTime(c.lastActivityAt, props.now)}
+              <a href={`/inbox/conversations/${c.id}`}>#{c.id}</a> <span class="chan">{c.channel}</span> {c.status} ·{" "}
+              {relativeTime(c.lastActivityAt, props.now)}
             </li>
           ))}
         </ul>

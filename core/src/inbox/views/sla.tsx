@@ -13,7 +13,14 @@
 export function countdownText(dueAt: number, now: number): string {
   const ms = Math.abs(dueAt - now);
   const s = Math.floor(ms / 1000);
-  const parts = s >= 86_400 ? [`${Math.floor(s / 86_400)}d`, `${Math.floor((s % 86_400) / 3600)}h`] : s >= 3600 ? [`${Math.floor(s / 3600)}h`, `${Math.floor((s % 3600) / 60)}m`] : s >= 60 ? [`${Math.floor(s / 60)}m`, `${s % 60}s`] : [`${s}s`];
+  const parts =
+    s >= 86_400
+      ? [`${Math.floor(s / 86_400)}d`, `${Math.floor((s % 86_400) / 3600)}h`]
+      : s >= 3600
+        ? [`${Math.floor(s / 3600)}h`, `${Math.floor((s % 3600) / 60)}m`]
+        : s >= 60
+          ? [`${Math.floor(s / 60)}m`, `${s % 60}s`]
+          : [`${s}s`];
   const text = parts.filter((p) => !/^0[a-z]$/.test(p)).join(" ") || "0s";
   return dueAt <= now ? `overdue ${text}` : `${text} left`;
 }
@@ -32,7 +39,11 @@ export function SlaCountdown(props: { dueAt: number | null; now: number }) {
   const breached = isBreached(props.dueAt, props.now);
   const soon = !breached && props.dueAt - props.now < 5 * 60_000;
   return (
-    <span class={`badge sla${breached ? " breached" : soon ? " soon" : ""}`} data-sla-due={String(props.dueAt)} title={`SLA due ${new Date(props.dueAt).toISOString().replace("T", " ").slice(0, 16)} UTC`}>
+    <span
+      class={`badge sla${breached ? " breached" : soon ? " soon" : ""}`}
+      data-sla-due={String(props.dueAt)}
+      title={`SLA due ${new Date(props.dueAt).toISOString().replace("T", " ").slice(0, 16)} UTC`}
+    >
       {countdownText(props.dueAt, props.now)}
     </span>
   );

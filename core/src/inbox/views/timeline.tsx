@@ -14,7 +14,14 @@ import { fullTime } from "./time.ts";
 
 type Attachments = ConversationPageData["attachmentsByMessage"];
 
-const statusLabel: Record<string, string> = { queued: "Queued", sending: "Sending", sent: "Sent", delivered: "Delivered", read: "Read", failed: "Failed" };
+const statusLabel: Record<string, string> = {
+  queued: "Queued",
+  sending: "Sending",
+  sent: "Sent",
+  delivered: "Delivered",
+  read: "Read",
+  failed: "Failed",
+};
 
 /** Splits note text around @mentions of known agents, so mentions can be highlighted. */
 function withMentions(text: string, agentNames: string[]) {
@@ -57,9 +64,17 @@ function Original(props: { message: Message }) {
     return (
       <details class="original">
         <summary>Show the original</summary>
-        <iframe name={frame} sandbox="allow-popups allow-popups-to-escape-sandbox" src={`/inbox/messages/${m.id}/html`} loading="lazy" title={`Original of message ${m.id}`}></iframe>
+        <iframe
+          name={frame}
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          src={`/inbox/messages/${m.id}/html`}
+          loading="lazy"
+          title={`Original of message ${m.id}`}
+        ></iframe>
         {m.html.includes("data-remote-src") ? (
-          <a href={`/inbox/messages/${m.id}/html?images=1`} target={frame}>Load remote images (the sender may learn you opened it)</a>
+          <a href={`/inbox/messages/${m.id}/html?images=1`} target={frame}>
+            Load remote images (the sender may learn you opened it)
+          </a>
         ) : null}
       </details>
     );
@@ -84,16 +99,29 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
       </p>
     );
   }
-  const author = m.direction === "incoming" ? "Customer" : m.authorAgentId !== null ? (props.agentNames.get(m.authorAgentId) ?? "Agent") : "Switchboard";
+  const author =
+    m.direction === "incoming" ? "Customer" : m.authorAgentId !== null ? (props.agentNames.get(m.authorAgentId) ?? "Agent") : "Switchboard";
   const files = props.files.get(m.id) ?? [];
   return (
-    <article class={`msg ${m.direction}`} id={`m-${m.id}`} data-message-id={m.id} aria-label={`${m.direction === "note" ? "Private note" : "Message"} from ${author}`} {...deliveryRefresh(m)}>
+    <article
+      class={`msg ${m.direction}`}
+      id={`m-${m.id}`}
+      data-message-id={m.id}
+      aria-label={`${m.direction === "note" ? "Private note" : "Message"} from ${author}`}
+      {...deliveryRefresh(m)}
+    >
       <div class="meta">
         <span class="chan">{m.channel}</span>
         <span>{m.direction === "note" ? `Note by ${author}` : author}</span>
         <time datetime={new Date(m.createdAt).toISOString()}>{fullTime(m.createdAt)}</time>
-        {m.direction === "outgoing" ? <span class={`badge ${m.deliveryStatus === "failed" ? "failed" : ""}`}>{statusLabel[m.deliveryStatus] ?? m.deliveryStatus}</span> : null}
-        {Array.isArray(m.metadata.edits) && m.metadata.edits.length ? <span class="badge" title="The customer edited this message">edited</span> : null}
+        {m.direction === "outgoing" ? (
+          <span class={`badge ${m.deliveryStatus === "failed" ? "failed" : ""}`}>{statusLabel[m.deliveryStatus] ?? m.deliveryStatus}</span>
+        ) : null}
+        {Array.isArray(m.metadata.edits) && m.metadata.edits.length ? (
+          <span class="badge" title="The customer edited this message">
+            edited
+          </span>
+        ) : null}
       </div>
       <div class="body">{m.direction === "note" ? withMentions(m.text, [...props.agentNames.values()]) : m.text}</div>
       {typeof m.metadata.warning === "string" ? <p class="error">{m.metadata.warning}</p> : null}
@@ -116,7 +144,13 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
  * Timeline items, with channel-switch and conversation-start markers. `previous` is the message
  * shown just before the first one (for a fragment of new arrivals).
  */
-export function TimelineItems(props: { messages: Message[]; previous?: Message; files: Attachments; agentNames: Map<number, string>; csrf: string }) {
+export function TimelineItems(props: {
+  messages: Message[];
+  previous?: Message;
+  files: Attachments;
+  agentNames: Map<number, string>;
+  csrf: string;
+}) {
   const switches = channelSwitches(props.messages, props.previous);
   let lastConversation = props.previous?.conversationId;
   return (
@@ -124,11 +158,20 @@ export function TimelineItems(props: { messages: Message[]; previous?: Message; 
       {props.messages.map((m) => {
         const markers = [];
         if (lastConversation !== undefined && m.conversationId !== lastConversation) {
-          markers.push(<p class="conv-start" data-marker>Conversation #{m.conversationId} on {m.channel}</p>);
+          markers.push(
+            <p class="conv-start" data-marker>
+              Conversation #{m.conversationId} on {m.channel}
+            </p>,
+          );
         }
         lastConversation = m.conversationId;
         const switched = switches.get(m.id);
-        if (switched) markers.push(<p class="switch" data-marker>Continued on {switched.to} after {switched.from}</p>);
+        if (switched)
+          markers.push(
+            <p class="switch" data-marker>
+              Continued on {switched.to} after {switched.from}
+            </p>,
+          );
         return (
           <>
             {markers}

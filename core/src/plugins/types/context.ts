@@ -34,9 +34,7 @@ export interface ConversationChange {
  * await ctx.conversations.reply(event.data.conversationId, "Thanks! A person will answer shortly.");
  */
 export interface ConversationActions {
-  get(
-    id: number,
-  ): Promise<
+  get(id: number): Promise<
     | {
         id: number;
         contactId: number;

@@ -3,11 +3,12 @@
 // allowed only where the test turns allow_private_attachment_urls on; without it, loopback,
 // link-local and private addresses (IPv4, IPv6, and names that resolve there) are never requested,
 // and the file stays an outside link with its reason. javascript:/data: URLs refuse the message.
-import { afterEach, describe, expect, it } from "vitest";
+
+import { type Harness, tables } from "@switchboard/core/testing";
 import { eq } from "drizzle-orm";
-import { tables, type Harness } from "@switchboard/core/testing";
-import { PDF, PNG, startFileServer, type FileServer } from "../../test-support/file-server.ts";
-import { startApiInbox, type ApiInbox } from "../../test-support/inbox.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { type FileServer, PDF, PNG, startFileServer } from "../../test-support/file-server.ts";
+import { type ApiInbox, startApiInbox } from "../../test-support/inbox.ts";
 
 let inbox: ApiInbox | undefined;
 let files: FileServer | undefined;
@@ -19,7 +20,12 @@ afterEach(async () => {
 });
 
 const LIMITS = { attachment_max_bytes: 2000, attachment_timeout_ms: 400 };
-const file = (url: string, filename = url.split("/").pop() || "file", content_type = "image/png", size = 10) => ({ filename, content_type, size, url });
+const file = (url: string, filename = url.split("/").pop() || "file", content_type = "image/png", size = 10) => ({
+  filename,
+  content_type,
+  size,
+  url,
+});
 
 async function send(attachments: unknown[], id = "m1") {
   const answer = await inbox!.post({ id, contact: { id: "cust-1" }, text: "See attached", attachments });
@@ -29,7 +35,11 @@ async function send(attachments: unknown[], id = "m1") {
 
 async function stored(harness: Harness, messageId: number) {
   const [message] = await harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.id, messageId));
-  const rows = await harness.switchboard.store.db.select().from(tables.attachments).where(eq(tables.attachments.messageId, messageId)).orderBy(tables.attachments.id);
+  const rows = await harness.switchboard.store.db
+    .select()
+    .from(tables.attachments)
+    .where(eq(tables.attachments.messageId, messageId))
+    .orderBy(tables.attachments.id);
   return { message: message!, rows };
 }
 
@@ -37,7 +47,11 @@ describe("API channel attachments, with allow_private_attachment_urls for the lo
   it("downloads the files before answering and stores their bytes, following a redirect", async () => {
     files = startFileServer();
     inbox = await startApiInbox({ ...LIMITS, allow_private_attachment_urls: true });
-    const sent = await send([file(`${files.url}/logo.png`), file(`${files.url}/receipt.pdf`, "receipt.pdf", "application/pdf"), file(`${files.url}/moved.png`)]);
+    const sent = await send([
+      file(`${files.url}/logo.png`),
+      file(`${files.url}/receipt.pdf`, "receipt.pdf", "application/pdf"),
+      file(`${files.url}/moved.png`),
+    ]);
     expect(sent.status).toBe(201);
     const { message, rows } = await stored(inbox.harness, sent.body.message_id);
     expect(rows.map((r) => [r.filename, r.contentType, r.size])).toEqual([
@@ -70,7 +84,9 @@ describe("API channel attachments, with allow_private_attachment_urls for the lo
     const { message, rows } = await stored(inbox.harness, sent.body.message_id);
     expect(rows).toHaveLength(8);
     expect(rows.every((r) => r.data === null && r.url?.startsWith(files!.url))).toBe(true);
-    const reasons = Object.fromEntries((message.metadata.attachmentsNotStored as { filename: string; reason: string }[]).map((n) => [n.filename, n.reason]));
+    const reasons = Object.fromEntries(
+      (message.metadata.attachmentsNotStored as { filename: string; reason: string }[]).map((n) => [n.filename, n.reason]),
+    );
     expect(reasons).toEqual({
       "big.png": "it is larger than attachment_max_bytes (5000 > 2000)",
       "streamed.png": "it is larger than attachment_max_bytes (more than 2000 bytes)",
@@ -105,10 +121,14 @@ describe("API channel attachments without allow_private_attachment_urls", () => 
     const { message, rows } = await stored(inbox.harness, sent.body.message_id);
     expect(message.text).toBe("See attached");
     expect(rows.map((r) => [r.filename, r.data])).toEqual(rows.map((r) => [r.filename, null]));
-    const reasons = Object.fromEntries((message.metadata.attachmentsNotStored as { filename: string; reason: string }[]).map((n) => [n.filename, n.reason]));
+    const reasons = Object.fromEntries(
+      (message.metadata.attachmentsNotStored as { filename: string; reason: string }[]).map((n) => [n.filename, n.reason]),
+    );
     const off = ", and private addresses are not fetched (allow_private_attachment_urls is off)";
     expect(reasons["v4.png"]).toBe(`127.0.0.1 is a loopback address${off}`);
-    expect(reasons["name.png"]).toMatch(new RegExp(`^localhost: (127\\.0\\.0\\.1|::1) is a loopback address${off.replace(/[()]/g, "\\$&")}$`));
+    expect(reasons["name.png"]).toMatch(
+      new RegExp(`^localhost: (127\\.0\\.0\\.1|::1) is a loopback address${off.replace(/[()]/g, "\\$&")}$`),
+    );
     expect(reasons["v6.png"]).toBe(`::1 is a loopback address${off}`);
     expect(reasons["mapped.png"]).toBe(`127.0.0.1 is a loopback address${off}`);
     expect(reasons["metadata.png"]).toBe(`169.254.169.254 is a linkLocal address${off}`);
@@ -119,10 +139,18 @@ describe("API channel attachments without allow_private_attachment_urls", () => 
 
   it("refuses javascript:, data: and other non-http URLs with a 422 and a reason, storing nothing", async () => {
     inbox = await startApiInbox(LIMITS);
-    for (const url of ["javascript:alert(document.cookie)", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "file:///etc/passwd", "ftp://files.example/x.png"]) {
+    for (const url of [
+      "javascript:alert(document.cookie)",
+      "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+      "file:///etc/passwd",
+      "ftp://files.example/x.png",
+    ]) {
       const sent = await send([file("https://cdn.example/ok.png"), file(url, "evil.png")], `m-${url.slice(0, 4)}`);
       expect(sent.status, url).toBe(422);
-      expect(sent.body.error).toMatchObject({ code: "SWB_ERR_INBOUND_INVALID", message: expect.stringContaining("attachments.1.url: use an http or https URL") });
+      expect(sent.body.error).toMatchObject({
+        code: "SWB_ERR_INBOUND_INVALID",
+        message: expect.stringContaining("attachments.1.url: use an http or https URL"),
+      });
     }
     const db = inbox.harness.switchboard.store.db;
     expect(await db.select().from(tables.messages)).toHaveLength(0);
@@ -132,7 +160,12 @@ describe("API channel attachments without allow_private_attachment_urls", () => 
 
   it("ignores an attachmentsNotStored that the integration puts in metadata itself", async () => {
     inbox = await startApiInbox(LIMITS);
-    const answer = await inbox.post({ id: "m1", contact: { id: "c" }, text: "Hi", metadata: { order: 42, attachmentsNotStored: [{ filename: "x", url: "https://evil.example", reason: "trust me" }] } });
+    const answer = await inbox.post({
+      id: "m1",
+      contact: { id: "c" },
+      text: "Hi",
+      metadata: { order: 42, attachmentsNotStored: [{ filename: "x", url: "https://evil.example", reason: "trust me" }] },
+    });
     const { message } = await stored(inbox.harness, ((await answer.json()) as { message_id: number }).message_id);
     expect(message.metadata).toEqual({ order: 42 });
   });

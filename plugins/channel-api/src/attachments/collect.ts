@@ -6,7 +6,7 @@
  * `metadata.attachmentsNotStored`, which the inbox shows beside an outside link.
  */
 import type { InboundAttachment, Logger } from "@switchboard/core";
-import { fetchAttachment, type FetchLimits } from "./fetch-file.ts";
+import { type FetchLimits, fetchAttachment } from "./fetch-file.ts";
 
 /** An attachment as the integration lists it. */
 export interface ListedFile {
@@ -29,16 +29,25 @@ export interface NotStored {
  * @example
  * const { attachments, notStored } = await collectAttachments(body.attachments ?? [], limits, log);
  */
-export async function collectAttachments(files: ListedFile[], limits: FetchLimits, log: Logger): Promise<{ attachments: InboundAttachment[]; notStored: NotStored[] }> {
+export async function collectAttachments(
+  files: ListedFile[],
+  limits: FetchLimits,
+  log: Logger,
+): Promise<{ attachments: InboundAttachment[]; notStored: NotStored[] }> {
   const notStored: NotStored[] = [];
   const attachments = await Promise.all(
     files.map(async (file): Promise<InboundAttachment> => {
       const listed: InboundAttachment = { filename: file.filename, contentType: file.content_type, size: file.size, url: file.url };
       const fetched =
-        file.size > limits.maxBytes ? { ok: false as const, reason: `it is larger than attachment_max_bytes (${file.size} > ${limits.maxBytes})` } : await fetchAttachment(file.url, limits);
+        file.size > limits.maxBytes
+          ? { ok: false as const, reason: `it is larger than attachment_max_bytes (${file.size} > ${limits.maxBytes})` }
+          : await fetchAttachment(file.url, limits);
       if (!fetched.ok) {
         notStored.push({ filename: file.filename, url: file.url, reason: fetched.reason });
-        log.warn({ filename: file.filename, origin: new URL(file.url).origin, reason: fetched.reason }, "api attachment kept as a link only");
+        log.warn(
+          { filename: file.filename, origin: new URL(file.url).origin, reason: fetched.reason },
+          "api attachment kept as a link only",
+        );
         return listed;
       }
       return { ...listed, contentType: fetched.contentType, size: fetched.bytes.length, data: fetched.bytes.toString("base64") };

@@ -40,7 +40,8 @@ const checkedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses: LookupAddress[]) => {
     if (error) return callback(error, "", 0);
     const refused = addresses.map((a) => forbiddenAddress(a.address)).find((why) => why !== null);
-    if (refused || addresses.length === 0) return callback(new ForbiddenHost(`${hostname}: ${refused ?? "it resolves to no address"}`), "", 0);
+    if (refused || addresses.length === 0)
+      return callback(new ForbiddenHost(`${hostname}: ${refused ?? "it resolves to no address"}`), "", 0);
     if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
     callback(null, addresses[0]!.address, addresses[0]!.family);
   });
@@ -62,7 +63,8 @@ export async function fetchAttachment(url: string, limits: FetchLimits): Promise
   const deadline = AbortSignal.timeout(limits.timeoutMs);
   let current = new URL(url);
   for (let redirects = 0; ; redirects++) {
-    if (current.protocol !== "http:" && current.protocol !== "https:") return { ok: false, reason: `it leads to a ${current.protocol} URL; only http and https are fetched` };
+    if (current.protocol !== "http:" && current.protocol !== "https:")
+      return { ok: false, reason: `it leads to a ${current.protocol} URL; only http and https are fetched` };
     const literal = !limits.allowPrivate && isIpLiteral(current.hostname) ? forbiddenAddress(current.hostname) : null;
     if (literal) return { ok: false, reason: `${literal}, ${PRIVATE_OFF}` };
     const hop = await requestOnce(current, limits, deadline);
@@ -86,10 +88,19 @@ function requestOnce(url: URL, limits: FetchLimits, deadline: AbortSignal): Prom
       resolve(timedOut && !("kind" in hop) && !hop.ok ? { ok: false, reason: late } : hop);
     };
     const client = url.protocol === "https:" ? https : http;
-    const request = client.get(url, { lookup: limits.allowPrivate ? undefined : checkedLookup, headers: { "User-Agent": "Switchboard attachment fetcher", Accept: "*/*" } }, (response) => {
-      readResponse(response, limits).then(done, (error: Error) => done({ ok: false, reason: error.message }));
-    });
-    request.on("error", (error) => done({ ok: false, reason: error instanceof ForbiddenHost ? `${error.message}, ${PRIVATE_OFF}` : error.message }));
+    const request = client.get(
+      url,
+      {
+        lookup: limits.allowPrivate ? undefined : checkedLookup,
+        headers: { "User-Agent": "Switchboard attachment fetcher", Accept: "*/*" },
+      },
+      (response) => {
+        readResponse(response, limits).then(done, (error: Error) => done({ ok: false, reason: error.message }));
+      },
+    );
+    request.on("error", (error) =>
+      done({ ok: false, reason: error instanceof ForbiddenHost ? `${error.message}, ${PRIVATE_OFF}` : error.message }),
+    );
     if (deadline.aborted) onAbort();
     else deadline.addEventListener("abort", onAbort, { once: true });
   });

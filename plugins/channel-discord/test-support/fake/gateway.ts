@@ -6,7 +6,7 @@
  * with INVALID_SESSION, so a client identifies again.
  */
 import { ApplicationFlags, GatewayCloseCodes, GatewayIntentBits, GatewayOpcodes } from "discord-api-types/v10";
-import type { Dispatch, DiscordWorld } from "./world.ts";
+import type { DiscordWorld, Dispatch } from "./world.ts";
 
 export interface GatewaySocket {
   send(data: string): void;
@@ -27,7 +27,8 @@ const INTENT_OF: Record<string, number> = {
 };
 
 function intentFor(dispatch: Dispatch): number {
-  if (dispatch.t.startsWith("MESSAGE_")) return (dispatch.d as { guild_id?: string }).guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
+  if (dispatch.t.startsWith("MESSAGE_"))
+    return (dispatch.d as { guild_id?: string }).guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
   return INTENT_OF[dispatch.t] ?? 0;
 }
 
@@ -81,13 +82,27 @@ export class GatewayConnection {
     const disallowed = PRIVILEGED.some((p) => (identify.intents & p.bit) !== 0 && (this.#world.applicationFlags & p.flags) === 0);
     if (disallowed) return this.#close(GatewayCloseCodes.DisallowedIntents, "Disallowed intent(s).");
     const guilds = [...this.#world.guilds.values()];
-    this.#dispatch({
-      t: "READY",
-      d: {
-        v: 10, user: this.#world.bot, guilds: guilds.map((g) => ({ id: g.id, unavailable: true })), session_id: `session-${this.#world.snowflake()}`,
-        resume_gateway_url: this.#url, shard: [0, 1], application: { id: this.#world.applicationId, flags: this.#world.applicationFlags }, private_channels: [], relationships: [], presences: [], guild_join_requests: [], geo_ordered_rtc_regions: [], user_settings: {},
+    this.#dispatch(
+      {
+        t: "READY",
+        d: {
+          v: 10,
+          user: this.#world.bot,
+          guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+          session_id: `session-${this.#world.snowflake()}`,
+          resume_gateway_url: this.#url,
+          shard: [0, 1],
+          application: { id: this.#world.applicationId, flags: this.#world.applicationFlags },
+          private_channels: [],
+          relationships: [],
+          presences: [],
+          guild_join_requests: [],
+          geo_ordered_rtc_regions: [],
+          user_settings: {},
+        },
       },
-    }, true);
+      true,
+    );
     this.#ready = true;
     for (const guild of guilds) this.#dispatch({ t: "GUILD_CREATE", d: this.#world.guildPayload(guild) });
     this.#unsubscribe = this.#world.onDispatch((dispatch) => this.#dispatch(dispatch));

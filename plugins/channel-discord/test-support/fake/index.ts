@@ -10,6 +10,7 @@
  * expect(discord.world.sent[0].body.content).toBe("Hi Ada!");
  * await discord.stop();
  */
-export { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from "./server.ts";
-export { DiscordWorld, type FakeGuild, type RestError } from "./world.ts";
+
 export type { GatewaySession } from "./gateway.ts";
+export { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from "./server.ts";
+export { DiscordWorld, type FakeGuild, type RestError } from "./world.ts";

@@ -7,12 +7,15 @@
  * Form Body); a test can queue any error, such as a 429 with retry_after and rate limit headers.
  */
 import { readForm } from "@switchboard/core/testing";
-import { ChannelType, type APIChannel, type APIUser } from "discord-api-types/v10";
+import { type APIChannel, type APIUser, ChannelType } from "discord-api-types/v10";
 import type { DiscordWorld, RestError } from "./world.ts";
 
 const CONTENT_LIMIT = 2000;
 
-const error = (status: number, code: number, message: string, extra: Record<string, unknown> = {}): RestError => ({ status, body: { message, code, ...extra } });
+const error = (status: number, code: number, message: string, extra: Record<string, unknown> = {}): RestError => ({
+  status,
+  body: { message, code, ...extra },
+});
 const reply = (e: RestError) => Response.json(e.body, { status: e.status, ...(e.headers ? { headers: e.headers } : {}) });
 
 /** Answers one REST request, or undefined when the path is not REST or CDN. */
@@ -21,7 +24,9 @@ export async function handleRest(world: DiscordWorld, request: Request, gatewayU
   const cdn = url.pathname.match(/^\/attachments\/(\d+)\/(.+)$/);
   if (cdn) {
     const file = world.cdn.get(`${cdn[1]}/${decodeURIComponent(cdn[2]!)}`);
-    return file ? new Response(Buffer.from(file.bytes), { headers: { "Content-Type": file.contentType } }) : new Response("Not Found", { status: 404 });
+    return file
+      ? new Response(Buffer.from(file.bytes), { headers: { "Content-Type": file.contentType } })
+      : new Response("Not Found", { status: 404 });
   }
   const match = url.pathname.match(/^\/api\/v10(\/.*)$/);
   if (!match) return undefined;
@@ -31,14 +36,35 @@ export async function handleRest(world: DiscordWorld, request: Request, gatewayU
   world.calls.push({ method: request.method, path, body });
   const injected = world.takeFailure(request.method, path);
   if (injected) return reply(injected);
-  const ok = (data: unknown, status = 200) => (status === 204 ? new Response(null, { status }) : Response.json(data, { status, headers: { "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "4", "X-RateLimit-Reset-After": "5", "X-RateLimit-Bucket": "fake-bucket-messages" } }));
+  const ok = (data: unknown, status = 200) =>
+    status === 204
+      ? new Response(null, { status })
+      : Response.json(data, {
+          status,
+          headers: {
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "4",
+            "X-RateLimit-Reset-After": "5",
+            "X-RateLimit-Bucket": "fake-bucket-messages",
+          },
+        });
 
   const route = `${request.method} ${path.replace(/\d{5,}/g, ":id")}`;
   switch (route) {
     case "GET /gateway/bot":
       return ok({ url: gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
     case "GET /applications/@me":
-      return ok({ id: world.applicationId, name: "Switchboard", icon: null, description: "", bot_public: false, bot_require_code_grant: false, verify_key: "0", flags: world.applicationFlags, bot: world.bot });
+      return ok({
+        id: world.applicationId,
+        name: "Switchboard",
+        icon: null,
+        description: "",
+        bot_public: false,
+        bot_require_code_grant: false,
+        verify_key: "0",
+        flags: world.applicationFlags,
+        bot: world.bot,
+      });
     case "GET /users/@me":
       return ok(world.bot);
     case "POST /users/@me/channels": {
@@ -59,7 +85,9 @@ export async function handleRest(world: DiscordWorld, request: Request, gatewayU
       if (!world.channels.has(id)) return reply(error(404, 10003, "Unknown Channel"));
       const after = BigInt(url.searchParams.get("after") ?? "0");
       const limit = Number(url.searchParams.get("limit") ?? "50");
-      const newer = [...world.messages.values()].filter((m) => m.channel_id === id && BigInt(m.id) > after).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      const newer = [...world.messages.values()]
+        .filter((m) => m.channel_id === id && BigInt(m.id) > after)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       return ok(newer.slice(0, limit).reverse());
     }
     case "GET /channels/:id": {
@@ -71,13 +99,24 @@ export async function handleRest(world: DiscordWorld, request: Request, gatewayU
   }
 }
 
-function postMessage(world: DiscordWorld, channelId: string, body: Record<string, unknown>, files: { name: string; bytes: Uint8Array; contentType: string }[], ok: (data: unknown) => Response): Response {
+function postMessage(
+  world: DiscordWorld,
+  channelId: string,
+  body: Record<string, unknown>,
+  files: { name: string; bytes: Uint8Array; contentType: string }[],
+  ok: (data: unknown) => Response,
+): Response {
   const channel = world.channels.get(channelId);
   if (!channel) return reply(error(404, 10003, "Unknown Channel"));
-  if (channel.type === ChannelType.DM && world.closedDms.has((channel as { recipients: APIUser[] }).recipients[0]!.id)) return reply(error(403, 50007, "Cannot send messages to this user"));
+  if (channel.type === ChannelType.DM && world.closedDms.has((channel as { recipients: APIUser[] }).recipients[0]!.id))
+    return reply(error(403, 50007, "Cannot send messages to this user"));
   const content = typeof body.content === "string" ? body.content : "";
   if (content.length > CONTENT_LIMIT) {
-    return reply(error(400, 50035, "Invalid Form Body", { errors: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: `Must be ${CONTENT_LIMIT} or fewer in length.` }] } } }));
+    return reply(
+      error(400, 50035, "Invalid Form Body", {
+        errors: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: `Must be ${CONTENT_LIMIT} or fewer in length.` }] } },
+      }),
+    );
   }
   if (content === "" && files.length === 0) return reply(error(400, 50006, "Cannot send an empty message"));
   const attachments = files.map((f) => world.attachment(f.name, f.contentType, f.bytes));

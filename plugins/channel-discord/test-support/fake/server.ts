@@ -52,7 +52,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     websocket: {
       open(ws) {
-        ws.data.connection = new GatewayConnection(world, { send: (d) => ws.send(d), close: (code, reason) => ws.close(code, reason) }, { url: gatewayUrl, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 45_000 });
+        ws.data.connection = new GatewayConnection(
+          world,
+          { send: (d) => ws.send(d), close: (code, reason) => ws.close(code, reason) },
+          { url: gatewayUrl, heartbeatIntervalMs: options.heartbeatIntervalMs ?? 45_000 },
+        );
         sessions.push(ws.data.connection.session);
       },
       message(ws, message) {

@@ -5,7 +5,17 @@
  * gateway dispatches (MESSAGE_CREATE, THREAD_CREATE…) to whoever listens (the gateway sessions).
  */
 import { FailureQueue, Listeners } from "@switchboard/core/testing";
-import { ApplicationFlags, ChannelType, MessageType, type APIAttachment, type APIChannel, type APIEmbed, type APIGuild, type APIMessage, type APIUser } from "discord-api-types/v10";
+import {
+  type APIAttachment,
+  type APIChannel,
+  type APIEmbed,
+  type APIGuild,
+  type APIMessage,
+  type APIUser,
+  ApplicationFlags,
+  ChannelType,
+  MessageType,
+} from "discord-api-types/v10";
 
 /** A REST error as Discord sends it: status, JSON body, headers. */
 export interface RestError {
@@ -35,7 +45,8 @@ export class DiscordWorld {
   readonly channels = new Map<string, APIChannel>();
   readonly messages = new Map<string, APIMessage>();
   /** Every message the bot POSTed, with its uploaded files. */
-  readonly sent: { channelId: string; body: Record<string, unknown>; files: { name: string; bytes: Uint8Array }[]; message: APIMessage }[] = [];
+  readonly sent: { channelId: string; body: Record<string, unknown>; files: { name: string; bytes: Uint8Array }[]; message: APIMessage }[] =
+    [];
   /** Every REST call: method, path (after /api/v10) and JSON body. */
   readonly calls: { method: string; path: string; body: unknown }[] = [];
   /** Files served at /attachments/<id>/<name>, as Discord's CDN would. */
@@ -69,8 +80,37 @@ export class DiscordWorld {
   /** A guild the bot is in, with one text and one forum channel. Sends GUILD_CREATE to connected sessions. */
   guild(name: string): { guild: FakeGuild; text: APIChannel; forum: APIChannel } {
     const id = this.snowflake();
-    const text = { id: this.snowflake(), type: ChannelType.GuildText, guild_id: id, name: "support", position: 0, permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, parent_id: null } as APIChannel;
-    const forum = { id: this.snowflake(), type: ChannelType.GuildForum, guild_id: id, name: "help-forum", position: 1, permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, parent_id: null, available_tags: [], default_reaction_emoji: null, default_sort_order: null, default_forum_layout: 0, flags: 0 } as unknown as APIChannel;
+    const text = {
+      id: this.snowflake(),
+      type: ChannelType.GuildText,
+      guild_id: id,
+      name: "support",
+      position: 0,
+      permission_overwrites: [],
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+    } as APIChannel;
+    const forum = {
+      id: this.snowflake(),
+      type: ChannelType.GuildForum,
+      guild_id: id,
+      name: "help-forum",
+      position: 1,
+      permission_overwrites: [],
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+      available_tags: [],
+      default_reaction_emoji: null,
+      default_sort_order: null,
+      default_forum_layout: 0,
+      flags: 0,
+    } as unknown as APIChannel;
     const guild: FakeGuild = { id, name, channels: [text, forum], threads: [] };
     this.guilds.set(id, guild);
     this.channels.set(text.id, text);
@@ -84,8 +124,19 @@ export class DiscordWorld {
     const guildId = (parent as { guild_id: string }).guild_id;
     const id = this.snowflake();
     const thread = {
-      id, type: ChannelType.PublicThread, guild_id: guildId, parent_id: parent.id, owner_id: owner.id, name, last_message_id: null,
-      message_count: 0, member_count: 1, rate_limit_per_user: 0, total_message_sent: 0, flags: 0, applied_tags: [],
+      id,
+      type: ChannelType.PublicThread,
+      guild_id: guildId,
+      parent_id: parent.id,
+      owner_id: owner.id,
+      name,
+      last_message_id: null,
+      message_count: 0,
+      member_count: 1,
+      rate_limit_per_user: 0,
+      total_message_sent: 0,
+      flags: 0,
+      applied_tags: [],
       thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
     } as unknown as APIChannel;
     this.guilds.get(guildId)!.threads.push(thread);
@@ -97,7 +148,12 @@ export class DiscordWorld {
   }
 
   /** `author` writes in a guild channel or thread. */
-  say(channel: APIChannel, author: APIUser, content: string | { content?: string; attachments?: APIAttachment[]; embeds?: APIEmbed[] }, id = this.snowflake()): APIMessage {
+  say(
+    channel: APIChannel,
+    author: APIUser,
+    content: string | { content?: string; attachments?: APIAttachment[]; embeds?: APIEmbed[] },
+    id = this.snowflake(),
+  ): APIMessage {
     const body = typeof content === "string" ? { content } : content;
     const guildId = (channel as { guild_id?: string }).guild_id;
     const message = this.#message(id, channel.id, author, body, guildId);
@@ -159,7 +215,9 @@ export class DiscordWorld {
   }
 
   dmChannel(user: APIUser): APIChannel {
-    const existing = [...this.channels.values()].find((c) => c.type === ChannelType.DM && (c as { recipients?: APIUser[] }).recipients?.[0]?.id === user.id);
+    const existing = [...this.channels.values()].find(
+      (c) => c.type === ChannelType.DM && (c as { recipients?: APIUser[] }).recipients?.[0]?.id === user.id,
+    );
     if (existing) return existing;
     const channel = { id: this.snowflake(), type: ChannelType.DM, recipients: [user], last_message_id: null } as unknown as APIChannel;
     this.channels.set(channel.id, channel);
@@ -167,7 +225,10 @@ export class DiscordWorld {
   }
 
   /** A message the bot posted (REST); it comes back over the gateway too, as on Discord. */
-  botMessage(channel: APIChannel, body: { content?: string; attachments?: APIAttachment[]; message_reference?: { message_id: string } }): APIMessage {
+  botMessage(
+    channel: APIChannel,
+    body: { content?: string; attachments?: APIAttachment[]; message_reference?: { message_id: string } },
+  ): APIMessage {
     const message = this.#message(this.snowflake(), channel.id, this.bot, body, (channel as { guild_id?: string }).guild_id);
     this.#emit({ t: "MESSAGE_CREATE", d: { ...message, ...this.#where(channel.id) } });
     return message;
@@ -175,21 +236,100 @@ export class DiscordWorld {
 
   guildPayload(guild: FakeGuild): APIGuild & Record<string, unknown> {
     return {
-      id: guild.id, name: guild.name, icon: null, splash: null, discovery_splash: null, owner_id: this.snowflake(), afk_channel_id: null, afk_timeout: 60,
-      verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0, mfa_level: 0, premium_tier: 0, system_channel_id: null, system_channel_flags: 0,
-      rules_channel_id: null, vanity_url_code: null, description: null, banner: null, preferred_locale: "en-US", public_updates_channel_id: null, nsfw_level: 0,
-      premium_progress_bar_enabled: false, safety_alerts_channel_id: null, application_id: null, hub_type: null, incidents_data: null, features: [], emojis: [], stickers: [],
-      roles: [{ id: guild.id, name: "@everyone", color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 0, permissions: "1071698660929", managed: false, mentionable: false, flags: 0 }],
-      joined_at: new Date().toISOString(), large: false, unavailable: false, member_count: 3, voice_states: [], members: [], presences: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
-      channels: guild.channels, threads: guild.threads,
+      id: guild.id,
+      name: guild.name,
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      owner_id: this.snowflake(),
+      afk_channel_id: null,
+      afk_timeout: 60,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      premium_tier: 0,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      preferred_locale: "en-US",
+      public_updates_channel_id: null,
+      nsfw_level: 0,
+      premium_progress_bar_enabled: false,
+      safety_alerts_channel_id: null,
+      application_id: null,
+      hub_type: null,
+      incidents_data: null,
+      features: [],
+      emojis: [],
+      stickers: [],
+      roles: [
+        {
+          id: guild.id,
+          name: "@everyone",
+          color: 0,
+          colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+          hoist: false,
+          icon: null,
+          unicode_emoji: null,
+          position: 0,
+          permissions: "1071698660929",
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+      ],
+      joined_at: new Date().toISOString(),
+      large: false,
+      unavailable: false,
+      member_count: 3,
+      voice_states: [],
+      members: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+      channels: guild.channels,
+      threads: guild.threads,
     } as unknown as APIGuild & Record<string, unknown>;
   }
 
-  #message(id: string, channelId: string, author: APIUser, body: { content?: string; attachments?: APIAttachment[]; embeds?: APIEmbed[]; message_reference?: { message_id: string } }, guildId: string | undefined): APIMessage {
-    const reference = body.message_reference ? { message_reference: { message_id: body.message_reference.message_id, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) } } : {};
+  #message(
+    id: string,
+    channelId: string,
+    author: APIUser,
+    body: { content?: string; attachments?: APIAttachment[]; embeds?: APIEmbed[]; message_reference?: { message_id: string } },
+    guildId: string | undefined,
+  ): APIMessage {
+    const reference = body.message_reference
+      ? {
+          message_reference: {
+            message_id: body.message_reference.message_id,
+            channel_id: channelId,
+            ...(guildId ? { guild_id: guildId } : {}),
+          },
+        }
+      : {};
     const message = {
-      id, channel_id: channelId, author, content: body.content ?? "", timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false,
-      mentions: [], mention_roles: [], attachments: body.attachments ?? [], embeds: body.embeds ?? [], pinned: false, type: body.message_reference ? MessageType.Reply : MessageType.Default, flags: 0, ...reference,
+      id,
+      channel_id: channelId,
+      author,
+      content: body.content ?? "",
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      attachments: body.attachments ?? [],
+      embeds: body.embeds ?? [],
+      pinned: false,
+      type: body.message_reference ? MessageType.Reply : MessageType.Default,
+      flags: 0,
+      ...reference,
     } as unknown as APIMessage;
     this.messages.set(id, message);
     const channel = this.channels.get(channelId);

@@ -10,5 +10,5 @@
  * expect(telegram.world.sent[0].message.text).toBe("Hi Ada!");
  * await telegram.stop();
  */
-export { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions } from "./server.ts";
-export { TelegramWorld, parseEntities, type ApiError, type SentMessage } from "./world.ts";
+export { type FakeTelegram, type FakeTelegramOptions, startFakeTelegram } from "./server.ts";
+export { type ApiError, parseEntities, type SentMessage, TelegramWorld } from "./world.ts";

@@ -61,11 +61,24 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   function getUpdates(params: Params, signal: AbortSignal): Response | Promise<Response> {
     const injected = world.takeFailure("getUpdates");
     if (injected) return json({ ok: false, ...injected });
-    if (world.webhook) return json({ ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
-    for (const older of polls) older.resolve(json({ ok: false, error_code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" }));
+    if (world.webhook)
+      return json({
+        ok: false,
+        error_code: 409,
+        description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      });
+    for (const older of polls)
+      older.resolve(
+        json({
+          ok: false,
+          error_code: 409,
+          description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+        }),
+      );
     if (typeof params.offset === "number") world.confirm(params.offset);
     const limit = typeof params.limit === "number" ? params.limit : 100;
-    const allowed = Array.isArray(params.allowed_updates) && params.allowed_updates.length > 0 ? (params.allowed_updates as string[]) : undefined;
+    const allowed =
+      Array.isArray(params.allowed_updates) && params.allowed_updates.length > 0 ? (params.allowed_updates as string[]) : undefined;
     const ready = () => world.pending.filter((u) => !allowed || Object.keys(u).some((k) => allowed.includes(k))).slice(0, limit);
     const timeout = typeof params.timeout === "number" ? params.timeout : 0;
     if (ready().length > 0 || timeout <= 0) return json({ ok: true, result: ready() });
@@ -103,7 +116,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       for (const update of [...world.pending]) {
         const response = await fetch(hook.url, {
           method: "POST",
-          headers: { "Content-Type": "application/json", ...((secret ?? hook.secret_token) ? { "X-Telegram-Bot-Api-Secret-Token": secret ?? hook.secret_token! } : {}) },
+          headers: {
+            "Content-Type": "application/json",
+            ...((secret ?? hook.secret_token) ? { "X-Telegram-Bot-Api-Secret-Token": secret ?? hook.secret_token! } : {}),
+          },
           body: JSON.stringify(update),
           signal: AbortSignal.timeout(10_000),
         });
@@ -152,7 +168,10 @@ function json(body: MethodResult | Record<string, unknown>): Response {
 function download(world: TelegramWorld, token: string, path: string): Response {
   if (token !== world.token) return new Response("Unauthorized", { status: 401 });
   for (const { file, bytes } of world.files.values()) {
-    if (file.file_path === path) return new Response(Buffer.from(bytes), { headers: { "Content-Length": String(bytes.length), "Content-Type": "application/octet-stream" } });
+    if (file.file_path === path)
+      return new Response(Buffer.from(bytes), {
+        headers: { "Content-Length": String(bytes.length), "Content-Type": "application/octet-stream" },
+      });
   }
   return new Response("Not Found", { status: 404 });
 }

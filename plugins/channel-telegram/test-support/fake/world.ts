@@ -72,7 +72,12 @@ export class TelegramWorld {
 
   /** A private chat with this person (the chat id is the user id, as on Telegram). */
   privateChat(user: User): Chat.PrivateChat {
-    return this.#chat({ id: user.id, type: "private", first_name: user.first_name, ...(user.username ? { username: user.username } : {}) }) as Chat.PrivateChat;
+    return this.#chat({
+      id: user.id,
+      type: "private",
+      first_name: user.first_name,
+      ...(user.username ? { username: user.username } : {}),
+    }) as Chat.PrivateChat;
   }
 
   /** A group (negative id) the bot is a member of. */
@@ -84,14 +89,25 @@ export class TelegramWorld {
   say(chat: Chat, user: User, content: string | Content): Message {
     const body: Content = typeof content === "string" ? { text: content } : content;
     const entities = body.text !== undefined && !body.entities ? parseEntities(body.text) : undefined;
-    const message = this.#store({ ...body, ...(entities?.length ? { entities } : {}), message_id: this.#nextMessageId(chat.id), date: now(), chat, from: user } as Message);
+    const message = this.#store({
+      ...body,
+      ...(entities?.length ? { entities } : {}),
+      message_id: this.#nextMessageId(chat.id),
+      date: now(),
+      chat,
+      from: user,
+    } as Message);
     this.#push({ message } as Update);
     return message;
   }
 
   /** `user` edits a message they wrote. */
   edit(message: Message, text: string): Message {
-    const edited = { ...message, edit_date: now(), ...(message.caption !== undefined ? { caption: text } : { text, entities: parseEntities(text) }) } as Message;
+    const edited = {
+      ...message,
+      edit_date: now(),
+      ...(message.caption !== undefined ? { caption: text } : { text, entities: parseEntities(text) }),
+    } as Message;
     this.#messages.set(key(message.chat.id, message.message_id), edited);
     this.#push({ edited_message: edited } as Update);
     return edited;

@@ -36,7 +36,10 @@ const messageBody = z.object({
   page: z.string().max(4000).optional(),
   attachments: z.array(z.object({ filename: z.string().max(1000), content_type: z.string().max(200), data: z.string() })).optional(),
 });
-const profileBody = z.object({ name: z.string().trim().max(200).optional(), email: z.email({ message: "expected an email address such as grace@example.com" }).max(254).optional() });
+const profileBody = z.object({
+  name: z.string().trim().max(200).optional(),
+  email: z.email({ message: "expected an email address such as grace@example.com" }).max(254).optional(),
+});
 const readBody = z.object({ seq: z.number().int().min(1) });
 const ratingBody = z.object({ rating: z.number().int().min(1).max(5), comment: z.string().max(2000).optional() });
 
@@ -47,7 +50,12 @@ function maxMessageBody(inbox: WebchatInbox): number {
 }
 
 function tooLarge(limit: number): never {
-  throw webchatError(ErrorCodes.VALIDATION, 413, "body_too_large", `The request is larger than ${limit} bytes. Send smaller files, or fewer at a time.`);
+  throw webchatError(
+    ErrorCodes.VALIDATION,
+    413,
+    "body_too_large",
+    `The request is larger than ${limit} bytes. Send smaller files, or fewer at a time.`,
+  );
 }
 
 function conversationId(raw: string): number {
@@ -66,7 +74,9 @@ export function widgetApi(inboxes: Map<string, WebchatInbox>): Hono<WebchatEnv> 
   const api = new Hono<WebchatEnv>();
   api.use("/inboxes/:inbox/*", inboxGuard(inboxes));
 
-  api.get("/inboxes/:inbox/config", async (c) => c.json(await c.get("inbox").publicConfig(Date.now()), 200, { "Cache-Control": "no-store" }));
+  api.get("/inboxes/:inbox/config", async (c) =>
+    c.json(await c.get("inbox").publicConfig(Date.now()), 200, { "Cache-Control": "no-store" }),
+  );
 
   api.post("/inboxes/:inbox/session", bodyLimit({ maxSize: 8192, onError: () => tooLarge(8192) }), async (c) => {
     const session = await c.get("inbox").startSession(await readJson(c, sessionBody), Date.now());
@@ -83,14 +93,19 @@ export function widgetApi(inboxes: Map<string, WebchatInbox>): Hono<WebchatEnv> 
     return c.json({ messages, visitor: inbox.view(visitor, record) });
   });
 
-  api.post("/inboxes/:inbox/messages", requireVisitor, async (c, next) => {
-    const limit = maxMessageBody(c.get("inbox"));
-    return bodyLimit({ maxSize: limit, onError: () => tooLarge(limit) })(c, next);
-  }, async (c) => {
-    const result = await postMessage(c.get("inbox"), c.get("visitor"), await readJson(c, messageBody));
-    if (result.status === "dropped") return c.json({ status: "dropped", reason: result.reason }, 202);
-    return c.json({ status: result.status, message: result.entry }, result.status === "stored" ? 201 : 200);
-  });
+  api.post(
+    "/inboxes/:inbox/messages",
+    requireVisitor,
+    async (c, next) => {
+      const limit = maxMessageBody(c.get("inbox"));
+      return bodyLimit({ maxSize: limit, onError: () => tooLarge(limit) })(c, next);
+    },
+    async (c) => {
+      const result = await postMessage(c.get("inbox"), c.get("visitor"), await readJson(c, messageBody));
+      if (result.status === "dropped") return c.json({ status: "dropped", reason: result.reason }, 202);
+      return c.json({ status: result.status, message: result.entry }, result.status === "stored" ? 201 : 200);
+    },
+  );
 
   api.post("/inboxes/:inbox/profile", requireVisitor, bodyLimit({ maxSize: 8192, onError: () => tooLarge(8192) }), async (c) => {
     const inbox = c.get("inbox");
@@ -116,7 +131,12 @@ export function widgetApi(inboxes: Map<string, WebchatInbox>): Hono<WebchatEnv> 
     const [record, entries] = await Promise.all([inbox.history.visitor(visitorId), inbox.history.after(visitorId, 0)]);
     const conversations = record.conversations.map((id) => {
       const own = entries.filter((e) => e.conversation_id === id);
-      return { id, resolved: own.at(-1)?.kind === "resolved" || own.at(-1)?.kind === "rating", last_message: own.filter((e) => e.kind === "text").at(-1) ?? null, rating: inbox.csat.get(id)?.rating ?? null };
+      return {
+        id,
+        resolved: own.at(-1)?.kind === "resolved" || own.at(-1)?.kind === "rating",
+        last_message: own.filter((e) => e.kind === "text").at(-1) ?? null,
+        rating: inbox.csat.get(id)?.rating ?? null,
+      };
     });
     return c.json({ conversations });
   });
@@ -131,10 +151,20 @@ export function widgetApi(inboxes: Map<string, WebchatInbox>): Hono<WebchatEnv> 
     return c.json({ id, messages, rating: inbox.csat.get(id)?.rating ?? null });
   });
 
-  api.post("/inboxes/:inbox/conversations/:id/rating", requireVisitor, bodyLimit({ maxSize: 8192, onError: () => tooLarge(8192) }), async (c) => {
-    const entry = await rateConversation(c.get("inbox"), c.get("visitor"), conversationId(c.req.param("id")), await readJson(c, ratingBody));
-    return c.json({ message: entry });
-  });
+  api.post(
+    "/inboxes/:inbox/conversations/:id/rating",
+    requireVisitor,
+    bodyLimit({ maxSize: 8192, onError: () => tooLarge(8192) }),
+    async (c) => {
+      const entry = await rateConversation(
+        c.get("inbox"),
+        c.get("visitor"),
+        conversationId(c.req.param("id")),
+        await readJson(c, ratingBody),
+      );
+      return c.json({ message: entry });
+    },
+  );
 
   api.get("/inboxes/:inbox/files/:seq/:index", requireVisitor, async (c) => {
     const file = await c.get("inbox").history.file(c.get("visitor").visitorId, Number(c.req.param("seq")), Number(c.req.param("index")));

@@ -38,10 +38,19 @@ export function loadAsset(name: string, type: string): Asset {
  * registerAssets(ctx.http);
  */
 export function registerAssets(app: Hono): Record<string, Asset> {
-  const assets = { "widget.js": loadAsset("widget.js", "text/javascript; charset=utf-8"), "widget.css": loadAsset("widget.css", "text/css; charset=utf-8") };
+  const assets = {
+    "widget.js": loadAsset("widget.js", "text/javascript; charset=utf-8"),
+    "widget.css": loadAsset("widget.css", "text/css; charset=utf-8"),
+  };
   for (const [name, asset] of Object.entries(assets)) {
     app.get(`/${name}`, (c) => {
-      const headers: Record<string, string> = { "Content-Type": asset.type, "Cache-Control": "public, max-age=300", ETag: asset.etag, Vary: "Accept-Encoding", "Access-Control-Allow-Origin": "*" };
+      const headers: Record<string, string> = {
+        "Content-Type": asset.type,
+        "Cache-Control": "public, max-age=300",
+        ETag: asset.etag,
+        Vary: "Accept-Encoding",
+        "Access-Control-Allow-Origin": "*",
+      };
       if (c.req.header("If-None-Match") === asset.etag) return c.body(null, 304, headers);
       const gzip = /\bgzip\b/.test(c.req.header("Accept-Encoding") ?? "");
       return c.body(gzip ? asset.gzipped : asset.plain, 200, gzip ? { ...headers, "Content-Encoding": "gzip" } : headers);

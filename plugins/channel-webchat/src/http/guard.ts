@@ -39,17 +39,39 @@ export function inboxGuard(inboxes: Map<string, WebchatInbox>): MiddlewareHandle
     const headers = origin ? corsHeaders(origin) : {};
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     const inbox = inboxes.get(c.req.param("inbox") ?? "");
-    if (!inbox) throw webchatError(ErrorCodes.NOT_FOUND, 404, "inbox_unknown", `There is no webchat inbox "${c.req.param("inbox")}". Check data-inbox on the script tag.`);
+    if (!inbox)
+      throw webchatError(
+        ErrorCodes.NOT_FOUND,
+        404,
+        "inbox_unknown",
+        `There is no webchat inbox "${c.req.param("inbox")}". Check data-inbox on the script tag.`,
+      );
     if (origin !== undefined && !originAllowed(inbox, origin)) {
-      throw webchatError(ErrorCodes.FORBIDDEN, 403, "origin_not_allowed", `The site ${origin} may not use the inbox "${inbox.name}". Add it to allowed_origins of [inboxes.${inbox.name}.options].`);
+      throw webchatError(
+        ErrorCodes.FORBIDDEN,
+        403,
+        "origin_not_allowed",
+        `The site ${origin} may not use the inbox "${inbox.name}". Add it to allowed_origins of [inboxes.${inbox.name}.options].`,
+      );
     }
     if (c.req.method === "OPTIONS") {
-      return c.body(null, 204, { ...headers, "Access-Control-Allow-Methods": "GET, POST, OPTIONS", "Access-Control-Allow-Headers": "Authorization, Content-Type", "Access-Control-Max-Age": PREFLIGHT_MAX_AGE });
+      return c.body(null, 204, {
+        ...headers,
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type",
+        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+      });
     }
     const ip = clientIp(c, inbox.options.trust_proxy);
     const take = inbox.limits.ipRequests.take(ip);
     if (!take.ok) {
-      throw webchatError(ErrorCodes.FORBIDDEN, 429, "rate_limited_ip", `Too many requests from your network (at most ${inbox.options.rate_limit.ip_requests_per_minute} per minute). Wait ${Math.ceil(take.retryAfterMs / 1000)} s.`, { retryAfterMs: take.retryAfterMs });
+      throw webchatError(
+        ErrorCodes.FORBIDDEN,
+        429,
+        "rate_limited_ip",
+        `Too many requests from your network (at most ${inbox.options.rate_limit.ip_requests_per_minute} per minute). Wait ${Math.ceil(take.retryAfterMs / 1000)} s.`,
+        { retryAfterMs: take.retryAfterMs },
+      );
     }
     c.set("inbox", inbox);
     c.set("ip", ip);
@@ -82,7 +104,12 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   try {
     json = raw === "" ? {} : JSON.parse(raw);
   } catch {
-    throw webchatError(ErrorCodes.VALIDATION, 400, "invalid_body", "The body is not valid JSON. Send Content-Type: application/json with a JSON object.");
+    throw webchatError(
+      ErrorCodes.VALIDATION,
+      400,
+      "invalid_body",
+      "The body is not valid JSON. Send Content-Type: application/json with a JSON object.",
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

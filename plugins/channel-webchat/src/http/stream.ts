@@ -37,8 +37,16 @@ function acquireStreams(c: Context<WebchatEnv>): () => void {
   const ipSlot = visitorSlot ? inbox.limits.ipStreams.acquire(c.get("ip")) : undefined;
   if (!visitorSlot || !ipSlot) {
     visitorSlot?.();
-    const which = visitorSlot ? `${inbox.options.rate_limit.streams_per_ip} per network` : `${inbox.options.rate_limit.streams_per_visitor} per visitor`;
-    throw webchatError(ErrorCodes.FORBIDDEN, 429, "too_many_streams", `Too many open chat connections (at most ${which}). Close other tabs with this chat.`, { retryAfterMs: 5000 });
+    const which = visitorSlot
+      ? `${inbox.options.rate_limit.streams_per_ip} per network`
+      : `${inbox.options.rate_limit.streams_per_visitor} per visitor`;
+    throw webchatError(
+      ErrorCodes.FORBIDDEN,
+      429,
+      "too_many_streams",
+      `Too many open chat connections (at most ${which}). Close other tabs with this chat.`,
+      { retryAfterMs: 5000 },
+    );
   }
   return () => {
     visitorSlot();
@@ -113,9 +121,14 @@ export function liveStream(c: Context<WebchatEnv>): Response {
       heartbeat = setInterval(() => write(": hb\n\n"), inbox.options.heartbeat_seconds * 1000);
     },
     (error: unknown) => {
-      inbox.log.error({ visitorId, error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, "webchat catch-up failed; closing the stream so the widget reconnects");
+      inbox.log.error(
+        { visitorId, error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) },
+        "webchat catch-up failed; closing the stream so the widget reconnects",
+      );
       close("end");
     },
   );
-  return new Response(body, { headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no" } });
+  return new Response(body, {
+    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no" },
+  });
 }

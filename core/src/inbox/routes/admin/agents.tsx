@@ -11,9 +11,9 @@ import { type Agent, createAgent } from "../../../auth/agents.ts";
 import { hashPassword } from "../../../auth/passwords.ts";
 import { randomToken } from "../../../auth/secrets.ts";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
+import type { Services } from "../../../services.ts";
 import type { Tx } from "../../../store/index.ts";
 import { agents, sessions, teamMembers, teams } from "../../../store/schema.ts";
-import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { AgentsView, PasswordShown } from "../../views/admin/agents.tsx";
@@ -33,8 +33,15 @@ async function existing(tx: Tx, id: number): Promise<Agent> {
 /** Refuses a change that would leave no admin. */
 async function assertNotLastAdmin(tx: Tx, agent: Agent, change: string): Promise<void> {
   if (agent.role !== "admin") return;
-  const [others] = await tx.select({ n: count() }).from(agents).where(and(eq(agents.role, "admin"), ne(agents.id, agent.id)));
-  if (!others?.n) throw new SwitchboardError(ErrorCodes.CONFLICT, `${agent.name} is the last admin, so you cannot ${change}. Make another agent an admin first.`);
+  const [others] = await tx
+    .select({ n: count() })
+    .from(agents)
+    .where(and(eq(agents.role, "admin"), ne(agents.id, agent.id)));
+  if (!others?.n)
+    throw new SwitchboardError(
+      ErrorCodes.CONFLICT,
+      `${agent.name} is the last admin, so you cannot ${change}. Make another agent an admin first.`,
+    );
 }
 
 export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
@@ -44,8 +51,15 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     const session = c.get("session");
     const db = sb.store.db;
     const [rows, memberships] = await Promise.all([
-      db.select({ id: agents.id, name: agents.name, email: agents.email, role: agents.role, availability: agents.availability }).from(agents).orderBy(agents.name, agents.id),
-      db.select({ agentId: teamMembers.agentId, team: teams.name }).from(teamMembers).innerJoin(teams, eq(teams.id, teamMembers.teamId)).orderBy(teams.name),
+      db
+        .select({ id: agents.id, name: agents.name, email: agents.email, role: agents.role, availability: agents.availability })
+        .from(agents)
+        .orderBy(agents.name, agents.id),
+      db
+        .select({ agentId: teamMembers.agentId, team: teams.name })
+        .from(teamMembers)
+        .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+        .orderBy(teams.name),
     ]);
     const list = rows.map((a) => ({ ...a, teams: memberships.filter((m) => m.agentId === a.id).map((m) => m.team) }));
     return renderPage(
@@ -62,7 +76,11 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     c.header("Cache-Control", "no-store");
     return renderPage(
       c,
-      <AdminPage title={reason === "created" ? "Agent created" : "Password reset"} page={{ ...shared, session: c.get("session") }} section={PAGE}>
+      <AdminPage
+        title={reason === "created" ? "Agent created" : "Password reset"}
+        page={{ ...shared, session: c.get("session") }}
+        section={PAGE}
+      >
         <PasswordShown agent={agent} password={password} reason={reason} />
       </AdminPage>,
     );
@@ -71,12 +89,26 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   app.get(PAGE, (c) => show(c, noticeFromQuery(c)));
 
   app.post(PAGE, (c) =>
-    attempt(c, show, async () => {
-      const form = await readAdminForm(c, newAgentForm);
-      const { agent, password } = await createAgent(sb.store, form);
-      await sb.store.write((tx) => audit(tx, c.get("session").agent, sb.clock.now(), "agent.created", { type: "agent", id: agent.id }, { email: agent.email, role: agent.role }));
-      return showPassword(c, agent, password, "created");
-    }, { keepValues: true }),
+    attempt(
+      c,
+      show,
+      async () => {
+        const form = await readAdminForm(c, newAgentForm);
+        const { agent, password } = await createAgent(sb.store, form);
+        await sb.store.write((tx) =>
+          audit(
+            tx,
+            c.get("session").agent,
+            sb.clock.now(),
+            "agent.created",
+            { type: "agent", id: agent.id },
+            { email: agent.email, role: agent.role },
+          ),
+        );
+        return showPassword(c, agent, password, "created");
+      },
+      { keepValues: true },
+    ),
   );
 
   app.post(`${PAGE}/:id/role`, (c) =>
@@ -88,7 +120,14 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
         if (agent.role === form.role) return;
         if (form.role === "agent") await assertNotLastAdmin(tx, agent, "make them an agent");
         await tx.update(agents).set({ role: form.role }).where(eq(agents.id, id));
-        await audit(tx, c.get("session").agent, sb.clock.now(), "agent.role_changed", { type: "agent", id }, { from: agent.role, to: form.role });
+        await audit(
+          tx,
+          c.get("session").agent,
+          sb.clock.now(),
+          "agent.role_changed",
+          { type: "agent", id },
+          { from: agent.role, to: form.role },
+        );
       });
       return done(c, PAGE, "agent-role");
     }),
@@ -117,7 +156,8 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
       await sb.store.write(async (tx) => {
         const agent = await existing(tx, id);
         await assertNotLastAdmin(tx, agent, "delete them");
-        if (agent.id === self.id) throw new SwitchboardError(ErrorCodes.FORBIDDEN, "You cannot delete yourself. Ask another admin to do it.");
+        if (agent.id === self.id)
+          throw new SwitchboardError(ErrorCodes.FORBIDDEN, "You cannot delete yourself. Ask another admin to do it.");
         await tx.delete(agents).where(eq(agents.id, id));
         await audit(tx, self, sb.clock.now(), "agent.deleted", { type: "agent", id }, { email: agent.email, name: agent.name });
       });

@@ -6,11 +6,11 @@
  */
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { teamInboxes, teams } from "../../../store/schema.ts";
 import type { Services } from "../../../services.ts";
+import { teamInboxes, teams } from "../../../store/schema.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
-import { type InboxRow, InboxesView } from "../../views/admin/inboxes.tsx";
+import { InboxesView, type InboxRow } from "../../views/admin/inboxes.tsx";
 import { AdminPage } from "../../views/admin/page.tsx";
 import type { Shared } from "./support.ts";
 
@@ -19,7 +19,11 @@ export function inboxAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
 
   app.get("/admin/inboxes", async (c) => {
     const session = c.get("session");
-    const given = await sb.store.db.select({ inbox: teamInboxes.inbox, team: teams.name }).from(teamInboxes).innerJoin(teams, eq(teams.id, teamInboxes.teamId)).orderBy(teams.name);
+    const given = await sb.store.db
+      .select({ inbox: teamInboxes.inbox, team: teams.name })
+      .from(teamInboxes)
+      .innerJoin(teams, eq(teams.id, teamInboxes.teamId))
+      .orderBy(teams.name);
     const inboxes: InboxRow[] = await Promise.all(
       sb.inboxes.list().map(async (i) => ({
         name: i.name,
@@ -32,7 +36,13 @@ export function inboxAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
         teams: given.filter((g) => g.inbox === i.name).map((g) => g.team),
       })),
     );
-    const plugins = sb.registry.plugins.map((p) => ({ alias: p.alias, name: p.name, version: p.version, state: p.state, error: p.error ? { code: p.error.code, message: p.error.message } : undefined }));
+    const plugins = sb.registry.plugins.map((p) => ({
+      alias: p.alias,
+      name: p.name,
+      version: p.version,
+      state: p.state,
+      error: p.error ? { code: p.error.code, message: p.error.message } : undefined,
+    }));
     return renderPage(
       c,
       <AdminPage title="Inboxes" page={{ ...shared, session }} section="/admin/inboxes">

@@ -27,6 +27,15 @@ export function adminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   app.use("/admin", requireAdmin());
   app.use("/admin/*", requireAdmin());
   app.get("/admin", (c) => c.redirect("/admin/agents", 303));
-  for (const routes of [agentAdminRoutes, teamAdminRoutes, singleTeamAdminRoutes, inboxAdminRoutes, cannedAdminRoutes, labelAdminRoutes, webhookAdminRoutes]) app.route("/", routes(sb, shared));
+  for (const routes of [
+    agentAdminRoutes,
+    teamAdminRoutes,
+    singleTeamAdminRoutes,
+    inboxAdminRoutes,
+    cannedAdminRoutes,
+    labelAdminRoutes,
+    webhookAdminRoutes,
+  ])
+    app.route("/", routes(sb, shared));
   return app;
 }

@@ -7,9 +7,9 @@ import { count, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
+import type { Services } from "../../../services.ts";
 import type { Tx } from "../../../store/index.ts";
 import { conversationLabels, labels } from "../../../store/schema.ts";
-import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { LabelsView } from "../../views/admin/labels.tsx";
@@ -17,7 +17,11 @@ import { AdminPage } from "../../views/admin/page.tsx";
 import { attempt, audit, done, idParam, noticeFromQuery, readAdminForm, type Shared, type ShowPage } from "./support.ts";
 
 const labelForm = z.object({
-  name: z.string({ message: "give the label a name" }).trim().min(1, { message: "give the label a name" }).max(64, { message: "use at most 64 characters" }),
+  name: z
+    .string({ message: "give the label a name" })
+    .trim()
+    .min(1, { message: "give the label a name" })
+    .max(64, { message: "use at most 64 characters" }),
   color: z
     .string()
     .trim()
@@ -29,7 +33,8 @@ const labelForm = z.object({
 
 async function assertNameFree(tx: Tx, name: string, exceptId?: number): Promise<void> {
   const [taken] = await tx.select({ id: labels.id }).from(labels).where(eq(labels.name, name));
-  if (taken && taken.id !== exceptId) throw new SwitchboardError(ErrorCodes.CONFLICT, `Name: a label named "${name}" already exists. Pick another name.`);
+  if (taken && taken.id !== exceptId)
+    throw new SwitchboardError(ErrorCodes.CONFLICT, `Name: a label named "${name}" already exists. Pick another name.`);
 }
 
 async function existing(tx: Tx, id: number) {
@@ -61,15 +66,23 @@ export function labelAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   app.get("/admin/labels", (c) => show(c, noticeFromQuery(c)));
 
   app.post("/admin/labels", (c) =>
-    attempt(c, show, async () => {
-      const form = await readAdminForm(c, labelForm);
-      await sb.store.write(async (tx) => {
-        await assertNameFree(tx, form.name);
-        const [row] = await tx.insert(labels).values({ name: form.name, color: form.color, createdAt: sb.clock.now() }).returning({ id: labels.id });
-        await audit(tx, c.get("session").agent, sb.clock.now(), "label.created", { type: "label", id: row!.id }, form);
-      });
-      return done(c, "/admin/labels", "label-created");
-    }, { keepValues: true }),
+    attempt(
+      c,
+      show,
+      async () => {
+        const form = await readAdminForm(c, labelForm);
+        await sb.store.write(async (tx) => {
+          await assertNameFree(tx, form.name);
+          const [row] = await tx
+            .insert(labels)
+            .values({ name: form.name, color: form.color, createdAt: sb.clock.now() })
+            .returning({ id: labels.id });
+          await audit(tx, c.get("session").agent, sb.clock.now(), "label.created", { type: "label", id: row!.id }, form);
+        });
+        return done(c, "/admin/labels", "label-created");
+      },
+      { keepValues: true },
+    ),
   );
 
   app.post("/admin/labels/:id", (c) =>
@@ -80,7 +93,14 @@ export function labelAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
         const before = await existing(tx, id);
         await assertNameFree(tx, form.name, id);
         await tx.update(labels).set(form).where(eq(labels.id, id));
-        await audit(tx, c.get("session").agent, sb.clock.now(), "label.updated", { type: "label", id }, { from: { name: before.name, color: before.color }, to: form });
+        await audit(
+          tx,
+          c.get("session").agent,
+          sb.clock.now(),
+          "label.updated",
+          { type: "label", id },
+          { from: { name: before.name, color: before.color }, to: form },
+        );
       });
       return done(c, "/admin/labels", "label-saved");
     }),

@@ -32,11 +32,16 @@ const fieldName = (path: PropertyKey[]) => {
 export async function readAdminForm<S extends z.ZodType>(c: AdminCtx, schema: S): Promise<z.output<S>> {
   const body = await c.req.parseBody({ all: true });
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new SwitchboardError(ErrorCodes.VALIDATION, parsed.error.issues.map((i) => `${fieldName(i.path)}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw new SwitchboardError(ErrorCodes.VALIDATION, parsed.error.issues.map((i) => `${fieldName(i.path)}: ${i.message}`).join("; "));
   return parsed.data;
 }
 
-const statusOf: Partial<Record<string, 403 | 422>> = { [ErrorCodes.VALIDATION]: 422, [ErrorCodes.CONFLICT]: 422, [ErrorCodes.FORBIDDEN]: 403 };
+const statusOf: Partial<Record<string, 403 | 422>> = {
+  [ErrorCodes.VALIDATION]: 422,
+  [ErrorCodes.CONFLICT]: 422,
+  [ErrorCodes.FORBIDDEN]: 403,
+};
 
 /**
  * Runs a change; a refused one (validation, conflict, forbidden) re-renders the page with its
@@ -46,7 +51,12 @@ const statusOf: Partial<Record<string, 403 | 422>> = { [ErrorCodes.VALIDATION]: 
  * @example
  * app.post("/admin/labels", (c) => attempt(c, show, async () => { ...; return done(c, "/admin/labels", "label-created"); }));
  */
-export async function attempt(c: AdminCtx, show: ShowPage, run: () => Promise<Response>, options: { keepValues?: boolean } = {}): Promise<Response> {
+export async function attempt(
+  c: AdminCtx,
+  show: ShowPage,
+  run: () => Promise<Response>,
+  options: { keepValues?: boolean } = {},
+): Promise<Response> {
   try {
     return await run();
   } catch (error) {
@@ -55,7 +65,9 @@ export async function attempt(c: AdminCtx, show: ShowPage, run: () => Promise<Re
     const message = (error as SwitchboardError).message;
     if (!options.keepValues) return show(c, { error: message }, status);
     const body = await c.req.parseBody();
-    const values = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string" && e[0] !== "_csrf"));
+    const values = Object.fromEntries(
+      Object.entries(body).filter((e): e is [string, string] => typeof e[1] === "string" && e[0] !== "_csrf"),
+    );
     return show(c, { error: message, values }, status);
   }
 }
@@ -74,6 +86,15 @@ export function noticeFromQuery(c: AdminCtx): Notice {
 export { idParam } from "../../id-param.ts";
 
 /** Writes the audit row of an admin change, inside the change's transaction. */
-export async function audit(tx: Tx, actor: Agent, at: number, action: string, subject: { type: string; id: number | string }, data: Record<string, unknown> = {}): Promise<void> {
-  await tx.insert(auditLog).values({ actor: `agent:${actor.id}`, action, subjectType: subject.type, subjectId: String(subject.id), data, createdAt: at });
+export async function audit(
+  tx: Tx,
+  actor: Agent,
+  at: number,
+  action: string,
+  subject: { type: string; id: number | string },
+  data: Record<string, unknown> = {},
+): Promise<void> {
+  await tx
+    .insert(auditLog)
+    .values({ actor: `agent:${actor.id}`, action, subjectType: subject.type, subjectId: String(subject.id), data, createdAt: at });
 }

@@ -8,9 +8,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { findAgent } from "../../../auth/agents.ts";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
+import type { Services } from "../../../services.ts";
 import type { Queryable } from "../../../store/index.ts";
 import { agents, teamInboxes, teamMembers, teams } from "../../../store/schema.ts";
-import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { AdminPage } from "../../views/admin/page.tsx";
@@ -18,7 +18,9 @@ import { TeamView } from "../../views/admin/team.tsx";
 import { attempt, audit, done, idParam, noticeFromQuery, readAdminForm, type Shared, type ShowPage } from "./support.ts";
 import { assertTeamNameFree, teamNameForm } from "./teams.tsx";
 
-const memberForm = z.object({ agent: z.coerce.number({ message: "pick an agent from the list" }).int().positive({ message: "pick an agent from the list" }) });
+const memberForm = z.object({
+  agent: z.coerce.number({ message: "pick an agent from the list" }).int().positive({ message: "pick an agent from the list" }),
+});
 const inboxesForm = z.object({ inbox: z.union([z.string(), z.array(z.string())]).optional() });
 
 async function findTeam(db: Queryable, id: number) {
@@ -36,8 +38,12 @@ export function singleTeamAdminRoutes(sb: Services, shared: Shared): Hono<InboxE
     const db = sb.store.db;
     const team = await findTeam(db, idParam(c));
     const everyone = await db.select({ id: agents.id, name: agents.name, email: agents.email }).from(agents).orderBy(agents.name);
-    const memberIds = new Set((await db.select({ id: teamMembers.agentId }).from(teamMembers).where(eq(teamMembers.teamId, team.id))).map((m) => m.id));
-    const given = new Set((await db.select({ inbox: teamInboxes.inbox }).from(teamInboxes).where(eq(teamInboxes.teamId, team.id))).map((g) => g.inbox));
+    const memberIds = new Set(
+      (await db.select({ id: teamMembers.agentId }).from(teamMembers).where(eq(teamMembers.teamId, team.id))).map((m) => m.id),
+    );
+    const given = new Set(
+      (await db.select({ inbox: teamInboxes.inbox }).from(teamInboxes).where(eq(teamInboxes.teamId, team.id))).map((g) => g.inbox),
+    );
     const detail = {
       id: team.id,
       name: team.name,
@@ -86,9 +92,11 @@ export function singleTeamAdminRoutes(sb: Services, shared: Shared): Hono<InboxE
       const form = await readAdminForm(c, memberForm);
       await sb.store.write(async (tx) => {
         await findTeam(tx, id);
-        if (!(await findAgent(tx, form.agent))) throw new SwitchboardError(ErrorCodes.VALIDATION, `Agent: there is no agent with the id ${form.agent}; pick one from the list.`);
+        if (!(await findAgent(tx, form.agent)))
+          throw new SwitchboardError(ErrorCodes.VALIDATION, `Agent: there is no agent with the id ${form.agent}; pick one from the list.`);
         const added = await tx.insert(teamMembers).values({ teamId: id, agentId: form.agent }).onConflictDoNothing().returning();
-        if (added.length) await audit(tx, c.get("session").agent, sb.clock.now(), "team.member_added", { type: "team", id }, { agent: form.agent });
+        if (added.length)
+          await audit(tx, c.get("session").agent, sb.clock.now(), "team.member_added", { type: "team", id }, { agent: form.agent });
       });
       return done(c, page(id), "member-added");
     }),
@@ -99,8 +107,12 @@ export function singleTeamAdminRoutes(sb: Services, shared: Shared): Hono<InboxE
     const agentId = idParam(c, "agentId");
     await sb.store.write(async (tx) => {
       await findTeam(tx, id);
-      const removed = await tx.delete(teamMembers).where(and(eq(teamMembers.teamId, id), eq(teamMembers.agentId, agentId))).returning();
-      if (removed.length) await audit(tx, c.get("session").agent, sb.clock.now(), "team.member_removed", { type: "team", id }, { agent: agentId });
+      const removed = await tx
+        .delete(teamMembers)
+        .where(and(eq(teamMembers.teamId, id), eq(teamMembers.agentId, agentId)))
+        .returning();
+      if (removed.length)
+        await audit(tx, c.get("session").agent, sb.clock.now(), "team.member_removed", { type: "team", id }, { agent: agentId });
     });
     return done(c, page(id), "member-removed");
   });
@@ -111,11 +123,21 @@ export function singleTeamAdminRoutes(sb: Services, shared: Shared): Hono<InboxE
       const form = await readAdminForm(c, inboxesForm);
       const wanted = [...new Set(form.inbox === undefined ? [] : Array.isArray(form.inbox) ? form.inbox : [form.inbox])];
       const unknown = wanted.filter((name) => !sb.inboxes.get(name));
-      if (unknown.length) throw new SwitchboardError(ErrorCodes.VALIDATION, `Inbox: the config has no inbox named ${unknown.map((n) => `"${n}"`).join(", ")}.`);
+      if (unknown.length)
+        throw new SwitchboardError(
+          ErrorCodes.VALIDATION,
+          `Inbox: the config has no inbox named ${unknown.map((n) => `"${n}"`).join(", ")}.`,
+        );
       await sb.store.write(async (tx) => {
         await findTeam(tx, id);
-        await tx.delete(teamInboxes).where(wanted.length ? and(eq(teamInboxes.teamId, id), notInArray(teamInboxes.inbox, wanted)) : eq(teamInboxes.teamId, id));
-        if (wanted.length) await tx.insert(teamInboxes).values(wanted.map((inbox) => ({ teamId: id, inbox }))).onConflictDoNothing();
+        await tx
+          .delete(teamInboxes)
+          .where(wanted.length ? and(eq(teamInboxes.teamId, id), notInArray(teamInboxes.inbox, wanted)) : eq(teamInboxes.teamId, id));
+        if (wanted.length)
+          await tx
+            .insert(teamInboxes)
+            .values(wanted.map((inbox) => ({ teamId: id, inbox })))
+            .onConflictDoNothing();
         await audit(tx, c.get("session").agent, sb.clock.now(), "team.inboxes_set", { type: "team", id }, { inboxes: wanted });
       });
       return done(c, page(id), "team-inboxes");

@@ -7,7 +7,13 @@
 import { Hono } from "hono";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
 import type { Services } from "../../../services.ts";
-import { findWebhookDelivery, listWebhookDeliveries, replayWebhookDelivery, WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus } from "../../../webhooks/deliveries.ts";
+import {
+  findWebhookDelivery,
+  listWebhookDeliveries,
+  replayWebhookDelivery,
+  WEBHOOK_DELIVERY_STATUSES,
+  type WebhookDeliveryStatus,
+} from "../../../webhooks/deliveries.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderFragment, renderPage } from "../../render.ts";
 import { AdminPage } from "../../views/admin/page.tsx";
@@ -26,7 +32,11 @@ export function webhookAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv>
     const session = c.get("session");
     const filter = statusOf(c.req.query("status"));
     const before = Number(c.req.query("before"));
-    const fetched = await listWebhookDeliveries(sb.store.db, { status: filter, before: Number.isSafeInteger(before) && before > 0 ? before : undefined, limit: PAGE_SIZE + 1 });
+    const fetched = await listWebhookDeliveries(sb.store.db, {
+      status: filter,
+      before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
+      limit: PAGE_SIZE + 1,
+    });
     const rows = fetched.slice(0, PAGE_SIZE);
     const older = fetched.length > PAGE_SIZE ? rows[rows.length - 1]!.id : undefined;
     return renderPage(
@@ -42,7 +52,8 @@ export function webhookAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv>
 
   app.post("/admin/webhooks/:id/replay", async (c) => {
     const id = idParam(c);
-    if (!c.req.header("HX-Request")) return attempt(c, show, async () => (await replay(id), done(c, "/admin/webhooks", "delivery-replayed")));
+    if (!c.req.header("HX-Request"))
+      return attempt(c, show, async () => (await replay(id), done(c, "/admin/webhooks", "delivery-replayed")));
     let note = "Replayed: it is being sent again.";
     try {
       await replay(id);
@@ -50,7 +61,10 @@ export function webhookAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv>
       if (!(error instanceof SwitchboardError && error.code === ErrorCodes.CONFLICT)) throw error;
       note = error.message;
     }
-    return renderFragment(c, <DeliveryRow delivery={await findWebhookDelivery(sb.store.db, id)} csrf={c.get("session").csrfToken} note={note} />);
+    return renderFragment(
+      c,
+      <DeliveryRow delivery={await findWebhookDelivery(sb.store.db, id)} csrf={c.get("session").csrfToken} note={note} />,
+    );
   });
 
   return app;

@@ -20,9 +20,15 @@ export interface AgentRow {
 function RoleSelect(props: { id: string; value: AgentRole; label: string; labelHidden?: boolean }) {
   return (
     <>
-      <label for={props.id} class={props.labelHidden ? "sr-only" : undefined}>{props.label}</label>
+      <label for={props.id} class={props.labelHidden ? "sr-only" : undefined}>
+        {props.label}
+      </label>
       <select id={props.id} name="role">
-        {(["agent", "admin"] as const).map((r) => <option value={r} selected={props.value === r}>{r}</option>)}
+        {(["agent", "admin"] as const).map((r) => (
+          <option value={r} selected={props.value === r}>
+            {r}
+          </option>
+        ))}
       </select>
     </>
   );
@@ -41,7 +47,9 @@ function AgentActions(props: { agent: AgentRow; selfId: number; csrf: string }) 
       ) : (
         <form class="inline" method="post" action={`/admin/agents/${a.id}/delete`}>
           <CsrfField token={csrf} />
-          <button class="danger" aria-label={`Delete ${a.name}`}>Delete</button>
+          <button class="danger" aria-label={`Delete ${a.name}`}>
+            Delete
+          </button>
         </form>
       )}
     </>
@@ -55,7 +63,14 @@ export function AgentsView(props: { agents: AgentRow[]; selfId: number; csrf: st
       <table>
         <caption class="sr-only">Agents</caption>
         <thead>
-          <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Availability</th><th scope="col">Teams</th><th scope="col">Actions</th></tr>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Availability</th>
+            <th scope="col">Teams</th>
+            <th scope="col">Actions</th>
+          </tr>
         </thead>
         <tbody>
           {props.agents.map((a) => (
@@ -71,7 +86,9 @@ export function AgentsView(props: { agents: AgentRow[]; selfId: number; csrf: st
               </td>
               <td>{a.availability}</td>
               <td>{a.teams.length ? a.teams.join(", ") : <span class="muted">none</span>}</td>
-              <td><AgentActions agent={a} selfId={props.selfId} csrf={props.csrf} /></td>
+              <td>
+                <AgentActions agent={a} selfId={props.selfId} csrf={props.csrf} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -95,18 +112,25 @@ export function AgentsView(props: { agents: AgentRow[]; selfId: number; csrf: st
 export function PasswordShown(props: { agent: { name: string; email: string }; password: string; reason: "created" | "reset" }) {
   return (
     <section class="password-once" aria-labelledby="password-title">
-      <h2 id="password-title">{props.reason === "created" ? `${props.agent.name} can now sign in` : `New password for ${props.agent.name}`}</h2>
+      <h2 id="password-title">
+        {props.reason === "created" ? `${props.agent.name} can now sign in` : `New password for ${props.agent.name}`}
+      </h2>
       <dl>
         <dt>Email</dt>
         <dd>{props.agent.email}</dd>
         <dt>Password</dt>
-        <dd><code class="secret">{props.password}</code></dd>
+        <dd>
+          <code class="secret">{props.password}</code>
+        </dd>
       </dl>
       <p role="note">
-        This password is shown only this once; Switchboard keeps only its hash. Hand it over securely (in person, or through a password manager's share), never in a chat or an email.
+        This password is shown only this once; Switchboard keeps only its hash. Hand it over securely (in person, or through a password
+        manager's share), never in a chat or an email.
         {props.reason === "reset" ? " Their old password no longer works, and their other sessions have been signed out." : ""}
       </p>
-      <p><a href="/admin/agents">Back to agents</a></p>
+      <p>
+        <a href="/admin/agents">Back to agents</a>
+      </p>
     </section>
   );
 }

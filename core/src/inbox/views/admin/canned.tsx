@@ -19,9 +19,19 @@ function CannedFields(props: { idPrefix: string; shortcut: string; text: string 
   return (
     <>
       <label for={`${idPrefix}-shortcut`}>Shortcut</label>
-      <input id={`${idPrefix}-shortcut`} name="shortcut" required maxlength={64} pattern={SHORTCUT_PATTERN} value={props.shortcut} aria-describedby="shortcut-hint" />
+      <input
+        id={`${idPrefix}-shortcut`}
+        name="shortcut"
+        required
+        maxlength={64}
+        pattern={SHORTCUT_PATTERN}
+        value={props.shortcut}
+        aria-describedby="shortcut-hint"
+      />
       <label for={`${idPrefix}-text`}>Text</label>
-      <textarea id={`${idPrefix}-text`} name="text" required maxlength={10000} rows={4}>{props.text}</textarea>
+      <textarea id={`${idPrefix}-text`} name="text" required maxlength={10000} rows={4}>
+        {props.text}
+      </textarea>
     </>
   );
 }
@@ -30,19 +40,29 @@ export function CannedView(props: { responses: CannedRow[]; csrf: string; notice
   const values = props.notice.values ?? {};
   return (
     <>
-      <p id="shortcut-hint" class="muted">A shortcut uses lowercase letters, digits and dashes (such as <code>refund-policy</code>); agents type <code>/refund-policy</code> in the composer to insert its text.</p>
+      <p id="shortcut-hint" class="muted">
+        A shortcut uses lowercase letters, digits and dashes (such as <code>refund-policy</code>); agents type <code>/refund-policy</code>{" "}
+        in the composer to insert its text.
+      </p>
       {props.responses.length === 0 ? (
         <p class="muted">No canned responses yet.</p>
       ) : (
         <table>
           <caption class="sr-only">Canned responses</caption>
           <thead>
-            <tr><th scope="col">Shortcut</th><th scope="col">Text</th><th scope="col">Edit</th><th scope="col">Delete</th></tr>
+            <tr>
+              <th scope="col">Shortcut</th>
+              <th scope="col">Text</th>
+              <th scope="col">Edit</th>
+              <th scope="col">Delete</th>
+            </tr>
           </thead>
           <tbody>
             {props.responses.map((r) => (
               <tr>
-                <th scope="row"><code>/{r.shortcut}</code></th>
+                <th scope="row">
+                  <code>/{r.shortcut}</code>
+                </th>
                 <td class="prewrap">{r.text}</td>
                 <td>
                   <details>
@@ -57,7 +77,9 @@ export function CannedView(props: { responses: CannedRow[]; csrf: string; notice
                 <td>
                   <form method="post" action={`/admin/canned-responses/${r.id}/delete`}>
                     <CsrfField token={props.csrf} />
-                    <button class="danger" aria-label={`Delete /${r.shortcut}`}>Delete</button>
+                    <button class="danger" aria-label={`Delete /${r.shortcut}`}>
+                      Delete
+                    </button>
                   </form>
                 </td>
               </tr>

@@ -30,16 +30,29 @@ const stateClass = (good: boolean) => (good ? "ok" : "error-text");
 export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[] }) {
   return (
     <>
-      <p class="muted">Inboxes are set in the config file (<code>[inboxes.&lt;name&gt;]</code>); change them there and restart. The health check runs when this page opens.</p>
+      <p class="muted">
+        Inboxes are set in the config file (<code>[inboxes.&lt;name&gt;]</code>); change them there and restart. The health check runs when
+        this page opens.
+      </p>
       <table>
         <caption class="sr-only">Inboxes</caption>
         <thead>
-          <tr><th scope="col">Inbox</th><th scope="col">Display name</th><th scope="col">Channel</th><th scope="col">Plugin</th><th scope="col">State</th><th scope="col">Health</th><th scope="col">Visible to</th></tr>
+          <tr>
+            <th scope="col">Inbox</th>
+            <th scope="col">Display name</th>
+            <th scope="col">Channel</th>
+            <th scope="col">Plugin</th>
+            <th scope="col">State</th>
+            <th scope="col">Health</th>
+            <th scope="col">Visible to</th>
+          </tr>
         </thead>
         <tbody>
           {props.inboxes.map((i) => (
             <tr>
-              <th scope="row"><code>{i.name}</code></th>
+              <th scope="row">
+                <code>{i.name}</code>
+              </th>
               <td>{i.displayName}</td>
               <td>{i.channel}</td>
               <td>{i.plugin}</td>
@@ -60,16 +73,32 @@ export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[] }
       <table>
         <caption class="sr-only">Plugins</caption>
         <thead>
-          <tr><th scope="col">Plugin</th><th scope="col">Name</th><th scope="col">Version</th><th scope="col">State</th><th scope="col">Error</th></tr>
+          <tr>
+            <th scope="col">Plugin</th>
+            <th scope="col">Name</th>
+            <th scope="col">Version</th>
+            <th scope="col">State</th>
+            <th scope="col">Error</th>
+          </tr>
         </thead>
         <tbody>
           {props.plugins.map((p) => (
             <tr>
-              <th scope="row"><code>{p.alias}</code></th>
+              <th scope="row">
+                <code>{p.alias}</code>
+              </th>
               <td>{p.name}</td>
               <td>{p.version}</td>
-              <td><span class={stateClass(p.state === "started")}>{p.state}</span></td>
-              <td>{p.error ? <span class="error-text"><code>{p.error.code}</code> {p.error.message}</span> : null}</td>
+              <td>
+                <span class={stateClass(p.state === "started")}>{p.state}</span>
+              </td>
+              <td>
+                {p.error ? (
+                  <span class="error-text">
+                    <code>{p.error.code}</code> {p.error.message}
+                  </span>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>

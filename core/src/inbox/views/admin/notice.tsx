@@ -36,7 +36,16 @@ export interface Notice {
 
 export function NoticeView(props: { notice: Notice }) {
   const { done, error } = props.notice;
-  if (error) return <p class="error" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p class="error" role="alert">
+        {error}
+      </p>
+    );
   const text = done && Object.hasOwn(DONE, done) ? DONE[done as DoneCode] : undefined;
-  return text ? <p class="ok notice" role="status">{text}</p> : null;
+  return text ? (
+    <p class="ok notice" role="status">
+      {text}
+    </p>
+  ) : null;
 }

@@ -23,7 +23,11 @@ export function AdminNav(props: { current: AdminSection }) {
   return (
     <nav class="views" aria-label="Administration">
       <h2>Admin</h2>
-      {SECTIONS.map((s) => <a href={s.path} aria-current={s.path === props.current ? "page" : undefined}>{s.label}</a>)}
+      {SECTIONS.map((s) => (
+        <a href={s.path} aria-current={s.path === props.current ? "page" : undefined}>
+          {s.label}
+        </a>
+      ))}
       <h2>Inbox</h2>
       <a href="/inbox">Back to conversations</a>
     </nav>

@@ -25,7 +25,11 @@ function Members(props: { team: TeamDetail; csrf: string }) {
       ) : (
         <table>
           <thead>
-            <tr><th scope="col">Agent</th><th scope="col">Email</th><th scope="col">Remove</th></tr>
+            <tr>
+              <th scope="col">Agent</th>
+              <th scope="col">Email</th>
+              <th scope="col">Remove</th>
+            </tr>
           </thead>
           <tbody>
             {team.members.map((m) => (
@@ -35,7 +39,9 @@ function Members(props: { team: TeamDetail; csrf: string }) {
                 <td>
                   <form method="post" action={`/admin/teams/${team.id}/members/${m.id}/delete`}>
                     <CsrfField token={props.csrf} />
-                    <button class="danger" aria-label={`Remove ${m.name} from ${team.name}`}>Remove</button>
+                    <button class="danger" aria-label={`Remove ${m.name} from ${team.name}`}>
+                      Remove
+                    </button>
                   </form>
                 </td>
               </tr>
@@ -48,7 +54,11 @@ function Members(props: { team: TeamDetail; csrf: string }) {
           <CsrfField token={props.csrf} />
           <label for="add-member">Add an agent</label>
           <select id="add-member" name="agent" required>
-            {team.others.map((a) => <option value={String(a.id)}>{a.name} ({a.email})</option>)}
+            {team.others.map((a) => (
+              <option value={String(a.id)}>
+                {a.name} ({a.email})
+              </option>
+            ))}
           </select>
           <button>Add member</button>
         </form>
@@ -73,7 +83,12 @@ function Inboxes(props: { team: TeamDetail; csrf: string }) {
           {team.inboxes.map((i) => (
             <div>
               <input type="checkbox" id={`inbox-${i.name}`} name="inbox" value={i.name} checked={i.given} />
-              <label for={`inbox-${i.name}`}>{i.displayName} <span class="muted">({i.name}, {i.channel})</span></label>
+              <label for={`inbox-${i.name}`}>
+                {i.displayName}{" "}
+                <span class="muted">
+                  ({i.name}, {i.channel})
+                </span>
+              </label>
             </div>
           ))}
         </fieldset>
@@ -87,7 +102,9 @@ export function TeamView(props: { team: TeamDetail; csrf: string }) {
   const { team, csrf } = props;
   return (
     <>
-      <p><a href="/admin/teams">All teams</a></p>
+      <p>
+        <a href="/admin/teams">All teams</a>
+      </p>
       <form class="inline" method="post" action={`/admin/teams/${team.id}/rename`}>
         <CsrfField token={csrf} />
         <label for="team-name">Name</label>
@@ -99,7 +116,10 @@ export function TeamView(props: { team: TeamDetail; csrf: string }) {
       <h2>Delete</h2>
       <form method="post" action={`/admin/teams/${team.id}/delete`}>
         <CsrfField token={csrf} />
-        <p class="muted">Deleting the team takes back its inboxes (an inbox no other team is given becomes visible to every agent), and its conversations are no longer assigned to it.</p>
+        <p class="muted">
+          Deleting the team takes back its inboxes (an inbox no other team is given becomes visible to every agent), and its conversations
+          are no longer assigned to it.
+        </p>
         <button class="danger">Delete the team {team.name}</button>
       </form>
     </>

@@ -22,12 +22,18 @@ export function TeamsView(props: { teams: TeamSummary[]; csrf: string; notice: N
         <table>
           <caption class="sr-only">Teams</caption>
           <thead>
-            <tr><th scope="col">Team</th><th scope="col">Members</th><th scope="col">Inboxes given</th></tr>
+            <tr>
+              <th scope="col">Team</th>
+              <th scope="col">Members</th>
+              <th scope="col">Inboxes given</th>
+            </tr>
           </thead>
           <tbody>
             {props.teams.map((t) => (
               <tr>
-                <th scope="row"><a href={`/admin/teams/${t.id}`}>{t.name}</a></th>
+                <th scope="row">
+                  <a href={`/admin/teams/${t.id}`}>{t.name}</a>
+                </th>
                 <td>{t.members.length ? t.members.join(", ") : <span class="muted">none</span>}</td>
                 <td>{t.inboxes.length ? t.inboxes.join(", ") : <span class="muted">none</span>}</td>
               </tr>

@@ -3,7 +3,8 @@
 export function VisibilityRule() {
   return (
     <p class="note-box">
-      Who sees an inbox: an inbox given to no team is visible to every agent. Once it is given to one or more teams, only the members of those teams see it (and its conversations). Admins see every inbox.
+      Who sees an inbox: an inbox given to no team is visible to every agent. Once it is given to one or more teams, only the members of
+      those teams see it (and its conversations). Admins see every inbox.
     </p>
   );
 }

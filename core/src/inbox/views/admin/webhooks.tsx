@@ -17,8 +17,12 @@ export function DeliveryRow(props: { delivery: WebhookDelivery; csrf: string; no
     <tr id={`delivery-${d.id}`}>
       <th scope="row">#{d.id}</th>
       <td>{d.event}</td>
-      <td><code>{d.url}</code></td>
-      <td><span class={`status status-${d.status}`}>{d.status}</span></td>
+      <td>
+        <code>{d.url}</code>
+      </td>
+      <td>
+        <span class={`status status-${d.status}`}>{d.status}</span>
+      </td>
       <td>{d.attempts}</td>
       <td>{d.responseStatus === null ? <span class="muted">none</span> : `HTTP ${d.responseStatus}`}</td>
       <td>{d.lastError ?? <span class="muted">none</span>}</td>
@@ -32,19 +36,34 @@ export function DeliveryRow(props: { delivery: WebhookDelivery; csrf: string; no
             <button aria-label={`Replay delivery ${d.id}`}>Replay</button>
           </form>
         )}
-        {props.note ? <p class="muted" role="status">{props.note}</p> : null}
+        {props.note ? (
+          <p class="muted" role="status">
+            {props.note}
+          </p>
+        ) : null}
       </td>
     </tr>
   );
 }
 
-export function WebhookDeliveriesView(props: { deliveries: WebhookDelivery[]; status?: WebhookDeliveryStatus; older?: number; csrf: string }) {
+export function WebhookDeliveriesView(props: {
+  deliveries: WebhookDelivery[];
+  status?: WebhookDeliveryStatus;
+  older?: number;
+  csrf: string;
+}) {
   const filter = (status?: WebhookDeliveryStatus) => (status ? `/admin/webhooks?status=${status}` : "/admin/webhooks");
   return (
     <>
       <nav aria-label="Filter by status" class="filters">
-        <a href={filter()} aria-current={props.status ? undefined : "page"}>All</a>
-        {WEBHOOK_DELIVERY_STATUSES.map((s) => <a href={filter(s)} aria-current={props.status === s ? "page" : undefined}>{s}</a>)}
+        <a href={filter()} aria-current={props.status ? undefined : "page"}>
+          All
+        </a>
+        {WEBHOOK_DELIVERY_STATUSES.map((s) => (
+          <a href={filter(s)} aria-current={props.status === s ? "page" : undefined}>
+            {s}
+          </a>
+        ))}
       </nav>
       {props.deliveries.length === 0 ? (
         <p class="muted">No webhook deliveries{props.status ? ` ${props.status}` : ""}. Webhooks are set in [[webhooks]] in the config.</p>
@@ -52,14 +71,30 @@ export function WebhookDeliveriesView(props: { deliveries: WebhookDelivery[]; st
         <table>
           <caption class="sr-only">Webhook deliveries</caption>
           <thead>
-            <tr><th scope="col">Delivery</th><th scope="col">Event</th><th scope="col">URL</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last answer</th><th scope="col">Last error</th><th scope="col">Created</th><th scope="col">Replay</th></tr>
+            <tr>
+              <th scope="col">Delivery</th>
+              <th scope="col">Event</th>
+              <th scope="col">URL</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Last answer</th>
+              <th scope="col">Last error</th>
+              <th scope="col">Created</th>
+              <th scope="col">Replay</th>
+            </tr>
           </thead>
           <tbody>
-            {props.deliveries.map((d) => <DeliveryRow delivery={d} csrf={props.csrf} />)}
+            {props.deliveries.map((d) => (
+              <DeliveryRow delivery={d} csrf={props.csrf} />
+            ))}
           </tbody>
         </table>
       )}
-      {props.older ? <p><a href={`${filter(props.status)}${props.status ? "&" : "?"}before=${props.older}`}>Older deliveries</a></p> : null}
+      {props.older ? (
+        <p>
+          <a href={`${filter(props.status)}${props.status ? "&" : "?"}before=${props.older}`}>Older deliveries</a>
+        </p>
+      ) : null}
     </>
   );
 }
