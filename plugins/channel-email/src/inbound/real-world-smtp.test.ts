@@ -6,6 +6,7 @@ import { withAttachment } from "../../test-support/corpus.ts";
 import { type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 import { expectStoredAsFixture } from "../../test-support/expect-fixture.ts";
 import { realWorldFixtures } from "../../test-support/real-world.ts";
+import { rawSmtp } from "../../test-support/smtp-raw.ts";
 
 let email: EmailHarness;
 beforeAll(async () => {
@@ -30,6 +31,16 @@ describe("real-world classes through the SMTP server (issue 15)", () => {
     const count = (await email.messages()).length;
     expect((await email.deliver(fixture.raw)).response).toMatch(/^250 /);
     expect(await email.messages()).toHaveLength(count);
+  }, 10_000);
+
+  it("takes an envelope sender that strict RFC 5321 syntax refuses (a dot before the @, as firmware writes it)", async () => {
+    const fixture = realWorldFixtures().find((f) => f.name === "domain without a dot")!;
+    const raw = Buffer.from(fixture.raw.toString("latin1").replace("<localhost@fixtures.example>", "<envelope-odd@fixtures.example>"), "latin1");
+    // Written unquoted on the wire, as the firmware does (nodemailer would quote it).
+    const replies = await rawSmtp(email.smtpPort, { from: "ilo.@example.com", to: "support@acme.com", data: raw });
+    expect(replies.filter((line) => /^[45]/.test(line))).toEqual([]);
+    const last = (await email.messages()).at(-1)!;
+    expect(last.metadata.email).toMatchObject({ received: { via: "smtp", mailFrom: "ilo.@example.com" } });
   }, 10_000);
 
   it("permanent refusals stay 5xx: too big (552), unknown recipient (550)", async () => {

@@ -54,6 +54,10 @@ export async function startInboundSmtp(options: InboundSmtpOptions, deps: { maxB
     disabledCommands: tls ? ["AUTH"] : ["AUTH", "STARTTLS"],
     authOptional: true,
     disableReverseLookup: true,
+    // A receiving MX takes envelope senders as real mailers write them ("user.@example.com" from
+    // printer and server firmware): strict RFC 5321 syntax would answer 501 for good. The message's
+    // own From decides the contact, and any address is stored (flagged when it is odd).
+    lenientAddressParsing: true,
     maxClients: options.max_clients,
     logger: false,
     closeTimeout: 2_000,
