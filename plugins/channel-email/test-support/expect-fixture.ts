@@ -32,6 +32,13 @@ export async function expectStoredAsFixture(harness: Pick<Harness, "switchboard"
   expect(Boolean(meta.email?.unparseable), fixture.name).toBe(fixture.flag === "unparseable");
   const files = await db.select().from(tables.attachments).where(eq(tables.attachments.messageId, message.id)).orderBy(asc(tables.attachments.id));
   if (fixture.attachments) expect(files.map((f) => f.filename), fixture.name).toEqual(fixture.attachments);
+  const fullText = files.find((f) => f.filename === "full-text.txt");
+  if (fullText) {
+    // The whole untrimmed text, where metadata.fullText would not fit (core keeps metadata under 16 KiB).
+    expect((meta.email as { fullTextFile?: string }).fullTextFile, fixture.name).toBe("full-text.txt");
+    expect((message.metadata as { fullText?: unknown }).fullText, fixture.name).toBeUndefined();
+    expect(Buffer.from(fullText.data!).toString("utf8").length, fixture.name).toBeGreaterThan(message.text.length);
+  }
   for (const [name, content] of Object.entries(fixture.content ?? {})) {
     const file = files.find((f) => f.filename === name);
     expect(file && Buffer.from(file.data!).toString("latin1"), `${fixture.name}: ${name}`).toBe(content.toString("latin1"));

@@ -63,6 +63,13 @@ export function realWorldFixtures(): RealWorldFixture[] {
       attachments: ["full-text.txt", "original.eml"],
     },
     {
+      name: "reply over a long quote (the whole text too big for metadata)",
+      raw: eml(head("longquote", "Bob <bob@example.com>"), `Thanks, that fixed it!\r\n\r\nOn Tue, 3 Mar 2026, Acme <support@acme.com> wrote:\r\n${"> An earlier line of the thread, quoted again.\r\n".repeat(500)}`),
+      text: "Thanks, that fixed it!",
+      notText: "An earlier line",
+      attachments: ["full-text.txt"],
+    },
+    {
       name: "uuencoded block inside a text part",
       raw: eml(head("uuinline", "Bob <bob@example.com>"), `Here is the file.\r\n\r\n${UU_HELLO}\r\n\r\nThanks.\r\n`),
       text: "Here is the file.",
