@@ -12,7 +12,7 @@
  * --db keeps the database at that path: seeded there when missing, reused (not re-seeded) when it
  * exists. Without it the database lives in a temp folder and is deleted at the end.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { stringify } from "smol-toml";

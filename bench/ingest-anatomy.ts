@@ -56,7 +56,10 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
   };
   const execute = client.execute.bind(client);
   const transaction = client.transaction.bind(client);
-  client.execute = (...args) => (count(args), execute(...args));
+  client.execute = (...args) => {
+    count(args);
+    return execute(...args);
+  };
   client.transaction = async (...args) => {
     transactions++;
     const tx = await transaction(...args);

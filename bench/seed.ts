@@ -322,8 +322,13 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   let diff = nMessages - assigned;
   for (let i = 0; diff !== 0; i = (i + 1) % convs.length) {
     const c = convs[i]!;
-    if (diff > 0) c.messages++, diff--;
-    else if (c.messages > 1) c.messages--, diff++;
+    if (diff > 0) {
+      c.messages++;
+      diff--;
+    } else if (c.messages > 1) {
+      c.messages--;
+      diff++;
+    }
   }
 
   // Each message's time; then ids in arrival order across all conversations.

@@ -42,7 +42,10 @@ class Report {
   configFailed(label: string, error: ConfigError): void {
     this.configBroken = true;
     const problems = (error.details.problems as ConfigProblem[] | undefined) ?? [];
-    if (problems.length === 0) return this.fail(label, describe(error));
+    if (problems.length === 0) {
+      this.fail(label, describe(error));
+      return;
+    }
     const { file } = error.location;
     for (const p of problems)
       this.fail(label, `[${error.code}] ${file}: ${p.key}${p.plugin ? ` (plugin "${p.plugin}")` : ""}: ${p.problem}. Fix: ${p.fix}`);

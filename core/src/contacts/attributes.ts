@@ -100,16 +100,14 @@ export async function setContactAttributes(
     const { next, changes } = apply("contact", sb.loaded.config.attributes.contact, contact.attributes, values);
     if (changes.length === 0) return contact;
     const [row] = await tx.update(contacts).set({ attributes: next, updatedAt: now }).where(eq(contacts.id, id)).returning();
-    await tx
-      .insert(auditLog)
-      .values({
-        actor: actorRef(actor),
-        action: "contact.attributes_changed",
-        subjectType: "contact",
-        subjectId: String(id),
-        data: { keys: changes.map((c) => c.key) },
-        createdAt: now,
-      });
+    await tx.insert(auditLog).values({
+      actor: actorRef(actor),
+      action: "contact.attributes_changed",
+      subjectType: "contact",
+      subjectId: String(id),
+      data: { keys: changes.map((c) => c.key) },
+      createdAt: now,
+    });
     return row!;
   });
 }
@@ -149,16 +147,14 @@ export async function setConversationAttributes(
         updatedAt: now,
       })),
     );
-    await tx
-      .insert(auditLog)
-      .values({
-        actor: actorRef(actor),
-        action: "conversation.attributes_changed",
-        subjectType: "conversation",
-        subjectId: String(id),
-        data: { keys: changes.map((c) => c.key) },
-        createdAt: now,
-      });
+    await tx.insert(auditLog).values({
+      actor: actorRef(actor),
+      action: "conversation.attributes_changed",
+      subjectType: "conversation",
+      subjectId: String(id),
+      data: { keys: changes.map((c) => c.key) },
+      createdAt: now,
+    });
     return row!;
   });
 }

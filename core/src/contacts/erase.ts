@@ -64,16 +64,14 @@ export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" 
     await tx.delete(contacts).where(eq(contacts.id, id));
     await ftsSecureDelete(tx, 0);
     const counts = { messages: erased.length, conversations: conversationIds.length, identities: identityCount };
-    await tx
-      .insert(auditLog)
-      .values({
-        actor: actorRef(actor),
-        action: "contact.erased",
-        subjectType: "contact",
-        subjectId: String(id),
-        data: counts,
-        createdAt: now,
-      });
+    await tx.insert(auditLog).values({
+      actor: actorRef(actor),
+      action: "contact.erased",
+      subjectType: "contact",
+      subjectId: String(id),
+      data: counts,
+      createdAt: now,
+    });
     return { contactId: id, ...counts };
   });
   if (!(await sb.store.checkpoint())) {

@@ -65,16 +65,14 @@ export async function mergeConversations(
         activity(targetId, `Conversation #${sourceId} merged into this one by ${actor.name}`),
         activity(sourceId, `Merged into #${targetId} by ${actor.name}`),
       ]);
-    await tx
-      .insert(auditLog)
-      .values({
-        actor: actor.id === null ? "system" : `agent:${actor.id}`,
-        action: "conversation.merged",
-        subjectType: "conversation",
-        subjectId: String(targetId),
-        data: { source: sourceId },
-        createdAt: now,
-      });
+    await tx.insert(auditLog).values({
+      actor: actor.id === null ? "system" : `agent:${actor.id}`,
+      action: "conversation.merged",
+      subjectType: "conversation",
+      subjectId: String(targetId),
+      data: { source: sourceId },
+      createdAt: now,
+    });
     return source.status;
   });
   const actorRef = actor.id === null ? "system" : `agent:${actor.id}`;

@@ -97,16 +97,14 @@ export async function updateConversation(
       })),
     );
     const changes = Object.fromEntries(activities.map((a) => [a.kind, { from: a.from, to: a.to }]));
-    await tx
-      .insert(auditLog)
-      .values({
-        actor: actorRef,
-        action: "conversation.updated",
-        subjectType: "conversation",
-        subjectId: String(id),
-        data: changes,
-        createdAt: now,
-      });
+    await tx.insert(auditLog).values({
+      actor: actorRef,
+      action: "conversation.updated",
+      subjectType: "conversation",
+      subjectId: String(id),
+      data: changes,
+      createdAt: now,
+    });
     return { conversation: updated!, activities };
   });
   const status = activities.find((a) => a.kind === "status");

@@ -118,17 +118,15 @@ describe("inbox pages", () => {
     await harness.switchboard.outbound.reply({ conversationId: first.conversationId, text: "Answer on test", agentId: null });
     const other = await harness.switchboard.store.write(async (tx) => {
       const [c] = await tx.insert(conversations).values({ contactId: first.contactId, inbox: "test", channel: "email" }).returning();
-      await tx
-        .insert(messages)
-        .values({
-          conversationId: c!.id,
-          contactId: first.contactId,
-          inbox: "test",
-          channel: "email",
-          direction: "incoming",
-          text: "Now by email",
-          createdAt: harness.clock.now() + 1000,
-        });
+      await tx.insert(messages).values({
+        conversationId: c!.id,
+        contactId: first.contactId,
+        inbox: "test",
+        channel: "email",
+        direction: "incoming",
+        text: "Now by email",
+        createdAt: harness.clock.now() + 1000,
+      });
       return c!;
     });
     const browser = await signIn(harness, "ada@example.com", "correct-horse-battery");

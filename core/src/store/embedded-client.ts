@@ -231,7 +231,10 @@ class EmbeddedClient implements Client {
 
   #release(connection: Connection): void {
     this.#held.delete(connection);
-    if (this.closed || !connection.native.open) return connection.close();
+    if (this.closed || !connection.native.open) {
+      connection.close();
+      return;
+    }
     // Never hand on a connection mid-transaction: the next user would inherit it.
     if (connection.inTransaction) connection.execute("ROLLBACK");
     this.#idle.push(connection);

@@ -27,7 +27,10 @@ function countCommits(s: Store): { commits: number } {
   client.transaction = async (...args) => {
     const tx = await open(...args);
     const commit = tx.commit.bind(tx);
-    tx.commit = () => (counter.commits++, commit());
+    tx.commit = () => {
+      counter.commits++;
+      return commit();
+    };
     return tx;
   };
   return counter;
@@ -80,7 +83,10 @@ describe("store.write group commit", () => {
     client.transaction = async (...args) => {
       const tx = await open(...args);
       const execute = tx.execute.bind(tx);
-      tx.execute = (...inner) => (seen.push(String((inner[0] as { sql: string }).sql)), execute(...inner));
+      tx.execute = (...inner) => {
+        seen.push(String((inner[0] as { sql: string }).sql));
+        return execute(...inner);
+      };
       return tx;
     };
     const insert = (who: string) => store.write((tx) => tx.run(sql`INSERT INTO notes (who) VALUES (${who})`));

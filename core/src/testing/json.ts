@@ -3,6 +3,7 @@
  */
 
 /** A response read as JSON, with its status. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers loosely unless they name a type; unknown would force a cast on every field.
 export interface JsonAnswer<T = any> {
   status: number;
   body: T;
@@ -19,6 +20,7 @@ export interface JsonAnswer<T = any> {
  * expect(status).toBe(200);
  * expect(body).toEqual({ pong: true });
  */
+// biome-ignore lint/suspicious/noExplicitAny: as JsonAnswer: a test names the type it expects, or reads loosely.
 export async function json<T = any>(response: Response | Promise<Response>): Promise<JsonAnswer<T>> {
   const res = await response;
   const text = await res.text();

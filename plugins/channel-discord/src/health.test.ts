@@ -69,6 +69,7 @@ describe("Discord health and options", () => {
     const start = (options: Record<string, unknown>) =>
       createTestHarness({ plugins: { discord: { package: PLUGIN } }, inboxes: { dc: { plugin: "discord", options } } });
     const token = "MTAwMDAwMDAwMDAwMDAwMDAw.FakeTk.Switchboard-discord-tests_0123456789";
+    // biome-ignore lint/correctness/noPrecisionLoss: the point of the test: a snowflake written as a TOML number has already lost its digits.
     await expect(start({ token, support_channels: [1234567890123456789] })).rejects.toMatchObject({
       code: "SWB_ERR_CONFIG_INVALID",
       location: { key: "inboxes.dc.options.support_channels[0]", plugin: "channel-discord" },

@@ -18,11 +18,9 @@ const snowflake = z
 export const discordInboxOptions = z
   .object({
     /** The bot token (Developer Portal → your application → Bot → Reset Token). Give it as "${DISCORD_BOT_TOKEN}". */
-    token: z
-      .string()
-      .regex(/^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/, {
-        message: 'expected a bot token from the Developer Portal (Bot → Reset Token); write token = "${DISCORD_BOT_TOKEN}"',
-      }),
+    token: z.string().regex(/^[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}$/, {
+      message: 'expected a bot token from the Developer Portal (Bot → Reset Token); write token = "${DISCORD_BOT_TOKEN}"',
+    }),
     /** Text or forum channels whose threads (forum posts) become conversations. */
     support_channels: z.array(snowflake).default([]),
     /** Take direct messages to the bot (one conversation per person). */

@@ -12,11 +12,9 @@ export const MAX_SPLIT_PARTS = 10;
 export const telegramInboxOptions = z
   .object({
     /** The bot token from @BotFather. Give it as "${TELEGRAM_BOT_TOKEN}" so it stays out of the file. */
-    token: z
-      .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{30,}$/, {
-        message: 'expected a bot token like "123456789:AAE…" from @BotFather (write token = "${TELEGRAM_BOT_TOKEN}")',
-      }),
+    token: z.string().regex(/^\d+:[A-Za-z0-9_-]{30,}$/, {
+      message: 'expected a bot token like "123456789:AAE…" from @BotFather (write token = "${TELEGRAM_BOT_TOKEN}")',
+    }),
     /** "polling" (getUpdates; works behind NAT) or "webhook" (Telegram POSTs to <public_url>/webhooks/<inbox>). */
     mode: z.enum(["polling", "webhook"]).default("polling"),
     /** The Bot API server: Telegram's, or your own local Bot API server. */

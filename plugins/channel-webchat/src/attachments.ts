@@ -40,6 +40,7 @@ function allowed(type: string, patterns: string[]): boolean {
 export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   const clean = base
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters from a visitor's file name is the point.
     .replace(/[\u0000-\u001f\u007f]/g, "")
     .trim()
     .slice(0, 200);

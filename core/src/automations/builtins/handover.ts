@@ -37,14 +37,14 @@ const words = (text: string) =>
     .split(/[^\p{L}\p{N}']+/u)
     .map((w) => w.replace(/^'+|'+$/g, ""))
     .filter(Boolean);
-const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (word: string) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Compiles a phrase into a regular expression over space-separated lower-case words. */
 function compilePhrase(phrase: string): RegExp {
   const body = phrase
     .trim()
     .split(/\s+/)
-    .map((slot) => (slot === "*" ? "(?: \\S+){0,2}" : ` (?:${slot.split("|").flatMap(words).map(escape).join("|")})`))
+    .map((slot) => (slot === "*" ? "(?: \\S+){0,2}" : ` (?:${slot.split("|").flatMap(words).map(escapeRegExp).join("|")})`))
     .join("");
   return new RegExp(`${body}(?= )`, "u");
 }

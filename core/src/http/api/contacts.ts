@@ -26,11 +26,9 @@ const PatchBody = z
     name: z.string().trim().min(1).max(256).nullable().optional(),
     email: email.unwrap().nullable().optional(),
     phone: phone.unwrap().nullable().optional(),
-    attributes: freeJson()
-      .optional()
-      .openapi({
-        description: "Merged into the contact's attributes; a key set to null is removed. At most 32 levels deep and 16 KiB as JSON",
-      }),
+    attributes: freeJson().optional().openapi({
+      description: "Merged into the contact's attributes; a key set to null is removed. At most 32 levels deep and 16 KiB as JSON",
+    }),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "send at least one of name, email, phone, attributes" })
@@ -132,16 +130,14 @@ export function registerContactRoutes(app: ApiApp, sb: Services): void {
       if (body.phone !== undefined) set.phone = body.phone;
       if (body.attributes !== undefined) set.attributes = mergeAttributes(current.attributes, body.attributes);
       const [row] = await tx.update(contacts).set(set).where(eq(contacts.id, id)).returning();
-      await tx
-        .insert(auditLog)
-        .values({
-          actor: `agent:${agent.id}`,
-          action: "contact.updated",
-          subjectType: "contact",
-          subjectId: String(id),
-          data: { fields: Object.keys(body) },
-          createdAt: now,
-        });
+      await tx.insert(auditLog).values({
+        actor: `agent:${agent.id}`,
+        action: "contact.updated",
+        subjectType: "contact",
+        subjectId: String(id),
+        data: { fields: Object.keys(body) },
+        createdAt: now,
+      });
       return row!;
     });
     return c.json(await detail(store.db, updated, c.get("viewer").inboxes), 200);

@@ -10,7 +10,7 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Services } from "../../services.ts";
 import { findContact } from "../../store/contacts.ts";
 import { listConversations } from "../../store/conversation-list.ts";
-import { type Conversation, findConversation } from "../../store/conversations.ts";
+import type { Conversation } from "../../store/conversations.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import type { Queryable } from "../../store/index.ts";
 import { conversationLabels, labels } from "../../store/schema.ts";

@@ -42,8 +42,8 @@ describe("GET /events", () => {
     await readUntil(reader, /^: connected\n\n/);
 
     await t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "pending" } });
-    const text = await readUntil(reader, /event: conversation\.status_changed\n[^]*?\n\n/);
-    const block = /event: conversation\.status_changed\n([^]*?)\n\n/.exec(text)![1]!;
+    const text = await readUntil(reader, /event: conversation\.status_changed\n[\s\S]*?\n\n/);
+    const block = /event: conversation\.status_changed\n([\s\S]*?)\n\n/.exec(text)![1]!;
     const data = JSON.parse(
       block
         .split("\n")

@@ -17,14 +17,10 @@ const search = routes("Search")({
   summary: "Search messages",
   request: {
     query: PageQuery.extend({
-      q: z
-        .string()
-        .min(1)
-        .max(256)
-        .openapi({
-          description:
-            "Words to find, each with its inflections (refund finds refunds); a word no message holds is matched as a prefix (refu); quotes and operators are matched as text",
-        }),
+      q: z.string().min(1).max(256).openapi({
+        description:
+          "Words to find, each with its inflections (refund finds refunds); a word no message holds is matched as a prefix (refu); quotes and operators are matched as text",
+      }),
     }),
   },
   responses: { 200: json(pageOf(SearchHitSchema), "Matching messages, newest first") },

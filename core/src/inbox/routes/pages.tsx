@@ -113,7 +113,6 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
   app.get("/inbox/conversations/:id", async (c) => {
     const session = c.get("session");
     const viewer = c.get("viewer");
-    const visible = viewer.inboxes;
     const { conversation, contact } = await visibleConversation(sb.store.db, viewer, idParam(c));
     const data = await loadConversationPage(sb, conversation, contact, viewer, { whole: c.req.query("history") === "all" });
     const last = data.timeline.filter((m) => m.conversationId === conversation.id).at(-1);
@@ -134,7 +133,6 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
   app.get("/inbox/conversations/:id/head", async (c) => {
     const session = c.get("session");
     const viewer = c.get("viewer");
-    const visible = viewer.inboxes;
     const { conversation, contact } = await visibleConversation(sb.store.db, viewer, idParam(c));
     const data = await loadConversationPage(sb, conversation, contact, viewer);
     return renderFragment(c, <ConversationHeader data={data} csrf={session.csrfToken} selfId={session.agent.id} />);

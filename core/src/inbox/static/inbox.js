@@ -13,8 +13,8 @@
       event.detail.parameters.tz_offset = String(new Date().getTimezoneOffset());
     }
     if (elt && elt.hasAttribute && elt.hasAttribute("data-timeline")) {
-      var items = elt.querySelectorAll("[data-message-id]");
-      var last = items.length ? items[items.length - 1].getAttribute("data-message-id") : "0";
+      const items = elt.querySelectorAll("[data-message-id]");
+      const last = items.length ? items[items.length - 1].getAttribute("data-message-id") : "0";
       event.detail.parameters.after = last;
     }
   });
@@ -46,11 +46,11 @@
     var option = channel && channel.selectedOptions[0];
     var textarea = composer.querySelector("textarea");
     if (option && textarea) {
-      var max = option.getAttribute("data-max-length");
+      const max = option.getAttribute("data-max-length");
       if (max) textarea.maxLength = Number(max);
       else textarea.removeAttribute("maxlength");
-      var hint = composer.querySelector("[data-tone-hint]");
-      var tone = option.getAttribute("data-tone");
+      const hint = composer.querySelector("[data-tone-hint]");
+      const tone = option.getAttribute("data-tone");
       if (hint) hint.textContent = tone ? "Tone: " + tone : "";
     }
     var note = composer.querySelector("input[name=kind][value=note]");

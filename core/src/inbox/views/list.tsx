@@ -71,8 +71,9 @@ export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: 
               </span>
               <span class="name">{contactName ?? `Contact #${c.contactId}`}</span>
               {unread > 0 ? (
-                <span class="badge unread" aria-label={`${unread} unread`}>
+                <span class="badge unread">
                   {unread}
+                  <span class="sr-only"> unread</span>
                 </span>
               ) : null}
               <SlaCountdown dueAt={c.slaDueAt} now={props.now} />

@@ -78,9 +78,15 @@ export class GatewayConnection {
 
   #identify(identify: NonNullable<GatewaySession["identify"]>): void {
     this.session.identify = identify;
-    if (identify.token !== this.#world.token) return this.#close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
+    if (identify.token !== this.#world.token) {
+      this.#close(GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
+      return;
+    }
     const disallowed = PRIVILEGED.some((p) => (identify.intents & p.bit) !== 0 && (this.#world.applicationFlags & p.flags) === 0);
-    if (disallowed) return this.#close(GatewayCloseCodes.DisallowedIntents, "Disallowed intent(s).");
+    if (disallowed) {
+      this.#close(GatewayCloseCodes.DisallowedIntents, "Disallowed intent(s).");
+      return;
+    }
     const guilds = [...this.#world.guilds.values()];
     this.#dispatch(
       {

@@ -53,7 +53,10 @@ export function webhookAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv>
   app.post("/admin/webhooks/:id/replay", async (c) => {
     const id = idParam(c);
     if (!c.req.header("HX-Request"))
-      return attempt(c, show, async () => (await replay(id), done(c, "/admin/webhooks", "delivery-replayed")));
+      return attempt(c, show, async () => {
+        await replay(id);
+        return done(c, "/admin/webhooks", "delivery-replayed");
+      });
     let note = "Replayed: it is being sent again.";
     try {
       await replay(id);
