@@ -84,6 +84,44 @@ describe("send-later messages", () => {
   });
 });
 
+describe("send-later crash safety", () => {
+  it("leaves the schedule scheduled, with no message, when the send fails after the schedule was claimed; the retry sends it once", async () => {
+    const id = await start();
+    const { id: scheduledId } = (await (
+      await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Checking in.", send_at: harness.clock.now() + 60_000 })
+    ).json()) as { id: number };
+    // The conversation's last update comes after the schedule is marked sent in the send's
+    // transaction: failing it stands for a crash between the claim and the commit. A killed process
+    // writes nothing afterwards either, so a compensating write putting the schedule back is refused.
+    const client = harness.switchboard.store.client;
+    await client.execute(
+      "CREATE TRIGGER fail_send BEFORE UPDATE OF last_activity_at ON conversations BEGIN SELECT RAISE(ABORT, 'disk gone'); END",
+    );
+    await client.execute(
+      "CREATE TRIGGER no_undo BEFORE UPDATE OF status ON scheduled_messages WHEN NEW.status = 'scheduled' BEGIN SELECT RAISE(ABORT, 'process gone'); END",
+    );
+    harness.clock.advance(60_000);
+    await harness.drain();
+    const db = harness.switchboard.store.db;
+    expect(await db.select().from(scheduledMessages).where(eq(scheduledMessages.id, scheduledId))).toMatchObject([
+      { status: "scheduled", messageId: null },
+    ]);
+    expect((await db.select().from(messages).where(eq(messages.conversationId, id))).filter((m) => m.direction === "outgoing")).toEqual([]);
+    expect(harness.sent).toEqual([]);
+
+    await client.execute("DROP TRIGGER fail_send");
+    await client.execute("DROP TRIGGER no_undo");
+    harness.clock.advance(10 * 60_000);
+    await harness.drain();
+    const outgoing = (await db.select().from(messages).where(eq(messages.conversationId, id))).filter((m) => m.direction === "outgoing");
+    expect(outgoing.map((m) => m.text)).toEqual(["Checking in."]);
+    expect(await db.select().from(scheduledMessages).where(eq(scheduledMessages.id, scheduledId))).toMatchObject([
+      { status: "sent", messageId: outgoing[0]!.id },
+    ]);
+    expect(harness.sent.map((s) => s.message.text)).toEqual(["Checking in."]);
+  });
+});
+
 describe("snooze", () => {
   it("is cancelled when the customer writes: the conversation reopens and its wake-up job goes", async () => {
     const id = await start();

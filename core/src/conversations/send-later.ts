@@ -2,7 +2,9 @@
  * Send-later messages: an agent's reply stored with a time, sent by a durable job when it comes.
  * When the customer writes first, every scheduled message of the conversation is cancelled (with a
  * timeline note), and so is a snooze's wake-up (the message already reopened the conversation).
- * Sending is at most once: the row is marked sent before the reply is queued.
+ * Sending is exactly once as far as the channel allows: the message, its outbox row and the schedule
+ * marked sent commit in one transaction, so a schedule is never sent without a message (a crash
+ * before the commit leaves it scheduled, and its job runs again).
  */
 import { and, eq, sql } from "drizzle-orm";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
@@ -78,32 +80,45 @@ const scheduledIn = reusableQuery((db) =>
 export function setupSendLater(sb: Needs): void {
   sb.jobs.define(SEND_LATER_JOB, async (payload) => {
     const { id } = payload as { id: number };
-    const claimed = await sb.store.write((tx) =>
-      tx
-        .update(scheduledMessages)
-        .set({ status: "sent" })
-        .where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, "scheduled")))
-        .returning(),
-    );
-    const scheduled = claimed[0];
-    if (!scheduled) return;
+    const [scheduled] = await sb.store.db.select().from(scheduledMessages).where(eq(scheduledMessages.id, id));
+    if (scheduled?.status !== "scheduled") return;
     try {
-      const message = await sb.outbound.reply({
-        conversationId: scheduled.conversationId,
-        agentId: scheduled.agentId,
-        text: scheduled.text,
-        metadata: { scheduledMessageId: id },
-      });
-      await sb.store.write((tx) => tx.update(scheduledMessages).set({ messageId: message.id }).where(eq(scheduledMessages.id, id)));
+      // The message, its outbox row and the schedule marked sent commit together or not at all.
+      await sb.outbound.reply(
+        {
+          conversationId: scheduled.conversationId,
+          agentId: scheduled.agentId,
+          text: scheduled.text,
+          metadata: { scheduledMessageId: id },
+        },
+        {
+          within: async (tx, message) => {
+            const claimed = await tx
+              .update(scheduledMessages)
+              .set({ status: "sent", messageId: message.id })
+              .where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, "scheduled")))
+              .returning({ id: scheduledMessages.id });
+            if (claimed.length === 0)
+              throw new SwitchboardError(
+                ErrorCodes.CONFLICT,
+                `Scheduled message ${id} was cancelled while it was being sent; nothing was sent.`,
+              );
+          },
+        },
+      );
     } catch (error) {
+      if (error instanceof SwitchboardError && error.code === ErrorCodes.CONFLICT) {
+        sb.log.info({ scheduledMessageId: id }, "a scheduled message was cancelled as it came due; not sent");
+        return;
+      }
       const permanent = error instanceof SwitchboardError && (error.code === ErrorCodes.VALIDATION || error.code === ErrorCodes.NOT_FOUND);
+      if (!permanent) throw error;
       await sb.store.write((tx) =>
         tx
           .update(scheduledMessages)
-          .set(permanent ? { status: "cancelled", cancelReason: describeError(error).message } : { status: "scheduled" })
-          .where(eq(scheduledMessages.id, id)),
+          .set({ status: "cancelled", cancelReason: describeError(error).message })
+          .where(and(eq(scheduledMessages.id, id), eq(scheduledMessages.status, "scheduled"))),
       );
-      if (!permanent) throw error;
       sb.log.warn({ scheduledMessageId: id, error: describeError(error) }, "a scheduled message could not be sent and was cancelled");
     }
   });

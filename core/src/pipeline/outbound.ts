@@ -11,7 +11,7 @@ import { conversationState, messageEventData } from "../events/message-data.ts";
 import { type AttachmentInput, insertAttachments } from "../store/attachments.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
-import type { Store } from "../store/index.ts";
+import type { Store, Tx } from "../store/index.ts";
 import type { Message } from "../store/messages.ts";
 import { conversations, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
@@ -52,8 +52,13 @@ export class OutboundPipeline {
    * Stores a reply with its outbox row (or a note), then wakes the delivery worker.
    * Throws SWB_ERR_NOT_FOUND, or SWB_ERR_VALIDATION with the reason (text too long for the channel,
    * unknown inbox, a contact who cannot be reached on the chosen inbox).
+   * `within` runs in the same transaction once the message and its outbox row are written: if it
+   * throws, nothing of the reply is stored (send-later marks its schedule sent this way).
+   *
+   * @example
+   * await switchboard.outbound.reply({ conversationId: 42, agentId: 3, text: "On its way!" });
    */
-  async reply(input: ReplyInput): Promise<Message> {
+  async reply(input: ReplyInput, options: { within?: (tx: Tx, message: Message) => Promise<void> } = {}): Promise<Message> {
     const kind = input.kind ?? "reply";
     const conversation = await findConversation(this.#store.db, input.conversationId);
     if (!conversation) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
@@ -106,6 +111,9 @@ export class OutboundPipeline {
       await insertAttachments(tx, message.id, input.attachments, now);
       if (kind === "reply") {
         await tx.insert(outbox).values({ messageId: message.id, inbox: inbox.name, nextAttemptAt: now, createdAt: now, updatedAt: now });
+      }
+      await options.within?.(tx, message);
+      if (kind === "reply") {
         await tx
           .update(conversations)
           .set({ firstResponseAt: now })
