@@ -32,7 +32,12 @@ function readData(stream: SMTPServerDataStream, limit: number): Promise<Buffer> 
       chunks.push(chunk);
       kept += chunk.length;
     });
-    stream.once("end", () => resolve(Buffer.concat(chunks, kept)));
+    stream.once("end", () => {
+      const raw = Buffer.concat(chunks, kept);
+      // smtp-server keeps the stream (and this listener's array) until the answer is sent: drop the pieces now.
+      chunks.length = 0;
+      resolve(raw);
+    });
     stream.once("error", reject);
   });
 }
