@@ -13,6 +13,7 @@ import type { Conversation } from "../store/conversations.ts";
 import type { Message } from "../store/messages.ts";
 import { agents, attachments, cannedResponses, conversationLabels, conversations, labels, teams } from "../store/schema.ts";
 import { contactTimeline } from "../store/timeline.ts";
+import { type CannedOption, cannedOptions } from "./canned/expand.ts";
 
 /** Messages the conversation page shows at first; "Earlier messages" shows up to WHOLE_TIMELINE. */
 export const TIMELINE_PAGE = 100;
@@ -42,7 +43,8 @@ export interface ConversationPageData {
   agents: { id: number; name: string; availability: string }[];
   teams: { id: number; name: string }[];
   labels: { id: number; name: string; attached: boolean }[];
-  canned: Record<string, string>;
+  /** Canned responses with their variables filled in for this contact and the viewing agent. */
+  canned: CannedOption[];
   otherConversations: Conversation[];
   /** Merge suggestions, undoable merges, other channels, custom attributes (core/src/contacts/panel.ts). */
   panel: ContactPanel;
@@ -154,7 +156,10 @@ export async function loadConversationPage(
     agents: allAgents,
     teams: allTeams,
     labels: allLabels.map((l) => ({ ...l, attached: attachedIds.has(l.id) })),
-    canned: Object.fromEntries(canned.map((c) => [c.shortcut, c.text])),
+    canned: cannedOptions(canned, {
+      contactName: contact.name,
+      agentName: allAgents.find((a) => a.id === viewer.agentId)?.name ?? "",
+    }),
     otherConversations,
     panel,
   };

@@ -16,6 +16,8 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Services } from "../../services.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationLabels, labels } from "../../store/schema.ts";
+import { expandShortcuts } from "../canned/expand.ts";
+import { loadCanned } from "../canned/load.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
 import { idParam } from "../id-param.ts";
@@ -114,14 +116,17 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
   });
 
   app.post("/inbox/conversations/:id/messages", async (c) => {
-    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
+    const { conversation, contact } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
     const form = await readForm(c, replyForm);
+    const agent = c.get("session").agent;
+    // A "/shortcut" the browser did not expand is expanded here: never sent as the literal shortcut.
+    const canned = form.text.includes("/") ? await loadCanned(sb.store.db, { contactName: contact.name, agentName: agent.name }) : [];
     if (form.inbox && sb.inboxes.get(form.inbox) && !c.get("viewer").inboxes.includes(form.inbox))
       throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
     await sb.outbound.reply({
       conversationId: conversation.id,
-      text: form.text,
-      agentId: c.get("session").agent.id,
+      text: expandShortcuts(form.text, canned),
+      agentId: agent.id,
       kind: form.kind,
       inbox: form.inbox,
     });

@@ -1,4 +1,4 @@
-// The inbox's own script: keyboard shortcuts, the help overlay, /shortcut canned responses, the
+// The inbox's own script: keyboard shortcuts, the help overlay (canned responses: canned.js), the
 // composer's note mode and counter, and asking the timeline only for messages it has not shown.
 // No eval, no inline handlers: it works under a strict Content-Security-Policy.
 (() => {
@@ -77,25 +77,6 @@
     if (event.target.closest && event.target.closest(".composer")) updateComposer();
   });
   document.body.addEventListener("htmx:load", updateComposer);
-
-  // "/shortcut" + Tab or Space expands a canned response.
-  document.body.addEventListener("keydown", (event) => {
-    var area = event.target;
-    if (!area.matches || !area.matches(".composer textarea") || (event.key !== "Tab" && event.key !== " ")) return;
-    var data = document.getElementById("canned-responses");
-    if (!data) return;
-    var before = area.value.slice(0, area.selectionStart);
-    var match = /(^|\s)\/([\w-]+)$/.exec(before);
-    if (!match) return;
-    var canned = JSON.parse(data.textContent || "{}");
-    var text = canned[match[2]];
-    if (text === undefined) return;
-    event.preventDefault();
-    var start = before.length - match[2].length - 1;
-    area.value = area.value.slice(0, start) + text + area.value.slice(area.selectionStart);
-    area.selectionStart = area.selectionEnd = start + text.length;
-    updateComposer();
-  });
 
   // Keyboard shortcuts.
   function rows() {

@@ -2,27 +2,20 @@
 /**
  * The composer: replies go out on the conversation's channel unless the agent picks another one the
  * contact has; note mode stores a private note instead. Shows the channel's tone hint and length
- * limit; `/shortcut` + Tab inserts a canned response (inbox.js).
+ * limit; typing `/` opens the canned-response picker (views/canned-picker.tsx, static/canned.js).
  */
+import type { CannedOption } from "../canned/expand.ts";
 import type { ReplyInbox } from "../conversation-data.ts";
+import { CannedPicker } from "./canned-picker.tsx";
 import { CsrfField } from "./csrf.tsx";
 
-export function Composer(props: {
-  conversationId: number;
-  inboxes: ReplyInbox[];
-  canned: Record<string, string>;
-  csrf: string;
-  error?: string;
-}) {
+export function Composer(props: { conversationId: number; inboxes: ReplyInbox[]; canned: CannedOption[]; csrf: string; error?: string }) {
   const primary = props.inboxes[0];
   const limit = primary?.maxTextLength;
   const action = `/inbox/conversations/${props.conversationId}/messages`;
   return (
     <form class="composer" method="post" action={action} hx-post={action} hx-swap="none" data-reset-on-success aria-label="Reply">
       <CsrfField token={props.csrf} />
-      <script type="application/json" id="canned-responses">
-        {JSON.stringify(props.canned).replace(/</g, "\\u003c")}
-      </script>
       {props.error ? (
         <p class="error" role="alert">
           {props.error}
@@ -31,7 +24,16 @@ export function Composer(props: {
       <label class="sr-only" for="reply-text">
         Message
       </label>
-      <textarea id="reply-text" name="text" required maxlength={limit} placeholder="Write a reply… (/ for canned responses)"></textarea>
+      <textarea
+        id="reply-text"
+        name="text"
+        required
+        maxlength={limit}
+        placeholder="Write a reply… (/ for canned responses)"
+        aria-autocomplete="list"
+        aria-controls="canned-picker"
+      ></textarea>
+      <CannedPicker options={props.canned} />
       <div class="row">
         <fieldset style="border:0;padding:0;margin:0;display:inline-flex;gap:8px">
           <legend class="sr-only">Reply or note</legend>

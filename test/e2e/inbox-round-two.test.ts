@@ -1,0 +1,89 @@
+/**
+ * End to end, in headless Chromium: the inbox fixes of issue 21. Canned responses open in a "/"
+ * picker (searchable, previewed, variables filled) after a full load and after an htmx swap, and
+ * Send never delivers a literal "/hi".
+ */
+
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { cannedResponses } from "../../core/src/store/schema.ts";
+import { launchBrowser, type TestBrowser, useSession, waitForLive } from "./browser.ts";
+import { type E2EServer, startServer } from "./server.ts";
+
+let server: E2EServer;
+let chrome: TestBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  [server, chrome] = await Promise.all([startServer(), launchBrowser()]);
+  await server.harness.switchboard.store.write((tx) =>
+    tx.insert(cannedResponses).values([
+      { shortcut: "hi", text: "Hi {{contact.first_name}}, {{agent.name}} here." },
+      { shortcut: "refund-policy", text: "Refunds take 5 working days." },
+    ]),
+  );
+  ({ page } = await chrome.newPage());
+  await useSession(page, server.url, await server.sessionFor("ada"));
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await server?.close();
+});
+
+afterEach(() => {
+  expect(chrome.errors).toEqual([]);
+});
+
+let seq = 0;
+async function newCustomer(name: string, text: string, extra: { email?: string } = {}) {
+  const contact = `r2-${++seq}`;
+  const stored = await server.customerWrites({ id: `${contact}-m1`, contact: { id: contact, name, ...extra }, text });
+  return { contact, ...stored };
+}
+
+async function openFromList(conversationId: number) {
+  await page.goto(`${server.url}/inbox?view=all`);
+  await page.click(`#list li[data-conversation="${conversationId}"] a`);
+  await page.locator(`#main[aria-label="Conversation #${conversationId}"]`).waitFor();
+  await waitForLive(page);
+}
+
+describe("canned responses", () => {
+  test("a / picker after a full page load: search, preview, Tab inserts with variables filled", async () => {
+    const grace = await newCustomer("Grace Hopper", "Where is my parcel?");
+    await page.goto(`${server.url}/inbox/conversations/${grace.conversation_id}`);
+    const area = page.locator(".composer textarea");
+    await area.click();
+    await area.pressSequentially("/ref");
+    const picker = page.locator("#canned-picker");
+    await picker.waitFor({ state: "visible" });
+    expect(await picker.locator("[role=option]:visible").count()).toBe(1);
+    await picker.locator("[data-canned-preview]", { hasText: "Refunds take 5 working days." }).waitFor();
+    await area.fill("");
+    await area.pressSequentially("Hello /h");
+    await picker.locator("[data-canned-preview]", { hasText: "Hi Grace, Ada Admin here." }).waitFor();
+    await area.press("Tab");
+    expect(await area.inputValue()).toBe("Hello Hi Grace, Ada Admin here.");
+    await picker.waitFor({ state: "hidden" });
+  });
+
+  test("after opening from the list (htmx swap): Enter picks, and Send never sends a literal /hi", async () => {
+    const linus = await newCustomer("Linus Torvalds", "The widget does not load.");
+    await openFromList(linus.conversation_id);
+    const area = page.locator(".composer textarea");
+    await area.click();
+    await area.pressSequentially("/hi");
+    await page.locator("#canned-picker").waitFor({ state: "visible" });
+    await area.press("Enter");
+    expect(await area.inputValue()).toBe("Hi Linus, Ada Admin here.");
+    await page.click(".composer button.primary");
+    await server.receiver.waitFor((h) => h.json.message.conversation_id === linus.conversation_id);
+    // Typed and sent without picking: still expanded.
+    await area.fill("/refund-policy");
+    await page.click(".composer button.primary");
+    const hooks = () => server.receiver.received.filter((h) => h.json.message.conversation_id === linus.conversation_id);
+    await server.receiver.waitFor((h) => h.json.message.conversation_id === linus.conversation_id && hooks().length === 2);
+    expect(hooks().map((h) => h.json.message.text)).toEqual(["Hi Linus, Ada Admin here.", "Refunds take 5 working days."]);
+  });
+});
