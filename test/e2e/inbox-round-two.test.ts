@@ -87,3 +87,23 @@ describe("canned responses", () => {
     expect(hooks().map((h) => h.json.message.text)).toEqual(["Hi Linus, Ada Admin here.", "Refunds take 5 working days."]);
   });
 });
+
+describe("search", () => {
+  test("finds a contact by name and by email, shows the customer on message hits, and keeps the view", async () => {
+    const ines = await newCustomer("Inès Dubois", "My voucher code QX77 is refused.", { email: "ines@dubois.example" });
+    await page.goto(`${server.url}/inbox?view=unassigned`);
+    for (const q of ["Dubois", "ines@dubois.example"]) {
+      await page.fill("#q", q);
+      await page.press("#q", "Enter");
+      await page.waitForURL(/q=/);
+      expect(new URL(page.url()).searchParams.get("view")).toBe("unassigned");
+      await page.locator(`#main [data-contact="${ines.contact_id}"] a`, { hasText: "Inès Dubois" }).waitFor();
+      await page.locator('.views a[aria-current="page"]', { hasText: "Unassigned" }).waitFor();
+    }
+    await page.fill("#q", "QX77");
+    await page.press("#q", "Enter");
+    await page.locator("#main .msg a", { hasText: `Inès Dubois · Conversation #${ines.conversation_id}` }).click();
+    await page.locator(`#main[aria-label="Conversation #${ines.conversation_id}"]`).waitFor();
+    expect(new URL(page.url()).searchParams.get("view")).toBe("unassigned");
+  });
+});

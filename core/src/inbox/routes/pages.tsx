@@ -5,16 +5,17 @@
  * its header, or the timeline's new messages.
  */
 
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
 import { visibleConversation } from "../../access/index.ts";
+import { searchContacts } from "../../contacts/search.ts";
 import { parseId } from "../../http/ids.ts";
 import type { Services } from "../../services.ts";
 import { listConversations, sortKey } from "../../store/conversation-list.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { findMessage } from "../../store/messages.ts";
-import { agents, conversationReads, labels, teams } from "../../store/schema.ts";
+import { agents, contacts, conversationReads, labels, teams } from "../../store/schema.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
 import { contactTimeline } from "../../store/timeline.ts";
 import { attachmentsOf, loadConversationPage } from "../conversation-data.ts";
@@ -74,6 +75,16 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     return "all";
   }
 
+  /** The names of some contacts, by id (for search hits). */
+  async function contactNames(ids: number[]): Promise<Map<number, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await sb.store.db
+      .select({ id: contacts.id, name: contacts.name })
+      .from(contacts)
+      .where(inArray(contacts.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   /** The whole page: nav, list, and the pane given. */
   async function fullPage(c: Context<InboxEnv>, query: ListQuery, pane: Child, title: string, selectedId?: number) {
     const session = c.get("session");
@@ -82,7 +93,7 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const [{ rows, nextHref }, nav] = await Promise.all([listData(query, session.agent.id, visible), navData(query, visible)]);
     return renderPage(
       c,
-      <Layout title={title} page={{ ...shared, session }} nav={<Nav {...nav} />} search={query.q}>
+      <Layout title={title} page={{ ...shared, session }} nav={<Nav {...nav} />} query={query}>
         <ConversationList query={query} rows={rows} selectedId={selectedId} now={sb.clock.now()} nextHref={nextHref} />
         {pane}
       </Layout>,
@@ -94,10 +105,18 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
   app.get("/inbox", async (c) => {
     const query = readListQuery(c.req.query());
     if (!c.req.query("view")) query.view = await landingView(query, c.get("session").agent.id, c.get("viewer").inboxes);
-    const match = query.q ? await messageSearchMatch(sb.store.db, query.q) : undefined;
-    if (!match) return fullPage(c, query, <EmptyPane />, "Inbox");
-    const hits = await searchMessages(sb.store.db, match, { limit: 50, offset: 0, inboxes: c.get("viewer").inboxes });
-    return fullPage(c, query, <SearchResults query={query.q ?? ""} hits={hits} now={sb.clock.now()} />, `Search: ${query.q}`);
+    const q = query.q?.trim();
+    if (!q) return fullPage(c, query, <EmptyPane />, "Inbox");
+    const viewer = c.get("viewer");
+    const [match, people] = await Promise.all([messageSearchMatch(sb.store.db, q), searchContacts(sb.store.db, viewer, q, 20)]);
+    const hits = match ? await searchMessages(sb.store.db, match, { limit: 50, offset: 0, inboxes: viewer.inboxes }) : [];
+    const names = await contactNames(hits.map((h) => h.contact_id));
+    return fullPage(
+      c,
+      query,
+      <SearchResults query={q} contacts={people} hits={hits} names={names} listQuery={query} now={sb.clock.now()} />,
+      `Search: ${q}`,
+    );
   });
 
   app.get("/inbox/list", async (c) => {

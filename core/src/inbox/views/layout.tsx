@@ -6,6 +6,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { PageContext } from "../env.ts";
+import { type ListQuery, listHref } from "../filters.ts";
 import { AvailabilityForm } from "./availability.tsx";
 import { CsrfField } from "./csrf.tsx";
 import { ShortcutHelp } from "./help.tsx";
@@ -49,7 +50,20 @@ export function Document(props: {
   );
 }
 
-export function Layout(props: { title: string; page: PageContext; nav: Child; children: Child; search?: string }) {
+/** The list's filters as hidden fields, so a search keeps the view, status, inbox, label, team and sort. */
+function ListFilterFields(props: { query?: ListQuery }) {
+  if (!props.query) return null;
+  const params = new URLSearchParams(listHref(props.query).slice("/inbox?".length));
+  return (
+    <>
+      {[...params].map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+    </>
+  );
+}
+
+export function Layout(props: { title: string; page: PageContext; nav: Child; children: Child; query?: ListQuery }) {
   const { session, theme } = props.page;
   const agent = session.agent;
   const Brand = theme.slots.brand;
@@ -70,7 +84,8 @@ export function Layout(props: { title: string; page: PageContext; nav: Child; ch
             <label class="sr-only" for="q">
               Search messages and contacts
             </label>
-            <input id="q" name="q" type="search" placeholder="Search messages and contacts ( / )" value={props.search ?? ""} />
+            <input id="q" name="q" type="search" placeholder="Search messages and contacts ( / )" value={props.query?.q ?? ""} />
+            <ListFilterFields query={props.query} />
           </form>
           <div class="me">
             <AvailabilityForm value={agent.availability} csrf={session.csrfToken} />
