@@ -107,3 +107,20 @@ describe("search", () => {
     expect(new URL(page.url()).searchParams.get("view")).toBe("unassigned");
   });
 });
+
+describe("j/k", () => {
+  test("keep the selected row across a live refresh of the list", async () => {
+    const older = await newCustomer("Jo Older", "first");
+    const middle = await newCustomer("Jo Middle", "second");
+    await newCustomer("Jo Newer", "third");
+    await openFromList(middle.conversation_id);
+    const newest = await newCustomer("Jo Newest", "fourth, arriving live");
+    await page.locator(`#list li[data-conversation="${newest.conversation_id}"]`).waitFor();
+    await page.locator(`#list li.selected[data-conversation="${middle.conversation_id}"]`).waitFor();
+    await page.locator("body").press("j");
+    await page.locator(`#main[aria-label="Conversation #${older.conversation_id}"]`).waitFor();
+    await page.locator(`#list li.selected[data-conversation="${older.conversation_id}"]`).waitFor();
+    await page.locator("body").press("k");
+    await page.locator(`#main[aria-label="Conversation #${middle.conversation_id}"]`).waitFor();
+  });
+});

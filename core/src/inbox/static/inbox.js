@@ -82,11 +82,29 @@
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll(".list li[data-conversation]"));
   }
+  // The open conversation's row stays selected across live refreshes of the list: the refresh asks
+  // for it (selected=<id>), and if it has left the list, j/k go on from where it was.
+  var lastPosition = -1;
+  var openConversation = () => {
+    var selected = document.querySelector(".list li[data-conversation].selected");
+    var match = /^\/inbox\/conversations\/(\d+)/.exec(location.pathname);
+    return selected ? selected.getAttribute("data-conversation") : match ? match[1] : "";
+  };
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    var elt = event.detail.elt;
+    if (elt && elt.id === "list" && event.detail.verb === "get") {
+      var id = openConversation();
+      event.detail.path = event.detail.path.replace(/([?&])selected=\d+&?/, "$1").replace(/[?&]$/, "");
+      if (id) event.detail.parameters.selected = id;
+    }
+  });
   function move(step) {
     var all = rows();
     if (!all.length) return;
     var current = all.findIndex((li) => li.classList.contains("selected"));
-    var next = all[Math.min(all.length - 1, Math.max(0, current + step))];
+    var target = current >= 0 ? current + step : lastPosition >= 0 ? lastPosition + (step > 0 ? 0 : -1) : step > 0 ? 0 : -1;
+    var next = all[Math.min(all.length - 1, Math.max(0, target))];
+    lastPosition = all.indexOf(next);
     var link = next.querySelector("a");
     if (link) link.click();
   }
@@ -146,6 +164,7 @@
         li.classList.remove("selected");
       });
       row.classList.add("selected");
+      lastPosition = rows().indexOf(row);
     }
   });
   document.body.addEventListener("click", (event) => {
