@@ -157,7 +157,8 @@ describe("search", () => {
     await page.keyboard.press("/");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("q");
     await page.keyboard.type("parcel");
-    await Promise.all([page.waitForURL("**/inbox?q=parcel"), page.keyboard.press("Enter")]);
+    // The search keeps the list's filters (issue 21.2).
+    await Promise.all([page.waitForURL("**/inbox?q=parcel&view=all&status=open"), page.keyboard.press("Enter")]);
     const results = page.locator("main[aria-label='Search results']");
     expect(await results.locator("mark").first().textContent()).toBe("parcel");
     await results.getByRole("link", { name: `Conversation #${fay.conversation_id}` }).click();

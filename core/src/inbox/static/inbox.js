@@ -93,7 +93,7 @@
   document.body.addEventListener("htmx:configRequest", (event) => {
     var elt = event.detail.elt;
     if (elt && elt.id === "list" && event.detail.verb === "get") {
-      var id = openConversation();
+      const id = openConversation();
       event.detail.path = event.detail.path.replace(/([?&])selected=\d+&?/, "$1").replace(/[?&]$/, "");
       if (id) event.detail.parameters.selected = id;
     }
