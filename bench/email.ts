@@ -47,7 +47,6 @@ try {
   report(
     `SMTP → parse → thread → store, one message at a time over a reused connection: ${stored} messages in ${ingestSeconds.toFixed(2)} s = **${(stored / ingestSeconds).toFixed(0)} msg/s**`,
   );
-
 } finally {
   await email.close();
 }
@@ -56,7 +55,10 @@ const RUNS = 3;
 async function memory(scenario: string): Promise<{ added: number; seconds: number; runs: number[] }> {
   const runs: { added: number; seconds: number }[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const child = Bun.spawn([process.execPath, fileURLToPath(new URL("./email-memory.ts", import.meta.url)), scenario], { stdout: "pipe", stderr: "inherit" });
+    const child = Bun.spawn([process.execPath, fileURLToPath(new URL("./email-memory.ts", import.meta.url)), scenario], {
+      stdout: "pipe",
+      stderr: "inherit",
+    });
     const [code, out] = await Promise.all([child.exited, new Response(child.stdout).text()]);
     if (code !== 0) throw new Error(`bench/email-memory.ts ${scenario} failed (${code}): ${out}`);
     runs.push(JSON.parse(out.trim().split("\n").at(-1)!) as { added: number; seconds: number });
@@ -66,9 +68,13 @@ async function memory(scenario: string): Promise<{ added: number; seconds: numbe
   return { added: median.added, seconds: median.seconds, runs: runs.map((r) => Math.round(r.added)) };
 }
 const parsing = await memory("parse");
-report(`A 25.2 MB email (an 18.4 MB attachment), parsed alone (parseEmail): peak **+${parsing.added.toFixed(0)} MB** RSS (runs: ${parsing.runs.join(", ")} MB)`);
+report(
+  `A 25.2 MB email (an 18.4 MB attachment), parsed alone (parseEmail): peak **+${parsing.added.toFixed(0)} MB** RSS (runs: ${parsing.runs.join(", ")} MB)`,
+);
 const whole = await memory("ingest");
-report(`The same email sent from another process to the SMTP server, parsed, stored with its attachment, its original kept (keep_original_days = 30): ${whole.seconds.toFixed(2)} s, peak **+${whole.added.toFixed(0)} MB** RSS of the server process (runs: ${whole.runs.join(", ")} MB)`);
+report(
+  `The same email sent from another process to the SMTP server, parsed, stored with its attachment, its original kept (keep_original_days = 30): ${whole.seconds.toFixed(2)} s, peak **+${whole.added.toFixed(0)} MB** RSS of the server process (runs: ${whole.runs.join(", ")} MB)`,
+);
 const noOriginal = await memory("ingest-no-original");
 report(`The same with keep_original_days = 0: peak **+${noOriginal.added.toFixed(0)} MB** (runs: ${noOriginal.runs.join(", ")} MB)`);
 writeSection(

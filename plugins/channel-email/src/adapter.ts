@@ -4,6 +4,7 @@
  */
 import type { ChannelAdapter, ChannelHealth, InboxContext } from "@switchboard/core";
 import { addressMatcher } from "./addresses.ts";
+import { describeError } from "./describe-error.ts";
 import { ImapPoller } from "./inbound/imap-poller.ts";
 import { probeImap } from "./inbound/imap-probe.ts";
 import { createIngest } from "./inbound/ingest.ts";
@@ -12,7 +13,6 @@ import { type InboundSmtpServer, startInboundSmtp } from "./inbound/smtp-server.
 import type { EmailInboxOptions } from "./options.ts";
 import { messageIdSalt } from "./outbound/message-id.ts";
 import { createSender } from "./outbound/send.ts";
-import { describeError } from "./describe-error.ts";
 import { ThreadIndex } from "./threading/thread-index.ts";
 
 /** The plugin's email inboxes by name, shared with the thread hook. */
@@ -46,7 +46,12 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
   let smtpServer: InboundSmtpServer | undefined;
   const originals = new Originals(inbox.kv, options.keep_original_days, log);
   let sweeper: ReturnType<typeof setInterval> | undefined;
-  const sweep = () => void originals.sweep().catch((error: unknown) => log.warn({ error: describeError(error) }, "could not delete expired email originals; the next sweep tries again"));
+  const sweep = () =>
+    void originals
+      .sweep()
+      .catch((error: unknown) =>
+        log.warn({ error: describeError(error) }, "could not delete expired email originals; the next sweep tries again"),
+      );
 
   return {
     idempotentSends: false,
@@ -65,9 +70,15 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
         poller.start(signal);
       }
       if (options.inbound_smtp) {
-        smtpServer = await startInboundSmtp(options.inbound_smtp, { maxBytes: options.max_message_bytes, log, ingest, accepts: addressMatcher(options.inbound_smtp.accept) });
+        smtpServer = await startInboundSmtp(options.inbound_smtp, {
+          maxBytes: options.max_message_bytes,
+          log,
+          ingest,
+          accepts: addressMatcher(options.inbound_smtp.accept),
+        });
       }
-      if (!options.imap && !options.inbound_smtp) log.warn({ inbox: inbox.name }, "no inbound way is configured (options.imap or options.inbound_smtp): this inbox can only send");
+      if (!options.imap && !options.inbound_smtp)
+        log.warn({ inbox: inbox.name }, "no inbound way is configured (options.imap or options.inbound_smtp): this inbox can only send");
     },
     send: (target, message) => sender.send(target, message),
     // The raw source, for admins only (core's GET /inbox/messages/:id/original), while keep_original_days lasts.
@@ -96,7 +107,14 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
       } else {
         parts.push({ ok: true, attention: true, message: "no SMTP relay (options.smtp): replies cannot be sent" });
       }
-      return { ok: parts.every((p) => p.ok), attention: parts.some((p) => p.attention), message: parts.map((p) => p.message).filter(Boolean).join("; ") };
+      return {
+        ok: parts.every((p) => p.ok),
+        attention: parts.some((p) => p.attention),
+        message: parts
+          .map((p) => p.message)
+          .filter(Boolean)
+          .join("; "),
+      };
     },
   };
 }

@@ -28,8 +28,8 @@ import { emailInboxOptions } from "./options.ts";
 import { createThreadHook } from "./threading/hook.ts";
 import { createIdentifyHook } from "./threading/identify.ts";
 
-export { emailInboxOptions, type EmailInboxOptions } from "./options.ts";
-export { parseEmail, type ParsedEmail } from "./parse/parse.ts";
+export { type EmailInboxOptions, emailInboxOptions } from "./options.ts";
+export { type ParsedEmail, parseEmail } from "./parse/parse.ts";
 
 export default definePlugin({
   name: "channel-email",

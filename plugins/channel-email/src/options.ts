@@ -85,7 +85,11 @@ export const emailInboxOptions = z
     /** Days every inbound email's raw source is kept (re-parsing after a fix; admins download it as the message's original). 0 keeps none. */
     keep_original_days: z.number().int().min(0).max(3650).default(30),
     /** The largest email accepted (SMTP answers 552; IMAP logs and skips it). */
-    max_message_bytes: z.number().int().positive().default(25 * MB),
+    max_message_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(25 * MB),
     imap: imapOptions.optional(),
     inbound_smtp: inboundSmtpOptions.optional(),
     smtp: smtpOptions.optional(),

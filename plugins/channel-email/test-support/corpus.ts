@@ -15,7 +15,14 @@ export function encodedWord(charset: string, bytes: Buffer): string {
   return `=?${charset}?B?${bytes.toString("base64")}?=`;
 }
 
-const base = (id: string, subject: string, from = "Bob Customer <bob@example.com>") => [`From: ${from}`, "To: Acme Support <support@acme.com>", `Subject: ${subject}`, `Message-ID: <${id}@mail.example.com>`, "Date: Tue, 03 Mar 2026 10:00:00 +0000", "MIME-Version: 1.0"];
+const base = (id: string, subject: string, from = "Bob Customer <bob@example.com>") => [
+  `From: ${from}`,
+  "To: Acme Support <support@acme.com>",
+  `Subject: ${subject}`,
+  `Message-ID: <${id}@mail.example.com>`,
+  "Date: Tue, 03 Mar 2026 10:00:00 +0000",
+  "MIME-Version: 1.0",
+];
 
 /** "こんにちは、注文について" in ISO-2022-JP (JIS X 0208 between ESC $ B and ESC ( B). */
 const JIS_HELLO = Buffer.concat([Buffer.from([0x1b, 0x24, 0x42]), Buffer.from("$3$s$K$A$O", "latin1"), Buffer.from([0x1b, 0x28, 0x42])]);
@@ -50,11 +57,17 @@ export function mimeBase64(bytes: Buffer): string {
 
 /** An email with one attachment of `bytes` bytes. */
 export function withAttachment(id: string, bytes: number, filename = "large.bin"): Buffer {
-  return eml([...base(id, "A large attachment"), 'Content-Type: multipart/mixed; boundary="att"'], `--att\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee the attached file.\r\n--att\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="${filename}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${mimeBase64(payload(bytes))}\r\n--att--\r\n`);
+  return eml(
+    [...base(id, "A large attachment"), 'Content-Type: multipart/mixed; boundary="att"'],
+    `--att\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee the attached file.\r\n--att\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="${filename}"\r\nContent-Transfer-Encoding: base64\r\n\r\n${mimeBase64(payload(bytes))}\r\n--att--\r\n`,
+  );
 }
 
 /** Small PNG (1x1, red). */
-export const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
+export const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 /**
  * The corpus. `large` adds the 8 MB attachment (skipped where only parsing speed matters).
@@ -66,37 +79,75 @@ export function corpus(options: { large?: boolean } = {}): CorpusEntry[] {
   const entries: CorpusEntry[] = [
     {
       name: "iso-2022-jp",
-      raw: eml([...base("jis", encodedWord("ISO-2022-JP", JIS_SUBJECT)), "Content-Type: text/plain; charset=ISO-2022-JP", "Content-Transfer-Encoding: 7bit"], Buffer.concat([JIS_HELLO, Buffer.from("\r\n")])),
+      raw: eml(
+        [
+          ...base("jis", encodedWord("ISO-2022-JP", JIS_SUBJECT)),
+          "Content-Type: text/plain; charset=ISO-2022-JP",
+          "Content-Transfer-Encoding: 7bit",
+        ],
+        Buffer.concat([JIS_HELLO, Buffer.from("\r\n")]),
+      ),
       text: "こんにちは",
       subject: "にほんご",
     },
     {
       name: "shift_jis",
-      raw: eml([...base("sjis", encodedWord("Shift_JIS", iconv.encode("注文の確認", "Shift_JIS"))), "Content-Type: text/plain; charset=Shift_JIS", "Content-Transfer-Encoding: 8bit"], Buffer.concat([iconv.encode("注文番号は12345です。", "Shift_JIS"), Buffer.from("\r\n")])),
+      raw: eml(
+        [
+          ...base("sjis", encodedWord("Shift_JIS", iconv.encode("注文の確認", "Shift_JIS"))),
+          "Content-Type: text/plain; charset=Shift_JIS",
+          "Content-Transfer-Encoding: 8bit",
+        ],
+        Buffer.concat([iconv.encode("注文番号は12345です。", "Shift_JIS"), Buffer.from("\r\n")]),
+      ),
       text: "注文番号は12345です。",
       subject: "注文の確認",
     },
     {
       name: "koi8-r",
-      raw: eml([...base("koi8", encodedWord("KOI8-R", iconv.encode("Заказ", "koi8-r"))), "Content-Type: text/plain; charset=KOI8-R", "Content-Transfer-Encoding: 8bit"], Buffer.concat([iconv.encode("Здравствуйте, где мой заказ?", "koi8-r"), Buffer.from("\r\n")])),
+      raw: eml(
+        [
+          ...base("koi8", encodedWord("KOI8-R", iconv.encode("Заказ", "koi8-r"))),
+          "Content-Type: text/plain; charset=KOI8-R",
+          "Content-Transfer-Encoding: 8bit",
+        ],
+        Buffer.concat([iconv.encode("Здравствуйте, где мой заказ?", "koi8-r"), Buffer.from("\r\n")]),
+      ),
       text: "Здравствуйте, где мой заказ?",
       subject: "Заказ",
     },
     {
       name: "utf-7",
-      raw: eml([...base("utf7", "=?UTF-7?Q?Caf+AOk-_cr+AOg-me?="), "Content-Type: text/plain; charset=UTF-7", "Content-Transfer-Encoding: 7bit"], `${iconv.encode("Hello — déjà vu, 1 < 2", "utf7").toString("latin1")}\r\n`),
+      raw: eml(
+        [...base("utf7", "=?UTF-7?Q?Caf+AOk-_cr+AOg-me?="), "Content-Type: text/plain; charset=UTF-7", "Content-Transfer-Encoding: 7bit"],
+        `${iconv.encode("Hello — déjà vu, 1 < 2", "utf7").toString("latin1")}\r\n`,
+      ),
       text: "Hello — déjà vu, 1 < 2",
       subject: "Café crème",
     },
     {
       name: "quoted-printable",
-      raw: eml([...base("qp", "=?ISO-8859-1?Q?R=E9sum=E9_of_the_probl=E8me?="), "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"], "Caf=C3=A9 cr=C3=A8me is missing from my order, and this line is long enough=\r\n to be soft-wrapped.\r\n"),
+      raw: eml(
+        [
+          ...base("qp", "=?ISO-8859-1?Q?R=E9sum=E9_of_the_probl=E8me?="),
+          "Content-Type: text/plain; charset=utf-8",
+          "Content-Transfer-Encoding: quoted-printable",
+        ],
+        "Caf=C3=A9 cr=C3=A8me is missing from my order, and this line is long enough=\r\n to be soft-wrapped.\r\n",
+      ),
       text: "Café crème is missing from my order, and this line is long enough to be soft-wrapped.",
       subject: "Résumé of the problème",
     },
     {
       name: "base64",
-      raw: eml([...base("b64", "=?UTF-8?B?8J+YgCBFbW9qaQ==?= =?UTF-8?Q?_and_=C3=BCmlauts?="), "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64"], `${mimeBase64(Buffer.from("Grüße aus München 🙂", "utf8"))}\r\n`),
+      raw: eml(
+        [
+          ...base("b64", "=?UTF-8?B?8J+YgCBFbW9qaQ==?= =?UTF-8?Q?_and_=C3=BCmlauts?="),
+          "Content-Type: text/plain; charset=utf-8",
+          "Content-Transfer-Encoding: base64",
+        ],
+        `${mimeBase64(Buffer.from("Grüße aus München 🙂", "utf8"))}\r\n`,
+      ),
       text: "Grüße aus München 🙂",
       subject: "😀 Emoji and ümlauts",
     },
@@ -150,12 +201,18 @@ export function corpus(options: { large?: boolean } = {}): CorpusEntry[] {
     },
     {
       name: "missing-message-id",
-      raw: eml(["From: bob@example.com", "To: support@acme.com", "Subject: No id", "Content-Type: text/plain"], "A message without a Message-ID.\r\n"),
+      raw: eml(
+        ["From: bob@example.com", "To: support@acme.com", "Subject: No id", "Content-Type: text/plain"],
+        "A message without a Message-ID.\r\n",
+      ),
       text: "A message without a Message-ID.",
     },
     {
       name: "broken-boundary",
-      raw: eml([...base("broken", "Broken boundary"), 'Content-Type: multipart/mixed; boundary="DECLARED"'], "--SOMETHING-ELSE\r\nContent-Type: text/plain\r\n\r\nThe body nobody can find.\r\n--SOMETHING-ELSE--\r\n"),
+      raw: eml(
+        [...base("broken", "Broken boundary"), 'Content-Type: multipart/mixed; boundary="DECLARED"'],
+        "--SOMETHING-ELSE\r\nContent-Type: text/plain\r\n\r\nThe body nobody can find.\r\n--SOMETHING-ELSE--\r\n",
+      ),
       text: "The body nobody can find.",
       flagged: true,
     },
@@ -166,6 +223,7 @@ export function corpus(options: { large?: boolean } = {}): CorpusEntry[] {
       flagged: true,
     },
   ];
-  if (options.large) entries.push({ name: "8mb-attachment", raw: withAttachment("large", 8 * 1024 * 1024), text: "See the attached file." });
+  if (options.large)
+    entries.push({ name: "8mb-attachment", raw: withAttachment("large", 8 * 1024 * 1024), text: "See the attached file." });
   return entries;
 }

@@ -2,7 +2,7 @@
  * Checks a stored message (and its attachments and contact) against a real-world fixture, the
  * same way whether it came through SMTP or IMAP.
  */
-import { tables, type Harness } from "@switchboard/core/testing";
+import { type Harness, tables } from "@switchboard/core/testing";
 import { asc, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import type { RealWorldFixture } from "./real-world.ts";
@@ -15,7 +15,11 @@ type Message = typeof tables.messages.$inferSelect;
  * @example
  * await expectStoredAsFixture(email.harness, (await email.messages()).at(-1)!, fixture);
  */
-export async function expectStoredAsFixture(harness: Pick<Harness, "switchboard">, message: Message, fixture: RealWorldFixture): Promise<void> {
+export async function expectStoredAsFixture(
+  harness: Pick<Harness, "switchboard">,
+  message: Message,
+  fixture: RealWorldFixture,
+): Promise<void> {
   const db = harness.switchboard.store.db;
   const meta = message.metadata as { warning?: string; subject?: string; email?: { oddities?: string[]; unparseable?: unknown } };
   if (fixture.text) expect(message.text, fixture.name).toContain(fixture.text);
@@ -30,8 +34,16 @@ export async function expectStoredAsFixture(harness: Pick<Harness, "switchboard"
     expect(meta.email?.oddities, fixture.name).toBeUndefined();
   }
   expect(Boolean(meta.email?.unparseable), fixture.name).toBe(fixture.flag === "unparseable");
-  const files = await db.select().from(tables.attachments).where(eq(tables.attachments.messageId, message.id)).orderBy(asc(tables.attachments.id));
-  if (fixture.attachments) expect(files.map((f) => f.filename), fixture.name).toEqual(fixture.attachments);
+  const files = await db
+    .select()
+    .from(tables.attachments)
+    .where(eq(tables.attachments.messageId, message.id))
+    .orderBy(asc(tables.attachments.id));
+  if (fixture.attachments)
+    expect(
+      files.map((f) => f.filename),
+      fixture.name,
+    ).toEqual(fixture.attachments);
   const fullText = files.find((f) => f.filename === "full-text.txt");
   if (fullText) {
     // The whole untrimmed text, where metadata.fullText would not fit (core keeps metadata under 16 KiB).
@@ -45,7 +57,10 @@ export async function expectStoredAsFixture(harness: Pick<Harness, "switchboard"
   }
   if (fixture.contact) {
     const identities = await db.select().from(tables.identities).where(eq(tables.identities.contactId, message.contactId));
-    expect(identities.map((i) => i.externalId), fixture.name).toContain(fixture.contact.externalId);
+    expect(
+      identities.map((i) => i.externalId),
+      fixture.name,
+    ).toContain(fixture.contact.externalId);
     const [contact] = await db.select().from(tables.contacts).where(eq(tables.contacts.id, message.contactId));
     expect(contact?.email ?? undefined, fixture.name).toBe(fixture.contact.email);
     if (fixture.contact.name) expect(contact?.name, fixture.name).toBe(fixture.contact.name);

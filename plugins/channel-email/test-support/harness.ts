@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { createLogger } from "@switchboard/core";
-import { createTestHarness, tables, type Harness } from "@switchboard/core/testing";
+import { createTestHarness, type Harness, tables } from "@switchboard/core/testing";
 import { asc, eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import { freePort } from "./net.ts";
@@ -47,7 +47,10 @@ export interface EmailHarness {
  * await email.deliver(eml([...], "Hello"));
  * await email.close();
  */
-export async function startEmailHarness(options: Record<string, unknown> = {}, extra: { plugins?: Record<string, { package: string }> } = {}): Promise<EmailHarness> {
+export async function startEmailHarness(
+  options: Record<string, unknown> = {},
+  extra: { plugins?: Record<string, { package: string }> } = {},
+): Promise<EmailHarness> {
   const smtpPort = await freePort();
   const { log, lines } = captureLogs();
   const harness = await createTestHarness({
@@ -66,25 +69,44 @@ export async function startEmailHarness(options: Record<string, unknown> = {}, e
     },
   });
   // One reused connection, as a sending MTA keeps it: smtp-server waits 100 ms before greeting each new one (to catch early talkers).
-  const transport = nodemailer.createTransport({ pool: true, maxConnections: 1, host: "127.0.0.1", port: smtpPort, secure: false, ignoreTLS: true, logger: false, connectionTimeout: 5_000, socketTimeout: 10_000 });
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 1,
+    host: "127.0.0.1",
+    port: smtpPort,
+    secure: false,
+    ignoreTLS: true,
+    logger: false,
+    connectionTimeout: 5_000,
+    socketTimeout: 10_000,
+  });
   const db = harness.switchboard.store.db;
   return {
     harness,
     smtpPort,
     logs: lines,
     async deliver(raw, envelope = {}) {
-      const info = await transport.sendMail({ envelope: { from: envelope.from ?? "bob@example.com", to: envelope.to ?? ["support@acme.com"] }, raw });
+      const info = await transport.sendMail({
+        envelope: { from: envelope.from ?? "bob@example.com", to: envelope.to ?? ["support@acme.com"] },
+        raw,
+      });
       return { response: info.response };
     },
     messages: () => db.select().from(tables.messages).orderBy(asc(tables.messages.id)),
-    attachments: (messageId) => db.select().from(tables.attachments).where(eq(tables.attachments.messageId, messageId)).orderBy(asc(tables.attachments.id)),
+    attachments: (messageId) =>
+      db.select().from(tables.attachments).where(eq(tables.attachments.messageId, messageId)).orderBy(asc(tables.attachments.id)),
     async conversation(id) {
       const [row] = await db.select().from(tables.conversations).where(eq(tables.conversations.id, id));
       if (!row) throw new Error(`no conversation ${id}`);
       return row;
     },
     async setStatus(conversationId, status) {
-      await harness.switchboard.store.write((tx) => tx.update(tables.conversations).set({ status, resolvedAt: status === "resolved" ? harness.clock.now() : null }).where(eq(tables.conversations.id, conversationId)));
+      await harness.switchboard.store.write((tx) =>
+        tx
+          .update(tables.conversations)
+          .set({ status, resolvedAt: status === "resolved" ? harness.clock.now() : null })
+          .where(eq(tables.conversations.id, conversationId)),
+      );
     },
     async close() {
       transport.close();

@@ -18,8 +18,13 @@ export function memoryKv(now: () => number = Date.now): KeyValueStore {
   };
   return {
     get: async <T>(key: string) => live(key)?.value as T | undefined,
-    set: async (key, value, options = {}) => void map.set(key, { value, expiresAt: options.ttlMs === undefined ? null : now() + options.ttlMs }),
+    set: async (key, value, options = {}) =>
+      void map.set(key, { value, expiresAt: options.ttlMs === undefined ? null : now() + options.ttlMs }),
     delete: async (key) => void map.delete(key),
-    list: async (prefix = "") => [...map.keys()].filter((key) => key.startsWith(prefix) && live(key)).sort().map((key) => ({ key, value: live(key)!.value })),
+    list: async (prefix = "") =>
+      [...map.keys()]
+        .filter((key) => key.startsWith(prefix) && live(key))
+        .sort()
+        .map((key) => ({ key, value: live(key)!.value })),
   };
 }

@@ -22,7 +22,14 @@ export interface RealWorldFixture {
   flag?: "odd" | "unparseable";
 }
 
-const head = (id: string, from: string, subject = `Fixture ${id}`) => [`From: ${from}`, "To: Acme Support <support@acme.com>", `Subject: ${subject}`, `Message-ID: <${id}@fixtures.example>`, "Date: Wed, 04 Mar 2026 09:00:00 +0000", "MIME-Version: 1.0"];
+const head = (id: string, from: string, subject = `Fixture ${id}`) => [
+  `From: ${from}`,
+  "To: Acme Support <support@acme.com>",
+  `Subject: ${subject}`,
+  `Message-ID: <${id}@fixtures.example>`,
+  "Date: Wed, 04 Mar 2026 09:00:00 +0000",
+  "MIME-Version: 1.0",
+];
 const bytes = (...parts: (string | Buffer)[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : p)));
 const utf8 = (text: string) => Buffer.from(text, "utf8");
 
@@ -37,20 +44,51 @@ const UU_HELLO = ["begin 644 hello.txt", "-:&5L;&\\L('=O<FQD\"@``", "`", "end"].
  */
 export function realWorldFixtures(): RealWorldFixture[] {
   return [
-    { name: "quoted local part with @", raw: eml(head("quoted", '"x@y" <x@y>'), "A quoted local part.\r\n"), contact: { externalId: "x@y" }, text: "A quoted local part.", flag: "odd" },
+    {
+      name: "quoted local part with @",
+      raw: eml(head("quoted", '"x@y" <x@y>'), "A quoted local part.\r\n"),
+      contact: { externalId: "x@y" },
+      text: "A quoted local part.",
+      flag: "odd",
+    },
     {
       name: "internationalised address (RFC 6532)",
-      raw: bytes(utf8("From: Jöe <jdöe@mächine.example>\r\n"), head("intl", "").slice(1).join("\r\n"), "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAn internationalised sender.\r\n"),
+      raw: bytes(
+        utf8("From: Jöe <jdöe@mächine.example>\r\n"),
+        head("intl", "").slice(1).join("\r\n"),
+        "\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAn internationalised sender.\r\n",
+      ),
       contact: { externalId: "jdöe@mächine.example", name: "Jöe" },
       text: "An internationalised sender.",
       flag: "odd",
     },
-    { name: "domain without a dot", raw: eml(head("localhost", "guest@localhost"), "From the local host.\r\n"), contact: { externalId: "guest@localhost" }, text: "From the local host.", flag: "odd" },
-    { name: "address without a domain", raw: eml(head("nodomain", "<moderator>"), "From a bare name.\r\n"), contact: { externalId: "moderator" }, text: "From a bare name.", flag: "odd" },
-    { name: "bang path", raw: eml(head("bang", "relay!host!user"), "From a UUCP path.\r\n"), contact: { externalId: "relay!host!user" }, text: "From a UUCP path.", flag: "odd" },
+    {
+      name: "domain without a dot",
+      raw: eml(head("localhost", "guest@localhost"), "From the local host.\r\n"),
+      contact: { externalId: "guest@localhost" },
+      text: "From the local host.",
+      flag: "odd",
+    },
+    {
+      name: "address without a domain",
+      raw: eml(head("nodomain", "<moderator>"), "From a bare name.\r\n"),
+      contact: { externalId: "moderator" },
+      text: "From a bare name.",
+      flag: "odd",
+    },
+    {
+      name: "bang path",
+      raw: eml(head("bang", "relay!host!user"), "From a UUCP path.\r\n"),
+      contact: { externalId: "relay!host!user" },
+      text: "From a UUCP path.",
+      flag: "odd",
+    },
     {
       name: "malformed MIME parameter",
-      raw: eml([...head("badparam", "Bob <bob@example.com>"), 'Content-Type: multipart/mixed; boundary="b"'], '--b\r\nContent-Type: text/plain\r\n\r\nThe photo is attached.\r\n--b\r\nContent-Type: ; name="x.jpg"\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n--b--\r\n'),
+      raw: eml(
+        [...head("badparam", "Bob <bob@example.com>"), 'Content-Type: multipart/mixed; boundary="b"'],
+        '--b\r\nContent-Type: text/plain\r\n\r\nThe photo is attached.\r\n--b\r\nContent-Type: ; name="x.jpg"\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n--b--\r\n',
+      ),
       contact: { externalId: "bob@example.com", email: "bob@example.com" },
       text: "The photo is attached.",
       attachments: ["x.jpg"],
@@ -58,13 +96,19 @@ export function realWorldFixtures(): RealWorldFixture[] {
     },
     {
       name: "text over 100,000 characters",
-      raw: eml([...head("long", "Bob <bob@example.com>"), "Content-Type: text/plain; charset=utf-8"], `${"A long log line that goes on. ".repeat(5_000)}THE END\r\n`),
+      raw: eml(
+        [...head("long", "Bob <bob@example.com>"), "Content-Type: text/plain; charset=utf-8"],
+        `${"A long log line that goes on. ".repeat(5_000)}THE END\r\n`,
+      ),
       text: "…[cut: the full text is attached as full-text.txt]",
       attachments: ["full-text.txt", "original.eml"],
     },
     {
       name: "reply over a long quote (the whole text too big for metadata)",
-      raw: eml(head("longquote", "Bob <bob@example.com>"), `Thanks, that fixed it!\r\n\r\nOn Tue, 3 Mar 2026, Acme <support@acme.com> wrote:\r\n${"> An earlier line of the thread, quoted again.\r\n".repeat(500)}`),
+      raw: eml(
+        head("longquote", "Bob <bob@example.com>"),
+        `Thanks, that fixed it!\r\n\r\nOn Tue, 3 Mar 2026, Acme <support@acme.com> wrote:\r\n${"> An earlier line of the thread, quoted again.\r\n".repeat(500)}`,
+      ),
       text: "Thanks, that fixed it!",
       notText: "An earlier line",
       attachments: ["full-text.txt"],
@@ -79,7 +123,10 @@ export function realWorldFixtures(): RealWorldFixture[] {
     },
     {
       name: "x-uuencode part",
-      raw: eml([...head("uupart", "Bob <bob@example.com>"), 'Content-Type: multipart/mixed; boundary="b"'], `--b\r\nContent-Type: text/plain\r\n\r\nSee the part.\r\n--b\r\nContent-Type: application/octet-stream; name="hello.txt"\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n${UU_HELLO}\r\n--b--\r\n`),
+      raw: eml(
+        [...head("uupart", "Bob <bob@example.com>"), 'Content-Type: multipart/mixed; boundary="b"'],
+        `--b\r\nContent-Type: text/plain\r\n\r\nSee the part.\r\n--b\r\nContent-Type: application/octet-stream; name="hello.txt"\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n${UU_HELLO}\r\n--b--\r\n`,
+      ),
       text: "See the part.",
       attachments: ["hello.txt"],
       content: { "hello.txt": Buffer.from("hello, world\n") },
@@ -98,22 +145,48 @@ export function realWorldFixtures(): RealWorldFixture[] {
     },
     {
       name: "raw 8-bit byte inside an encoded-word subject",
-      raw: bytes(["From: Bob <bob@example.com>", "To: support@acme.com", "Message-ID: <rawword@fixtures.example>", "Subject: =?ISO-8859-1?Q?Caf\xe9_cr\xe8me?=", "Content-Type: text/plain; charset=iso-8859-1"].join("\r\n"), "\r\n\r\nAbout the order.\r\n"),
+      raw: bytes(
+        [
+          "From: Bob <bob@example.com>",
+          "To: support@acme.com",
+          "Message-ID: <rawword@fixtures.example>",
+          "Subject: =?ISO-8859-1?Q?Caf\xe9_cr\xe8me?=",
+          "Content-Type: text/plain; charset=iso-8859-1",
+        ].join("\r\n"),
+        "\r\n\r\nAbout the order.\r\n",
+      ),
       subject: "Café crème",
     },
     {
       name: "raw Latin-1 byte in a display name",
-      raw: bytes(['From: "Jos\xe9 Garc\xeda" <jose@example.com>', "To: support@acme.com", "Message-ID: <rawlatin@fixtures.example>", "Subject: Hola", "Content-Type: text/plain; charset=iso-8859-1"].join("\r\n"), "\r\n\r\nHola.\r\n"),
+      raw: bytes(
+        [
+          'From: "Jos\xe9 Garc\xeda" <jose@example.com>',
+          "To: support@acme.com",
+          "Message-ID: <rawlatin@fixtures.example>",
+          "Subject: Hola",
+          "Content-Type: text/plain; charset=iso-8859-1",
+        ].join("\r\n"),
+        "\r\n\r\nHola.\r\n",
+      ),
       contact: { externalId: "jose@example.com", email: "jose@example.com", name: "José García" },
     },
     {
       name: "named text attachment",
-      raw: eml([...head("makefile", "Bob <bob@example.com>"), 'Content-Type: multipart/mixed; boundary="b"'], "--b\r\nContent-Type: text/plain\r\n\r\nThe build fails with this Makefile.\r\n--b\r\nContent-Type: text/plain; name=Makefile\r\nContent-Disposition: inline; filename=Makefile\r\n\r\nall:\r\n\tcc -o app main.c\r\n--b--\r\n"),
+      raw: eml(
+        [...head("makefile", "Bob <bob@example.com>"), 'Content-Type: multipart/mixed; boundary="b"'],
+        "--b\r\nContent-Type: text/plain\r\n\r\nThe build fails with this Makefile.\r\n--b\r\nContent-Type: text/plain; name=Makefile\r\nContent-Disposition: inline; filename=Makefile\r\n\r\nall:\r\n\tcc -o app main.c\r\n--b--\r\n",
+      ),
       text: "The build fails with this Makefile.",
       notText: "cc -o app",
       attachments: ["Makefile"],
       content: { Makefile: Buffer.from("all:\r\n\tcc -o app main.c") },
     },
-    { name: "binary garbage", raw: Buffer.from([0, 1, 2, 0xff, 0xfe, 13, 10, 13, 10, 0x80, 0x81, 65, 66, 13, 10]), attachments: ["original.eml"], flag: "unparseable" },
+    {
+      name: "binary garbage",
+      raw: Buffer.from([0, 1, 2, 0xff, 0xfe, 13, 10, 13, 10, 0x80, 0x81, 65, 66, 13, 10]),
+      attachments: ["original.eml"],
+      flag: "unparseable",
+    },
   ];
 }

@@ -3,7 +3,7 @@
  * parsed with mailparser, checks a login when one is configured, and can be told to answer the
  * next messages with an SMTP error (451, 550, ...).
  */
-import { simpleParser, type ParsedMail } from "mailparser";
+import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
 export interface CapturedMail {
@@ -43,7 +43,8 @@ export async function startCaptureSmtp(auth?: { user: string; password: string }
     allowInsecureAuth: true,
     disableReverseLookup: true,
     onAuth(credentials, _session, callback) {
-      if (auth && credentials.username === auth.user && credentials.password === auth.password) return callback(null, { user: credentials.username });
+      if (auth && credentials.username === auth.user && credentials.password === auth.password)
+        return callback(null, { user: credentials.username });
       callback(Object.assign(new Error("5.7.8 Authentication failed"), { responseCode: 535 }));
     },
     onData(stream, session, callback) {
@@ -51,11 +52,20 @@ export async function startCaptureSmtp(auth?: { user: string; password: string }
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         const code = failures.shift();
-        if (code !== undefined) return callback(Object.assign(new Error(`${code === 451 ? "4.3.0 Try again later" : "5.7.1 Refused by test relay"}`), { responseCode: code }));
+        if (code !== undefined)
+          return callback(
+            Object.assign(new Error(`${code === 451 ? "4.3.0 Try again later" : "5.7.1 Refused by test relay"}`), { responseCode: code }),
+          );
         const raw = Buffer.concat(chunks);
         simpleParser(raw).then(
           (parsed) => {
-            mails.push({ mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", rcptTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed, user: session.user as string | undefined });
+            mails.push({
+              mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+              rcptTo: session.envelope.rcptTo.map((r) => r.address),
+              raw,
+              parsed,
+              user: session.user as string | undefined,
+            });
             waiters.splice(0).forEach((wake) => wake());
             callback();
           },

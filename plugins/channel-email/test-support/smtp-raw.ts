@@ -13,7 +13,14 @@ import { createConnection } from "node:net";
  * replies.at(-2); // "250 OK: message queued"
  */
 export function rawSmtp(port: number, mail: { from: string; to: string; data: Buffer }, timeoutMs = 5_000): Promise<string[]> {
-  const steps = ["EHLO test.example", `MAIL FROM:<${mail.from}>`, `RCPT TO:<${mail.to}>`, "DATA", mail.data.toString("latin1").replace(/^\./gm, "..") + "\r\n.", "QUIT"];
+  const steps = [
+    "EHLO test.example",
+    `MAIL FROM:<${mail.from}>`,
+    `RCPT TO:<${mail.to}>`,
+    "DATA",
+    mail.data.toString("latin1").replace(/^\./gm, "..") + "\r\n.",
+    "QUIT",
+  ];
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host: "127.0.0.1", port });
     const replies: string[] = [];

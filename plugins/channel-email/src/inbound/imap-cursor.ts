@@ -24,10 +24,23 @@ export type CursorDecision = { cursor: ImapCursor; reason: "resume" | "first-syn
  * @example
  * decideCursor(undefined, { mailbox: "INBOX", uidValidity: "7", uidNext: 42 }, "new"); // { cursor: { ..., lastUid: 41 }, reason: "first-sync" }
  */
-export function decideCursor(stored: ImapCursor | undefined, now: { mailbox: string; uidValidity: string; uidNext: number }, firstSync: "new" | "all"): CursorDecision {
-  if (!stored) return { cursor: { mailbox: now.mailbox, uidValidity: now.uidValidity, lastUid: firstSync === "all" ? 0 : Math.max(0, now.uidNext - 1) }, reason: "first-sync" };
-  if (stored.mailbox !== now.mailbox) return { cursor: { mailbox: now.mailbox, uidValidity: now.uidValidity, lastUid: firstSync === "all" ? 0 : Math.max(0, now.uidNext - 1) }, reason: "mailbox-changed" };
-  if (stored.uidValidity !== now.uidValidity) return { cursor: { mailbox: now.mailbox, uidValidity: now.uidValidity, lastUid: 0 }, reason: "uidvalidity-changed" };
+export function decideCursor(
+  stored: ImapCursor | undefined,
+  now: { mailbox: string; uidValidity: string; uidNext: number },
+  firstSync: "new" | "all",
+): CursorDecision {
+  if (!stored)
+    return {
+      cursor: { mailbox: now.mailbox, uidValidity: now.uidValidity, lastUid: firstSync === "all" ? 0 : Math.max(0, now.uidNext - 1) },
+      reason: "first-sync",
+    };
+  if (stored.mailbox !== now.mailbox)
+    return {
+      cursor: { mailbox: now.mailbox, uidValidity: now.uidValidity, lastUid: firstSync === "all" ? 0 : Math.max(0, now.uidNext - 1) },
+      reason: "mailbox-changed",
+    };
+  if (stored.uidValidity !== now.uidValidity)
+    return { cursor: { mailbox: now.mailbox, uidValidity: now.uidValidity, lastUid: 0 }, reason: "uidvalidity-changed" };
   return { cursor: stored, reason: "resume" };
 }
 

@@ -95,8 +95,16 @@ export class ImapPoller {
   /** The connection as the admin page and `doctor` show it: the server's own words and the fix when it is down. */
   health(): ChannelHealth {
     const { host, mailbox } = this.#deps.options;
-    if (this.#status.connected) return { ok: true, message: `IMAP ${host} ${mailbox}: connected${this.#client?.capabilities.has("IDLE") ? ", IDLE" : ", polling (no IDLE)"}` };
-    if (this.#status.error) return { ok: false, message: `${this.#status.error} Retrying with backoff (${this.#backoff.failures} failed attempts in a row); no message is skipped meanwhile.` };
+    if (this.#status.connected)
+      return {
+        ok: true,
+        message: `IMAP ${host} ${mailbox}: connected${this.#client?.capabilities.has("IDLE") ? ", IDLE" : ", polling (no IDLE)"}`,
+      };
+    if (this.#status.error)
+      return {
+        ok: false,
+        message: `${this.#status.error} Retrying with backoff (${this.#backoff.failures} failed attempts in a row); no message is skipped meanwhile.`,
+      };
     return { ok: false, message: `IMAP ${host}:${this.#port}, mailbox "${mailbox}": connecting.` };
   }
 
@@ -133,14 +141,20 @@ export class ImapPoller {
       const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
       try {
         await client.connect();
-        log.info({ host: this.#deps.options.host, mailbox: this.#deps.options.mailbox, idle: client.capabilities.has("IDLE") }, "IMAP connected");
+        log.info(
+          { host: this.#deps.options.host, mailbox: this.#deps.options.mailbox, idle: client.capabilities.has("IDLE") },
+          "IMAP connected",
+        );
         await this.#serve(client, closed);
       } catch (error) {
         if (signal.aborted) break;
         const problem = describeImapProblem(error, this.#deps.options, this.#port);
         this.#status = { connected: false, error: problem };
         const retryInMs = this.#backoff.next();
-        log.warn({ error: describeError(error), problem, retryInMs, failures: this.#backoff.failures }, "IMAP connection problem; reconnecting after the backoff");
+        log.warn(
+          { error: describeError(error), problem, retryInMs, failures: this.#backoff.failures },
+          "IMAP connection problem; reconnecting after the backoff",
+        );
         client.close();
         await wait(retryInMs, signal);
         continue;
@@ -194,9 +208,17 @@ export class ImapPoller {
     try {
       const box = client.mailbox;
       if (!box) throw new Error(`the mailbox "${options.mailbox}" could not be opened`);
-      const decision = decideCursor(await readCursor(kv), { mailbox: options.mailbox, uidValidity: box.uidValidity.toString(), uidNext: box.uidNext }, options.first_sync);
+      const decision = decideCursor(
+        await readCursor(kv),
+        { mailbox: options.mailbox, uidValidity: box.uidValidity.toString(), uidNext: box.uidNext },
+        options.first_sync,
+      );
       const cursor = decision.cursor;
-      if (decision.reason === "uidvalidity-changed") log.warn({ mailbox: options.mailbox, uidValidity: cursor.uidValidity }, "UIDVALIDITY changed: re-reading the mailbox; messages already stored are recognised by Message-ID");
+      if (decision.reason === "uidvalidity-changed")
+        log.warn(
+          { mailbox: options.mailbox, uidValidity: cursor.uidValidity },
+          "UIDVALIDITY changed: re-reading the mailbox; messages already stored are recognised by Message-ID",
+        );
       if (decision.reason !== "resume") {
         log.info({ mailbox: options.mailbox, reason: decision.reason, lastUid: cursor.lastUid }, "IMAP cursor set");
         await writeCursor(kv, cursor);
@@ -239,7 +261,11 @@ export class ImapPoller {
       if (failures < MAX_FAILURES_PER_MESSAGE) throw error;
       // Never skipped: stored raw and flagged; if even that fails the store is down, and the poller retries with backoff.
       log.error({ uid, failures, error: describeError(error) }, "an email failed to store again and again; storing it raw and flagged");
-      await this.#deps.ingest.keepFlagged(message.source, received, `it failed to store ${failures} times (${describeError(error).message})`);
+      await this.#deps.ingest.keepFlagged(
+        message.source,
+        received,
+        `it failed to store ${failures} times (${describeError(error).message})`,
+      );
     }
     this.#failures.delete(uid);
     if (options.mark_seen) await client.messageFlagsAdd(String(uid), ["\\Seen"], { uid: true });

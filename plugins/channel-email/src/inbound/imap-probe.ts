@@ -36,7 +36,10 @@ export async function probeImap(options: ImapOptions, timeoutMs = 8_000): Promis
       const answered = typeof (error as { responseText?: unknown }).responseText === "string";
       throw Object.assign(error as object, answered ? { mailboxMissing: true } : {});
     }
-    return { ok: true, message: `IMAP ${options.host}:${port}, mailbox "${options.mailbox}": reachable (checked once; the poller is not running here)` };
+    return {
+      ok: true,
+      message: `IMAP ${options.host}:${port}, mailbox "${options.mailbox}": reachable (checked once; the poller is not running here)`,
+    };
   } catch (error) {
     return { ok: false, message: describeImapProblem(error, options, port) };
   } finally {

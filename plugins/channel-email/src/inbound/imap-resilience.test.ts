@@ -7,13 +7,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ImapFlow } from "imapflow";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asc } from "drizzle-orm";
 import { createSwitchboard, loadConfig, type Switchboard } from "@switchboard/core";
 import { tables } from "@switchboard/core/testing";
+import { asc } from "drizzle-orm";
+import { ImapFlow } from "imapflow";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eml } from "../../test-support/corpus.ts";
-import { DOVECOT_BINARY, dovecotAvailable, type DovecotServer, startDovecot } from "../../test-support/dovecot.ts";
+import { DOVECOT_BINARY, type DovecotServer, dovecotAvailable, startDovecot } from "../../test-support/dovecot.ts";
 import { expectStoredAsFixture } from "../../test-support/expect-fixture.ts";
 import { captureLogs, PLUGIN } from "../../test-support/harness.ts";
 import { memoryKv } from "../../test-support/memory-kv.ts";
@@ -22,7 +22,8 @@ import { imapOptions } from "../options.ts";
 import { ImapPoller } from "./imap-poller.ts";
 import type { Ingest } from "./ingest.ts";
 
-if (!dovecotAvailable) console.warn(`Skipping the IMAP resilience tests: ${DOVECOT_BINARY} is missing. Install it with: apt-get install -y dovecot-imapd`);
+if (!dovecotAvailable)
+  console.warn(`Skipping the IMAP resilience tests: ${DOVECOT_BINARY} is missing. Install it with: apt-get install -y dovecot-imapd`);
 
 let dovecot: DovecotServer;
 const dirs: string[] = [];
@@ -48,7 +49,14 @@ afterEach(async () => {
 
 /** A fresh client (the previous one dies with a halted server), used for one job and closed. */
 async function withClient<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+  const client = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: dovecot.user, pass: dovecot.password },
+    logger: false,
+  });
   await client.connect();
   try {
     return await work(client);
@@ -111,8 +119,20 @@ function fakeWait() {
 }
 
 /** A poller alone over `mailbox` of the test Dovecot, with the test's ingest, wait and jitter; stopped after the test. */
-function startPoller(mailbox: string, deps: Pick<ConstructorParameters<typeof ImapPoller>[0], "log" | "ingest" | "wait" | "random">): ImapPoller {
-  const options = imapOptions.parse({ host: dovecot.host, port: dovecot.port, security: "none", user: dovecot.user, password: dovecot.password, mailbox, first_sync: "all", idle_delay_ms: 200 });
+function startPoller(
+  mailbox: string,
+  deps: Pick<ConstructorParameters<typeof ImapPoller>[0], "log" | "ingest" | "wait" | "random">,
+): ImapPoller {
+  const options = imapOptions.parse({
+    host: dovecot.host,
+    port: dovecot.port,
+    security: "none",
+    user: dovecot.user,
+    password: dovecot.password,
+    mailbox,
+    first_sync: "all",
+    idle_delay_ms: 200,
+  });
   const poller = new ImapPoller({ options, kv: memoryKv(), maxBytes: 1024 * 1024, ...deps });
   pollers.push(poller);
   poller.start(new AbortController().signal);
@@ -138,10 +158,13 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
     const clock = fakeWait();
     const { log, lines } = captureLogs();
     const stored: number[] = [];
-    const ingest = Object.assign(async (_raw: Buffer, received: Parameters<Ingest>[1]) => {
-      if (received.via === "imap") stored.push(received.uid);
-      return { status: "stored" as const, messageId: 1, conversationId: 1, contactId: 1 };
-    }, { keepFlagged: async () => ({ status: "stored" as const, messageId: 1, conversationId: 1, contactId: 1 }) }) as unknown as Ingest;
+    const ingest = Object.assign(
+      async (_raw: Buffer, received: Parameters<Ingest>[1]) => {
+        if (received.via === "imap") stored.push(received.uid);
+        return { status: "stored" as const, messageId: 1, conversationId: 1, contactId: 1 };
+      },
+      { keepFlagged: async () => ({ status: "stored" as const, messageId: 1, conversationId: 1, contactId: 1 }) },
+    ) as unknown as Ingest;
     const poller = startPoller("Outage", { log, ingest, wait: clock.wait, random: () => 0.5 });
     await until(() => poller.health().ok, 10_000, "the first connection");
 
@@ -157,11 +180,16 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
     }
     // Equal jitter at random() = 0.5: three quarters of 1 s, 2 s, 4 s, 8 s.
     expect(clock.delays).toEqual([750, 1500, 3000, 6000]);
-    expect(poller.health()).toMatchObject({ ok: false, message: expect.stringMatching(/connection was refused.*Fix: check that the server runs.*no message is skipped/) });
+    expect(poller.health()).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/connection was refused.*Fix: check that the server runs.*no message is skipped/),
+    });
 
     await dovecot.start();
     halted = false;
-    await withClient((client) => client.append("Outage", eml(["From: bob@example.com", "Subject: after", "Message-ID: <after@x>"], "Back again\r\n")));
+    await withClient((client) =>
+      client.append("Outage", eml(["From: bob@example.com", "Subject: after", "Message-ID: <after@x>"], "Back again\r\n")),
+    );
     clock.release();
     await until(() => stored.includes(1), 10_000, "the message appended while the poller waited");
     expect(poller.health().ok).toBe(true);
@@ -179,7 +207,11 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
 
   it("a misspelled mailbox is a connection problem in the server's words with the fix, retried with backoff, shown before start too (doctor)", async () => {
     const sb = await startSwitchboard("Inbx");
-    await until(async () => (await sb.switchboard.inboxes.health("support")).message?.includes("mailbox could not be opened") ?? false, 10_000, "the health to name the mailbox");
+    await until(
+      async () => (await sb.switchboard.inboxes.health("support")).message?.includes("mailbox could not be opened") ?? false,
+      10_000,
+      "the health to name the mailbox",
+    );
     const health = await sb.switchboard.inboxes.health("support");
     expect(health.ok).toBe(false);
     expect(health.message).toMatch(/mailbox "Inbx".*server said: ".*Inbx.*".*Fix: set options\.imap\.mailbox/);
@@ -191,7 +223,12 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
 
     const notStarted = await startSwitchboard("INBOX", { start: false, password: "wrong-password" });
     const probe = await notStarted.switchboard.inboxes.health("support");
-    expect(probe).toMatchObject({ ok: false, message: expect.stringMatching(/login as "support" was refused \(server said: ".+"\)\. Fix: check options\.imap\.user and options\.imap\.password/) });
+    expect(probe).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /login as "support" was refused \(server said: ".+"\)\. Fix: check options\.imap\.user and options\.imap\.password/,
+      ),
+    });
   }, 30_000);
 
   it("a message that fails to store five times is stored raw and flagged, not skipped; the next message follows", async () => {
@@ -211,7 +248,12 @@ describe.skipIf(!dovecotAvailable)("IMAP resilience against Dovecot (issue 15)",
         if (received.via === "imap") stored.push(received.uid);
         return ok;
       },
-      { keepFlagged: async (_raw: Buffer, received: Parameters<Ingest>[1], reason: string) => (received.via === "imap" && flagged.push({ uid: received.uid, reason }), ok) },
+      {
+        keepFlagged: async (_raw: Buffer, received: Parameters<Ingest>[1], reason: string) => {
+          if (received.via === "imap") flagged.push({ uid: received.uid, reason });
+          return ok;
+        },
+      },
     ) as unknown as Ingest;
     startPoller("Failing", { log, ingest, wait: clock.wait, random: () => 0 });
     for (let n = 1; n <= 4; n++) {

@@ -5,16 +5,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ImapFlow } from "imapflow";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { asc } from "drizzle-orm";
 import { createSwitchboard, loadConfig, type Switchboard } from "@switchboard/core";
 import { tables } from "@switchboard/core/testing";
+import { asc } from "drizzle-orm";
+import { ImapFlow } from "imapflow";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eml } from "../../test-support/corpus.ts";
-import { DOVECOT_BINARY, dovecotAvailable, type DovecotServer, startDovecot } from "../../test-support/dovecot.ts";
+import { DOVECOT_BINARY, type DovecotServer, dovecotAvailable, startDovecot } from "../../test-support/dovecot.ts";
 import { captureLogs, type LogLine, PLUGIN } from "../../test-support/harness.ts";
 
-if (!dovecotAvailable) console.warn(`Skipping the IMAP integration tests: ${DOVECOT_BINARY} is missing. Install it with: apt-get install -y dovecot-imapd`);
+if (!dovecotAvailable)
+  console.warn(`Skipping the IMAP integration tests: ${DOVECOT_BINARY} is missing. Install it with: apt-get install -y dovecot-imapd`);
 
 let dovecot: DovecotServer;
 let client: ImapFlow;
@@ -24,7 +25,14 @@ const running: Switchboard[] = [];
 beforeAll(async () => {
   if (!dovecotAvailable) return;
   dovecot = await startDovecot();
-  client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
+  client = new ImapFlow({
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: dovecot.user, pass: dovecot.password },
+    logger: false,
+  });
   await client.connect();
 }, 20_000);
 
@@ -39,18 +47,27 @@ afterEach(async () => {
   for (const switchboard of running.splice(0)) await switchboard.stop();
 });
 
-const mail = (id: string, body: string) => eml(["From: Bob <bob@example.com>", "To: support@acme.com", `Subject: Mail ${id}`, `Message-ID: <${id}@mail.example.com>`], `${body}\r\n`);
+const mail = (id: string, body: string) =>
+  eml(
+    ["From: Bob <bob@example.com>", "To: support@acme.com", `Subject: Mail ${id}`, `Message-ID: <${id}@mail.example.com>`],
+    `${body}\r\n`,
+  );
 
 /** A Switchboard with one IMAP inbox over `mailbox`, on the database in `dir` (kept across restarts). */
 async function startSwitchboard(dir: string, mailbox: string, imap: Record<string, string | number> = {}) {
   const file = join(dir, "switchboard.toml");
-  const extra = Object.entries(imap).map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join("\n");
+  const extra = Object.entries(imap)
+    .map(([key, value]) => `${key} = ${JSON.stringify(value)}`)
+    .join("\n");
   writeFileSync(
     file,
     `[store]\nurl = "file:${join(dir, "switchboard.db")}"\n\n[plugins.email]\npackage = "${PLUGIN}"\n\n[inboxes.support]\nplugin = "email"\n\n[inboxes.support.options]\naddress = "support@acme.com"\n\n[inboxes.support.options.imap]\nhost = "127.0.0.1"\nport = ${dovecot.port}\nsecurity = "none"\nuser = "${dovecot.user}"\npassword = "\${IMAP_PASSWORD}"\nmailbox = "${mailbox}"\npoll_interval_ms = 60000\nidle_delay_ms = 200\n${extra}\n`,
   );
   const { log, lines } = captureLogs();
-  const switchboard = await createSwitchboard(await loadConfig(file, { IMAP_PASSWORD: dovecot.password }), { log, backgroundWorkers: false });
+  const switchboard = await createSwitchboard(await loadConfig(file, { IMAP_PASSWORD: dovecot.password }), {
+    log,
+    backgroundWorkers: false,
+  });
   await switchboard.start();
   running.push(switchboard);
   const messages = () => switchboard.store.db.select().from(tables.messages).orderBy(asc(tables.messages.id));
@@ -89,7 +106,10 @@ describe.skipIf(!dovecotAvailable)("IMAP poller against Dovecot", () => {
     await until(async () => (await first.messages()).length === 3, 10_000, "three messages");
     const stored = await first.messages();
     expect(stored.map((m) => m.text)).toEqual(["First", expect.stringContaining("could not be read"), "Second"]);
-    expect(stored[1]!.metadata.email).toMatchObject({ unparseable: { reasons: expect.any(Array) }, received: { via: "imap", mailbox: "Resume", uid: 2 } });
+    expect(stored[1]!.metadata.email).toMatchObject({
+      unparseable: { reasons: expect.any(Array) },
+      received: { via: "imap", mailbox: "Resume", uid: 2 },
+    });
     expect(fetchedUids(first.logs)).toEqual([1, 2, 3]);
     // The poller marks a message seen after it is stored, so the last flag may land just after the row.
     const seenFlags = async () => {
@@ -116,7 +136,11 @@ describe.skipIf(!dovecotAvailable)("IMAP poller against Dovecot", () => {
     await client.append("Idle", mail("old", "Already there"));
     const sb = await startSwitchboard(tempDir(), "Idle", { first_sync: "new" });
     await until(() => sb.logs.some((l) => l.msg === "IMAP cursor set"), 10_000, "the first sync");
-    await until(async () => (await sb.switchboard.inboxes.health("support")).message?.includes("IDLE") ?? false, 5_000, "an IDLE-capable connection");
+    await until(
+      async () => (await sb.switchboard.inboxes.health("support")).message?.includes("IDLE") ?? false,
+      5_000,
+      "an IDLE-capable connection",
+    );
     await new Promise((resolve) => setTimeout(resolve, 600));
     const appendedAt = Date.now();
     await client.append("Idle", mail("new", "Fresh"));

@@ -6,13 +6,13 @@
  * raw message stored flagged, read no further. Only a failure to store even that is thrown (the
  * store is down), so the source keeps the mail and retries.
  */
-import { ErrorCodes, SwitchboardError, type Emit, type InboxContext, type IngestResult, type Logger } from "@switchboard/core";
+import { type Emit, ErrorCodes, type InboxContext, type IngestResult, type Logger, SwitchboardError } from "@switchboard/core";
+import { describeError } from "../describe-error.ts";
 import type { EmailInboxOptions } from "../options.ts";
 import { subjectKey } from "../parse/message-ids.ts";
 import { type ParsedEmail, parseEmail, unreadable } from "../parse/parse.ts";
 import { resolveThread, type ThreadMatch } from "../threading/resolve.ts";
 import type { ThreadIndex } from "../threading/thread-index.ts";
-import { describeError } from "../describe-error.ts";
 import type { Originals } from "./originals.ts";
 import { type ReceivedVia, toInbound } from "./to-inbound.ts";
 
@@ -34,7 +34,12 @@ interface IngestDeps {
 }
 
 /** Hands the message to core; a message core refuses (too big, invalid) is retried once as raw and flagged. */
-async function emitOrKeepRaw(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch, received: ReceivedVia): Promise<Exclude<IngestResult, { status: "invalid" }>> {
+async function emitOrKeepRaw(
+  deps: IngestDeps,
+  email: ParsedEmail,
+  match: ThreadMatch,
+  received: ReceivedVia,
+): Promise<Exclude<IngestResult, { status: "invalid" }>> {
   let inbound = toInbound(email, match, received);
   let result = await deps.emit(inbound);
   if (result.status === "invalid") {
@@ -58,7 +63,9 @@ async function remember(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch
   if (email.from && key) await index.recordSubject(email.from.address, key, match.threadKey);
   if (email.autoReply) return;
   const previous = await index.conversation(conversationId);
-  const others = [...email.to, ...email.cc].filter((person) => person.address !== email.from?.address && !deps.isOwnAddress(person.address));
+  const others = [...email.to, ...email.cc].filter(
+    (person) => person.address !== email.from?.address && !deps.isOwnAddress(person.address),
+  );
   await index.recordConversation(conversationId, { subject: previous?.subject ?? email.subject, cc: others });
 }
 
@@ -68,7 +75,11 @@ async function keepFlagged(deps: IngestDeps, raw: Buffer, received: ReceivedVia,
   if (received.via === "smtp" && received.mailFrom) email.from = { address: received.mailFrom.toLowerCase() };
   const inbound = toInbound(email, { threadKey: email.messageId, by: "new" }, received);
   const result = await deps.emit(inbound);
-  if (result.status === "invalid") throw new SwitchboardError(ErrorCodes.INBOUND_INVALID, `Core refused even the raw, flagged email (${result.reason}). This is a bug in the email channel; report it with the log line.`);
+  if (result.status === "invalid")
+    throw new SwitchboardError(
+      ErrorCodes.INBOUND_INVALID,
+      `Core refused even the raw, flagged email (${result.reason}). This is a bug in the email channel; report it with the log line.`,
+    );
   if (result.status === "stored") await deps.originals?.keep(inbound.externalId, raw);
   deps.inbox.log.warn({ messageId: email.messageId, reason, status: result.status }, "email stored raw and flagged, read no further");
   return result;
@@ -91,7 +102,11 @@ async function ingestOne(deps: IngestDeps, raw: Buffer, received: ReceivedVia, l
 
 async function readAndStore(deps: IngestDeps, raw: Buffer, received: ReceivedVia, log: Logger): Promise<IngestOutcome> {
   const email = await parseEmail(raw);
-  if (email.problems.length > 0) log.warn({ messageId: email.messageId, reasons: email.problems, bytes: raw.length }, "email could not be read properly; keeping it raw and flagged");
+  if (email.problems.length > 0)
+    log.warn(
+      { messageId: email.messageId, reasons: email.problems, bytes: raw.length },
+      "email could not be read properly; keeping it raw and flagged",
+    );
   const bounce = email.bounce;
   if (bounce?.action === "failed" && bounce.originalMessageId) {
     const reported = await deps.inbox.reportDelivery({ externalId: bounce.originalMessageId, status: "failed", error: bounce.error });
@@ -108,7 +123,17 @@ async function readAndStore(deps: IngestDeps, raw: Buffer, received: ReceivedVia
     return result;
   }
   await remember(deps, email, match, result.conversationId);
-  log.info({ messageId: email.messageId, status: result.status, conversationId: result.conversationId, threadedBy: match.by, autoReply: Boolean(email.autoReply), via: received.via }, "email ingested");
+  log.info(
+    {
+      messageId: email.messageId,
+      status: result.status,
+      conversationId: result.conversationId,
+      threadedBy: match.by,
+      autoReply: Boolean(email.autoReply),
+      via: received.via,
+    },
+    "email ingested",
+  );
   return result;
 }
 
@@ -132,5 +157,7 @@ export function createIngest(deps: IngestDeps): Ingest {
     return run;
   };
   const ingest = (raw: Buffer, received: ReceivedVia) => inOrder(() => ingestOne(deps, raw, received, deps.inbox.log));
-  return Object.assign(ingest, { keepFlagged: (raw: Buffer, received: ReceivedVia, reason: string) => inOrder(() => keepFlagged(deps, raw, received, reason)) });
+  return Object.assign(ingest, {
+    keepFlagged: (raw: Buffer, received: ReceivedVia, reason: string) => inOrder(() => keepFlagged(deps, raw, received, reason)),
+  });
 }

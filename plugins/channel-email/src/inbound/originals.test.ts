@@ -2,9 +2,10 @@
 // downloadable by admins only through core's GET /inbox/messages/:id/original (an agent of the
 // inbox gets 403), never kept with keep_original_days = 0, and deleted from the store by the
 // sweep once the days have passed (driven by a manual clock).
-import { afterEach, describe, expect, it } from "vitest";
+
 import { ManualClock } from "@switchboard/core";
 import { createTestAgent, signInAgent } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { eml, payload } from "../../test-support/corpus.ts";
 import { captureLogs, type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 import { memoryKv } from "../../test-support/memory-kv.ts";
@@ -16,7 +17,16 @@ afterEach(async () => {
   email = undefined;
 });
 
-const raw = eml(["From: Bob <bob@example.com>", "To: support@acme.com", "Subject: Keep me", "Message-ID: <keep@mail.example.com>", "X-Odd-Header: \u00e9t\u00e9"], "The body.\r\n");
+const raw = eml(
+  [
+    "From: Bob <bob@example.com>",
+    "To: support@acme.com",
+    "Subject: Keep me",
+    "Message-ID: <keep@mail.example.com>",
+    "X-Odd-Header: \u00e9t\u00e9",
+  ],
+  "The body.\r\n",
+);
 
 /** Signs `who` in through the real sign-in form and downloads the message's original with that session. */
 async function download(h: EmailHarness, messageId: number, who: { email: string }) {

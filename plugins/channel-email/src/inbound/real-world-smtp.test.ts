@@ -3,8 +3,8 @@
 // stored as the fixture says; permanent refusals (too big, unknown recipient) stay 5xx.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withAttachment } from "../../test-support/corpus.ts";
-import { type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 import { expectStoredAsFixture } from "../../test-support/expect-fixture.ts";
+import { type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 import { realWorldFixtures } from "../../test-support/real-world.ts";
 import { rawSmtp } from "../../test-support/smtp-raw.ts";
 
@@ -35,7 +35,10 @@ describe("real-world classes through the SMTP server (issue 15)", () => {
 
   it("takes an envelope sender that strict RFC 5321 syntax refuses (a dot before the @, as firmware writes it)", async () => {
     const fixture = realWorldFixtures().find((f) => f.name === "domain without a dot")!;
-    const raw = Buffer.from(fixture.raw.toString("latin1").replace("<localhost@fixtures.example>", "<envelope-odd@fixtures.example>"), "latin1");
+    const raw = Buffer.from(
+      fixture.raw.toString("latin1").replace("<localhost@fixtures.example>", "<envelope-odd@fixtures.example>"),
+      "latin1",
+    );
     // Written unquoted on the wire, as the firmware does (nodemailer would quote it).
     const replies = await rawSmtp(email.smtpPort, { from: "ilo.@example.com", to: "support@acme.com", data: raw });
     expect(replies.filter((line) => /^[45]/.test(line))).toEqual([]);
@@ -45,6 +48,8 @@ describe("real-world classes through the SMTP server (issue 15)", () => {
 
   it("permanent refusals stay 5xx: too big (552), unknown recipient (550)", async () => {
     await expect(email.deliver(withAttachment("too-big", 3 * 1024 * 1024))).rejects.toMatchObject({ responseCode: 552 });
-    await expect(email.deliver(realWorldFixtures()[0]!.raw, { to: ["nobody@elsewhere.example"] })).rejects.toMatchObject({ responseCode: 550 });
+    await expect(email.deliver(realWorldFixtures()[0]!.raw, { to: ["nobody@elsewhere.example"] })).rejects.toMatchObject({
+      responseCode: 550,
+    });
   }, 15_000);
 });

@@ -2,8 +2,9 @@
 // emails to the inbox's smtp-server, which accepts only its recipients, refuses oversized mail,
 // and answers 250 only after the message is stored. The whole corpus is ingested or refused with
 // a logged reason, and what is stored follows the documented shape.
-import { afterEach, describe, expect, it } from "vitest";
+
 import { writeFixturePlugin } from "@switchboard/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { corpus, eml, PNG, withAttachment } from "../../test-support/corpus.ts";
 import { type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 
@@ -14,15 +15,35 @@ afterEach(async () => {
 });
 
 const reply = (id: string, body: string, extra: string[] = []) =>
-  eml(["From: Bob Customer <bob@example.com>", "To: support@acme.com", "Cc: Carol <carol@example.com>, support@acme.com", "Subject: Re: Order 42", `Message-ID: <${id}@mail.example.com>`, "Date: Tue, 03 Mar 2026 10:00:00 +0000", ...extra], body);
+  eml(
+    [
+      "From: Bob Customer <bob@example.com>",
+      "To: support@acme.com",
+      "Cc: Carol <carol@example.com>, support@acme.com",
+      "Subject: Re: Order 42",
+      `Message-ID: <${id}@mail.example.com>`,
+      "Date: Tue, 03 Mar 2026 10:00:00 +0000",
+      ...extra,
+    ],
+    body,
+  );
 
 describe("inbound SMTP server", () => {
   it("accepts mail for its addresses and domains, stores it, and answers 250 after storing", async () => {
     email = await startEmailHarness();
-    const answer = await email.deliver(reply("m1", "Where is my order?\r\n\r\nOn Mon, Acme <support@acme.com> wrote:\r\n> It shipped.\r\n"), { to: ["support@acme.com", "anyone@help.acme.com"] });
+    const answer = await email.deliver(
+      reply("m1", "Where is my order?\r\n\r\nOn Mon, Acme <support@acme.com> wrote:\r\n> It shipped.\r\n"),
+      { to: ["support@acme.com", "anyone@help.acme.com"] },
+    );
     expect(answer.response).toMatch(/^250/);
     const [message] = await email.messages();
-    expect(message).toMatchObject({ inbox: "support", channel: "email", direction: "incoming", externalId: "m1@mail.example.com", text: "Where is my order?" });
+    expect(message).toMatchObject({
+      inbox: "support",
+      channel: "email",
+      direction: "incoming",
+      externalId: "m1@mail.example.com",
+      text: "Where is my order?",
+    });
     expect(message!.metadata).toMatchObject({
       subject: "Re: Order 42",
       sentAt: Date.parse("2026-03-03T10:00:00Z"),
@@ -41,12 +62,16 @@ describe("inbound SMTP server", () => {
 
   it("stores an email core refuses as read raw and flagged instead, with core's reason", async () => {
     // A normalise hook leaves the read message without a contact id (core refuses it) but lets the flagged one through.
-    const mangler = writeFixturePlugin(`ctx.inbound((m) => (m.metadata.email.unparseable ? m : { ...m, contact: {} }));`, { name: "mangler" });
+    const mangler = writeFixturePlugin(`ctx.inbound((m) => (m.metadata.email.unparseable ? m : { ...m, contact: {} }));`, {
+      name: "mangler",
+    });
     email = await startEmailHarness({}, { plugins: { mangler: { package: mangler } } });
     expect((await email.deliver(reply("m9", "Where is my order?"))).response).toMatch(/^250/);
     const [message] = await email.messages();
     const reasons = (message!.metadata.email as { unparseable: { reasons: string[] } }).unparseable.reasons;
-    expect(reasons).toEqual([expect.stringMatching(/^core refused the parsed message \(The inbound message was refused: contact\.externalId.*"mangler"/)]);
+    expect(reasons).toEqual([
+      expect.stringMatching(/^core refused the parsed message \(The inbound message was refused: contact\.externalId.*"mangler"/),
+    ]);
     expect((await email.attachments(message!.id)).map((a) => a.filename)).toContain("original.eml");
     expect(email.logs.some((l) => l.msg === "core refused the parsed email; storing it raw and flagged")).toBe(true);
   }, 15_000);
@@ -56,7 +81,10 @@ describe("inbound SMTP server", () => {
     await expect(email.deliver(reply("m2", "Hi"), { to: ["someone@elsewhere.example"] })).rejects.toMatchObject({ responseCode: 550 });
     await expect(email.deliver(reply("m3", "Hi"), { to: ["sales@acme.com"] })).rejects.toMatchObject({ responseCode: 550 });
     expect(await email.messages()).toHaveLength(0);
-    expect(email.logs.filter((l) => l.msg.includes("does not handle")).map((l) => l.rcptTo)).toEqual(["someone@elsewhere.example", "sales@acme.com"]);
+    expect(email.logs.filter((l) => l.msg.includes("does not handle")).map((l) => l.rcptTo)).toEqual([
+      "someone@elsewhere.example",
+      "sales@acme.com",
+    ]);
   }, 15_000);
 
   it("refuses mail over max_message_bytes with 552 and logs why", async () => {
@@ -105,12 +133,18 @@ describe("inbound SMTP server", () => {
     }
     const large = stored.at(-1)!;
     expect((await email.attachments(large.id))[0]).toMatchObject({ filename: "large.bin", size: 8 * 1024 * 1024 });
-    expect(email.logs.filter((l) => l.msg.startsWith("email could not be read properly")).length).toBe(entries.filter((e) => e.flagged).length);
+    expect(email.logs.filter((l) => l.msg.startsWith("email could not be read properly")).length).toBe(
+      entries.filter((e) => e.flagged).length,
+    );
   }, 25_000);
 
   it("makes the sender's address the contact's email identity, so a verified widget user with that email is the same contact", async () => {
     email = await startEmailHarness();
-    const widget = await email.harness.inject({ externalId: "w1", contact: { externalId: "widget-user-9", email: "Bob@Example.com", verified: true }, text: "Hi from the widget" });
+    const widget = await email.harness.inject({
+      externalId: "w1",
+      contact: { externalId: "widget-user-9", email: "Bob@Example.com", verified: true },
+      text: "Hi from the widget",
+    });
     await email.deliver(reply("m4", "Hi from email"));
     const [, fromEmail] = await email.messages();
     expect(fromEmail!.contactId).toBe("reason" in widget ? -1 : widget.contactId);

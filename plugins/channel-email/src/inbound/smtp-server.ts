@@ -5,8 +5,8 @@
  * fails it answers 451 so the sending server tries again later. No AUTH: this is a receiving MX.
  */
 import { readFileSync } from "node:fs";
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import type { Logger } from "@switchboard/core";
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
 import { describeError } from "../describe-error.ts";
 import type { InboundSmtpOptions } from "../options.ts";
 import type { Ingest } from "./ingest.ts";
@@ -49,9 +49,15 @@ function readData(stream: SMTPServerDataStream, limit: number): Promise<Buffer> 
  * const server = await startInboundSmtp(options.inbound_smtp, { maxBytes: 25 * 1024 * 1024, log: inbox.log, ingest, accepts: addressMatcher(options.inbound_smtp.accept) });
  * await server.close();
  */
-export async function startInboundSmtp(options: InboundSmtpOptions, deps: { maxBytes: number; log: Logger; ingest: Ingest; accepts(address: string): boolean }): Promise<InboundSmtpServer> {
+export async function startInboundSmtp(
+  options: InboundSmtpOptions,
+  deps: { maxBytes: number; log: Logger; ingest: Ingest; accepts(address: string): boolean },
+): Promise<InboundSmtpServer> {
   const { log } = deps;
-  const tls = options.tls_key_file && options.tls_cert_file ? { key: readFileSync(options.tls_key_file), cert: readFileSync(options.tls_cert_file) } : undefined;
+  const tls =
+    options.tls_key_file && options.tls_cert_file
+      ? { key: readFileSync(options.tls_key_file), cert: readFileSync(options.tls_cert_file) }
+      : undefined;
   const server = new SMTPServer({
     ...(options.hostname ? { name: options.hostname } : {}),
     ...(tls ?? {}),
@@ -80,14 +86,20 @@ export async function startInboundSmtp(options: InboundSmtpOptions, deps: { maxB
       readData(stream, deps.maxBytes)
         .then(async (raw) => {
           if (stream.sizeExceeded) {
-            log.warn({ bytes: stream.byteLength, limit: deps.maxBytes, mailFrom: envelope.mailFrom }, "refused an email over the size limit");
+            log.warn(
+              { bytes: stream.byteLength, limit: deps.maxBytes, mailFrom: envelope.mailFrom },
+              "refused an email over the size limit",
+            );
             return callback(smtpError(552, `5.3.4 Message exceeds the fixed maximum message size of ${deps.maxBytes} bytes`));
           }
           await deps.ingest(raw, envelope);
           callback();
         })
         .catch((error: unknown) => {
-          log.error({ error: describeError(error), mailFrom: envelope.mailFrom }, "could not store an email; the sender was asked to retry (451)");
+          log.error(
+            { error: describeError(error), mailFrom: envelope.mailFrom },
+            "could not store an email; the sender was asked to retry (451)",
+          );
           callback(smtpError(451, "4.3.0 The message could not be stored; try again later"));
         });
     },

@@ -25,7 +25,9 @@ const MAX_ID = 512;
 export const CUT_MARKER = "\n…[cut: the full text is attached as full-text.txt]";
 
 /** Where a message came from: the IMAP mailbox (with its UID) or the embedded SMTP server (with its envelope). */
-export type ReceivedVia = { via: "imap"; mailbox: string; uid: number; uidValidity: string } | { via: "smtp"; mailFrom: string; rcptTo: string[] };
+export type ReceivedVia =
+  | { via: "imap"; mailbox: string; uid: number; uidValidity: string }
+  | { via: "smtp"; mailFrom: string; rcptTo: string[] };
 
 /** The sender of a message with no readable From. */
 export const UNKNOWN_SENDER = "unknown-sender";
@@ -88,7 +90,9 @@ export function toInbound(email: ParsedEmail, match: ThreadMatch, received: Rece
     trimmed: trimmed.trimmed,
     remoteImages: email.html?.remoteImages ?? 0,
     ...(email.autoReply ? { autoReply: email.autoReply } : {}),
-    ...(email.bounce ? { bounce: { action: email.bounce.action, error: email.bounce.error, originalMessageId: email.bounce.originalMessageId } } : {}),
+    ...(email.bounce
+      ? { bounce: { action: email.bounce.action, error: email.bounce.error, originalMessageId: email.bounce.originalMessageId } }
+      : {}),
     ...(problems.length ? { unparseable: { reasons: problems } } : {}),
     ...(email.oddities.length ? { oddities: email.oddities } : {}),
     received,
@@ -96,7 +100,8 @@ export function toInbound(email: ParsedEmail, match: ThreadMatch, received: Rece
   // Core keeps free-form metadata small (FREE_JSON_MAX_BYTES): long address and id lists are shortened (the original has them all).
   const budget = FREE_JSON_MAX_BYTES - 2_000;
   if (jsonBytes(emailMeta) > budget) {
-    for (const key of ["to", "cc", "replyTo", "references", "inReplyTo"]) if (Array.isArray(emailMeta[key])) emailMeta[key] = (emailMeta[key] as unknown[]).slice(0, 10);
+    for (const key of ["to", "cc", "replyTo", "references", "inReplyTo"])
+      if (Array.isArray(emailMeta[key])) emailMeta[key] = (emailMeta[key] as unknown[]).slice(0, 10);
     cuts.push("recipients and references beyond the first 10");
   }
   if (jsonBytes(emailMeta) > budget) {
@@ -125,7 +130,11 @@ export function toInbound(email: ParsedEmail, match: ThreadMatch, received: Rece
 
   let text = cut(trimmed.text, MAX_TEXT);
   if (text === "") text = attachments.length > 0 ? "" : "(This email has no text.)";
-  if (problems.length > 0) text = cut(`(This email could not be read properly: ${problems.join("; ")}. The original is attached as original.eml.)\n\n${text}`, MAX_TEXT);
+  if (problems.length > 0)
+    text = cut(
+      `(This email could not be read properly: ${problems.join("; ")}. The original is attached as original.eml.)\n\n${text}`,
+      MAX_TEXT,
+    );
 
   return {
     externalId: email.messageId.slice(0, MAX_ID),
@@ -140,7 +149,9 @@ export function toInbound(email: ParsedEmail, match: ThreadMatch, received: Rece
     metadata: {
       ...(email.autoReply ? { autoReply: true } : {}),
       ...(fullTextInline ? { fullText: email.text } : {}),
-      ...(Object.keys(inline).length ? { inlineImages: Object.fromEntries(Object.entries(inline).map(([cid, v]) => [cid, v.attachment])) } : {}),
+      ...(Object.keys(inline).length
+        ? { inlineImages: Object.fromEntries(Object.entries(inline).map(([cid, v]) => [cid, v.attachment])) }
+        : {}),
       ...(warnings.length ? { warning: warnings.join(" ") } : {}),
       email: emailMeta,
     },

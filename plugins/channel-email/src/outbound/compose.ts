@@ -9,7 +9,7 @@ import type { SendMailOptions } from "nodemailer/lib/mailer";
 import type { EmailInboxOptions } from "../options.ts";
 import { bracket, stripSubjectPrefixes } from "../parse/message-ids.ts";
 import type { EmailAddress } from "../parse/parse.ts";
-import { capReferences, type ConversationEntry, type MessageEntry } from "../threading/thread-index.ts";
+import { type ConversationEntry, capReferences, type MessageEntry } from "../threading/thread-index.ts";
 
 export interface ReplyContext {
   options: EmailInboxOptions;
@@ -26,7 +26,8 @@ export interface ReplyContext {
   isOwnAddress(address: string): boolean;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /**
  * Plain text as simple HTML paragraphs (escaped).

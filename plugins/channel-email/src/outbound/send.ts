@@ -8,7 +8,7 @@
  */
 import { DeliveryError, type Logger, type OutboundMessage, type OutboundTarget, type SendResult } from "@switchboard/core";
 import nodemailer from "nodemailer";
-import type { SmtpOptions, EmailInboxOptions } from "../options.ts";
+import type { EmailInboxOptions, SmtpOptions } from "../options.ts";
 import type { ThreadIndex } from "../threading/thread-index.ts";
 import { composeReply } from "./compose.ts";
 import { outgoingMessageId } from "./message-id.ts";
@@ -46,9 +46,15 @@ function createTransport(smtp: SmtpOptions) {
 export function deliveryErrorFrom(error: unknown, relay: string): DeliveryError {
   const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
   const said = e.response ?? e.message ?? String(error);
-  if (e.code === "EAUTH") return new DeliveryError(`The SMTP relay ${relay} refused the login; check options.smtp.user and options.smtp.password: ${said}`, { retryable: false, cause: error });
-  if (typeof e.responseCode === "number" && e.responseCode >= 500) return new DeliveryError(`The SMTP relay ${relay} refused the reply: ${said}`, { retryable: false, cause: error });
-  if (typeof e.responseCode === "number" && e.responseCode >= 400) return new DeliveryError(`The SMTP relay ${relay} deferred the reply: ${said}`, { cause: error });
+  if (e.code === "EAUTH")
+    return new DeliveryError(`The SMTP relay ${relay} refused the login; check options.smtp.user and options.smtp.password: ${said}`, {
+      retryable: false,
+      cause: error,
+    });
+  if (typeof e.responseCode === "number" && e.responseCode >= 500)
+    return new DeliveryError(`The SMTP relay ${relay} refused the reply: ${said}`, { retryable: false, cause: error });
+  if (typeof e.responseCode === "number" && e.responseCode >= 400)
+    return new DeliveryError(`The SMTP relay ${relay} deferred the reply: ${said}`, { cause: error });
   return new DeliveryError(`Could not send through the SMTP relay ${relay}: ${said}`, { cause: error });
 }
 
@@ -59,7 +65,13 @@ export function deliveryErrorFrom(error: unknown, relay: string): DeliveryError 
  * const sender = createSender({ options: inbox.options, index, salt: () => messageIdSalt(inbox.kv), log: inbox.log, isOwnAddress });
  * const { externalId } = await sender.send(target, message); // externalId = the Message-ID, no brackets
  */
-export function createSender(deps: { options: EmailInboxOptions; index: ThreadIndex; salt: () => Promise<string>; log: Logger; isOwnAddress(address: string): boolean }): Sender {
+export function createSender(deps: {
+  options: EmailInboxOptions;
+  index: ThreadIndex;
+  salt: () => Promise<string>;
+  log: Logger;
+  isOwnAddress(address: string): boolean;
+}): Sender {
   const { options, index, log } = deps;
   const smtp = options.smtp;
   const transport = smtp ? createTransport(smtp) : undefined;
@@ -68,7 +80,10 @@ export function createSender(deps: { options: EmailInboxOptions; index: ThreadIn
   return {
     async send(target, message) {
       if (!transport) {
-        throw new DeliveryError(`The email inbox "${target.inbox}" has no SMTP relay, so replies cannot be sent. Set [inboxes.${target.inbox}.options.smtp] in config/switchboard.toml, then retry.`, { retryable: false });
+        throw new DeliveryError(
+          `The email inbox "${target.inbox}" has no SMTP relay, so replies cannot be sent. Set [inboxes.${target.inbox}.options.smtp] in config/switchboard.toml, then retry.`,
+          { retryable: false },
+        );
       }
       const address = (target.contact.externalId ?? target.contact.email ?? "").trim().toLowerCase();
       if (!/^[^\s@]+@[^\s@]+$/.test(address)) {
@@ -93,7 +108,8 @@ export function createSender(deps: { options: EmailInboxOptions; index: ThreadIn
       } catch (error) {
         throw deliveryErrorFrom(error, relay);
       }
-      if (info.rejected.length > 0) log.warn({ messageId, rejected: info.rejected, response: info.response }, "the relay refused some recipients of a reply");
+      if (info.rejected.length > 0)
+        log.warn({ messageId, rejected: info.rejected, response: info.response }, "the relay refused some recipients of a reply");
       await index.recordMessage(messageId, {
         c: target.conversationId,
         t: target.threadKey ?? parent?.t ?? messageId,

@@ -36,7 +36,9 @@ export function autoReplyReason(headers: Map<string, HeaderValue>): string | nul
   const precedence = headerText(headers, "precedence").toLowerCase();
   if (["bulk", "junk", "list", "auto_reply"].includes(precedence)) return `Precedence: ${precedence}`;
   const list = headers.get("list");
-  if (list && typeof list === "object" && !Array.isArray(list) && ("id" in list || "unsubscribe" in list)) return "a mailing-list header (List-Id / List-Unsubscribe)";
-  if (headerText(headers, "x-ms-exchange-generated-message-source") || headerText(headers, "x-failed-recipients")) return "a server-generated message";
+  if (list && typeof list === "object" && !Array.isArray(list) && ("id" in list || "unsubscribe" in list))
+    return "a mailing-list header (List-Id / List-Unsubscribe)";
+  if (headerText(headers, "x-ms-exchange-generated-message-source") || headerText(headers, "x-failed-recipients"))
+    return "a server-generated message";
   return null;
 }

@@ -41,7 +41,10 @@ function untyped(value: string | undefined): string {
 
 function readRecipients(status: Attachment | undefined): Bounce["recipients"] {
   if (!status) return [];
-  const blocks = status.content.toString("utf8").split(/\r?\n\s*\r?\n/).slice(1);
+  const blocks = status.content
+    .toString("utf8")
+    .split(/\r?\n\s*\r?\n/)
+    .slice(1);
   return blocks
     .map(fields)
     .filter((f) => f.has("action"))
@@ -75,12 +78,17 @@ export function readBounce(parsed: ParsedMail): Bounce | null {
   const contentType = parsed.headers.get("content-type");
   if (!contentType || typeof contentType !== "object" || !("value" in contentType) || Array.isArray(contentType)) return null;
   const params = (contentType as { params?: Record<string, string> }).params ?? {};
-  if (String(contentType.value).toLowerCase() !== "multipart/report" || (params["report-type"] ?? "").toLowerCase() !== "delivery-status") return null;
+  if (String(contentType.value).toLowerCase() !== "multipart/report" || (params["report-type"] ?? "").toLowerCase() !== "delivery-status")
+    return null;
   const status = parsed.attachments.find((a) => /^message\/(?:global-)?delivery-status$/i.test(a.contentType));
-  const returned = parsed.attachments.find((a) => /^(?:message\/rfc822|message\/global|text\/rfc822-headers|message\/global-headers)$/i.test(a.contentType));
+  const returned = parsed.attachments.find((a) =>
+    /^(?:message\/rfc822|message\/global|text\/rfc822-headers|message\/global-headers)$/i.test(a.contentType),
+  );
   const recipients = readRecipients(status);
   const action = recipients.map((r) => r.action).sort((a, b) => RANK.indexOf(a) - RANK.indexOf(b))[0] ?? "failed";
-  const reasons = recipients.filter((r) => r.action === action).map((r) => `${r.diagnostic || r.status || "undeliverable"} (${r.recipient || "unknown recipient"})`);
+  const reasons = recipients
+    .filter((r) => r.action === action)
+    .map((r) => `${r.diagnostic || r.status || "undeliverable"} (${r.recipient || "unknown recipient"})`);
   return {
     originalMessageId: returnedMessageId(returned),
     action,

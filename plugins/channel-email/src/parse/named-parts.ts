@@ -49,7 +49,10 @@ class NamedTextParts extends Transform {
       const node = data as SplitNode;
       const isText = typeof node.contentType === "string" && node.contentType.startsWith("text/");
       if (isText && node.filename && node.disposition !== "attachment" && this.#seenBody) {
-        node.headers.update("Content-Disposition", node.libmime.buildHeaderValue({ value: "attachment", params: { filename: node.filename } }));
+        node.headers.update(
+          "Content-Disposition",
+          node.libmime.buildHeaderValue({ value: "attachment", params: { filename: node.filename } }),
+        );
         node.disposition = "attachment";
       } else if (isText && node.disposition !== "attachment") {
         this.#seenBody = true;

@@ -4,12 +4,12 @@
 // The sanitiser itself is core's (core/src/text/sanitize-html.test.ts).
 import { describe, expect, it } from "vitest";
 import { corpus, eml } from "../../test-support/corpus.ts";
-import { parseMessageIds, stripSubjectPrefixes, subjectKey } from "./message-ids.ts";
-import { parseEmail, SYNTHETIC_ID_DOMAIN } from "./parse.ts";
-import { trimReply } from "./trim.ts";
 import { CUT_MARKER, cut } from "../inbound/to-inbound.ts";
+import { parseMessageIds, stripSubjectPrefixes, subjectKey } from "./message-ids.ts";
 import { hasNamedTextPart } from "./named-parts.ts";
+import { parseEmail, SYNTHETIC_ID_DOMAIN } from "./parse.ts";
 import { fixRawHeaderBytes } from "./raw-header-bytes.ts";
+import { trimReply } from "./trim.ts";
 import { extractUuencoded } from "./uudecode.ts";
 
 const entries = corpus();
@@ -86,11 +86,21 @@ describe("parseEmail: structure", () => {
 
   it("reads a delivery status notification: the bounced Message-ID, the action and the reason", async () => {
     const raw = eml(
-      ["From: Mail Delivery System <MAILER-DAEMON@mx.example.com>", "To: support@acme.com", "Subject: Undelivered Mail", "Message-ID: <dsn@mx>", 'Content-Type: multipart/report; report-type=delivery-status; boundary="R"'],
+      [
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>",
+        "To: support@acme.com",
+        "Subject: Undelivered Mail",
+        "Message-ID: <dsn@mx>",
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="R"',
+      ],
       "--R\r\nContent-Type: text/plain\r\n\r\nCould not deliver.\r\n--R\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.com\r\n\r\nFinal-Recipient: rfc822; nobody@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown\r\n\r\n--R\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: support@acme.com\r\nMessage-ID: <swb-msg-1.abc@acme.com>\r\n\r\n--R--\r\n",
     );
     const email = await parseEmail(raw);
-    expect(email.bounce).toMatchObject({ originalMessageId: "swb-msg-1.abc@acme.com", action: "failed", error: "Bounced: 550 5.1.1 User unknown (nobody@example.com)" });
+    expect(email.bounce).toMatchObject({
+      originalMessageId: "swb-msg-1.abc@acme.com",
+      action: "failed",
+      error: "Bounced: 550 5.1.1 User unknown (nobody@example.com)",
+    });
     expect(email.attachments.map((a) => a.contentType)).toEqual(["text/rfc822-headers"]);
   }, 5_000);
 });
@@ -114,8 +124,14 @@ describe("Message-IDs, subjects, trimming", () => {
   });
 
   it("trims quoted replies and signatures, and keeps the whole text when nothing is new", () => {
-    expect(trimReply("Thanks, fixed!\r\n\r\nOn Tue, 3 Mar 2026, Acme <support@acme.com> wrote:\r\n> Try again.\r\n")).toEqual({ text: "Thanks, fixed!", trimmed: true });
-    expect(trimReply("Danke!\n\nAm 03.03.2026 um 10:00 schrieb Acme Support <support@acme.com>:\n> Bitte neu starten.\n")).toEqual({ text: "Danke!", trimmed: true });
+    expect(trimReply("Thanks, fixed!\r\n\r\nOn Tue, 3 Mar 2026, Acme <support@acme.com> wrote:\r\n> Try again.\r\n")).toEqual({
+      text: "Thanks, fixed!",
+      trimmed: true,
+    });
+    expect(trimReply("Danke!\n\nAm 03.03.2026 um 10:00 schrieb Acme Support <support@acme.com>:\n> Bitte neu starten.\n")).toEqual({
+      text: "Danke!",
+      trimmed: true,
+    });
     expect(trimReply("See below.\n\n-- \nBob Smith\nCEO\n")).toEqual({ text: "See below.", trimmed: true });
     expect(trimReply("> only a quote\n")).toEqual({ text: "> only a quote", trimmed: false });
     expect(trimReply("Plain message")).toEqual({ text: "Plain message", trimmed: false });
@@ -124,7 +140,7 @@ describe("Message-IDs, subjects, trimming", () => {
 
 describe("issue 15 decoding helpers", () => {
   it("uudecodes a full 45-byte line and a short one exactly as Python's binascii.b2a_uu wrote them", () => {
-    const full = extractUuencoded("begin 644 bytes.bin\nM``$\"`P0%!@<(\"0H+#`T.#Q`1$A,4%187&!D:&QP='A\\@(2(C)\"4F)R@I*BLL\n`\nend\n");
+    const full = extractUuencoded('begin 644 bytes.bin\nM``$"`P0%!@<("0H+#`T.#Q`1$A,4%187&!D:&QP=\'A\\@(2(C)"4F)R@I*BLL\n`\nend\n');
     expect(full.files[0]!.content.equals(Buffer.from(Array.from({ length: 45 }, (_, i) => i)))).toBe(true);
     expect(full.text).toBe("");
     const short = extractUuencoded("Hi\nbegin 644 hello.txt\n-:&5L;&\\L('=O<FQD\"@``\n`\nend\nBye\n");
@@ -137,7 +153,10 @@ describe("issue 15 decoding helpers", () => {
   });
 
   it("reads raw header bytes as UTF-8, else the declared charset; raw bytes inside a Q word by the word's charset", () => {
-    const latin = Buffer.from('From: "Jos\xe9" <j@x.com>\r\nSubject: =?ISO-8859-1?Q?Caf\xe9?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nbody \xe9', "latin1");
+    const latin = Buffer.from(
+      'From: "Jos\xe9" <j@x.com>\r\nSubject: =?ISO-8859-1?Q?Caf\xe9?=\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nbody \xe9',
+      "latin1",
+    );
     const fixed = fixRawHeaderBytes(latin).toString("utf8");
     expect(fixed).toContain('From: "José" <j@x.com>');
     expect(fixed).toContain("Subject: =?ISO-8859-1?Q?Caf=E9?=");

@@ -7,8 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { sanitizeHtml, type SanitizedHtml } from "@switchboard/core";
-import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
+import { type SanitizedHtml, sanitizeHtml } from "@switchboard/core";
+import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
 import { isUsableAddress } from "../addresses.ts";
 import { autoReplyReason } from "./auto-reply.ts";
 import { type Bounce, readBounce } from "./bounce.ts";
@@ -80,7 +80,8 @@ function addresses(value: AddressObject | AddressObject[] | undefined): EmailAdd
   const visit = (entries: AddressObject["value"]) => {
     for (const entry of entries) {
       if (entry.group) visit(entry.group);
-      else if (entry.address) out.push(entry.name ? { address: entry.address.toLowerCase(), name: entry.name } : { address: entry.address.toLowerCase() });
+      else if (entry.address)
+        out.push(entry.name ? { address: entry.address.toLowerCase(), name: entry.name } : { address: entry.address.toLowerCase() });
     }
   };
   for (const object of list) visit(object.value);
@@ -122,10 +123,22 @@ function attachmentsOf(parsed: ParsedMail): ParsedAttachment[] {
       const inline = Boolean(a.cid && (a.related || a.contentDisposition === "inline"));
       const extension = a.contentType === "message/rfc822" ? "eml" : (a.contentType.split("/")[1] ?? "bin").replace(/[^a-z0-9.+-]/gi, "");
       const named = typeof a.filename === "string" && a.filename.trim() !== "" ? a.filename.trim().slice(0, 512) : undefined;
-      const filename = named ?? (a.contentType === "message/rfc822" ? `forwarded-message-${index + 1}.eml` : `${inline ? "inline" : "attachment"}-${index + 1}.${extension}`);
+      const filename =
+        named ??
+        (a.contentType === "message/rfc822"
+          ? `forwarded-message-${index + 1}.eml`
+          : `${inline ? "inline" : "attachment"}-${index + 1}.${extension}`);
       // An x-uuencode part arrives undecoded: one `begin ... end` block that is the file.
-      const uu = /^\s*begin [0-7]{3,4} /.test(a.content.subarray(0, 64).toString("latin1")) ? extractUuencoded(a.content.toString("latin1")).files[0] : undefined;
-      if (uu) return { filename: named ?? uu.filename, contentType: a.contentType.startsWith("text/") ? "application/octet-stream" : a.contentType, content: uu.content, inline: false };
+      const uu = /^\s*begin [0-7]{3,4} /.test(a.content.subarray(0, 64).toString("latin1"))
+        ? extractUuencoded(a.content.toString("latin1")).files[0]
+        : undefined;
+      if (uu)
+        return {
+          filename: named ?? uu.filename,
+          contentType: a.contentType.startsWith("text/") ? "application/octet-stream" : a.contentType,
+          content: uu.content,
+          inline: false,
+        };
       return { filename, contentType: a.contentType, content: a.content, ...(a.cid ? { cid: a.cid } : {}), inline };
     });
 }
@@ -133,7 +146,12 @@ function attachmentsOf(parsed: ParsedMail): ParsedAttachment[] {
 /** A header's raw value, unfolded (for what mailparser could not split into an address). */
 function rawHeader(parsed: ParsedMail, key: string): string | undefined {
   const line = parsed.headerLines.find((h) => h.key === key)?.line;
-  return line ? line.slice(line.indexOf(":") + 1).replace(/\r?\n[ \t]+/g, " ").trim() : undefined;
+  return line
+    ? line
+        .slice(line.indexOf(":") + 1)
+        .replace(/\r?\n[ \t]+/g, " ")
+        .trim()
+    : undefined;
 }
 
 /**
@@ -192,7 +210,13 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   let parsed: ParsedMail;
   try {
     const ready = await keepNamedTextParts(await decodeUtf7(fixRawHeaderBytes(raw)));
-    parsed = await simpleParser(inParts(ready), { keepCidLinks: true, keepDeliveryStatus: true, skipTextToHtml: true, checksumAlgo: false, maxHtmlLengthToParse: 2_000_000 });
+    parsed = await simpleParser(inParts(ready), {
+      keepCidLinks: true,
+      keepDeliveryStatus: true,
+      skipTextToHtml: true,
+      checksumAlgo: false,
+      maxHtmlLengthToParse: 2_000_000,
+    });
   } catch (error) {
     // Not swallowed: the message is kept raw and flagged with this reason, and the caller logs it.
     return unreadable(raw, `mailparser could not read it: ${(error as Error).message}`);
@@ -212,10 +236,16 @@ function readParsed(raw: Buffer, parsed: ParsedMail): ParsedEmail {
   const declaredId = parseMessageIds(parsed.messageId)[0];
   const from = senderOf(parsed);
   if (!from) problems.push("it has no sender address (From)");
-  else if (!isUsableAddress(from.address)) oddities.push(`the sender address "${from.address}" is not a usable email address, so the contact has no email identity and a reply cannot be sent to it`);
+  else if (!isUsableAddress(from.address))
+    oddities.push(
+      `the sender address "${from.address}" is not a usable email address, so the contact has no email identity and a reply cannot be sent to it`,
+    );
   const html = typeof parsed.html === "string" && parsed.html.trim() !== "" ? sanitizeHtml(parsed.html) : null;
   const uu = extractUuencoded(parsed.text ?? "");
-  const attachments = [...attachmentsOf(parsed), ...uu.files.map((file) => ({ ...file, contentType: "application/octet-stream", inline: false }))];
+  const attachments = [
+    ...attachmentsOf(parsed),
+    ...uu.files.map((file) => ({ ...file, contentType: "application/octet-stream", inline: false })),
+  ];
   const bounce = readBounce(parsed);
   let text = uu.text;
   if (text.trim() === "" && !html && attachments.length === 0) {
@@ -236,7 +266,10 @@ function readParsed(raw: Buffer, parsed: ParsedMail): ParsedEmail {
     cc: addresses(parsed.cc),
     replyTo: addresses(parsed.replyTo),
     subject: parsed.subject?.trim() || undefined,
-    date: parsed.headers.has("date") && parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date.getTime() > 0 ? parsed.date.getTime() : undefined,
+    date:
+      parsed.headers.has("date") && parsed.date && !Number.isNaN(parsed.date.getTime()) && parsed.date.getTime() > 0
+        ? parsed.date.getTime()
+        : undefined,
     text,
     html,
     attachments,

@@ -39,7 +39,9 @@ export function fixRawHeaderBytes(raw: Buffer): Buffer {
   const { head, body } = splitHead(raw);
   if (!head.some((byte) => byte >= 0x80)) return raw;
   let text = head.toString("latin1");
-  text = text.replace(Q_WORD, (word) => word.replace(/[\x80-\xff]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`));
+  text = text.replace(Q_WORD, (word) =>
+    word.replace(/[\x80-\xff]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`),
+  );
   let fixed = Buffer.from(text, "latin1");
   if (!isUtf8(fixed)) {
     const declared = /^content-type:[^\r\n]*charset="?([\w.:-]+)/im.exec(text)?.[1];

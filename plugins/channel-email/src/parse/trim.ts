@@ -26,7 +26,8 @@ const MAX_TRIM_LINE = 4_000;
  */
 export function trimReply(full: string): TrimmedText {
   const normalised = full.replace(/\r\n?/g, "\n");
-  if (normalised.length > MAX_TRIM_INPUT || normalised.split("\n").some((line) => line.length > MAX_TRIM_LINE)) return { text: normalised.trim(), trimmed: false };
+  if (normalised.length > MAX_TRIM_INPUT || normalised.split("\n").some((line) => line.length > MAX_TRIM_LINE))
+    return { text: normalised.trim(), trimmed: false };
   const visible = new EmailReplyParser().read(normalised).getVisibleText().trim();
   const whole = normalised.trim();
   if (visible === "" || visible === whole) return { text: whole, trimmed: false };

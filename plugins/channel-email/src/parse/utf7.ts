@@ -67,7 +67,9 @@ export async function decodeUtf7(raw: Buffer): Promise<Buffer> {
   const rewrittenHead = Buffer.from(rewriteUtf7EncodedWords(headers), "latin1");
   const message = Buffer.concat([rewrittenHead, body]);
 
-  const rewriter = new Rewriter((node) => typeof node.charset === "string" && UTF7.test(node.charset) && /^text\//i.test(node.contentType || ""));
+  const rewriter = new Rewriter(
+    (node) => typeof node.charset === "string" && UTF7.test(node.charset) && /^text\//i.test(node.contentType || ""),
+  );
   rewriter.on("node", (data) => {
     data.node.setCharset("utf-8");
     const chunks: Buffer[] = [];

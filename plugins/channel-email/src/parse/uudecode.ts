@@ -48,7 +48,8 @@ export function extractUuencoded(source: string): { text: string; files: UuFile[
   for (let i = 0; i < lines.length; i++) {
     const begin = BEGIN.exec(lines[i]!);
     const end = begin ? lines.findIndex((line, j) => j > i && line.replace(/\r$/, "") === "end") : -1;
-    const content = begin && end > i ? decodeLines(lines.slice(i + 1, end).map((line) => line.replace(/\r$/, "").replace(/^`$/, ""))) : undefined;
+    const content =
+      begin && end > i ? decodeLines(lines.slice(i + 1, end).map((line) => line.replace(/\r$/, "").replace(/^`$/, ""))) : undefined;
     if (!begin || !content) {
       kept.push(lines[i]!);
       continue;

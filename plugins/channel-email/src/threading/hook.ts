@@ -39,7 +39,8 @@ export function createThreadHook(inboxes: EmailInboxRegistry, conversations: Pic
     const { by, matched } = threadingOf(message);
     if (by !== "in-reply-to" && by !== "references") return null;
     // The thread's latest conversation; for the first answer to a reply we sent, the conversation of that reply.
-    const conversationId = (await state.index.threadConversation(message.threadKey)) ?? (matched ? (await state.index.message(matched))?.c : undefined);
+    const conversationId =
+      (await state.index.threadConversation(message.threadKey)) ?? (matched ? (await state.index.message(matched))?.c : undefined);
     if (conversationId === undefined) return null;
     const autoReply = message.metadata?.autoReply === true;
     if (state.options.threading.resolved === "reopen" && !autoReply) return { conversationId };

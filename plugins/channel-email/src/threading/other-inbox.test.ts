@@ -2,9 +2,10 @@
 // email address on their record, through a real SMTP relay on loopback; the customer's answers
 // come back over SMTP. The answer joins that conversation, and comes from that contact when it is
 // sent from the address we wrote to; from another address it is matched as any email is.
-import { afterEach, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+
 import { tables } from "@switchboard/core/testing";
+import { and, eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
 import { eml } from "../../test-support/corpus.ts";
 import { type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 import { type CaptureSmtp, startCaptureSmtp } from "../../test-support/smtp-capture.ts";
@@ -25,16 +26,35 @@ async function setup(options: Record<string, unknown> = {}) {
   relay = await startCaptureSmtp();
   email = await startEmailHarness({ smtp: { host: "127.0.0.1", port: relay.port, security: "none", timeout_ms: 5_000 }, ...options });
   const { harness } = email;
-  const chat = await harness.inject({ externalId: "chat-1", contact: { externalId: "visitor-1", name: "Ada", email: "Ada@Example.com" }, text: "My order is late" });
+  const chat = await harness.inject({
+    externalId: "chat-1",
+    contact: { externalId: "visitor-1", name: "Ada", email: "Ada@Example.com" },
+    text: "My order is late",
+  });
   if ("reason" in chat) throw new Error(chat.reason);
-  await harness.switchboard.outbound.reply({ conversationId: chat.conversationId, agentId: null, text: "Sorry! It ships today.", inbox: "support" });
+  await harness.switchboard.outbound.reply({
+    conversationId: chat.conversationId,
+    agentId: null,
+    text: "Sorry! It ships today.",
+    inbox: "support",
+  });
   await harness.drain();
   const [mail] = await relay.waitFor(1);
   return { harness, chat, ours: mail!.parsed.messageId!, mail: mail! };
 }
 
 const answer = (id: string, inReplyTo: string, from = "Ada <ada@example.com>", extra: string[] = []) =>
-  eml([`From: ${from}`, "To: support@acme.com", "Subject: Re: Your conversation with us", `Message-ID: <${id}>`, `In-Reply-To: ${inReplyTo}`, ...extra], `Reply ${id}\r\n`);
+  eml(
+    [
+      `From: ${from}`,
+      "To: support@acme.com",
+      "Subject: Re: Your conversation with us",
+      `Message-ID: <${id}>`,
+      `In-Reply-To: ${inReplyTo}`,
+      ...extra,
+    ],
+    `Reply ${id}\r\n`,
+  );
 
 async function deliver(raw: Buffer) {
   await email!.deliver(raw);
@@ -53,7 +73,13 @@ describe("an email reply in a conversation of another inbox", () => {
     expect(await identitiesOf(chat.contactId)).toMatchObject([{ channel: "test", externalId: "visitor-1" }]);
 
     const first = await deliver(answer("a1@example.com", ours));
-    expect(first).toMatchObject({ conversationId: chat.conversationId, contactId: chat.contactId, inbox: "support", direction: "incoming", text: "Reply a1@example.com" });
+    expect(first).toMatchObject({
+      conversationId: chat.conversationId,
+      contactId: chat.contactId,
+      inbox: "support",
+      direction: "incoming",
+      text: "Reply a1@example.com",
+    });
     expect(await identitiesOf(chat.contactId)).toMatchObject([
       { channel: "test", externalId: "visitor-1" },
       { channel: "email", externalId: "ada@example.com", verified: true, source: "inbox:support" },
@@ -65,7 +91,12 @@ describe("an email reply in a conversation of another inbox", () => {
     // The next answer (to the customer's own email) and the next reply keep to the same thread and conversation.
     const second = await deliver(answer("a2@example.com", "<a1@example.com>", "ada@example.com"));
     expect(second).toMatchObject({ conversationId: chat.conversationId, contactId: chat.contactId });
-    await email!.harness.switchboard.outbound.reply({ conversationId: chat.conversationId, agentId: null, text: "Tracking: 42", inbox: "support" });
+    await email!.harness.switchboard.outbound.reply({
+      conversationId: chat.conversationId,
+      agentId: null,
+      text: "Tracking: 42",
+      inbox: "support",
+    });
     await email!.harness.drain();
     const [, next] = await relay!.waitFor(2);
     expect(next!.rcptTo).toEqual(["ada@example.com"]);
@@ -89,7 +120,10 @@ describe("an email reply in a conversation of another inbox", () => {
 
   it("lands on the contact we wrote to even when another contact holds that email, with a merge suggestion", async () => {
     const { harness, chat, ours } = await setup();
-    const earlier = await harness.inject({ externalId: "old-mail", contact: { externalId: "ada@example.com", email: "ada@example.com", verified: true }, text: "Old email" }, "support");
+    const earlier = await harness.inject(
+      { externalId: "old-mail", contact: { externalId: "ada@example.com", email: "ada@example.com", verified: true }, text: "Old email" },
+      "support",
+    );
     if ("reason" in earlier) throw new Error(earlier.reason);
     expect(earlier.contactId).not.toBe(chat.contactId);
     const reply = await deliver(answer("a1@example.com", ours));
@@ -116,10 +150,16 @@ describe("an email reply in a conversation of another inbox", () => {
     const started = await deliver(answer("n1@example.com", fresh.ours));
     expect(started.conversationId).not.toBe(fresh.chat.conversationId);
     expect(started.contactId).toBe(fresh.chat.contactId);
-    expect(await email!.conversation(started.conversationId)).toMatchObject({ inbox: "support", linkedConversationId: fresh.chat.conversationId });
+    expect(await email!.conversation(started.conversationId)).toMatchObject({
+      inbox: "support",
+      linkedConversationId: fresh.chat.conversationId,
+    });
     const later = await deliver(answer("n2@example.com", fresh.ours));
     expect(later.conversationId).toBe(started.conversationId);
-    const [identity] = await db().select().from(tables.identities).where(and(eq(tables.identities.channel, "email"), eq(tables.identities.contactId, fresh.chat.contactId)));
+    const [identity] = await db()
+      .select()
+      .from(tables.identities)
+      .where(and(eq(tables.identities.channel, "email"), eq(tables.identities.contactId, fresh.chat.contactId)));
     expect(identity).toMatchObject({ externalId: "ada@example.com", verified: true });
   }, 30_000);
 });

@@ -6,8 +6,9 @@
  *   3. else a new thread, keyed by the message's own Message-ID.
  * The result becomes the message's `threadKey`, which core matches to the conversation.
  */
-import type { ParsedEmail } from "../parse/parse.ts";
+
 import { subjectKey } from "../parse/message-ids.ts";
+import type { ParsedEmail } from "../parse/parse.ts";
 import type { ThreadIndex } from "./thread-index.ts";
 
 export type ThreadedBy = "in-reply-to" | "references" | "subject" | "new";

@@ -66,7 +66,11 @@ export class ThreadIndex {
 
   async recordMessage(messageId: string, entry: MessageEntry): Promise<void> {
     const { r, to, ...rest } = entry;
-    await this.#kv.set(`msg:${keyPart(messageId)}`, { ...rest, ...(r && r.length > 0 ? { r: capReferences(r) } : {}), ...(to ? { to } : {}) });
+    await this.#kv.set(`msg:${keyPart(messageId)}`, {
+      ...rest,
+      ...(r && r.length > 0 ? { r: capReferences(r) } : {}),
+      ...(to ? { to } : {}),
+    });
   }
 
   async threadConversation(threadKey: string): Promise<number | undefined> {

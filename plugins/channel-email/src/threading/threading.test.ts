@@ -23,7 +23,8 @@ async function deliver(h: EmailHarness, raw: Buffer) {
   return rows.at(-1)!;
 }
 
-const threading = (row: { metadata: Record<string, unknown> }) => (row.metadata.email as { threading: { by: string; matched?: string } }).threading;
+const threading = (row: { metadata: Record<string, unknown> }) =>
+  (row.metadata.email as { threading: { by: string; matched?: string } }).threading;
 
 describe("threading", () => {
   it("joins replies by References only, by several In-Reply-To ids, and by a folded References list", async () => {
@@ -31,8 +32,15 @@ describe("threading", () => {
     const root = await deliver(email, mail("root@x", "Order 42 is late"));
     const byReferences = await deliver(email, mail("r1@x", "Re: Order 42 is late", ["References: <root@x>"]));
     const bySeveral = await deliver(email, mail("r2@x", "Re: Order 42 is late", ["In-Reply-To: <unknown@elsewhere> <r1@x>"]));
-    const byFolded = await deliver(email, mail("r3@x", "Something else entirely", ["References: <unknown@a>\r\n <root@x>\r\n <unknown@b>"]));
-    expect([byReferences, bySeveral, byFolded].map((m) => m.conversationId)).toEqual([root.conversationId, root.conversationId, root.conversationId]);
+    const byFolded = await deliver(
+      email,
+      mail("r3@x", "Something else entirely", ["References: <unknown@a>\r\n <root@x>\r\n <unknown@b>"]),
+    );
+    expect([byReferences, bySeveral, byFolded].map((m) => m.conversationId)).toEqual([
+      root.conversationId,
+      root.conversationId,
+      root.conversationId,
+    ]);
     expect(threading(root)).toEqual({ by: "new" });
     expect(threading(byReferences)).toEqual({ by: "references", matched: "root@x" });
     expect(threading(bySeveral)).toEqual({ by: "in-reply-to", matched: "r1@x" });
@@ -86,7 +94,10 @@ describe("threading", () => {
   it("flags auto-replies (metadata.autoReply) and never lets one reopen a resolved conversation", async () => {
     email = await startEmailHarness({ threading: { resolved: "reopen" } });
     const root = await deliver(email, mail("a1@x", "Shipping"));
-    const away = await deliver(email, mail("a2@x", "Out of office: Shipping", ["In-Reply-To: <a1@x>", "Auto-Submitted: auto-replied", "X-Autoreply: yes"]));
+    const away = await deliver(
+      email,
+      mail("a2@x", "Out of office: Shipping", ["In-Reply-To: <a1@x>", "Auto-Submitted: auto-replied", "X-Autoreply: yes"]),
+    );
     expect(away.conversationId).toBe(root.conversationId);
     expect(away.metadata).toMatchObject({ autoReply: true, email: { autoReply: "Auto-Submitted: auto-replied" } });
     await email.setStatus(root.conversationId, "resolved");
