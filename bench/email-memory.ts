@@ -32,7 +32,10 @@ async function peakRss(work: () => Promise<unknown>) {
 
 /** Delivers `raw` from a separate process, so only the server's memory is in this process's RSS (as in production). */
 async function deliverFromOtherProcess(port: number, file: string): Promise<void> {
-  const child = Bun.spawn([process.execPath, fileURLToPath(new URL("./email-send.ts", import.meta.url)), String(port), file], { stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([process.execPath, fileURLToPath(new URL("./email-send.ts", import.meta.url)), String(port), file], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [code, out, err] = await Promise.all([child.exited, new Response(child.stdout).text(), new Response(child.stderr).text()]);
   if (code !== 0 || !out.startsWith("250")) throw new Error(`the sending process failed (${code}): ${out}${err}`);
 }

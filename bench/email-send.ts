@@ -7,7 +7,14 @@ import { readFileSync } from "node:fs";
 import nodemailer from "nodemailer";
 
 const [port, file] = [Number(process.argv[2]), process.argv[3]!];
-const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true, logger: false, socketTimeout: 120_000 });
+const transport = nodemailer.createTransport({
+  host: "127.0.0.1",
+  port,
+  secure: false,
+  ignoreTLS: true,
+  logger: false,
+  socketTimeout: 120_000,
+});
 const info = await transport.sendMail({ envelope: { from: "bob@example.com", to: ["support@acme.com"] }, raw: readFileSync(file) });
 console.log(info.response);
 transport.close();
