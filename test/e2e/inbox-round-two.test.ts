@@ -124,3 +124,32 @@ describe("j/k", () => {
     await page.locator(`#main[aria-label="Conversation #${middle.conversation_id}"]`).waitFor();
   });
 });
+
+describe("merge and undo", () => {
+  test("refresh the timeline and the Send on list without a reload", async () => {
+    const shop = await newCustomer("Hana Shop", "Ordered on the web shop.");
+    const other = await server.harness.inject({
+      externalId: "r2-test-1",
+      contact: { externalId: "hana-test", name: "Hana" },
+      text: "Hi from the test channel.",
+    });
+    if (other.status !== "stored") throw new Error("not stored");
+    await openFromList(shop.conversation_id);
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    const sendOn = () =>
+      page.locator('.composer select[name="inbox"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(await sendOn()).toEqual(["shop"]);
+
+    await page.click("text=Merge another contact into this one");
+    await page.fill("#merge-other", `#${other.contactId}`);
+    await page.click('#contact-sidebar button:has-text("Merge")');
+    await page.locator("#timeline", { hasText: "Hi from the test channel." }).waitFor();
+    expect(await sendOn()).toEqual(["shop", "test"]);
+
+    await page.click('#contact-sidebar button:has-text("Undo merge")');
+    await page.locator("#timeline", { hasText: "Hi from the test channel." }).waitFor({ state: "detached" });
+    await page.locator("#timeline", { hasText: "Ordered on the web shop." }).waitFor();
+    expect(await sendOn()).toEqual(["shop"]);
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  });
+});

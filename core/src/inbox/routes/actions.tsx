@@ -24,6 +24,7 @@ import { idParam } from "../id-param.ts";
 import { renderFragment } from "../render.ts";
 import { ConversationHeader } from "../views/actions.tsx";
 import { AvailabilityForm } from "../views/availability.tsx";
+import { answerWithPane } from "./pane.tsx";
 
 type Ctx = Context<InboxEnv>;
 
@@ -109,10 +110,14 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
     ).map((l) => l.name);
     await patch(c, id, { addLabels: [...wanted].filter((l) => !current.includes(l)), removeLabels: current.filter((l) => !wanted.has(l)) });
   });
-  conversationAction("actions/merge", async (c, id) => {
+  // The merged conversation is resolved and its messages live in the target: htmx moves there.
+  app.post("/inbox/conversations/:id/actions/merge", async (c) => {
+    const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
     const form = await readForm(c, z.object({ into: z.coerce.number().int().positive() }));
     const { conversation: target } = await visibleConversation(sb.store.db, c.get("viewer"), form.into);
-    await mergeConversations(sb, c.get("session").agent, id, target.id);
+    await mergeConversations(sb, c.get("session").agent, conversation.id, target.id);
+    if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${target.id}`, 303);
+    return answerWithPane(sb, c, target.id, { pushUrl: true });
   });
 
   app.post("/inbox/conversations/:id/messages", async (c) => {

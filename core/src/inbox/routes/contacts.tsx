@@ -25,6 +25,7 @@ import { idParam } from "../id-param.ts";
 import { renderFragment } from "../render.ts";
 import { CSRF_FIELD } from "../views/csrf.tsx";
 import { ContactSidebar } from "../views/sidebar.tsx";
+import { answerWithPane } from "./pane.tsx";
 
 type Ctx = Context<InboxEnv>;
 
@@ -67,11 +68,15 @@ export function contactRoutes(sb: Services): Hono<InboxEnv> {
     });
   }
 
-  const action = (path: string, run: (c: Ctx, conversation: { id: number; contactId: number }) => Promise<void>) =>
+  /**
+   * A sidebar action; `whole` ones (merges and their undo change the timeline and the channels a
+   * reply can go out on) answer htmx with the whole pane instead of the sidebar.
+   */
+  const action = (path: string, run: (c: Ctx, conversation: { id: number; contactId: number }) => Promise<void>, whole = false) =>
     app.post(`/inbox/conversations/:id/${path}`, async (c) => {
       const { conversation } = await visibleConversation(sb.store.db, c.get("viewer"), idParam(c));
       await run(c, conversation);
-      return answer(c, conversation.id);
+      return whole && c.req.header("HX-Request") ? answerWithPane(sb, c, conversation.id) : answer(c, conversation.id);
     });
 
   /** A suggestion of this conversation's contact (else 404). */
@@ -82,39 +87,51 @@ export function contactRoutes(sb: Services): Hono<InboxEnv> {
     return suggestion;
   }
 
-  action("suggestions/:suggestion/accept", async (c, conversation) => {
-    const suggestion = await suggestionOf(c, conversation.contactId);
-    await acceptSuggestion(sb, c.get("session").agent, suggestion.id, { survivorId: conversation.contactId });
-  });
+  action(
+    "suggestions/:suggestion/accept",
+    async (c, conversation) => {
+      const suggestion = await suggestionOf(c, conversation.contactId);
+      await acceptSuggestion(sb, c.get("session").agent, suggestion.id, { survivorId: conversation.contactId });
+    },
+    true,
+  );
   action("suggestions/:suggestion/dismiss", async (c, conversation) => {
     const suggestion = await suggestionOf(c, conversation.contactId);
     await dismissSuggestion(sb, c.get("session").agent, suggestion.id);
   });
-  action("merges/:merge/undo", async (c, conversation) => {
-    const mergeId = idParam(c, "merge");
-    const merge = await visibleMerge(sb.store.db, c.get("viewer"), mergeId);
-    if (merge.survivorId !== conversation.contactId)
-      throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
-    await undoMerge(sb, c.get("session").agent, mergeId);
-  });
-  action("merge-contact", async (c, conversation) => {
-    const other = (await formFields(c)).other?.trim() ?? "";
-    const viewer = c.get("viewer");
-    const found = /^#?\d+$/.test(other)
-      ? await findContact(sb.store.db, parseId(other.replace("#", "")) ?? 0)
-      : ((await findContactByIdentity(sb.store.db, "email", other.toLowerCase())) ??
-        (
-          await sb.store.db
-            .select()
-            .from(contacts)
-            .where(and(eq(contacts.email, other.toLowerCase()), visibleContactsWhere(viewer)))
-            .limit(1)
-        )[0]);
-    // Another team's customer is "not found", exactly like one that does not exist.
-    if (!found || !(await canSeeContact(sb.store.db, viewer, found.id)))
-      throw new SwitchboardError(ErrorCodes.NOT_FOUND, `No contact you can see has the id or email "${other}".`);
-    await mergeContacts(sb, c.get("session").agent, conversation.contactId, found.id);
-  });
+  action(
+    "merges/:merge/undo",
+    async (c, conversation) => {
+      const mergeId = idParam(c, "merge");
+      const merge = await visibleMerge(sb.store.db, c.get("viewer"), mergeId);
+      if (merge.survivorId !== conversation.contactId)
+        throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
+      await undoMerge(sb, c.get("session").agent, mergeId);
+    },
+    true,
+  );
+  action(
+    "merge-contact",
+    async (c, conversation) => {
+      const other = (await formFields(c)).other?.trim() ?? "";
+      const viewer = c.get("viewer");
+      const found = /^#?\d+$/.test(other)
+        ? await findContact(sb.store.db, parseId(other.replace("#", "")) ?? 0)
+        : ((await findContactByIdentity(sb.store.db, "email", other.toLowerCase())) ??
+          (
+            await sb.store.db
+              .select()
+              .from(contacts)
+              .where(and(eq(contacts.email, other.toLowerCase()), visibleContactsWhere(viewer)))
+              .limit(1)
+          )[0]);
+      // Another team's customer is "not found", exactly like one that does not exist.
+      if (!found || !(await canSeeContact(sb.store.db, viewer, found.id)))
+        throw new SwitchboardError(ErrorCodes.NOT_FOUND, `No contact you can see has the id or email "${other}".`);
+      await mergeContacts(sb, c.get("session").agent, conversation.contactId, found.id);
+    },
+    true,
+  );
   action("contact-attributes", async (c, conversation) => {
     const values = attributeValues(await formFields(c), sb.loaded.config.attributes.contact);
     await setContactAttributes(sb, c.get("session").agent, conversation.contactId, values);

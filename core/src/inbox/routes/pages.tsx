@@ -24,11 +24,12 @@ import { type ListQuery, listHref, readListQuery, toFilters } from "../filters.t
 import { idParam } from "../id-param.ts";
 import { renderFragment, renderPage } from "../render.ts";
 import { ConversationHeader } from "../views/actions.tsx";
-import { ConversationPane, EmptyPane } from "../views/conversation.tsx";
+import { EmptyPane } from "../views/conversation.tsx";
 import { Layout } from "../views/layout.tsx";
 import { ConversationList, ConversationRows, Nav } from "../views/list.tsx";
 import { SearchResults } from "../views/search.tsx";
 import { TimelineItems } from "../views/timeline.tsx";
+import { paneOf } from "./pane.tsx";
 
 const PAGE_SIZE = 25;
 
@@ -136,15 +137,7 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const data = await loadConversationPage(sb, conversation, contact, viewer, { whole: c.req.query("history") === "all" });
     const last = data.timeline.filter((m) => m.conversationId === conversation.id).at(-1);
     if (last) await markRead(session.agent.id, conversation.id, last.id);
-    const pane = (
-      <ConversationPane
-        data={data}
-        csrf={session.csrfToken}
-        selfId={session.agent.id}
-        slot={sb.registry.views.get("contact.sidebar") ?? []}
-        now={sb.clock.now()}
-      />
-    );
+    const pane = paneOf(sb, session, data);
     if (c.req.header("HX-Request") && c.req.header("HX-Target") === "main") return renderFragment(c, pane);
     return fullPage(c, readListQuery(c.req.query()), pane, contact.name ?? `Conversation #${conversation.id}`, conversation.id);
   });
