@@ -6,10 +6,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualClock } from "../clock.ts";
+import { ManualClock, systemClock } from "../clock.ts";
 import { createLogger } from "../log/index.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { jobs } from "../store/schema.ts";
+import { waitFor } from "../testing/wait.ts";
 import { JobQueue } from "./queue.ts";
 
 const log = createLogger({ level: "silent" });
@@ -128,6 +129,67 @@ describe("durable jobs", () => {
     clock.advance(10_001);
     await queue.runDue();
     expect(ran).toEqual([{ c: 1 }]);
+  });
+
+  it("keeps a long job's lease alive while it runs, and another worker takes it over within one lease once its holder is killed", async () => {
+    const { store, path } = await freshStore();
+    const leaseMs = 600;
+    const queue = new JobQueue(store, systemClock, log, { leaseMs });
+    let ran = 0;
+    queue.define("long", () => void ran++);
+    await queue.schedule("long", {});
+    const holder = Bun.spawn(
+      [process.execPath, fileURLToPath(new URL("./fixtures/claim-then-hang.ts", import.meta.url)), path, `${leaseMs}`],
+      {
+        stdout: "pipe",
+        stderr: "inherit",
+      },
+    );
+    try {
+      const { value } = await holder.stdout.getReader().read();
+      expect(new TextDecoder().decode(value)).toContain("running");
+      // Three leases long, the holder renews its claim: no other worker runs the job meanwhile.
+      const until = Date.now() + 3 * leaseMs;
+      while (Date.now() < until) {
+        expect(await queue.runDue()).toBe(0);
+        await Bun.sleep(50);
+      }
+    } finally {
+      holder.kill("SIGKILL");
+      await holder.exited;
+    }
+    const killedAt = Date.now();
+    while (ran === 0 && Date.now() - killedAt < 5000) {
+      await queue.runDue();
+      await Bun.sleep(20);
+    }
+    expect(ran).toBe(1);
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(leaseMs + 300);
+    expect(await store.db.select().from(jobs)).toHaveLength(0);
+  });
+
+  it("lets a worker whose job was taken over neither delete nor reschedule it", async () => {
+    const { store } = await freshStore();
+    const clock = new ManualClock(Date.now());
+    const slow = new JobQueue(store, clock, log, { leaseMs: 10_000 });
+    const other = new JobQueue(store, clock, log, { leaseMs: 10_000 });
+    const releases: (() => void)[] = [];
+    const hang = () => new Promise<void>((resolve) => releases.push(resolve));
+    slow.define("report", hang);
+    other.define("report", hang);
+    await slow.schedule("report", {});
+    const first = slow.runDue();
+    await waitFor(() => releases.length === 1);
+    clock.advance(10_001);
+    const second = other.runDue();
+    await waitFor(() => releases.length === 2);
+    releases[0]!();
+    await first;
+    // The first holder finished after losing its claim: the job stays with the worker that took it over.
+    expect(await store.db.select().from(jobs)).toMatchObject([{ status: "running", attempts: 2 }]);
+    releases[1]!();
+    await second;
+    expect(await store.db.select().from(jobs)).toHaveLength(0);
   });
 
   it("leaves alone the kinds this process has no handler for", async () => {

@@ -1,8 +1,10 @@
 /**
  * Durable jobs: rows in the `jobs` table with a due time. A worker claims due rows atomically (one
  * UPDATE … RETURNING, so two processes never run the same job), runs their handler, and deletes them,
- * or reschedules them with backoff, or marks them failed after their last attempt. A claim that a
- * crashed process left behind lapses after `leaseMs` and the job runs again.
+ * or reschedules them with backoff, or marks them failed after their last attempt. A claim is a
+ * short lease renewed by a heartbeat while the handler runs; a claim that a crashed process left
+ * behind lapses after `leaseMs` (15 s) and the job runs again. The claim's attempt number fences
+ * the holder: a worker whose job was taken over no longer deletes or reschedules it.
  */
 import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
@@ -12,8 +14,12 @@ import type { Store, Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { jobs } from "../store/schema.ts";
 import { backoffMs } from "./backoff.ts";
+import { withHeartbeat } from "./heartbeat.ts";
 import { Poller } from "./poller.ts";
 import type { ScheduleOptions } from "./schedule-options.ts";
+
+/** How long a claim holds without renewal; the heartbeat renews it every third of that. */
+export const JOB_LEASE_MS = 15_000;
 
 export type JobHandler = (payload: unknown, job: { id: number; attempt: number }) => Promise<void> | void;
 
@@ -72,7 +78,7 @@ export class JobQueue {
     this.#store = store;
     this.#clock = clock;
     this.#log = log;
-    this.#leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.#leaseMs = options.leaseMs ?? JOB_LEASE_MS;
     this.#poller = new Poller("jobs", () => this.runDue(), { intervalMs: options.pollMs ?? 500, log });
   }
 
@@ -156,9 +162,25 @@ export class JobQueue {
   async #run(job: typeof jobs.$inferSelect): Promise<void> {
     const handler = this.#handlers.get(job.kind);
     if (!handler) throw new SwitchboardError(ErrorCodes.JOB_UNKNOWN, `No handler for job kind "${job.kind}".`);
+    // This claim, and no later one: the attempt number grows with every claim.
+    const ours = and(eq(jobs.id, job.id), eq(jobs.status, "running"), eq(jobs.attempts, job.attempts));
+    const renew = async () => {
+      const renewed = await this.#store.write((tx) =>
+        tx
+          .update(jobs)
+          .set({ claimedUntil: this.#clock.now() + this.#leaseMs })
+          .where(ours)
+          .returning({ id: jobs.id }),
+      );
+      return renewed.length > 0;
+    };
     try {
-      await handler(job.payload, { id: job.id, attempt: job.attempts });
-      await this.#store.write((tx) => tx.delete(jobs).where(and(eq(jobs.id, job.id), eq(jobs.status, "running"))));
+      await withHeartbeat(async () => handler(job.payload, { id: job.id, attempt: job.attempts }), renew, {
+        leaseMs: this.#leaseMs,
+        log: this.#log,
+        what: { job: job.id, kind: job.kind },
+      });
+      await this.#store.write((tx) => tx.delete(jobs).where(ours));
     } catch (error) {
       const failed = job.attempts >= job.maxAttempts;
       const described = describeError(error);
@@ -180,7 +202,7 @@ export class JobQueue {
                   updatedAt: this.#clock.now(),
                 },
           )
-          .where(eq(jobs.id, job.id)),
+          .where(ours),
       );
     }
   }
