@@ -3,10 +3,13 @@
 
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { systemClock } from "../clock.ts";
 import { DeliveryError } from "../errors/index.ts";
+import { createLogger } from "../log/index.ts";
 import { messages, outbox } from "../store/schema.ts";
 import { createTestHarness, type Harness } from "../testing/index.ts";
-import { CRASHED_SEND_ERROR } from "./delivery.ts";
+import { waitFor } from "../testing/wait.ts";
+import { CRASHED_SEND_ERROR, DELIVERY_LEASE_MS, DeliveryWorker } from "./delivery.ts";
 
 let harness: Harness;
 afterEach(async () => harness?.close());
@@ -23,6 +26,67 @@ const row = async (messageId: number) => {
   const [m] = await harness.switchboard.store.db.select().from(messages).where(eq(messages.id, messageId));
   return { outbox: o!, message: m! };
 };
+
+/** Makes the test inbox's sends wait for `gate` before they go out (or fail). */
+function holdSends(gate: Promise<void>) {
+  const adapter = harness.switchboard.inboxes.get("test")!.adapter!;
+  const send = adapter.send.bind(adapter);
+  adapter.send = async (target, message) => {
+    await gate;
+    return send(target, message);
+  };
+}
+const otherWorker = (options: { leaseMs?: number; real?: boolean } = {}) =>
+  new DeliveryWorker({
+    ...harness.switchboard,
+    clock: options.real ? systemClock : harness.clock,
+    log: createLogger({ level: "silent" }),
+    leaseMs: options.leaseMs,
+  });
+const outboxStatus = async () => (await harness.switchboard.store.db.select().from(outbox))[0]?.status;
+
+describe("delivery leases", () => {
+  it("keep an in-flight send claimed while it runs: another worker does not take it over", async () => {
+    harness = await createTestHarness({ now: Date.now() - 1000 });
+    holdSends(Bun.sleep(1000));
+    const { reply } = await conversationWithReply();
+    const holder = otherWorker({ leaseMs: 300, real: true });
+    const other = otherWorker({ leaseMs: 300, real: true });
+    const sending = holder.runDue();
+    await waitFor(async () => (await outboxStatus()) === "sending");
+    let takenOver = 0;
+    while ((await outboxStatus()) === "sending") {
+      takenOver += await other.runDue();
+      await Bun.sleep(30);
+    }
+    await sending;
+    expect(takenOver).toBe(0);
+    expect(harness.sent).toHaveLength(1);
+    expect((await row(reply.id)).message.deliveryStatus).toBe("sent");
+  });
+
+  it("let another worker take over a send whose holder stopped renewing after one short lease, and fence the old holder's outcome", async () => {
+    harness = await createTestHarness();
+    harness.setIdempotentSends(true);
+    let release = () => {};
+    holdSends(new Promise<void>((resolve) => (release = resolve)));
+    const { reply } = await conversationWithReply();
+    const stalled = harness.switchboard.delivery.runDue();
+    await waitFor(async () => (await outboxStatus()) === "sending");
+    const other = otherWorker();
+    harness.clock.advance(DELIVERY_LEASE_MS - 1);
+    expect(await other.runDue()).toBe(0);
+    harness.clock.advance(2);
+    harness.failNextSends(new Error("the stalled send finally failed"));
+    release();
+    // Both claims' sends are let through; the stalled one fails, the takeover's goes out.
+    expect(await other.runDue()).toBe(1);
+    await stalled;
+    expect(DELIVERY_LEASE_MS).toBeLessThanOrEqual(10_000);
+    expect(harness.sent.map((s) => s.message.attempt)).toEqual([2]);
+    expect(await row(reply.id)).toMatchObject({ outbox: { status: "sent", attempts: 2 }, message: { deliveryStatus: "sent" } });
+  });
+});
 
 describe("delivery worker", () => {
   it("writes the reply and its outbox row together, then sends it once", async () => {

@@ -4,7 +4,9 @@
  * `retry_after`; the last attempt, or a permanent error, marks the message failed with the reason,
  * and `retry(messageId)` queues it again. A send cut off by a crash is retried only on channels
  * that deduplicate by idempotency key; elsewhere it is marked failed for an agent to check and
- * retry, so no customer ever receives a message twice.
+ * retry, so no customer ever receives a message twice. A claim is a short lease (10 s) renewed by a
+ * heartbeat while the send runs, so a crashed worker's sends are picked up within seconds; the
+ * claim's attempt number fences a worker whose send was taken over from recording its outcome.
  */
 import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
@@ -13,6 +15,7 @@ import { DeliveryError, describeError, ErrorCodes, SwitchboardError } from "../e
 import type { EventBus } from "../events/bus.ts";
 import { messageEventData } from "../events/message-data.ts";
 import { backoffMs } from "../jobs/backoff.ts";
+import { withHeartbeat } from "../jobs/heartbeat.ts";
 import { Poller } from "../jobs/poller.ts";
 import type { Logger } from "../log/index.ts";
 import { withTimeout } from "../plugins/hooks.ts";
@@ -28,6 +31,9 @@ type OutboxRow = typeof outbox.$inferSelect;
 
 export const CRASHED_SEND_ERROR =
   "The delivery was interrupted by a restart and this channel cannot tell whether it went out. Check with the customer's channel, then retry if needed.";
+
+/** How long a send's claim holds without renewal; the heartbeat renews it every third of that. */
+export const DELIVERY_LEASE_MS = 10_000;
 
 export class DeliveryWorker {
   readonly #store: Store;
@@ -47,6 +53,7 @@ export class DeliveryWorker {
     inboxes: InboxRuntime;
     pollMs?: number;
     sendTimeoutMs?: number;
+    leaseMs?: number;
   }) {
     this.#store = deps.store;
     this.#clock = deps.clock;
@@ -54,7 +61,7 @@ export class DeliveryWorker {
     this.#bus = deps.bus;
     this.#inboxes = deps.inboxes;
     this.#sendTimeoutMs = deps.sendTimeoutMs ?? 30_000;
-    this.#leaseMs = this.#sendTimeoutMs * 2;
+    this.#leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
     this.#poller = new Poller("delivery", () => this.runDue(), { intervalMs: deps.pollMs ?? 1000, log: this.#log });
   }
 
@@ -108,8 +115,36 @@ export class DeliveryWorker {
         );
       return rows;
     });
-    await Promise.all(claimed.map((row) => this.#deliver(row)));
+    await Promise.all(
+      claimed.map((row) =>
+        withHeartbeat(
+          () => this.#deliver(row),
+          () => this.#renew(row),
+          {
+            leaseMs: this.#leaseMs,
+            log: this.#log,
+            what: { message: row.messageId, inbox: row.inbox },
+          },
+        ),
+      ),
+    );
     return claimed.length;
+  }
+
+  /** This worker's claim of a row, and no later one: the attempt number grows with every claim. */
+  #ours(row: OutboxRow) {
+    return and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.attempts, row.attempts + 1));
+  }
+
+  async #renew(row: OutboxRow): Promise<boolean> {
+    const renewed = await this.#store.write((tx) =>
+      tx
+        .update(outbox)
+        .set({ claimedUntil: this.#clock.now() + this.#leaseMs })
+        .where(this.#ours(row))
+        .returning({ id: outbox.id }),
+    );
+    return renewed.length > 0;
   }
 
   async #deliver(row: OutboxRow): Promise<void> {
@@ -204,10 +239,12 @@ export class DeliveryWorker {
     const now = this.#clock.now();
     const updated = await this.#store.write(async (tx) => {
       if (outcome.kind === "retry") {
-        await tx
+        const held = await tx
           .update(outbox)
           .set({ status: "pending", claimedUntil: null, nextAttemptAt: outcome.at, lastError: outcome.error, updatedAt: now })
-          .where(eq(outbox.id, row.id));
+          .where(this.#ours(row))
+          .returning({ id: outbox.id });
+        if (held.length === 0) return [];
         return tx
           .update(messages)
           .set({ deliveryStatus: "queued", deliveryError: outcome.error, updatedAt: now })
@@ -216,7 +253,12 @@ export class DeliveryWorker {
       }
       const status = outcome.kind === "sent" ? "sent" : "failed";
       const error = outcome.kind === "failed" ? outcome.error : null;
-      await tx.update(outbox).set({ status, claimedUntil: null, lastError: error, updatedAt: now }).where(eq(outbox.id, row.id));
+      const held = await tx
+        .update(outbox)
+        .set({ status, claimedUntil: null, lastError: error, updatedAt: now })
+        .where(this.#ours(row))
+        .returning({ id: outbox.id });
+      if (held.length === 0) return [];
       return tx
         .update(messages)
         .set({
@@ -228,6 +270,13 @@ export class DeliveryWorker {
         .where(eq(messages.id, row.messageId))
         .returning();
     });
+    if (updated.length === 0) {
+      this.#log.warn(
+        { message: row.messageId, inbox: row.inbox, outcome: outcome.kind },
+        "a delivery's claim was taken over; its outcome is not recorded",
+      );
+      return;
+    }
     const message = updated[0];
     if (message) {
       this.#bus.publish("message.updated", {
