@@ -153,3 +153,26 @@ describe("merge and undo", () => {
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   });
 });
+
+describe("@mentions", () => {
+  test("the whole name is highlighted, and the mentioned agent's list shows the mention live", async () => {
+    const kai = await newCustomer("Kai Customer", "Can someone from billing look?");
+    const bob = await chrome.newPage();
+    await useSession(bob.page, server.url, await server.sessionFor("bob"));
+    await waitForLive(bob.page);
+    const bobRow = bob.page.locator(`#list li[data-conversation="${kai.conversation_id}"]`);
+    await bobRow.waitFor();
+    expect(await bobRow.locator("[data-mentioned]").count()).toBe(0);
+
+    await openFromList(kai.conversation_id);
+    await page.check('.composer input[name="kind"][value="note"]');
+    await page.fill(".composer textarea", "@Bob Agent can you check the invoice?");
+    await page.click(".composer button.primary");
+    await page.locator("#timeline .mention", { hasText: "@Bob Agent" }).waitFor();
+
+    await bobRow.locator("[data-mentioned]").waitFor();
+    await bobRow.locator("a").click();
+    await bob.page.locator("#timeline .mention", { hasText: "@Bob Agent" }).waitFor();
+    await bob.context.close();
+  });
+});

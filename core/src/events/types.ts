@@ -51,6 +51,8 @@ export interface SwitchboardEvents {
   "contact.erased": { contactId: number; actor: string };
   "typing": { conversationId: number; who: "contact" | "agent"; agentId?: number };
   "agent.availability_changed": { agentId: number; availability: "online" | "away" | "offline" };
+  /** A private note @mentioned an agent (`agentId`), written by `byAgentId`. */
+  "agent.mentioned": { agentId: number; conversationId: number; messageId: number; byAgentId: number | null };
   /** An SLA clock used `warning_fraction` of its target (core/src/sla). */
   "sla.warning": { conversationId: number; target: "first_response" | "next_response" | "resolution"; dueAt: number };
   /** An SLA clock passed its target. */

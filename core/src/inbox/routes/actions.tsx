@@ -13,6 +13,7 @@ import { visibleConversation } from "../../access/index.ts";
 import { mergeConversations } from "../../conversations/merge.ts";
 import { type ConversationPatch, updateConversation } from "../../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
+import { announceMentions, mentionsIn } from "../../mentions/notify.ts";
 import type { Services } from "../../services.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationLabels, labels } from "../../store/schema.ts";
@@ -128,13 +129,17 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
     const canned = form.text.includes("/") ? await loadCanned(sb.store.db, { contactName: contact.name, agentName: agent.name }) : [];
     if (form.inbox && sb.inboxes.get(form.inbox) && !c.get("viewer").inboxes.includes(form.inbox))
       throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
-    await sb.outbound.reply({
+    const text = expandShortcuts(form.text, canned);
+    const mentions = form.kind === "note" ? await mentionsIn(sb.store.db, text, agent.id) : [];
+    const stored = await sb.outbound.reply({
       conversationId: conversation.id,
-      text: expandShortcuts(form.text, canned),
+      text,
       agentId: agent.id,
       kind: form.kind,
       inbox: form.inbox,
+      metadata: mentions.length ? { mentions } : undefined,
     });
+    announceMentions(sb, stored, mentions);
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversation.id}`, 303);
     return c.body(null, 204, { "HX-Trigger": "timeline-refresh" });
   });

@@ -69,6 +69,10 @@ export function eventRoutes(sb: Services): { app: Hono<InboxEnv>; closeAll: () =
           send(`contact-${conversation.contactId}`);
           listChanged();
           break;
+        case "agent.mentioned":
+          // The mentioned agent's list shows the mention marker.
+          if ((event.data as SwitchboardEvent<"agent.mentioned">["data"]).agentId === self) listChanged();
+          break;
         case "typing": {
           const data = event.data as SwitchboardEvent<"typing">["data"];
           if (data.who === "agent" && data.agentId === self) break;

@@ -11,6 +11,7 @@ import type { Child } from "hono/jsx";
 import { visibleConversation } from "../../access/index.ts";
 import { searchContacts } from "../../contacts/search.ts";
 import { parseId } from "../../http/ids.ts";
+import { unreadMentions } from "../../mentions/notify.ts";
 import type { Services } from "../../services.ts";
 import { listConversations, sortKey } from "../../store/conversation-list.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
@@ -45,7 +46,12 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
       sort: query.sort,
     });
     const { rows, next } = page(fetched, PAGE_SIZE, (r) => sortKey(r.conversation, query.sort));
-    return { rows, nextHref: next ? listHref({ ...query }, { cursor: next }, "/inbox/list") : null };
+    const mentioned = await unreadMentions(
+      sb.store.db,
+      agentId,
+      rows.map((r) => r.conversation.id),
+    );
+    return { rows, mentioned, nextHref: next ? listHref({ ...query }, { cursor: next }, "/inbox/list") : null };
   }
 
   async function navData(query: ListQuery, visible: string[]) {
@@ -91,11 +97,18 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const session = c.get("session");
     const viewer = c.get("viewer");
     const visible = viewer.inboxes;
-    const [{ rows, nextHref }, nav] = await Promise.all([listData(query, session.agent.id, visible), navData(query, visible)]);
+    const [{ rows, mentioned, nextHref }, nav] = await Promise.all([listData(query, session.agent.id, visible), navData(query, visible)]);
     return renderPage(
       c,
       <Layout title={title} page={{ ...shared, session }} nav={<Nav {...nav} />} query={query}>
-        <ConversationList query={query} rows={rows} selectedId={selectedId} now={sb.clock.now()} nextHref={nextHref} />
+        <ConversationList
+          query={query}
+          rows={rows}
+          mentioned={mentioned}
+          selectedId={selectedId}
+          now={sb.clock.now()}
+          nextHref={nextHref}
+        />
         {pane}
       </Layout>,
     );
@@ -123,11 +136,17 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
   app.get("/inbox/list", async (c) => {
     const query = readListQuery(c.req.query());
     const session = c.get("session");
-    const { rows, nextHref } = await listData(query, session.agent.id, c.get("viewer").inboxes);
+    const { rows, mentioned, nextHref } = await listData(query, session.agent.id, c.get("viewer").inboxes);
     const selected = parseId(c.req.query("selected"));
     if (query.cursor)
-      return renderFragment(c, <ConversationRows rows={rows} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} />);
-    return renderFragment(c, <ConversationList query={query} rows={rows} selectedId={selected} now={sb.clock.now()} nextHref={nextHref} />);
+      return renderFragment(
+        c,
+        <ConversationRows rows={rows} mentioned={mentioned} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} />,
+      );
+    return renderFragment(
+      c,
+      <ConversationList query={query} rows={rows} mentioned={mentioned} selectedId={selected} now={sb.clock.now()} nextHref={nextHref} />,
+    );
   });
 
   app.get("/inbox/conversations/:id", async (c) => {

@@ -46,7 +46,14 @@ export function Nav(props: NavData) {
   );
 }
 
-export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: number; now: number; nextHref: string | null }) {
+export function ConversationRows(props: {
+  rows: ConversationRow[];
+  /** Conversations with a note that mentions the agent, unread (mentions/notify.ts). */
+  mentioned?: Set<number>;
+  selectedId?: number;
+  now: number;
+  nextHref: string | null;
+}) {
   return (
     <>
       {props.rows.map(({ conversation: c, contactName, preview, labels, unread }) => (
@@ -70,6 +77,11 @@ export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: 
                 {c.channel}
               </span>
               <span class="name">{contactName ?? `Contact #${c.contactId}`}</span>
+              {props.mentioned?.has(c.id) ? (
+                <span class="badge mention" title="You were mentioned" data-mentioned>
+                  @<span class="sr-only"> You were mentioned</span>
+                </span>
+              ) : null}
               {unread > 0 ? (
                 <span class="badge unread">
                   {unread}
@@ -112,6 +124,7 @@ export function ConversationRows(props: { rows: ConversationRow[]; selectedId?: 
 export function ConversationList(props: {
   query: ListQuery;
   rows: ConversationRow[];
+  mentioned?: Set<number>;
   selectedId?: number;
   now: number;
   nextHref: string | null;
@@ -131,7 +144,13 @@ export function ConversationList(props: {
         <p class="empty muted">No conversations here.</p>
       ) : (
         <ol>
-          <ConversationRows rows={props.rows} selectedId={props.selectedId} now={props.now} nextHref={props.nextHref} />
+          <ConversationRows
+            rows={props.rows}
+            mentioned={props.mentioned}
+            selectedId={props.selectedId}
+            now={props.now}
+            nextHref={props.nextHref}
+          />
         </ol>
       )}
     </section>

@@ -5,6 +5,7 @@
  * after telegram"), and so is the start of each conversation. Customer text is always escaped:
  * JSX escapes it, and nothing here renders raw HTML.
  */
+import { findMentions } from "../../mentions/find.ts";
 import type { Message } from "../../store/messages.ts";
 import { channelSwitches } from "../../store/timeline.ts";
 import type { ConversationPageData } from "../conversation-data.ts";
@@ -23,12 +24,21 @@ const statusLabel: Record<string, string> = {
   failed: "Failed",
 };
 
-/** Splits note text around @mentions of known agents, so mentions can be highlighted. */
-function withMentions(text: string, agentNames: string[]) {
-  if (agentNames.length === 0) return text;
-  const names = agentNames.map((n) => n.split(" ")[0]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).filter(Boolean);
-  const pattern = new RegExp(`(@(?:${names.join("|")})\\b)`, "gi");
-  return text.split(pattern).map((part, i) => (i % 2 === 1 ? <span class="mention">{part}</span> : part));
+/** Note text with its @mentions of agents (whole names, mentions/find.ts) highlighted. */
+function withMentions(text: string, agentNames: Map<number, string>) {
+  const mentions = findMentions(
+    text,
+    [...agentNames].map(([id, name]) => ({ id, name })),
+  );
+  if (mentions.length === 0) return text;
+  const parts: unknown[] = [];
+  let at = 0;
+  for (const m of mentions) {
+    parts.push(text.slice(at, m.start), <span class="mention">{text.slice(m.start, m.end)}</span>);
+    at = m.end;
+  }
+  parts.push(text.slice(at));
+  return parts;
 }
 
 /** Delivery states that will still change: the message re-renders itself until it settles. */
@@ -123,7 +133,7 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
           </span>
         ) : null}
       </div>
-      <div class="body">{m.direction === "note" ? withMentions(m.text, [...props.agentNames.values()]) : m.text}</div>
+      <div class="body">{m.direction === "note" ? withMentions(m.text, props.agentNames) : m.text}</div>
       {typeof m.metadata.warning === "string" ? <p class="error">{m.metadata.warning}</p> : null}
       <Original message={m} />
       <MessageFiles message={m} files={files} />
