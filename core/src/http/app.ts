@@ -1,6 +1,7 @@
 /**
  * The root Hono app: request metrics, `X-Content-Type-Options: nosniff` on every answer, body
- * limits for the REST API and channel webhooks, `GET /healthz`, `GET /metrics`, JSON 404s and
+ * limits for the REST API and channel webhooks, `GET /healthz` (503 with the reason while the store
+ * cannot be read or written), `GET /metrics`, JSON 404s and
  * error mapping. The REST API, channel webhooks and plugin routes are mounted on it by the assembly.
  */
 
@@ -9,6 +10,7 @@ import { Hono } from "hono";
 import { ErrorCodes } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { Store } from "../store/index.ts";
+import { probeWrite } from "../store/storage-failure.ts";
 import { API_BODY_LIMIT, limitBody, WEBHOOK_BODY_LIMIT } from "./body-limits.ts";
 import { errorHandler } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
@@ -31,6 +33,11 @@ export function createHttpApp(deps: { log: Logger; store: Store; metrics: Metric
   app.get("/healthz", async (c) => {
     try {
       await deps.store.db.run(sql`SELECT 1`);
+      const failure = await probeWrite(deps.store);
+      if (failure) {
+        deps.log.error({ store: failure.code }, `health check: ${failure.reason}`);
+        return c.json({ status: "error", store: "not writable", reason: failure.reason, code: failure.code }, 503);
+      }
       return c.json({ status: "ok", version: deps.version });
     } catch (error) {
       deps.log.error({ error: (error as Error).message }, "health check: the store does not answer");
