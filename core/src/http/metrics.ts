@@ -24,23 +24,23 @@ export interface Metrics {
 /** prom-client default series that do not measure what their names say under Bun. */
 const MISLEADING_DEFAULTS = ["process_heap_bytes", "nodejs_heap_size_total_bytes", "nodejs_heap_size_used_bytes"];
 
-/** The JavaScript heap in use and its size, as the runtime reports them. */
+/** The JavaScript heap in use and its size, as the runtime reports them: both from one reading, so size is never below use. */
 function heapGauges(registry: client.Registry): void {
+  // Registered (and so collected) first: it reads memoryUsage() once and sets both.
   new client.Gauge({
     name: "switchboard_heap_used_bytes",
     help: "JavaScript heap in use by live objects, in bytes (process.memoryUsage().heapUsed; under Bun, JavaScriptCore's heapStats().heapSize)",
     registers: [registry],
     collect() {
-      this.set(process.memoryUsage().heapUsed);
+      const memory = process.memoryUsage();
+      this.set(memory.heapUsed);
+      size.set(memory.heapTotal);
     },
   });
-  new client.Gauge({
+  const size = new client.Gauge({
     name: "switchboard_heap_size_bytes",
     help: "JavaScript heap size the engine holds (in use plus free for new objects), in bytes (process.memoryUsage().heapTotal); the whole process's memory is switchboard_process_resident_memory_bytes",
     registers: [registry],
-    collect() {
-      this.set(process.memoryUsage().heapTotal);
-    },
   });
 }
 
