@@ -35,7 +35,7 @@ describe("admin: access", () => {
     expect(root.status).toBe(303);
     expect(root.headers.get("Location")).toBe("/admin/agents");
     const html = await (await ada.get("/admin/agents")).text();
-    expect(html).toContain('<main class="admin" id="main">');
+    expect(html).toContain('<main class="admin" id="main" tabIndex="0" aria-labelledby="admin-title">');
     expect(html).toContain('aria-label="Administration"');
     for (const path of ["/admin/teams", "/admin/inboxes", "/admin/canned-responses", "/admin/labels"])
       expect(html).toContain(`href="${path}"`);

@@ -30,8 +30,8 @@ export function Composer(props: { conversationId: number; inboxes: ReplyInbox[];
         required
         maxlength={limit}
         placeholder="Write a reply… (/ for canned responses)"
-        aria-autocomplete="list"
-        aria-controls="canned-picker"
+        aria-autocomplete={props.canned.length ? "list" : undefined}
+        aria-controls={props.canned.length ? "canned-picker" : undefined}
       ></textarea>
       <CannedPicker options={props.canned} />
       <div class="row">

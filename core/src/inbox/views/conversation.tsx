@@ -17,8 +17,10 @@ export function ConversationPane(props: { data: ConversationPageData; csrf: stri
     <main class="pane" id="main" aria-label={`Conversation #${id}`}>
       <section class="conversation">
         <ConversationHeader data={data} csrf={props.csrf} selfId={props.selfId} />
-        {/* A column-reverse scroller: it opens at the newest message and stays there as messages arrive. */}
-        <div class="timeline-scroll">
+        {/* A column-reverse scroller: it opens at the newest message and stays there as messages arrive.
+            Focusable and named, so a keyboard user can scroll it with the arrow keys. */}
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll area must be focusable to be scrolled by keyboard (WCAG 2.1.1, axe scrollable-region-focusable). */}
+        <section class="timeline-scroll" tabIndex={0} aria-label="Messages, scrollable">
           <div
             class="timeline"
             id="timeline"
@@ -38,7 +40,7 @@ export function ConversationPane(props: { data: ConversationPageData; csrf: stri
             ) : null}
             <TimelineItems messages={data.timeline} files={data.attachmentsByMessage} agentNames={agentNames} csrf={props.csrf} />
           </div>
-        </div>
+        </section>
         <div class="typing" id="typing" aria-live="polite" sse-swap={`typing-${id}`}></div>
         <Composer conversationId={id} inboxes={data.replyInboxes} canned={data.canned} csrf={props.csrf} />
       </section>
@@ -50,6 +52,7 @@ export function ConversationPane(props: { data: ConversationPageData; csrf: stri
 export function EmptyPane(props: { message?: unknown }) {
   return (
     <main class="pane empty" id="main">
+      <h1 class="sr-only">Inbox</h1>
       <p>{props.message ?? "Pick a conversation, or press j."}</p>
     </main>
   );

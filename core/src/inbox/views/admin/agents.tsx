@@ -40,7 +40,7 @@ function AgentActions(props: { agent: AgentRow; selfId: number; csrf: string }) 
     <>
       <form class="inline" method="post" action={`/admin/agents/${a.id}/password`}>
         <CsrfField token={csrf} />
-        <button aria-label={`Reset the password of ${a.name}`}>Reset password</button>
+        <button aria-label={`Reset password of ${a.name}`}>Reset password</button>
       </form>{" "}
       {a.id === props.selfId ? (
         <span class="muted">(you)</span>
