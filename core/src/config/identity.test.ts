@@ -26,7 +26,7 @@ describe("identity config", () => {
       /only "list" attributes take options; remove options from this number attribute/,
     );
     expect(() => load('[attributes.contact.enrichment]\ntype = "text"\n')).toThrow(
-      /enrichment, enriched_at, alternatives are kept for Switchboard itself/,
+      /enrichment, enriched_at, alternatives, handles are kept for Switchboard itself/,
     );
     expect(() => load('[identity]\ndefault_phone_region = "de"\n')).toThrow(
       /identity\.default_phone_region: expected a two-letter region code in capitals/,

@@ -46,8 +46,10 @@ describe("health and metrics", () => {
       value("switchboard_heap_size_bytes"),
       value("switchboard_process_resident_memory_bytes"),
     ];
+    // Under Bun, heapTotal (capacity) is sometimes a few KiB below heapUsed: no order is promised between them.
     expect(used).toBeGreaterThan(0);
-    expect(size).toBeGreaterThanOrEqual(used);
+    expect(size).toBeGreaterThan(0);
+    expect(used).toBeLessThan(rss);
     expect(size).toBeLessThan(rss);
     expect(text).toMatch(/^# HELP switchboard_heap_used_bytes JavaScript heap in use by live objects/m);
     expect(text).toMatch(/^# HELP switchboard_heap_size_bytes JavaScript heap size the engine holds/m);

@@ -24,7 +24,7 @@ export interface Metrics {
 /** prom-client default series that do not measure what their names say under Bun. */
 const MISLEADING_DEFAULTS = ["process_heap_bytes", "nodejs_heap_size_total_bytes", "nodejs_heap_size_used_bytes"];
 
-/** The JavaScript heap in use and its size, as the runtime reports them: both from one reading, so size is never below use. */
+/** The JavaScript heap in use and its size, as the runtime reports them, both from one reading per scrape. */
 function heapGauges(registry: client.Registry): void {
   // Registered (and so collected) first: it reads memoryUsage() once and sets both.
   new client.Gauge({
