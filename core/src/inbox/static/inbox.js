@@ -108,7 +108,25 @@
     var link = next.querySelector("a");
     if (link) link.click();
   }
+  // An action in the header's "More" menu: opens the menu, then focuses the field.
+  var focusInMore = (selector) => {
+    var el = document.querySelector(selector);
+    if (!el) return false;
+    var more = el.closest("details");
+    if (more) more.open = true;
+    el.focus();
+    return true;
+  };
   document.addEventListener("keydown", (event) => {
+    // Ctrl/Cmd+Enter in the composer sends (unless the canned picker took the Enter).
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.defaultPrevented) {
+      const composer = event.target.closest && event.target.closest("form.composer");
+      if (composer) {
+        event.preventDefault();
+        composer.requestSubmit();
+      }
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var help = document.getElementById("shortcuts");
     if (event.key === "Escape" && help && help.open) return help.close();
@@ -144,6 +162,25 @@
         break;
       case "a":
         focus("#assignee");
+        break;
+      case "n": {
+        const note = document.querySelector(".composer input[name=kind][value=note]");
+        if (note) {
+          event.preventDefault();
+          note.checked = true;
+          updateComposer();
+          document.querySelector(".composer textarea").focus();
+        }
+        break;
+      }
+      case "p":
+        click("[data-shortcut=pending]");
+        break;
+      case "s":
+        if (focusInMore("#snooze-until")) event.preventDefault();
+        break;
+      case "l":
+        if (focusInMore("[data-shortcut=labels] input[name=label]")) event.preventDefault();
         break;
       case "/":
         focus(".search input");

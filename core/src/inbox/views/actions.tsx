@@ -108,7 +108,7 @@ export function ConversationHeader(props: {
             "status",
             <>
               <input type="hidden" name="status" value="pending" />
-              <button>Pending</button>
+              <button data-shortcut="pending">Pending</button>
             </>,
             "Mark pending",
           )
@@ -149,7 +149,7 @@ export function ConversationHeader(props: {
             ? form(
                 "labels",
                 <>
-                  <fieldset style="border:0;padding:0;margin:0;display:inline-flex;gap:6px">
+                  <fieldset data-shortcut="labels" style="border:0;padding:0;margin:0;display:inline-flex;gap:6px">
                     <legend class="sr-only">Labels</legend>
                     {props.data.labels.map((l) => (
                       <label>

@@ -3,7 +3,12 @@
 const SHORTCUTS: [key: string, what: string][] = [
   ["j / k", "Next / previous conversation"],
   ["r", "Reply"],
+  ["n", "Private note"],
+  ["Ctrl / ⌘ + Enter", "Send the reply or note"],
   ["e", "Resolve"],
+  ["p", "Mark pending"],
+  ["s", "Snooze"],
+  ["l", "Labels"],
   ["a", "Assign"],
   ["/", "Search"],
   ["?", "This help"],
