@@ -70,6 +70,15 @@ describe("keyboard flow", () => {
     expect(server.receiver.received.filter((h) => h.json.message.conversation_id === conv.conversation_id)).toEqual([]);
   });
 
+  test("r focuses the reply box; e resolves", async () => {
+    await openNew("Thanks, all sorted.");
+    await page.keyboard.press("r");
+    expect(await focusedId()).toBe("reply-text");
+    await page.locator("body").click({ position: { x: 1, y: 1 } });
+    await page.keyboard.press("e");
+    await page.locator(".conv-head .badge", { hasText: /^resolved$/ }).waitFor();
+  });
+
   test("p marks the conversation pending", async () => {
     await openNew("Still waiting.");
     await page.keyboard.press("p");
