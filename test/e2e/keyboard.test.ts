@@ -1,7 +1,8 @@
 /**
  * End to end, in headless Chromium: the keyboard flow of issue 21.8. Ctrl/Cmd+Enter sends from the
  * composer, n switches to a private note, p marks pending, s and l open the snooze and labels
- * fields, a goes to the assignee, and the ? overlay lists every shortcut.
+ * fields, a goes to the assignee, the ? overlay lists every shortcut, and its option makes
+ * resolving open the next conversation.
  */
 
 import type { Page } from "playwright-core";
@@ -77,6 +78,31 @@ describe("keyboard flow", () => {
     await page.locator("body").click({ position: { x: 1, y: 1 } });
     await page.keyboard.press("e");
     await page.locator(".conv-head .badge", { hasText: /^resolved$/ }).waitFor();
+  });
+
+  test("with the overlay's option on, resolving opens the next conversation", async () => {
+    const older = await openNew("First question.");
+    const newer = await openNew("Second question.");
+    // Opened from the "All" list (newest first), so the next row is the older conversation.
+    await page.goto(`${server.url}/inbox?view=all`);
+    await page.click(`#list li[data-conversation="${newer.conversation_id}"] a`);
+    await page.locator(`#main[aria-label="Conversation #${newer.conversation_id}"]`).waitFor();
+    await waitForLive(page);
+    await page.locator("body").click({ position: { x: 1, y: 1 } });
+    await page.keyboard.press("?");
+    await page.locator("dialog#shortcuts [data-pref=resolve-next]").check();
+    await page.keyboard.press("Escape");
+    await page.locator("body").click({ position: { x: 1, y: 1 } });
+    await page.keyboard.press("e");
+    await page.locator(`#main[aria-label="Conversation #${older.conversation_id}"]`).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/inbox/conversations/${older.conversation_id}`);
+    // The option is kept: it is still on after a reload.
+    await page.reload();
+    expect(await page.locator("dialog#shortcuts [data-pref=resolve-next]").isChecked()).toBe(true);
+    // Off again, so the tests after this one stay on their conversation.
+    await page.locator("dialog#shortcuts [data-pref=resolve-next]").evaluate((box: HTMLInputElement) => {
+      box.click();
+    });
   });
 
   test("p marks the conversation pending", async () => {

@@ -193,6 +193,36 @@
         break;
     }
   });
+  // "After resolving, open the next conversation": an option in the ? overlay, kept per browser.
+  var RESOLVE_NEXT = "switchboard.resolveNext";
+  var resolveNext = () => {
+    try {
+      return localStorage.getItem(RESOLVE_NEXT) === "1";
+    } catch (error) {
+      console.warn("localStorage is unavailable; resolving stays on the conversation", error);
+      return false;
+    }
+  };
+  var resolveNextBox = document.querySelector("[data-pref=resolve-next]");
+  if (resolveNextBox) {
+    resolveNextBox.checked = resolveNext();
+    resolveNextBox.addEventListener("change", () => {
+      try {
+        localStorage.setItem(RESOLVE_NEXT, resolveNextBox.checked ? "1" : "0");
+      } catch (error) {
+        console.warn("localStorage is unavailable; the option is not kept", error);
+      }
+    });
+  }
+  // The resolve form is swapped out with the header it answers, so its request is marked before it goes.
+  var resolving = new WeakSet();
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    var form = event.detail.elt;
+    if (form && form.querySelector && form.querySelector("[data-shortcut=resolve]")) resolving.add(event.detail.xhr);
+  });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.successful && resolving.has(event.detail.xhr) && resolveNext()) move(1);
+  });
   // The list row of the open conversation stays marked as htmx swaps the pane.
   document.body.addEventListener("click", (event) => {
     var row = event.target.closest && event.target.closest(".list li[data-conversation]");

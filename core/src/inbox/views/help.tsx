@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** The keyboard shortcuts overlay (press ?). */
+/** The keyboard shortcuts overlay (press ?), with the option to move on after resolving (kept in localStorage by inbox.js). */
 const SHORTCUTS: [key: string, what: string][] = [
   ["j / k", "Next / previous conversation"],
   ["r", "Reply"],
@@ -29,6 +29,11 @@ export function ShortcutHelp() {
           </div>
         ))}
       </dl>
+      <p>
+        <label>
+          <input type="checkbox" data-pref="resolve-next" /> After resolving, open the next conversation
+        </label>
+      </p>
       <button type="button" data-close-dialog>
         Close
       </button>
