@@ -307,6 +307,8 @@ export const webhookDeliveries = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     url: text("url").notNull(),
     event: text("event").notNull(),
+    /** The logged event it delivers (`domain_events.seq`): one delivery per event and webhook. */
+    eventSeq: integer("event_seq"),
     payload: text("payload").notNull(),
     status: text("status", { enum: ["pending", "delivered", "failed"] })
       .notNull()
@@ -317,7 +319,7 @@ export const webhookDeliveries = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     deliveredAt: integer("delivered_at"),
   },
-  (t) => [index("webhook_deliveries_created_idx").on(t.createdAt)],
+  (t) => [index("webhook_deliveries_created_idx").on(t.createdAt), uniqueIndex("webhook_deliveries_event_url_idx").on(t.eventSeq, t.url)],
 );
 
 /** Browser sessions of agents in the inbox. Only a SHA-256 hash of the session token is stored. */
@@ -558,3 +560,28 @@ export const scheduledMessages = sqliteTable(
   },
   (t) => [index("scheduled_messages_conversation_idx").on(t.conversationId, t.status)],
 );
+
+/* ---------- The durable event log (core/src/events) ---------- */
+
+/**
+ * Every domain event, written in the same transaction as the change it describes. Subscribers
+ * read it in `seq` order from their cursor (`event_cursors`); old rows are pruned on a schedule.
+ */
+export const domainEvents = sqliteTable(
+  "domain_events",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    /** The event's data as JSON. */
+    data: text("data").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("domain_events_at_idx").on(t.at)],
+);
+
+/** How far each durable subscriber has read the event log: every event up to `position` is handled. */
+export const eventCursors = sqliteTable("event_cursors", {
+  subscriber: text("subscriber").primaryKey(),
+  position: integer("position").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
