@@ -69,6 +69,16 @@ export const agents = sqliteTable("agents", {
   skills: json<string[]>("skills").notNull().default([]),
   /** The most open conversations routing gives this agent; null takes [routing] default_capacity. */
   capacity: integer("capacity"),
+  /** When an admin deactivated this agent (null: active). A deactivated agent cannot sign in; their history stays. */
+  deactivatedAt: integer("deactivated_at"),
+  /** The availability this agent has after signing in. */
+  signInAvailability: text("sign_in_availability", { enum: ["online", "away", "offline"] })
+    .notNull()
+    .default("online"),
+  /** The IANA time zone times are shown in for this agent ("Europe/Berlin"); null: UTC. */
+  timeZone: text("time_zone"),
+  /** The BCP 47 locale dates and numbers are shown in for this agent ("de-DE"); null: en-GB. */
+  locale: text("locale"),
   createdAt: integer("created_at").notNull().default(now),
 });
 
@@ -363,6 +373,22 @@ export const conversationReads = sqliteTable(
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
     lastReadMessageId: integer("last_read_message_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.conversationId] })],
+);
+
+/** An agent's unsent reply in a conversation, kept across navigation until sent or cleared. */
+export const conversationDrafts = sqliteTable(
+  "conversation_drafts",
+  {
+    agentId: integer("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    body: text("body").notNull(),
+    updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.agentId, t.conversationId] })],
 );
