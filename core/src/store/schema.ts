@@ -611,3 +611,28 @@ export const eventCursors = sqliteTable("event_cursors", {
   position: integer("position").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * A knowledge-base article: a Markdown body with a title, tags and a locale. Only published ones
+ * are read by agents, the FAQ automation and the assistants; FTS5 (knowledge_fts) indexes title,
+ * body and tags.
+ */
+export const knowledgeArticles = sqliteTable(
+  "knowledge_articles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    title: text("title").notNull(),
+    /** Markdown. */
+    body: text("body").notNull(),
+    tags: json<string[]>("tags").notNull().default([]),
+    /** A BCP 47 language tag, lower-case ("en", "de-at"). */
+    locale: text("locale").notNull().default("en"),
+    status: text("status", { enum: ["draft", "published"] })
+      .notNull()
+      .default("draft"),
+    authorAgentId: integer("author_agent_id").references(() => agents.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("knowledge_articles_status_idx").on(t.status, t.updatedAt)],
+);
