@@ -146,6 +146,10 @@ export const conversations = sqliteTable(
     attributes: json<Record<string, unknown>>("attributes").notNull().default({}),
     /** The contact's conversation on another channel this one continues (identity.cross_channel = "link"). Not a foreign key: erasing a contact clears it. */
     linkedConversationId: integer("linked_conversation_id"),
+    /** The case (cases.id, the id of its first conversation) when linked conversations form one; null for a case of one. Kept by core/src/cases. */
+    caseId: integer("case_id"),
+    /** The conversation this one was merged into (core/src/conversations/merge.ts); it no longer counts in reports. */
+    mergedIntoId: integer("merged_into_id"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
@@ -156,6 +160,7 @@ export const conversations = sqliteTable(
     index("conversations_activity_idx").on(t.lastActivityAt, t.id),
     index("conversations_assignee_idx").on(t.assigneeId, t.status, t.lastActivityAt),
     index("conversations_inbox_thread_idx").on(t.inbox, t.threadKey),
+    index("conversations_case_idx").on(t.caseId),
   ],
 );
 
@@ -635,4 +640,56 @@ export const knowledgeArticles = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [index("knowledge_articles_status_idx").on(t.status, t.updatedAt)],
+);
+
+/* ---------- Cases, conversation merges and splits (core/src/cases, core/src/conversations) ---------- */
+
+/**
+ * A case: conversations of one contact linked across channels about one matter. Its id is the id
+ * of its first conversation (where the customer first wrote; its contact is the case's, so a
+ * contact merge needs nothing here). One status for reports: resolved
+ * when every conversation of the case is; the first agent reply on any of them is its first response.
+ */
+export const cases = sqliteTable(
+  "cases",
+  {
+    /** The id of the case's first conversation. */
+    id: integer("id").primaryKey(),
+    /** The channel of the first conversation: first response is counted there. */
+    channel: text("channel").notNull(),
+    status: text("status", { enum: ["open", "resolved"] })
+      .notNull()
+      .default("open"),
+    /** The case's first customer message. */
+    openedAt: integer("opened_at").notNull(),
+    /** The first agent reply on any of its conversations. */
+    firstResponseAt: integer("first_response_at"),
+    /** When its last open conversation was resolved (null while any is not). */
+    resolvedAt: integer("resolved_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("cases_status_opened_idx").on(t.status, t.openedAt)],
+);
+
+/**
+ * A merge of two conversations or a split of messages into a new one, with exactly what changed
+ * (the record), so that it can be undone. Not foreign keys: undo may remove a split's conversation.
+ */
+export const conversationMoves = sqliteTable(
+  "conversation_moves",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: ["merge", "split"] }).notNull(),
+    /** Merge: the conversation merged away. Split: the conversation the messages left. */
+    sourceId: integer("source_id").notNull(),
+    /** Merge: the conversation that took them. Split: the new conversation. */
+    targetId: integer("target_id").notNull(),
+    /** "agent:<id>", "system". */
+    actor: text("actor").notNull(),
+    record: json<Record<string, unknown>>("record").notNull(),
+    createdAt: integer("created_at").notNull(),
+    undoneAt: integer("undone_at"),
+    undoneBy: text("undone_by"),
+  },
+  (t) => [index("conversation_moves_source_idx").on(t.sourceId), index("conversation_moves_target_idx").on(t.targetId)],
 );
