@@ -122,6 +122,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   setupOutgoingWebhooks({ webhooks: loaded.config.webhooks, bus, jobs, store, clock, log, observe: metrics.webhookAttempt });
 
   const assistants = new Assistants(registry, log);
+  assistants.onUsage(metrics.assistantUsage);
 
   const stopHooks: (() => Promise<void> | void)[] = [];
   let stopping: Promise<void> | undefined;

@@ -19,6 +19,8 @@ export interface Metrics {
   httpDuration: client.Histogram<"method">;
   /** Counts one outgoing webhook attempt (setupOutgoingWebhooks' `observe`). */
   webhookAttempt(outcome: AttemptOutcome): void;
+  /** Counts the tokens an assistant's model used (Assistants' `onUsage`). */
+  assistantUsage(plugin: string, kind: string, usage: { model: string; promptTokens: number; completionTokens: number }): void;
 }
 
 /** prom-client default series that do not measure what their names say under Bun. */
@@ -118,5 +120,15 @@ export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
     webhookAttempts.inc({ status: outcome.status });
     if (outcome.final) webhookDeliveries.inc({ status: outcome.status });
   };
-  return { registry, httpRequests, httpDuration, webhookAttempt };
+  const assistantTokens = new client.Counter({
+    name: "switchboard_assistant_tokens_total",
+    help: "Tokens used by assistants' models, by plugin, kind of help (draft, summarize, ...), model and type (prompt or completion)",
+    labelNames: ["plugin", "kind", "model", "type"] as const,
+    registers: [registry],
+  });
+  const assistantUsage: Metrics["assistantUsage"] = (plugin, kind, usage) => {
+    assistantTokens.inc({ plugin, kind, model: usage.model, type: "prompt" }, usage.promptTokens);
+    assistantTokens.inc({ plugin, kind, model: usage.model, type: "completion" }, usage.completionTokens);
+  };
+  return { registry, httpRequests, httpDuration, webhookAttempt, assistantUsage };
 }

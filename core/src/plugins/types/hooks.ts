@@ -104,17 +104,53 @@ export interface AgentDirectory {
   lastAssigneeOf(contactId: number, options?: { exceptConversationId?: number | null; withinMs?: number }): Promise<number | null>;
 }
 
-export interface AssistantInput {
+/** Tokens a model used for one answer (reported by assistants that call a model; shown on /metrics). */
+export interface AssistantUsage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+/** What core passes to every assistant call besides its own input; all optional, so older plugins ignore them. */
+export interface AssistantCall {
+  /** The inbox the help is for (assistants with a per-inbox opt-in answer null elsewhere). */
+  inbox?: string;
+  /** Aborted when the agent goes away or the call times out. */
+  signal?: AbortSignal;
+  /** Report the tokens a model used (switchboard_assistant_tokens_total on /metrics). */
+  usage?(usage: AssistantUsage): void;
+}
+export interface AssistantInput extends AssistantCall {
   conversationId: number;
   /** The latest messages, oldest first. */
   messages: { direction: string; text: string; channel: string; createdAt: number }[];
   channel: string;
+  /** The contact, with the facts enrichment plugins found (`attributes.enrichment`). */
+  contact?: { id: number; name: string | null; facts: Record<string, unknown> };
+  /** The contact's messages in their other conversations (any channel), oldest first. */
+  history?: { conversationId: number; direction: string; text: string; channel: string; createdAt: number }[];
+  /** Knowledge-base articles that best match the conversation, best first. */
+  articles?: { id: number; title: string; body: string }[];
+  /** The agent's language (BCP 47, e.g. "en"). */
+  language?: string;
 }
+/**
+ * What an assistant may offer. Each hook answers null to pass (another assistant may answer).
+ *
+ * @example
+ * ctx.assistant({
+ *   async summarize(input) { return `${input.messages.length} messages`; },
+ *   async *draft(input) { yield "Hello "; yield "there"; },
+ * });
+ */
 export interface AssistantHooks {
   suggest?(input: AssistantInput): Promise<string[] | null>;
   summarize?(input: AssistantInput): Promise<string | null>;
-  translate?(input: { text: string; to: string }): Promise<string | null>;
-  rewrite?(input: { text: string; channel: string; tone?: string }): Promise<string | null>;
+  translate?(input: { text: string; to: string; from?: string } & AssistantCall): Promise<string | null>;
+  rewrite?(input: { text: string; channel: string; tone?: string } & AssistantCall): Promise<string | null>;
+  /** A reply draft grounded in the input, streamed chunk by chunk (or whole, as a promise). */
+  draft?(input: AssistantInput): AsyncIterable<string> | Promise<string | null>;
+  /** The language of a text (BCP 47, e.g. "de"), or null when unsure. */
+  language?(input: { text: string } & AssistantCall): Promise<string | null>;
 }
 
 /* ---------- inbound pipeline stages ---------- */
