@@ -555,12 +555,14 @@ export const csatResponses = sqliteTable(
       .references(() => contacts.id, { onDelete: "cascade" }),
     /** The inbox the survey was sent on; answers are read there. */
     inbox: text("inbox").notNull(),
-    status: text("status", { enum: ["awaiting_score", "awaiting_ces", "complete"] })
+    status: text("status", { enum: ["awaiting_score", "awaiting_ces", "awaiting_nps", "complete"] })
       .notNull()
       .default("awaiting_score"),
     score: integer("score"),
     comment: text("comment"),
     ces: integer("ces"),
+    /** The NPS answer (0-10), when the survey asks it. */
+    nps: integer("nps"),
     sentAt: integer("sent_at").notNull(),
     answeredAt: integer("answered_at"),
   },
@@ -692,4 +694,92 @@ export const conversationMoves = sqliteTable(
     undoneBy: text("undone_by"),
   },
   (t) => [index("conversation_moves_source_idx").on(t.sourceId), index("conversation_moves_target_idx").on(t.targetId)],
+);
+
+/* ---------- Reports (core/src/reports, docs/kpis.md) ---------- */
+
+/**
+ * One measured value of a KPI (a wait, a resolution, a survey answer, a handle time...), derived from
+ * raw rows per case by core/src/reports and replaced whole whenever the case changes. `value` is clock
+ * time (or the score), `businessValue` the same duration in business time (null for scores and counts).
+ */
+export const reportSamples = sqliteTable(
+  "report_samples",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The contact whose cases were measured (samples are replaced per contact). */
+    contactId: integer("contact_id").notNull(),
+    /** The case (its first conversation's id) the sample belongs to. */
+    caseId: integer("case_id").notNull(),
+    conversationId: integer("conversation_id").notNull(),
+    metric: text("metric").notNull(),
+    /** When it counts (a wait's start, a resolution, an answer). */
+    at: integer("at").notNull(),
+    inbox: text("inbox").notNull(),
+    channel: text("channel").notNull(),
+    /** 0: no team. */
+    teamId: integer("team_id").notNull().default(0),
+    /** 0: no agent. */
+    agentId: integer("agent_id").notNull().default(0),
+    value: integer("value").notNull(),
+    businessValue: integer("business_value"),
+    /** What the sample is about, for drill-down and pairs ("email>telegram"). */
+    detail: text("detail"),
+  },
+  (t) => [index("report_samples_contact_idx").on(t.contactId), index("report_samples_at_idx").on(t.at)],
+);
+
+/**
+ * Samples pre-aggregated per hour (UTC) or per local day (the reports time zone): the count, the sums
+ * and the values themselves (sorted, as JSON), so medians and p90 stay exact.
+ */
+export const reportRollups = sqliteTable(
+  "report_rollups",
+  {
+    grain: text("grain", { enum: ["hour", "day"] }).notNull(),
+    bucket: integer("bucket").notNull(),
+    metric: text("metric").notNull(),
+    inbox: text("inbox").notNull(),
+    channel: text("channel").notNull(),
+    teamId: integer("team_id").notNull(),
+    agentId: integer("agent_id").notNull(),
+    n: integer("n").notNull(),
+    sum: integer("sum").notNull(),
+    businessSum: integer("business_sum").notNull(),
+    values: json<number[]>("values").notNull(),
+    businessValues: json<number[]>("business_values").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.bucket, t.metric, t.inbox, t.teamId, t.agentId] })],
+);
+
+/** Every change of an agent's availability (for utilisation: time online). */
+export const agentAvailabilityLog = sqliteTable(
+  "agent_availability_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    agentId: integer("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    availability: text("availability", { enum: ["online", "away", "offline"] }).notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("agent_availability_log_agent_idx").on(t.agentId, t.at)],
+);
+
+/** The weekly context-continuity review: a sampled cross-channel case and a lead's yes/no answer. */
+export const continuityReviews = sqliteTable(
+  "continuity_reviews",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: integer("case_id").notNull().unique(),
+    /** The later conversation, where the agent should have acknowledged the earlier one. */
+    conversationId: integer("conversation_id").notNull(),
+    /** The week's start (Monday 00:00 in the reports time zone). */
+    week: integer("week").notNull(),
+    answer: text("answer", { enum: ["yes", "no"] }),
+    reviewerId: integer("reviewer_id").references(() => agents.id, { onDelete: "set null" }),
+    reviewedAt: integer("reviewed_at"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("continuity_reviews_week_idx").on(t.week)],
 );
