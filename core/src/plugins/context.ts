@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import { createKnowledgeBase } from "../knowledge/plugin-api.ts";
 import type { Services } from "../services.ts";
 import { type ActionServices, createConversationActions } from "./conversation-actions.ts";
 import { registerHook } from "./hooks.ts";
@@ -47,6 +48,7 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     agents: services.agents,
     http,
     conversations: createConversationActions(services.actions, plugin),
+    knowledge: createKnowledgeBase(services.store),
     jobs: {
       define: (kind, handler) =>
         later(() =>

@@ -1,12 +1,19 @@
 /**
  * `ctx.conversations`: plugins read and change conversations and reply through the same domain
- * actions agents use (updateConversation, the outbound pipeline), acting as themselves.
+ * actions agents use (updateConversation, the outbound pipeline), acting as themselves; they read
+ * messages and list conversations through conversation-reads.ts.
  */
 import { updateConversation } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Services } from "../services.ts";
 import { findConversation } from "../store/conversations.ts";
+import { conversationMessages, listConversations } from "./conversation-reads.ts";
 import type { ConversationActions } from "./types.ts";
+
+/** A page size within 1..1000, `fallback` when not given. */
+function clamp(limit: number | undefined, fallback: number): number {
+  return Math.min(1000, Math.max(1, Math.trunc(limit ?? fallback) || fallback));
+}
 
 export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound">;
 
@@ -35,6 +42,8 @@ export function createConversationActions(services: () => ActionServices, plugin
     async update(id, change) {
       await updateConversation(services(), actor, id, change);
     },
+    messages: (id, options = {}) => conversationMessages(services().store.db, id, clamp(options.limit, 200)),
+    list: (query = {}) => listConversations(services().store.db, { ...query, limit: clamp(query.limit, 100) }),
     async reply(id, text, options = {}) {
       const sb = services();
       if (!(await findConversation(sb.store.db, id)))

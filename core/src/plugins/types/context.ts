@@ -8,7 +8,17 @@ import type { Clock } from "../../clock.ts";
 import type { EventName, SwitchboardEvent } from "../../events/types.ts";
 import type { Logger } from "../../log/index.ts";
 import type { ChannelDefinition } from "./channel.ts";
-import type { AgentDirectory, AssistantHooks, EnrichHandler, Hook, IdentifyHook, InboundHook, RouteHandler, ThreadHook } from "./hooks.ts";
+import type {
+  AgentDirectory,
+  AssistantHooks,
+  EnrichHandler,
+  Hook,
+  IdentifyHook,
+  InboundHook,
+  KnowledgeBase,
+  RouteHandler,
+  ThreadHook,
+} from "./hooks.ts";
 import type { JobScheduler, KeyValueStore } from "./storage.ts";
 
 /* ---------- acting on conversations ---------- */
@@ -48,8 +58,54 @@ export interface ConversationActions {
     | undefined
   >;
   update(id: number, change: ConversationChange): Promise<void>;
+  /**
+   * The conversation's latest customer and agent messages (notes and activity left out), oldest
+   * first: at most `limit` (default 200, at most 1000). Unknown conversation: [].
+   *
+   * @example
+   * const messages = await ctx.conversations.messages(event.data.conversationId, { limit: 50 });
+   */
+  messages(id: number, options?: { limit?: number }): Promise<ConversationMessage[]>;
+  /**
+   * Conversations by ascending id after `afterId`: all, one contact's, or those in one status (at
+   * most `limit`, default 100, at most 1000). Page on with the last id seen.
+   *
+   * @example
+   * const page = await ctx.conversations.list({ status: "resolved", afterId: 0, limit: 500 });
+   */
+  list(query?: {
+    contactId?: number;
+    status?: ConversationChange["status"];
+    afterId?: number;
+    limit?: number;
+  }): Promise<ConversationInfo[]>;
   /** Sends a reply on the conversation's channel (or `inbox`), through the outbox; `note: true` stores a private note instead. */
   reply(id: number, text: string, options?: { note?: boolean; inbox?: string }): Promise<{ messageId: number }>;
+}
+
+/** A customer's or an agent's message, as `ctx.conversations.messages` gives it. */
+export interface ConversationMessage {
+  id: number;
+  direction: "incoming" | "outgoing";
+  text: string;
+  channel: string;
+  inbox: string;
+  /** The agent who wrote an outgoing message (null: an automation or a plugin). */
+  authorAgentId: number | null;
+  /** What the channel and plugins stored on the message (language, sentiment, urgency, ...). */
+  metadata: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** A conversation, as `ctx.conversations.list` gives it. */
+export interface ConversationInfo {
+  id: number;
+  contactId: number;
+  inbox: string;
+  channel: string;
+  status: string;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /* ---------- the context and the plugin ---------- */
@@ -73,6 +129,8 @@ export interface PluginContext<Options = unknown> {
   http: Hono;
   /** Read and change conversations, and reply or add notes, as this plugin. Usable once Switchboard has started. */
   conversations: ConversationActions;
+  /** The knowledge base's published articles, to search and read. */
+  knowledge: KnowledgeBase;
   channel<S extends z.ZodType>(kind: string, definition: ChannelDefinition<S>): void;
   /**
    * Normalise stage: transform or drop inbound messages before they are stored. A hook that throws

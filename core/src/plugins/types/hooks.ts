@@ -133,6 +133,27 @@ export interface AssistantInput extends AssistantCall {
   /** The agent's language (BCP 47, e.g. "en"). */
   language?: string;
 }
+/** Where a suggested reply comes from, to show beside it: an article, a past answer, or a model. */
+export type SuggestionSource =
+  | { kind: "article"; articleId: number; title: string }
+  | { kind: "conversation"; conversationId: number; messageId: number }
+  | { kind: "model"; model: string };
+
+/**
+ * A reply an assistant proposes, with its source. Never sent by itself: the agent inserts and edits it.
+ *
+ * @example
+ * const suggestion: ReplySuggestion = { text: "We refund within 14 days.", source: { kind: "article", articleId: 4, title: "Refunds" }, label: "Article: Refunds" };
+ */
+export interface ReplySuggestion {
+  text: string;
+  source: SuggestionSource;
+  /** How to name the source to an agent ("Article: Refunds", "Answered for #1234"). */
+  label: string;
+  /** The assistant's own relevance, higher is better (comparable only within one answer). */
+  score?: number;
+}
+
 /**
  * What an assistant may offer. Each hook answers null to pass (another assistant may answer).
  *
@@ -144,13 +165,62 @@ export interface AssistantInput extends AssistantCall {
  */
 export interface AssistantHooks {
   suggest?(input: AssistantInput): Promise<string[] | null>;
+  /** Replies with their source, best first (the inbox shows the top three); `suggest` gives the same texts alone. */
+  suggestions?(input: AssistantInput): Promise<ReplySuggestion[] | null>;
   summarize?(input: AssistantInput): Promise<string | null>;
+  /**
+   * A summary of the contact's other conversations on every channel (`input.history`; "Previously: on
+   * Telegram, asked about …"), for when a customer switches channel or a conversation changes hands.
+   */
+  summarizeContact?(input: AssistantInput): Promise<string | null>;
   translate?(input: { text: string; to: string; from?: string } & AssistantCall): Promise<string | null>;
   rewrite?(input: { text: string; channel: string; tone?: string } & AssistantCall): Promise<string | null>;
   /** A reply draft grounded in the input, streamed chunk by chunk (or whole, as a promise). */
   draft?(input: AssistantInput): AsyncIterable<string> | Promise<string | null>;
   /** The language of a text (BCP 47, e.g. "de"), or null when unsure. */
   language?(input: { text: string } & AssistantCall): Promise<string | null>;
+}
+
+/** A published knowledge-base article, as plugins read it. */
+export interface KnowledgeArticle {
+  id: number;
+  title: string;
+  /** Markdown. */
+  body: string;
+  /** The body as plain text (formatting dropped, links as "label (url)"). */
+  text: string;
+  tags: string[];
+  locale: string;
+  updatedAt: number;
+}
+
+/** A search hit among published articles. */
+export interface KnowledgeHit {
+  id: number;
+  title: string;
+  tags: string[];
+  locale: string;
+  /** bm25 relevance from FTS5: lower is better. */
+  rank: number;
+  /** Plain text around the matches. */
+  excerpt: string;
+  /** How many of the question's content words the article holds, of `asked`. */
+  matched: number;
+  asked: number;
+}
+
+/**
+ * The knowledge base, read-only, published articles only (`ctx.knowledge`).
+ *
+ * @example
+ * const [best] = await ctx.knowledge.search("how do I get a refund", { limit: 3 });
+ * const article = best && (await ctx.knowledge.get(best.id));
+ */
+export interface KnowledgeBase {
+  /** Published articles matching the text, best first (bm25 over title, tags and body); `locale` keeps one language. */
+  search(text: string, options?: { limit?: number; locale?: string }): Promise<KnowledgeHit[]>;
+  /** One published article, or undefined. */
+  get(id: number): Promise<KnowledgeArticle | undefined>;
 }
 
 /* ---------- inbound pipeline stages ---------- */

@@ -1,0 +1,68 @@
+/**
+ * Knowledge search: published articles ranked by FTS5's bm25 (title weighs most, then tags, then
+ * the body), each with a plain-text excerpt around the matches. Used by the REST API, the FAQ
+ * automation and, through `ctx.knowledge`, the assistants.
+ */
+import { sql } from "drizzle-orm";
+import { ftsTerm } from "../store/fts.ts";
+import type { Queryable } from "../store/index.ts";
+import { contentWords, rankingQuery } from "./query.ts";
+
+export interface ArticleHit {
+  id: number;
+  title: string;
+  tags: string[];
+  locale: string;
+  /** bm25 relevance: lower is better (FTS5's sign). */
+  rank: number;
+  /** Plain text around the matches (not HTML: escape it to show it). */
+  excerpt: string;
+  /** How many of the question's content words the article holds (for a confidence threshold). */
+  matched: number;
+  /** How many content words the question has. */
+  asked: number;
+}
+
+/** bm25 weights of knowledge_fts's columns: title, body, tags. */
+const WEIGHTS = sql`10.0, 1.0, 4.0`;
+
+/**
+ * Published articles matching `text`, best first (at most `limit`, default 5), optionally only
+ * those of a locale (its language: "de" also finds "de-at"). No content word: no hits.
+ *
+ * @example
+ * const [best] = await searchArticles(store.db, "How do I get my money back?", { limit: 3 });
+ */
+export async function searchArticles(
+  db: Queryable,
+  text: string,
+  options: { limit?: number; locale?: string } = {},
+): Promise<ArticleHit[]> {
+  const match = rankingQuery(text);
+  if (!match) return [];
+  const words = contentWords(text);
+  const language = options.locale?.toLowerCase().split("-")[0];
+  const inLocale = language ? sql`AND (a.locale = ${language} OR a.locale LIKE ${`${language}-%`})` : sql``;
+  const rows = await db.all<{ id: number; title: string; tags: string; locale: string; rank: number; excerpt: string }>(sql`
+    SELECT a.id, a.title, a.tags, a.locale, bm25(knowledge_fts, ${WEIGHTS}) AS rank,
+           snippet(knowledge_fts, 1, '', '', '…', 24) AS excerpt
+    FROM knowledge_fts JOIN knowledge_articles a ON a.id = knowledge_fts.rowid
+    WHERE knowledge_fts MATCH ${match} AND a.status = 'published' ${inLocale}
+    ORDER BY rank LIMIT ${options.limit ?? 5}`);
+  const hits: ArticleHit[] = [];
+  for (const row of rows) {
+    const matched = await matchedWords(db, row.id, words);
+    hits.push({ ...row, tags: JSON.parse(row.tags) as string[], matched, asked: words.length });
+  }
+  return hits;
+}
+
+/** How many of `words` the article holds (as FTS5 matches them: stemmed, accents folded). */
+async function matchedWords(db: Queryable, id: number, words: string[]): Promise<number> {
+  let matched = 0;
+  for (const word of words) {
+    const [hit] = await db.all(sql`SELECT 1 FROM knowledge_fts WHERE knowledge_fts MATCH ${ftsTerm(word, false)} AND rowid = ${id}`);
+    if (hit) matched++;
+  }
+  return matched;
+}
