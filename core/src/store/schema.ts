@@ -783,3 +783,34 @@ export const continuityReviews = sqliteTable(
   },
   (t) => [index("continuity_reviews_week_idx").on(t.week)],
 );
+
+export type AssistantSuggestionKind = "suggest" | "draft" | "rewrite" | "translate" | "summary";
+export type AssistantSuggestionOutcome = "shown" | "used" | "edited" | "ignored";
+
+/**
+ * Each piece of text an assistant offered an agent, and what became of it: shown (not decided
+ * yet), used as is, edited before sending, or ignored (a reply went out without it). The reports
+ * read the acceptance rate from it.
+ */
+export const assistantSuggestions = sqliteTable(
+  "assistant_suggestions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    agentId: integer("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    plugin: text("plugin").notNull(),
+    kind: text("kind").$type<AssistantSuggestionKind>().notNull(),
+    text: text("text").notNull(),
+    outcome: text("outcome").$type<AssistantSuggestionOutcome>().notNull().default("shown"),
+    /** The message sent with (or despite) it. */
+    messageId: integer("message_id").references(() => messages.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull().default(now),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [
+    index("assistant_suggestions_conversation_idx").on(t.conversationId, t.outcome),
+    index("assistant_suggestions_created_idx").on(t.createdAt),
+  ],
+);
