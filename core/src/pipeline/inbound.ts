@@ -27,9 +27,11 @@ import { reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
 import { Enricher } from "./enrich.ts";
 import { enrichInput } from "./identifiers.ts";
+import { hideDeleted } from "./deleted.ts";
 import { normaliseInbound } from "./normalise.ts";
 import { type ThreadPolicy, threadFor } from "./thread.ts";
 
+import { storeSentOutside } from "./sent-outside.ts";
 export interface InboundDeps {
   store: Store;
   clock: Clock;
@@ -104,6 +106,7 @@ export class InboundPipeline {
     const settings = { ttlMs: enrichment.ttl_minutes * 60_000, waitMs: enrichment.wait_ms, matchFacts: this.#identity.match_facts };
     this.#enricher = new Enricher({ ...deps, settings });
   }
+    this.take(storeSentOutside(deps));
 
   /**
    * Runs one inbound message through the pipeline. Resolves once it is durably stored, or with
@@ -132,6 +135,7 @@ export class InboundPipeline {
 
     const stored = await findMessageByExternalId(store.db, inbox.name, message.externalId);
     if (stored && message.edited) return this.#applyEdit(stored.id, message);
+    if (message.deleted) return hideDeleted(this.#deps, stored);
     if (stored) return { status: "duplicate", messageId: stored.id, conversationId: stored.conversationId, contactId: stored.contactId };
     for (const taker of this.#takers) {
       const taken = await taker(message, inbox);

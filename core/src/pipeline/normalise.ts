@@ -62,6 +62,8 @@ const messageSchema = (defaultRegion?: string) =>
     replyToExternalId: z.string().min(1).max(512).optional(),
     sentAt: z.number().int().positive().optional(),
     edited: z.boolean().optional(),
+    deleted: z.boolean().optional(),
+    sentOutside: z.boolean().optional(),
     metadata: freeJson().optional(),
   });
 
@@ -96,7 +98,7 @@ export function normaliseInbound(
     return { reason: `The inbound message was refused: ${reasons}` };
   }
   const message = parsed.data;
-  if (message.text.trim() === "" && !message.attachments?.length)
+  if (message.text.trim() === "" && !message.attachments?.length && !message.deleted)
     return { reason: "The inbound message was refused: it has neither text nor attachments." };
   return { message };
 }

@@ -110,7 +110,14 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
     );
   }
   const author =
-    m.direction === "incoming" ? "Customer" : m.authorAgentId !== null ? (props.agentNames.get(m.authorAgentId) ?? "Agent") : "Switchboard";
+    m.direction === "incoming"
+      ? "Customer"
+      : m.authorAgentId !== null
+        ? (props.agentNames.get(m.authorAgentId) ?? "Agent")
+        : m.metadata.sentOutside
+          ? "Sent outside Switchboard"
+          : "Switchboard";
+  const deleted = Boolean(m.metadata.deleted);
   const files = props.files.get(m.id) ?? [];
   return (
     <article
@@ -127,13 +134,29 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
         {m.direction === "outgoing" ? (
           <span class={`badge ${m.deliveryStatus === "failed" ? "failed" : ""}`}>{statusLabel[m.deliveryStatus] ?? m.deliveryStatus}</span>
         ) : null}
+        {m.metadata.sentOutside ? (
+          <span class="badge" title="Sent from the network's own app, not from Switchboard">
+            sent outside Switchboard
+          </span>
+        ) : null}
+        {deleted ? (
+          <span class="badge" title="The customer deleted this message; its text is hidden">
+            deleted
+          </span>
+        ) : null}
         {Array.isArray(m.metadata.edits) && m.metadata.edits.length ? (
           <span class="badge" title="The customer edited this message">
             edited
           </span>
         ) : null}
       </div>
-      <div class="body">{m.direction === "note" ? withMentions(m.text, props.agentNames) : m.text}</div>
+      {deleted ? (
+        <div class="body deleted">
+          <em>The customer deleted this message.</em>
+        </div>
+      ) : (
+        <div class="body">{m.direction === "note" ? withMentions(m.text, props.agentNames) : m.text}</div>
+      )}
       {typeof m.metadata.warning === "string" ? <p class="error">{m.metadata.warning}</p> : null}
       <Original message={m} />
       <MessageFiles message={m} files={files} />

@@ -47,6 +47,24 @@ export interface InboundMessage {
    * replaced and the previous version kept in `metadata.edits`. An edit of an unknown message is stored as new.
    */
   edited?: boolean;
+  /**
+   * True when the sender deleted (unsent) the message already stored with this `externalId`: its text
+   * and files are removed and the agent sees that the customer deleted it. Unknown messages are dropped.
+   *
+   * @example
+   * await emit({ externalId: mid, contact: { externalId: psid }, text: "", deleted: true });
+   */
+  deleted?: boolean;
+  /**
+   * True when the business sent this message from outside Switchboard (the network's own app) and the
+   * channel saw it (an echo): stored as an outgoing message marked `metadata.sentOutside`, in the
+   * contact's latest conversation on the inbox, without reopening it. `contact` is the recipient.
+   * Echoes of Switchboard's own sends must not be emitted (or carry the id `send` returned: a duplicate).
+   *
+   * @example
+   * await emit({ externalId: echo.mid, contact: { externalId: echo.recipient }, text: echo.text, sentOutside: true });
+   */
+  sentOutside?: boolean;
   metadata?: Record<string, unknown>;
 }
 
