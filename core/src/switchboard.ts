@@ -115,7 +115,10 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const kvFor = (inbox: string) => createKeyValueStore(store, clock, `inbox:${inbox}`);
   const typingFor = (inbox: InboxInfo) => (who: { contactExternalId: string; threadKey?: string }) =>
     reportCustomerTyping({ store, bus }, inbox, who);
-  await inboxes.init(loaded, registry, { publicUrl, emitFor, reportFor, kvFor, typingFor, mount });
+  const disconnectedFor = (inbox: InboxInfo) => async (reason: string) => {
+    await bus.publish("channel.disconnected", { inbox: inbox.name, channel: inbox.channel, reason });
+  };
+  await inboxes.init(loaded, registry, { publicUrl, emitFor, reportFor, kvFor, typingFor, disconnectedFor, mount });
   const delivery = new DeliveryWorker({ store, clock, log, bus, inboxes, pollMs: options.pollMs?.delivery });
   const outbound = new OutboundPipeline({ store, clock, bus, inboxes, onQueued: () => delivery.kick() });
   outboundReady = outbound;

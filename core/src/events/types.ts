@@ -61,6 +61,11 @@ export interface SwitchboardEvents {
   "routing.escalated": { conversationId: number; waitedMs: number };
   /** A customer answered a satisfaction survey (score 1-5, then the CES answer). */
   "csat.recorded": { conversationId: number; contactId: number; score: number | null; comment: string | null; ces: number | null };
+  /**
+   * A channel lost its connection and needs a person (a paired session the phone dropped, a revoked
+   * token): `reason` says why and what to do. Published by the adapter (`inbox.disconnected`).
+   */
+  "channel.disconnected": { inbox: string; channel: string; reason: string };
 }
 
 export type EventName = keyof SwitchboardEvents & string;

@@ -1,7 +1,8 @@
 /**
- * Server-Sent Event streams fed by the event bus, shared by the REST API's /events and the inbox's
- * live stream: writes are chained (a slow client never holds up the bus), a comment line keeps
- * proxies from closing an idle stream, and every open stream can be closed at shutdown.
+ * Server-Sent Event streams fed by the event bus (or another source, such as a channel's status
+ * panel), shared by the REST API's /events, the inbox's live stream and the admin pages: writes
+ * are chained (a slow client never holds up the bus), a comment line keeps proxies from closing an
+ * idle stream, and every open stream can be closed at shutdown.
  */
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -32,6 +33,17 @@ export class EventStreams {
    * app.get("/events", (c) => streams.open(c, "sse", (event, send) => send(event.name, JSON.stringify(event.data), event.id)));
    */
   open(c: Context, owner: string, onEvent: (event: SwitchboardEvent, send: SendEvent) => Promise<void> | void): Response {
+    return this.stream(c, owner, (send) => this.#bus.on("*", (event) => onEvent(event, send), owner));
+  }
+
+  /**
+   * Answers `c` with an SSE stream fed by any source: `subscribe` starts sending and returns what
+   * stops it (called when the client goes or at shutdown). Heartbeats and write chaining as `open`.
+   *
+   * @example
+   * app.get("/panel", (c) => streams.stream(c, "panel", (send) => panel.subscribe(() => send("panel", render()))));
+   */
+  stream(c: Context, owner: string, subscribe: (send: SendEvent) => () => void): Response {
     // Bun.serve closes a connection idle for 10 s by default; a live stream is idle between events.
     const server = c.env as { timeout?: (request: Request, seconds: number) => void } | undefined;
     if (typeof server?.timeout === "function") server.timeout(c.req.raw, 0);
@@ -45,7 +57,7 @@ export class EventStreams {
       const closed = new Promise<void>((resolve) => (close = resolve));
       stream.onAbort(close);
       this.#open.add(close);
-      const off = this.#bus.on("*", (event) => onEvent(event, send), owner);
+      const off = subscribe(send);
       try {
         write(() => stream.write(": connected\n\n"));
         while (!stream.aborted) {

@@ -45,6 +45,7 @@ export class InboxRuntime {
       reportFor: (inbox: string) => InboxContext<unknown>["reportDelivery"];
       kvFor: (inbox: string) => KeyValueStore;
       typingFor: (inbox: InboxInfo) => InboxContext<unknown>["typing"];
+      disconnectedFor: (inbox: InboxInfo) => InboxContext<unknown>["disconnected"];
       mount: (path: string, app: Hono) => void;
     },
   ): Promise<void> {
@@ -118,6 +119,7 @@ export class InboxRuntime {
               kv: deps.kvFor(name),
               typing: deps.typingFor(handle),
               reportDelivery: deps.reportFor(name),
+              disconnected: deps.disconnectedFor(handle),
             }),
           ),
           10_000,

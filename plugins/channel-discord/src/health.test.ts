@@ -52,6 +52,7 @@ describe("Discord health and options", () => {
         kv: memoryKv(),
         typing: async () => {},
         reportDelivery: async () => false,
+        disconnected: async () => {},
       };
       const adapter = createDiscordAdapter(context);
       expect(await adapter.health!()).toEqual({ ok: false, message: expect.stringContaining(FIX) });

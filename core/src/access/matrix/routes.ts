@@ -157,6 +157,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /admin/teams/:id/inboxes": { kind: "admin", params: (_t, a) => ({ id: a.teamId }), body: () => ({ inbox: "test" }) },
   "POST /admin/teams/:id/delete": { kind: "admin", params: (_t, a) => ({ id: a.teamId }) },
   "GET /admin/inboxes": { kind: "admin" },
+  "GET /admin/inboxes/:name/panel/events": { kind: "stream" },
   "GET /admin/webhooks": { kind: "admin" },
   "POST /admin/webhooks/:id/replay": { kind: "admin", params: (_t, a) => ({ id: a.webhookDeliveryId }) },
   "GET /admin/canned-responses": { kind: "admin" },

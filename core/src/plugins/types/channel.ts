@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import type { z } from "zod";
 import type { Logger } from "../../log/index.ts";
 import type { Emit } from "./message.ts";
+import type { StatusPanel } from "./status-panel.ts";
 import type { KeyValueStore } from "./storage.ts";
 
 /** Where an outbound message goes. */
@@ -138,6 +139,18 @@ export interface ChannelAdapter {
    * };
    */
   identityScope?: IdentityScope;
+  /**
+   * A live panel on the admin inboxes page: a pairing code to scan, the account the channel is
+   * connected as, its connection state. Core renders it for admins and redraws it on the open page
+   * whenever the panel says it changed. See `StatusPanel`.
+   *
+   * @example
+   * const adapter: ChannelAdapter = {
+   *   statusPanel: { render: () => html`<p>Connected as ${me.phone}</p>`, subscribe: (redraw) => connection.onChange(redraw) },
+   *   async send(target, message) { ... },
+   * };
+   */
+  statusPanel?: StatusPanel;
 }
 
 /** A field of the contact record a channel can reach them at (see `ChannelAdapter.reachesBy`). */
@@ -179,6 +192,16 @@ export interface InboxContext<Options> {
    * await inbox.reportDelivery({ externalId: status.id, status: "read" });
    */
   reportDelivery(report: DeliveryReport): Promise<boolean>;
+  /**
+   * Says the channel lost its connection and cannot receive or send until a person acts (the phone
+   * dropped a paired session, a token was revoked): publishes `channel.disconnected` with this
+   * inbox, its channel and `reason`, for outgoing webhooks and plugins (`ctx.on`). Say what to do in
+   * `reason`; keep `health()` saying it too, for the admin page and `switchboard doctor`.
+   *
+   * @example
+   * client.on("disconnected", (why) => inbox.disconnected(`The session ended (${why}): scan the new code on /admin/inboxes.`));
+   */
+  disconnected(reason: string): Promise<void>;
 }
 
 /**

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /**
- * /admin/inboxes: the configured inboxes (read-only) with their state and a live health check
- * (each check has its own timeout inside the runtime), and the plugins with theirs. Only named
+ * /admin/inboxes: the configured inboxes (read-only) with their state, a live health check (each
+ * check has its own timeout inside the runtime) and the channels' status panels, and the plugins
+ * with theirs. Only named
  * fields are copied out of the runtime, so options and secrets never reach the page.
  */
 import { eq } from "drizzle-orm";
@@ -12,6 +13,7 @@ import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { InboxesView, type InboxRow } from "../../views/admin/inboxes.tsx";
 import { AdminPage } from "../../views/admin/page.tsx";
+import { renderStatusPanel } from "./inbox-panels.ts";
 import type { Shared } from "./support.ts";
 
 export function inboxAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
@@ -34,6 +36,7 @@ export function inboxAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
         error: i.error,
         health: await sb.inboxes.health(i.name),
         teams: given.filter((g) => g.inbox === i.name).map((g) => g.team),
+        panel: i.adapter?.statusPanel ? await renderStatusPanel(sb, i.name, i.adapter.statusPanel) : undefined,
       })),
     );
     const plugins = sb.registry.plugins.map((p) => ({

@@ -1,6 +1,6 @@
 /**
  * The admin pages, for admins only: agents, teams, inboxes (read-only, with each channel's
- * health), canned responses, labels and the outgoing webhook deliveries. Mounted behind the
+ * health and live status panel), canned responses, labels and the outgoing webhook deliveries. Mounted behind the
  * inbox's session and CSRF checks.
  */
 import { Hono } from "hono";
@@ -9,7 +9,9 @@ import type { InboxEnv } from "../../env.ts";
 import { requireAdmin } from "../../middleware.ts";
 import { agentAdminRoutes } from "./agents.tsx";
 import { cannedAdminRoutes } from "./canned.tsx";
+import { inboxPanelRoutes } from "./inbox-panels.ts";
 import { inboxAdminRoutes } from "./inboxes.tsx";
+import { knowledgeAdminRoutes } from "./knowledge.tsx";
 import { labelAdminRoutes } from "./labels.tsx";
 import type { Shared } from "./support.ts";
 import { singleTeamAdminRoutes } from "./team.tsx";
@@ -33,9 +35,11 @@ export function adminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     singleTeamAdminRoutes,
     inboxAdminRoutes,
     cannedAdminRoutes,
+    knowledgeAdminRoutes,
     labelAdminRoutes,
     webhookAdminRoutes,
   ])
     app.route("/", routes(sb, shared));
+  app.route("/", inboxPanelRoutes(sb));
   return app;
 }

@@ -1,9 +1,11 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The inboxes admin page, read-only (inboxes live in the config file): each inbox with its channel,
- * plugin, state, error, a live health check and the teams it is given to; then every plugin with its
- * state. Options (tokens, secrets) are never passed here, so they cannot be shown.
+ * plugin, state, error, a live health check and the teams it is given to; then the status panels
+ * of the channels that have one (a pairing code, the connected account), redrawn live; then every
+ * plugin with its state. Options (tokens, secrets) are never passed here, so they cannot be shown.
  */
+import { raw } from "hono/html";
 import type { ChannelHealth } from "../../../plugins/types.ts";
 
 export interface InboxRow {
@@ -15,6 +17,8 @@ export interface InboxRow {
   error?: string;
   health: ChannelHealth;
   teams: string[];
+  /** The channel's status panel, rendered (see `ChannelAdapter.statusPanel`), when it has one. */
+  panel?: string;
 }
 
 export interface PluginRow {
@@ -69,6 +73,7 @@ export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[] }
           ))}
         </tbody>
       </table>
+      <StatusPanels inboxes={props.inboxes} />
       <h2>Plugins</h2>
       <table>
         <caption class="sr-only">Plugins</caption>
@@ -103,6 +108,30 @@ export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[] }
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+/** Each channel's own panel, kept current by its stream (/admin/inboxes/<name>/panel/events). */
+function StatusPanels(props: { inboxes: InboxRow[] }) {
+  const withPanel = props.inboxes.filter((i) => i.panel !== undefined);
+  return (
+    <>
+      {withPanel.map((i) => (
+        <section
+          class="status-panel"
+          aria-labelledby={`panel-${i.name}`}
+          hx-ext="sse"
+          sse-connect={`/admin/inboxes/${encodeURIComponent(i.name)}/panel/events`}
+        >
+          <h2 id={`panel-${i.name}`}>
+            {i.displayName} <span class="muted">({i.channel})</span>
+          </h2>
+          <div sse-swap="panel" aria-live="polite">
+            {raw(i.panel)}
+          </div>
+        </section>
+      ))}
     </>
   );
 }
