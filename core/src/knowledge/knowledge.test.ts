@@ -15,7 +15,13 @@ afterEach(() => harness.close());
 
 const system = { agentId: null };
 const article = (title: string, body: string, extra: { tags?: string[]; status?: "draft" | "published"; locale?: string } = {}) =>
-  createArticle(harness.switchboard, system, { title, body, tags: extra.tags ?? [], locale: extra.locale ?? "en", status: extra.status ?? "published" });
+  createArticle(harness.switchboard, system, {
+    title,
+    body,
+    tags: extra.tags ?? [],
+    locale: extra.locale ?? "en",
+    status: extra.status ?? "published",
+  });
 
 describe("knowledge search", () => {
   it("ranks the article about the question first, with stemming, and counts the words it holds", async () => {
@@ -43,9 +49,15 @@ describe("knowledge search", () => {
     const a = await article("Invoices", "Download invoices from your account page.", { status: "draft" });
     const knowledge = createKnowledgeBase(harness.switchboard.store);
     expect(await knowledge.get(a.id)).toBeUndefined();
-    await updateArticle(harness.switchboard, system, a.id, { status: "published", body: "Find **invoices** under [Account](https://shop.example/account)." });
+    await updateArticle(harness.switchboard, system, a.id, {
+      status: "published",
+      body: "Find **invoices** under [Account](https://shop.example/account).",
+    });
     expect((await knowledge.search("where is my invoice"))[0]?.id).toBe(a.id);
-    expect(await knowledge.get(a.id)).toMatchObject({ title: "Invoices", text: "Find invoices under Account (https://shop.example/account)." });
+    expect(await knowledge.get(a.id)).toMatchObject({
+      title: "Invoices",
+      text: "Find invoices under Account (https://shop.example/account).",
+    });
   });
 });
 

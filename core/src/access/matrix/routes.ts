@@ -102,6 +102,12 @@ export const MATRIX: Record<string, MatrixEntry> = {
 
   // The inbox
   "GET /": { kind: "list" },
+  "GET /api/v1/knowledge/articles": { kind: "list" },
+  "POST /api/v1/knowledge/articles": { kind: "admin", body: () => ({ title: "Opening hours", body: "9 to 5", status: "published" }) },
+  "GET /api/v1/knowledge/articles/:id": { kind: "agent", params: (_t, a) => ({ id: a.articleId }) },
+  "PATCH /api/v1/knowledge/articles/:id": { kind: "admin", params: (_t, a) => ({ id: a.articleId }), body: () => ({ tags: ["billing"] }) },
+  "DELETE /api/v1/knowledge/articles/:id": { kind: "admin", params: (_t, a) => ({ id: a.deletableArticleIds.rest }) },
+  "GET /api/v1/knowledge/search": { kind: "list", query: "q=refund" },
   "GET /inbox": { kind: "list", query: "view=all", showsOwn: true },
   "GET /inbox/list": { kind: "list", query: "view=all", showsOwn: true },
   "GET /inbox/events": { kind: "stream" },
@@ -173,3 +179,15 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /admin/labels/:id": { kind: "admin", params: (_t, a) => ({ id: a.labelId }), body: () => ({ name: "renamed" }) },
   "POST /admin/labels/:id/delete": { kind: "admin", params: (_t, a) => ({ id: a.labelId }) },
 };
+  "GET /admin/knowledge": { kind: "admin" },
+  "POST /admin/knowledge": {
+    kind: "admin",
+    body: () => ({ title: "Hours", body: "9 to 5", tags: "hours", locale: "en", status: "draft" }),
+  },
+  "GET /admin/knowledge/:id": { kind: "admin", params: (_t, a) => ({ id: a.articleId }) },
+  "POST /admin/knowledge/:id": {
+    kind: "admin",
+    params: (_t, a) => ({ id: a.articleId }),
+    body: () => ({ title: "Refunds", body: "We refund within 30 days.", tags: "billing", locale: "en", status: "published" }),
+  },
+  "POST /admin/knowledge/:id/delete": { kind: "admin", params: (_t, a) => ({ id: a.deletableArticleIds.page }) },

@@ -9,7 +9,7 @@
 import { createSession } from "../../auth/sessions.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
 import { SYSTEM_ACTOR } from "../../conversations/update.ts";
-import { cannedResponses, contactSuggestions, labels, teams, webhookDeliveries } from "../../store/schema.ts";
+import { cannedResponses, contactSuggestions, knowledgeArticles, labels, teams, webhookDeliveries } from "../../store/schema.ts";
 import {
   createTestAgent,
   createTestHarness,
@@ -55,6 +55,9 @@ export interface AdminSeed {
 }
 
 export interface MatrixWorld {
+  /** A published knowledge-base article, and two more to delete (over REST, on the admin page). */
+  articleId: number;
+  deletableArticleIds: { rest: number; page: number };
   harness: Harness;
   teams: Record<Team, TeamSeed>;
   admin: AdminSeed;
@@ -175,7 +178,27 @@ export async function createMatrixWorld(extra: Pick<HarnessOptions, "plugins" | 
       .returning({ id: cannedResponses.id });
     const [label] = await tx.insert(labels).values({ name: "spare" }).returning({ id: labels.id });
     const [delivery] = await tx.select({ id: webhookDeliveries.id }).from(webhookDeliveries).limit(1);
-    return { agentId: spare.id, teamId: team!.id, cannedId: canned!.id, labelId: label!.id, webhookDeliveryId: delivery!.id };
+    const articles = await tx
+      .insert(knowledgeArticles)
+      .values(
+        ["Refunds", "Old refunds", "Older refunds"].map((title) => ({
+          title,
+          body: "We refund within 14 days.",
+          status: "published" as const,
+          createdAt: 1,
+          updatedAt: 1,
+        })),
+      )
+      .returning({ id: knowledgeArticles.id });
+    return {
+      agentId: spare.id,
+      teamId: team!.id,
+      cannedId: canned!.id,
+      labelId: label!.id,
+      webhookDeliveryId: delivery!.id,
+      articleId: articles[0]!.id,
+      deletableArticleIds: { rest: articles[1]!.id, page: articles[2]!.id },
+    };
   });
   const signIn = async (agent: TestAgent) => {
     const session = await createSession(harness.switchboard.store, harness.clock, agent.id, SESSION_MS);

@@ -17,6 +17,7 @@ import { createDocsApp, type OpenApiDocument } from "./docs.tsx";
 import { registerEventRoute } from "./events.ts";
 import { registerInboxRoutes } from "./inboxes.ts";
 import { registerMessageRoutes } from "./messages.ts";
+import { registerKnowledgeRoutes } from "./knowledge.ts";
 import { registerRoutingRoutes } from "./routing.ts";
 import { registerScheduledRoutes } from "./scheduled.ts";
 import { registerSearchRoute } from "./search.ts";
@@ -38,6 +39,7 @@ const ROUTES: ((app: ApiApp, services: Services) => void)[] = [
   registerSearchRoute,
   registerAgentRoutes,
   registerRoutingRoutes,
+  registerKnowledgeRoutes,
   registerScheduledRoutes,
   registerSlaRoutes,
   registerInboxRoutes,

@@ -11,6 +11,7 @@ import { agentAdminRoutes } from "./agents.tsx";
 import { cannedAdminRoutes } from "./canned.tsx";
 import { inboxPanelRoutes } from "./inbox-panels.ts";
 import { inboxAdminRoutes } from "./inboxes.tsx";
+import { knowledgeAdminRoutes } from "./knowledge.tsx";
 import { labelAdminRoutes } from "./labels.tsx";
 import type { Shared } from "./support.ts";
 import { singleTeamAdminRoutes } from "./team.tsx";
@@ -34,6 +35,7 @@ export function adminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     singleTeamAdminRoutes,
     inboxAdminRoutes,
     cannedAdminRoutes,
+    knowledgeAdminRoutes,
     labelAdminRoutes,
     webhookAdminRoutes,
   ])

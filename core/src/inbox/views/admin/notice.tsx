@@ -22,6 +22,9 @@ const DONE = {
   "label-deleted": "Label deleted.",
   "delivery-replayed": "Delivery queued to be sent again.",
 } as const;
+  "article-created": "Article saved.",
+  "article-saved": "Article saved.",
+  "article-deleted": "Article deleted.",
 
 export type DoneCode = keyof typeof DONE;
 

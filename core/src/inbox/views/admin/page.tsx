@@ -13,6 +13,7 @@ const SECTIONS = [
   { path: "/admin/teams", label: "Teams" },
   { path: "/admin/inboxes", label: "Inboxes" },
   { path: "/admin/canned-responses", label: "Canned responses" },
+  { path: "/admin/knowledge", label: "Knowledge base" },
   { path: "/admin/labels", label: "Labels" },
   { path: "/admin/webhooks", label: "Webhook deliveries" },
 ] as const;
