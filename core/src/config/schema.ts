@@ -7,6 +7,7 @@ import { isTimeZone } from "../time-zone.ts";
 import { automationsSchema } from "./automations.ts";
 import { attributesSchema, enrichmentSchema, identitySchema } from "./identity.ts";
 import { routingSchema } from "./routing.ts";
+import { reportsSchema } from "./reports.ts";
 import { slaSchema, slaTargetsSchema } from "./sla.ts";
 
 const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
@@ -150,6 +151,8 @@ export const configSchema = z
     sla: slaSchema.prefault({}),
     automations: automationsSchema.prefault({}),
     identity: identitySchema.default(identitySchema.parse({})),
+    reports: reportsSchema.prefault({}),
+    events: eventsSchema.prefault({}),
     enrichment: enrichmentSchema.default(enrichmentSchema.parse({})),
     attributes: attributesSchema.default(attributesSchema.parse({})),
   })

@@ -1,0 +1,197 @@
+/**
+ * Every KPI of docs/kpis.md on the hand-computed dataset (fixtures.ts), read from the raw rows and
+ * from the rollups, for the week of the DST change, the week before and the week after; and the
+ * rollups kept by per-contact refreshes (in any order, repeated) equal a rebuild from the raw rows.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { configSchema } from "../config/schema.ts";
+import { reportRollups } from "../store/schema.ts";
+import { createTestKernel, type TestKernel } from "../testing/index.ts";
+import { type Agg, apply, emptyAgg } from "./aggregate.ts";
+import { ANN, BOB, berlin, seedReportsDataset, TZ } from "./fixtures.ts";
+import { type KpiReport, kpiReport } from "./kpis.ts";
+import type { Sample } from "./measure.ts";
+import { rollupOptions } from "./options.ts";
+import { weekOf } from "./periods.ts";
+import { readGrouped } from "./read.ts";
+import { measureRange, type RollupOptions, rebuildAll, refreshContacts } from "./rollups.ts";
+
+const MIN = 60_000;
+const config = configSchema.parse({ business_hours: { timezone: TZ }, reports: { agent_hourly_cost: 30 } });
+const INBOXES = ["chat", "mail", "tg"];
+
+let kernel: TestKernel;
+let options: RollupOptions;
+beforeEach(async () => {
+  kernel = await createTestKernel({ now: berlin(4, 20, 12) });
+  await seedReportsDataset(kernel.store.db);
+  options = await rollupOptions(kernel.store.db, config);
+});
+afterEach(() => kernel.close());
+
+/** The raw computation: every sample measured from the raw rows, kept when in [from, to). */
+async function raw(from: number, to: number, keep: (s: Sample) => boolean = () => true): Promise<Map<string, Agg>> {
+  const out = new Map<string, Agg>();
+  for (const s of await measureRange(kernel.store.db, options, 1, 1000)) {
+    if (s.at < from || s.at >= to || !keep(s)) continue;
+    const agg = out.get(s.metric) ?? emptyAgg();
+    apply(agg, s.metric, s, 1);
+    out.set(s.metric, agg);
+  }
+  return out;
+}
+
+async function fromRollups(from: number, to: number, extra: { channel?: string } = {}) {
+  const { groups, source } = await readGrouped(kernel.store.db, { from, to, inboxes: INBOXES, ...extra }, TZ, () => "all");
+  return { aggs: groups.get("all") ?? new Map<string, Agg>(), source };
+}
+
+const clock = (aggs: Map<string, Agg>) => kpiReport(aggs, { business: false, hourlyCost: 30 });
+const business = (aggs: Map<string, Agg>) => kpiReport(aggs, { business: true, hourlyCost: 30 });
+
+describe("the week of the DST change (Mon 23 March to Mon 30 March 2026, Berlin)", () => {
+  const [from, to] = weekOf(berlin(3, 25, 12), TZ);
+
+  it("is a 167-hour week", () => {
+    expect([from, to]).toEqual([berlin(3, 23, 0), berlin(3, 30, 0)]);
+    expect((to - from) / 3_600_000).toBe(167);
+  });
+
+  const expectWeek = (r: KpiReport, b: KpiReport) => {
+    // Cases: #10 (+#11), #20, #30, #31, #40; the merged-away #32 is not one.
+    expect(r.cases).toBe(5);
+    // Customer messages: not the greeting, the bot, the auto-reply or the survey answers.
+    expect(r.customerMessages).toBe(9);
+    expect(r.switching).toEqual({ n: 1, of: 5, rate: 0.2, switches: [{ from: "webchat", to: "email", n: 1 }] });
+    expect(r.repeat).toEqual({ n: 1, of: 5, rate: 0.2 });
+    // #10: 90 min (answered on email, the greeting and the bot do not count); #30: 10 min; #31: 30 min;
+    // #20: Friday 16:00 CET to Monday 09:30 CEST is 64.5 h of clock (not 65.5), 1.5 h of business time.
+    expect(r.firstResponse).toEqual({ n: 4, mean: 60_000_000, median: 30 * MIN, p90: 64.5 * 60 * MIN });
+    expect(b.firstResponse).toEqual({ n: 4, mean: 3_300_000, median: 30 * MIN, p90: 90 * MIN });
+    // #10's second wait began on email at 12:00 and was answered on web chat at 12:40.
+    expect(r.nextResponse).toEqual({ n: 1, mean: 40 * MIN, median: 40 * MIN, p90: 40 * MIN });
+    // Resolved: #10 (190 min, when its last conversation was), #30 (20 min), #31 (60 min).
+    expect(r.resolution).toEqual({ n: 3, mean: 90 * MIN, median: 60 * MIN, p90: 190 * MIN });
+    // #10 yes; #30 no (the same customer came back on email the next day); #31 yes.
+    expect(r.fcr).toEqual({ n: 2, of: 3, rate: 2 / 3 });
+    expect(r.reopens).toBe(0);
+    expect(r.csat).toEqual({ n: 2, mean: 3.5, median: 2, p90: 5, satisfied: { n: 1, of: 2, rate: 0.5 } });
+    expect(r.ces).toEqual({ n: 2, mean: 4.5, median: 3, p90: 6 });
+    // Handle time: contact 1 44 min, contact 3 41 min (actions capped at 10 min).
+    expect(r.handleMs).toBe(85 * MIN);
+    expect(r.costPerResolution).toBeCloseTo(((85 / 60) * 30) / 3, 10);
+    expect(r.sla[0]).toEqual({ target: "first_response", hit: 1, miss: 1, rate: 0.5 });
+    expect(r.sla[2]).toEqual({ target: "resolution", hit: 0, miss: 0, rate: null });
+  };
+
+  it("has the hand-computed value of every KPI, from the raw rows", async () => {
+    const aggs = await raw(from, to);
+    expectWeek(clock(aggs), business(aggs));
+  });
+
+  it("has the same values from the daily rollups after a rebuild", async () => {
+    await rebuildAll(kernel.store, options);
+    const { aggs, source } = await fromRollups(from, to);
+    expect(source).toBe("day");
+    expectWeek(clock(aggs), business(aggs));
+  });
+
+  it("first response per channel is counted on the channel where the case began", async () => {
+    await rebuildAll(kernel.store, options);
+    const { groups } = await readGrouped(kernel.store.db, { from, to, inboxes: INBOXES }, TZ, (r) => r.channel);
+    const frt = (channel: string) => clock(groups.get(channel) ?? new Map()).firstResponse;
+    expect(frt("webchat")).toMatchObject({ n: 2, median: 10 * MIN, p90: 90 * MIN });
+    expect(frt("email")).toMatchObject({ n: 1, median: 30 * MIN });
+    expect(frt("telegram")).toMatchObject({ n: 1, median: 64.5 * 60 * MIN });
+    expect(clock(groups.get("email")!).nextResponse).toMatchObject({ n: 1, median: 40 * MIN });
+  });
+
+  it("an agent filter counts what that agent did", async () => {
+    await rebuildAll(kernel.store, options);
+    const { groups } = await readGrouped(kernel.store.db, { from, to, inboxes: INBOXES, agentId: BOB }, TZ, () => "all");
+    const r = clock(groups.get("all")!);
+    expect(r.firstResponse).toMatchObject({ n: 2, median: 30 * MIN });
+    expect(r.handleMs).toBe((4 + 10 + 10) * MIN);
+    const ann = (await readGrouped(kernel.store.db, { from, to, inboxes: INBOXES, agentId: ANN }, TZ, () => "all")).groups.get("all")!;
+    expect(clock(ann).resolution).toMatchObject({ n: 2 });
+  });
+
+  it("the 23-hour Sunday is one daily bucket", async () => {
+    await rebuildAll(kernel.store, options);
+    const day = await fromRollups(berlin(3, 29, 0), berlin(3, 30, 0));
+    expect(day.source).toBe("day");
+    expect(clock(day.aggs).cases).toBe(1);
+    expect(berlin(3, 30, 0) - berlin(3, 29, 0)).toBe(23 * 3_600_000);
+  });
+});
+
+describe("the weeks around it", () => {
+  it("the week after has the reopened Telegram case: no first-contact resolution", async () => {
+    const [from, to] = weekOf(berlin(3, 25, 12), TZ, 1);
+    const r = clock(await raw(from, to));
+    expect(r.cases).toBe(0);
+    expect(r.reopens).toBe(1);
+    expect(r.nextResponse).toMatchObject({ n: 1, median: 15 * MIN });
+    // Friday 16:00 CET to Monday 11:20 CEST: 66 h 20 min; in business time 1 h + 2 h 20 min.
+    expect(r.resolution).toMatchObject({ n: 1, median: (66 * 60 + 20) * MIN });
+    expect(business(await raw(from, to)).resolution).toMatchObject({ median: 200 * MIN });
+    expect(r.fcr).toEqual({ n: 0, of: 1, rate: 0 });
+    expect(r.handleMs).toBe(35 * MIN);
+  });
+
+  it("the week before has one case answered in 6 minutes", async () => {
+    const [from, to] = weekOf(berlin(3, 25, 12), TZ, -1);
+    const r = clock(await raw(from, to));
+    expect(r).toMatchObject({ cases: 1, fcr: { n: 1, of: 1 }, handleMs: 10 * MIN });
+    expect(r.firstResponse).toMatchObject({ n: 1, median: 6 * MIN });
+  });
+});
+
+describe("rollups", () => {
+  const everything = async () =>
+    (await kernel.store.db.select().from(reportRollups))
+      .map((r) => ({ ...r }))
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+  it("kept contact by contact, in any order and repeated, equal a rebuild from the raw rows", async () => {
+    await refreshContacts(kernel.store, options, [3, 1]);
+    await refreshContacts(kernel.store, options, [5, 2, 4, 3]);
+    await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
+    const incremental = await everything();
+    await rebuildAll(kernel.store, options, 2);
+    expect(incremental).toEqual(await everything());
+    expect(incremental.length).toBeGreaterThan(0);
+  });
+
+  it("follow a change of the raw rows (a late reply), and read the same as the raw computation", async () => {
+    await rebuildAll(kernel.store, options);
+    const { messages } = await import("../store/schema.ts");
+    await kernel.store.db.insert(messages).values({
+      conversationId: 40,
+      contactId: 4,
+      inbox: "tg",
+      channel: "telegram",
+      direction: "outgoing",
+      authorAgentId: ANN,
+      createdAt: berlin(3, 30, 9, 15),
+    });
+    await refreshContacts(kernel.store, options, [4]);
+    const [from, to] = weekOf(berlin(3, 25, 12), TZ);
+    const rolled = clock((await fromRollups(from, to)).aggs);
+    expect(rolled).toEqual(clock(await raw(from, to)));
+    // Sunday 10:00 to Monday 09:15 (clock), and 15 minutes of Monday morning in business time.
+    expect(rolled.firstResponse.n).toBe(5);
+    expect(business((await fromRollups(from, to)).aggs).firstResponse.p90).toBe(90 * MIN);
+  });
+
+  it("an hour-aligned period reads the hourly rollups, an unaligned one the samples, with the same answer as raw", async () => {
+    await rebuildAll(kernel.store, options);
+    const hour = await fromRollups(berlin(3, 24, 10), berlin(3, 24, 12));
+    expect(hour.source).toBe("hour");
+    expect(clock(hour.aggs)).toEqual(clock(await raw(berlin(3, 24, 10), berlin(3, 24, 12))));
+    const odd = await fromRollups(berlin(3, 24, 10, 3), berlin(3, 24, 12, 1));
+    expect(odd.source).toBe("samples");
+    expect(clock(odd.aggs)).toEqual(clock(await raw(berlin(3, 24, 10, 3), berlin(3, 24, 12, 1))));
+    expect(clock(odd.aggs).customerMessages).toBe(3);
+  });
+});

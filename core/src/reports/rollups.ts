@@ -1,0 +1,215 @@
+/**
+ * Keeping `report_samples` and `report_rollups` equal to the raw rows. `refreshContacts` measures a
+ * contact's cases again and applies only the difference (samples removed and added) to the hourly
+ * and daily rollup rows it touches: idempotent, so a re-delivered event changes nothing.
+ * `rebuildAll` recomputes everything from the raw rows (`switchboard reports rebuild`).
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Queryable, Store, Tx } from "../store/index.ts";
+import { contacts, reportRollups, reportSamples } from "../store/schema.ts";
+import { type Agg, apply, emptyAgg } from "./aggregate.ts";
+import { type MeasureOptions, measureContact, type Sample } from "./measure.ts";
+import { bucketOf, type Grain, HOUR } from "./periods.ts";
+import { loadContacts } from "./raw.ts";
+
+export interface RollupOptions {
+  /** Days are counted in this zone ([reports] timezone). */
+  timeZone: string;
+  measure: MeasureOptions;
+}
+
+const GRAINS: Grain[] = ["hour", "day"];
+const INSERT_CHUNK = 500;
+
+interface RollupKey {
+  grain: Grain;
+  bucket: number;
+  metric: string;
+  inbox: string;
+  channel: string;
+  teamId: number;
+  agentId: number;
+}
+
+/** Day buckets by UTC hour, so a rebuild asks Intl once per hour rather than once per sample. */
+class DayCache {
+  readonly #days = new Map<number, [number, number]>();
+  constructor(readonly timeZone: string) {}
+  bucket(grain: Grain, at: number): number {
+    if (grain === "hour") return bucketOf("hour", at, this.timeZone)[0];
+    const hour = Math.floor(at / HOUR);
+    const day = this.#days.get(hour);
+    if (day && day[0] <= at && at < day[1]) return day[0];
+    const fresh = bucketOf("day", at, this.timeZone);
+    if (!day) this.#days.set(hour, fresh);
+    return fresh[0];
+  }
+}
+
+const keyOf = (k: RollupKey) => `${k.grain}|${k.bucket}|${k.metric}|${k.inbox}|${k.teamId}|${k.agentId}`;
+const sampleKey = (s: Sample) =>
+  `${s.caseId}|${s.conversationId}|${s.metric}|${s.at}|${s.inbox}|${s.teamId}|${s.agentId}|${s.value}|${s.businessValue}`;
+
+type Change = { sample: Sample; sign: 1 | -1 };
+
+/** The rollup rows (hourly and daily) a sample counts in. */
+function keysOf(s: Sample, days: DayCache): RollupKey[] {
+  return GRAINS.map((grain) => ({
+    grain,
+    bucket: days.bucket(grain, s.at),
+    metric: s.metric,
+    inbox: s.inbox,
+    channel: s.channel,
+    teamId: s.teamId,
+    agentId: s.agentId,
+  }));
+}
+
+const rollupWhere = (k: RollupKey) =>
+  and(
+    eq(reportRollups.grain, k.grain),
+    eq(reportRollups.bucket, k.bucket),
+    eq(reportRollups.metric, k.metric),
+    eq(reportRollups.inbox, k.inbox),
+    eq(reportRollups.teamId, k.teamId),
+    eq(reportRollups.agentId, k.agentId),
+  );
+
+const rowOf = (k: RollupKey, a: Agg) => ({
+  ...k,
+  n: a.n,
+  sum: a.sum,
+  businessSum: a.businessSum,
+  values: a.values,
+  businessValues: a.businessValues,
+});
+
+/** Applies changes to the stored rollup rows they touch (read, change, write back; a row at n = 0 goes). */
+async function applyChanges(tx: Tx, changes: Change[], days: DayCache): Promise<void> {
+  const byKey = new Map<string, { key: RollupKey; changes: Change[] }>();
+  for (const change of changes) {
+    for (const key of keysOf(change.sample, days)) {
+      const id = keyOf(key);
+      const entry = byKey.get(id) ?? { key, changes: [] };
+      entry.changes.push(change);
+      byKey.set(id, entry);
+    }
+  }
+  for (const { key, changes: mine } of byKey.values()) {
+    const [row] = await tx.select().from(reportRollups).where(rollupWhere(key));
+    const agg: Agg = row
+      ? { n: row.n, sum: row.sum, businessSum: row.businessSum, values: [...row.values], businessValues: [...row.businessValues] }
+      : emptyAgg();
+    for (const c of mine) apply(agg, c.sample.metric, c.sample, c.sign);
+    if (agg.n <= 0) await tx.delete(reportRollups).where(rollupWhere(key));
+    else if (row) await tx.update(reportRollups).set(rowOf(key, agg)).where(rollupWhere(key));
+    else await tx.insert(reportRollups).values(rowOf(key, agg));
+  }
+}
+
+const toRow = (s: Sample) => ({ ...s });
+
+async function insertSamples(tx: Tx, samples: Sample[]): Promise<void> {
+  for (let i = 0; i < samples.length; i += INSERT_CHUNK)
+    await tx.insert(reportSamples).values(samples.slice(i, i + INSERT_CHUNK).map(toRow));
+}
+
+/**
+ * Measures these contacts' cases again from the raw rows and applies the difference to the samples
+ * and rollups, in one transaction. Idempotent: running it twice changes nothing the second time.
+ *
+ * @example
+ * await refreshContacts(store, options, [event.data.contactId]);
+ */
+export async function refreshContacts(store: Pick<Store, "write">, options: RollupOptions, contactIds: number[]): Promise<void> {
+  const ids = [...new Set(contactIds)];
+  if (ids.length === 0) return;
+  const days = new DayCache(options.timeZone);
+  await store.write(async (tx) => {
+    const changes: Change[] = [];
+    for (const contactId of ids) {
+      const rows = (await loadContacts(tx, contactId, contactId + 1)).get(contactId);
+      const fresh = rows ? measureContact(rows, options.measure) : [];
+      const old = await tx.select().from(reportSamples).where(eq(reportSamples.contactId, contactId));
+      const stale = new Map<string, number[]>();
+      for (const o of old) {
+        const { id, ...sample } = o;
+        const k = sampleKey(sample);
+        stale.set(k, [...(stale.get(k) ?? []), id]);
+      }
+      const added: Sample[] = [];
+      for (const s of fresh) {
+        const same = stale.get(sampleKey(s));
+        if (same?.length) same.pop();
+        else added.push(s);
+      }
+      const removedIds = [...stale.values()].flat();
+      const removed = old.filter((o) => removedIds.includes(o.id));
+      for (let i = 0; i < removedIds.length; i += INSERT_CHUNK)
+        await tx.delete(reportSamples).where(inArray(reportSamples.id, removedIds.slice(i, i + INSERT_CHUNK)));
+      await insertSamples(tx, added);
+      for (const r of removed) {
+        const { id: _id, ...sample } = r;
+        changes.push({ sample, sign: -1 });
+      }
+      for (const s of added) changes.push({ sample: s, sign: 1 });
+    }
+    await applyChanges(tx, changes, days);
+  });
+}
+
+/**
+ * Every sample of contacts with ids in [fromId, toId), computed from the raw rows (the raw
+ * computation reports are checked against).
+ *
+ * @example
+ * const all = await measureRange(db, options, 1, Number.MAX_SAFE_INTEGER);
+ */
+export async function measureRange(db: Queryable, options: RollupOptions, fromId: number, toId: number): Promise<Sample[]> {
+  const out: Sample[] = [];
+  for (const rows of (await loadContacts(db, fromId, toId)).values()) out.push(...measureContact(rows, options.measure));
+  return out;
+}
+
+/**
+ * Recomputes every sample and rollup from the raw rows, `batch` contacts at a time; returns the counts.
+ *
+ * @example
+ * const { contacts, samples, rollups } = await rebuildAll(store, options);
+ */
+export async function rebuildAll(
+  store: Pick<Store, "write" | "db">,
+  options: RollupOptions,
+  batch = 1000,
+): Promise<{ contacts: number; samples: number; rollups: number }> {
+  const days = new DayCache(options.timeZone);
+  const [range] = await store.db.select({ max: sql<number | null>`max(${contacts.id})`, n: sql<number>`count(*)` }).from(contacts);
+  const max = range?.max ?? 0;
+  const aggs = new Map<string, { key: RollupKey; agg: Agg }>();
+  let samples = 0;
+  await store.write(async (tx) => {
+    await tx.delete(reportSamples);
+    await tx.delete(reportRollups);
+  });
+  for (let from = 1; from <= max; from += batch) {
+    const measured = await measureRange(store.db, options, from, from + batch);
+    samples += measured.length;
+    for (const s of measured) {
+      for (const key of keysOf(s, days)) {
+        const id = keyOf(key);
+        let entry = aggs.get(id);
+        if (!entry) {
+          entry = { key, agg: emptyAgg() };
+          aggs.set(id, entry);
+        }
+        apply(entry.agg, s.metric, s, 1);
+      }
+    }
+    await store.write((tx) => insertSamples(tx, measured));
+  }
+  const rows = [...aggs.values()].map(({ key, agg }) => rowOf(key, agg));
+  await store.write(async (tx) => {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insert(reportRollups).values(rows.slice(i, i + INSERT_CHUNK));
+  });
+  return { contacts: range?.n ?? 0, samples, rollups: rows.length };
+}
