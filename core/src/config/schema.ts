@@ -152,7 +152,6 @@ export const configSchema = z
     automations: automationsSchema.prefault({}),
     identity: identitySchema.default(identitySchema.parse({})),
     reports: reportsSchema.prefault({}),
-    events: eventsSchema.prefault({}),
     enrichment: enrichmentSchema.default(enrichmentSchema.parse({})),
     attributes: attributesSchema.default(attributesSchema.parse({})),
   })
