@@ -6,8 +6,8 @@ import { z } from "zod";
 import { isTimeZone } from "../time-zone.ts";
 import { automationsSchema } from "./automations.ts";
 import { attributesSchema, enrichmentSchema, identitySchema } from "./identity.ts";
-import { routingSchema } from "./routing.ts";
 import { reportsSchema } from "./reports.ts";
+import { routingSchema } from "./routing.ts";
 import { slaSchema, slaTargetsSchema } from "./sla.ts";
 
 const weekday = z.enum(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
@@ -150,8 +150,8 @@ export const configSchema = z
     routing: routingSchema.prefault({}),
     sla: slaSchema.prefault({}),
     automations: automationsSchema.prefault({}),
-    identity: identitySchema.default(identitySchema.parse({})),
     reports: reportsSchema.prefault({}),
+    identity: identitySchema.default(identitySchema.parse({})),
     enrichment: enrichmentSchema.default(enrichmentSchema.parse({})),
     attributes: attributesSchema.default(attributesSchema.parse({})),
   })
