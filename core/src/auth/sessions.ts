@@ -3,7 +3,7 @@
  * CSRF token per session that every form and htmx request must carry. Sessions slide: each use
  * pushes the expiry out (written at most once a minute).
  */
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Store } from "../store/index.ts";
 import { agents, sessions } from "../store/schema.ts";
@@ -45,7 +45,8 @@ export async function createSession(
 }
 
 /**
- * The live session a cookie value belongs to, with its agent; undefined when unknown or expired.
+ * The live session a cookie value belongs to, with its agent; undefined when unknown or expired, or
+ * when its agent has been deactivated.
  *
  * @example
  * const session = await findSession(store, clock, getCookie(c, SESSION_COOKIE), ttlMs);
@@ -57,7 +58,7 @@ export async function findSession(store: Store, clock: Clock, token: string | un
     .select({ session: sessions, agent: agents })
     .from(sessions)
     .innerJoin(agents, eq(agents.id, sessions.agentId))
-    .where(and(eq(sessions.tokenHash, await sha256Hex(token)), gt(sessions.expiresAt, now)));
+    .where(and(eq(sessions.tokenHash, await sha256Hex(token)), gt(sessions.expiresAt, now), isNull(agents.deactivatedAt)));
   if (!row) return undefined;
   let expiresAt = row.session.expiresAt;
   if (now - row.session.lastSeenAt >= TOUCH_RESOLUTION_MS) {

@@ -2,7 +2,7 @@
  * API tokens for the REST API. A token is "swb_" + 32 random bytes in base64url; only its SHA-256
  * (hex) is stored, so a leaked database leaks no usable token. The token is shown once, at creation.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Store } from "../store/index.ts";
 import { agents, apiTokens } from "../store/schema.ts";
 import type { Agent } from "./agents.ts";
@@ -27,7 +27,8 @@ export async function createApiToken(store: Store, agentId: number, name: string
 }
 
 /**
- * The agent a token belongs to, or undefined for an unknown or malformed token. Records when the
+ * The agent a token belongs to, or undefined for an unknown or malformed token or a deactivated
+ * agent (their tokens work again once reactivated). Records when the
  * token was last used (to the minute).
  *
  * @example
@@ -40,7 +41,7 @@ export async function authenticateToken(store: Store, token: string): Promise<Ag
     .select({ agent: agents, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
     .innerJoin(agents, eq(agents.id, apiTokens.agentId))
-    .where(eq(apiTokens.tokenHash, await sha256Hex(token)));
+    .where(and(eq(apiTokens.tokenHash, await sha256Hex(token)), isNull(agents.deactivatedAt)));
   if (!row) return undefined;
   const now = Date.now();
   if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {

@@ -168,6 +168,12 @@ async function plan(
         `Invalid body: assignee_id: there is no agent ${patch.assigneeId}. List agents with GET /api/v1/agents.`,
       );
     }
+    if (assignee?.deactivatedAt != null) {
+      throw new SwitchboardError(
+        ErrorCodes.VALIDATION,
+        `Invalid body: assignee_id: ${assignee.name} has been deactivated. Pick an active agent, or ask an admin to reactivate them.`,
+      );
+    }
     set.assigneeId = patch.assigneeId;
     activities.push({
       kind: "assignee",

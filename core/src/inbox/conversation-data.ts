@@ -40,7 +40,8 @@ export interface ConversationPageData {
   /** True when older messages exist before the first one shown. */
   hasEarlier: boolean;
   replyInboxes: ReplyInbox[];
-  agents: { id: number; name: string; availability: string }[];
+  /** Every agent, deactivated ones included (their names stay in the timeline). */
+  agents: { id: number; name: string; availability: string; deactivatedAt: number | null }[];
   teams: { id: number; name: string }[];
   labels: { id: number; name: string; attached: boolean }[];
   /** Canned responses with their variables filled in for this contact and the viewing agent. */
@@ -119,7 +120,10 @@ export async function loadConversationPage(
   const [identities, fetched, allAgents, allTeams, allLabels, attached, canned, otherConversations, panel] = await Promise.all([
     identitiesOf(db, contact.id),
     contactTimeline(db, contact.id, { limit: shown + 1, latest: true, inboxes: visible }),
-    db.select({ id: agents.id, name: agents.name, availability: agents.availability }).from(agents).orderBy(agents.name),
+    db
+      .select({ id: agents.id, name: agents.name, availability: agents.availability, deactivatedAt: agents.deactivatedAt })
+      .from(agents)
+      .orderBy(agents.name),
     db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
     db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
     db.select({ id: conversationLabels.labelId }).from(conversationLabels).where(eq(conversationLabels.conversationId, conversation.id)),

@@ -20,6 +20,7 @@ import { messageHtmlRoutes } from "./routes/message-html.ts";
 import { messageOriginalRoutes } from "./routes/message-original.ts";
 import { pageRoutes } from "./routes/pages.tsx";
 import { loadTheme } from "./theme.ts";
+import { settingsRoutes } from "./routes/settings.tsx";
 
 /** The path prefixes that need a signed-in agent. */
 const GUARDED = ["/", "/inbox", "/inbox/*", "/admin", "/admin/*"];
@@ -52,4 +53,5 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   app.route("/", adminRoutes(sb, shared));
   sb.onStop(events.closeAll);
   return app;
+  app.route("/", settingsRoutes(sb, shared));
 }

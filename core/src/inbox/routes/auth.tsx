@@ -4,12 +4,14 @@
  * the sign-in form's own (login CSRF), the session's for logging out. A sign-in for an unknown
  * email checks a dummy hash, so it takes as long as a wrong password. Failed attempts are throttled
  * per (email, IP), answered 429 with Retry-After. A good password opens a session (HttpOnly,
- * SameSite=Lax cookie, Secure behind https). The `next` target must be a path of this site, so the
+ * SameSite=Lax cookie, Secure behind https) and sets the agent's availability after sign-in; a
+ * deactivated agent is refused (403) after the password check. The `next` target must be a path of this site, so the
  * sign-in page cannot be used to redirect elsewhere.
  */
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { findAgentByEmail } from "../../auth/agents.ts";
+import { setAvailability } from "../../auth/availability.ts";
 import { clearLoginFormToken, loginFormToken, loginFormTokenValid } from "../../auth/login-csrf.ts";
 import { LoginThrottle, type LoginWait } from "../../auth/login-throttle.ts";
 import { verifySignIn } from "../../auth/passwords.ts";
@@ -70,9 +72,14 @@ export function authRoutes(sb: Services, page: Pick<PageContext, "assets" | "the
       return loginPage(c, { email, next, error: "Wrong email or password." }, 401);
     }
     throttle.succeed(email, ip);
+    if (agent.deactivatedAt !== null) {
+      sb.log.warn({ agent: agent.id }, "sign-in of a deactivated agent refused");
+      return loginPage(c, { email, next, error: "This account has been deactivated. Ask an admin to reactivate it." }, 403);
+    }
     const { token } = await createSession(sb.store, sb.clock, agent.id, ttlHours * 3_600_000);
     clearLoginFormToken(c, secure);
     setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: ttlHours * 3600 });
+    await setAvailability(sb, agent, agent.signInAvailability);
     sb.log.info({ agent: agent.id }, "agent signed in");
     return c.redirect(next, 303);
   });

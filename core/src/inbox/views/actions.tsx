@@ -67,9 +67,11 @@ export function ConversationHeader(props: {
           </label>
           <select id="assignee" name="assignee">
             <option value="">Unassigned</option>
-            {props.data.agents.map((a) => (
-              <option value={String(a.id)} selected={c.assigneeId === a.id}>{`${a.name} (${a.availability})`}</option>
-            ))}
+            {props.data.agents
+              .filter((a) => a.deactivatedAt === null || a.id === c.assigneeId)
+              .map((a) => (
+                <option value={String(a.id)} selected={c.assigneeId === a.id}>{`${a.name} (${a.availability})`}</option>
+              ))}
           </select>
           <label for="team" class="sr-only">
             Team

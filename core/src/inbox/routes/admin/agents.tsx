@@ -1,10 +1,11 @@
 /** @jsxImportSource hono/jsx */
 /**
  * /admin/agents: the team of agents. Create one (its generated password is shown once), change a
- * role, reset a password (shown once; the agent's other sessions end), delete one. Nobody deletes
+ * role, reset a password (shown once; the agent's other sessions end), delete one; deactivating,
+ * reactivating and the availability after sign-in are in agent-lifecycle.tsx. Nobody deletes
  * themselves, and the last admin can be neither deleted nor demoted. Each change is audited.
  */
-import { and, count, eq, ne } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { type Agent, createAgent } from "../../../auth/agents.ts";
@@ -12,37 +13,18 @@ import { hashPassword } from "../../../auth/passwords.ts";
 import { randomToken } from "../../../auth/secrets.ts";
 import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
 import type { Services } from "../../../services.ts";
-import type { Tx } from "../../../store/index.ts";
 import { agents, sessions, teamMembers, teams } from "../../../store/schema.ts";
 import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { AgentsView, PasswordShown } from "../../views/admin/agents.tsx";
 import { AdminPage } from "../../views/admin/page.tsx";
+import { assertNotLastAdmin, existingAgent } from "./agent-checks.ts";
+import { agentLifecycleRoutes } from "./agent-lifecycle.tsx";
 import { type AdminCtx, attempt, audit, done, idParam, noticeFromQuery, readAdminForm, type Shared, type ShowPage } from "./support.ts";
 
 const PAGE = "/admin/agents";
 const role = z.enum(["admin", "agent"], { message: "pick admin or agent" });
 const newAgentForm = z.object({ name: z.string().default(""), email: z.string().default(""), role });
-
-async function existing(tx: Tx, id: number): Promise<Agent> {
-  const [row] = await tx.select().from(agents).where(eq(agents.id, id));
-  if (!row) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no agent with the id ${id}.`);
-  return row;
-}
-
-/** Refuses a change that would leave no admin. */
-async function assertNotLastAdmin(tx: Tx, agent: Agent, change: string): Promise<void> {
-  if (agent.role !== "admin") return;
-  const [others] = await tx
-    .select({ n: count() })
-    .from(agents)
-    .where(and(eq(agents.role, "admin"), ne(agents.id, agent.id)));
-  if (!others?.n)
-    throw new SwitchboardError(
-      ErrorCodes.CONFLICT,
-      `${agent.name} is the last admin, so you cannot ${change}. Make another agent an admin first.`,
-    );
-}
 
 export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
@@ -52,7 +34,15 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     const db = sb.store.db;
     const [rows, memberships] = await Promise.all([
       db
-        .select({ id: agents.id, name: agents.name, email: agents.email, role: agents.role, availability: agents.availability })
+        .select({
+          id: agents.id,
+          name: agents.name,
+          email: agents.email,
+          role: agents.role,
+          availability: agents.availability,
+          signInAvailability: agents.signInAvailability,
+          deactivatedAt: agents.deactivatedAt,
+        })
         .from(agents)
         .orderBy(agents.name, agents.id),
       db
@@ -116,7 +106,7 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
       const id = idParam(c);
       const form = await readAdminForm(c, z.object({ role }));
       await sb.store.write(async (tx) => {
-        const agent = await existing(tx, id);
+        const agent = await existingAgent(tx, id);
         if (agent.role === form.role) return;
         if (form.role === "agent") await assertNotLastAdmin(tx, agent, "make them an agent");
         await tx.update(agents).set({ role: form.role }).where(eq(agents.id, id));
@@ -140,7 +130,7 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     const password = randomToken().slice(0, 24);
     const passwordHash = await hashPassword(password);
     const agent = await sb.store.write(async (tx) => {
-      const row = await existing(tx, id);
+      const row = await existingAgent(tx, id);
       await tx.update(agents).set({ passwordHash }).where(eq(agents.id, id));
       await tx.delete(sessions).where(and(eq(sessions.agentId, id), ne(sessions.id, session.id)));
       await audit(tx, session.agent, sb.clock.now(), "agent.password_reset", { type: "agent", id });
@@ -154,7 +144,7 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
       const id = idParam(c);
       const self = c.get("session").agent;
       await sb.store.write(async (tx) => {
-        const agent = await existing(tx, id);
+        const agent = await existingAgent(tx, id);
         await assertNotLastAdmin(tx, agent, "delete them");
         if (agent.id === self.id)
           throw new SwitchboardError(ErrorCodes.FORBIDDEN, "You cannot delete yourself. Ask another admin to do it.");
@@ -165,5 +155,6 @@ export function agentAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     }),
   );
 
+  app.route("/", agentLifecycleRoutes(sb, show));
   return app;
 }

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /**
- * The agents admin page: everyone with their role, availability and teams; changing a role,
- * resetting a password, deleting (never yourself); a form to add an agent; and the page that shows
+ * The agents admin page: everyone with their role, availability (now and after signing in) and
+ * teams; changing a role, resetting a password, deactivating and reactivating, deleting (never
+ * yourself); a form to add an agent; and the page that shows
  * a new password once.
  */
 import type { AgentRole } from "../../../auth/agents.ts";
@@ -14,7 +15,32 @@ export interface AgentRow {
   email: string;
   role: AgentRole;
   availability: "online" | "away" | "offline";
+  signInAvailability: "online" | "away" | "offline";
+  deactivatedAt: number | null;
   teams: string[];
+}
+
+const AVAILABILITIES = ["online", "away", "offline"] as const;
+
+/** The availability an agent has after signing in, saved per agent. */
+function SignInAvailability(props: { agent: AgentRow; csrf: string }) {
+  const a = props.agent;
+  return (
+    <form class="inline" method="post" action={`/admin/agents/${a.id}/sign-in-availability`}>
+      <CsrfField token={props.csrf} />
+      <label for={`sign-in-${a.id}`} class="sr-only">
+        Availability of {a.name} after signing in
+      </label>
+      <select id={`sign-in-${a.id}`} name="availability">
+        {AVAILABILITIES.map((v) => (
+          <option value={v} selected={a.signInAvailability === v}>
+            {v}
+          </option>
+        ))}
+      </select>
+      <button aria-label={`Save the availability of ${a.name} after signing in`}>Save</button>
+    </form>
+  );
 }
 
 function RoleSelect(props: { id: string; value: AgentRole; label: string; labelHidden?: boolean }) {
@@ -45,6 +71,14 @@ function AgentActions(props: { agent: AgentRow; selfId: number; csrf: string }) 
       {a.id === props.selfId ? (
         <span class="muted">(you)</span>
       ) : (
+        <form class="inline" method="post" action={`/admin/agents/${a.id}/${a.deactivatedAt === null ? "deactivate" : "reactivate"}`}>
+          <CsrfField token={csrf} />
+          <button aria-label={`${a.deactivatedAt === null ? "Deactivate" : "Reactivate"} ${a.name}`}>
+            {a.deactivatedAt === null ? "Deactivate" : "Reactivate"}
+          </button>
+        </form>
+      )}{" "}
+      {a.id === props.selfId ? null : (
         <form class="inline" method="post" action={`/admin/agents/${a.id}/delete`}>
           <CsrfField token={csrf} />
           <button class="danger" aria-label={`Delete ${a.name}`}>
@@ -68,6 +102,7 @@ export function AgentsView(props: { agents: AgentRow[]; selfId: number; csrf: st
             <th scope="col">Email</th>
             <th scope="col">Role</th>
             <th scope="col">Availability</th>
+            <th scope="col">After sign-in</th>
             <th scope="col">Teams</th>
             <th scope="col">Actions</th>
           </tr>
@@ -75,7 +110,10 @@ export function AgentsView(props: { agents: AgentRow[]; selfId: number; csrf: st
         <tbody>
           {props.agents.map((a) => (
             <tr>
-              <th scope="row">{a.name}</th>
+              <th scope="row">
+                {a.name}
+                {a.deactivatedAt === null ? null : <span class="badge muted"> deactivated</span>}
+              </th>
               <td>{a.email}</td>
               <td>
                 <form class="inline" method="post" action={`/admin/agents/${a.id}/role`}>
@@ -85,6 +123,9 @@ export function AgentsView(props: { agents: AgentRow[]; selfId: number; csrf: st
                 </form>
               </td>
               <td>{a.availability}</td>
+              <td>
+                <SignInAvailability agent={a} csrf={props.csrf} />
+              </td>
               <td>{a.teams.length ? a.teams.join(", ") : <span class="muted">none</span>}</td>
               <td>
                 <AgentActions agent={a} selfId={props.selfId} csrf={props.csrf} />

@@ -8,6 +8,11 @@
 const DONE = {
   "agent-role": "Role changed.",
   "agent-deleted": "Agent deleted.",
+  "agent-deactivated": "Agent deactivated: they cannot sign in, and their unresolved conversations are unassigned.",
+  "agent-reactivated": "Agent reactivated: they can sign in again.",
+  "agent-availability": "Availability after sign-in saved.",
+  "password-changed": "Password changed. Your other sessions have been signed out.",
+  "preferences-saved": "Settings saved.",
   "team-created": "Team created.",
   "team-renamed": "Team renamed.",
   "team-deleted": "Team deleted.",
@@ -17,14 +22,14 @@ const DONE = {
   "canned-created": "Canned response created.",
   "canned-saved": "Canned response saved.",
   "canned-deleted": "Canned response deleted.",
+  "article-created": "Article saved.",
+  "article-saved": "Article saved.",
+  "article-deleted": "Article deleted.",
   "label-created": "Label created.",
   "label-saved": "Label saved.",
   "label-deleted": "Label deleted.",
   "delivery-replayed": "Delivery queued to be sent again.",
 } as const;
-  "article-created": "Article saved.",
-  "article-saved": "Article saved.",
-  "article-deleted": "Article deleted.",
 
 export type DoneCode = keyof typeof DONE;
 
