@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 /**
  * The `switchboard` command line: start, migrate, doctor, create-agent, create-token, backup,
- * contact export / contact erase / contact split, new-plugin.
+ * contact export / contact erase / contact split, reports rebuild, new-plugin.
  * Each command lives in core/src/cli/<command>.ts and is imported only when it runs (so `backup`
  * does not load the plugins); this file only declares them with commander.
  * Expected errors print `error [SWB_ERR_…]: message` without a stack trace and exit non-zero
@@ -97,6 +97,13 @@ program
       (await import("../src/cli/new-plugin.ts")).newPluginCommand(kind, name, opts),
     ),
   );
+
+const reports = program.command("reports").description("the reports' rollups (docs/kpis.md)");
+
+reports
+  .command("rebuild")
+  .description("recompute every report sample and the hourly and daily rollups from the raw rows")
+  .action(action(async () => (await import("../src/cli/reports-rebuild.ts")).reportsRebuildCommand({ config: config() })));
 
 const contact = program.command("contact").description("one contact's data: export it (GDPR access), erase it (GDPR erasure), or split it");
 
