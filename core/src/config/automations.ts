@@ -135,6 +135,19 @@ export const automationsSchema = z
       handover_phrases: z.record(z.string().min(1), z.array(z.string().min(1))).default({}),
       handover_text: template.default("Thanks! A person will take it from here."),
       max_answers: z.number().int().min(1).default(3),
+      /** Answers from published knowledge-base articles when no entry matches. */
+      knowledge: z
+        .object({
+          enabled: z.boolean().default(true),
+          /** The best article must hold this share of the question's content words (0..1)... */
+          min_match: z.number().min(0).max(1).default(0.6),
+          /** ...or at least this many of them. */
+          min_words: z.number().int().min(1).default(2),
+          /** The answer's length at most (the article's text is cut at a word). */
+          max_chars: z.number().int().min(100).max(4000).default(1000),
+        })
+        .strict()
+        .prefault({}),
     }).prefault({}),
     follow_up: builtin({
       after_hours: z.number().positive().default(24),

@@ -1,5 +1,6 @@
 /**
- * The FAQ built-in: answers a customer's question from the configured list, always followed by the
+ * The FAQ built-in: answers a customer's question from the configured list or else from the
+ * best-matching published knowledge-base article (knowledge-answer.ts), always followed by the
  * escape hatch ("Reply 'agent' to talk to a person."). A request for a person ("agent", "I want to
  * talk to a human", "Kann ich mit einem Mitarbeiter sprechen?"; see handover.ts) hands the conversation to
  * a person at once: high priority, routed now, a note for agents, and no more bot answers there.
@@ -13,6 +14,7 @@ import type { RuleContext } from "../context.ts";
 import { claimFire, firesOf } from "../fires.ts";
 import { renderTemplate } from "../template.ts";
 import { handoverMatcher } from "./handover.ts";
+import { knowledgeAnswer } from "./knowledge-answer.ts";
 
 type FaqConfig = AutomationsConfig["faq"];
 const PRIORITY_RANK = { none: 0, low: 1, medium: 2, high: 3, urgent: 4 } as const;
@@ -69,7 +71,7 @@ export async function runFaq(sb: ActionServices, routing: Routing, faq: FaqConfi
     await routing.routeNow(conversation.id);
     return true;
   }
-  const answer = faqAnswer(message.text, faq.entries);
+  const answer = faqAnswer(message.text, faq.entries) ?? (await knowledgeAnswer(sb.store.db, faq.knowledge, message));
   if (answer === undefined) return false;
   if (!(await claimFire(sb.store, { conversationId: conversation.id, rule: "faq", event: "message.created", max: faq.max_answers, now })))
     return false;
