@@ -8,6 +8,7 @@ import { setupAutomations } from "./automations/index.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { LoadedConfig } from "./config/schema.ts";
 import { rescopeIdentities } from "./contacts/identity-rescope.ts";
+import { setupReplyWindowReminders } from "./conversations/reply-window-reminder.ts";
 import { setupSendLater } from "./conversations/send-later.ts";
 import { defineSnoozeWakeUp } from "./conversations/update.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "./errors/index.ts";
@@ -186,6 +187,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   };
   defineSnoozeWakeUp(switchboard);
   setupSendLater(switchboard);
+  setupReplyWindowReminders(switchboard);
   const routing = setupRouting(switchboard, agents);
   const sla = setupSla(switchboard);
   setupAutomations(switchboard, { routing, sla });

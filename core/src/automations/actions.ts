@@ -9,6 +9,7 @@ import type { ActionConfig, AutomationsConfig } from "../config/automations.ts";
 import { type Actor, updateConversation } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { snakeKeys } from "../events/wire.ts";
+import { refusal, replyWindowState } from "../pipeline/reply-window.ts";
 import type { Services } from "../services.ts";
 import { labels, messages, teams } from "../store/schema.ts";
 import { SIGNATURE_HEADER, signWebhook } from "../webhooks/signature.ts";
@@ -16,13 +17,16 @@ import type { RuleContext } from "./context.ts";
 import { renderTemplate } from "./template.ts";
 
 export const AUTOMATION_WEBHOOK_JOB = "core:automation.webhook";
-export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound" | "log">;
+export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound" | "log" | "inboxes">;
 
 /** The actor of a rule's changes ("Priority changed from none to high by Automation vip"). */
 export const automationActor = (rule: string): Actor => ({ id: null, name: `Automation ${rule}` });
 
 /**
  * Sends a message from an automation on the conversation's inbox (or `inbox`), marked with the rule.
+ * When the channel's reply window has closed (pipeline/reply-window.ts), it sends the template the
+ * channel configures for the rule instead, or nothing, with a note in the timeline that says why.
+ * Resolves to whether a message went out (a note counts).
  *
  * @example
  * await sendAutomated(sb, context, "acknowledgement", "Thanks! We answer within 30 minutes.");
@@ -33,7 +37,11 @@ export async function sendAutomated(
   rule: string,
   text: string,
   options: { inbox?: string; note?: boolean } = {},
-): Promise<void> {
+): Promise<boolean> {
+  if (!options.note) {
+    const outside = await sendOutsideWindow(sb, context, rule, options.inbox);
+    if (outside !== "inside") return outside === "template";
+  }
   await sb.outbound.reply({
     conversationId: context.conversation.id,
     agentId: null,
@@ -42,6 +50,53 @@ export async function sendAutomated(
     inbox: options.inbox,
     metadata: { automation: rule },
   });
+  return true;
+}
+
+/**
+ * "inside" when a free-text automated message may go out now. When the window forbids it, sends
+ * the rule's template if the channel configures one ("template"), else writes why into the
+ * timeline as a note ("skipped").
+ */
+async function sendOutsideWindow(
+  sb: ActionServices,
+  context: Pick<RuleContext, "conversation">,
+  rule: string,
+  inboxName = context.conversation.inbox,
+): Promise<"inside" | "template" | "skipped"> {
+  const inbox = sb.inboxes.get(inboxName);
+  const state = await replyWindowState(sb.store.db, inbox, context.conversation.contactId, sb.clock.now());
+  const why = refusal(state, inboxName, { template: false });
+  if (!why) return "inside";
+  const template = inbox?.adapter?.replyWindow?.automationTemplates?.[rule];
+  let problem = why;
+  if (template && state?.state === "templates") {
+    try {
+      await sb.outbound.reply({
+        conversationId: context.conversation.id,
+        agentId: null,
+        text: "",
+        inbox: inboxName,
+        template,
+        metadata: { automation: rule },
+      });
+      return "template";
+    } catch (error) {
+      if (!(error instanceof SwitchboardError) || error.code === ErrorCodes.STORE) throw error;
+      problem = error.message;
+    }
+  } else if (state?.state === "templates") {
+    problem = `${why.split(":")[0]}, and no template is set for "${rule}" (the inbox's automation templates).`;
+  }
+  await sb.outbound.reply({
+    conversationId: context.conversation.id,
+    agentId: null,
+    kind: "note",
+    text: `Automation ${rule} was not sent: ${problem}`,
+    metadata: { automation: rule, replyWindow: "skipped" },
+  });
+  sb.log.info({ conversation: context.conversation.id, rule, inbox: inboxName }, "automated message skipped: reply window closed");
+  return "skipped";
 }
 
 /**
@@ -78,9 +133,11 @@ export async function performAction(
   const actor = automationActor(rule);
   switch (action.type) {
     case "send_message":
-      return sendAutomated(sb, context, rule, renderTemplate(action.text, context.values));
+      await sendAutomated(sb, context, rule, renderTemplate(action.text, context.values));
+      return;
     case "add_note":
-      return sendAutomated(sb, context, rule, renderTemplate(action.text, context.values), { note: true });
+      await sendAutomated(sb, context, rule, renderTemplate(action.text, context.values), { note: true });
+      return;
     case "add_label":
       await sb.store.write((tx) => tx.insert(labels).values({ name: action.label }).onConflictDoNothing());
       await updateConversation(sb, actor, id, { addLabels: [action.label] });

@@ -36,6 +36,7 @@ export const ErrorCodes = {
   JOB_UNKNOWN: "SWB_ERR_JOB_UNKNOWN",
   NEW_PLUGIN_NAME: "SWB_ERR_NEW_PLUGIN_NAME",
   NEW_PLUGIN_EXISTS: "SWB_ERR_NEW_PLUGIN_EXISTS",
+  REPLY_WINDOW_CLOSED: "SWB_ERR_REPLY_WINDOW_CLOSED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -18,6 +18,7 @@ const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   [ErrorCodes.UNAUTHORIZED]: 401,
   [ErrorCodes.FORBIDDEN]: 403,
   [ErrorCodes.VALIDATION]: 422,
+  [ErrorCodes.REPLY_WINDOW_CLOSED]: 422,
   [ErrorCodes.INBOUND_INVALID]: 422,
   [ErrorCodes.CONFLICT]: 409,
   [ErrorCodes.RATE_LIMITED]: 429,

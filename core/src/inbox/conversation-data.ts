@@ -14,6 +14,7 @@ import type { Message } from "../store/messages.ts";
 import { agents, attachments, cannedResponses, conversationLabels, conversations, labels, teams } from "../store/schema.ts";
 import { contactTimeline } from "../store/timeline.ts";
 import { type CannedOption, cannedOptions } from "./canned/expand.ts";
+import { type ReplyWindowView, replyWindowsFor } from "./reply-window-data.ts";
 
 /** Messages the conversation page shows at first; "Earlier messages" shows up to WHOLE_TIMELINE. */
 export const TIMELINE_PAGE = 100;
@@ -25,6 +26,8 @@ export interface ReplyInbox {
   channel: string;
   maxTextLength: number | undefined;
   tone: string | undefined;
+  /** The contact's reply window on this inbox, when its channel has one (reply-window-data.ts). */
+  window?: ReplyWindowView;
 }
 
 export interface ConversationPageData {
@@ -139,6 +142,19 @@ export async function loadConversationPage(
   const hasEarlier = fetched.length > shown;
   const timeline = hasEarlier ? fetched.slice(1) : fetched;
   const attachedIds = new Set(attached.map((a) => a.id));
+  const replyInboxes = replyInboxesFor(
+    sb,
+    conversation,
+    contact,
+    identities,
+    visible,
+    timeline.findLast((m) => m.conversationId === conversation.id && m.direction === "incoming")?.inbox,
+  );
+  const windows = await replyWindowsFor(
+    sb,
+    replyInboxes.map((i) => i.name),
+    contact,
+  );
   return {
     conversation,
     contact,
@@ -149,14 +165,7 @@ export async function loadConversationPage(
       timeline.map((m) => m.id),
     ),
     hasEarlier,
-    replyInboxes: replyInboxesFor(
-      sb,
-      conversation,
-      contact,
-      identities,
-      visible,
-      timeline.findLast((m) => m.conversationId === conversation.id && m.direction === "incoming")?.inbox,
-    ),
+    replyInboxes: replyInboxes.map((i) => ({ ...i, window: windows.get(i.name) })),
     agents: allAgents,
     teams: allTeams,
     labels: allLabels.map((l) => ({ ...l, attached: attachedIds.has(l.id) })),

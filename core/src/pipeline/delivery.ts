@@ -19,13 +19,14 @@ import { withHeartbeat } from "../jobs/heartbeat.ts";
 import { Poller } from "../jobs/poller.ts";
 import type { Logger } from "../log/index.ts";
 import { withTimeout } from "../plugins/hooks.ts";
-import type { OutboundMessage, OutboundTarget } from "../plugins/types.ts";
+import type { OutboundMessage, OutboundTarget, TemplateSend } from "../plugins/types.ts";
 import { attachmentForPlugins } from "../store/attachments.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
 import type { Store } from "../store/index.ts";
 import { agents, attachments, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
+import { refusal, replyWindowState } from "./reply-window.ts";
 
 type OutboxRow = typeof outbox.$inferSelect;
 
@@ -203,6 +204,11 @@ export class DeliveryWorker {
       .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, "incoming"), eq(messages.inbox, stored.inbox)))
       .orderBy(sql`${messages.id} DESC`)
       .limit(1);
+    // The window is checked again: a reply queued while it was open may be sent after it closed.
+    const template = stored.metadata.template as TemplateSend | undefined;
+    const window = await replyWindowState(this.#store.db, inbox, contact.id, this.#clock.now());
+    const refused = refusal(window, stored.inbox, { template: template !== undefined });
+    if (refused) throw new DeliveryError(refused, { retryable: false });
     const files = await this.#store.db.select().from(attachments).where(eq(attachments.messageId, stored.id));
     const [agent] =
       stored.authorAgentId === null
@@ -225,6 +231,8 @@ export class DeliveryWorker {
         agent: agent ?? null,
         idempotencyKey: `swb-msg-${stored.id}`,
         attempt,
+        ...(template ? { template } : {}),
+        ...(window?.state === "tag" && !template ? { tag: window.tag } : {}),
       },
     };
   }

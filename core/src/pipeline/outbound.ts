@@ -16,6 +16,7 @@ import type { Message } from "../store/messages.ts";
 import { conversations, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
 import { canReach, unreachableReason } from "./reach.ts";
+import { assertReplyAllowed, prepareTemplate, replyWindowState } from "./reply-window.ts";
 
 export interface ReplyInput {
   conversationId: number;
@@ -31,6 +32,11 @@ export interface ReplyInput {
   attachments?: AttachmentInput[];
   /** Stored on the message (automations mark their messages with `automation: <rule>`). */
   metadata?: Record<string, unknown>;
+  /**
+   * Send an approved template of the inbox (`ChannelAdapter.replyWindow.templates`) instead of
+   * free text; `text` is then its body with the variables filled (given ones, else from the contact).
+   */
+  template?: { name: string; language?: string; variables?: Record<string, string> };
 }
 
 export class OutboundPipeline {
@@ -51,7 +57,8 @@ export class OutboundPipeline {
   /**
    * Stores a reply with its outbox row (or a note), then wakes the delivery worker.
    * Throws SWB_ERR_NOT_FOUND, or SWB_ERR_VALIDATION with the reason (text too long for the channel,
-   * unknown inbox, a contact who cannot be reached on the chosen inbox).
+   * unknown inbox, a contact who cannot be reached on the chosen inbox, an unknown template), or
+   * SWB_ERR_REPLY_WINDOW_CLOSED when the channel's reply window forbids the send (reply-window.ts).
    * `within` runs in the same transaction once the message and its outbox row are written: if it
    * throws, nothing of the reply is stored (send-later marks its schedule sent this way).
    *
@@ -62,7 +69,7 @@ export class OutboundPipeline {
     const kind = input.kind ?? "reply";
     const conversation = await findConversation(this.#store.db, input.conversationId);
     if (!conversation) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
-    if (input.text.trim() === "" && !input.attachments?.length)
+    if (input.text.trim() === "" && !input.attachments?.length && !input.template)
       throw new SwitchboardError(ErrorCodes.VALIDATION, "A reply needs text or an attachment.");
     const inboxName = kind === "note" ? conversation.inbox : (input.inbox ?? conversation.inbox);
     const inbox = this.#inboxes.get(inboxName);
@@ -71,12 +78,26 @@ export class OutboundPipeline {
         ErrorCodes.VALIDATION,
         `There is no inbox "${inboxName}". Pick one of: ${this.#inboxes.names().join(", ")}.`,
       );
+    let text = input.text;
+    let metadata = input.metadata ?? {};
+    if (kind === "reply" && inbox.adapter?.replyWindow) {
+      const contact = await findContact(this.#store.db, conversation.contactId);
+      if (input.template && contact) {
+        const prepared = await prepareTemplate(inbox, contact, input.template, input.template.variables);
+        text = prepared.text;
+        metadata = { ...metadata, template: prepared.send };
+      }
+      const state = await replyWindowState(this.#store.db, inbox, conversation.contactId, this.#clock.now());
+      assertReplyAllowed(state, inbox.name, { template: input.template !== undefined });
+    } else if (input.template) {
+      throw new SwitchboardError(ErrorCodes.VALIDATION, `The inbox "${inbox.name}" offers no templates. Send a normal reply.`);
+    }
     if (kind === "reply") {
       const limit = inbox.adapter?.limits?.maxTextLength;
-      if (limit !== undefined && input.text.length > limit) {
+      if (limit !== undefined && text.length > limit) {
         throw new SwitchboardError(
           ErrorCodes.VALIDATION,
-          `The reply is ${input.text.length} characters; the ${inbox.channel} channel takes at most ${limit}. Shorten it or split it.`,
+          `The reply is ${text.length} characters; the ${inbox.channel} channel takes at most ${limit}. Shorten it or split it.`,
         );
       }
       if (inboxName !== conversation.inbox) {
@@ -99,9 +120,9 @@ export class OutboundPipeline {
           channel: inbox.channel,
           direction: kind === "note" ? "note" : "outgoing",
           authorAgentId: input.agentId,
-          text: input.text,
-          html: input.html ?? null,
-          metadata: input.metadata ?? {},
+          text,
+          html: input.template ? null : (input.html ?? null),
+          metadata,
           deliveryStatus: kind === "note" ? "sent" : "queued",
           createdAt: now,
           updatedAt: now,

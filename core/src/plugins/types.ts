@@ -9,5 +9,6 @@ export type * from "./types/channel.ts";
 export type * from "./types/context.ts";
 export type * from "./types/hooks.ts";
 export type * from "./types/message.ts";
+export type * from "./types/reply-window.ts";
 export type * from "./types/status-panel.ts";
 export type * from "./types/storage.ts";

@@ -19,7 +19,7 @@ const route = routes("Messages");
 
 const ReplyBody = z
   .object({
-    text: z.string().trim().min(1, { message: "write some text" }).max(100_000),
+    text: z.string().trim().max(100_000).default("").openapi({ description: "Required, except with `template`" }),
     html: z.string().max(500_000).optional(),
     private: z.boolean().default(false).openapi({ description: "true: a private note for agents, never sent to the customer" }),
     inbox: z
@@ -27,8 +27,21 @@ const ReplyBody = z
       .max(64)
       .optional()
       .openapi({ description: "Send on another inbox the contact can be reached on (default: the conversation's inbox)" }),
+    template: z
+      .object({
+        name: z.string().min(1).max(512),
+        language: z.string().max(32).optional(),
+        variables: z.record(z.string().max(64), z.string().max(2_000)).optional(),
+      })
+      .strict()
+      .optional()
+      .openapi({
+        description:
+          "Send an approved template of the inbox (channels with a reply window, such as WhatsApp): variables by key; missing ones are filled from the contact. `text` is then the template's filled body.",
+      }),
   })
   .strict()
+  .refine((body) => body.template !== undefined || body.text !== "", { message: "write some text", path: ["text"] })
   .openapi("ReplyInput");
 
 const list = route({
@@ -97,6 +110,7 @@ export function registerMessageRoutes(app: ApiApp, sb: Services): void {
       agentId: c.get("agent").id,
       kind: body.private ? "note" : "reply",
       inbox: body.inbox,
+      ...(body.template && !body.private ? { template: body.template } : {}),
     });
     return c.json(messageJson(message), 201);
   });

@@ -29,11 +29,25 @@ import { answerWithPane } from "./pane.tsx";
 
 type Ctx = Context<InboxEnv>;
 
-const replyForm = z.object({
-  text: z.string().max(100_000),
-  kind: z.enum(["reply", "note"]).default("reply"),
-  inbox: z.string().max(64).optional(),
-});
+const replyForm = z
+  .object({
+    text: z.string().max(100_000),
+    kind: z.enum(["reply", "note"]).default("reply"),
+    inbox: z.string().max(64).optional(),
+    /** An approved template of the inbox (the composer's template picker), with `var.<key>` fields. */
+    template: z.string().min(1).max(512).optional(),
+    language: z.string().max(32).optional(),
+  })
+  .catchall(z.unknown());
+
+/** The `var.<key>` fields of a template form, by key. */
+function templateVariables(form: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(form).flatMap(([field, value]) =>
+      field.startsWith("var.") && typeof value === "string" ? [[field.slice(4), value.slice(0, 2_000)]] : [],
+    ),
+  );
+}
 const statusForm = z.object({
   status: z.enum(["open", "pending", "snoozed", "resolved"]),
   until: z.string().optional(),
@@ -138,6 +152,9 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
       kind: form.kind,
       inbox: form.inbox,
       metadata: mentions.length ? { mentions } : undefined,
+      ...(form.template && form.kind === "reply"
+        ? { template: { name: form.template, language: form.language, variables: templateVariables(form) } }
+        : {}),
     });
     announceMentions(sb, stored, mentions);
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversation.id}`, 303);

@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import type { z } from "zod";
 import type { Logger } from "../../log/index.ts";
 import type { Emit } from "./message.ts";
+import type { ReplyWindow, TemplateSend } from "./reply-window.ts";
 import type { StatusPanel } from "./status-panel.ts";
 import type { KeyValueStore } from "./storage.ts";
 
@@ -35,6 +36,13 @@ export interface OutboundMessage {
   idempotencyKey: string;
   /** The attempt number, from 1. */
   attempt: number;
+  /**
+   * The approved template to send instead of `text` (which holds its rendered text, for the
+   * timeline), when the agent or an automation picked one (see `ChannelAdapter.replyWindow`).
+   */
+  template?: TemplateSend;
+  /** The tag the message must carry because the reply window is in a tag stage ("HUMAN_AGENT"). */
+  tag?: string;
 }
 
 export interface SendResult {
@@ -151,6 +159,20 @@ export interface ChannelAdapter {
    * };
    */
   statusPanel?: StatusPanel;
+  /**
+   * When the network closes the conversation to free messages (WhatsApp's and Meta's 24 hours after
+   * the customer's last message) and what may still be sent after (templates, a tagged message, or
+   * nothing). Core shows the time left in the composer, refuses a send the window forbids
+   * (`SWB_ERR_REPLY_WINDOW_CLOSED`), sends automations as a template or skips them with a note, and
+   * can remind the assignee. Leave it out when the network has no window. See `ReplyWindow`.
+   *
+   * @example
+   * const adapter: ChannelAdapter = {
+   *   replyWindow: { openForMs: 86_400_000, after: [{ allow: "templates" }], templates: () => cachedTemplates() },
+   *   async send(target, message) { return message.template ? sendTemplate(target, message.template) : sendText(target, message.text); },
+   * };
+   */
+  replyWindow?: ReplyWindow;
 }
 
 /** A field of the contact record a channel can reach them at (see `ChannelAdapter.reachesBy`). */
