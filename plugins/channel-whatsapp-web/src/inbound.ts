@@ -90,8 +90,11 @@ export async function toInbound(message: WaMessage, deps: InboundDeps): Promise<
   const phone = await senderPhone(sender, deps.client);
   const name = message._data?.notifyName?.trim() || undefined;
   const { files, skipped } = await attachmentsOf(message, deps.maxFileBytes);
-  const text = textOf(message);
-  if (!text && files.length === 0 && !skipped) return { ignored: `an empty ${message.type} message` };
+  const body = textOf(message);
+  if (!body && files.length === 0 && !skipped) return { ignored: `an empty ${message.type} message` };
+  // A file that was not fetched still tells the agent something arrived.
+  const text =
+    body || (skipped && files.length === 0 ? `(a ${message.type} that was not downloaded: ${(skipped as { reason: string }).reason})` : "");
   const whatsapp: Record<string, unknown> = { type: message.type, chat: message.from };
   if (message.location) whatsapp.location = message.location;
   if (message.vCards?.length) whatsapp.vcards = message.vCards;
