@@ -14,5 +14,6 @@ export {
 } from "./graph-client.ts";
 export { GraphApiError, type GraphErrorBody, RATE_LIMIT_CODES, retryAfterOf, TRANSIENT_CODES } from "./graph-error.ts";
 export { type DownloadedMedia, type DownloadOptions, downloadGraphMedia, downloadUrl, type GraphMediaInfo } from "./media.ts";
+export { metaAppOptions } from "./options.ts";
 export { META_SIGNATURE_HEADER, metaJson, signMetaBody, verifyMetaSignature } from "./signature.ts";
 export { type MetaWebhookOptions, type MetaWebhookPayload, mountMetaWebhook } from "./webhook.ts";
