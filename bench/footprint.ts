@@ -12,10 +12,13 @@
  * - Page weight on the wire: an inbox list page and a conversation page with every stylesheet and
  *   script they load, gzipped as served (bench/measure.ts's pageWeight, over real HTTP).
  *
+ * - WhatsApp Web's Chromium (issue 17): PSS of the browser the WhatsApp Web channel launches
+ *   (bench/footprint-chromium.ts); `--whatsapp-only` measures just that, in seconds.
+ *
  * Targets: RSS < 150 MB, cold start < 1 s. Results go to the "footprint" section of
  * docs/benchmarks.md. Bounded: about a minute once the database is seeded.
  *
- *   bun bench/footprint.ts [--starts 5] [--seconds 8] [--data-dir /tmp/switchboard-bench-data] [--no-write]
+ *   bun bench/footprint.ts [--starts 5] [--seconds 8] [--data-dir /tmp/switchboard-bench-data] [--no-write] [--whatsapp-only]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -24,6 +27,7 @@ import type { Hono } from "hono";
 import { createSession, SESSION_COOKIE } from "../core/src/auth/sessions.ts";
 import { systemClock } from "../core/src/clock.ts";
 import { openStore } from "../core/src/store/index.ts";
+import { whatsAppChromiumSection } from "./footprint-chromium.ts";
 import { DEFAULT_DATA_DIR, seededDatabase, workingCopy } from "./growth-data.ts";
 import { quantile } from "./ingest-load.ts";
 import { saturate, switchboardTarget } from "./ingest-measure.ts";
@@ -81,6 +85,14 @@ async function readLoad(server: ChildServer, cookie: string, maxConversation: nu
     }),
   );
   return requests;
+}
+
+if (args.includes("--whatsapp-only")) {
+  const section = await whatsAppChromiumSection(3, machineLine());
+  if (args.includes("--no-write")) console.log(section);
+  else writeSection("footprint-whatsapp", section);
+  console.log(section.split("\n").find((line) => line.startsWith("- Chromium")));
+  process.exit(0);
 }
 
 requireWrk();
@@ -213,7 +225,9 @@ const lines = [
   "",
   `Machine: ${machine.replace(/; load average .*$/, "")}; load average ${loadBefore.toFixed(2)} before and ${loadavg()[0]!.toFixed(2)} after (a shared machine: noisy upper bounds).`,
 ];
+const chromium = await whatsAppChromiumSection(3, machine);
 if (!args.includes("--no-write")) {
   writeSection("footprint", lines.join("\n"));
-  console.log("Wrote the footprint section of docs/benchmarks.md");
-} else console.log(lines.join("\n"));
+  writeSection("footprint-whatsapp", chromium);
+  console.log("Wrote the footprint sections of docs/benchmarks.md");
+} else console.log(`${lines.join("\n")}\n\n${chromium}`);

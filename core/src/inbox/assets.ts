@@ -1,7 +1,7 @@
 /**
  * The inbox's static assets, served by Switchboard itself (never a CDN: a self-hosted inbox works
  * offline and tells no third party who its agents are). htmx and its SSE extension come from the
- * installed packages; the script is static/inbox.js followed by static/canned.js; the stylesheet is the inbox's base CSS followed by the theme's. Each asset has
+ * installed packages; the script is static/inbox.js followed by static/canned.js and static/assist.js; the stylesheet is the inbox's base CSS followed by the theme's. Each asset has
  * a content-hashed URL, is cached forever and is served gzipped when the browser accepts it.
  */
 import { readFileSync } from "node:fs";
@@ -54,7 +54,7 @@ export function buildInboxAssets(theme: LoadedTheme): InboxAssets {
     asset("inbox", "css", read(fileURLToPath(new URL("./static/inbox.css", import.meta.url))).toString("utf8") + "\n" + theme.css),
     asset("htmx", "js", read(require.resolve("htmx.org/dist/htmx.min.js"))),
     asset("htmx-sse", "js", read(require.resolve("htmx-ext-sse/dist/sse.min.js"))),
-    asset("inbox", "js", ["inbox.js", "canned.js"].map((f) => read(fileURLToPath(new URL(`./static/${f}`, import.meta.url)))).join("\n")),
+    asset("inbox", "js", ["inbox.js", "canned.js", "assist.js"].map((f) => read(fileURLToPath(new URL(`./static/${f}`, import.meta.url)))).join("\n")),
   ];
   const byUrl = new Map(list.map((a) => [a.url, a]));
   const app = new Hono();

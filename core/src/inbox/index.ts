@@ -11,6 +11,7 @@ import type { InboxEnv } from "./env.ts";
 import { inboxErrorHandler } from "./errors.ts";
 import { requireSession, securityHeaders, verifyCsrf } from "./middleware.ts";
 import { actionRoutes } from "./routes/actions.tsx";
+import { assistRoutes } from "./routes/assist.tsx";
 import { adminRoutes } from "./routes/admin/index.ts";
 import { attachmentRoutes } from "./routes/attachments.ts";
 import { authRoutes } from "./routes/auth.tsx";
@@ -46,6 +47,7 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   app.route("/", events.app);
   app.route("/", pageRoutes(sb, shared));
   app.route("/", actionRoutes(sb));
+  app.route("/", assistRoutes(sb));
   app.route("/", contactRoutes(sb));
   app.route("/", attachmentRoutes(sb));
   app.route("/", messageHtmlRoutes(sb));

@@ -40,11 +40,11 @@ export default definePlugin({
         const tone = toneSection(input.channel, options.tone[input.channel]);
         return model.stream(draftPrompt({ ...input, messages: recent(input.messages) }, tone), redactor(), input);
       },
-      async suggest(input) {
+      async suggestions(input) {
         if (!options.suggest_on_open || !helps(input)) return null;
         const tone = toneSection(input.channel, options.tone[input.channel]);
         const text = await model.complete(draftPrompt({ ...input, messages: recent(input.messages) }, tone), redactor(), input);
-        return text ? [text] : null;
+        return text ? [{ text, source: { kind: "model", model: options.model }, label: `Drafted by ${options.model}` }] : null;
       },
       async summarize(input) {
         if (!helps(input)) return null;

@@ -125,6 +125,13 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   "POST /inbox/conversations/:id/messages": { kind: "team", params: conversation, body: () => ({ text: "An answer" }) },
   "POST /inbox/conversations/:id/typing": { kind: "team", params: conversation },
+  // The assistant bar (core/src/inbox/routes/assist.tsx): about one conversation, for whoever may see it.
+  "GET /inbox/conversations/:id/assist/suggestions": { kind: "team", params: conversation },
+  "POST /inbox/conversations/:id/assist/draft": { kind: "team", params: conversation },
+  "POST /inbox/conversations/:id/assist/summarize": { kind: "team", params: conversation },
+  "POST /inbox/conversations/:id/assist/translate": { kind: "team", params: conversation },
+  "POST /inbox/conversations/:id/assist/translate-reply": { kind: "team", params: conversation, body: () => ({ text: "Thanks!" }) },
+  "POST /inbox/conversations/:id/assist/rewrite": { kind: "team", params: conversation, body: () => ({ text: "Thanks!" }) },
   "POST /inbox/messages/:id/retry": { kind: "team", params: (t) => ({ id: t.outgoingMessageId }) },
   "POST /inbox/conversations/:id/suggestions/:suggestion/accept": {
     kind: "team",

@@ -10,6 +10,8 @@ import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { visibleConversation } from "../../access/index.ts";
+import { settleOffered } from "../../assist/records.ts";
+import { assistedReply } from "../../assist/reply.ts";
 import { mergeConversations } from "../../conversations/merge.ts";
 import { type ConversationPatch, updateConversation } from "../../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
@@ -22,6 +24,7 @@ import { loadCanned } from "../canned/load.ts";
 import { loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv } from "../env.ts";
 import { idParam } from "../id-param.ts";
+import { readForm } from "../read-form.ts";
 import { renderFragment } from "../render.ts";
 import { ConversationHeader } from "../views/actions.tsx";
 import { AvailabilityForm } from "../views/availability.tsx";
@@ -55,18 +58,6 @@ const statusForm = z.object({
   tz_offset: z.coerce.number().int().min(-900).max(900).optional(),
 });
 const idOrEmpty = z.union([z.literal("").transform(() => null), z.coerce.number().int().positive()]);
-
-/** Reads a form with a zod schema; a bad form is a 422 naming the field. */
-async function readForm<S extends z.ZodType>(c: Ctx, schema: S): Promise<z.output<S>> {
-  const body = await c.req.parseBody({ all: true });
-  const parsed = schema.safeParse(body);
-  if (!parsed.success)
-    throw new SwitchboardError(
-      ErrorCodes.VALIDATION,
-      parsed.error.issues.map((i) => `${i.path.join(".") || "form"}: ${i.message}`).join("; "),
-    );
-  return parsed.data;
-}
 
 /** A datetime-local value ("2026-11-25T09:30") in the agent's time zone (`offsetMinutes` behind UTC; UTC without it). */
 function parseUntil(value: string | undefined, offsetMinutes = 0): number | undefined {
@@ -143,7 +134,11 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
     const canned = form.text.includes("/") ? await loadCanned(sb.store.db, { contactName: contact.name, agentName: agent.name }) : [];
     if (form.inbox && sb.inboxes.get(form.inbox) && !c.get("viewer").inboxes.includes(form.inbox))
       throw new SwitchboardError(ErrorCodes.VALIDATION, `You cannot reply on the inbox "${form.inbox}".`);
-    const text = expandShortcuts(form.text, canned);
+    const written = expandShortcuts(form.text, canned);
+    // Assistant text in the composer: which suggestion it came from, and a previewed translation to send instead.
+    const to = { conversationId: conversation.id, agentId: agent.id };
+    const assisted = form.kind === "reply" ? await assistedReply(sb, to, written, await c.req.parseBody({ all: true })) : undefined;
+    const text = assisted?.text ?? written;
     const mentions = form.kind === "note" ? await mentionsIn(sb.store.db, text, agent.id) : [];
     const stored = await sb.outbound.reply({
       conversationId: conversation.id,
@@ -151,12 +146,14 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
       agentId: agent.id,
       kind: form.kind,
       inbox: form.inbox,
-      metadata: mentions.length ? { mentions } : undefined,
+      metadata:
+        mentions.length || assisted?.used.length ? { ...(mentions.length ? { mentions } : {}), ...assisted?.metadata } : undefined,
       ...(form.template && form.kind === "reply"
         ? { template: { name: form.template, language: form.language, variables: templateVariables(form) } }
         : {}),
     });
     announceMentions(sb, stored, mentions);
+    if (assisted) await settleOffered(sb, to, { messageId: stored.id, used: assisted.used });
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversation.id}`, 303);
     return c.body(null, 204, { "HX-Trigger": "timeline-refresh" });
   });

@@ -39,6 +39,13 @@ export function paneOf(sb: Services, session: Session, data: ConversationPageDat
       selfId={session.agent.id}
       slot={sb.registry.views.get("contact.sidebar") ?? []}
       now={sb.clock.now()}
+      assist={{
+        suggest: sb.assistants.offers("suggestions") || sb.assistants.offers("suggest"),
+        draft: sb.assistants.offers("draft"),
+        summarize: sb.assistants.offers("summarize"),
+        translate: sb.assistants.offers("translate"),
+        rewrite: sb.assistants.offers("rewrite"),
+      }}
     />
   );
 }

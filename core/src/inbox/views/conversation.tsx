@@ -5,11 +5,20 @@
  */
 import type { ConversationPageData } from "../conversation-data.ts";
 import { ConversationHeader } from "./actions.tsx";
+import { AssistBar, type AssistOffers } from "./assist.tsx";
 import { Composer } from "./composer.tsx";
 import { ContactSidebar, type SidebarSlot } from "./sidebar.tsx";
 import { TimelineItems } from "./timeline.tsx";
 
-export function ConversationPane(props: { data: ConversationPageData; csrf: string; selfId: number; slot: SidebarSlot; now: number }) {
+export function ConversationPane(props: {
+  data: ConversationPageData;
+  csrf: string;
+  selfId: number;
+  slot: SidebarSlot;
+  now: number;
+  /** What the assistants offer; no assistant bar when absent or empty. */
+  assist?: AssistOffers;
+}) {
   const { data } = props;
   const id = data.conversation.id;
   const agentNames = new Map(data.agents.map((a) => [a.id, a.name]));
@@ -42,6 +51,9 @@ export function ConversationPane(props: { data: ConversationPageData; csrf: stri
           </div>
         </section>
         <div class="typing" id="typing" aria-live="polite" sse-swap={`typing-${id}`}></div>
+        {props.assist && Object.values(props.assist).some(Boolean) ? (
+          <AssistBar conversationId={id} offers={props.assist} channel={data.replyInboxes[0]?.channel ?? data.conversation.channel} />
+        ) : null}
         <Composer conversationId={id} inboxes={data.replyInboxes} canned={data.canned} csrf={props.csrf} />
       </section>
       <ContactSidebar data={data} slot={props.slot} now={props.now} csrf={props.csrf} />

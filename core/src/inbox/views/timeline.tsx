@@ -9,8 +9,10 @@ import { findMentions } from "../../mentions/find.ts";
 import type { Message } from "../../store/messages.ts";
 import { channelSwitches } from "../../store/timeline.ts";
 import type { ConversationPageData } from "../conversation-data.ts";
+import { AssistedText } from "./assisted-text.tsx";
 import { CsrfField } from "./csrf.tsx";
 import { MessageFiles } from "./files.tsx";
+import { MessageFacts } from "./message-facts.tsx";
 import { fullTime } from "./time.ts";
 
 type Attachments = ConversationPageData["attachmentsByMessage"];
@@ -100,7 +102,8 @@ function Original(props: { message: Message }) {
   return null;
 }
 
-function MessageItem(props: { message: Message; files: Attachments; agentNames: Map<number, string>; csrf: string }) {
+/** One message; `oob` renders it to replace its copy already on the page (an htmx out-of-band swap). */
+export function MessageItem(props: { message: Message; files: Attachments; agentNames: Map<number, string>; csrf: string; oob?: boolean }) {
   const m = props.message;
   if (m.direction === "activity") {
     return (
@@ -126,11 +129,13 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
       data-message-id={m.id}
       aria-label={`${m.direction === "note" ? "Private note" : "Message"} from ${author}`}
       {...deliveryRefresh(m)}
+      {...(props.oob ? { "hx-swap-oob": "true" } : {})}
     >
       <div class="meta">
         <span class="chan">{m.channel}</span>
         <span>{m.direction === "note" ? `Note by ${author}` : author}</span>
         <time datetime={new Date(m.createdAt).toISOString()}>{fullTime(m.createdAt)}</time>
+        <MessageFacts message={m} />
         {m.direction === "outgoing" ? (
           <span class={`badge ${m.deliveryStatus === "failed" ? "failed" : ""}`}>{statusLabel[m.deliveryStatus] ?? m.deliveryStatus}</span>
         ) : null}
@@ -155,7 +160,7 @@ function MessageItem(props: { message: Message; files: Attachments; agentNames: 
           <em>The customer deleted this message.</em>
         </div>
       ) : (
-        <div class="body">{m.direction === "note" ? withMentions(m.text, props.agentNames) : m.text}</div>
+        <AssistedText message={m} body={m.direction === "note" ? withMentions(m.text, props.agentNames) : m.text} />
       )}
       {typeof m.metadata.warning === "string" ? <p class="error">{m.metadata.warning}</p> : null}
       <Original message={m} />
