@@ -20,7 +20,7 @@ afterAll(async () => {
 describe("playground", () => {
   it("starts every channel, and customers on each get answers and reply", async () => {
     expect(playground.webchatMissing).toBeUndefined();
-    expect(playground.drivers.map((d) => d.name)).toEqual(["api", "telegram", "discord", "webchat"]);
+    expect(playground.drivers.map((d) => d.name)).toEqual(["api", "telegram", "discord", "messenger", "instagram", "email", "webchat"]);
     const story = STORIES.find((s) => s.followUps.length === 1)!;
     const runs = playground.drivers.map((driver, i) => {
       const simulator = new Simulator({
@@ -42,10 +42,32 @@ describe("playground", () => {
       await simulator.stop();
     }
     const { db } = playground.switchboard.store;
-    for (const inbox of ["shop", "telegram", "discord", "site"]) {
+    for (const inbox of ["shop", "telegram", "discord", "facebook", "instagram", "email", "site"]) {
       const [row] = await db.select({ n: count() }).from(tables.messages).where(eq(tables.messages.inbox, inbox));
       expect(row!.n, inbox).toBeGreaterThanOrEqual(5);
     }
+  });
+
+  it("simulates a customer who starts on Instagram and continues by email", async () => {
+    const via = ["instagram", "email"].map((name) => playground.drivers.find((d) => d.name === name)!);
+    const simulator = new Simulator({ drivers: via, maxCustomers: 0, patienceMs: 20_000, thinkMs: [5, 10], prefix: "journey", seed: 7 });
+    simulator.start();
+    const person = simulator.people[5]!;
+    const story = STORIES.find((s) => s.followUps.length === 1)!;
+    await simulator.customer(person, story, via);
+    expect(simulator.stats).toMatchObject({ customers: 1, messages: 3, switches: 1, finished: 1, errors: 0 });
+    await simulator.stop();
+    const { db } = playground.switchboard.store;
+    const byInbox = async (inbox: string) =>
+      (await db.select().from(tables.messages).where(eq(tables.messages.inbox, inbox))).filter(
+        (m) => m.text.includes(story.opening.slice(0, 20)) || m.text.startsWith("Following up"),
+      );
+    const [onInstagram] = await byInbox("instagram");
+    const [byEmail] = (await db.select().from(tables.messages).where(eq(tables.messages.inbox, "email"))).filter((m) =>
+      m.text.includes("discussed on Instagram"),
+    );
+    expect(onInstagram, "the opening on Instagram").toBeDefined();
+    expect(byEmail, "the follow-up by email").toBeDefined();
   });
 
   it("signs the admin in with the printed password", async () => {

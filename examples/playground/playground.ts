@@ -15,14 +15,23 @@ import { loadConfig } from "../../core/src/config/load.ts";
 import { createLogger } from "../../core/src/log/index.ts";
 import { createSwitchboard, type Switchboard } from "../../core/src/switchboard.ts";
 import { type FakeDiscord, startFakeDiscord } from "../../plugins/channel-discord/test-support/fake/index.ts";
+import { freePort } from "../../plugins/channel-email/test-support/net.ts";
+import { type CaptureSmtp, startCaptureSmtp } from "../../plugins/channel-email/test-support/smtp-capture.ts";
+import { type FakeMeta, startFakeMeta } from "../../plugins/channel-meta/test-support/fake-meta.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
 import { startAutoAgent } from "./auto-agent.ts";
 import { apiDriver, discordDriver, telegramDriver, webchatDriver } from "./channels.ts";
+import { emailDriver } from "./email-driver.ts";
+import { metaDriver } from "./meta-driver.ts";
 import { type ChannelDriver, Simulator, type SimulatorOptions } from "./simulator.ts";
+import { STORIES } from "./stories.ts";
 
 const plugin = (path: string) => fileURLToPath(new URL(`../../plugins/${path}`, import.meta.url));
 const API_SECRET = "playground-shop-secret-0123456789";
 const WEBCHAT_SECRET = "playground-webchat-secret-0123456789";
+const FB_PAGE = "104000000000777";
+const IG_ACCOUNT = "17841400000000777";
+const SUPPORT_ADDRESS = "support@acme.test";
 
 export interface PlaygroundOptions {
   /** Switchboard's port (default 3000; 0 picks a free one). */
@@ -54,6 +63,10 @@ export interface Playground {
   simulator: Simulator | undefined;
   telegram: FakeTelegram;
   discord: FakeDiscord;
+  /** The fake Messenger Platform behind the Messenger and Instagram inboxes. */
+  meta: FakeMeta;
+  /** The SMTP relay the email inbox sends replies through. */
+  relay: CaptureSmtp;
   dataDir: string;
   configFile: string;
   stop(): Promise<void>;
@@ -90,6 +103,16 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const telegram = await startFakeTelegram();
   const discord = await startFakeDiscord();
   const guild = discord.world.guild("Acme community");
+  const meta = await startFakeMeta();
+  const relay = await startCaptureSmtp();
+  const smtpPort = await freePort();
+  const metaOptions = (account: string) => ({
+    account_id: account,
+    access_token: meta.graph.accessToken,
+    app_secret: meta.graph.appSecret,
+    verify_token: "playground-verify-token",
+    graph_url: meta.graph.url,
+  });
   const api = apiDriver({ secret: API_SECRET, inbox: "shop" });
   const shop = Bun.serve({
     hostname: "127.0.0.1",
@@ -105,6 +128,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       api: { package: plugin("channel-api/src/index.ts") },
       telegram: { package: plugin("channel-telegram/src/index.ts") },
       discord: { package: plugin("channel-discord/src/index.ts") },
+      meta: { package: plugin("channel-meta/src/index.ts") },
+      email: { package: plugin("channel-email/src/index.ts") },
       ...(webchat ? { webchat: { package: plugin("channel-webchat/src/index.ts") } } : {}),
     },
     inboxes: {
@@ -118,6 +143,24 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         plugin: "discord",
         display_name: "Discord",
         options: { token: discord.token, api_root: discord.restApi, support_channels: [guild.text.id, guild.forum.id] },
+      },
+      facebook: { plugin: "meta", channel: "messenger", display_name: "Messenger", options: metaOptions(FB_PAGE) },
+      instagram: {
+        plugin: "meta",
+        channel: "instagram",
+        display_name: "Instagram",
+        tone: "casual, emojis fine, concise",
+        options: metaOptions(IG_ACCOUNT),
+      },
+      email: {
+        plugin: "email",
+        display_name: "Email",
+        options: {
+          address: SUPPORT_ADDRESS,
+          name: "Acme Support",
+          inbound_smtp: { host: "127.0.0.1", port: smtpPort, accept: [SUPPORT_ADDRESS] },
+          smtp: { host: "127.0.0.1", port: relay.port, security: "none" },
+        },
       },
       ...(webchat
         ? {
@@ -166,10 +209,20 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   await switchboard.start();
   const stopAutoAgent = options.autoAgent ? await startAutoAgent(switchboard, options.autoAgent) : undefined;
 
-  const drivers: ChannelDriver[] = [api, telegramDriver(telegram), discordDriver(discord)];
+  const drivers: ChannelDriver[] = [
+    api,
+    telegramDriver(telegram),
+    discordDriver(discord),
+    metaDriver(meta, { kind: "messenger", account: FB_PAGE, webhookUrl: () => `${switchboardUrl}/webhooks/facebook` }),
+    metaDriver(meta, { kind: "instagram", account: IG_ACCOUNT, webhookUrl: () => `${switchboardUrl}/webhooks/instagram` }),
+    emailDriver({ relay, smtpPort, address: SUPPORT_ADDRESS }),
+  ];
   if (!webchatMissing) drivers.push(webchatDriver({ baseUrl: switchboardUrl, inbox: "site", origin: shopOrigin }));
   const simulator = options.simulator === false ? undefined : new Simulator({ drivers, ...options.simulator });
   simulator?.start();
+  // One customer who starts on Instagram and continues by email (the seed's own example).
+  const instagramThenEmail = ["instagram", "email"].map((name) => drivers.find((d) => d.name === name)!);
+  void simulator?.customer(simulator.people.at(-1), STORIES[1], instagramThenEmail);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -183,6 +236,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     simulator,
     telegram,
     discord,
+    meta,
+    relay,
     dataDir,
     configFile,
     stop() {
@@ -195,6 +250,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         await shop.stop(true);
         await telegram.stop();
         await discord.stop();
+        await meta.stop();
+        await relay.close();
         if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       })();
       return stopping;

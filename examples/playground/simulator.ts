@@ -12,7 +12,7 @@
  * // ... answer in the inbox; the customers reply
  * await simulator.stop();
  */
-import { cast, fill, NUDGES, type Person, STORIES, type Story, switchLine } from "./stories.ts";
+import { cast, continueLine, fill, NUDGES, type Person, STORIES, type Story, switchLine } from "./stories.ts";
 
 /** One channel, as a customer uses it. */
 export interface ChannelDriver {
@@ -117,15 +117,16 @@ export class Simulator {
 
   /**
    * Runs one customer's story to its end (answered, given up, or the simulator stopped). Without a
-   * `person`, someone who is not already writing comes.
+   * `person`, someone who is not already writing comes. With `via`, the customer starts on its
+   * first channel and, after each answer, goes on on the next one (Instagram, then email).
    */
-  customer(person?: Person, story?: Story): Promise<void> {
+  customer(person?: Person, story?: Story, via?: ChannelDriver[]): Promise<void> {
     const idle = this.people.filter((p) => !this.#active.has(p.key));
     const who = person ?? idle[Math.floor(this.#random() * idle.length)];
     if (!who || this.#active.has(who.key)) return Promise.resolve();
     this.#active.add(who.key);
     this.stats.customers++;
-    const run = this.#story(who, story ?? STORIES[Math.floor(this.#random() * STORIES.length)]!)
+    const run = this.#story(who, story ?? STORIES[Math.floor(this.#random() * STORIES.length)]!, via)
       .catch((error: unknown) => {
         this.stats.errors++;
         this.#options.log(`! ${who.first} ${who.last}: ${(error as Error).message}`);
@@ -148,12 +149,12 @@ export class Simulator {
     await Promise.allSettled(this.#options.drivers.map((driver) => driver.stop()));
   }
 
-  async #story(person: Person, story: Story): Promise<void> {
-    const drivers = this.#shuffle(this.#options.drivers).slice(
-      0,
-      1 + Math.floor(this.#random() * Math.min(3, this.#options.drivers.length)),
-    );
-    let channel = drivers[0]!;
+  async #story(person: Person, story: Story, via?: ChannelDriver[]): Promise<void> {
+    const hops = [...(via ?? [])];
+    const drivers = via?.length
+      ? via
+      : this.#shuffle(this.#options.drivers).slice(0, 1 + Math.floor(this.#random() * Math.min(3, this.#options.drivers.length)));
+    let channel = hops.shift() ?? drivers[0]!;
     const followUps = [...story.followUps];
     let nudges = 0;
     await this.#say(person, channel, fill(story.opening, this.#random));
@@ -166,7 +167,14 @@ export class Simulator {
         await this.#sleep(min + this.#random() * (max - min));
         if (this.#stopped) return;
         const next = followUps.shift();
-        await this.#say(person, channel, next ? fill(next, this.#random) : story.closing);
+        const hop = hops.shift();
+        const line = next ? fill(next, this.#random) : story.closing;
+        if (hop) {
+          const from = channel;
+          channel = hop;
+          this.stats.switches++;
+          await this.#say(person, channel, `${continueLine(from.label)} ${line}`);
+        } else await this.#say(person, channel, line);
         if (!next) {
           this.stats.finished++;
           return;

@@ -109,6 +109,11 @@ export function switchLine(fromLabel: string): string {
   return `I wrote to you on ${fromLabel} earlier but got no answer, so trying here.`;
 }
 
+/** What a customer says when they go on with a conversation on another channel after an answer. */
+export function continueLine(fromLabel: string): string {
+  return `Following up by another channel on what we discussed on ${fromLabel}:`;
+}
+
 /** Fills `{n}` with a number that looks like an order or version. */
 export function fill(text: string, random: () => number): string {
   return text.replaceAll("{n}", String(10_000 + Math.floor(random() * 90_000)));
