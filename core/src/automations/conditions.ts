@@ -30,6 +30,8 @@ export function conditionsHold(when: ConditionsConfig, context: RuleContext): bo
       const spoken = languageOf(message?.metadata.language) ?? languageOf(contact.attributes.language);
       return spoken !== undefined && when.language.some((code) => languageOf(code) === spoken);
     },
+    () => !when.sentiment || (message !== undefined && when.sentiment.some((s) => s === message.metadata.sentiment)),
+    () => when.urgent === undefined || (message !== undefined && (message.metadata.urgent === true) === when.urgent),
     () => !when.priority || when.priority.includes(conversation.priority),
     () => !when.status || when.status.includes(conversation.status),
   ];

@@ -59,6 +59,10 @@ export const conditionsSchema = z
     business_hours: z.enum(["open", "closed"]).optional(),
     /** The message's or the contact's language (metadata.language, attributes.language). */
     language: z.array(z.string()).optional(),
+    /** The message's sentiment, as an assistant plugin stored it (metadata.sentiment). */
+    sentiment: z.array(z.enum(["negative", "neutral", "positive"])).optional(),
+    /** Whether an assistant plugin flagged the message urgent (metadata.urgent). */
+    urgent: z.boolean().optional(),
     priority: z.array(priorityEnum).optional(),
     status: z.array(z.enum(["open", "pending", "snoozed", "resolved"])).optional(),
   })
