@@ -54,12 +54,14 @@ async function start(options: Record<string, unknown> = {}) {
   const agent = await createTestAgent(h, { name: "Ada", email: "ada@example.com", role: "admin" });
   const { cookie, csrf } = await signInAgent((path, init) => h.request(path, init), "ada@example.com", "correct-horse-battery");
   const headers = { Cookie: cookie, "X-CSRF-Token": csrf, "Accept-Language": "en-GB,en;q=0.9", "HX-Request": "true" };
-  const stored = await h.inject({
+  const ingested = await h.inject({
     externalId: "q1",
     contact: { externalId: "u1", name: "Greta" },
     text: "Wo ist meine Rechnung? Schreiben Sie an ann@example.com",
   });
-  const id = stored.conversationId!;
+  if (ingested.status !== "stored") throw new Error(`the question was not stored: ${ingested.status}`);
+  const stored = ingested;
+  const id = stored.conversationId;
   const get = (path: string) => h.request(path, { headers });
   const post = (path: string, form: Record<string, string> = {}) =>
     h.request(path, { method: "POST", headers, body: new URLSearchParams(form) });
@@ -112,7 +114,7 @@ describe("the assistant in the inbox", () => {
     // The model saw a placeholder, and the agent sees the address again.
     expect(JSON.stringify(fake.requests[0])).not.toContain("ann@example.com");
     expect(translated).toContain("Where is my invoice? Write to ann@example.com");
-    expect((await message(stored.messageId!)).metadata.translations).toEqual({
+    expect((await message(stored.messageId)).metadata.translations).toEqual({
       en: { text: "Where is my invoice? Write to ann@example.com", plugin: "assistant-openai" },
     });
     const page = await (await get(`/inbox/conversations/${id}`)).text();

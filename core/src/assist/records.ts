@@ -14,6 +14,20 @@ export interface Offered {
   text: string;
 }
 
+/** The agent's suggestions in a conversation that are still undecided (shown). */
+function undecidedOf(sb: Pick<Services, "store">, to: { conversationId: number; agentId: number }) {
+  return sb.store.db
+    .select()
+    .from(assistantSuggestions)
+    .where(
+      and(
+        eq(assistantSuggestions.conversationId, to.conversationId),
+        eq(assistantSuggestions.agentId, to.agentId),
+        eq(assistantSuggestions.outcome, "shown"),
+      ),
+    );
+}
+
 /**
  * Stores offered texts as shown; returns their ids, in order.
  *
@@ -27,16 +41,7 @@ export async function recordShown(
 ): Promise<number[]> {
   if (offered.length === 0) return [];
   // Opening the conversation again shows the same suggestions: they keep their undecided record.
-  const undecided = await sb.store.db
-    .select()
-    .from(assistantSuggestions)
-    .where(
-      and(
-        eq(assistantSuggestions.conversationId, to.conversationId),
-        eq(assistantSuggestions.agentId, to.agentId),
-        eq(assistantSuggestions.outcome, "shown"),
-      ),
-    );
+  const undecided = await undecidedOf(sb, to);
   const key = (o: Offered) => `${o.plugin}\u0000${o.kind}\u0000${o.text}`;
   const known = new Map(undecided.map((row) => [key(row), row.id]));
   const fresh = offered.filter((o) => !known.has(key(o)));
@@ -85,16 +90,7 @@ export async function settleOffered(
   to: { conversationId: number; agentId: number },
   sent: { messageId: number; used: { id: number; text: string }[] },
 ): Promise<{ plugin: string; kind: string; outcome: "used" | "edited" }[]> {
-  const open = await sb.store.db
-    .select()
-    .from(assistantSuggestions)
-    .where(
-      and(
-        eq(assistantSuggestions.conversationId, to.conversationId),
-        eq(assistantSuggestions.agentId, to.agentId),
-        eq(assistantSuggestions.outcome, "shown"),
-      ),
-    );
+  const open = await undecidedOf(sb, to);
   const decidedAt = sb.clock.now();
   const taken = sent.used.flatMap((u) => {
     const row = open.find((r) => r.id === u.id);
