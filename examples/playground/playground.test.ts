@@ -20,7 +20,16 @@ afterAll(async () => {
 describe("playground", () => {
   it("starts every channel, and customers on each get answers and reply", async () => {
     expect(playground.webchatMissing).toBeUndefined();
-    expect(playground.drivers.map((d) => d.name)).toEqual(["api", "telegram", "discord", "messenger", "instagram", "email", "webchat"]);
+    expect(playground.drivers.map((d) => d.name)).toEqual([
+      "api",
+      "telegram",
+      "discord",
+      "messenger",
+      "instagram",
+      "email",
+      "whatsapp-web",
+      "webchat",
+    ]);
     const story = STORIES.find((s) => s.followUps.length === 1)!;
     const runs = playground.drivers.map((driver, i) => {
       const simulator = new Simulator({
@@ -42,7 +51,7 @@ describe("playground", () => {
       await simulator.stop();
     }
     const { db } = playground.switchboard.store;
-    for (const inbox of ["shop", "telegram", "discord", "facebook", "instagram", "email", "site"]) {
+    for (const inbox of ["shop", "telegram", "discord", "facebook", "instagram", "email", "whatsapp-web", "site"]) {
       const [row] = await db.select({ n: count() }).from(tables.messages).where(eq(tables.messages.inbox, inbox));
       expect(row!.n, inbox).toBeGreaterThanOrEqual(5);
     }

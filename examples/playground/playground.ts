@@ -1,6 +1,6 @@
 /**
  * The playground's assembly, usable from the command (start.ts), tests and benchmarks: starts the
- * fake Telegram and Discord servers, writes a config with four inboxes (the API channel, Telegram
+ * fake Telegram and Discord servers (and WhatsApp Web's Client-like fake, whatsapp-web-driver.ts), writes a config with four inboxes (the API channel, Telegram
  * and Discord pointed at the fakes through `api_root`, and the website chat), starts Switchboard
  * on it, creates an admin, serves a demo shop page with the chat widget, and starts the customer
  * simulator. Everything listens on loopback; nothing leaves the machine.
@@ -25,6 +25,7 @@ import { emailDriver } from "./email-driver.ts";
 import { metaDriver } from "./meta-driver.ts";
 import { type ChannelDriver, Simulator, type SimulatorOptions } from "./simulator.ts";
 import { STORIES } from "./stories.ts";
+import { WHATSAPP_WEB_FAKE_PLUGIN, whatsAppWebDriver } from "./whatsapp-web-driver.ts";
 
 const plugin = (path: string) => fileURLToPath(new URL(`../../plugins/${path}`, import.meta.url));
 const API_SECRET = "playground-shop-secret-0123456789";
@@ -114,6 +115,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     graph_url: meta.graph.url,
   });
   const api = apiDriver({ secret: API_SECRET, inbox: "shop" });
+  const whatsappWeb = whatsAppWebDriver("whatsapp-web");
   const shop = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -130,6 +132,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       discord: { package: plugin("channel-discord/src/index.ts") },
       meta: { package: plugin("channel-meta/src/index.ts") },
       email: { package: plugin("channel-email/src/index.ts") },
+      "whatsapp-web": { package: WHATSAPP_WEB_FAKE_PLUGIN },
       ...(webchat ? { webchat: { package: plugin("channel-webchat/src/index.ts") } } : {}),
     },
     inboxes: {
@@ -161,6 +164,11 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
           inbound_smtp: { host: "127.0.0.1", port: smtpPort, accept: [SUPPORT_ADDRESS] },
           smtp: { host: "127.0.0.1", port: relay.port, security: "none" },
         },
+      },
+      "whatsapp-web": {
+        plugin: "whatsapp-web",
+        display_name: "WhatsApp (Web)",
+        options: { session_dir: join(dataDir, "whatsapp-web"), min_interval_per_chat_seconds: 0.2, min_interval_seconds: 0.05 },
       },
       ...(webchat
         ? {
@@ -216,6 +224,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     metaDriver(meta, { kind: "messenger", account: FB_PAGE, webhookUrl: () => `${switchboardUrl}/webhooks/facebook` }),
     metaDriver(meta, { kind: "instagram", account: IG_ACCOUNT, webhookUrl: () => `${switchboardUrl}/webhooks/instagram` }),
     emailDriver({ relay, smtpPort, address: SUPPORT_ADDRESS }),
+    whatsappWeb,
   ];
   if (!webchatMissing) drivers.push(webchatDriver({ baseUrl: switchboardUrl, inbox: "site", origin: shopOrigin }));
   const simulator = options.simulator === false ? undefined : new Simulator({ drivers, ...options.simulator });
