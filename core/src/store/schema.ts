@@ -434,7 +434,24 @@ export const identityClaims = sqliteTable(
 
 /** One piece of evidence that two contacts are the same person. */
 export interface SuggestionEvidence {
-  reason: "same_email" | "same_phone" | "same_name" | "same_fact";
+  /**
+   * same_reference: the same order/account/invoice/ticket number in both contacts' messages;
+   * mentioned_email / mentioned_phone: written in a message body, held by the other contact;
+   * same_name_active: the same folded name, active on another channel within the window;
+   * names_channel: the customer names the other contact's channel (only next to another signal).
+   */
+  reason:
+    | "same_email"
+    | "same_phone"
+    | "same_name"
+    | "same_fact"
+    | "same_reference"
+    | "mentioned_email"
+    | "mentioned_phone"
+    | "same_name_active"
+    | "names_channel";
+  /** How much this evidence counts (0-1); a suggestion from message text needs its evidence to add up to the threshold. */
+  weight?: number;
   /** The shared value (an email, a phone, "name + example.com", an account number). */
   value: string;
   /** A sentence for agents ("Both gave ann@example.com: verified on #3, typed unverified on #7"). */
