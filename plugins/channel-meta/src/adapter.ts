@@ -78,7 +78,7 @@ export function createMetaAdapter(kind: MetaKind, inbox: InboxContext<MetaOption
     limits: { maxTextLength: maxText },
     replyWindow: {
       openForMs: 24 * HOUR_MS,
-      after: options.human_agent_tag ? [{ allow: "tag", tag: "HUMAN_AGENT", forMs: 6 * 24 * HOUR_MS, label: "Human agent tag" }] : [],
+      after: options.human_agent_tag ? [{ allow: "tag", tag: "HUMAN_AGENT", forMs: 6 * 24 * HOUR_MS, label: "Human agent" }] : [],
     },
 
     webhook(app, emit) {
