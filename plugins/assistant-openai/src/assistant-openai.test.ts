@@ -8,6 +8,7 @@ import { type AssistantInput, createLogger } from "@switchboard/core";
 import { createTestHarness, type Harness } from "@switchboard/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeOpenAI, lastUserText, promptOf, startFakeOpenAI } from "../test-support/fake-openai.ts";
+import { openAiOptions } from "./options.ts";
 import { Redactor } from "./redact.ts";
 
 const PLUGIN = fileURLToPath(new URL("./index.ts", import.meta.url));
@@ -197,6 +198,24 @@ describe("assistant-openai", () => {
 
   it("refuses options without inboxes, naming the key and the fix", async () => {
     await expect(start({ inboxes: [] })).rejects.toThrow(/inboxes.*list the inboxes this assistant may help in/);
+  });
+});
+
+describe("the sample config", () => {
+  it("describes the plugin, commented out, with options its schema accepts once uncommented", async () => {
+    const sample = await Bun.file(fileURLToPath(new URL("../../../config/switchboard.sample.toml", import.meta.url))).text();
+    const start = sample.indexOf("# [plugins.ai]\n");
+    const block = sample.slice(start, sample.indexOf("\n\n", start));
+    const toml = block
+      .split("\n")
+      .filter((line) => !line.startsWith("# # "))
+      .map((line) => line.replace(/^# /, ""))
+      .join("\n");
+    const parsed = Bun.TOML.parse(toml) as { plugins: { ai: { package: string; options: unknown } } };
+    expect(parsed.plugins.ai.package).toBe("@switchboard/assistant-openai");
+    const options = openAiOptions.parse(parsed.plugins.ai.options);
+    expect(options).toMatchObject({ base_url: "http://127.0.0.1:11434/v1", inboxes: ["api"], redact: true });
+    expect(Object.keys(options.tone)).toEqual(["telegram", "email"]);
   });
 });
 
