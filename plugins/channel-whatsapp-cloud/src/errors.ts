@@ -58,7 +58,7 @@ export function failedStatusText(errors: WhatsAppError[] | undefined): string {
   return errors
     .map((e) => {
       const title = e.title ?? e.message;
-      const details = e.error_data?.details && e.error_data.details !== title ? `: ${e.error_data.details}` : "";
+      const details = e.error_data?.details && e.error_data.details !== title ? `: ${e.error_data.details.replace(/\.+$/, "")}` : "";
       const hint = whatsappHint(e.code);
       return `WhatsApp could not deliver it (code ${e.code}${title ? `, ${title}` : ""})${details}.${hint ? ` ${hint}` : ""}`;
     })
