@@ -20,9 +20,20 @@ import { contactJson } from "./serialize.ts";
 const millis = z.number().int();
 
 const EvidenceSchema = z.object({
-  reason: z.enum(["same_email", "same_phone", "same_name", "same_fact"]),
+  reason: z.enum([
+    "same_email",
+    "same_phone",
+    "same_name",
+    "same_fact",
+    "same_reference",
+    "mentioned_email",
+    "mentioned_phone",
+    "same_name_active",
+    "names_channel",
+  ]),
   value: z.string(),
   detail: z.string(),
+  weight: z.number().optional().openapi({ description: "How much it counts (0-1) for suggestions read from message text" }),
   at: millis,
 });
 const SuggestionSchema = z
