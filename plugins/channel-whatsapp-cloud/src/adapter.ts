@@ -53,7 +53,7 @@ export function createWhatsAppCloudAdapter(
     if (!emit) throw new Error(`The inbox "${inbox.name}" is not receiving yet.`);
     const refused: string[] = [];
     for (const message of value.messages ?? []) {
-      const inbound = await toInbound(message, value, { graph, maxMediaBytes: options.max_media_bytes });
+      const inbound = await toInbound(message, value, { graph, maxMediaBytes: options.max_file_bytes });
       if (!inbound) {
         inbox.log.info({ type: message.type, id: message.id }, "WhatsApp system message skipped");
         continue;

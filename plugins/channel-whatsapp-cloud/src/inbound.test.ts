@@ -63,7 +63,7 @@ describe("inbound messages of every type", () => {
   });
 
   it("downloads media through the Graph API with the token, and lists a file over the size limit without its bytes", async () => {
-    inbox = await startWhatsAppInbox({ max_media_bytes: 1_000 });
+    inbox = await startWhatsAppInbox({ max_file_bytes: 1_000 });
     const { graph } = inbox.wa;
     graph.addMedia("1001", Uint8Array.of(0xff, 0xd8, ...bytes("jpeg-bytes")), "image/jpeg");
     graph.addMedia("1002", bytes("OggS voice"), "audio/ogg");

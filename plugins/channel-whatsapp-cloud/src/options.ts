@@ -34,7 +34,7 @@ export const whatsappCloudOptions = z
     access_token: z.string().min(20, { message: 'expected the access token (write access_token = "${WHATSAPP_TOKEN}")' }),
     ...metaAppOptions, // app_secret, verify_token, graph_url, graph_version
     /** Media larger than this (bytes) is listed on the message but not downloaded. */
-    max_media_bytes: z
+    max_file_bytes: z
       .number()
       .int()
       .positive()
