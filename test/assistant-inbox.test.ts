@@ -158,6 +158,20 @@ describe("the assistant in the inbox", () => {
     );
   });
 
+  it("translates as the conversation opens only what a language-detecting assistant marked as another language", async () => {
+    const { h, post, base, stored, message, fake } = await start();
+    expect((await post(`${base}/translate?auto=1`)).status).toBe(204);
+    expect(fake.requests).toHaveLength(0);
+    const marked = { ...(await message(stored.messageId)).metadata, language: "de" };
+    await h.switchboard.store.write((tx) =>
+      tx.update(tables.messages).set({ metadata: marked }).where(eq(tables.messages.id, stored.messageId)),
+    );
+    const answer = await post(`${base}/translate?auto=1`);
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain("Where is my invoice? Write to ann@example.com");
+    expect((await post(`${base}/translate?auto=1`)).status).toBe(204);
+  });
+
   it("refuses a translation whose source changed after the preview, an unknown suggestion and an empty text, with 422 and the reason", async () => {
     const { post, base, id, h } = await start();
     const preview = (await (await post(`${base}/translate-reply`, { text: "It was sent on Monday." })).json()) as Record<string, unknown>;

@@ -19,6 +19,7 @@ import { z } from "zod";
 import { visibleConversation } from "../../access/index.ts";
 import { agentLanguage, assistantInputFor } from "../../assist/input.ts";
 import { recordShown } from "../../assist/records.ts";
+import { languageOf } from "../../contacts/read-values.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Services } from "../../services.ts";
 import { messages } from "../../store/schema.ts";
@@ -113,13 +114,24 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
 
   app.post(`${base}/summarize`, async (c) => {
     const { input } = await context(c);
-    const answer = await sb.assistants.run("summarize", await input());
-    if (!answer) return renderFragment(c, <AssistOutput title="Summary" text={NO_ANSWER} />);
-    return renderFragment(c, <AssistOutput title="Summary" plugin={answer.plugin} text={answer.value} />);
+    // Every assistant's summary, each marked with its plugin (an extractive one and a model's may differ).
+    const answers = await sb.assistants.all("summarize", await input());
+    if (answers.length === 0) return renderFragment(c, <AssistOutput title="Summary" text={NO_ANSWER} />);
+    return renderFragment(
+      c,
+      <>
+        {answers.map((a) => (
+          <AssistOutput title="Summary" plugin={a.plugin} text={a.value} />
+        ))}
+      </>,
+    );
   });
 
+  // `?auto=1` (sent as the conversation opens) translates only messages a language-detecting
+  // assistant marked as in another language (metadata.language), and answers nothing otherwise.
   app.post(`${base}/translate`, async (c) => {
     const { conversation, language } = await context(c);
+    const auto = c.req.query("auto") === "1";
     const incoming = (
       await sb.store.db
         .select()
@@ -127,7 +139,14 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
         .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, "incoming")))
         .orderBy(desc(messages.createdAt), desc(messages.id))
         .limit(TRANSLATE_AT_ONCE)
-    ).filter((m) => m.text.trim() !== "" && translationOf(m)?.language !== language && m.metadata.language !== language);
+    ).filter(
+      (m) =>
+        m.text.trim() !== "" &&
+        translationOf(m)?.language !== language &&
+        languageOf(m.metadata.language) !== language &&
+        (!auto || (typeof m.metadata.language === "string" && languageOf(m.metadata.language) !== language)),
+    );
+    if (auto && incoming.length === 0) return c.body(null, 204);
     const done = [];
     for (const m of incoming.reverse()) {
       const answer = await sb.assistants.run("translate", { text: m.text, to: language, inbox: m.inbox });

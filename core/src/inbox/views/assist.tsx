@@ -74,7 +74,9 @@ export function AssistBar(props: { conversationId: number; offers: AssistOffers;
         ) : null}
         <span class="hint" data-assist-status role="status"></span>
       </div>
-      <div id="assist-output" aria-live="polite"></div>
+      <div id="assist-output" aria-live="polite">
+        {offers.translate ? <div hx-post={`${base}/translate?auto=1`} hx-trigger="load" hx-target="#assist-output"></div> : null}
+      </div>
       <div class="assist-composer-mark" data-assist-mark hidden>
         <span class="assist-badge">✦ Assistant</span>{" "}
         <span data-assist-mark-text>text in your reply: read and edit it before sending.</span>{" "}
