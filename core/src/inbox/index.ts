@@ -20,6 +20,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { messageHtmlRoutes } from "./routes/message-html.ts";
 import { messageOriginalRoutes } from "./routes/message-original.ts";
 import { pageRoutes } from "./routes/pages.tsx";
+import { reportRoutes } from "./routes/reports.tsx";
 import { loadTheme } from "./theme.ts";
 import { settingsRoutes } from "./routes/settings.tsx";
 
@@ -53,6 +54,7 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   app.route("/", messageHtmlRoutes(sb));
   app.route("/", messageOriginalRoutes(sb));
   app.route("/", adminRoutes(sb, shared));
+  app.route("/", reportRoutes(sb, shared));
   sb.onStop(events.closeAll);
   return app;
   app.route("/", settingsRoutes(sb, shared));

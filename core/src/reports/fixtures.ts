@@ -34,10 +34,14 @@ const status = (from: string, to: string) => ({ activity: "status", from, to });
  * await seedReportsDataset(kernel.store.db);
  */
 export async function seedReportsDataset(db: Queryable): Promise<void> {
-  await db.insert(agents).values([
-    { id: ANN, email: "ann@example.com", name: "Ann", passwordHash: "x", role: "admin" },
-    { id: BOB, email: "bob@example.com", name: "Bob", passwordHash: "x" },
-  ]);
+  // Agents 1 and 2: created here unless the test made them already (an inbox harness's two agents).
+  await db
+    .insert(agents)
+    .values([
+      { id: ANN, email: "ann@example.com", name: "Ann", passwordHash: "x", role: "admin" },
+      { id: BOB, email: "bob.reports@example.com", name: "Bob", passwordHash: "x" },
+    ])
+    .onConflictDoNothing();
   await db.insert(contacts).values([1, 2, 3, 4, 5].map((id) => ({ id, name: `Customer ${id}` })));
   const conversation = async (id: number, contactId: number, channel: Channel, at: number, extra: Record<string, unknown> = {}) =>
     db.insert(conversations).values({ id, contactId, inbox: INBOX[channel], channel, createdAt: at, lastActivityAt: at, ...extra });

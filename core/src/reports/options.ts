@@ -18,7 +18,8 @@ type Config = Pick<SwitchboardConfig, "reports" | "business_hours" | "inboxes" |
  * @example
  * reportsTimeZone(config); // "Europe/Berlin"
  */
-export const reportsTimeZone = (config: Config): string => config.reports.timezone ?? config.business_hours.timezone;
+export const reportsTimeZone = (config: Pick<Config, "reports" | "business_hours">): string =>
+  config.reports.timezone ?? config.business_hours.timezone;
 
 /**
  * The options measuring and rollups need (reads the team names once, for team hours).

@@ -109,6 +109,12 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "DELETE /api/v1/knowledge/articles/:id": { kind: "admin", params: (_t, a) => ({ id: a.deletableArticleIds.rest }) },
   "GET /api/v1/knowledge/search": { kind: "list", query: "q=refund" },
   "GET /inbox": { kind: "list", query: "view=all", showsOwn: true },
+  // Reports (core/src/inbox/routes/reports.tsx): over the inboxes the agent may see; admins answer the review
+  "GET /inbox/reports": { kind: "list" },
+  "GET /inbox/reports/conversations": { kind: "list", query: "metric=case" },
+  "GET /inbox/reports/export.csv": { kind: "list", query: "table=conversations" },
+  "GET /inbox/reports/review": { kind: "admin" },
+  "POST /inbox/reports/review/:id": { kind: "admin", params: (t) => ({ id: t.caseId }), body: () => ({ answer: "yes" }) },
   "GET /inbox/list": { kind: "list", query: "view=all", showsOwn: true },
   "GET /inbox/events": { kind: "stream" },
   "GET /inbox/conversations/:id": { kind: "team", params: conversation },

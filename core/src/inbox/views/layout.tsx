@@ -90,6 +90,7 @@ export function Layout(props: { title: string; page: PageContext; nav: Child; ch
           <div class="me">
             <AvailabilityForm value={agent.availability} csrf={session.csrfToken} />
             <span>{agent.name}</span>
+            <a href="/inbox/reports">Reports</a>
             <a href="/inbox/settings">Settings</a>
             {agent.role === "admin" ? <a href="/admin">Admin</a> : null}
             <button type="button" data-open-help aria-label="Keyboard shortcuts">
