@@ -14,6 +14,7 @@ import { defineSnoozeWakeUp } from "./conversations/update.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "./errors/index.ts";
 import { EventBus } from "./events/bus.ts";
 import { createApi } from "./http/api/index.ts";
+import { scheduleEventPruning } from "./events/prune.ts";
 import { createHttpApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { createInbox } from "./inbox/index.ts";
@@ -79,7 +80,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     (await openStore({ url: loaded.config.store.url, authToken: loaded.config.store.auth_token, baseDir: loaded.baseDir }));
   await store.migrate();
 
-  const bus = new EventBus(log, clock);
+  const bus = new EventBus(log, clock, store);
   const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
   const registry = new PluginRegistry();
   const metrics = createMetrics({ bus, store });
@@ -143,6 +144,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     await delivery.stop();
     await jobs.stop();
     await inbound.idle();
+    bus.stop();
     await bus.idle();
     store.close();
   };
@@ -173,6 +175,10 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     async start() {
       await rescopeIdentities({ store, log }, inboxes.list());
       await inboxes.start(emitFor);
+      await scheduleEventPruning(switchboard);
+      // Durable subscribers first catch up with what was logged before a crash or stop.
+      if (options.backgroundWorkers === false) bus.catchUp();
+      else bus.start();
       if (options.backgroundWorkers === false) return;
       jobs.start();
       delivery.start();

@@ -22,6 +22,9 @@ export async function setAvailability(
   availability: Availability,
 ): Promise<void> {
   if (agent.availability === availability) return;
-  await sb.store.write((tx) => tx.update(agents).set({ availability }).where(eq(agents.id, agent.id)));
-  sb.bus.publish("agent.availability_changed", { agentId: agent.id, availability });
+  const event = await sb.store.write(async (tx) => {
+    await tx.update(agents).set({ availability }).where(eq(agents.id, agent.id));
+    return sb.bus.record(tx, "agent.availability_changed", { agentId: agent.id, availability });
+  });
+  sb.bus.announce(event);
 }

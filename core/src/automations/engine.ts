@@ -63,9 +63,8 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
     return (earlier?.n ?? 0) <= 1;
   };
 
-  sb.bus.on(
-    "message.created",
-    async (event) => {
+  sb.bus.consume("automations", {
+    "message.created": async (event) => {
       const data = event.data;
       if (data.direction !== "incoming") return;
       if (!routeAfterRules) return arrived(event);
@@ -76,8 +75,20 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
         if (await isFirst(data.conversationId, data.messageId)) await routing.routeNow(data.conversationId);
       }
     },
-    "automations",
-  );
+    "conversation.status_changed": async (event) => {
+      if (event.data.to === "resolved") {
+        const conversation = await findConversation(sb.store.db, event.data.conversationId);
+        if (conversation) {
+          await followUp.resolved(conversation.id, conversation.contactId);
+          await csat.resolved(conversation.id);
+        }
+      }
+      await rulesFor("conversation.status_changed", event, event.data.conversationId);
+    },
+    "conversation.assigned": (event) => rulesFor("conversation.assigned", event, event.data.conversationId),
+    "sla.warning": (event) => rulesFor("sla.warning", event, event.data.conversationId),
+    "sla.breached": (event) => rulesFor("sla.breached", event, event.data.conversationId),
+  });
 
   /** The built-ins and rules for an incoming message. */
   async function arrived(event: SwitchboardEvent<"message.created">): Promise<void> {
@@ -105,24 +116,6 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
       );
     }
   }
-
-  sb.bus.on(
-    "conversation.status_changed",
-    async (event) => {
-      if (event.data.to === "resolved") {
-        const conversation = await findConversation(sb.store.db, event.data.conversationId);
-        if (conversation) {
-          await followUp.resolved(conversation.id, conversation.contactId);
-          await csat.resolved(conversation.id);
-        }
-      }
-      await rulesFor("conversation.status_changed", event, event.data.conversationId);
-    },
-    "automations",
-  );
-  sb.bus.on("conversation.assigned", (event) => rulesFor("conversation.assigned", event, event.data.conversationId), "automations");
-  sb.bus.on("sla.warning", (event) => rulesFor("sla.warning", event, event.data.conversationId), "automations");
-  sb.bus.on("sla.breached", (event) => rulesFor("sla.breached", event, event.data.conversationId), "automations");
 
   sb.jobs.define(IDLE_JOB, async (payload) => {
     const { rule, conversationId } = payload as { rule: string; conversationId: number };

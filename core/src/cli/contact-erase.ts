@@ -42,7 +42,11 @@ export async function contactEraseCommand(
   try {
     await store.migrate();
     const log = cliLogger();
-    const erased = await eraseContact({ store, clock: systemClock, bus: new EventBus(log, systemClock), log }, SYSTEM_ACTOR, contact);
+    const erased = await eraseContact(
+      { store, clock: systemClock, bus: new EventBus(log, systemClock, store), log },
+      SYSTEM_ACTOR,
+      contact,
+    );
     print(
       `Erased contact ${contact}: ${erased.messages} messages, ${erased.conversations} conversations, ${erased.identities} identities.`,
     );

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { isTimeZone } from "../time-zone.ts";
 import { automationsSchema } from "./automations.ts";
+import { eventsSchema } from "./events.ts";
 import { attributesSchema, enrichmentSchema, identitySchema } from "./identity.ts";
 import { reportsSchema } from "./reports.ts";
 import { routingSchema } from "./routing.ts";
@@ -151,6 +152,7 @@ export const configSchema = z
     sla: slaSchema.prefault({}),
     automations: automationsSchema.prefault({}),
     reports: reportsSchema.prefault({}),
+    events: eventsSchema.prefault({}),
     identity: identitySchema.default(identitySchema.parse({})),
     enrichment: enrichmentSchema.default(enrichmentSchema.parse({})),
     attributes: attributesSchema.default(attributesSchema.parse({})),

@@ -10,13 +10,22 @@
  * for the erase only) instead of keeping them until a merge, and the write-ahead log, which still
  * holds the old pages, is checkpointed and truncated afterwards.
  */
-import { eq, inArray, or, sql } from "drizzle-orm";
+import { eq, inArray, or, type SQLWrapper, sql } from "drizzle-orm";
 import type { Actor } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Services } from "../services.ts";
 import { findContact } from "../store/contacts.ts";
 import type { Tx } from "../store/index.ts";
-import { auditLog, contactMerges, contacts, conversations, identities, messages, webhookDeliveries } from "../store/schema.ts";
+import {
+  auditLog,
+  contactMerges,
+  contacts,
+  conversations,
+  domainEvents,
+  identities,
+  messages,
+  webhookDeliveries,
+} from "../store/schema.ts";
 import { actorRef } from "./merge.ts";
 
 export interface EraseResult {
@@ -34,7 +43,7 @@ export interface EraseResult {
  */
 export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" | "log">, actor: Actor, id: number): Promise<EraseResult> {
   const now = sb.clock.now();
-  const result = await sb.store.write(async (tx) => {
+  const { result, event } = await sb.store.write(async (tx) => {
     if (!(await findContact(tx, id)))
       throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist (or was erased already).`);
     const conversationIds = (await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, id))).map(
@@ -54,13 +63,10 @@ export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" 
       await tx.delete(conversations).where(inArray(conversations.id, conversationIds));
     }
     await tx.delete(contactMerges).where(or(eq(contactMerges.survivorId, id), eq(contactMerges.mergedId, id)));
-    await tx.delete(webhookDeliveries).where(
-      carriedBy(
-        id,
-        conversationIds,
-        erased.map((m) => m.id),
-      ),
-    );
+    const messageIds = erased.map((m) => m.id);
+    await tx.delete(webhookDeliveries).where(carriedBy(webhookDeliveries.payload, WEBHOOK_KEYS, id, conversationIds, messageIds));
+    // The event log holds their messages' text too, until it is pruned.
+    await tx.delete(domainEvents).where(carriedBy(domainEvents.data, LOGGED_KEYS, id, conversationIds, messageIds));
     await tx.delete(contacts).where(eq(contacts.id, id));
     await ftsSecureDelete(tx, 0);
     const counts = { messages: erased.length, conversations: conversationIds.length, identities: identityCount };
@@ -72,7 +78,8 @@ export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" 
       data: counts,
       createdAt: now,
     });
-    return { contactId: id, ...counts };
+    const event = await sb.bus.record(tx, "contact.erased", { contactId: id, actor: actorRef(actor) });
+    return { result: { contactId: id, ...counts }, event };
   });
   if (!(await sb.store.checkpoint())) {
     sb.log.warn(
@@ -80,7 +87,7 @@ export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" 
       "erase: another process kept the write-ahead log from being emptied; the erased text leaves the -wal file at its next checkpoint",
     );
   }
-  sb.bus.publish("contact.erased", { contactId: id, actor: actorRef(actor) });
+  sb.bus.announce(event);
   return result;
 }
 
@@ -96,12 +103,23 @@ async function ftsSecureDelete(tx: Tx, on: 0 | 1): Promise<void> {
   for (const table of FTS_TABLES) await tx.run(sql.raw(`INSERT INTO ${table}(${table}, rank) VALUES ('secure-delete', ${on})`));
 }
 
+/** Where an event's JSON names a contact, a conversation and a message. */
+interface EventKeys {
+  contact: string;
+  conversation: string;
+  message: string;
+}
+/** A webhook delivery's payload (the wire shape: snake_case under `data`). */
+const WEBHOOK_KEYS: EventKeys = { contact: "$.data.contact_id", conversation: "$.data.conversation_id", message: "$.data.message_id" };
+/** A logged event's data (camelCase at the top). */
+const LOGGED_KEYS: EventKeys = { contact: "$.contactId", conversation: "$.conversationId", message: "$.messageId" };
+
 /**
- * Webhook deliveries whose event named the contact, one of their conversations or one of their
- * messages (`message.*` and `csat.recorded` carry the text; a plugin's event may name only the message).
+ * Events (in `json`, a JSON column) that named the contact, one of their conversations or one of
+ * their messages (`message.*` and `csat.recorded` carry the text; a plugin's event may name only the message).
  */
-function carriedBy(contactId: number, conversationIds: number[], messageIds: number[]) {
-  const field = (path: string) => sql`json_extract(${webhookDeliveries.payload}, ${path})`;
+function carriedBy(json: SQLWrapper, keys: EventKeys, contactId: number, conversationIds: number[], messageIds: number[]) {
+  const field = (path: string) => sql`json_extract(${json}, ${path})`;
   const among = (path: string, ids: number[]) => sql`${field(path)} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
-  return sql`json_valid(${webhookDeliveries.payload}) AND (${field("$.data.contact_id")} = ${contactId} OR ${among("$.data.conversation_id", conversationIds)} OR ${among("$.data.message_id", messageIds)})`;
+  return sql`json_valid(${json}) AND (${field(keys.contact)} = ${contactId} OR ${among(keys.conversation, conversationIds)} OR ${among(keys.message, messageIds)})`;
 }

@@ -88,8 +88,8 @@ export async function splitContact(
       data: { inbox, into: newId, moved: counts, identityIds, conversationIds },
       createdAt: now,
     });
-    return { contactId: newId, moved: counts };
+    return { contactId: newId, moved: counts, event: await sb.bus.record(tx, "contact.created", { contactId: newId }) };
   });
-  sb.bus.publish("contact.created", { contactId: result.contactId });
-  return result;
+  sb.bus.announce(result.event);
+  return { contactId: result.contactId, moved: result.moved };
 }

@@ -3,7 +3,7 @@
  * conversation and message that moved goes back to it (with the messages that arrived since in
  * those conversations). The survivor's facts return to what they were, except any changed since
  * the merge. Suggestions are restored as they were. With nothing changed in between, every table
- * is exactly as before the merge. Audited; `contact.unmerged` is published after the commit.
+ * is exactly as before the merge. Audited; `contact.unmerged` is recorded with the change.
  */
 import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Actor } from "../conversations/update.ts";
@@ -63,9 +63,15 @@ export async function undoMerge(
       data: { restored: merge.mergedId, merge: mergeId, exact },
       createdAt: now,
     });
-    return merge;
+    const event = await sb.bus.record(tx, "contact.unmerged", {
+      survivorId: merge.survivorId,
+      restoredId: merge.mergedId,
+      actor: actorRef(actor),
+      mergeId,
+    });
+    return { ...merge, event };
   });
-  sb.bus.publish("contact.unmerged", { survivorId: merge.survivorId, restoredId: merge.mergedId, actor: actorRef(actor), mergeId });
+  sb.bus.announce(merge.event);
   return { survivorId: merge.survivorId, restoredId: merge.mergedId };
 }
 

@@ -6,7 +6,7 @@
  * marked sent commit in one transaction, so a schedule is never sent without a message (a crash
  * before the commit leaves it scheduled, and its job runs again).
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Services } from "../services.ts";
 import { findConversation } from "../store/conversations.ts";
@@ -63,12 +63,21 @@ export async function cancelScheduledMessage(sb: Pick<Services, "store" | "jobs"
   });
 }
 
-/** The scheduled messages of a conversation still waiting (read for every customer message). */
+/**
+ * The scheduled messages of a conversation still waiting that were written before `before` (read
+ * for every customer message: a message read again after a restart cancels none written since).
+ */
 const scheduledIn = reusableQuery((db) =>
   db
     .select({ id: scheduledMessages.id })
     .from(scheduledMessages)
-    .where(and(eq(scheduledMessages.conversationId, sql.placeholder("conversationId")), eq(scheduledMessages.status, "scheduled"))),
+    .where(
+      and(
+        eq(scheduledMessages.conversationId, sql.placeholder("conversationId")),
+        eq(scheduledMessages.status, "scheduled"),
+        lte(scheduledMessages.createdAt, sql.placeholder("before")),
+      ),
+    ),
 );
 
 /**
@@ -123,9 +132,8 @@ export function setupSendLater(sb: Needs): void {
     }
   });
 
-  sb.bus.on(
-    "message.created",
-    async (event) => {
+  sb.bus.consume("send-later", {
+    "message.created": async (event) => {
       if (event.data.direction !== "incoming" || event.data.automated) return;
       const conversationId = event.data.conversationId;
       // Most messages come with no snooze to wake from: a read, and no write transaction, settles it.
@@ -136,7 +144,7 @@ export function setupSendLater(sb: Needs): void {
           if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
         });
       }
-      const pending = await scheduledIn(sb.store.db, { conversationId });
+      const pending = await scheduledIn(sb.store.db, { conversationId, before: event.data.createdAt });
       for (const { id } of pending) {
         if (await cancelScheduledMessage(sb, id, "the customer wrote first")) {
           await sb.outbound.reply({
@@ -148,6 +156,5 @@ export function setupSendLater(sb: Needs): void {
         }
       }
     },
-    "send-later",
-  );
+  });
 }

@@ -8,6 +8,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { type Agent, findAgent } from "../auth/agents.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import type { SwitchboardEvent } from "../events/types.ts";
 import type { Services } from "../services.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
@@ -65,11 +66,11 @@ export async function updateConversation(
     );
   }
   const actorRef = actor.id === null ? "system" : `agent:${actor.id}`;
-  const { conversation, activities } = await sb.store.write(async (tx) => {
+  const { conversation, events } = await sb.store.write(async (tx) => {
     const current = await findConversation(tx, id);
     if (!current) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${id} does not exist.`);
     const { set, activities } = await plan(tx, current, patch, actor, now);
-    if (activities.length === 0) return { conversation: current, activities };
+    if (activities.length === 0) return { conversation: current, events: [] };
     const [updated] = await tx
       .update(conversations)
       .set({ ...set, updatedAt: now })
@@ -105,24 +106,29 @@ export async function updateConversation(
       data: changes,
       createdAt: now,
     });
-    return { conversation: updated!, activities };
+    const events: SwitchboardEvent[] = [];
+    const status = activities.find((a) => a.kind === "status");
+    if (status && status.from !== status.to)
+      events.push(
+        await sb.bus.record(tx, "conversation.status_changed", {
+          conversationId: id,
+          from: String(status.from),
+          to: String(status.to),
+          actor: actorRef,
+        }),
+      );
+    if (activities.some((a) => a.kind === "assignee" || a.kind === "team"))
+      events.push(
+        await sb.bus.record(tx, "conversation.assigned", {
+          conversationId: id,
+          assigneeId: updated!.assigneeId,
+          teamId: updated!.teamId,
+          actor: actorRef,
+        }),
+      );
+    return { conversation: updated!, events };
   });
-  const status = activities.find((a) => a.kind === "status");
-  if (status && status.from !== status.to)
-    sb.bus.publish("conversation.status_changed", {
-      conversationId: id,
-      from: String(status.from),
-      to: String(status.to),
-      actor: actorRef,
-    });
-  if (activities.some((a) => a.kind === "assignee" || a.kind === "team")) {
-    sb.bus.publish("conversation.assigned", {
-      conversationId: id,
-      assigneeId: conversation.assigneeId,
-      teamId: conversation.teamId,
-      actor: actorRef,
-    });
-  }
+  sb.bus.announce(...events);
   return conversation;
 }
 

@@ -1,34 +1,81 @@
 /**
- * The typed in-process event bus. Handlers run in parallel; one that throws is logged and never
- * stops the others. Publishing never waits for handlers, but `idle()` does (for tests and shutdown).
+ * The event bus over the durable event log. A change records its events in its own transaction
+ * (`record`), and once it has committed the bus announces them (`announce`): live subscribers
+ * (`on`: SSE streams, metrics, plugins) get them at once, best effort; durable subscribers
+ * (`consume`: SLA clocks, automations, webhooks, routing) read them from the log after their
+ * cursor, at least once, so a crash at any moment only delays their work until the restart.
  */
-import { type Clock, systemClock } from "../clock.ts";
+import type { Clock } from "../clock.ts";
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
+import type { Store, Tx } from "../store/index.ts";
+import { storageFailureOf } from "../store/storage-failure.ts";
+import {
+  appendEvent,
+  EPHEMERAL_EVENTS,
+  lastPosition,
+  moveCursor,
+  openCursor,
+  pruneEvents,
+  readEvents,
+  type SubscriberLag,
+  subscriberLag,
+} from "./log.ts";
 import type { EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
 
 type Handler = (event: SwitchboardEvent) => Promise<void> | void;
+type Names = readonly EventName[] | "*";
+
+/** A durable subscriber's handlers, by event name; "*" gets every event (after the named one). */
+export type EventHandlers = { [N in EventName]?: (event: SwitchboardEvent<N>) => Promise<void> | void } & {
+  "*"?: (event: SwitchboardEvent) => Promise<void> | void;
+};
+
 interface Subscription {
   handler: Handler;
   /** Who subscribed, for logs ("plugin:telegram", "sse", "webhooks"). */
   owner: string;
 }
 
+interface Consumer {
+  subscriber: string;
+  names: Names;
+  handler: Handler;
+  /** Resolves to the cursor's position once its row exists. */
+  opened: Promise<number>;
+  running: Promise<number> | undefined;
+  /** Set when events arrive while it runs: it reads again before stopping. */
+  again: boolean;
+  closed: boolean;
+}
+
+/** How many events a durable subscriber reads at a time. */
+const BATCH = 200;
+/** Attempts per event before a durable subscriber logs it as failed and goes on. */
+const ATTEMPTS = 3;
+
 export class EventBus {
   readonly #byName = new Map<string, Subscription[]>();
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #consumers = new Map<string, Consumer>();
   readonly #log: Logger;
   readonly #clock: Clock;
-  #sequence = 0;
+  readonly #store: Store;
+  #poll: ReturnType<typeof setInterval> | undefined;
+  #ephemeral = 0;
+  #failed = 0;
 
-  /** Events are stamped with `clock`'s time (a test's manual clock controls it). */
-  constructor(log: Logger, clock: Clock = systemClock) {
+  /** Events are stamped with `clock`'s time (a test's manual clock controls it) and logged in `store`. */
+  constructor(log: Logger, clock: Clock, store: Store) {
     this.#log = log;
     this.#clock = clock;
+    this.#store = store;
   }
 
   /**
-   * Subscribes to one event, or "*" for all. Returns a function that unsubscribes.
+   * Subscribes a live handler to one event, or "*" for all: it runs in this process right after the
+   * change commits, and misses what happened while it was not running (a crash, a restart). Use
+   * `consume` for work that must not be lost. Returns a function that unsubscribes.
    *
    * @example
    * const off = bus.on("message.created", (event) => console.log(event.data.text), "example");
@@ -48,25 +95,226 @@ export class EventBus {
     };
   }
 
-  /** Publishes an event to every subscriber of its name and of "*". Call it after the data is committed. */
-  publish<N extends EventName>(name: N, data: SwitchboardEvents[N]): SwitchboardEvent<N> {
-    const at = this.#clock.now();
-    const event: SwitchboardEvent<N> = { id: `${at.toString(36)}-${(++this.#sequence).toString(36)}`, name, data, at };
-    const subscribers = [...(this.#byName.get(name) ?? []), ...(this.#byName.get("*") ?? [])];
+  /**
+   * Subscribes durable handlers: `subscriber` reads the logged events it has handlers for, after its
+   * cursor, in order, at least once; the cursor moves after each event and survives restarts (a new
+   * subscriber starts at the end of the log). Handlers must be idempotent: after a crash the event
+   * being handled runs again. A handler that throws is retried; after 3 failures the event is logged
+   * as failed and skipped. A storage failure (disk full) stops the subscriber where it is until the
+   * store writes again. Returns a function that unsubscribes (the cursor stays).
+   *
+   * @example
+   * bus.consume("welcome", {
+   *   "conversation.created": (event) => greet(event.data.conversationId),
+   *   "contact.erased": (event) => forget(event.data.contactId),
+   * });
+   */
+  consume(subscriber: string, handlers: EventHandlers): () => void {
+    if (this.#consumers.has(subscriber)) throw new Error(`A durable subscriber named "${subscriber}" exists already.`);
+    const keys = Object.keys(handlers) as (EventName | "*")[];
+    const names: Names = keys.includes("*") ? "*" : (keys as EventName[]);
+    const handler: Handler = async (event) => {
+      await (handlers[event.name] as Handler | undefined)?.(event);
+      await handlers["*"]?.(event);
+    };
+    const consumer: Consumer = {
+      subscriber,
+      names,
+      handler,
+      opened: openCursor(this.#store, subscriber, this.#clock.now()),
+      running: undefined,
+      again: false,
+      closed: false,
+    };
+    consumer.opened.catch((error: unknown) => this.#log.error({ subscriber, error: describeError(error) }, "cannot open the event cursor"));
+    this.#consumers.set(subscriber, consumer);
+    return () => {
+      consumer.closed = true;
+      this.#consumers.delete(subscriber);
+    };
+  }
+
+  /**
+   * Writes an event inside `tx`, the transaction of the change it describes. Announce it once the
+   * transaction has committed.
+   *
+   * @example
+   * const event = await store.write((tx) => bus.record(tx, "contact.created", { contactId: 7 }));
+   * bus.announce(event);
+   */
+  record<N extends EventName>(tx: Tx, name: N, data: SwitchboardEvents[N]): Promise<SwitchboardEvent<N>> {
+    return appendEvent(tx, name, data, this.#clock.now());
+  }
+
+  /** Delivers committed events to live subscribers and wakes the durable ones. */
+  announce(...events: SwitchboardEvent[]): void {
+    for (const event of events) this.#deliverLive(event);
+    if (events.some((event) => event.seq !== undefined)) this.#wakeAll();
+  }
+
+  /**
+   * Records an event in a transaction of its own and announces it: for events that follow no
+   * stored change of their own (an SLA breach found by a timer). Ephemeral events (typing) are
+   * only announced. Prefer `record` inside the change's transaction where there is one.
+   *
+   * @example
+   * await bus.publish("agent.availability_changed", { agentId: 3, availability: "away" });
+   */
+  async publish<N extends EventName>(name: N, data: SwitchboardEvents[N]): Promise<SwitchboardEvent<N>> {
+    const event: SwitchboardEvent<N> = EPHEMERAL_EVENTS.has(name)
+      ? { id: `e${(++this.#ephemeral).toString(36)}`, name, data, at: this.#clock.now() }
+      : await this.#store.write((tx) => this.record(tx, name, data));
+    this.announce(event);
+    return event;
+  }
+
+  /** Logged events after `position` (SSE catch-up after a reconnect), oldest first. */
+  replay(position: number, limit: number): Promise<SwitchboardEvent[]> {
+    return readEvents(this.#store.db, position, "*", limit);
+  }
+
+  /** Each durable subscriber's lag behind the log, and how many events failed for good since start. */
+  async lag(): Promise<{ subscribers: SubscriberLag[]; failed: number }> {
+    const names = new Map([...this.#consumers.values()].map((c) => [c.subscriber, c.names] as const));
+    return { subscribers: await subscriberLag(this.#store.db, names, this.#clock.now()), failed: this.#failed };
+  }
+
+  /** Deletes logged events older than `retainMs` that every durable subscriber has handled. */
+  prune(retainMs: number): Promise<number> {
+    return pruneEvents(this.#store, this.#clock.now() - retainMs);
+  }
+
+  /** The newest logged event's position. */
+  position(): Promise<number> {
+    return lastPosition(this.#store.db);
+  }
+
+  /**
+   * Starts reading the log every `pollMs` too, for events other processes wrote (the CLI, a second
+   * server) and for subscribers stopped by a storage failure.
+   */
+  start(pollMs = 1_000): void {
+    this.#poll ??= setInterval(() => this.#wakeAll(), pollMs);
+    this.#wakeAll();
+  }
+
+  /** Wakes the durable subscribers once, without polling (for a Switchboard run without background workers). */
+  catchUp(): void {
+    this.#wakeAll();
+  }
+
+  /** Stops the polling (subscribers finish what they are reading; `idle` waits for them). */
+  stop(): void {
+    clearInterval(this.#poll);
+    this.#poll = undefined;
+  }
+
+  /** Resolves once every live handler started so far has settled and every durable subscriber has caught up. */
+  async idle(): Promise<void> {
+    for (;;) {
+      while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+      const handled = await Promise.all(
+        [...this.#consumers.values()].map((c) =>
+          this.#run(c).catch((error: unknown) => {
+            this.#log.warn({ subscriber: c.subscriber, error: describeError(error) }, "durable subscriber paused");
+            return 0;
+          }),
+        ),
+      );
+      if (this.#pending.size === 0 && handled.every((n) => n === 0)) return;
+    }
+  }
+
+  #deliverLive(event: SwitchboardEvent): void {
+    const subscribers = [...(this.#byName.get(event.name) ?? []), ...(this.#byName.get("*") ?? [])];
     for (const subscription of subscribers) {
       const run = Promise.resolve()
-        .then(() => subscription.handler(event as SwitchboardEvent))
+        .then(() => subscription.handler(event))
         .catch((error: unknown) =>
-          this.#log.error({ event: name, owner: subscription.owner, error: describeError(error) }, "event handler failed"),
+          this.#log.error({ event: event.name, owner: subscription.owner, error: describeError(error) }, "event handler failed"),
         )
         .finally(() => this.#pending.delete(run));
       this.#pending.add(run);
     }
-    return event;
   }
 
-  /** Resolves once every handler started so far has settled. */
-  async idle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  #wakeAll(): void {
+    for (const consumer of this.#consumers.values())
+      this.#run(consumer).catch((error: unknown) =>
+        this.#log.warn(
+          { subscriber: consumer.subscriber, error: describeError(error) },
+          "durable subscriber paused; it resumes on the next poll",
+        ),
+      );
+  }
+
+  /** Runs the subscriber until it has read the whole log (once at a time); resolves to how many events it handled. */
+  #run(consumer: Consumer): Promise<number> {
+    if (consumer.running) {
+      consumer.again = true;
+      return consumer.running;
+    }
+    const run = async () => {
+      let handled = 0;
+      do {
+        consumer.again = false;
+        handled += await this.#drain(consumer);
+      } while (consumer.again && !consumer.closed);
+      return handled;
+    };
+    consumer.running = run().finally(() => (consumer.running = undefined));
+    return consumer.running;
+  }
+
+  async #drain(consumer: Consumer): Promise<number> {
+    let position = await consumer.opened;
+    let handled = 0;
+    // The cursor write after an event is queued, not awaited: it usually shares a commit with the
+    // next event's work, so a crash repeats at most the event in hand, for one write per event.
+    let moving: Promise<void> = Promise.resolve();
+    const move = (to: number) => {
+      moving = moveCursor(this.#store, consumer.subscriber, to, this.#clock.now()).catch((error: unknown) =>
+        this.#log.warn(
+          { subscriber: consumer.subscriber, position: to, error: describeError(error) },
+          "cannot move the event cursor; the event runs again",
+        ),
+      );
+    };
+    try {
+      while (!consumer.closed) {
+        const events = await readEvents(this.#store.db, position, consumer.names, BATCH);
+        if (events.length === 0) break;
+        for (const event of events) {
+          await this.#handle(consumer, event);
+          position = event.seq!;
+          handled++;
+          move(position);
+        }
+      }
+    } finally {
+      await moving;
+      consumer.opened = Promise.resolve(position);
+    }
+    return handled;
+  }
+
+  async #handle(consumer: Consumer, event: SwitchboardEvent): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await consumer.handler(event);
+        return;
+      } catch (error) {
+        const failure = storageFailureOf(error);
+        if (failure) throw error;
+        const log = { subscriber: consumer.subscriber, event: event.name, seq: event.seq, attempt, error: describeError(error) };
+        if (attempt >= ATTEMPTS) {
+          this.#failed++;
+          this.#log.error(log, "durable event handler failed for good; the event is skipped for this subscriber");
+          return;
+        }
+        this.#log.warn(log, "durable event handler failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   }
 }

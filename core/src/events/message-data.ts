@@ -5,13 +5,13 @@
 
 import type { Conversation } from "../store/conversations.ts";
 import { isAutomatedMessage, type Message } from "../store/messages.ts";
-import type { ConversationState, MessageEventData } from "./types.ts";
+import type { ConversationState, MessageEventData, SwitchboardEvents } from "./types.ts";
 
 /**
  * The event payload describing a stored message (for message.created and message.updated).
  *
  * @example
- * bus.publish("message.updated", { ...messageEventData(message), deliveryStatus: message.deliveryStatus, deliveryError: message.deliveryError });
+ * const data = { ...messageEventData(message), conversation: conversationState(conversation) };
  */
 export function messageEventData(message: Message): MessageEventData {
   return {
@@ -29,10 +29,20 @@ export function messageEventData(message: Message): MessageEventData {
 }
 
 /**
+ * The `message.updated` payload of a stored message: its data and delivery status.
+ *
+ * @example
+ * events.push(await bus.record(tx, "message.updated", messageUpdatedData(message)));
+ */
+export function messageUpdatedData(message: Message): SwitchboardEvents["message.updated"] {
+  return { ...messageEventData(message), deliveryStatus: message.deliveryStatus, deliveryError: message.deliveryError };
+}
+
+/**
  * The part of a conversation row `message.created` carries.
  *
  * @example
- * bus.publish("message.created", { ...messageEventData(message), conversation: conversationState(conversation) });
+ * events.push(await bus.record(tx, "message.created", { ...messageEventData(message), conversation: conversationState(conversation) }));
  */
 export function conversationState(conversation: Conversation): ConversationState {
   const { id, contactId, inbox, channel, status, priority, assigneeId, teamId } = conversation;

@@ -72,9 +72,11 @@ export type EventName = keyof SwitchboardEvents & string;
 
 /** One published event, as handlers, SSE clients and webhooks see it. */
 export interface SwitchboardEvent<N extends EventName = EventName> {
-  /** A unique id (increasing within one process). */
+  /** A unique id: the event log's sequence number as a string (SSE `id:`, webhook `id`). */
   id: string;
   name: N;
   data: SwitchboardEvents[N];
   at: number;
+  /** The event's position in the durable log; absent for ephemeral events (typing), which are not logged. */
+  seq?: number;
 }

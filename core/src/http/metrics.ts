@@ -86,6 +86,38 @@ export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
     },
     "metrics",
   );
+  // Durable event subscribers' lag: one read of the cursors per scrape, shared by the gauges.
+  let lag: Promise<Awaited<ReturnType<EventBus["lag"]>>> | undefined;
+  const lagOnce = () => {
+    lag ??= deps.bus.lag().finally(() => setTimeout(() => (lag = undefined), 0));
+    return lag;
+  };
+  new client.Gauge({
+    name: "switchboard_event_subscriber_behind",
+    help: "Logged events a durable subscriber has not handled yet",
+    labelNames: ["subscriber"] as const,
+    registers: [registry],
+    async collect() {
+      for (const s of (await lagOnce()).subscribers) this.set({ subscriber: s.subscriber }, s.behind);
+    },
+  });
+  new client.Gauge({
+    name: "switchboard_event_subscriber_oldest_age_seconds",
+    help: "Age of the oldest logged event a durable subscriber has not handled yet (0 when none waits)",
+    labelNames: ["subscriber"] as const,
+    registers: [registry],
+    async collect() {
+      for (const s of (await lagOnce()).subscribers) this.set({ subscriber: s.subscriber }, s.oldestAgeMs / 1000);
+    },
+  });
+  new client.Gauge({
+    name: "switchboard_event_handler_failures",
+    help: "Events a durable subscriber skipped after its handler failed 3 times, since start",
+    registers: [registry],
+    async collect() {
+      this.set((await lagOnce()).failed);
+    },
+  });
   new client.Gauge({
     name: "switchboard_outbox_pending",
     help: "Outbound messages waiting to be delivered",

@@ -12,6 +12,14 @@ import type { SwitchboardEvent } from "../events/types.ts";
 import type { Logger } from "../log/index.ts";
 
 export const HEARTBEAT_MS = 15_000;
+/** The most logged events a reconnecting client is sent before the live ones. */
+export const CATCH_UP_LIMIT = 1_000;
+
+/** A `Last-Event-ID` header's log position, or undefined when there is none (or it is not one of ours). */
+function lastEventId(header: string | undefined): number | undefined {
+  if (!header || !/^\d{1,15}$/.test(header)) return undefined;
+  return Number(header);
+}
 
 /** Sends one SSE message (`event:` name and `data:`) on a stream. */
 export type SendEvent = (event: string, data?: string, id?: string) => void;
@@ -28,12 +36,46 @@ export class EventStreams {
 
   /**
    * Answers `c` with an SSE stream; `onEvent` decides what each bus event becomes (if anything).
+   * What it sends carries the event's log position as its SSE `id`, so a client that reconnects
+   * with `Last-Event-ID` first gets the logged events it missed (up to CATCH_UP_LIMIT; then a
+   * `catch-up-truncated` event says to reload), then the live ones, each once and in order.
    *
    * @example
-   * app.get("/events", (c) => streams.open(c, "sse", (event, send) => send(event.name, JSON.stringify(event.data), event.id)));
+   * app.get("/events", (c) => streams.open(c, "sse", (event, send) => send(event.name, JSON.stringify(event.data))));
    */
   open(c: Context, owner: string, onEvent: (event: SwitchboardEvent, send: SendEvent) => Promise<void> | void): Response {
-    return this.stream(c, owner, (send) => this.#bus.on("*", (event) => onEvent(event, send), owner));
+    const resumeAfter = lastEventId(c.req.header("Last-Event-ID"));
+    return this.stream(c, owner, (send) => {
+      let last = resumeAfter ?? 0;
+      const deliver = (event: SwitchboardEvent) => {
+        if (event.seq !== undefined) {
+          if (event.seq <= last) return;
+          last = event.seq;
+        }
+        // An ephemeral event (typing) has no position: no `id:`, so the client keeps its last one.
+        const withId: SendEvent = (name, data, id) => send(name, data, id ?? (event.seq === undefined ? undefined : event.id));
+        return onEvent(event, withId);
+      };
+      if (resumeAfter === undefined) return this.#bus.on("*", deliver, owner);
+      // Live events wait in `held` until the missed ones are out, so the order holds.
+      let held: SwitchboardEvent[] | undefined = [];
+      const off = this.#bus.on("*", (event) => (held ? void held.push(event) : deliver(event)), owner);
+      const catchUp = async () => {
+        const missed = await this.#bus.replay(resumeAfter, CATCH_UP_LIMIT);
+        for (const event of missed) await deliver(event);
+        if (missed.length === CATCH_UP_LIMIT) send("catch-up-truncated", JSON.stringify({ after: resumeAfter, sent: missed.length }));
+        const waiting = held ?? [];
+        held = undefined;
+        for (const event of waiting) await deliver(event);
+      };
+      catchUp().catch((error: unknown) => {
+        this.#log.warn({ owner, error: describeError(error) }, "SSE catch-up from the event log failed; going on live");
+        const waiting = held ?? [];
+        held = undefined;
+        for (const event of waiting) void deliver(event);
+      });
+      return off;
+    });
   }
 
   /**

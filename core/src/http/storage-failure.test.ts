@@ -119,6 +119,8 @@ describe("storage failures", () => {
     sb = await switchboardIn(dir);
     expect((await post(sb)).status).toBe(201);
     // Set on the connection that write transactions use, so every later write meets SQLITE_READONLY.
+    // (Once the durable subscribers are done with the first message: the pragma must not share a commit with their writes.)
+    await sb.bus.idle();
     await sb.store.write((tx) => tx.run(sql`PRAGMA query_only = ON`));
     await expectStorage503(await post(sb), /database is read-only/);
     const health = await sb.app.request("/healthz");

@@ -4,8 +4,9 @@
  * conversation for an agent while a note mentioning them is newer than their read mark.
  */
 import { sql } from "drizzle-orm";
+import type { SwitchboardEvent } from "../events/types.ts";
 import type { Services } from "../services.ts";
-import type { Queryable } from "../store/index.ts";
+import type { Queryable, Tx } from "../store/index.ts";
 import type { Message } from "../store/messages.ts";
 import { agents } from "../store/schema.ts";
 import { mentionedAgents } from "./find.ts";
@@ -23,15 +24,24 @@ export async function mentionsIn(db: Queryable, text: string, authorId: number |
 }
 
 /**
- * Publishes "agent.mentioned" for each agent a stored note mentions (from `mentionsIn`).
+ * Records "agent.mentioned" for each agent a note mentions (from `mentionsIn`), in the transaction
+ * that stores the note; the caller announces them after the commit.
  *
  * @example
- * announceMentions(switchboard, note, [3]);
+ * await switchboard.outbound.reply(input, { within: (tx, note) => recordMentions(switchboard, tx, note, [3]) });
  */
-export function announceMentions(sb: Pick<Services, "bus">, note: Message, mentioned: number[]): void {
-  for (const agentId of mentioned) {
-    sb.bus.publish("agent.mentioned", { agentId, conversationId: note.conversationId, messageId: note.id, byAgentId: note.authorAgentId });
-  }
+export async function recordMentions(sb: Pick<Services, "bus">, tx: Tx, note: Message, mentioned: number[]): Promise<SwitchboardEvent[]> {
+  const events: SwitchboardEvent[] = [];
+  for (const agentId of mentioned)
+    events.push(
+      await sb.bus.record(tx, "agent.mentioned", {
+        agentId,
+        conversationId: note.conversationId,
+        messageId: note.id,
+        byAgentId: note.authorAgentId,
+      }),
+    );
+  return events;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Clock } from "../clock.ts";
 import { identityOn } from "../contacts/identity-scope.ts";
 import { DeliveryError, describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
-import { messageEventData } from "../events/message-data.ts";
+import { messageUpdatedData } from "../events/message-data.ts";
 import { backoffMs } from "../jobs/backoff.ts";
 import { withHeartbeat } from "../jobs/heartbeat.ts";
 import { Poller } from "../jobs/poller.ts";
@@ -23,12 +23,18 @@ import type { OutboundMessage, OutboundTarget, TemplateSend } from "../plugins/t
 import { attachmentForPlugins } from "../store/attachments.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
-import type { Store } from "../store/index.ts";
+import type { Store, Tx } from "../store/index.ts";
 import { agents, attachments, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
 import { refusal, replyWindowState } from "./reply-window.ts";
 
 type OutboxRow = typeof outbox.$inferSelect;
+type Message = typeof messages.$inferSelect;
+/** How one delivery attempt ended. */
+type Outcome =
+  | { kind: "sent"; externalId: string | undefined }
+  | { kind: "retry"; error: string; at: number }
+  | { kind: "failed"; error: string };
 
 export const CRASHED_SEND_ERROR =
   "The delivery was interrupted by a restart and this channel cannot tell whether it went out. Check with the customer's channel, then retry if needed.";
@@ -237,46 +243,11 @@ export class DeliveryWorker {
     };
   }
 
-  async #finish(
-    row: OutboxRow,
-    outcome:
-      | { kind: "sent"; externalId: string | undefined }
-      | { kind: "retry"; error: string; at: number }
-      | { kind: "failed"; error: string },
-  ): Promise<void> {
+  async #finish(row: OutboxRow, outcome: Outcome): Promise<void> {
     const now = this.#clock.now();
-    const updated = await this.#store.write(async (tx) => {
-      if (outcome.kind === "retry") {
-        const held = await tx
-          .update(outbox)
-          .set({ status: "pending", claimedUntil: null, nextAttemptAt: outcome.at, lastError: outcome.error, updatedAt: now })
-          .where(this.#ours(row))
-          .returning({ id: outbox.id });
-        if (held.length === 0) return [];
-        return tx
-          .update(messages)
-          .set({ deliveryStatus: "queued", deliveryError: outcome.error, updatedAt: now })
-          .where(eq(messages.id, row.messageId))
-          .returning();
-      }
-      const status = outcome.kind === "sent" ? "sent" : "failed";
-      const error = outcome.kind === "failed" ? outcome.error : null;
-      const held = await tx
-        .update(outbox)
-        .set({ status, claimedUntil: null, lastError: error, updatedAt: now })
-        .where(this.#ours(row))
-        .returning({ id: outbox.id });
-      if (held.length === 0) return [];
-      return tx
-        .update(messages)
-        .set({
-          deliveryStatus: status,
-          deliveryError: error,
-          ...(outcome.kind === "sent" && outcome.externalId ? { externalId: outcome.externalId } : {}),
-          updatedAt: now,
-        })
-        .where(eq(messages.id, row.messageId))
-        .returning();
+    const { updated, events } = await this.#store.write(async (tx) => {
+      const updated = await this.#recordOutcome(tx, row, outcome, now);
+      return { updated, events: updated[0] ? [await this.#bus.record(tx, "message.updated", messageUpdatedData(updated[0]))] : [] };
     });
     if (updated.length === 0) {
       this.#log.warn(
@@ -285,14 +256,42 @@ export class DeliveryWorker {
       );
       return;
     }
-    const message = updated[0];
-    if (message) {
-      this.#bus.publish("message.updated", {
-        ...messageEventData(message),
-        deliveryStatus: message.deliveryStatus,
-        deliveryError: message.deliveryError,
-      });
+    this.#bus.announce(...events);
+  }
+
+  /** The outbox row's and the message's new state after an attempt; none when the claim was taken over. */
+  async #recordOutcome(tx: Tx, row: OutboxRow, outcome: Outcome, now: number): Promise<Message[]> {
+    if (outcome.kind === "retry") {
+      const held = await tx
+        .update(outbox)
+        .set({ status: "pending", claimedUntil: null, nextAttemptAt: outcome.at, lastError: outcome.error, updatedAt: now })
+        .where(this.#ours(row))
+        .returning({ id: outbox.id });
+      if (held.length === 0) return [];
+      return tx
+        .update(messages)
+        .set({ deliveryStatus: "queued", deliveryError: outcome.error, updatedAt: now })
+        .where(eq(messages.id, row.messageId))
+        .returning();
     }
+    const status = outcome.kind === "sent" ? "sent" : "failed";
+    const error = outcome.kind === "failed" ? outcome.error : null;
+    const held = await tx
+      .update(outbox)
+      .set({ status, claimedUntil: null, lastError: error, updatedAt: now })
+      .where(this.#ours(row))
+      .returning({ id: outbox.id });
+    if (held.length === 0) return [];
+    return tx
+      .update(messages)
+      .set({
+        deliveryStatus: status,
+        deliveryError: error,
+        ...(outcome.kind === "sent" && outcome.externalId ? { externalId: outcome.externalId } : {}),
+        updatedAt: now,
+      })
+      .where(eq(messages.id, row.messageId))
+      .returning();
   }
 
   /** Queues a failed message again (the "retry" action). Throws SWB_ERR_CONFLICT if it is not failed. */

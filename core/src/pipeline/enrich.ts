@@ -130,8 +130,12 @@ export class Enricher {
   async #storeLate(contactId: number, late: EnrichmentAnswers): Promise<void> {
     if (late.size === 0) return;
     const { store, clock, bus, settings, log } = this.#deps;
-    const stored = await store.write((tx) => storeEnrichment(tx, contactId, late, settings, clock.now()));
-    if (stored) bus.publish("contact.enriched", { contactId, plugins: [...late.keys()] });
+    const event = await store.write(async (tx) =>
+      (await storeEnrichment(tx, contactId, late, settings, clock.now()))
+        ? await bus.record(tx, "contact.enriched", { contactId, plugins: [...late.keys()] })
+        : undefined,
+    );
+    if (event) bus.announce(event);
     else log.info({ contactId, plugins: [...late.keys()] }, "enrichment answered after its contact was merged or erased; dropped");
   }
 

@@ -8,6 +8,7 @@ import type { Clock } from "../clock.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { conversationState, messageEventData } from "../events/message-data.ts";
+import type { SwitchboardEvent } from "../events/types.ts";
 import { type AttachmentInput, insertAttachments } from "../store/attachments.ts";
 import { findContact, identitiesOf } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
@@ -60,12 +61,16 @@ export class OutboundPipeline {
    * unknown inbox, a contact who cannot be reached on the chosen inbox, an unknown template), or
    * SWB_ERR_REPLY_WINDOW_CLOSED when the channel's reply window forbids the send (reply-window.ts).
    * `within` runs in the same transaction once the message and its outbox row are written: if it
-   * throws, nothing of the reply is stored (send-later marks its schedule sent this way).
+   * throws, nothing of the reply is stored (send-later marks its schedule sent this way). Events it
+   * returns (recorded with `bus.record` in `tx`) are announced after `message.created`.
    *
    * @example
    * await switchboard.outbound.reply({ conversationId: 42, agentId: 3, text: "On its way!" });
    */
-  async reply(input: ReplyInput, options: { within?: (tx: Tx, message: Message) => Promise<void> } = {}): Promise<Message> {
+  async reply(
+    input: ReplyInput,
+    options: { within?: (tx: Tx, message: Message) => Promise<SwitchboardEvent[] | undefined> } = {},
+  ): Promise<Message> {
     const kind = input.kind ?? "reply";
     const conversation = await findConversation(this.#store.db, input.conversationId);
     if (!conversation) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${input.conversationId} does not exist.`);
@@ -110,7 +115,7 @@ export class OutboundPipeline {
     }
 
     const now = this.#clock.now();
-    const stored = await this.#store.write(async (tx) => {
+    const { stored, events } = await this.#store.write(async (tx) => {
       const [row] = await tx
         .insert(messages)
         .values({
@@ -133,7 +138,7 @@ export class OutboundPipeline {
       if (kind === "reply") {
         await tx.insert(outbox).values({ messageId: message.id, inbox: inbox.name, nextAttemptAt: now, createdAt: now, updatedAt: now });
       }
-      await options.within?.(tx, message);
+      const more = (await options.within?.(tx, message)) ?? [];
       if (kind === "reply") {
         await tx
           .update(conversations)
@@ -141,9 +146,13 @@ export class OutboundPipeline {
           .where(and(eq(conversations.id, conversation.id), isNull(conversations.firstResponseAt)));
       }
       await tx.update(conversations).set({ lastActivityAt: now, updatedAt: now }).where(eq(conversations.id, conversation.id));
-      return message;
+      const event = await this.#bus.record(tx, "message.created", {
+        ...messageEventData(message),
+        conversation: conversationState(conversation),
+      });
+      return { stored: message, events: [event, ...more] };
     });
-    this.#bus.publish("message.created", { ...messageEventData(stored), conversation: conversationState(conversation) });
+    this.#bus.announce(...events);
     if (kind === "reply") this.#onQueued();
     return stored;
   }

@@ -5,7 +5,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { EventBus } from "../events/bus.ts";
-import { messageEventData } from "../events/message-data.ts";
+import { messageUpdatedData } from "../events/message-data.ts";
 import type { DeliveryReport } from "../plugins/types.ts";
 import type { Store } from "../store/index.ts";
 import { type DeliveryStatus, messages } from "../store/schema.ts";
@@ -24,8 +24,8 @@ export async function recordDeliveryReport(
   report: DeliveryReport,
 ): Promise<boolean> {
   const now = deps.clock.now();
-  const [updated] = await deps.store.write((tx) =>
-    tx
+  const event = await deps.store.write(async (tx) => {
+    const [updated] = await tx
       .update(messages)
       .set({
         deliveryStatus: report.status,
@@ -40,13 +40,10 @@ export async function recordDeliveryReport(
           inArray(messages.deliveryStatus, movableFrom[report.status]),
         ),
       )
-      .returning(),
-  );
-  if (!updated) return false;
-  deps.bus.publish("message.updated", {
-    ...messageEventData(updated),
-    deliveryStatus: updated.deliveryStatus,
-    deliveryError: updated.deliveryError,
+      .returning();
+    return updated ? deps.bus.record(tx, "message.updated", messageUpdatedData(updated)) : undefined;
   });
+  if (!event) return false;
+  deps.bus.announce(event);
   return true;
 }

@@ -24,5 +24,5 @@ export async function reportCustomerTyping(
     contactId: contact?.id ?? null,
   });
   if (!conversation || conversation.status === "resolved") return;
-  deps.bus.publish("typing", { conversationId: conversation.id, who: "contact" });
+  await deps.bus.publish("typing", { conversationId: conversation.id, who: "contact" });
 }

@@ -147,7 +147,7 @@ export function setupRequeue(sb: Needs, router: Router): { requeueSoon(): Promis
       text: `Unassigned for ${Math.round(waitedMs / 60_000)} minutes: escalated (priority ${priority}${team ? `, team ${teamName}` : ""}).`,
     });
     await updateConversation(sb, ROUTING_ACTOR, conversationId, { priority, ...(team ? { teamId: team.id } : {}) });
-    sb.bus.publish("routing.escalated", { conversationId, waitedMs });
+    await sb.bus.publish("routing.escalated", { conversationId, waitedMs });
     await requeueSoon();
   });
 
@@ -167,28 +167,18 @@ export function setupRequeue(sb: Needs, router: Router): { requeueSoon(): Promis
     );
   };
 
-  sb.bus.on("conversation.created", (event) => watchEscalation(event.data.conversationId), "routing");
-  sb.bus.on(
-    "conversation.assigned",
-    async (event) => {
+  sb.bus.consume("routing", {
+    "conversation.created": (event) => watchEscalation(event.data.conversationId),
+    "conversation.assigned": async (event) => {
       await watchEscalation(event.data.conversationId);
       await requeueSoon();
     },
-    "routing",
-  );
-  sb.bus.on(
-    "agent.availability_changed",
-    async (event) => {
+    "agent.availability_changed": async (event) => {
       if (event.data.availability === "online") await requeueSoon();
     },
-    "routing",
-  );
-  sb.bus.on(
-    "conversation.status_changed",
-    async (event) => {
+    "conversation.status_changed": async (event) => {
       if (event.data.from === "open") await requeueSoon();
     },
-    "routing",
-  );
+  });
   return { requeueSoon };
 }

@@ -42,7 +42,7 @@ export async function createTestKernel(options: { now?: number; log?: Logger } =
   await store.migrate();
   const clock = new ManualClock(options.now ?? Date.now());
   const log = options.log ?? createLogger({ level: "silent" });
-  const bus = new EventBus(log, clock);
+  const bus = new EventBus(log, clock, store);
   const jobs = new JobQueue(store, clock, log);
   return {
     store,

@@ -104,9 +104,10 @@ export function setupOutgoingWebhooks(deps: {
   });
 
   if (webhooks.length === 0) return;
-  deps.bus.on(
-    "*",
-    async (event: SwitchboardEvent) => {
+  // Durable: every logged event becomes one delivery per matching webhook, even across a crash;
+  // an event read again after a restart finds its deliveries there already (unique event + url).
+  deps.bus.consume("webhooks", {
+    "*": async (event: SwitchboardEvent) => {
       const matching = webhooks.filter((webhook) => webhook.events.includes("*") || webhook.events.includes(event.name));
       if (matching.length === 0) return;
       const payload = JSON.stringify({ id: event.id, event: event.name, at: event.at, data: wireData(event) });
@@ -114,12 +115,12 @@ export function setupOutgoingWebhooks(deps: {
         for (const webhook of matching) {
           const [row] = await tx
             .insert(webhookDeliveries)
-            .values({ url: webhook.url, event: event.name, payload, createdAt: clock.now() })
+            .values({ url: webhook.url, event: event.name, eventSeq: event.seq ?? null, payload, createdAt: clock.now() })
+            .onConflictDoNothing()
             .returning({ id: webhookDeliveries.id });
-          await scheduleDelivery(jobs, tx, row!.id, webhook);
+          if (row) await scheduleDelivery(jobs, tx, row.id, webhook);
         }
       });
     },
-    "webhooks",
-  );
+  });
 }

@@ -112,16 +112,19 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
         .where(eq(csatResponses.id, survey.id))
         .returning();
       const conversation = await findConversation(tx, survey.conversationId);
-      return { message: row!, survey: updated!, conversation: conversation! };
+      const events = [
+        await sb.bus.record(tx, "message.created", { ...messageEventData(row!), conversation: conversationState(conversation!) }),
+        await sb.bus.record(tx, "csat.recorded", {
+          conversationId: survey.conversationId,
+          contactId: contact.id,
+          score: updated!.score,
+          comment: updated!.comment,
+          ces: updated!.ces,
+        }),
+      ];
+      return { message: row!, survey: updated!, conversation: conversation!, events };
     });
-    sb.bus.publish("message.created", { ...messageEventData(stored.message), conversation: conversationState(stored.conversation) });
-    sb.bus.publish("csat.recorded", {
-      conversationId: survey.conversationId,
-      contactId: contact.id,
-      score: stored.survey.score,
-      comment: stored.survey.comment,
-      ces: stored.survey.ces,
-    });
+    sb.bus.announce(...stored.events);
     const context = await load(survey.conversationId);
     if (context)
       await sendAutomated(

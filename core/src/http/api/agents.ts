@@ -56,8 +56,11 @@ export function registerAgentRoutes(app: ApiApp, sb: Services): void {
   app.openapi(patchMe, async (c) => {
     const { availability } = c.req.valid("json");
     const id = c.get("agent").id;
-    const [updated] = await store.write((tx) => tx.update(agents).set({ availability }).where(eq(agents.id, id)).returning());
-    sb.bus.publish("agent.availability_changed", { agentId: id, availability });
+    const { updated, event } = await store.write(async (tx) => {
+      const [updated] = await tx.update(agents).set({ availability }).where(eq(agents.id, id)).returning();
+      return { updated, event: await sb.bus.record(tx, "agent.availability_changed", { agentId: id, availability }) };
+    });
+    sb.bus.announce(event);
     return c.json(agentJson(updated!), 200);
   });
 }

@@ -55,6 +55,35 @@ describe("GET /events", () => {
     await reader.cancel();
   });
 
+  it("a client that reconnects with Last-Event-ID first gets the logged events it missed, in order, then the live ones", async () => {
+    const a = await t.say("support", { externalId: "a" }, "hi");
+    const reader = (await t.api("/api/v1/events")).body!.getReader();
+    await readUntil(reader, /: connected/);
+    await t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "pending" } });
+    const seen = await readUntil(reader, /event: conversation\.status_changed\ndata: [^\n]*\nid: (\d+)\n/);
+    const lastId = /event: conversation\.status_changed\ndata: [^\n]*\nid: (\d+)\n/.exec(seen)![1]!;
+    await reader.cancel();
+
+    // While the client is away: the conversation is resolved, and the customer writes again (a new conversation).
+    await t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "resolved" } });
+    await t.say("support", { externalId: "a" }, "one more thing");
+    await t.switchboard.bus.idle();
+
+    const again = (await t.api("/api/v1/events", { headers: { "Last-Event-ID": lastId } })).body!.getReader();
+    const missed = await readUntil(again, /event: message\.created\ndata: [^\n]*\nid: \d+\n/);
+    const names = [...missed.matchAll(/event: (\S+)\ndata: [^\n]*\nid: (\d+)\n/g)];
+    expect(names.map((m) => m[1])).toEqual(["conversation.status_changed", "conversation.created", "message.created"]);
+    const ids = names.map((m) => Number(m[2]));
+    expect(ids[0]).toBeGreaterThan(Number(lastId));
+    expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+    expect(missed).not.toContain(`id: ${lastId}\n`);
+
+    await t.api(`/api/v1/conversations/${a.conversationId}`, { method: "PATCH", body: { status: "pending" } });
+    const live = await readUntil(again, /"to":"pending"/);
+    expect(live.match(/"to":"pending"/g)).toHaveLength(1);
+    await again.cancel();
+  });
+
   it("ends open streams when Switchboard stops", async () => {
     const reader = (await t.api("/api/v1/events")).body!.getReader();
     await readUntil(reader, /: connected/);

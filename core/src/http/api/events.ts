@@ -17,7 +17,7 @@ const events = routes("Events")({
   path: "/events",
   summary: "Live stream of the events this agent may see (Server-Sent Events)",
   description:
-    "Each event has `event: <name>` (message.created, conversation.status_changed, ...), `id:` and `data:` with the event's JSON (snake_case keys). A `: heartbeat` comment comes every 15 seconds.",
+    "Each event has `event: <name>` (message.created, conversation.status_changed, ...), `id:` (the event's position in the durable event log; typing events have none) and `data:` with the event's JSON (snake_case keys). A client that reconnects with a `Last-Event-ID` header first gets the logged events it missed (at most 1,000, then a `catch-up-truncated` event), then the live ones. A `: heartbeat` comment comes every 15 seconds.",
   responses: { 200: { description: "An endless text/event-stream", content: { "text/event-stream": { schema: z.string() } } } },
 });
 
@@ -40,7 +40,7 @@ export function registerEventRoute(app: ApiApp, sb: Services): () => void {
   app.openapi(events, (c) => {
     const viewer = c.get("viewer");
     return streams.open(c, "api-sse", async (event, send) => {
-      if (await canSee(viewer, event)) send(event.name, json(event), event.id);
+      if (await canSee(viewer, event)) send(event.name, json(event));
     });
   });
   return () => streams.closeAll();

@@ -76,7 +76,7 @@ export function registerRoutingRoutes(app: ApiApp, sb: Services): void {
     const body = c.req.valid("json");
     const profile = await setRoutingProfile(sb.store, id, body);
     const agent = await findAgent(sb.store.db, id);
-    if (agent) sb.bus.publish("agent.availability_changed", { agentId: id, availability: agent.availability });
+    if (agent) await sb.bus.publish("agent.availability_changed", { agentId: id, availability: agent.availability });
     return c.json({ agent_id: id, ...profile }, 200);
   });
 }

@@ -15,7 +15,7 @@ import { assistedReply } from "../../assist/reply.ts";
 import { mergeConversations } from "../../conversations/merge.ts";
 import { type ConversationPatch, updateConversation } from "../../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import { announceMentions, mentionsIn } from "../../mentions/notify.ts";
+import { mentionsIn, recordMentions } from "../../mentions/notify.ts";
 import type { Services } from "../../services.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, conversationLabels, labels } from "../../store/schema.ts";
@@ -140,19 +140,21 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
     const assisted = form.kind === "reply" ? await assistedReply(sb, to, written, await c.req.parseBody({ all: true })) : undefined;
     const text = assisted?.text ?? written;
     const mentions = form.kind === "note" ? await mentionsIn(sb.store.db, text, agent.id) : [];
-    const stored = await sb.outbound.reply({
-      conversationId: conversation.id,
-      text,
-      agentId: agent.id,
-      kind: form.kind,
-      inbox: form.inbox,
-      metadata:
-        mentions.length || assisted?.used.length ? { ...(mentions.length ? { mentions } : {}), ...assisted?.metadata } : undefined,
-      ...(form.template && form.kind === "reply"
-        ? { template: { name: form.template, language: form.language, variables: templateVariables(form) } }
-        : {}),
-    });
-    announceMentions(sb, stored, mentions);
+    const stored = await sb.outbound.reply(
+      {
+        conversationId: conversation.id,
+        text,
+        agentId: agent.id,
+        kind: form.kind,
+        inbox: form.inbox,
+        metadata:
+          mentions.length || assisted?.used.length ? { ...(mentions.length ? { mentions } : {}), ...assisted?.metadata } : undefined,
+        ...(form.template && form.kind === "reply"
+          ? { template: { name: form.template, language: form.language, variables: templateVariables(form) } }
+          : {}),
+      },
+      { within: (tx, note) => recordMentions(sb, tx, note, mentions) },
+    );
     if (assisted) await settleOffered(sb, to, { messageId: stored.id, used: assisted.used });
     if (!c.req.header("HX-Request")) return c.redirect(`/inbox/conversations/${conversation.id}`, 303);
     return c.body(null, 204, { "HX-Trigger": "timeline-refresh" });

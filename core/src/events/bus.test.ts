@@ -1,0 +1,147 @@
+// The durable event bus over a real libSQL file: events commit with their change, durable
+// subscribers resume from their cursor after a "crash" (a second bus on the same store), live ones
+// do not; retries, skipping, pruning and replay.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../clock.ts";
+import { createLogger } from "../log/index.ts";
+import { openStore, type Store } from "../store/index.ts";
+import { contacts, domainEvents } from "../store/schema.ts";
+import { EventBus } from "./bus.ts";
+import type { SwitchboardEvent } from "./types.ts";
+
+let dir: string;
+let store: Store;
+const clock = new ManualClock(1_700_000_000_000);
+const log = createLogger({ level: "silent" });
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), "switchboard-bus-"));
+  store = await openStore({ url: `file:${join(dir, "sb.db")}` });
+  await store.migrate();
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a contact and its contact.created event in one transaction; announces it after the commit. */
+async function createContact(bus: EventBus, name: string): Promise<SwitchboardEvent> {
+  const event = await store.write(async (tx) => {
+    const [row] = await tx.insert(contacts).values({ name, createdAt: clock.now(), updatedAt: clock.now() }).returning();
+    return bus.record(tx, "contact.created", { contactId: row!.id });
+  });
+  bus.announce(event);
+  return event;
+}
+
+describe("EventBus", () => {
+  it("writes an event in its change's transaction: a change that rolls back leaves no event", async () => {
+    const bus = new EventBus(log, clock, store);
+    await expect(
+      store.write(async (tx) => {
+        await bus.record(tx, "contact.created", { contactId: 1 });
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await store.db.select().from(domainEvents)).toEqual([]);
+    const event = await createContact(bus, "Ada");
+    expect(event.seq).toBe(Number(event.id));
+    expect(await bus.position()).toBe(event.seq);
+  });
+
+  it("a durable subscriber handles, after a restart, what was logged while it was down; a live one does not", async () => {
+    const seen: number[] = [];
+    const first = new EventBus(log, clock, store);
+    first.consume("test", { "contact.created": (event) => void seen.push(event.data.contactId) });
+    await createContact(first, "Ada");
+    await first.idle();
+    expect(seen).toEqual([1]);
+
+    // "Crash": a bus with no subscriber writes two more events; nobody handles them.
+    const crashed = new EventBus(log, clock, store);
+    await createContact(crashed, "Grace");
+    await createContact(crashed, "Linus");
+
+    const live: number[] = [];
+    const restarted = new EventBus(log, clock, store);
+    restarted.on("contact.created", (event) => void live.push(event.data.contactId));
+    restarted.consume("test", { "contact.created": (event) => void seen.push(event.data.contactId) });
+    restarted.catchUp();
+    await restarted.idle();
+    expect(seen).toEqual([1, 2, 3]);
+    expect(live).toEqual([]);
+  });
+
+  it("a new subscriber starts at the end of the log", async () => {
+    const bus = new EventBus(log, clock, store);
+    await createContact(bus, "Ada");
+    const seen: number[] = [];
+    bus.consume("late", { "contact.created": (event) => void seen.push(event.data.contactId) });
+    await createContact(bus, "Grace");
+    await bus.idle();
+    expect(seen).toEqual([2]);
+  });
+
+  it("retries a failing handler, then skips the event and goes on, counting the failure", async () => {
+    const bus = new EventBus(log, clock, store);
+    let calls = 0;
+    const handled: number[] = [];
+    bus.consume("flaky", {
+      "contact.created": (event) => {
+        calls++;
+        if (event.data.contactId === 1) throw new Error("always fails");
+        handled.push(event.data.contactId);
+      },
+    });
+    await createContact(bus, "Ada");
+    await createContact(bus, "Grace");
+    await bus.idle();
+    expect(calls).toBe(4);
+    expect(handled).toEqual([2]);
+    const { subscribers, failed } = await bus.lag();
+    expect(failed).toBe(1);
+    expect(subscribers).toEqual([{ subscriber: "flaky", position: 2, behind: 0, oldestAgeMs: 0 }]);
+  });
+
+  it("reports a subscriber's lag: events behind and the age of the oldest", async () => {
+    const writer = new EventBus(log, clock, store);
+    const reader = new EventBus(log, clock, store);
+    reader.consume("slow", { "contact.created": () => {} });
+    await reader.idle();
+    await createContact(writer, "Ada");
+    clock.advance(5_000);
+    await createContact(writer, "Grace");
+    clock.advance(1_000);
+    expect((await reader.lag()).subscribers).toEqual([{ subscriber: "slow", position: 0, behind: 2, oldestAgeMs: 6_000 }]);
+    await reader.idle();
+    expect((await reader.lag()).subscribers[0]).toMatchObject({ position: 2, behind: 0 });
+  });
+
+  it("prunes old events only once every durable subscriber has handled them", async () => {
+    const bus = new EventBus(log, clock, store);
+    const holdBack = new EventBus(log, clock, store);
+    holdBack.consume("behind", { "contact.created": () => {} });
+    await holdBack.idle();
+    await createContact(bus, "Ada");
+    await createContact(bus, "Grace");
+    clock.advance(10 * 3_600_000);
+    expect(await bus.prune(3_600_000)).toBe(0);
+    await holdBack.idle();
+    await createContact(bus, "Linus");
+    expect(await bus.prune(3_600_000)).toBe(2);
+    expect((await store.db.select().from(domainEvents)).map((e) => e.name)).toEqual(["contact.created"]);
+  });
+
+  it("replays logged events after a position, oldest first, and keeps typing out of the log", async () => {
+    const bus = new EventBus(log, clock, store);
+    const a = await createContact(bus, "Ada");
+    const typing = await bus.publish("typing", { conversationId: 1, who: "contact" });
+    const b = await createContact(bus, "Grace");
+    expect(typing.seq).toBeUndefined();
+    expect((await bus.replay(0, 10)).map((e) => e.seq)).toEqual([a.seq, b.seq]);
+    expect((await bus.replay(a.seq!, 10)).map((e) => e.data)).toEqual([{ contactId: 2 }]);
+  });
+});

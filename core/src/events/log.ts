@@ -1,0 +1,138 @@
+/**
+ * The durable event log's store access: appending an event inside the transaction of the change it
+ * describes, reading events after a position, durable subscribers' cursors, their lag, and pruning.
+ * The bus (bus.ts) is the only caller; everything else records and consumes events through the bus.
+ */
+import { and, asc, gt, inArray, sql } from "drizzle-orm";
+import type { Queryable, Store, Tx } from "../store/index.ts";
+import { domainEvents, eventCursors } from "../store/schema.ts";
+import type { EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
+
+/** Events that describe nothing stored (a customer typing): they go to live subscribers only. */
+export const EPHEMERAL_EVENTS: ReadonlySet<EventName> = new Set<EventName>(["typing"]);
+
+/** A subscriber's position and how far behind the log it is (for /metrics). */
+export interface SubscriberLag {
+  subscriber: string;
+  position: number;
+  /** Events after `position` this subscriber listens to. */
+  behind: number;
+  /** Milliseconds since the oldest of those was written (0 when none waits). */
+  oldestAgeMs: number;
+}
+
+type Names = readonly EventName[] | "*";
+
+const nameFilter = (names: Names) => (names === "*" ? undefined : inArray(domainEvents.name, [...names]));
+
+/** Turns a log row into the event handlers see: its id is the log's sequence number. */
+function toEvent(row: typeof domainEvents.$inferSelect): SwitchboardEvent {
+  return { id: String(row.seq), seq: row.seq, name: row.name as EventName, data: JSON.parse(row.data), at: row.at };
+}
+
+/**
+ * Writes one event inside `tx`; it commits or rolls back with the change it describes.
+ *
+ * @example
+ * const event = await appendEvent(tx, "contact.created", { contactId: 7 }, clock.now());
+ */
+export async function appendEvent<N extends EventName>(
+  tx: Tx,
+  name: N,
+  data: SwitchboardEvents[N],
+  at: number,
+): Promise<SwitchboardEvent<N>> {
+  const [row] = await tx
+    .insert(domainEvents)
+    .values({ name, data: JSON.stringify(data), at })
+    .returning({ seq: domainEvents.seq });
+  return { id: String(row!.seq), seq: row!.seq, name, data, at };
+}
+
+/** Up to `limit` events after `position`, oldest first, of the given names. */
+export async function readEvents(db: Queryable, position: number, names: Names, limit: number): Promise<SwitchboardEvent[]> {
+  const rows = await db
+    .select()
+    .from(domainEvents)
+    .where(and(gt(domainEvents.seq, position), nameFilter(names)))
+    .orderBy(asc(domainEvents.seq))
+    .limit(limit);
+  return rows.map(toEvent);
+}
+
+/** The newest event's position (0 for an empty log). */
+export async function lastPosition(db: Queryable): Promise<number> {
+  const [row] = await db.select({ seq: sql<number | null>`max(${domainEvents.seq})` }).from(domainEvents);
+  return Number(row?.seq ?? 0);
+}
+
+/**
+ * Creates `subscriber`'s cursor at the end of the log unless it has one: a new subscriber starts
+ * with what happens from now on, and an existing one resumes where it stopped.
+ */
+export async function openCursor(store: Store, subscriber: string, at: number): Promise<number> {
+  return store.write(async (tx) => {
+    await tx
+      .insert(eventCursors)
+      .values({ subscriber, position: sql`(SELECT coalesce(max(seq), 0) FROM ${domainEvents})`, updatedAt: at })
+      .onConflictDoNothing();
+    const [row] = await tx
+      .select({ position: eventCursors.position })
+      .from(eventCursors)
+      .where(sql`${eventCursors.subscriber} = ${subscriber}`);
+    return row!.position;
+  });
+}
+
+/** Records that `subscriber` handled every event up to `position`. */
+export async function moveCursor(store: Store, subscriber: string, position: number, at: number): Promise<void> {
+  await store.write((tx) =>
+    tx
+      .update(eventCursors)
+      .set({ position, updatedAt: at })
+      .where(and(sql`${eventCursors.subscriber} = ${subscriber}`, sql`${eventCursors.position} < ${position}`)),
+  );
+}
+
+/** How far behind each of `subscribers` is. */
+export async function subscriberLag(db: Queryable, subscribers: ReadonlyMap<string, Names>, now: number): Promise<SubscriberLag[]> {
+  const cursors = await db.select().from(eventCursors);
+  const lags: SubscriberLag[] = [];
+  for (const [subscriber, names] of subscribers) {
+    const position = cursors.find((c) => c.subscriber === subscriber)?.position ?? 0;
+    const [row] = await db
+      .select({ behind: sql<number>`count(*)`, oldest: sql<number | null>`min(${domainEvents.at})` })
+      .from(domainEvents)
+      .where(and(gt(domainEvents.seq, position), nameFilter(names)));
+    const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
+    lags.push({
+      subscriber,
+      position,
+      behind: Number(row?.behind ?? 0),
+      oldestAgeMs: oldest === undefined ? 0 : Math.max(0, now - oldest),
+    });
+  }
+  return lags;
+}
+
+/**
+ * Deletes events older than `before` that every durable subscriber has handled. Returns how many.
+ * A subscriber that stopped existing keeps its cursor row, and so holds the log back: remove its
+ * row (`DELETE FROM event_cursors WHERE subscriber = ...`) once it is gone for good.
+ */
+export async function pruneEvents(store: Store, before: number, batch = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await store.write(async (tx) => {
+      const [row] = await tx.select({ min: sql<number | null>`min(${eventCursors.position})` }).from(eventCursors);
+      const handled = row?.min === null || row?.min === undefined ? Number.MAX_SAFE_INTEGER : Number(row.min);
+      const result = await tx.run(
+        sql`DELETE FROM ${domainEvents} WHERE seq IN (SELECT seq FROM ${domainEvents} WHERE seq <= ${handled} AND at < ${before} ORDER BY seq LIMIT ${batch})`,
+      );
+      return result.rowsAffected;
+    });
+    total += deleted;
+    // Batches keep the single writer free for messages between them.
+    if (deleted < batch) return total;
+  }
+}
