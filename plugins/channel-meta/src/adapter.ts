@@ -10,7 +10,7 @@ import type { MetaEntry, MetaMessagingEvent } from "./events.ts";
 import { toInbound } from "./inbound.ts";
 import { KINDS, type MetaKind, type MetaOptions } from "./options.ts";
 import { sendToMeta } from "./outbound.ts";
-import { profileLookup } from "./profile.ts";
+import { type ProfileLookup, profileLookup } from "./profile.ts";
 import type { EntryRouter } from "./router.ts";
 import { isOwnMid, takeRead } from "./sent.ts";
 
@@ -20,9 +20,15 @@ const HOUR_MS = 3_600_000;
  * Creates the adapter of one inbox of `kind`.
  *
  * @example
- * ctx.channel("messenger", { family: "social", options: metaInboxOptions, create: (inbox) => createMetaAdapter("messenger", inbox, router) });
+ * const shared = { router: new EntryRouter(), profiles: new Map() };
+ * ctx.channel("messenger", { family: "social", options: metaInboxOptions, create: (inbox) => createMetaAdapter("messenger", inbox, shared) });
  */
-export function createMetaAdapter(kind: MetaKind, inbox: InboxContext<MetaOptions>, router: EntryRouter): ChannelAdapter {
+export function createMetaAdapter(
+  kind: MetaKind,
+  inbox: InboxContext<MetaOptions>,
+  shared: { router: EntryRouter; profiles: Map<string, ProfileLookup> },
+): ChannelAdapter {
+  const { router } = shared;
   const { options, kv, log } = inbox;
   const { object, network, maxText } = KINDS[kind];
   if (router.has(object, options.account_id))
@@ -32,6 +38,7 @@ export function createMetaAdapter(kind: MetaKind, inbox: InboxContext<MetaOption
     );
   const graph = createGraphClient({ accessToken: options.access_token, baseUrl: options.graph_url, version: options.graph_version });
   const profile = profileLookup({ graph, kv, log, kind });
+  shared.profiles.set(inbox.name, profile);
   const deps = {
     kind,
     accountId: options.account_id,
@@ -117,6 +124,7 @@ export function createMetaAdapter(kind: MetaKind, inbox: InboxContext<MetaOption
 
     stop() {
       unregister?.();
+      shared.profiles.delete(inbox.name);
     },
   };
 }

@@ -20,6 +20,7 @@
 import { definePlugin } from "@switchboard/core";
 import { createMetaAdapter } from "./adapter.ts";
 import { metaInboxOptions } from "./options.ts";
+import { DAY_MS, type ProfileLookup, profileFacts } from "./profile.ts";
 import { EntryRouter } from "./router.ts";
 
 export { type MetaOptions, metaInboxOptions } from "./options.ts";
@@ -29,16 +30,18 @@ export default definePlugin({
   version: "0.1.0",
   core: "^1.0.0",
   setup(ctx) {
-    const router = new EntryRouter();
+    const shared = { router: new EntryRouter(), profiles: new Map<string, ProfileLookup>() };
     ctx.channel("messenger", {
       family: "social",
       options: metaInboxOptions,
-      create: (inbox) => createMetaAdapter("messenger", inbox, router),
+      create: (inbox) => createMetaAdapter("messenger", inbox, shared),
     });
     ctx.channel("instagram", {
       family: "social",
       options: metaInboxOptions,
-      create: (inbox) => createMetaAdapter("instagram", inbox, router),
+      create: (inbox) => createMetaAdapter("instagram", inbox, shared),
     });
+    // The profile (name, @username, picture URL) as facts on the contact, asked again at most daily.
+    ctx.enrich(({ identifiers }) => profileFacts(identifiers, shared.profiles), { timeoutMs: 5_000, ttlMs: DAY_MS });
   },
 });

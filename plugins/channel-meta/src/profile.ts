@@ -3,7 +3,7 @@
  * kept in the inbox's kv for a day, so each customer costs at most one profile call per day. A
  * failed lookup is remembered for an hour (the message is stored without a name meanwhile).
  */
-import type { KeyValueStore, Logger } from "@switchboard/core";
+import type { ContactIdentifier, KeyValueStore, Logger } from "@switchboard/core";
 import type { GraphClient } from "@switchboard/meta-graph";
 import { KINDS, type MetaKind } from "./options.ts";
 
@@ -13,8 +13,11 @@ export interface MetaProfile {
   picture?: string;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const RETRY_MS = 3_600_000;
+
+/** A cached profile lookup of one inbox (see `profileLookup`). */
+export type ProfileLookup = (userId: string) => Promise<MetaProfile | undefined>;
 
 /**
  * A cached profile lookup for one inbox.
@@ -23,7 +26,7 @@ const RETRY_MS = 3_600_000;
  * const profiles = profileLookup({ graph, kv, log, kind: "messenger" });
  * const { name } = (await profiles("2468013579")) ?? {};
  */
-export function profileLookup(deps: { graph: GraphClient; kv: KeyValueStore; log: Logger; kind: MetaKind }) {
+export function profileLookup(deps: { graph: GraphClient; kv: KeyValueStore; log: Logger; kind: MetaKind }): ProfileLookup {
   return async function profileOf(userId: string): Promise<MetaProfile | undefined> {
     const key = `profile:${userId}`;
     const cached = await deps.kv.get<MetaProfile | { failed: true }>(key);
@@ -46,4 +49,28 @@ export function profileLookup(deps: { graph: GraphClient; kv: KeyValueStore; log
       return undefined;
     }
   };
+}
+
+/**
+ * The enrichment facts of a contact with a Messenger or Instagram identity: `name`, `username` and
+ * `profile_picture` (Meta's URL, shown as a fact; the inbox never loads it from Meta's CDN).
+ *
+ * @example
+ * ctx.enrich(({ identifiers }) => profileFacts(identifiers, profiles), { timeoutMs: 5_000, ttlMs: DAY_MS });
+ */
+export async function profileFacts(
+  identifiers: ContactIdentifier[],
+  profiles: Map<string, ProfileLookup>,
+): Promise<Record<string, string> | null> {
+  for (const id of identifiers) {
+    const lookup = (id.kind === "messenger" || id.kind === "instagram") && id.inbox ? profiles.get(id.inbox) : undefined;
+    const profile = lookup ? await lookup(id.value) : undefined;
+    if (!profile) continue;
+    return {
+      ...(profile.name ? { name: profile.name } : {}),
+      ...(profile.username ? { username: `@${profile.username}` } : {}),
+      ...(profile.picture ? { profile_picture: profile.picture } : {}),
+    };
+  }
+  return null;
 }

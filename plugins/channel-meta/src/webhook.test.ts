@@ -114,5 +114,13 @@ describe("page-scoped identities", () => {
     const [grace] = await contacts(env.harness);
     expect(grace!.name).toBe("Grace Hopper");
     expect(JSON.stringify(grace!.attributes)).toContain("@grace.h");
+    await env.harness.drain();
+    const [enriched] = await contacts(env.harness);
+    // The facts follow the daily refresh; the contact's own name stays as first seen (an agent may edit it).
+    expect((enriched!.attributes.enrichment as Record<string, Record<string, unknown>>).meta).toMatchObject({
+      name: "Grace B. Hopper",
+      username: "@grace.h",
+      profile_picture: "https://cdn.example/g.jpg",
+    });
   });
 });
