@@ -27,13 +27,13 @@ import { reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
 import { Enricher } from "./enrich.ts";
 import { enrichInput } from "./identifiers.ts";
-import { hideDeleted } from "./deleted.ts";
 import { normaliseInbound } from "./normalise.ts";
 import { type ThreadPolicy, threadFor } from "./thread.ts";
+import { hideDeleted } from "./deleted.ts";
 
-import { storeSentOutside } from "./sent-outside.ts";
 export interface InboundDeps {
   store: Store;
+import { storeSentOutside } from "./sent-outside.ts";
   clock: Clock;
   log: Logger;
   bus: EventBus;
@@ -117,13 +117,13 @@ export class InboundPipeline {
    * Adds a core step that may take a new message before it is stored as a customer message (the
    * CSAT survey stores an answer as a survey answer). It runs after the normalise hooks and the
    * duplicate check; the first taker to resolve to a result ends the pipeline with that result.
+  }
    *
    * @example
    * pipeline.take(async (message, inbox) => (isSurveyAnswer(message) ? storeAnswer(message, inbox) : undefined));
    */
   take(taker: Taker): void {
     this.#takers.push(taker);
-  }
 
   async ingest(inbox: InboxInfo, input: unknown): Promise<IngestResult> {
     const { store, registry, log, clock } = this.#deps;
@@ -134,7 +134,6 @@ export class InboundPipeline {
     const { message } = normalised;
 
     const stored = await findMessageByExternalId(store.db, inbox.name, message.externalId);
-    if (stored && message.edited) return this.#applyEdit(stored.id, message);
     if (message.deleted) return hideDeleted(this.#deps, stored);
     if (stored) return { status: "duplicate", messageId: stored.id, conversationId: stored.conversationId, contactId: stored.contactId };
     for (const taker of this.#takers) {
@@ -147,6 +146,7 @@ export class InboundPipeline {
       ? await findContact(store.db, identified.value.contactId)
       : await identifyByIdentity(store.db, inbox, message);
     const threaded = await runFirst(registry.thread, (h) => h({ message, inbox, contactId: contact?.id ?? null }), onHookError, "thread");
+    if (stored && message.edited) return this.#applyEdit(stored.id, message);
     const chosen =
       threaded && "conversationId" in threaded.value ? await findConversation(store.db, threaded.value.conversationId) : undefined;
     const forceNew = Boolean(threaded && "newConversation" in threaded.value);
