@@ -166,7 +166,7 @@ function describe(attachment: MetaAttachment): string | undefined {
 }
 
 function fileOf(attachment: MetaAttachment, mid: string, index: number): { filename: string; contentType: string | undefined } {
-  const name = new URL(attachment.payload!.url!).pathname.split("/").pop() ?? "";
+  const name = URL.parse(attachment.payload!.url!)?.pathname.split("/").pop() ?? "";
   const ext = /\.[A-Za-z0-9]{2,5}$/.test(name) ? name : undefined;
   const fallback = { image: ["jpg", "image/jpeg"], video: ["mp4", "video/mp4"], audio: ["mp4", "audio/mp4"] }[attachment.type];
   const stem = `${attachment.type}-${mid.slice(-8)}-${index + 1}`;

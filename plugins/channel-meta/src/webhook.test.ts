@@ -53,6 +53,22 @@ describe("the Meta webhook", () => {
     expect([other.status, other.text.includes("is not one this webhook takes")]).toEqual([400, true]);
   });
 
+  it("acknowledges events it cannot read (logged, skipped) and stores the good ones of the same delivery", async () => {
+    env = await startMetaInboxes();
+    const res = await env.meta.deliver(env.hook("fb-a"), "page", PAGE_A, [
+      { recipient: { id: PAGE_A }, timestamp: 1, message: { mid: "m_no_sender", text: "who?" } },
+      { sender: { id: "2001" }, recipient: { id: PAGE_A }, timestamp: 2, message: { text: "no mid" } },
+      customerMessage("2001", PAGE_A, { attachments: [{ type: "image", payload: { url: "not a url" } }] }, 3),
+      { sender: { id: "2001" }, recipient: { id: PAGE_A }, timestamp: 4, optin: { ref: "x" } },
+      customerMessage("2001", PAGE_A, { text: "the good one" }, 5),
+    ]);
+    expect(res.status).toBe(200);
+    const rows = await storedMessages(env.harness, "fb-a");
+    expect(rows.map((r) => r.text)).toEqual(["", "the good one"]);
+    const listed = rows[0]!.metadata.messenger as { skippedFiles: { reason: string }[] };
+    expect(listed.skippedFiles[0]!.reason).toContain("download failed");
+  });
+
   it("hands each entry to the inbox of its page or account, whichever inbox's URL the app calls", async () => {
     env = await startMetaInboxes();
     const res = await env.meta.graph.deliver(env.hook("fb-a"), {
