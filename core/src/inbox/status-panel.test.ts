@@ -4,7 +4,8 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import type { SwitchboardEvent } from "../events/types.ts";
-import { type Harness, waitFor, writeFixturePlugin } from "../testing/index.ts";
+import { type Harness, serveLoopback, waitFor, writeFixturePlugin } from "../testing/index.ts";
+import { SIGNATURE_HEADER, verifyWebhookSignature } from "../webhooks/signature.ts";
 import { inboxHarness, signIn } from "./fixtures.ts";
 
 /** A channel whose panel shows a state the test sets through globalThis, and that can say it disconnected. */
@@ -37,6 +38,7 @@ interface PanelControl {
 }
 const control = () => (globalThis as unknown as { __panelled: PanelControl }).__panelled;
 
+const SECRET = "panel-webhook-secret-0123456789";
 let harness: Harness;
 afterEach(async () => harness?.close());
 
@@ -106,6 +108,37 @@ describe("a channel's status panel on /admin/inboxes", () => {
 });
 
 describe("inbox.disconnected", () => {
+  it("reaches an outgoing webhook that subscribed to channel.disconnected, signed", async () => {
+    const received: { event: string | null; verified: boolean; body: unknown }[] = [];
+    const receiver = serveLoopback(async (request) => {
+      const body = await request.text();
+      const check = await verifyWebhookSignature(SECRET, request.headers.get(SIGNATURE_HEADER), body);
+      received.push({ event: request.headers.get("X-Switchboard-Event"), verified: check.ok, body: JSON.parse(body) });
+      return new Response("ok");
+    });
+    try {
+      const made = await inboxHarness({
+        plugins: { panelled: { package: PANELLED } },
+        inboxes: { phone: { plugin: "panelled" } },
+        config: { webhooks: [{ url: `${receiver.url}/hook`, secret: SECRET, events: ["channel.disconnected"] }] },
+      });
+      harness = made.harness;
+      await control().disconnected("The session ended (UNPAIRED): scan the new code on /admin/inboxes.");
+      await harness.drain();
+      await waitFor(() => received.length === 1);
+      expect(received[0]).toEqual({
+        event: "channel.disconnected",
+        verified: true,
+        body: expect.objectContaining({
+          event: "channel.disconnected",
+          data: { inbox: "phone", channel: "panelled", reason: "The session ended (UNPAIRED): scan the new code on /admin/inboxes." },
+        }),
+      });
+    } finally {
+      await receiver.stop();
+    }
+  });
+
   it("publishes channel.disconnected with the inbox, its channel and the reason", async () => {
     await setUp();
     const seen: SwitchboardEvent<"channel.disconnected">[] = [];
