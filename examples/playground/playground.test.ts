@@ -2,7 +2,7 @@
 // who writes, gets the auto-agent's answers back through that channel, follows up and says thanks.
 // Bounded by the stories' length; no timing assertions.
 
-import { openSignInForm, tables } from "@switchboard/core/testing";
+import { openSignInForm, tables, waitFor } from "@switchboard/core/testing";
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Playground, startPlayground } from "./playground.ts";
@@ -27,6 +27,7 @@ describe("playground", () => {
       "messenger",
       "instagram",
       "email",
+      "whatsapp",
       "whatsapp-web",
       "webchat",
     ]);
@@ -51,10 +52,16 @@ describe("playground", () => {
       await simulator.stop();
     }
     const { db } = playground.switchboard.store;
-    for (const inbox of ["shop", "telegram", "discord", "facebook", "instagram", "email", "whatsapp-web", "site"]) {
+    for (const inbox of ["shop", "telegram", "discord", "facebook", "instagram", "email", "whatsapp", "whatsapp-web", "site"]) {
       const [row] = await db.select({ n: count() }).from(tables.messages).where(eq(tables.messages.inbox, inbox));
       expect(row!.n, inbox).toBeGreaterThanOrEqual(5);
     }
+    // WhatsApp's statuses come back through the signed webhook: the replies end read.
+    await waitFor(async () => {
+      const replies = await db.select().from(tables.messages).where(eq(tables.messages.inbox, "whatsapp"));
+      const outgoing = replies.filter((m) => m.direction === "outgoing");
+      return outgoing.length >= 2 && outgoing.every((m) => m.deliveryStatus === "read");
+    });
   });
 
   it("simulates a customer who starts on Instagram and continues by email", async () => {

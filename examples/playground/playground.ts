@@ -19,12 +19,18 @@ import { freePort } from "../../plugins/channel-email/test-support/net.ts";
 import { type CaptureSmtp, startCaptureSmtp } from "../../plugins/channel-email/test-support/smtp-capture.ts";
 import { type FakeMeta, startFakeMeta } from "../../plugins/channel-meta/test-support/fake-meta.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
+import {
+  type FakeWhatsApp as FakeWhatsAppCloud,
+  PHONE_NUMBER_ID,
+  startFakeWhatsApp,
+} from "../../plugins/channel-whatsapp-cloud/test-support/fake.ts";
 import { startAutoAgent } from "./auto-agent.ts";
 import { apiDriver, discordDriver, telegramDriver, webchatDriver } from "./channels.ts";
 import { emailDriver } from "./email-driver.ts";
 import { metaDriver } from "./meta-driver.ts";
 import { type ChannelDriver, Simulator, type SimulatorOptions } from "./simulator.ts";
 import { STORIES } from "./stories.ts";
+import { whatsAppCloudDriver } from "./whatsapp-cloud-driver.ts";
 import { WHATSAPP_WEB_FAKE_PLUGIN, whatsAppWebDriver } from "./whatsapp-web-driver.ts";
 
 const plugin = (path: string) => fileURLToPath(new URL(`../../plugins/${path}`, import.meta.url));
@@ -66,6 +72,8 @@ export interface Playground {
   discord: FakeDiscord;
   /** The fake Messenger Platform behind the Messenger and Instagram inboxes. */
   meta: FakeMeta;
+  /** The fake WhatsApp Cloud API behind the "whatsapp" inbox. */
+  whatsappCloud: FakeWhatsAppCloud;
   /** The SMTP relay the email inbox sends replies through. */
   relay: CaptureSmtp;
   dataDir: string;
@@ -105,6 +113,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const discord = await startFakeDiscord();
   const guild = discord.world.guild("Acme community");
   const meta = await startFakeMeta();
+  const whatsappCloud = await startFakeWhatsApp();
   const relay = await startCaptureSmtp();
   const smtpPort = await freePort();
   const metaOptions = (account: string) => ({
@@ -131,6 +140,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       telegram: { package: plugin("channel-telegram/src/index.ts") },
       discord: { package: plugin("channel-discord/src/index.ts") },
       meta: { package: plugin("channel-meta/src/index.ts") },
+      "whatsapp-cloud": { package: plugin("channel-whatsapp-cloud/src/index.ts") },
       email: { package: plugin("channel-email/src/index.ts") },
       "whatsapp-web": { package: WHATSAPP_WEB_FAKE_PLUGIN },
       ...(webchat ? { webchat: { package: plugin("channel-webchat/src/index.ts") } } : {}),
@@ -163,6 +173,17 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
           name: "Acme Support",
           inbound_smtp: { host: "127.0.0.1", port: smtpPort, accept: [SUPPORT_ADDRESS] },
           smtp: { host: "127.0.0.1", port: relay.port, security: "none" },
+        },
+      },
+      whatsapp: {
+        plugin: "whatsapp-cloud",
+        display_name: "WhatsApp (Cloud API)",
+        options: {
+          phone_number_id: PHONE_NUMBER_ID,
+          access_token: whatsappCloud.graph.accessToken,
+          app_secret: whatsappCloud.graph.appSecret,
+          verify_token: "playground-verify-token",
+          graph_url: whatsappCloud.graph.url,
         },
       },
       "whatsapp-web": {
@@ -224,6 +245,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     metaDriver(meta, { kind: "messenger", account: FB_PAGE, webhookUrl: () => `${switchboardUrl}/webhooks/facebook` }),
     metaDriver(meta, { kind: "instagram", account: IG_ACCOUNT, webhookUrl: () => `${switchboardUrl}/webhooks/instagram` }),
     emailDriver({ relay, smtpPort, address: SUPPORT_ADDRESS }),
+    whatsAppCloudDriver(whatsappCloud, () => `${switchboardUrl}/webhooks/whatsapp`),
     whatsappWeb,
   ];
   if (!webchatMissing) drivers.push(webchatDriver({ baseUrl: switchboardUrl, inbox: "site", origin: shopOrigin }));
@@ -246,6 +268,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     telegram,
     discord,
     meta,
+    whatsappCloud,
     relay,
     dataDir,
     configFile,
@@ -260,6 +283,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
         await telegram.stop();
         await discord.stop();
         await meta.stop();
+        await whatsappCloud.stop();
         await relay.close();
         if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       })();

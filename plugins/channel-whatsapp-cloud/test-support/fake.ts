@@ -43,6 +43,8 @@ export interface FakeWhatsApp {
   templates: FakeTemplate[];
   /** The bodies of `POST /{phone-number-id}/messages`, in order. */
   sends(): Record<string, unknown>[];
+  /** The WhatsApp ids (wamid) the fake gave the messages it accepted, in order. */
+  sentIds: string[];
   stop(): Promise<void>;
 }
 
@@ -91,13 +93,16 @@ export async function startFakeWhatsApp(): Promise<FakeWhatsApp> {
     },
   ];
   let counter = 0;
+  const sentIds: string[] = [];
   graph.route("POST", "/:phone/messages", (call: GraphCall) => {
     const body = call.body as { to?: string; recipient?: string };
     counter += 1;
+    const id = `wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI${counter}`;
+    sentIds.push(id);
     return {
       messaging_product: "whatsapp",
       contacts: [{ input: body.to ?? body.recipient, ...(body.to ? { wa_id: body.to } : {}) }],
-      messages: [{ id: `wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI${counter}`, message_status: "accepted" }],
+      messages: [{ id, message_status: "accepted" }],
     };
   });
   graph.route("POST", "/:phone/media", () => ({ id: `${900_000 + ++counter}` }));
@@ -124,6 +129,7 @@ export async function startFakeWhatsApp(): Promise<FakeWhatsApp> {
     graph,
     templates,
     sends: () => graph.callsTo(`POST /${PHONE_NUMBER_ID}/messages`).map((c) => c.body as Record<string, unknown>),
+    sentIds,
     stop: () => graph.stop(),
   };
 }
@@ -195,14 +201,18 @@ export function message(
 }
 
 /** A status delivery for a message we sent. */
-export function status(id: string, state: string, options: { errors?: Record<string, unknown>[]; timestamp?: number } = {}) {
+export function status(
+  id: string,
+  state: string,
+  options: { errors?: Record<string, unknown>[]; timestamp?: number; recipient?: string } = {},
+) {
   return delivery({
     statuses: [
       {
         id,
         status: state,
         timestamp: String(Math.floor((options.timestamp ?? Date.now()) / 1000)),
-        recipient_id: ada.wa_id,
+        recipient_id: options.recipient ?? ada.wa_id,
         ...(state === "failed" ? { errors: options.errors ?? [] } : {}),
         ...(state !== "failed"
           ? {
