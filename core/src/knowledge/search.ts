@@ -49,20 +49,30 @@ export async function searchArticles(
     FROM knowledge_fts JOIN knowledge_articles a ON a.id = knowledge_fts.rowid
     WHERE knowledge_fts MATCH ${match} AND a.status = 'published' ${inLocale}
     ORDER BY rank LIMIT ${options.limit ?? 5}`);
-  const hits: ArticleHit[] = [];
-  for (const row of rows) {
-    const matched = await matchedWords(db, row.id, words);
-    hits.push({ ...row, tags: JSON.parse(row.tags) as string[], matched, asked: words.length });
-  }
+  const matched = await matchedWords(
+    db,
+    rows.map((row) => row.id),
+    words,
+  );
+  const hits: ArticleHit[] = rows.map((row) => ({
+    ...row,
+    tags: JSON.parse(row.tags) as string[],
+    matched: matched.get(row.id) ?? 0,
+    asked: words.length,
+  }));
   return hits;
 }
 
-/** How many of `words` the article holds (as FTS5 matches them: stemmed, accents folded). */
-async function matchedWords(db: Queryable, id: number, words: string[]): Promise<number> {
-  let matched = 0;
+/** How many of `words` each article holds (as FTS5 matches them: stemmed, accents folded): one query per word. */
+async function matchedWords(db: Queryable, ids: number[], words: string[]): Promise<Map<number, number>> {
+  const matched = new Map<number, number>();
+  if (ids.length === 0) return matched;
+  const among = JSON.stringify(ids);
   for (const word of words) {
-    const [hit] = await db.all(sql`SELECT 1 FROM knowledge_fts WHERE knowledge_fts MATCH ${ftsTerm(word, false)} AND rowid = ${id}`);
-    if (hit) matched++;
+    const rows = await db.all<{ id: number }>(
+      sql`SELECT rowid AS id FROM knowledge_fts WHERE knowledge_fts MATCH ${ftsTerm(word, false)} AND rowid IN (SELECT value FROM json_each(${among}))`,
+    );
+    for (const { id } of rows) matched.set(id, (matched.get(id) ?? 0) + 1);
   }
   return matched;
 }

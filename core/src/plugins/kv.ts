@@ -21,6 +21,21 @@ function likePrefix(prefix: string): string {
  */
 export function createKeyValueStore(store: Store, clock: Clock, plugin: string): KeyValueStore {
   const live = (expiresAt: number | null) => expiresAt === null || expiresAt > clock.now();
+  const setMany: NonNullable<KeyValueStore["setMany"]> = async (entries, options = {}) => {
+    if (entries.length === 0) return;
+    const expiresAt = options.ttlMs === undefined ? null : clock.now() + options.ttlMs;
+    await store.write(async (tx) => {
+      for (const { key, value } of entries) {
+        await tx
+          .insert(pluginKv)
+          .values({ plugin, key, value: value ?? null, expiresAt, updatedAt: clock.now() })
+          .onConflictDoUpdate({
+            target: [pluginKv.plugin, pluginKv.key],
+            set: { value: value ?? null, expiresAt, updatedAt: clock.now() },
+          });
+      }
+    });
+  };
   return {
     async get<T>(key: string) {
       const [row] = await store.db
@@ -29,18 +44,8 @@ export function createKeyValueStore(store: Store, clock: Clock, plugin: string):
         .where(and(eq(pluginKv.plugin, plugin), eq(pluginKv.key, key)));
       return row && live(row.expiresAt) ? (row.value as T) : undefined;
     },
-    async set(key, value, options = {}) {
-      const expiresAt = options.ttlMs === undefined ? null : clock.now() + options.ttlMs;
-      await store.write((tx) =>
-        tx
-          .insert(pluginKv)
-          .values({ plugin, key, value: value ?? null, expiresAt, updatedAt: clock.now() })
-          .onConflictDoUpdate({
-            target: [pluginKv.plugin, pluginKv.key],
-            set: { value: value ?? null, expiresAt, updatedAt: clock.now() },
-          }),
-      );
-    },
+    set: (key, value, options) => setMany([{ key, value }], options),
+    setMany,
     async delete(key) {
       await store.write((tx) => tx.delete(pluginKv).where(and(eq(pluginKv.plugin, plugin), eq(pluginKv.key, key))));
     },

@@ -63,7 +63,9 @@ export class Bm25Index {
   }
 
   /**
-   * The best `limit` documents for the query terms, best first.
+   * The best `limit` documents for the query terms, best first. Scores accumulate in typed arrays
+   * indexed by document id (ids should be small and dense: 0, 1, 2, ...), and only the best
+   * `limit` are kept while scanning, so a common word costs one pass over its postings.
    *
    * @example
    * index.add(1, terms("Where is my refund?"));
@@ -71,9 +73,9 @@ export class Bm25Index {
    */
   search(query: string[], limit: number): Scored[] {
     const n = this.#lengths.size;
-    if (n === 0) return [];
+    if (n === 0 || limit <= 0) return [];
     const average = this.#totalLength / n || 1;
-    const scores = new Map<number, Scored>();
+    const touched: number[] = [];
     for (const word of new Set(query)) {
       const list = this.#postings.get(word);
       if (!list) continue;
@@ -82,15 +84,41 @@ export class Bm25Index {
         const id = list.ids[i]!;
         const length = this.#lengths.get(id);
         if (length === undefined) continue;
+        this.#reserve(id);
         const tf = list.tfs[i]!;
-        const gain = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / average));
-        const entry = scores.get(id);
-        if (entry) {
-          entry.score += gain;
-          entry.matched++;
-        } else scores.set(id, { id, score: gain, matched: 1 });
+        if (this.#matched[id] === 0) touched.push(id);
+        this.#scores[id]! += (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / average));
+        this.#matched[id]!++;
       }
     }
-    return [...scores.values()].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, limit);
+    const top: Scored[] = [];
+    for (const id of touched) {
+      const score = this.#scores[id]!;
+      const matched = this.#matched[id]!;
+      this.#scores[id] = 0;
+      this.#matched[id] = 0;
+      if (top.length === limit && score <= top[limit - 1]!.score) continue;
+      let at = top.length;
+      while (at > 0 && (top[at - 1]!.score < score || (top[at - 1]!.score === score && top[at - 1]!.id > id))) at--;
+      top.splice(at, 0, { id, score, matched });
+      if (top.length > limit) top.pop();
+    }
+    return top;
+  }
+
+  #scores = new Float64Array(1024);
+  #matched = new Uint8Array(1024);
+
+  /** Grows the score arrays to hold `id`. */
+  #reserve(id: number): void {
+    if (id < this.#scores.length) return;
+    let size = this.#scores.length;
+    while (size <= id) size *= 2;
+    const scores = new Float64Array(size);
+    scores.set(this.#scores);
+    const matched = new Uint8Array(size);
+    matched.set(this.#matched);
+    this.#scores = scores;
+    this.#matched = matched;
   }
 }

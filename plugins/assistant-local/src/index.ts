@@ -55,7 +55,7 @@ export default definePlugin({
     }
 
     ctx.on("conversation.status_changed", async (event) => {
-      if (event.data.to === "resolved") await answers.learn(event.data.conversationId);
+      if (event.data.to === "resolved") await answers.learn([event.data.conversationId]);
     });
     ctx.jobs.define(BACKFILL_JOB, () => answers.backfill());
     if (ctx.options.backfill)

@@ -2,7 +2,8 @@
  * This team's past answers: question → answer pairs of resolved conversations, kept in the
  * plugin's storage (`pairs:<conversation id>`) and ranked in memory with BM25 over the questions.
  * A conversation is learnt when it is resolved (again: only its new replies are added), and a job
- * walks the conversations resolved before the plugin was enabled, 200 at a time, from a cursor.
+ * walks the conversations resolved before the plugin was enabled, 200 at a time (one transaction
+ * each), from a cursor. The pairs of recently suggested conversations are cached (2000).
  */
 import type { PluginContext } from "@switchboard/core";
 import { Bm25Index } from "./bm25.ts";
@@ -10,6 +11,7 @@ import { type AnswerPair, answerPairs } from "./pairs.ts";
 import { terms } from "./words.ts";
 
 const PAGE = 200;
+const CACHE = 2000;
 const KEY = (conversationId: number) => `pairs:${conversationId}`;
 export const BACKFILL_JOB = "backfill-answers";
 
@@ -30,9 +32,11 @@ export class PastAnswers {
   #messageIds = new Int32Array(1024);
   #conversationIds = new Int32Array(1024);
   #count = 0;
-  /** Learning of one conversation at a time (an event and the backfill may meet). */
-  readonly #learning = new Map<number, Promise<void>>();
+  /** Learning runs one batch at a time (an event and the backfill may meet). */
+  #learning: Promise<void> = Promise.resolve();
   #loaded: Promise<void> | undefined;
+  /** The stored pairs of recently suggested conversations (answers repeat), at most CACHE of them. */
+  readonly #cache = new Map<number, AnswerPair[]>();
 
   constructor(ctx: Ctx) {
     this.#ctx = ctx;
@@ -68,30 +72,63 @@ export class PastAnswers {
     this.#count++;
   }
 
+  /** The reply ids already indexed, for each of `conversations` that has any (one scan of the document table: no extra memory). */
+  #known(conversations: Set<number>): Map<number, Set<number>> {
+    const known = new Map<number, Set<number>>();
+    for (let i = 0; i < this.#count; i++) {
+      const conversationId = this.#conversationIds[i]!;
+      if (!conversations.has(conversationId)) continue;
+      const ids = known.get(conversationId) ?? new Set<number>();
+      ids.add(this.#messageIds[i]!);
+      known.set(conversationId, ids);
+    }
+    return known;
+  }
+
   /**
-   * Learns a conversation's pairs (only replies not learnt before).
+   * Learns conversations' pairs (only replies not learnt before), stored in one transaction.
    *
    * @example
-   * ctx.on("conversation.status_changed", (e) => e.data.to === "resolved" && answers.learn(e.data.conversationId));
+   * ctx.on("conversation.status_changed", (e) => e.data.to === "resolved" && answers.learn([e.data.conversationId]));
    */
-  learn(conversationId: number): Promise<void> {
-    const previous = this.#learning.get(conversationId) ?? Promise.resolve();
-    const next = previous.then(async () => {
+  learn(conversationIds: number[]): Promise<void> {
+    const next = this.#learning.then(async () => {
       await this.load();
-      const known = ((await this.#ctx.kv.get<AnswerPair[]>(KEY(conversationId))) ?? []) as AnswerPair[];
-      const seen = new Set(known.map((p) => p.messageId));
-      const fresh = answerPairs(conversationId, await this.#ctx.conversations.messages(conversationId, { limit: 1000 })).filter(
-        (p) => !seen.has(p.messageId),
-      );
-      if (fresh.length === 0) return;
-      await this.#ctx.kv.set(KEY(conversationId), [...known, ...fresh]);
+      const entries: { key: string; value: AnswerPair[] }[] = [];
+      const fresh: AnswerPair[] = [];
+      const indexed = this.#known(new Set(conversationIds));
+      for (const conversationId of conversationIds) {
+        const known = indexed.get(conversationId) ?? new Set<number>();
+        const pairs = answerPairs(conversationId, await this.#ctx.conversations.messages(conversationId, { limit: 1000 }));
+        const added = pairs.filter((p) => !known.has(p.messageId));
+        if (added.length === 0) continue;
+        const kept = known.size === 0 ? [] : ((await this.#ctx.kv.get<AnswerPair[]>(KEY(conversationId))) ?? []);
+        entries.push({ key: KEY(conversationId), value: [...kept, ...added] });
+        fresh.push(...added);
+        this.#cache.delete(conversationId);
+      }
+      if (entries.length === 0) return;
+      if (this.#ctx.kv.setMany) await this.#ctx.kv.setMany(entries);
+      else for (const entry of entries) await this.#ctx.kv.set(entry.key, entry.value);
       for (const pair of fresh) this.#add(pair);
     });
-    const settled = next.finally(() => {
-      if (this.#learning.get(conversationId) === settled) this.#learning.delete(conversationId);
-    });
-    this.#learning.set(conversationId, settled);
-    return settled;
+    // The caller gets the error; the queue goes on with the next batch.
+    this.#learning = next.catch(() => undefined);
+    return next;
+  }
+
+  /** A conversation's stored pairs, through the cache. */
+  async #pairs(conversationId: number): Promise<AnswerPair[]> {
+    const cached = this.#cache.get(conversationId);
+    if (cached) {
+      this.#cache.delete(conversationId);
+      this.#cache.set(conversationId, cached);
+      return cached;
+    }
+    const pairs = (await this.#ctx.kv.get<AnswerPair[]>(KEY(conversationId))) ?? [];
+    this.#cache.set(conversationId, pairs);
+    if (this.#cache.size > CACHE) this.#cache.delete(this.#cache.keys().next().value!);
+    return pairs;
   }
 
   /**
@@ -101,7 +138,7 @@ export class PastAnswers {
   async backfill(): Promise<void> {
     const cursor = (await this.#ctx.kv.get<number>("backfill:cursor")) ?? 0;
     const page = await this.#ctx.conversations.list({ status: "resolved", afterId: cursor, limit: PAGE });
-    for (const conversation of page) await this.learn(conversation.id);
+    await this.learn(page.map((c) => c.id));
     if (page.length === 0) return;
     await this.#ctx.kv.set("backfill:cursor", page.at(-1)!.id);
     if (page.length === PAGE) await this.#ctx.jobs.schedule(BACKFILL_JOB, {}, { key: `${BACKFILL_JOB}:${page.at(-1)!.id}` });
@@ -117,12 +154,10 @@ export class PastAnswers {
     const distinct = new Set(query).size;
     if (distinct === 0) return [];
     const found: PastAnswer[] = [];
-    const pairsOf = new Map<number, AnswerPair[]>();
     for (const hit of this.#index.search(query, options.limit * 3)) {
       const conversationId = this.#conversationIds[hit.id]!;
       if (conversationId === options.exceptConversationId) continue;
-      let pairs = pairsOf.get(conversationId);
-      if (!pairs) pairsOf.set(conversationId, (pairs = (await this.#ctx.kv.get<AnswerPair[]>(KEY(conversationId))) ?? []));
+      const pairs = await this.#pairs(conversationId);
       const pair = pairs.find((p) => p.messageId === this.#messageIds[hit.id]);
       if (pair) found.push({ ...pair, score: hit.score, coverage: hit.matched / distinct });
       if (found.length === options.limit) break;

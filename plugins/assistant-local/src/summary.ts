@@ -57,9 +57,16 @@ function score(sentences: Sentence[]): void {
 }
 
 function best(sentences: Sentence[], incoming: boolean, count: number): Sentence[] {
+  const seen = new Set<string>();
   return sentences
     .filter((s) => s.incoming === incoming && s.terms.length > 0)
     .sort((a, b) => b.score - a.score || a.order - b.order)
+    .filter((s) => {
+      const key = s.text.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
     .slice(0, count)
     .sort((a, b) => a.order - b.order);
 }
@@ -67,7 +74,8 @@ function best(sentences: Sentence[], incoming: boolean, count: number): Sentence
 const clip = (text: string, max = MAX_SENTENCE) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
 
 /**
- * What the texts mention: dates, amounts, emails, links (wink-nlp) and reference numbers, each once.
+ * What the texts mention: reference numbers (anywhere) and dates, amounts, emails and links (wink-nlp,
+ * in the last 3000 characters), each once, at most eight.
  *
  * @example
  * mentions(["I paid 9.99 EUR on 12 March for A-1001"]); // ["A-1001", "12 March", ...]
@@ -75,9 +83,11 @@ const clip = (text: string, max = MAX_SENTENCE) => (text.length <= max ? text : 
 export function mentions(texts: string[]): string[] {
   const found = new Set<string>();
   const joined = texts.join("\n");
-  for (const match of joined.matchAll(REFERENCE)) found.add(match[0]);
+  for (const match of joined.matchAll(REFERENCE)) if (found.size < 4) found.add(match[0]);
+  // wink-nlp reads the most recent 3000 characters (its cost grows with the text; the reference
+  // pattern above covers all of it).
   const nlp = english();
-  const doc = nlp.readDoc(joined.slice(0, 20_000));
+  const doc = nlp.readDoc(joined.slice(-3000));
   for (const entity of doc.entities().out(nlp.its.detail) as unknown as { value: string; type: string }[]) {
     if (ENTITY_TYPES.has(entity.type)) found.add(entity.value.replace(/[.,;:]$/, ""));
   }

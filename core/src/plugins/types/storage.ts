@@ -13,6 +13,14 @@ export interface KeyValueStore {
   get<T = unknown>(key: string): Promise<T | undefined>;
   /** `ttlMs` makes the value expire. */
   set(key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>;
+  /**
+   * Sets many keys in one transaction (all or none), much faster than one `set` each. Core's
+   * `ctx.kv` always has it; it is optional so that other implementations (test doubles) still fit.
+   *
+   * @example
+   * await ctx.kv.setMany?.([{ key: "pairs:7", value: pairs7 }, { key: "pairs:8", value: pairs8 }]);
+   */
+  setMany?(entries: { key: string; value: unknown }[], options?: { ttlMs?: number }): Promise<void>;
   delete(key: string): Promise<void>;
   list(prefix?: string): Promise<{ key: string; value: unknown }[]>;
 }
