@@ -109,12 +109,15 @@ export function createWhatsAppWebAdapter(inbox: InboxContext<WhatsAppWebOptions>
     );
     current.on(
       "auth_failure",
-      mine((message: string) =>
+      mine(async (message: string) => {
+        // whatsapp-web.js closes the client after this: start a fresh one, which shows a QR code.
         connection.set({
           state: "failed",
-          error: `WhatsApp refused the saved session (${message}); a new QR code follows: scan it on /admin/inboxes.`,
-        }),
-      ),
+          error: `WhatsApp refused the saved session (${message}); scan the new QR code on /admin/inboxes.`,
+        });
+        await retire(current);
+        scheduleRestart();
+      }),
     );
     current.on(
       "ready",

@@ -73,6 +73,15 @@ describe("pairing from the admin inbox page", () => {
 });
 
 describe("when WhatsApp drops the session", () => {
+  it("a refused saved session (auth_failure) is reported and followed by a fresh client with a new QR code", async () => {
+    inbox = await startWhatsAppInbox();
+    const first = await inbox.client();
+    first.emit("auth_failure", "Unable to log in. Are the session details valid?");
+    await waitFor(() => inbox!.world.clients.length === 2 && inbox!.world.clients[1]!.initialized);
+    expect(first.destroyed).toBe(true);
+    await waitFor(async () => (await inbox!.harness.switchboard.inboxes.health("wa")).message?.includes("Not paired"));
+  });
+
   it("publishes channel.disconnected, says so on the admin page and in health, and starts again with a new QR code", async () => {
     inbox = await startWhatsAppInbox();
     const get = await adminPage(inbox);
