@@ -9,7 +9,7 @@ export type { LoadedConfig, SwitchboardConfig } from "./config/schema.ts";
 export { normaliseEmail, normalisePhone } from "./contacts/normalise.ts";
 export { languageOf, valueAtPath } from "./contacts/read-values.ts";
 export { ConfigError, DeliveryError, describeError, type ErrorCode, ErrorCodes, SwitchboardError } from "./errors/index.ts";
-export type { EventName, MessageEventData, SwitchboardEvent, SwitchboardEvents } from "./events/types.ts";
+export type { EventHandlers, EventName, MessageEventData, SwitchboardEvent, SwitchboardEvents } from "./events/types.ts";
 export { clientIp } from "./http/client-ip.ts";
 export { defineTheme, type SwitchboardTheme, type ThemeSlot } from "./inbox/theme.ts";
 export { FREE_JSON_MAX_BYTES, FREE_JSON_MAX_DEPTH, freeJson, freeJsonProblem } from "./json/free-form.ts";

@@ -9,6 +9,6 @@ import corePackage from "../package.json" with { type: "json" };
  *
  * @example
  * import { VERSION } from "@switchboard/core";
- * console.log(`Switchboard ${VERSION}`); // "Switchboard 1.0.0"
+ * console.log(`Switchboard ${VERSION}`); // "Switchboard 1.1.0"
  */
 export const VERSION: string = corePackage.version;

@@ -21,15 +21,10 @@ import {
   type SubscriberLag,
   subscriberLag,
 } from "./log.ts";
-import type { EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
+import type { EventHandlers, EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
 
 type Handler = (event: SwitchboardEvent) => Promise<void> | void;
 type Names = readonly EventName[] | "*";
-
-/** A durable subscriber's handlers, by event name; "*" gets every event (after the named one). */
-export type EventHandlers = { [N in EventName]?: (event: SwitchboardEvent<N>) => Promise<void> | void } & {
-  "*"?: (event: SwitchboardEvent) => Promise<void> | void;
-};
 
 interface Subscription {
   handler: Handler;

@@ -41,7 +41,10 @@ export interface SwitchboardEvents {
   "conversation.created": { conversationId: number; contactId: number; inbox: string; channel: string };
   "conversation.status_changed": { conversationId: number; from: string; to: string; actor: string };
   "conversation.assigned": { conversationId: number; assigneeId: number | null; teamId: number | null; actor: string };
-  "conversation.merged": { sourceId: number; targetId: number; actor: string };
+  /** A conversation was merged into another (not a resolution: no survey, no follow-up). `moveId` undoes it. */
+  "conversation.merged": { sourceId: number; targetId: number; actor: string; moveId: number };
+  /** A conversation merge was undone: `sourceId` is back with its messages. */
+  "conversation.unmerged": { sourceId: number; targetId: number; actor: string; moveId: number };
   "contact.created": { contactId: number };
   "contact.merged": { survivorId: number; mergedId: number; actor: string; mergeId: number };
   "contact.unmerged": { survivorId: number; restoredId: number; actor: string; mergeId: number };
@@ -74,9 +77,14 @@ export type EventName = keyof SwitchboardEvents & string;
 export interface SwitchboardEvent<N extends EventName = EventName> {
   /** A unique id: the event log's sequence number as a string (SSE `id:`, webhook `id`). */
   id: string;
+  /** The event's position in the durable log; absent for ephemeral events (typing), which are not logged. */
+  seq?: number;
   name: N;
   data: SwitchboardEvents[N];
   at: number;
-  /** The event's position in the durable log; absent for ephemeral events (typing), which are not logged. */
-  seq?: number;
 }
+
+/** A durable subscriber's handlers, by event name; "*" gets every event (after the named one). */
+export type EventHandlers = { [N in EventName]?: (event: SwitchboardEvent<N>) => Promise<void> | void } & {
+  "*"?: (event: SwitchboardEvent) => Promise<void> | void;
+};

@@ -10,6 +10,7 @@ import { canReach } from "../pipeline/reach.ts";
 import type { Services } from "../services.ts";
 import { type Contact, type Identity, identitiesOf } from "../store/contacts.ts";
 import type { Conversation } from "../store/conversations.ts";
+import { findDraft } from "../store/drafts.ts";
 import type { Message } from "../store/messages.ts";
 import { agents, attachments, cannedResponses, conversationLabels, conversations, labels, teams } from "../store/schema.ts";
 import { contactTimeline } from "../store/timeline.ts";
@@ -46,12 +47,14 @@ export interface ConversationPageData {
   /** Every agent, deactivated ones included (their names stay in the timeline). */
   agents: { id: number; name: string; availability: string; deactivatedAt: number | null }[];
   teams: { id: number; name: string }[];
-  labels: { id: number; name: string; attached: boolean }[];
+  labels: { id: number; name: string; color: string | null; attached: boolean }[];
   /** Canned responses with their variables filled in for this contact and the viewing agent. */
   canned: CannedOption[];
   otherConversations: Conversation[];
   /** Merge suggestions, undoable merges, other channels, custom attributes (core/src/contacts/panel.ts). */
   panel: ContactPanel;
+  /** What this agent had typed in the reply box and not sent (store/drafts.ts). */
+  draft: string;
 }
 
 /** The attachments (without their bytes) of some messages, by message id. */
@@ -128,7 +131,7 @@ export async function loadConversationPage(
       .from(agents)
       .orderBy(agents.name),
     db.select({ id: teams.id, name: teams.name }).from(teams).orderBy(teams.name),
-    db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
+    db.select({ id: labels.id, name: labels.name, color: labels.color }).from(labels).orderBy(labels.name),
     db.select({ id: conversationLabels.labelId }).from(conversationLabels).where(eq(conversationLabels.conversationId, conversation.id)),
     db.select().from(cannedResponses).orderBy(cannedResponses.shortcut),
     db
@@ -175,5 +178,6 @@ export async function loadConversationPage(
     }),
     otherConversations,
     panel,
+    draft: await findDraft(db, viewer.agentId, conversation.id),
   };
 }

@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { ConversationFilters } from "../store/conversation-list.ts";
 
 export const listQuerySchema = z.object({
-  view: z.enum(["mine", "unassigned", "all"]).default("mine"),
+  /** "mentions": conversations with a private note that @mentions the agent. */
+  view: z.enum(["mine", "unassigned", "all", "mentions"]).default("mine"),
   status: z.enum(["open", "pending", "snoozed", "resolved"]).default("open"),
   inbox: z.string().max(64).optional(),
   channel: z.string().max(64).optional(),
@@ -16,6 +17,8 @@ export const listQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
   /** "activity": newest first; "due": SLA due time first (breached on top). */
   sort: z.enum(["activity", "due"]).default("activity"),
+  /** "1": only conversations with customer messages the agent has not read. */
+  unread: z.enum(["1"]).optional(),
 });
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
@@ -36,6 +39,8 @@ export function toFilters(query: ListQuery, agentId: number, visible: string[]):
     labelId: query.label,
     teamId: query.team,
     assigneeId: query.view === "mine" ? agentId : query.view === "unassigned" ? null : undefined,
+    unreadBy: query.unread ? agentId : undefined,
+    mentionedAgentId: query.view === "mentions" ? agentId : undefined,
   };
 }
 
@@ -53,6 +58,7 @@ export function listHref(
     label: query.label,
     team: query.team,
     sort: query.sort === "due" ? "due" : undefined,
+    unread: query.unread,
     ...change,
   };
   const params = new URLSearchParams();

@@ -11,18 +11,19 @@ import type { InboxEnv } from "./env.ts";
 import { inboxErrorHandler } from "./errors.ts";
 import { requireSession, securityHeaders, verifyCsrf } from "./middleware.ts";
 import { actionRoutes } from "./routes/actions.tsx";
-import { assistRoutes } from "./routes/assist.tsx";
 import { adminRoutes } from "./routes/admin/index.ts";
+import { assistRoutes } from "./routes/assist.tsx";
 import { attachmentRoutes } from "./routes/attachments.ts";
 import { authRoutes } from "./routes/auth.tsx";
 import { contactRoutes } from "./routes/contacts.tsx";
+import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { messageHtmlRoutes } from "./routes/message-html.ts";
 import { messageOriginalRoutes } from "./routes/message-original.ts";
 import { pageRoutes } from "./routes/pages.tsx";
 import { reportRoutes } from "./routes/reports.tsx";
-import { loadTheme } from "./theme.ts";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { loadTheme } from "./theme.ts";
 
 /** The path prefixes that need a signed-in agent. */
 const GUARDED = ["/", "/inbox", "/inbox/*", "/admin", "/admin/*"];
@@ -54,8 +55,9 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   app.route("/", messageHtmlRoutes(sb));
   app.route("/", messageOriginalRoutes(sb));
   app.route("/", adminRoutes(sb, shared));
+  app.route("/", settingsRoutes(sb, shared));
+  app.route("/", draftRoutes(sb));
   app.route("/", reportRoutes(sb, shared));
   sb.onStop(events.closeAll);
   return app;
-  app.route("/", settingsRoutes(sb, shared));
 }

@@ -80,6 +80,7 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
       ),
     assistant: (hooks) => later(() => registry.assistants.push({ plugin, hooks })),
     on: (event, handler) => later(() => services.bus.on(event, handler as never, `plugin:${plugin}`)),
+    consume: (name, handlers) => later(() => services.bus.consume(`plugin:${plugin}:${name}`, handlers)),
     view: (slot, component) =>
       later(() => {
         const list = registry.views.get(slot) ?? [];

@@ -1,12 +1,13 @@
 /**
  * The conversation list both the REST API and the inbox show: filters, newest activity first or
  * SLA due time first, keyset pages (a [last_activity_at, id] or [sla_due_at, id] cursor), each row with its contact's name, a preview of the
- * last message, its labels and, for an agent, how many customer messages they have not read.
+ * last message, its labels (with their colours), its assignee's name and, for an agent, how many
+ * customer messages they have not read (and a filter to only those with some).
  */
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Conversation } from "./conversations.ts";
 import type { Queryable } from "./index.ts";
-import { contacts, conversationLabels, conversationReads, conversations, labels, messages } from "./schema.ts";
+import { agents, contacts, conversationLabels, conversationReads, conversations, labels, messages } from "./schema.ts";
 
 export interface ConversationFilters {
   status?: Conversation["status"];
@@ -19,6 +20,10 @@ export interface ConversationFilters {
   teamId?: number;
   contactId?: number;
   labelId?: number;
+  /** Only conversations with customer messages this agent has not read. */
+  unreadBy?: number;
+  /** Only conversations with a private note that @mentions this agent. */
+  mentionedAgentId?: number;
 }
 
 export interface ConversationRow {
@@ -26,6 +31,10 @@ export interface ConversationRow {
   contactName: string | null;
   preview: string | null;
   labels: string[];
+  /** Each label's colour (#rrggbb), in the order of `labels`; null when it has none. */
+  labelColors: (string | null)[];
+  /** The assigned agent's name (null: unassigned). */
+  assigneeName: string | null;
   /** Customer messages after the agent's last read one (0 without `readerId`). */
   unread: number;
 }
@@ -36,12 +45,16 @@ const preview = sql<
 >`(SELECT substr(${messages.text}, 1, 140) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} <> 'activity' ORDER BY ${messages.id} DESC LIMIT 1)`;
 const labelNames = sql<
   string | null
->`(SELECT group_concat(${labels.name}, char(31)) FROM ${conversationLabels} JOIN ${labels} ON ${labels.id} = ${conversationLabels.labelId} WHERE ${conversationLabels.conversationId} = ${conversations.id})`;
+>`(SELECT group_concat(${labels.name} || char(30) || coalesce(${labels.color}, ''), char(31)) FROM ${conversationLabels} JOIN ${labels} ON ${labels.id} = ${conversationLabels.labelId} WHERE ${conversationLabels.conversationId} = ${conversations.id})`;
+
+const assigneeName = sql<string | null>`(SELECT ${agents.name} FROM ${agents} WHERE ${agents.id} = ${conversations.assigneeId})`;
+
+const lastReadBy = (readerId: number) =>
+  sql`coalesce((SELECT ${conversationReads.lastReadMessageId} FROM ${conversationReads} WHERE ${conversationReads.agentId} = ${readerId} AND ${conversationReads.conversationId} = ${conversations.id}), 0)`;
 
 function unreadFor(readerId: number | undefined) {
   if (readerId === undefined) return sql<number>`0`;
-  const lastRead = sql`coalesce((SELECT ${conversationReads.lastReadMessageId} FROM ${conversationReads} WHERE ${conversationReads.agentId} = ${readerId} AND ${conversationReads.conversationId} = ${conversations.id}), 0)`;
-  return sql<number>`(SELECT count(*) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} = 'incoming' AND ${messages.id} > ${lastRead})`;
+  return sql<number>`(SELECT count(*) FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} = 'incoming' AND ${messages.id} > ${lastReadBy(readerId)})`;
 }
 
 /** The WHERE conditions of a set of filters. */
@@ -58,6 +71,16 @@ export function conversationConditions(filters: ConversationFilters): SQL[] {
   if (filters.labelId !== undefined) {
     where.push(
       sql`EXISTS (SELECT 1 FROM ${conversationLabels} WHERE ${conversationLabels.conversationId} = ${conversations.id} AND ${conversationLabels.labelId} = ${filters.labelId})`,
+    );
+  }
+  if (filters.mentionedAgentId !== undefined) {
+    where.push(
+      sql`EXISTS (SELECT 1 FROM ${messages}, json_each(${messages.metadata}, '$.mentions') AS j WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} = 'note' AND j.value = ${filters.mentionedAgentId})`,
+    );
+  }
+  if (filters.unreadBy !== undefined) {
+    where.push(
+      sql`EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} = 'incoming' AND ${messages.id} > ${lastReadBy(filters.unreadBy)})`,
     );
   }
   return where;
@@ -102,17 +125,29 @@ export async function listConversations(
   else if (options.after)
     where.push(sql`(${conversations.lastActivityAt}, ${conversations.id}) < (${options.after[0]}, ${options.after[1]})`);
   const rows = await db
-    .select({ conversation: conversations, contactName: contacts.name, preview, labelNames, unread: unreadFor(options.readerId) })
+    .select({
+      conversation: conversations,
+      contactName: contacts.name,
+      preview,
+      labelNames,
+      assigneeName,
+      unread: unreadFor(options.readerId),
+    })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(...where))
     .orderBy(...(byDue ? [asc(dueKey), asc(conversations.id)] : [desc(conversations.lastActivityAt), desc(conversations.id)]))
     .limit(options.limit + 1);
-  return rows.map((r) => ({
-    conversation: r.conversation,
-    contactName: r.contactName,
-    preview: r.preview,
-    labels: r.labelNames ? r.labelNames.split("\u001f") : [],
-    unread: Number(r.unread),
-  }));
+  return rows.map((r) => {
+    const tags = r.labelNames ? r.labelNames.split("\u001f").map((t) => t.split("\u001e")) : [];
+    return {
+      conversation: r.conversation,
+      contactName: r.contactName,
+      preview: r.preview,
+      labels: tags.map(([name]) => name!),
+      labelColors: tags.map(([, color]) => color || null),
+      assigneeName: r.assigneeName,
+      unread: Number(r.unread),
+    };
+  });
 }

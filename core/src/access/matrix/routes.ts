@@ -166,6 +166,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /admin/agents": { kind: "admin", body: () => ({ name: "New Agent", email: "new.agent@example.com", role: "agent" }) },
   "POST /admin/agents/:id/role": { kind: "admin", params: (_t, a) => ({ id: a.agentId }), body: () => ({ role: "agent" }) },
   "POST /admin/agents/:id/password": { kind: "admin", params: (_t, a) => ({ id: a.agentId }) },
+  "POST /inbox/conversations/:id/draft": { kind: "team", params: conversation, body: () => ({ text: "A draft" }) },
   "GET /inbox/settings": { kind: "agent" },
   "POST /inbox/settings/preferences": {
     kind: "agent",
@@ -175,13 +176,6 @@ export const MATRIX: Record<string, MatrixEntry> = {
     kind: "agent",
     body: () => ({ current: "correct-horse-battery", password: "correct-horse-battery", confirm: "correct-horse-battery" }),
   },
-  "POST /admin/agents/:id/delete": { kind: "admin", params: (_t, a) => ({ id: a.agentId }) },
-  "GET /admin/teams": { kind: "admin" },
-  "POST /admin/teams": { kind: "admin", body: () => ({ name: "Another team" }) },
-  "GET /admin/teams/:id": { kind: "admin", params: (_t, a) => ({ id: a.teamId }) },
-  "POST /admin/teams/:id/rename": { kind: "admin", params: (_t, a) => ({ id: a.teamId }), body: () => ({ name: "Renamed team" }) },
-  "POST /admin/teams/:id/members": { kind: "admin", params: (_t, a) => ({ id: a.teamId }), body: (_t) => ({ agent: "1" }) },
-  "POST /admin/teams/:id/members/:agentId/delete": { kind: "admin", params: (_t, a) => ({ id: a.teamId, agentId: 1 }) },
   "POST /admin/agents/:id/deactivate": { kind: "admin", params: (_t, a) => ({ id: a.agentId }) },
   "POST /admin/agents/:id/reactivate": { kind: "admin", params: (_t, a) => ({ id: a.agentId }) },
   "POST /admin/agents/:id/sign-in-availability": {
@@ -189,6 +183,13 @@ export const MATRIX: Record<string, MatrixEntry> = {
     params: (_t, a) => ({ id: a.agentId }),
     body: () => ({ availability: "away" }),
   },
+  "POST /admin/agents/:id/delete": { kind: "admin", params: (_t, a) => ({ id: a.agentId }) },
+  "GET /admin/teams": { kind: "admin" },
+  "POST /admin/teams": { kind: "admin", body: () => ({ name: "Another team" }) },
+  "GET /admin/teams/:id": { kind: "admin", params: (_t, a) => ({ id: a.teamId }) },
+  "POST /admin/teams/:id/rename": { kind: "admin", params: (_t, a) => ({ id: a.teamId }), body: () => ({ name: "Renamed team" }) },
+  "POST /admin/teams/:id/members": { kind: "admin", params: (_t, a) => ({ id: a.teamId }), body: (_t) => ({ agent: "1" }) },
+  "POST /admin/teams/:id/members/:agentId/delete": { kind: "admin", params: (_t, a) => ({ id: a.teamId, agentId: 1 }) },
   "POST /admin/teams/:id/inboxes": { kind: "admin", params: (_t, a) => ({ id: a.teamId }), body: () => ({ inbox: "test" }) },
   "POST /admin/teams/:id/delete": { kind: "admin", params: (_t, a) => ({ id: a.teamId }) },
   "GET /admin/inboxes": { kind: "admin" },
@@ -207,7 +208,6 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /admin/labels": { kind: "admin", body: () => ({ name: "vip" }) },
   "POST /admin/labels/:id": { kind: "admin", params: (_t, a) => ({ id: a.labelId }), body: () => ({ name: "renamed" }) },
   "POST /admin/labels/:id/delete": { kind: "admin", params: (_t, a) => ({ id: a.labelId }) },
-};
   "GET /admin/knowledge": { kind: "admin" },
   "POST /admin/knowledge": {
     kind: "admin",
@@ -220,3 +220,4 @@ export const MATRIX: Record<string, MatrixEntry> = {
     body: () => ({ title: "Refunds", body: "We refund within 30 days.", tags: "billing", locale: "en", status: "published" }),
   },
   "POST /admin/knowledge/:id/delete": { kind: "admin", params: (_t, a) => ({ id: a.deletableArticleIds.page }) },
+};

@@ -13,6 +13,7 @@ import { searchContacts } from "../../contacts/search.ts";
 import { parseId } from "../../http/ids.ts";
 import { unreadMentions } from "../../mentions/notify.ts";
 import type { Services } from "../../services.ts";
+import { countViews } from "../../store/conversation-counts.ts";
 import { listConversations, sortKey } from "../../store/conversation-list.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { findMessage } from "../../store/messages.ts";
@@ -97,10 +98,15 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const session = c.get("session");
     const viewer = c.get("viewer");
     const visible = viewer.inboxes;
-    const [{ rows, mentioned, nextHref }, nav] = await Promise.all([listData(query, session.agent.id, visible), navData(query, visible)]);
+    const [{ rows, mentioned, nextHref }, nav, counts] = await Promise.all([
+      listData(query, session.agent.id, visible),
+      navData(query, visible),
+      // Counting a whole resolved history costs more than the page: only the working statuses are counted.
+      query.status === "resolved" ? undefined : countViews(sb.store.db, toFilters(query, session.agent.id, visible), session.agent.id),
+    ]);
     return renderPage(
       c,
-      <Layout title={title} page={{ ...shared, session }} nav={<Nav {...nav} />} query={query}>
+      <Layout title={title} page={{ ...shared, session }} nav={<Nav {...nav} counts={counts} />} query={query}>
         <ConversationList
           query={query}
           rows={rows}

@@ -6,6 +6,7 @@
  */
 import type { ConversationPageData } from "../conversation-data.ts";
 import { CsrfField } from "./csrf.tsx";
+import { HeaderTags } from "./tags.tsx";
 
 export function ConversationHeader(props: {
   data: Pick<ConversationPageData, "conversation" | "contact" | "agents" | "teams" | "labels">;
@@ -44,6 +45,7 @@ export function ConversationHeader(props: {
         {c.status}
         {c.status === "snoozed" && c.snoozedUntil ? ` until ${new Date(c.snoozedUntil).toISOString().slice(0, 16).replace("T", " ")}` : ""}
       </span>
+      <HeaderTags priority={c.priority} labels={props.data.labels} />
       {props.error ? (
         <p class="error" role="alert">
           {props.error}

@@ -12,7 +12,15 @@ import { CannedPicker } from "./canned-picker.tsx";
 import { CsrfField } from "./csrf.tsx";
 import { TemplatePicker } from "./template-picker.tsx";
 
-export function Composer(props: { conversationId: number; inboxes: ReplyInbox[]; canned: CannedOption[]; csrf: string; error?: string }) {
+export function Composer(props: {
+  conversationId: number;
+  inboxes: ReplyInbox[];
+  canned: CannedOption[];
+  csrf: string;
+  error?: string;
+  /** The agent's unsent text, kept across navigation (static/drafts.js saves it). */
+  draft?: string;
+}) {
   const primary = props.inboxes[0];
   const limit = primary?.maxTextLength;
   const action = `/inbox/conversations/${props.conversationId}/messages`;
@@ -39,7 +47,10 @@ export function Composer(props: { conversationId: number; inboxes: ReplyInbox[];
           placeholder="Write a reply… (/ for canned responses)"
           aria-autocomplete={props.canned.length ? "list" : undefined}
           aria-controls={props.canned.length ? "canned-picker" : undefined}
-        ></textarea>
+          data-draft-url={`/inbox/conversations/${props.conversationId}/draft`}
+        >
+          {props.draft ?? ""}
+        </textarea>
         <CannedPicker options={props.canned} />
         <div class="row">
           <fieldset style="border:0;padding:0;margin:0;display:inline-flex;gap:8px">

@@ -54,7 +54,7 @@ export function ConversationPane(props: {
         {props.assist && Object.values(props.assist).some(Boolean) ? (
           <AssistBar conversationId={id} offers={props.assist} channel={data.replyInboxes[0]?.channel ?? data.conversation.channel} />
         ) : null}
-        <Composer conversationId={id} inboxes={data.replyInboxes} canned={data.canned} csrf={props.csrf} />
+        <Composer conversationId={id} inboxes={data.replyInboxes} canned={data.canned} csrf={props.csrf} draft={data.draft} />
       </section>
       <ContactSidebar data={data} slot={props.slot} now={props.now} csrf={props.csrf} />
     </main>

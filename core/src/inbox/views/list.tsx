@@ -3,9 +3,11 @@
  * The left side of the inbox: the views and filters (navigation), and the conversation list with
  * its rows, unread counts, channel marks and a "more" row for the next page.
  */
+import type { ViewCounts } from "../../store/conversation-counts.ts";
 import type { ConversationRow } from "../../store/conversation-list.ts";
 import { type ListQuery, listHref } from "../filters.ts";
 import { isBreached, SlaCountdown } from "./sla.tsx";
+import { LabelChip, PriorityChip, ViewCount } from "./tags.tsx";
 import { relativeTime } from "./time.ts";
 
 export interface NavData {
@@ -13,21 +15,27 @@ export interface NavData {
   inboxes: { name: string; displayName: string; channel: string }[];
   labels: { id: number; name: string }[];
   teams: { id: number; name: string }[];
+  /** How many conversations each view holds (left out where counting costs too much). */
+  counts?: ViewCounts;
 }
 
 export function Nav(props: NavData) {
   const { query } = props;
-  const link = (label: string, change: Parameters<typeof listHref>[1], current: boolean) => (
+  const link = (label: string, change: Parameters<typeof listHref>[1], current: boolean, count?: number) => (
     <a href={listHref(query, { ...change, cursor: undefined })} aria-current={current ? "page" : undefined}>
       {label}
+      <ViewCount n={count} />
     </a>
   );
+  const counts = props.counts;
   return (
     <nav class="views" aria-label="Conversation views">
       <h2>Conversations</h2>
-      {link("Mine", { view: "mine" }, query.view === "mine")}
-      {link("Unassigned", { view: "unassigned" }, query.view === "unassigned")}
-      {link("All", { view: "all" }, query.view === "all")}
+      {link("Mine", { view: "mine" }, query.view === "mine", counts?.mine)}
+      {link("Unassigned", { view: "unassigned" }, query.view === "unassigned", counts?.unassigned)}
+      {link("All", { view: "all" }, query.view === "all", counts?.all)}
+      {link("Mentions", { view: "mentions" }, query.view === "mentions")}
+      {link(query.unread ? "Unread only (on)" : "Unread only", { unread: query.unread ? undefined : "1" }, !!query.unread, counts?.unread)}
       <h2>Status</h2>
       {(["open", "pending", "snoozed", "resolved"] as const).map((s) =>
         link(s[0]!.toUpperCase() + s.slice(1), { status: s }, query.status === s),
@@ -56,7 +64,7 @@ export function ConversationRows(props: {
 }) {
   return (
     <>
-      {props.rows.map(({ conversation: c, contactName, preview, labels, unread }) => (
+      {props.rows.map(({ conversation: c, contactName, preview, labels, labelColors, assigneeName, unread }) => (
         <li
           data-conversation={c.id}
           class={
@@ -94,18 +102,22 @@ export function ConversationRows(props: {
               </time>
             </div>
             <div class="preview">{preview ?? ""}</div>
-            {labels.length || c.priority !== "none" ? (
-              <div class="tags">
-                {c.priority !== "none" ? (
-                  <span class={`badge prio-${c.priority}`} title="Priority">
-                    {c.priority}
-                  </span>
-                ) : null}
-                {labels.map((l) => (
-                  <span class="badge">{l}</span>
-                ))}
-              </div>
-            ) : null}
+            <div class="tags">
+              <PriorityChip priority={c.priority} />
+              {labels.map((l, i) => (
+                <LabelChip name={l} color={labelColors[i] ?? null} />
+              ))}
+              <span class="assignee muted" data-assignee>
+                {assigneeName ? (
+                  <>
+                    <span class="sr-only">Assigned to </span>
+                    {assigneeName}
+                  </>
+                ) : (
+                  "Unassigned"
+                )}
+              </span>
+            </div>
           </a>
         </li>
       ))}

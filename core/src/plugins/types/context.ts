@@ -5,7 +5,7 @@
 import type { Hono } from "hono";
 import type { z } from "zod";
 import type { Clock } from "../../clock.ts";
-import type { EventName, SwitchboardEvent } from "../../events/types.ts";
+import type { EventHandlers, EventName, SwitchboardEvent } from "../../events/types.ts";
 import type { Logger } from "../../log/index.ts";
 import type { ChannelDefinition } from "./channel.ts";
 import type {
@@ -174,7 +174,29 @@ export interface PluginContext<Options = unknown> {
    */
   route(hook: Hook<RouteHandler>, options?: { facts?: Record<string, string> }): void;
   assistant(hooks: AssistantHooks): void;
+  /**
+   * Subscribes to an event (or "*") live: the handler runs in this process right after the change
+   * commits, best effort; what happens while Switchboard is down is never seen. For work that must
+   * not be lost (syncing a CRM, counting), use `consume`.
+   *
+   * @example
+   * ctx.on("typing", (event) => widget.showTyping(event.data.conversationId));
+   */
   on<N extends EventName>(event: N | "*", handler: EventHandler<N>): void;
+  /**
+   * Subscribes durable handlers, by event name ("*" for all), under `name` (unique in this plugin):
+   * they read the event log from a cursor that survives crashes and restarts, in order, at least
+   * once, so a handler must be idempotent (an event may come again after a crash). A handler that
+   * throws is retried three times, then the event is logged and skipped. Lag shows on /metrics as
+   * `switchboard_event_subscriber_behind{subscriber="plugin:<plugin>:<name>"}`.
+   *
+   * @example
+   * ctx.consume("crm-sync", {
+   *   "contact.created": (event) => crm.upsert(event.data.contactId), // an upsert: safe to repeat
+   *   "contact.erased": (event) => crm.forget(event.data.contactId),
+   * });
+   */
+  consume(name: string, handlers: EventHandlers): void;
   /** Contributes a component to a named inbox slot (e.g. "contact.sidebar"). */
   view(slot: string, component: (props: Record<string, unknown>) => unknown): void;
   /** Runs when Switchboard stops; stop hooks run in reverse order of registration. */
