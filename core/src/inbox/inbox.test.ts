@@ -81,7 +81,7 @@ describe("inbox pages", () => {
     const waiting = await customerWrites("Where is my order?");
     const browser = await signIn(harness, "ada@example.com", "correct-horse-battery");
     const first = await (await browser.get("/inbox")).text();
-    expect(first).toMatch(/<a href="\/inbox\?view=unassigned[^"]*" aria-current="page">Unassigned<\/a>/);
+    expect(first).toMatch(/<a href="\/inbox\?view=unassigned[^"]*" aria-current="page">Unassigned(<span class="count">.*?<\/span>)?<\/a>/); // with its count
     expect(first).toContain(`href="/inbox/conversations/${waiting.conversationId}"`);
     expect(first).not.toContain("No conversations here");
     // An explicit view is kept, even when it is empty.
@@ -91,7 +91,9 @@ describe("inbox pages", () => {
       .update(conversations)
       .set({ assigneeId: ada!.id })
       .where(eq(conversations.id, waiting.conversationId));
-    expect(await (await browser.get("/inbox")).text()).toMatch(/<a href="\/inbox\?view=mine[^"]*" aria-current="page">Mine<\/a>/);
+    expect(await (await browser.get("/inbox")).text()).toMatch(
+      /<a href="\/inbox\?view=mine[^"]*" aria-current="page">Mine(<span class="count">.*?<\/span>)?<\/a>/,
+    );
   });
 
   it("lists conversations and opens one with the customer's text escaped", async () => {
