@@ -1,7 +1,8 @@
 /**
  * The playground's assembly, usable from the command (start.ts), tests and benchmarks: starts the
- * fake Telegram and Discord servers (and WhatsApp Web's Client-like fake, whatsapp-web-driver.ts), writes a config with four inboxes (the API channel, Telegram
- * and Discord pointed at the fakes through `api_root`, and the website chat), starts Switchboard
+ * fake Telegram and Discord servers (and WhatsApp Web's Client-like fake, whatsapp-web-driver.ts),
+ * writes a config with its inboxes (the API channel, Telegram and Discord pointed at the fakes
+ * through `api_root`, the other channels at theirs, and the website chat), starts Switchboard
  * on it, creates an admin, serves a demo shop page with the chat widget, and starts the customer
  * simulator. Everything listens on loopback; nothing leaves the machine.
  */
