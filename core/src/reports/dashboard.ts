@@ -139,7 +139,12 @@ export async function buildDashboard(
   const business = query.business ?? false;
   const { period, previous } = periodOf(query, timeZone, now);
   const options = { business, hourlyCost: config.reports.agent_hourly_cost };
-  const current = await readGrouped(db, filterFor(viewer, query, period), timeZone, (r) => r.channel);
+  /** Each inbox's channel as measured (an inbox serves one channel). */
+  const measured = new Map<string, string>();
+  const current = await readGrouped(db, filterFor(viewer, query, period), timeZone, (r) => {
+    measured.set(r.inbox, r.channel);
+    return r.channel;
+  });
   const before = await readGrouped(db, filterFor(viewer, query, previous), timeZone, (r) => r.channel);
   const byDay = await readGrouped(
     db,
@@ -182,7 +187,7 @@ export async function buildDashboard(
     previousTotal: kpiReport(all(before.groups), options),
     channels,
     daily: days,
-    audit: await channelAudit(db, viewer, channels, channelOf),
+    audit: await channelAudit(db, viewer, channels, (inbox) => measured.get(inbox) ?? channelOf(inbox)),
     utilisation: await utilisation(db, viewer, query, period, timeZone),
     continuity: await continuityScore(db, period),
   };

@@ -84,6 +84,10 @@ export const MATRIX: Record<string, MatrixEntry> = {
   // REST API: search, reports, inboxes, agents, events
   "GET /api/v1/search": { kind: "list", query: "q=order", showsOwn: true },
   "GET /api/v1/reports/sla": { kind: "list" },
+  "GET /api/v1/reports/dashboard": { kind: "list" },
+  "GET /api/v1/reports/conversations": { kind: "list", query: "metric=case" },
+  "GET /api/v1/reports/export": { kind: "list", query: "table=conversations" },
+  "POST /api/v1/reports/reviews/:id": { kind: "admin", params: (t) => ({ id: t.caseId }), body: () => ({ answer: "yes" }) },
   "GET /api/v1/inboxes": { kind: "list" },
   "GET /api/v1/custom-attributes": { kind: "agent" },
   "GET /api/v1/agents": { kind: "agent" },

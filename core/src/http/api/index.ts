@@ -18,6 +18,7 @@ import { registerEventRoute } from "./events.ts";
 import { registerInboxRoutes } from "./inboxes.ts";
 import { registerMessageRoutes } from "./messages.ts";
 import { registerKnowledgeRoutes } from "./knowledge.ts";
+import { registerReportRoutes } from "./reports.ts";
 import { registerRoutingRoutes } from "./routing.ts";
 import { registerScheduledRoutes } from "./scheduled.ts";
 import { registerSearchRoute } from "./search.ts";
@@ -42,6 +43,7 @@ const ROUTES: ((app: ApiApp, services: Services) => void)[] = [
   registerKnowledgeRoutes,
   registerScheduledRoutes,
   registerSlaRoutes,
+  registerReportRoutes,
   registerInboxRoutes,
   registerWebhookDeliveryRoutes,
 ];
