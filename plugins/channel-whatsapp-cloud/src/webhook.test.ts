@@ -94,3 +94,22 @@ describe("one app, several numbers", () => {
     expect(twin?.error).toContain('both set phone_number_id = "106540352242922"');
   });
 });
+
+describe("health", () => {
+  it("names the number and its quality when the Graph API knows it, and says what to check when the token is refused", async () => {
+    inbox = await startWhatsAppInbox(
+      {},
+      {
+        inboxes: (wa) => ({ revoked: inboxOptions(wa, { phone_number_id: "300000000000003", access_token: "EAArevokedToken000000000" }) }),
+      },
+    );
+    expect(await inbox.harness.switchboard.inboxes.health("wa")).toEqual({
+      ok: true,
+      message: "WhatsApp +1 555-078-3881 (Switchboard Test), quality GREEN",
+    });
+    const revoked = await inbox.harness.switchboard.inboxes.health("revoked");
+    expect(revoked.ok).toBe(false);
+    expect(revoked.message).toContain("Check phone_number_id and access_token.");
+    expect(revoked.message).not.toContain("EAArevokedToken000000000");
+  });
+});
