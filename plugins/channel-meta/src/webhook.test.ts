@@ -90,6 +90,17 @@ describe("the Meta webhook", () => {
   });
 });
 
+describe("health", () => {
+  it("is ok when the Graph API knows the account, and says what to check when it does not", async () => {
+    env = await startMetaInboxes();
+    env.meta.profiles.set(PAGE_A, { name: "Acme Shoes" });
+    expect(await env.harness.switchboard.inboxes.health("fb-a")).toEqual({ ok: true, message: "Messenger account Acme Shoes reachable" });
+    const missing = await env.harness.switchboard.inboxes.health("ig");
+    expect(missing.ok).toBe(false);
+    expect(missing.message).toContain("Check access_token and account_id");
+  });
+});
+
 describe("page-scoped identities", () => {
   it("keeps one person writing to two pages as two contacts (their ids are page-scoped), even when the ids are equal", async () => {
     env = await startMetaInboxes();
