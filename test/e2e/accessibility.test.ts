@@ -3,37 +3,10 @@
  * finds no violations on any inbox page (the list, search results, a conversation, the admin
  * pages and the sign-in page) in the light and the dark theme, at the desktop size and at 390x844.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { axeViolations } from "./axe.ts";
 import { launchBrowser, type TestBrowser, useSession } from "./browser.ts";
 import { type E2EServer, startServer } from "./server.ts";
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** Rules left out, each with its reason. Empty: every rule axe runs by default must pass. */
-const ALLOWED: Record<string, string> = {};
-
-interface Finding {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** Injects axe-core (through the DevTools protocol, so the page's CSP does not apply) and runs it on the whole document. */
-async function axeViolations(page: Page): Promise<Finding[]> {
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run(document);
-    return result.violations as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-  });
-  return violations
-    .filter((v) => !(v.id in ALLOWED))
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-}
 
 let server: E2EServer;
 let chrome: TestBrowser;

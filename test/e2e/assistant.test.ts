@@ -4,13 +4,14 @@
  * opens and 1 inserts a suggestion (marked as assistant text); d streams a draft into the reply
  * box; t shows the customer's message in the agent's language with the original one click away;
  * Alt+T previews the reply in the customer's language and sends it; w rewrites for the channel; u
- * summarises; the ? overlay lists the shortcuts; a failing model leaves the composer working.
+ * summarises (and axe finds no violation in the bar); the ? overlay lists the shortcuts; a failing model leaves the composer working.
  */
 
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { assistantSuggestions } from "../../core/src/store/schema.ts";
 import { type FakeOpenAI, lastUserText, startFakeOpenAI } from "../../plugins/assistant-openai/test-support/fake-openai.ts";
+import { axeViolations } from "./axe.ts";
 import { launchBrowser, type TestBrowser, useSession, waitForLive } from "./browser.ts";
 import { type E2EServer, startServer } from "./server.ts";
 
@@ -155,6 +156,8 @@ describe("the assistant bar", () => {
     await page.keyboard.press("u");
     await page.locator("#assist-output .assist-output", { hasText: "The customer is waiting for a parcel." }).waitFor();
     expect(await page.locator("#assist-output .assist-badge").textContent()).toContain("✦ Assistant");
+    // The bar with its strip, a summary and the mark on the reply box passes axe.
+    expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press("?");
     const help = page.locator("#shortcuts");
     await help.waitFor();

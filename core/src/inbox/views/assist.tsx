@@ -122,9 +122,9 @@ export function SuggestionStrip(props: { items: { id: number; text: string; labe
 export function AssistOutput(props: { title: string; plugin?: string; text: string }) {
   return (
     <section class="assist-output" aria-label={props.title}>
-      <h3>
+      <h2>
         {props.title} {props.plugin ? <AssistantMark plugin={props.plugin} /> : null}
-      </h3>
+      </h2>
       <p class="body">{props.text}</p>
     </section>
   );
