@@ -20,7 +20,7 @@ export { Redactor } from "./redact.ts";
 export default definePlugin({
   name: "assistant-openai",
   version: "0.1.0",
-  core: "^1.0.0",
+  core: "^1.1.0",
   options: openAiOptions,
   setup(ctx) {
     const options = ctx.options;

@@ -26,7 +26,7 @@ export const openAiOptions = z
     inboxes: z.array(z.string().min(1)).refine((list) => list.length > 0, {
       message: 'list the inboxes this assistant may help in, e.g. inboxes = ["support"], or ["*"] for all',
     }),
-    timeout_ms: z.number().int().positive().max(120_000).default(20_000),
+    timeout_ms: z.number().int().positive().max(120_000).default(12_000),
     max_retries: z.number().int().min(0).max(5).default(1),
     temperature: z.number().min(0).max(2).default(0.3),
     max_tokens: z.number().int().positive().max(8192).default(600),
