@@ -4,24 +4,13 @@
  * automation and, through `ctx.knowledge`, the assistants.
  */
 import { sql } from "drizzle-orm";
+import type { KnowledgeHit } from "../plugins/types.ts";
 import { ftsTerm } from "../store/fts.ts";
 import type { Queryable } from "../store/index.ts";
 import { contentWords, rankingQuery } from "./query.ts";
 
-export interface ArticleHit {
-  id: number;
-  title: string;
-  tags: string[];
-  locale: string;
-  /** bm25 relevance: lower is better (FTS5's sign). */
-  rank: number;
-  /** Plain text around the matches (not HTML: escape it to show it). */
-  excerpt: string;
-  /** How many of the question's content words the article holds (for a confidence threshold). */
-  matched: number;
-  /** How many content words the question has. */
-  asked: number;
-}
+/** A search hit: the article, its bm25 rank, an excerpt, and how many of the question's words it holds. */
+export type ArticleHit = KnowledgeHit;
 
 /** bm25 weights of knowledge_fts's columns: title, body, tags. */
 const WEIGHTS = sql`10.0, 1.0, 4.0`;
