@@ -33,6 +33,7 @@ import { PluginRegistry } from "./plugins/registry.ts";
 import type { DeliveryReport, Emit, InboundMessage, InboxInfo, IngestResult } from "./plugins/types.ts";
 import { createAgentDirectory, setupRouting } from "./routing/index.ts";
 import type { Services } from "./services.ts";
+import { startReports } from "./reports/subscriber.ts";
 import { setupSla } from "./sla/index.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { VERSION } from "./version.ts";
@@ -197,6 +198,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const routing = setupRouting(switchboard, agents);
   const sla = setupSla(switchboard);
   setupAutomations(switchboard, { routing, sla });
+  startReports(switchboard);
   app.route("/api", createApi(switchboard));
   app.route("/", await createInbox(switchboard));
   return switchboard;
