@@ -31,6 +31,7 @@ import { createKeyValueStore } from "./plugins/kv.ts";
 import { resolvePlugins, startPlugins } from "./plugins/loader.ts";
 import { PluginRegistry } from "./plugins/registry.ts";
 import type { DeliveryReport, Emit, InboundMessage, InboxInfo, IngestResult } from "./plugins/types.ts";
+import { startReports } from "./reports/subscriber.ts";
 import { createAgentDirectory, setupRouting } from "./routing/index.ts";
 import type { Services } from "./services.ts";
 import { startReports } from "./reports/subscriber.ts";
@@ -198,6 +199,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const routing = setupRouting(switchboard, agents);
   const sla = setupSla(switchboard);
   setupAutomations(switchboard, { routing, sla });
+  startReports(switchboard);
   startReports(switchboard);
   app.route("/api", createApi(switchboard));
   app.route("/", await createInbox(switchboard));

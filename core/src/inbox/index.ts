@@ -15,6 +15,7 @@ import { adminRoutes } from "./routes/admin/index.ts";
 import { assistRoutes } from "./routes/assist.tsx";
 import { attachmentRoutes } from "./routes/attachments.ts";
 import { authRoutes } from "./routes/auth.tsx";
+import { bulkRoutes } from "./routes/bulk.ts";
 import { contactRoutes } from "./routes/contacts.tsx";
 import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
@@ -57,6 +58,7 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   app.route("/", adminRoutes(sb, shared));
   app.route("/", settingsRoutes(sb, shared));
   app.route("/", draftRoutes(sb));
+  app.route("/", bulkRoutes(sb));
   app.route("/", reportRoutes(sb, shared));
   sb.onStop(events.closeAll);
   return app;

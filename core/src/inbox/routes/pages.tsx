@@ -5,7 +5,7 @@
  * its header, or the timeline's new messages.
  */
 
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
 import { visibleConversation } from "../../access/index.ts";
@@ -26,6 +26,7 @@ import { type ListQuery, listHref, readListQuery, toFilters } from "../filters.t
 import { idParam } from "../id-param.ts";
 import { renderFragment, renderPage } from "../render.ts";
 import { ConversationHeader } from "../views/actions.tsx";
+import type { BulkOptions } from "../views/bulk-bar.tsx";
 import { EmptyPane } from "../views/conversation.tsx";
 import { Layout } from "../views/layout.tsx";
 import { ConversationList, ConversationRows, Nav } from "../views/list.tsx";
@@ -53,6 +54,15 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
       rows.map((r) => r.conversation.id),
     );
     return { rows, mentioned, nextHref: next ? listHref({ ...query }, { cursor: next }, "/inbox/list") : null };
+  }
+
+  /** The bulk bar's choices: active agents, labels, and the list to come back to. */
+  async function bulkOptions(c: Context<InboxEnv>, query: ListQuery): Promise<BulkOptions> {
+    const [active, allLabels] = await Promise.all([
+      sb.store.db.select({ id: agents.id, name: agents.name }).from(agents).where(isNull(agents.deactivatedAt)).orderBy(agents.name),
+      sb.store.db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
+    ]);
+    return { agents: active, labels: allLabels, csrf: c.get("session").csrfToken, back: listHref(query, { cursor: undefined }) };
   }
 
   async function navData(query: ListQuery, visible: string[]) {
@@ -98,11 +108,12 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const session = c.get("session");
     const viewer = c.get("viewer");
     const visible = viewer.inboxes;
-    const [{ rows, mentioned, nextHref }, nav, counts] = await Promise.all([
+    const [{ rows, mentioned, nextHref }, nav, counts, bulk] = await Promise.all([
       listData(query, session.agent.id, visible),
       navData(query, visible),
       // Counting a whole resolved history costs more than the page: only the working statuses are counted.
       query.status === "resolved" ? undefined : countViews(sb.store.db, toFilters(query, session.agent.id, visible), session.agent.id),
+      bulkOptions(c, query),
     ]);
     return renderPage(
       c,
@@ -114,6 +125,7 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
           selectedId={selectedId}
           now={sb.clock.now()}
           nextHref={nextHref}
+          bulk={bulk}
         />
         {pane}
       </Layout>,
@@ -147,11 +159,19 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     if (query.cursor)
       return renderFragment(
         c,
-        <ConversationRows rows={rows} mentioned={mentioned} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} />,
+        <ConversationRows rows={rows} mentioned={mentioned} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} selectable />,
       );
     return renderFragment(
       c,
-      <ConversationList query={query} rows={rows} mentioned={mentioned} selectedId={selected} now={sb.clock.now()} nextHref={nextHref} />,
+      <ConversationList
+        query={query}
+        rows={rows}
+        mentioned={mentioned}
+        selectedId={selected}
+        now={sb.clock.now()}
+        nextHref={nextHref}
+        bulk={await bulkOptions(c, query)}
+      />,
     );
   });
 

@@ -6,6 +6,7 @@
 import type { ViewCounts } from "../../store/conversation-counts.ts";
 import type { ConversationRow } from "../../store/conversation-list.ts";
 import { type ListQuery, listHref } from "../filters.ts";
+import { BulkBar, type BulkOptions, RowSelect } from "./bulk-bar.tsx";
 import { isBreached, SlaCountdown } from "./sla.tsx";
 import { LabelChip, PriorityChip, ViewCount } from "./tags.tsx";
 import { relativeTime } from "./time.ts";
@@ -61,6 +62,8 @@ export function ConversationRows(props: {
   selectedId?: number;
   now: number;
   nextHref: string | null;
+  /** Rows get a checkbox for the bulk bar. */
+  selectable?: boolean;
 }) {
   return (
     <>
@@ -71,6 +74,7 @@ export function ConversationRows(props: {
             [props.selectedId === c.id ? "selected" : "", isBreached(c.slaDueAt, props.now) ? "breached" : ""].join(" ").trim() || undefined
           }
         >
+          {props.selectable ? <RowSelect id={c.id} name={contactName ?? `Contact #${c.contactId}`} /> : null}
           <a
             href={`/inbox/conversations/${c.id}`}
             hx-get={`/inbox/conversations/${c.id}`}
@@ -140,6 +144,8 @@ export function ConversationList(props: {
   selectedId?: number;
   now: number;
   nextHref: string | null;
+  /** The bulk bar's choices; without it, rows cannot be selected. */
+  bulk?: BulkOptions;
 }) {
   const refresh = listHref(props.query, { cursor: undefined }, "/inbox/list") + (props.selectedId ? `&selected=${props.selectedId}` : "");
   return (
@@ -152,6 +158,7 @@ export function ConversationList(props: {
       hx-swap="outerHTML"
       hx-select="#list"
     >
+      {props.bulk && props.rows.length ? <BulkBar {...props.bulk} /> : null}
       {props.rows.length === 0 ? (
         <p class="empty muted">No conversations here.</p>
       ) : (
@@ -162,6 +169,7 @@ export function ConversationList(props: {
             selectedId={props.selectedId}
             now={props.now}
             nextHref={props.nextHref}
+            selectable={!!props.bulk}
           />
         </ol>
       )}

@@ -1,0 +1,88 @@
+/**
+ * Reports kept up to date by the durable event log: messages, replies, a resolution and a reopen
+ * going through the real pipelines refresh the contact's samples and rollups (a second after each
+ * event), which then equal a rebuild from the raw rows; availability changes are recorded once.
+ */
+import { afterEach, expect, it } from "vitest";
+import { setAvailability } from "../auth/availability.ts";
+import { updateConversation } from "../conversations/update.ts";
+import { agentAvailabilityLog, reportRollups } from "../store/schema.ts";
+import { createTestAgent, createTestHarness, type Harness } from "../testing/index.ts";
+import { type Agg, emptyAgg } from "./aggregate.ts";
+import { kpiReport } from "./kpis.ts";
+import { rollupOptions } from "./options.ts";
+import { readGrouped } from "./read.ts";
+import { rebuildAll } from "./rollups.ts";
+import { REFRESH_DELAY_MS, recordAvailability } from "./subscriber.ts";
+
+let harness: Harness;
+afterEach(() => harness?.close());
+
+const T0 = Date.UTC(2026, 0, 6, 10, 0); // a Tuesday, 10:00 UTC, open hours
+
+async function settle() {
+  await harness.drain();
+  harness.clock.advance(REFRESH_DELAY_MS);
+  await harness.drain();
+}
+
+async function week() {
+  const { groups } = await readGrouped(
+    harness.switchboard.store.db,
+    { from: Date.UTC(2026, 0, 5), to: Date.UTC(2026, 0, 12), inboxes: ["test"] },
+    "UTC",
+    () => "all",
+  );
+  return kpiReport(groups.get("all") ?? new Map<string, Agg>(), { business: false, hourlyCost: 0 });
+}
+
+it("rollups follow the conversation as it happens, and equal a rebuild", async () => {
+  harness = await createTestHarness({ now: T0 });
+  const ann = await createTestAgent(harness, { name: "Ann" });
+  const stored = await harness.inject({ externalId: "m1", contact: { externalId: "c1", name: "Maria" }, text: "My invoice is wrong" });
+  if (stored.status !== "stored") throw new Error("not stored");
+  await settle();
+  expect(await week()).toMatchObject({ cases: 1, customerMessages: 1, firstResponse: { n: 0 } });
+
+  harness.clock.advance(4 * 60_000);
+  await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, agentId: ann.id, text: "Looking into it" });
+  await settle();
+  expect((await week()).firstResponse).toMatchObject({ n: 1, median: 4 * 60_000 + REFRESH_DELAY_MS });
+
+  await updateConversation(harness.switchboard, ann, stored.conversationId, { status: "resolved" });
+  await settle();
+  expect((await week()).resolution.n).toBe(1);
+  await updateConversation(harness.switchboard, ann, stored.conversationId, { status: "open" });
+  await settle();
+  expect(await week()).toMatchObject({ reopens: 1, resolution: { n: 0 }, fcr: { n: 0, of: 0 } });
+  await updateConversation(harness.switchboard, ann, stored.conversationId, { status: "resolved" });
+  await settle();
+  expect(await week()).toMatchObject({ resolution: { n: 1 }, fcr: { n: 0, of: 1 } });
+  // Writing again after the resolution starts a new conversation here: a repeat contact.
+  harness.clock.advance(60_000);
+  await harness.inject({ externalId: "m2", contact: { externalId: "c1", name: "Maria" }, text: "Another question" });
+  await settle();
+  expect(await week()).toMatchObject({ cases: 2, customerMessages: 2, repeat: { n: 1, of: 2 } });
+
+  const kept = (await harness.switchboard.store.db.select().from(reportRollups)).map((r) => JSON.stringify(r)).sort();
+  const { store, loaded } = harness.switchboard;
+  await rebuildAll(store, await rollupOptions(store.db, loaded.config));
+  expect((await store.db.select().from(reportRollups)).map((r) => JSON.stringify(r)).sort()).toEqual(kept);
+  expect(emptyAgg().n).toBe(0);
+});
+
+it("records each availability change once, however often the event is handled", async () => {
+  harness = await createTestHarness({ now: T0 });
+  const ann = await createTestAgent(harness, { name: "Ann" });
+  const current = async () =>
+    (await harness.switchboard.store.db.select().from(agentAvailabilityLog)).filter((r) => r.agentId === ann.id).map((r) => r.availability);
+  const before = await current();
+  await setAvailability(harness.switchboard, { id: ann.id, availability: before.at(-1) ?? "offline" }, "online");
+  await harness.drain();
+  harness.clock.advance(3_600_000);
+  await setAvailability(harness.switchboard, { id: ann.id, availability: "online" }, "away");
+  await harness.drain();
+  await recordAvailability(harness.switchboard, ann.id, "away", T0 + 3_600_000);
+  await recordAvailability(harness.switchboard, ann.id, "online", T0);
+  expect((await current()).slice(before.length)).toEqual(["online", "away"]);
+});

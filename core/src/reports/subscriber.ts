@@ -1,0 +1,86 @@
+/**
+ * Keeps reports up to date from the durable event log: each event that changes what a contact's
+ * cases measure schedules a refresh of that contact (a durable job keyed by contact, so a burst of
+ * events is one refresh, run a second later so the SLA clocks the same event stops are settled),
+ * and availability changes are recorded for utilisation. Both are idempotent, as the log's
+ * at-least-once delivery needs.
+ */
+import { desc, eq } from "drizzle-orm";
+import type { SwitchboardEvent } from "../events/types.ts";
+import type { Services } from "../services.ts";
+import { agentAvailabilityLog, conversations } from "../store/schema.ts";
+import { rollupOptions } from "./options.ts";
+import { refreshContacts } from "./rollups.ts";
+
+export const REFRESH_JOB = "core:reports.refresh";
+/** How long after an event its contact is measured again. */
+export const REFRESH_DELAY_MS = 1000;
+
+type ReportServices = Pick<Services, "store" | "bus" | "jobs" | "loaded">;
+
+async function contactOf(sb: ReportServices, conversationId: number): Promise<number | undefined> {
+  const [row] = await sb.store.db
+    .select({ contactId: conversations.contactId })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId));
+  return row?.contactId;
+}
+
+/**
+ * Records an availability change once (a re-delivered event finds it there).
+ *
+ * @example
+ * await recordAvailability(switchboard, 3, "online", Date.now());
+ */
+export async function recordAvailability(
+  sb: Pick<Services, "store">,
+  agentId: number,
+  availability: "online" | "away" | "offline",
+  at: number,
+): Promise<void> {
+  await sb.store.write(async (tx) => {
+    const [last] = await tx
+      .select()
+      .from(agentAvailabilityLog)
+      .where(eq(agentAvailabilityLog.agentId, agentId))
+      .orderBy(desc(agentAvailabilityLog.at), desc(agentAvailabilityLog.id))
+      .limit(1);
+    // A re-delivered or older event, or no change: nothing to record.
+    if (last && (last.at > at || last.availability === availability)) return;
+    await tx.insert(agentAvailabilityLog).values({ agentId, availability, at });
+  });
+}
+
+/**
+ * Starts the reports subscriber ("reports") and defines its refresh job.
+ *
+ * @example
+ * startReports(switchboard);
+ */
+export function startReports(sb: ReportServices): void {
+  sb.jobs.define(REFRESH_JOB, async (payload) => {
+    const { contactId } = payload as { contactId: number };
+    await refreshContacts(sb.store, await rollupOptions(sb.store.db, sb.loaded.config), [contactId]);
+  });
+  const refresh = async (...contactIds: (number | undefined)[]) => {
+    for (const contactId of contactIds) {
+      if (contactId === undefined) continue;
+      await sb.jobs.schedule(REFRESH_JOB, { contactId }, { delayMs: REFRESH_DELAY_MS, key: `reports:contact:${contactId}` });
+    }
+  };
+  const byConversation = async (event: SwitchboardEvent<"conversation.status_changed" | "conversation.assigned" | "sla.breached">) =>
+    refresh(await contactOf(sb, event.data.conversationId));
+  sb.bus.consume("reports", {
+    "message.created": (event) => refresh(event.data.contactId),
+    "conversation.created": (event) => refresh(event.data.contactId),
+    "conversation.status_changed": byConversation,
+    "conversation.assigned": byConversation,
+    "sla.breached": byConversation,
+    "conversation.merged": async (event) => refresh(await contactOf(sb, event.data.targetId)),
+    "contact.merged": (event) => refresh(event.data.survivorId, event.data.mergedId),
+    "contact.unmerged": (event) => refresh(event.data.survivorId, event.data.restoredId),
+    "contact.erased": (event) => refresh(event.data.contactId),
+    "csat.recorded": (event) => refresh(event.data.contactId),
+    "agent.availability_changed": (event) => recordAvailability(sb, event.data.agentId, event.data.availability, event.at),
+  });
+}
