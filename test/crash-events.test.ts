@@ -4,18 +4,15 @@
  * every `conversation.created` event reaches a webhook receiver on loopback as exactly one delivery.
  * The server runs as a real child process (the `start` CLI) on a temp file database.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, expect, test } from "vitest";
+import { apiServerConfig, killAll, poll, startServer } from "./fixtures/server-process.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
-const BUN = process.versions.bun ? process.execPath : join(ROOT, "node_modules/.bin/bun");
-const CLI = join(ROOT, "core/bin/switchboard.ts");
 const SECRET = "crash-events-secret-0123456789";
 const CONCURRENCY = 8;
 /** Kill once this many new customers were acknowledged (or after KILL_AFTER_MS). */
@@ -41,22 +38,7 @@ const dbFile = join(dir, "sb.db");
 const configFile = join(dir, "switchboard.toml");
 writeFileSync(
   configFile,
-  `[server]
-port = 0
-host = "127.0.0.1"
-
-[store]
-url = "file:${dbFile}"
-
-[plugins.api]
-package = ${JSON.stringify(join(ROOT, "plugins/channel-api/src/index.ts"))}
-
-[inboxes.api]
-plugin = "api"
-
-[inboxes.api.options]
-secret = "${SECRET}"
-
+  `${apiServerConfig(dbFile, SECRET)}
 [[webhooks]]
 url = "${receiverUrl}"
 secret = "webhook-secret-0123456789"
@@ -64,43 +46,11 @@ events = ["conversation.created"]
 timeout_ms = 2000
 `,
 );
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  killAll();
   receiver.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-type Started = { child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: string | null }> };
-
-/** Starts `switchboard start` and resolves with its base URL once it prints the listening line. */
-function startServer(): Promise<Started> {
-  const child = spawn(BUN, [CLI, "start", "--admin-email", "admin@example.com", "--config", configFile], {
-    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  const exited = new Promise<{ code: number | null; signal: string | null }>((done) =>
-    child.on("exit", (code, signal) => done({ code, signal })),
-  );
-  let output = "";
-  return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within 20 s:\n${output}`)), 20_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Switchboard listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolveStart({ child, url: match[1], exited });
-      }
-    });
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (code ${code}, signal ${signal}) before listening:\n${output}`));
-    });
-  });
-}
 
 /** A message from a customer never seen before: each one opens a conversation. */
 function newCustomer(url: string, n: number): Promise<Response> {
@@ -130,20 +80,10 @@ async function state(): Promise<{ conversations: number; withoutClocks: number; 
   }
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await read();
-  while (!done(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-}
-
 test("after a SIGKILL mid-ingest, every conversation gets its SLA clocks and one webhook delivery per event", {
   timeout: 90_000,
 }, async () => {
-  const first = await startServer();
+  const first = await startServer(configFile);
   let acknowledged = 0;
   let next = 0;
   let killed = false;
@@ -173,8 +113,8 @@ test("after a SIGKILL mid-ingest, every conversation gets its SLA clocks and one
   expect(atKill.conversations).toBeGreaterThanOrEqual(acknowledged);
   const receivedAtKill = new Set(received.map((r) => r.event)).size;
 
-  const second = await startServer();
-  const caughtUp = await until(state, (s) => s.withoutClocks === 0, 30_000);
+  const second = await startServer(configFile);
+  const caughtUp = await poll(state, (s) => s.withoutClocks === 0, 30_000);
   expect(caughtUp).toMatchObject({ conversations: atKill.conversations, withoutClocks: 0, doubleClocks: 0 });
 
   const client = createClient({ url: `file:${dbFile}` });
@@ -182,7 +122,7 @@ test("after a SIGKILL mid-ingest, every conversation gets its SLA clocks and one
   client.close();
   const expected = new Set(events.rows.map((row) => String(row.seq)));
   expect(expected.size).toBe(atKill.conversations);
-  const delivered = await until(
+  const delivered = await poll(
     async () => new Set(received.filter((r) => r.name === "conversation.created").map((r) => r.event)),
     (got) => got.size >= expected.size,
     30_000,

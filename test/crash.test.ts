@@ -5,16 +5,13 @@
  * requests are in flight, and the database file is then read directly. A restart on the same database
  * must come up and treat a re-sent acknowledged message as a duplicate.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import { afterAll, expect, test } from "vitest";
+import { apiServerConfig, killAll, startServer } from "./fixtures/server-process.ts";
 
-const ROOT = resolve(import.meta.dirname, "..");
-const BUN = process.versions.bun ? process.execPath : join(ROOT, "node_modules/.bin/bun");
-const CLI = join(ROOT, "core/bin/switchboard.ts");
 const SECRET = "crash-test-secret-0123456789";
 
 const CONCURRENCY = 8;
@@ -26,61 +23,11 @@ const KILL_AFTER_MS = 3000;
 const dir = mkdtempSync(join(tmpdir(), "switchboard-crash-"));
 const dbFile = join(dir, "sb.db");
 const configFile = join(dir, "switchboard.toml");
-writeFileSync(
-  configFile,
-  `[server]
-port = 0
-host = "127.0.0.1"
-
-[store]
-url = "file:${dbFile}"
-
-[plugins.api]
-package = ${JSON.stringify(join(ROOT, "plugins/channel-api/src/index.ts"))}
-
-[inboxes.api]
-plugin = "api"
-
-[inboxes.api.options]
-secret = "${SECRET}"
-`,
-);
-const children: ChildProcess[] = [];
+writeFileSync(configFile, apiServerConfig(dbFile, SECRET));
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  killAll();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Starts `switchboard start` and resolves with its base URL once it prints the listening line. */
-function startServer(): Promise<{ child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: string | null }> }> {
-  // The first start creates an admin; naming it keeps this test about durability alone.
-  const child = spawn(BUN, [CLI, "start", "--admin-email", "admin@example.com", "--config", configFile], {
-    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  const exited = new Promise<{ code: number | null; signal: string | null }>((done) =>
-    child.on("exit", (code, signal) => done({ code, signal })),
-  );
-  let output = "";
-  return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within 20 s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Switchboard listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolveStart({ child, url: match[1], exited });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (code ${code}, signal ${signal}) before listening:\n${output}`));
-    });
-  });
-}
 
 function post(url: string, n: number): Promise<Response> {
   return fetch(`${url}/webhooks/api/messages`, {
@@ -95,7 +42,7 @@ function post(url: string, n: number): Promise<Response> {
 }
 
 test("every message acknowledged before a SIGKILL is in the database after restart", { timeout: 60_000 }, async () => {
-  const { child, url, exited } = await startServer();
+  const { child, url, exited } = await startServer(configFile);
   const acknowledged: string[] = [];
   let errors = 0;
   let inFlight = 0;
@@ -149,7 +96,7 @@ test("every message acknowledged before a SIGKILL is in the database after resta
   expect(missing).toEqual([]);
   expect(acknowledged.filter((id) => stored.get(id) !== 1)).toEqual([]);
 
-  const restarted = await startServer();
+  const restarted = await startServer(configFile);
   expect((await fetch(`${restarted.url}/healthz`)).status).toBe(200);
   const again = await post(restarted.url, Number(acknowledged[0]!.slice("msg-".length)));
   expect(again.status).toBe(200);
