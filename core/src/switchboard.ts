@@ -5,6 +5,7 @@
  */
 import type { Hono } from "hono";
 import { setupAutomations } from "./automations/index.ts";
+import { trackCases } from "./cases/tracker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { LoadedConfig } from "./config/schema.ts";
 import { rescopeIdentities } from "./contacts/identity-rescope.ts";
@@ -107,6 +108,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     log,
     bus,
     registry,
+    inboxNames: (name) => loaded.config.inboxes[name]?.display_name,
     identity: loaded.config.identity,
     enrichment: loaded.config.enrichment,
   });
@@ -196,6 +198,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   defineSnoozeWakeUp(switchboard);
   setupSendLater(switchboard);
   setupReplyWindowReminders(switchboard);
+  trackCases(switchboard);
   const routing = setupRouting(switchboard, agents);
   const sla = setupSla(switchboard);
   setupAutomations(switchboard, { routing, sla });

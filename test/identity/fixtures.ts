@@ -90,6 +90,9 @@ export async function identityWorld(options: HarnessOptions = {}): Promise<Ident
 const HISTORY = new Set([
   "audit_log",
   "contact_merges",
+  "conversation_moves",
+  "domain_events",
+  "event_cursors",
   "sessions",
   "sqlite_sequence",
   "__drizzle_migrations",

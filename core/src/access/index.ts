@@ -7,10 +7,12 @@ export { createEventAccess, type EventAccess } from "./events.ts";
 export {
   canSeeContact,
   requireAdmin,
+  visibleCase,
   visibleContact,
   visibleContactsWhere,
   visibleConversation,
   visibleMerge,
+  visibleMove,
   visibleSuggestion,
 } from "./objects.ts";
 export { type Viewer, viewerFor, visibleInboxes } from "./viewer.ts";

@@ -10,11 +10,13 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Queryable } from "../store/index.ts";
-import { contactMerges, contactSuggestions, contacts, conversations, messages } from "../store/schema.ts";
+import { contactMerges, contactSuggestions, contacts, conversationMoves, conversations, messages } from "../store/schema.ts";
 
 type Suggestion = typeof contactSuggestions.$inferSelect;
 type ContactMerge = typeof contactMerges.$inferSelect;
+type ConversationMove = typeof conversationMoves.$inferSelect;
 
+import { type Case as CaseRow, caseConversations, findCase } from "../cases/store.ts";
 import type { Viewer } from "./viewer.ts";
 
 const missing = (what: string, id: number, hint = "") => new SwitchboardError(ErrorCodes.NOT_FOUND, `${what} ${id} does not exist.${hint}`);
@@ -131,4 +133,41 @@ export async function visibleMerge(db: Queryable, viewer: Viewer, id: number): P
   const visible = row && (viewer.admin || (await canSeeContact(db, viewer, await holderOf(db, row.survivorId))));
   if (!row || !visible) throw missing("Contact merge", id, " List a contact's merges with GET /api/v1/contacts/{id}/merges.");
   return row;
+}
+
+/**
+ * A conversation merge or split the viewer may see: they must see both of its conversations (the
+ * source always exists; a split's new conversation may be gone after its undo). Otherwise SWB_ERR_NOT_FOUND.
+ *
+ * @example
+ * const move = await visibleMove(store.db, viewer, 3);
+ */
+export async function visibleMove(db: Queryable, viewer: Viewer, id: number): Promise<ConversationMove> {
+  const [row] = Number.isSafeInteger(id) ? await db.select().from(conversationMoves).where(eq(conversationMoves.id, id)) : [];
+  const sees = async (conversationId: number) => {
+    const conversation = await findConversation(db, conversationId);
+    return conversation === undefined || viewer.inboxes.includes(conversation.inbox);
+  };
+  const source = row ? await findConversation(db, row.sourceId) : undefined;
+  if (!row || !source || !viewer.inboxes.includes(source.inbox) || !(await sees(row.targetId)))
+    throw missing("Conversation merge or split", id, " Merges and splits are listed on each conversation's timeline.");
+  return row;
+}
+
+/**
+ * A case the viewer may see, with the conversations of it they may see (at least one; otherwise
+ * SWB_ERR_NOT_FOUND): a case spans inboxes, and each conversation keeps its own visibility.
+ *
+ * @example
+ * const { found, conversations } = await visibleCase(store.db, viewer, 12);
+ */
+export async function visibleCase(
+  db: Queryable,
+  viewer: Pick<Viewer, "inboxes">,
+  id: number,
+): Promise<{ found: CaseRow; conversations: Conversation[] }> {
+  const found = Number.isSafeInteger(id) ? await findCase(db, id) : undefined;
+  const members = found ? (await caseConversations(db, found.id)).filter((c) => viewer.inboxes.includes(c.inbox)) : [];
+  if (!found || members.length === 0) throw missing("Case", id, " A conversation's case_id names its case.");
+  return { found, conversations: members };
 }

@@ -4,6 +4,16 @@
  * [attributes.contact.<key>] / [attributes.conversation.<key>] (custom attributes agents edit).
  */
 import { z } from "zod";
+import { DEFAULT_REFERENCE_PATTERNS } from "../contacts/evidence.ts";
+
+const isRegex = (source: string) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Keys of contact.attributes that core itself writes; custom attributes may not use them. */
 export const RESERVED_ATTRIBUTE_KEYS = ["enrichment", "enriched_at", "alternatives", "handles"] as const;
@@ -32,6 +42,23 @@ export const identitySchema = z
     match_facts: z.array(z.string().min(1)).default(["account_id", "order_number"]),
     /** Suggest merging contacts with the same name and the same email domain or phone. */
     suggest_name_matches: z.boolean().default(true),
+    /** Suggest merges from what customers write: references, emails and phones in the text, the same name active elsewhere, a channel named. */
+    suggest_from_text: z.boolean().default(true),
+    /**
+     * Regular expressions for order, account, invoice or ticket numbers in message text; the same
+     * one written by two contacts is evidence they are one person. Replaces the defaults
+     * (`#12345`, `A-1001`, `INV-2026-0042`).
+     */
+    reference_patterns: z
+      .array(z.string().min(1).refine(isRegex, { message: "not a valid regular expression; escape a backslash as \\ in TOML" }))
+      .default(DEFAULT_REFERENCE_PATTERNS),
+    /** How recent (in hours) the other contact's activity on another channel must be for the same name to count as evidence. */
+    name_activity_window_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(72),
   })
   .strict();
 

@@ -20,6 +20,8 @@ export interface Signal {
   value: string;
   verified: boolean;
   source: string;
+  /** Another contact that holds the same email or phone as a verified identity: the same person by our own rule, to join. */
+  heldBy?: number;
 }
 
 /**
@@ -96,7 +98,10 @@ async function rememberHandle(tx: Tx, contactId: number, key: string, handle: st
     .where(eq(contacts.id, contactId));
 }
 
-/** Adds a verified email or phone identity; a signal when it is new here or held by another contact. */
+/**
+ * Adds a verified email or phone identity; a signal when it is new here or held by another contact
+ * (with `heldBy` when that contact holds it verified too: the caller joins them, see joinVerified).
+ */
 async function recordVerified(
   tx: Tx,
   contactId: number,
@@ -111,10 +116,11 @@ async function recordVerified(
     return { kind, value, verified: true, source };
   }
   const [holder] = await tx
-    .select({ contactId: identities.contactId })
+    .select({ contactId: identities.contactId, verified: identities.verified })
     .from(identities)
     .where(and(eq(identities.channel, kind), eq(identities.scope, GLOBAL_SCOPE), eq(identities.externalId, value)));
-  return holder && holder.contactId !== contactId ? { kind, value, verified: true, source } : undefined;
+  if (!holder || holder.contactId === contactId) return undefined;
+  return { kind, value, verified: true, source, ...(holder.verified ? { heldBy: holder.contactId } : {}) };
 }
 
 const insertClaim = reusableQuery((db) =>

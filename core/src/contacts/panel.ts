@@ -1,10 +1,12 @@
 /**
  * What the inbox's contact sidebar shows beyond the profile: open merge suggestions with their
  * evidence, merges into this contact that can be undone, the contact's recent conversations on
- * other channels ("Also reached out on …"), and the custom attribute definitions and values.
+ * other channels ("Also reached out on …"), the conversation's case across channels, and the custom
+ * attribute definitions and values.
  */
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Viewer } from "../access/index.ts";
+import { caseConversations, findCase } from "../cases/store.ts";
 import type { AttributesConfig } from "../config/identity.ts";
 import type { Services } from "../services.ts";
 import type { Contact } from "../store/contacts.ts";
@@ -29,6 +31,14 @@ export interface ContactPanel {
   /** Recent or open conversations in other inboxes, with the inbox's display name. */
   elsewhere: (ElsewhereLine & { inboxName: string })[];
   attributes: AttributesConfig;
+  /** The conversation's case (linked conversations across channels), with the ones the agent may see; null for a case of one. */
+  case: CasePanel | null;
+}
+
+export interface CasePanel {
+  id: number;
+  status: "open" | "resolved";
+  conversations: { id: number; inboxName: string; status: Conversation["status"]; current: boolean }[];
 }
 
 /**
@@ -69,5 +79,23 @@ export async function loadContactPanel(
       inboxName: sb.inboxes.get(line.conversation.inbox)?.displayName ?? line.conversation.channel,
     })),
     attributes: sb.loaded.config.attributes,
+    case: await casePanel(sb, conversation, viewer),
+  };
+}
+
+async function casePanel(sb: Pick<Services, "store" | "inboxes">, conversation: Conversation, viewer: Viewer): Promise<CasePanel | null> {
+  if (conversation.caseId === null) return null;
+  const found = await findCase(sb.store.db, conversation.caseId);
+  if (!found) return null;
+  const members = (await caseConversations(sb.store.db, found.id)).filter((c) => viewer.inboxes.includes(c.inbox));
+  return {
+    id: found.id,
+    status: found.status,
+    conversations: members.map((c) => ({
+      id: c.id,
+      inboxName: sb.inboxes.get(c.inbox)?.displayName ?? c.channel,
+      status: c.status,
+      current: c.id === conversation.id,
+    })),
   };
 }

@@ -175,8 +175,11 @@ async function nameMatches(tx: Tx, contactId: number, now: number): Promise<{ ot
 /**
  * Adds evidence to the suggestion for a pair (created if new). A dismissed pair stays dismissed.
  * Returns the suggestion's id when it was created or got new evidence.
+ *
+ * @example
+ * await upsertSuggestion(tx, 3, 7, { reason: "same_reference", value: "A-1001", detail: "Both wrote A-1001", weight: 0.5, at: now });
  */
-async function upsertSuggestion(tx: Tx, a: number, b: number, evidence: SuggestionEvidence): Promise<number | undefined> {
+export async function upsertSuggestion(tx: Tx, a: number, b: number, evidence: SuggestionEvidence): Promise<number | undefined> {
   const [low, high] = a < b ? [a, b] : [b, a];
   const [existing] = await tx
     .select()

@@ -6,11 +6,15 @@
  * (verified joins, unverified claims, merge suggestions) lives in core/src/contacts/.
  */
 import { eq, sql } from "drizzle-orm";
+import { caseForLink } from "../cases/store.ts";
 import type { Clock } from "../clock.ts";
 import { type EnrichmentConfig, enrichmentSchema, type IdentityConfig, identitySchema } from "../config/identity.ts";
 import { type EnrichmentAnswers, storeEnrichment, withAnswers } from "../contacts/enrichment.ts";
 import { identifyByIdentity, recordIdentities } from "../contacts/identify.ts";
+import { referencePatterns } from "../contacts/evidence.ts";
 import { suggestMerges } from "../contacts/suggest.ts";
+import { suggestFromText, type TextSettings } from "../contacts/suggest-text.ts";
+import { joinVerifiedHolders, type VerifiedJoin } from "../contacts/verified-join.ts";
 import { describeError, type SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { conversationState, messageEventData } from "../events/message-data.ts";
@@ -42,6 +46,8 @@ import { storeSentOutside } from "./sent-outside.ts";
   identity?: IdentityConfig;
   enrichment?: EnrichmentConfig;
 }
+  /** An inbox's display name, for customers naming another channel (merge suggestions from text). */
+  inboxNames?: (inbox: string) => string | undefined;
 
 type Publish = () => void;
 
@@ -94,6 +100,7 @@ interface Plan {
 export class InboundPipeline {
   readonly #deps: InboundDeps;
   readonly #identity: IdentityConfig;
+  readonly #text: TextSettings;
   readonly #policy: ThreadPolicy;
   readonly #enricher: Enricher;
   readonly #takers: Taker[] = [];
@@ -101,6 +108,11 @@ export class InboundPipeline {
   constructor(deps: InboundDeps) {
     this.#deps = deps;
     this.#identity = deps.identity ?? identitySchema.parse({});
+    this.#text = {
+      patterns: referencePatterns(this.#identity.reference_patterns),
+      windowMs: this.#identity.name_activity_window_hours * 3_600_000,
+      displayName: (name) => deps.inboxNames?.(name),
+    };
     this.#policy = { crossChannel: this.#identity.cross_channel, windowMs: this.#identity.cross_channel_window_hours * 3_600_000 };
     const enrichment = deps.enrichment ?? enrichmentSchema.parse({});
     const settings = { ttlMs: enrichment.ttl_minutes * 60_000, waitMs: enrichment.wait_ms, matchFacts: this.#identity.match_facts };
@@ -257,7 +269,9 @@ export class InboundPipeline {
         publish: () => {},
       };
 
-    const { contactId, created } = await this.#resolveContact(tx, inbox, message, plan, now);
+    const { contactId, created, joined } = await this.#resolveContact(tx, inbox, message, plan, now);
+    const joins = await joined.record(bus);
+    events.push(() => bus.announce(...joins));
     if (created) events.push(() => bus.publish("contact.created", { contactId }));
     if (plan.facts.size > 0 && (await storeEnrichment(tx, contactId, plan.facts, { matchFacts: this.#identity.match_facts }, now))) {
       const plugins = [...plan.facts.keys()];
@@ -280,6 +294,7 @@ export class InboundPipeline {
           assigneeId: plan.decision?.assigneeId ?? null,
           teamId: plan.decision?.teamId ?? null,
           linkedConversationId: linkTo ?? null,
+          caseId: linkTo === undefined ? null : await caseForLink(tx, linkTo, now),
           lastActivityAt: now,
           lastCustomerMessageAt: now,
           createdAt: now,
@@ -354,7 +369,7 @@ export class InboundPipeline {
     message: InboundMessage,
     plan: Plan,
     now: number,
-  ): Promise<{ contactId: number; created: boolean }> {
+  ): Promise<{ contactId: number; created: boolean; joined: VerifiedJoin }> {
     let contact =
       (plan.contactId !== undefined ? await findContact(tx, plan.contactId) : undefined) ?? (await identifyByIdentity(tx, inbox, message));
     const created = !contact;
@@ -373,12 +388,16 @@ export class InboundPipeline {
     } else {
       filled = await absorbContactFacts(tx, contact, message.contact, now);
     }
-    const contactId = contact!.id;
-    const signals = await recordIdentities(tx, contactId, inbox, message, now);
+    const recorded = await recordIdentities(tx, contact!.id, inbox, message, now);
+    // A verified email or phone another contact holds verified joins the two; the rest may suggest.
+    const joined = await joinVerifiedHolders(tx, contact!.id, recorded, now);
+    const contactId = joined.contactId;
+    const signals = recorded.filter((s) => s.heldBy === undefined);
     const checkName =
       this.#identity.suggest_name_matches && Boolean(message.contact.name) && (created || filled.length > 0 || signals.length > 0);
     if (signals.length > 0 || checkName) await suggestMerges(tx, contactId, signals, { checkName }, now);
-    return { contactId, created };
+    if (this.#identity.suggest_from_text) await suggestFromText(tx, contactId, inbox, message.text, this.#text, now);
+    return { contactId, created: created && contactId === contact!.id, joined };
   }
 }
 

@@ -68,8 +68,13 @@ export async function liveClocks(db: Queryable, conversationId: number): Promise
   return live(db, { conversationId });
 }
 
-/** Schedules the warning and breach timers of a running clock. */
-async function scheduleTimers(c: ClockContext, clock: SlaClock): Promise<void> {
+/**
+ * Schedules the warning and breach timers of a running clock (a restored clock gets them back).
+ *
+ * @example
+ * await scheduleTimers(c, clock);
+ */
+export async function scheduleTimers(c: ClockContext, clock: SlaClock): Promise<void> {
   if (clock.runningSince === null || clock.dueAt === null) return;
   const warnMs = Math.floor(clock.targetMs * c.warningFraction);
   if (clock.warnedAt === null) {

@@ -27,6 +27,7 @@ import type { Services } from "../services.ts";
 import type { Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { type SlaTarget, slaClocks } from "../store/schema.ts";
+import { caseClocks, caseHadFirstResponse, caseWaiting } from "./case-clocks.ts";
 import {
   type ClockContext,
   liveClocks,
@@ -118,8 +119,15 @@ export class SlaTracker {
 
   async #onMessage(conversation: TrackedConversation, message: SwitchboardEvent<"message.created">["data"]): Promise<void> {
     if (message.direction === "outgoing" && message.authorAgentId !== null) {
-      return this.#withClocks(conversation, async (c, clocks) => {
+      await this.#withClocks(conversation, async (c, clocks) => {
         for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
+      // A reply on any conversation of a case answers the customer's wait on all of them.
+      const { siblings } = await caseClocks(this.#sb.store.db, conversation.id);
+      for (const sibling of siblings)
+        await this.#withClocks(sibling, async (c, clocks) => {
+          for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
+        });
+      return;
       });
     }
     if (message.direction !== "incoming" || conversation.status === "resolved" || message.automated) return;
@@ -129,16 +137,22 @@ export class SlaTracker {
     if (!targets.first_response && !targets.resolution && !targets.next_response) return;
     const running = await liveClocks(this.#sb.store.db, conversation.id);
     if (running.some((k) => RESPONSE_TARGETS.includes(k.target))) return;
+    // In a case, the customer may already wait on another channel, and first response is counted once per case.
+    const inCase = await caseClocks(this.#sb.store.db, conversation.id);
+    const caseWaits = caseWaiting(inCase);
     const paused = PAUSED.has(conversation.status);
     await this.#withClocks(conversation, async (c, clocks) => {
       const [any] = await anyClock(c.tx, { conversationId: conversation.id });
       if (!any) {
-        if (targets.first_response) await startClock(c, conversation.id, "first_response", targets.first_response, paused);
+        if (caseHadFirstResponse(inCase)) {
+          if (!caseWaits && targets.next_response) await startClock(c, conversation.id, "next_response", targets.next_response, paused);
+        } else if (targets.first_response) await startClock(c, conversation.id, "first_response", targets.first_response, paused);
         if (targets.resolution) await startClock(c, conversation.id, "resolution", targets.resolution, paused);
         return;
       }
       const waiting = clocks.some((k) => RESPONSE_TARGETS.includes(k.target));
-      if (!waiting && targets.next_response) await startClock(c, conversation.id, "next_response", targets.next_response, paused);
+      if (!waiting && !caseWaits && targets.next_response)
+        await startClock(c, conversation.id, "next_response", targets.next_response, paused);
     });
   }
 

@@ -57,6 +57,15 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /api/v1/messages/:id/retry": { kind: "team", params: (t) => ({ id: t.outgoingMessageId }) },
   "PATCH /api/v1/conversations/:id/custom-attributes": { kind: "team", params: conversation, body: () => ({ values: { order: "A-1" } }) },
   "GET /api/v1/conversations/:id/sla": { kind: "team", params: conversation },
+  "POST /api/v1/conversations/:id/merge": {
+    kind: "team",
+    params: (t) => ({ id: t.otherConversationId }),
+    body: (t) => ({ into: t.conversationId }),
+  },
+  "GET /api/v1/conversation-moves/:id": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
+  "POST /api/v1/conversation-moves/:id/undo": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
+  "GET /api/v1/cases/:id": { kind: "team", params: (t) => ({ id: t.caseId }) },
+  "POST /api/v1/cases/:id/resolve": { kind: "team", params: (t) => ({ id: t.caseId }) },
   "POST /api/v1/conversations/:id/scheduled-messages": {
     kind: "team",
     params: conversation,
@@ -152,6 +161,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
     params: (t) => ({ id: t.conversationId, suggestion: t.suggestions.dismissInInbox }),
   },
   "POST /inbox/conversations/:id/merges/:merge/undo": { kind: "team", params: (t) => ({ id: t.conversationId, merge: t.merges.inbox }) },
+  "POST /inbox/conversations/:id/case/resolve": { kind: "team", params: (t) => ({ id: t.caseId }) },
   "POST /inbox/conversations/:id/merge-contact": {
     kind: "team",
     params: conversation,

@@ -6,10 +6,21 @@
  * One admin, one agent per team; each has an API token and an inbox session.
  */
 
+import { eq } from "drizzle-orm";
 import { createSession } from "../../auth/sessions.ts";
+import { caseForLink } from "../../cases/store.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
+import { mergeConversations } from "../../conversations/merge.ts";
 import { SYSTEM_ACTOR } from "../../conversations/update.ts";
-import { cannedResponses, contactSuggestions, knowledgeArticles, labels, teams, webhookDeliveries } from "../../store/schema.ts";
+import {
+  cannedResponses,
+  contactSuggestions,
+  conversations,
+  knowledgeArticles,
+  labels,
+  teams,
+  webhookDeliveries,
+} from "../../store/schema.ts";
 import {
   createTestAgent,
   createTestHarness,
@@ -37,6 +48,10 @@ export interface TeamSeed {
   attachmentId: number;
   /** Suggestions of `contactId`: one to accept, one to dismiss (REST), and one each for the inbox's forms. */
   suggestions: { accept: number; dismiss: number; acceptInInbox: number; dismissInInbox: number };
+  /** A case of two linked conversations of this team's customer. */
+  caseId: number;
+  /** A conversation merged into `conversationId` (a conversation_moves row), to read and undo. */
+  conversationMoveId: number;
   /** Merges into `contactId`: one to undo over REST, one in the inbox. */
   merges: { rest: number; inbox: number };
   /** Contacts of this team to merge into `contactId` (REST, inbox form), and one to erase. */
@@ -52,12 +67,12 @@ export interface AdminSeed {
   labelId: number;
   /** An outgoing webhook delivery (to a receiver nobody listens on, so it failed). */
   webhookDeliveryId: number;
-}
-
-export interface MatrixWorld {
   /** A published knowledge-base article, and two more to delete (over REST, on the admin page). */
   articleId: number;
   deletableArticleIds: { rest: number; page: number };
+}
+
+export interface MatrixWorld {
   harness: Harness;
   teams: Record<Team, TeamSeed>;
   admin: AdminSeed;
@@ -92,6 +107,15 @@ async function seedTeam(h: Harness, admin: TestAgent, team: Team): Promise<TeamS
     ],
   });
   const again = await customer(h, team, "main", "A second matter", { threadKey: `${team}-second` });
+  const third = await customer(h, team, "main", "A third matter", { threadKey: `${team}-third` });
+  const { moveId } = await mergeConversations(sb, SYSTEM_ACTOR, third.conversationId, main.conversationId);
+  const caseFirst = await customer(h, team, "main", "A matter on two channels", { threadKey: `${team}-case-1` });
+  const caseSecond = await customer(h, team, "main", "The same matter again", { threadKey: `${team}-case-2` });
+  const caseId = await sb.store.write(async (tx) => {
+    const id = (await caseForLink(tx, caseFirst.conversationId, h.clock.now()))!;
+    await tx.update(conversations).set({ caseId: id }).where(eq(conversations.id, caseSecond.conversationId));
+    return id;
+  });
   const reply = await sb.outbound.reply({ conversationId: main.conversationId, text: `We are on it ${secret}`, agentId: null });
   const others = [];
   for (const key of ["sugg1", "sugg2", "sugg3", "sugg4", "merged1", "merged2", "mergeable1", "mergeable2", "erasable"])
@@ -122,6 +146,8 @@ async function seedTeam(h: Harness, admin: TestAgent, team: Team): Promise<TeamS
     contactId: main.contactId,
     conversationId: main.conversationId,
     otherConversationId: again.conversationId,
+    conversationMoveId: moveId,
+    caseId,
     incomingMessageId: main.messageId,
     outgoingMessageId: reply.id,
     attachmentId: Number(attachments.rows[0]!.id),

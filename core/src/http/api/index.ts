@@ -10,14 +10,16 @@ import { type ApiApp, apiErrorHandler, createApiApp } from "./app.ts";
 import { bearerAuth } from "./auth.ts";
 import { registerContactMergeRoutes } from "./contact-merges.ts";
 import { registerContactPrivacyRoutes } from "./contact-privacy.ts";
+import { registerCaseRoutes } from "./cases.ts";
 import { registerContactRoutes } from "./contacts.ts";
+import { registerConversationMoveRoutes } from "./conversation-moves.ts";
 import { registerConversationRoutes } from "./conversations.ts";
 import { registerCustomAttributeRoutes } from "./custom-attributes.ts";
 import { createDocsApp, type OpenApiDocument } from "./docs.tsx";
 import { registerEventRoute } from "./events.ts";
 import { registerInboxRoutes } from "./inboxes.ts";
-import { registerMessageRoutes } from "./messages.ts";
 import { registerKnowledgeRoutes } from "./knowledge.ts";
+import { registerMessageRoutes } from "./messages.ts";
 import { registerReportRoutes } from "./reports.ts";
 import { registerRoutingRoutes } from "./routing.ts";
 import { registerScheduledRoutes } from "./scheduled.ts";
@@ -32,15 +34,17 @@ export const API_BASE = "/api/v1";
 const ROUTES: ((app: ApiApp, services: Services) => void)[] = [
   registerConversationRoutes,
   registerMessageRoutes,
+  registerConversationMoveRoutes,
+  registerCaseRoutes,
   registerContactRoutes,
   registerContactMergeRoutes,
   registerContactPrivacyRoutes,
   registerCustomAttributeRoutes,
   registerTimelineRoute,
   registerSearchRoute,
+  registerKnowledgeRoutes,
   registerAgentRoutes,
   registerRoutingRoutes,
-  registerKnowledgeRoutes,
   registerScheduledRoutes,
   registerSlaRoutes,
   registerReportRoutes,

@@ -86,6 +86,12 @@ export const ConversationSchema = z
     last_customer_message_at: millis.nullable(),
     last_activity_at: millis,
     resolved_at: millis.nullable(),
+    case_id: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "The case (GET /cases/{id}) when linked conversations on other channels form one; null for a case of one" }),
+    merged_into_id: z.number().int().nullable().openapi({ description: "The conversation this one was merged into" }),
     created_at: millis,
     updated_at: millis,
   })

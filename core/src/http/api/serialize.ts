@@ -50,6 +50,8 @@ export function conversationJson(c: Conversation): Json<typeof ConversationSchem
     last_customer_message_at: c.lastCustomerMessageAt,
     last_activity_at: c.lastActivityAt,
     resolved_at: c.resolvedAt,
+    case_id: c.caseId,
+    merged_into_id: c.mergedIntoId,
     created_at: c.createdAt,
     updated_at: c.updatedAt,
   };

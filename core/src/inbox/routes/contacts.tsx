@@ -1,19 +1,28 @@
 /** @jsxImportSource hono/jsx */
 /**
  * What agents do about a conversation's contact from the sidebar: accept or dismiss a merge
- * suggestion, undo a merge, merge another contact in by hand, and edit custom attributes of the
+ * suggestion, undo a merge, resolve the conversation's whole case, merge another contact in by hand, and edit custom attributes of the
  * contact and of the conversation. Each is a CSRF-checked form POST (the inbox's guards): htmx gets
  * the fresh sidebar, a browser without JavaScript a redirect back to the conversation.
  */
 
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
-import { canSeeContact, visibleContactsWhere, visibleConversation, visibleMerge, visibleSuggestion } from "../../access/index.ts";
+import {
+  canSeeContact,
+  visibleCase,
+  visibleContactsWhere,
+  visibleConversation,
+  visibleMerge,
+  visibleSuggestion,
+} from "../../access/index.ts";
+import { refreshCase } from "../../cases/store.ts";
 import type { AttributeDefinition } from "../../config/identity.ts";
 import { setContactAttributes, setConversationAttributes } from "../../contacts/attributes.ts";
 import { mergeContacts } from "../../contacts/merge.ts";
 import { acceptSuggestion, dismissSuggestion } from "../../contacts/suggestions.ts";
 import { undoMerge } from "../../contacts/unmerge.ts";
+import { updateConversation } from "../../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { parseId } from "../../http/ids.ts";
 import type { Services } from "../../services.ts";
@@ -107,6 +116,19 @@ export function contactRoutes(sb: Services): Hono<InboxEnv> {
       if (merge.survivorId !== conversation.contactId)
         throw new SwitchboardError(ErrorCodes.NOT_FOUND, `There is no merge ${mergeId} into this contact.`);
       await undoMerge(sb, c.get("session").agent, mergeId);
+    },
+    true,
+  );
+  // Resolving one conversation offers the rest of its case: every conversation of it the agent may see.
+  action(
+    "case/resolve",
+    async (c, conversation) => {
+      const { conversation: current } = await visibleConversation(sb.store.db, c.get("viewer"), conversation.id);
+      if (current.caseId === null) throw new SwitchboardError(ErrorCodes.VALIDATION, "This conversation is not part of a case.");
+      const { conversations } = await visibleCase(sb.store.db, c.get("viewer"), current.caseId);
+      for (const member of conversations.filter((k) => k.status !== "resolved"))
+        await updateConversation(sb, c.get("session").agent, member.id, { status: "resolved" });
+      await sb.store.write((tx) => refreshCase(tx, current.caseId!, sb.clock.now()));
     },
     true,
   );

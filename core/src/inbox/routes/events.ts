@@ -65,6 +65,7 @@ export function eventRoutes(sb: Services): { app: Hono<InboxEnv>; closeAll: () =
         case "conversation.status_changed":
         case "conversation.assigned":
         case "conversation.merged":
+        case "conversation.unmerged":
           send(`conv-${id}-meta`);
           send(`contact-${conversation.contactId}`);
           listChanged();

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /**
- * The identity parts of the contact sidebar: "Also reached out on …" lines, merge suggestions with
+ * The identity parts of the contact sidebar: "Also reached out on …" lines, the conversation's case
+ * across channels (resolve it whole), merge suggestions with
  * their evidence (merge or dismiss), merges that can be undone, and merging another contact in by
  * hand. Every button is a small form htmx posts in place; the sidebar comes back fresh.
  */
@@ -38,6 +39,42 @@ export function ElsewhereLines(props: { panel: ContactPanel; now: number }) {
   );
 }
 
+/**
+ * The conversation's case: its conversations on every channel together, with their status, and
+ * (while others are still open) a button that resolves them all.
+ */
+export function CaseLines(props: { panel: ContactPanel; base: string; csrf: string }) {
+  const found = props.panel.case;
+  if (!found) return null;
+  const open = found.conversations.filter((c) => !c.current && c.status !== "resolved");
+  return (
+    <section class="case" aria-label="Case">
+      <h2>
+        Case #{found.id} <span class="muted">({found.status})</span>
+      </h2>
+      <ul>
+        {found.conversations.map((c) => (
+          <li>
+            {c.current ? (
+              <strong>
+                {c.inboxName} #{c.id}
+              </strong>
+            ) : (
+              <a href={`/inbox/conversations/${c.id}`}>
+                {c.inboxName} #{c.id}
+              </a>
+            )}{" "}
+            <span class="muted">{c.status}</span>
+          </li>
+        ))}
+      </ul>
+      {open.length > 0 ? (
+        <Action action={`${props.base}/case/resolve`} csrf={props.csrf} label={`Resolve the whole case (${open.length} more open)`} />
+      ) : null}
+    </section>
+  );
+}
+
 /** Open merge suggestions, each with its evidence and Merge / Dismiss. */
 export function Suggestions(props: { panel: ContactPanel; base: string; csrf: string }) {
   if (props.panel.suggestions.length === 0) return null;
@@ -56,7 +93,10 @@ export function Suggestions(props: { panel: ContactPanel; base: string; csrf: st
           </p>
           <ul class="evidence">
             {suggestion.evidence.map((e) => (
-              <li>{e.detail}</li>
+              <li>
+                {e.detail}
+                {e.weight !== undefined ? <span class="muted"> · weight {e.weight}</span> : null}
+              </li>
             ))}
           </ul>
           <Action

@@ -9,7 +9,7 @@
 import { RESERVED_ATTRIBUTE_KEYS } from "../../config/identity.ts";
 import type { ConversationPageData } from "../conversation-data.ts";
 import { AttributeForm } from "./attribute-form.tsx";
-import { ElsewhereLines, Merges, Suggestions } from "./contact-panel.tsx";
+import { CaseLines, ElsewhereLines, Merges, Suggestions } from "./contact-panel.tsx";
 import { relativeTime } from "./time.ts";
 
 export type SidebarSlot = { plugin: string; component: (props: Record<string, unknown>) => unknown }[];
@@ -63,6 +63,7 @@ export function ContactSidebar(props: { data: ConversationPageData; slot: Sideba
   return (
     <aside class="sidebar" id="contact-sidebar" aria-label="Contact">
       <ElsewhereLines panel={panel} now={props.now} />
+      <CaseLines panel={panel} base={base} csrf={props.csrf} />
       <h2>{contact.name ?? `Contact #${contact.id}`}</h2>
       <dl>
         {alternatives.name?.length ? (

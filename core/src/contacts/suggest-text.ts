@@ -1,0 +1,173 @@
+/**
+ * Merge suggestions from what customers write (never merges): independent signals must agree, each
+ * kept as evidence with its weight, and a suggestion is made only when the weights reach the
+ * threshold — so a name alone (0.35) or a reference alone (0.5) is never enough, a name with
+ * activity on another channel plus the customer naming that channel is. Costs stay bounded on
+ * common names: every lookup is indexed and capped (a name held by more than MAX_MATCHES contacts
+ * yields no candidates of its own; it can still confirm a candidate found by a reference).
+ * Runs inside the inbound write transaction.
+ */
+import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import type { InboxInfo } from "../plugins/types.ts";
+import type { Tx } from "../store/index.ts";
+import { contacts, conversations, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
+import { foldName, identifiersIn, namesIn, referencesIn } from "./evidence.ts";
+import { addClaim } from "./identify.ts";
+import { GLOBAL_SCOPE } from "./identity-scope.ts";
+import { upsertSuggestion } from "./suggest.ts";
+
+/** Weights of the evidence read from messages; a pair is suggested at THRESHOLD. */
+export const WEIGHTS = { same_reference: 0.5, mentioned: 0.7, same_name_active: 0.35, names_channel: 0.25 } as const;
+export const THRESHOLD = 0.6;
+/** How many contacts one value may point to before it is too common to mean anything. */
+const MAX_MATCHES = 20;
+
+export interface TextSettings {
+  patterns: RegExp[];
+  /** How recent the other contact's activity on another channel must be for the same name to count. */
+  windowMs: number;
+  /** An inbox's display name ("Telegram"), which customers use to name the channel. */
+  displayName: (inbox: string) => string | undefined;
+}
+
+type Candidate = { evidence: SuggestionEvidence[] };
+
+/**
+ * Records the contact's folded name and the references in `text` as claims, then suggests merges
+ * with contacts the evidence points to. Returns the ids of suggestions created or extended.
+ *
+ * @example
+ * await suggestFromText(tx, contact.id, inbox, message.text, { patterns, windowMs: 72 * 3_600_000 }, now);
+ */
+export async function suggestFromText(
+  tx: Tx,
+  contactId: number,
+  inbox: InboxInfo,
+  text: string,
+  settings: TextSettings,
+  now: number,
+): Promise<number[]> {
+  const [self] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, contactId));
+  const folded = self?.name ? foldName(self.name) : "";
+  const source = `inbox:${inbox.name}`;
+  if (folded.length >= 3) await addClaim(tx, contactId, { kind: "name", value: folded, source }, now);
+  const references = referencesIn(text, settings.patterns);
+  for (const value of references) await addClaim(tx, contactId, { kind: "ref", value, source }, now);
+
+  const candidates = new Map<number, Candidate>();
+  const add = (id: number, evidence: SuggestionEvidence) => {
+    const entry = candidates.get(id) ?? { evidence: [] };
+    if (!entry.evidence.some((e) => e.reason === evidence.reason)) entry.evidence.push(evidence);
+    candidates.set(id, entry);
+  };
+  for (const value of references)
+    for (const id of await claimHolders(tx, "ref", value, contactId))
+      add(id, { reason: "same_reference", value, detail: `Both wrote ${value}`, weight: WEIGHTS.same_reference, at: now });
+  const written = identifiersIn(text);
+  for (const [kind, values] of [
+    ["email", written.emails],
+    ["phone", written.phones],
+  ] as const) {
+    for (const value of values)
+      for (const id of await identifierHolders(tx, kind, value, contactId))
+        add(id, {
+          reason: kind === "email" ? "mentioned_email" : "mentioned_phone",
+          value,
+          detail: `The message gives ${value}, which #${id} has`,
+          weight: WEIGHTS.mentioned,
+          at: now,
+        });
+  }
+  const sameName = folded.length >= 3 ? await claimHolders(tx, "name", folded, contactId) : [];
+  for (const id of sameName) if (!candidates.has(id)) candidates.set(id, { evidence: [] });
+  if (candidates.size === 0) return [];
+
+  await addNameAndChannel(tx, candidates, folded, inbox.channel, text, settings, now);
+  const touched: number[] = [];
+  for (const [otherId, { evidence }] of candidates) {
+    const score = evidence.reduce((sum, e) => sum + (e.weight ?? 0), 0);
+    if (score < THRESHOLD - 1e-9) continue;
+    for (const e of evidence) {
+      const id = await upsertSuggestion(tx, contactId, otherId, e);
+      if (id !== undefined && !touched.includes(id)) touched.push(id);
+    }
+  }
+  return touched;
+}
+
+/** Other contacts holding a claim, or none when more than MAX_MATCHES do (too common). */
+async function claimHolders(tx: Tx, kind: string, value: string, contactId: number): Promise<number[]> {
+  const rows = await tx
+    .selectDistinct({ id: identityClaims.contactId })
+    .from(identityClaims)
+    .where(and(eq(identityClaims.kind, kind), eq(identityClaims.value, value), ne(identityClaims.contactId, contactId)))
+    .limit(MAX_MATCHES + 1);
+  return rows.length > MAX_MATCHES ? [] : rows.map((r) => r.id);
+}
+
+/** Other contacts that hold an email or phone as an identity or a claim. */
+async function identifierHolders(tx: Tx, kind: "email" | "phone", value: string, contactId: number): Promise<number[]> {
+  const verified = await tx
+    .select({ id: identities.contactId })
+    .from(identities)
+    .where(
+      and(
+        eq(identities.channel, kind),
+        eq(identities.scope, GLOBAL_SCOPE),
+        eq(identities.externalId, value),
+        ne(identities.contactId, contactId),
+      ),
+    );
+  return [...new Set([...verified.map((r) => r.id), ...(await claimHolders(tx, kind, value, contactId))])];
+}
+
+/**
+ * Adds, per candidate, the same folded name with activity on another channel within the window,
+ * and the customer naming a channel the candidate was active on (only next to another signal).
+ */
+async function addNameAndChannel(
+  tx: Tx,
+  candidates: Map<number, Candidate>,
+  folded: string,
+  channel: string,
+  text: string,
+  settings: TextSettings,
+  now: number,
+): Promise<void> {
+  const { windowMs } = settings;
+  const ids = [...candidates.keys()];
+  const names = new Map(
+    (await tx.select({ id: contacts.id, name: contacts.name }).from(contacts).where(inArray(contacts.id, ids))).map((c) => [c.id, c.name]),
+  );
+  for (const [id, candidate] of candidates) {
+    const recent = await tx
+      .select({ channel: conversations.channel, inbox: conversations.inbox, at: conversations.lastActivityAt })
+      .from(conversations)
+      .where(eq(conversations.contactId, id))
+      .orderBy(desc(conversations.lastActivityAt))
+      .limit(10);
+    const name = names.get(id);
+    const activeElsewhere = recent.find((c) => c.channel !== channel && c.at >= now - windowMs);
+    if (folded && name && foldName(name) === folded && activeElsewhere)
+      candidate.evidence.push({
+        reason: "same_name_active",
+        value: folded,
+        detail: `Same name "${name}", active on ${activeElsewhere.channel} within ${Math.round(windowMs / 3_600_000)} h`,
+        weight: WEIGHTS.same_name_active,
+        at: now,
+      });
+    const others = recent.filter((c) => c.channel !== channel);
+    const [namedChannel] = namesIn(
+      text,
+      others.flatMap((c) => [c.channel, c.inbox, settings.displayName(c.inbox) ?? ""]),
+    );
+    if (namedChannel && candidate.evidence.length > 0)
+      candidate.evidence.push({
+        reason: "names_channel",
+        value: namedChannel,
+        detail: `The customer mentions ${namedChannel}, where #${id} wrote`,
+        weight: WEIGHTS.names_channel,
+        at: now,
+      });
+  }
+}
