@@ -39,7 +39,8 @@ export function emailDriver(options: { relay: CaptureSmtp; smtpPort: number; add
           "",
         ].join("\r\n"),
       );
-      const replies = await rawSmtp(options.smtpPort, { from: person.email, to: options.address, data });
+      // The inbox answers DATA only once the mail is stored: give a busy machine time.
+      const replies = await rawSmtp(options.smtpPort, { from: person.email, to: options.address, data }, 30_000);
       const data354 = replies.findIndex((line) => line.startsWith("354"));
       if (data354 < 0 || !replies[data354 + 1]?.startsWith("250"))
         throw new Error(`The email inbox refused the mail: ${replies.join(" | ")}`);

@@ -66,12 +66,14 @@ describe("playground", () => {
 
   it("simulates a customer who starts on Instagram and continues by email", async () => {
     const via = ["instagram", "email"].map((name) => playground.drivers.find((d) => d.name === name)!);
-    const simulator = new Simulator({ drivers: via, maxCustomers: 0, patienceMs: 20_000, thinkMs: [5, 10], prefix: "journey", seed: 7 });
+    const simulator = new Simulator({ drivers: via, maxCustomers: 0, patienceMs: 60_000, thinkMs: [5, 10], prefix: "journey", seed: 7 });
     simulator.start();
     const person = simulator.people[5]!;
     const story = STORIES.find((s) => s.followUps.length === 1)!;
     await simulator.customer(person, story, via);
-    expect(simulator.stats).toMatchObject({ customers: 1, messages: 3, switches: 1, finished: 1, errors: 0 });
+    // opening on Instagram, the follow-up by email, the thanks by email (a nudge only if the machine is slow)
+    expect(simulator.stats).toMatchObject({ customers: 1, switches: 1, finished: 1, errors: 0 });
+    expect(simulator.stats.messages).toBeGreaterThanOrEqual(3);
     await simulator.stop();
     const { db } = playground.switchboard.store;
     const byInbox = async (inbox: string) =>
