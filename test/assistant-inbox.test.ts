@@ -13,6 +13,7 @@ import { createArticle } from "../core/src/knowledge/articles.ts";
 import { type FakeOpenAI, lastUserText, startFakeOpenAI } from "../plugins/assistant-openai/test-support/fake-openai.ts";
 
 const PLUGIN = fileURLToPath(new URL("../plugins/assistant-openai/src/index.ts", import.meta.url));
+const LOCAL = fileURLToPath(new URL("../plugins/assistant-local/src/index.ts", import.meta.url));
 
 let harness: Harness | undefined;
 let ai: FakeOpenAI | undefined;
@@ -42,11 +43,12 @@ function answerLikeAModel(fake: FakeOpenAI) {
   };
 }
 
-async function start(options: Record<string, unknown> = {}) {
+async function start(options: Record<string, unknown> = {}, extra: { local?: boolean } = {}) {
   ai = startFakeOpenAI();
   answerLikeAModel(ai);
   harness = await createTestHarness({
     plugins: {
+      ...(extra.local ? { assistant: { package: LOCAL } } : {}),
       ai: { package: PLUGIN, options: { base_url: ai.baseUrl, model: "test-model", inboxes: ["test"], suggest_on_open: true, ...options } },
     },
   });
@@ -103,6 +105,28 @@ describe("the assistant in the inbox", () => {
     expect(strip).toContain("Drafted by test-model");
     await get(`${base}/suggestions`);
     expect(await records()).toEqual([{ kind: "suggest", outcome: "shown", text: "Your invoice was emailed on Monday." }]);
+  });
+
+  it("beside assistant-local: its article suggestion with its source and the model's draft share the strip, and the contact's earlier conversation is summarised", async () => {
+    const { h, get, post, agent } = await start({}, { local: true });
+    await createArticle(
+      h.switchboard,
+      { agentId: agent.id },
+      { title: "Where invoices go", body: "Invoices are emailed every Monday.", tags: ["billing"], locale: "en", status: "published" },
+    );
+    const first = await h.inject({ externalId: "e1", contact: { externalId: "u2", name: "Eve" }, text: "Where is my invoice?" });
+    if (first.status !== "stored") throw new Error("not stored");
+    const strip = await (await get(`/inbox/conversations/${first.conversationId}/assist/suggestions`)).text();
+    expect(strip).toContain("Article: Where invoices go");
+    expect(strip).toContain("Drafted by test-model");
+    expect(strip).not.toContain('aria-label="Previously"');
+    // Resolved, the conversation becomes history: the next one shows "Previously".
+    await post(`/inbox/conversations/${first.conversationId}/actions/status`, { status: "resolved" });
+    const next = await h.inject({ externalId: "e2", contact: { externalId: "u2" }, text: "Hello again, a new question about delivery." });
+    if (next.status !== "stored" || next.conversationId === first.conversationId) throw new Error("expected a new conversation");
+    const later = await (await get(`/inbox/conversations/${next.conversationId}/assist/suggestions`)).text();
+    expect(later).toContain('aria-label="Previously"');
+    expect(later).toContain("asked &quot;Where is my invoice&quot;");
   });
 
   it("translates both ways: the German question shown in English (original kept), the English answer previewed and sent in German (the agent's words kept)", async () => {

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The assistant's inbox routes, each about one conversation the agent may see (the access rule):
- * - GET  …/assist/suggestions: the strip (every assistant's suggestions with their source, recorded as shown);
+ * - GET  …/assist/suggestions: the strip (every assistant's suggestions with their source, recorded as shown),
+ *   after a summary of the contact's other conversations when they have some ("Previously");
  * - POST …/assist/draft: a reply draft as Server-Sent Events (`chunk` events, then `done` with its
  *   record id and the articles it drew on, or `failed`);
  * - POST …/assist/summarize: an abstractive summary (fragment);
@@ -59,7 +60,11 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
   app.get(`${base}/suggestions`, async (c) => {
     const { to, input } = await context(c);
     const asked = await input();
-    const [withSources, plain] = await Promise.all([sb.assistants.all("suggestions", asked), sb.assistants.all("suggest", asked)]);
+    const [withSources, plain, previously] = await Promise.all([
+      sb.assistants.all("suggestions", asked),
+      sb.assistants.all("suggest", asked),
+      asked.history?.length ? sb.assistants.run("summarizeContact", asked) : null,
+    ]);
     const offered = [
       ...withSources.flatMap((a) => a.value.slice(0, 3).map((s) => ({ plugin: a.plugin, text: s.text, label: s.label }))),
       ...plain
@@ -71,7 +76,13 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
       to,
       offered.map((s) => ({ plugin: s.plugin, kind: "suggest" as const, text: s.text })),
     );
-    return renderFragment(c, <SuggestionStrip items={offered.map((s, i) => ({ ...s, id: ids[i]! }))} />);
+    return renderFragment(
+      c,
+      <>
+        {previously ? <AssistOutput title="Previously" plugin={previously.plugin} text={previously.value} /> : null}
+        <SuggestionStrip items={offered.map((s, i) => ({ ...s, id: ids[i]! }))} />
+      </>,
+    );
   });
 
   app.post(`${base}/draft`, async (c) => {
@@ -149,7 +160,8 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
     if (auto && incoming.length === 0) return c.body(null, 204);
     const done = [];
     for (const m of incoming.reverse()) {
-      const answer = await sb.assistants.run("translate", { text: m.text, to: language, inbox: m.inbox });
+      const from = languageOf(m.metadata.language);
+      const answer = await sb.assistants.run("translate", { text: m.text, to: language, inbox: m.inbox, ...(from ? { from } : {}) });
       if (!answer) break;
       const translations = {
         ...((m.metadata.translations as Record<string, unknown> | undefined) ?? {}),
