@@ -47,10 +47,15 @@ export class PastAnswers {
     return this.#index.size;
   }
 
-  /** Reads the stored pairs into the index, once (every other call waits for the same load). */
+  /**
+   * Reads the stored pairs into the index, once (every other call waits for the same load), a ninth
+   * at a time (by the conversation id's first digit), so the rows read at once stay few.
+   */
   load(): Promise<void> {
     this.#loaded ??= (async () => {
-      for (const { value } of await this.#ctx.kv.list("pairs:")) for (const pair of value as AnswerPair[]) this.#add(pair);
+      for (const digit of "123456789") {
+        for (const { value } of await this.#ctx.kv.list(`pairs:${digit}`)) for (const pair of value as AnswerPair[]) this.#add(pair);
+      }
       this.#ctx.log.info({ answers: this.size }, "past answers loaded");
     })();
     return this.#loaded;
