@@ -1,6 +1,8 @@
 // Health and metrics: GET /healthz answers while the store does, and GET /metrics is Prometheus text
 // with the process, HTTP and pipeline series.
 import { afterEach, describe, expect, it } from "vitest";
+import { EventBus } from "../events/bus.ts";
+import { createLogger } from "../log/index.ts";
 import { createTestHarness, type Harness } from "../testing/index.ts";
 
 let harness: Harness;
@@ -35,6 +37,23 @@ describe("health and metrics", () => {
     expect(text).toMatch(/^switchboard_outbox_pending 0$/m);
     expect(text).toMatch(/^switchboard_http_requests_total\{method="GET",status="200"\} \d+$/m);
     expect(text).toMatch(/^switchboard_process_resident_memory_bytes \d+/m);
+  });
+
+  it("shows each durable event subscriber's lag: events behind and the age of the oldest, back to 0 once handled", async () => {
+    harness = await createTestHarness();
+    // Written by another process (a second bus on the same store): nothing here is woken for it.
+    const elsewhere = new EventBus(createLogger({ level: "silent" }), harness.clock, harness.switchboard.store);
+    await elsewhere.publish("agent.availability_changed", { agentId: 1, availability: "online" });
+    harness.clock.advance(4_000);
+    let text = await (await harness.request("/metrics")).text();
+    expect(text).toMatch(/^switchboard_event_subscriber_behind\{subscriber="routing"\} 1$/m);
+    expect(text).toMatch(/^switchboard_event_subscriber_oldest_age_seconds\{subscriber="routing"\} 4$/m);
+    expect(text).toMatch(/^switchboard_event_subscriber_behind\{subscriber="sla"\} 0$/m);
+    expect(text).toMatch(/^switchboard_event_handler_failures 0$/m);
+    await harness.drain();
+    text = await (await harness.request("/metrics")).text();
+    expect(text).toMatch(/^switchboard_event_subscriber_behind\{subscriber="routing"\} 0$/m);
+    expect(text).toMatch(/^switchboard_event_subscriber_oldest_age_seconds\{subscriber="routing"\} 0$/m);
   });
 
   it("exports the heap in use and the heap size as the runtime reports them, each below the resident memory", async () => {
