@@ -2,10 +2,11 @@
  * The reply-window reminder: when a channel asks for one (`replyWindow.remindBeforeMs`), each
  * customer message schedules a durable job (keyed by contact and inbox, so the next message
  * replaces it) that, shortly before the window closes, writes a private note mentioning the
- * conversation's assignee; the mention marks the conversation for them and publishes
+ * conversation's assignee; the mention marks the conversation for them and records
  * "agent.mentioned". Nothing is written when the conversation is resolved, unassigned, or the
  * customer wrote again since.
  */
+import { recordMentions } from "../mentions/notify.ts";
 import { replyWindowState, timeLeft } from "../pipeline/reply-window.ts";
 import type { Services } from "../services.ts";
 import { findConversation } from "../store/conversations.ts";
@@ -34,34 +35,35 @@ export function setupReplyWindowReminders(sb: Pick<Services, "store" | "clock" |
     const state = await replyWindowState(sb.store.db, inbox, payload.contactId, sb.clock.now());
     if (state?.state !== "open" || state.openedAt !== payload.openedAt) return; // closed already, or a newer message moved it
     const conversation = await findConversation(sb.store.db, payload.conversationId);
-    if (!conversation || conversation.status === "resolved" || conversation.assigneeId === null) return;
-    const note = await sb.outbound.reply({
-      conversationId: conversation.id,
-      agentId: null,
-      kind: "note",
-      text: `The reply window on ${payload.inbox} closes in ${timeLeft(state.closesAt, sb.clock.now())}. After that, only what the channel allows after its window may be sent.`,
-      metadata: { replyWindow: "reminder", mentions: [conversation.assigneeId] },
-    });
-    await sb.bus.publish("agent.mentioned", {
-      agentId: conversation.assigneeId,
-      conversationId: conversation.id,
-      messageId: note.id,
-      byAgentId: null,
-    });
+    const assignee = conversation?.assigneeId;
+    if (!conversation || conversation.status === "resolved" || assignee === null || assignee === undefined) return;
+    await sb.outbound.reply(
+      {
+        conversationId: conversation.id,
+        agentId: null,
+        kind: "note",
+        text: `The reply window on ${payload.inbox} closes in ${timeLeft(state.closesAt, sb.clock.now())}. After that, only what the channel allows after its window may be sent.`,
+        metadata: { replyWindow: "reminder", mentions: [assignee] },
+      },
+      { within: (tx, note) => recordMentions(sb, tx, note, [assignee]) },
+    );
   });
 
-  sb.bus.on("message.created", async (event) => {
-    const data = event.data;
-    if (data.direction !== "incoming") return;
-    const window = sb.inboxes.get(data.inbox)?.adapter?.replyWindow;
-    if (!window?.remindBeforeMs) return;
-    const payload: ReminderPayload = {
-      conversationId: data.conversationId,
-      contactId: data.contactId,
-      inbox: data.inbox,
-      openedAt: data.createdAt,
-    };
-    const at = Math.max(data.createdAt + window.openForMs - window.remindBeforeMs, sb.clock.now());
-    await sb.jobs.schedule(REPLY_WINDOW_REMINDER_JOB, payload, { at, key: replyWindowReminderKey(data.contactId, data.inbox) });
+  // Durable: a customer message stored just before a crash still gets its reminder (rescheduling is idempotent, by key).
+  sb.bus.consume("reply-window", {
+    "message.created": async (event) => {
+      const data = event.data;
+      if (data.direction !== "incoming") return;
+      const window = sb.inboxes.get(data.inbox)?.adapter?.replyWindow;
+      if (!window?.remindBeforeMs) return;
+      const payload: ReminderPayload = {
+        conversationId: data.conversationId,
+        contactId: data.contactId,
+        inbox: data.inbox,
+        openedAt: data.createdAt,
+      };
+      const at = Math.max(data.createdAt + window.openForMs - window.remindBeforeMs, sb.clock.now());
+      await sb.jobs.schedule(REPLY_WINDOW_REMINDER_JOB, payload, { at, key: replyWindowReminderKey(data.contactId, data.inbox) });
+    },
   });
 }

@@ -242,6 +242,11 @@ describe("automations and the reminder outside the window", () => {
       "The reply window on wa closes in 1 h 0 min. After that, only what the channel allows after its window may be sent.",
     );
     expect(note!.metadata).toEqual({ replyWindow: "reminder", mentions: [agent.id] });
+    const mentioned = await harness.switchboard.store.db
+      .select()
+      .from(tables.domainEvents)
+      .where(eq(tables.domainEvents.name, "agent.mentioned"));
+    expect(mentioned.map((e) => JSON.parse(e.data))).toEqual([{ agentId: agent.id, conversationId, messageId: note!.id, byAgentId: null }]);
     harness.clock.advance(HOUR);
     await harness.drain();
     expect(await notes()).toHaveLength(1);
