@@ -12,7 +12,7 @@ import { KINDS, type MetaKind, type MetaOptions } from "./options.ts";
 import { sendToMeta } from "./outbound.ts";
 import { type ProfileLookup, profileLookup } from "./profile.ts";
 import type { EntryRouter } from "./router.ts";
-import { isOwnMid, takeRead } from "./sent.ts";
+import { isOwnMid, isSending, takeRead } from "./sent.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -44,6 +44,7 @@ export function createMetaAdapter(
     accountId: options.account_id,
     appId: options.app_id,
     isOwnMid: (mid: string) => isOwnMid(kv, mid),
+    isSending: (userId: string, text: string) => isSending(kv, userId, text),
     profile,
     download: (url: string, filename: string, contentType: string | undefined) =>
       downloadUrl(url, { maxBytes: options.max_file_bytes, filename, ...(contentType ? { contentType } : {}) }),

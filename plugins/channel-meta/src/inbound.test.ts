@@ -139,6 +139,30 @@ describe("inbound Messenger and Instagram events", () => {
     expect(rows[2]!.conversationId).toBe(first!.conversationId);
   });
 
+  it("recognises the echo of our send that arrives before Meta answers the send (no metadata, no app id)", async () => {
+    env = await startMetaInboxes();
+    await ig([customerMessage("5001", IG, { text: "Hey" })]);
+    const [first] = await storedMessages(env.harness, "ig");
+    // As Meta can: the webhook with the echo is delivered while the send is still open.
+    env.meta.graph.route("POST", "/:account/messages", async (call) => {
+      const text = (call.body as { message: { text: string } }).message.text;
+      await ig([echo(IG, "5001", { mid: "m_early_echo", text })]);
+      return { recipient_id: "5001", message_id: "m_early_echo" };
+    });
+    const reply = await env.harness.switchboard.outbound.reply({
+      conversationId: first!.conversationId,
+      text: "On its way!",
+      agentId: null,
+    });
+    await env.harness.drain();
+    const rows = await storedMessages(env.harness, "ig");
+    expect(rows.map((r) => [r.direction, r.text])).toEqual([
+      ["incoming", "Hey"],
+      ["outgoing", "On its way!"],
+    ]);
+    expect(rows[1]).toMatchObject({ id: reply.id, externalId: "m_early_echo", deliveryStatus: "sent" });
+  });
+
   it("maps delivery receipts (mids) and read receipts (Messenger's watermark, Instagram's mid) to delivery status", async () => {
     env = await startMetaInboxes();
     await fb([customerMessage("2001", PAGE_A, { text: "Hello?" })]);

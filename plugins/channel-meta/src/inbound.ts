@@ -23,6 +23,8 @@ export interface InboundDeps {
   accountId: string;
   appId: string | undefined;
   isOwnMid(mid: string): Promise<boolean>;
+  /** True when Switchboard is sending this text to this person right now (its echo can beat the send's answer). */
+  isSending(userId: string, text: string): Promise<boolean>;
   profile(userId: string): Promise<MetaProfile | undefined>;
   download(url: string, filename: string, contentType: string | undefined): Promise<DownloadedMedia>;
 }
@@ -65,7 +67,7 @@ export async function toInbound(event: MetaMessagingEvent, deps: InboundDeps): P
   if (!message) return { ignored: `an event without message, reaction, read or delivery (${Object.keys(event).join(", ")})` };
   if (message.is_deleted) return { message: { ...base, externalId: message.mid, text: "", deleted: true } };
   if (message.is_echo) {
-    if (await isOwnEcho(message, deps)) return { ignored: "the echo of a message Switchboard sent" };
+    if (await isOwnEcho(message, userId, deps)) return { ignored: "the echo of a message Switchboard sent" };
     return { message: { ...(await customerMessage(message, base, deps)), sentOutside: true } };
   }
   return { message: await customerMessage(message, base, deps) };
@@ -80,10 +82,10 @@ async function contactOf(userId: string, deps: InboundDeps): Promise<InboundMess
   };
 }
 
-async function isOwnEcho(message: MetaMessage, deps: InboundDeps): Promise<boolean> {
+async function isOwnEcho(message: MetaMessage, userId: string, deps: InboundDeps): Promise<boolean> {
   if (message.metadata?.startsWith(OWN_METADATA_PREFIX)) return true;
   if (deps.appId && message.app_id !== undefined && String(message.app_id) === deps.appId) return true;
-  return deps.isOwnMid(message.mid);
+  return (await deps.isOwnMid(message.mid)) || deps.isSending(userId, message.text ?? "");
 }
 
 const meta = (deps: InboundDeps, facts: Record<string, unknown>) => ({

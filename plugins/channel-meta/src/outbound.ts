@@ -9,7 +9,7 @@
 import { DeliveryError, type KeyValueStore, type OutboundMessage, type OutboundTarget, type SendResult } from "@switchboard/core";
 import { type GraphApiError, type GraphClient, toDeliveryError } from "@switchboard/meta-graph";
 import { KINDS, type MetaKind } from "./options.ts";
-import { OWN_METADATA_PREFIX, recordSent } from "./sent.ts";
+import { markSending, OWN_METADATA_PREFIX, recordSent } from "./sent.ts";
 
 export interface SendDeps {
   graph: GraphClient;
@@ -44,26 +44,33 @@ export async function sendToMeta(deps: SendDeps, target: OutboundTarget, message
   };
   const { text, quickReplies } = splitQuickReplies(message.text.trim());
   const metadata = `${OWN_METADATA_PREFIX}${message.idempotencyKey}`;
-  const parts: (() => Promise<{ message_id: string }>)[] = [];
+  // Each part with the text its echo will carry ("" for a file).
+  const parts: { echoText: string; send(): Promise<{ message_id: string }> }[] = [];
   if (text)
-    parts.push(() =>
-      deps.graph.post(`/${deps.accountId}/messages`, {
-        ...envelope,
-        message: { text, metadata, ...(quickReplies.length ? { quick_replies: quickReplies } : {}) },
-      }),
-    );
-  for (const file of message.attachments) parts.push(() => sendFile(deps, envelope, file, metadata));
+    parts.push({
+      echoText: text,
+      send: () =>
+        deps.graph.post(`/${deps.accountId}/messages`, {
+          ...envelope,
+          message: { text, metadata, ...(quickReplies.length ? { quick_replies: quickReplies } : {}) },
+        }),
+    });
+  for (const file of message.attachments) parts.push({ echoText: "", send: () => sendFile(deps, envelope, file, metadata) });
   const progressKey = `progress:${message.idempotencyKey}`;
   const done = parts.length > 1 ? ((await deps.kv.get<string[]>(progressKey)) ?? []) : [];
   for (let i = done.length; i < parts.length; i++) {
     const at = deps.now();
     let sent: { message_id: string };
+    // Meta may deliver the echo before it answers the send: mark it in flight first.
+    const sending = await markSending(deps.kv, userId, parts[i]!.echoText);
     try {
-      sent = await parts[i]!();
+      sent = await parts[i]!.send();
     } catch (error) {
+      await sending.done();
       throw toDeliveryError(error, { network, hint: (e) => hintFor(e, network) });
     }
     await recordSent(deps.kv, userId, sent.message_id, at);
+    await sending.done();
     done.push(sent.message_id);
     if (parts.length > 1) await deps.kv.set(progressKey, done, { ttlMs: 7 * 86_400_000 });
   }

@@ -42,3 +42,24 @@ export async function takeRead(kv: KeyValueStore, userId: string, upTo: { waterm
   for (const mid of read) await kv.delete(`${prefix}${mid}`);
   return read;
 }
+
+const sendingKey = (userId: string, text: string) => `sending:${userId}:${text.length}:${text.slice(0, 80)}`;
+
+/**
+ * Marks a send to `userId` with `text` as in flight (for two minutes at most): its echo may arrive
+ * before Meta answers the send, so before its mid is known. Call `done()` once the send is over.
+ *
+ * @example
+ * const sending = await markSending(kv, psid, text);
+ * try { sent = await graph.post(...); } finally { await sending.done(); }
+ */
+export async function markSending(kv: KeyValueStore, userId: string, text: string): Promise<{ done(): Promise<void> }> {
+  const key = sendingKey(userId, text);
+  await kv.set(key, true, { ttlMs: 120_000 });
+  return { done: () => kv.delete(key) };
+}
+
+/** True when Switchboard is sending `text` to `userId` right now. */
+export async function isSending(kv: KeyValueStore, userId: string, text: string): Promise<boolean> {
+  return (await kv.get<boolean>(sendingKey(userId, text))) === true;
+}
