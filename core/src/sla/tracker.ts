@@ -65,9 +65,8 @@ export class SlaTracker {
   /** Subscribes to the events and defines the timer job. */
   start(): void {
     const { bus, jobs } = this.#sb;
-    for (const name of ["message.created", "conversation.status_changed", "conversation.assigned"] as const) {
-      bus.on(name, (event) => this.#serial(() => this.#handle(event as SwitchboardEvent)), "sla");
-    }
+    const handle = (event: SwitchboardEvent) => this.#serial(() => this.#handle(event));
+    bus.consume("sla", { "message.created": handle, "conversation.status_changed": handle, "conversation.assigned": handle });
     jobs.define(SLA_JOB, (payload) => {
       const { clockId, kind } = payload as { clockId: number; kind: TimerKind };
       return this.#serial(() => this.#fire(clockId, kind));
@@ -121,6 +120,7 @@ export class SlaTracker {
     if (message.direction === "outgoing" && message.authorAgentId !== null) {
       await this.#withClocks(conversation, async (c, clocks) => {
         for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
+      });
       // A reply on any conversation of a case answers the customer's wait on all of them.
       const { siblings } = await caseClocks(this.#sb.store.db, conversation.id);
       for (const sibling of siblings)
@@ -128,7 +128,6 @@ export class SlaTracker {
           for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
         });
       return;
-      });
     }
     if (message.direction !== "incoming" || conversation.status === "resolved" || message.automated) return;
     // The customer writing again while a response clock runs changes nothing: no write at all.
@@ -137,10 +136,10 @@ export class SlaTracker {
     if (!targets.first_response && !targets.resolution && !targets.next_response) return;
     const running = await liveClocks(this.#sb.store.db, conversation.id);
     if (running.some((k) => RESPONSE_TARGETS.includes(k.target))) return;
+    const paused = PAUSED.has(conversation.status);
     // In a case, the customer may already wait on another channel, and first response is counted once per case.
     const inCase = await caseClocks(this.#sb.store.db, conversation.id);
     const caseWaits = caseWaiting(inCase);
-    const paused = PAUSED.has(conversation.status);
     await this.#withClocks(conversation, async (c, clocks) => {
       const [any] = await anyClock(c.tx, { conversationId: conversation.id });
       if (!any) {
@@ -172,10 +171,10 @@ export class SlaTracker {
     });
   }
 
-  /** A timer: marks the clock warned or breached and publishes the event, if still due. */
+  /** A timer: marks the clock warned or breached and records the event with it, if still due. */
   async #fire(clockId: number, kind: TimerKind): Promise<void> {
     const { store, clock: time, bus } = this.#sb;
-    const published = await store.write(async (tx) => {
+    const event = await store.write(async (tx) => {
       const [clock] = await tx
         .select()
         .from(slaClocks)
@@ -184,16 +183,14 @@ export class SlaTracker {
       const now = time.now();
       if (kind === "warning" && clock.warnedAt === null) {
         await tx.update(slaClocks).set({ warnedAt: now }).where(eq(slaClocks.id, clockId));
-        return clock;
+        return bus.record(tx, "sla.warning", { conversationId: clock.conversationId, target: clock.target, dueAt: clock.dueAt });
       }
       if (kind === "breach" && clock.breachedAt === null && clock.dueAt <= now) {
         await tx.update(slaClocks).set({ breachedAt: clock.dueAt, outcome: "miss" }).where(eq(slaClocks.id, clockId)); // the moment it breached, even if noticed later
-        return clock;
+        return bus.record(tx, "sla.breached", { conversationId: clock.conversationId, target: clock.target, dueAt: clock.dueAt });
       }
       return null;
     });
-    if (!published) return;
-    const data = { conversationId: published.conversationId, target: published.target, dueAt: published.dueAt! };
-    bus.publish(kind === "warning" ? "sla.warning" : "sla.breached", data);
+    if (event) bus.announce(event);
   }
 }
