@@ -86,7 +86,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const bus = new EventBus(log, clock, store);
   const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
   const registry = new PluginRegistry();
-  const metrics = createMetrics({ bus, store });
+  const metrics = createMetrics({ bus, store, log });
   const app = createHttpApp({ log, store, metrics, version: VERSION });
   const mount = (path: string, sub: Hono) => app.route(path, sub);
   const publicUrl = loaded.config.server.public_url ?? `http://localhost:${loaded.config.server.port}`;
@@ -149,6 +149,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     await jobs.stop();
     await inbound.idle();
     bus.stop();
+    metrics.stop();
     await bus.idle();
     store.close();
   };

@@ -8,6 +8,7 @@
 import type { Clock } from "../clock.ts";
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
+import { noteWork } from "../perf/work.ts";
 import type { Store, Tx } from "../store/index.ts";
 import { storageFailureOf } from "../store/storage-failure.ts";
 import {
@@ -264,6 +265,7 @@ export class EventBus {
   async #drain(consumer: Consumer): Promise<number> {
     let position = await consumer.opened;
     let handled = 0;
+    const label = `consume.${consumer.subscriber}`;
     // The cursor write after an event is queued, not awaited: it usually shares a commit with the
     // next event's work, so a crash repeats at most the event in hand, for one write per event.
     let moving: Promise<void> = Promise.resolve();
@@ -280,6 +282,7 @@ export class EventBus {
         const events = await readEvents(this.#store.db, position, consumer.names, BATCH);
         if (events.length === 0) break;
         for (const event of events) {
+          noteWork(label);
           await this.#handle(consumer, event);
           position = event.seq!;
           handled++;

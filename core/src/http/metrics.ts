@@ -9,6 +9,8 @@
 import { count, eq } from "drizzle-orm";
 import client from "prom-client";
 import type { EventBus } from "../events/bus.ts";
+import type { Logger } from "../log/index.ts";
+import { sampleLoopDelay } from "../perf/loop-delay.ts";
 import type { Store } from "../store/index.ts";
 import { jobs, outbox } from "../store/schema.ts";
 import type { AttemptOutcome } from "../webhooks/outgoing.ts";
@@ -21,6 +23,8 @@ export interface Metrics {
   webhookAttempt(outcome: AttemptOutcome): void;
   /** Counts the tokens an assistant's model used (Assistants' `onUsage`). */
   assistantUsage(plugin: string, kind: string, usage: { model: string; promptTokens: number; completionTokens: number }): void;
+  /** Stops the event-loop delay sampler (Switchboard's stop calls it). */
+  stop(): void;
 }
 
 /** prom-client default series that do not measure what their names say under Bun. */
@@ -46,12 +50,40 @@ function heapGauges(registry: client.Registry): void {
   });
 }
 
-/** Creates a metrics registry fed by the event bus and the store. */
-export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
+/** Stalls of the event loop at least this long are logged (debug; warn from STALL_WARN_MS). */
+const STALL_MS = 20;
+const STALL_WARN_MS = 250;
+
+/**
+ * The event-loop delay histogram, sampled by timer drift (perf/loop-delay.ts), and a log line for
+ * each stall with the work that ran during it (SWITCHBOARD_LOG_LEVEL=debug shows those of 20 ms and
+ * more; `bun bench/ingest-stalls.ts` collects them). Returns a function that stops the sampler.
+ */
+function loopDelay(registry: client.Registry, log: Logger | undefined): () => void {
+  const histogram = new client.Histogram({
+    name: "switchboard_event_loop_delay_seconds",
+    help: "How late a timer due every 10 ms ran: the time the JavaScript thread was busy with other work (a stall delays every request)",
+    buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return sampleLoopDelay({
+    observe: (seconds) => histogram.observe(seconds),
+    stallMs: STALL_MS,
+    onStall: (stall) => {
+      const line = { stallMs: Math.round(stall.delayMs), work: stall.work };
+      if (stall.delayMs >= STALL_WARN_MS) log?.warn(line, "event loop stalled");
+      else log?.debug(line, "event loop stalled");
+    },
+  });
+}
+
+/** Creates a metrics registry fed by the event bus and the store; stalls go to `log`. */
+export function createMetrics(deps: { bus: EventBus; store: Store; log?: Logger }): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
   for (const name of MISLEADING_DEFAULTS) registry.removeSingleMetric(`switchboard_${name}`);
   heapGauges(registry);
+  const stop = loopDelay(registry, deps.log);
   const httpRequests = new client.Counter({
     name: "switchboard_http_requests_total",
     help: "HTTP requests answered",
@@ -162,5 +194,5 @@ export function createMetrics(deps: { bus: EventBus; store: Store }): Metrics {
     assistantTokens.inc({ plugin, kind, model: usage.model, type: "prompt" }, usage.promptTokens);
     assistantTokens.inc({ plugin, kind, model: usage.model, type: "completion" }, usage.completionTokens);
   };
-  return { registry, httpRequests, httpDuration, webhookAttempt, assistantUsage };
+  return { registry, httpRequests, httpDuration, webhookAttempt, assistantUsage, stop };
 }

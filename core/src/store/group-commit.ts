@@ -8,6 +8,7 @@
  * only after the commit that holds their writes.
  */
 import type { Mutex } from "async-mutex";
+import { noteWork } from "../perf/work.ts";
 
 /** Runs `fn` in one transaction (`db.transaction` in production). */
 type RunTransaction<Tx> = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
@@ -59,6 +60,8 @@ export function createGroupWriter<Tx>(options: GroupCommitOptions<Tx>): <T>(fn: 
   const drain = async () => {
     while (queue.length > 0) {
       const group = queue.splice(0, maxGroup);
+      noteWork("store.group_commits");
+      noteWork("store.group_commit_callers", group.length);
       await options.lock.runExclusive(async () => {
         if (group.length === 1) return runAlone(group[0]!);
         let values: unknown[];
