@@ -35,7 +35,6 @@ import type { DeliveryReport, Emit, InboundMessage, InboxInfo, IngestResult } fr
 import { startReports } from "./reports/subscriber.ts";
 import { createAgentDirectory, setupRouting } from "./routing/index.ts";
 import type { Services } from "./services.ts";
-import { startReports } from "./reports/subscriber.ts";
 import { setupSla } from "./sla/index.ts";
 import { openStore, type Store } from "./store/index.ts";
 import { VERSION } from "./version.ts";
@@ -86,7 +85,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const bus = new EventBus(log, clock, store);
   const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
   const registry = new PluginRegistry();
-  const metrics = createMetrics({ bus, store, log });
+  const metrics = createMetrics({ bus, store });
   const app = createHttpApp({ log, store, metrics, version: VERSION });
   const mount = (path: string, sub: Hono) => app.route(path, sub);
   const publicUrl = loaded.config.server.public_url ?? `http://localhost:${loaded.config.server.port}`;
@@ -149,7 +148,6 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     await jobs.stop();
     await inbound.idle();
     bus.stop();
-    metrics.stop();
     await bus.idle();
     store.close();
   };
