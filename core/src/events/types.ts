@@ -52,7 +52,8 @@ export interface SwitchboardEvents {
   "contact.enriched": { contactId: number; plugins: string[] };
   /** The contact and all their messages were erased (GDPR); plugins should forget what they keep about them. */
   "contact.erased": { contactId: number; actor: string };
-  "typing": { conversationId: number; who: "contact" | "agent"; agentId?: number };
+  /** Someone is typing in a conversation; with `viewing`, an agent has it open (the inbox's presence line). Never logged. */
+  "typing": { conversationId: number; who: "contact" | "agent"; agentId?: number; viewing?: boolean };
   "agent.availability_changed": { agentId: number; availability: "online" | "away" | "offline" };
   /** A private note @mentioned an agent (`agentId`), written by `byAgentId`. */
   "agent.mentioned": { agentId: number; conversationId: number; messageId: number; byAgentId: number | null };

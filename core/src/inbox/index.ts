@@ -22,6 +22,7 @@ import { eventRoutes } from "./routes/events.ts";
 import { messageHtmlRoutes } from "./routes/message-html.ts";
 import { messageOriginalRoutes } from "./routes/message-original.ts";
 import { pageRoutes } from "./routes/pages.tsx";
+import { presenceRoutes } from "./routes/presence.ts";
 import { reportRoutes } from "./routes/reports.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
 import { loadTheme } from "./theme.ts";
@@ -59,6 +60,7 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   app.route("/", settingsRoutes(sb, shared));
   app.route("/", draftRoutes(sb));
   app.route("/", bulkRoutes(sb));
+  app.route("/", presenceRoutes(sb));
   app.route("/", reportRoutes(sb, shared));
   sb.onStop(events.closeAll);
   return app;

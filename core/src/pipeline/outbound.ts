@@ -150,7 +150,8 @@ export class OutboundPipeline {
         ...messageEventData(message),
         conversation: conversationState(conversation),
       });
-      return { stored: message, events: [event, ...more] };
+      // In log order: `within`'s events were recorded first, and a stream drops an event older than the last it sent.
+      return { stored: message, events: [...more, event] };
     });
     this.#bus.announce(...events);
     if (kind === "reply") this.#onQueued();

@@ -180,6 +180,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /admin/agents": { kind: "admin", body: () => ({ name: "New Agent", email: "new.agent@example.com", role: "agent" }) },
   "POST /admin/agents/:id/role": { kind: "admin", params: (_t, a) => ({ id: a.agentId }), body: () => ({ role: "agent" }) },
   "POST /admin/agents/:id/password": { kind: "admin", params: (_t, a) => ({ id: a.agentId }) },
+  "POST /inbox/conversations/:id/viewing": { kind: "team", params: conversation },
   "POST /inbox/bulk": { kind: "team", body: (t) => ({ op: "priority", ids: t.conversationId, priority: "high" }) },
   "POST /inbox/conversations/:id/draft": { kind: "team", params: conversation, body: () => ({ text: "A draft" }) },
   "GET /inbox/settings": { kind: "agent" },

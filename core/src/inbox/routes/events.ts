@@ -1,16 +1,19 @@
 /**
  * GET /inbox/events: the live stream of an open inbox page (Server-Sent Events), in the names the
  * page's htmx triggers listen for: "list" (the list changed), "contact-<id>" (a timeline got a
- * message), "conv-<id>-meta" (status or assignment changed) and "typing-<id>" (HTML for the typing
- * line). Only events the agent may see (core/src/access/events.ts) are sent.
+ * message), "conv-<id>-meta" (status or assignment changed), "typing-<id>" and "viewing-<id>" (HTML
+ * naming who types in or has the conversation open) and "notify" (JSON for a browser notification,
+ * notifications.ts). Only events the agent may see (core/src/access/events.ts) are sent.
  */
 import { Hono } from "hono";
 import { createEventAccess } from "../../access/index.ts";
+import { findAgent } from "../../auth/agents.ts";
 import type { SwitchboardEvent } from "../../events/types.ts";
 import { EventStreams } from "../../http/sse.ts";
 import type { Services } from "../../services.ts";
 import { type Conversation, findConversation } from "../../store/conversations.ts";
 import type { InboxEnv } from "../env.ts";
+import { notificationFor } from "../notifications.ts";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -30,6 +33,15 @@ export function eventRoutes(sb: Services): { app: Hono<InboxEnv>; closeAll: () =
   const conversationFor = (event: SwitchboardEvent, id: number) => {
     let lookup = lookups.get(event);
     if (!lookup) lookups.set(event, (lookup = findConversation(sb.store.db, id)));
+    return lookup;
+  };
+
+  // The name of the agent a typing or viewing event is about, read once per event.
+  const names = new WeakMap<SwitchboardEvent, Promise<string | undefined>>();
+  const agentNameFor = (event: SwitchboardEvent, agentId: number | undefined) => {
+    if (agentId === undefined) return Promise.resolve(undefined);
+    let lookup = names.get(event);
+    if (!lookup) names.set(event, (lookup = findAgent(sb.store.db, agentId).then((a) => a?.name)));
     return lookup;
   };
 
@@ -77,11 +89,14 @@ export function eventRoutes(sb: Services): { app: Hono<InboxEnv>; closeAll: () =
         case "typing": {
           const data = event.data as SwitchboardEvent<"typing">["data"];
           if (data.who === "agent" && data.agentId === self) break;
-          const who = data.who === "contact" ? "The customer" : "An agent";
-          send(`typing-${id}`, `<span data-typing>${escapeHtml(who)} is typing…</span>`);
+          const who = data.who === "contact" ? "The customer" : ((await agentNameFor(event, data.agentId)) ?? "An agent");
+          if (data.viewing) send(`viewing-${id}`, `<span data-viewing="${data.agentId ?? ""}">${escapeHtml(who)} is viewing</span>`);
+          else send(`typing-${id}`, `<span data-typing>${escapeHtml(who)} is typing…</span>`);
           break;
         }
       }
+      const note = notificationFor(event, conversation, self);
+      if (note) send("notify", JSON.stringify(note));
     });
   });
 

@@ -51,6 +51,7 @@ export function ConversationPane(props: {
           </div>
         </section>
         <div class="typing" id="typing" aria-live="polite" sse-swap={`typing-${id}`}></div>
+        <div class="viewing" data-viewing-line={`/inbox/conversations/${id}/viewing`} sse-swap={`viewing-${id}`} hx-swap="beforeend"></div>
         {props.assist && Object.values(props.assist).some(Boolean) ? (
           <AssistBar conversationId={id} offers={props.assist} channel={data.replyInboxes[0]?.channel ?? data.conversation.channel} />
         ) : null}

@@ -106,6 +106,7 @@ export function Layout(props: { title: string; page: PageContext; nav: Child; ch
         {props.children}
       </div>
       <div id="flash" class="flash" role="alert" aria-live="assertive"></div>
+      <div hidden sse-swap="notify" data-notify-sink></div>
       <ShortcutHelp />
     </Document>
   );
