@@ -21,8 +21,9 @@ const HISTORY_MESSAGES = 20;
 /** Articles sent along. */
 const ARTICLES = 3;
 
-const asLine = (m: { conversationId: number; direction: string; text: string; channel: string; createdAt: number }) => ({
+const asLine = (m: { conversationId: number; direction: string; text: string; channel: string; createdAt: number; inbox: string }) => ({
   conversationId: m.conversationId,
+  inbox: m.inbox,
   direction: m.direction,
   text: m.text,
   channel: m.channel,

@@ -162,6 +162,27 @@ describe("assistant-openai", () => {
     expect(await assistants.run("summarize", input({ inbox: "support" }))).not.toBeNull();
   });
 
+  it("never sends messages of inboxes it does not help in, from the conversation or the contact's history", async () => {
+    const { fake, assistants } = await start();
+    const draft = await assistants.stream(
+      input({
+        messages: [
+          { direction: "incoming", text: "Question on the test inbox", channel: "test", createdAt: 1, inbox: "test" },
+          { direction: "outgoing", text: "Answer sent on the legal inbox", channel: "email", createdAt: 2, inbox: "legal" },
+        ],
+        history: [
+          { conversationId: 8, direction: "incoming", text: "Confidential legal matter", channel: "email", createdAt: 0, inbox: "legal" },
+          { conversationId: 9, direction: "incoming", text: "Earlier test question", channel: "test", createdAt: 0, inbox: "test" },
+        ],
+      }),
+    );
+    await collect(draft!.chunks);
+    const prompt = promptOf(fake.requests[0]!);
+    expect(prompt).toContain("Question on the test inbox");
+    expect(prompt).toContain("Earlier test question");
+    expect(prompt).not.toContain("legal");
+  });
+
   it("sends the API key from ${ENV}, and never logs it", async () => {
     const { fake, assistants, logs } = await start({ api_key: "${TEST_OPENAI_KEY}" }, { TEST_OPENAI_KEY: "sk-test-123" });
     await assistants.run("summarize", input());

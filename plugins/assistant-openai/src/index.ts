@@ -7,7 +7,7 @@
  * phones and card-like numbers never leave the machine. A failure is thrown with a code and core
  * logs it: the agent's composer never depends on it. Options are documented in README.md.
  */
-import { type AssistantCall, definePlugin } from "@switchboard/core";
+import { type AssistantCall, type AssistantInput, definePlugin } from "@switchboard/core";
 import { createModel } from "./model.ts";
 import { openAiOptions } from "./options.ts";
 import { draftPrompt, languagePrompt, rewritePrompt, summaryPrompt, toneSection, translatePrompt } from "./prompts.ts";
@@ -28,7 +28,16 @@ export default definePlugin({
     const everywhere = options.inboxes.includes("*");
     const helps = (call: AssistantCall) => everywhere || (call.inbox !== undefined && options.inboxes.includes(call.inbox));
     const redactor = () => new Redactor(options.redact);
-    const recent = <T>(messages: T[]) => messages.slice(-options.context_messages);
+    // Messages of inboxes this assistant does not help in never leave the machine (a cross-channel
+    // conversation or the contact's history may hold some).
+    const allowed = <T extends { inbox?: string }>(list: T[] | undefined) =>
+      (list ?? []).filter((m) => everywhere || m.inbox === undefined || options.inboxes.includes(m.inbox));
+    const recent = <T extends { inbox?: string }>(messages: T[]) => allowed(messages).slice(-options.context_messages);
+    const scoped = (input: AssistantInput): AssistantInput => ({
+      ...input,
+      messages: recent(input.messages),
+      history: allowed(input.history),
+    });
     ctx.log.info(
       { base_url: options.base_url, model: options.model, inboxes: options.inboxes, redact: options.redact },
       "assistant-openai ready",
@@ -38,17 +47,17 @@ export default definePlugin({
       draft(input) {
         if (!helps(input)) return Promise.resolve(null);
         const tone = toneSection(input.channel, options.tone[input.channel]);
-        return model.stream(draftPrompt({ ...input, messages: recent(input.messages) }, tone), redactor(), input);
+        return model.stream(draftPrompt(scoped(input), tone), redactor(), input);
       },
       async suggestions(input) {
         if (!options.suggest_on_open || !helps(input)) return null;
         const tone = toneSection(input.channel, options.tone[input.channel]);
-        const text = await model.complete(draftPrompt({ ...input, messages: recent(input.messages) }, tone), redactor(), input);
+        const text = await model.complete(draftPrompt(scoped(input), tone), redactor(), input);
         return text ? [{ text, source: { kind: "model", model: options.model }, label: `Drafted by ${options.model}` }] : null;
       },
       async summarize(input) {
         if (!helps(input)) return null;
-        return (await model.complete(summaryPrompt({ ...input, messages: recent(input.messages) }), redactor(), input)) || null;
+        return (await model.complete(summaryPrompt(scoped(input)), redactor(), input)) || null;
       },
       async translate(input) {
         if (!helps(input) || !input.text.trim()) return null;

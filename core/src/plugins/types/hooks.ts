@@ -122,12 +122,19 @@ export interface AssistantCall {
 export interface AssistantInput extends AssistantCall {
   conversationId: number;
   /** The latest messages, oldest first. */
-  messages: { direction: string; text: string; channel: string; createdAt: number }[];
+  messages: {
+    direction: string;
+    text: string;
+    channel: string;
+    createdAt: number;
+    /** The inbox it came or went through (since 1.1; absent from older cores). */
+    inbox?: string;
+  }[];
   channel: string;
   /** The contact, with the facts enrichment plugins found (`attributes.enrichment`). */
   contact?: { id: number; name: string | null; facts: Record<string, unknown> };
   /** The contact's messages in their other conversations (any channel), oldest first. */
-  history?: { conversationId: number; direction: string; text: string; channel: string; createdAt: number }[];
+  history?: { conversationId: number; direction: string; text: string; channel: string; createdAt: number; inbox?: string }[];
   /** Knowledge-base articles that best match the conversation, best first. */
   articles?: { id: number; title: string; body: string }[];
   /** The agent's language (BCP 47, e.g. "en"). */
