@@ -21,7 +21,7 @@ beforeAll(async () => {
   });
   harness = setup.harness;
   const { store, loaded } = harness.switchboard;
-  await seedReportsDataset(store.db);
+  await store.write((tx) => seedReportsDataset(tx));
   await rebuildAll(store, await rollupOptions(store.db, loaded.config));
   admin = await signIn(harness, "ada@example.com", setup.password);
   agent = await signIn(harness, "bob@example.com", setup.password);

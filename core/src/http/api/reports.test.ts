@@ -28,7 +28,7 @@ beforeAll(async () => {
   admin = await createTestAgent(harness, { name: "Ada", role: "admin" });
   bob = await createTestAgent(harness, { name: "Bob" });
   const { store, loaded } = harness.switchboard;
-  await seedReportsDataset(store.db);
+  await store.write((tx) => seedReportsDataset(tx));
   // Bob's team serves the mail inbox only; chat and tg are given to another team.
   await store.db.insert(teams).values([
     { id: 1, name: "Mail" },

@@ -67,7 +67,11 @@ export function reportRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     ]);
     const choices = {
       inboxes: viewer.inboxes,
-      channels: [...new Set(viewer.inboxes.map(channelOf).filter((ch): ch is string => ch !== undefined))].sort(),
+      channels: [
+        ...new Set(
+          [...viewer.inboxes.map(channelOf), ...d.channels.map((ch) => ch.channel)].filter((ch): ch is string => ch !== undefined),
+        ),
+      ].sort(),
       teams: teamRows,
       agents: agentRows,
       labels: labelRows.map((l) => l.name),
