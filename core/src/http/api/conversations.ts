@@ -15,6 +15,7 @@ import { decodeCursor, page } from "../../store/cursor.ts";
 import type { Queryable } from "../../store/index.ts";
 import { conversationLabels, labels } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
+import { instant } from "./instant.ts";
 import { jsonBody, routes } from "./route.ts";
 import { ConversationDetailSchema, ConversationListItemSchema, ConversationSchema, IdParams, json, PageQuery, pageOf } from "./schemas.ts";
 import { contactJson, conversationJson } from "./serialize.ts";
@@ -35,12 +36,7 @@ const ListQuery = PageQuery.extend({
 const PatchBody = z
   .object({
     status: ConversationSchema.shape.status.optional(),
-    snoozed_until: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({ description: 'Required with status "snoozed": when it reopens (ms since the epoch)' }),
+    snoozed_until: instant('Required with status "snoozed": when it reopens').optional(),
     priority: ConversationSchema.shape.priority.optional(),
     assignee_id: z.number().int().positive().nullable().optional().openapi({ description: "An agent id, or null to unassign" }),
     team_id: z.number().int().positive().nullable().optional().openapi({ description: "A team id, or null" }),

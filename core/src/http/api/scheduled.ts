@@ -10,6 +10,7 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Services } from "../../services.ts";
 import { scheduledMessages } from "../../store/schema.ts";
 import type { ApiApp } from "./app.ts";
+import { instant } from "./instant.ts";
 import { jsonBody, routes } from "./route.ts";
 import { IdParams, json } from "./schemas.ts";
 
@@ -31,7 +32,7 @@ const ScheduledSchema = z
   .openapi("ScheduledMessage");
 
 const ScheduleBody = z
-  .object({ text: z.string().trim().min(1, { message: "write some text" }).max(100_000), send_at: z.number().int().positive() })
+  .object({ text: z.string().trim().min(1, { message: "write some text" }).max(100_000), send_at: instant("When to send it") })
   .strict()
   .openapi("ScheduledMessageInput");
 
