@@ -211,6 +211,7 @@ describe("the assistant in the inbox", () => {
     expect(unknown.status).toBe(422);
     expect((await post(`${base}/rewrite`, { text: "  " })).status).toBe(422);
     expect((await post(`${base}/rewrite`, { text: "hi", inbox: "nope" })).status).toBe(422);
+    expect((await post(`${base}/translate-reply`, { text: "hi", inbox: "nope" })).status).toBe(422);
     await h.drain();
     expect(h.sent).toHaveLength(0);
   });

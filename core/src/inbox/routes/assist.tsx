@@ -193,9 +193,19 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
     );
   });
 
+  /** The inbox the reply goes out on: the conversation's, or another the agent may reply on (else 422). */
+  function replyInbox(c: Ctx, conversation: { inbox: string }, name: string | undefined) {
+    const inboxName = name || conversation.inbox;
+    const inbox = sb.inboxes.get(inboxName);
+    if (!inbox || (inboxName !== conversation.inbox && !c.get("viewer").inboxes.includes(inboxName)))
+      throw new SwitchboardError(ErrorCodes.VALIDATION, `inbox: "${inboxName}" is not an inbox you can reply on.`);
+    return inbox;
+  }
+
   app.post(`${base}/translate-reply`, async (c) => {
     const { conversation, language, to } = await context(c);
     const form = await readForm(c, composerText);
+    const inbox = replyInbox(c, conversation, form.inbox);
     const customer = await customerLanguage(sb, conversation.id, conversation.inbox);
     if (!customer) return c.json({ text: null, message: `Could not tell which language the customer writes in. ${NO_ANSWER}` });
     if (customer === language)
@@ -204,7 +214,7 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
       text: form.text,
       to: customer,
       from: language,
-      inbox: form.inbox ?? conversation.inbox,
+      inbox: inbox.name,
     });
     if (!answer) return c.json({ text: null, message: NO_ANSWER });
     const [id] = await recordShown(sb, to, [{ plugin: answer.plugin, kind: "translate", text: answer.value }]);
@@ -212,14 +222,11 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
   });
 
   app.post(`${base}/rewrite`, async (c) => {
-    const { conversation, viewer, to } = await context(c);
+    const { conversation, to } = await context(c);
     const form = await readForm(c, composerText);
-    const inboxName = form.inbox ?? conversation.inbox;
-    const inbox = sb.inboxes.get(inboxName);
-    if (!inbox || (inboxName !== conversation.inbox && !viewer.inboxes.includes(inboxName)))
-      throw new SwitchboardError(ErrorCodes.VALIDATION, `inbox: "${inboxName}" is not an inbox you can reply on.`);
-    const tone = sb.loaded.config.inboxes[inboxName]?.tone;
-    const answer = await sb.assistants.run("rewrite", { text: form.text, channel: inbox.channel, tone, inbox: inboxName });
+    const inbox = replyInbox(c, conversation, form.inbox);
+    const tone = sb.loaded.config.inboxes[inbox.name]?.tone;
+    const answer = await sb.assistants.run("rewrite", { text: form.text, channel: inbox.channel, tone, inbox: inbox.name });
     if (!answer) return c.json({ text: null, message: NO_ANSWER });
     const [id] = await recordShown(sb, to, [{ plugin: answer.plugin, kind: "rewrite", text: answer.value }]);
     return c.json({ id, text: answer.value, plugin: answer.plugin, channel: inbox.channel });
