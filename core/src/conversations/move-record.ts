@@ -22,7 +22,7 @@ export interface MoveRecord {
   messageIds: number[];
   /** The activity entries the move wrote, removed on undo. */
   activityIds: number[];
-  /** Labels the source had (merge: removed from it). */
+  /** Labels the source had (merge: removed from it). Absent in a split's record. */
   sourceLabelIds: number[];
   /** Labels the target got that it did not have (removed on undo). */
   labelsAdded: number[];

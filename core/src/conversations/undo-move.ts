@@ -1,5 +1,5 @@
 /**
- * Undoing a conversation merge: the messages, labels, scheduled replies and SLA clocks that moved go
+ * Undoing a conversation merge or split. A merge: the messages, labels, scheduled replies and SLA clocks that moved go
  * back to the merged-away conversation, the activity entries the merge wrote disappear, and both
  * conversations return to their rows before the merge. A row changed since the merge (a new message
  * in the target, a clock stopped by a reply) keeps its newer values; with nothing changed in between,
@@ -11,17 +11,18 @@ import { actorRef } from "../contacts/merge.ts";
 import { sameJson } from "../contacts/merge-record.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Services } from "../services.ts";
-import { type ClockContext, refreshDue, scheduleTimers } from "../sla/clocks.ts";
+import { type ClockContext, refreshDue, scheduleTimers, timerKey } from "../sla/clocks.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
 import { auditLog, conversationLabels, conversationMoves, conversations, messages, scheduledMessages, slaClocks } from "../store/schema.ts";
 import { findMove, type MoveRecord, recordOf } from "./move-record.ts";
+import type { SplitRecord } from "./split.ts";
 import { type Actor, SNOOZE_JOB, snoozeKey } from "./update.ts";
 
 type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "loaded">;
 
 /**
- * Undoes merge `moveId`. Throws SWB_ERR_NOT_FOUND for an unknown one and SWB_ERR_CONFLICT when it
+ * Undoes merge or split `moveId`. Throws SWB_ERR_NOT_FOUND for an unknown one and SWB_ERR_CONFLICT when it
  * was undone already.
  *
  * @example
@@ -36,8 +37,12 @@ export async function undoMove(sb: Needs, actor: Actor, moveId: number): Promise
   const event = await sb.store.write(async (tx) => {
     const again = await findMove(tx, moveId);
     if (again.undoneAt !== null)
-      throw new SwitchboardError(ErrorCodes.CONFLICT, `Conversation merge ${moveId} was undone already (by ${again.undoneBy}).`);
+      throw new SwitchboardError(ErrorCodes.CONFLICT, `Conversation ${again.kind} ${moveId} was undone already (by ${again.undoneBy}).`);
     const c: ClockContext = { tx, jobs: sb.jobs, calendar, now, warningFraction: sb.loaded.config.sla.warning_fraction };
+    if (again.kind === "split") {
+      await undoSplit(c, again.targetId, record as unknown as SplitRecord);
+      return finish(tx, again);
+    }
     await moveBack(tx, record);
     await restoreClocks(c, record);
     if (record.sourceBefore.status === "snoozed" && record.sourceBefore.snoozedUntil !== null)
@@ -49,21 +54,48 @@ export async function undoMove(sb: Needs, actor: Actor, moveId: number): Promise
       );
     await restoreRow(tx, record.sourceBefore, record.sourceAfter, now, true);
     await restoreRow(tx, record.targetBefore, record.targetAfter, now, false);
+    return finish(tx, again);
+  });
+  sb.bus.announce(event);
+
+  /** Marks the move undone, audits it and records its event. */
+  async function finish(tx: Tx, row: typeof move) {
     await tx
       .update(conversationMoves)
       .set({ undoneAt: now, undoneBy: actorRef(actor) })
       .where(eq(conversationMoves.id, moveId));
     await tx.insert(auditLog).values({
       actor: actorRef(actor),
-      action: "conversation.unmerged",
+      action: row.kind === "split" ? "conversation.unsplit" : "conversation.unmerged",
       subjectType: "conversation",
-      subjectId: String(move.sourceId),
-      data: { target: move.targetId, move: moveId },
+      subjectId: String(row.sourceId),
+      data: { target: row.targetId, move: moveId },
       createdAt: now,
     });
-    return sb.bus.record(tx, "conversation.unmerged", { sourceId: move.sourceId, targetId: move.targetId, actor: actorRef(actor), moveId });
-  });
-  sb.bus.announce(event);
+    return sb.bus.record(tx, "conversation.unmerged", { sourceId: row.sourceId, targetId: row.targetId, actor: actorRef(actor), moveId });
+  }
+}
+
+/**
+ * A split undone: every message of the new conversation (those split off and any that came since)
+ * goes back, the new conversation and its clocks (with their timers) are removed, and the source's
+ * row is as before when nothing changed it since.
+ */
+async function undoSplit(c: ClockContext, newId: number, record: SplitRecord): Promise<void> {
+  const { tx } = c;
+  const sourceId = record.sourceBefore.id;
+  await tx.delete(messages).where(and(eq(messages.conversationId, newId), eq(messages.direction, "activity")));
+  await tx.update(messages).set({ conversationId: sourceId }).where(eq(messages.conversationId, newId));
+  if (record.activityIds.length > 0) await tx.delete(messages).where(inArray(messages.id, record.activityIds));
+  for (const clock of await tx.select({ id: slaClocks.id }).from(slaClocks).where(eq(slaClocks.conversationId, newId))) {
+    await c.jobs.cancel(timerKey(clock.id, "warning"), tx);
+    await c.jobs.cancel(timerKey(clock.id, "breach"), tx);
+  }
+  await tx.delete(slaClocks).where(eq(slaClocks.conversationId, newId));
+  await tx.delete(conversationLabels).where(eq(conversationLabels.conversationId, newId));
+  await tx.update(scheduledMessages).set({ conversationId: sourceId }).where(eq(scheduledMessages.conversationId, newId));
+  await tx.delete(conversations).where(eq(conversations.id, newId));
+  await restoreRow(tx, record.sourceBefore, record.sourceAfter, c.now, false);
 }
 
 async function moveBack(tx: Tx, record: MoveRecord): Promise<void> {

@@ -62,6 +62,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
     params: (t) => ({ id: t.otherConversationId }),
     body: (t) => ({ into: t.conversationId }),
   },
+  "POST /api/v1/conversations/:id/split": {
+    kind: "team",
+    params: (t) => ({ id: t.split.conversationId }),
+    body: (t) => ({ message_ids: [t.split.messageId] }),
+  },
   "GET /api/v1/conversation-moves/:id": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
   "POST /api/v1/conversation-moves/:id/undo": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
   "GET /api/v1/cases/:id": { kind: "team", params: (t) => ({ id: t.caseId }) },

@@ -48,6 +48,8 @@ export interface TeamSeed {
   attachmentId: number;
   /** Suggestions of `contactId`: one to accept, one to dismiss (REST), and one each for the inbox's forms. */
   suggestions: { accept: number; dismiss: number; acceptInInbox: number; dismissInInbox: number };
+  /** A conversation of two messages, and the second one, to split off. */
+  split: { conversationId: number; messageId: number };
   /** A case of two linked conversations of this team's customer. */
   caseId: number;
   /** A conversation merged into `conversationId` (a conversation_moves row), to read and undo. */
@@ -109,6 +111,8 @@ async function seedTeam(h: Harness, admin: TestAgent, team: Team): Promise<TeamS
   const again = await customer(h, team, "main", "A second matter", { threadKey: `${team}-second` });
   const third = await customer(h, team, "main", "A third matter", { threadKey: `${team}-third` });
   const { moveId } = await mergeConversations(sb, SYSTEM_ACTOR, third.conversationId, main.conversationId);
+  await customer(h, team, "main", "First topic", { threadKey: `${team}-split` });
+  const splitOff = await customer(h, team, "main", "A new topic in the old thread", { threadKey: `${team}-split` });
   const caseFirst = await customer(h, team, "main", "A matter on two channels", { threadKey: `${team}-case-1` });
   const caseSecond = await customer(h, team, "main", "The same matter again", { threadKey: `${team}-case-2` });
   const caseId = await sb.store.write(async (tx) => {
@@ -147,6 +151,7 @@ async function seedTeam(h: Harness, admin: TestAgent, team: Team): Promise<TeamS
     conversationId: main.conversationId,
     otherConversationId: again.conversationId,
     conversationMoveId: moveId,
+    split: { conversationId: splitOff.conversationId, messageId: splitOff.messageId },
     caseId,
     incomingMessageId: main.messageId,
     outgoingMessageId: reply.id,

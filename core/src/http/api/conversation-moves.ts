@@ -1,11 +1,13 @@
 /**
- * Conversation merges over REST: merging one conversation of a contact into another (no survey,
- * no follow-up, no SLA "hit"), reading a merge, and undoing it exactly.
+ * Conversation merges and splits over REST: merging one conversation of a contact into another (no
+ * survey, no follow-up, no SLA "hit"), splitting selected messages into a new conversation, reading
+ * either, and undoing it exactly.
  */
 import { z } from "@hono/zod-openapi";
 import { visibleConversation, visibleMove } from "../../access/index.ts";
 import { mergeConversations } from "../../conversations/merge.ts";
 import { type ConversationMove, recordOf } from "../../conversations/move-record.ts";
+import { splitConversation } from "../../conversations/split.ts";
 import { undoMove } from "../../conversations/undo-move.ts";
 import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
@@ -36,7 +38,7 @@ function moveJson(m: ConversationMove): z.infer<typeof MoveSchema> {
     source_id: m.sourceId,
     target_id: m.targetId,
     actor: m.actor,
-    moved: { messages: record.messageIds.length, labels: record.sourceLabelIds.length, sla_clocks: record.clocksBefore.length },
+    moved: { messages: record.messageIds.length, labels: record.sourceLabelIds?.length ?? 0, sla_clocks: record.clocksBefore?.length ?? 0 },
     created_at: m.createdAt,
     undone_at: m.undoneAt,
     undone_by: m.undoneBy,
@@ -60,6 +62,27 @@ const merge = route({
     ),
   },
   responses: { 201: json(MoveSchema, "The merge") },
+  errors: [404, 409, 422],
+});
+const split = route({
+  method: "post",
+  path: "/conversations/{id}/split",
+  summary: "Move selected messages into a new conversation of the same contact, with its own status, assignee and SLA (undoable)",
+  request: {
+    params: IdParams,
+    body: jsonBody(
+      z
+        .object({
+          message_ids: z
+            .array(z.number().int().positive())
+            .min(1)
+            .max(1000)
+            .openapi({ description: "The messages that start the new conversation" }),
+        })
+        .strict(),
+    ),
+  },
+  responses: { 201: json(MoveSchema, "The split; target_id is the new conversation") },
   errors: [404, 409, 422],
 });
 const read = route({
@@ -92,6 +115,12 @@ export function registerConversationMoveRoutes(app: ApiApp, sb: Services): void 
     const { conversation: source } = await visibleConversation(db, viewer, c.req.valid("param").id);
     const { conversation: target } = await visibleConversation(db, viewer, c.req.valid("json").into);
     const { moveId } = await mergeConversations(sb, c.get("agent"), source.id, target.id);
+    return c.json(moveJson(await visibleMove(db, viewer, moveId)), 201);
+  });
+  app.openapi(split, async (c) => {
+    const viewer = c.get("viewer");
+    const { conversation } = await visibleConversation(db, viewer, c.req.valid("param").id);
+    const { moveId } = await splitConversation(sb, c.get("agent"), conversation.id, c.req.valid("json").message_ids);
     return c.json(moveJson(await visibleMove(db, viewer, moveId)), 201);
   });
   app.openapi(read, async (c) => c.json(moveJson(await visibleMove(db, c.get("viewer"), c.req.valid("param").id)), 200));

@@ -18,6 +18,7 @@ const endpoints = [
   ["post", "/conversations/{id}/messages"],
   ["post", "/messages/{id}/retry"],
   ["post", "/conversations/{id}/merge"],
+  ["post", "/conversations/{id}/split"],
   ["get", "/conversation-moves/{id}"],
   ["post", "/conversation-moves/{id}/undo"],
   ["get", "/cases/{id}"],
