@@ -54,15 +54,19 @@ export function setupReplyWindowReminders(sb: Pick<Services, "store" | "clock" |
     "message.created": async (event) => {
       const data = event.data;
       if (data.direction !== "incoming") return;
-      const window = sb.inboxes.get(data.inbox)?.adapter?.replyWindow;
-      if (!window?.remindBeforeMs) return;
+      const inbox = sb.inboxes.get(data.inbox);
+      const remindBeforeMs = inbox?.adapter?.replyWindow?.remindBeforeMs;
+      if (!remindBeforeMs) return;
+      // The window as it stands (from the customer's latest message, when they sent it), not this event's alone.
+      const state = await replyWindowState(sb.store.db, inbox, data.contactId, sb.clock.now());
+      if (state?.state !== "open" || state.openedAt === null) return;
       const payload: ReminderPayload = {
         conversationId: data.conversationId,
         contactId: data.contactId,
         inbox: data.inbox,
-        openedAt: data.createdAt,
+        openedAt: state.openedAt,
       };
-      const at = Math.max(data.createdAt + window.openForMs - window.remindBeforeMs, sb.clock.now());
+      const at = Math.max(state.closesAt - remindBeforeMs, sb.clock.now());
       await sb.jobs.schedule(REPLY_WINDOW_REMINDER_JOB, payload, { at, key: replyWindowReminderKey(data.contactId, data.inbox) });
     },
   });

@@ -138,6 +138,34 @@ describe("the 24-hour window", () => {
     expect((await api(id, { text: "Welcome back" })).status).toBe(201);
   });
 
+  it("reminds the assignee an hour before the window closes, with remind_before_minutes", async () => {
+    const { inbox } = await setup({ remind_before_minutes: 60 });
+    // Sent 30 s before it reached us: the window (and the reminder) count from the sending.
+    await inbox.deliver(message("text", { body: "Can someone call me back?" }, { timestamp: T0 - 30_000 }));
+    const [conversation] = await inbox.harness.switchboard.store.db.select().from(tables.conversations);
+    const id = conversation!.id;
+    const agent = await createTestAgent(inbox.harness, { name: "Rita", role: "admin" });
+    const assign = await inbox.harness.request(`/api/v1/conversations/${id}`, {
+      method: "PATCH",
+      headers: { Authorization: `Bearer ${agent.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ assignee_id: agent.id }),
+    });
+    expect(assign.status).toBe(200);
+    const notes = async () =>
+      (await inbox.harness.switchboard.store.db.select().from(tables.messages).where(eq(tables.messages.direction, "note"))).map((m) => [
+        m.text,
+        m.metadata.mentions,
+      ]);
+    inbox.harness.clock.advance(23 * HOUR - 31_000);
+    await inbox.harness.drain();
+    expect(await notes()).toEqual([]);
+    inbox.harness.clock.advance(1_000);
+    await inbox.harness.drain();
+    expect(await notes()).toEqual([
+      ["The reply window on wa closes in 1 h 0 min. After that, only what the channel allows after its window may be sent.", [agent.id]],
+    ]);
+  });
+
   it("caches the templates, and forgets them when Meta reports a template change", async () => {
     const { inbox, page } = await setup();
     const id = await customerWrites(inbox, "Hi");
