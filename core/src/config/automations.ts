@@ -165,6 +165,11 @@ export const automationsSchema = z
       ces: z.boolean().default(true),
       ces_question: template.default("One more: how easy was it to get your issue solved, from 1 (very hard) to 7 (very easy)?"),
       ces_scale: z.number().int().min(3).max(10).default(7),
+      /** Ask the NPS question (0-10) after the CES answer (or the score, without CES). */
+      nps: z.boolean().default(false),
+      nps_question: template.default(
+        "Last one: how likely are you to recommend us to a friend or colleague, from 0 (not at all) to 10 (extremely likely)?",
+      ),
       thanks: template.default("Thank you for your feedback!"),
       expires_after_hours: z.number().positive().default(72),
     }).prefault({}),

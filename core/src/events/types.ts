@@ -63,8 +63,16 @@ export interface SwitchboardEvents {
   "sla.breached": { conversationId: number; target: "first_response" | "next_response" | "resolution"; dueAt: number };
   /** A conversation waited unassigned past [routing] escalate_after_minutes. */
   "routing.escalated": { conversationId: number; waitedMs: number };
-  /** A customer answered a satisfaction survey (score 1-5, then the CES answer). */
-  "csat.recorded": { conversationId: number; contactId: number; score: number | null; comment: string | null; ces: number | null };
+  /** A customer answered a satisfaction survey (score 1-5, then the CES answer, then the NPS answer). */
+  "csat.recorded": {
+    conversationId: number;
+    contactId: number;
+    score: number | null;
+    comment: string | null;
+    ces: number | null;
+    /** The NPS answer (0-10), when the survey asks it (`[automations.csat] nps = true`). */
+    nps?: number | null;
+  };
   /**
    * A channel lost its connection and needs a person (a paired session the phone dropped, a revoked
    * token): `reason` says why and what to do. Published by the adapter (`inbox.disconnected`).

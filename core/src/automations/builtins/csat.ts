@@ -1,6 +1,7 @@
 /**
  * The satisfaction survey after resolution, on any channel: "How would you rate ... 1 to 5?" (a
- * comment may follow the number), then the CES question, then thanks. The survey waits for answers
+ * comment may follow the number), then the CES question, then (with `nps = true`) the NPS question
+ * from 0 to 10, then thanks. The survey waits for answers
  * on the inbox it was sent on; an answer is recorded in `csat_responses`, kept in the resolved
  * conversation's timeline and publishes `csat.recorded`, without opening a new conversation; the
  * channel hears "stored" as a survey answer (`storedAs: "survey_answer"`). An answer is not a new
@@ -26,18 +27,26 @@ type CsatConfig = AutomationsConfig["csat"];
 type Load = (conversationId: number) => ReturnType<typeof loadContext>;
 
 /**
- * Reads "4", "4/5", "5 - great help!" as a score from 1 to `max` with an optional comment.
+ * Reads "4", "4/5", "5 - great help!" as a score from `min` (default 1) to `max` with an optional comment.
  *
  * @example
  * parseRating("5 - great help!", 5); // { value: 5, comment: "great help!" }
  * parseRating("my printer is broken", 5); // undefined
+ * parseRating("0", 10, 0); // { value: 0, comment: null } (an NPS answer)
  */
-export function parseRating(text: string, max: number): { value: number; comment: string | null } | undefined {
+export function parseRating(text: string, max: number, min = 1): { value: number; comment: string | null } | undefined {
   const match = /^\s*(\d{1,2})(?:\s*\/\s*\d{1,2})?(?!\d)[\s.,:;!?\-–—)]*([\s\S]*)$/u.exec(text);
   const value = match ? Number(match[1]) : Number.NaN;
-  if (!match || value < 1 || value > max) return undefined;
+  if (!match || value < min || value > max) return undefined;
   const comment = match[2]!.trim();
   return { value, comment: comment === "" ? null : comment };
+}
+
+/** The survey's status after an answer at `stage`: the next question asked, or complete. */
+function nextStage(stage: "csat" | "ces" | "nps", config: CsatConfig): "awaiting_ces" | "awaiting_nps" | "complete" {
+  if (stage === "csat" && config.ces) return "awaiting_ces";
+  if (stage !== "nps" && config.nps) return "awaiting_nps";
+  return "complete";
 }
 
 /**
@@ -76,18 +85,19 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
         and(
           eq(csatResponses.contactId, contact.id),
           eq(csatResponses.inbox, inbox.name),
-          inArray(csatResponses.status, ["awaiting_score", "awaiting_ces"]),
+          inArray(csatResponses.status, ["awaiting_score", "awaiting_ces", "awaiting_nps"]),
           gte(csatResponses.sentAt, since),
         ),
       )
       .orderBy(desc(csatResponses.sentAt))
       .limit(1);
     if (!survey) return undefined;
-    const scoring = survey.status === "awaiting_score";
-    const rating = parseRating(message.text, scoring ? 5 : config.ces_scale);
+    const stage = survey.status === "awaiting_score" ? "csat" : survey.status === "awaiting_ces" ? "ces" : "nps";
+    const scoring = stage === "csat";
+    const rating = stage === "nps" ? parseRating(message.text, 10, 0) : parseRating(message.text, scoring ? 5 : config.ces_scale);
     if (!rating) return undefined;
     const now = sb.clock.now();
-    const next = scoring && config.ces ? "awaiting_ces" : "complete";
+    const next = nextStage(stage, config);
     const stored = await sb.store.write(async (tx) => {
       const [row] = await tx
         .insert(messages)
@@ -99,13 +109,17 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
           direction: "incoming",
           externalId: message.externalId,
           text: message.text,
-          metadata: { ...message.metadata, survey: scoring ? "csat" : "ces" },
+          metadata: { ...message.metadata, survey: stage },
           deliveryStatus: "received",
           createdAt: now,
           updatedAt: now,
         })
         .returning();
-      const answer = scoring ? { score: rating.value, comment: rating.comment } : { ces: rating.value };
+      const answer = scoring
+        ? { score: rating.value, comment: rating.comment }
+        : stage === "ces"
+          ? { ces: rating.value }
+          : { nps: rating.value };
       const [updated] = await tx
         .update(csatResponses)
         .set({ ...answer, status: next, answeredAt: now })
@@ -120,6 +134,7 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
           score: updated!.score,
           comment: updated!.comment,
           ces: updated!.ces,
+          ...(config.nps ? { nps: updated!.nps } : {}),
         }),
       ];
       return { message: row!, survey: updated!, conversation: conversation!, events };
@@ -131,7 +146,10 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
         sb,
         context,
         "csat",
-        renderTemplate(next === "awaiting_ces" ? config.ces_question : config.thanks, context.values),
+        renderTemplate(
+          next === "awaiting_ces" ? config.ces_question : next === "awaiting_nps" ? config.nps_question : config.thanks,
+          context.values,
+        ),
       );
     return {
       status: "stored",
