@@ -26,6 +26,7 @@ import type { InboxEnv } from "../env.ts";
 import { idParam } from "../id-param.ts";
 import { readForm } from "../read-form.ts";
 import { renderFragment } from "../render.ts";
+import { snoozeUntil } from "../snooze.ts";
 import { ConversationHeader } from "../views/actions.tsx";
 import { AvailabilityForm } from "../views/availability.tsx";
 import { answerWithPane } from "./pane.tsx";
@@ -56,6 +57,8 @@ const statusForm = z.object({
   until: z.string().optional(),
   /** The browser's Date.getTimezoneOffset() (minutes behind UTC); absent without JavaScript, then UTC. */
   tz_offset: z.coerce.number().int().min(-900).max(900).optional(),
+  /** A snooze preset (views/snooze-presets.tsx), in the agent's time zone. */
+  preset: z.enum(["later", "tomorrow", "monday"]).optional(),
 });
 const idOrEmpty = z.union([z.literal("").transform(() => null), z.coerce.number().int().positive()]);
 
@@ -96,7 +99,7 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
   });
   conversationAction("actions/status", async (c, id) => {
     const form = await readForm(c, statusForm);
-    const until = parseUntil(form.until, form.tz_offset);
+    const until = snoozeUntil(form, c.get("session").agent, sb.clock.now()) ?? parseUntil(form.until, form.tz_offset);
     if (form.status === "snoozed" && until === undefined) throw new SwitchboardError(ErrorCodes.VALIDATION, "Pick when the snooze ends.");
     await patch(c, id, { status: form.status, snoozedUntil: form.status === "snoozed" ? until : undefined });
   });

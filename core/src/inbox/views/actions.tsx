@@ -6,7 +6,9 @@
  */
 import type { ConversationPageData } from "../conversation-data.ts";
 import { CsrfField } from "./csrf.tsx";
+import { SnoozePresets } from "./snooze-presets.tsx";
 import { HeaderTags } from "./tags.tsx";
+import { fullTime } from "./time.ts";
 
 export function ConversationHeader(props: {
   data: Pick<ConversationPageData, "conversation" | "contact" | "agents" | "teams" | "labels">;
@@ -43,7 +45,7 @@ export function ConversationHeader(props: {
       <span class="badge">{c.channel}</span>
       <span class="badge">
         {c.status}
-        {c.status === "snoozed" && c.snoozedUntil ? ` until ${new Date(c.snoozedUntil).toISOString().slice(0, 16).replace("T", " ")}` : ""}
+        {c.status === "snoozed" && c.snoozedUntil ? ` until ${fullTime(c.snoozedUntil)}` : ""}
       </span>
       <HeaderTags priority={c.priority} labels={props.data.labels} />
       {props.error ? (
@@ -129,6 +131,7 @@ export function ConversationHeader(props: {
               </label>
               <input id="snooze-until" type="datetime-local" name="until" required />
               <button>Snooze</button>
+              <SnoozePresets />
             </>,
             "Snooze",
           )}
