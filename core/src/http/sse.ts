@@ -46,12 +46,11 @@ export class EventStreams {
   open(c: Context, owner: string, onEvent: (event: SwitchboardEvent, send: SendEvent) => Promise<void> | void): Response {
     const resumeAfter = lastEventId(c.req.header("Last-Event-ID"));
     return this.stream(c, owner, (send) => {
-      let last = resumeAfter ?? 0;
+      // Live events may come slightly out of log order (two commits announced in turn); only the
+      // ones the catch-up already sent are skipped.
+      let replayed = resumeAfter ?? 0;
       const deliver = (event: SwitchboardEvent) => {
-        if (event.seq !== undefined) {
-          if (event.seq <= last) return;
-          last = event.seq;
-        }
+        if (event.seq !== undefined && event.seq <= replayed) return;
         // An ephemeral event (typing) has no position: no `id:`, so the client keeps its last one.
         const withId: SendEvent = (name, data, id) => send(name, data, id ?? (event.seq === undefined ? undefined : event.id));
         return onEvent(event, withId);
@@ -62,7 +61,10 @@ export class EventStreams {
       const off = this.#bus.on("*", (event) => (held ? void held.push(event) : deliver(event)), owner);
       const catchUp = async () => {
         const missed = await this.#bus.replay(resumeAfter, CATCH_UP_LIMIT);
-        for (const event of missed) await deliver(event);
+        for (const event of missed) {
+          await deliver(event);
+          replayed = event.seq!;
+        }
         if (missed.length === CATCH_UP_LIMIT) send("catch-up-truncated", JSON.stringify({ after: resumeAfter, sent: missed.length }));
         const waiting = held ?? [];
         held = undefined;
