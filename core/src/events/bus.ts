@@ -57,6 +57,13 @@ export class EventBus {
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #store: Store;
+  /**
+   * Reads of the log in flight, by position, shared by the durable subscribers that stand at the same
+   * position (after a wake they usually all do): one read serves them all, each keeps the events it
+   * has handlers for. Cleared on every wake, so a read started before an event was announced is
+   * never taken as the answer to that announcement.
+   */
+  #reads = new Map<number, Promise<SwitchboardEvent[]>>();
   #poll: ReturnType<typeof setInterval> | undefined;
   #ephemeral = 0;
   #failed = 0;
@@ -177,7 +184,7 @@ export class EventBus {
 
   /** Deletes logged events older than `retainMs` that every durable subscriber has handled. */
   prune(retainMs: number): Promise<number> {
-    return pruneEvents(this.#store, this.#clock.now() - retainMs);
+    return pruneEvents(this.#store, this.#clock.now() - retainMs, [...this.#consumers.keys()]);
   }
 
   /** The newest logged event's position. */
@@ -235,6 +242,7 @@ export class EventBus {
   }
 
   #wakeAll(): void {
+    this.#reads = new Map();
     for (const consumer of this.#consumers.values())
       this.#run(consumer).catch((error: unknown) =>
         this.#log.warn(
@@ -266,25 +274,41 @@ export class EventBus {
     let position = await consumer.opened;
     let handled = 0;
     const label = `consume.${consumer.subscriber}`;
-    // The cursor write after an event is queued, not awaited: it usually shares a commit with the
-    // next event's work, so a crash repeats at most the event in hand, for one write per event.
-    let moving: Promise<void> = Promise.resolve();
+    // The cursor write after an event is queued, not awaited, and writes coalesce: while one is
+    // waiting for its commit, later events only raise the target, and the next write takes the
+    // newest. So a subscriber costs about one cursor write per commit, not one per event, and a
+    // crash repeats at most the events handled since the last cursor write committed.
+    let target = position;
+    let written = position;
+    let moving: Promise<void> | undefined;
+    const write = async () => {
+      while (written < target) {
+        const to = target;
+        await moveCursor(this.#store, consumer.subscriber, to, this.#clock.now()).catch((error: unknown) =>
+          this.#log.warn(
+            { subscriber: consumer.subscriber, position: to, error: describeError(error) },
+            "cannot move the event cursor; the events since its last position run again",
+          ),
+        );
+        written = to;
+      }
+      // No await between the last check and here, so a later move() starts a new write.
+      moving = undefined;
+    };
     const move = (to: number) => {
-      moving = moveCursor(this.#store, consumer.subscriber, to, this.#clock.now()).catch((error: unknown) =>
-        this.#log.warn(
-          { subscriber: consumer.subscriber, position: to, error: describeError(error) },
-          "cannot move the event cursor; the event runs again",
-        ),
-      );
+      target = to;
+      if (!moving && target > written) moving = write();
     };
     try {
       while (!consumer.closed) {
-        const events = await readEvents(this.#store.db, position, consumer.names, BATCH);
+        const events = await this.#read(position);
         if (events.length === 0) break;
         for (const event of events) {
+          if (consumer.closed) break;
+          position = event.seq!;
+          if (consumer.names !== "*" && !consumer.names.includes(event.name)) continue;
           noteWork(label);
           await this.#handle(consumer, event);
-          position = event.seq!;
           handled++;
           move(position);
         }
@@ -294,6 +318,22 @@ export class EventBus {
       consumer.opened = Promise.resolve(position);
     }
     return handled;
+  }
+
+  /** Up to BATCH logged events after `position`, of every name, read once for all subscribers there. */
+  #read(position: number): Promise<SwitchboardEvent[]> {
+    const reads = this.#reads;
+    let read = reads.get(position);
+    if (!read) {
+      read = readEvents(this.#store.db, position, "*", BATCH);
+      reads.set(position, read);
+      // Forgotten once settled: a later read at this position must see events committed since.
+      const forget = () => {
+        if (reads.get(position) === read) reads.delete(position);
+      };
+      read.then(forget, forget);
+    }
+    return read;
   }
 
   async #handle(consumer: Consumer, event: SwitchboardEvent): Promise<void> {

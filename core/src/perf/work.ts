@@ -6,6 +6,7 @@
  */
 
 const tally = new Map<string, number>();
+const totals = new Map<string, number>();
 
 /**
  * Counts `n` units of work under `label` (a low-cardinality name, no ids or secrets).
@@ -16,6 +17,12 @@ const tally = new Map<string, number>();
  */
 export function noteWork(label: string, n = 1): void {
   tally.set(label, (tally.get(label) ?? 0) + n);
+  totals.set(label, (totals.get(label) ?? 0) + n);
+}
+
+/** Everything counted since the process started, by label (benchmarks subtract two readings). */
+export function workTotals(): Record<string, number> {
+  return Object.fromEntries(totals);
 }
 
 /** The work counted since the last call, and a fresh tally. */

@@ -75,6 +75,10 @@ export function createGroupWriter<Tx>(options: GroupCommitOptions<Tx>): <T>(fn: 
         }
         group.forEach((pending, i) => pending.resolve(values[i]));
       });
+      // A turn of the event loop before the next group: the native client answers synchronously, so
+      // without it groups refilled by their own callers' continuations ran back to back in microtasks
+      // and held the thread for seconds under load (timers and sockets waited; issue 22).
+      await new Promise<void>((resolve) => nextTurn(resolve));
     }
     draining = false;
   };
