@@ -3,7 +3,7 @@
  * describes, reading events after a position, durable subscribers' cursors, their lag, and pruning.
  * The bus (bus.ts) is the only caller; everything else records and consumes events through the bus.
  */
-import { and, asc, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Queryable, Store, Tx } from "../store/index.ts";
 import { domainEvents, eventCursors } from "../store/schema.ts";
 import type { EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
@@ -117,14 +117,18 @@ export async function subscriberLag(db: Queryable, subscribers: ReadonlyMap<stri
 
 /**
  * Deletes events older than `before` that every durable subscriber has handled. Returns how many.
- * A subscriber that stopped existing keeps its cursor row, and so holds the log back: remove its
- * row (`DELETE FROM event_cursors WHERE subscriber = ...`) once it is gone for good.
+ * The subscribers counted are `active` (this process's) and any other whose cursor moved since
+ * `before` (another process's); a cursor that did neither is a subscriber gone for good (a
+ * webhook removed from the config) and no longer holds the log back.
  */
-export async function pruneEvents(store: Store, before: number, batch = 5_000): Promise<number> {
+export async function pruneEvents(store: Store, before: number, active: readonly string[], batch = 5_000): Promise<number> {
   let total = 0;
   for (;;) {
     const deleted = await store.write(async (tx) => {
-      const [row] = await tx.select({ min: sql<number | null>`min(${eventCursors.position})` }).from(eventCursors);
+      const [row] = await tx
+        .select({ min: sql<number | null>`min(${eventCursors.position})` })
+        .from(eventCursors)
+        .where(or(inArray(eventCursors.subscriber, [...active, ""]), gte(eventCursors.updatedAt, before)));
       const handled = row?.min === null || row?.min === undefined ? Number.MAX_SAFE_INTEGER : Number(row.min);
       const result = await tx.run(
         sql`DELETE FROM ${domainEvents} WHERE seq IN (SELECT seq FROM ${domainEvents} WHERE seq <= ${handled} AND at < ${before} ORDER BY seq LIMIT ${batch})`,
