@@ -5,7 +5,7 @@
  * variables filled from the contact. The composer, the outbound check, the delivery worker and the
  * automations all ask here.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { valueAtPath } from "../contacts/read-values.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { ReplyTemplate, ReplyWindow, ReplyWindowState, TemplateFill, TemplateSend } from "../plugins/types.ts";
@@ -42,7 +42,7 @@ export function windowAt(window: ReplyWindow, openedAt: number | null, now: numb
 
 /**
  * The window of `contactId` on `inbox` now, or undefined when the inbox's channel has none. It opens
- * with the customer's last message there: when they sent it (`sentAt`) if that was before it arrived.
+ * when the customer's last message there arrived.
  *
  * @example
  * const state = await replyWindowState(store.db, inboxes.get("whatsapp"), contact.id, clock.now());
@@ -55,11 +55,9 @@ export async function replyWindowState(
 ): Promise<ReplyWindowState | undefined> {
   const window = inbox?.adapter?.replyWindow;
   if (!inbox || !window) return undefined;
-  // When the customer sent it, if the channel said so and it was earlier (a webhook delivered late).
+  // Counted from when it arrived: a channel's own send time (sentAt) may come from another clock.
   const [last] = await db
-    .select({
-      at: sql<number>`min(${messages.createdAt}, coalesce(json_extract(${messages.metadata}, '$.sentAt'), ${messages.createdAt}))`,
-    })
+    .select({ at: messages.createdAt })
     .from(messages)
     .where(and(eq(messages.contactId, contactId), eq(messages.inbox, inbox.name), eq(messages.direction, "incoming")))
     .orderBy(desc(messages.createdAt))
