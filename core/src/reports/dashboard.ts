@@ -4,12 +4,20 @@
  * utilisation and the context-continuity score; all over the inboxes the viewer may see, narrowed
  * by the filters.
  */
-import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray, lt } from "drizzle-orm";
 import type { Viewer } from "../access/index.ts";
 import { addDays, zonedInstant } from "../business-hours/zone.ts";
 import type { SwitchboardConfig } from "../config/schema.ts";
 import type { Queryable } from "../store/index.ts";
-import { agentAvailabilityLog, agents, continuityReviews, teamInboxes, teams } from "../store/schema.ts";
+import {
+  agentAvailabilityLog,
+  agents,
+  assistantSuggestions,
+  continuityReviews,
+  conversations,
+  teamInboxes,
+  teams,
+} from "../store/schema.ts";
 import type { Agg } from "./aggregate.ts";
 import { type KpiReport, kpiReport } from "./kpis.ts";
 import { METRIC } from "./metrics.ts";
@@ -64,6 +72,8 @@ export interface Dashboard {
   audit: AuditRow[];
   utilisation: { agentId: number; name: string; onlineMs: number; handleMs: number; rate: number | null }[];
   continuity: { yes: number; no: number; pending: number; score: number | null; target: number };
+  /** AI suggestions offered in the period: used as written or edited, of those decided (docs/kpis.md). */
+  assistant: { shown: number; used: number; edited: number; ignored: number; rate: number | null };
 }
 
 type Config = Pick<SwitchboardConfig, "reports" | "business_hours">;
@@ -188,8 +198,9 @@ export async function buildDashboard(
     channels,
     daily: days,
     audit: await channelAudit(db, viewer, channels, (inbox) => measured.get(inbox) ?? channelOf(inbox)),
-    utilisation: await utilisation(db, viewer, query, period, timeZone),
+    utilisation: await utilisation(db, viewer, query, period, timeZone, now),
     continuity: await continuityScore(db, period),
+    assistant: await assistantAcceptance(db, filterFor(viewer, query, period)),
   };
 }
 
@@ -229,8 +240,8 @@ async function channelAudit(
   }));
 }
 
-/** Time online (from the availability history) against handle time, per agent, over the period. */
-async function utilisation(db: Queryable, viewer: Viewer, query: DashboardQuery, period: Period, timeZone: string) {
+/** Time online (from the availability history, up to now) against handle time, per agent, over the period. */
+async function utilisation(db: Queryable, viewer: Viewer, query: DashboardQuery, period: Period, timeZone: string, now: number) {
   const people = await db.select({ id: agents.id, name: agents.name }).from(agents).orderBy(asc(agents.name));
   const handled = await readGrouped(db, filterFor(viewer, query, period), timeZone, (r) => String(r.agentId));
   const log = await db
@@ -246,13 +257,36 @@ async function utilisation(db: Queryable, viewer: Viewer, query: DashboardQuery,
       mine.forEach((l, i) => {
         if (l.availability !== "online") return;
         const start = Math.max(l.at, period.from);
-        const end = Math.min(mine[i + 1]?.at ?? period.to, period.to);
+        const end = Math.min(mine[i + 1]?.at ?? now, period.to, now);
         if (end > start) online += end - start;
       });
       const handleMs = handled.groups.get(String(a.id))?.get(METRIC.handle)?.sum ?? 0;
       return { agentId: a.id, name: a.name, onlineMs: online, handleMs, rate: online > 0 ? handleMs / online : null };
     })
     .filter((u) => u.onlineMs > 0 || u.handleMs > 0);
+}
+
+/** Suggestions created in the period in the filter's inboxes, by outcome; acceptance = (used + edited) ÷ decided. */
+async function assistantAcceptance(db: Queryable, filter: ReportFilter) {
+  const rows = await db
+    .select({ outcome: assistantSuggestions.outcome, n: count() })
+    .from(assistantSuggestions)
+    .innerJoin(conversations, eq(conversations.id, assistantSuggestions.conversationId))
+    .where(
+      and(
+        gte(assistantSuggestions.createdAt, filter.from),
+        lt(assistantSuggestions.createdAt, filter.to),
+        inArray(conversations.inbox, filter.inboxes.length ? [...filter.inboxes] : [""]),
+        filter.channel ? eq(conversations.channel, filter.channel) : undefined,
+        filter.teamId !== undefined ? eq(conversations.teamId, filter.teamId) : undefined,
+        filter.agentId !== undefined ? eq(assistantSuggestions.agentId, filter.agentId) : undefined,
+      ),
+    )
+    .groupBy(assistantSuggestions.outcome);
+  const of = (outcome: string) => rows.find((r) => r.outcome === outcome)?.n ?? 0;
+  const [shown, used, edited, ignored] = [of("shown"), of("used"), of("edited"), of("ignored")];
+  const decided = used + edited + ignored;
+  return { shown, used, edited, ignored, rate: decided > 0 ? (used + edited) / decided : null };
 }
 
 /** Yes ÷ (yes + no) of the reviews of weeks in the period. */

@@ -21,7 +21,7 @@ export interface Table {
   rows: Cell[][];
 }
 
-export const TABLE_IDS = ["channels", "first_response", "audit", "daily", "switches", "utilisation"] as const;
+export const TABLE_IDS = ["channels", "first_response", "audit", "daily", "switches", "utilisation", "assistant"] as const;
 export type TableId = (typeof TABLE_IDS)[number];
 
 /**
@@ -161,7 +161,22 @@ export function dashboardTables(d: Dashboard, q: ReportQuery): Table[] {
       { text: duration(c.previous.firstResponse.median), href: link("first_response", "previous", c.channel) },
     ]),
   };
-  return [channels, firstResponse, audit, daily, switches, utilisation];
+  const a = d.assistant;
+  const assistant: Table = {
+    id: "assistant",
+    caption: "AI suggestion acceptance",
+    header: ["Acceptance", "Used", "Edited", "Ignored", "Not decided"],
+    rows: [
+      [
+        { text: percent(a.rate) },
+        { text: String(a.used) },
+        { text: String(a.edited) },
+        { text: String(a.ignored) },
+        { text: String(a.shown) },
+      ],
+    ],
+  };
+  return [channels, firstResponse, audit, daily, switches, utilisation, assistant];
 }
 
 /**

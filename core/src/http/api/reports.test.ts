@@ -6,7 +6,7 @@ import type { Dashboard } from "../../reports/dashboard.ts";
 import { berlin, seedReportsDataset, TZ } from "../../reports/fixtures.ts";
 import { rollupOptions } from "../../reports/options.ts";
 import { rebuildAll } from "../../reports/rollups.ts";
-import { teamInboxes, teamMembers, teams } from "../../store/schema.ts";
+import { assistantSuggestions, teamInboxes, teamMembers, teams } from "../../store/schema.ts";
 import { createTestAgent, createTestHarness, type Harness, type TestAgent } from "../../testing/index.ts";
 
 let harness: Harness;
@@ -40,6 +40,23 @@ beforeAll(async () => {
     { teamId: 2, inbox: "chat" },
     { teamId: 2, inbox: "tg" },
   ]);
+  const suggestion = (conversationId: number, outcome: "shown" | "used" | "edited" | "ignored") => ({
+    conversationId,
+    plugin: "assistant-local",
+    kind: "suggest" as const,
+    text: "Try restarting it",
+    outcome,
+    createdAt: berlin(3, 24, 12),
+  });
+  await store.db
+    .insert(assistantSuggestions)
+    .values([
+      suggestion(11, "used"),
+      suggestion(11, "ignored"),
+      suggestion(10, "edited"),
+      suggestion(10, "ignored"),
+      suggestion(10, "shown"),
+    ]);
   await rebuildAll(store, await rollupOptions(store.db, loaded.config));
 });
 afterAll(() => harness?.close());
@@ -56,6 +73,9 @@ describe("GET /reports/dashboard", () => {
     const mine = (await (await call(bob, "/reports/dashboard")).json()) as Dashboard;
     expect(mine.total).toMatchObject({ cases: 1, customerMessages: 4 });
     expect(mine.channels.map((c) => c.channel)).toEqual(["email"]);
+    // AI suggestions: used or edited, of those decided; Bob sees only the mail inbox's.
+    expect(all.assistant).toEqual({ shown: 1, used: 1, edited: 1, ignored: 2, rate: 0.5 });
+    expect(mine.assistant).toEqual({ shown: 0, used: 1, edited: 0, ignored: 1, rate: 0.5 });
     const week = (await (await call(admin, "/reports/dashboard?from=2026-03-23&to=2026-03-29&hours=business")).json()) as Dashboard;
     expect(week.total.firstResponse).toMatchObject({ n: 4, median: 1_800_000, p90: 5_400_000 });
   });

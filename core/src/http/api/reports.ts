@@ -79,6 +79,13 @@ const DashboardSchema = z
       z.object({ agentId: z.number(), name: z.string(), onlineMs: z.number(), handleMs: z.number(), rate: z.number().nullable() }),
     ),
     continuity: z.object({ yes: z.number(), no: z.number(), pending: z.number(), score: z.number().nullable(), target: z.number() }),
+    assistant: z.object({
+      shown: z.number().int(),
+      used: z.number().int(),
+      edited: z.number().int(),
+      ignored: z.number().int(),
+      rate: z.number().nullable().openapi({ description: "(used + edited) ÷ (used + edited + ignored)" }),
+    }),
   })
   .openapi("ReportsDashboard");
 const DrillRow = z

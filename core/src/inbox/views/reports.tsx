@@ -172,7 +172,11 @@ export function ReportsPage(props: {
       <TableView table={table("switches")} q={q} />
       <h2>Operations</h2>
       <TableView table={table("utilisation")} q={q} />
-      <p class="muted">AI suggestion acceptance rate: pending (the assistants' record of suggestions has not landed).</p>
+      <p id="assistant-acceptance">
+        AI suggestion acceptance: <strong>{percent(d.assistant.rate)}</strong> (used {d.assistant.used}, edited {d.assistant.edited},
+        ignored {d.assistant.ignored}; {d.assistant.shown} not decided yet).{" "}
+        <a href={reportHref("/inbox/reports/export.csv", q, { table: "assistant" })}>CSV</a>
+      </p>
     </Shell>
   );
 }
