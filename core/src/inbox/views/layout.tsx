@@ -78,7 +78,16 @@ export function Layout(props: { title: string; page: PageContext; nav: Child; ch
       </a>
       <div class="app">
         <header>
+          <button type="button" class="phone-only" data-drawer-toggle aria-expanded="false">
+            Menu
+          </button>
           <span class="brand">{Brand ? Brand({}) : "Switchboard"}</span>
+          <a class="phone-only back-to-list" href="/inbox">
+            Conversations
+          </a>
+          <button type="button" class="phone-only" data-contact-toggle aria-expanded="false">
+            Contact
+          </button>
           {/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows; <search> is too new to count on. */}
           <form class="search" role="search" action="/inbox" method="get">
             <label class="sr-only" for="q">
