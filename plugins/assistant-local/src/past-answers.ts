@@ -48,17 +48,25 @@ export class PastAnswers {
   }
 
   /**
-   * Reads the stored pairs into the index, once (every other call waits for the same load), a ninth
-   * at a time (by the conversation id's first digit), so the rows read at once stay few.
+   * Reads the stored pairs into the index, once (every other call waits for the same load): a
+   * ninetieth at a time (by the conversation id's first two digits; ids 1 to 9 one by one), giving
+   * the event loop back between parts, so starting with 100k stored answers never holds up
+   * Switchboard's start nor its messages for long.
    */
   load(): Promise<void> {
     this.#loaded ??= (async () => {
-      for (const digit of "123456789") {
-        for (const { value } of await this.#ctx.kv.list(`pairs:${digit}`)) for (const pair of value as AnswerPair[]) this.#add(pair);
+      for (let id = 1; id <= 9; id++) this.#addAll((await this.#ctx.kv.get<AnswerPair[]>(KEY(id))) ?? []);
+      for (let prefix = 10; prefix <= 99; prefix++) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        for (const { value } of await this.#ctx.kv.list(`pairs:${prefix}`)) this.#addAll(value as AnswerPair[]);
       }
       this.#ctx.log.info({ answers: this.size }, "past answers loaded");
     })();
     return this.#loaded;
+  }
+
+  #addAll(pairs: AnswerPair[]): void {
+    for (const pair of pairs) this.#add(pair);
   }
 
   #add(pair: AnswerPair): void {
