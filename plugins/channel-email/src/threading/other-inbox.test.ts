@@ -118,7 +118,7 @@ describe("an email reply in a conversation of another inbox", () => {
     expect(forged.conversationId).not.toBe(chat.conversationId);
   }, 20_000);
 
-  it("lands on the contact we wrote to even when another contact holds that email, with a merge suggestion", async () => {
+  it("lands on the contact we wrote to even when another contact holds that email verified, and joins the two (issue 16)", async () => {
     const { harness, chat, ours } = await setup();
     const earlier = await harness.inject(
       { externalId: "old-mail", contact: { externalId: "ada@example.com", email: "ada@example.com", verified: true }, text: "Old email" },
@@ -128,8 +128,10 @@ describe("an email reply in a conversation of another inbox", () => {
     expect(earlier.contactId).not.toBe(chat.contactId);
     const reply = await deliver(answer("a1@example.com", ours));
     expect(reply).toMatchObject({ conversationId: chat.conversationId, contactId: chat.contactId });
-    const suggestions = await db().select().from(tables.contactSuggestions).where(eq(tables.contactSuggestions.status, "open"));
-    expect(suggestions.map((s) => [s.contactId, s.otherContactId].sort())).toContainEqual([chat.contactId, earlier.contactId].sort());
+    // Two verified identities of one address are one person: the older contact keeps both, undoably.
+    const [merge] = await db().select().from(tables.contactMerges);
+    expect(merge).toMatchObject({ survivorId: chat.contactId, mergedId: earlier.contactId, actor: "system", undoneAt: null });
+    expect(await db().select().from(tables.contacts).where(eq(tables.contacts.id, earlier.contactId))).toEqual([]);
   }, 20_000);
 
   it("reopens the resolved conversation with threading.resolved = reopen; with new, starts one in the email inbox; an auto-reply never reopens", async () => {
