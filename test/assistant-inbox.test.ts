@@ -119,13 +119,13 @@ describe("the assistant in the inbox", () => {
     const strip = await (await get(`/inbox/conversations/${first.conversationId}/assist/suggestions`)).text();
     expect(strip).toContain("Article: Where invoices go");
     expect(strip).toContain("Drafted by test-model");
-    expect(strip).not.toContain('aria-label="Previously"');
+    expect(strip).not.toContain('aria-label="Previously');
     // Resolved, the conversation becomes history: the next one shows "Previously".
     await post(`/inbox/conversations/${first.conversationId}/actions/status`, { status: "resolved" });
     const next = await h.inject({ externalId: "e2", contact: { externalId: "u2" }, text: "Hello again, a new question about delivery." });
     if (next.status !== "stored" || next.conversationId === first.conversationId) throw new Error("expected a new conversation");
     const later = await (await get(`/inbox/conversations/${next.conversationId}/assist/suggestions`)).text();
-    expect(later).toContain('aria-label="Previously"');
+    expect(later).toContain('aria-label="Previously by assistant-local"');
     expect(later).toContain("asked &quot;Where is my invoice&quot;");
   });
 
@@ -182,18 +182,23 @@ describe("the assistant in the inbox", () => {
     );
   });
 
-  it("translates as the conversation opens only what a language-detecting assistant marked as another language", async () => {
-    const { h, post, base, stored, message, fake } = await start();
-    expect((await post(`${base}/translate?auto=1`)).status).toBe(204);
-    expect(fake.requests).toHaveLength(0);
+  it("marks an incoming message in another language for the page to translate as it appears, and translates that one message", async () => {
+    const { h, get, post, base, id, stored, message } = await start();
+    const before = await (await get(`/inbox/conversations/${id}`)).text();
+    expect(before).not.toContain("data-language=");
     const marked = { ...(await message(stored.messageId)).metadata, language: "de" };
     await h.switchboard.store.write((tx) =>
       tx.update(tables.messages).set({ metadata: marked }).where(eq(tables.messages.id, stored.messageId)),
     );
-    const answer = await post(`${base}/translate?auto=1`);
+    expect(await (await get(`/inbox/conversations/${id}`)).text()).toContain(`data-message-id="${stored.messageId}" data-language="de"`);
+    const answer = await post(`${base}/translate?message=${stored.messageId}`);
     expect(answer.status).toBe(200);
-    expect(await answer.text()).toContain("Where is my invoice? Write to ann@example.com");
-    expect((await post(`${base}/translate?auto=1`)).status).toBe(204);
+    const html = await answer.text();
+    expect(html).toMatch(new RegExp(`^<article class="msg incoming" id="m-${stored.messageId}"`));
+    expect(html).toContain("Where is my invoice? Write to ann@example.com");
+    expect(html).not.toContain("data-language=");
+    expect((await post(`${base}/translate?message=${stored.messageId}`)).status).toBe(204);
+    expect((await post(`${base}/translate?message=abc`)).status).toBe(422);
   });
 
   it("refuses a translation whose source changed after the preview, an unknown suggestion and an empty text, with 422 and the reason", async () => {

@@ -16,6 +16,7 @@ import { launchBrowser, type TestBrowser, useSession, waitForLive } from "./brow
 import { type E2EServer, startServer } from "./server.ts";
 
 const PLUGIN = new URL("../../plugins/assistant-openai/src/index.ts", import.meta.url).pathname;
+const LOCAL = new URL("../../plugins/assistant-local/src/index.ts", import.meta.url).pathname;
 
 let ai: FakeOpenAI;
 let server: E2EServer;
@@ -49,6 +50,8 @@ beforeAll(async () => {
           package: PLUGIN,
           options: { base_url: ai.baseUrl, model: "fake-model", inboxes: ["shop"], suggest_on_open: true, max_retries: 0 },
         },
+        // The offline assistant detects each message's language (metadata.language).
+        assistant: { package: LOCAL },
       },
     }),
     launchBrowser(),
@@ -143,6 +146,23 @@ describe("the assistant bar", () => {
     await sent.locator("details .body", { hasText: "Your parcel is on its way." }).waitFor();
   });
 
+  test("a German message arriving while the conversation is open appears in English, its original one click away", async () => {
+    await openNew("Hello, I have a question about my order.");
+    await page.locator(".assist-strip, .assist-suggestions .hint").first().waitFor();
+    await server.customerWrites({
+      id: `ai-${seq}-m2`,
+      contact: { id: `ai-${seq}` },
+      text: "Wo ist mein Paket? Ich warte schon seit einer Woche darauf und niemand antwortet mir.",
+    });
+    const arrived = page.locator(".timeline .msg.incoming").last();
+    await arrived.locator(".body", { hasText: "Where is my parcel?" }).first().waitFor();
+    await arrived.locator(".assist-badge", { hasText: "translated into en" }).waitFor();
+    await arrived.locator("summary", { hasText: "Show the original" }).click();
+    await arrived.locator("details .body", { hasText: "Wo ist mein Paket?" }).waitFor();
+    // The English message is left as it is.
+    expect(await page.locator(".timeline .msg.incoming").first().locator(".assist-badge").count()).toBe(0);
+  });
+
   test("w rewrites the reply for the channel, u summarises, and the ? overlay lists the shortcuts", async () => {
     await openNew("Is my parcel coming?");
     expect(await page.locator("[data-assist-action=rewrite]").textContent()).toBe("Rewrite for api");
@@ -155,7 +175,7 @@ describe("the assistant bar", () => {
     await page.locator("body").click({ position: { x: 1, y: 1 } });
     await page.keyboard.press("u");
     await page.locator("#assist-output .assist-output", { hasText: "The customer is waiting for a parcel." }).waitFor();
-    expect(await page.locator("#assist-output .assist-badge").textContent()).toContain("✦ Assistant");
+    expect(await page.locator("#assist-output .assist-badge").first().textContent()).toContain("✦ Assistant");
     // The bar with its strip, a summary and the mark on the reply box passes axe.
     expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press("?");

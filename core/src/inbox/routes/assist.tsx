@@ -7,7 +7,8 @@
  *   record id and the articles it drew on, or `failed`);
  * - POST …/assist/summarize: an abstractive summary (fragment);
  * - POST …/assist/translate: the conversation's incoming messages in the agent's language, stored
- *   on each message and swapped into the timeline (fragment with out-of-band messages);
+ *   on each message and swapped into the timeline (fragment with out-of-band messages), or with
+ *   `?message=<id>` one message as it appears;
  * - POST …/assist/translate-reply and …/assist/rewrite: the composer's text translated into the
  *   customer's language, or rewritten for a channel (JSON, recorded as shown).
  * When no assistant answers, the agent is told so and writes as usual: these routes never answer
@@ -138,26 +139,27 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
     );
   });
 
-  // `?auto=1` (sent as the conversation opens) translates only messages a language-detecting
-  // assistant marked as in another language (metadata.language), and answers nothing otherwise.
   app.post(`${base}/translate`, async (c) => {
     const { conversation, language } = await context(c);
-    const auto = c.req.query("auto") === "1";
+    // `?message=<id>`: that message only (static/assist.js asks as a message marked with another
+    // language appears), answered as the message itself, or 204 when there is nothing to translate.
+    const one = c.req.query("message") ? Number(c.req.query("message")) : undefined;
+    if (one !== undefined && !Number.isSafeInteger(one)) throw new SwitchboardError(ErrorCodes.VALIDATION, "message: give a message id.");
     const incoming = (
       await sb.store.db
         .select()
         .from(messages)
-        .where(and(eq(messages.conversationId, conversation.id), eq(messages.direction, "incoming")))
+        .where(
+          and(
+            eq(messages.conversationId, conversation.id),
+            eq(messages.direction, "incoming"),
+            one === undefined ? undefined : eq(messages.id, one),
+          ),
+        )
         .orderBy(desc(messages.createdAt), desc(messages.id))
         .limit(TRANSLATE_AT_ONCE)
-    ).filter(
-      (m) =>
-        m.text.trim() !== "" &&
-        translationOf(m)?.language !== language &&
-        languageOf(m.metadata.language) !== language &&
-        (!auto || (typeof m.metadata.language === "string" && languageOf(m.metadata.language) !== language)),
-    );
-    if (auto && incoming.length === 0) return c.body(null, 204);
+    ).filter((m) => m.text.trim() !== "" && translationOf(m)?.language !== language && languageOf(m.metadata.language) !== language);
+    if (one !== undefined && incoming.length === 0) return c.body(null, 204);
     const done = [];
     for (const m of incoming.reverse()) {
       const from = languageOf(m.metadata.language);
@@ -182,6 +184,10 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
       done.map((m) => m.id),
     );
     const agentNames = new Map<number, string>();
+    if (one !== undefined) {
+      if (!done[0]) return c.body(null, 204);
+      return renderFragment(c, <MessageItem message={done[0]} files={files} agentNames={agentNames} csrf={c.get("session").csrfToken} />);
+    }
     return renderFragment(
       c,
       <>

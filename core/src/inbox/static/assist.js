@@ -221,6 +221,32 @@
     var channel = option && /\(([^)]+)\)/.exec(option.textContent);
     if (label && channel) label.textContent = channel[1];
   });
+  // A customer message that appears in another language than the agent's (as an assistant detected
+  // it: data-language) is translated in place, its original kept one click away.
+  var mine = (navigator.language || "en").toLowerCase().split("-")[0];
+  var asked = {};
+  // htmx:load comes for the page itself and for each piece htmx swaps in (a new message, a new pane).
+  document.body.addEventListener("htmx:load", () => {
+    if (!bar() || !bar().querySelector("[data-assist-action=translate]")) return;
+    document.querySelectorAll(".timeline .msg.incoming[data-language]").forEach(async (msg) => {
+      var id = msg.getAttribute("data-message-id");
+      if (msg.getAttribute("data-language") === mine || asked[id]) return;
+      asked[id] = true;
+      try {
+        const response = await post("/translate?message=" + encodeURIComponent(id), {});
+        if (response.status !== 200) return;
+        const html = await response.text();
+        const current = document.getElementById("m-" + id);
+        if (current) {
+          current.outerHTML = html;
+          if (window.htmx) window.htmx.process(document.getElementById("m-" + id));
+        }
+      } catch (error) {
+        console.warn("translating a new message failed; press t to try again", error);
+      }
+    });
+  });
+
   // A sent reply clears the assistant state with the composer.
   document.body.addEventListener("htmx:afterRequest", (event) => {
     if (event.detail.successful && event.detail.elt === composer()) reset();

@@ -74,9 +74,7 @@ export function AssistBar(props: { conversationId: number; offers: AssistOffers;
         ) : null}
         <span class="hint" data-assist-status role="status"></span>
       </div>
-      <div id="assist-output" aria-live="polite">
-        {offers.translate ? <div hx-post={`${base}/translate?auto=1`} hx-trigger="load" hx-target="#assist-output"></div> : null}
-      </div>
+      <div id="assist-output" aria-live="polite"></div>
       <div class="assist-composer-mark" data-assist-mark hidden>
         <span class="assist-badge">✦ Assistant</span>{" "}
         <span data-assist-mark-text>text in your reply: read and edit it before sending.</span>{" "}
@@ -121,7 +119,7 @@ export function SuggestionStrip(props: { items: { id: number; text: string; labe
 /** What Summarise or Translate answered (or why they could not). */
 export function AssistOutput(props: { title: string; plugin?: string; text: string }) {
   return (
-    <section class="assist-output" aria-label={props.title}>
+    <section class="assist-output" aria-label={props.plugin ? `${props.title} by ${props.plugin}` : props.title}>
       <h2>
         {props.title} {props.plugin ? <AssistantMark plugin={props.plugin} /> : null}
       </h2>

@@ -5,11 +5,12 @@
  * after telegram"), and so is the start of each conversation. Customer text is always escaped:
  * JSX escapes it, and nothing here renders raw HTML.
  */
+import { languageOf } from "../../contacts/read-values.ts";
 import { findMentions } from "../../mentions/find.ts";
 import type { Message } from "../../store/messages.ts";
 import { channelSwitches } from "../../store/timeline.ts";
 import type { ConversationPageData } from "../conversation-data.ts";
-import { AssistedText } from "./assisted-text.tsx";
+import { AssistedText, translationOf } from "./assisted-text.tsx";
 import { CsrfField } from "./csrf.tsx";
 import { MessageFiles } from "./files.tsx";
 import { MessageFacts } from "./message-facts.tsx";
@@ -41,6 +42,15 @@ function withMentions(text: string, agentNames: Map<number, string>) {
   }
   parts.push(text.slice(at));
   return parts;
+}
+
+/**
+ * An incoming message's language as an assistant detected it, while it has no translation yet:
+ * static/assist.js asks for one as the message appears when it is not the agent's language.
+ */
+function incomingLanguage(m: Message): Record<string, string> {
+  const language = m.direction === "incoming" ? languageOf(m.metadata.language) : undefined;
+  return language && !translationOf(m) ? { "data-language": language } : {};
 }
 
 /** Delivery states that will still change: the message re-renders itself until it settles. */
@@ -127,6 +137,7 @@ export function MessageItem(props: { message: Message; files: Attachments; agent
       class={`msg ${m.direction}`}
       id={`m-${m.id}`}
       data-message-id={m.id}
+      {...incomingLanguage(m)}
       aria-label={`${m.direction === "note" ? "Private note" : "Message"} from ${author}`}
       {...deliveryRefresh(m)}
       {...(props.oob ? { "hx-swap-oob": "true" } : {})}
