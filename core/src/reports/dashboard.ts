@@ -72,6 +72,8 @@ export interface Dashboard {
   audit: AuditRow[];
   utilisation: { agentId: number; name: string; onlineMs: number; handleMs: number; rate: number | null }[];
   continuity: { yes: number; no: number; pending: number; score: number | null; target: number };
+  /** CSAT consistency: the share of 4-5 scores per channel (channels with answers), and highest minus lowest. */
+  csatConsistency: { byChannel: { channel: string; rate: number; n: number }[]; spread: number | null };
   /** AI suggestions offered in the period: used as written or edited, of those decided (docs/kpis.md). */
   assistant: { shown: number; used: number; edited: number; ignored: number; rate: number | null };
 }
@@ -201,7 +203,16 @@ export async function buildDashboard(
     utilisation: await utilisation(db, viewer, query, period, timeZone, now),
     continuity: await continuityScore(db, period),
     assistant: await assistantAcceptance(db, filterFor(viewer, query, period)),
+    csatConsistency: csatConsistency(channels),
   };
+}
+
+function csatConsistency(channels: ChannelRow[]): Dashboard["csatConsistency"] {
+  const byChannel = channels
+    .filter((c) => c.current.csat.satisfied.rate !== null)
+    .map((c) => ({ channel: c.channel, rate: c.current.csat.satisfied.rate!, n: c.current.csat.n }));
+  const rates = byChannel.map((c) => c.rate);
+  return { byChannel, spread: rates.length > 1 ? Math.max(...rates) - Math.min(...rates) : null };
 }
 
 function cloneAgg(a: Agg): Agg {

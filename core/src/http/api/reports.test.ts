@@ -73,6 +73,8 @@ describe("GET /reports/dashboard", () => {
     const mine = (await (await call(bob, "/reports/dashboard")).json()) as Dashboard;
     expect(mine.total).toMatchObject({ cases: 1, customerMessages: 4 });
     expect(mine.channels.map((c) => c.channel)).toEqual(["email"]);
+    // CSAT: email 1 of 1 satisfied (5), web chat none yet, so one channel: no spread; email 2/2 over both weeks.
+    expect(all.csatConsistency).toEqual({ byChannel: [{ channel: "email", rate: 0.5, n: 2 }], spread: null });
     // AI suggestions: used or edited, of those decided; Bob sees only the mail inbox's.
     expect(all.assistant).toEqual({ shown: 1, used: 1, edited: 1, ignored: 2, rate: 0.5 });
     expect(mine.assistant).toEqual({ shown: 0, used: 1, edited: 0, ignored: 1, rate: 0.5 });

@@ -79,6 +79,10 @@ const DashboardSchema = z
       z.object({ agentId: z.number(), name: z.string(), onlineMs: z.number(), handleMs: z.number(), rate: z.number().nullable() }),
     ),
     continuity: z.object({ yes: z.number(), no: z.number(), pending: z.number(), score: z.number().nullable(), target: z.number() }),
+    csatConsistency: z.object({
+      byChannel: z.array(z.object({ channel: z.string(), rate: z.number(), n: z.number().int() })),
+      spread: z.number().nullable().openapi({ description: "Highest minus lowest channel share of 4-5 scores" }),
+    }),
     assistant: z.object({
       shown: z.number().int(),
       used: z.number().int(),

@@ -170,6 +170,11 @@ export function ReportsPage(props: {
         (target {percent(c.target)}; {c.pending} waiting in the <a href="/inbox/reports/review">review queue</a>).
       </p>
       <TableView table={table("switches")} q={q} />
+      <p id="csat-consistency">
+        CSAT consistency across channels: spread{" "}
+        <strong>{d.csatConsistency.spread === null ? "–" : percent(d.csatConsistency.spread)}</strong> between the highest and lowest
+        channel ({d.csatConsistency.byChannel.map((c) => `${c.channel} ${percent(c.rate)}`).join(", ") || "no answers"}).
+      </p>
       <h2>Operations</h2>
       <TableView table={table("utilisation")} q={q} />
       <p id="assistant-acceptance">
