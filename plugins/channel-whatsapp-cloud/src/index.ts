@@ -27,7 +27,7 @@ export { type WhatsAppCloudOptions, whatsappCloudOptions } from "./options.ts";
 export default definePlugin({
   name: "channel-whatsapp-cloud",
   version: "0.1.0",
-  core: "^1.0.0",
+  core: "^1.1.0", // the reply window (ChannelAdapter.replyWindow) came in 1.1
   setup(ctx) {
     const router = new NumberRouter();
     ctx.jobs.define<StatusRetry>(STATUS_RETRY_JOB, async (retry) => {
