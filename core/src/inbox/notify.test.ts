@@ -3,33 +3,12 @@
 // @mention), the typing line with the agent's name, and "is viewing" from POST .../viewing.
 
 import { afterEach, describe, expect, it } from "vitest";
-import type { Harness } from "../testing/index.ts";
+import { collectStream as collect, type Harness } from "../testing/index.ts";
 import { type Browser, inboxHarness, signIn } from "./fixtures.ts";
 
 const PASSWORD = "correct-horse-battery";
 let harness: Harness;
 afterEach(async () => harness?.close());
-
-/** Reads a stream's text as it arrives, until stopped. */
-function collect(response: Response): { text: () => string; stop: () => Promise<void> } {
-  let text = "";
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const reading = (async () => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      text += decoder.decode(value, { stream: true });
-    }
-  })();
-  return {
-    text: () => text,
-    stop: async () => {
-      await reader.cancel();
-      await reading;
-    },
-  };
-}
 
 /** Waits (bounded: 2 s) until the stream shows `needle`. */
 async function until(stream: { text: () => string }, needle: string) {

@@ -24,6 +24,7 @@ export { type JsonAnswer, json } from "./json.ts";
 export { createTestKernel, type TestKernel } from "./kernel.ts";
 export { cookieFrom, openSignInForm, type RequestFn, type SignedIn, type SignInForm, signInAgent } from "./sign-in.ts";
 export { type HasStore, storedMessages, waitForMessages } from "./stored.ts";
+export { type CollectedStream, collectStream } from "./stream.ts";
 export type { CapturedSend } from "./test-channel.ts";
 export { waitFor } from "./wait.ts";
 export { FailureQueue, type FormFile, Listeners, type Loopback, readForm, serveLoopback } from "./wire.ts";

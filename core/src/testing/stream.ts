@@ -1,0 +1,39 @@
+/**
+ * Reading a streamed answer (Server-Sent Events) in a test: its text grows as it arrives, until
+ * stopped.
+ */
+
+export interface CollectedStream {
+  /** Everything received so far. */
+  text(): string;
+  /** Cancels the stream and waits for the reader to finish. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Collects a streamed answer's text as it arrives.
+ *
+ * @example
+ * const stream = collectStream(await harness.request("/inbox/events", { headers: { Cookie: cookie } }));
+ * await waitFor(() => stream.text().includes("event: list"));
+ * await stream.stop();
+ */
+export function collectStream(response: Response): CollectedStream {
+  let text = "";
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const reading = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      text += decoder.decode(value, { stream: true });
+    }
+  })();
+  return {
+    text: () => text,
+    stop: async () => {
+      await reader.cancel();
+      await reading;
+    },
+  };
+}
