@@ -7,13 +7,13 @@
 import { z } from "@hono/zod-openapi";
 import { requireAdmin } from "../../access/index.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
-import { toCsv } from "../../reports/csv.ts";
 import { buildDashboard, filterFor, periodOf } from "../../reports/dashboard.ts";
-import { conversationRows, drillDown } from "../../reports/drill.ts";
+import { drillDown } from "../../reports/drill.ts";
+import { exportCsv } from "../../reports/export.ts";
 import { reportsTimeZone } from "../../reports/options.ts";
 import { dashboardQuery, parseReportQuery } from "../../reports/query.ts";
 import { answerReview } from "../../reports/review.ts";
-import { conversationTable, dashboardTables, TABLE_IDS } from "../../reports/tables.ts";
+import { TABLE_IDS } from "../../reports/tables.ts";
 import type { Services } from "../../services.ts";
 import type { ApiApp } from "./app.ts";
 import { jsonBody, routes } from "./route.ts";
@@ -131,7 +131,7 @@ const behind = route({
   errors: [422],
 });
 
-const exportCsv = route({
+const exportRoute = route({
   method: "get",
   path: "/reports/export",
   summary: "A table of the dashboard as CSV (the same cells as the page), or one row per conversation",
@@ -186,23 +186,11 @@ export function registerReportRoutes(app: ApiApp, sb: Services): void {
     return c.json({ data }, 200);
   });
 
-  app.openapi(exportCsv, async (c) => {
+  app.openapi(exportRoute, async (c) => {
     const q = query(c);
     const table = c.req.valid("query").table;
     const viewer = c.get("viewer");
-    let csv: string;
-    if (table === "conversations") {
-      const { period } = periodOf(q, reportsTimeZone(config), sb.clock.now());
-      const rows = conversationTable(await conversationRows(db, filterFor(viewer, dashboardQuery(q), period), q.hours === "business"));
-      csv = toCsv(rows.header, rows.rows);
-    } else {
-      const d = await buildDashboard(db, config, viewer, dashboardQuery(q), sb.clock.now(), channelOf);
-      const found = dashboardTables(d, q).find((t) => t.id === table)!;
-      csv = toCsv(
-        found.header,
-        found.rows.map((row) => row.map((cell) => cell.text)),
-      );
-    }
+    const csv = await exportCsv(db, config, viewer, q, table, sb.clock.now(), channelOf);
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8" });
   });
 

@@ -12,14 +12,14 @@ import { requireAdmin } from "../../access/index.ts";
 import { localDateTime } from "../../business-hours/zone.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import { lineChart, pairedBars } from "../../reports/charts.ts";
-import { toCsv } from "../../reports/csv.ts";
 import { buildDashboard, filterFor, periodOf } from "../../reports/dashboard.ts";
-import { conversationRows, drillDown } from "../../reports/drill.ts";
+import { drillDown } from "../../reports/drill.ts";
+import { exportCsv } from "../../reports/export.ts";
 import { reportsTimeZone } from "../../reports/options.ts";
 import { weekOf } from "../../reports/periods.ts";
 import { dashboardQuery, parseReportQuery } from "../../reports/query.ts";
 import { answerReview, queueWeeklySample, reviewItems } from "../../reports/review.ts";
-import { conversationTable, dashboardTables, TABLE_IDS } from "../../reports/tables.ts";
+import { dashboardTables, TABLE_IDS, type TableId } from "../../reports/tables.ts";
 import type { Services } from "../../services.ts";
 import { agents, labels, teams } from "../../store/schema.ts";
 import type { InboxEnv } from "../env.ts";
@@ -113,21 +113,9 @@ export function reportRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     const q = parseReportQuery(c.req.query());
     const table = c.req.query("table") ?? "";
     const viewer = c.get("viewer");
-    let csv: string;
-    if (table === "conversations") {
-      const { period } = periodOf(q, timeZone(), sb.clock.now());
-      const rows = conversationTable(await conversationRows(db, filterFor(viewer, dashboardQuery(q), period), q.hours === "business"));
-      csv = toCsv(rows.header, rows.rows);
-    } else if ((TABLE_IDS as readonly string[]).includes(table)) {
-      const d = await buildDashboard(db, config, viewer, dashboardQuery(q), sb.clock.now(), channelOf);
-      const found = dashboardTables(d, q).find((t) => t.id === table)!;
-      csv = toCsv(
-        found.header,
-        found.rows.map((row) => row.map((cell) => cell.text)),
-      );
-    } else {
+    if (table !== "conversations" && !(TABLE_IDS as readonly string[]).includes(table))
       throw new SwitchboardError(ErrorCodes.VALIDATION, `table: choose one of ${[...TABLE_IDS, "conversations"].join(", ")}.`);
-    }
+    const csv = await exportCsv(db, config, viewer, q, table as TableId | "conversations", sb.clock.now(), channelOf);
     return c.body(csv, 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="switchboard-${table}.csv"`,
