@@ -3,12 +3,13 @@
  * token, sets their availability through the REST API (so the same event fires as in production),
  * their skills and capacity, and teams with members and inboxes.
  */
+import { eq } from "drizzle-orm";
 import { createAgent } from "../auth/agents.ts";
 import { createApiToken } from "../auth/tokens.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { setRoutingProfile } from "../routing/profile.ts";
 import type { Store } from "../store/index.ts";
-import { teamInboxes, teamMembers, teams } from "../store/schema.ts";
+import { agents, teamInboxes, teamMembers, teams } from "../store/schema.ts";
 
 /** What these helpers use of a harness (index.ts's `Harness` has all of it). */
 interface Harness {
@@ -47,6 +48,9 @@ export async function createTestAgent(
   const { store } = harness.switchboard;
   const email = input.email ?? `${input.name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}@example.com`;
   const { agent } = await createAgent(store, { email, name: input.name, role: input.role ?? "agent", password: "correct-horse-battery" });
+  // Signing in sets the agent's availability after sign-in: keep the one the test asked for.
+  const signInAvailability = input.availability ?? "offline";
+  await store.write((tx) => tx.update(agents).set({ signInAvailability }).where(eq(agents.id, agent.id)));
   const { token } = await createApiToken(store, agent.id, "test");
   const created = { id: agent.id, email: agent.email, name: agent.name, token };
   if (input.skills || input.capacity !== undefined)
