@@ -42,7 +42,6 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 const dir = mkdtempSync(join(tmpdir(), "switchboard-bench-reports-"));
 const file = join(dir, "sb.db");
-const inboxes = ["chat", "mail", "tg", "wa"];
 const toml = `[store]\nurl = "file:${file}"\n[business_hours]\ntimezone = "Europe/Berlin"\n[reports]\nagent_hourly_cost = 30\n`;
 const sb = await createSwitchboard(parseConfigText(toml, join(dir, "switchboard.toml"), {}), {
   log: createLogger({ level: "silent" }),

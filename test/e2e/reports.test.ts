@@ -43,15 +43,15 @@ afterEach(() => {
 /** The visible text of a table's cells, row by row (header first). */
 const cellsOf = (id: string) =>
   page.$$eval(`#table-${id} tr`, (rows) =>
-    rows.map((row) => [...row.querySelectorAll("th, td")].map((cell) => (cell as HTMLElement).innerText.trim())),
+    rows.map((row) => [...row.querySelectorAll("th, td")].map((cell) => (cell.textContent ?? "").trim())),
   );
 
 describe("the Reports area", () => {
   test("shows the weekly review with charts, each beside its table", async () => {
     await page.goto(`${server.url}/inbox/reports`);
-    await expect(page.locator("h1").innerText()).resolves.toBe("Reports");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Reports");
     const all = page.locator("#table-channels tr", { has: page.locator('th:text-is("All channels")') }).first();
-    await expect(all.locator("td").nth(1).innerText()).resolves.toBe("5");
+    await expect(all.locator("td").nth(1).textContent()).resolves.toBe("5");
     await expect(page.locator("figure.report-chart svg[role=img]").count()).resolves.toBe(2);
     const box = await page.locator("figure.report-chart svg").first().boundingBox();
     expect(box!.width).toBeGreaterThan(200);
@@ -69,7 +69,7 @@ describe("the Reports area", () => {
     expect(page.url()).toContain("channel=telegram");
     const row = page.locator("#table-first_response tr", { has: page.locator('th:text-is("telegram")') });
     // Business hours here are the default, 09:00-17:00 UTC: Friday 15:00 to 17:00 UTC, and nothing on Monday before 07:30 UTC.
-    await expect(row.locator("td").first().innerText()).resolves.toBe("2 h");
+    await expect(row.locator("td").first().textContent()).resolves.toBe("2 h");
   });
 
   test("a number leads to the conversations behind it, and on to one of them", async () => {
@@ -99,12 +99,12 @@ describe("the Reports area", () => {
   test("the continuity review queue: an admin answers, the score follows", async () => {
     await page.goto(`${server.url}/inbox/reports/review`);
     const item = page.locator("#review-10");
-    await expect(item.innerText()).resolves.toContain("Case #10: Customer 1 on email");
+    await expect(item.textContent()).resolves.toContain("Case #10: Customer 1 on email");
     await item.getByRole("button", { name: "Yes" }).click();
     await page.waitForURL(/\/inbox\/reports\/review/);
-    await expect(page.locator("#continuity-score").innerText()).resolves.toBe("100.0%");
-    await expect(page.locator("#review-10").innerText()).resolves.toContain("Answered: yes");
+    await expect(page.locator("#continuity-score").textContent()).resolves.toBe("100.0%");
+    await expect(page.locator("#review-10").textContent()).resolves.toContain("Answered: yes");
     await page.goto(`${server.url}/inbox/reports`);
-    await expect(page.locator("main").innerText()).resolves.toContain("100.0% of 1 reviewed");
+    await expect(page.locator("main").textContent()).resolves.toContain("100.0% of 1 reviewed");
   });
 });
