@@ -68,6 +68,11 @@ describe("the header and the list", () => {
       new RegExp(`${label}<span class="count"><span class="sr-only">, </span>(\\d+)</span>`).exec(counted)?.[1];
     expect([countOf("Mine"), countOf("Unassigned"), countOf("All"), countOf("Unread only")]).toEqual(["1", "1", "2", "2"]);
     expect(await (await bob.get("/inbox?view=all&status=resolved")).text()).not.toContain('class="count"'); // not counted there
+    // The live refresh of the list brings the nav along (hx-select-oob), with fresh counts.
+    await customerWrites("u3", "Ivy", "New here");
+    const refreshed = await (await bob.get("/inbox/list?view=all", { "HX-Request": "true" })).text();
+    expect(refreshed).toContain('hx-select-oob="#views-nav"');
+    expect(refreshed).toMatch(/<nav class="views" id="views-nav"[^>]*>.*Unassigned<span class="count"><span class="sr-only">, <\/span>2<\/span>/s);
 
     await bob.get(`/inbox/conversations/${grace}`); // read
     const unread = await (await bob.get("/inbox?view=all&unread=1")).text();

@@ -65,6 +65,11 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     return { agents: active, labels: allLabels, csrf: c.get("session").csrfToken, back: listHref(query, { cursor: undefined }) };
   }
 
+  /** The views' counts; a whole resolved history costs more to count than the page, so only the working statuses are counted. */
+  function viewCounts(query: ListQuery, agentId: number, visible: string[]) {
+    return query.status === "resolved" ? undefined : countViews(sb.store.db, toFilters(query, agentId, visible), agentId);
+  }
+
   async function navData(query: ListQuery, visible: string[]) {
     const [allLabels, allTeams] = await Promise.all([
       sb.store.db.select({ id: labels.id, name: labels.name }).from(labels).orderBy(labels.name),
@@ -111,8 +116,7 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const [{ rows, mentioned, nextHref }, nav, counts, bulk] = await Promise.all([
       listData(query, session.agent.id, visible),
       navData(query, visible),
-      // Counting a whole resolved history costs more than the page: only the working statuses are counted.
-      query.status === "resolved" ? undefined : countViews(sb.store.db, toFilters(query, session.agent.id, visible), session.agent.id),
+      viewCounts(query, session.agent.id, visible),
       bulkOptions(c, query),
     ]);
     return renderPage(
@@ -161,17 +165,27 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
         c,
         <ConversationRows rows={rows} mentioned={mentioned} now={sb.clock.now()} nextHref={nextHref} selectedId={selected} selectable />,
       );
+    const visible = c.get("viewer").inboxes;
+    // The nav goes along (hx-select-oob), so the views' counts follow the live list.
+    const [nav, counts, bulk] = await Promise.all([
+      navData(query, visible),
+      viewCounts(query, session.agent.id, visible),
+      bulkOptions(c, query),
+    ]);
     return renderFragment(
       c,
-      <ConversationList
-        query={query}
-        rows={rows}
-        mentioned={mentioned}
-        selectedId={selected}
-        now={sb.clock.now()}
-        nextHref={nextHref}
-        bulk={await bulkOptions(c, query)}
-      />,
+      <>
+        <ConversationList
+          query={query}
+          rows={rows}
+          mentioned={mentioned}
+          selectedId={selected}
+          now={sb.clock.now()}
+          nextHref={nextHref}
+          bulk={bulk}
+        />
+        <Nav {...nav} counts={counts} />
+      </>,
     );
   });
 

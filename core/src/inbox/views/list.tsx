@@ -30,7 +30,7 @@ export function Nav(props: NavData) {
   );
   const counts = props.counts;
   return (
-    <nav class="views" aria-label="Conversation views">
+    <nav class="views" id="views-nav" aria-label="Conversation views">
       <h2>Conversations</h2>
       {link("Mine", { view: "mine" }, query.view === "mine", counts?.mine)}
       {link("Unassigned", { view: "unassigned" }, query.view === "unassigned", counts?.unassigned)}
@@ -157,6 +157,7 @@ export function ConversationList(props: {
       hx-trigger="sse:list throttle:500ms"
       hx-swap="outerHTML"
       hx-select="#list"
+      hx-select-oob="#views-nav"
     >
       {props.bulk && props.rows.length ? <BulkBar {...props.bulk} /> : null}
       {props.rows.length === 0 ? (
