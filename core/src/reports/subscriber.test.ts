@@ -6,9 +6,10 @@
 import { afterEach, expect, it } from "vitest";
 import { setAvailability } from "../auth/availability.ts";
 import { updateConversation } from "../conversations/update.ts";
-import { agentAvailabilityLog, reportRollups } from "../store/schema.ts";
+import { agentAvailabilityLog, continuityReviews, reportRollups } from "../store/schema.ts";
 import { createTestAgent, createTestHarness, type Harness } from "../testing/index.ts";
 import { type Agg, emptyAgg } from "./aggregate.ts";
+import { berlin, seedReportsDataset, TZ } from "./fixtures.ts";
 import { kpiReport } from "./kpis.ts";
 import { rollupOptions } from "./options.ts";
 import { readGrouped } from "./read.ts";
@@ -85,4 +86,27 @@ it("records each availability change once, however often the event is handled", 
   await recordAvailability(harness.switchboard, ann.id, "away", T0 + 3_600_000);
   await recordAvailability(harness.switchboard, ann.id, "online", T0);
   expect((await current()).slice(before.length)).toEqual(["online", "away"]);
+});
+
+it("queues the continuity sample of the week that just ended, every Monday", async () => {
+  harness = await createTestHarness({
+    now: berlin(3, 27, 12),
+    inboxes: { chat: { plugin: "test-channel" }, mail: { plugin: "test-channel" }, tg: { plugin: "test-channel" } },
+    config: { business_hours: { timezone: TZ } },
+  });
+  const { store, loaded } = harness.switchboard;
+  await store.write((tx) => seedReportsDataset(tx));
+  await rebuildAll(store, await rollupOptions(store.db, loaded.config));
+  harness.clock.set(berlin(3, 30, 0) - 1);
+  await harness.drain();
+  expect(await store.db.select().from(continuityReviews)).toEqual([]);
+  harness.clock.set(berlin(3, 30, 0));
+  await harness.drain();
+  // Case #10 (web chat, then email) is the week's only cross-channel case; its latest conversation is #11.
+  expect(await store.db.select().from(continuityReviews)).toMatchObject([
+    { caseId: 10, conversationId: 11, week: berlin(3, 23, 0), answer: null },
+  ]);
+  harness.clock.set(berlin(4, 6, 0));
+  await harness.drain();
+  expect(await store.db.select().from(continuityReviews)).toHaveLength(1);
 });

@@ -2,21 +2,26 @@
  * Keeps reports up to date from the durable event log: each event that changes what a contact's
  * cases measure schedules a refresh of that contact (a durable job keyed by contact, so a burst of
  * events is one refresh, run a second later so the SLA clocks the same event stops are settled),
- * and availability changes are recorded for utilisation. Both are idempotent, as the log's
+ * and availability changes are recorded for utilisation. A weekly job queues the context-continuity
+ * sample of the week that just ended (Monday 00:00 in the reports time zone). Both are idempotent, as the log's
  * at-least-once delivery needs.
  */
 import { desc, eq } from "drizzle-orm";
+import { describeError } from "../errors/index.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
 import type { Services } from "../services.ts";
 import { agentAvailabilityLog, conversations } from "../store/schema.ts";
-import { rollupOptions } from "./options.ts";
+import { reportsTimeZone, rollupOptions } from "./options.ts";
+import { weekOf } from "./periods.ts";
+import { queueWeeklySample } from "./review.ts";
 import { refreshContacts } from "./rollups.ts";
 
 export const REFRESH_JOB = "core:reports.refresh";
+export const REVIEW_JOB = "core:reports.review-sample";
 /** How long after an event its contact is measured again. */
 export const REFRESH_DELAY_MS = 1000;
 
-type ReportServices = Pick<Services, "store" | "bus" | "jobs" | "loaded">;
+type ReportServices = Pick<Services, "store" | "bus" | "jobs" | "loaded" | "clock" | "inboxes" | "log">;
 
 async function contactOf(sb: ReportServices, conversationId: number): Promise<number | undefined> {
   const [row] = await sb.store.db
@@ -62,6 +67,16 @@ export function startReports(sb: ReportServices): void {
     const { contactId } = payload as { contactId: number };
     await refreshContacts(sb.store, await rollupOptions(sb.store.db, sb.loaded.config), [contactId]);
   });
+  const timeZone = reportsTimeZone(sb.loaded.config);
+  const scheduleReview = () =>
+    sb.jobs.schedule(REVIEW_JOB, {}, { at: weekOf(sb.clock.now(), timeZone, 1)[0], key: "reports:review-sample" });
+  sb.jobs.define(REVIEW_JOB, async () => {
+    const [week, weekEnd] = weekOf(sb.clock.now() - 1, timeZone);
+    const size = sb.loaded.config.reports.review_sample;
+    await queueWeeklySample(sb.store, week, weekEnd, size, Math.random, sb.inboxes.names());
+    await scheduleReview();
+  });
+  scheduleReview().catch((error: unknown) => sb.log.error({ error: describeError(error) }, "cannot schedule the weekly continuity review"));
   const refresh = async (...contactIds: (number | undefined)[]) => {
     for (const contactId of contactIds) {
       if (contactId === undefined) continue;
