@@ -42,6 +42,8 @@ const PAGES: { name: string; path: () => string; signedIn: boolean }[] = [
   { name: "the list", path: () => "/inbox?view=all", signedIn: true },
   { name: "search results", path: () => "/inbox?view=all&q=Grace", signedIn: true },
   { name: "a conversation", path: () => `/inbox/conversations/${conversationId}`, signedIn: true },
+  { name: "your settings", path: () => "/inbox/settings", signedIn: true },
+  { name: "the mentions view", path: () => "/inbox?view=mentions", signedIn: true },
   { name: "admin: agents", path: () => "/admin/agents", signedIn: true },
   { name: "admin: inboxes", path: () => "/admin/inboxes", signedIn: true },
   { name: "admin: labels", path: () => "/admin/labels", signedIn: true },
