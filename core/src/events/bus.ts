@@ -15,7 +15,7 @@ import {
   appendEvent,
   EPHEMERAL_EVENTS,
   lastPosition,
-  moveCursor,
+  moveCursors,
   openCursor,
   pruneEvents,
   readEvents,
@@ -45,6 +45,9 @@ interface Consumer {
   closed: boolean;
 }
 
+/** The real setImmediate, taken at load: a test's fake timers must not hold the cursor writes back. */
+const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
+
 /** How many events a durable subscriber reads at a time. */
 const BATCH = 200;
 /** Attempts per event before a durable subscriber logs it as failed and goes on. */
@@ -64,6 +67,9 @@ export class EventBus {
    * never taken as the answer to that announcement.
    */
   #reads = new Map<number, Promise<SwitchboardEvent[]>>();
+  /** Cursor positions handled but not written yet, by subscriber; one statement writes them all. */
+  readonly #cursorTargets = new Map<string, number>();
+  #cursorWrite: Promise<void> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   #ephemeral = 0;
   #failed = 0;
@@ -224,6 +230,7 @@ export class EventBus {
           }),
         ),
       );
+      await this.#cursorWrite;
       if (this.#pending.size === 0 && handled.every((n) => n === 0)) return;
     }
   }
@@ -274,31 +281,6 @@ export class EventBus {
     let position = await consumer.opened;
     let handled = 0;
     const label = `consume.${consumer.subscriber}`;
-    // The cursor write after an event is queued, not awaited, and writes coalesce: while one is
-    // waiting for its commit, later events only raise the target, and the next write takes the
-    // newest. So a subscriber costs about one cursor write per commit, not one per event, and a
-    // crash repeats at most the events handled since the last cursor write committed.
-    let target = position;
-    let written = position;
-    let moving: Promise<void> | undefined;
-    const write = async () => {
-      while (written < target) {
-        const to = target;
-        await moveCursor(this.#store, consumer.subscriber, to, this.#clock.now()).catch((error: unknown) =>
-          this.#log.warn(
-            { subscriber: consumer.subscriber, position: to, error: describeError(error) },
-            "cannot move the event cursor; the events since its last position run again",
-          ),
-        );
-        written = to;
-      }
-      // No await between the last check and here, so a later move() starts a new write.
-      moving = undefined;
-    };
-    const move = (to: number) => {
-      target = to;
-      if (!moving && target > written) moving = write();
-    };
     try {
       while (!consumer.closed) {
         const events = await this.#read(position);
@@ -310,14 +292,44 @@ export class EventBus {
           noteWork(label);
           await this.#handle(consumer, event);
           handled++;
-          move(position);
+          this.#moveCursor(consumer.subscriber, position);
         }
       }
     } finally {
-      await moving;
+      // The cursor write is not awaited here (idle() waits for it): the subscriber is free at once
+      // for the next event.
       consumer.opened = Promise.resolve(position);
     }
     return handled;
+  }
+
+  /**
+   * Queues a cursor move, not awaited: while one write of the cursors waits for its commit, later
+   * moves of every subscriber only raise their targets, and the next write takes them all in one
+   * statement. So the durable subscribers cost about one cursor write per commit, not one per
+   * subscriber and event, and a crash repeats at most the events handled since the last cursor
+   * write committed.
+   */
+  #moveCursor(subscriber: string, position: number): void {
+    if ((this.#cursorTargets.get(subscriber) ?? -1) < position) this.#cursorTargets.set(subscriber, position);
+    if (!this.#cursorWrite && this.#cursorTargets.size > 0) this.#cursorWrite = this.#writeCursors();
+  }
+
+  async #writeCursors(): Promise<void> {
+    // A turn of the event loop first, so the subscribers woken by the same events all get in.
+    await new Promise<void>((resolve) => nextTurn(resolve));
+    while (this.#cursorTargets.size > 0) {
+      const positions = new Map(this.#cursorTargets);
+      this.#cursorTargets.clear();
+      await moveCursors(this.#store, positions, this.#clock.now()).catch((error: unknown) =>
+        this.#log.warn(
+          { positions: Object.fromEntries(positions), error: describeError(error) },
+          "cannot move the event cursors; the events since their last positions run again",
+        ),
+      );
+    }
+    // No await between the last check and here, so a later move starts a new write.
+    this.#cursorWrite = undefined;
   }
 
   /** Up to BATCH logged events after `position`, of every name, read once for all subscribers there. */

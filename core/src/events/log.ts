@@ -84,13 +84,23 @@ export async function openCursor(store: Store, subscriber: string, at: number): 
   });
 }
 
-/** Records that `subscriber` handled every event up to `position`. */
-export async function moveCursor(store: Store, subscriber: string, position: number, at: number): Promise<void> {
+/**
+ * Records, in one statement, that each subscriber handled every event up to its position (a cursor
+ * never moves back).
+ *
+ * @example
+ * await moveCursors(store, new Map([["sla", 42], ["webhooks", 40]]), clock.now());
+ */
+export async function moveCursors(store: Store, positions: ReadonlyMap<string, number>, at: number): Promise<void> {
+  if (positions.size === 0) return;
+  const cases = sql.join(
+    [...positions].map(([subscriber, position]) => sql`WHEN ${subscriber} THEN ${position}`),
+    sql` `,
+  );
   await store.write((tx) =>
-    tx
-      .update(eventCursors)
-      .set({ position, updatedAt: at })
-      .where(and(sql`${eventCursors.subscriber} = ${subscriber}`, sql`${eventCursors.position} < ${position}`)),
+    tx.run(
+      sql`UPDATE ${eventCursors} SET position = max(position, CASE subscriber ${cases} END), updated_at = ${at} WHERE subscriber IN ${[...positions.keys()]}`,
+    ),
   );
 }
 
