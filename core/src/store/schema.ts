@@ -560,6 +560,37 @@ export const automationFires = sqliteTable(
 );
 
 /** A satisfaction survey sent after resolution: the CSAT score (1-5) with a comment, then the CES answer. */
+/**
+ * Verified linking (issue 16): an agent asked the customer on a conversation to prove an email or
+ * phone. Only a hash of the code is kept; the row is read by the inbound step while it is pending.
+ */
+export const identityVerifications = sqliteTable(
+  "identity_verifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    contactId: integer("contact_id").notNull(),
+    /** The inbox of the conversation: the customer's answers are read there. */
+    inbox: text("inbox").notNull(),
+    /** A contact field a channel reaches by (`ContactReachField`): "email" or "phone". */
+    kind: text("kind").notNull(),
+    /** The address the customer gave (normalised), once given. */
+    value: text("value"),
+    /** sha256 of the salted code, once sent. */
+    codeHash: text("code_hash"),
+    status: text("status", { enum: ["awaiting_value", "awaiting_code", "verified", "locked", "expired", "cancelled"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [
+    index("identity_verifications_pending_idx").on(t.inbox, t.contactId, t.status),
+    index("identity_verifications_value_idx").on(t.value, t.createdAt),
+  ],
+);
+
 export const csatResponses = sqliteTable(
   "csat_responses",
   {
