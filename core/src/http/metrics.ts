@@ -57,7 +57,7 @@ const STALL_WARN_MS = 250;
 /**
  * The event-loop delay histogram, sampled by timer drift (perf/loop-delay.ts), and a log line for
  * each stall with the work that ran during it (SWITCHBOARD_LOG_LEVEL=debug shows those of 20 ms and
- * more; `bun bench/ingest-stalls.ts` collects them). Returns a function that stops the sampler.
+ * more; `bun bench/ingest-stalls.ts <log>` lists them, bench/ingest-cpu.ts prints them). Returns a function that stops the sampler.
  */
 function loopDelay(registry: client.Registry, log: Logger | undefined): () => void {
   const histogram = new client.Histogram({
