@@ -14,8 +14,8 @@ import { setupSendLater } from "./conversations/send-later.ts";
 import { defineSnoozeWakeUp } from "./conversations/update.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "./errors/index.ts";
 import { EventBus } from "./events/bus.ts";
-import { createApi } from "./http/api/index.ts";
 import { scheduleEventPruning } from "./events/prune.ts";
+import { createApi } from "./http/api/index.ts";
 import { createHttpApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { createInbox } from "./inbox/index.ts";
@@ -85,7 +85,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const bus = new EventBus(log, clock, store);
   const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
   const registry = new PluginRegistry();
-  const metrics = createMetrics({ bus, store });
+  const metrics = createMetrics({ bus, store, log });
   const app = createHttpApp({ log, store, metrics, version: VERSION });
   const mount = (path: string, sub: Hono) => app.route(path, sub);
   const publicUrl = loaded.config.server.public_url ?? `http://localhost:${loaded.config.server.port}`;
@@ -107,9 +107,9 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     log,
     bus,
     registry,
-    inboxNames: (name) => loaded.config.inboxes[name]?.display_name,
     identity: loaded.config.identity,
     enrichment: loaded.config.enrichment,
+    inboxNames: (name) => loaded.config.inboxes[name]?.display_name,
   });
   const inboxes = new InboxRuntime(log);
   const emitFor =
@@ -146,8 +146,9 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     }
     await delivery.stop();
     await jobs.stop();
-    await inbound.idle();
     bus.stop();
+    metrics.stop();
+    await inbound.idle();
     await bus.idle();
     store.close();
   };
@@ -177,11 +178,11 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     },
     async start() {
       await rescopeIdentities({ store, log }, inboxes.list());
-      await inboxes.start(emitFor);
       await scheduleEventPruning(switchboard);
       // Durable subscribers first catch up with what was logged before a crash or stop.
       if (options.backgroundWorkers === false) bus.catchUp();
       else bus.start();
+      await inboxes.start(emitFor);
       if (options.backgroundWorkers === false) return;
       jobs.start();
       delivery.start();
@@ -197,11 +198,10 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   defineSnoozeWakeUp(switchboard);
   setupSendLater(switchboard);
   setupReplyWindowReminders(switchboard);
-  trackCases(switchboard);
   const routing = setupRouting(switchboard, agents);
   const sla = setupSla(switchboard);
+  trackCases(switchboard);
   setupAutomations(switchboard, { routing, sla });
-  startReports(switchboard);
   startReports(switchboard);
   app.route("/api", createApi(switchboard));
   app.route("/", await createInbox(switchboard));

@@ -17,7 +17,8 @@ import { suggestFromText, type TextSettings } from "../contacts/suggest-text.ts"
 import { joinVerifiedHolders, type VerifiedJoin } from "../contacts/verified-join.ts";
 import { describeError, type SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
-import { conversationState, messageEventData } from "../events/message-data.ts";
+import { conversationState, messageEventData, messageUpdatedData } from "../events/message-data.ts";
+import type { SwitchboardEvent } from "../events/types.ts";
 import type { Logger } from "../log/index.ts";
 import { hookError, runFirst } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
@@ -29,12 +30,12 @@ import type { Store, Tx } from "../store/index.ts";
 import { findMessageByExternalId } from "../store/messages.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
+import { hideDeleted } from "./deleted.ts";
 import { Enricher } from "./enrich.ts";
 import { enrichInput } from "./identifiers.ts";
 import { normaliseInbound } from "./normalise.ts";
-import { type ThreadPolicy, threadFor } from "./thread.ts";
-import { hideDeleted } from "./deleted.ts";
 import { storeSentOutside } from "./sent-outside.ts";
+import { type ThreadPolicy, threadFor } from "./thread.ts";
 
 export interface InboundDeps {
   store: Store;
@@ -48,8 +49,6 @@ export interface InboundDeps {
   /** An inbox's display name, for customers naming another channel (merge suggestions from text). */
   inboxNames?: (inbox: string) => string | undefined;
 }
-
-type Publish = () => void;
 
 /** A core step that takes a message before it is stored as a customer message, or leaves it (undefined). See `take`. */
 export type Taker = (message: InboundMessage, inbox: InboxInfo) => Promise<IngestResult | undefined>;
@@ -100,20 +99,20 @@ interface Plan {
 export class InboundPipeline {
   readonly #deps: InboundDeps;
   readonly #identity: IdentityConfig;
-  readonly #text: TextSettings;
   readonly #policy: ThreadPolicy;
+  readonly #text: TextSettings;
   readonly #enricher: Enricher;
   readonly #takers: Taker[] = [];
 
   constructor(deps: InboundDeps) {
     this.#deps = deps;
     this.#identity = deps.identity ?? identitySchema.parse({});
+    this.#policy = { crossChannel: this.#identity.cross_channel, windowMs: this.#identity.cross_channel_window_hours * 3_600_000 };
     this.#text = {
       patterns: referencePatterns(this.#identity.reference_patterns),
       windowMs: this.#identity.name_activity_window_hours * 3_600_000,
       displayName: (name) => deps.inboxNames?.(name),
     };
-    this.#policy = { crossChannel: this.#identity.cross_channel, windowMs: this.#identity.cross_channel_window_hours * 3_600_000 };
     const enrichment = deps.enrichment ?? enrichmentSchema.parse({});
     const settings = { ttlMs: enrichment.ttl_minutes * 60_000, waitMs: enrichment.wait_ms, matchFacts: this.#identity.match_facts };
     this.#enricher = new Enricher({ ...deps, settings });
@@ -177,8 +176,8 @@ export class InboundPipeline {
       : await this.#route({ contact: contactSnapshot, conversation: conversationSnapshot, message }, onHookError);
 
     const plan: Plan = { contactId: contact?.id, conversationId: chosen?.id, forceNew, facts, decision };
-    const { result, publish } = await store.write((tx) => this.#persist(tx, inbox, message, plan));
-    publish();
+    const { result, events } = await store.write((tx) => this.#persist(tx, inbox, message, plan));
+    this.#deps.bus.announce(...events);
     if (run && "contactId" in result) run.finish(result.contactId);
     return result;
   }
@@ -223,10 +222,10 @@ export class InboundPipeline {
   async #applyEdit(messageId: number, message: InboundMessage): Promise<IngestResult> {
     const { store, clock, bus } = this.#deps;
     const now = clock.now();
-    const { row: updated, changed } = await store.write(async (tx) => {
+    const { row: updated, events } = await store.write(async (tx) => {
       const [current] = await tx.select().from(messages).where(eq(messages.id, messageId));
       if (!current) throw new Error(`Message ${messageId} vanished while being edited.`);
-      if (current.text === message.text && current.html === (message.html ?? null)) return { row: current, changed: false };
+      if (current.text === message.text && current.html === (message.html ?? null)) return { row: current, events: [] };
       const edits = Array.isArray(current.metadata.edits) ? current.metadata.edits : [];
       const [row] = await tx
         .update(messages)
@@ -238,14 +237,10 @@ export class InboundPipeline {
         })
         .where(eq(messages.id, messageId))
         .returning();
-      return { row: row!, changed: true };
+      const edited = await bus.record(tx, "message.updated", messageUpdatedData(row!));
+      return { row: row!, events: [edited] };
     });
-    if (changed)
-      bus.publish("message.updated", {
-        ...messageEventData(updated),
-        deliveryStatus: updated.deliveryStatus,
-        deliveryError: updated.deliveryError,
-      });
+    bus.announce(...events);
     return { status: "edited", messageId: updated.id, conversationId: updated.conversationId, contactId: updated.contactId };
   }
 
@@ -257,25 +252,30 @@ export class InboundPipeline {
     return routed?.value ?? null;
   }
 
-  async #persist(tx: Tx, inbox: InboxInfo, message: InboundMessage, plan: Plan): Promise<{ result: IngestResult; publish: Publish }> {
+  async #persist(
+    tx: Tx,
+    inbox: InboxInfo,
+    message: InboundMessage,
+    plan: Plan,
+  ): Promise<{ result: IngestResult; events: SwitchboardEvent[] }> {
     const { clock, bus } = this.#deps;
     const now = clock.now();
-    const events: Publish[] = [];
+    // Local to this run: group commit may run the function again after a neighbour's failure.
+    const events: SwitchboardEvent[] = [];
 
     const again = await findMessageByExternalId(tx, inbox.name, message.externalId);
     if (again)
       return {
         result: { status: "duplicate", messageId: again.id, conversationId: again.conversationId, contactId: again.contactId },
-        publish: () => {},
+        events: [],
       };
 
     const { contactId, created, joined } = await this.#resolveContact(tx, inbox, message, plan, now);
-    const joins = await joined.record(bus);
-    events.push(() => bus.announce(...joins));
-    if (created) events.push(() => bus.publish("contact.created", { contactId }));
+    if (created) events.push(await bus.record(tx, "contact.created", { contactId }));
+    events.push(...(await joined.record(bus)));
     if (plan.facts.size > 0 && (await storeEnrichment(tx, contactId, plan.facts, { matchFacts: this.#identity.match_facts }, now))) {
       const plugins = [...plan.facts.keys()];
-      events.push(() => bus.publish("contact.enriched", { contactId, plugins }));
+      events.push(await bus.record(tx, "contact.enriched", { contactId, plugins }));
     }
 
     let conversation: Conversation | undefined =
@@ -302,12 +302,12 @@ export class InboundPipeline {
         })
         .returning();
       const created = conversation!;
-      events.push(() =>
-        bus.publish("conversation.created", { conversationId: created.id, contactId, inbox: inbox.name, channel: inbox.channel }),
+      events.push(
+        await bus.record(tx, "conversation.created", { conversationId: created.id, contactId, inbox: inbox.name, channel: inbox.channel }),
       );
       if (created.assigneeId !== null || created.teamId !== null) {
-        events.push(() =>
-          bus.publish("conversation.assigned", {
+        events.push(
+          await bus.record(tx, "conversation.assigned", {
             conversationId: created.id,
             assigneeId: created.assigneeId,
             teamId: created.teamId,
@@ -329,8 +329,8 @@ export class InboundPipeline {
       };
       const id = conversation.id;
       if (previous !== "open")
-        events.push(() =>
-          bus.publish("conversation.status_changed", { conversationId: id, from: previous, to: "open", actor: "customer" }),
+        events.push(
+          await bus.record(tx, "conversation.status_changed", { conversationId: id, from: previous, to: "open", actor: "customer" }),
         );
     }
     const conversationId = conversation!.id;
@@ -354,8 +354,8 @@ export class InboundPipeline {
     const stored = row!;
     await insertAttachments(tx, stored.id, message.attachments, now);
     const state = conversationState(conversation!);
-    events.push(() => bus.publish("message.created", { ...messageEventData(stored), conversation: state }));
-    return { result: { status: "stored", messageId: stored.id, conversationId, contactId }, publish: () => events.forEach((e) => e()) };
+    events.push(await bus.record(tx, "message.created", { ...messageEventData(stored), conversation: state }));
+    return { result: { status: "stored", messageId: stored.id, conversationId, contactId }, events };
   }
 
   /**
