@@ -9,6 +9,7 @@ import { trackCases } from "./cases/tracker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { LoadedConfig } from "./config/schema.ts";
 import { rescopeIdentities } from "./contacts/identity-rescope.ts";
+import { verificationAnswers } from "./contacts/verify-email.ts";
 import { setupReplyWindowReminders } from "./conversations/reply-window-reminder.ts";
 import { setupSendLater } from "./conversations/send-later.ts";
 import { defineSnoozeWakeUp } from "./conversations/update.ts";
@@ -201,6 +202,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   const routing = setupRouting(switchboard, agents);
   const sla = setupSla(switchboard);
   trackCases(switchboard);
+  switchboard.inbound.take(verificationAnswers(switchboard));
   setupAutomations(switchboard, { routing, sla });
   startReports(switchboard);
   app.route("/api", createApi(switchboard));

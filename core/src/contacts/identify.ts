@@ -101,8 +101,11 @@ async function rememberHandle(tx: Tx, contactId: number, key: string, handle: st
 /**
  * Adds a verified email or phone identity; a signal when it is new here or held by another contact
  * (with `heldBy` when that contact holds it verified too: the caller joins them, see joinVerified).
+ *
+ * @example
+ * const signal = await recordVerified(tx, contact.id, "email", "maria@lopez.example", "verification:3");
  */
-async function recordVerified(
+export async function recordVerified(
   tx: Tx,
   contactId: number,
   kind: "email" | "phone",

@@ -69,6 +69,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   "GET /api/v1/conversation-moves/:id": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
   "POST /api/v1/conversation-moves/:id/undo": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
+  "POST /api/v1/conversations/:id/verify-email": { kind: "team", params: (t) => ({ id: t.conversationId }) },
   "GET /api/v1/cases/:id": { kind: "team", params: (t) => ({ id: t.caseId }) },
   "POST /api/v1/cases/:id/resolve": { kind: "team", params: (t) => ({ id: t.caseId }) },
   "POST /api/v1/conversations/:id/scheduled-messages": {

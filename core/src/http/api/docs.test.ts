@@ -21,6 +21,7 @@ const endpoints = [
   ["post", "/conversations/{id}/split"],
   ["get", "/conversation-moves/{id}"],
   ["post", "/conversation-moves/{id}/undo"],
+  ["post", "/conversations/{id}/verify-email"],
   ["get", "/cases/{id}"],
   ["post", "/cases/{id}/resolve"],
   ["get", "/contacts"],
@@ -40,6 +41,12 @@ const endpoints = [
   ["patch", "/contacts/{id}/custom-attributes"],
   ["patch", "/conversations/{id}/custom-attributes"],
   ["get", "/search"],
+  ["get", "/knowledge/articles"],
+  ["post", "/knowledge/articles"],
+  ["get", "/knowledge/articles/{id}"],
+  ["patch", "/knowledge/articles/{id}"],
+  ["delete", "/knowledge/articles/{id}"],
+  ["get", "/knowledge/search"],
   ["get", "/agents"],
   ["get", "/agents/me"],
   ["patch", "/agents/me"],
@@ -108,6 +115,7 @@ describe("GET /api/openapi.json", () => {
       404: ["No such resource"],
       409: ["The resource is not in a state that allows this"],
       422: ["Invalid input; the message names each bad field"],
+      429: ["Too many requests of this kind; the message says when to retry"],
     });
   });
 });

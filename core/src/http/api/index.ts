@@ -8,9 +8,9 @@ import type { Services } from "../../services.ts";
 import { registerAgentRoutes } from "./agents.ts";
 import { type ApiApp, apiErrorHandler, createApiApp } from "./app.ts";
 import { bearerAuth } from "./auth.ts";
+import { registerCaseRoutes } from "./cases.ts";
 import { registerContactMergeRoutes } from "./contact-merges.ts";
 import { registerContactPrivacyRoutes } from "./contact-privacy.ts";
-import { registerCaseRoutes } from "./cases.ts";
 import { registerContactRoutes } from "./contacts.ts";
 import { registerConversationMoveRoutes } from "./conversation-moves.ts";
 import { registerConversationRoutes } from "./conversations.ts";
@@ -26,6 +26,7 @@ import { registerScheduledRoutes } from "./scheduled.ts";
 import { registerSearchRoute } from "./search.ts";
 import { registerSlaRoutes } from "./sla.ts";
 import { registerTimelineRoute } from "./timeline.ts";
+import { registerVerificationRoutes } from "./verifications.ts";
 import { registerWebhookDeliveryRoutes } from "./webhook-deliveries.ts";
 
 export const API_BASE = "/api/v1";
@@ -35,6 +36,7 @@ const ROUTES: ((app: ApiApp, services: Services) => void)[] = [
   registerConversationRoutes,
   registerMessageRoutes,
   registerConversationMoveRoutes,
+  registerVerificationRoutes,
   registerCaseRoutes,
   registerContactRoutes,
   registerContactMergeRoutes,

@@ -182,6 +182,7 @@ export const errors = {
   404: errorBody("No such resource"),
   409: errorBody("The resource is not in a state that allows this"),
   422: errorBody("Invalid input; the message names each bad field"),
+  429: errorBody("Too many requests of this kind; the message says when to retry"),
 } as const;
 
 /**
