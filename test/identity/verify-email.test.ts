@@ -8,6 +8,7 @@
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { signIn } from "../../core/src/inbox/fixtures.ts";
 import { auditLog, contactMerges, contacts, identityVerifications } from "../../core/src/store/schema.ts";
 import { createTestAgent, createTestHarness, type Harness, waitFor } from "../../core/src/testing/index.ts";
 import { type CaptureSmtp, startCaptureSmtp } from "../../plugins/channel-email/test-support/smtp-capture.ts";
@@ -48,13 +49,14 @@ async function world() {
   const h = harness;
   const tg = telegram;
   const db = h.switchboard.store.db;
-  const { token } = await createTestAgent(h, { name: "Ada", role: "admin" });
+  const { token, email } = await createTestAgent(h, { name: "Ada", role: "admin" });
   /** The bot's messages to Maria, as she sees them. */
   const botSaid = () => tg.world.sent.map((s) => s.message.text ?? "");
   return {
     db,
     h,
     token,
+    browser: () => signIn(h, email, "correct-horse-battery"),
     async shopContact() {
       const res = await h.request("/webhooks/shop/messages", {
         method: "POST",
@@ -147,6 +149,20 @@ describe("asking a Telegram customer to verify an email", () => {
     });
     expect(undone.status).toBe(200);
     expect((await w.db.select({ id: contacts.id }).from(contacts)).map((c) => c.id).sort()).toEqual([shop.contact_id, tg.contactId].sort());
+  });
+
+  it("is an action in the conversation header of the inbox", { timeout: 30_000 }, async () => {
+    const w = await world();
+    await w.say("Hi", 1);
+    const tg = await w.conversationId();
+    const browser = await w.browser();
+    const page = await (await browser.get(`/inbox/conversations/${tg.id}`)).text();
+    expect(page).toContain(`action="/inbox/conversations/${tg.id}/actions/verify-email"`);
+    const asked = await browser.post(`/inbox/conversations/${tg.id}/actions/verify-email`, {}, { htmx: true });
+    expect(asked.status).toBe(200);
+    await w.botSays("reply with your email address");
+    expect((await w.db.select().from(identityVerifications))[0]).toMatchObject({ conversationId: tg.id, status: "awaiting_value" });
+    expect((await browser.post(`/inbox/conversations/${tg.id}/actions/verify-email`, {}, { csrf: false })).status).toBe(403);
   });
 
   it("locks after 5 wrong codes, and the right code then does nothing", { timeout: 30_000 }, async () => {

@@ -143,6 +143,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /inbox/conversations/:id/actions/status": { kind: "team", params: conversation, body: () => ({ status: "pending" }) },
   "POST /inbox/conversations/:id/actions/priority": { kind: "team", params: conversation, body: () => ({ priority: "high" }) },
   "POST /inbox/conversations/:id/actions/labels": { kind: "team", params: conversation, body: () => ({}) },
+  "POST /inbox/conversations/:id/actions/verify-email": { kind: "team", params: conversation, body: () => ({}) },
   "POST /inbox/conversations/:id/actions/merge": {
     kind: "team",
     params: (t) => ({ id: t.otherConversationId }),

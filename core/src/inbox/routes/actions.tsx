@@ -12,6 +12,7 @@ import { z } from "zod";
 import { visibleConversation } from "../../access/index.ts";
 import { settleOffered } from "../../assist/records.ts";
 import { assistedReply } from "../../assist/reply.ts";
+import { askToVerifyEmail } from "../../contacts/verify-email.ts";
 import { mergeConversations } from "../../conversations/merge.ts";
 import { type ConversationPatch, updateConversation } from "../../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
@@ -118,6 +119,9 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
         .where(eq(conversationLabels.conversationId, id))
     ).map((l) => l.name);
     await patch(c, id, { addLabels: [...wanted].filter((l) => !current.includes(l)), removeLabels: current.filter((l) => !wanted.has(l)) });
+  });
+  conversationAction("actions/verify-email", async (c, id) => {
+    await askToVerifyEmail(sb, c.get("session").agent, id);
   });
   // The merged conversation is resolved and its messages live in the target: htmx moves there.
   app.post("/inbox/conversations/:id/actions/merge", async (c) => {

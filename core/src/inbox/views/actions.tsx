@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The conversation's header: who and where, then its actions (self-assign, assign to an agent or
- * team, status with snooze, priority, labels, merge). Each is a plain form that htmx submits in
+ * team, status with snooze, priority, labels, merge, ask to verify an email). Each is a plain form that htmx submits in
  * place; the server answers with a fresh header.
  */
 import type { ConversationPageData } from "../conversation-data.ts";
@@ -177,6 +177,13 @@ export function ConversationHeader(props: {
               <button>Merge</button>
             </>,
             "Merge into another conversation",
+          )}
+          {form(
+            "verify-email",
+            <button title="Asks the customer here for their email address, sends a code there, and links the contacts once they type it back">
+              Ask to verify an email
+            </button>,
+            "Ask to verify an email",
           )}
         </div>
       </details>
