@@ -51,10 +51,24 @@ function asset(name: string, extension: "js" | "css", content: Uint8Array | stri
  */
 export function buildInboxAssets(theme: LoadedTheme): InboxAssets {
   const list = [
-    asset("inbox", "css", ["inbox.css", "agent-tools.css"].map((f) => read(fileURLToPath(new URL(`./static/${f}`, import.meta.url))).toString("utf8")).join("\n") + "\n" + theme.css),
+    asset(
+      "inbox",
+      "css",
+      ["inbox.css", "agent-tools.css"]
+        .map((f) => read(fileURLToPath(new URL(`./static/${f}`, import.meta.url))).toString("utf8"))
+        .join("\n") +
+        "\n" +
+        theme.css,
+    ),
     asset("htmx", "js", read(require.resolve("htmx.org/dist/htmx.min.js"))),
     asset("htmx-sse", "js", read(require.resolve("htmx-ext-sse/dist/sse.min.js"))),
-    asset("inbox", "js", ["inbox.js", "canned.js", "assist.js", "drafts.js", "bulk.js", "notify.js", "phone.js"].map((f) => read(fileURLToPath(new URL(`./static/${f}`, import.meta.url)))).join("\n")),
+    asset(
+      "inbox",
+      "js",
+      ["inbox.js", "canned.js", "assist.js", "drafts.js", "bulk.js", "notify.js", "phone.js"]
+        .map((f) => read(fileURLToPath(new URL(`./static/${f}`, import.meta.url))))
+        .join("\n"),
+    ),
   ];
   const byUrl = new Map(list.map((a) => [a.url, a]));
   const app = new Hono();

@@ -72,7 +72,9 @@ describe("the header and the list", () => {
     await customerWrites("u3", "Ivy", "New here");
     const refreshed = await (await bob.get("/inbox/list?view=all", { "HX-Request": "true" })).text();
     expect(refreshed).toContain('hx-select-oob="#views-nav"');
-    expect(refreshed).toMatch(/<nav class="views" id="views-nav"[^>]*>.*Unassigned<span class="count"><span class="sr-only">, <\/span>2<\/span>/s);
+    expect(refreshed).toMatch(
+      /<nav class="views" id="views-nav"[^>]*>.*Unassigned<span class="count"><span class="sr-only">, <\/span>2<\/span>/s,
+    );
 
     await bob.get(`/inbox/conversations/${grace}`); // read
     const unread = await (await bob.get("/inbox?view=all&unread=1")).text();
