@@ -69,8 +69,13 @@ test("a plugin installed from its npm tarball loads by package name and works ov
   const rest = (path: string) => json(fetch(`${server.url}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } }));
   const id = posted.body.conversation_id;
   await waitFor(async () => (await rest(`/conversations/${id}`)).body.priority === "urgent", 10_000);
-  const messages = (await rest(`/conversations/${id}/messages`)).body.data as { direction: string; text: string }[];
-  expect(messages.filter((m) => m.direction === "note").map((m) => m.text)).toEqual(['The customer wrote "outage": marked urgent.']);
+  // The plugin sets the priority, then writes its note: wait for the note too.
+  const notes = async () =>
+    ((await rest(`/conversations/${id}/messages`)).body.data as { direction: string; text: string }[])
+      .filter((m) => m.direction === "note")
+      .map((m) => m.text);
+  await waitFor(async () => (await notes()).length > 0, 10_000);
+  expect(await notes()).toEqual(['The customer wrote "outage": marked urgent.']);
 
   server.child.kill("SIGTERM");
   expect(await server.exited).toBe(0);

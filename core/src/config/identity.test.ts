@@ -13,6 +13,9 @@ describe("identity config", () => {
       cross_channel_window_hours: 72,
       match_facts: ["account_id", "order_number"],
       suggest_name_matches: true,
+      suggest_from_text: true,
+      reference_patterns: ["#\\d{4,}", "\\b[A-Z]{1,5}-\\d{3,}(?:-\\d+)*\\b"],
+      name_activity_window_hours: 72,
     });
     expect(config.enrichment).toEqual({ ttl_minutes: 60, wait_ms: 0 });
     expect(config.attributes).toEqual({ contact: {}, conversation: {} });
