@@ -580,6 +580,8 @@ export const identityVerifications = sqliteTable(
     value: text("value"),
     /** sha256 of the salted code, once sent. */
     codeHash: text("code_hash"),
+    /** sha256 of the one-click link's single-use token, once sent (the token itself is only in the message). */
+    tokenHash: text("token_hash"),
     status: text("status", { enum: ["awaiting_value", "awaiting_code", "verified", "locked", "expired", "cancelled"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     createdAt: integer("created_at").notNull(),
@@ -588,6 +590,7 @@ export const identityVerifications = sqliteTable(
   (t) => [
     index("identity_verifications_pending_idx").on(t.inbox, t.contactId, t.status),
     index("identity_verifications_value_idx").on(t.value, t.createdAt),
+    uniqueIndex("identity_verifications_token_idx").on(t.tokenHash),
   ],
 );
 
