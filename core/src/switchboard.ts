@@ -9,7 +9,7 @@ import { trackCases } from "./cases/tracker.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { LoadedConfig } from "./config/schema.ts";
 import { rescopeIdentities } from "./contacts/identity-rescope.ts";
-import { verificationAnswers } from "./contacts/verify-email.ts";
+import { verificationAnswers } from "./contacts/verify-identity.ts";
 import { setupReplyWindowReminders } from "./conversations/reply-window-reminder.ts";
 import { setupSendLater } from "./conversations/send-later.ts";
 import { defineSnoozeWakeUp } from "./conversations/update.ts";

@@ -5,111 +5,12 @@
 // holds the address verified. Wrong codes lock after 5 tries, codes expire after 15 minutes, and
 // asks are rate-limited per contact.
 
-import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { signIn } from "../../core/src/inbox/fixtures.ts";
 import { auditLog, contactMerges, contacts, identityVerifications } from "../../core/src/store/schema.ts";
-import { createTestAgent, createTestHarness, type Harness, waitFor } from "../../core/src/testing/index.ts";
-import { type CaptureSmtp, startCaptureSmtp } from "../../plugins/channel-email/test-support/smtp-capture.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
-import { API_PLUGIN, SHOP_SECRET } from "./fixtures.ts";
+import { ADDRESS, closeVerifyWorld, verifyWorld as world } from "./verify-world.ts";
 
-const TELEGRAM = fileURLToPath(new URL("../../plugins/channel-telegram/src/index.ts", import.meta.url));
-const EMAIL = fileURLToPath(new URL("../../plugins/channel-email/src/index.ts", import.meta.url));
-const maria = { id: 5151, is_bot: false, first_name: "Maria", last_name: "Lopez" };
-const ADDRESS = "maria@lopez.example";
-
-let telegram: FakeTelegram | undefined;
-let relay: CaptureSmtp | undefined;
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  await telegram?.stop();
-  await relay?.close();
-  harness = undefined;
-  telegram = undefined;
-  relay = undefined;
-});
-
-async function world() {
-  telegram = await startFakeTelegram();
-  relay = await startCaptureSmtp();
-  harness = await createTestHarness({
-    plugins: { telegram: { package: TELEGRAM }, api: { package: API_PLUGIN }, email: { package: EMAIL } },
-    inboxes: {
-      tg: { plugin: "telegram", options: { token: telegram.token, api_root: telegram.apiRoot, poll_timeout_seconds: 1 } },
-      shop: { plugin: "api", options: { secret: SHOP_SECRET } },
-      mail: {
-        plugin: "email",
-        options: { address: "support@acme.com", name: "Acme", smtp: { host: "127.0.0.1", port: relay.port, security: "none" } },
-      },
-    },
-  });
-  const h = harness;
-  const tg = telegram;
-  const db = h.switchboard.store.db;
-  const { token, email } = await createTestAgent(h, { name: "Ada", role: "admin" });
-  /** The bot's messages to Maria, as she sees them. */
-  const botSaid = () => tg.world.sent.map((s) => s.message.text ?? "");
-  return {
-    db,
-    h,
-    token,
-    browser: () => signIn(h, email, "correct-horse-battery"),
-    async shopContact() {
-      const res = await h.request("/webhooks/shop/messages", {
-        method: "POST",
-        headers: { Authorization: `Bearer ${SHOP_SECRET}`, "Content-Type": "application/json" },
-        body: JSON.stringify({
-          id: "shop-1",
-          contact: { id: "maria", name: "Maria L.", email: ADDRESS, verified: true },
-          text: "Order A-1001",
-        }),
-      });
-      expect(res.status).toBe(201);
-      return (await res.json()) as { contact_id: number; conversation_id: number };
-    },
-    /** Maria writes on Telegram; resolves once Switchboard has stored or taken it (`count` incoming messages in tg). */
-    async say(text: string, count: number, from = maria) {
-      tg.world.say(tg.world.privateChat(from), from, text);
-      await waitFor(async () => {
-        const rows = await h.switchboard.store.client.execute(
-          "SELECT count(*) AS n FROM messages WHERE inbox = 'tg' AND direction = 'incoming'",
-        );
-        return Number(rows.rows[0]!.n) >= count;
-      }, 10_000);
-      await h.drain();
-    },
-    async conversationId(nth = 0) {
-      const rows = await h.switchboard.store.client.execute(
-        `SELECT conversation_id AS id, contact_id AS c FROM messages WHERE inbox = 'tg' AND direction = 'incoming' ORDER BY id LIMIT 1 OFFSET ${nth}`,
-      );
-      return { id: Number(rows.rows[0]!.id), contactId: Number(rows.rows[0]!.c) };
-    },
-    ask(conversationId: number) {
-      return h.request(`/api/v1/conversations/${conversationId}/verify-email`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}` },
-      });
-    },
-    async botSays(fragment: string) {
-      return waitFor(async () => {
-        await h.drain();
-        return botSaid().find((t) => t.includes(fragment));
-      }, 10_000);
-    },
-    botSaid,
-    async code() {
-      const [mail] = await relay!.waitFor(1, 10_000);
-      expect(mail!.rcptTo).toEqual([ADDRESS]);
-      return /\b(\d{6})\b/u.exec(mail!.parsed.text ?? "")![1]!;
-    },
-    async audits() {
-      return (await db.select({ action: auditLog.action }).from(auditLog)).map((a) => a.action);
-    },
-  };
-}
+afterEach(closeVerifyWorld);
 
 describe("asking a Telegram customer to verify an email", () => {
   it("sends a code by email and joins the contacts when she types it on Telegram", { timeout: 30_000 }, async () => {
@@ -218,7 +119,7 @@ describe("asking a Telegram customer to verify an email", () => {
       expect((await w.ask(tg.id)).status).toBe(201);
       await w.say(ADDRESS, 1 + i);
     }
-    await relay!.waitFor(3, 10_000);
+    await w.smtp.waitFor(3, 10_000);
     const bob = { id: 6262, is_bot: false, first_name: "Bob", last_name: "Brown" };
     await w.say("Hello", 5, bob);
     const other = await w.conversationId(4);
@@ -226,7 +127,7 @@ describe("asking a Telegram customer to verify an email", () => {
     expect((await w.ask(other.id)).status).toBe(201);
     await w.say(ADDRESS, 6, bob);
     await w.botSays("cannot send a code to that address right now");
-    expect(relay!.mails).toHaveLength(3);
+    expect(w.smtp.mails).toHaveLength(3);
     expect(await w.audits()).toContain("identity.verification_rate_limited");
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The agent inbox, a sub-app Switchboard mounts at `/`: public assets and sign-in, then, behind a
- * session and CSRF checks, the pages, actions, live events, attachments and admin pages. Rendered on
- * the server with Hono JSX; htmx and SSE make it live; no build step.
+ * The agent inbox, a sub-app Switchboard mounts at `/`: public assets, sign-in and the one-click
+ * verification link (its token is its credential), then, behind a session and CSRF checks, the
+ * pages, actions, live events, attachments and admin pages. Rendered on the server with Hono JSX;
+ * htmx and SSE make it live; no build step.
  */
 import { Hono } from "hono";
 import { compress } from "hono/compress";
@@ -25,6 +26,7 @@ import { pageRoutes } from "./routes/pages.tsx";
 import { presenceRoutes } from "./routes/presence.ts";
 import { reportRoutes } from "./routes/reports.tsx";
 import { settingsRoutes } from "./routes/settings.tsx";
+import { verifyLinkRoutes } from "./routes/verify-link.tsx";
 import { loadTheme } from "./theme.ts";
 
 /** The path prefixes that need a signed-in agent. */
@@ -46,6 +48,8 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   for (const path of [...GUARDED, "/login", "/logout"]) app.use(path, securityHeaders(), compress({ contentTypeFilter: /^text\/html/ }));
   app.route("/", assets.app);
   app.route("/", authRoutes(sb, shared));
+  app.use("/verify/*", securityHeaders());
+  app.route("/", verifyLinkRoutes(sb, shared));
   for (const path of GUARDED) app.use(path, requireSession(sb), verifyCsrf());
   const events = eventRoutes(sb);
   app.route("/", events.app);

@@ -47,6 +47,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "GET /login": { kind: "public", why: "the sign-in page" },
   "POST /login": { kind: "public", why: "sign-in: password, throttling and a login CSRF token" },
   "POST /logout": { kind: "public", why: "ends the caller's own session; CSRF-checked" },
+  "GET /verify/:token": {
+    kind: "public",
+    why: "a confirmation page only; the single-use token (hashed at rest, 15 minutes) is the credential",
+  },
+  "POST /verify/:token": { kind: "public", why: "redeems a single-use verification token (hashed at rest, 15 minutes); same-origin only" },
 
   // REST API: conversations and messages
   "GET /api/v1/conversations": { kind: "list", showsOwn: true },
@@ -70,6 +75,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "GET /api/v1/conversation-moves/:id": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
   "POST /api/v1/conversation-moves/:id/undo": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
   "POST /api/v1/conversations/:id/verify-email": { kind: "team", params: (t) => ({ id: t.conversationId }) },
+  "POST /api/v1/conversations/:id/verify-phone": { kind: "team", params: (t) => ({ id: t.conversationId }) },
   "GET /api/v1/cases/:id": { kind: "team", params: (t) => ({ id: t.caseId }) },
   "POST /api/v1/cases/:id/resolve": { kind: "team", params: (t) => ({ id: t.caseId }) },
   "POST /api/v1/conversations/:id/scheduled-messages": {
@@ -144,6 +150,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   "POST /inbox/conversations/:id/actions/priority": { kind: "team", params: conversation, body: () => ({ priority: "high" }) },
   "POST /inbox/conversations/:id/actions/labels": { kind: "team", params: conversation, body: () => ({}) },
   "POST /inbox/conversations/:id/actions/verify-email": { kind: "team", params: conversation, body: () => ({}) },
+  "POST /inbox/conversations/:id/actions/verify-phone": { kind: "team", params: conversation, body: () => ({}) },
   "POST /inbox/conversations/:id/actions/merge": {
     kind: "team",
     params: (t) => ({ id: t.otherConversationId }),

@@ -22,6 +22,7 @@ const endpoints = [
   ["get", "/conversation-moves/{id}"],
   ["post", "/conversation-moves/{id}/undo"],
   ["post", "/conversations/{id}/verify-email"],
+  ["post", "/conversations/{id}/verify-phone"],
   ["get", "/cases/{id}"],
   ["post", "/cases/{id}/resolve"],
   ["get", "/contacts"],

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { visibleConversation } from "../../access/index.ts";
 import { settleOffered } from "../../assist/records.ts";
 import { assistedReply } from "../../assist/reply.ts";
-import { askToVerifyEmail } from "../../contacts/verify-email.ts";
+import { askToVerify } from "../../contacts/verify-identity.ts";
 import { mergeConversations } from "../../conversations/merge.ts";
 import { type ConversationPatch, updateConversation } from "../../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
@@ -121,7 +121,10 @@ export function actionRoutes(sb: Services): Hono<InboxEnv> {
     await patch(c, id, { addLabels: [...wanted].filter((l) => !current.includes(l)), removeLabels: current.filter((l) => !wanted.has(l)) });
   });
   conversationAction("actions/verify-email", async (c, id) => {
-    await askToVerifyEmail(sb, c.get("session").agent, id);
+    await askToVerify(sb, c.get("session").agent, id, "email");
+  });
+  conversationAction("actions/verify-phone", async (c, id) => {
+    await askToVerify(sb, c.get("session").agent, id, "phone");
   });
   // The merged conversation is resolved and its messages live in the target: htmx moves there.
   app.post("/inbox/conversations/:id/actions/merge", async (c) => {

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The conversation's header: who and where, then its actions (self-assign, assign to an agent or
- * team, status with snooze, priority, labels, merge, ask to verify an email). Each is a plain form that htmx submits in
+ * team, status with snooze, priority, labels, merge, ask to verify an email or a phone). Each is a plain form that htmx submits in
  * place; the server answers with a fresh header.
  */
 import type { ConversationPageData } from "../conversation-data.ts";
@@ -184,6 +184,13 @@ export function ConversationHeader(props: {
               Ask to verify an email
             </button>,
             "Ask to verify an email",
+          )}
+          {form(
+            "verify-phone",
+            <button title="Asks the customer here for their phone number, sends a code there on a channel that reaches phones, and links the contacts once they type it back">
+              Ask to verify a phone
+            </button>,
+            "Ask to verify a phone",
           )}
         </div>
       </details>
