@@ -40,6 +40,9 @@ const EMAIL = /[^\s<>()"',;:@]+@[^\s<>()"',;:@]+\.[a-z]{2,}/iu;
 const PHONE = /\+?\d[\d\s().-]{5,20}\d/u;
 const CODE = /^\s*(\d{3})\s?-?(\d{3})\s*[.!]?\s*$/u;
 
+/** What verifications use of Switchboard's services. */
+export type VerifyServices = Pick<Services, "store" | "clock" | "bus" | "outbound" | "inboxes" | "loaded">;
+
 /** An agent ({ id, name }) or an actor reference ("plugin:webchat"). */
 export type VerifyActor = Parameters<typeof actorRef>[0] | string;
 
@@ -50,7 +53,7 @@ const ASK_TEXT: Record<VerifyKind, string> = {
 };
 
 /** The value the contact already claims without proof (the newest), if any. */
-async function claimed(sb: Services, contactId: number, kind: VerifyKind): Promise<string | undefined> {
+async function claimed(sb: VerifyServices, contactId: number, kind: VerifyKind): Promise<string | undefined> {
   const [claim] = await sb.store.db
     .select({ value: identityClaims.value })
     .from(identityClaims)
@@ -68,7 +71,7 @@ async function claimed(sb: Services, contactId: number, kind: VerifyKind): Promi
  * @example
  * const verification = await askToVerify(switchboard, { id: agent.id, name: agent.name }, 42, "phone");
  */
-export async function askToVerify(sb: Services, actor: VerifyActor, conversationId: number, kind: VerifyKind): Promise<Verification> {
+export async function askToVerify(sb: VerifyServices, actor: VerifyActor, conversationId: number, kind: VerifyKind): Promise<Verification> {
   const conversation = await findConversation(sb.store.db, conversationId);
   if (!conversation) throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Conversation ${conversationId} does not exist.`);
   requireSender(sb, kind);
@@ -121,11 +124,11 @@ export async function askToVerify(sb: Services, actor: VerifyActor, conversation
  * @example
  * await askToVerifyEmail(switchboard, { id: agent.id, name: agent.name }, 42);
  */
-export const askToVerifyEmail = (sb: Services, actor: VerifyActor, conversationId: number) =>
+export const askToVerifyEmail = (sb: VerifyServices, actor: VerifyActor, conversationId: number) =>
   askToVerify(sb, actor, conversationId, "email");
 
 /** The value in a customer's answer, normalised, or undefined. */
-function valueIn(sb: Services, kind: VerifyKind, text: string): string | undefined {
+function valueIn(sb: VerifyServices, kind: VerifyKind, text: string): string | undefined {
   if (kind === "email") {
     const found = EMAIL.exec(text)?.[0];
     return found ? normaliseEmail(found) : undefined;
@@ -141,7 +144,7 @@ function valueIn(sb: Services, kind: VerifyKind, text: string): string | undefin
  * @example
  * switchboard.inbound.take(verificationAnswers(switchboard));
  */
-export function verificationAnswers(sb: Services) {
+export function verificationAnswers(sb: VerifyServices) {
   return async (message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> => {
     if (isAutomatedMessage(message.metadata) || message.edited) return undefined;
     const contact = await findContactByIdentity(sb.store.db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
@@ -176,7 +179,7 @@ export function verificationAnswers(sb: Services) {
 }
 
 /** Stores the customer's answer in the conversation (the code itself is not kept) and records its event. */
-async function storeAnswer(sb: Services, row: Verification, message: InboundMessage, inbox: InboxInfo, text: string, tx: Tx) {
+async function storeAnswer(sb: VerifyServices, row: Verification, message: InboundMessage, inbox: InboxInfo, text: string, tx: Tx) {
   const now = sb.clock.now();
   const [stored] = await tx
     .insert(messages)
@@ -213,7 +216,7 @@ const taken = (row: Verification, messageId: number): IngestResult => ({
  * Sends a code and a link to `value` (unless codes to it are rate-limited), storing the customer's
  * answer that named it when there is one.
  */
-async function issue(sb: Services, row: Verification, value: string, answer?: { message: InboundMessage; inbox: InboxInfo }) {
+async function issue(sb: VerifyServices, row: Verification, value: string, answer?: { message: InboundMessage; inbox: InboxInfo }) {
   const now = sb.clock.now();
   const [sent] = await sb.store.db
     .select({ n: count() })
@@ -266,7 +269,7 @@ async function issue(sb: Services, row: Verification, value: string, answer?: { 
   return result;
 }
 
-async function takeCode(sb: Services, row: Verification, message: InboundMessage, inbox: InboxInfo, code: string) {
+async function takeCode(sb: VerifyServices, row: Verification, message: InboundMessage, inbox: InboxInfo, code: string) {
   const now = sb.clock.now();
   const expected = Buffer.from(row.codeHash ?? "", "hex");
   const given = Buffer.from(hashCode(row.id, code), "hex");

@@ -1,8 +1,10 @@
 /**
- * `ctx.conversations`: plugins read and change conversations and reply through the same domain
- * actions agents use (updateConversation, the outbound pipeline), acting as themselves; they read
- * messages and list conversations through conversation-reads.ts.
+ * `ctx.conversations`: plugins read and change conversations, reply and ask customers to verify an
+ * email or phone through the same domain actions agents use (updateConversation, the outbound
+ * pipeline, verified linking), acting as themselves; they read messages and list conversations
+ * through conversation-reads.ts.
  */
+import { askToVerify } from "../contacts/verify-identity.ts";
 import { updateConversation } from "../conversations/update.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Services } from "../services.ts";
@@ -15,7 +17,7 @@ function clamp(limit: number | undefined, fallback: number): number {
   return Math.min(1000, Math.max(1, Math.trunc(limit ?? fallback) || fallback));
 }
 
-export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound">;
+export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound" | "inboxes" | "loaded">;
 
 /**
  * The conversation actions of one plugin. `services` is read when an action runs, so plugins can be
@@ -56,6 +58,10 @@ export function createConversationActions(services: () => ActionServices, plugin
         inbox: options.inbox,
       });
       return { messageId: message.id };
+    },
+    async verify(id, kind) {
+      const row = await askToVerify(services(), `plugin:${plugin}`, id, kind);
+      return { id: row.id, status: row.status };
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Entry, VisitorRecord } from "./history.ts";
 import type { WebchatInbox } from "./inbox.ts";
 import { outgoingExternalId } from "./outbound.ts";
 import type { VisitorClaims } from "./tokens.ts";
+import { verifyFormEmail } from "./verify-email.ts";
 
 /** What POST /messages takes. */
 export interface VisitorMessage {
@@ -96,6 +97,9 @@ export async function postMessage(inbox: WebchatInbox, claims: VisitorClaims, me
     attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.data! })),
   );
   inbox.hub.push(claims.visitorId, { event: "message", entry });
+  // The first message of a visitor who left an email in a form: ask them to prove it (verify_prechat_email).
+  const first = result.status === "stored" && record.conversations.length === 0;
+  if (first && record.email && claims.identifier === undefined) verifyFormEmail(inbox, result.conversationId);
   return { status: result.status === "stored" ? "stored" : "duplicate", entry };
 }
 
@@ -138,6 +142,7 @@ export async function saveProfile(
     at: Date.now(),
   });
   inbox.hub.push(claims.visitorId, { event: "message", entry });
+  if (claims.identifier === undefined) verifyFormEmail(inbox, result.conversationId);
   return record;
 }
 

@@ -3,7 +3,7 @@
  * limits, and core's `emit` once the inbox has started. The HTTP routes and the channel adapter
  * both work through this object. Visitor sessions (tokens, identified users) are made here too.
  */
-import { type Emit, ErrorCodes, type InboundMessage, type InboxContext } from "@switchboard/core";
+import { type ConversationActions, type Emit, ErrorCodes, type InboundMessage, type InboxContext } from "@switchboard/core";
 import type { AgentsOnline } from "./agents-online.ts";
 import { availability } from "./business-hours.ts";
 import { CsatStore } from "./csat.ts";
@@ -44,7 +44,7 @@ const DAY = 86_400_000;
  * The state and the session logic of one inbox.
  *
  * @example
- * const inbox = await WebchatInbox.create(inboxContext);
+ * const inbox = await WebchatInbox.create(inboxContext, agentsOnline, ctx.conversations);
  * const { token } = await inbox.startSession({}, Date.now());
  * const claims = await inbox.authenticate(`Bearer ${token}`, Date.now());
  */
@@ -65,11 +65,19 @@ export class WebchatInbox {
     visitorStreams: ConnectionCounter;
     ipStreams: ConnectionCounter;
   };
+  /** Core's conversation actions (ctx.conversations), for verifying a form's email. */
+  readonly conversations: Pick<ConversationActions, "verify">;
   readonly #keys: InboxKeys;
   readonly #agentsOnline: AgentsOnline;
   #emit: Emit | undefined;
 
-  private constructor(context: InboxContext<WebchatOptions>, keys: InboxKeys, csat: CsatStore, agentsOnline: AgentsOnline) {
+  private constructor(
+    context: InboxContext<WebchatOptions>,
+    keys: InboxKeys,
+    csat: CsatStore,
+    agentsOnline: AgentsOnline,
+    conversations: Pick<ConversationActions, "verify">,
+  ) {
     this.name = context.name;
     this.options = context.options;
     this.log = context.log;
@@ -79,6 +87,7 @@ export class WebchatInbox {
     this.#keys = keys;
     this.csat = csat;
     this.#agentsOnline = agentsOnline;
+    this.conversations = conversations;
     const limits = context.options.rate_limit;
     this.limits = {
       ipRequests: new RateLimiter(limits.ip_requests_per_minute),
@@ -89,9 +98,19 @@ export class WebchatInbox {
     };
   }
 
-  /** `agentsOnline` reads core's agent directory (shared by the plugin's inboxes). */
-  static async create(context: InboxContext<WebchatOptions>, agentsOnline: AgentsOnline): Promise<WebchatInbox> {
-    return new WebchatInbox(context, await inboxKeys(context.options.secret), await CsatStore.load(context.kv), agentsOnline);
+  /** `agentsOnline` reads core's agent directory (shared by the plugin's inboxes); `conversations` is ctx.conversations. */
+  static async create(
+    context: InboxContext<WebchatOptions>,
+    agentsOnline: AgentsOnline,
+    conversations: Pick<ConversationActions, "verify">,
+  ): Promise<WebchatInbox> {
+    return new WebchatInbox(
+      context,
+      await inboxKeys(context.options.secret),
+      await CsatStore.load(context.kv),
+      agentsOnline,
+      conversations,
+    );
   }
 
   /** Called by the adapter's start: from now on visitors' messages reach core. */

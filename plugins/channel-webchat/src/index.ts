@@ -46,7 +46,7 @@ export default definePlugin({
       family: "live-chat",
       options: webchatInboxOptions,
       async create(context) {
-        const inbox = await WebchatInbox.create(context, agentsOnline);
+        const inbox = await WebchatInbox.create(context, agentsOnline, ctx.conversations);
         inboxes.set(context.name, inbox);
         return createAdapter(inbox);
       },

@@ -72,6 +72,11 @@ export const webchatInboxOptions = z
 
     /** The pre-chat form (name and email): "off", "optional" (may be skipped) or "required". */
     pre_chat: z.enum(["off", "optional", "required"]).default("off"),
+    /**
+     * Ask the visitor to prove the email of the pre-chat or offline form: Switchboard's verified linking
+     * sends a code and a one-click link there (from an email inbox) and the visitor types the code here.
+     */
+    verify_prechat_email: z.boolean().default(false),
     /** When the team answers. Left out: always open. Copy core's [business_hours] here (plugins cannot read it). */
     business_hours: businessHoursOptions.optional(),
     /** Also offline while no agent who may answer in this inbox is online (their availability in the inbox). */

@@ -40,7 +40,7 @@ let clientSeq = 0;
 export const newClientId = () => `client-${process.pid}-${++clientSeq}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
- * Starts the kit. `options` are merged into the inbox's options.
+ * Starts the kit. `options` are merged into the inbox's options; `harnessOptions` may add plugins and inboxes.
  *
  * @example
  * const kit = await startKit({ pre_chat: "required" });
@@ -55,7 +55,7 @@ export async function startKit(
   const harness = await createTestHarness({
     ...harnessOptions,
     plugins: { webchat: { package: PLUGIN }, ...harnessOptions.plugins },
-    inboxes: { site: { plugin: "webchat", options: { secret: SECRET, allowed_origins: [SITE], ...options } } },
+    inboxes: { ...harnessOptions.inboxes, site: { plugin: "webchat", options: { secret: SECRET, allowed_origins: [SITE], ...options } } },
   });
   const serve = (port: number) => Bun.serve({ hostname: "127.0.0.1", port, fetch: harness.switchboard.app.fetch, ...serveOptions });
   const server = serve(0);

@@ -81,6 +81,18 @@ export interface ConversationActions {
   }): Promise<ConversationInfo[]>;
   /** Sends a reply on the conversation's channel (or `inbox`), through the outbox; `note: true` stores a private note instead. */
   reply(id: number, text: string, options?: { note?: boolean; inbox?: string }): Promise<{ messageId: number }>;
+  /**
+   * Asks the customer on this conversation to prove an email address or phone number (verified
+   * linking, as the agents' "Ask to verify" does): the one the contact gave without proof, such as a
+   * form's email, else one the customer is asked for on the channel. A code and a one-click link go
+   * there from an inbox whose channel reaches contacts by that kind; once proved, it is a verified
+   * identity and the verified-join rule applies. Throws SWB_ERR_NOT_FOUND, SWB_ERR_CONFLICT (no
+   * inbox reaches that kind: the message says what to configure) or SWB_ERR_RATE_LIMITED.
+   *
+   * @example
+   * await ctx.conversations.verify(result.conversationId, "email");
+   */
+  verify(id: number, kind: "email" | "phone"): Promise<{ id: number; status: string }>;
 }
 
 /** A customer's or an agent's message, as `ctx.conversations.messages` gives it. */
