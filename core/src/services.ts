@@ -5,6 +5,7 @@
  * Types only: this file has no run-time code.
  */
 import type { Clock } from "./clock.ts";
+import type { Cluster } from "./cluster/index.ts";
 import type { LoadedConfig } from "./config/schema.ts";
 import type { EventBus } from "./events/bus.ts";
 import type { JobQueue } from "./jobs/queue.ts";
@@ -30,6 +31,8 @@ export interface Services {
   clock: Clock;
   log: Logger;
   bus: EventBus;
+  /** This process among the others sharing the work (`[cluster]`), or alone. */
+  cluster: Cluster;
   jobs: JobQueue;
   registry: PluginRegistry;
   inboxes: InboxRuntime;

@@ -7,6 +7,7 @@ import type { Hono } from "hono";
 import { setupAutomations } from "./automations/index.ts";
 import { trackCases } from "./cases/tracker.ts";
 import { type Clock, systemClock } from "./clock.ts";
+import { type Cluster, createCluster } from "./cluster/index.ts";
 import type { LoadedConfig } from "./config/schema.ts";
 import { rescopeIdentities } from "./contacts/identity-rescope.ts";
 import { verificationAnswers } from "./contacts/verify-identity.ts";
@@ -52,6 +53,10 @@ export interface SwitchboardOptions {
   pollMs?: { jobs?: number; delivery?: number };
   /** Run the job and delivery workers in the background on start (default true). The harness drives them by hand. */
   backgroundWorkers?: boolean;
+  /** Log event-loop stalls (default true); a one-shot CLI command turns it off, its output is its answer. */
+  logStalls?: boolean;
+  /** Use this cluster instead of the one `[cluster]` describes. */
+  cluster?: Cluster;
 }
 
 /** A running Switchboard: its services (services.ts), the HTTP app, and its life cycle. */
@@ -84,9 +89,11 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   await store.migrate();
 
   const bus = new EventBus(log, clock, store);
+  const cluster = options.cluster ?? createCluster(loaded.config.cluster, log);
+  bus.attach(cluster);
   const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
   const registry = new PluginRegistry();
-  const metrics = createMetrics({ bus, store, log });
+  const metrics = createMetrics({ bus, store, log: options.logStalls === false ? undefined : log });
   const app = createHttpApp({ log, store, metrics, version: VERSION });
   const mount = (path: string, sub: Hono) => app.route(path, sub);
   const publicUrl = loaded.config.server.public_url ?? `http://localhost:${loaded.config.server.port}`;
@@ -101,7 +108,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     return { store, clock, bus, jobs, outbound: outboundReady, inboxes, loaded };
   };
   const agents = createAgentDirectory({ store, clock, routing: loaded.config.routing });
-  await startPlugins({ store, clock, log, bus, jobs, registry, actions, agents }, plugins, mount);
+  await startPlugins({ store, clock, log, bus, jobs, registry, actions, agents, cluster }, plugins, mount);
   const inbound = new InboundPipeline({
     store,
     clock,
@@ -126,7 +133,19 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   };
   await inboxes.init(loaded, registry, { publicUrl, emitFor, reportFor, kvFor, typingFor, disconnectedFor, mount });
   const delivery = new DeliveryWorker({ store, clock, log, bus, inboxes, pollMs: options.pollMs?.delivery });
-  const outbound = new OutboundPipeline({ store, clock, bus, inboxes, onQueued: () => delivery.kick() });
+  // A queued reply wakes this process's delivery worker, and the others' (its inbox may be held elsewhere).
+  const DELIVERY_TOPIC = "delivery";
+  cluster.listen(DELIVERY_TOPIC, () => delivery.kick());
+  const outbound = new OutboundPipeline({
+    store,
+    clock,
+    bus,
+    inboxes,
+    onQueued: () => {
+      delivery.kick();
+      cluster.broadcast(DELIVERY_TOPIC, "", { here: false });
+    },
+  });
   outboundReady = outbound;
   setupOutgoingWebhooks({ webhooks: loaded.config.webhooks, bus, jobs, store, clock, log, observe: metrics.webhookAttempt });
 
@@ -151,6 +170,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     metrics.stop();
     await inbound.idle();
     await bus.idle();
+    await cluster.stop();
     store.close();
   };
 
@@ -160,6 +180,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     clock,
     log,
     bus,
+    cluster,
     jobs,
     registry,
     inboxes,
@@ -180,10 +201,13 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     async start() {
       await rescopeIdentities({ store, log }, inboxes.list());
       await scheduleEventPruning(switchboard);
+      // With other processes, the durable subscribers run where the "events" lease is.
+      // (cluster.stop() gives the lease up, after the bus is idle.)
+      if (cluster.shared) cluster.hold("events", { acquired: () => bus.setDurable(true), lost: () => bus.setDurable(false) });
       // Durable subscribers first catch up with what was logged before a crash or stop.
       if (options.backgroundWorkers === false) bus.catchUp();
       else bus.start();
-      await inboxes.start(emitFor);
+      await inboxes.start(emitFor, cluster);
       if (options.backgroundWorkers === false) return;
       jobs.start();
       delivery.start();

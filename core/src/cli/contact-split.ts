@@ -38,7 +38,7 @@ export async function contactSplitCommand(
       `Name the inbox to split off with --inbox <name>; \`switchboard doctor\` prints the full command for each contact that needs it.`,
     );
   const loaded = await loadCliConfig(options.config);
-  const switchboard = await createSwitchboard(loaded, { log: cliLogger(), backgroundWorkers: false });
+  const switchboard = await createSwitchboard(loaded, { log: cliLogger(), backgroundWorkers: false, logStalls: false });
   try {
     await rescopeIdentities(switchboard, switchboard.inboxes.list());
     for (const inbox of options.inbox) {

@@ -102,7 +102,7 @@ function printStatus(switchboard: Switchboard, print: (line: string) => void): v
   const inboxes = switchboard.inboxes.list();
   if (inboxes.length === 0) print("  (none configured)");
   for (const inbox of inboxes) {
-    const mark = inbox.state === "running" || inbox.state === "ready" ? "✓" : "✗";
+    const mark = inbox.state === "running" || inbox.state === "ready" || inbox.state === "standby" ? "✓" : "✗";
     print(`  ${mark} ${inbox.name} (${inbox.channel} channel): ${inbox.state}${inbox.error ? ` ${inbox.error}` : ""}`);
   }
   if (inboxes.some((inbox) => inbox.state === "failed" || inbox.state === "unavailable"))

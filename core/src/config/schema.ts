@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { isTimeZone } from "../time-zone.ts";
 import { automationsSchema } from "./automations.ts";
+import { clusterSchema } from "./cluster.ts";
 import { eventsSchema } from "./events.ts";
 import { attributesSchema, enrichmentSchema, identitySchema } from "./identity.ts";
 import { reportsSchema } from "./reports.ts";
@@ -153,6 +154,7 @@ export const configSchema = z
     automations: automationsSchema.prefault({}),
     reports: reportsSchema.prefault({}),
     events: eventsSchema.prefault({}),
+    cluster: clusterSchema.prefault({}),
     identity: identitySchema.default(identitySchema.parse({})),
     enrichment: enrichmentSchema.default(enrichmentSchema.parse({})),
     attributes: attributesSchema.default(attributesSchema.parse({})),

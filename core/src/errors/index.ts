@@ -37,6 +37,7 @@ export const ErrorCodes = {
   NEW_PLUGIN_NAME: "SWB_ERR_NEW_PLUGIN_NAME",
   NEW_PLUGIN_EXISTS: "SWB_ERR_NEW_PLUGIN_EXISTS",
   REPLY_WINDOW_CLOSED: "SWB_ERR_REPLY_WINDOW_CLOSED",
+  CLUSTER_UNAVAILABLE: "SWB_ERR_CLUSTER_UNAVAILABLE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

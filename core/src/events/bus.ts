@@ -4,8 +4,14 @@
  * (`on`: SSE streams, metrics, plugins) get them at once, best effort; durable subscribers
  * (`consume`: SLA clocks, automations, webhooks, routing) read them from the log after their
  * cursor, at least once, so a crash at any moment only delays their work until the restart.
+ *
+ * Across processes (`[cluster]`): every process reads the log after what it has delivered live, so
+ * live subscribers also get the events other processes (and the CLI) logged; a broadcast wakes them
+ * at once, the poll within a second. The durable subscribers run in the one process that holds
+ * the "events" lease (`setDurable`); ephemeral events (typing) travel by broadcast only.
  */
 import type { Clock } from "../clock.ts";
+import type { Cluster } from "../cluster/index.ts";
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import { noteWork } from "../perf/work.ts";
@@ -52,6 +58,11 @@ const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
 const BATCH = 200;
 /** Attempts per event before a durable subscriber logs it as failed and goes on. */
 const ATTEMPTS = 3;
+/** How many positions delivered live are remembered, to deliver an event once when both the announcement and the log reading bring it. */
+const SEEN_KEPT = 4_096;
+/** The broadcast topics: a logged event's position, and an ephemeral event itself. */
+const LOGGED_TOPIC = "events";
+const EPHEMERAL_TOPIC = "events.ephemeral";
 
 export class EventBus {
   readonly #byName = new Map<string, Subscription[]>();
@@ -73,6 +84,15 @@ export class EventBus {
   #poll: ReturnType<typeof setInterval> | undefined;
   #ephemeral = 0;
   #failed = 0;
+  /** The log position up to which live subscribers have had every event; undefined until the first reading. */
+  #livePosition: number | undefined;
+  /** Positions delivered live (by announcement or by reading), oldest first. */
+  readonly #seen = new Set<number>();
+  #tailing: Promise<void> | undefined;
+  #tailAgain = false;
+  /** Whether the durable subscribers run in this process (false while another process holds the "events" lease). */
+  #durable = true;
+  #cluster: Cluster | undefined;
 
   /** Events are stamped with `clock`'s time (a test's manual clock controls it) and logged in `store`. */
   constructor(log: Logger, clock: Clock, store: Store) {
@@ -155,10 +175,43 @@ export class EventBus {
     return appendEvent(tx, name, data, this.#clock.now());
   }
 
-  /** Delivers committed events to live subscribers and wakes the durable ones. */
+  /** Delivers committed events to live subscribers and wakes the durable ones (in every process). */
   announce(...events: SwitchboardEvent[]): void {
-    for (const event of events) this.#deliverLive(event);
-    if (events.some((event) => event.seq !== undefined)) this.#wakeAll();
+    let newest: number | undefined;
+    for (const event of events) {
+      if (event.seq === undefined) {
+        this.#deliverLive(event);
+        this.#cluster?.broadcast(EPHEMERAL_TOPIC, JSON.stringify(event), { here: false });
+        continue;
+      }
+      if (this.#firstSight(event.seq)) this.#deliverLive(event);
+      newest = Math.max(newest ?? 0, event.seq);
+    }
+    if (newest === undefined) return;
+    this.#wakeAll();
+    this.#cluster?.broadcast(LOGGED_TOPIC, String(newest), { here: false });
+  }
+
+  /**
+   * Shares the bus with the other processes of `cluster`: wakes them when events are logged here,
+   * wakes this one when they log some, and passes ephemeral events both ways.
+   */
+  attach(cluster: Cluster): void {
+    this.#cluster = cluster;
+    if (!cluster.shared) return;
+    // The durable subscribers wait for the "events" lease (the assembly holds it).
+    this.#durable = false;
+    cluster.listen(LOGGED_TOPIC, () => this.#wakeAll());
+    cluster.listen(EPHEMERAL_TOPIC, (payload) => this.#deliverLive(JSON.parse(payload) as SwitchboardEvent));
+  }
+
+  /**
+   * Runs the durable subscribers in this process (true, the default) or not (another process holds
+   * them). Turned off, a subscriber stops after the event in hand; turned on, they catch up.
+   */
+  setDurable(active: boolean): void {
+    this.#durable = active;
+    if (active) this.#wakeAll();
   }
 
   /**
@@ -222,13 +275,16 @@ export class EventBus {
   async idle(): Promise<void> {
     for (;;) {
       while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+      await this.#tailing;
       const handled = await Promise.all(
-        [...this.#consumers.values()].map((c) =>
-          this.#run(c).catch((error: unknown) => {
-            this.#log.warn({ subscriber: c.subscriber, error: describeError(error) }, "durable subscriber paused");
-            return 0;
-          }),
-        ),
+        [...this.#consumers.values()]
+          .filter(() => this.#durable)
+          .map((c) =>
+            this.#run(c).catch((error: unknown) => {
+              this.#log.warn({ subscriber: c.subscriber, error: describeError(error) }, "durable subscriber paused");
+              return 0;
+            }),
+          ),
       );
       await this.#cursorWrite;
       if (this.#pending.size === 0 && handled.every((n) => n === 0)) return;
@@ -250,6 +306,8 @@ export class EventBus {
 
   #wakeAll(): void {
     this.#reads = new Map();
+    this.#tail();
+    if (!this.#durable) return;
     for (const consumer of this.#consumers.values())
       this.#run(consumer).catch((error: unknown) =>
         this.#log.warn(
@@ -282,11 +340,11 @@ export class EventBus {
     let handled = 0;
     const label = `consume.${consumer.subscriber}`;
     try {
-      while (!consumer.closed) {
+      while (!consumer.closed && this.#durable) {
         const events = await this.#read(position);
         if (events.length === 0) break;
         for (const event of events) {
-          if (consumer.closed) break;
+          if (consumer.closed || !this.#durable) break;
           position = event.seq!;
           if (consumer.names !== "*" && !consumer.names.includes(event.name)) continue;
           noteWork(label);
@@ -330,6 +388,47 @@ export class EventBus {
     }
     // No await between the last check and here, so a later move starts a new write.
     this.#cursorWrite = undefined;
+  }
+
+  /** True the first time a logged position is delivered live (announced here, or read from the log). */
+  #firstSight(seq: number): boolean {
+    if (this.#seen.has(seq)) return false;
+    this.#seen.add(seq);
+    if (this.#seen.size > SEEN_KEPT) for (const old of this.#seen) if (this.#seen.delete(old) && this.#seen.size <= SEEN_KEPT) break;
+    return true;
+  }
+
+  /**
+   * Reads the log after the live position and delivers what no announcement here delivered: the
+   * events other processes (or the CLI) logged. One reading at a time; a wake during one reads again.
+   */
+  #tail(): void {
+    if (this.#tailing) {
+      this.#tailAgain = true;
+      return;
+    }
+    const run = async () => {
+      do {
+        this.#tailAgain = false;
+        if (this.#livePosition === undefined) {
+          this.#livePosition = await lastPosition(this.#store.db);
+          continue;
+        }
+        for (;;) {
+          const events = await this.#read(this.#livePosition);
+          for (const event of events) {
+            this.#livePosition = Math.max(this.#livePosition, event.seq!);
+            if (this.#firstSight(event.seq!)) this.#deliverLive(event);
+          }
+          if (events.length < BATCH) break;
+        }
+      } while (this.#tailAgain);
+    };
+    this.#tailing = run()
+      .catch((error: unknown) =>
+        this.#log.warn({ error: describeError(error) }, "cannot read the event log for live updates; retrying on the next poll"),
+      )
+      .finally(() => (this.#tailing = undefined));
   }
 
   /** Up to BATCH logged events after `position`, of every name, read once for all subscribers there. */

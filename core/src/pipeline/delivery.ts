@@ -8,7 +8,7 @@
  * heartbeat while the send runs, so a crashed worker's sends are picked up within seconds; the
  * claim's attempt number fences a worker whose send was taken over from recording its outcome.
  */
-import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, notInArray, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { identityOn } from "../contacts/identity-scope.ts";
 import { DeliveryError, describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
@@ -88,14 +88,19 @@ export class DeliveryWorker {
   /** Claims and sends the deliveries that are due. Returns how many were attempted. */
   async runDue(limit = 20): Promise<number> {
     const now = this.#clock.now();
+    // Replies of an inbox whose connection another process holds are that process's to send.
+    const elsewhere = this.#inboxes.sentElsewhere();
     const claimed = await this.#store.write(async (tx) => {
       const due = tx
         .select({ id: outbox.id })
         .from(outbox)
         .where(
-          or(
-            and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)),
-            and(eq(outbox.status, "sending"), lte(outbox.claimedUntil, now)),
+          and(
+            or(
+              and(eq(outbox.status, "pending"), lte(outbox.nextAttemptAt, now)),
+              and(eq(outbox.status, "sending"), lte(outbox.claimedUntil, now)),
+            ),
+            elsewhere.length > 0 ? notInArray(outbox.inbox, elsewhere) : undefined,
           ),
         )
         .orderBy(outbox.nextAttemptAt)
@@ -163,7 +168,9 @@ export class DeliveryWorker {
       return;
     }
     try {
-      if (!inbox?.adapter || (inbox.state !== "running" && inbox.state !== "ready")) {
+      const usable =
+        inbox?.state === "running" || inbox?.state === "ready" || (inbox?.state === "standby" && this.#inboxes.sendsHere(inbox.name));
+      if (!inbox?.adapter || !usable) {
         throw new DeliveryError(`The inbox "${row.inbox}" is not running (${inbox?.error ?? inbox?.state ?? "not configured"}).`, {
           retryable: true,
         });

@@ -3,9 +3,12 @@
  * its options checked by that channel's schema, its adapter created, its webhook routes mounted at
  * `/webhooks/<name>`, and its receiving side started. An adapter that fails is reported on the
  * inbox and the others go on. The adapter's `identityScope` is copied onto the inbox ("inbox" when
- * it declares none), where the pipeline reads it.
+ * it declares none), where the pipeline reads it. An exclusive adapter (`exclusive`) runs, when
+ * processes share the work, only in the process holding its lease "inbox:<name>"; the others keep
+ * it on "standby" and take over when the holder goes.
  */
 import { Hono } from "hono";
+import type { Cluster, LeaseHolder } from "../cluster/index.ts";
 import { configErrorFromZod, throwCollected } from "../config/errors.ts";
 import type { LoadedConfig } from "../config/schema.ts";
 import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
@@ -19,7 +22,8 @@ export interface InboxHandle extends InboxInfo {
   plugin: string;
   displayName: string;
   adapter: ChannelAdapter | undefined;
-  state: "ready" | "running" | "failed" | "unavailable";
+  /** "standby": an exclusive inbox another process runs (it takes over when that one goes). */
+  state: "ready" | "running" | "standby" | "failed" | "unavailable";
   error?: string;
 }
 
@@ -27,6 +31,8 @@ export class InboxRuntime {
   readonly #inboxes = new Map<string, InboxHandle>();
   readonly #controller = new AbortController();
   readonly #log: Logger;
+  /** The leases of exclusive inboxes, by inbox: each gives its lease up (stopping the inbox). */
+  readonly #releases = new Map<string, () => Promise<void>>();
 
   constructor(log: Logger) {
     this.#log = log;
@@ -139,22 +145,68 @@ export class InboxRuntime {
     throwCollected(loaded.file, invalid);
   }
 
-  /** Starts each ready adapter's receiving side. */
-  async start(emitFor: (inbox: InboxInfo) => Emit): Promise<void> {
+  /**
+   * Starts each ready adapter's receiving side. With a shared `cluster`, an exclusive adapter
+   * starts only once this process holds its lease, and stops when it loses it.
+   */
+  async start(emitFor: (inbox: InboxInfo) => Emit, cluster?: Cluster): Promise<void> {
     for (const handle of this.#inboxes.values()) {
       if (handle.state !== "ready" || !handle.adapter) continue;
-      try {
-        await withTimeout(
-          Promise.resolve(handle.adapter.start?.(emitFor(handle), this.#controller.signal)),
-          15_000,
-          `Starting the inbox "${handle.name}"`,
-        );
-        handle.state = "running";
-        this.#log.info({ inbox: handle.name, channel: handle.channel }, "inbox running");
-      } catch (error) {
-        this.#fail(handle, error);
+      if (handle.adapter.exclusive && cluster?.shared) {
+        handle.state = "standby";
+        this.#releases.set(handle.name, cluster.hold(`inbox:${handle.name}`, this.#leaseHolder(handle, emitFor(handle))));
+        continue;
       }
+      await this.#startOne(handle, emitFor(handle), this.#controller.signal);
     }
+  }
+
+  /** Whether this process may send on the inbox now: false for an exclusive-"all" inbox another process runs. */
+  sendsHere(name: string): boolean {
+    const handle = this.#inboxes.get(name);
+    return !(handle?.adapter?.exclusive === "all" && handle.state === "standby");
+  }
+
+  /** The inboxes whose replies another process must send (exclusive "all", held elsewhere). */
+  sentElsewhere(): string[] {
+    return this.list()
+      .filter((handle) => !this.sendsHere(handle.name))
+      .map((handle) => handle.name);
+  }
+
+  async #startOne(handle: InboxHandle, emit: Emit, signal: AbortSignal): Promise<void> {
+    try {
+      await withTimeout(Promise.resolve(handle.adapter!.start?.(emit, signal)), 15_000, `Starting the inbox "${handle.name}"`);
+      handle.state = "running";
+      handle.error = undefined;
+      this.#log.info({ inbox: handle.name, channel: handle.channel }, "inbox running");
+    } catch (error) {
+      this.#fail(handle, error);
+    }
+  }
+
+  /** Starts the inbox when its lease comes to this process, and stops it (back to standby) when the lease goes. */
+  #leaseHolder(handle: InboxHandle, emit: Emit): LeaseHolder {
+    let running: AbortController | undefined;
+    return {
+      acquired: async () => {
+        running = new AbortController();
+        await this.#startOne(handle, emit, AbortSignal.any([this.#controller.signal, running.signal]));
+      },
+      lost: async (reason) => {
+        running?.abort();
+        running = undefined;
+        const wasRunning = handle.state === "running";
+        handle.state = "standby";
+        if (!wasRunning) return;
+        this.#log.info({ inbox: handle.name, reason }, "inbox on standby: another process may run it");
+        try {
+          await handle.adapter?.stop?.();
+        } catch (error) {
+          this.#log.error({ inbox: handle.name, error: describeError(error) }, "inbox failed to stop cleanly");
+        }
+      },
+    };
   }
 
   #fail(handle: InboxHandle, error: unknown): void {
@@ -182,6 +234,8 @@ export class InboxRuntime {
     if (!handle) return { ok: false, message: `There is no inbox "${name}".` };
     if (!handle.adapter || handle.state === "failed" || handle.state === "unavailable")
       return { ok: false, message: handle.error ?? `The inbox is ${handle.state}.` };
+    if (handle.state === "standby")
+      return { ok: true, message: "Another Switchboard process runs this inbox; this one takes over if it goes." };
     if (!handle.adapter.health) return { ok: true };
     try {
       return await withTimeout(handle.adapter.health(), 10_000, `Health check of "${name}"`);
@@ -193,7 +247,10 @@ export class InboxRuntime {
   /** Stops every adapter (receiving first, then each adapter's own stop). */
   async stop(): Promise<void> {
     this.#controller.abort();
+    // Exclusive inboxes first: each gives its lease up once stopped, so another process takes over at once.
+    await Promise.all([...this.#releases.values()].map((release) => release()));
     for (const handle of this.#inboxes.values()) {
+      if (this.#releases.has(handle.name)) continue;
       try {
         await handle.adapter?.stop?.();
       } catch (error) {

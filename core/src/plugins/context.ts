@@ -12,7 +12,7 @@ import { createKeyValueStore } from "./kv.ts";
 import type { AgentDirectory, PluginContext } from "./types.ts";
 
 /** What plugin contexts are built from: core's services, the agent directory, and (once started) what conversation actions need. */
-export interface CoreServices extends Pick<Services, "store" | "clock" | "log" | "bus" | "jobs" | "registry"> {
+export interface CoreServices extends Pick<Services, "store" | "clock" | "log" | "bus" | "jobs" | "registry" | "cluster"> {
   /** Agents as routing sees them (ctx.agents). */
   agents: AgentDirectory;
   /** The services conversation actions need; read when an action runs (after start-up). */
@@ -49,6 +49,11 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     http,
     conversations: createConversationActions(services.actions, plugin),
     knowledge: createKnowledgeBase(services.store),
+    cluster: {
+      broadcast: (topic, payload) => services.cluster.broadcast(`plugin:${plugin}:${topic}`, payload),
+      listen: (topic, listener) => services.cluster.listen(`plugin:${plugin}:${topic}`, listener),
+      rateLimit: (name, perMinute, burst) => services.cluster.rateLimit(`plugin:${plugin}:${name}`, perMinute, burst),
+    },
     jobs: {
       define: (kind, handler) =>
         later(() =>

@@ -137,6 +137,8 @@ export function createDiscordAdapter(inbox: InboxContext<DiscordOptions>): Chann
   return {
     // A Discord user id is the same person in every bot's inbox.
     identityScope: "channel",
+    // One gateway session per process that holds the inbox; replies go through the REST API from any process.
+    exclusive: "receive",
     limits: { maxTextLength: options.long_text === "split" ? DISCORD_TEXT_LIMIT * MAX_SPLIT_PARTS : DISCORD_TEXT_LIMIT },
 
     async start(emit, signal) {

@@ -41,7 +41,9 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
       salt = undefined;
       throw error;
     }));
-  const sender = createSender({ options, index, salt: loadSalt, log, isOwnAddress });
+  // Made again after a stop: a process on standby (another one receives) still sends.
+  let sender: ReturnType<typeof createSender> | undefined;
+  const senderNow = () => (sender ??= createSender({ options, index, salt: loadSalt, log, isOwnAddress }));
   let poller: ImapPoller | undefined;
   let smtpServer: InboundSmtpServer | undefined;
   const originals = new Originals(inbox.kv, options.keep_original_days, log);
@@ -60,6 +62,8 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
     reachesBy: ["email"],
     // An email address is the same person whichever mailbox they write to.
     identityScope: "channel",
+    // One process polls the mailbox and listens for inbound SMTP; every process sends.
+    exclusive: "receive",
     async start(emit, signal) {
       const ingest = createIngest({ inbox, index, emit, isOwnAddress, originals });
       sweep();
@@ -80,7 +84,7 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
       if (!options.imap && !options.inbound_smtp)
         log.warn({ inbox: inbox.name }, "no inbound way is configured (options.imap or options.inbound_smtp): this inbox can only send");
     },
-    send: (target, message) => sender.send(target, message),
+    send: (target, message) => senderNow().send(target, message),
     // The raw source, for admins only (core's GET /inbox/messages/:id/original), while keep_original_days lasts.
     async original(externalId) {
       const data = await originals.get(externalId);
@@ -90,7 +94,8 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
       clearInterval(sweeper);
       await poller?.stop();
       await smtpServer?.close();
-      sender.close();
+      sender?.close();
+      sender = undefined;
     },
     async health(): Promise<ChannelHealth> {
       const parts: ChannelHealth[] = [];
@@ -99,7 +104,7 @@ export function createEmailAdapter(inbox: InboxContext<EmailInboxOptions>, inbox
       if (smtpServer) parts.push({ ok: true, message: `inbound SMTP listening on port ${smtpServer.port}` });
       if (options.smtp) {
         try {
-          await sender.verify();
+          await senderNow().verify();
           parts.push({ ok: true, message: `SMTP relay ${options.smtp.host} reachable` });
         } catch (error) {
           parts.push({ ok: false, message: describeError(error).message });

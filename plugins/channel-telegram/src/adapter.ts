@@ -82,6 +82,9 @@ export function createTelegramAdapter(inbox: InboxContext<TelegramOptions>): Cha
   return {
     // A Telegram user id is the same person in every bot's inbox.
     identityScope: "channel",
+    // One getUpdates loop per bot (Telegram answers 409 to a second), and one process registers the
+    // webhook; every process can send.
+    exclusive: "receive",
     limits: { maxTextLength: options.long_text === "split" ? TELEGRAM_TEXT_LIMIT * MAX_SPLIT_PARTS : TELEGRAM_TEXT_LIMIT },
     ...(options.mode === "webhook"
       ? { webhook: (app, emit) => mountWebhook(app, bot, options.webhook_secret!, (update) => handle(update, emit)) }

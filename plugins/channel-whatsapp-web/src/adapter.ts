@@ -174,9 +174,12 @@ export function createWhatsAppWebAdapter(inbox: InboxContext<WhatsAppWebOptions>
     identityScope: "channel",
     limits: { maxTextLength: WHATSAPP_TEXT_LIMIT },
     statusPanel: whatsAppPanel(connection),
+    // The paired browser session receives and sends: one process holds it.
+    exclusive: "all",
 
     start(emitTo) {
       emit = emitTo;
+      stopped = false;
       release = lockSession(sessionDir, inbox.name);
       started = true;
       launch(); // in the background: Chromium and WhatsApp Web take seconds to a minute

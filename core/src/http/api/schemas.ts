@@ -155,7 +155,7 @@ export const InboxSchema = z
     channel: z.string(),
     plugin: z.string(),
     display_name: z.string(),
-    state: z.enum(["ready", "running", "failed", "unavailable"]),
+    state: z.enum(["ready", "running", "standby", "failed", "unavailable"]),
     error: z.string().nullable(),
   })
   .openapi("Inbox");

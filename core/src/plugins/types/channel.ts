@@ -173,6 +173,24 @@ export interface ChannelAdapter {
    * };
    */
   replyWindow?: ReplyWindow;
+  /**
+   * What of this inbox only one process may run at a time, when several Switchboard processes
+   * share the work (`[cluster]`): `"receive"` when `start` holds something exclusive (a long-polling
+   * loop, a gateway session, a listening port, a mailbox poller) and any process may `send`;
+   * `"all"` when `send` also needs that connection (a paired browser session). The process holding
+   * the inbox's lease runs `start`; when it loses the lease or dies, `stop` is called (if it still
+   * can be) and another process calls `start` again, so an exclusive adapter must start again
+   * after a stop and resume from its stored cursor. With `"all"`, only the holder delivers the
+   * inbox's replies. Leave it out when every process may receive (webhooks, a widget's connections).
+   *
+   * @example
+   * const adapter: ChannelAdapter = {
+   *   exclusive: "receive", // getUpdates allows one poller per bot
+   *   async start(emit, signal) { void pollUpdates(emit, signal); },
+   *   async send(target, message) { await bot.api.sendMessage(target.contact.externalId!, message.text); },
+   * };
+   */
+  exclusive?: "receive" | "all";
 }
 
 /** A field of the contact record a channel can reach them at (see `ChannelAdapter.reachesBy`). */

@@ -5,6 +5,7 @@
 import type { Hono } from "hono";
 import type { z } from "zod";
 import type { Clock } from "../../clock.ts";
+import type { RateLimit } from "../../cluster/types.ts";
 import type { EventHandlers, EventName, SwitchboardEvent } from "../../events/types.ts";
 import type { Logger } from "../../log/index.ts";
 import type { ChannelDefinition } from "./channel.ts";
@@ -122,6 +123,39 @@ export interface ConversationInfo {
 
 /* ---------- the context and the plugin ---------- */
 
+/**
+ * A plugin's share of the cluster. With one process (no `[cluster] redis_url`) the same calls work
+ * inside that process, so a plugin writes them once for both.
+ */
+export interface PluginCluster {
+  /**
+   * Sends `payload` to this plugin's listeners of `topic` in every process, this one included (at
+   * once). Best effort: for a live push to a connection that may be held by another process; what
+   * must not be lost belongs in the store or the event log.
+   *
+   * @example
+   * ctx.cluster.broadcast("push", JSON.stringify({ visitorId, entry }));
+   */
+  broadcast(topic: string, payload: string): void;
+  /**
+   * Listens to this plugin's broadcasts on `topic` from every process. Returns a function that stops listening.
+   *
+   * @example
+   * ctx.cluster.listen("push", (payload) => { const { visitorId, entry } = JSON.parse(payload); hub.push(visitorId, entry); });
+   */
+  listen(topic: string, listener: (payload: string) => void): () => void;
+  /**
+   * A token bucket per key, `perMinute` on average with bursts up to `burst` (default a minute's
+   * worth), counted across every process through Redis (in this process alone while Redis is down).
+   *
+   * @example
+   * const perIp = ctx.cluster.rateLimit("ip", 600);
+   * const take = await perIp.take(ip);
+   * if (!take.ok) return c.json({ error: "slow down" }, 429, { "Retry-After": String(Math.ceil(take.retryAfterMs / 1000)) });
+   */
+  rateLimit(name: string, perMinute: number, burst?: number): RateLimit;
+}
+
 export type EventHandler<N extends EventName> = (event: SwitchboardEvent<N>) => Promise<void> | void;
 
 /** What `setup(ctx)` receives. */
@@ -143,6 +177,8 @@ export interface PluginContext<Options = unknown> {
   conversations: ConversationActions;
   /** The knowledge base's published articles, to search and read. */
   knowledge: KnowledgeBase;
+  /** What this plugin shares with its copies in the other Switchboard processes (`[cluster]`): live pushes and rate limits. */
+  cluster: PluginCluster;
   channel<S extends z.ZodType>(kind: string, definition: ChannelDefinition<S>): void;
   /**
    * Normalise stage: transform or drop inbound messages before they are stored. A hook that throws

@@ -13,7 +13,7 @@ export interface InboxRow {
   displayName: string;
   channel: string;
   plugin: string;
-  state: "ready" | "running" | "failed" | "unavailable";
+  state: "ready" | "running" | "standby" | "failed" | "unavailable";
   error?: string;
   health: ChannelHealth;
   teams: string[];
@@ -61,7 +61,7 @@ export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[] }
               <td>{i.channel}</td>
               <td>{i.plugin}</td>
               <td>
-                <span class={stateClass(i.state === "running" || i.state === "ready")}>{i.state}</span>
+                <span class={stateClass(i.state === "running" || i.state === "ready" || i.state === "standby")}>{i.state}</span>
                 {i.error ? <div class="error-text">{i.error}</div> : null}
               </td>
               <td>

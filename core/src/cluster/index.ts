@@ -1,0 +1,25 @@
+/**
+ * Builds this process's cluster from `[cluster]`: Redis when `redis_url` is set, one process alone
+ * otherwise. See types.ts for what a cluster does.
+ */
+import { hostname } from "node:os";
+import type { ClusterConfig } from "../config/cluster.ts";
+import type { Logger } from "../log/index.ts";
+import { RedisCluster } from "./redis.ts";
+import { SingleProcess } from "./single.ts";
+import type { Cluster } from "./types.ts";
+
+export type { Cluster, ClusterStatus, LeaseChange, LeaseHolder, RateLimit, Take } from "./types.ts";
+
+/**
+ * Creates the cluster of this process.
+ *
+ * @example
+ * const cluster = createCluster(loaded.config.cluster, log);
+ */
+export function createCluster(config: ClusterConfig, log: Logger): Cluster {
+  const node = config.node_name ?? `${hostname()}-${process.pid}`;
+  if (!config.redis_url) return new SingleProcess(node, log);
+  log.info({ node, leaseMs: config.lease_ms }, "cluster: sharing work with other processes through Redis");
+  return new RedisCluster({ url: config.redis_url, node, prefix: config.key_prefix, leaseMs: config.lease_ms, log });
+}

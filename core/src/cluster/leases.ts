@@ -1,0 +1,184 @@
+/**
+ * Leases in Redis: `SET key node NX PX` to take one, a Lua check-and-extend every third of the
+ * lease to keep it, a check-and-delete to give it up. A process that cannot renew (Redis is down,
+ * or its connection is) lets go of its work before its key can expire, so two processes never both
+ * believe they hold one lease for longer than a renewal; a standby process tries every third of
+ * the lease, and at once when a holder says it released one.
+ */
+import type { Redis } from "ioredis";
+import { describeError } from "../errors/index.ts";
+import type { Logger } from "../log/index.ts";
+import { RELEASE_LEASE, RENEW_LEASE } from "./scripts.ts";
+import type { LeaseChange, LeaseHolder } from "./types.ts";
+
+interface Lease {
+  name: string;
+  holder: LeaseHolder;
+  held: boolean;
+  /** When the last renewal (or the taking) succeeded, on this process's clock. */
+  confirmedAt: number;
+  /** The holder's acquired/lost calls, one after the other. */
+  turns: Promise<void>;
+  released: boolean;
+}
+
+export class LeaseKeeper {
+  readonly #leases = new Map<string, Lease>();
+  readonly #redis: Redis;
+  readonly #log: Logger;
+  readonly #node: string;
+  readonly #prefix: string;
+  readonly #leaseMs: number;
+  readonly #onChange: (change: LeaseChange) => void;
+  readonly #onReleased: (name: string) => void;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #ticking: Promise<void> | undefined;
+
+  constructor(deps: {
+    redis: Redis;
+    log: Logger;
+    node: string;
+    prefix: string;
+    leaseMs: number;
+    onChange: (change: LeaseChange) => void;
+    /** Told when this process released a lease, so it can wake the standby processes. */
+    onReleased: (name: string) => void;
+  }) {
+    this.#redis = deps.redis;
+    this.#log = deps.log;
+    this.#node = deps.node;
+    this.#prefix = deps.prefix;
+    this.#leaseMs = deps.leaseMs;
+    this.#onChange = deps.onChange;
+    this.#onReleased = deps.onReleased;
+  }
+
+  hold(name: string, holder: LeaseHolder): () => Promise<void> {
+    if (this.#leases.has(name)) throw new Error(`The lease "${name}" is asked for twice in this process.`);
+    const lease: Lease = { name, holder, held: false, confirmedAt: 0, turns: Promise.resolve(), released: false };
+    this.#leases.set(name, lease);
+    this.#timer ??= setInterval(() => this.tick(), Math.max(100, Math.floor(this.#leaseMs / 3)));
+    void this.tick();
+    return () => this.#release(lease);
+  }
+
+  holds(name: string): boolean {
+    return this.#leases.get(name)?.held ?? false;
+  }
+
+  /** The leases held here, and those wanted but held elsewhere. */
+  names(): { holds: string[]; standby: string[] } {
+    const all = [...this.#leases.values()];
+    return {
+      holds: all
+        .filter((l) => l.held)
+        .map((l) => l.name)
+        .sort(),
+      standby: all
+        .filter((l) => !l.held)
+        .map((l) => l.name)
+        .sort(),
+    };
+  }
+
+  /** Renews the held leases and tries to take the others (one round at a time). */
+  tick(): Promise<void> {
+    this.#ticking ??= this.#round().finally(() => (this.#ticking = undefined));
+    return this.#ticking;
+  }
+
+  /** Tries at once to take `name` (another process just released it). */
+  wake(name: string): void {
+    if (this.#leases.has(name) && !this.#leases.get(name)!.held) void this.tick();
+  }
+
+  /** Gives up every lease, waiting for each holder's `lost`. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#ticking;
+    await Promise.all([...this.#leases.values()].map((lease) => this.#release(lease)));
+  }
+
+  async #round(): Promise<void> {
+    await Promise.all([...this.#leases.values()].map((lease) => (lease.held ? this.#renew(lease) : this.#take(lease))));
+  }
+
+  async #take(lease: Lease): Promise<void> {
+    let taken: string | null;
+    try {
+      taken = await this.#redis.set(this.#key(lease.name), this.#node, "PX", this.#leaseMs, "NX");
+    } catch (error) {
+      this.#log.debug({ lease: lease.name, error: describeError(error) }, "cannot try for a lease; Redis does not answer");
+      return;
+    }
+    if (taken !== "OK" || lease.released) return;
+    lease.held = true;
+    lease.confirmedAt = Date.now();
+    this.#log.info({ lease: lease.name, node: this.#node }, "lease acquired: this process now holds it");
+    this.#onChange({ lease: lease.name, change: "acquired" });
+    this.#turn(lease, () => lease.holder.acquired(), "acquired");
+  }
+
+  async #renew(lease: Lease): Promise<void> {
+    try {
+      const kept = await this.#redis.eval(RENEW_LEASE, 1, this.#key(lease.name), this.#node, this.#leaseMs);
+      if (!lease.held) return;
+      if (kept === 1) {
+        lease.confirmedAt = Date.now();
+        return;
+      }
+      this.#lose(lease, "another process holds it now");
+    } catch (error) {
+      if (!lease.held) return;
+      // The key may expire at confirmedAt + leaseMs: stop a third of a lease before that.
+      const left = lease.confirmedAt + this.#leaseMs - Date.now();
+      if (left > this.#leaseMs / 3) {
+        this.#log.warn({ lease: lease.name, error: describeError(error), msLeft: left }, "cannot renew a lease; retrying");
+        return;
+      }
+      this.#lose(lease, `it could not be renewed in time (${describeError(error).message})`);
+    }
+  }
+
+  #lose(lease: Lease, reason: string): void {
+    lease.held = false;
+    this.#log.warn({ lease: lease.name, node: this.#node, reason }, "lease lost: this process stops its work");
+    this.#onChange({ lease: lease.name, change: "lost", reason });
+    this.#turn(lease, () => lease.holder.lost(reason), "lost");
+  }
+
+  async #release(lease: Lease): Promise<void> {
+    if (lease.released) return lease.turns;
+    lease.released = true;
+    this.#leases.delete(lease.name);
+    if (lease.held) {
+      lease.held = false;
+      this.#turn(lease, () => lease.holder.lost("released"), "lost");
+      await lease.turns;
+      try {
+        await this.#redis.eval(RELEASE_LEASE, 1, this.#key(lease.name), this.#node);
+        this.#onReleased(lease.name);
+      } catch (error) {
+        this.#log.warn({ lease: lease.name, error: describeError(error) }, "cannot release a lease; it expires on its own");
+      }
+      this.#onChange({ lease: lease.name, change: "released" });
+    }
+    await lease.turns;
+  }
+
+  /** Runs a holder's call after the ones before it; a throw is logged (the holder reports its own state). */
+  #turn(lease: Lease, call: () => Promise<void> | void, what: "acquired" | "lost"): void {
+    lease.turns = lease.turns.then(async () => {
+      try {
+        await call();
+      } catch (error) {
+        this.#log.error({ lease: lease.name, call: what, error: describeError(error) }, "a lease holder failed");
+      }
+    });
+  }
+
+  #key(name: string): string {
+    return `${this.#prefix}lease:${name}`;
+  }
+}
