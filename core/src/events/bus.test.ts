@@ -39,6 +39,27 @@ async function createContact(bus: EventBus, name: string): Promise<SwitchboardEv
 }
 
 describe("EventBus", () => {
+  it("delivers live what another process logged, once, in order, beside its own announcements", async () => {
+    // Two buses on one file stand for two processes; the second never announces to the first.
+    const here = new EventBus(log, clock, store);
+    const elsewhere = new EventBus(log, clock, store);
+    const live: number[] = [];
+    here.on("contact.created", (event) => void live.push(event.data.contactId));
+    here.catchUp(); // the first reading sets the live position at the end of the log
+    await here.idle();
+    const before = await createContact(elsewhere, "Before");
+    here.catchUp();
+    await here.idle();
+    expect(live).toEqual([before.data.contactId]);
+    const mine = await createContact(here, "Mine");
+    const theirs = [await createContact(elsewhere, "Ada"), await createContact(elsewhere, "Bob")];
+    here.catchUp(); // a poll or a broadcast wakes it
+    await here.idle();
+    here.catchUp();
+    await here.idle();
+    expect(live).toEqual([before, mine, ...theirs].map((e) => e.data.contactId));
+  });
+
   it("writes an event in its change's transaction: a change that rolls back leaves no event", async () => {
     const bus = new EventBus(log, clock, store);
     await expect(

@@ -3,7 +3,7 @@
  * next sends (with any error, such as a DeliveryError with retryAfterMs) to exercise the outbox.
  * State lives per harness, keyed by the `harness` plugin option. Its contact ids are global to the
  * channel, as Telegram's are (`identity_scope = "inbox"` in an inbox's options makes them
- * inbox-scoped, as an API integration's are).
+ * inbox-scoped, as an API integration's are). `exclusive` makes it run in one process of a cluster.
  */
 import { z } from "zod";
 import { definePlugin } from "../plugins/define.ts";
@@ -34,9 +34,14 @@ export default definePlugin({
     if (!state) throw new Error(`No harness "${ctx.options.harness}" is registered; create the plugin through createTestHarness().`);
     ctx.channel("test", {
       family: "messaging",
-      options: z.object({ identity_scope: z.enum(["inbox", "channel"]).default("channel") }),
+      options: z.object({
+        identity_scope: z.enum(["inbox", "channel"]).default("channel"),
+        /** Declares the inbox exclusive, as a polling or session channel is (for the cluster tests). */
+        exclusive: z.enum(["receive", "all"]).optional(),
+      }),
       create: (inbox) => ({
         identityScope: inbox.options.identity_scope,
+        ...(inbox.options.exclusive ? { exclusive: inbox.options.exclusive } : {}),
         get idempotentSends() {
           return state.idempotentSends;
         },
