@@ -1,7 +1,8 @@
 /**
  * Everything the conversation page shows, loaded in one place: the conversation and its contact,
  * the contact's timeline across channels (with attachments), the other inboxes a reply can go out
- * on, agents, teams, labels, canned responses and the contact's other conversations.
+ * on, agents, teams, labels, canned responses, the contact's other conversations and the merges and
+ * splits the agent can undo.
  */
 import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Viewer } from "../access/index.ts";
@@ -15,6 +16,7 @@ import type { Message } from "../store/messages.ts";
 import { agents, attachments, cannedResponses, conversationLabels, conversations, labels, teams } from "../store/schema.ts";
 import { contactTimeline } from "../store/timeline.ts";
 import { type CannedOption, cannedOptions } from "./canned/expand.ts";
+import { type MoveView, undoableMoves } from "./moves-data.ts";
 import { type ReplyWindowView, replyWindowsFor } from "./reply-window-data.ts";
 
 /** Messages the conversation page shows at first; "Earlier messages" shows up to WHOLE_TIMELINE. */
@@ -55,6 +57,8 @@ export interface ConversationPageData {
   panel: ContactPanel;
   /** What this agent had typed in the reply box and not sent (store/drafts.ts). */
   draft: string;
+  /** Merges and splits of this conversation the agent can undo (moves-data.ts). */
+  moves: MoveView[];
 }
 
 /** The attachments (without their bytes) of some messages, by message id. */
@@ -123,7 +127,7 @@ export async function loadConversationPage(
   const db = sb.store.db;
   const visible = viewer.inboxes;
   const shown = options.whole ? WHOLE_TIMELINE : TIMELINE_PAGE;
-  const [identities, fetched, allAgents, allTeams, allLabels, attached, canned, otherConversations, panel] = await Promise.all([
+  const [identities, fetched, allAgents, allTeams, allLabels, attached, canned, otherConversations, panel, moves] = await Promise.all([
     identitiesOf(db, contact.id),
     contactTimeline(db, contact.id, { limit: shown + 1, latest: true, inboxes: visible }),
     db
@@ -141,6 +145,7 @@ export async function loadConversationPage(
       .orderBy(desc(conversations.lastActivityAt))
       .limit(20),
     loadContactPanel(sb, conversation, contact, viewer),
+    undoableMoves(db, conversation.id, visible),
   ]);
   const hasEarlier = fetched.length > shown;
   const timeline = hasEarlier ? fetched.slice(1) : fetched;
@@ -179,5 +184,6 @@ export async function loadConversationPage(
     otherConversations,
     panel,
     draft: await findDraft(db, viewer.agentId, conversation.id),
+    moves,
   };
 }

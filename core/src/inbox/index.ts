@@ -22,6 +22,7 @@ import { draftRoutes } from "./routes/drafts.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { messageHtmlRoutes } from "./routes/message-html.ts";
 import { messageOriginalRoutes } from "./routes/message-original.ts";
+import { moveRoutes } from "./routes/moves.tsx";
 import { pageRoutes } from "./routes/pages.tsx";
 import { presenceRoutes } from "./routes/presence.ts";
 import { reportRoutes } from "./routes/reports.tsx";
@@ -55,6 +56,7 @@ export async function createInbox(sb: Services): Promise<Hono<InboxEnv>> {
   app.route("/", events.app);
   app.route("/", pageRoutes(sb, shared));
   app.route("/", actionRoutes(sb));
+  app.route("/", moveRoutes(sb, shared));
   app.route("/", assistRoutes(sb));
   app.route("/", contactRoutes(sb));
   app.route("/", attachmentRoutes(sb));

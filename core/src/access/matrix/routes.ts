@@ -156,6 +156,13 @@ export const MATRIX: Record<string, MatrixEntry> = {
     params: (t) => ({ id: t.otherConversationId }),
     body: (t) => ({ into: t.conversationId }),
   },
+  "GET /inbox/conversations/:id/split": { kind: "team", params: (t) => ({ id: t.split.conversationId }) },
+  "POST /inbox/conversations/:id/actions/split": {
+    kind: "team",
+    params: (t) => ({ id: t.split.conversationId }),
+    body: (t) => ({ message_id: t.split.messageId }),
+  },
+  "POST /inbox/conversation-moves/:id/undo": { kind: "team", params: (t) => ({ id: t.conversationMoveId }) },
   "POST /inbox/conversations/:id/messages": { kind: "team", params: conversation, body: () => ({ text: "An answer" }) },
   "POST /inbox/conversations/:id/typing": { kind: "team", params: conversation },
   // The assistant bar (core/src/inbox/routes/assist.tsx): about one conversation, for whoever may see it.

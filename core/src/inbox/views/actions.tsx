@@ -1,17 +1,19 @@
 /** @jsxImportSource hono/jsx */
 /**
  * The conversation's header: who and where, then its actions (self-assign, assign to an agent or
- * team, status with snooze, priority, labels, merge, ask to verify an email or a phone). Each is a plain form that htmx submits in
- * place; the server answers with a fresh header.
+ * team, status with snooze, priority, labels, merge, split, ask to verify an email or a phone), and
+ * the merges and splits that can be undone. Each is a plain form that htmx submits in place; the
+ * server answers with a fresh header.
  */
 import type { ConversationPageData } from "../conversation-data.ts";
 import { CsrfField } from "./csrf.tsx";
+import { MoveUndos } from "./moves.tsx";
 import { SnoozePresets } from "./snooze-presets.tsx";
 import { HeaderTags } from "./tags.tsx";
 import { fullTime } from "./time.ts";
 
 export function ConversationHeader(props: {
-  data: Pick<ConversationPageData, "conversation" | "contact" | "agents" | "teams" | "labels">;
+  data: Pick<ConversationPageData, "conversation" | "contact" | "agents" | "teams" | "labels" | "moves">;
   csrf: string;
   selfId: number;
   error?: string;
@@ -53,6 +55,7 @@ export function ConversationHeader(props: {
           {props.error}
         </p>
       ) : null}
+      <MoveUndos moves={props.data.moves} conversationId={c.id} csrf={props.csrf} />
       {c.assigneeId !== props.selfId
         ? form(
             "assign",
@@ -178,6 +181,9 @@ export function ConversationHeader(props: {
             </>,
             "Merge into another conversation",
           )}
+          <a href={`/inbox/conversations/${c.id}/split`} title="Select messages of this conversation and move them into a new one">
+            Split messages…
+          </a>
           {form(
             "verify-email",
             <button title="Asks the customer here for their email address, sends a code there, and links the contacts once they type it back">
