@@ -24,6 +24,13 @@ afterAll(async () => {
   await redis.stop();
 });
 
+/** The conversation of a message just stored. */
+async function arrive(harness: Harness, id: string): Promise<number> {
+  const stored = await harness.inject({ externalId: id, contact: { externalId: `customer-${id}` }, text: "Hello" });
+  if (stored.status !== "stored") throw new Error(`message ${id} was not stored: ${stored.status}`);
+  return stored.conversationId;
+}
+
 async function harnessWith(exclusive: "receive" | "all"): Promise<Harness> {
   // "Another process" holds the inbox's lease before this one starts.
   await other.set("switchboard:lease:inbox:test", "another-process", "PX", 60_000);
@@ -41,8 +48,8 @@ test("exclusive 'all': replies wait for the process holding the inbox, which sen
   const harness = await harnessWith("all");
   const inbox = harness.switchboard.inboxes.get("test")!;
   expect(inbox.state).toBe("standby");
-  const stored = await harness.inject({ externalId: "in-1", contact: { externalId: "u1" }, text: "Hello" });
-  await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "Hi from standby", agentId: null });
+  const conversationId = await arrive(harness, "in-1");
+  await harness.switchboard.outbound.reply({ conversationId, text: "Hi from standby", agentId: null });
   expect(await harness.switchboard.delivery.runDue()).toBe(0); // not claimed: another process sends on this inbox
   expect(harness.sent).toEqual([]);
 
@@ -60,8 +67,8 @@ test("exclusive 'all': replies wait for the process holding the inbox, which sen
 test("exclusive 'receive': a process on standby still sends the inbox's replies", { timeout: 30_000 }, async () => {
   const harness = await harnessWith("receive");
   expect(harness.switchboard.inboxes.get("test")!.state).toBe("standby");
-  const stored = await harness.inject({ externalId: "in-2", contact: { externalId: "u2" }, text: "Hello" });
-  await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "Hi from anywhere", agentId: null });
+  const conversationId = await arrive(harness, "in-2");
+  await harness.switchboard.outbound.reply({ conversationId, text: "Hi from anywhere", agentId: null });
   await harness.drain();
   expect(harness.sent.map((s) => s.message.text)).toEqual(["Hi from anywhere"]);
   await other.del("switchboard:lease:inbox:test");

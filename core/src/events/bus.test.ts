@@ -43,6 +43,7 @@ describe("EventBus", () => {
     // Two buses on one file stand for two processes; the second never announces to the first.
     const here = new EventBus(log, clock, store);
     const elsewhere = new EventBus(log, clock, store);
+    const contactOf = (event: SwitchboardEvent) => (event as SwitchboardEvent<"contact.created">).data.contactId;
     const live: number[] = [];
     here.on("contact.created", (event) => void live.push(event.data.contactId));
     here.catchUp(); // the first reading sets the live position at the end of the log
@@ -50,14 +51,14 @@ describe("EventBus", () => {
     const before = await createContact(elsewhere, "Before");
     here.catchUp();
     await here.idle();
-    expect(live).toEqual([before.data.contactId]);
+    expect(live).toEqual([contactOf(before)]);
     const mine = await createContact(here, "Mine");
     const theirs = [await createContact(elsewhere, "Ada"), await createContact(elsewhere, "Bob")];
     here.catchUp(); // a poll or a broadcast wakes it
     await here.idle();
     here.catchUp();
     await here.idle();
-    expect(live).toEqual([before, mine, ...theirs].map((e) => e.data.contactId));
+    expect(live).toEqual([before, mine, ...theirs].map(contactOf));
   });
 
   it("writes an event in its change's transaction: a change that rolls back leaves no event", async () => {
