@@ -32,7 +32,7 @@ export { identifierHash } from "./tokens.ts";
 export default definePlugin({
   name: "webchat",
   version: "0.1.0",
-  core: "^1.0.0",
+  core: "^1.1.0", // ctx.conversations.verify (verify_prechat_email) came in 1.1
   setup(ctx) {
     const inboxes = new Map<string, WebchatInbox>();
     const agentsOnline = agentsOnlineCheck(ctx.agents);
