@@ -65,14 +65,17 @@ export async function confirmVerification(
   via: "code" | "link",
   now: number,
 ): Promise<SwitchboardEvent[]> {
+  // Only a row still waiting is verified, once: the code and the link cannot both count.
+  const claimed = await tx
+    .update(identityVerifications)
+    .set({ status: "verified", attempts: via === "code" ? row.attempts + 1 : row.attempts })
+    .where(and(eq(identityVerifications.id, row.id), eq(identityVerifications.status, "awaiting_code")))
+    .returning({ id: identityVerifications.id });
+  if (claimed.length === 0) return [];
   const signal = await recordVerified(tx, row.contactId, row.kind as VerifyKind, row.value!, `verification:${row.id}`);
   const joined = await joinVerifiedHolders(tx, row.contactId, signal ? [signal] : [], now);
   const events = await joined.record(bus);
   await auditVerification(tx, "system", "identity.verified", row, { value: row.value, contact: joined.contactId, via }, now);
-  await tx
-    .update(identityVerifications)
-    .set({ status: "verified", attempts: via === "code" ? row.attempts + 1 : row.attempts })
-    .where(eq(identityVerifications.id, row.id));
   return events;
 }
 

@@ -22,7 +22,7 @@ import { findConversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
 import { isAutomatedMessage } from "../store/messages.ts";
 import { identityClaims, identityVerifications, messages } from "../store/schema.ts";
-import { identityScopeOf } from "./identity-scope.ts";
+import { GLOBAL_SCOPE, identityScopeOf } from "./identity-scope.ts";
 import { actorRef } from "./merge-in.ts";
 import { normaliseEmail, normalisePhone } from "./normalise.ts";
 import { auditVerification as audit, confirmVerification, sayOnConversation as say, verifiedText } from "./verify-confirm.ts";
@@ -52,7 +52,7 @@ const ASK_TEXT: Record<VerifyKind, string> = {
     "To link your conversations with us, please reply with your phone number, with its country code (such as +1 415 555 0123). We will send you a code there.",
 };
 
-/** The value the contact already claims without proof (the newest), if any. */
+/** The value the contact claims without proof (the newest), if any, unless they hold it verified already. */
 async function claimed(sb: VerifyServices, contactId: number, kind: VerifyKind): Promise<string | undefined> {
   const [claim] = await sb.store.db
     .select({ value: identityClaims.value })
@@ -60,7 +60,9 @@ async function claimed(sb: VerifyServices, contactId: number, kind: VerifyKind):
     .where(and(eq(identityClaims.contactId, contactId), eq(identityClaims.kind, kind)))
     .orderBy(desc(identityClaims.createdAt), desc(identityClaims.id))
     .limit(1);
-  return claim?.value;
+  if (!claim) return undefined;
+  const held = await findContactByIdentity(sb.store.db, kind, claim.value, GLOBAL_SCOPE);
+  return held?.id === contactId ? undefined : claim.value;
 }
 
 /**
