@@ -4,6 +4,7 @@
  */
 
 export { type Clock, ManualClock, systemClock } from "./clock.ts";
+export type { RateLimit, Take } from "./cluster/types.ts";
 export { loadConfig } from "./config/load.ts";
 export type { LoadedConfig, SwitchboardConfig } from "./config/schema.ts";
 export { normaliseEmail, normalisePhone } from "./contacts/normalise.ts";
