@@ -1,8 +1,9 @@
 /**
- * `switchboard doctor`: checks the config, the database (reachable, pending migrations), each
- * plugin's setup and each inbox's health, and prints ✓/✗ lines that say what is wrong and how to
- * fix it. It never starts receiving and never changes the database: plugins are checked against the
- * real database with migrations switched off, or against a scratch copy of the schema when the real
+ * `switchboard doctor`: checks the config, the database (reachable, pending migrations), the
+ * cluster (one process, or Redis reachable: doctor-cluster.ts), each plugin's setup and each
+ * inbox's health, and prints ✓/✗ lines that say what is wrong and how to fix it. It never starts
+ * receiving and never changes the database: plugins are checked against the real database with
+ * migrations switched off, or against a scratch copy of the schema when the real
  * one is missing, unreachable or behind. It also lists contacts who hold one external id from two
  * inboxes of an inbox-scoped channel, with the command that splits them (doctor-identities.ts).
  * `✓` marks a healthy fact, `!` what needs a person's attention, `✗` a failure. A broken config lists
@@ -17,6 +18,7 @@ import { ConfigError, SwitchboardError } from "../errors/index.ts";
 import { openStore, resolveStoreUrl, type Store } from "../store/index.ts";
 import { createSwitchboard } from "../switchboard.ts";
 import { cliLogger, ExitCode, loadCliConfig, openConfiguredStore } from "./common.ts";
+import { clusterCheck } from "./doctor-cluster.ts";
 import { identityChecks } from "./doctor-identities.ts";
 import { migrationStatus } from "./migrations.ts";
 import { checkLine, clause, counted } from "./output.ts";
@@ -84,6 +86,8 @@ export async function doctorCommand(options: { config?: string }, print: (line: 
   checkPlaceholders(loaded, report);
 
   const real = await checkDatabase(loaded, report);
+  const cluster = await clusterCheck(loaded);
+  report[cluster.state](cluster.label, cluster.detail);
   await checkPluginsAndInboxes(loaded, real, report);
 
   return report.finish();

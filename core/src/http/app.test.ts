@@ -1,5 +1,5 @@
 // Health and metrics: GET /healthz answers while the store does, and GET /metrics is Prometheus text
-// with the process, HTTP and pipeline series.
+// with the process, HTTP and pipeline series. (With Redis shared by several processes: test/cluster/health.test.ts.)
 import { afterEach, describe, expect, it } from "vitest";
 import { EventBus } from "../events/bus.ts";
 import { createLogger } from "../log/index.ts";
@@ -9,11 +9,15 @@ let harness: Harness;
 afterEach(async () => harness?.close());
 
 describe("health and metrics", () => {
-  it("reports health with the version, and a JSON 404 for unknown API paths", async () => {
-    harness = await createTestHarness();
+  it("reports health with the version and the cluster (one process alone), and a JSON 404 for unknown API paths", async () => {
+    harness = await createTestHarness({ config: { cluster: { node_name: "solo" } } });
     const health = await harness.request("/healthz");
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    expect(await health.json()).toEqual({
+      status: "ok",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      cluster: { mode: "single", node: "solo", redis: "none", holds: [], standby: [] },
+    });
     const missing = await harness.request("/api/v2/nothing");
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: "SWB_ERR_NOT_FOUND" } });
@@ -37,6 +41,9 @@ describe("health and metrics", () => {
     expect(text).toMatch(/^switchboard_outbox_pending 0$/m);
     expect(text).toMatch(/^switchboard_http_requests_total\{method="GET",status="200"\} \d+$/m);
     expect(text).toMatch(/^switchboard_process_resident_memory_bytes \d+/m);
+    // One process alone holds no lease and has no Redis.
+    expect(text).toMatch(/^switchboard_cluster_leases_held 0$/m);
+    expect(text).not.toMatch(/^switchboard_cluster_redis_up/m);
   });
 
   it("shows each durable event subscriber's lag: events behind and the age of the oldest, back to 0 once handled", async () => {

@@ -1,12 +1,13 @@
 /**
  * The root Hono app: request metrics, `X-Content-Type-Options: nosniff` on every answer, body
  * limits for the REST API and channel webhooks, `GET /healthz` (503 with the reason while the store
- * cannot be read or written), `GET /metrics`, JSON 404s and
- * error mapping. The REST API, channel webhooks and plugin routes are mounted on it by the assembly.
+ * cannot be read or written; 200 "degraded" with the reason while the cluster's Redis does not
+ * answer, since that only delays work), `GET /metrics`, JSON 404s and error mapping. The REST API, channel webhooks and plugin routes are mounted on it by the assembly.
  */
 
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import type { Cluster } from "../cluster/index.ts";
 import { ErrorCodes } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { Store } from "../store/index.ts";
@@ -15,7 +16,7 @@ import { API_BODY_LIMIT, limitBody, WEBHOOK_BODY_LIMIT } from "./body-limits.ts"
 import { errorHandler } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 
-export function createHttpApp(deps: { log: Logger; store: Store; metrics: Metrics; version: string }): Hono {
+export function createHttpApp(deps: { log: Logger; store: Store; metrics: Metrics; cluster: Cluster; version: string }): Hono {
   const app = new Hono();
   app.use(async function requestMetrics(c, next) {
     const stop = deps.metrics.httpDuration.startTimer({ method: c.req.method });
@@ -38,7 +39,7 @@ export function createHttpApp(deps: { log: Logger; store: Store; metrics: Metric
         deps.log.error({ store: failure.code }, `health check: ${failure.reason}`);
         return c.json({ status: "error", store: "not writable", reason: failure.reason, code: failure.code }, 503);
       }
-      return c.json({ status: "ok", version: deps.version });
+      return c.json(await clusterHealth(deps.cluster, deps.version));
     } catch (error) {
       deps.log.error({ error: (error as Error).message }, "health check: the store does not answer");
       return c.json({ status: "error", store: "unreachable" }, 503);
@@ -50,4 +51,17 @@ export function createHttpApp(deps: { log: Logger; store: Store; metrics: Metric
   app.notFound((c) => c.json({ error: { code: ErrorCodes.NOT_FOUND, message: `No route for ${c.req.method} ${c.req.path}.` } }, 404));
   app.onError(errorHandler(deps.log));
   return app;
+}
+
+/**
+ * The healthy answer of /healthz with this process's place in the cluster. A Redis that does not
+ * answer makes it "degraded", not an error: ingestion and replies go on, live updates fall back to
+ * reading the event log, and exclusive inboxes wait for Redis (docs/deploy.md), so a load balancer
+ * should keep sending this process traffic.
+ */
+async function clusterHealth(cluster: Cluster, version: string) {
+  const status = cluster.status();
+  const problem = await cluster.probe();
+  if (!problem) return { status: "ok", version, cluster: status };
+  return { status: "degraded", version, reason: problem, cluster: { ...status, redis: "down" as const } };
 }

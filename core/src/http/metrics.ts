@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics (prom-client), served at GET /metrics: process metrics, HTTP requests, and
- * the pipeline's own counters and queue depths, outgoing webhooks included.
+ * the pipeline's own counters and queue depths, outgoing webhooks included, and this process's
+ * leases and Redis connection when several processes share the work (`[cluster]`).
  * The JavaScript heap comes from process.memoryUsage(), which Bun fills from JavaScriptCore (heapUsed
  * is bun:jsc's heapStats().heapSize). prom-client's own heap series are dropped: under Bun its
  * process_heap_bytes reads VmData (gigabytes of reserved address space) and its nodejs_heap_* series
@@ -8,6 +9,7 @@
  */
 import { count, eq } from "drizzle-orm";
 import client from "prom-client";
+import type { Cluster } from "../cluster/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log/index.ts";
 import { sampleLoopDelay } from "../perf/loop-delay.ts";
@@ -77,13 +79,45 @@ function loopDelay(registry: client.Registry, log: Logger | undefined): () => vo
   });
 }
 
-/** Creates a metrics registry fed by the event bus and the store; stalls go to `log`. */
-export function createMetrics(deps: { bus: EventBus; store: Store; log?: Logger }): Metrics {
+/**
+ * The cluster's series: lease changes (counted as the cluster reports them), the leases held now,
+ * and, with Redis, whether it answers (read from the connection's state, no command per scrape).
+ */
+function clusterMetrics(registry: client.Registry, cluster: Cluster): void {
+  const changes = new client.Counter({
+    name: "switchboard_cluster_lease_changes_total",
+    help: "Leases this process acquired, lost (another took it, or it could not be renewed) or released, by lease",
+    labelNames: ["lease", "change"] as const,
+    registers: [registry],
+  });
+  cluster.onLeaseChange((change) => changes.inc({ lease: change.lease, change: change.change }));
+  new client.Gauge({
+    name: "switchboard_cluster_leases_held",
+    help: "Leases this process holds now (exclusive inboxes, the event subscribers); /healthz names them",
+    registers: [registry],
+    collect() {
+      this.set(cluster.status().holds.length);
+    },
+  });
+  if (!cluster.shared) return;
+  new client.Gauge({
+    name: "switchboard_cluster_redis_up",
+    help: "1 while this process's connection to the cluster's Redis is ready, 0 while it is down",
+    registers: [registry],
+    collect() {
+      this.set(cluster.status().redis === "connected" ? 1 : 0);
+    },
+  });
+}
+
+/** Creates a metrics registry fed by the event bus, the store and the cluster; stalls go to `log`. */
+export function createMetrics(deps: { bus: EventBus; store: Store; cluster: Cluster; log?: Logger }): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
   for (const name of MISLEADING_DEFAULTS) registry.removeSingleMetric(`switchboard_${name}`);
   heapGauges(registry);
   const stop = loopDelay(registry, deps.log);
+  clusterMetrics(registry, deps.cluster);
   const httpRequests = new client.Counter({
     name: "switchboard_http_requests_total",
     help: "HTTP requests answered",

@@ -49,7 +49,7 @@ export function inboxAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
     return renderPage(
       c,
       <AdminPage title="Inboxes" page={{ ...shared, session }} section="/admin/inboxes">
-        <InboxesView inboxes={inboxes} plugins={plugins} />
+        <InboxesView inboxes={inboxes} plugins={plugins} cluster={sb.cluster.status()} />
       </AdminPage>,
     );
   });

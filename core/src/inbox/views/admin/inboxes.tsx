@@ -3,9 +3,12 @@
  * The inboxes admin page, read-only (inboxes live in the config file): each inbox with its channel,
  * plugin, state, error, a live health check and the teams it is given to; then the status panels
  * of the channels that have one (a pairing code, the connected account), redrawn live; then every
- * plugin with its state. Options (tokens, secrets) are never passed here, so they cannot be shown.
+ * plugin with its state. With several processes (`[cluster]`), it names this process and marks the
+ * inboxes another process runs ("standby"). Options (tokens, secrets) are never passed here, so
+ * they cannot be shown.
  */
 import { raw } from "hono/html";
+import type { ClusterStatus } from "../../../cluster/index.ts";
 import type { ChannelHealth } from "../../../plugins/types.ts";
 
 export interface InboxRow {
@@ -31,13 +34,20 @@ export interface PluginRow {
 
 const stateClass = (good: boolean) => (good ? "ok" : "error-text");
 
-export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[] }) {
+export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[]; cluster?: ClusterStatus }) {
   return (
     <>
       <p class="muted">
         Inboxes are set in the config file (<code>[inboxes.&lt;name&gt;]</code>); change them there and restart. The health check runs when
         this page opens.
       </p>
+      {props.cluster?.mode === "redis" ? (
+        <p class="muted">
+          This page comes from the process <code>{props.cluster.node}</code>, one of several sharing the work through Redis (
+          {props.cluster.redis === "connected" ? "connected" : "Redis does not answer"}). An inbox on standby is run by another process;
+          this one takes it over if that process goes.
+        </p>
+      ) : null}
       <table>
         <caption class="sr-only">Inboxes</caption>
         <thead>
@@ -62,6 +72,7 @@ export function InboxesView(props: { inboxes: InboxRow[]; plugins: PluginRow[] }
               <td>{i.plugin}</td>
               <td>
                 <span class={stateClass(i.state === "running" || i.state === "ready" || i.state === "standby")}>{i.state}</span>
+                {i.state === "standby" ? <div class="muted">another process runs it</div> : null}
                 {i.error ? <div class="error-text">{i.error}</div> : null}
               </td>
               <td>
