@@ -1,7 +1,8 @@
 /**
  * End to end, in headless Chromium: axe-core (the npm package, its script injected into the page)
- * finds no violations on any inbox page (the list, search results, a conversation, the admin
- * pages and the sign-in page) in the light and the dark theme, at the desktop size and at 390x844.
+ * finds no violations on any inbox page (the list, search results, a conversation, splitting it,
+ * the admin pages, the sign-in page and a verification link's page) in the light and the dark
+ * theme, at the desktop size and at 390x844.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { axeViolations } from "./axe.ts";
@@ -51,7 +52,9 @@ const PAGES: { name: string; path: () => string; signedIn: boolean }[] = [
   { name: "admin: one team", path: () => "/admin/teams/1", signedIn: true },
   { name: "admin: canned responses", path: () => "/admin/canned-responses", signedIn: true },
   { name: "admin: webhooks", path: () => "/admin/webhooks", signedIn: true },
+  { name: "splitting a conversation", path: () => `/inbox/conversations/${conversationId}/split`, signedIn: true },
   { name: "the sign-in page", path: () => "/login", signedIn: false },
+  { name: "a verification link that does not work", path: () => "/verify/not-a-token", signedIn: false },
 ];
 
 const LAYOUTS = [
