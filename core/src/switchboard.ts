@@ -105,7 +105,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
         ErrorCodes.PLUGIN_SETUP_FAILED,
         "ctx.conversations is usable once Switchboard has started, not during setup.",
       );
-    return { store, clock, bus, jobs, outbound: outboundReady, inboxes, loaded };
+    return { store, clock, bus, jobs, outbound: outboundReady, inboxes, loaded, log };
   };
   const agents = createAgentDirectory({ store, clock, routing: loaded.config.routing });
   await startPlugins({ store, clock, log, bus, jobs, registry, actions, agents, cluster }, plugins, mount);

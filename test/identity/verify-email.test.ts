@@ -100,6 +100,20 @@ describe("asking a Telegram customer to verify an email", () => {
     expect(await w.audits()).toContain("identity.verification_expired");
   });
 
+  it("tells the customer when the code cannot be sent (the relay refuses it), and audits it", { timeout: 30_000 }, async () => {
+    const w = await world();
+    await w.say("Hi", 1);
+    const tg = await w.conversationId();
+    expect((await w.ask(tg.id)).status).toBe(201);
+    w.smtp.failNext(550, 550, 550, 550, 550);
+    await w.say(ADDRESS, 2);
+    await w.botSays("We could not send a code to that address");
+    expect(w.botSaid().some((t) => t.includes("We sent a 6-digit code"))).toBe(false);
+    expect((await w.db.select().from(identityVerifications))[0]).toMatchObject({ status: "cancelled", value: ADDRESS });
+    const [failed] = await w.db.select().from(auditLog).where(eq(auditLog.action, "identity.verification_send_failed"));
+    expect(failed!.data).toMatchObject({ value: ADDRESS, reason: expect.stringContaining("550") });
+  });
+
   it("limits asks per contact (429)", { timeout: 30_000 }, async () => {
     const w = await world();
     await w.say("Hi", 1);

@@ -12,7 +12,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { and, count, desc, eq, gte, inArray, isNotNull } from "drizzle-orm";
-import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
+import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { conversationState, messageEventData } from "../events/message-data.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
 import type { InboundMessage, InboxInfo, IngestResult } from "../plugins/types.ts";
@@ -41,7 +41,7 @@ const PHONE = /\+?\d[\d\s().-]{5,20}\d/u;
 const CODE = /^\s*(\d{3})\s?-?(\d{3})\s*[.!]?\s*$/u;
 
 /** What verifications use of Switchboard's services. */
-export type VerifyServices = Pick<Services, "store" | "clock" | "bus" | "outbound" | "inboxes" | "loaded">;
+export type VerifyServices = Pick<Services, "store" | "clock" | "bus" | "outbound" | "inboxes" | "loaded" | "log">;
 
 /** An agent ({ id, name }) or an actor reference ("plugin:webchat"). */
 export type VerifyActor = Parameters<typeof actorRef>[0] | string;
@@ -262,13 +262,31 @@ async function issue(sb: VerifyServices, row: Verification, value: string, answe
     );
     return result;
   }
-  await deliverSecrets(sb, row, value, secrets);
+  try {
+    await deliverSecrets(sb, row, value, secrets);
+  } catch (error) {
+    await sendFailed(sb, row, value, error);
+    return result;
+  }
   await say(
     sb,
     row.conversationId,
     `We sent a 6-digit code to ${value}. Please type it here within 15 minutes, or open the link in that message.`,
   );
   return result;
+}
+
+/** The channel refused the code (a bad address, a relay error): cancelled, audited, logged, and the customer told. */
+async function sendFailed(sb: VerifyServices, row: Verification, value: string, error: unknown) {
+  const reason = describeError(error);
+  sb.log.warn({ verification: row.id, kind: row.kind, error: reason }, "could not send a verification code");
+  const now = sb.clock.now();
+  await sb.store.write(async (tx) => {
+    await tx.update(identityVerifications).set({ status: "cancelled" }).where(eq(identityVerifications.id, row.id));
+    await audit(tx, "system", "identity.verification_send_failed", row, { value, reason: reason.message }, now);
+  });
+  const noun = row.kind === "phone" ? "number" : "address";
+  await say(sb, row.conversationId, `We could not send a code to that ${noun}. Please check it and ask us to try again.`);
 }
 
 async function takeCode(sb: VerifyServices, row: Verification, message: InboundMessage, inbox: InboxInfo, code: string) {

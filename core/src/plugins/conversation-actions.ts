@@ -17,7 +17,7 @@ function clamp(limit: number | undefined, fallback: number): number {
   return Math.min(1000, Math.max(1, Math.trunc(limit ?? fallback) || fallback));
 }
 
-export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound" | "inboxes" | "loaded">;
+export type ActionServices = Pick<Services, "store" | "clock" | "bus" | "jobs" | "outbound" | "inboxes" | "loaded" | "log">;
 
 /**
  * The conversation actions of one plugin. `services` is read when an action runs, so plugins can be
