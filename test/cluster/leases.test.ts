@@ -134,3 +134,23 @@ test("broadcasts reach every process once; rate limits count across processes", 
   expect(takes[3]).toMatchObject({ ok: false, retryAfterMs: expect.any(Number) });
   expect((await onF.take("ip-2")).ok).toBe(true);
 });
+
+test("two processes given the same node name still hold a lease one at a time, and hear each other", { timeout: 20_000 }, async () => {
+  const [g, h] = [cluster("same-name"), cluster("same-name")];
+  const [onG, onH] = [recorder(), recorder()];
+  g.hold("inbox:y", onG);
+  h.hold("inbox:y", onH);
+  await poll(async () => onG.holding() || onH.holding(), Boolean, 5_000);
+  await settle(LEASE_MS);
+  expect([onG.holding(), onH.holding()].filter(Boolean)).toHaveLength(1);
+  const heard: string[] = [];
+  h.listen("hello", (payload) => heard.push(payload));
+  await settle(200);
+  g.broadcast("hello", "from g", { here: false });
+  await poll(
+    async () => heard.length,
+    (n) => n > 0,
+    5_000,
+  );
+  expect(heard).toEqual(["from g"]);
+});

@@ -76,7 +76,8 @@ async function telegramHolder(servers: ServerProcess[]): Promise<ServerProcess |
   try {
     await client.connect();
     const owner = await client.get("switchboard:lease:inbox:tg");
-    return servers.find((s) => owner?.endsWith(`-${s.child.pid}`));
+    // The lease's value is the owner's node name (host-pid) and a random mark: "host-1234#9f3a0c11".
+    return servers.find((s) => owner?.split("#")[0]?.endsWith(`-${s.child.pid}`));
   } finally {
     client.disconnect();
   }

@@ -9,7 +9,9 @@ import { RedisCluster } from "./redis.ts";
 import { SingleProcess } from "./single.ts";
 import type { Cluster } from "./types.ts";
 
-export type { Cluster, ClusterStatus, LeaseChange, LeaseHolder, RateLimit, Take } from "./types.ts";
+let clustersMade = 0;
+
+export type { Cluster, ClusterStatus, EventWindow, LeaseChange, LeaseHolder, RateLimit, Take } from "./types.ts";
 
 /**
  * Creates the cluster of this process.
@@ -18,7 +20,9 @@ export type { Cluster, ClusterStatus, LeaseChange, LeaseHolder, RateLimit, Take 
  * const cluster = createCluster(loaded.config.cluster, log);
  */
 export function createCluster(config: ClusterConfig, log: Logger): Cluster {
-  const node = config.node_name ?? `${hostname()}-${process.pid}`;
+  // Distinct per Switchboard in one process (a test's second one is "-2"); Redis marks add a random suffix anyway.
+  const made = ++clustersMade;
+  const node = config.node_name ?? `${hostname()}-${process.pid}${made > 1 ? `-${made}` : ""}`;
   if (!config.redis_url) return new SingleProcess(node, log);
   log.info({ node, leaseMs: config.lease_ms }, "cluster: sharing work with other processes through Redis");
   return new RedisCluster({ url: config.redis_url, node, prefix: config.key_prefix, leaseMs: config.lease_ms, log });

@@ -1,5 +1,5 @@
 /**
- * Leases in Redis: `SET key node NX PX` to take one, a Lua check-and-extend every third of the
+ * Leases in Redis: `SET key owner NX PX` to take one, a Lua check-and-extend every third of the
  * lease to keep it, a check-and-delete to give it up. A process that cannot renew (Redis is down,
  * or its connection is) lets go of its work before its key can expire, so two processes never both
  * believe they hold one lease for longer than a renewal; a standby process tries every third of
@@ -26,7 +26,7 @@ export class LeaseKeeper {
   readonly #leases = new Map<string, Lease>();
   readonly #redis: Redis;
   readonly #log: Logger;
-  readonly #node: string;
+  readonly #owner: string;
   readonly #prefix: string;
   readonly #leaseMs: number;
   readonly #onChange: (change: LeaseChange) => void;
@@ -37,7 +37,8 @@ export class LeaseKeeper {
   constructor(deps: {
     redis: Redis;
     log: Logger;
-    node: string;
+    /** The value this process writes into its leases (unique per process). */
+    owner: string;
     prefix: string;
     leaseMs: number;
     onChange: (change: LeaseChange) => void;
@@ -46,7 +47,7 @@ export class LeaseKeeper {
   }) {
     this.#redis = deps.redis;
     this.#log = deps.log;
-    this.#node = deps.node;
+    this.#owner = deps.owner;
     this.#prefix = deps.prefix;
     this.#leaseMs = deps.leaseMs;
     this.#onChange = deps.onChange;
@@ -107,7 +108,7 @@ export class LeaseKeeper {
   async #take(lease: Lease): Promise<void> {
     let taken: string | null;
     try {
-      taken = await this.#redis.set(this.#key(lease.name), this.#node, "PX", this.#leaseMs, "NX");
+      taken = await this.#redis.set(this.#key(lease.name), this.#owner, "PX", this.#leaseMs, "NX");
     } catch (error) {
       this.#log.debug({ lease: lease.name, error: describeError(error) }, "cannot try for a lease; Redis does not answer");
       return;
@@ -115,14 +116,14 @@ export class LeaseKeeper {
     if (taken !== "OK" || lease.released) return;
     lease.held = true;
     lease.confirmedAt = Date.now();
-    this.#log.info({ lease: lease.name, node: this.#node }, "lease acquired: this process now holds it");
+    this.#log.info({ lease: lease.name, owner: this.#owner }, "lease acquired: this process now holds it");
     this.#onChange({ lease: lease.name, change: "acquired" });
     this.#turn(lease, () => lease.holder.acquired(), "acquired");
   }
 
   async #renew(lease: Lease): Promise<void> {
     try {
-      const kept = await this.#redis.eval(RENEW_LEASE, 1, this.#key(lease.name), this.#node, this.#leaseMs);
+      const kept = await this.#redis.eval(RENEW_LEASE, 1, this.#key(lease.name), this.#owner, this.#leaseMs);
       if (!lease.held) return;
       if (kept === 1) {
         lease.confirmedAt = Date.now();
@@ -143,7 +144,7 @@ export class LeaseKeeper {
 
   #lose(lease: Lease, reason: string): void {
     lease.held = false;
-    this.#log.warn({ lease: lease.name, node: this.#node, reason }, "lease lost: this process stops its work");
+    this.#log.warn({ lease: lease.name, owner: this.#owner, reason }, "lease lost: this process stops its work");
     this.#onChange({ lease: lease.name, change: "lost", reason });
     this.#turn(lease, () => lease.holder.lost(reason), "lost");
   }
@@ -157,7 +158,7 @@ export class LeaseKeeper {
       this.#turn(lease, () => lease.holder.lost("released"), "lost");
       await lease.turns;
       try {
-        await this.#redis.eval(RELEASE_LEASE, 1, this.#key(lease.name), this.#node);
+        await this.#redis.eval(RELEASE_LEASE, 1, this.#key(lease.name), this.#owner);
         this.#onReleased(lease.name);
       } catch (error) {
         this.#log.warn({ lease: lease.name, error: describeError(error) }, "cannot release a lease; it expires on its own");

@@ -5,6 +5,7 @@
  * (live pushes fall back to each process's reading of the event log, rate limits to this process's
  * own count, and held connections are let go until Redis answers again).
  */
+import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -28,6 +29,11 @@ export interface RedisClusterOptions {
 export class RedisCluster implements Cluster {
   readonly node: string;
   readonly shared = true;
+  /**
+   * This Switchboard's mark in Redis (lease values, broadcast origins): the node name and a random
+   * suffix, so two processes given the same node_name never take each other for themselves.
+   */
+  readonly #instance: string;
   readonly #commands: Redis;
   readonly #subscriber: Redis;
   readonly #prefix: string;
@@ -39,6 +45,7 @@ export class RedisCluster implements Cluster {
 
   constructor(options: RedisClusterOptions) {
     this.node = options.node;
+    this.#instance = `${options.node}#${randomBytes(4).toString("hex")}`;
     this.#prefix = options.prefix;
     this.#log = options.log.child({ cluster: "redis" });
     this.#topics = new TopicListeners(this.#log);
@@ -76,7 +83,7 @@ export class RedisCluster implements Cluster {
     this.#leases = new LeaseKeeper({
       redis: this.#commands,
       log: this.#log,
-      node: this.node,
+      owner: this.#instance,
       prefix: this.#prefix,
       leaseMs: options.leaseMs,
       onChange: (change) => {
@@ -98,7 +105,7 @@ export class RedisCluster implements Cluster {
   broadcast(topic: string, payload: string, options: { here?: boolean } = {}): void {
     if (options.here !== false) this.#topics.deliver(topic, payload);
     if (this.#commands.status !== "ready") return;
-    this.#commands.publish(this.#channel(topic), `${this.node}\n${payload}`).catch((error: unknown) => {
+    this.#commands.publish(this.#channel(topic), `${this.#instance}\n${payload}`).catch((error: unknown) => {
       this.#log.debug({ topic, error: describeError(error) }, "a broadcast did not reach Redis; other processes catch up by polling");
     });
   }
@@ -166,7 +173,7 @@ export class RedisCluster implements Cluster {
   #received(channel: string, message: string): void {
     if (!channel.startsWith(`${this.#prefix}topic:`)) return;
     const newline = message.indexOf("\n");
-    if (newline < 0 || message.slice(0, newline) === this.node) return;
+    if (newline < 0 || message.slice(0, newline) === this.#instance) return;
     this.#topics.deliver(channel.slice(`${this.#prefix}topic:`.length), message.slice(newline + 1));
   }
 

@@ -1,31 +1,15 @@
 /**
- * The channels' status panels on /admin/inboxes (see `ChannelAdapter.statusPanel`): rendering one
- * to HTML, and GET /admin/inboxes/:name/panel/events, the live stream that sends the panel again
+ * The channels' status panels on /admin/inboxes (see `ChannelAdapter.statusPanel`):
+ * GET /admin/inboxes/:name/panel/events, the live stream that sends the panel again
  * ("panel" events) each time its channel says it changed. Admins only, like every /admin route.
  */
 import { Hono } from "hono";
-import { html } from "hono/html";
-import { describeError, ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
+import { ErrorCodes, SwitchboardError } from "../../../errors/index.ts";
 import { EventStreams } from "../../../http/sse.ts";
-import type { StatusPanel } from "../../../plugins/types.ts";
 import type { Services } from "../../../services.ts";
 import type { InboxEnv } from "../../env.ts";
-
-/**
- * The panel as HTML; a panel that fails to render shows the failure instead (and it is logged).
- *
- * @example
- * const html = await renderStatusPanel(sb, "whatsapp", adapter.statusPanel);
- */
-export async function renderStatusPanel(sb: Pick<Services, "log">, inbox: string, panel: StatusPanel): Promise<string> {
-  try {
-    return String(await Promise.resolve(String(await panel.render())));
-  } catch (error) {
-    const described = describeError(error);
-    sb.log.error({ inbox, error: described }, "a channel's status panel failed to render");
-    return String(await html`<p class="error-text">The channel's status panel failed to render: ${described.message}</p>`);
-  }
-}
+import { panelRelayOf } from "./panel-relay.ts";
+import { renderStatusPanel } from "./render-panel.ts";
 
 /**
  * The live stream of every inbox's status panel. Streams close when Switchboard stops.
@@ -35,12 +19,14 @@ export async function renderStatusPanel(sb: Pick<Services, "log">, inbox: string
  */
 export function inboxPanelRoutes(sb: Services): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
+  // Made now, not on the first page: the process running an exclusive inbox must publish its panel for the others.
+  const relay = panelRelayOf(sb);
   const streams = new EventStreams(sb.bus, sb.log);
   sb.onStop(() => streams.closeAll());
 
   app.get("/admin/inboxes/:name/panel/events", (c) => {
     const name = c.req.param("name");
-    const panel = sb.inboxes.get(name)?.adapter?.statusPanel;
+    const panel = relay.panelFor(name);
     if (!panel)
       throw new SwitchboardError(ErrorCodes.NOT_FOUND, `No inbox "${name}" with a status panel; the inboxes are listed on /admin/inboxes.`);
     return streams.stream(c, "status-panel", (send) => {

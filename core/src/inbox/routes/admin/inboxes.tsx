@@ -13,11 +13,16 @@ import type { InboxEnv } from "../../env.ts";
 import { renderPage } from "../../render.ts";
 import { InboxesView, type InboxRow } from "../../views/admin/inboxes.tsx";
 import { AdminPage } from "../../views/admin/page.tsx";
-import { renderStatusPanel } from "./inbox-panels.ts";
+import { panelRelayOf } from "./panel-relay.ts";
+import { renderStatusPanel } from "./render-panel.ts";
 import type { Shared } from "./support.ts";
 
 export function inboxAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
   const app = new Hono<InboxEnv>();
+  const renderedPanel = async (inbox: string) => {
+    const panel = panelRelayOf(sb).panelFor(inbox);
+    return panel ? renderStatusPanel(sb, inbox, panel) : undefined;
+  };
 
   app.get("/admin/inboxes", async (c) => {
     const session = c.get("session");
@@ -36,7 +41,7 @@ export function inboxAdminRoutes(sb: Services, shared: Shared): Hono<InboxEnv> {
         error: i.error,
         health: await sb.inboxes.health(i.name),
         teams: given.filter((g) => g.inbox === i.name).map((g) => g.team),
-        panel: i.adapter?.statusPanel ? await renderStatusPanel(sb, i.name, i.adapter.statusPanel) : undefined,
+        panel: await renderedPanel(i.name),
       })),
     );
     const plugins = sb.registry.plugins.map((p) => ({
