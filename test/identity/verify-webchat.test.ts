@@ -9,6 +9,7 @@
 import { fileURLToPath } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../core/src/log/index.ts";
 import { auditLog, contacts, identities, identityClaims, identityVerifications, messages } from "../../core/src/store/schema.ts";
 import { createTestAgent, waitFor } from "../../core/src/testing/index.ts";
 import { type CaptureSmtp, startCaptureSmtp } from "../../plugins/channel-email/test-support/smtp-capture.ts";
@@ -81,6 +82,20 @@ async function world(options: Record<string, unknown>) {
 }
 
 describe("verifying the web chat pre-chat email", () => {
+  it("with verify_prechat_email but no inbox that sends email, answers the visitor and logs core's reason", {
+    timeout: 30_000,
+  }, async () => {
+    const logged: { msg: string; error?: { message: string } }[] = [];
+    const log = createLogger({ level: "warn", destination: { write: (line: string) => void logged.push(JSON.parse(line)) } });
+    kit = await startKit({ pre_chat: "required", verify_prechat_email: true }, { log });
+    const token = await kit.visitor();
+    expect((await kit.call("/profile", { token, body: { name: "Maria", email: ADDRESS } })).status).toBe(200);
+    expect((await kit.say(token, "Hi")).status).toBe(201);
+    const warning = await waitFor(() => logged.find((l) => l.msg === "could not ask the visitor to verify the form's email"), 10_000);
+    expect(warning.error?.message).toContain("Configure an email inbox");
+    expect(await kit.harness.switchboard.store.db.select().from(identityVerifications)).toEqual([]);
+  });
+
   it("with verify_prechat_email, sends a code at the first message; typed in the widget, it joins the contacts", {
     timeout: 30_000,
   }, async () => {

@@ -186,14 +186,14 @@ export function ConversationHeader(props: {
           </a>
           {form(
             "verify-email",
-            <button title="Asks the customer here for their email address, sends a code there, and links the contacts once they type it back">
+            <button title="Sends a code and a link to the email the customer gave (or first asks them for one here), and links the contacts once they prove it">
               Ask to verify an email
             </button>,
             "Ask to verify an email",
           )}
           {form(
             "verify-phone",
-            <button title="Asks the customer here for their phone number, sends a code there on a channel that reaches phones, and links the contacts once they type it back">
+            <button title="Sends a code and a link to the phone number the customer gave (or first asks them for one here) on a channel that reaches phones, and links the contacts once they prove it">
               Ask to verify a phone
             </button>,
             "Ask to verify a phone",
