@@ -11,7 +11,7 @@ import type { Cluster } from "./types.ts";
 
 let clustersMade = 0;
 
-export type { Cluster, ClusterStatus, LeaseChange, LeaseHolder, RateLimit, Take } from "./types.ts";
+export type { Cluster, ClusterStatus, EventWindow, LeaseChange, LeaseHolder, RateLimit, Take } from "./types.ts";
 
 /**
  * Creates the cluster of this process.

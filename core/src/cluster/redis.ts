@@ -9,11 +9,12 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
+import { redisEventWindow } from "./event-window.ts";
 import { LeaseKeeper } from "./leases.ts";
 import { TAKE_TOKEN } from "./scripts.ts";
 import { RateLimiter } from "./token-bucket.ts";
 import { TopicListeners } from "./topics.ts";
-import type { Cluster, ClusterStatus, LeaseChange, LeaseHolder, RateLimit } from "./types.ts";
+import type { Cluster, ClusterStatus, EventWindow, LeaseChange, LeaseHolder, RateLimit } from "./types.ts";
 
 /** The topic on which a process says it released a lease (the payload is the lease's name). */
 const RELEASED_TOPIC = "lease-released";
@@ -136,6 +137,10 @@ export class RedisCluster implements Cluster {
         }
       },
     };
+  }
+
+  eventWindow(name: string, windowMs: number): EventWindow {
+    return redisEventWindow(this.#commands, `${this.#prefix}window:${name}:`, windowMs, this.#log);
   }
 
   onLeaseChange(listener: (change: LeaseChange) => void): void {

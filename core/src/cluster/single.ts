@@ -3,9 +3,10 @@
  * broadcasts reach this process's listeners only, and rate limits count in memory.
  */
 import type { Logger } from "../log/index.ts";
+import { LocalEventWindow } from "./event-window.ts";
 import { RateLimiter } from "./token-bucket.ts";
 import { TopicListeners } from "./topics.ts";
-import type { Cluster, ClusterStatus, LeaseChange, LeaseHolder, RateLimit } from "./types.ts";
+import type { Cluster, ClusterStatus, EventWindow, LeaseChange, LeaseHolder, RateLimit } from "./types.ts";
 
 export class SingleProcess implements Cluster {
   readonly node: string;
@@ -48,6 +49,10 @@ export class SingleProcess implements Cluster {
   rateLimit(_name: string, perMinute: number, burst?: number): RateLimit {
     const limiter = new RateLimiter(perMinute, burst);
     return { take: async (key) => limiter.take(key) };
+  }
+
+  eventWindow(_name: string, windowMs: number): EventWindow {
+    return new LocalEventWindow(windowMs);
   }
 
   onLeaseChange(listener: (change: LeaseChange) => void): void {

@@ -43,6 +43,19 @@ export interface RateLimit {
   take(key: string): Promise<Take>;
 }
 
+/**
+ * The times of recent events per key over a sliding window (failed sign-ins), counted across every
+ * process when the cluster shares Redis. `now` is the caller's clock, in milliseconds.
+ */
+export interface EventWindow {
+  /** Records one event for `key` at `now`. */
+  add(key: string, now: number): Promise<void>;
+  /** The times of `key`'s events in the window that ends at `now`, oldest first. */
+  times(key: string, now: number): Promise<number[]>;
+  /** Forgets `key`'s events. */
+  clear(key: string): Promise<void>;
+}
+
 export interface Cluster {
   /** This process's name (leases, logs, /healthz). */
   readonly node: string;
@@ -83,6 +96,16 @@ export interface Cluster {
    * if (!(await perIp.take(ip)).ok) return c.text("Slow down", 429);
    */
   rateLimit(name: string, perMinute: number, burst?: number): RateLimit;
+  /**
+   * Recent events per key over a sliding window of `windowMs`. With Redis, counted across every
+   * process (and in this process alone while Redis is down).
+   *
+   * @example
+   * const failures = cluster.eventWindow("login-failures", 15 * 60_000);
+   * await failures.add(ip, clock.now());
+   * if ((await failures.times(ip, clock.now())).length >= 10) return c.text("Wait", 429);
+   */
+  eventWindow(name: string, windowMs: number): EventWindow;
   /** Calls `listener` on each lease change in this process (metrics). */
   onLeaseChange(listener: (change: LeaseChange) => void): void;
   /** Where this process stands. */

@@ -3,8 +3,8 @@
  * Signing in and out. Both refuse what a browser says came from another site, and need a token:
  * the sign-in form's own (login CSRF), the session's for logging out. A sign-in for an unknown
  * email checks a dummy hash, so it takes as long as a wrong password. Failed attempts are throttled
- * per (email, IP), answered 429 with Retry-After. A good password opens a session (HttpOnly,
- * SameSite=Lax cookie, Secure behind https) and sets the agent's availability after sign-in; a
+ * per (email, IP), counted across every process (login-throttle.ts), answered 429 with Retry-After.
+ * A good password opens a session (HttpOnly, SameSite=Lax cookie, Secure behind https) and sets the agent's availability after sign-in; a
  * deactivated agent is refused (403) after the password check. The `next` target must be a path of this site, so the
  * sign-in page cannot be used to redirect elsewhere.
  */
@@ -40,7 +40,7 @@ export function authRoutes(sb: Services, page: Pick<PageContext, "assets" | "the
   const app = new Hono();
   const { auth, server } = sb.loaded.config;
   const ttlHours = auth.session_ttl_hours;
-  const throttle = new LoginThrottle(auth.login_attempts, sb.clock);
+  const throttle = new LoginThrottle(auth.login_attempts, sb.clock, sb.cluster);
   const secure = (server.public_url ?? "").startsWith("https:");
   const sameOrigin = sameOriginOnly(server.public_url);
   const loginPage = (c: Context, props: { next: string; email?: string; error?: string }, status?: 401 | 403 | 429) =>
@@ -59,7 +59,7 @@ export function authRoutes(sb: Services, page: Pick<PageContext, "assets" | "the
       return loginPage(c, { email, next, error: "This sign-in form has expired or was not sent from this site. Sign in again here." }, 403);
     }
     const ip = clientIp(c, server.trust_proxy);
-    const wait = throttle.wait(email, ip);
+    const wait = await throttle.wait(email, ip);
     if (wait) {
       c.header("Retry-After", String(Math.ceil(wait.ms / 1000)));
       return loginPage(c, { email, next, error: throttledMessage(wait) }, 429);
@@ -67,11 +67,11 @@ export function authRoutes(sb: Services, page: Pick<PageContext, "assets" | "the
     const agent = email ? await findAgentByEmail(sb.store.db, email) : undefined;
     const passwordOk = await verifySignIn(password, agent?.passwordHash); // also without an agent: same time
     if (!agent || !passwordOk) {
-      throttle.fail(email, ip);
+      await throttle.fail(email, ip);
       sb.log.warn({ email, ip }, "failed sign-in");
       return loginPage(c, { email, next, error: "Wrong email or password." }, 401);
     }
-    throttle.succeed(email, ip);
+    await throttle.succeed(email, ip);
     if (agent.deactivatedAt !== null) {
       sb.log.warn({ agent: agent.id }, "sign-in of a deactivated agent refused");
       return loginPage(c, { email, next, error: "This account has been deactivated. Ask an admin to reactivate it." }, 403);
