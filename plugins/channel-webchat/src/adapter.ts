@@ -11,7 +11,7 @@ import { deliver } from "./outbound.ts";
  * Makes the adapter.
  *
  * @example
- * ctx.channel("webchat", { options: webchatInboxOptions, create: async (context) => createAdapter(await WebchatInbox.create(context, agentsOnline, ctx.conversations)) });
+ * ctx.channel("webchat", { options: webchatInboxOptions, create: async (context) => createAdapter(await WebchatInbox.create(context, agentsOnline, ctx.conversations, ctx.cluster)) });
  */
 export function createAdapter(inbox: WebchatInbox): ChannelAdapter {
   return {

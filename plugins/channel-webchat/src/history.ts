@@ -67,7 +67,9 @@ export interface StoredFile {
 const pad = (seq: number) => String(seq).padStart(10, "0");
 
 /**
- * The per-visitor logs of one inbox. Appends for one visitor are serialised in this process.
+ * The per-visitor logs of one inbox. Appends for one visitor are serialised in this process, and
+ * an append skips the seqs another process appended meanwhile (two processes appending for one
+ * visitor within the same few milliseconds can still pick one seq: the kv has no insert-if-absent).
  *
  * @example
  * const history = new History(inbox.kv);
@@ -86,7 +88,9 @@ export class History {
   /** Appends an entry as the visitor's next seq, with the bytes of its attachments by index (undefined: none kept). */
   append(visitorId: string, entry: Omit<Entry, "seq">, files: (StoredFile | undefined)[] = []): Promise<Entry> {
     return this.#serial(visitorId, async () => {
-      const seq = (await this.#last(visitorId)) + 1;
+      let seq = (await this.#last(visitorId)) + 1;
+      // Another Switchboard process may have appended since this one last looked: go past its entries.
+      while ((await this.#kv.get(`m:${visitorId}:${pad(seq)}`)) !== undefined) seq++;
       for (const [index, file] of files.entries()) if (file) await this.#kv.set(`f:${visitorId}:${seq}:${index}`, file);
       const stored: Entry = { ...entry, seq };
       await this.#kv.set(`m:${visitorId}:${pad(seq)}`, stored);

@@ -30,8 +30,8 @@ function refusedByCore(reason: string) {
 }
 
 /** Takes one token of the visitor's message budget, or throws a 429. */
-export function spendVisitorBudget(inbox: WebchatInbox, visitorId: string): void {
-  const take = inbox.limits.visitorMessages.take(visitorId);
+export async function spendVisitorBudget(inbox: WebchatInbox, visitorId: string): Promise<void> {
+  const take = await inbox.limits.visitorMessages.take(visitorId);
   if (!take.ok) {
     const limit = inbox.options.rate_limit.visitor_messages_per_minute;
     throw webchatError(
@@ -63,7 +63,7 @@ export async function postMessage(inbox: WebchatInbox, claims: VisitorClaims, me
   const attachments = checkAttachments(message.attachments ?? [], inbox.options.attachments);
   if (text === "" && attachments.length === 0)
     throw webchatError(ErrorCodes.VALIDATION, 422, "text_empty", "Write a message or attach a file.");
-  spendVisitorBudget(inbox, claims.visitorId);
+  await spendVisitorBudget(inbox, claims.visitorId);
 
   const record = await inbox.history.visitor(claims.visitorId);
   const result = await inbox.emit({
@@ -115,7 +115,7 @@ export async function saveProfile(
   claims: VisitorClaims,
   profile: { name?: string; email?: string },
 ): Promise<VisitorRecord> {
-  spendVisitorBudget(inbox, claims.visitorId);
+  await spendVisitorBudget(inbox, claims.visitorId);
   const before = await inbox.history.visitor(claims.visitorId);
   const record = await inbox.history.updateVisitor(claims.visitorId, (r) => ({
     ...r,
@@ -148,7 +148,7 @@ export async function saveProfile(
 
 /** Tells agents the visitor is typing (at most every 2 s; more often is answered but not passed on). */
 export async function visitorTyping(inbox: WebchatInbox, claims: VisitorClaims): Promise<void> {
-  if (!inbox.limits.visitorTyping.take(claims.visitorId).ok) return;
+  if (!(await inbox.limits.visitorTyping.take(claims.visitorId)).ok) return;
   await inbox.typing({ contactExternalId: inbox.externalIdOf(claims) });
 }
 
@@ -178,7 +178,7 @@ export async function rateConversation(
     );
   const rated = entries.find((e) => e.kind === "rating" && e.conversation_id === conversationId);
   if (rated) return rated;
-  spendVisitorBudget(inbox, claims.visitorId);
+  await spendVisitorBudget(inbox, claims.visitorId);
   await inbox.csat.record({
     conversationId,
     contactId: record.contactId ?? null,

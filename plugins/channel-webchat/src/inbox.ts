@@ -1,9 +1,18 @@
 /**
  * One webchat inbox, alive: its options and keys, the visitors' logs, the live connections, the
- * limits, and core's `emit` once the inbox has started. The HTTP routes and the channel adapter
+ * limits (request and message rates counted across processes by the cluster, open connections per
+ * process), and core's `emit` once the inbox has started. The HTTP routes and the channel adapter
  * both work through this object. Visitor sessions (tokens, identified users) are made here too.
  */
-import { type ConversationActions, type Emit, ErrorCodes, type InboundMessage, type InboxContext } from "@switchboard/core";
+import {
+  type ConversationActions,
+  type Emit,
+  ErrorCodes,
+  type InboundMessage,
+  type InboxContext,
+  type PluginCluster,
+  type RateLimit,
+} from "@switchboard/core";
 import type { AgentsOnline } from "./agents-online.ts";
 import { availability } from "./business-hours.ts";
 import { CsatStore } from "./csat.ts";
@@ -11,7 +20,7 @@ import { webchatError } from "./errors.ts";
 import { History, type VisitorRecord } from "./history.ts";
 import { Hub } from "./hub.ts";
 import type { WebchatOptions } from "./options.ts";
-import { ConnectionCounter, RateLimiter } from "./rate-limit.ts";
+import { ConnectionCounter } from "./rate-limit.ts";
 import {
   type InboxKeys,
   identifiedId,
@@ -40,11 +49,14 @@ export interface VisitorView {
 
 const DAY = 86_400_000;
 
+/** What an inbox uses of the plugin's `ctx.cluster`: live pushes and rate limits across processes. */
+export type WebchatCluster = Pick<PluginCluster, "broadcast" | "listen" | "rateLimit">;
+
 /**
  * The state and the session logic of one inbox.
  *
  * @example
- * const inbox = await WebchatInbox.create(inboxContext, agentsOnline, ctx.conversations);
+ * const inbox = await WebchatInbox.create(inboxContext, agentsOnline, ctx.conversations, ctx.cluster);
  * const { token } = await inbox.startSession({}, Date.now());
  * const claims = await inbox.authenticate(`Bearer ${token}`, Date.now());
  */
@@ -53,15 +65,15 @@ export class WebchatInbox {
   readonly options: WebchatOptions;
   readonly log: InboxContext<WebchatOptions>["log"];
   readonly history: History;
-  readonly hub = new Hub();
+  readonly hub: Hub;
   readonly typing: InboxContext<WebchatOptions>["typing"];
   readonly reportDelivery: InboxContext<WebchatOptions>["reportDelivery"];
   readonly csat: CsatStore;
   readonly limits: {
-    ipRequests: RateLimiter;
-    visitorMessages: RateLimiter;
+    ipRequests: RateLimit;
+    visitorMessages: RateLimit;
     /** Visitor typing reaches agents at most every 2 seconds; extra calls are answered but not passed on. */
-    visitorTyping: RateLimiter;
+    visitorTyping: RateLimit;
     visitorStreams: ConnectionCounter;
     ipStreams: ConnectionCounter;
   };
@@ -77,8 +89,10 @@ export class WebchatInbox {
     csat: CsatStore,
     agentsOnline: AgentsOnline,
     conversations: Pick<ConversationActions, "verify">,
+    cluster: WebchatCluster,
   ) {
     this.name = context.name;
+    this.hub = new Hub(cluster, `push:${context.name}`);
     this.options = context.options;
     this.log = context.log;
     this.history = new History(context.kv);
@@ -90,19 +104,23 @@ export class WebchatInbox {
     this.conversations = conversations;
     const limits = context.options.rate_limit;
     this.limits = {
-      ipRequests: new RateLimiter(limits.ip_requests_per_minute),
-      visitorMessages: new RateLimiter(limits.visitor_messages_per_minute),
-      visitorTyping: new RateLimiter(30, 1),
+      ipRequests: cluster.rateLimit(`${context.name}:ip`, limits.ip_requests_per_minute),
+      visitorMessages: cluster.rateLimit(`${context.name}:messages`, limits.visitor_messages_per_minute),
+      visitorTyping: cluster.rateLimit(`${context.name}:typing`, 30, 1),
       visitorStreams: new ConnectionCounter(limits.streams_per_visitor),
       ipStreams: new ConnectionCounter(limits.streams_per_ip),
     };
   }
 
-  /** `agentsOnline` reads core's agent directory (shared by the plugin's inboxes); `conversations` is ctx.conversations. */
+  /**
+   * `agentsOnline` reads core's agent directory (shared by the plugin's inboxes); `conversations` is
+   * ctx.conversations; `cluster` is ctx.cluster.
+   */
   static async create(
     context: InboxContext<WebchatOptions>,
     agentsOnline: AgentsOnline,
     conversations: Pick<ConversationActions, "verify">,
+    cluster: WebchatCluster,
   ): Promise<WebchatInbox> {
     return new WebchatInbox(
       context,
@@ -110,6 +128,7 @@ export class WebchatInbox {
       await CsatStore.load(context.kv),
       agentsOnline,
       conversations,
+      cluster,
     );
   }
 

@@ -46,17 +46,21 @@ export default definePlugin({
       family: "live-chat",
       options: webchatInboxOptions,
       async create(context) {
-        const inbox = await WebchatInbox.create(context, agentsOnline, ctx.conversations);
+        const inbox = await WebchatInbox.create(context, agentsOnline, ctx.conversations, ctx.cluster);
         inboxes.set(context.name, inbox);
         return createAdapter(inbox);
       },
     });
 
+    // Every process hears a typing event and tells the widgets it holds.
     ctx.on("typing", async (event) => {
       if (event.data.who === "agent") await each((inbox) => agentTyping(inbox, event.data.conversationId));
     });
-    ctx.on("conversation.status_changed", async (event) => {
-      if (event.data.to === "resolved") await each((inbox) => conversationResolved(inbox, event.data.conversationId));
+    // The "resolved" line is written once (by the process running durable subscribers) and pushed to every process.
+    ctx.consume("resolved-lines", {
+      "conversation.status_changed": async (event) => {
+        if (event.data.to === "resolved") await each((inbox) => conversationResolved(inbox, event.data.conversationId, event.id));
+      },
     });
     ctx.on("agent.availability_changed", () => agentsOnline.invalidate());
     ctx.on("contact.erased", async (event) => {

@@ -111,16 +111,19 @@ export const webchatInboxOptions = z
         types: ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"],
       }),
 
-    /** Limits per visitor and per client IP, kept in this process's memory. */
+    /**
+     * Limits per visitor and per client IP. The per-minute rates count across every Switchboard
+     * process (through Redis with `[cluster]`); the open connections count in each process.
+     */
     rate_limit: z
       .object({
         /** Messages, profile updates and ratings one visitor may send per minute. */
         visitor_messages_per_minute: z.number().int().min(1).default(20),
         /** Requests of any kind from one IP per minute. */
         ip_requests_per_minute: z.number().int().min(1).default(600),
-        /** Live connections one visitor may hold (one per open tab). */
+        /** Live connections one visitor may hold (one per open tab), in each process. */
         streams_per_visitor: z.number().int().min(1).default(5),
-        /** Live connections one IP may hold (offices and mobile carriers share IPs). */
+        /** Live connections one IP may hold (offices and mobile carriers share IPs), in each process. */
         streams_per_ip: z.number().int().min(1).default(200),
       })
       .strict()

@@ -2,7 +2,8 @@
  * From core to the visitor: an agent's reply is appended to the visitor's log (so a later
  * connection catches up on it) and pushed at once to every open connection of theirs. A retried
  * send of the same message is recognised by its id and never appended twice. Also: the agent's
- * typing indicator, and the "resolved" line that asks for a rating.
+ * typing indicator (every process hears it and tells the widgets it holds), and the "resolved" line
+ * that asks for a rating (written by one process, once per event, and pushed to every process).
  */
 import { DeliveryError, type OutboundMessage, type OutboundTarget, type SendResult } from "@switchboard/core";
 import type { EntryAttachment, StoredFile } from "./history.ts";
@@ -68,13 +69,21 @@ export async function deliver(inbox: WebchatInbox, target: OutboundTarget, messa
   return { externalId };
 }
 
-/** A conversation of this inbox was resolved: adds the "resolved" line (asking for a rating when CSAT is on). */
-export async function conversationResolved(inbox: WebchatInbox, conversationId: number): Promise<void> {
+/**
+ * A conversation of this inbox was resolved (by the event `eventId`): adds the "resolved" line
+ * (asking for a rating when CSAT is on), once per event even when the event comes again.
+ *
+ * @example
+ * ctx.consume("resolved", { "conversation.status_changed": (e) => conversationResolved(inbox, e.data.conversationId, e.id) });
+ */
+export async function conversationResolved(inbox: WebchatInbox, conversationId: number, eventId: string): Promise<void> {
   const visitorId = await inbox.history.owner(conversationId);
   if (!visitorId) return;
+  const id = `s-resolved-${conversationId}-${eventId}`;
+  if (await inbox.history.find(visitorId, id)) return;
   const csat = inbox.options.csat && !inbox.csat.get(conversationId);
   const entry = await inbox.history.append(visitorId, {
-    id: `s-resolved-${conversationId}-${Date.now()}`,
+    id,
     conversation_id: conversationId,
     author: "system",
     kind: "resolved",
@@ -86,8 +95,8 @@ export async function conversationResolved(inbox: WebchatInbox, conversationId: 
   inbox.hub.push(visitorId, { event: "message", entry });
 }
 
-/** An agent is typing in a conversation: tells the visitor's open widgets. */
+/** An agent is typing in a conversation: tells the visitor's open widgets held by this process (each process hears the event). */
 export async function agentTyping(inbox: WebchatInbox, conversationId: number): Promise<void> {
   const visitorId = await inbox.history.owner(conversationId);
-  if (visitorId) inbox.hub.push(visitorId, { event: "typing", who: "agent" });
+  if (visitorId) inbox.hub.pushHere(visitorId, { event: "typing", who: "agent" });
 }

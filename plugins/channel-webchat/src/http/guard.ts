@@ -1,7 +1,7 @@
 /**
  * The checks every widget API request passes, as named middleware: the inbox exists, the page's
  * Origin is one the inbox allows (with CORS headers for it, and preflights answered here), the
- * client IP is under its rate limit, and (for visitor routes) the bearer token is valid.
+ * client IP is under its rate limit (counted across processes), and (for visitor routes) the bearer token is valid.
  * Requests without an Origin header (servers, curl) are let through: Origin protects browsers.
  */
 import { clientIp, ErrorCodes } from "@switchboard/core";
@@ -63,7 +63,7 @@ export function inboxGuard(inboxes: Map<string, WebchatInbox>): MiddlewareHandle
       });
     }
     const ip = clientIp(c, inbox.options.trust_proxy);
-    const take = inbox.limits.ipRequests.take(ip);
+    const take = await inbox.limits.ipRequests.take(ip);
     if (!take.ok) {
       throw webchatError(
         ErrorCodes.FORBIDDEN,

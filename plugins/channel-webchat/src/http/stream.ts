@@ -4,7 +4,9 @@
  * It first sends every log entry after `after` (catch-up), then `event: ready`, then live events as
  * they happen. The connection is registered before the catch-up is read, and live events that
  * arrive meanwhile wait in a queue; entries are sent in seq order and never twice, so a reconnect
- * loses nothing and repeats nothing. Heartbeat comments keep proxies from closing an idle stream.
+ * loses nothing and repeats nothing. A live entry that skips a seq (a push missed, or two processes'
+ * pushes crossing) or a push of a seq alone reads the log again from the last seq sent, the same
+ * way. Heartbeat comments keep proxies from closing an idle stream.
  *
  *   id: 7                         event: typing            : hb
  *   event: message                data: {"who":"agent"}
@@ -28,6 +30,8 @@ function format(event: LiveEvent): string {
       return `event: typing\ndata: ${JSON.stringify({ who: event.who })}\n\n`;
     case "ready":
       return `event: ready\ndata: ${JSON.stringify({ last_seq: event.last_seq })}\n\n`;
+    case "stored":
+      return "";
   }
 }
 
@@ -82,11 +86,37 @@ export function liveStream(c: Context<WebchatEnv>): Response {
     controller.enqueue(encoder.encode(text));
   };
   const send = (event: LiveEvent) => {
+    if (event.event === "stored") return; // its entry came with the reading of the log
     if (event.event === "message") {
       if (event.entry.seq <= lastSeq) return;
       lastSeq = event.entry.seq;
     }
     write(format(event));
+  };
+  /** Sends the log after the last seq sent, then what was queued meanwhile (the first time, then `ready`); closes the stream when the log cannot be read. */
+  const catchUp = async (first = false): Promise<void> => {
+    catchingUp = true;
+    try {
+      for (const entry of await inbox.history.after(visitorId, lastSeq)) send({ event: "message", entry });
+    } catch (error) {
+      inbox.log.error(
+        { visitorId, error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) },
+        "webchat catch-up failed; closing the stream so the widget reconnects",
+      );
+      return close("end");
+    }
+    catchingUp = false;
+    for (const event of queued.splice(0)) send(event);
+    if (!first || !open) return;
+    send({ event: "ready", last_seq: lastSeq });
+    heartbeat = setInterval(() => write(": hb\n\n"), inbox.options.heartbeat_seconds * 1000);
+  };
+  const live = (event: LiveEvent) => {
+    if (catchingUp) return void queued.push(event);
+    const missed = event.event === "stored" ? event.seq > lastSeq : event.event === "message" && event.entry.seq > lastSeq + 1;
+    if (!missed) return send(event);
+    queued.push(event);
+    void catchUp();
   };
   /** "end": finish the stream; "error": drop it now (a client too slow to read); "gone": the client left. */
   const close = (how: "end" | "error" | "gone") => {
@@ -98,7 +128,7 @@ export function liveStream(c: Context<WebchatEnv>): Response {
     if (how === "end") controller.close();
     if (how === "error") controller.error(new Error("The visitor's connection fell too far behind; it will reconnect and catch up."));
   };
-  const connection: Connection = { visitorId, push: (event) => (catchingUp ? queued.push(event) : send(event)), close: () => close("end") };
+  const connection: Connection = { visitorId, push: live, close: () => close("end") };
 
   const body = new ReadableStream<Uint8Array>({
     start(streamController) {
@@ -112,22 +142,7 @@ export function liveStream(c: Context<WebchatEnv>): Response {
 
   removeFromHub = inbox.hub.add(connection);
   write(": connected\n\n");
-  void inbox.history.after(visitorId, after).then(
-    (entries) => {
-      for (const entry of entries) send({ event: "message", entry });
-      catchingUp = false;
-      for (const event of queued.splice(0)) send(event);
-      send({ event: "ready", last_seq: lastSeq });
-      heartbeat = setInterval(() => write(": hb\n\n"), inbox.options.heartbeat_seconds * 1000);
-    },
-    (error: unknown) => {
-      inbox.log.error(
-        { visitorId, error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) },
-        "webchat catch-up failed; closing the stream so the widget reconnects",
-      );
-      close("end");
-    },
-  );
+  void catchUp(true);
   return new Response(body, {
     headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no" },
   });
