@@ -8,12 +8,10 @@
  * Redis is back one process holds Telegram again.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
-import { collectStream } from "@switchboard/core/testing";
+import { collectStream, serveLoopback } from "@switchboard/core/testing";
 import { afterAll, expect, test } from "vitest";
 import { type FakeTelegram, startFakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
 import { startRedis, type TestRedis } from "../fixtures/redis.ts";
@@ -25,16 +23,11 @@ const ada = { id: 1001, is_bot: false, first_name: "Ada" };
 
 /** The customer's system behind the API inbox: the replies it received, by text. */
 const replies: string[] = [];
-const receiver = createServer((req, res) => {
-  let body = "";
-  req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-  req.on("end", () => {
-    replies.push((JSON.parse(body) as { message: { text: string } }).message.text);
-    res.writeHead(200).end();
-  });
+const receiver = serveLoopback(async (request) => {
+  replies.push(((await request.json()) as { message: { text: string } }).message.text);
+  return new Response(null, { status: 200 });
 });
-await new Promise<void>((done) => receiver.listen(0, "127.0.0.1", done));
-const replyUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/replies`;
+const replyUrl = `${receiver.url}/replies`;
 
 const dir = mkdtempSync(join(tmpdir(), "switchboard-cluster-"));
 const dbFile = join(dir, "sb.db");
@@ -47,7 +40,7 @@ afterAll(async () => {
   killAll();
   await redis?.stop();
   await telegram?.stop();
-  receiver.close();
+  await receiver.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
