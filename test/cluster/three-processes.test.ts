@@ -1,7 +1,7 @@
 /**
  * Three Switchboard processes on one machine share the libSQL file and a real Redis (Debian's
  * redis-server on a loopback port), as docs/deploy.md describes. Proven here, through the real
- * `start` CLI: an agent's event stream on one process sees a message ingested on another; exactly
+ * `start` CLI: they start at once on a new database (one migrates it and creates the admin); an agent's event stream on one process sees a message ingested on another; exactly
  * one process polls Telegram (the fake Bot API on loopback ends a second poller with 409), and when
  * it is SIGKILLed another takes over with no update lost or stored twice; with Redis stopped,
  * ingestion and replies go on and live updates still arrive (by reading the event log), and once
@@ -109,9 +109,10 @@ api_root = "${telegram.apiRoot}"
 poll_timeout_seconds = 1
 `,
   );
-  const a = await startServer(configFile);
-  const [b, c] = await Promise.all([startServer(configFile), startServer(configFile)]);
+  // All three start at once on a new database: one migrates it and creates the admin, the others wait and find them.
+  const [a, b, c] = await Promise.all([startServer(configFile), startServer(configFile), startServer(configFile)]);
   servers.push(a, b, c);
+  expect(servers.filter((s) => s.output().includes("First start: an admin account was created."))).toHaveLength(1);
   const token = /Token: (swb_\S+)/.exec(await runCli(["create-token", "--config", configFile, "--agent", "admin@example.com"]))?.[1];
   expect(token).toBeDefined();
 

@@ -6,7 +6,7 @@
  */
 import { countAgents, createAgent } from "../auth/agents.ts";
 import type { LoadedConfig } from "../config/schema.ts";
-import { ConfigError, describeError, ErrorCodes } from "../errors/index.ts";
+import { ConfigError, describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { serveHttp } from "../http/serve.ts";
 import { createLogger, type Logger } from "../log/index.ts";
 import { createSwitchboard, type Switchboard, VERSION } from "../switchboard.ts";
@@ -86,7 +86,18 @@ function listen(loaded: LoadedConfig, switchboard: Switchboard): Server {
 /** On a fresh install (no agents), creates an admin and returns its password, to be shown once. */
 async function createFirstAdmin(switchboard: Switchboard, email: string): Promise<{ email: string; password: string } | undefined> {
   if ((await countAgents(switchboard.store)) > 0) return undefined;
-  const { agent, password } = await createAgent(switchboard.store, { email, name: "Admin", role: "admin" });
+  let created: Awaited<ReturnType<typeof createAgent>>;
+  try {
+    created = await createAgent(switchboard.store, { email, name: "Admin", role: "admin" });
+  } catch (error) {
+    // Another process starting on the same database at the same moment created it (and shows its password).
+    if (error instanceof SwitchboardError && error.code === ErrorCodes.CONFLICT) {
+      switchboard.log.info({ email }, "the first admin was created by another process starting at the same time");
+      return undefined;
+    }
+    throw error;
+  }
+  const { agent, password } = created;
   switchboard.log.info({ agent: agent.id, email: agent.email }, "created the first admin");
   return { email: agent.email, password };
 }

@@ -14,6 +14,7 @@ import { migrate } from "drizzle-orm/libsql/migrator";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { createEmbeddedClient } from "./embedded-client.ts";
 import { createGroupWriter } from "./group-commit.ts";
+import { migrateShared } from "./migrate-shared.ts";
 import * as schema from "./schema.ts";
 
 export type Database = LibSQLDatabase<typeof schema>;
@@ -101,7 +102,7 @@ export async function openStore(options: { url: string; authToken?: string; base
     url,
     filePath,
     write: createGroupWriter<Tx>({ transaction: (fn) => db.transaction(fn), lock }),
-    migrate: () => lock.runExclusive(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })),
+    migrate: () => lock.runExclusive(() => migrateShared(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }))),
     checkpoint: () =>
       lock.runExclusive(async () => {
         if (!filePath) return true;
