@@ -1,5 +1,6 @@
 /**
- * `ctx.kv`: per-plugin key-value storage in the `plugin_kv` table, with optional expiry.
+ * `ctx.kv`: per-plugin key-value storage in the `plugin_kv` table, with optional expiry, and an
+ * atomic insert-if-absent (`add`) for what several processes must number or claim once.
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
@@ -36,6 +37,23 @@ export function createKeyValueStore(store: Store, clock: Clock, plugin: string):
       }
     });
   };
+  const add: NonNullable<KeyValueStore["add"]> = async (key, value, options = {}) => {
+    const now = clock.now();
+    const expiresAt = options.ttlMs === undefined ? null : now + options.ttlMs;
+    const written = await store.write((tx) =>
+      tx
+        .insert(pluginKv)
+        .values({ plugin, key, value: value ?? null, expiresAt, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [pluginKv.plugin, pluginKv.key],
+          set: { value: value ?? null, expiresAt, updatedAt: now },
+          // Only over an expired value: a live one stays, and nothing is written.
+          setWhere: sql`${pluginKv.expiresAt} IS NOT NULL AND ${pluginKv.expiresAt} <= ${now}`,
+        })
+        .returning({ key: pluginKv.key }),
+    );
+    return written.length > 0;
+  };
   return {
     async get<T>(key: string) {
       const [row] = await store.db
@@ -46,6 +64,7 @@ export function createKeyValueStore(store: Store, clock: Clock, plugin: string):
     },
     set: (key, value, options) => setMany([{ key, value }], options),
     setMany,
+    add,
     async delete(key) {
       await store.write((tx) => tx.delete(pluginKv).where(and(eq(pluginKv.plugin, plugin), eq(pluginKv.key, key))));
     },

@@ -6,7 +6,7 @@
  *
  * Keys (all in the inbox's kv namespace):
  *   m:<visitor>:<seq, 10 digits>   one entry
- *   f:<visitor>:<seq>:<index>      one attachment's bytes (base64), written before its entry
+ *   f:<visitor>:<seq>:<index>      one attachment's bytes (base64), written right after its entry
  *   v:<visitor>                    the visitor's record (profile, conversations, contact id)
  *   c:<conversation id>            which visitor owns a conversation
  *   csat:<conversation id>         the rating of a conversation
@@ -68,8 +68,8 @@ const pad = (seq: number) => String(seq).padStart(10, "0");
 
 /**
  * The per-visitor logs of one inbox. Appends for one visitor are serialised in this process, and
- * an append skips the seqs another process appended meanwhile (two processes appending for one
- * visitor within the same few milliseconds can still pick one seq: the kv has no insert-if-absent).
+ * each claims its seq with `kv.add` (insert-if-absent), so two Switchboard processes appending for
+ * one visitor at once never write the same seq: the later one takes the next.
  *
  * @example
  * const history = new History(inbox.kv);
@@ -89,13 +89,22 @@ export class History {
   append(visitorId: string, entry: Omit<Entry, "seq">, files: (StoredFile | undefined)[] = []): Promise<Entry> {
     return this.#serial(visitorId, async () => {
       let seq = (await this.#last(visitorId)) + 1;
-      // Another Switchboard process may have appended since this one last looked: go past its entries.
-      while ((await this.#kv.get(`m:${visitorId}:${pad(seq)}`)) !== undefined) seq++;
-      for (const [index, file] of files.entries()) if (file) await this.#kv.set(`f:${visitorId}:${seq}:${index}`, file);
-      const stored: Entry = { ...entry, seq };
-      await this.#kv.set(`m:${visitorId}:${pad(seq)}`, stored);
+      const writeFiles = async () => {
+        for (const [index, file] of files.entries()) if (file) await this.#kv.set(`f:${visitorId}:${seq}:${index}`, file);
+      };
+      const add = this.#kv.add?.bind(this.#kv);
+      if (add) {
+        // Claimed atomically: a seq another Switchboard process took meanwhile is skipped. The
+        // files follow their entry (within milliseconds; the push goes out after both).
+        while (!(await add(`m:${visitorId}:${pad(seq)}`, { ...entry, seq }))) seq++;
+        await writeFiles();
+      } else {
+        while ((await this.#kv.get(`m:${visitorId}:${pad(seq)}`)) !== undefined) seq++;
+        await writeFiles();
+        await this.#kv.set(`m:${visitorId}:${pad(seq)}`, { ...entry, seq });
+      }
       this.#lastSeq.set(visitorId, seq);
-      return stored;
+      return { ...entry, seq };
     });
   }
 

@@ -21,6 +21,16 @@ export interface KeyValueStore {
    * await ctx.kv.setMany?.([{ key: "pairs:7", value: pairs7 }, { key: "pairs:8", value: pairs8 }]);
    */
   setMany?(entries: { key: string; value: unknown }[], options?: { ttlMs?: number }): Promise<void>;
+  /**
+   * Sets `key` only when it holds no value (or an expired one), atomically in the database: of
+   * several calls for one key, from any Switchboard process, exactly one resolves true. For
+   * numbering or claiming something across processes. Core's `ctx.kv` always has it (1.1).
+   *
+   * @example
+   * let seq = last + 1;
+   * while (!(await ctx.kv.add?.(`entry:${seq}`, entry))) seq++;
+   */
+  add?(key: string, value: unknown, options?: { ttlMs?: number }): Promise<boolean>;
   delete(key: string): Promise<void>;
   list(prefix?: string): Promise<{ key: string; value: unknown }[]>;
 }
