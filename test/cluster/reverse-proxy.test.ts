@@ -160,7 +160,8 @@ describe("the reverse-proxy configs of docs/deploy.md", () => {
     const file = join(home, "nginx.conf");
     writeFileSync(
       file,
-      `daemon off;\npid ${home}/nginx.pid;\nerror_log ${home}/error.log warn;\nevents {}\nhttp {\n` +
+      // One process (no master and workers), so that killing it at the end leaves nothing behind.
+      `daemon off;\nmaster_process off;\npid ${home}/nginx.pid;\nerror_log ${home}/error.log warn;\nevents {}\nhttp {\n` +
         `access_log off;\nclient_body_temp_path ${home}/body;\nproxy_temp_path ${home}/proxy;\n${site}\n}\n`,
     );
     const output = await startProxy(NGINX, ["-p", home, "-c", file], `http://127.0.0.1:${port}`);
