@@ -39,7 +39,7 @@ const contact = (t: TeamSeed) => ({ id: t.contactId });
 /** Every route, by "METHOD path" as Hono's route table spells it. */
 export const MATRIX: Record<string, MatrixEntry> = {
   // Health, docs and sign-in
-  "GET /healthz": { kind: "public", why: "liveness only, no data" },
+  "GET /healthz": { kind: "public", why: "liveness and this process's cluster role (node and lease names), no customer data" },
   "GET /metrics": { kind: "public", why: "counters only, no customer data (bind it to a private network)" },
   "GET /api/openapi.json": { kind: "public", why: "the API's description" },
   "GET /api/docs": { kind: "public", why: "the API's description" },
