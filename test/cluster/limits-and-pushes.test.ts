@@ -4,7 +4,8 @@
  * port). Proven here: failed sign-ins on A count towards the limit on B; the web chat's per-IP and
  * per-visitor rate limits count across both; and a widget whose live stream is held by one process
  * gets what the other process pushes: the visitor's own message from another tab, an agent's
- * reply and typing sent through the other process, and the "resolved" line, each once.
+ * reply and typing sent through the other process, and the "resolved" line, each once; a rating
+ * given through one process is known to the other.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -208,6 +209,20 @@ describe("two processes on one Redis", { timeout: 60_000 }, () => {
         const seqs = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
         expect(seqs).toEqual([1, 2, 3]);
       }
+      // The visitor rates the conversation from the tab on B: A's tab gets the line, and A knows the rating.
+      const rated = await widget(b, "site", `/conversations/${conversationId}/rating`, { rating: 5, comment: "Quick" }, visitor);
+      expect(rated.status).toBe(200);
+      await poll(
+        async () => onA.text(),
+        (text) => text.includes('"kind":"rating"'),
+        5_000,
+      );
+      expect(onA.text()).toContain('"kind":"rating"');
+      const listed = (await (await widget(a, "site", "/conversations", undefined, visitor)).json()) as {
+        conversations: { id: number; rating: number | null }[];
+      };
+      expect(listed.conversations).toEqual([expect.objectContaining({ id: conversationId, rating: 5 })]);
+
       // The visitor's log holds each entry once, numbered without a gap (what a reconnect reads).
       const log = (await (await widget(a, "site", "/messages", undefined, visitor)).json()) as {
         messages: { seq: number; kind: string }[];
@@ -216,6 +231,7 @@ describe("two processes on one Redis", { timeout: 60_000 }, () => {
         [1, "text"],
         [2, "text"],
         [3, "resolved"],
+        [4, "rating"],
       ]);
       console.info(`cluster: an agent's reply reached the widget on both processes in ${replyMs} ms`);
     } finally {

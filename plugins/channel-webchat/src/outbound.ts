@@ -81,7 +81,7 @@ export async function conversationResolved(inbox: WebchatInbox, conversationId: 
   if (!visitorId) return;
   const id = `s-resolved-${conversationId}-${eventId}`;
   if (await inbox.history.find(visitorId, id)) return;
-  const csat = inbox.options.csat && !inbox.csat.get(conversationId);
+  const csat = inbox.options.csat && !(await inbox.csat.get(conversationId));
   const entry = await inbox.history.append(visitorId, {
     id,
     conversation_id: conversationId,

@@ -129,15 +129,17 @@ export function widgetApi(inboxes: Map<string, WebchatInbox>): Hono<WebchatEnv> 
     const inbox = c.get("inbox");
     const visitorId = c.get("visitor").visitorId;
     const [record, entries] = await Promise.all([inbox.history.visitor(visitorId), inbox.history.after(visitorId, 0)]);
-    const conversations = record.conversations.map((id) => {
-      const own = entries.filter((e) => e.conversation_id === id);
-      return {
-        id,
-        resolved: own.at(-1)?.kind === "resolved" || own.at(-1)?.kind === "rating",
-        last_message: own.filter((e) => e.kind === "text").at(-1) ?? null,
-        rating: inbox.csat.get(id)?.rating ?? null,
-      };
-    });
+    const conversations = await Promise.all(
+      record.conversations.map(async (id) => {
+        const own = entries.filter((e) => e.conversation_id === id);
+        return {
+          id,
+          resolved: own.at(-1)?.kind === "resolved" || own.at(-1)?.kind === "rating",
+          last_message: own.filter((e) => e.kind === "text").at(-1) ?? null,
+          rating: (await inbox.csat.get(id))?.rating ?? null,
+        };
+      }),
+    );
     return c.json({ conversations });
   });
 
@@ -148,7 +150,7 @@ export function widgetApi(inboxes: Map<string, WebchatInbox>): Hono<WebchatEnv> 
     const record = await inbox.history.visitor(visitorId);
     if (!record.conversations.includes(id)) throw conversationNotFound(id);
     const messages = (await inbox.history.after(visitorId, 0)).filter((e) => e.conversation_id === id);
-    return c.json({ id, messages, rating: inbox.csat.get(id)?.rating ?? null });
+    return c.json({ id, messages, rating: (await inbox.csat.get(id))?.rating ?? null });
   });
 
   api.post(
