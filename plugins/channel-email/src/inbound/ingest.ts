@@ -7,21 +7,25 @@
  * store is down), so the source keeps the mail and retries.
  */
 import { type Emit, ErrorCodes, type InboxContext, type IngestResult, type Logger, SwitchboardError } from "@switchboard/core";
+import { collectGarbage, LARGE_EMAIL } from "../collect-garbage.ts";
 import { describeError } from "../describe-error.ts";
 import type { EmailInboxOptions } from "../options.ts";
 import { subjectKey } from "../parse/message-ids.ts";
 import { type ParsedEmail, parseEmail, unreadable } from "../parse/parse.ts";
+import type { RawEmail } from "../parse/raw-email.ts";
 import { resolveThread, type ThreadMatch } from "../threading/resolve.ts";
 import type { ThreadIndex } from "../threading/thread-index.ts";
 import type { Originals } from "./originals.ts";
-import { type ReceivedVia, toInbound } from "./to-inbound.ts";
+import { filesOf, type ReceivedVia, toInbound } from "./to-inbound.ts";
+
+const NOTHING = Buffer.alloc(0);
 
 export type IngestOutcome = IngestResult | { status: "bounce"; reportedMessageId: string };
 
 export interface Ingest {
-  (raw: Buffer, received: ReceivedVia): Promise<IngestOutcome>;
+  (raw: RawEmail, received: ReceivedVia): Promise<IngestOutcome>;
   /** Stores the raw message flagged with `reason`, reading nothing from it (for a message that failed again and again). */
-  keepFlagged(raw: Buffer, received: ReceivedVia, reason: string): Promise<IngestResult>;
+  keepFlagged(raw: RawEmail, received: ReceivedVia, reason: string): Promise<IngestResult>;
 }
 
 interface IngestDeps {
@@ -33,23 +37,45 @@ interface IngestDeps {
   isOwnAddress(address: string): boolean;
 }
 
+/** A message this large has garbage collected between its steps (see collect-garbage.ts). */
+const LARGE = LARGE_EMAIL;
+
 /** Hands the message to core; a message core refuses (too big, invalid) is retried once as raw and flagged. */
+async function emitParsed(
+  deps: IngestDeps,
+  email: ParsedEmail,
+  match: ThreadMatch,
+  received: ReceivedVia,
+): Promise<{ result: Exclude<IngestResult, { status: "invalid" }>; externalId: string }> {
+  const files = filesOf(email);
+  // The attachments now live in `files` (base64, as core takes them): the decoded bytes go, so a large
+  // attachment is not held twice while core stores it. Nothing after this reads them.
+  for (const decoded of email.attachments) decoded.content = NOTHING;
+  if (email.raw.length >= LARGE) collectGarbage();
+  let inbound = toInbound(email, match, received, [], files);
+  let result = await deps.emit(inbound);
+  if (result.status === "invalid") {
+    deps.inbox.log.warn({ messageId: email.messageId, reason: result.reason }, "core refused the parsed email; storing it raw and flagged");
+    inbound = toInbound(email, match, received, [`core refused the parsed message (${result.reason})`], files);
+    result = await deps.emit(inbound);
+    // Refused again: the last way in (keepFlagged) stores the raw message with nothing read from it.
+    if (result.status === "invalid") throw new Error(`core refused the flagged message too (${result.reason})`);
+  }
+  return { result, externalId: inbound.externalId };
+}
+
+/** emitParsed, then the original kept (once the stored copies are out of scope, for a large email collected first). */
 async function emitOrKeepRaw(
   deps: IngestDeps,
   email: ParsedEmail,
   match: ThreadMatch,
   received: ReceivedVia,
 ): Promise<Exclude<IngestResult, { status: "invalid" }>> {
-  let inbound = toInbound(email, match, received);
-  let result = await deps.emit(inbound);
-  if (result.status === "invalid") {
-    deps.inbox.log.warn({ messageId: email.messageId, reason: result.reason }, "core refused the parsed email; storing it raw and flagged");
-    inbound = toInbound(email, match, received, [`core refused the parsed message (${result.reason})`]);
-    result = await deps.emit(inbound);
-    // Refused again: the last way in (keepFlagged) stores the raw message with nothing read from it.
-    if (result.status === "invalid") throw new Error(`core refused the flagged message too (${result.reason})`);
+  const { result, externalId } = await emitParsed(deps, email, match, received);
+  if (result.status === "stored" && deps.originals) {
+    if (email.raw.length >= LARGE) collectGarbage();
+    await deps.originals.keep(externalId, email.raw);
   }
-  if (result.status === "stored") await deps.originals?.keep(inbound.externalId, email.raw);
   return result;
 }
 
@@ -70,7 +96,7 @@ async function remember(deps: IngestDeps, email: ParsedEmail, match: ThreadMatch
 }
 
 /** The last way in: the raw message, flagged with `reason`, from the envelope sender when there is one. */
-async function keepFlagged(deps: IngestDeps, raw: Buffer, received: ReceivedVia, reason: string): Promise<IngestResult> {
+async function keepFlagged(deps: IngestDeps, raw: RawEmail, received: ReceivedVia, reason: string): Promise<IngestResult> {
   const email = unreadable(raw, reason);
   if (received.via === "smtp" && received.mailFrom) email.from = { address: received.mailFrom.toLowerCase() };
   const inbound = toInbound(email, { threadKey: email.messageId, by: "new" }, received);
@@ -85,7 +111,7 @@ async function keepFlagged(deps: IngestDeps, raw: Buffer, received: ReceivedVia,
   return result;
 }
 
-async function ingestOne(deps: IngestDeps, raw: Buffer, received: ReceivedVia, log: Logger): Promise<IngestOutcome> {
+async function ingestOne(deps: IngestDeps, raw: RawEmail, received: ReceivedVia, log: Logger): Promise<IngestOutcome> {
   try {
     return await readAndStore(deps, raw, received, log);
   } catch (error) {
@@ -100,8 +126,10 @@ async function ingestOne(deps: IngestDeps, raw: Buffer, received: ReceivedVia, l
   }
 }
 
-async function readAndStore(deps: IngestDeps, raw: Buffer, received: ReceivedVia, log: Logger): Promise<IngestOutcome> {
+async function readAndStore(deps: IngestDeps, raw: RawEmail, received: ReceivedVia, log: Logger): Promise<IngestOutcome> {
   const email = await parseEmail(raw);
+  // mailparser's pieces of a large message (its attachments' chunks, joined at the end) go before the next step.
+  if (raw.length >= LARGE) collectGarbage();
   if (email.problems.length > 0)
     log.warn(
       { messageId: email.messageId, reasons: email.problems, bytes: raw.length },
@@ -156,8 +184,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     );
     return run;
   };
-  const ingest = (raw: Buffer, received: ReceivedVia) => inOrder(() => ingestOne(deps, raw, received, deps.inbox.log));
+  const ingest = (raw: RawEmail, received: ReceivedVia) => inOrder(() => ingestOne(deps, raw, received, deps.inbox.log));
   return Object.assign(ingest, {
-    keepFlagged: (raw: Buffer, received: ReceivedVia, reason: string) => inOrder(() => keepFlagged(deps, raw, received, reason)),
+    keepFlagged: (raw: RawEmail, received: ReceivedVia, reason: string) => inOrder(() => keepFlagged(deps, raw, received, reason)),
   });
 }

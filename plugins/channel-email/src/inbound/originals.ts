@@ -2,14 +2,17 @@
  * The raw source of every inbound email, kept in the inbox's key-value store for
  * `keep_original_days` (default 30; 0 keeps none), so a message can be re-parsed after a parser fix
  * and an admin can download it (core's GET /inbox/messages/:id/original asks the adapter's
- * `original()`; agents never see it). A source is written gzipped, in parts of 768 KiB, so a 25 MB
- * email never becomes one 33 MB JSON string in memory, and 30 days of mail take less room. Each kept source is listed in an
+ * `original()`; agents never see it). A source is written gzipped, in parts of 768 KiB (read one at a
+ * time from a spooled message's file), so a 25 MB email never becomes one 33 MB JSON string in memory,
+ * and 30 days of mail take less room. Each kept source is listed in an
  * hourly bucket; a sweep (at start and every 6 hours) deletes the sources and buckets older than
  * the limit, so expired mail leaves the database rather than only being hidden.
  */
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { KeyValueStore, Logger } from "@switchboard/core";
+import { collectEvery } from "../collect-garbage.ts";
+import { type RawEmail, rawParts } from "../parse/raw-email.ts";
 
 const DAY_MS = 86_400_000;
 const SOURCE = "original:";
@@ -47,13 +50,17 @@ export class Originals {
   }
 
   /** Keeps `raw` as the original of the message `externalId` (a no-op when keep_original_days is 0). */
-  async keep(externalId: string, raw: Buffer): Promise<void> {
+  async keep(externalId: string, raw: RawEmail): Promise<void> {
     if (this.#keepMs === 0) return;
     const key = sourceKey(externalId);
     const parts = Math.max(1, Math.ceil(raw.length / PART_BYTES));
+    // A spooled message is read from its file one part at a time, never whole.
+    const read = rawParts(raw, PART_BYTES);
+    const collect = collectEvery();
     for (let part = 0; part < parts; part++) {
-      const packed = gzipSync(raw.subarray(part * PART_BYTES, (part + 1) * PART_BYTES), { level: 6 });
+      const packed = gzipSync(read.next().value ?? Buffer.alloc(0), { level: 6 });
       await this.#kv.set(`${key}:${part}`, packed.toString("base64"), { ttlMs: this.#keepMs });
+      collect(PART_BYTES);
       // One event-loop turn (5 ms) between parts: other mail is served meanwhile, and the runtime collects the
       // previous part's garbage (a 25 MB original written back to back peaked about 40 MB higher).
       if (parts > 1) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -3,12 +3,18 @@
  * accepts mail only for the configured addresses and domains (550 otherwise), refuses mail over
  * the size limit (552), and answers 250 only once the message is durably stored; when storing
  * fails it answers 451 so the sending server tries again later. No AUTH: this is a receiving MX.
+ * A message over 1 MiB is spooled to a temporary file as it arrives (and deleted once answered),
+ * so a large email is held in memory neither while it is received nor while it is parsed.
  */
-import { readFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Logger } from "@switchboard/core";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import { collectEvery } from "../collect-garbage.ts";
 import { describeError } from "../describe-error.ts";
 import type { InboundSmtpOptions } from "../options.ts";
+import { type RawEmail, SpooledEmail } from "../parse/raw-email.ts";
 import type { Ingest } from "./ingest.ts";
 
 export interface InboundSmtpServer {
@@ -22,21 +28,52 @@ function smtpError(code: number, message: string): Error & { responseCode: numbe
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-/** Reads the DATA stream, keeping at most `limit` bytes (smtp-server keeps counting past it). */
-function readData(stream: SMTPServerDataStream, limit: number): Promise<Buffer> {
+/** A message past this size is spooled to a file as it arrives instead of being held in memory. */
+const SPOOL_AFTER = 1024 * 1024;
+
+/**
+ * Reads the DATA stream, keeping at most `limit` bytes (smtp-server keeps counting past it). A small
+ * message stays in memory; once a message passes SPOOL_AFTER bytes, what came so far and the rest
+ * go to the file `spoolPath()` instead, so a 25 MB email is never held (and joined) in memory.
+ * A failing file write is reported at the end of the stream, which is read to the end either way.
+ */
+function readData(stream: SMTPServerDataStream, limit: number, spoolPath: () => string): Promise<RawEmail> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let kept = 0;
+    let file: { path: string; out: WriteStream } | undefined;
+    let failed: Error | undefined;
+    const collect = collectEvery();
+    const spool = (chunk: Buffer) => {
+      collect(chunk.length);
+      if (!file) {
+        const path = spoolPath();
+        file = { path, out: createWriteStream(path) };
+        file.out.on("error", (error) => (failed ??= error));
+        for (const held of chunks) file.out.write(held);
+        chunks = [];
+      }
+      // Backpressure: the socket waits while the disk catches up.
+      if (!file.out.write(chunk) && !failed) {
+        stream.pause();
+        file.out.once("drain", () => stream.resume());
+      }
+    };
     stream.on("data", (chunk: Buffer) => {
       if (kept + chunk.length > limit) return;
-      chunks.push(chunk);
       kept += chunk.length;
+      if (file || kept > SPOOL_AFTER) spool(chunk);
+      else chunks.push(chunk);
     });
     stream.once("end", () => {
-      const raw = Buffer.concat(chunks, kept);
-      // smtp-server keeps the stream (and this listener's array) until the answer is sent: drop the pieces now.
-      chunks.length = 0;
-      resolve(raw);
+      if (!file) {
+        const raw = Buffer.concat(chunks, kept);
+        // smtp-server keeps the stream (and this listener's array) until the answer is sent: drop the pieces now.
+        chunks = [];
+        return resolve(raw);
+      }
+      const { path, out } = file;
+      out.end(() => (failed ? reject(failed) : resolve(new SpooledEmail(path, kept))));
     });
     stream.once("error", reject);
   });
@@ -58,6 +95,9 @@ export async function startInboundSmtp(
     options.tls_key_file && options.tls_cert_file
       ? { key: readFileSync(options.tls_key_file), cert: readFileSync(options.tls_cert_file) }
       : undefined;
+  // Large messages are spooled here while they are read and stored; the folder goes when the server closes.
+  const spoolDir = mkdtempSync(join(tmpdir(), "switchboard-smtp-"));
+  let spoolCount = 0;
   const server = new SMTPServer({
     ...(options.hostname ? { name: options.hostname } : {}),
     ...(tls ?? {}),
@@ -83,7 +123,9 @@ export async function startInboundSmtp(
         mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
         rcptTo: session.envelope.rcptTo.map((r) => r.address),
       };
-      readData(stream, deps.maxBytes)
+      let spooled: string | undefined;
+      const spoolPath = () => (spooled = join(spoolDir, `${++spoolCount}.eml`));
+      readData(stream, deps.maxBytes, spoolPath)
         .then(async (raw) => {
           if (stream.sizeExceeded) {
             log.warn(
@@ -94,6 +136,9 @@ export async function startInboundSmtp(
           }
           await deps.ingest(raw, envelope);
           callback();
+        })
+        .finally(() => {
+          if (spooled) rmSync(spooled, { force: true });
         })
         .catch((error: unknown) => {
           log.error(
@@ -106,9 +151,13 @@ export async function startInboundSmtp(
   });
   server.on("error", (error) => log.error({ error: describeError(error) }, "inbound SMTP server error"));
   await new Promise<void>((resolve, reject) => {
-    server.server.once("error", reject);
+    const failed = (error: Error) => {
+      rmSync(spoolDir, { recursive: true, force: true });
+      reject(error);
+    };
+    server.server.once("error", failed);
     server.listen(options.port, options.host, () => {
-      server.server.off("error", reject);
+      server.server.off("error", failed);
       resolve();
     });
   });
@@ -117,6 +166,12 @@ export async function startInboundSmtp(
   log.info({ host: options.host, port }, "inbound SMTP server listening");
   return {
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          rmSync(spoolDir, { recursive: true, force: true });
+          resolve();
+        }),
+      ),
   };
 }

@@ -12,6 +12,7 @@
 import { FREE_JSON_MAX_BYTES, type InboundAttachment, type InboundMessage } from "@switchboard/core";
 import { isUsableAddress } from "../addresses.ts";
 import type { ParsedEmail } from "../parse/parse.ts";
+import { rawBytes } from "../parse/raw-email.ts";
 import { trimReply } from "../parse/trim.ts";
 import type { ThreadMatch } from "../threading/resolve.ts";
 
@@ -56,13 +57,31 @@ function contactOf(from: ParsedEmail["from"]): InboundMessage["contact"] {
 }
 
 /**
- * Builds the inbound message of one parsed email.
+ * The email's attachments as core takes them (base64). Built once per message: the caller may then
+ * let go of the decoded bytes (a 25 MB email's attachment is not held twice while it is stored).
+ *
+ * @example
+ * const files = filesOf(email);
+ * const inbound = toInbound(email, match, received, [], files);
+ */
+export function filesOf(email: ParsedEmail): InboundAttachment[] {
+  return email.attachments.map((a) => attachment(a.filename, a.contentType, a.content));
+}
+
+/**
+ * Builds the inbound message of one parsed email; `files` are its attachments from `filesOf(email)`.
  *
  * @example
  * const inbound = toInbound(email, { threadKey: "root@x", by: "references", matched: "a@x" }, { via: "smtp", mailFrom: "bob@example.com", rcptTo: ["support@acme.com"] });
  * await emit(inbound);
  */
-export function toInbound(email: ParsedEmail, match: ThreadMatch, received: ReceivedVia, extraProblems: string[] = []): InboundMessage {
+export function toInbound(
+  email: ParsedEmail,
+  match: ThreadMatch,
+  received: ReceivedVia,
+  extraProblems: string[] = [],
+  files: InboundAttachment[] = filesOf(email),
+): InboundMessage {
   const problems = [...email.problems, ...extraProblems];
   const cuts: string[] = [];
   const trimmed = problems.length > 0 ? { text: email.text.trim(), trimmed: false } : trimReply(email.text);
@@ -112,13 +131,12 @@ export function toInbound(email: ParsedEmail, match: ThreadMatch, received: Rece
   const fullTextInline = trimmed.trimmed && jsonBytes(emailMeta) + jsonBytes(email.text) + 1_000 <= FREE_JSON_MAX_BYTES;
   // A flagged message has its original attached, which holds the whole text already.
   const fullTextFile = problems.length === 0 && (cuts.includes("text") || (trimmed.trimmed && !fullTextInline));
-  const files = email.attachments.map((a) => attachment(a.filename, a.contentType, a.content));
   const keepOriginal = problems.length > 0 || cuts.length > 0 || files.length > MAX_ATTACHMENTS - (fullTextFile ? 1 : 0);
   const room = MAX_ATTACHMENTS - (keepOriginal ? 1 : 0) - (fullTextFile ? 1 : 0);
   if (files.length > room) cuts.push(`attachments beyond the first ${room}`);
   const attachments = files.slice(0, room);
   if (fullTextFile) attachments.push(attachment("full-text.txt", "text/plain; charset=utf-8", Buffer.from(email.text, "utf8")));
-  if (keepOriginal) attachments.push(attachment("original.eml", "message/rfc822", email.raw));
+  if (keepOriginal) attachments.push(attachment("original.eml", "message/rfc822", rawBytes(email.raw)));
   if (cuts.length) emailMeta.cut = cuts;
   if (fullTextFile) emailMeta.fullTextFile = "full-text.txt";
 

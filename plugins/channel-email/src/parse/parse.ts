@@ -5,17 +5,19 @@
  * kept as raw text, so the caller stores it flagged instead of dropping it. What was read but is
  * odd (a sender address no reply can go to) is listed in `oddities`.
  */
-import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { type SanitizedHtml, sanitizeHtml } from "@switchboard/core";
-import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
+import type { AddressObject, ParsedMail } from "mailparser";
 import { isUsableAddress } from "../addresses.ts";
+import { collectEvery } from "../collect-garbage.ts";
 import { autoReplyReason } from "./auto-reply.ts";
 import { type Bounce, readBounce } from "./bounce.ts";
 import { parseMessageIds } from "./message-ids.ts";
-import { keepNamedTextParts } from "./named-parts.ts";
+import { hasNamedTextPart, keepNamedTextParts } from "./named-parts.ts";
+import { type RawEmail, rawBytes, rawSha256, rawStart, SpooledEmail } from "./raw-email.ts";
 import { fixRawHeaderBytes } from "./raw-header-bytes.ts";
-import { decodeUtf7 } from "./utf7.ts";
+import { readMime } from "./read-mime.ts";
+import { decodeUtf7, mentionsUtf7 } from "./utf7.ts";
 import { extractUuencoded } from "./uudecode.ts";
 
 export interface EmailAddress {
@@ -34,8 +36,8 @@ export interface ParsedAttachment {
 }
 
 export interface ParsedEmail {
-  /** The message as received (for keeping the original when something could not be read). */
-  raw: Buffer;
+  /** The message as received, in memory or spooled to a file (for keeping the original). */
+  raw: RawEmail;
   /** The Message-ID without brackets; made up from the content's hash when the message has none. */
   messageId: string;
   messageIdMissing: boolean;
@@ -61,11 +63,18 @@ export interface ParsedEmail {
   oddities: string[];
 }
 
-/** The message as a stream of 64 KiB views (no copies): mailparser given one large buffer holds more at once. */
+/**
+ * The message as a stream of 64 KiB views (no copies): mailparser given one large buffer holds more
+ * at once. Garbage is collected as it goes (collect-garbage.ts).
+ */
 function inParts(raw: Buffer): Readable {
   return Readable.from(
     (function* () {
-      for (let at = 0; at < raw.length; at += 65_536) yield raw.subarray(at, at + 65_536);
+      const collect = collectEvery();
+      for (let at = 0; at < raw.length; at += 65_536) {
+        collect(Math.min(65_536, raw.length - at));
+        yield raw.subarray(at, at + 65_536);
+      }
     })(),
     { objectMode: false },
   );
@@ -106,8 +115,32 @@ function rawBody(raw: Buffer): Buffer {
   return match ? raw.subarray(match.index + match[0].length) : Buffer.alloc(0);
 }
 
-function syntheticId(raw: Buffer): string {
-  return `${createHash("sha256").update(raw).digest("hex").slice(0, 32)}@${SYNTHETIC_ID_DOMAIN}`;
+function syntheticId(raw: RawEmail): string {
+  return `${rawSha256(raw).slice(0, 32)}@${SYNTHETIC_ID_DOMAIN}`;
+}
+
+/** How much of a spooled message's start is read to find its header block. */
+const HEAD_BYTES = 1024 * 1024;
+
+/**
+ * True when a spooled message needs a pre-pass that rewrites it (raw 8-bit header bytes, UTF-7, a
+ * named text part), which works on the whole message in memory. Scanned from the file in windows.
+ */
+function needsPrePass(spooled: SpooledEmail): boolean {
+  const start = rawStart(spooled, HEAD_BYTES);
+  const headEnds = start.includes("\r\n\r\n") || start.includes("\n\n");
+  if (!headEnds || fixRawHeaderBytes(start) !== start) return true;
+  // hasNamedTextPart reads up to 400 bytes after each "text/": windows overlap by more than that.
+  return spooled.some(512, (window) => mentionsUtf7(window) || hasNamedTextPart(window));
+}
+
+/**
+ * What mailparser reads: a spooled message straight from its file (never whole in memory) unless a
+ * pre-pass must rewrite it; otherwise the pre-passed bytes, in views.
+ */
+async function mimeInput(raw: RawEmail): Promise<Readable> {
+  if (raw instanceof SpooledEmail && !needsPrePass(raw)) return raw.stream();
+  return inParts(await keepNamedTextParts(await decodeUtf7(fixRawHeaderBytes(rawBytes(raw)))));
 }
 
 /** A part's content type as "type/subtype"; a malformed one (`Content-Type: ; name="x.jpg"`) is octet-stream. */
@@ -174,7 +207,8 @@ function senderOf(parsed: ParsedMail): EmailAddress | null {
  * @example
  * unreadable(raw, "mailparser could not read it: ...").problems; // ["mailparser could not read it: ..."]
  */
-export function unreadable(raw: Buffer, reason: string): ParsedEmail {
+export function unreadable(raw: RawEmail, reason: string): ParsedEmail {
+  const bytes = rawBytes(raw);
   return {
     raw,
     messageId: syntheticId(raw),
@@ -187,7 +221,7 @@ export function unreadable(raw: Buffer, reason: string): ParsedEmail {
     replyTo: [],
     subject: undefined,
     date: undefined,
-    text: bytesToText(rawBody(raw).length > 0 ? rawBody(raw) : raw),
+    text: bytesToText(rawBody(bytes).length > 0 ? rawBody(bytes) : bytes),
     html: null,
     attachments: [],
     autoReply: null,
@@ -206,12 +240,10 @@ export function unreadable(raw: Buffer, reason: string): ParsedEmail {
  * email.references;  // ["root@x", "a@x"]
  * email.problems;    // [] when it was read fine
  */
-export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+export async function parseEmail(raw: RawEmail): Promise<ParsedEmail> {
   let parsed: ParsedMail;
   try {
-    const ready = await keepNamedTextParts(await decodeUtf7(fixRawHeaderBytes(raw)));
-    parsed = await simpleParser(inParts(ready), {
-      keepCidLinks: true,
+    parsed = await readMime(await mimeInput(raw), {
       keepDeliveryStatus: true,
       skipTextToHtml: true,
       checksumAlgo: false,
@@ -226,11 +258,14 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   } catch (error) {
     // Every step after mailparser fails into the same flagged path (a malformed part must not lose the message).
     return unreadable(raw, `a part of it could not be read: ${(error as Error).message}`);
+  } finally {
+    // The decoded attachments are the ParsedEmail's alone from here (the caller lets go of them once stored).
+    parsed.attachments = [];
   }
 }
 
 /** ParsedMail → ParsedEmail (may throw on shapes mailparser lets through; parseEmail catches). */
-function readParsed(raw: Buffer, parsed: ParsedMail): ParsedEmail {
+function readParsed(raw: RawEmail, parsed: ParsedMail): ParsedEmail {
   const problems: string[] = [];
   const oddities: string[] = [];
   const declaredId = parseMessageIds(parsed.messageId)[0];
@@ -249,7 +284,7 @@ function readParsed(raw: Buffer, parsed: ParsedMail): ParsedEmail {
   const bounce = readBounce(parsed);
   let text = uu.text;
   if (text.trim() === "" && !html && attachments.length === 0) {
-    const body = rawBody(raw);
+    const body = rawBody(rawBytes(raw));
     if (body.toString("latin1").trim() !== "") {
       problems.push("its body could not be read (a broken MIME structure, such as a boundary that never appears)");
       text = bytesToText(body);
