@@ -10,7 +10,9 @@
  *   to process i mod n, by `--concurrency` clients in a closed loop (each sends its next message when
  *   the last was acknowledged), after a warm-up; messages per second from the first POST to the last
  *   acknowledgement, the acknowledgement latency, the servers' CPU per message, and the rows stored
- *   (each acknowledged message exactly once);
+ *   (each acknowledged message exactly once). Every setup runs at once (each on its own database),
+ *   and each is measured once per round, `--rounds` rounds in turn, so a shared machine's changing
+ *   load hits every setup alike; each setup keeps its best round, and the median is shown too;
  * - fan-out: `--streams` REST event streams (GET /api/v1/events with API tokens of 20 agents), stream
  *   i on process i mod n, and `--fanout-messages` messages at `--rate` per second, message i on
  *   process i mod n; for each (message, stream) pair the time from just before the POST, and from its
@@ -19,10 +21,10 @@
  *   Redis and the event log). One client process on loopback, one clock.
  *
  * The load generator runs on the same cores as the servers. Bounded: a watchdog kills everything
- * after 10 minutes; about 5 minutes with the defaults on a loaded 2-core machine. Results go to the "cluster" section of
- * docs/benchmarks.md.
+ * after 12 minutes; about 5 minutes with the defaults on a loaded 2-core machine. Results go to the
+ * "cluster" section of docs/benchmarks.md.
  *
- *   bun bench/cluster.ts [--messages 2000] [--concurrency 32] [--streams 200] [--fanout-messages 100] [--rate 5] [--no-write]
+ *   bun bench/cluster.ts [--messages 2000] [--rounds 3] [--concurrency 32] [--streams 200] [--fanout-messages 100] [--rate 5] [--no-write]
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -45,6 +47,7 @@ const arg = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const MESSAGES = arg("messages", 2000);
+const ROUNDS = arg("rounds", 3);
 const WARMUP = 300;
 const CONCURRENCY = arg("concurrency", 32);
 const CONTACTS = 1000;
@@ -52,7 +55,7 @@ const STREAMS = arg("streams", 200);
 const FANOUT_MESSAGES = arg("fanout-messages", 100);
 const RATE = arg("rate", 5);
 const AGENTS = 20;
-const WATCHDOG_MS = 10 * 60_000;
+const WATCHDOG_MS = 12 * 60_000;
 
 interface Setup {
   processes: number;
@@ -128,8 +131,6 @@ async function closedLoop(
 }
 
 async function measureIngest(servers: ChildServer[], db: string): Promise<IngestResult> {
-  await closedLoop(servers, newRunId("warm"), WARMUP);
-  await Bun.sleep(500);
   const before = await countRows(db, "messages");
   const cpu = servers.map((s) => s.cpuSeconds());
   const run = await closedLoop(servers, newRunId("c"), MESSAGES);
@@ -260,7 +261,7 @@ if (import.meta.main) {
     for (const s of running) process.kill(s.pid, "SIGKILL");
     void redis.stop().finally(() => process.exit(1));
   }, WATCHDOG_MS);
-  const rows: { setup: Setup; ingest: IngestResult; fanout: FanoutResult }[] = [];
+  const runs: { setup: Setup; dir: string; db: string; servers: ChildServer[]; ingest: IngestResult[]; fanout?: FanoutResult }[] = [];
   try {
     for (const setup of SETUPS) {
       const dir = mkdtempSync(join(tmpdir(), "switchboard-cluster-bench-"));
@@ -268,35 +269,56 @@ if (import.meta.main) {
       const db = join(dir, "switchboard.db");
       const servers = await startSetup(dir, db, setup, redis);
       running.push(...servers);
-      try {
-        const ingest = await measureIngest(servers, db);
-        const fanout = await measureFanout(servers, await apiTokens(db));
-        rows.push({ setup, ingest, fanout });
+      runs.push({ setup, dir, db, servers, ingest: [] });
+    }
+    for (const run of runs) await closedLoop(run.servers, newRunId("warm"), WARMUP);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each round starts with another setup, so none is always measured first.
+      for (let k = 0; k < runs.length; k++) {
+        const run = runs[(round + k) % runs.length]!;
+        await Bun.sleep(500);
+        const ingest = await measureIngest(run.servers, run.db);
+        run.ingest.push(ingest);
         console.log(
-          `${setup.processes} process(es)${setup.redis ? " + Redis" : ""}: ${ingest.rate.toFixed(0)} msg/s (${ingest.stored}/${ingest.acknowledged} stored), fan-out p50 ${fmt(fanout.p50)} ms p99 ${fmt(fanout.p99)} ms (other process p99 ${fmt(fanout.otherP99)} ms), missing ${fanout.missing}`,
+          `round ${round + 1}, ${run.setup.processes} process(es)${run.setup.redis ? " + Redis" : ""}: ${ingest.rate.toFixed(0)} msg/s (${ingest.stored}/${ingest.acknowledged} stored)`,
         );
-      } finally {
-        await Promise.all(servers.map((s) => s.stop()));
-        running.length = 0;
       }
+    }
+    for (const run of runs) {
+      run.fanout = await measureFanout(run.servers, await apiTokens(run.db));
+      console.log(
+        `fan-out, ${run.setup.processes} process(es)${run.setup.redis ? " + Redis" : ""}: p50 ${fmt(run.fanout.p50)} ms p99 ${fmt(run.fanout.p99)} ms (other process p99 ${fmt(run.fanout.otherP99)} ms), missing ${run.fanout.missing}`,
+      );
     }
   } finally {
     clearTimeout(watchdog);
+    await Promise.all(running.map((s) => s.stop()));
     await redis.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
+  const rows = runs.map((run) => {
+    const byRate = [...run.ingest].sort((a, b) => b.rate - a.rate);
+    return {
+      setup: run.setup,
+      ingest: byRate[0]!,
+      median: byRate[Math.floor(byRate.length / 2)]!.rate,
+      stored: run.ingest.reduce((sum, i) => sum + i.stored, 0),
+      acknowledged: run.ingest.reduce((sum, i) => sum + i.acknowledged, 0),
+      fanout: run.fanout!,
+    };
+  });
 
   const setupLabel = (s: Setup) => `${s.processes}${s.redis ? " + Redis" : " (no Redis)"}`;
   const lines = [
     "## Cluster (issue 23)",
     "",
-    `\`npm run bench:cluster\` (bench/cluster.ts): 1, 2 and 3 Switchboard processes (\`switchboard start\`) on one machine, sharing one new libSQL file (WAL) and a real redis-server on loopback, as docs/deploy.md describes; the first row is the default single process without Redis. Ingest: ${MESSAGES} customer messages (contacts from a pool of ${CONTACTS}) POSTed to the API channel's webhook, message i to process i mod n, by ${CONCURRENCY} clients in a closed loop after a warm-up of ${WARMUP}; "stored" counts the rows the run added against the messages acknowledged. Fan-out: ${STREAMS} REST event streams (GET /api/v1/events, API tokens of ${AGENTS} agents), stream i on process i mod n, and ${FANOUT_MESSAGES} messages at ${RATE}/s, message i on process i mod n; latency of each (message, stream) pair from just before the POST (and from its acknowledgement) to the event parsed on the stream, "other process" for streams on a process that did not take the message.`,
+    `\`npm run bench:cluster\` (bench/cluster.ts): 1, 2 and 3 Switchboard processes (\`switchboard start\`) on one machine, sharing one new libSQL file (WAL) and a real redis-server on loopback, as docs/deploy.md describes; the first row is the default single process without Redis. Ingest: ${MESSAGES} customer messages (contacts from a pool of ${CONTACTS}) POSTed to the API channel's webhook, message i to process i mod n, by ${CONCURRENCY} clients in a closed loop after a warm-up of ${WARMUP}; every setup runs at once on its own database and is measured once in each of ${ROUNDS} rounds, in turn (best round shown, with the median; latency and CPU are the best round's); "stored" counts the rows the rounds added against the messages acknowledged. Fan-out: ${STREAMS} REST event streams (GET /api/v1/events, API tokens of ${AGENTS} agents), stream i on process i mod n, and ${FANOUT_MESSAGES} messages at ${RATE}/s, message i on process i mod n; latency of each (message, stream) pair from just before the POST (and from its acknowledgement, which can be negative: an event may reach a stream before the POST's answer reaches the client) to the event parsed on the stream, "other process" for streams on a process that did not take the message.`,
     "",
-    "| Processes | Ingest msg/s | Ack p50 / p99 | Server CPU per message | Stored / acknowledged | Fan-out p50 | p99 | p99, stream on the same process | p50 / p99, stream on another process | From the ack: p50 / p99 | Missing |",
+    "| Processes | Ingest msg/s: best round (median) | Ack p50 / p99 | Server CPU per message | Stored / acknowledged | Fan-out p50 | p99 | p99, stream on the same process | p50 / p99, stream on another process | From the ack: p50 / p99 | Missing |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map(
-      ({ setup, ingest: i, fanout: f }) =>
-        `| ${setupLabel(setup)} | ${i.rate.toFixed(0)} | ${fmt(i.p50)} / ${fmt(i.p99)} ms | ${i.cpuMsPerMessage.toFixed(2)} ms | ${i.stored} / ${i.acknowledged} | ${fmt(f.p50)} ms | ${fmt(f.p99)} ms | ${fmt(f.sameP99)} ms | ${setup.processes > 1 ? `${fmt(f.otherP50)} / ${fmt(f.otherP99)} ms` : "–"} | ${fmt(f.afterAckP50)} / ${fmt(f.afterAckP99)} ms | ${f.missing} |`,
+      ({ setup, ingest: i, median, stored, acknowledged, fanout: f }) =>
+        `| ${setupLabel(setup)} | ${i.rate.toFixed(0)} (${median.toFixed(0)}) | ${fmt(i.p50)} / ${fmt(i.p99)} ms | ${i.cpuMsPerMessage.toFixed(2)} ms | ${stored} / ${acknowledged} | ${fmt(f.p50)} ms | ${fmt(f.p99)} ms | ${fmt(f.sameP99)} ms | ${setup.processes > 1 ? `${fmt(f.otherP50)} / ${fmt(f.otherP99)} ms` : "–"} | ${fmt(f.afterAckP50)} / ${fmt(f.afterAckP99)} ms | ${f.missing} |`,
     ),
     "",
     "- Several processes on one machine take fewer messages per second than one, not more: they share the same cores, the one file lets one writer in at a time (each process's group commit gathers fewer writes, and the embedded client waits for the write lock synchronously, holding that process's event loop while another commits), and every process reads every event from the log to serve its own streams, so the servers' CPU per message grows with the number of processes. On one machine, run several processes for availability (upgrades without downtime, a crash that does not take the inbox down), not for throughput; docs/deploy.md says so.",
