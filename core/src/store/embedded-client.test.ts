@@ -35,6 +35,33 @@ function observe(result: ResultSet) {
 }
 
 describe("embedded client", () => {
+  it("waits for another process's write lock without blocking the event loop, and gives up after its timeout", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "swb-client-")), "db.sqlite");
+    const holder = createEmbeddedClient(path, { timeoutMs: 5_000 });
+    const waiter = createEmbeddedClient(path, { timeoutMs: 5_000 });
+    const impatient = createEmbeddedClient(path, { timeoutMs: 200 });
+    open.push(holder, waiter, impatient);
+    await holder.execute("PRAGMA journal_mode = WAL");
+    await holder.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, who TEXT)");
+    const held = await holder.transaction("write"); // another process's writer, as far as the others know
+    await held.execute("INSERT INTO t (who) VALUES ('holder')");
+
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = Date.now();
+    const waiting = waiter.transaction("write");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ticks).toBeGreaterThanOrEqual(10); // timers ran while it waited: the loop was free
+    await expect(impatient.transaction("write")).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+    await held.commit();
+    const tx = await waiting;
+    clearInterval(timer);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    await tx.execute("INSERT INTO t (who) VALUES ('waiter')");
+    await tx.commit();
+    expect((await holder.execute("SELECT who FROM t ORDER BY id")).rows.map((r) => r.who)).toEqual(["holder", "waiter"]);
+  });
+
   it("returns what @libsql/client returns, statement for statement, run twice (cached the second time)", async () => {
     const { ours, theirs } = pair();
     await ours.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, r REAL, b BLOB)");

@@ -195,12 +195,39 @@ class EmbeddedClient implements Client {
     const connection = this.#idle.pop() ?? this.#connect();
     this.#held.add(connection);
     try {
-      connection.execute(BEGIN[mode]);
+      if (mode === "write") await this.#beginWrite(connection);
+      else connection.execute(BEGIN[mode]);
     } catch (error) {
       this.#release(connection);
       throw error;
     }
     return new EmbeddedTransaction(connection, () => this.#release(connection));
+  }
+
+  /**
+   * BEGIN IMMEDIATE without freezing this process while another process holds the write lock (a
+   * second Switchboard on the same file, the CLI): SQLite's busy handler waits inside the native
+   * call, which blocks the event loop for as long as it waits. So each try does not wait at all,
+   * and the tries are spaced by timers (1 ms, doubling to 50 ms) until the busy timeout has passed.
+   */
+  async #beginWrite(connection: Connection): Promise<void> {
+    const timeoutMs = this.#timeoutMs ?? 0;
+    const deadline = Date.now() + timeoutMs;
+    connection.native.exec("PRAGMA busy_timeout = 0");
+    try {
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        try {
+          connection.execute(BEGIN.write);
+          return;
+        } catch (error) {
+          if (!(error instanceof LibsqlError && error.code === "SQLITE_BUSY") || Date.now() >= deadline) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    } finally {
+      // The transaction's own statements keep the usual wait (a checkpoint's brief lock).
+      connection.native.exec(`PRAGMA busy_timeout = ${timeoutMs}`);
+    }
   }
 
   async executeMultiple(sql: string): Promise<void> {
