@@ -12,14 +12,18 @@ import type { ChannelHealth, KeyValueStore, Logger } from "@switchboard/core";
 import { ImapFlow } from "imapflow";
 import { describeError } from "../describe-error.ts";
 import type { ImapOptions } from "../options.ts";
+import { type RawEmail, spoolToFile } from "../parse/raw-email.ts";
 import { Backoff } from "./backoff.ts";
 import { decideCursor, readCursor, writeCursor } from "./imap-cursor.ts";
 import { describeImapProblem } from "./imap-problem.ts";
 import type { Ingest } from "./ingest.ts";
+import type { ReceivedVia } from "./to-inbound.ts";
 
 /** The port of each `security` when options.imap.port is not set. */
 export const DEFAULT_PORTS = { tls: 993, starttls: 143, none: 143 } as const;
 const MAX_FAILURES_PER_MESSAGE = 5;
+/** A message over this size is downloaded into a temporary file rather than fetched into memory. */
+const SPOOL_AFTER = 1024 * 1024;
 const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 300_000;
 
@@ -249,26 +253,48 @@ export class ImapPoller {
       log.warn({ uid, bytes: head.size, limit: maxBytes }, "skipped an email over max_message_bytes; it stays in the mailbox");
       return false;
     }
-    const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-    if (!message || !message.source) return false;
-    log.debug({ uid, bytes: message.source.length }, "IMAP fetched");
+    const fetched = await this.#fetch(client, uid, head.size ?? 0);
+    if (!fetched) return false;
+    const { raw, discard } = fetched;
+    log.debug({ uid, bytes: raw.length }, "IMAP fetched");
     const received = { via: "imap" as const, mailbox: options.mailbox, uid, uidValidity };
     try {
-      await this.#deps.ingest(message.source, received);
+      await this.#store(raw, uid, received);
+    } finally {
+      discard();
+    }
+    if (options.mark_seen) await client.messageFlagsAdd(String(uid), ["\\Seen"], { uid: true });
+    return true;
+  }
+
+  /**
+   * The raw message: one Buffer up to SPOOL_AFTER bytes; a larger one is downloaded in 1 MiB pieces
+   * into a temporary file (`discard` deletes it), so it is never held whole in memory.
+   */
+  async #fetch(client: ImapFlow, uid: number, size: number): Promise<{ raw: RawEmail; discard(): void } | undefined> {
+    if (size > SPOOL_AFTER) {
+      const download = await client.download(String(uid), undefined, { uid: true, chunkSize: 1024 * 1024 });
+      if (!download.content) return undefined;
+      const { email, discard } = await spoolToFile(download.content, "switchboard-imap-");
+      return { raw: email, discard };
+    }
+    const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+    return message && message.source ? { raw: message.source, discard: () => undefined } : undefined;
+  }
+
+  /** Stores one fetched message; after MAX_FAILURES_PER_MESSAGE failures in a row, stores it raw and flagged. */
+  async #store(raw: RawEmail, uid: number, received: ReceivedVia): Promise<void> {
+    const { log } = this.#deps;
+    try {
+      await this.#deps.ingest(raw, received);
     } catch (error) {
       const failures = (this.#failures.get(uid) ?? 0) + 1;
       this.#failures.set(uid, failures);
       if (failures < MAX_FAILURES_PER_MESSAGE) throw error;
       // Never skipped: stored raw and flagged; if even that fails the store is down, and the poller retries with backoff.
       log.error({ uid, failures, error: describeError(error) }, "an email failed to store again and again; storing it raw and flagged");
-      await this.#deps.ingest.keepFlagged(
-        message.source,
-        received,
-        `it failed to store ${failures} times (${describeError(error).message})`,
-      );
+      await this.#deps.ingest.keepFlagged(raw, received, `it failed to store ${failures} times (${describeError(error).message})`);
     }
     this.#failures.delete(uid);
-    if (options.mark_seen) await client.messageFlagsAdd(String(uid), ["\\Seen"], { uid: true });
-    return true;
   }
 }

@@ -3,13 +3,16 @@
 // fixture (a multipart one also pushed past 1 MiB, so its part headers are found by the windowed scan) parses
 // exactly as the same bytes in memory; a scan finds a marker across a window's seam; and a large
 // email sent over SMTP is stored with the exact attachment and original, its spool file deleted once
-// answered and the spool folder once the server closes.
+// answered and the spool folder once the server closes; over IMAP, it is downloaded into a temporary
+// file and stored exactly the same.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestAgent, signInAgent } from "@switchboard/core/testing";
+import { ImapFlow } from "imapflow";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { corpus, payload, withAttachment } from "../../test-support/corpus.ts";
+import { dovecotAvailable, startDovecot } from "../../test-support/dovecot.ts";
 import { type EmailHarness, startEmailHarness } from "../../test-support/harness.ts";
 import { realWorldFixtures } from "../../test-support/real-world.ts";
 import { parseEmail } from "../parse/parse.ts";
@@ -63,7 +66,7 @@ describe("a spooled email (issue 15.10)", () => {
   });
 });
 
-describe("inbound SMTP with a large email (issue 15.10)", () => {
+describe("a large email over SMTP and IMAP (issue 15.10)", () => {
   let email: EmailHarness | undefined;
   const tmp = process.env.TMPDIR;
   const spoolRoot = mkdtempSync(join(tmpdir(), "swb-spool-root-"));
@@ -74,6 +77,16 @@ describe("inbound SMTP with a large email (issue 15.10)", () => {
     else process.env.TMPDIR = tmp;
   });
   afterAll(() => rmSync(spoolRoot, { recursive: true, force: true }));
+
+  /** The stored message's single attachment and its original (downloaded by an admin), for exact comparison. */
+  async function storedBytes(h: EmailHarness) {
+    const [message] = await h.messages();
+    const [file] = await h.attachments(message!.id);
+    const admin = await createTestAgent(h.harness, { name: "Ada Admin", role: "admin" });
+    const { cookie } = await signInAgent((path, init) => h.harness.request(path, init), admin.email, "correct-horse-battery");
+    const original = await h.harness.request(`/inbox/messages/${message!.id}/original`, { headers: { Cookie: cookie } });
+    return { file: file!, original: Buffer.from(await original.arrayBuffer()) };
+  }
 
   it("stores the exact attachment and original, and deletes its spool file once answered", async () => {
     // The server spools under os.tmpdir(), read when it starts: here, a folder of this test's own.
@@ -86,17 +99,50 @@ describe("inbound SMTP with a large email (issue 15.10)", () => {
     expect((await email.deliver(raw)).response).toMatch(/^250 /);
     expect(readdirSync(join(spoolRoot, folder!))).toEqual([]);
 
-    const [message] = await email.messages();
-    const [file] = await email.attachments(message!.id);
+    const { file, original } = await storedBytes(email);
     expect(file).toMatchObject({ filename: "report.pdf", size: 3 * 1024 * 1024 });
-    expect(Buffer.from(file!.data!).equals(payload(3 * 1024 * 1024))).toBe(true);
-    const admin = await createTestAgent(email.harness, { name: "Ada Admin", role: "admin" });
-    const { cookie } = await signInAgent((path, init) => email!.harness.request(path, init), admin.email, "correct-horse-battery");
-    const original = await email.harness.request(`/inbox/messages/${message!.id}/original`, { headers: { Cookie: cookie } });
-    expect(Buffer.from(await original.arrayBuffer()).equals(raw)).toBe(true);
+    expect(Buffer.from(file.data!).equals(payload(3 * 1024 * 1024))).toBe(true);
+    expect(original.equals(raw)).toBe(true);
 
     await email.close();
     email = undefined;
     expect(spoolFolders()).toEqual([]);
   }, 30_000);
+
+  it.skipIf(!dovecotAvailable)(
+    "over IMAP, downloads it into a temporary file, stores it exactly, and deletes the file",
+    async () => {
+      // Dovecot's mail processes run as nobody: its folder stays in the shared temporary directory.
+      const dovecot = await startDovecot();
+      process.env.TMPDIR = spoolRoot;
+      try {
+        const imap = { host: dovecot.host, port: dovecot.port, security: "none", user: dovecot.user, password: dovecot.password };
+        email = await startEmailHarness({ max_message_bytes: 10 * 1024 * 1024, imap: { ...imap, idle_delay_ms: 100 } });
+        const raw = withAttachment("spooled-imap", 3 * 1024 * 1024, "scan.tiff");
+        const client = new ImapFlow({
+          ...imap,
+          secure: false,
+          doSTARTTLS: false,
+          auth: { user: imap.user, pass: imap.password },
+          logger: false,
+        });
+        await client.connect();
+        await client.append("INBOX", raw);
+        await client.logout();
+        const deadline = Date.now() + 20_000;
+        while ((await email.messages()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        const { file, original } = await storedBytes(email);
+        expect(file).toMatchObject({ filename: "scan.tiff", size: 3 * 1024 * 1024 });
+        expect(Buffer.from(file.data!).equals(payload(3 * 1024 * 1024))).toBe(true);
+        expect(original.equals(raw)).toBe(true);
+        expect(email.logs.some((line) => line.msg === "IMAP fetched" && line.bytes === raw.length)).toBe(true);
+        expect(readdirSync(spoolRoot).filter((name) => name.startsWith("switchboard-imap-"))).toEqual([]);
+      } finally {
+        await email?.close();
+        email = undefined;
+        await dovecot.stop();
+      }
+    },
+    60_000,
+  );
 });

@@ -6,8 +6,11 @@
  * message, a message kept raw and flagged) read it whole.
  */
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
-import { Readable } from "node:stream";
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { collectEvery } from "../collect-garbage.ts";
 
 /** The bytes read at a time when a spooled message is scanned or hashed. */
@@ -88,6 +91,36 @@ export class SpooledEmail {
       closeSync(fd);
     }
   }
+}
+
+/**
+ * Writes `source` to a file in a new temporary folder (collecting garbage as it goes) and returns it
+ * spooled, with `discard` deleting the folder. A failing source or write rejects, and leaves nothing.
+ *
+ * @example
+ * const { email, discard } = await spoolToFile(download.content, "switchboard-imap-");
+ * try { await ingest(email, received); } finally { discard(); }
+ */
+export async function spoolToFile(source: Readable, prefix: string): Promise<{ email: SpooledEmail; discard(): void }> {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  const discard = () => rmSync(folder, { recursive: true, force: true });
+  const path = join(folder, "message.eml");
+  const collect = collectEvery();
+  let length = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      length += chunk.length;
+      collect(chunk.length);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, count, createWriteStream(path));
+  } catch (error) {
+    discard();
+    throw error;
+  }
+  return { email: new SpooledEmail(path, length), discard };
 }
 
 /** A raw email: in memory, or spooled to a file. */
