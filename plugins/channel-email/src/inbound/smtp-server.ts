@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "@switchboard/core";
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
-import { collectEvery } from "../collect-garbage.ts";
 import { describeError } from "../describe-error.ts";
 import type { InboundSmtpOptions } from "../options.ts";
 import { type RawEmail, SpooledEmail } from "../parse/raw-email.ts";
@@ -43,9 +42,7 @@ function readData(stream: SMTPServerDataStream, limit: number, spoolPath: () => 
     let kept = 0;
     let file: { path: string; out: WriteStream } | undefined;
     let failed: Error | undefined;
-    const collect = collectEvery();
     const spool = (chunk: Buffer) => {
-      collect(chunk.length);
       if (!file) {
         const path = spoolPath();
         file = { path, out: createWriteStream(path) };

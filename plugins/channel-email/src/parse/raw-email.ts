@@ -94,8 +94,8 @@ export class SpooledEmail {
 }
 
 /**
- * Writes `source` to a file in a new temporary folder (collecting garbage as it goes) and returns it
- * spooled, with `discard` deleting the folder. A failing source or write rejects, and leaves nothing.
+ * Writes `source` to a file in a new temporary folder and returns it spooled, with `discard`
+ * deleting the folder. A failing source or write rejects, and leaves nothing.
  *
  * @example
  * const { email, discard } = await spoolToFile(download.content, "switchboard-imap-");
@@ -105,12 +105,10 @@ export async function spoolToFile(source: Readable, prefix: string): Promise<{ e
   const folder = mkdtempSync(join(tmpdir(), prefix));
   const discard = () => rmSync(folder, { recursive: true, force: true });
   const path = join(folder, "message.eml");
-  const collect = collectEvery();
   let length = 0;
   const count = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       length += chunk.length;
-      collect(chunk.length);
       done(null, chunk);
     },
   });
