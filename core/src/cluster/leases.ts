@@ -15,8 +15,10 @@ interface Lease {
   name: string;
   holder: LeaseHolder;
   held: boolean;
-  /** When the last renewal (or the taking) succeeded, on this process's clock. */
+  /** When the last renewal (or the taking) that succeeded was sent, on this process's clock. */
   confirmedAt: number;
+  /** A take or a renewal of this lease is waiting for Redis. */
+  asking: Promise<void> | undefined;
   /** The holder's acquired/lost calls, one after the other. */
   turns: Promise<void>;
   released: boolean;
@@ -32,7 +34,6 @@ export class LeaseKeeper {
   readonly #onChange: (change: LeaseChange) => void;
   readonly #onReleased: (name: string) => void;
   #timer: ReturnType<typeof setInterval> | undefined;
-  #ticking: Promise<void> | undefined;
 
   constructor(deps: {
     redis: Redis;
@@ -56,10 +57,10 @@ export class LeaseKeeper {
 
   hold(name: string, holder: LeaseHolder): () => Promise<void> {
     if (this.#leases.has(name)) throw new Error(`The lease "${name}" is asked for twice in this process.`);
-    const lease: Lease = { name, holder, held: false, confirmedAt: 0, turns: Promise.resolve(), released: false };
+    const lease: Lease = { name, holder, held: false, confirmedAt: 0, asking: undefined, turns: Promise.resolve(), released: false };
     this.#leases.set(name, lease);
     this.#timer ??= setInterval(() => this.tick(), Math.max(100, Math.floor(this.#leaseMs / 3)));
-    void this.tick();
+    this.tick();
     return () => this.#release(lease);
   }
 
@@ -82,31 +83,42 @@ export class LeaseKeeper {
     };
   }
 
-  /** Renews the held leases and tries to take the others (one round at a time). */
-  tick(): Promise<void> {
-    this.#ticking ??= this.#round().finally(() => (this.#ticking = undefined));
-    return this.#ticking;
+  /**
+   * Lets go of a held lease not confirmed for two thirds of its length (whatever Redis is doing:
+   * a command that hangs on a dead connection must not delay this), then renews the held leases
+   * and tries to take the others, each unless its last request is still waiting.
+   */
+  tick(): void {
+    const now = Date.now();
+    for (const lease of this.#leases.values()) {
+      if (lease.held && now - lease.confirmedAt >= (this.#leaseMs * 2) / 3) {
+        this.#lose(lease, "it could not be renewed in time (Redis does not answer)");
+        continue;
+      }
+      if (lease.asking) continue;
+      const asking = (lease.held ? this.#renew(lease) : this.#take(lease)).finally(() => {
+        if (lease.asking === asking) lease.asking = undefined;
+      });
+      lease.asking = asking;
+    }
   }
 
   /** Tries at once to take `name` (another process just released it). */
   wake(name: string): void {
-    if (this.#leases.has(name) && !this.#leases.get(name)!.held) void this.tick();
+    if (this.#leases.has(name) && !this.#leases.get(name)!.held) this.tick();
   }
 
   /** Gives up every lease, waiting for each holder's `lost`. */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#ticking;
+    await Promise.all([...this.#leases.values()].map((lease) => lease.asking));
     await Promise.all([...this.#leases.values()].map((lease) => this.#release(lease)));
-  }
-
-  async #round(): Promise<void> {
-    await Promise.all([...this.#leases.values()].map((lease) => (lease.held ? this.#renew(lease) : this.#take(lease))));
   }
 
   async #take(lease: Lease): Promise<void> {
     let taken: string | null;
+    const sentAt = Date.now();
     try {
       taken = await this.#redis.set(this.#key(lease.name), this.#owner, "PX", this.#leaseMs, "NX");
     } catch (error) {
@@ -115,30 +127,23 @@ export class LeaseKeeper {
     }
     if (taken !== "OK" || lease.released) return;
     lease.held = true;
-    lease.confirmedAt = Date.now();
+    lease.confirmedAt = sentAt;
     this.#log.info({ lease: lease.name, owner: this.#owner }, "lease acquired: this process now holds it");
     this.#onChange({ lease: lease.name, change: "acquired" });
     this.#turn(lease, () => lease.holder.acquired(), "acquired");
   }
 
+  /** Extends a held lease; the key then lasts until at least the time the request was sent plus the lease. */
   async #renew(lease: Lease): Promise<void> {
+    const sentAt = Date.now();
     try {
       const kept = await this.#redis.eval(RENEW_LEASE, 1, this.#key(lease.name), this.#owner, this.#leaseMs);
       if (!lease.held) return;
-      if (kept === 1) {
-        lease.confirmedAt = Date.now();
-        return;
-      }
-      this.#lose(lease, "another process holds it now");
+      if (kept === 1) lease.confirmedAt = sentAt;
+      else this.#lose(lease, "another process holds it now");
     } catch (error) {
-      if (!lease.held) return;
-      // The key may expire at confirmedAt + leaseMs: stop a third of a lease before that.
-      const left = lease.confirmedAt + this.#leaseMs - Date.now();
-      if (left > this.#leaseMs / 3) {
-        this.#log.warn({ lease: lease.name, error: describeError(error), msLeft: left }, "cannot renew a lease; retrying");
-        return;
-      }
-      this.#lose(lease, `it could not be renewed in time (${describeError(error).message})`);
+      // tick() lets go once two thirds of the lease have passed unconfirmed.
+      if (lease.held) this.#log.warn({ lease: lease.name, error: describeError(error) }, "cannot renew a lease; retrying");
     }
   }
 

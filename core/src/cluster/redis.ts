@@ -54,11 +54,13 @@ export class RedisCluster implements Cluster {
       // Commands fail at once while Redis is away (the callers fall back), and the client
       // reconnects in the background, every 0.2 s at first and then every 2 s.
       enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
+      maxRetriesPerRequest: 0,
       connectTimeout: 2_000,
       retryStrategy: (times: number) => Math.min(times * 200, 2_000),
     };
-    this.#commands = new Redis(options.url, { ...connection, connectionName: `switchboard:${this.node}` });
+    // A command that gets no answer fails within a third of a lease, so a lease round never waits longer.
+    const commandTimeout = Math.max(500, Math.floor(options.leaseMs / 3));
+    this.#commands = new Redis(options.url, { ...connection, commandTimeout, connectionName: `switchboard:${this.node}` });
     // A subscribing connection queues its SUBSCRIBEs until connected, and subscribes again after a reconnect.
     this.#subscriber = new Redis(options.url, {
       ...connection,

@@ -89,6 +89,13 @@ describe("loadConfig errors", () => {
     expect(error.fix).toBe("Write a number, without quotes.");
   });
 
+  it("takes the port from the environment, so several processes can share one config file", async () => {
+    const file = writeConfig('[server]\nport = "${PORT}"\n');
+    expect((await loadConfig(file, { PORT: "3002" })).config.server.port).toBe(3002);
+    const error = await failure(() => loadConfig(file, { PORT: "http" }));
+    expect(error.location).toEqual({ file, key: "server.port" });
+  });
+
   it("names an unknown key, suggests the spelling and lists the known keys", async () => {
     const error = await failure(() => loadConfig(writeConfig('[server]\nhots = "127.0.0.1"\n'), {}));
     expect(error.code).toBe(ErrorCodes.CONFIG_INVALID);

@@ -54,7 +54,13 @@ export const businessHoursSchema = z
 
 export const serverSchema = z
   .object({
-    port: z.number().int().min(0).max(65535).default(3000),
+    /** A number, or a string of digits (`port = "${PORT}"`: one config file for processes started with different ports). */
+    port: z
+      .preprocess(
+        (value) => (typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+        z.number().int().min(0).max(65535),
+      )
+      .default(3000),
     host: z.string().default("0.0.0.0"),
     public_url: z.url().optional(),
     /** Read the client's address from the last X-Forwarded-For hop: set it only behind a reverse proxy that writes that header. */

@@ -91,6 +91,8 @@ export class EventStreams {
     // Bun.serve closes a connection idle for 10 s by default; a live stream is idle between events.
     const server = c.env as { timeout?: (request: Request, seconds: number) => void } | undefined;
     if (typeof server?.timeout === "function") server.timeout(c.req.raw, 0);
+    // A reverse proxy must pass events on as they come (nginx buffers unless told not to).
+    c.header("X-Accel-Buffering", "no");
     return streamSSE(c, async (stream) => {
       let writing: Promise<unknown> = Promise.resolve();
       const write = (next: () => Promise<unknown>) => {
