@@ -107,7 +107,11 @@ try {
     const dovecot = await startDovecot();
     try {
       const imap = { host: dovecot.host, port: dovecot.port, security: "none", user: dovecot.user, password: dovecot.password };
-      const email = await startEmailHarness({ max_message_bytes: 40 * MB, imap: { ...imap, mailbox: "INBOX", idle_delay_ms: 100 } });
+      // first_sync "all": the mailbox starts empty, and a message appended before the first sync is not taken for old mail.
+      const email = await startEmailHarness({
+        max_message_bytes: 40 * MB,
+        imap: { ...imap, mailbox: "INBOX", first_sync: "all", idle_delay_ms: 100 },
+      });
       const append = (path: string) =>
         sendFromOtherProcess(["imap", String(dovecot.port), dovecot.user, dovecot.password, "INBOX", path], "appended");
       try {

@@ -6,7 +6,7 @@
  * A message over 1 MiB is spooled to a temporary file as it arrives (and deleted once answered),
  * so a large email is held in memory neither while it is received nor while it is parsed.
  */
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "@switchboard/core";
@@ -46,12 +46,17 @@ function readData(stream: SMTPServerDataStream, limit: number, spoolPath: () => 
       if (!file) {
         const path = spoolPath();
         file = { path, out: createWriteStream(path) };
-        file.out.on("error", (error) => (failed ??= error));
+        file.out.on("error", (error) => {
+          failed ??= error;
+          // A paused socket waiting for "drain" would wait forever: read on (and drop) to the end.
+          stream.resume();
+        });
         for (const held of chunks) file.out.write(held);
         chunks = [];
       }
+      if (failed) return;
       // Backpressure: the socket waits while the disk catches up.
-      if (!file.out.write(chunk) && !failed) {
+      if (!file.out.write(chunk)) {
         stream.pause();
         file.out.once("drain", () => stream.resume());
       }
@@ -121,7 +126,11 @@ export async function startInboundSmtp(
         rcptTo: session.envelope.rcptTo.map((r) => r.address),
       };
       let spooled: string | undefined;
-      const spoolPath = () => (spooled = join(spoolDir, `${++spoolCount}.eml`));
+      const spoolPath = () => {
+        // Made again when missing: a cleaner of old temporary files may have taken the folder of a long-running server.
+        mkdirSync(spoolDir, { recursive: true });
+        return (spooled = join(spoolDir, `${++spoolCount}.eml`));
+      };
       readData(stream, deps.maxBytes, spoolPath)
         .then(async (raw) => {
           if (stream.sizeExceeded) {

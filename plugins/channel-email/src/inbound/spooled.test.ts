@@ -104,6 +104,13 @@ describe("a large email over SMTP and IMAP (issue 15.10)", () => {
     expect(Buffer.from(file.data!).equals(payload(3 * 1024 * 1024))).toBe(true);
     expect(original.equals(raw)).toBe(true);
 
+    // A cleaner of old temporary files took the folder: the next large email is still taken (250) and stored.
+    rmSync(join(spoolRoot, folder!), { recursive: true, force: true });
+    const again = withAttachment("spooled-again", 2 * 1024 * 1024);
+    expect((await email.deliver(again)).response).toMatch(/^250 /);
+    expect(await email.messages()).toHaveLength(2);
+    expect(readdirSync(join(spoolRoot, folder!))).toEqual([]);
+
     await email.close();
     email = undefined;
     expect(spoolFolders()).toEqual([]);
@@ -117,7 +124,8 @@ describe("a large email over SMTP and IMAP (issue 15.10)", () => {
       process.env.TMPDIR = spoolRoot;
       try {
         const imap = { host: dovecot.host, port: dovecot.port, security: "none", user: dovecot.user, password: dovecot.password };
-        email = await startEmailHarness({ max_message_bytes: 10 * 1024 * 1024, imap: { ...imap, idle_delay_ms: 100 } });
+        // first_sync "all": the mailbox starts empty, and a message appended before the first sync is not taken for old mail.
+        email = await startEmailHarness({ max_message_bytes: 10 * 1024 * 1024, imap: { ...imap, first_sync: "all", idle_delay_ms: 100 } });
         const raw = withAttachment("spooled-imap", 3 * 1024 * 1024, "scan.tiff");
         const client = new ImapFlow({
           ...imap,
