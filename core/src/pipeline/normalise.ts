@@ -53,7 +53,7 @@ const messageSchema = (defaultRegion?: string) =>
           contentType: z.string().min(1).max(256),
           size: z.number().int().nonnegative(),
           url: z.string().optional(),
-          data: z.string().optional(),
+          data: z.union([z.string(), z.instanceof(Uint8Array)]).optional(),
         }),
       )
       .max(50)

@@ -58,7 +58,7 @@ function megabytes(bytes: number): string {
  * @example
  * const attachments = checkAttachments([{ filename: "a.png", content_type: "image/png", data }], options.attachments);
  */
-export function checkAttachments(files: UploadedFile[], options: WebchatOptions["attachments"]): InboundAttachment[] {
+export function checkAttachments(files: UploadedFile[], options: WebchatOptions["attachments"]): (InboundAttachment & { data: string })[] {
   if (files.length === 0) return [];
   if (!options.enabled) throw webchatError(ErrorCodes.VALIDATION, 422, "attachments_disabled", "This chat does not take files.");
   if (files.length > MAX_FILES)

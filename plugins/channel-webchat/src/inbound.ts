@@ -94,7 +94,7 @@ export async function postMessage(inbox: WebchatInbox, claims: VisitorClaims, me
       attachments: attachments.map((a, index) => ({ index, filename: a.filename, content_type: a.contentType, size: a.size })),
       at: Date.now(),
     },
-    attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.data! })),
+    attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.data })),
   );
   inbox.hub.push(claims.visitorId, { event: "message", entry });
   // The first message of a visitor who left an email in a form: ask them to prove it (verify_prechat_email).

@@ -2,13 +2,20 @@
  * The plugin API, for channel authors: the customer message a channel hands to core (`emit`) and
  * what core answers.
  */
-/** An attachment arriving from a channel. Give `url` (fetchable) or `data` (base64), or both. */
+/**
+ * An attachment arriving from a channel. Give `url` (fetchable) or `data`, or both. `data` is the
+ * bytes themselves (a Buffer or Uint8Array: core stores them without a copy, which is what a large
+ * file wants) or the same bytes in base64.
+ *
+ * @example
+ * const photo: InboundAttachment = { filename: "photo.jpg", contentType: "image/jpeg", size: bytes.length, data: bytes };
+ */
 export interface InboundAttachment {
   filename: string;
   contentType: string;
   size: number;
   url?: string;
-  data?: string;
+  data?: string | Uint8Array;
 }
 
 /** A customer message as a channel adapter hands it to core, before anything is stored. */

@@ -34,7 +34,8 @@ export type ReceivedVia =
 export const UNKNOWN_SENDER = "unknown-sender";
 
 function attachment(filename: string, contentType: string, content: Buffer): InboundAttachment {
-  return { filename, contentType, size: content.length, data: content.toString("base64") };
+  // The bytes as they are: core stores them without a base64 copy (a large attachment's memory).
+  return { filename, contentType, size: content.length, data: content };
 }
 
 /** `text` within `max` characters: cut with CUT_MARKER when longer (never splitting a surrogate pair). */
