@@ -23,7 +23,7 @@ export { type DiscordOptions, discordInboxOptions } from "./options.ts";
 export default definePlugin({
   name: "channel-discord",
   version: "0.1.0",
-  core: "^1.0.0",
+  core: "^1.1.0",
   setup(ctx) {
     ctx.channel("discord", { family: "messaging", options: discordInboxOptions, create: createDiscordAdapter });
   },

@@ -34,7 +34,7 @@ export { type ParsedEmail, parseEmail } from "./parse/parse.ts";
 export default definePlugin({
   name: "channel-email",
   version: "0.1.0",
-  core: "^1.0.0",
+  core: "^1.1.0",
   setup(ctx) {
     const inboxes: EmailInboxes = new Map();
     ctx.channel("email", {

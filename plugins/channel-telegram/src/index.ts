@@ -21,7 +21,7 @@ export { type TelegramOptions, telegramInboxOptions } from "./options.ts";
 export default definePlugin({
   name: "channel-telegram",
   version: "0.1.0",
-  core: "^1.0.0",
+  core: "^1.1.0",
   setup(ctx) {
     ctx.channel("telegram", { family: "messaging", options: telegramInboxOptions, create: createTelegramAdapter });
   },

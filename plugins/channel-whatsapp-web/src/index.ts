@@ -32,7 +32,7 @@ export function whatsAppWebPlugin(clients: ClientFactory = realClients): Switchb
   return definePlugin({
     name: "channel-whatsapp-web",
     version: "0.1.0",
-    core: "^1.0.0",
+    core: "^1.1.0",
     setup(ctx) {
       ctx.channel("whatsapp-web", {
         family: "messaging",
