@@ -5,29 +5,14 @@
  * both; while Redis is down each process counts alone in its memory (still refusing), and once
  * Redis is back the shared count resumes.
  */
-import { createLogger } from "@switchboard/core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { RedisCluster } from "../../core/src/cluster/redis.ts";
-import { startRedis, type TestRedis } from "../fixtures/redis.ts";
+import { expect, test } from "vitest";
+import { useRedisClusters } from "../fixtures/redis.ts";
 import { poll } from "../fixtures/server-process.ts";
 
 const WINDOW_MS = 60_000;
-const log = createLogger({ level: "silent" });
-let redis: TestRedis;
-const clusters: RedisCluster[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await Promise.all(clusters.map((c) => c.stop()));
-  await redis.stop();
-});
-
-function cluster(node: string): RedisCluster {
-  const made = new RedisCluster({ url: redis.url, node, prefix: "window-test:", leaseMs: 3_000, log });
-  clusters.push(made);
-  return made;
-}
+const clusters = useRedisClusters({ prefix: "window-test:", leaseMs: 3_000 });
+const cluster = clusters.cluster;
+const redis = () => clusters.server();
 
 test("an event window counts across two processes, slides with the clock, and counts alone while Redis is down", {
   timeout: 30_000,
@@ -52,7 +37,7 @@ test("an event window counts across two processes, slides with the clock, and co
   expect(await a.eventWindow("other", WINDOW_MS).times("ip:198.51.100.1", t0 + 2_000)).toEqual([]);
 
   // Redis goes away: each process counts in its own memory, and still refuses past a limit.
-  await redis.stop();
+  await redis().stop();
   await poll(
     async () => a.status().redis,
     (state) => state === "down",
@@ -64,7 +49,7 @@ test("an event window counts across two processes, slides with the clock, and co
   expect(await onB.times("pair:x", t0 + 5_000)).toEqual([]);
 
   // Redis is back (empty): the count is shared again.
-  await redis.start();
+  await redis().start();
   await poll(async () => a.status().redis === "connected" && b.status().redis === "connected", Boolean, 10_000);
   await onB.add("pair:y", t0 + 6_000);
   expect(await onA.times("pair:y", t0 + 7_000)).toEqual([t0 + 6_000]);

@@ -5,30 +5,15 @@
  * after Redis comes back empty, exactly one holds the lease again. Broadcasts reach the other
  * process and this one, and rate limits count across both.
  */
-import { createLogger } from "@switchboard/core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { RedisCluster } from "../../core/src/cluster/redis.ts";
+import { expect, test } from "vitest";
 import type { LeaseHolder } from "../../core/src/cluster/types.ts";
-import { startRedis, type TestRedis } from "../fixtures/redis.ts";
+import { useRedisClusters } from "../fixtures/redis.ts";
 import { poll } from "../fixtures/server-process.ts";
 
 const LEASE_MS = 1_500;
-const log = createLogger({ level: "silent" });
-let redis: TestRedis;
-const clusters: RedisCluster[] = [];
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await Promise.all(clusters.map((c) => c.stop()));
-  await redis.stop();
-});
-
-function cluster(node: string): RedisCluster {
-  const made = new RedisCluster({ url: redis.url, node, prefix: "test:", leaseMs: LEASE_MS, log });
-  clusters.push(made);
-  return made;
-}
+const clusters = useRedisClusters({ prefix: "test:", leaseMs: LEASE_MS });
+const cluster = clusters.cluster;
+const redis = () => clusters.server();
 
 /** A holder that records its turns. */
 function recorder(): LeaseHolder & { turns: string[]; holding: () => boolean } {
@@ -64,7 +49,7 @@ test("one holder at a time; a release hands the lease over at once; a stolen lea
 
   // Someone else takes the key (as a process that got it while this one was frozen would): the holder stops.
   const { Redis } = await import("ioredis");
-  const thief = new Redis(redis.url);
+  const thief = new Redis(redis().url);
   await thief.set("test:lease:inbox:x", "thief", "PX", 60_000);
   await poll(
     async () => other.holding(),
@@ -86,7 +71,7 @@ test("without Redis a holder lets go before its key could expire; after Redis re
   await poll(async () => onC.holding() || onD.holding(), Boolean, 5_000);
   const holder = onC.holding() ? onC : onD;
   const stoppedAt = Date.now();
-  await redis.stop();
+  await redis().stop();
   await poll(
     async () => holder.holding(),
     (held) => !held,
@@ -94,7 +79,7 @@ test("without Redis a holder lets go before its key could expire; after Redis re
   );
   const letGoMs = Date.now() - stoppedAt;
   const whileDown = { turn: holder.turns.at(-1), redis: c.status().redis, probe: await c.probe() };
-  await redis.start(); // before the checks, so a failing one leaves the next tests a running Redis
+  await redis().start(); // before the checks, so a failing one leaves the next tests a running Redis
   // Let go within the lease (the key, had Redis kept it, would expire at the last renewal + LEASE_MS).
   expect(letGoMs).toBeLessThan(LEASE_MS);
   expect(whileDown).toMatchObject({ turn: expect.stringMatching(/^lost: it could not be renewed in time/), redis: "down" });
