@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { signIn } from "../../core/src/inbox/fixtures.ts";
-import { auditLog } from "../../core/src/store/schema.ts";
+import { auditLog, contactMerges, contacts } from "../../core/src/store/schema.ts";
 import { createTestAgent, createTestHarness, type Harness, type HarnessOptions, waitFor } from "../../core/src/testing/index.ts";
 import { type CaptureSmtp, startCaptureSmtp } from "../../plugins/channel-email/test-support/smtp-capture.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
@@ -122,6 +122,16 @@ export async function verifyWorld(extra: Pick<HarnessOptions, "plugins" | "inbox
     },
     async audits() {
       return (await db.select({ action: auditLog.action }).from(auditLog)).map((a) => a.action);
+    },
+    /** Undoes the (one) join over REST; resolves to the contact ids there are after it, sorted. */
+    async undoJoin(): Promise<number[]> {
+      const [join] = await db.select({ id: contactMerges.id }).from(contactMerges);
+      const undone = await h.request(`/api/v1/contact-merges/${join!.id}/undo`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(undone.status).toBe(200);
+      return (await db.select({ id: contacts.id }).from(contacts)).map((c) => c.id).sort();
     },
   };
 }
