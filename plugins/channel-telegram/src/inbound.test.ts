@@ -53,8 +53,9 @@ describe("Telegram inbound (long polling)", () => {
     expect(world.pending).toHaveLength(0);
   });
 
+  // 30 s: besides two messages it creates an agent and signs in (argon2 twice), slow on a loaded machine.
   it("stores a private chat's user id verified, as Telegram vouches for it, and shows the @username beside it", {
-    timeout: 10_000,
+    timeout: 30_000,
   }, async () => {
     inbox = await startTelegramInbox();
     const { world } = inbox.telegram;
