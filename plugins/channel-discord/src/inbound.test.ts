@@ -139,10 +139,13 @@ describe("Discord inbound (gateway)", () => {
     world.dm(ada, "while away 1");
     world.dm(ada, "while away 2");
     // Pretend the last stored message was older, so the first one is fetched again: it must be stored once.
-    await db
-      .update(tables.pluginKv)
-      .set({ value: "1" })
-      .where(eq(tables.pluginKv.key, `discord.last:${dm}`));
+    // Through the store's writer, which never waits on the thread for a transaction still open here.
+    await inbox.harness.switchboard.store.write((tx) =>
+      tx
+        .update(tables.pluginKv)
+        .set({ value: "1" })
+        .where(eq(tables.pluginKv.key, `discord.last:${dm}`)),
+    );
     await adapter.start!((message) => inbox!.harness.switchboard.ingest("dc", message), new AbortController().signal);
     world.dm(ada, "after the restart");
     const rows = await waitForMessages(inbox.harness, "dc", 4);

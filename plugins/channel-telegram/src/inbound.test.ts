@@ -65,7 +65,11 @@ describe("Telegram inbound (long polling)", () => {
     const identity = async () => (await db.select().from(tables.identities).where(eq(tables.identities.contactId, first!.contactId)))[0];
     expect(await identity()).toMatchObject({ channel: "telegram", externalId: "1001", verified: true });
     // An id stored unverified before is verified by the next private message.
-    await db.update(tables.identities).set({ verified: false }).where(eq(tables.identities.contactId, first!.contactId));
+    // Through the store's writer: a direct write on the shared connection would wait, blocking the
+    // thread, for a transaction the polling loop has open, which then cannot finish (SQLITE_BUSY).
+    await inbox.harness.switchboard.store.write((tx) =>
+      tx.update(tables.identities).set({ verified: false }).where(eq(tables.identities.contactId, first!.contactId)),
+    );
     world.say(world.privateChat(ada), ada, "Me again");
     await waitForMessages(inbox.harness, "tg", 2);
     expect(await identity()).toMatchObject({ verified: true });

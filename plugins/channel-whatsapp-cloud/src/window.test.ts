@@ -224,10 +224,12 @@ describe("the 24-hour window", () => {
       .select()
       .from(tables.conversations)
       .where(eq(tables.conversations.id, id));
-    await inbox.harness.switchboard.store.db
-      .update(tables.contacts)
-      .set({ attributes: { order: "#9" } })
-      .where(eq(tables.contacts.id, conversation!.contactId));
+    await inbox.harness.switchboard.store.write((tx) =>
+      tx
+        .update(tables.contacts)
+        .set({ attributes: { order: "#9" } })
+        .where(eq(tables.contacts.id, conversation!.contactId)),
+    );
     const resolved = await inbox.harness.request(`/api/v1/conversations/${id}`, {
       method: "PATCH",
       headers: {
