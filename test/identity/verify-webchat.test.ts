@@ -15,10 +15,9 @@ import { createTestAgent, waitFor } from "../../core/src/testing/index.ts";
 import { type CaptureSmtp, startCaptureSmtp } from "../../plugins/channel-email/test-support/smtp-capture.ts";
 import { type Kit, startKit } from "../../plugins/channel-webchat/test-support/kit.ts";
 import { API_PLUGIN, SHOP_SECRET } from "./fixtures.ts";
-import { secretsIn } from "./verify-world.ts";
+import { ADDRESS, shopContact as postShopContact, secretsIn } from "./verify-world.ts";
 
 const EMAIL = fileURLToPath(new URL("../../plugins/channel-email/src/index.ts", import.meta.url));
-const ADDRESS = "maria@lopez.example";
 
 let kit: Kit | undefined;
 let relay: CaptureSmtp | undefined;
@@ -46,17 +45,7 @@ async function world(options: Record<string, unknown>) {
   );
   const k = kit;
   const db = k.harness.switchboard.store.db;
-  const shop = await k.harness.request("/webhooks/shop/messages", {
-    method: "POST",
-    headers: { Authorization: `Bearer ${SHOP_SECRET}`, "Content-Type": "application/json" },
-    body: JSON.stringify({
-      id: "shop-1",
-      contact: { id: "maria", name: "Maria L.", email: ADDRESS, verified: true },
-      text: "Order A-1001",
-    }),
-  });
-  expect(shop.status).toBe(201);
-  const shopContact = ((await shop.json()) as { contact_id: number }).contact_id;
+  const shopContact = (await postShopContact(k.harness.request)).contact_id;
   const token = await k.visitor();
   expect((await k.call("/profile", { token, body: { name: "Maria", email: ADDRESS } })).status).toBe(200);
   expect((await k.say(token, "Hi, billing problem")).status).toBe(201);

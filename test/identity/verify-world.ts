@@ -8,7 +8,14 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { signIn } from "../../core/src/inbox/fixtures.ts";
 import { auditLog, contactMerges, contacts } from "../../core/src/store/schema.ts";
-import { createTestAgent, createTestHarness, type Harness, type HarnessOptions, waitFor } from "../../core/src/testing/index.ts";
+import {
+  createTestAgent,
+  createTestHarness,
+  type Harness,
+  type HarnessOptions,
+  type RequestFn,
+  waitFor,
+} from "../../core/src/testing/index.ts";
 import { type CaptureSmtp, startCaptureSmtp } from "../../plugins/channel-email/test-support/smtp-capture.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../plugins/channel-telegram/test-support/fake/index.ts";
 import { API_PLUGIN, SHOP_SECRET } from "./fixtures.ts";
@@ -17,6 +24,21 @@ const TELEGRAM = fileURLToPath(new URL("../../plugins/channel-telegram/src/index
 const EMAIL = fileURLToPath(new URL("../../plugins/channel-email/src/index.ts", import.meta.url));
 export const maria = { id: 5151, is_bot: false, first_name: "Maria", last_name: "Lopez" };
 export const ADDRESS = "maria@lopez.example";
+
+/** Maria, known to the shop by her verified email, writes through the shop's API inbox ("shop"). */
+export async function shopContact(request: RequestFn): Promise<{ contact_id: number; conversation_id: number }> {
+  const res = await request("/webhooks/shop/messages", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${SHOP_SECRET}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      id: "shop-1",
+      contact: { id: "maria", name: "Maria L.", email: ADDRESS, verified: true },
+      text: "Order A-1001",
+    }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { contact_id: number; conversation_id: number };
+}
 
 let telegram: FakeTelegram | undefined;
 let relay: CaptureSmtp | undefined;
@@ -66,19 +88,7 @@ export async function verifyWorld(extra: Pick<HarnessOptions, "plugins" | "inbox
     h,
     token,
     browser: () => signIn(h, email, "correct-horse-battery"),
-    async shopContact() {
-      const res = await h.request("/webhooks/shop/messages", {
-        method: "POST",
-        headers: { Authorization: `Bearer ${SHOP_SECRET}`, "Content-Type": "application/json" },
-        body: JSON.stringify({
-          id: "shop-1",
-          contact: { id: "maria", name: "Maria L.", email: ADDRESS, verified: true },
-          text: "Order A-1001",
-        }),
-      });
-      expect(res.status).toBe(201);
-      return (await res.json()) as { contact_id: number; conversation_id: number };
-    },
+    shopContact: () => shopContact(h.request),
     /** Maria writes on Telegram; resolves once Switchboard has stored or taken it (`count` incoming messages in tg). */
     async say(text: string, count: number, from = maria) {
       tg.world.say(tg.world.privateChat(from), from, text);
