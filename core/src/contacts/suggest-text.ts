@@ -7,9 +7,10 @@
  * yields no candidates of its own; it can still confirm a candidate found by a reference).
  * Runs inside the inbound write transaction.
  */
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { InboxInfo } from "../plugins/types.ts";
 import type { Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
 import { foldName, identifiersIn, namesIn, referencesIn } from "./evidence.ts";
 import { addClaim } from "./identify.ts";
@@ -32,6 +33,27 @@ export interface TextSettings {
 
 type Candidate = { evidence: SuggestionEvidence[] };
 
+/** The lookups every message makes, built once (see store/reusable.ts). */
+const nameOf = reusableQuery((db) =>
+  db
+    .select({ name: contacts.name })
+    .from(contacts)
+    .where(eq(contacts.id, sql.placeholder("id"))),
+);
+const holdersOfClaim = reusableQuery((db) =>
+  db
+    .selectDistinct({ id: identityClaims.contactId })
+    .from(identityClaims)
+    .where(
+      and(
+        eq(identityClaims.kind, sql.placeholder("kind")),
+        eq(identityClaims.value, sql.placeholder("value")),
+        ne(identityClaims.contactId, sql.placeholder("contactId")),
+      ),
+    )
+    .limit(MAX_MATCHES + 1),
+);
+
 /**
  * Records the contact's folded name and the references in `text` as claims, then suggests merges
  * with contacts the evidence points to. Returns the ids of suggestions created or extended.
@@ -47,7 +69,7 @@ export async function suggestFromText(
   settings: TextSettings,
   now: number,
 ): Promise<number[]> {
-  const [self] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, contactId));
+  const [self] = await nameOf(tx, { id: contactId });
   const folded = self?.name ? foldName(self.name) : "";
   const source = `inbox:${inbox.name}`;
   if (folded.length >= 3) await addClaim(tx, contactId, { kind: "name", value: folded, source }, now);
@@ -97,11 +119,7 @@ export async function suggestFromText(
 
 /** Other contacts holding a claim, or none when more than MAX_MATCHES do (too common). */
 async function claimHolders(tx: Tx, kind: string, value: string, contactId: number): Promise<number[]> {
-  const rows = await tx
-    .selectDistinct({ id: identityClaims.contactId })
-    .from(identityClaims)
-    .where(and(eq(identityClaims.kind, kind), eq(identityClaims.value, value), ne(identityClaims.contactId, contactId)))
-    .limit(MAX_MATCHES + 1);
+  const rows = await holdersOfClaim(tx, { kind, value, contactId });
   return rows.length > MAX_MATCHES ? [] : rows.map((r) => r.id);
 }
 

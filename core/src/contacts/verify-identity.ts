@@ -11,7 +11,7 @@
  * whether the value belongs to someone else; every step is audited.
  */
 import { timingSafeEqual } from "node:crypto";
-import { and, count, desc, eq, gte, inArray, isNotNull } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { conversationState, messageEventData } from "../events/message-data.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
@@ -21,7 +21,8 @@ import { findContactByIdentity } from "../store/contacts.ts";
 import { findConversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
 import { isAutomatedMessage } from "../store/messages.ts";
-import { identityClaims, identityVerifications, messages } from "../store/schema.ts";
+import { reusableQuery } from "../store/reusable.ts";
+import { identities, identityClaims, identityVerifications, messages } from "../store/schema.ts";
 import { GLOBAL_SCOPE, identityScopeOf } from "./identity-scope.ts";
 import { actorRef } from "./merge-in.ts";
 import { normaliseEmail, normalisePhone } from "./normalise.ts";
@@ -139,6 +140,24 @@ function valueIn(sb: VerifyServices, kind: VerifyKind, text: string): string | u
   return found ? normalisePhone(found, sb.loaded.config.identity.default_phone_region) : undefined;
 }
 
+/** The verification waiting on a message's sender in an inbox (every message asks: built once, one statement). */
+const pendingForSender = reusableQuery((db) =>
+  db
+    .select({ verification: identityVerifications })
+    .from(identities)
+    .innerJoin(identityVerifications, eq(identityVerifications.contactId, identities.contactId))
+    .where(
+      and(
+        eq(identities.channel, sql.placeholder("channel")),
+        eq(identities.scope, sql.placeholder("scope")),
+        eq(identities.externalId, sql.placeholder("externalId")),
+        eq(identityVerifications.inbox, sql.placeholder("inbox")),
+        inArray(identityVerifications.status, [...PENDING]),
+      ),
+    )
+    .limit(1),
+);
+
 /**
  * The inbound step (InboundPipeline.take): while a verification waits on this contact in this inbox,
  * takes an email address, a phone number or a 6-digit code; leaves any other message to the pipeline.
@@ -149,20 +168,14 @@ function valueIn(sb: VerifyServices, kind: VerifyKind, text: string): string | u
 export function verificationAnswers(sb: VerifyServices) {
   return async (message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> => {
     if (isAutomatedMessage(message.metadata) || message.edited) return undefined;
-    const contact = await findContactByIdentity(sb.store.db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
-    if (!contact) return undefined;
-    const [pending] = await sb.store.db
-      .select()
-      .from(identityVerifications)
-      .where(
-        and(
-          eq(identityVerifications.inbox, inbox.name),
-          eq(identityVerifications.contactId, contact.id),
-          inArray(identityVerifications.status, [...PENDING]),
-        ),
-      )
-      .limit(1);
-    if (!pending) return undefined;
+    const [found] = await pendingForSender(sb.store.db, {
+      inbox: inbox.name,
+      channel: inbox.channel,
+      scope: identityScopeOf(inbox),
+      externalId: message.contact.externalId,
+    });
+    if (!found) return undefined;
+    const pending = found.verification;
     const now = sb.clock.now();
     if (pending.expiresAt <= now) {
       await sb.store.write(async (tx) => {

@@ -5,6 +5,7 @@
  */
 import { and, asc, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Queryable, Store, Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { domainEvents, eventCursors } from "../store/schema.ts";
 import type { EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
 
@@ -30,6 +31,22 @@ function toEvent(row: typeof domainEvents.$inferSelect): SwitchboardEvent {
   return { id: String(row.seq), seq: row.seq, name: row.name as EventName, data: JSON.parse(row.data), at: row.at };
 }
 
+/** The statements every message runs, built once (see store/reusable.ts). */
+const insertEvent = reusableQuery((db) =>
+  db
+    .insert(domainEvents)
+    .values({ name: sql.placeholder("name"), data: sql.placeholder("data"), at: sql.placeholder("at") })
+    .returning({ seq: domainEvents.seq }),
+);
+const eventsAfter = reusableQuery((db) =>
+  db
+    .select()
+    .from(domainEvents)
+    .where(gt(domainEvents.seq, sql.placeholder("position")))
+    .orderBy(asc(domainEvents.seq))
+    .limit(sql.placeholder("limit")),
+);
+
 /**
  * Writes one event inside `tx`; it commits or rolls back with the change it describes.
  *
@@ -42,21 +59,21 @@ export async function appendEvent<N extends EventName>(
   data: SwitchboardEvents[N],
   at: number,
 ): Promise<SwitchboardEvent<N>> {
-  const [row] = await tx
-    .insert(domainEvents)
-    .values({ name, data: JSON.stringify(data), at })
-    .returning({ seq: domainEvents.seq });
+  const [row] = await insertEvent(tx, { name, data: JSON.stringify(data), at });
   return { id: String(row!.seq), seq: row!.seq, name, data, at };
 }
 
 /** Up to `limit` events after `position`, oldest first, of the given names. */
 export async function readEvents(db: Queryable, position: number, names: Names, limit: number): Promise<SwitchboardEvent[]> {
-  const rows = await db
-    .select()
-    .from(domainEvents)
-    .where(and(gt(domainEvents.seq, position), nameFilter(names)))
-    .orderBy(asc(domainEvents.seq))
-    .limit(limit);
+  const rows =
+    names === "*"
+      ? await eventsAfter(db, { position, limit })
+      : await db
+          .select()
+          .from(domainEvents)
+          .where(and(gt(domainEvents.seq, position), nameFilter(names)))
+          .orderBy(asc(domainEvents.seq))
+          .limit(limit);
   return rows.map(toEvent);
 }
 

@@ -30,7 +30,8 @@ const byId = reusableQuery((db) =>
   db
     .select()
     .from(contacts)
-    .where(eq(contacts.id, sql.placeholder("id"))),
+    .where(eq(contacts.id, sql.placeholder("id")))
+    .limit(1),
 );
 
 /**

@@ -12,7 +12,8 @@ const byId = reusableQuery((db) =>
   db
     .select()
     .from(conversations)
-    .where(eq(conversations.id, sql.placeholder("id"))),
+    .where(eq(conversations.id, sql.placeholder("id")))
+    .limit(1),
 );
 const latestInThread = reusableQuery((db) =>
   db

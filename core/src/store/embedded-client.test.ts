@@ -72,6 +72,10 @@ describe("embedded client", () => {
       { sql: "SELECT count(*) AS c, max(n) FROM t WHERE name <> ?", args: ["nobody"] },
       { sql: "UPDATE t SET n = n + 1 WHERE id > ?", args: [0] },
       { sql: "SELECT * FROM t WHERE id = ?", args: [999] },
+      // A limit of 1 takes the single-row path; the rows must not differ.
+      { sql: "SELECT id, name, b FROM t ORDER BY id LIMIT ?", args: [1] },
+      { sql: "SELECT id, name FROM t WHERE id > ? LIMIT ?", args: [999, 1] },
+      { sql: "SELECT id, name FROM t ORDER BY id LIMIT ?", args: [2] },
     ];
     for (let round = 0; round < 2; round++) {
       for (const statement of statements) {

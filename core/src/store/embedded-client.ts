@@ -37,7 +37,14 @@ interface Compiled {
   /** Column names, or null for a statement that returns no rows. */
   columns: string[] | null;
   columnTypes: string[];
+  /** Builds this statement's rows (see rowMaker), for the current column names. */
+  makeRow: (values: unknown[]) => Row;
+  /** Ends in `LIMIT ?`: with 1 bound there, at most one row comes back (see `execute`). */
+  limitParam: boolean;
 }
+
+/** A statement whose last parameter is its row limit. */
+const LIMIT_PARAM = /\blimit\s+\?\s*$/i;
 
 /** How many compiled statements each connection keeps (least recently used go first). */
 const STATEMENT_CACHE_SIZE = 500;
@@ -77,9 +84,9 @@ class Connection {
     let compiled: Compiled;
     if (statement.reader) {
       statement.raw(true);
-      compiled = describeColumns({ statement, columns: [], columnTypes: [] });
+      compiled = describeColumns({ statement, columns: [], columnTypes: [], makeRow: NO_ROWS, limitParam: LIMIT_PARAM.test(sql) });
     } else {
-      compiled = { statement, columns: null, columnTypes: [] };
+      compiled = { statement, columns: null, columnTypes: [], makeRow: NO_ROWS, limitParam: false };
     }
     this.#cache.set(sql, compiled);
     if (this.#cache.size > STATEMENT_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
@@ -98,18 +105,17 @@ class Connection {
       const compiled = this.#compile(sql);
       const { statement } = compiled;
       if (compiled.columns) {
-        const raw = statement.all(args) as unknown[][];
+        // One row at most (drizzle's `.limit(1)`): the native get() costs a third of all(), which
+        // opens a row cursor object for every call.
+        const raw = (
+          compiled.limitParam && Array.isArray(args) && args[args.length - 1] === 1
+            ? [statement.get(args)].filter((row) => row !== undefined)
+            : statement.all(args)
+        ) as unknown[][];
         // Prepared against a schema another connection has since changed, SQLite re-prepares the
         // statement as it runs; the columns read before then are stale, so read them again.
         if (raw.length > 0 && raw[0]!.length !== compiled.columns.length) describeColumns(compiled);
-        const columns = compiled.columns;
-        return resultSet(
-          columns,
-          compiled.columnTypes,
-          raw.map((values) => rowOf(values, columns)),
-          0,
-          undefined,
-        );
+        return resultSet(compiled.columns, compiled.columnTypes, raw.map(compiled.makeRow), 0, undefined);
       }
       const info = statement.run(args) as { changes: number; lastInsertRowid: number | bigint };
       if (SCHEMA_CHANGE.test(sql)) this.#onSchemaChange();
@@ -344,6 +350,7 @@ function describeColumns(compiled: Compiled): Compiled {
   const described = compiled.statement.columns() as { name: string; type: string | null }[];
   compiled.columns = described.map((c) => c.name);
   compiled.columnTypes = described.map((c) => c.type ?? "");
+  compiled.makeRow = rowMaker(compiled.columns);
   return compiled;
 }
 
@@ -413,17 +420,36 @@ function valueFromSql(value: unknown): unknown {
   return value;
 }
 
-/** A row as @libsql/client shapes it: values by index (not enumerable) and by column name (enumerable). */
-function rowOf(values: unknown[], columns: string[]): Row {
-  const row: Record<string | number, unknown> = {};
-  Object.defineProperty(row, "length", { value: values.length });
-  for (let i = 0; i < values.length; i++) {
-    const value = valueFromSql(values[i]);
-    Object.defineProperty(row, i, { value });
-    const column = columns[i]!;
-    if (!Object.hasOwn(row, column)) row[column] = value;
-  }
-  return row as unknown as Row;
+/** Where a row keeps its values, for the index getters its prototype shares. */
+const VALUES = Symbol("values");
+
+const NO_ROWS = (): Row => {
+  throw new Error("A statement that returns no rows has no row maker.");
+};
+
+/**
+ * Rows as @libsql/client shapes them: values by column name (enumerable; the first of duplicate
+ * names wins) and by index (not enumerable), with a `length`. The index accessors and `length`
+ * live on one prototype per column list, so a row costs one object and its named values (defining
+ * two properties per value on every row cost about 2 µs of a 22-column lookup, issue 22).
+ */
+function rowMaker(columns: string[]): (values: unknown[]) => Row {
+  const prototype = Object.create(Object.prototype) as Record<PropertyKey, unknown>;
+  Object.defineProperty(prototype, "length", { value: columns.length });
+  for (let i = 0; i < columns.length; i++)
+    Object.defineProperty(prototype, i, {
+      get(this: { [VALUES]: unknown[] }) {
+        return this[VALUES][i];
+      },
+    });
+  const named = columns.flatMap((column, i) => (columns.indexOf(column) === i ? [[column, i] as const] : []));
+  return (values) => {
+    for (let i = 0; i < values.length; i++) values[i] = valueFromSql(values[i]);
+    const row = Object.create(prototype) as Record<PropertyKey, unknown>;
+    Object.defineProperty(row, VALUES, { value: values });
+    for (const [column, i] of named) row[column] = values[i];
+    return row as unknown as Row;
+  };
 }
 
 function resultSet(

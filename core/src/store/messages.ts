@@ -31,7 +31,8 @@ const byId = reusableQuery((db) =>
   db
     .select()
     .from(messages)
-    .where(eq(messages.id, sql.placeholder("id"))),
+    .where(eq(messages.id, sql.placeholder("id")))
+    .limit(1),
 );
 
 export async function findMessageByExternalId(db: Queryable, inbox: string, externalId: string): Promise<Message | undefined> {
