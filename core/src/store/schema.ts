@@ -160,6 +160,9 @@ export const conversations = sqliteTable(
     index("conversations_activity_idx").on(t.lastActivityAt, t.id),
     index("conversations_assignee_idx").on(t.assigneeId, t.status, t.lastActivityAt),
     index("conversations_inbox_thread_idx").on(t.inbox, t.threadKey),
+    // The conversation a contact's next message joins (latestConversationFor): without it SQLite
+    // read every unthreaded conversation of the inbox for each message (issue 22).
+    index("conversations_contact_inbox_idx").on(t.contactId, t.inbox, t.threadKey),
     index("conversations_case_idx").on(t.caseId),
   ],
 );

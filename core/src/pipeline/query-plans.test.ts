@@ -1,0 +1,79 @@
+// Every statement a message costs (the pipeline's reads and writes, and what its events trigger in
+// the durable subscribers and jobs) finds its rows through an index: run under EXPLAIN QUERY PLAN
+// with the arguments it ran with, none may scan a table that grows with the data. A lookup that
+// scanned every unthreaded conversation of an inbox for each message was found this way (issue 22).
+
+import { createTestHarness } from "@switchboard/core/testing";
+import { describe, expect, it } from "vitest";
+
+type Statement = { sql: string; args?: unknown };
+type Executor = { execute: (statement: Statement | string) => Promise<{ rows: Record<string, unknown>[] }> };
+
+/** Tables that hold configuration, not data that grows with traffic: a scan of them is fine. */
+const SMALL_TABLES = new Set(["teams", "agents", "team_members", "event_cursors", "settings"]);
+
+describe("the statements a message runs", () => {
+  it("use an index on every table that grows with traffic", async () => {
+    const harness = await createTestHarness();
+    try {
+      const client = harness.switchboard.store.client as unknown as Executor & {
+        transaction: (...args: unknown[]) => Promise<Executor>;
+      };
+      const seen = new Map<string, Statement>();
+      const record = (statement: Statement | string) => {
+        const s = typeof statement === "string" ? { sql: statement } : statement;
+        // Not inserts: their plans list the deferred foreign-key checks of child tables, which run
+        // only while a deferred violation is pending, never on this path.
+        if (/^\s*(select|update|delete)\b/i.test(s.sql)) seen.set(s.sql, s);
+      };
+      const execute = client.execute.bind(client);
+      client.execute = (statement) => {
+        record(statement);
+        return execute(statement);
+      };
+      const transaction = client.transaction.bind(client);
+      client.transaction = async (...args) => {
+        const tx = await transaction(...args);
+        const inner = tx.execute.bind(tx);
+        tx.execute = (statement) => {
+          record(statement);
+          return inner(statement);
+        };
+        return tx;
+      };
+
+      for (let i = 0; i < 6; i++) {
+        const who = i % 3;
+        await harness.inject({
+          externalId: `m${i}`,
+          contact: { externalId: `u${who}`, name: `Maria Garcia ${who}`, email: `maria${who}@example.com`, phone: `+3460000000${who}` },
+          text: i === 4 ? "My order A-10042 never arrived, I also wrote on Telegram" : `Hello ${i}`,
+        });
+        harness.clock.advance(2_000);
+        await harness.drain();
+      }
+      expect(seen.size).toBeGreaterThan(15);
+
+      const scans: string[] = [];
+      for (const statement of seen.values()) {
+        const plan = await execute({ sql: `EXPLAIN QUERY PLAN ${statement.sql}`, args: statement.args as never });
+        for (const row of plan.rows) {
+          const scanned = /^SCAN (\w+)/.exec(String(row.detail))?.[1];
+          if (scanned && !SMALL_TABLES.has(scanned) && !/CONSTANT ROW/.test(String(row.detail)))
+            scans.push(`${row.detail}\n  in: ${statement.sql}`);
+        }
+      }
+      expect(scans).toEqual([]);
+
+      // A search can still read too much: the conversation a contact's next message joins must be
+      // found by the contact, not among every unthreaded conversation of the inbox.
+      const joins = [...seen.values()].find((s) => /"thread_key" is null/.test(s.sql) && /"contact_id" = \?/.test(s.sql));
+      const plan = await execute({ sql: `EXPLAIN QUERY PLAN ${joins!.sql}`, args: joins!.args as never });
+      expect(plan.rows.map((row) => String(row.detail))).toEqual([
+        expect.stringMatching(/^SEARCH conversations USING INDEX \w+ \(contact_id=\? AND inbox=\? AND thread_key=\?\)/),
+      ]);
+    } finally {
+      await harness.close();
+    }
+  });
+});
