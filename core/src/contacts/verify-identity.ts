@@ -168,6 +168,10 @@ const pendingForSender = reusableQuery((db) =>
 export function verificationAnswers(sb: VerifyServices) {
   return async (message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> => {
     if (isAutomatedMessage(message.metadata) || message.edited) return undefined;
+    // Only a message that could be an answer (a code, an email address, a phone number) is worth a
+    // lookup; every other message skips it (issue 22). An expired verification is then marked by
+    // the next message that could have answered it.
+    if (!CODE.test(message.text) && !EMAIL.test(message.text) && !PHONE.test(message.text)) return undefined;
     const [found] = await pendingForSender(sb.store.db, {
       inbox: inbox.name,
       channel: inbox.channel,
