@@ -31,7 +31,7 @@ import { findMessageByExternalId } from "../store/messages.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
 import { hideDeleted } from "./deleted.ts";
-import { Enricher } from "./enrich.ts";
+import { Enricher, type EnrichmentRun } from "./enrich.ts";
 import { enrichInput } from "./identifiers.ts";
 import { normaliseInbound } from "./normalise.ts";
 import { storeSentOutside } from "./sent-outside.ts";
@@ -96,6 +96,9 @@ interface Plan {
   decision: RouteDecision | null;
 }
 
+/** Nothing decided before the write: #persist finds the contact and the conversation. */
+const NO_PLAN: Plan = { contactId: undefined, conversationId: undefined, forceNew: false, facts: new Map(), decision: null };
+
 export class InboundPipeline {
   readonly #deps: InboundDeps;
   readonly #identity: IdentityConfig;
@@ -137,7 +140,7 @@ export class InboundPipeline {
   }
 
   async ingest(inbox: InboxInfo, input: unknown): Promise<IngestResult> {
-    const { store, registry, log, clock } = this.#deps;
+    const { store, registry, log } = this.#deps;
     const onHookError = (error: SwitchboardError) =>
       log.error({ inbox: inbox.name, ...error.details, error: describeError(error) }, "plugin hook failed; going on without it");
     const normalised = await this.#normalise(inbox, input, onHookError);
@@ -153,6 +156,23 @@ export class InboundPipeline {
       if (taken) return taken;
     }
 
+    // What #plan looks up is for the plugins' identify, thread, enrich and route hooks; with none of
+    // them, #persist finds the contact and the conversation itself, inside the write (issue 22).
+    const hooked = registry.identify.length + registry.thread.length + registry.enrich.length + registry.route.length > 0;
+    const { plan, run } = hooked ? await this.#plan(inbox, message, onHookError) : { plan: NO_PLAN, run: undefined };
+    const { result, events } = await store.write((tx) => this.#persist(tx, inbox, message, plan));
+    this.#deps.bus.announce(...events);
+    if (run && "contactId" in result) run.finish(result.contactId);
+    return result;
+  }
+
+  /** The plugins' say before the write: who wrote (identify), which conversation (thread), facts (enrich), who answers (route). */
+  async #plan(
+    inbox: InboxInfo,
+    message: InboundMessage,
+    onHookError: (error: SwitchboardError) => void,
+  ): Promise<{ plan: Plan; run: EnrichmentRun | undefined }> {
+    const { store, registry, clock } = this.#deps;
     const identified = await runFirst(registry.identify, (h) => h({ message, inbox }), onHookError, "identify");
     const contact = identified
       ? await findContact(store.db, identified.value.contactId)
@@ -174,12 +194,7 @@ export class InboundPipeline {
     const decision = conversation
       ? null
       : await this.#route({ contact: contactSnapshot, conversation: conversationSnapshot, message }, onHookError);
-
-    const plan: Plan = { contactId: contact?.id, conversationId: chosen?.id, forceNew, facts, decision };
-    const { result, events } = await store.write((tx) => this.#persist(tx, inbox, message, plan));
-    this.#deps.bus.announce(...events);
-    if (run && "contactId" in result) run.finish(result.contactId);
-    return result;
+    return { plan: { contactId: contact?.id, conversationId: chosen?.id, forceNew, facts, decision }, run };
   }
 
   /**
