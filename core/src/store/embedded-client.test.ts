@@ -76,6 +76,8 @@ describe("embedded client", () => {
       { sql: "SELECT id, name, b FROM t ORDER BY id LIMIT ?", args: [1] },
       { sql: "SELECT id, name FROM t WHERE id > ? LIMIT ?", args: [999, 1] },
       { sql: "SELECT id, name FROM t ORDER BY id LIMIT ?", args: [2] },
+      // Columns named like an index or `length` (a constant is named "0").
+      { sql: "SELECT id, 0, 1, name AS length FROM t ORDER BY id", args: [] },
     ];
     for (let round = 0; round < 2; round++) {
       for (const statement of statements) {

@@ -442,7 +442,10 @@ function rowMaker(columns: string[]): (values: unknown[]) => Row {
         return this[VALUES][i];
       },
     });
-  const named = columns.flatMap((column, i) => (columns.indexOf(column) === i ? [[column, i] as const] : []));
+  // By name: the first of duplicate names, and not a name the index accessors or `length` already
+  // answer (a constant column is named "0"), as @libsql/client leaves those out too.
+  const taken = (column: string) => column === "length" || (/^\d+$/.test(column) && Number(column) < columns.length);
+  const named = columns.flatMap((column, i) => (columns.indexOf(column) === i && !taken(column) ? [[column, i] as const] : []));
   return (values) => {
     for (let i = 0; i < values.length; i++) values[i] = valueFromSql(values[i]);
     const row = Object.create(prototype) as Record<PropertyKey, unknown>;
