@@ -43,7 +43,7 @@ export interface EraseResult {
  */
 export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" | "log">, actor: Actor, id: number): Promise<EraseResult> {
   const now = sb.clock.now();
-  const { result, event } = await sb.store.write(async (tx) => {
+  const { result, event, erasedEvents } = await sb.store.write(async (tx) => {
     if (!(await findContact(tx, id)))
       throw new SwitchboardError(ErrorCodes.NOT_FOUND, `Contact ${id} does not exist (or was erased already).`);
     const conversationIds = (await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.contactId, id))).map(
@@ -66,7 +66,10 @@ export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" 
     const messageIds = erased.map((m) => m.id);
     await tx.delete(webhookDeliveries).where(carriedBy(webhookDeliveries.payload, WEBHOOK_KEYS, id, conversationIds, messageIds));
     // The event log holds their messages' text too, until it is pruned.
-    await tx.delete(domainEvents).where(carriedBy(domainEvents.data, LOGGED_KEYS, id, conversationIds, messageIds));
+    const erasedEvents = await tx
+      .delete(domainEvents)
+      .where(carriedBy(domainEvents.data, LOGGED_KEYS, id, conversationIds, messageIds))
+      .returning({ seq: domainEvents.seq });
     await tx.delete(contacts).where(eq(contacts.id, id));
     await ftsSecureDelete(tx, 0);
     const counts = { messages: erased.length, conversations: conversationIds.length, identities: identityCount };
@@ -79,7 +82,7 @@ export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" 
       createdAt: now,
     });
     const event = await sb.bus.record(tx, "contact.erased", { contactId: id, actor: actorRef(actor) });
-    return { result: { contactId: id, ...counts }, event };
+    return { result: { contactId: id, ...counts }, event, erasedEvents: erasedEvents.map((e) => e.seq) };
   });
   if (!(await sb.store.checkpoint())) {
     sb.log.warn(
@@ -87,6 +90,7 @@ export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" 
       "erase: another process kept the write-ahead log from being emptied; the erased text leaves the -wal file at its next checkpoint",
     );
   }
+  sb.bus.forget(erasedEvents);
   sb.bus.announce(event);
   return result;
 }

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../clock.ts";
 import { createLogger } from "../log/index.ts";
@@ -183,5 +184,46 @@ describe("EventBus", () => {
     expect(typing.seq).toBeUndefined();
     expect((await bus.replay(0, 10)).map((e) => e.seq)).toEqual([a.seq, b.seq]);
     expect((await bus.replay(a.seq!, 10)).map((e) => e.data)).toEqual([{ contactId: 2 }]);
+  });
+
+  it("takes events announced here from memory, and reads the log for what it did not announce, or forgot", async () => {
+    const bus = new EventBus(log, clock, store);
+    const elsewhere = new EventBus(log, clock, store);
+    const handled: number[] = [];
+    bus.consume("counting", { "contact.created": (event) => void handled.push(event.data.contactId) });
+    bus.catchUp();
+    await bus.idle();
+    const logReads = () => reads;
+    let reads = 0;
+    const client = store.client as unknown as { execute: (...args: unknown[]) => Promise<unknown> };
+    const execute = client.execute.bind(client);
+    client.execute = (...args) => {
+      const sql = String((args[0] as { sql?: string }).sql ?? args[0]);
+      if (/from "domain_events"/.test(sql)) reads++;
+      return execute(...args);
+    };
+
+    // Announced here: handled from memory, in order, with the data as the log keeps it.
+    const announced = [await createContact(bus, "Ada"), await createContact(bus, "Bob")];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handled).toEqual(announced.map((e) => (e as SwitchboardEvent<"contact.created">).data.contactId));
+    expect(logReads()).toBe(0);
+
+    // Logged elsewhere (another process, the CLI): a hole in memory, so the next wake reads the log.
+    const theirs = await createContact(elsewhere, "Cy");
+    const mine = await createContact(bus, "Dee");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handled.slice(2)).toEqual([theirs, mine].map((e) => (e as SwitchboardEvent<"contact.created">).data.contactId));
+    expect(logReads()).toBeGreaterThan(0);
+
+    // Erased from the log while the subscriber was paused: not served from memory either.
+    bus.setDurable(false);
+    const erased = await store.write((tx) => bus.record(tx, "contact.created", { contactId: 999 }));
+    bus.announce(erased);
+    await store.write((tx) => tx.delete(domainEvents).where(eq(domainEvents.seq, erased.seq!)));
+    bus.forget([erased.seq!]);
+    bus.setDurable(true);
+    await bus.idle();
+    expect(handled).not.toContain(999);
   });
 });

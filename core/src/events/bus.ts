@@ -28,6 +28,7 @@ import {
   type SubscriberLag,
   subscriberLag,
 } from "./log.ts";
+import { RecentEvents } from "./recent.ts";
 import type { EventHandlers, EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
 
 type Handler = (event: SwitchboardEvent) => Promise<void> | void;
@@ -49,6 +50,8 @@ interface Consumer {
   /** Set when events arrive while it runs: it reads again before stopping. */
   again: boolean;
   closed: boolean;
+  /** The `outsideWakes` count when it last read the log to its end (see EventBus.#next). */
+  checked: number;
 }
 
 /** The real setImmediate, taken at load: a test's fake timers must not hold the cursor writes back. */
@@ -92,6 +95,14 @@ export class EventBus {
   #tailAgain = false;
   /** Whether the durable subscribers run in this process (false while another process holds the "events" lease). */
   #durable = true;
+  /** Events announced here lately, served from memory (see #next). */
+  readonly #recent = new RecentEvents();
+  /**
+   * Counts the wakes that may mean events this process did not announce: the poll, another
+   * process's broadcast, start, `idle`. A reader that has read the log to its end since the last
+   * one, and stands at or after the newest event announced here, has nothing to read.
+   */
+  #outsideWakes = 1;
   #cluster: Cluster | undefined;
 
   /** Events are stamped with `clock`'s time (a test's manual clock controls it) and logged in `store`. */
@@ -154,6 +165,7 @@ export class EventBus {
       running: undefined,
       again: false,
       closed: false,
+      checked: 0,
     };
     consumer.opened.catch((error: unknown) => this.#log.error({ subscriber, error: describeError(error) }, "cannot open the event cursor"));
     this.#consumers.set(subscriber, consumer);
@@ -184,12 +196,24 @@ export class EventBus {
         this.#cluster?.broadcast(EPHEMERAL_TOPIC, JSON.stringify(event), { here: false });
         continue;
       }
+      this.#recent.remember(event);
       if (this.#firstSight(event.seq)) this.#deliverLive(event);
       newest = Math.max(newest ?? 0, event.seq);
     }
     if (newest === undefined) return;
-    this.#wakeAll();
+    this.#wakeAll(false);
     this.#cluster?.broadcast(LOGGED_TOPIC, String(newest), { here: false });
+  }
+
+  /**
+   * Forgets logged events that were deleted from the log (a contact's erasure): no subscriber gets
+   * them from memory afterwards.
+   *
+   * @example
+   * bus.forget(erasedPositions);
+   */
+  forget(positions: readonly number[]): void {
+    this.#recent.forget(positions);
   }
 
   /**
@@ -201,7 +225,7 @@ export class EventBus {
     if (!cluster.shared) return;
     // The durable subscribers wait for the "events" lease (the assembly holds it).
     this.#durable = false;
-    cluster.listen(LOGGED_TOPIC, () => this.#wakeAll());
+    cluster.listen(LOGGED_TOPIC, () => this.#wakeAll(true));
     cluster.listen(EPHEMERAL_TOPIC, (payload) => this.#deliverLive(JSON.parse(payload) as SwitchboardEvent));
   }
 
@@ -211,7 +235,7 @@ export class EventBus {
    */
   setDurable(active: boolean): void {
     this.#durable = active;
-    if (active) this.#wakeAll();
+    if (active) this.#wakeAll(true);
   }
 
   /**
@@ -256,13 +280,13 @@ export class EventBus {
    * server) and for subscribers stopped by a storage failure.
    */
   start(pollMs = 1_000): void {
-    this.#poll ??= setInterval(() => this.#wakeAll(), pollMs);
-    this.#wakeAll();
+    this.#poll ??= setInterval(() => this.#wakeAll(true), pollMs);
+    this.#wakeAll(true);
   }
 
   /** Wakes the durable subscribers once, without polling (for a Switchboard run without background workers). */
   catchUp(): void {
-    this.#wakeAll();
+    this.#wakeAll(true);
   }
 
   /** Stops the polling (subscribers finish what they are reading; `idle` waits for them). */
@@ -273,6 +297,8 @@ export class EventBus {
 
   /** Resolves once every live handler started so far has settled and every durable subscriber has caught up. */
   async idle(): Promise<void> {
+    // Reads the log to its end, whatever was announced: "caught up" means with the log.
+    this.#outsideWakes++;
     for (;;) {
       while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
       await this.#tailing;
@@ -304,7 +330,9 @@ export class EventBus {
     }
   }
 
-  #wakeAll(): void {
+  /** Wakes the live tail and the durable subscribers; `outside` when the log may hold events not announced here. */
+  #wakeAll(outside: boolean): void {
+    if (outside) this.#outsideWakes++;
     this.#reads = new Map();
     this.#tail();
     if (!this.#durable) return;
@@ -341,7 +369,7 @@ export class EventBus {
     const label = `consume.${consumer.subscriber}`;
     try {
       while (!consumer.closed && this.#durable) {
-        const events = await this.#read(position);
+        const events = await this.#next(position, consumer);
         if (events.length === 0) break;
         for (const event of events) {
           if (consumer.closed || !this.#durable) break;
@@ -415,7 +443,7 @@ export class EventBus {
           continue;
         }
         for (;;) {
-          const events = await this.#read(this.#livePosition);
+          const events = await this.#next(this.#livePosition, this.#tailReader);
           for (const event of events) {
             this.#livePosition = Math.max(this.#livePosition, event.seq!);
             if (this.#firstSight(event.seq!)) this.#deliverLive(event);
@@ -429,6 +457,24 @@ export class EventBus {
         this.#log.warn({ error: describeError(error) }, "cannot read the event log for live updates; retrying on the next poll"),
       )
       .finally(() => (this.#tailing = undefined));
+  }
+
+  /** The live tail, as a reader of the log (see Consumer.checked). */
+  readonly #tailReader = { checked: 0 };
+
+  /**
+   * Up to BATCH logged events after `position` for `reader`: from memory while the positions after
+   * it were announced here; nothing, without reading, when the reader has read the log to its end
+   * since the last outside wake and no newer event was announced; else from the log.
+   */
+  async #next(position: number, reader: { checked: number }): Promise<SwitchboardEvent[]> {
+    const remembered = this.#recent.after(position, BATCH);
+    if (remembered.length > 0) return remembered;
+    if (reader.checked === this.#outsideWakes && position >= this.#recent.newest) return [];
+    const wakes = this.#outsideWakes;
+    const events = await this.#read(position);
+    if (events.length < BATCH) reader.checked = wakes;
+    return events;
   }
 
   /** Up to BATCH logged events after `position`, of every name, read once for all subscribers there. */
