@@ -32,19 +32,35 @@ export interface Signal {
  * const contact = await identifyByIdentity(store.db, { name: "mail", channel: "email" }, message);
  */
 export async function identifyByIdentity(db: Queryable, inbox: InboxInfo, message: InboundMessage): Promise<Contact | undefined> {
+  return (await identifySender(db, inbox, message))?.contact;
+}
+
+/**
+ * As identifyByIdentity, and whether the contact was found by this channel's identity (which
+ * recordIdentities then need not add again).
+ *
+ * @example
+ * const sender = await identifySender(tx, inbox, message); // { contact, byChannel: true }
+ */
+export async function identifySender(
+  db: Queryable,
+  inbox: InboxInfo,
+  message: InboundMessage,
+): Promise<{ contact: Contact; byChannel: boolean } | undefined> {
   const byChannel = await findContactByIdentity(db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
-  if (byChannel || !message.contact.verified) return byChannel;
-  if (message.contact.email) {
-    const byEmail = await findContactByIdentity(db, "email", message.contact.email, GLOBAL_SCOPE);
-    if (byEmail) return byEmail;
-  }
-  return message.contact.phone ? findContactByIdentity(db, "phone", message.contact.phone, GLOBAL_SCOPE) : undefined;
+  if (byChannel) return { contact: byChannel, byChannel: true };
+  if (!message.contact.verified) return undefined;
+  const byEmail = message.contact.email ? await findContactByIdentity(db, "email", message.contact.email, GLOBAL_SCOPE) : undefined;
+  const found = byEmail ?? (message.contact.phone ? await findContactByIdentity(db, "phone", message.contact.phone, GLOBAL_SCOPE) : undefined);
+  return found ? { contact: found, byChannel: false } : undefined;
 }
 
 /**
  * Records who wrote `message` on `contactId`: the channel identity (in the inbox's scope); a verified
  * email or phone as a global identity (unless another contact holds it); an unverified one as a claim. Returns the signals
  * worth checking for merge suggestions (identifiers new to this contact, or held by someone else).
+ * `known.byChannel` (the contact was just found by this channel identity, in this transaction)
+ * skips adding that identity again.
  *
  * @example
  * const signals = await recordIdentities(tx, contact.id, inbox, message, now);
@@ -55,12 +71,14 @@ export async function recordIdentities(
   inbox: InboxInfo,
   message: InboundMessage,
   now: number,
+  known: { byChannel: boolean } = { byChannel: false },
 ): Promise<Signal[]> {
   const verified = message.contact.verified ?? false;
   const source = `inbox:${inbox.name}`;
   const own = { channel: inbox.channel, scope: identityScopeOf(inbox), externalId: message.contact.externalId };
+  const added = !known.byChannel && (await addIdentity(tx, contactId, { ...own, verified, source }));
   // A channel that now vouches for an id it did not vouch for before (or that an older version did not mark) verifies it.
-  if (!(await addIdentity(tx, contactId, { ...own, verified, source })) && verified) {
+  if (!added && verified) {
     await tx
       .update(identities)
       .set({ verified: true })

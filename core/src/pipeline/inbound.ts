@@ -11,7 +11,7 @@ import type { Clock } from "../clock.ts";
 import { type EnrichmentConfig, enrichmentSchema, type IdentityConfig, identitySchema } from "../config/identity.ts";
 import { type EnrichmentAnswers, storeEnrichment, withAnswers } from "../contacts/enrichment.ts";
 import { referencePatterns } from "../contacts/evidence.ts";
-import { identifyByIdentity, recordIdentities } from "../contacts/identify.ts";
+import { identifyByIdentity, identifySender, recordIdentities } from "../contacts/identify.ts";
 import { suggestMerges } from "../contacts/suggest.ts";
 import { suggestFromText, type TextSettings } from "../contacts/suggest-text.ts";
 import { joinVerifiedHolders, type VerifiedJoin } from "../contacts/verified-join.ts";
@@ -385,8 +385,9 @@ export class InboundPipeline {
     plan: Plan,
     now: number,
   ): Promise<{ contactId: number; created: boolean; joined: VerifiedJoin }> {
-    let contact =
-      (plan.contactId !== undefined ? await findContact(tx, plan.contactId) : undefined) ?? (await identifyByIdentity(tx, inbox, message));
+    const chosen = plan.contactId !== undefined ? await findContact(tx, plan.contactId) : undefined;
+    const sender = chosen ? { contact: chosen, byChannel: false } : await identifySender(tx, inbox, message);
+    let contact = sender?.contact;
     const created = !contact;
     let filled: string[] = [];
     if (!contact) {
@@ -403,7 +404,7 @@ export class InboundPipeline {
     } else {
       filled = await absorbContactFacts(tx, contact, message.contact, now);
     }
-    const recorded = await recordIdentities(tx, contact!.id, inbox, message, now);
+    const recorded = await recordIdentities(tx, contact!.id, inbox, message, now, { byChannel: sender?.byChannel ?? false });
     // A verified email or phone another contact holds verified joins the two; the rest may suggest.
     const joined = await joinVerifiedHolders(tx, contact!.id, recorded, now);
     const contactId = joined.contactId;
