@@ -25,7 +25,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { anatomy } from "./ingest-anatomy.ts";
 import type { OpenLoopResult } from "./ingest-load.ts";
-import { atRate, countRows, fmt, saturate, switchboardTarget, type Target } from "./ingest-measure.ts";
+import { atRate, countRows, fmt, saturate, subscribersCaughtUp, switchboardTarget, type Target } from "./ingest-measure.ts";
 import { startFloor, startSwitchboardServer } from "./ingest-servers.ts";
 import { requireWrk, type WrkResult } from "./ingest-wrk.ts";
 import { machineLine, writeSection } from "./sections.ts";
@@ -60,7 +60,7 @@ const floor: Target = { name: "Floor", server: floorServer };
 const sb = switchboardTarget(sbServer);
 const rssIdle = sbServer.rss();
 
-type Saturated = WrkResult & { cpuMsPerMessage: number };
+type Saturated = WrkResult & { cpuMsPerMessage: number; catchUpMs: number };
 interface Round {
   floor: Saturated;
   sb: Saturated;
@@ -113,7 +113,7 @@ try {
   const fixedRuns = capacity >= RATE || floorCapacity >= RATE ? RUNS : 1;
   for (let run = 1; run <= fixedRuns; run++) {
     const result = capacity >= RATE ? await atRate(sb, { rate: RATE, seconds: SECONDS, contactPool: POOL }) : undefined;
-    if (result) await drained(sbServer);
+    if (result) await drained(sbServer).then(() => subscribersCaughtUp(sbServer));
     const reference = floorCapacity >= RATE ? await atRate(floor, { rate: RATE, seconds: SECONDS, contactPool: POOL }) : undefined;
     if (reference) await drained(floorServer);
     okTotal += result?.ok ?? 0;
@@ -126,6 +126,7 @@ try {
     const rate = Math.max(1, Math.round(capacity * share));
     const result = await atRate(sb, { rate, seconds: SECONDS, contactPool: POOL });
     await drained(sbServer);
+    await subscribersCaughtUp(sbServer);
     okTotal += result.ok;
     ladder.push({ share, rate, result });
     console.log(`${rate} msg/s (${share * 100}% of its throughput): Switchboard p50 ${fmt(result.p50)} ms, p99 ${p99Text(result)} ms`);
@@ -171,6 +172,8 @@ const lines = [
     (f, i) =>
       `| ${i + 1} | ${f.sb ? `${fmt(f.sb.p50)} ms` : "–"} | ${cell(f.sb, capacity)} | ${f.floor ? `${fmt(f.floor.p50)} ms` : "–"} | ${cell(f.floor, floorCapacity)} |`,
   ),
+  "",
+  `Switchboard's server CPU per message includes its durable subscribers' work on the round's events (SLA clocks, reports, send-later, ...): it is read once they have caught up with the event log (/metrics, \`switchboard_event_subscriber_behind\` at 0), which took ${rounds.map((r) => `${fmt(r.sb.catchUpMs)} ms`).join(", ")} after the rounds ended. Each fixed-rate run below also waits for them before the next.`,
   "",
   `Below saturation (Switchboard, open loop, ${SECONDS} s each): ${ladder.map((l) => `${l.rate} msg/s (${pct(l.share)} of its throughput) → p50 ${fmt(l.result.p50)} ms, p99 ${p99Text(l.result)} ms`).join("; ")}.`,
   "",
