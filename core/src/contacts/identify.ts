@@ -51,7 +51,8 @@ export async function identifySender(
   if (byChannel) return { contact: byChannel, byChannel: true };
   if (!message.contact.verified) return undefined;
   const byEmail = message.contact.email ? await findContactByIdentity(db, "email", message.contact.email, GLOBAL_SCOPE) : undefined;
-  const found = byEmail ?? (message.contact.phone ? await findContactByIdentity(db, "phone", message.contact.phone, GLOBAL_SCOPE) : undefined);
+  const found =
+    byEmail ?? (message.contact.phone ? await findContactByIdentity(db, "phone", message.contact.phone, GLOBAL_SCOPE) : undefined);
   return found ? { contact: found, byChannel: false } : undefined;
 }
 
