@@ -7,7 +7,7 @@
  * yields no candidates of its own; it can still confirm a candidate found by a reference).
  * Runs inside the inbound write transaction.
  */
-import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, max, ne, sql } from "drizzle-orm";
 import type { InboxInfo } from "../plugins/types.ts";
 import type { Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
@@ -157,13 +157,22 @@ async function addNameAndChannel(
   const names = new Map(
     (await tx.select({ id: contacts.id, name: contacts.name }).from(contacts).where(inArray(contacts.id, ids))).map((c) => [c.id, c.name]),
   );
+  // Where each candidate wrote (each channel and inbox, with its latest activity), for all of them in
+  // one statement: one per candidate grew with the namesakes to 20 more statements per message (issue 22).
+  const wrote = new Map<number, { channel: string; inbox: string; at: number }[]>();
+  for (const row of await tx
+    .select({
+      contactId: conversations.contactId,
+      channel: conversations.channel,
+      inbox: conversations.inbox,
+      at: max(conversations.lastActivityAt),
+    })
+    .from(conversations)
+    .where(inArray(conversations.contactId, ids))
+    .groupBy(conversations.contactId, conversations.channel, conversations.inbox))
+    wrote.set(row.contactId, [...(wrote.get(row.contactId) ?? []), { channel: row.channel, inbox: row.inbox, at: Number(row.at) }]);
   for (const [id, candidate] of candidates) {
-    const recent = await tx
-      .select({ channel: conversations.channel, inbox: conversations.inbox, at: conversations.lastActivityAt })
-      .from(conversations)
-      .where(eq(conversations.contactId, id))
-      .orderBy(desc(conversations.lastActivityAt))
-      .limit(10);
+    const recent = (wrote.get(id) ?? []).sort((a, b) => b.at - a.at);
     const name = names.get(id);
     const activeElsewhere = recent.find((c) => c.channel !== channel && c.at >= now - windowMs);
     if (folded && name && foldName(name) === folded && activeElsewhere)

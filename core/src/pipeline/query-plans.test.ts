@@ -76,4 +76,46 @@ describe("the statements a message runs", () => {
       await harness.close();
     }
   });
+
+  it("do not grow with the sender's namesakes (same-name merge evidence is capped and read in one statement)", async () => {
+    const harness = await createTestHarness();
+    try {
+      const client = harness.switchboard.store.client as unknown as Executor & {
+        transaction: (...args: unknown[]) => Promise<Executor>;
+      };
+      let statements = 0;
+      const execute = client.execute.bind(client);
+      client.execute = (statement) => {
+        statements++;
+        return execute(statement);
+      };
+      const transaction = client.transaction.bind(client);
+      client.transaction = async (...args) => {
+        const tx = await transaction(...args);
+        const inner = tx.execute.bind(tx);
+        tx.execute = (statement) => {
+          statements++;
+          return inner(statement);
+        };
+        return tx;
+      };
+      let n = 0;
+      const say = async (who: string) => {
+        await harness.inject({ externalId: `m${++n}`, contact: { externalId: who, name: "Maria Garcia" }, text: "Any news?" });
+        await harness.drain();
+      };
+      const costOfKnownSender = async () => {
+        statements = 0;
+        await say("maria-0");
+        return statements;
+      };
+      await say("maria-0");
+      await say("maria-1");
+      const withOne = await costOfKnownSender();
+      for (let i = 2; i <= 15; i++) await say(`maria-${i}`);
+      expect(await costOfKnownSender()).toBe(withOne);
+    } finally {
+      await harness.close();
+    }
+  });
 });
