@@ -68,9 +68,11 @@ export async function suggestFromText(
   text: string,
   settings: TextSettings,
   now: number,
+  /** The contact's name when the caller has just read it (saves the lookup). */
+  knownName?: string | null,
 ): Promise<number[]> {
-  const [self] = await nameOf(tx, { id: contactId });
-  const folded = self?.name ? foldName(self.name) : "";
+  const name = knownName !== undefined ? knownName : (await nameOf(tx, { id: contactId }))[0]?.name;
+  const folded = name ? foldName(name) : "";
   const source = `inbox:${inbox.name}`;
   if (folded.length >= 3) await addClaim(tx, contactId, { kind: "name", value: folded, source }, now);
   const references = referencesIn(text, settings.patterns);
