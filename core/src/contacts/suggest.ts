@@ -4,7 +4,7 @@
  * from enrichment. Each suggestion keeps its evidence; a dismissed pair is never suggested again.
  * Everything here runs inside the caller's write transaction, on indexed lookups only.
  */
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Tx } from "../store/index.ts";
 import { contactSuggestions, contacts, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
 import type { Signal } from "./identify.ts";
@@ -52,20 +52,12 @@ export async function suggestMerges(
   options: { checkName: boolean },
   now: number,
 ): Promise<number[]> {
-  const touched: number[] = [];
-  for (const signal of signals) {
-    for (const match of await holdersOf(tx, contactId, signal)) {
-      const id = await upsertSuggestion(tx, contactId, match.contactId, evidenceFor(signal, match, contactId, now));
-      if (id !== undefined) touched.push(id);
-    }
-  }
-  if (options.checkName) {
-    for (const { otherId, evidence } of await nameMatches(tx, contactId, now)) {
-      const id = await upsertSuggestion(tx, contactId, otherId, evidence);
-      if (id !== undefined) touched.push(id);
-    }
-  }
-  return touched;
+  const found: { otherId: number; evidence: SuggestionEvidence }[] = [];
+  for (const signal of signals)
+    for (const match of await holdersOf(tx, contactId, signal))
+      found.push({ otherId: match.contactId, evidence: evidenceFor(signal, match, contactId, now) });
+  if (options.checkName) found.push(...(await nameMatches(tx, contactId, now)));
+  return upsertSuggestions(tx, contactId, found);
 }
 
 interface Holder {
@@ -180,23 +172,71 @@ async function nameMatches(tx: Tx, contactId: number, now: number): Promise<{ ot
  * await upsertSuggestion(tx, 3, 7, { reason: "same_reference", value: "A-1001", detail: "Both wrote A-1001", weight: 0.5, at: now });
  */
 export async function upsertSuggestion(tx: Tx, a: number, b: number, evidence: SuggestionEvidence): Promise<number | undefined> {
-  const [low, high] = a < b ? [a, b] : [b, a];
-  const [existing] = await tx
+  return (await upsertSuggestions(tx, a, [{ otherId: b, evidence }]))[0];
+}
+
+/**
+ * upsertSuggestion for many pairs of `contactId`, in a few statements whatever their number (a new
+ * "Maria Garcia" among 20 namesakes at her company's domain cost 40 statements, issue 22). Returns
+ * the ids of the suggestions created or given new evidence, once each.
+ *
+ * @example
+ * await upsertSuggestions(tx, 3, [{ otherId: 7, evidence }, { otherId: 9, evidence }]);
+ */
+export async function upsertSuggestions(
+  tx: Tx,
+  contactId: number,
+  found: { otherId: number; evidence: SuggestionEvidence }[],
+): Promise<number[]> {
+  const others = [...new Set(found.map((f) => f.otherId))].filter((id) => id !== contactId);
+  if (others.length === 0) return [];
+  const pairKey = (otherId: number) => (contactId < otherId ? `${contactId}:${otherId}` : `${otherId}:${contactId}`);
+  const rows = await tx
     .select()
     .from(contactSuggestions)
-    .where(and(eq(contactSuggestions.contactId, low), eq(contactSuggestions.otherContactId, high)));
-  if (!existing) {
-    const [row] = await tx
-      .insert(contactSuggestions)
-      .values({ contactId: low, otherContactId: high, evidence: [evidence], createdAt: evidence.at, updatedAt: evidence.at })
-      .returning({ id: contactSuggestions.id });
-    return row!.id;
+    .where(
+      or(
+        and(eq(contactSuggestions.contactId, contactId), inArray(contactSuggestions.otherContactId, others)),
+        and(eq(contactSuggestions.otherContactId, contactId), inArray(contactSuggestions.contactId, others)),
+      ),
+    );
+  const existing = new Map(rows.map((row) => [`${row.contactId}:${row.otherContactId}`, row]));
+  // What each pair gets, in the order found: new pairs' evidence, and new evidence on open ones.
+  const created = new Map<string, { low: number; high: number; evidence: SuggestionEvidence[] }>();
+  const extended = new Map<string, Suggestion>();
+  for (const { otherId, evidence } of found) {
+    if (otherId === contactId) continue;
+    const key = pairKey(otherId);
+    const row = extended.get(key) ?? existing.get(key);
+    if (!row) {
+      const [low, high] = contactId < otherId ? [contactId, otherId] : [otherId, contactId];
+      const entry = created.get(key) ?? { low, high, evidence: [] };
+      if (!entry.evidence.some((e) => e.reason === evidence.reason && e.value === evidence.value)) entry.evidence.push(evidence);
+      created.set(key, entry);
+      continue;
+    }
+    if (row.status !== "open" || row.evidence.some((e) => e.reason === evidence.reason && e.value === evidence.value)) continue;
+    extended.set(key, { ...row, evidence: [...row.evidence, evidence], updatedAt: evidence.at });
   }
-  if (existing.status !== "open" || existing.evidence.some((e) => e.reason === evidence.reason && e.value === evidence.value))
-    return undefined;
-  await tx
-    .update(contactSuggestions)
-    .set({ evidence: [...existing.evidence, evidence], updatedAt: evidence.at })
-    .where(eq(contactSuggestions.id, existing.id));
-  return existing.id;
+  const touched: number[] = [];
+  if (created.size > 0) {
+    const inserted = await tx
+      .insert(contactSuggestions)
+      .values(
+        [...created.values()].map((c) => ({
+          contactId: c.low,
+          otherContactId: c.high,
+          evidence: c.evidence,
+          createdAt: c.evidence[0]!.at,
+          updatedAt: c.evidence.at(-1)!.at,
+        })),
+      )
+      .returning({ id: contactSuggestions.id });
+    touched.push(...inserted.map((r) => r.id));
+  }
+  for (const row of extended.values()) {
+    await tx.update(contactSuggestions).set({ evidence: row.evidence, updatedAt: row.updatedAt }).where(eq(contactSuggestions.id, row.id));
+    touched.push(row.id);
+  }
+  return touched;
 }
