@@ -3,11 +3,34 @@
 // with the arguments it ran with, none may scan a table that grows with the data. A lookup that
 // scanned every unthreaded conversation of an inbox for each message was found this way (issue 22).
 
-import { createTestHarness } from "@switchboard/core/testing";
+import { createTestHarness, type Harness } from "@switchboard/core/testing";
 import { describe, expect, it } from "vitest";
 
 type Statement = { sql: string; args?: unknown };
 type Executor = { execute: (statement: Statement | string) => Promise<{ rows: Record<string, unknown>[] }> };
+
+/**
+ * Calls `onStatement` with every statement the store's client runs, in transactions or not, and
+ * returns the client's own execute (for statements the test runs itself, unseen).
+ */
+function watchStatements(harness: Harness, onStatement: (statement: Statement) => void): Executor["execute"] {
+  const client = harness.switchboard.store.client as unknown as Executor & { transaction: (...args: unknown[]) => Promise<Executor> };
+  const watched =
+    (run: Executor["execute"]): Executor["execute"] =>
+    (statement) => {
+      onStatement(typeof statement === "string" ? { sql: statement } : statement);
+      return run(statement);
+    };
+  const execute = client.execute.bind(client);
+  client.execute = watched(execute);
+  const transaction = client.transaction.bind(client);
+  client.transaction = async (...args) => {
+    const tx = await transaction(...args);
+    tx.execute = watched(tx.execute.bind(tx));
+    return tx;
+  };
+  return execute;
+}
 
 /** Tables that hold configuration, not data that grows with traffic: a scan of them is fine. */
 const SMALL_TABLES = new Set(["teams", "agents", "team_members", "event_cursors", "settings"]);
@@ -16,31 +39,12 @@ describe("the statements a message runs", () => {
   it("use an index on every table that grows with traffic", async () => {
     const harness = await createTestHarness();
     try {
-      const client = harness.switchboard.store.client as unknown as Executor & {
-        transaction: (...args: unknown[]) => Promise<Executor>;
-      };
       const seen = new Map<string, Statement>();
-      const record = (statement: Statement | string) => {
-        const s = typeof statement === "string" ? { sql: statement } : statement;
-        // Not inserts: their plans list the deferred foreign-key checks of child tables, which run
-        // only while a deferred violation is pending, never on this path.
+      // Not inserts: their plans list the deferred foreign-key checks of child tables, which run
+      // only while a deferred violation is pending, never on this path.
+      const execute = watchStatements(harness, (s) => {
         if (/^\s*(select|update|delete)\b/i.test(s.sql)) seen.set(s.sql, s);
-      };
-      const execute = client.execute.bind(client);
-      client.execute = (statement) => {
-        record(statement);
-        return execute(statement);
-      };
-      const transaction = client.transaction.bind(client);
-      client.transaction = async (...args) => {
-        const tx = await transaction(...args);
-        const inner = tx.execute.bind(tx);
-        tx.execute = (statement) => {
-          record(statement);
-          return inner(statement);
-        };
-        return tx;
-      };
+      });
 
       for (let i = 0; i < 6; i++) {
         const who = i % 3;
@@ -80,25 +84,8 @@ describe("the statements a message runs", () => {
   it("do not grow with the sender's namesakes (same-name merge evidence is capped and read in one statement)", async () => {
     const harness = await createTestHarness();
     try {
-      const client = harness.switchboard.store.client as unknown as Executor & {
-        transaction: (...args: unknown[]) => Promise<Executor>;
-      };
       let statements = 0;
-      const execute = client.execute.bind(client);
-      client.execute = (statement) => {
-        statements++;
-        return execute(statement);
-      };
-      const transaction = client.transaction.bind(client);
-      client.transaction = async (...args) => {
-        const tx = await transaction(...args);
-        const inner = tx.execute.bind(tx);
-        tx.execute = (statement) => {
-          statements++;
-          return inner(statement);
-        };
-        return tx;
-      };
+      watchStatements(harness, () => statements++);
       let n = 0;
       const say = async (who: string) => {
         await harness.inject({ externalId: `m${++n}`, contact: { externalId: who, name: "Maria Garcia" }, text: "Any news?" });
