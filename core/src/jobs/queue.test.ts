@@ -192,6 +192,49 @@ describe("durable jobs", () => {
     expect(await store.db.select().from(jobs)).toHaveLength(0);
   });
 
+  it("runs due jobs of a batch kind together, at most `max` a call, and retries a failed batch as a whole", async () => {
+    const { store } = await freshStore();
+    const clock = new ManualClock(Date.now());
+    const queue = new JobQueue(store, clock, log);
+    const calls: number[][] = [];
+    let failNext = false;
+    queue.defineBatch(
+      "refresh",
+      async (due) => {
+        calls.push(due.map((job) => (job.payload as { n: number }).n));
+        if (failNext) {
+          failNext = false;
+          throw new Error("the batch failed");
+        }
+      },
+      { max: 4 },
+    );
+    const single: unknown[] = [];
+    queue.define("single", (payload) => void single.push(payload));
+    for (let n = 0; n < 10; n++) await queue.schedule("refresh", { n });
+    await queue.schedule("single", { n: 99 });
+    expect(await queue.runDue()).toBe(11);
+    expect(calls.map((c) => c.length)).toEqual([4, 4, 2]);
+    expect(calls.flat().sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(single).toEqual([{ n: 99 }]);
+    expect(await store.db.select().from(jobs)).toHaveLength(0);
+
+    calls.length = 0;
+    failNext = true;
+    for (let n = 0; n < 3; n++) await queue.schedule("refresh", { n });
+    await queue.runDue();
+    const failed = await store.db.select().from(jobs);
+    expect(failed).toHaveLength(3);
+    expect(failed.every((job) => job.status === "pending" && job.attempts === 1 && job.lastError === "the batch failed")).toBe(true);
+    clock.advance(5_000);
+    await queue.runDue();
+    expect(calls).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+    expect(await store.db.select().from(jobs)).toHaveLength(0);
+  });
+
   it("leaves alone the kinds this process has no handler for", async () => {
     const { store } = await freshStore();
     const clock = new ManualClock(Date.now());

@@ -23,6 +23,27 @@ export const JOB_LEASE_MS = 15_000;
 
 export type JobHandler = (payload: unknown, job: { id: number; attempt: number }) => Promise<void> | void;
 
+/** A claimed job as a batch handler sees it. */
+export interface ClaimedJob {
+  id: number;
+  attempt: number;
+  payload: unknown;
+}
+
+/**
+ * Runs many due jobs of one kind at once (see `JobQueue.defineBatch`); all of them succeed or fail
+ * together.
+ */
+export type BatchJobHandler = (jobs: ClaimedJob[]) => Promise<void>;
+
+type Registered = { batch: false; run: JobHandler } | { batch: true; run: BatchJobHandler; max: number };
+type JobRow = typeof jobs.$inferSelect;
+
+/** This claim of the job and no later one: the attempt number grows with every claim. */
+const claimOf = (job: JobRow) => and(eq(jobs.id, job.id), eq(jobs.status, "running"), eq(jobs.attempts, job.attempts));
+/** These claims of these jobs. */
+const claimsOf = (claimed: JobRow[]) => (claimed.length === 1 ? claimOf(claimed[0]!) : or(...claimed.map(claimOf)));
+
 /** Inserts a job, or replaces the one with the same key (whatever its state) by this one, pending. */
 const upsertJob = reusableQuery((db) =>
   db
@@ -67,7 +88,7 @@ const pendingByKey = reusableQuery((db) =>
 );
 
 export class JobQueue {
-  readonly #handlers = new Map<string, JobHandler>();
+  readonly #handlers = new Map<string, Registered>();
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -84,13 +105,30 @@ export class JobQueue {
 
   /** Registers the handler of a job kind. Only kinds with a handler are claimed by this process. */
   define(kind: string, handler: JobHandler): void {
+    this.#register(kind, { batch: false, run: handler });
+  }
+
+  /**
+   * Registers a handler that runs the due jobs of a kind together, up to `max` at a time (default
+   * 50): for work that costs much less per job when done for many at once (one transaction, shared
+   * reads). The batch succeeds or fails as a whole: on an error every job in it is retried with
+   * backoff, so the handler must be idempotent, as every job handler must.
+   *
+   * @example
+   * jobs.defineBatch("reports.refresh", async (due) => refresh(due.map((job) => (job.payload as { contactId: number }).contactId)));
+   */
+  defineBatch(kind: string, handler: BatchJobHandler, options: { max?: number } = {}): void {
+    this.#register(kind, { batch: true, run: handler, max: Math.max(1, options.max ?? 50) });
+  }
+
+  #register(kind: string, registered: Registered): void {
     if (this.#handlers.has(kind)) {
       throw new SwitchboardError(
         ErrorCodes.PLUGIN_CONFLICT,
         `A handler for job kind "${kind}" is already defined. Give the job kind a unique name.`,
       );
     }
-    this.#handlers.set(kind, handler);
+    this.#handlers.set(kind, registered);
   }
 
   /**
@@ -155,15 +193,36 @@ export class JobQueue {
         .where(inArray(jobs.id, due))
         .returning();
     });
-    await Promise.all(claimed.map((job) => this.#run(job)));
+    const runs: Promise<void>[] = [];
+    const batches = new Map<string, JobRow[][]>();
+    for (const job of claimed) {
+      const registered = this.#handlers.get(job.kind);
+      if (!registered) throw new SwitchboardError(ErrorCodes.JOB_UNKNOWN, `No handler for job kind "${job.kind}".`);
+      if (!registered.batch) {
+        runs.push(this.#run([job], () => registered.run(job.payload, { id: job.id, attempt: job.attempts })));
+        continue;
+      }
+      const list = batches.get(job.kind) ?? [];
+      const last = list.at(-1);
+      if (last && last.length < registered.max) last.push(job);
+      else list.push([job]);
+      batches.set(job.kind, list);
+    }
+    for (const [kind, list] of batches) {
+      const registered = this.#handlers.get(kind) as Extract<Registered, { batch: true }>;
+      for (const batch of list)
+        runs.push(this.#run(batch, () => registered.run(batch.map((j) => ({ id: j.id, attempt: j.attempts, payload: j.payload })))));
+    }
+    await Promise.all(runs);
     return claimed.length;
   }
 
-  async #run(job: typeof jobs.$inferSelect): Promise<void> {
-    const handler = this.#handlers.get(job.kind);
-    if (!handler) throw new SwitchboardError(ErrorCodes.JOB_UNKNOWN, `No handler for job kind "${job.kind}".`);
-    // This claim, and no later one: the attempt number grows with every claim.
-    const ours = and(eq(jobs.id, job.id), eq(jobs.status, "running"), eq(jobs.attempts, job.attempts));
+  /**
+   * Runs claimed jobs' work under one heartbeat, then deletes them (one write), or reschedules them
+   * with backoff or marks them failed after their last attempt.
+   */
+  async #run(claimed: JobRow[], work: () => Promise<void> | void): Promise<void> {
+    const ours = claimsOf(claimed);
     const renew = async () => {
       const renewed = await this.#store.write((tx) =>
         tx
@@ -172,38 +231,41 @@ export class JobQueue {
           .where(ours)
           .returning({ id: jobs.id }),
       );
-      return renewed.length > 0;
+      return renewed.length === claimed.length;
     };
+    const first = claimed[0]!;
+    const what = claimed.length === 1 ? { job: first.id, kind: first.kind } : { jobs: claimed.map((j) => j.id), kind: first.kind };
     try {
-      await withHeartbeat(async () => handler(job.payload, { id: job.id, attempt: job.attempts }), renew, {
-        leaseMs: this.#leaseMs,
-        log: this.#log,
-        what: { job: job.id, kind: job.kind },
-      });
+      await withHeartbeat(async () => work(), renew, { leaseMs: this.#leaseMs, log: this.#log, what });
       await this.#store.write((tx) => tx.delete(jobs).where(ours));
     } catch (error) {
-      const failed = job.attempts >= job.maxAttempts;
       const described = describeError(error);
-      this.#log.warn(
-        { job: job.id, kind: job.kind, attempt: job.attempts, final: failed, error: described },
-        failed ? "job failed for good" : "job failed; will retry",
-      );
-      await this.#store.write((tx) =>
-        tx
-          .update(jobs)
-          .set(
-            failed
-              ? { status: "failed", claimedUntil: null, lastError: described.message, updatedAt: this.#clock.now() }
-              : {
-                  status: "pending",
-                  claimedUntil: null,
-                  lastError: described.message,
-                  dueAt: this.#clock.now() + backoffMs(job.attempts),
-                  updatedAt: this.#clock.now(),
-                },
-          )
-          .where(ours),
-      );
+      for (const job of claimed) {
+        const failed = job.attempts >= job.maxAttempts;
+        this.#log.warn(
+          { job: job.id, kind: job.kind, attempt: job.attempts, final: failed, error: described },
+          failed ? "job failed for good" : "job failed; will retry",
+        );
+      }
+      await this.#store.write(async (tx) => {
+        for (const job of claimed) {
+          const failed = job.attempts >= job.maxAttempts;
+          await tx
+            .update(jobs)
+            .set(
+              failed
+                ? { status: "failed", claimedUntil: null, lastError: described.message, updatedAt: this.#clock.now() }
+                : {
+                    status: "pending",
+                    claimedUntil: null,
+                    lastError: described.message,
+                    dueAt: this.#clock.now() + backoffMs(job.attempts),
+                    updatedAt: this.#clock.now(),
+                  },
+            )
+            .where(claimOf(job));
+        }
+      });
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Reports kept up to date by the durable event log: messages, replies, a resolution and a reopen
  * going through the real pipelines refresh the contact's samples and rollups (a second after each
- * event), which then equal a rebuild from the raw rows; availability changes are recorded once.
+ * event, many contacts' refreshes together), which then equal a rebuild from the raw rows;
+ * availability changes are recorded once.
  */
 import { afterEach, expect, it } from "vitest";
 import { setAvailability } from "../auth/availability.ts";
@@ -70,6 +71,23 @@ it("rollups follow the conversation as it happens, and equal a rebuild", async (
   await rebuildAll(store, await rollupOptions(store.db, loaded.config));
   expect((await store.db.select().from(reportRollups)).map((r) => JSON.stringify(r)).sort()).toEqual(kept);
   expect(emptyAgg().n).toBe(0);
+});
+
+it("refreshes many contacts due at once together (in chunks), and the rollups still equal a rebuild", async () => {
+  harness = await createTestHarness({ now: T0 });
+  const ann = await createTestAgent(harness, { name: "Ann" });
+  // 40 customers (more than one chunk of contacts per transaction) write in the same second; Ann answers every other one.
+  for (let i = 0; i < 40; i++) {
+    const stored = await harness.inject({ externalId: `m${i}`, contact: { externalId: `c${i}`, name: `Customer ${i}` }, text: "Hello" });
+    if (stored.status !== "stored") throw new Error("not stored");
+    if (i % 2 === 0) await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, agentId: ann.id, text: "Hi!" });
+  }
+  await settle();
+  expect(await week()).toMatchObject({ cases: 40, customerMessages: 40, firstResponse: { n: 20 } });
+  const kept = (await harness.switchboard.store.db.select().from(reportRollups)).map((r) => JSON.stringify(r)).sort();
+  const { store, loaded } = harness.switchboard;
+  await rebuildAll(store, await rollupOptions(store.db, loaded.config));
+  expect((await store.db.select().from(reportRollups)).map((r) => JSON.stringify(r)).sort()).toEqual(kept);
 });
 
 it("records each availability change once, however often the event is handled", async () => {
