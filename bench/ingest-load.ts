@@ -131,13 +131,13 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
 /**
  * The API channel body the benchmarks post (the same shape wrk's script sends): contacts come from a
  * pool of `contactPool` new to this run, so a contact's first message starts a conversation and its
- * later ones join it.
+ * later ones join it. Each contact is called "Customer <n>" unless `contactName` names them all.
  */
-export function apiMessage(runId: string, i: number, contactPool: number): string {
+export function apiMessage(runId: string, i: number, contactPool: number, contactName?: string): string {
   const c = (i * 7919) % contactPool;
   return JSON.stringify({
     id: `${runId}-${i}`,
-    contact: { id: `${runId}-c${c}`, name: `Customer ${c}`, email: `c${c}-${runId}@mail.example` },
+    contact: { id: `${runId}-c${c}`, name: contactName ?? `Customer ${c}`, email: `c${c}-${runId}@mail.example` },
     text: `Hi, my order #${10_000 + i} has not arrived yet. Can you check where it is?`,
   });
 }

@@ -27,7 +27,7 @@ export function switchboardTarget(server: ChildServer): Target {
 /** Saturation: wrk with `connections` keep-alive connections for `seconds`; also the server's CPU milliseconds per message. */
 export async function saturate(
   target: Target,
-  options: { seconds: number; connections: number; contactPool: number },
+  options: { seconds: number; connections: number; contactPool: number; contactName?: string },
 ): Promise<WrkResult & { cpuMsPerMessage: number; catchUpMs: number }> {
   const cpu = target.server.cpuSeconds();
   const result = await runWrk({
@@ -37,6 +37,7 @@ export async function saturate(
     connections: options.connections,
     runId: newRunId("w"),
     contactPool: options.contactPool,
+    contactName: options.contactName,
   });
   // Switchboard's durable subscribers may still be working through the round's events: their work
   // belongs to these messages, so the CPU is read once they have caught up.
@@ -61,13 +62,16 @@ export async function subscribersCaughtUp(server: ChildServer): Promise<number> 
 }
 
 /** Acknowledgement latency at a fixed rate (open loop). */
-export function atRate(target: Target, options: { rate: number; seconds: number; contactPool: number }): Promise<OpenLoopResult> {
+export function atRate(
+  target: Target,
+  options: { rate: number; seconds: number; contactPool: number; contactName?: string },
+): Promise<OpenLoopResult> {
   const runId = newRunId("r");
   const headers: Record<string, string> = target.secret ? { Authorization: `Bearer ${target.secret}` } : {};
   return openLoop({
     url: messagesUrl(target.server),
     headers,
-    body: (i) => apiMessage(runId, i, options.contactPool),
+    body: (i) => apiMessage(runId, i, options.contactPool, options.contactName),
     rate: options.rate,
     seconds: options.seconds,
   });

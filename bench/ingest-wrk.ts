@@ -23,6 +23,8 @@ export interface WrkOptions {
   runId: string;
   /** How many different contacts write (new to this run: `<runId>-c<n>`). */
   contactPool: number;
+  /** Every contact's name (default: "Customer <n>", a name per contact of the pool). */
+  contactName?: string;
 }
 
 export interface WrkResult {
@@ -52,8 +54,15 @@ export function requireWrk(): string {
   process.exit(1);
 }
 
+/** A name as a Lua string literal that is also valid inside a JSON string (letters, spaces, dots, apostrophes, hyphens only). */
+function luaString(name: string): string {
+  if (!/^[\p{L} .'-]+$/u.test(name))
+    throw new Error(`A contact name for wrk must be letters, spaces, dots, apostrophes or hyphens: ${JSON.stringify(name)}`);
+  return JSON.stringify(name);
+}
+
 /** The Lua script: unique bodies per thread and request, and a JSON summary on stdout at the end. */
-export function wrkScript(options: Pick<WrkOptions, "secret" | "runId" | "contactPool">): string {
+export function wrkScript(options: Pick<WrkOptions, "secret" | "runId" | "contactPool" | "contactName">): string {
   const headers = [
     `wrk.headers["Content-Type"] = "application/json"`,
     options.secret ? `wrk.headers["Authorization"] = "Bearer ${options.secret}"` : "",
@@ -70,7 +79,8 @@ local counter = 0
 function request()
   counter = counter + 1
   local c = (counter * 7919 + tid * 104729) % ${options.contactPool}
-  local body = string.format('{"id":"${options.runId}-%d-%d","contact":{"id":"${options.runId}-c%d","name":"Customer %d","email":"c%d-${options.runId}@mail.example"},"text":"Hi, my order #%d has not arrived yet. Can you check where it is?"}', tid, counter, c, c, c, 10000 + counter)
+  local name = ${options.contactName ? luaString(options.contactName) : `"Customer " .. c`}
+  local body = string.format('{"id":"${options.runId}-%d-%d","contact":{"id":"${options.runId}-c%d","name":"%s","email":"c%d-${options.runId}@mail.example"},"text":"Hi, my order #%d has not arrived yet. Can you check where it is?"}', tid, counter, c, name, c, 10000 + counter)
   return wrk.format(nil, nil, nil, body)
 end
 function done(summary, latency, requests)

@@ -16,6 +16,7 @@
  */
 import { existsSync, rmSync } from "node:fs";
 import { type Client, createClient } from "@libsql/client";
+import { foldName } from "../core/src/contacts/evidence.ts";
 import { openStore } from "../core/src/store/index.ts";
 import { seeded } from "../examples/playground/simulator.ts";
 
@@ -36,6 +37,11 @@ export interface SeedOptions {
   contacts?: number;
   conversations?: number;
   messages?: number;
+  /**
+   * Also what the pipeline records for names (issue 22.3): every contact gets its folded name as a
+   * claim, and `count` contacts (the first after the heavy one) are called `name`.
+   */
+  namesakes?: { name: string; count: number };
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -483,6 +489,25 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     })(),
   );
   phase(`conversations (${nConversations}) + labels + reads`);
+
+  if (options.namesakes) {
+    const { name, count } = options.namesakes;
+    await client.execute({ sql: "UPDATE contacts SET name = ? WHERE id BETWEEN 2 AND ?", args: [name, count + 1] });
+    const names = (await client.execute("SELECT DISTINCT name FROM contacts")).rows.map((r) => String(r.name));
+    // A scratch table, not TEMP: the client's transactions run on connections of their own.
+    await client.execute("CREATE TABLE seed_folded_names (name TEXT PRIMARY KEY, folded TEXT NOT NULL)");
+    await insertAll(
+      client,
+      "seed_folded_names",
+      ["name", "folded"],
+      names.map((n) => [n, foldName(n)]),
+    );
+    await client.execute(
+      "INSERT INTO identity_claims (contact_id, kind, value, source, created_at) SELECT c.id, 'name', f.folded, 'seed', c.created_at FROM contacts c JOIN seed_folded_names f ON f.name = c.name",
+    );
+    await client.execute("DROP TABLE seed_folded_names");
+    phase(`name claims (${nContacts}), ${count} contacts called ${name}`);
+  }
 
   for (const index of indexes) await client.execute(index.sql);
   phase(`indexes (${indexes.length})`);
