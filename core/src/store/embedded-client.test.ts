@@ -92,6 +92,37 @@ describe("embedded client", () => {
     expect([...new Uint8Array(row!.b as ArrayBuffer)]).toEqual([1, 2, 3]);
   });
 
+  it("answers an insert with RETURNING as @libsql/client does: one row, none on a conflict, every row of several", async () => {
+    const sequence = [
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, n INTEGER)",
+      {
+        sql: "INSERT INTO t (id, k, n) VALUES (null, ?, (CAST(? * 2 AS INTEGER))) ON CONFLICT (k) DO NOTHING RETURNING id, k, n",
+        args: ["a", 1],
+      },
+      {
+        sql: "INSERT INTO t (id, k, n) VALUES (null, ?, (CAST(? * 2 AS INTEGER))) ON CONFLICT (k) DO NOTHING RETURNING id, k, n",
+        args: ["a", 2],
+      },
+      { sql: "INSERT INTO t (k, n) VALUES (?, 'x), (y') ON CONFLICT (k) DO UPDATE SET n = 7 RETURNING id, n", args: ["a"] },
+      { sql: "INSERT INTO t (k, n) VALUES (?, ?), (?, ?) RETURNING id, k", args: ["b", 1, "c", 2] },
+      { sql: "INSERT INTO t (k, n) SELECT k || '2', n FROM t RETURNING k", args: [] },
+      "SELECT id, k, n FROM t ORDER BY id",
+    ];
+    const results: unknown[][] = [];
+    for (const client of [createEmbeddedClient, (path: string) => createClient({ url: `file:${path}` })]) {
+      const c = client(join(mkdtempSync(join(tmpdir(), "swb-client-")), "db.sqlite"));
+      open.push(c);
+      const observed: unknown[] = [];
+      for (const statement of sequence) observed.push(observe(await c.execute(statement)));
+      results.push(observed);
+    }
+    expect(results[0]).toEqual(results[1]);
+    expect((results[0]![1] as ReturnType<typeof observe>).rows).toHaveLength(1);
+    expect((results[0]![2] as ReturnType<typeof observe>).rows).toHaveLength(0);
+    expect((results[0]![4] as ReturnType<typeof observe>).rows).toHaveLength(2);
+    expect((results[0]![5] as ReturnType<typeof observe>).rows).toHaveLength(3);
+  });
+
   it("refuses what @libsql/client refuses, with a LibsqlError and SQLite's code", async () => {
     const { ours } = pair();
     await ours.execute("CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE)");

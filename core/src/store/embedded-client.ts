@@ -41,10 +41,40 @@ interface Compiled {
   makeRow: (values: unknown[]) => Row;
   /** Ends in `LIMIT ?`: with 1 bound there, at most one row comes back (see `execute`). */
   limitParam: boolean;
+  /** Inserts one row and returns it (`INSERT ... VALUES (...) ... RETURNING`): at most one row comes back. */
+  oneRow: boolean;
 }
 
 /** A statement whose last parameter is its row limit. */
 const LIMIT_PARAM = /\blimit\s+\?\s*$/i;
+
+/**
+ * Whether `sql` is an INSERT of a single VALUES tuple with a RETURNING clause: it answers at most
+ * one row, and SQLite makes all its changes on the first step, so get() runs it whole.
+ *
+ * @example
+ * insertsOneRowReturning('insert into "t" ("a") values (?) returning "id"') // true
+ * insertsOneRowReturning('insert into "t" ("a") values (?), (?) returning "id"') // false
+ */
+export function insertsOneRowReturning(sql: string): boolean {
+  if (!/^\s*insert\b/i.test(sql)) return false;
+  const values = /\bvalues\s*\(/i.exec(sql);
+  if (!values) return false;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = values.index + values[0].length - 1; i < sql.length; i++) {
+    const c = sql[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) {
+      const rest = sql.slice(i + 1).trimStart();
+      return !rest.startsWith(",") && /\breturning\b/i.test(rest);
+    }
+  }
+  return false;
+}
 
 /** How many compiled statements each connection keeps (least recently used go first). */
 const STATEMENT_CACHE_SIZE = 500;
@@ -84,9 +114,16 @@ class Connection {
     let compiled: Compiled;
     if (statement.reader) {
       statement.raw(true);
-      compiled = describeColumns({ statement, columns: [], columnTypes: [], makeRow: NO_ROWS, limitParam: LIMIT_PARAM.test(sql) });
+      compiled = describeColumns({
+        statement,
+        columns: [],
+        columnTypes: [],
+        makeRow: NO_ROWS,
+        limitParam: LIMIT_PARAM.test(sql),
+        oneRow: insertsOneRowReturning(sql),
+      });
     } else {
-      compiled = { statement, columns: null, columnTypes: [], makeRow: NO_ROWS, limitParam: false };
+      compiled = { statement, columns: null, columnTypes: [], makeRow: NO_ROWS, limitParam: false, oneRow: false };
     }
     this.#cache.set(sql, compiled);
     if (this.#cache.size > STATEMENT_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
@@ -105,10 +142,10 @@ class Connection {
       const compiled = this.#compile(sql);
       const { statement } = compiled;
       if (compiled.columns) {
-        // One row at most (drizzle's `.limit(1)`): the native get() costs a third of all(), which
-        // opens a row cursor object for every call.
+        // One row at most (drizzle's `.limit(1)`, or one row inserted and returned): the native
+        // get() costs a third of all(), which opens a row cursor object for every call.
         const raw = (
-          compiled.limitParam && Array.isArray(args) && args[args.length - 1] === 1
+          compiled.oneRow || (compiled.limitParam && Array.isArray(args) && args[args.length - 1] === 1)
             ? [statement.get(args)].filter((row) => row !== undefined)
             : statement.all(args)
         ) as unknown[][];
