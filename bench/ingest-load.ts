@@ -131,13 +131,14 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
 /**
  * The API channel body the benchmarks post (the same shape wrk's script sends): contacts come from a
  * pool of `contactPool` new to this run, so a contact's first message starts a conversation and its
- * later ones join it. Each contact is called "Customer <n>" unless `contactName` names them all.
+ * later ones join it. Each contact is called "Customer <n>" unless `contactName` names them all;
+ * `contactsOf` takes the contacts of an earlier run instead (customers who wrote before).
  */
-export function apiMessage(runId: string, i: number, contactPool: number, contactName?: string): string {
+export function apiMessage(runId: string, i: number, contactPool: number, contactName?: string, contactsOf = runId): string {
   const c = (i * 7919) % contactPool;
   return JSON.stringify({
     id: `${runId}-${i}`,
-    contact: { id: `${runId}-c${c}`, name: contactName ?? `Customer ${c}`, email: `c${c}-${runId}@mail.example` },
+    contact: { id: `${contactsOf}-c${c}`, name: contactName ?? `Customer ${c}`, email: `c${c}-${contactsOf}@mail.example` },
     text: `Hi, my order #${10_000 + i} has not arrived yet. Can you check where it is?`,
   });
 }

@@ -62,19 +62,27 @@ export async function subscribersCaughtUp(server: ChildServer): Promise<number> 
 }
 
 /** Acknowledgement latency at a fixed rate (open loop). */
-export function atRate(
+export async function atRate(
   target: Target,
-  options: { rate: number; seconds: number; contactPool: number; contactName?: string },
-): Promise<OpenLoopResult> {
+  options: {
+    rate: number;
+    seconds: number;
+    contactPool: number;
+    contactName?: string;
+    /** The run id of an earlier run whose contacts write again (default: contacts new to this run). */
+    contactsOf?: string;
+  },
+): Promise<OpenLoopResult & { runId: string }> {
   const runId = newRunId("r");
   const headers: Record<string, string> = target.secret ? { Authorization: `Bearer ${target.secret}` } : {};
-  return openLoop({
+  const result = await openLoop({
     url: messagesUrl(target.server),
     headers,
-    body: (i) => apiMessage(runId, i, options.contactPool, options.contactName),
+    body: (i) => apiMessage(runId, i, options.contactPool, options.contactName, options.contactsOf),
     rate: options.rate,
     seconds: options.seconds,
   });
+  return { ...result, runId };
 }
 
 /** Counts the rows of a table in a database file (a second reader beside the running server). */
