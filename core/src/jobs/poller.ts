@@ -1,7 +1,8 @@
 /**
- * A background loop that calls `tick` every `intervalMs`, or at once when `kick()` is called.
- * Used by the job queue, the outbox worker and the webhook sender. A failing tick is logged and
- * the loop goes on.
+ * A background loop that calls `tick` every `intervalMs`, or at once when `kick()` is called, or
+ * again on the next turn of the event loop when a tick resolves to `true` (it took a full batch:
+ * there is more to do now). Used by the job queue, the outbox worker and the webhook sender. A
+ * failing tick is logged and the loop goes on.
  */
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -44,7 +45,11 @@ export class Poller {
     do {
       this.#again = false;
       try {
-        await this.#tick();
+        if ((await this.#tick()) === true) {
+          this.#again = true;
+          // Timers and sockets get a turn between full batches.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       } catch (error) {
         this.#log.error({ poller: this.#name, error: describeError(error) }, "background tick failed; retrying on the next interval");
       }

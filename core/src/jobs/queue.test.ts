@@ -235,6 +235,22 @@ describe("durable jobs", () => {
     expect(await store.db.select().from(jobs)).toHaveLength(0);
   });
 
+  it("works off more due jobs than one claim takes without waiting for the next poll", async () => {
+    const { store } = await freshStore();
+    // A poll a minute: only going again at once after a full claim of 50 runs all 120 now.
+    const queue = new JobQueue(store, systemClock, log, { pollMs: 60_000 });
+    let ran = 0;
+    queue.define("many", () => void ran++);
+    for (let n = 0; n < 120; n++) await queue.schedule("many", { n });
+    queue.start();
+    try {
+      await waitFor(() => ran === 120);
+      expect(await store.db.select().from(jobs)).toHaveLength(0);
+    } finally {
+      await queue.stop();
+    }
+  });
+
   it("leaves alone the kinds this process has no handler for", async () => {
     const { store } = await freshStore();
     const clock = new ManualClock(Date.now());

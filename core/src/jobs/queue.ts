@@ -18,6 +18,9 @@ import { withHeartbeat } from "./heartbeat.ts";
 import { Poller } from "./poller.ts";
 import type { ScheduleOptions } from "./schedule-options.ts";
 
+/** Due jobs claimed at a time. */
+const DUE_BATCH = 50;
+
 /** How long a claim holds without renewal; the heartbeat renews it every third of that. */
 export const JOB_LEASE_MS = 15_000;
 
@@ -100,7 +103,9 @@ export class JobQueue {
     this.#clock = clock;
     this.#log = log;
     this.#leaseMs = options.leaseMs ?? JOB_LEASE_MS;
-    this.#poller = new Poller("jobs", () => this.runDue(), { intervalMs: options.pollMs ?? 500, log });
+    // A full batch means more may be due: the poller goes again at once (a poll of 50 every 500 ms
+    // capped the queue at 100 jobs a second, and a backlog of due jobs grew under load, issue 22).
+    this.#poller = new Poller("jobs", async () => (await this.runDue(DUE_BATCH)) >= DUE_BATCH, { intervalMs: options.pollMs ?? 500, log });
   }
 
   /** Registers the handler of a job kind. Only kinds with a handler are claimed by this process. */
@@ -171,7 +176,7 @@ export class JobQueue {
   }
 
   /** Claims and runs the jobs that are due now. Returns how many ran. */
-  async runDue(limit = 50): Promise<number> {
+  async runDue(limit = DUE_BATCH): Promise<number> {
     const kinds = [...this.#handlers.keys()];
     if (kinds.length === 0) return 0;
     const now = this.#clock.now();

@@ -28,6 +28,9 @@ import { agents, attachments, messages, outbox } from "../store/schema.ts";
 import type { InboxRuntime } from "./inboxes.ts";
 import { refusal, replyWindowState } from "./reply-window.ts";
 
+/** Deliveries claimed at a time. */
+const DUE_BATCH = 20;
+
 type OutboxRow = typeof outbox.$inferSelect;
 type Message = typeof messages.$inferSelect;
 /** How one delivery attempt ended. */
@@ -69,7 +72,11 @@ export class DeliveryWorker {
     this.#inboxes = deps.inboxes;
     this.#sendTimeoutMs = deps.sendTimeoutMs ?? 30_000;
     this.#leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
-    this.#poller = new Poller("delivery", () => this.runDue(), { intervalMs: deps.pollMs ?? 1000, log: this.#log });
+    // A full batch means more may be due: the poller goes again at once instead of after a second.
+    this.#poller = new Poller("delivery", async () => (await this.runDue(DUE_BATCH)) >= DUE_BATCH, {
+      intervalMs: deps.pollMs ?? 1000,
+      log: this.#log,
+    });
   }
 
   start(): void {
@@ -86,7 +93,7 @@ export class DeliveryWorker {
   }
 
   /** Claims and sends the deliveries that are due. Returns how many were attempted. */
-  async runDue(limit = 20): Promise<number> {
+  async runDue(limit = DUE_BATCH): Promise<number> {
     const now = this.#clock.now();
     // Replies of an inbox whose connection another process holds are that process's to send.
     const elsewhere = this.#inboxes.sentElsewhere();
