@@ -47,18 +47,26 @@ export async function saturate(
 
 /**
  * Waits until every durable subscriber of a Switchboard server is at the end of the event log (its
- * /metrics gauge `switchboard_event_subscriber_behind` at 0 for all), at most two minutes; resolves
- * to how long that took.
+ * /metrics gauge `switchboard_event_subscriber_behind` at 0 for all) and, once the reports
+ * refreshes those events scheduled have come due (a second after), no due job waits
+ * (`switchboard_jobs_due` at 0); at most two minutes. Resolves to how long that took.
  */
 export async function subscribersCaughtUp(server: ChildServer): Promise<number> {
   const started = performance.now();
-  while (performance.now() - started < 120_000) {
+  const settled = async (refreshesDue: boolean) => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const behind = [...text.matchAll(/^switchboard_event_subscriber_behind\{[^}]*\} (\d+)/gm)].map((m) => Number(m[1]));
-    if (behind.length > 0 && behind.every((n) => n === 0)) return performance.now() - started;
+    const due = Number(/^switchboard_jobs_due (\d+)/m.exec(text)?.[1] ?? 0);
+    return behind.length > 0 && behind.every((n) => n === 0) && (!refreshesDue || due === 0);
+  };
+  let caughtUpAt: number | undefined;
+  while (performance.now() - started < 120_000) {
+    if (caughtUpAt === undefined && (await settled(false))) caughtUpAt = performance.now();
+    // The refreshes scheduled by the last events are due REFRESH_DELAY_MS (1 s) later.
+    if (caughtUpAt !== undefined && performance.now() - caughtUpAt > 1_500 && (await settled(true))) return performance.now() - started;
     await Bun.sleep(100);
   }
-  throw new Error("Switchboard's durable subscribers did not catch up with the event log within 2 minutes of the round.");
+  throw new Error("Switchboard's durable subscribers and due jobs did not catch up within 2 minutes of the round.");
 }
 
 /** Acknowledgement latency at a fixed rate (open loop). */

@@ -93,7 +93,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   bus.attach(cluster);
   const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
   const registry = new PluginRegistry();
-  const metrics = createMetrics({ bus, store, cluster, log: options.logStalls === false ? undefined : log });
+  const metrics = createMetrics({ bus, store, cluster, clock, log: options.logStalls === false ? undefined : log });
   const app = createHttpApp({ log, store, metrics, cluster, version: VERSION });
   const mount = (path: string, sub: Hono) => app.route(path, sub);
   const publicUrl = loaded.config.server.public_url ?? `http://localhost:${loaded.config.server.port}`;

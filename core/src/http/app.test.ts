@@ -30,6 +30,10 @@ describe("health and metrics", () => {
     await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "hello", agentId: null });
     let text = await (await harness.request("/metrics")).text();
     expect(text).toMatch(/^switchboard_outbox_pending 1$/m);
+    // Due now, not yet run: the reports refresh of the contact, a second after the message.
+    harness.clock.advance(1_000);
+    text = await (await harness.request("/metrics")).text();
+    expect(Number(/^switchboard_jobs_due (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     await harness.drain();
     await harness.request("/healthz");
     const metrics = await harness.request("/metrics");
@@ -39,6 +43,7 @@ describe("health and metrics", () => {
     expect(text).toMatch(/^switchboard_messages_total\{inbox="test",direction="outgoing"\} 1$/m);
     expect(text).toMatch(/^switchboard_deliveries_total\{inbox="test",status="sent"\} 1$/m);
     expect(text).toMatch(/^switchboard_outbox_pending 0$/m);
+    expect(text).toMatch(/^switchboard_jobs_due 0$/m);
     expect(text).toMatch(/^switchboard_http_requests_total\{method="GET",status="200"\} \d+$/m);
     expect(text).toMatch(/^switchboard_process_resident_memory_bytes \d+/m);
     // One process alone holds no lease and has no Redis.

@@ -7,8 +7,9 @@
  * process_heap_bytes reads VmData (gigabytes of reserved address space) and its nodejs_heap_* series
  * report the same number for used and total.
  */
-import { count, eq } from "drizzle-orm";
+import { and, count, eq, lte } from "drizzle-orm";
 import client from "prom-client";
+import type { Clock } from "../clock.ts";
 import type { Cluster } from "../cluster/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log/index.ts";
@@ -111,7 +112,7 @@ function clusterMetrics(registry: client.Registry, cluster: Cluster): void {
 }
 
 /** Creates a metrics registry fed by the event bus, the store and the cluster; stalls go to `log`. */
-export function createMetrics(deps: { bus: EventBus; store: Store; cluster: Cluster; log?: Logger }): Metrics {
+export function createMetrics(deps: { bus: EventBus; store: Store; cluster: Cluster; clock: Clock; log?: Logger }): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "switchboard_" });
   for (const name of MISLEADING_DEFAULTS) registry.removeSingleMetric(`switchboard_${name}`);
@@ -199,6 +200,18 @@ export function createMetrics(deps: { bus: EventBus; store: Store; cluster: Clus
     registers: [registry],
     async collect() {
       const [row] = await deps.store.db.select({ n: count() }).from(jobs).where(eq(jobs.status, "pending"));
+      this.set(row?.n ?? 0);
+    },
+  });
+  new client.Gauge({
+    name: "switchboard_jobs_due",
+    help: "Durable jobs whose time has come and that still wait for a worker: above 0 for long, the workers are behind",
+    registers: [registry],
+    async collect() {
+      const [row] = await deps.store.db
+        .select({ n: count() })
+        .from(jobs)
+        .where(and(eq(jobs.status, "pending"), lte(jobs.dueAt, deps.clock.now())));
       this.set(row?.n ?? 0);
     },
   });
