@@ -3,9 +3,10 @@
  * active recently. The inbound pipeline joins or links a new message to it (identity.cross_channel),
  * and the inbox shows it ("Also reached out on Telegram 1d ago: …").
  */
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Conversation } from "../store/conversations.ts";
 import type { Queryable } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { conversations, messages } from "../store/schema.ts";
 
 /** How many of the contact's latest conversations are looked at. */
@@ -27,14 +28,19 @@ export async function conversationElsewhere(
   now: number,
   windowMs: number,
 ): Promise<Conversation | undefined> {
-  const recent = await db
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.contactId, contactId), ne(conversations.inbox, inbox)))
-    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
-    .limit(LOOK_BACK);
+  const recent = await latestElsewhere(db, { contactId, inbox, limit: LOOK_BACK });
   return recent.find((c) => counts(c, now, windowMs));
 }
+
+/** Built once (store/reusable.ts): every new conversation asks. */
+const latestElsewhere = reusableQuery((db) =>
+  db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.contactId, sql.placeholder("contactId")), ne(conversations.inbox, sql.placeholder("inbox"))))
+    .orderBy(desc(conversations.lastActivityAt), desc(conversations.id))
+    .limit(sql.placeholder("limit")),
+);
 
 export interface ElsewhereLine {
   conversation: Conversation;

@@ -7,21 +7,20 @@
  * yields no candidates of its own; it can still confirm a candidate found by a reference).
  * Runs inside the inbound write transaction.
  */
-import { and, eq, inArray, max, ne, sql } from "drizzle-orm";
+import { max, type SQLWrapper, sql } from "drizzle-orm";
 import type { InboxInfo } from "../plugins/types.ts";
 import type { Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
-import { contacts, conversations, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
+import { contacts, conversations, type SuggestionEvidence } from "../store/schema.ts";
 import { foldName, identifiersIn, namesIn, referencesIn } from "./evidence.ts";
 import { addClaim } from "./identify.ts";
-import { GLOBAL_SCOPE } from "./identity-scope.ts";
-import { upsertSuggestion } from "./suggest.ts";
+import { claimHolders, holdersOf, nameOf, upsertSuggestion } from "./suggest.ts";
 
 /** Weights of the evidence read from messages; a pair is suggested at THRESHOLD. */
 export const WEIGHTS = { same_reference: 0.5, mentioned: 0.7, same_name_active: 0.35, names_channel: 0.25 } as const;
 export const THRESHOLD = 0.6;
 /** How many contacts one value may point to before it is too common to mean anything. */
-const MAX_MATCHES = 20;
+const _MAX_MATCHES = 20;
 
 export interface TextSettings {
   patterns: RegExp[];
@@ -34,25 +33,6 @@ export interface TextSettings {
 type Candidate = { evidence: SuggestionEvidence[] };
 
 /** The lookups every message makes, built once (see store/reusable.ts). */
-const nameOf = reusableQuery((db) =>
-  db
-    .select({ name: contacts.name })
-    .from(contacts)
-    .where(eq(contacts.id, sql.placeholder("id"))),
-);
-const holdersOfClaim = reusableQuery((db) =>
-  db
-    .selectDistinct({ id: identityClaims.contactId })
-    .from(identityClaims)
-    .where(
-      and(
-        eq(identityClaims.kind, sql.placeholder("kind")),
-        eq(identityClaims.value, sql.placeholder("value")),
-        ne(identityClaims.contactId, sql.placeholder("contactId")),
-      ),
-    )
-    .limit(MAX_MATCHES + 1),
-);
 
 /**
  * Records the contact's folded name and the references in `text` as claims, then suggests merges
@@ -71,7 +51,7 @@ export async function suggestFromText(
   /** The contact's name when the caller has just read it (saves the lookup). */
   knownName?: string | null,
 ): Promise<number[]> {
-  const name = knownName !== undefined ? knownName : (await nameOf(tx, { id: contactId }))[0]?.name;
+  const name = knownName !== undefined ? knownName : (await nameOf(tx, { contactId }))[0]?.name;
   const folded = name ? foldName(name) : "";
   const source = `inbox:${inbox.name}`;
   if (folded.length >= 3) await addClaim(tx, contactId, { kind: "name", value: folded, source }, now);
@@ -120,26 +100,26 @@ export async function suggestFromText(
 }
 
 /** Other contacts holding a claim, or none when more than MAX_MATCHES do (too common). */
-async function claimHolders(tx: Tx, kind: string, value: string, contactId: number): Promise<number[]> {
-  const rows = await holdersOfClaim(tx, { kind, value, contactId });
-  return rows.length > MAX_MATCHES ? [] : rows.map((r) => r.id);
-}
-
 /** Other contacts that hold an email or phone as an identity or a claim. */
 async function identifierHolders(tx: Tx, kind: "email" | "phone", value: string, contactId: number): Promise<number[]> {
-  const verified = await tx
-    .select({ id: identities.contactId })
-    .from(identities)
-    .where(
-      and(
-        eq(identities.channel, kind),
-        eq(identities.scope, GLOBAL_SCOPE),
-        eq(identities.externalId, value),
-        ne(identities.contactId, contactId),
-      ),
-    );
-  return [...new Set([...verified.map((r) => r.id), ...(await claimHolders(tx, kind, value, contactId))])];
+  return (await holdersOf(tx, contactId, { kind, value })).map((holder) => holder.contactId);
 }
+
+// Built once (store/reusable.ts), for any number of candidates: their ids are bound as one JSON array.
+const candidateIds = (column: SQLWrapper) => sql`${column} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`;
+const namesOf = reusableQuery((db) => db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(candidateIds(contacts.id)));
+const whereTheyWrote = reusableQuery((db) =>
+  db
+    .select({
+      contactId: conversations.contactId,
+      channel: conversations.channel,
+      inbox: conversations.inbox,
+      at: max(conversations.lastActivityAt),
+    })
+    .from(conversations)
+    .where(candidateIds(conversations.contactId))
+    .groupBy(conversations.contactId, conversations.channel, conversations.inbox),
+);
 
 /**
  * Adds, per candidate, the same folded name with activity on another channel within the window,
@@ -156,22 +136,11 @@ async function addNameAndChannel(
 ): Promise<void> {
   const { windowMs } = settings;
   const ids = [...candidates.keys()];
-  const names = new Map(
-    (await tx.select({ id: contacts.id, name: contacts.name }).from(contacts).where(inArray(contacts.id, ids))).map((c) => [c.id, c.name]),
-  );
+  const names = new Map((await namesOf(tx, { ids: JSON.stringify(ids) })).map((c) => [c.id, c.name]));
   // Where each candidate wrote (each channel and inbox, with its latest activity), for all of them in
   // one statement: one per candidate grew with the namesakes to 20 more statements per message (issue 22).
   const wrote = new Map<number, { channel: string; inbox: string; at: number }[]>();
-  for (const row of await tx
-    .select({
-      contactId: conversations.contactId,
-      channel: conversations.channel,
-      inbox: conversations.inbox,
-      at: max(conversations.lastActivityAt),
-    })
-    .from(conversations)
-    .where(inArray(conversations.contactId, ids))
-    .groupBy(conversations.contactId, conversations.channel, conversations.inbox))
+  for (const row of await whereTheyWrote(tx, { ids: JSON.stringify(ids) }))
     wrote.set(row.contactId, [...(wrote.get(row.contactId) ?? []), { channel: row.channel, inbox: row.inbox, at: Number(row.at) }]);
   for (const [id, candidate] of candidates) {
     const recent = (wrote.get(id) ?? []).sort((a, b) => b.at - a.at);

@@ -6,6 +6,7 @@
  */
 import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { contactSuggestions, contacts, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
 import type { Signal } from "./identify.ts";
 import { GLOBAL_SCOPE } from "./identity-scope.ts";
@@ -65,28 +66,70 @@ interface Holder {
   verified: boolean;
 }
 
-/** Other contacts that hold the signal's value, as a verified identity or as a claim. */
-async function holdersOf(tx: Tx, contactId: number, signal: Signal): Promise<Holder[]> {
-  const verified = signal.kind.startsWith("fact:")
-    ? []
-    : await tx
-        .select({ contactId: identities.contactId })
-        .from(identities)
-        .where(
-          and(
-            eq(identities.channel, signal.kind),
-            eq(identities.scope, GLOBAL_SCOPE),
-            eq(identities.externalId, signal.value),
-            ne(identities.contactId, contactId),
-          ),
-        );
-  const claimed = await tx
+// Built once (store/reusable.ts): a new customer's message runs each of them.
+const verifiedHolders = reusableQuery((db) =>
+  db
+    .select({ contactId: identities.contactId })
+    .from(identities)
+    .where(
+      and(
+        eq(identities.channel, sql.placeholder("kind")),
+        eq(identities.scope, GLOBAL_SCOPE),
+        eq(identities.externalId, sql.placeholder("value")),
+        ne(identities.contactId, sql.placeholder("contactId")),
+      ),
+    ),
+);
+const claimHoldersQuery = reusableQuery((db) =>
+  db
     .selectDistinct({ contactId: identityClaims.contactId })
     .from(identityClaims)
-    .where(and(eq(identityClaims.kind, signal.kind), eq(identityClaims.value, signal.value), ne(identityClaims.contactId, contactId)))
-    .limit(MAX_MATCHES + 1);
-  if (claimed.length > MAX_MATCHES) return verified.map((r) => ({ contactId: r.contactId, verified: true }));
-  const byId = new Map<number, Holder>(claimed.map((r) => [r.contactId, { contactId: r.contactId, verified: false }]));
+    .where(
+      and(
+        eq(identityClaims.kind, sql.placeholder("kind")),
+        eq(identityClaims.value, sql.placeholder("value")),
+        ne(identityClaims.contactId, sql.placeholder("contactId")),
+      ),
+    )
+    .limit(MAX_MATCHES + 1),
+);
+
+/**
+ * Other contacts that hold a claim (none when more than MAX_MATCHES do: too common to mean anything).
+ *
+ * @example
+ * const others = await claimHolders(tx, "ref", "A-1009", 7);
+ */
+export async function claimHolders(tx: Tx, kind: string, value: string, contactId: number): Promise<number[]> {
+  const rows = await claimHoldersQuery(tx, { kind, value, contactId });
+  return rows.length > MAX_MATCHES ? [] : rows.map((r) => r.contactId);
+}
+
+/** A contact's name (one row, or none). */
+export const nameOf = reusableQuery((db) =>
+  db
+    .select({ name: contacts.name })
+    .from(contacts)
+    .where(eq(contacts.id, sql.placeholder("contactId"))),
+);
+const sameName = reusableQuery((db) =>
+  db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(and(sql`lower(${contacts.name}) = lower(${sql.placeholder("name")})`, ne(contacts.id, sql.placeholder("contactId"))))
+    .limit(sql.placeholder("limit")),
+);
+
+/**
+ * Other contacts that hold the signal's value, as a verified identity or as a claim.
+ *
+ * @example
+ * const holders = await holdersOf(tx, 7, { kind: "email", value: "ann@example.com" });
+ */
+export async function holdersOf(tx: Tx, contactId: number, signal: Pick<Signal, "kind" | "value">): Promise<Holder[]> {
+  const verified = signal.kind.startsWith("fact:") ? [] : await verifiedHolders(tx, { kind: signal.kind, value: signal.value, contactId });
+  const byId = new Map<number, Holder>();
+  for (const id of await claimHolders(tx, signal.kind, signal.value, contactId)) byId.set(id, { contactId: id, verified: false });
   for (const r of verified) byId.set(r.contactId, { contactId: r.contactId, verified: true });
   return [...byId.values()];
 }
@@ -137,14 +180,10 @@ async function identifiersOf(tx: Tx, ids: number[]): Promise<Map<number, { email
 
 /** Contacts with the same name (case-insensitive) and the same email domain (not a free-mail one) or phone. */
 async function nameMatches(tx: Tx, contactId: number, now: number): Promise<{ otherId: number; evidence: SuggestionEvidence }[]> {
-  const [self] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, contactId));
+  const [self] = await nameOf(tx, { contactId });
   const name = self?.name?.trim();
   if (!name || name.length < 3) return [];
-  const others = await tx
-    .select({ id: contacts.id })
-    .from(contacts)
-    .where(and(sql`lower(${contacts.name}) = lower(${name})`, ne(contacts.id, contactId)))
-    .limit(MAX_MATCHES);
+  const others = await sameName(tx, { name, contactId, limit: MAX_MATCHES });
   if (others.length === 0) return [];
   const known = await identifiersOf(tx, [contactId, ...others.map((o) => o.id)]);
   const mine = known.get(contactId)!;

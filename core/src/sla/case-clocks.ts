@@ -3,8 +3,9 @@
  * the customer's wait is the case's, not one channel's. These reads tell the tracker which other
  * conversations of the case wait on a response, and whether the case already had its first one.
  */
-import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Queryable } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { conversations, type SlaTarget, slaClocks } from "../store/schema.ts";
 import type { SlaClock } from "./clocks.ts";
 
@@ -17,6 +18,14 @@ export interface CaseClocks {
   clocks: SlaClock[];
 }
 
+/** Built once (store/reusable.ts): the SLA tracker asks for every new conversation and every reply. */
+const caseOf = reusableQuery((db) =>
+  db
+    .select({ caseId: conversations.caseId })
+    .from(conversations)
+    .where(eq(conversations.id, sql.placeholder("conversationId"))),
+);
+
 /**
  * The other conversations of `conversationId`'s case and their clocks; empty when it is in no case.
  *
@@ -24,7 +33,7 @@ export interface CaseClocks {
  * const { siblings, clocks } = await caseClocks(store.db, 42);
  */
 export async function caseClocks(db: Queryable, conversationId: number): Promise<CaseClocks> {
-  const [own] = await db.select({ caseId: conversations.caseId }).from(conversations).where(eq(conversations.id, conversationId));
+  const [own] = await caseOf(db, { conversationId });
   if (!own || own.caseId === null) return { siblings: [], clocks: [] };
   const siblings = await db
     .select({
