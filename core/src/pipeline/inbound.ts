@@ -88,6 +88,40 @@ const insertIncoming = reusableQuery((db) =>
     .returning(),
 );
 
+/** A new customer's contact and conversation, built once too. */
+const insertContact = reusableQuery((db) =>
+  db
+    .insert(contacts)
+    .values({
+      name: sql.placeholder("name"),
+      email: sql.placeholder("email"),
+      phone: sql.placeholder("phone"),
+      createdAt: sql.placeholder("now"),
+      updatedAt: sql.placeholder("now"),
+    })
+    .returning(),
+);
+const insertConversation = reusableQuery((db) =>
+  db
+    .insert(conversations)
+    .values({
+      contactId: sql.placeholder("contactId"),
+      inbox: sql.placeholder("inbox"),
+      channel: sql.placeholder("channel"),
+      threadKey: sql.placeholder("threadKey"),
+      subject: sql.placeholder("subject"),
+      assigneeId: sql.placeholder("assigneeId"),
+      teamId: sql.placeholder("teamId"),
+      linkedConversationId: sql.placeholder("linkedConversationId"),
+      caseId: sql.placeholder("caseId"),
+      lastActivityAt: sql.placeholder("now"),
+      lastCustomerMessageAt: sql.placeholder("now"),
+      createdAt: sql.placeholder("now"),
+      updatedAt: sql.placeholder("now"),
+    })
+    .returning(),
+);
+
 interface Plan {
   contactId: number | undefined;
   conversationId: number | undefined;
@@ -298,24 +332,18 @@ export class InboundPipeline {
     let linkTo: number | undefined;
     if (!conversation && !plan.forceNew) ({ conversation, linkTo } = await threadFor(tx, inbox, message, contactId, now, this.#policy));
     if (!conversation) {
-      [conversation] = await tx
-        .insert(conversations)
-        .values({
-          contactId,
-          inbox: inbox.name,
-          channel: inbox.channel,
-          threadKey: message.threadKey ?? null,
-          subject: message.subject ?? null,
-          assigneeId: plan.decision?.assigneeId ?? null,
-          teamId: plan.decision?.teamId ?? null,
-          linkedConversationId: linkTo ?? null,
-          caseId: linkTo === undefined ? null : await caseForLink(tx, linkTo, now),
-          lastActivityAt: now,
-          lastCustomerMessageAt: now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
+      [conversation] = await insertConversation(tx, {
+        contactId,
+        inbox: inbox.name,
+        channel: inbox.channel,
+        threadKey: message.threadKey ?? null,
+        subject: message.subject ?? null,
+        assigneeId: plan.decision?.assigneeId ?? null,
+        teamId: plan.decision?.teamId ?? null,
+        linkedConversationId: linkTo ?? null,
+        caseId: linkTo === undefined ? null : await caseForLink(tx, linkTo, now),
+        now,
+      });
       const created = conversation!;
       events.push(
         await bus.record(tx, "conversation.created", { conversationId: created.id, contactId, inbox: inbox.name, channel: inbox.channel }),
@@ -391,16 +419,12 @@ export class InboundPipeline {
     const created = !contact;
     let filled: string[] = [];
     if (!contact) {
-      [contact] = await tx
-        .insert(contacts)
-        .values({
-          name: message.contact.name ?? null,
-          email: message.contact.email ?? null,
-          phone: message.contact.phone ?? null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
+      [contact] = await insertContact(tx, {
+        name: message.contact.name ?? null,
+        email: message.contact.email ?? null,
+        phone: message.contact.phone ?? null,
+        now,
+      });
     } else {
       filled = await absorbContactFacts(tx, contact, message.contact, now);
     }
