@@ -20,13 +20,14 @@
  *
  *   bun bench/ingest.ts [--seconds 8] [--runs 3] [--connections 16] [--rate 1000] [--pool 200] [--no-write]
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { anatomy } from "./ingest-anatomy.ts";
 import type { OpenLoopResult } from "./ingest-load.ts";
 import { atRate, countRows, fmt, saturate, subscribersCaughtUp, switchboardTarget, type Target } from "./ingest-measure.ts";
 import { startFloor, startSwitchboardServer } from "./ingest-servers.ts";
+import { type LoggedStall, stallsIn } from "./ingest-stalls.ts";
 import { requireWrk, type WrkResult } from "./ingest-wrk.ts";
 import { machineLine, writeSection } from "./sections.ts";
 
@@ -55,7 +56,9 @@ const loadBefore = loadavg()[0]!;
 const dir = mkdtempSync(join(tmpdir(), "switchboard-ingest-"));
 console.log(`Working in ${dir}`);
 const floorServer = await startFloor(dir);
-const sbServer = await startSwitchboardServer({ dir });
+// At debug level Switchboard logs every event-loop stall of 20 ms or more with the work that ran
+// during it (and nothing per message): the stalls of the runs below saturation are read back from it.
+const sbServer = await startSwitchboardServer({ dir, env: { SWITCHBOARD_LOG_LEVEL: "debug" } });
 const floor: Target = { name: "Floor", server: floorServer };
 const sb = switchboardTarget(sbServer);
 const rssIdle = sbServer.rss();
@@ -68,9 +71,16 @@ interface Round {
 }
 const rounds: Round[] = [];
 const fixed: { sb: OpenLoopResult | undefined; floor: OpenLoopResult | undefined }[] = [];
-const ladder: { share: number; rate: number; result: OpenLoopResult }[] = [];
+const ladder: { share: number; rate: number; result: OpenLoopResult; stalls: LoggedStall[] }[] = [];
+/** The stalls Switchboard logged between two wall-clock times. */
+const stallsBetween = (from: number, to: number) =>
+  stallsIn(readFileSync(sbServer.logFile, "utf8")).filter((stall) => stall.time >= from && stall.time <= to);
 /** Half of the throughput again, from the customers of the 50% run, who all wrote before. */
 let returning: { rate: number; result: OpenLoopResult } | undefined;
+const stallText = (stalls: LoggedStall[]) =>
+  stalls.length === 0
+    ? "no event-loop stall of 20 ms or more"
+    : `${stalls.length} event-loop stalls of 20 ms or more, the longest ${stalls[0]!.stallMs} ms (work during it: ${JSON.stringify(stalls[0]!.work)})`;
 const p99Text = (r: OpenLoopResult) => (r.overloaded ? `> ${fmt(r.max)} (fell behind after ${r.sent} requests)` : fmt(r.p99));
 
 /** Waits until a server has worked off what an overloaded run left queued (a health check answers fast). */
@@ -126,12 +136,16 @@ try {
   }
   for (const share of LADDER) {
     const rate = Math.max(1, Math.round(capacity * share));
+    const started = Date.now();
     const result = await atRate(sb, { rate, seconds: SECONDS, contactPool: POOL });
+    const stalls = stallsBetween(started, Date.now());
     await drained(sbServer);
     await subscribersCaughtUp(sbServer);
     okTotal += result.ok;
-    ladder.push({ share, rate, result });
-    console.log(`${rate} msg/s (${share * 100}% of its throughput): Switchboard p50 ${fmt(result.p50)} ms, p99 ${p99Text(result)} ms`);
+    ladder.push({ share, rate, result, stalls });
+    console.log(
+      `${rate} msg/s (${share * 100}% of its throughput): Switchboard p50 ${fmt(result.p50)} ms, p99 ${p99Text(result)} ms; ${stallText(stalls)}`,
+    );
     if (share !== 0.5) continue;
     const again = await atRate(sb, { rate, seconds: SECONDS, contactPool: POOL, contactsOf: result.runId });
     await drained(sbServer);
@@ -161,6 +175,7 @@ const cell = (r: OpenLoopResult | undefined, capacity: number) =>
   r ? `${p99Text(r)} ms` : `not run: it took at most ${capacity.toFixed(0)} msg/s`;
 const capacity = Math.max(...rounds.map((r) => r.sb.rps));
 const floorCapacity = Math.max(...rounds.map((r) => r.floor.rps));
+const half = ladder.find((l) => l.share === 0.5);
 
 console.log(`Stored ${stored} messages; ${okTotal} acknowledged as stored or duplicate.`);
 const lines = [
@@ -184,9 +199,10 @@ const lines = [
   "",
   `Switchboard's server CPU per message includes its durable subscribers' work on the round's events (SLA clocks, reports, send-later, ...): it is read once they have caught up with the event log (/metrics, \`switchboard_event_subscriber_behind\` at 0) and, 1.5 s later, when the reports refreshes their events scheduled have come due, no due job waits (\`switchboard_jobs_due\` at 0): ${rounds.map((r) => `${fmt(r.sb.catchUpMs)} ms`).join(", ")} after the rounds ended. Each fixed-rate run below also waits for them before the next.`,
   "",
-  `Below saturation (Switchboard, open loop, ${SECONDS} s each): ${ladder.map((l) => `${l.rate} msg/s (${pct(l.share)} of its throughput) → p50 ${fmt(l.result.p50)} ms, p99 ${p99Text(l.result)} ms`).join("; ")}. Each of these runs, like the ones at ${RATE} msg/s, starts with ${POOL} customers new to Switchboard, all in its first ${POOL} requests; a new customer's first message costs several times a returning one's (a contact, its identities and claims, merge checks, a conversation, its SLA clocks and timers). ${returning ? `The same ${returning.rate} msg/s again from the ${POOL} customers of the 50% run, who all wrote before: p50 ${fmt(returning.result.p50)} ms, p99 ${p99Text(returning.result)} ms.` : ""}`,
+  `Below saturation (Switchboard, open loop, ${SECONDS} s each): ${ladder.map((l) => `${l.rate} msg/s (${pct(l.share)} of its throughput) → p50 ${fmt(l.result.p50)} ms, p99 ${p99Text(l.result)} ms, ${stallText(l.stalls)}`).join("; ")}. Each of these runs, like the ones at ${RATE} msg/s, starts with ${POOL} customers new to Switchboard, all in its first ${POOL} requests; a new customer's first message costs several times a returning one's (a contact, its identities and claims, merge checks, a conversation, its SLA clocks and timers). ${returning ? `The same ${returning.rate} msg/s again from the ${POOL} customers of the 50% run, who all wrote before: p50 ${fmt(returning.result.p50)} ms, p99 ${p99Text(returning.result)} ms.` : ""}`,
   "",
   `- Throughput: **${pct(medianRatio)} of the floor**, the median of the rounds' ratios (each round runs the floor and Switchboard back to back, so the machine's drift hits both alike; round by round ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}); best against best across rounds ${pct(capacity / floorCapacity)} (${capacity.toFixed(0)} vs ${floorCapacity.toFixed(0)} msg/s). Target ≥ ${pct(TARGET_RATIO)}: ${verdict(medianRatio >= TARGET_RATIO)}.`,
+  `- Stalls at half the throughput (the server's own loop-delay sampler, logged at debug level; bench/ingest-stalls.ts lists them from a log): ${half ? stallText(half.stalls) : "not run"}. Target: none over 20 ms: ${verdict(Boolean(half && half.stalls.every((stall) => stall.stallMs <= 20)))}.`,
   `- p99 at ${RATE} msg/s: ${bestFixed ? `best round **${p99Text(bestFixed)} ms**` : `**not reachable here**: Switchboard took at most ${capacity.toFixed(0)} msg/s (the floor ${floorCapacity.toFixed(0)} msg/s)`}. Target < ${TARGET_P99_MS} ms: ${verdict(Boolean(bestFixed && !bestFixed.overloaded && bestFixed.p99 < TARGET_P99_MS))}.`,
   `- What one message costs inside Switchboard (bench/ingest-anatomy.ts, counted in-process, one message at a time so no commit is shared): **${cost.statements.toFixed(1)} SQL statements in ${cost.transactions.toFixed(1)} write transactions, ${cost.writingCommits.toFixed(1)} of which write (an fsync each)**, the events' SLA and automation handlers included; the floor runs 1 statement and 1 commit. Most frequent: ${cost.top
     .slice(0, 6)
