@@ -133,17 +133,20 @@ export function setupSendLater(sb: Needs): void {
   });
 
   sb.bus.consume("send-later", {
+    // A customer writing reopens a snoozed conversation (the pipeline logs that change): its wake-up
+    // goes. Only then, not on every message: that read was one statement per message (issue 22).
+    "conversation.status_changed": async (event) => {
+      if (event.data.from !== "snoozed" || event.data.actor !== "customer") return;
+      const conversationId = event.data.conversationId;
+      await sb.store.write(async (tx) => {
+        // Read and cancel in one transaction: a snooze set meanwhile keeps its wake-up.
+        const conversation = await findConversation(tx, conversationId);
+        if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
+      });
+    },
     "message.created": async (event) => {
       if (event.data.direction !== "incoming" || event.data.automated) return;
       const conversationId = event.data.conversationId;
-      // Most messages come with no snooze to wake from: a read, and no write transaction, settles it.
-      if (await sb.jobs.isPending(snoozeKey(conversationId))) {
-        await sb.store.write(async (tx) => {
-          // Read and cancel in one transaction: a snooze set meanwhile keeps its wake-up.
-          const conversation = await findConversation(tx, conversationId);
-          if (conversation && conversation.status !== "snoozed") await sb.jobs.cancel(snoozeKey(conversationId), tx);
-        });
-      }
       const pending = await scheduledIn(sb.store.db, { conversationId, before: event.data.createdAt });
       for (const { id } of pending) {
         if (await cancelScheduledMessage(sb, id, "the customer wrote first")) {
