@@ -38,7 +38,8 @@ describe("embedded client", () => {
   it("waits for another process's write lock without blocking the event loop, and gives up after its timeout", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "swb-client-")), "db.sqlite");
     const holder = createEmbeddedClient(path, { timeoutMs: 5_000 });
-    const waiter = createEmbeddedClient(path, { timeoutMs: 5_000 });
+    // Far longer than the hold below: on a loaded CI machine the 300 ms pause can take seconds.
+    const waiter = createEmbeddedClient(path, { timeoutMs: 60_000 });
     const impatient = createEmbeddedClient(path, { timeoutMs: 200 });
     open.push(holder, waiter, impatient);
     await holder.execute("PRAGMA journal_mode = WAL");

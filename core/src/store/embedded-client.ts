@@ -255,7 +255,8 @@ class EmbeddedClient implements Client {
    */
   async #beginWrite(connection: Connection): Promise<void> {
     const timeoutMs = this.#timeoutMs ?? 0;
-    const deadline = Date.now() + timeoutMs;
+    // Monotonic time: a wall clock set forward (NTP) must not end the wait early.
+    const deadline = performance.now() + timeoutMs;
     connection.native.exec("PRAGMA busy_timeout = 0");
     try {
       for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
@@ -263,7 +264,7 @@ class EmbeddedClient implements Client {
           connection.execute(BEGIN.write);
           return;
         } catch (error) {
-          if (!(error instanceof LibsqlError && error.code === "SQLITE_BUSY") || Date.now() >= deadline) throw error;
+          if (!(error instanceof LibsqlError && error.code === "SQLITE_BUSY") || performance.now() >= deadline) throw error;
         }
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
