@@ -3,7 +3,7 @@
 // and stop hooks in reverse order.
 import { afterEach, describe, expect, it } from "vitest";
 import { writeFixturePlugin } from "../testing/fixtures.ts";
-import { createTestHarness, type Harness } from "../testing/index.ts";
+import { createTestHarness, type Harness, tables } from "../testing/index.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -52,6 +52,26 @@ describe("plugin context", () => {
     harness.clock.advance(3_600_000);
     await harness.drain();
     expect(shared.__ran).toEqual([{ id: stored.conversationId }]);
+  });
+
+  it("keeps a plugin's job keys its own: the same key as core's or another plugin's is another job", async () => {
+    const plugin = writeFixturePlugin(`ctx.jobs.define("nudge", () => {}); globalThis.__jobs = ctx.jobs;`, { name: "nudger" });
+    harness = await createTestHarness({ plugins: { nudger: { package: plugin } } });
+    const jobs = shared.__jobs as import("./types.ts").JobScheduler;
+    const core = harness.switchboard.jobs;
+    core.define("core:test.timer", () => {});
+    await core.schedule("core:test.timer", { core: true }, { delayMs: 60_000, key: "snooze:1" });
+    await jobs.schedule("nudge", { plugin: true }, { delayMs: 60_000, key: "snooze:1" });
+    const mine = async () =>
+      (await harness!.switchboard.store.db.select().from(tables.jobs)).filter((row) =>
+        ["core:test.timer", "nudger:nudge"].includes(row.kind),
+      );
+    expect((await mine()).map((row) => [row.kind, row.key, row.payload]).sort()).toEqual([
+      ["core:test.timer", "snooze:1", { core: true }],
+      ["nudger:nudge", "plugin:nudger:snooze:1", { plugin: true }],
+    ]);
+    expect(await jobs.cancel("snooze:1")).toBe(true);
+    expect((await mine()).map((row) => row.kind)).toEqual(["core:test.timer"]);
   });
 
   it("asks assistants in turn and takes the first answer", async () => {

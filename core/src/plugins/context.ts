@@ -38,6 +38,8 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
     else buffered.push(apply);
   };
   const jobKind = (kind: string) => `${plugin}:${kind}`;
+  // A plugin's job keys are its own: "snooze:7" from a plugin must not replace core's snooze wake-up.
+  const jobKey = (key: string) => `plugin:${plugin}:${key}`;
 
   const ctx: PluginContext<unknown> = {
     options,
@@ -59,8 +61,13 @@ export function createPluginContext(services: CoreServices, plugin: string, opti
         later(() =>
           services.jobs.define(jobKind(kind), handler as (payload: unknown, job: { id: number; attempt: number }) => Promise<void>),
         ),
-      schedule: (kind, payload, scheduleOptions) => services.jobs.schedule(jobKind(kind), payload, scheduleOptions),
-      cancel: (key) => services.jobs.cancel(key),
+      schedule: (kind, payload, scheduleOptions) =>
+        services.jobs.schedule(
+          jobKind(kind),
+          payload,
+          scheduleOptions?.key === undefined ? scheduleOptions : { ...scheduleOptions, key: jobKey(scheduleOptions.key) },
+        ),
+      cancel: (key) => services.jobs.cancel(jobKey(key)),
     },
     channel: (kind, definition) => {
       if (channelKinds.includes(kind)) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER, openStore, type Store } from "./index.ts";
+import { jobs } from "./schema.ts";
 
 let store: Store | undefined;
 afterEach(() => store?.close());
@@ -64,6 +65,26 @@ describe("store migrations", () => {
     expect(await find(messageSql, "refund")).toEqual([1]);
     await c.execute("DELETE FROM messages WHERE id = 1");
     expect(await find(messageSql, "refund")).toEqual([]);
+  });
+
+  it("move pending plugin jobs' keys into their plugin's namespace (0016), leaving core's alone", async () => {
+    store = await openStore({ url: `file:${join(mkdtempSync(join(tmpdir(), "swb-migrate-")), "db.sqlite")}` });
+    await store.migrate();
+    await store.write((tx) =>
+      tx.insert(jobs).values([
+        { kind: "core:snooze.wake", key: "snooze:1", payload: {}, dueAt: 1, updatedAt: 1 },
+        { kind: "automations:follow-up", key: "follow-up:7", payload: {}, dueAt: 1, updatedAt: 1 },
+        { kind: "automations:follow-up", key: null, payload: {}, dueAt: 1, updatedAt: 1 },
+      ]),
+    );
+    // The migration as it ran on a file written before it (its rows are the state it finds).
+    await store.client.execute(readFileSync(join(MIGRATIONS_FOLDER, "0016_plugin_job_keys.sql"), "utf8"));
+    const keys = (await store.db.select().from(jobs)).map((job) => [job.kind, job.key]);
+    expect(keys).toEqual([
+      ["core:snooze.wake", "snooze:1"],
+      ["automations:follow-up", "plugin:automations:follow-up:7"],
+      ["automations:follow-up", null],
+    ]);
   });
 
   it("refuses an in-memory store, which cannot hold a transaction beside reads", async () => {

@@ -41,6 +41,8 @@ export type { ScheduleOptions };
 
 /**
  * Durable timers: they survive restarts, run once (claimed atomically) and retry with backoff.
+ * Kinds and keys are the plugin's own: another plugin's (or core's) job with the same key is a
+ * different job.
  *
  * @example
  * ctx.jobs.define("follow-up", async (payload: { conversationId: number }) => { ... });
