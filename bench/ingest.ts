@@ -80,7 +80,7 @@ let returning: { rate: number; result: OpenLoopResult } | undefined;
 const stallText = (stalls: LoggedStall[]) =>
   stalls.length === 0
     ? "no event-loop stall of 20 ms or more"
-    : `${stalls.length} event-loop stalls of 20 ms or more, the longest ${stalls[0]!.stallMs} ms (work during it: ${JSON.stringify(stalls[0]!.work)})`;
+    : `${stalls.length} event-loop ${stalls.length === 1 ? "stall" : "stalls"} of 20 ms or more, the longest ${stalls[0]!.stallMs} ms (work during it: ${JSON.stringify(stalls[0]!.work)})`;
 const p99Text = (r: OpenLoopResult) => (r.overloaded ? `> ${fmt(r.max)} (fell behind after ${r.sent} requests)` : fmt(r.p99));
 
 /** Waits until a server has worked off what an overloaded run left queued (a health check answers fast). */

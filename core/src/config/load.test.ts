@@ -166,6 +166,14 @@ describe("loadConfig errors", () => {
     expect(error.fix).toContain("aliases under [plugins]: api;");
   });
 
+  it("refuses the plugin alias core, which Switchboard's own jobs use", async () => {
+    const file = writeConfig('[plugins.core]\npackage = "@switchboard/channel-api"\n');
+    const error = await failure(() => loadConfig(file, {}));
+    expect(error.code).toBe(ErrorCodes.CONFIG_INVALID);
+    expect(error.message).toContain('the plugin alias "core" is taken by Switchboard itself');
+    expect(error.location).toMatchObject({ file, key: "plugins.core" });
+  });
+
   it("rejects an inbox whose plugin is disabled", async () => {
     const file = writeConfig(`${apiPlugin}enabled = false\n[inboxes.support]\nplugin = "api"\n`);
     const error = await failure(() => loadConfig(file, {}));

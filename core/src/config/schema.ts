@@ -149,7 +149,14 @@ export const configSchema = z
     theme: themeSchema.default(themeSchema.parse({})),
     auth: authSchema.default(authSchema.parse({})),
     plugins: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "plugin aliases use a-z, 0-9, - and _" }), pluginEntrySchema)
+      .record(
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "plugin aliases use a-z, 0-9, - and _" })
+          // A plugin's job kinds are "<alias>:<kind>"; "core:" is core's own.
+          .refine((alias) => alias !== "core", { message: 'the plugin alias "core" is taken by Switchboard itself; pick another name' }),
+        pluginEntrySchema,
+      )
       .default({}),
     inboxes: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { message: "inbox names use a-z, 0-9, - and _" }), inboxSchema).default({}),
     webhooks: z.array(webhookSchema).default([]),
