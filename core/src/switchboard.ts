@@ -118,6 +118,10 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     identity: loaded.config.identity,
     enrichment: loaded.config.enrichment,
     inboxNames: (name) => loaded.config.inboxes[name]?.display_name,
+    channelNames: () => [
+      ...Object.entries(loaded.config.inboxes).flatMap(([name, entry]) => [name, entry.display_name ?? ""]),
+      ...registry.channels.keys(),
+    ],
   });
   const inboxes = new InboxRuntime(log);
   const emitFor =

@@ -94,13 +94,11 @@ export async function recordIdentities(
       );
   }
   if (message.contact.handle) await rememberHandle(tx, contactId, `${own.channel}:${own.externalId}`, message.contact.handle);
+  const given = (["email", "phone"] as const).flatMap((kind) => (message.contact[kind] ? [{ kind, value: message.contact[kind] }] : []));
+  if (!verified) return addClaims(tx, contactId, given, source, now);
   const signals: Signal[] = [];
-  for (const kind of ["email", "phone"] as const) {
-    const value = message.contact[kind];
-    if (!value) continue;
-    const signal = verified
-      ? await recordVerified(tx, contactId, kind, value, source)
-      : await addClaim(tx, contactId, { kind, value, source }, now);
+  for (const { kind, value } of given) {
+    const signal = await recordVerified(tx, contactId, kind, value, source);
     if (signal) signals.push(signal);
   }
   return signals;
@@ -145,23 +143,64 @@ export async function recordVerified(
   return { kind, value, verified: true, source, ...(holder.verified ? { heldBy: holder.contactId } : {}) };
 }
 
-const insertClaim = reusableQuery((db) =>
-  db
-    .insert(identityClaims)
-    .values({
-      contactId: sql.placeholder("contactId"),
-      kind: sql.placeholder("kind"),
-      value: sql.placeholder("value"),
-      source: sql.placeholder("source"),
-      createdAt: sql.placeholder("createdAt"),
-    })
-    .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
-    .returning({ id: identityClaims.id }),
-);
+/** The claims insert for `count` rows, built once per count (store/reusable.ts); the values are `kind<i>` and `value<i>`. */
+const insertClaimsOf = new Map<number, ReturnType<typeof buildInsertClaims>>();
+function buildInsertClaims(count: number) {
+  return reusableQuery((db) =>
+    db
+      .insert(identityClaims)
+      .values(
+        Array.from({ length: count }, (_, i) => ({
+          contactId: sql.placeholder("contactId"),
+          kind: sql.placeholder(`kind${i}`),
+          value: sql.placeholder(`value${i}`),
+          source: sql.placeholder("source"),
+          createdAt: sql.placeholder("createdAt"),
+        })),
+      )
+      .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
+      .returning({ kind: identityClaims.kind, value: identityClaims.value }),
+  );
+}
 
 /**
- * Stores a claim (an unverified email or phone, or a fact such as an account number) on a contact.
- * Returns a signal when the contact did not have it yet.
+ * Stores claims (unverified emails or phones, names, references, facts such as an account number)
+ * from one source on a contact, in one statement. Returns a signal for each claim the contact did
+ * not have yet, in the order given.
+ *
+ * @example
+ * const fresh = await addClaims(tx, 7, [{ kind: "name", value: "maria lopez" }, { kind: "ref", value: "A-1001" }], "inbox:shop", now);
+ */
+export async function addClaims(
+  tx: Tx,
+  contactId: number,
+  given: readonly { kind: string; value: string }[],
+  source: string,
+  now: number,
+): Promise<Signal[]> {
+  const key = (claim: { kind: string; value: string }) => `${claim.kind}\u0000${claim.value}`;
+  const claims = [...new Map(given.map((claim) => [key(claim), claim])).values()];
+  if (claims.length === 0) return [];
+  let insert = insertClaimsOf.get(claims.length);
+  if (!insert) {
+    insert = buildInsertClaims(claims.length);
+    insertClaimsOf.set(claims.length, insert);
+  }
+  const values: Record<string, unknown> = { contactId, source, createdAt: now };
+  claims.forEach((claim, i) => {
+    values[`kind${i}`] = claim.kind;
+    values[`value${i}`] = claim.value;
+  });
+  // SQLite returns the inserted rows in no set order: read them back into the order given.
+  const inserted = new Set((await insert(tx, values)).map(key));
+  return claims
+    .filter((claim) => inserted.has(key(claim)))
+    .map((claim) => ({ kind: claim.kind, value: claim.value, source, verified: false }));
+}
+
+/**
+ * Stores one claim (an unverified email or phone, or a fact such as an account number) on a
+ * contact. Returns a signal when the contact did not have it yet.
  *
  * @example
  * await addClaim(tx, 7, { kind: "fact:account_id", value: "A-1009", source: "plugin:crm" }, now);
@@ -172,6 +211,6 @@ export async function addClaim(
   claim: { kind: string; value: string; source: string },
   now: number,
 ): Promise<Signal | undefined> {
-  const inserted = await insertClaim(tx, { contactId, ...claim, createdAt: now });
-  return inserted.length > 0 ? { ...claim, verified: false } : undefined;
+  const [signal] = await addClaims(tx, contactId, [claim], claim.source, now);
+  return signal;
 }

@@ -7,13 +7,13 @@
  * yields no candidates of its own; it can still confirm a candidate found by a reference).
  * Runs inside the inbound write transaction.
  */
-import { max, type SQLWrapper, sql } from "drizzle-orm";
+import { eq, max, type SQLWrapper, sql } from "drizzle-orm";
 import type { InboxInfo } from "../plugins/types.ts";
 import type { Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, type SuggestionEvidence } from "../store/schema.ts";
 import { foldName, identifiersIn, namesIn, referencesIn } from "./evidence.ts";
-import { addClaim } from "./identify.ts";
+import { addClaims } from "./identify.ts";
 import { claimHolders, holdersOf, nameOf, upsertSuggestion } from "./suggest.ts";
 
 /** Weights of the evidence read from messages; a pair is suggested at THRESHOLD. */
@@ -28,6 +28,12 @@ export interface TextSettings {
   windowMs: number;
   /** An inbox's display name ("Telegram"), which customers use to name the channel. */
   displayName: (inbox: string) => string | undefined;
+  /**
+   * Every name a customer may use for a channel here: each configured inbox's name and display name,
+   * and each channel kind. A text that names none of them cannot name where a namesake wrote, so a
+   * namesake alone (0.35) cannot reach the threshold and is not looked up. Left out, always looked up.
+   */
+  channelNames?: () => readonly string[];
 }
 
 type Candidate = { evidence: SuggestionEvidence[] };
@@ -53,10 +59,9 @@ export async function suggestFromText(
 ): Promise<number[]> {
   const name = knownName !== undefined ? knownName : (await nameOf(tx, { contactId }))[0]?.name;
   const folded = name ? foldName(name) : "";
-  const source = `inbox:${inbox.name}`;
-  if (folded.length >= 3) await addClaim(tx, contactId, { kind: "name", value: folded, source }, now);
   const references = referencesIn(text, settings.patterns);
-  for (const value of references) await addClaim(tx, contactId, { kind: "ref", value, source }, now);
+  const claims = [...(folded.length >= 3 ? [{ kind: "name", value: folded }] : []), ...references.map((value) => ({ kind: "ref", value }))];
+  await addClaims(tx, contactId, claims, `inbox:${inbox.name}`, now);
 
   const candidates = new Map<number, Candidate>();
   const add = (id: number, evidence: SuggestionEvidence) => {
@@ -82,7 +87,11 @@ export async function suggestFromText(
           at: now,
         });
   }
-  const sameName = folded.length >= 3 ? await claimHolders(tx, "name", folded, contactId) : [];
+  // A namesake with nothing else in common reaches the threshold only when the text names the
+  // channel it wrote on (same_name_active + names_channel): a text naming no channel skips the
+  // lookup, which on a common name ("Maria Garcia") was three statements per message (issue 22).
+  const namesAChannel = !settings.channelNames || namesIn(text, [...settings.channelNames()]).length > 0;
+  const sameName = folded.length >= 3 && namesAChannel ? await claimHolders(tx, "name", folded, contactId) : [];
   for (const id of sameName) if (!candidates.has(id)) candidates.set(id, { evidence: [] });
   if (candidates.size === 0) return [];
 
@@ -107,18 +116,22 @@ async function identifierHolders(tx: Tx, kind: "email" | "phone", value: string,
 
 // Built once (store/reusable.ts), for any number of candidates: their ids are bound as one JSON array.
 const candidateIds = (column: SQLWrapper) => sql`${column} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`;
-const namesOf = reusableQuery((db) => db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(candidateIds(contacts.id)));
-const whereTheyWrote = reusableQuery((db) =>
+// Each candidate's name with where it wrote (each channel and inbox, with its latest activity), for
+// all of them in one statement: one per candidate grew with the namesakes to 20 more statements per
+// message (issue 22). A candidate who never wrote has one row, without a channel.
+const namesAndChannels = reusableQuery((db) =>
   db
     .select({
-      contactId: conversations.contactId,
+      id: contacts.id,
+      name: contacts.name,
       channel: conversations.channel,
       inbox: conversations.inbox,
       at: max(conversations.lastActivityAt),
     })
-    .from(conversations)
-    .where(candidateIds(conversations.contactId))
-    .groupBy(conversations.contactId, conversations.channel, conversations.inbox),
+    .from(contacts)
+    .leftJoin(conversations, eq(conversations.contactId, contacts.id))
+    .where(candidateIds(contacts.id))
+    .groupBy(contacts.id, conversations.channel, conversations.inbox),
 );
 
 /**
@@ -135,13 +148,13 @@ async function addNameAndChannel(
   now: number,
 ): Promise<void> {
   const { windowMs } = settings;
-  const ids = [...candidates.keys()];
-  const names = new Map((await namesOf(tx, { ids: JSON.stringify(ids) })).map((c) => [c.id, c.name]));
-  // Where each candidate wrote (each channel and inbox, with its latest activity), for all of them in
-  // one statement: one per candidate grew with the namesakes to 20 more statements per message (issue 22).
+  const names = new Map<number, string | null>();
   const wrote = new Map<number, { channel: string; inbox: string; at: number }[]>();
-  for (const row of await whereTheyWrote(tx, { ids: JSON.stringify(ids) }))
-    wrote.set(row.contactId, [...(wrote.get(row.contactId) ?? []), { channel: row.channel, inbox: row.inbox, at: Number(row.at) }]);
+  for (const row of await namesAndChannels(tx, { ids: JSON.stringify([...candidates.keys()]) })) {
+    names.set(row.id, row.name);
+    if (row.channel !== null && row.inbox !== null)
+      wrote.set(row.id, [...(wrote.get(row.id) ?? []), { channel: row.channel, inbox: row.inbox, at: Number(row.at) }]);
+  }
   for (const [id, candidate] of candidates) {
     const recent = (wrote.get(id) ?? []).sort((a, b) => b.at - a.at);
     const name = names.get(id);

@@ -48,6 +48,8 @@ export interface InboundDeps {
   enrichment?: EnrichmentConfig;
   /** An inbox's display name, for customers naming another channel (merge suggestions from text). */
   inboxNames?: (inbox: string) => string | undefined;
+  /** Every name a customer may use for a channel here (see TextSettings.channelNames). */
+  channelNames?: () => readonly string[];
 }
 
 /** A core step that takes a message before it is stored as a customer message, or leaves it (undefined). See `take`. */
@@ -149,6 +151,7 @@ export class InboundPipeline {
       patterns: referencePatterns(this.#identity.reference_patterns),
       windowMs: this.#identity.name_activity_window_hours * 3_600_000,
       displayName: (name) => deps.inboxNames?.(name),
+      ...(deps.channelNames ? { channelNames: deps.channelNames } : {}),
     };
     const enrichment = deps.enrichment ?? enrichmentSchema.parse({});
     const settings = { ttlMs: enrichment.ttl_minutes * 60_000, waitMs: enrichment.wait_ms, matchFacts: this.#identity.match_facts };

@@ -32,12 +32,16 @@ function watchStatements(harness: Harness, onStatement: (statement: Statement) =
   return execute;
 }
 
-/** Tables that hold configuration, not data that grows with traffic: a scan of them is fine. */
-const SMALL_TABLES = new Set(["teams", "agents", "team_members", "event_cursors", "settings"]);
+/**
+ * Tables that hold configuration, not data that grows with traffic: a scan of them is fine. So is
+ * json_each: the ids a statement was given, bound as one JSON array (a handful, capped by the caller).
+ */
+const SMALL_TABLES = new Set(["teams", "agents", "team_members", "event_cursors", "settings", "json_each"]);
 
 describe("the statements a message runs", () => {
   it("use an index on every table that grows with traffic", async () => {
-    const harness = await createTestHarness();
+    // Customers call the test inbox "Telegram", so naming it brings in the namesakes' evidence.
+    const harness = await createTestHarness({ inboxes: { test: { plugin: "test-channel", display_name: "Telegram" } } });
     try {
       const seen = new Map<string, Statement>();
       // Not inserts: their plans list the deferred foreign-key checks of child tables, which run
@@ -50,8 +54,9 @@ describe("the statements a message runs", () => {
         const who = i % 3;
         await harness.inject({
           externalId: `m${i}`,
-          contact: { externalId: `u${who}`, name: `Maria Garcia ${who}`, email: `maria${who}@example.com`, phone: `+3460000000${who}` },
-          text: i === 4 ? "My order A-10042 never arrived, I also wrote on Telegram" : `Hello ${i}`,
+          // u0 and u2 share a name; u2's second message names a channel, so the namesake is looked up.
+          contact: { externalId: `u${who}`, name: `Maria Garcia ${who % 2}`, email: `maria${who}@example.com`, phone: `+3460000000${who}` },
+          text: i === 5 ? "My order A-10042 never arrived, I also wrote on Telegram" : `Hello ${i}`,
         });
         harness.clock.advance(2_000);
         await harness.drain();
@@ -81,7 +86,7 @@ describe("the statements a message runs", () => {
     }
   });
 
-  it("do not grow with the sender's namesakes (same-name merge evidence is capped and read in one statement)", async () => {
+  it("do not grow with the sender's namesakes when the text names no channel (a namesake alone cannot be suggested)", async () => {
     const harness = await createTestHarness();
     try {
       let statements = 0;
@@ -97,10 +102,9 @@ describe("the statements a message runs", () => {
         return statements;
       };
       await say("maria-0");
-      await say("maria-1");
-      const withOne = await costOfKnownSender();
-      for (let i = 2; i <= 15; i++) await say(`maria-${i}`);
-      expect(await costOfKnownSender()).toBe(withOne);
+      const alone = await costOfKnownSender();
+      for (let i = 1; i <= 15; i++) await say(`maria-${i}`);
+      expect(await costOfKnownSender()).toBe(alone);
     } finally {
       await harness.close();
     }
