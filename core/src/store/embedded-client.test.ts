@@ -166,6 +166,47 @@ describe("embedded client", () => {
     expect((await ours.execute("SELECT v FROM k ORDER BY rowid")).rows.map((r) => r.v)).toEqual(["one", "three"]);
   });
 
+  it("in WAL mode, shares one read snapshot among the reads of a turn: a commit here shows at once, another process's from the next turn", async () => {
+    const { ours, theirs } = pair();
+    await ours.execute("PRAGMA journal_mode = WAL");
+    await ours.execute("CREATE TABLE w (v TEXT)");
+    const count = async (client: Client) => Number((await client.execute("SELECT count(*) AS n FROM w")).rows[0]!.n);
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+    expect(await count(ours)).toBe(0); // opens the snapshot
+    await theirs.execute("INSERT INTO w VALUES ('theirs')"); // not held up by our reader
+    expect(await count(ours)).toBe(0); // the same turn: the same snapshot
+    await nextTurn();
+    expect(await count(ours)).toBe(1);
+
+    // This client's own transaction ends the snapshot, so the read after it sees the commit.
+    const tx = await ours.transaction("write");
+    await tx.execute("INSERT INTO w VALUES ('ours')");
+    expect(await count(ours)).toBe(1);
+    await tx.commit();
+    expect(await count(ours)).toBe(2);
+
+    // So does a write outside transactions, which runs (and commits) on its own.
+    await ours.execute("INSERT INTO w VALUES ('again')");
+    expect(await count(ours)).toBe(3);
+    expect(await count(theirs)).toBe(3);
+
+    // Statements that cannot run inside a read transaction still can.
+    await ours.batch(["INSERT INTO w VALUES ('batch')"], "write");
+    await ours.executeMultiple("INSERT INTO w VALUES ('multiple');");
+    expect(await count(ours)).toBe(5);
+    const [checkpoint] = (await ours.execute("PRAGMA wal_checkpoint(TRUNCATE)")).rows;
+    expect(Number(checkpoint!.busy)).toBe(0);
+  });
+
+  it("in the rollback journal, reads take no snapshot (a reader there would hold up every writer)", async () => {
+    const { ours, theirs } = pair();
+    await ours.execute("CREATE TABLE r (v TEXT)");
+    expect((await ours.execute("SELECT count(*) AS n FROM r")).rows[0]!.n).toBe(0);
+    await theirs.execute("INSERT INTO r VALUES ('theirs')");
+    expect((await ours.execute("SELECT count(*) AS n FROM r")).rows[0]!.n).toBe(1);
+  });
+
   it("sees new columns after a schema change made on any connection", async () => {
     const { ours } = pair();
     await ours.execute("CREATE TABLE s (a INTEGER)");
