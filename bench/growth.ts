@@ -20,12 +20,14 @@
  *
  *   bun bench/growth.ts [--sizes 10000,100000,1000000] [--n 200] [--runs 3] [--seconds 6] [--rate <msg/s>] [--data-dir ...] [--no-write]
  */
+
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSession, SESSION_COOKIE } from "../core/src/auth/sessions.ts";
 import { parseConfigText } from "../core/src/config/load.ts";
 import { createLogger } from "../core/src/log/index.ts";
+import { catchUpMessageSearch } from "../core/src/store/search-index.ts";
 import { createSwitchboard } from "../core/src/switchboard.ts";
 import { DEFAULT_DATA_DIR, seededDatabase, workingCopy } from "./growth-data.ts";
 import type { OpenLoopResult } from "./ingest-load.ts";
@@ -70,6 +72,7 @@ async function openReader(db: string, dir: string) {
   const loaded = parseConfigText(await Bun.file(file).text(), file, {});
   const sb = await createSwitchboard(loaded, { log: createLogger({ level: "silent" }), backgroundWorkers: false });
   await sb.start();
+  await catchUpMessageSearch(sb.store);
   const count = async (sql: string) => Number((await sb.store.client.execute(sql)).rows[0]![0]);
   const maxConversation = await count("SELECT max(id) FROM conversations");
   const { token } = await createSession(sb.store, sb.clock, 1, 3_600_000);

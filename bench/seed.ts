@@ -512,6 +512,8 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
   for (const index of indexes) await client.execute(index.sql);
   phase(`indexes (${indexes.length})`);
   await client.execute("INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')");
+  // Every message is in the index now (see core/src/store/search-index.ts).
+  await client.execute("UPDATE search_progress SET indexed_upto = (SELECT coalesce(max(id), 0) FROM messages) WHERE name = 'messages'");
   await client.execute("INSERT INTO contacts_fts(contacts_fts) VALUES ('rebuild')");
   for (const t of triggers) await client.execute(t.sql);
   phase("full-text index (FTS5 rebuild)");

@@ -3,6 +3,7 @@
  * loads and starts the plugins, brings the inboxes up, wires the pipelines, workers, webhooks and
  * HTTP routes, and stops it all in reverse order.
  */
+
 import type { Hono } from "hono";
 import { setupAutomations } from "./automations/index.ts";
 import { trackCases } from "./cases/tracker.ts";
@@ -39,6 +40,7 @@ import { createAgentDirectory, setupRouting } from "./routing/index.ts";
 import type { Services } from "./services.ts";
 import { setupSla } from "./sla/index.ts";
 import { openStore, type Store } from "./store/index.ts";
+import { startSearchIndexing } from "./store/search-index.ts";
 import { VERSION } from "./version.ts";
 import { setupOutgoingWebhooks } from "./webhooks/outgoing.ts";
 
@@ -158,8 +160,10 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
 
   const stopHooks: (() => Promise<void> | void)[] = [];
   let stopping: Promise<void> | undefined;
+  let stopSearchIndexing: (() => Promise<void>) | undefined;
   const stopAll = async () => {
     for (const fn of [...stopHooks].reverse()) await fn();
+    await stopSearchIndexing?.();
     await inboxes.stop();
     for (const hook of [...registry.stopHooks].reverse()) {
       try {
@@ -215,6 +219,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
       if (options.backgroundWorkers === false) return;
       jobs.start();
       delivery.start();
+      stopSearchIndexing = startSearchIndexing({ store, bus, log });
     },
     onStop(fn) {
       stopHooks.push(fn);

@@ -93,6 +93,8 @@ const HISTORY = new Set([
   "conversation_moves",
   "domain_events",
   "event_cursors",
+  // How far the messages' full-text index goes: it moves on with any message written.
+  "search_progress",
   "sessions",
   "sqlite_sequence",
   "__drizzle_migrations",

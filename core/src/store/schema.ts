@@ -673,6 +673,12 @@ export const eventCursors = sqliteTable("event_cursors", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/** How far a full-text index goes ("messages": the last message id in messages_fts; see store/search-index.ts). */
+export const searchProgress = sqliteTable("search_progress", {
+  name: text("name").primaryKey(),
+  indexedUpto: integer("indexed_upto").notNull(),
+});
+
 /**
  * A knowledge-base article: a Markdown body with a title, tags and a locale. Only published ones
  * are read by agents, the FAQ automation and the assistants; FTS5 (knowledge_fts) indexes title,

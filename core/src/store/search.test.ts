@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "./index.ts";
 import { messageSearchMatch, searchMessages } from "./search.ts";
+import { catchUpMessageSearch } from "./search-index.ts";
 
 let store: Store | undefined;
 afterEach(() => store?.close());
@@ -22,6 +23,8 @@ async function storeWith(texts: string[]): Promise<Store> {
       args: [i + 1, text],
     });
   }
+  // As the search routes do: the messages written so far go into the index first.
+  await catchUpMessageSearch(store);
   return store;
 }
 

@@ -4,6 +4,7 @@
  * captured, a manual clock, `inject()` for inbound messages, `app.request()` for HTTP, and
  * `drain()` to run the delivery and job workers until nothing is due.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { ManualClock } from "../clock.ts";
 import { parseConfigText } from "../config/load.ts";
 import { createLogger, type Logger } from "../log/index.ts";
 import type { InboundMessage, IngestResult } from "../plugins/types.ts";
+import { catchUpMessageSearch } from "../store/search-index.ts";
 import { createSwitchboard, type Switchboard } from "../switchboard.ts";
 import { type CapturedSend, type TestChannelState, testChannelStates } from "./test-channel.ts";
 
@@ -132,6 +134,7 @@ export async function createTestHarness(options: HarnessOptions = {}): Promise<H
         if (ran === 0) break;
       }
       await switchboard.bus.idle();
+      await catchUpMessageSearch(switchboard.store);
     },
     async close() {
       await switchboard.stop();

@@ -7,6 +7,7 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Services } from "../../services.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
+import { catchUpMessageSearch } from "../../store/search-index.ts";
 import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 import { json, PageQuery, pageOf, SearchHitSchema } from "./schemas.ts";
@@ -36,6 +37,7 @@ const search = routes("Search")({
 export function registerSearchRoute(app: ApiApp, sb: Services): void {
   app.openapi(search, async (c) => {
     const q = c.req.valid("query");
+    await catchUpMessageSearch(sb.store);
     const match = await messageSearchMatch(sb.store.db, q.q);
     if (!match) throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid query: q: give at least one word to search for.");
     const offset = q.cursor ? decodeCursor(q.cursor, 1)[0]! : 0;
