@@ -287,7 +287,7 @@ class EmbeddedClient implements Client {
       this.#release(connection);
       throw error;
     }
-    return new EmbeddedTransaction(connection, () => this.#release(connection));
+    return new EmbeddedTransaction(connection, () => this.#release(connection), this.#endSnapshot);
   }
 
   /**
@@ -376,10 +376,13 @@ class EmbeddedClient implements Client {
 class EmbeddedTransaction implements Transaction {
   #connection: Connection | null;
   readonly #release: () => void;
+  /** Ends the shared read snapshot (see EmbeddedClient.#openSnapshot). */
+  readonly #beforeCommit: () => void;
 
-  constructor(connection: Connection, release: () => void) {
+  constructor(connection: Connection, release: () => void, beforeCommit: () => void) {
     this.#connection = connection;
     this.#release = release;
+    this.#beforeCommit = beforeCommit;
   }
 
   async execute(stmt: InStatement): Promise<ResultSet> {
@@ -401,6 +404,9 @@ class EmbeddedTransaction implements Transaction {
 
   async commit(): Promise<void> {
     try {
+      // No read snapshot of this process open while the commit runs its checkpoint: a reader holds
+      // the checkpoint back from the frames after its snapshot, and the log from starting over.
+      this.#beforeCommit();
       this.#open().execute("COMMIT");
     } finally {
       this.#settle();
