@@ -111,6 +111,39 @@ describe("durable jobs", () => {
     expect(ran).toEqual([{ v: 2 }]);
   });
 
+  it("schedules several jobs in one statement as schedule does each: a key replaces its pending job, the rest run when due", async () => {
+    const { store } = await freshStore();
+    const clock = new ManualClock(Date.now());
+    const queue = new JobQueue(store, clock, log);
+    const ran: unknown[] = [];
+    queue.define("timer", (payload) => void ran.push(payload));
+    await queue.schedule("timer", { v: "old" }, { delayMs: 1000, key: "t:1" });
+    const ids = await store.write((tx) =>
+      queue.scheduleMany(
+        [
+          { kind: "timer", payload: { v: "replaced" }, options: { delayMs: 3000, key: "t:1" } },
+          { kind: "timer", payload: { v: "keyless", nested: [1, 2] }, options: { delayMs: 2000 } },
+          { kind: "timer", payload: { v: "later" }, options: { at: clock.now() + 10_000, key: "t:2", maxAttempts: 2 } },
+        ],
+        tx,
+      ),
+    );
+    expect(new Set(ids).size).toBe(3);
+    const rows = await store.db.select().from(jobs);
+    expect(rows.map((r) => [r.key, r.payload, r.dueAt - clock.now(), r.maxAttempts]).sort()).toEqual(
+      [
+        ["t:1", { v: "replaced" }, 3000, 5],
+        [null, { v: "keyless", nested: [1, 2] }, 2000, 5],
+        ["t:2", { v: "later" }, 10_000, 2],
+      ].sort(),
+    );
+    expect(await queue.scheduleMany([])).toEqual([]);
+    clock.advance(3000);
+    await queue.runDue();
+    expect(ran).toHaveLength(2);
+    expect(ran).toEqual(expect.arrayContaining([{ v: "keyless", nested: [1, 2] }, { v: "replaced" }]));
+  });
+
   it("runs again a job whose worker crashed mid-run once its claim lapses", async () => {
     const { store } = await freshStore();
     const clock = new ManualClock(Date.now());

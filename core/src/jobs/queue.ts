@@ -48,34 +48,40 @@ const claimOf = (job: JobRow) => and(eq(jobs.id, job.id), eq(jobs.status, "runni
 const claimsOf = (claimed: JobRow[]) => (claimed.length === 1 ? claimOf(claimed[0]!) : or(...claimed.map(claimOf)));
 
 /** Inserts a job, or replaces the one with the same key (whatever its state) by this one, pending. */
-const upsertJob = reusableQuery((db) =>
-  db
-    .insert(jobs)
-    .values({
-      kind: sql.placeholder("kind"),
-      payload: sql.placeholder("payload"),
-      dueAt: sql.placeholder("dueAt"),
-      key: sql.placeholder("key"),
-      maxAttempts: sql.placeholder("maxAttempts"),
-      status: "pending",
-      updatedAt: sql.placeholder("now"),
-    })
-    .onConflictDoUpdate({
-      target: jobs.key,
-      set: {
-        kind: sql`excluded.kind`,
-        payload: sql`excluded.payload`,
-        dueAt: sql`excluded.due_at`,
-        status: "pending",
-        attempts: 0,
-        maxAttempts: sql`excluded.max_attempts`,
-        claimedUntil: null,
-        lastError: null,
-        updatedAt: sql`excluded.updated_at`,
-      },
-    })
-    .returning({ id: jobs.id }),
-);
+/** The job upsert for `count` rows, built once per count (store/reusable.ts); row i's values are `<name><i>`. */
+function buildUpsertJobs(count: number) {
+  return reusableQuery((db) =>
+    db
+      .insert(jobs)
+      .values(
+        Array.from({ length: count }, (_, i) => ({
+          kind: sql.placeholder(`kind${i}`),
+          payload: sql.placeholder(`payload${i}`),
+          dueAt: sql.placeholder(`dueAt${i}`),
+          key: sql.placeholder(`key${i}`),
+          maxAttempts: sql.placeholder(`maxAttempts${i}`),
+          status: "pending" as const,
+          updatedAt: sql.placeholder("now"),
+        })),
+      )
+      .onConflictDoUpdate({
+        target: jobs.key,
+        set: {
+          kind: sql`excluded.kind`,
+          payload: sql`excluded.payload`,
+          dueAt: sql`excluded.due_at`,
+          status: "pending",
+          attempts: 0,
+          maxAttempts: sql`excluded.max_attempts`,
+          claimedUntil: null,
+          lastError: null,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      })
+      .returning({ id: jobs.id }),
+  );
+}
+const upsertJobsOf = new Map<number, ReturnType<typeof buildUpsertJobs>>();
 const deletePending = reusableQuery((db) =>
   db
     .delete(jobs)
@@ -141,22 +147,43 @@ export class JobQueue {
    * A `key` replaces the pending job with the same key.
    */
   async schedule(kind: string, payload: unknown, options: ScheduleOptions = {}, tx?: Tx): Promise<number> {
-    const dueAt = options.at ?? this.#clock.now() + (options.delayMs ?? 0);
-    const values = {
-      kind,
-      payload: payload ?? {},
-      dueAt,
-      key: options.key ?? null,
-      maxAttempts: options.maxAttempts ?? 5,
-      now: this.#clock.now(),
-    };
-    const insert = async (db: Tx) => {
-      const [row] = await upsertJob(db, values);
-      return row!.id;
-    };
-    const id = tx ? await insert(tx) : await this.#store.write(insert);
-    if (dueAt <= this.#clock.now()) queueMicrotask(() => this.#poller.kick());
-    return id;
+    const [id] = await this.scheduleMany([{ kind, payload, options }], tx);
+    return id!;
+  }
+
+  /**
+   * Schedules several jobs in one statement, inside `tx` when given, as `schedule` does each.
+   * Returns their ids (in no set order: SQLite returns an insert's rows as it likes).
+   *
+   * @example
+   * await jobs.scheduleMany([
+   *   { kind: "core:sla.timer", payload: { clockId: 7, kind: "warning" }, options: { at: warnAt, key: "sla:7:warning" } },
+   *   { kind: "core:sla.timer", payload: { clockId: 7, kind: "breach" }, options: { at: dueAt, key: "sla:7:breach" } },
+   * ], tx);
+   */
+  async scheduleMany(entries: readonly { kind: string; payload: unknown; options?: ScheduleOptions }[], tx?: Tx): Promise<number[]> {
+    if (entries.length === 0) return [];
+    const now = this.#clock.now();
+    const values: Record<string, unknown> = { now };
+    let due = false;
+    entries.forEach(({ kind, payload, options = {} }, i) => {
+      const dueAt = options.at ?? now + (options.delayMs ?? 0);
+      if (dueAt <= now) due = true;
+      values[`kind${i}`] = kind;
+      values[`payload${i}`] = payload ?? {};
+      values[`dueAt${i}`] = dueAt;
+      values[`key${i}`] = options.key ?? null;
+      values[`maxAttempts${i}`] = options.maxAttempts ?? 5;
+    });
+    let upsert = upsertJobsOf.get(entries.length);
+    if (!upsert) {
+      upsert = buildUpsertJobs(entries.length);
+      upsertJobsOf.set(entries.length, upsert);
+    }
+    const insert = async (db: Tx) => (await upsert(db, values)).map((row) => row.id);
+    const ids = tx ? await insert(tx) : await this.#store.write(insert);
+    if (due) queueMicrotask(() => this.#poller.kick());
+    return ids;
   }
 
   /**

@@ -38,16 +38,18 @@ const live = reusableQuery((db) =>
     .where(and(eq(slaClocks.conversationId, sql.placeholder("conversationId")), isNull(slaClocks.stoppedAt))),
 );
 
-const earliestDue = reusableQuery((db) =>
-  db
-    .select({ due: min(slaClocks.dueAt) })
-    .from(slaClocks)
-    .where(and(eq(slaClocks.conversationId, sql.placeholder("conversationId")), isNull(slaClocks.stoppedAt), isNotNull(slaClocks.dueAt))),
-);
+/** The conversation's `sla_due_at` set to the earliest due time of its running clocks, in one statement. */
 const setSlaDue = reusableQuery((db) =>
   db
     .update(conversations)
-    .set({ slaDueAt: sql`${sql.placeholder("due")}` })
+    .set({
+      slaDueAt: sql`(${db
+        .select({ due: min(slaClocks.dueAt) })
+        .from(slaClocks)
+        .where(
+          and(eq(slaClocks.conversationId, sql.placeholder("conversationId")), isNull(slaClocks.stoppedAt), isNotNull(slaClocks.dueAt)),
+        )})`,
+    })
     .where(eq(conversations.id, sql.placeholder("conversationId"))),
 );
 const insertClock = reusableQuery((db) =>
@@ -76,13 +78,14 @@ export async function liveClocks(db: Queryable, conversationId: number): Promise
  */
 export async function scheduleTimers(c: ClockContext, clock: SlaClock): Promise<void> {
   if (clock.runningSince === null || clock.dueAt === null) return;
+  const timers: { kind: string; payload: unknown; options: { at: number; key: string } }[] = [];
+  const timer = (kind: TimerKind, at: number) =>
+    timers.push({ kind: SLA_JOB, payload: { clockId: clock.id, kind }, options: { at, key: timerKey(clock.id, kind) } });
   const warnMs = Math.floor(clock.targetMs * c.warningFraction);
-  if (clock.warnedAt === null) {
-    const warnAt = clock.elapsedMs < warnMs ? c.calendar.addBusinessTime(clock.runningSince, warnMs - clock.elapsedMs) : c.now;
-    await c.jobs.schedule(SLA_JOB, { clockId: clock.id, kind: "warning" }, { at: warnAt, key: timerKey(clock.id, "warning") }, c.tx);
-  }
-  if (clock.breachedAt === null)
-    await c.jobs.schedule(SLA_JOB, { clockId: clock.id, kind: "breach" }, { at: clock.dueAt, key: timerKey(clock.id, "breach") }, c.tx);
+  if (clock.warnedAt === null)
+    timer("warning", clock.elapsedMs < warnMs ? c.calendar.addBusinessTime(clock.runningSince, warnMs - clock.elapsedMs) : c.now);
+  if (clock.breachedAt === null) timer("breach", clock.dueAt);
+  await c.jobs.scheduleMany(timers, c.tx);
 }
 
 async function cancelTimers(c: Pick<ClockContext, "tx" | "jobs">, clockId: number): Promise<void> {
@@ -97,8 +100,7 @@ async function cancelTimers(c: Pick<ClockContext, "tx" | "jobs">, clockId: numbe
  * await refreshDue(tx, 42);
  */
 export async function refreshDue(tx: Tx, conversationId: number): Promise<void> {
-  const [row] = await earliestDue(tx, { conversationId });
-  await setSlaDue(tx, { conversationId, due: row?.due ?? null });
+  await setSlaDue(tx, { conversationId });
 }
 
 /**
