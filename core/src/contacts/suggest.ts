@@ -50,14 +50,18 @@ export async function suggestMerges(
   tx: Tx,
   contactId: number,
   signals: Signal[],
-  options: { checkName: boolean },
+  options: {
+    checkName: boolean;
+    /** The contact's name when the caller has just read or written it (saves the lookup). */
+    name?: string | null;
+  },
   now: number,
 ): Promise<number[]> {
   const found: { otherId: number; evidence: SuggestionEvidence }[] = [];
   for (const signal of signals)
     for (const match of await holdersOf(tx, contactId, signal))
       found.push({ otherId: match.contactId, evidence: evidenceFor(signal, match, contactId, now) });
-  if (options.checkName) found.push(...(await nameMatches(tx, contactId, now)));
+  if (options.checkName) found.push(...(await nameMatches(tx, contactId, now, options.name)));
   return upsertSuggestions(tx, contactId, found);
 }
 
@@ -179,9 +183,13 @@ async function identifiersOf(tx: Tx, ids: number[]): Promise<Map<number, { email
 }
 
 /** Contacts with the same name (case-insensitive) and the same email domain (not a free-mail one) or phone. */
-async function nameMatches(tx: Tx, contactId: number, now: number): Promise<{ otherId: number; evidence: SuggestionEvidence }[]> {
-  const [self] = await nameOf(tx, { contactId });
-  const name = self?.name?.trim();
+async function nameMatches(
+  tx: Tx,
+  contactId: number,
+  now: number,
+  knownName: string | null | undefined,
+): Promise<{ otherId: number; evidence: SuggestionEvidence }[]> {
+  const name = (knownName !== undefined ? knownName : (await nameOf(tx, { contactId }))[0]?.name)?.trim();
   if (!name || name.length < 3) return [];
   const others = await sameName(tx, { name, contactId, limit: MAX_MATCHES });
   if (others.length === 0) return [];

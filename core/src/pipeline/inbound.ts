@@ -438,9 +438,9 @@ export class InboundPipeline {
     const signals = recorded.filter((s) => s.heldBy === undefined);
     const checkName =
       this.#identity.suggest_name_matches && Boolean(message.contact.name) && (created || filled.length > 0 || signals.length > 0);
-    if (signals.length > 0 || checkName) await suggestMerges(tx, contactId, signals, { checkName }, now);
     // The name as it stands after this message (a gap it filled), unless the contact was joined into another.
     const name = contactId !== contact!.id ? undefined : filled.includes("name") ? (message.contact.name ?? null) : contact!.name;
+    if (signals.length > 0 || checkName) await suggestMerges(tx, contactId, signals, { checkName, name }, now);
     if (this.#identity.suggest_from_text) await suggestFromText(tx, contactId, inbox, message.text, this.#text, now, name);
     return { contactId, created: created && contactId === contact!.id, joined };
   }
