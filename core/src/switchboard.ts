@@ -3,7 +3,6 @@
  * loads and starts the plugins, brings the inboxes up, wires the pipelines, workers, webhooks and
  * HTTP routes, and stops it all in reverse order.
  */
-
 import type { Hono } from "hono";
 import { setupAutomations } from "./automations/index.ts";
 import { trackCases } from "./cases/tracker.ts";
@@ -111,6 +110,19 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   };
   const agents = createAgentDirectory({ store, clock, routing: loaded.config.routing });
   await startPlugins({ store, clock, log, bus, jobs, registry, actions, agents, cluster }, plugins, mount);
+  // Every name a customer may use for a channel here, listed once per config (read for every message).
+  let channelNames: { config: LoadedConfig["config"]; names: string[] } | undefined;
+  const channelNamesOf = (config: LoadedConfig["config"]) => {
+    if (channelNames?.config !== config)
+      channelNames = {
+        config,
+        names: [
+          ...Object.entries(config.inboxes).flatMap(([name, entry]) => [name, entry.display_name ?? ""]),
+          ...registry.channels.keys(),
+        ],
+      };
+    return channelNames.names;
+  };
   const inbound = new InboundPipeline({
     store,
     clock,
@@ -120,10 +132,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
     identity: loaded.config.identity,
     enrichment: loaded.config.enrichment,
     inboxNames: (name) => loaded.config.inboxes[name]?.display_name,
-    channelNames: () => [
-      ...Object.entries(loaded.config.inboxes).flatMap(([name, entry]) => [name, entry.display_name ?? ""]),
-      ...registry.channels.keys(),
-    ],
+    channelNames: () => channelNamesOf(loaded.config),
   });
   const inboxes = new InboxRuntime(log);
   const emitFor =

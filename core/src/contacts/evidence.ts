@@ -74,10 +74,23 @@ export function identifiersIn(text: string, max = 3): { emails: string[]; phones
  * @example
  * namesIn("I wrote on Telegram yesterday", ["telegram", "support-tg"]) // ["telegram"]
  */
-export function namesIn(text: string, names: string[]): string[] {
+export function namesIn(text: string, names: readonly string[]): string[] {
   const words = ` ${foldName(text)}`;
   return [...new Set(names)].filter((name) => {
-    const folded = foldName(name);
+    const folded = foldedChannelName(name);
     return folded.length >= 3 && words.includes(` ${folded}`);
   });
+}
+
+/** Channel and inbox names folded once each: every message's text is checked against the same few. */
+const foldedChannelNames = new Map<string, string>();
+const MAX_FOLDED_NAMES = 1000;
+function foldedChannelName(name: string): string {
+  let folded = foldedChannelNames.get(name);
+  if (folded === undefined) {
+    folded = foldName(name);
+    if (foldedChannelNames.size >= MAX_FOLDED_NAMES) foldedChannelNames.clear();
+    foldedChannelNames.set(name, folded);
+  }
+  return folded;
 }

@@ -90,7 +90,7 @@ export async function suggestFromText(
   // A namesake with nothing else in common reaches the threshold only when the text names the
   // channel it wrote on (same_name_active + names_channel): a text naming no channel skips the
   // lookup, which on a common name ("Maria Garcia") was three statements per message (issue 22).
-  const namesAChannel = !settings.channelNames || namesIn(text, [...settings.channelNames()]).length > 0;
+  const namesAChannel = !settings.channelNames || namesIn(text, settings.channelNames()).length > 0;
   const sameName = folded.length >= 3 && namesAChannel ? await claimHolders(tx, "name", folded, contactId) : [];
   for (const id of sameName) if (!candidates.has(id)) candidates.set(id, { evidence: [] });
   if (candidates.size === 0) return [];
