@@ -9,7 +9,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { InboundMessage, InboxInfo } from "../plugins/types.ts";
 import { addIdentity, type Contact, findContactByIdentity } from "../store/contacts.ts";
 import type { Queryable, Tx } from "../store/index.ts";
-import { reusableQuery } from "../store/reusable.ts";
+import { reusableQueryPerCount } from "../store/reusable.ts";
 import { contacts, identities, identityClaims } from "../store/schema.ts";
 import { GLOBAL_SCOPE, identityScopeOf } from "./identity-scope.ts";
 
@@ -143,25 +143,22 @@ export async function recordVerified(
   return { kind, value, verified: true, source, ...(holder.verified ? { heldBy: holder.contactId } : {}) };
 }
 
-/** The claims insert for `count` rows, built once per count (store/reusable.ts); the values are `kind<i>` and `value<i>`. */
-const insertClaimsOf = new Map<number, ReturnType<typeof buildInsertClaims>>();
-function buildInsertClaims(count: number) {
-  return reusableQuery((db) =>
-    db
-      .insert(identityClaims)
-      .values(
-        Array.from({ length: count }, (_, i) => ({
-          contactId: sql.placeholder("contactId"),
-          kind: sql.placeholder(`kind${i}`),
-          value: sql.placeholder(`value${i}`),
-          source: sql.placeholder("source"),
-          createdAt: sql.placeholder("createdAt"),
-        })),
-      )
-      .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
-      .returning({ kind: identityClaims.kind, value: identityClaims.value }),
-  );
-}
+/** The claims insert for `count` rows (store/reusable.ts); row i's values are `kind<i>` and `value<i>`. */
+const insertClaims = reusableQueryPerCount((db, count) =>
+  db
+    .insert(identityClaims)
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        contactId: sql.placeholder("contactId"),
+        kind: sql.placeholder(`kind${i}`),
+        value: sql.placeholder(`value${i}`),
+        source: sql.placeholder("source"),
+        createdAt: sql.placeholder("createdAt"),
+      })),
+    )
+    .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
+    .returning({ kind: identityClaims.kind, value: identityClaims.value }),
+);
 
 /**
  * Stores claims (unverified emails or phones, names, references, facts such as an account number)
@@ -181,18 +178,13 @@ export async function addClaims(
   const key = (claim: { kind: string; value: string }) => `${claim.kind}\u0000${claim.value}`;
   const claims = [...new Map(given.map((claim) => [key(claim), claim])).values()];
   if (claims.length === 0) return [];
-  let insert = insertClaimsOf.get(claims.length);
-  if (!insert) {
-    insert = buildInsertClaims(claims.length);
-    insertClaimsOf.set(claims.length, insert);
-  }
   const values: Record<string, unknown> = { contactId, source, createdAt: now };
   claims.forEach((claim, i) => {
     values[`kind${i}`] = claim.kind;
     values[`value${i}`] = claim.value;
   });
   // SQLite returns the inserted rows in no set order: read them back into the order given.
-  const inserted = new Set((await insert(tx, values)).map(key));
+  const inserted = new Set((await insertClaims(claims.length)(tx, values)).map(key));
   return claims
     .filter((claim) => inserted.has(key(claim)))
     .map((claim) => ({ kind: claim.kind, value: claim.value, source, verified: false }));

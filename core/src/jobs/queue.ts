@@ -11,7 +11,7 @@ import type { Clock } from "../clock.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { Store, Tx } from "../store/index.ts";
-import { reusableQuery } from "../store/reusable.ts";
+import { reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
 import { jobs } from "../store/schema.ts";
 import { backoffMs } from "./backoff.ts";
 import { withHeartbeat } from "./heartbeat.ts";
@@ -48,40 +48,37 @@ const claimOf = (job: JobRow) => and(eq(jobs.id, job.id), eq(jobs.status, "runni
 const claimsOf = (claimed: JobRow[]) => (claimed.length === 1 ? claimOf(claimed[0]!) : or(...claimed.map(claimOf)));
 
 /** Inserts a job, or replaces the one with the same key (whatever its state) by this one, pending. */
-/** The job upsert for `count` rows, built once per count (store/reusable.ts); row i's values are `<name><i>`. */
-function buildUpsertJobs(count: number) {
-  return reusableQuery((db) =>
-    db
-      .insert(jobs)
-      .values(
-        Array.from({ length: count }, (_, i) => ({
-          kind: sql.placeholder(`kind${i}`),
-          payload: sql.placeholder(`payload${i}`),
-          dueAt: sql.placeholder(`dueAt${i}`),
-          key: sql.placeholder(`key${i}`),
-          maxAttempts: sql.placeholder(`maxAttempts${i}`),
-          status: "pending" as const,
-          updatedAt: sql.placeholder("now"),
-        })),
-      )
-      .onConflictDoUpdate({
-        target: jobs.key,
-        set: {
-          kind: sql`excluded.kind`,
-          payload: sql`excluded.payload`,
-          dueAt: sql`excluded.due_at`,
-          status: "pending",
-          attempts: 0,
-          maxAttempts: sql`excluded.max_attempts`,
-          claimedUntil: null,
-          lastError: null,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      })
-      .returning({ id: jobs.id }),
-  );
-}
-const upsertJobsOf = new Map<number, ReturnType<typeof buildUpsertJobs>>();
+/** The job upsert for `count` rows (store/reusable.ts); row i's values are `<name><i>`. */
+const upsertJobs = reusableQueryPerCount((db, count) =>
+  db
+    .insert(jobs)
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        kind: sql.placeholder(`kind${i}`),
+        payload: sql.placeholder(`payload${i}`),
+        dueAt: sql.placeholder(`dueAt${i}`),
+        key: sql.placeholder(`key${i}`),
+        maxAttempts: sql.placeholder(`maxAttempts${i}`),
+        status: "pending" as const,
+        updatedAt: sql.placeholder("now"),
+      })),
+    )
+    .onConflictDoUpdate({
+      target: jobs.key,
+      set: {
+        kind: sql`excluded.kind`,
+        payload: sql`excluded.payload`,
+        dueAt: sql`excluded.due_at`,
+        status: "pending",
+        attempts: 0,
+        maxAttempts: sql`excluded.max_attempts`,
+        claimedUntil: null,
+        lastError: null,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    })
+    .returning({ id: jobs.id }),
+);
 const deletePending = reusableQuery((db) =>
   db
     .delete(jobs)
@@ -175,11 +172,7 @@ export class JobQueue {
       values[`key${i}`] = options.key ?? null;
       values[`maxAttempts${i}`] = options.maxAttempts ?? 5;
     });
-    let upsert = upsertJobsOf.get(entries.length);
-    if (!upsert) {
-      upsert = buildUpsertJobs(entries.length);
-      upsertJobsOf.set(entries.length, upsert);
-    }
+    const upsert = upsertJobs(entries.length);
     const insert = async (db: Tx) => (await upsert(db, values)).map((row) => row.id);
     const ids = tx ? await insert(tx) : await this.#store.write(insert);
     if (due) queueMicrotask(() => this.#poller.kick());

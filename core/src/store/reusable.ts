@@ -44,3 +44,27 @@ export function reusableQuery<R>(
     return bound.execute(values);
   };
 }
+
+/**
+ * As reusableQuery, for a statement whose shape depends on a number of rows (a multi-row insert):
+ * built once for each count it is asked for.
+ *
+ * @example
+ * const insertTags = reusableQueryPerCount((db, count) =>
+ *   db.insert(tags).values(Array.from({ length: count }, (_, i) => ({ name: sql.placeholder(`name${i}`) }))),
+ * );
+ * await insertTags(2)(tx, { name0: "vip", name1: "billing" });
+ */
+export function reusableQueryPerCount<R>(
+  build: (db: Queryable, count: number) => { prepare(): Prepared<R> },
+): (count: number) => (db: Queryable, values: Record<string, unknown>) => Promise<R> {
+  const byCount = new Map<number, (db: Queryable, values: Record<string, unknown>) => Promise<R>>();
+  return (count) => {
+    let query = byCount.get(count);
+    if (!query) {
+      query = reusableQuery((db) => build(db, count));
+      byCount.set(count, query);
+    }
+    return query;
+  };
+}

@@ -6,8 +6,8 @@
  * in commit order: one writer at a time), the delete and edit triggers touch only indexed rows
  * (migration 0017), and the messages after it are indexed:
  * - a moment after they are written (`startSearchIndexing`, in the background);
- * - before any search reads the index (`catchUpMessageSearch`), so a search finds every message
- *   committed before it, as when the index was written with them.
+ * - before any search reads the index (`catchUpMessageSearch`, which store/search.ts's
+ *   messageSearchMatch runs), so a search finds every message committed before it.
  */
 import { sql } from "drizzle-orm";
 import { describeError } from "../errors/index.ts";
@@ -54,11 +54,12 @@ const latest = new WeakMap<Store, Promise<number>>();
 
 /**
  * Indexes every message committed so far that the index does not hold yet (in chunks of CHUNK,
- * each its own transaction). Returns how many. Call it before reading messages_fts.
+ * each its own transaction). Returns how many. messageSearchMatch runs it; anything else that
+ * reads messages_fts should too.
  *
  * @example
  * await catchUpMessageSearch(sb.store);
- * const hits = await searchMessages(sb.store.db, match, { limit: 20, offset: 0, inboxes });
+ * const held = await sb.store.db.all(sql`SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'refund'`);
  */
 export function catchUpMessageSearch(store: Store): Promise<number> {
   const run = async () => {

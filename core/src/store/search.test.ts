@@ -1,4 +1,4 @@
-// Message search on a real libSQL file: whole words match their inflections (Porter stemming), a
+// Message search on a real libSQL file (messages indexed by the search itself, as they are after their write): whole words match their inflections (Porter stemming), a
 // word no message holds is searched as a prefix, results come newest first, and operators typed
 // into the box are searched as text.
 import { mkdtempSync } from "node:fs";
@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "./index.ts";
 import { messageSearchMatch, searchMessages } from "./search.ts";
-import { catchUpMessageSearch } from "./search-index.ts";
 
 let store: Store | undefined;
 afterEach(() => store?.close());
@@ -23,13 +22,11 @@ async function storeWith(texts: string[]): Promise<Store> {
       args: [i + 1, text],
     });
   }
-  // As the search routes do: the messages written so far go into the index first.
-  await catchUpMessageSearch(store);
   return store;
 }
 
 const found = async (s: Store, input: string) => {
-  const match = await messageSearchMatch(s.db, input);
+  const match = await messageSearchMatch(s, input);
   return (await searchMessages(s.db, match!, { limit: 10, offset: 0 })).map((hit) => hit.id);
 };
 
@@ -42,22 +39,22 @@ describe("message search", () => {
       "Your reference is 42",
       "Is this refundable?",
     ]);
-    expect(await messageSearchMatch(s.db, "refund")).toBe('"refund"');
+    expect(await messageSearchMatch(s, "refund")).toBe('"refund"');
     expect(await found(s, "refund")).toEqual([5, 3, 2, 1]);
     expect(await found(s, "refunds")).toEqual([5, 3, 2, 1]);
   });
 
   it("searches a word no message holds (one still being typed) as a prefix", async () => {
     const s = await storeWith(["I want a refund", "Your reference is 42", "Nothing here"]);
-    expect(await messageSearchMatch(s.db, "ref")).toBe('"ref"*');
+    expect(await messageSearchMatch(s, "ref")).toBe('"ref"*');
     expect(await found(s, "ref")).toEqual([2, 1]);
-    expect(await messageSearchMatch(s.db, "refund ref")).toBe('"refund" "ref"*');
+    expect(await messageSearchMatch(s, "refund ref")).toBe('"refund" "ref"*');
     expect(await found(s, "refund ref")).toEqual([1]);
   });
 
   it("searches operators and quotes as text, and has nothing to search for in blank input", async () => {
     const s = await storeWith(['He said "NEAR" OR not', "OR else"]);
     expect(await found(s, 'said "NEAR OR')).toEqual([1]);
-    expect(await messageSearchMatch(s.db, "   ")).toBeUndefined();
+    expect(await messageSearchMatch(s, "   ")).toBeUndefined();
   });
 });

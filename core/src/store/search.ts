@@ -4,8 +4,9 @@
  */
 import { sql } from "drizzle-orm";
 import { ftsTerm, searchWords } from "./fts.ts";
-import type { Queryable } from "./index.ts";
+import type { Queryable, Store } from "./index.ts";
 import type { MessageDirection } from "./schema.ts";
+import { catchUpMessageSearch } from "./search-index.ts";
 
 /** Match markers that cannot occur in escaped text; swapped for <mark> after escaping. */
 const OPEN = "\u0002";
@@ -41,11 +42,15 @@ function highlight(snippet: string): string {
  * are, and what keeps a common word as fast at 1M messages as at 10k.
  *
  * @example
- * const match = await messageSearchMatch(store.db, "refund ord"); // '"refund" "ord"*' when "ord" is no word of any message
+ * const match = await messageSearchMatch(store, "refund ord"); // '"refund" "ord"*' when "ord" is no word of any message
  */
-export async function messageSearchMatch(db: Queryable, input: string): Promise<string | undefined> {
+export async function messageSearchMatch(store: Store, input: string): Promise<string | undefined> {
   const words = searchWords(input);
   if (words.length === 0) return undefined;
+  // The index is filled after the messages' writes: what is left goes in first, so the search finds
+  // every message committed before it.
+  await catchUpMessageSearch(store);
+  const { db } = store;
   const terms: string[] = [];
   for (const word of words) {
     const whole = ftsTerm(word, false);
@@ -60,7 +65,7 @@ export async function messageSearchMatch(db: Queryable, input: string): Promise<
  * optionally only in some inboxes. Fetch `limit + 1` to learn whether there is more.
  *
  * @example
- * const hits = await searchMessages(store.db, (await messageSearchMatch(store.db, "refund"))!, { limit: 26, offset: 0 });
+ * const hits = await searchMessages(store.db, (await messageSearchMatch(store, "refund"))!, { limit: 26, offset: 0 });
  */
 export async function searchMessages(
   db: Queryable,

@@ -7,7 +7,6 @@ import { ErrorCodes, SwitchboardError } from "../../errors/index.ts";
 import type { Services } from "../../services.ts";
 import { decodeCursor, page } from "../../store/cursor.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
-import { catchUpMessageSearch } from "../../store/search-index.ts";
 import type { ApiApp } from "./app.ts";
 import { routes } from "./route.ts";
 import { json, PageQuery, pageOf, SearchHitSchema } from "./schemas.ts";
@@ -37,8 +36,7 @@ const search = routes("Search")({
 export function registerSearchRoute(app: ApiApp, sb: Services): void {
   app.openapi(search, async (c) => {
     const q = c.req.valid("query");
-    await catchUpMessageSearch(sb.store);
-    const match = await messageSearchMatch(sb.store.db, q.q);
+    const match = await messageSearchMatch(sb.store, q.q);
     if (!match) throw new SwitchboardError(ErrorCodes.VALIDATION, "Invalid query: q: give at least one word to search for.");
     const offset = q.cursor ? decodeCursor(q.cursor, 1)[0]! : 0;
     const fetched = await searchMessages(sb.store.db, match, { limit: q.limit + 1, offset, inboxes: c.get("viewer").inboxes });

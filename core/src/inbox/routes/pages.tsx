@@ -19,7 +19,6 @@ import { decodeCursor, page } from "../../store/cursor.ts";
 import { findMessage } from "../../store/messages.ts";
 import { agents, contacts, conversationReads, labels, teams } from "../../store/schema.ts";
 import { messageSearchMatch, searchMessages } from "../../store/search.ts";
-import { catchUpMessageSearch } from "../../store/search-index.ts";
 import { contactTimeline } from "../../store/timeline.ts";
 import { attachmentsOf, loadConversationPage } from "../conversation-data.ts";
 import type { InboxEnv, PageContext } from "../env.ts";
@@ -145,8 +144,7 @@ export function pageRoutes(sb: Services, shared: Pick<PageContext, "assets" | "t
     const q = query.q?.trim();
     if (!q) return fullPage(c, query, <EmptyPane />, "Inbox");
     const viewer = c.get("viewer");
-    await catchUpMessageSearch(sb.store);
-    const [match, people] = await Promise.all([messageSearchMatch(sb.store.db, q), searchContacts(sb.store.db, viewer, q, 20)]);
+    const [match, people] = await Promise.all([messageSearchMatch(sb.store, q), searchContacts(sb.store.db, viewer, q, 20)]);
     const hits = match ? await searchMessages(sb.store.db, match, { limit: 50, offset: 0, inboxes: viewer.inboxes }) : [];
     const names = await contactNames(hits.map((h) => h.contact_id));
     return fullPage(
