@@ -144,7 +144,7 @@ export async function recordVerified(
 }
 
 /** The claims insert for `count` rows (store/reusable.ts); row i's values are `kind<i>` and `value<i>`. */
-const insertClaims = reusableQueryPerCount((db, count) =>
+const insertClaimRows = (db: Queryable, count: number) =>
   db
     .insert(identityClaims)
     .values(
@@ -156,9 +156,30 @@ const insertClaims = reusableQueryPerCount((db, count) =>
         createdAt: sql.placeholder("createdAt"),
       })),
     )
-    .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] })
-    .returning({ kind: identityClaims.kind, value: identityClaims.value }),
+    .onConflictDoNothing({ target: [identityClaims.contactId, identityClaims.kind, identityClaims.value] });
+const insertClaims = reusableQueryPerCount((db, count) =>
+  insertClaimRows(db, count).returning({ kind: identityClaims.kind, value: identityClaims.value }),
 );
+const insertClaimsQuietly = reusableQueryPerCount(insertClaimRows);
+
+type Claim = { kind: string; value: string };
+const claimKey = (claim: Claim) => `${claim.kind}\u0000${claim.value}`;
+
+/** Each claim once, and the insert's values for them (see insertClaimRows). */
+function claimValues(
+  contactId: number,
+  given: readonly Claim[],
+  source: string,
+  now: number,
+): { claims: Claim[]; values: Record<string, unknown> } {
+  const claims = [...new Map(given.map((claim) => [claimKey(claim), claim])).values()];
+  const values: Record<string, unknown> = { contactId, source, createdAt: now };
+  claims.forEach((claim, i) => {
+    values[`kind${i}`] = claim.kind;
+    values[`value${i}`] = claim.value;
+  });
+  return { claims, values };
+}
 
 /**
  * Stores claims (unverified emails or phones, names, references, facts such as an account number)
@@ -168,26 +189,27 @@ const insertClaims = reusableQueryPerCount((db, count) =>
  * @example
  * const fresh = await addClaims(tx, 7, [{ kind: "name", value: "maria lopez" }, { kind: "ref", value: "A-1001" }], "inbox:shop", now);
  */
-export async function addClaims(
-  tx: Tx,
-  contactId: number,
-  given: readonly { kind: string; value: string }[],
-  source: string,
-  now: number,
-): Promise<Signal[]> {
-  const key = (claim: { kind: string; value: string }) => `${claim.kind}\u0000${claim.value}`;
-  const claims = [...new Map(given.map((claim) => [key(claim), claim])).values()];
+export async function addClaims(tx: Tx, contactId: number, given: readonly Claim[], source: string, now: number): Promise<Signal[]> {
+  const { claims, values } = claimValues(contactId, given, source, now);
   if (claims.length === 0) return [];
-  const values: Record<string, unknown> = { contactId, source, createdAt: now };
-  claims.forEach((claim, i) => {
-    values[`kind${i}`] = claim.kind;
-    values[`value${i}`] = claim.value;
-  });
   // SQLite returns the inserted rows in no set order: read them back into the order given.
-  const inserted = new Set((await insertClaims(claims.length)(tx, values)).map(key));
+  const inserted = new Set((await insertClaims(claims.length)(tx, values)).map(claimKey));
   return claims
-    .filter((claim) => inserted.has(key(claim)))
+    .filter((claim) => inserted.has(claimKey(claim)))
     .map((claim) => ({ kind: claim.kind, value: claim.value, source, verified: false }));
+}
+
+/**
+ * As addClaims, for a caller that needs no signals: the same one insert without a RETURNING clause,
+ * which costs SQLite and the client about a third of the insert (reading back which rows were new;
+ * issue 22: every inbound message stores its name and references this way).
+ *
+ * @example
+ * await storeClaims(tx, 7, [{ kind: "name", value: "maria lopez" }, { kind: "ref", value: "A-1001" }], "inbox:shop", now);
+ */
+export async function storeClaims(tx: Tx, contactId: number, given: readonly Claim[], source: string, now: number): Promise<void> {
+  const { claims, values } = claimValues(contactId, given, source, now);
+  if (claims.length > 0) await insertClaimsQuietly(claims.length)(tx, values);
 }
 
 /**

@@ -7,20 +7,18 @@
  * yields no candidates of its own; it can still confirm a candidate found by a reference).
  * Runs inside the inbound write transaction.
  */
-import { eq, max, type SQLWrapper, sql } from "drizzle-orm";
+import { eq, max } from "drizzle-orm";
 import type { InboxInfo } from "../plugins/types.ts";
 import type { Tx } from "../store/index.ts";
-import { reusableQuery } from "../store/reusable.ts";
+import { inIdList, reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, type SuggestionEvidence } from "../store/schema.ts";
 import { foldName, identifiersIn, namesIn, referencesIn } from "./evidence.ts";
-import { addClaims } from "./identify.ts";
+import { storeClaims } from "./identify.ts";
 import { claimHolders, holdersOf, nameOf, upsertSuggestion } from "./suggest.ts";
 
 /** Weights of the evidence read from messages; a pair is suggested at THRESHOLD. */
 export const WEIGHTS = { same_reference: 0.5, mentioned: 0.7, same_name_active: 0.35, names_channel: 0.25 } as const;
 export const THRESHOLD = 0.6;
-/** How many contacts one value may point to before it is too common to mean anything. */
-const _MAX_MATCHES = 20;
 
 export interface TextSettings {
   patterns: RegExp[];
@@ -37,8 +35,6 @@ export interface TextSettings {
 }
 
 type Candidate = { evidence: SuggestionEvidence[] };
-
-/** The lookups every message makes, built once (see store/reusable.ts). */
 
 /**
  * Records the contact's folded name and the references in `text` as claims, then suggests merges
@@ -61,7 +57,7 @@ export async function suggestFromText(
   const folded = name ? foldName(name) : "";
   const references = referencesIn(text, settings.patterns);
   const claims = [...(folded.length >= 3 ? [{ kind: "name", value: folded }] : []), ...references.map((value) => ({ kind: "ref", value }))];
-  await addClaims(tx, contactId, claims, `inbox:${inbox.name}`, now);
+  await storeClaims(tx, contactId, claims, `inbox:${inbox.name}`, now);
 
   const candidates = new Map<number, Candidate>();
   const add = (id: number, evidence: SuggestionEvidence) => {
@@ -108,14 +104,11 @@ export async function suggestFromText(
   return touched;
 }
 
-/** Other contacts holding a claim, or none when more than MAX_MATCHES do (too common). */
 /** Other contacts that hold an email or phone as an identity or a claim. */
 async function identifierHolders(tx: Tx, kind: "email" | "phone", value: string, contactId: number): Promise<number[]> {
   return (await holdersOf(tx, contactId, { kind, value })).map((holder) => holder.contactId);
 }
 
-// Built once (store/reusable.ts), for any number of candidates: their ids are bound as one JSON array.
-const candidateIds = (column: SQLWrapper) => sql`${column} IN (SELECT value FROM json_each(${sql.placeholder("ids")}))`;
 // Each candidate's name with where it wrote (each channel and inbox, with its latest activity), for
 // all of them in one statement: one per candidate grew with the namesakes to 20 more statements per
 // message (issue 22). A candidate who never wrote has one row, without a channel.
@@ -130,7 +123,7 @@ const namesAndChannels = reusableQuery((db) =>
     })
     .from(contacts)
     .leftJoin(conversations, eq(conversations.contactId, contacts.id))
-    .where(candidateIds(contacts.id))
+    .where(inIdList(contacts.id))
     .groupBy(contacts.id, conversations.channel, conversations.inbox),
 );
 

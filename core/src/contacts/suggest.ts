@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Tx } from "../store/index.ts";
-import { reusableQuery } from "../store/reusable.ts";
+import { inIdList, reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
 import { contactSuggestions, contacts, identities, identityClaims, type SuggestionEvidence } from "../store/schema.ts";
 import type { Signal } from "./identify.ts";
 import { GLOBAL_SCOPE } from "./identity-scope.ts";
@@ -153,32 +153,42 @@ function evidenceFor(signal: Signal, holder: Holder, contactId: number, now: num
   };
 }
 
+const IDENTIFIER_KINDS = ["email", "phone"];
+// Every email and phone of some contacts (their columns, identities and claims) in one statement
+// built once: three statements built anew for every new customer with namesakes (issue 22).
+const identifierRows = reusableQuery((db) =>
+  db
+    .select({ id: contacts.id, kind: sql<string>`'email'`.as("kind"), value: contacts.email })
+    .from(contacts)
+    .where(inIdList(contacts.id))
+    .unionAll(
+      db
+        .select({ id: contacts.id, kind: sql<string>`'phone'`.as("kind"), value: contacts.phone })
+        .from(contacts)
+        .where(inIdList(contacts.id)),
+    )
+    .unionAll(
+      db
+        .select({ id: identities.contactId, kind: identities.channel, value: identities.externalId })
+        .from(identities)
+        .where(and(inIdList(identities.contactId), inArray(identities.channel, IDENTIFIER_KINDS))),
+    )
+    .unionAll(
+      db
+        .select({ id: identityClaims.contactId, kind: identityClaims.kind, value: identityClaims.value })
+        .from(identityClaims)
+        .where(and(inIdList(identityClaims.contactId), inArray(identityClaims.kind, IDENTIFIER_KINDS))),
+    ),
+);
+
 /** Every email and phone known for some contacts: their columns, identities and claims. */
 async function identifiersOf(tx: Tx, ids: number[]): Promise<Map<number, { emails: Set<string>; phones: Set<string> }>> {
   const out = new Map(ids.map((id) => [id, { emails: new Set<string>(), phones: new Set<string>() }]));
-  const add = (id: number, kind: string, value: string | null) => {
-    if (!value) return;
+  for (const { id, kind, value } of await identifierRows(tx, { ids: JSON.stringify(ids) })) {
+    if (!value) continue;
     if (kind === "email") out.get(id)?.emails.add(value.toLowerCase());
     if (kind === "phone") out.get(id)?.phones.add(value);
-  };
-  for (const c of await tx
-    .select({ id: contacts.id, email: contacts.email, phone: contacts.phone })
-    .from(contacts)
-    .where(inArray(contacts.id, ids))) {
-    add(c.id, "email", c.email);
-    add(c.id, "phone", c.phone);
   }
-  const kinds = ["email", "phone"];
-  for (const i of await tx
-    .select()
-    .from(identities)
-    .where(and(inArray(identities.contactId, ids), inArray(identities.channel, kinds))))
-    add(i.contactId, i.channel, i.externalId);
-  for (const c of await tx
-    .select()
-    .from(identityClaims)
-    .where(and(inArray(identityClaims.contactId, ids), inArray(identityClaims.kind, kinds))))
-    add(c.contactId, c.kind, c.value);
   return out;
 }
 
@@ -211,6 +221,41 @@ async function nameMatches(
   return matches;
 }
 
+// New suggestions, row i's values named `<column><i>` (built once per count, store/reusable.ts).
+const insertSuggestions = reusableQueryPerCount((db, count) =>
+  db
+    .insert(contactSuggestions)
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        contactId: sql.placeholder(`contactId${i}`),
+        otherContactId: sql.placeholder(`otherContactId${i}`),
+        evidence: sql.placeholder(`evidence${i}`),
+        createdAt: sql.placeholder(`createdAt${i}`),
+        updatedAt: sql.placeholder(`updatedAt${i}`),
+      })),
+    )
+    .returning({ id: contactSuggestions.id }),
+);
+// Placeholders in an update's SET are plain SQL values to drizzle: `evidence` is bound as its JSON text.
+const extendSuggestion = reusableQuery((db) =>
+  db
+    .update(contactSuggestions)
+    .set({ evidence: sql`${sql.placeholder("evidence")}`, updatedAt: sql`${sql.placeholder("updatedAt")}` })
+    .where(eq(contactSuggestions.id, sql.placeholder("id"))),
+);
+// The suggestions between a contact and some others, whichever side each is on (built once).
+const pairsOf = reusableQuery((db) =>
+  db
+    .select()
+    .from(contactSuggestions)
+    .where(
+      or(
+        and(eq(contactSuggestions.contactId, sql.placeholder("contactId")), inIdList(contactSuggestions.otherContactId)),
+        and(eq(contactSuggestions.otherContactId, sql.placeholder("contactId")), inIdList(contactSuggestions.contactId)),
+      ),
+    ),
+);
+
 /**
  * Adds evidence to the suggestion for a pair (created if new). A dismissed pair stays dismissed.
  * Returns the suggestion's id when it was created or got new evidence.
@@ -238,15 +283,7 @@ export async function upsertSuggestions(
   const others = [...new Set(found.map((f) => f.otherId))].filter((id) => id !== contactId);
   if (others.length === 0) return [];
   const pairKey = (otherId: number) => (contactId < otherId ? `${contactId}:${otherId}` : `${otherId}:${contactId}`);
-  const rows = await tx
-    .select()
-    .from(contactSuggestions)
-    .where(
-      or(
-        and(eq(contactSuggestions.contactId, contactId), inArray(contactSuggestions.otherContactId, others)),
-        and(eq(contactSuggestions.otherContactId, contactId), inArray(contactSuggestions.contactId, others)),
-      ),
-    );
+  const rows = await pairsOf(tx, { contactId, ids: JSON.stringify(others) });
   const existing = new Map(rows.map((row) => [`${row.contactId}:${row.otherContactId}`, row]));
   // What each pair gets, in the order found: new pairs' evidence, and new evidence on open ones.
   const created = new Map<string, { low: number; high: number; evidence: SuggestionEvidence[] }>();
@@ -267,22 +304,19 @@ export async function upsertSuggestions(
   }
   const touched: number[] = [];
   if (created.size > 0) {
-    const inserted = await tx
-      .insert(contactSuggestions)
-      .values(
-        [...created.values()].map((c) => ({
-          contactId: c.low,
-          otherContactId: c.high,
-          evidence: c.evidence,
-          createdAt: c.evidence[0]!.at,
-          updatedAt: c.evidence.at(-1)!.at,
-        })),
-      )
-      .returning({ id: contactSuggestions.id });
+    const values: Record<string, unknown> = {};
+    [...created.values()].forEach((c, i) => {
+      values[`contactId${i}`] = c.low;
+      values[`otherContactId${i}`] = c.high;
+      values[`evidence${i}`] = c.evidence;
+      values[`createdAt${i}`] = c.evidence[0]!.at;
+      values[`updatedAt${i}`] = c.evidence.at(-1)!.at;
+    });
+    const inserted = await insertSuggestions(created.size)(tx, values);
     touched.push(...inserted.map((r) => r.id));
   }
   for (const row of extended.values()) {
-    await tx.update(contactSuggestions).set({ evidence: row.evidence, updatedAt: row.updatedAt }).where(eq(contactSuggestions.id, row.id));
+    await extendSuggestion(tx, { id: row.id, evidence: JSON.stringify(row.evidence), updatedAt: row.updatedAt });
     touched.push(row.id);
   }
   return touched;

@@ -9,6 +9,7 @@
  * session's client and transaction. store/reusable.test.ts checks this against drizzle's internals,
  * so an upgrade that changes them fails there rather than in production.
  */
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Queryable } from "./index.ts";
 
 interface Prepared<R> {
@@ -67,4 +68,16 @@ export function reusableQueryPerCount<R>(
     }
     return query;
   };
+}
+
+/**
+ * `column IN (ids)` for a reusable query whatever the number of ids: they are bound as one JSON array
+ * under the placeholder `name` (a list of `?` would make a new statement for every count).
+ *
+ * @example
+ * const byIds = reusableQuery((db) => db.select().from(contacts).where(inIdList(contacts.id)));
+ * await byIds(tx, { ids: JSON.stringify([3, 7]) });
+ */
+export function inIdList(column: SQLWrapper, name = "ids"): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${sql.placeholder(name)}))`;
 }
