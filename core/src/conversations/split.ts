@@ -10,10 +10,10 @@ import { BusinessHoursResolver } from "../business-hours/index.ts";
 import { actorRef } from "../contacts/merge-in.ts";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Services } from "../services.ts";
-import { type ClockContext, refreshDue, startClock } from "../sla/clocks.ts";
+import { type ClockContext, refreshDue, startClocks } from "../sla/clocks.ts";
 import { slaTargets } from "../sla/policy.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
-import { auditLog, conversationMoves, conversations, messages } from "../store/schema.ts";
+import { auditLog, conversationMoves, conversations, messages, type SlaTarget } from "../store/schema.ts";
 import type { Actor } from "./update.ts";
 
 type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "loaded" | "registry">;
@@ -96,10 +96,11 @@ export async function splitConversation(
 
     const c: ClockContext = { tx, jobs: sb.jobs, calendar, now, warningFraction: sb.loaded.config.sla.warning_fraction };
     const targets = sb.loaded.config.sla.enabled ? slaTargets(sb.loaded.config, target, sb.registry.familyOf(target.channel)) : null;
-    const clockIds: number[] = [];
-    if (targets?.resolution) clockIds.push((await startClock(c, target.id, "resolution", targets.resolution, false)).id);
+    const starts: { target: SlaTarget; targetMs: number }[] = [];
+    if (targets?.resolution) starts.push({ target: "resolution", targetMs: targets.resolution });
     if (targets?.first_response && last.direction === "incoming")
-      clockIds.push((await startClock(c, target.id, "first_response", targets.first_response, false)).id);
+      starts.push({ target: "first_response", targetMs: targets.first_response });
+    const clockIds = (await startClocks(c, target.id, starts, false)).map((clock) => clock.id);
     await refreshDue(tx, target.id);
 
     const activity = (conversationId: number, text: string) => ({

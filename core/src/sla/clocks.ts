@@ -8,7 +8,7 @@ import { and, eq, isNotNull, isNull, min, sql } from "drizzle-orm";
 import type { BusinessCalendar } from "../business-hours/calendar.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Queryable, Tx } from "../store/index.ts";
-import { reusableQuery } from "../store/reusable.ts";
+import { reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
 import { conversations, type SlaTarget, slaClocks } from "../store/schema.ts";
 
 export const SLA_JOB = "core:sla.timer";
@@ -52,17 +52,20 @@ const setSlaDue = reusableQuery((db) =>
     })
     .where(eq(conversations.id, sql.placeholder("conversationId"))),
 );
-const insertClock = reusableQuery((db) =>
+/** The clocks insert for `count` rows (store/reusable.ts); row i's values are named `<column><i>`. */
+const insertClocks = reusableQueryPerCount((db, count) =>
   db
     .insert(slaClocks)
-    .values({
-      conversationId: sql.placeholder("conversationId"),
-      target: sql.placeholder("target"),
-      targetMs: sql.placeholder("targetMs"),
-      startedAt: sql.placeholder("startedAt"),
-      runningSince: sql.placeholder("runningSince"),
-      dueAt: sql.placeholder("dueAt"),
-    })
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        conversationId: sql.placeholder("conversationId"),
+        target: sql.placeholder(`target${i}`),
+        targetMs: sql.placeholder(`targetMs${i}`),
+        startedAt: sql.placeholder("startedAt"),
+        runningSince: sql.placeholder("runningSince"),
+        dueAt: sql.placeholder(`dueAt${i}`),
+      })),
+    )
     .returning(),
 );
 
@@ -77,7 +80,12 @@ export async function liveClocks(db: Queryable, conversationId: number): Promise
  * await scheduleTimers(c, clock);
  */
 export async function scheduleTimers(c: ClockContext, clock: SlaClock): Promise<void> {
-  if (clock.runningSince === null || clock.dueAt === null) return;
+  await c.jobs.scheduleMany(timersOf(c, clock), c.tx);
+}
+
+/** The warning and breach timers a running clock still needs (none for a paused one). */
+function timersOf(c: ClockContext, clock: SlaClock): { kind: string; payload: unknown; options: { at: number; key: string } }[] {
+  if (clock.runningSince === null || clock.dueAt === null) return [];
   const timers: { kind: string; payload: unknown; options: { at: number; key: string } }[] = [];
   const timer = (kind: TimerKind, at: number) =>
     timers.push({ kind: SLA_JOB, payload: { clockId: clock.id, kind }, options: { at, key: timerKey(clock.id, kind) } });
@@ -85,7 +93,7 @@ export async function scheduleTimers(c: ClockContext, clock: SlaClock): Promise<
   if (clock.warnedAt === null)
     timer("warning", clock.elapsedMs < warnMs ? c.calendar.addBusinessTime(clock.runningSince, warnMs - clock.elapsedMs) : c.now);
   if (clock.breachedAt === null) timer("breach", clock.dueAt);
-  await c.jobs.scheduleMany(timers, c.tx);
+  return timers;
 }
 
 async function cancelTimers(c: Pick<ClockContext, "tx" | "jobs">, clockId: number): Promise<void> {
@@ -116,16 +124,39 @@ export async function startClock(
   targetMs: number,
   paused: boolean,
 ): Promise<SlaClock> {
-  const [clock] = await insertClock(c.tx, {
-    conversationId,
-    target,
-    targetMs,
-    startedAt: c.now,
-    runningSince: paused ? null : c.now,
-    dueAt: paused ? null : c.calendar.addBusinessTime(c.now, targetMs),
-  });
-  await scheduleTimers(c, clock!);
+  const [clock] = await startClocks(c, conversationId, [{ target, targetMs }], paused);
   return clock!;
+}
+
+/**
+ * Starts several clocks of one conversation now (a new conversation's first response and resolution):
+ * the clocks in one insert and all their timers in another, whatever their number (a statement per
+ * clock and per clock's timers before, issue 22). Returns them in the order given.
+ *
+ * @example
+ * await startClocks(c, 42, [{ target: "first_response", targetMs: 1_800_000 }, { target: "resolution", targetMs: 86_400_000 }], false);
+ */
+export async function startClocks(
+  c: ClockContext,
+  conversationId: number,
+  starts: readonly { target: SlaTarget; targetMs: number }[],
+  paused: boolean,
+): Promise<SlaClock[]> {
+  if (starts.length === 0) return [];
+  const values: Record<string, unknown> = { conversationId, startedAt: c.now, runningSince: paused ? null : c.now };
+  starts.forEach(({ target, targetMs }, i) => {
+    values[`target${i}`] = target;
+    values[`targetMs${i}`] = targetMs;
+    values[`dueAt${i}`] = paused ? null : c.calendar.addBusinessTime(c.now, targetMs);
+  });
+  const inserted = await insertClocks(starts.length)(c.tx, values);
+  // SQLite returns the inserted rows in no set order: a conversation's new clocks differ by target.
+  const clocks = starts.map(({ target }) => inserted.find((clock) => clock.target === target)!);
+  await c.jobs.scheduleMany(
+    clocks.flatMap((clock) => timersOf(c, clock)),
+    c.tx,
+  );
+  return clocks;
 }
 
 /**

@@ -37,6 +37,7 @@ import {
   SLA_JOB,
   type SlaClock,
   startClock,
+  startClocks,
   stopClock,
   type TimerKind,
 } from "./clocks.ts";
@@ -143,10 +144,12 @@ export class SlaTracker {
     await this.#withClocks(conversation, async (c, clocks) => {
       const [any] = await anyClock(c.tx, { conversationId: conversation.id });
       if (!any) {
+        const starts: { target: SlaTarget; targetMs: number }[] = [];
         if (caseHadFirstResponse(inCase)) {
-          if (!caseWaits && targets.next_response) await startClock(c, conversation.id, "next_response", targets.next_response, paused);
-        } else if (targets.first_response) await startClock(c, conversation.id, "first_response", targets.first_response, paused);
-        if (targets.resolution) await startClock(c, conversation.id, "resolution", targets.resolution, paused);
+          if (!caseWaits && targets.next_response) starts.push({ target: "next_response", targetMs: targets.next_response });
+        } else if (targets.first_response) starts.push({ target: "first_response", targetMs: targets.first_response });
+        if (targets.resolution) starts.push({ target: "resolution", targetMs: targets.resolution });
+        await startClocks(c, conversation.id, starts, paused);
         return;
       }
       const waiting = clocks.some((k) => RESPONSE_TARGETS.includes(k.target));
