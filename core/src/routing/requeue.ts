@@ -151,8 +151,9 @@ export function setupRequeue(sb: Needs, router: Router): { requeueSoon(): Promis
     await requeueSoon();
   });
 
-  const watchEscalation = async (conversationId: number) => {
-    if (afterMinutes === 0) return;
+  /** `inbox` when the event names it: a conversation in an inbox without routing needs no read. */
+  const watchEscalation = async (conversationId: number, inbox?: string) => {
+    if (afterMinutes === 0 || (inbox !== undefined && !routed().includes(inbox))) return;
     const conversation = await findConversation(sb.store.db, conversationId);
     if (!conversation || !routed().includes(conversation.inbox) || (await escalatedBefore(conversationId))) return;
     if (conversation.assigneeId !== null || conversation.status !== "open") {
@@ -168,7 +169,7 @@ export function setupRequeue(sb: Needs, router: Router): { requeueSoon(): Promis
   };
 
   sb.bus.consume("routing", {
-    "conversation.created": (event) => watchEscalation(event.data.conversationId),
+    "conversation.created": (event) => watchEscalation(event.data.conversationId, event.data.inbox),
     "conversation.assigned": async (event) => {
       await watchEscalation(event.data.conversationId);
       await requeueSoon();
