@@ -186,6 +186,31 @@ describe("EventBus", () => {
     expect((await bus.replay(a.seq!, 10)).map((e) => e.data)).toEqual([{ contactId: 2 }]);
   });
 
+  it("logs several events of one change in one statement, in the order given, and hands them back with their positions", async () => {
+    const bus = new EventBus(log, clock, store);
+    const before = await createContact(bus, "Ada");
+    let statements = 0;
+    const events = await store.write(async (tx) => {
+      const session = (tx as unknown as { session: { tx: { execute: (...args: unknown[]) => unknown } } }).session.tx;
+      const execute = session.execute.bind(session);
+      session.execute = (...args: unknown[]) => {
+        statements++;
+        return execute(...args);
+      };
+      return bus.recordAll(tx, [
+        { name: "contact.created", data: { contactId: 2 } },
+        { name: "conversation.created", data: { conversationId: 5, contactId: 2, inbox: "shop", channel: "api" } },
+        { name: "contact.enriched", data: { contactId: 2, plugins: ["crm"] } },
+      ]);
+    });
+    expect(statements).toBe(1);
+    expect(events.map((e) => e.seq)).toEqual([before.seq! + 1, before.seq! + 2, before.seq! + 3]);
+    const logged = await bus.replay(before.seq!, 10);
+    expect(logged.map((e) => [e.seq, e.name, e.data])).toEqual(events.map((e) => [e.seq, e.name, e.data]));
+    expect(logged.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(await store.write((tx) => bus.recordAll(tx, []))).toEqual([]);
+  });
+
   it("takes events announced here from memory, and reads the log for what it did not announce, or forgot", async () => {
     const bus = new EventBus(log, clock, store);
     const elsewhere = new EventBus(log, clock, store);

@@ -19,6 +19,7 @@ import type { Store, Tx } from "../store/index.ts";
 import { storageFailureOf } from "../store/storage-failure.ts";
 import {
   appendEvent,
+  appendEvents,
   EPHEMERAL_EVENTS,
   lastPosition,
   moveCursors,
@@ -29,7 +30,7 @@ import {
   subscriberLag,
 } from "./log.ts";
 import { RecentEvents } from "./recent.ts";
-import type { EventHandlers, EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
+import type { EventEntry, EventHandlers, EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
 
 type Handler = (event: SwitchboardEvent) => Promise<void> | void;
 type Names = readonly EventName[] | "*";
@@ -187,6 +188,23 @@ export class EventBus {
    */
   record<N extends EventName>(tx: Tx, name: N, data: SwitchboardEvents[N]): Promise<SwitchboardEvent<N>> {
     return appendEvent(tx, name, data, this.#clock.now());
+  }
+
+  /**
+   * As `record`, for several events of one change: written in one statement, logged (and to be
+   * announced) in the order given.
+   *
+   * @example
+   * const events = await store.write((tx) =>
+   *   bus.recordAll(tx, [
+   *     { name: "contact.created", data: { contactId: 7 } },
+   *     { name: "conversation.created", data: { conversationId: 9, contactId: 7, inbox: "shop", channel: "api" } },
+   *   ]),
+   * );
+   * bus.announce(...events);
+   */
+  recordAll(tx: Tx, entries: readonly EventEntry[]): Promise<SwitchboardEvent[]> {
+    return appendEvents(tx, entries, this.#clock.now());
   }
 
   /** Delivers committed events to live subscribers and wakes the durable ones (in every process). */

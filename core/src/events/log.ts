@@ -5,9 +5,9 @@
  */
 import { and, asc, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Queryable, Store, Tx } from "../store/index.ts";
-import { reusableQuery } from "../store/reusable.ts";
+import { reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
 import { domainEvents, eventCursors } from "../store/schema.ts";
-import type { EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
+import type { EventEntry, EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
 
 /** Events that describe nothing stored (a customer typing): they go to live subscribers only. */
 export const EPHEMERAL_EVENTS: ReadonlySet<EventName> = new Set<EventName>(["typing"]);
@@ -31,11 +31,17 @@ function toEvent(row: typeof domainEvents.$inferSelect): SwitchboardEvent {
   return { id: String(row.seq), seq: row.seq, name: row.name as EventName, data: JSON.parse(row.data), at: row.at };
 }
 
-/** The statements every message runs, built once (see store/reusable.ts). */
-const insertEvent = reusableQuery((db) =>
+/** The statements every message runs, built once (see store/reusable.ts); the insert once per count of events. */
+const insertEvents = reusableQueryPerCount((db, count) =>
   db
     .insert(domainEvents)
-    .values({ name: sql.placeholder("name"), data: sql.placeholder("data"), at: sql.placeholder("at") })
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        name: sql.placeholder(`name${i}`),
+        data: sql.placeholder(`data${i}`),
+        at: sql.placeholder("at"),
+      })),
+    )
     .returning({ seq: domainEvents.seq }),
 );
 const eventsAfter = reusableQuery((db) =>
@@ -59,8 +65,26 @@ export async function appendEvent<N extends EventName>(
   data: SwitchboardEvents[N],
   at: number,
 ): Promise<SwitchboardEvent<N>> {
-  const [row] = await insertEvent(tx, { name, data: JSON.stringify(data), at });
-  return { id: String(row!.seq), seq: row!.seq, name, data, at };
+  const [event] = await appendEvents(tx, [{ name, data } as EventEntry], at);
+  return event as SwitchboardEvent<N>;
+}
+
+/**
+ * Writes several events inside `tx` in one statement, logged in the order given.
+ *
+ * @example
+ * const [created, stored] = await appendEvents(tx, [{ name: "contact.created", data: { contactId: 7 } }, messageEntry], clock.now());
+ */
+export async function appendEvents(tx: Tx, entries: readonly EventEntry[], at: number): Promise<SwitchboardEvent[]> {
+  if (entries.length === 0) return [];
+  const values: Record<string, unknown> = { at };
+  entries.forEach((entry, i) => {
+    values[`name${i}`] = entry.name;
+    values[`data${i}`] = JSON.stringify(entry.data);
+  });
+  // One INSERT's rows take positions in the order of its VALUES; RETURNING lists them in no set order.
+  const positions = (await insertEvents(entries.length)(tx, values)).map((row) => row.seq).sort((a, b) => a - b);
+  return entries.map((entry, i) => ({ id: String(positions[i]), seq: positions[i]!, name: entry.name, data: entry.data, at }));
 }
 
 /** Up to `limit` events after `position`, oldest first, of the given names. */

@@ -93,6 +93,9 @@ export interface SwitchboardEvent<N extends EventName = EventName> {
   at: number;
 }
 
+/** An event to log: its name and data (EventBus.recordAll writes several in one statement). */
+export type EventEntry = { [N in EventName]: { name: N; data: SwitchboardEvents[N] } }[EventName];
+
 /** A durable subscriber's handlers, by event name; "*" gets every event (after the named one). */
 export type EventHandlers = { [N in EventName]?: (event: SwitchboardEvent<N>) => Promise<void> | void } & {
   "*"?: (event: SwitchboardEvent) => Promise<void> | void;

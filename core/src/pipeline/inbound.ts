@@ -18,7 +18,7 @@ import { joinVerifiedHolders, type VerifiedJoin } from "../contacts/verified-joi
 import { describeError, type SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import { conversationState, messageEventData, messageUpdatedData } from "../events/message-data.ts";
-import type { SwitchboardEvent } from "../events/types.ts";
+import type { EventEntry, SwitchboardEvent } from "../events/types.ts";
 import type { Logger } from "../log/index.ts";
 import { hookError, runFirst } from "../plugins/hooks.ts";
 import type { PluginRegistry } from "../plugins/registry.ts";
@@ -312,8 +312,9 @@ export class InboundPipeline {
   ): Promise<{ result: IngestResult; events: SwitchboardEvent[] }> {
     const { clock, bus } = this.#deps;
     const now = clock.now();
-    // Local to this run: group commit may run the function again after a neighbour's failure.
-    const events: SwitchboardEvent[] = [];
+    // The events of this change, logged in one statement at the end (a new customer's three were
+    // three). Local to this run: group commit may run the function again after a neighbour's failure.
+    const logged: EventEntry[] = [];
 
     const again = await findMessageByExternalId(tx, inbox.name, message.externalId);
     if (again)
@@ -323,17 +324,20 @@ export class InboundPipeline {
       };
 
     const { contactId, created, joined } = await this.#resolveContact(tx, inbox, message, plan, now);
-    if (created) events.push(await bus.record(tx, "contact.created", { contactId }));
-    events.push(...(await joined.record(bus)));
+    // A verified join logs its merges itself; it never comes with a new contact's contact.created.
+    const merges = await joined.record(bus);
+    if (created) logged.push({ name: "contact.created", data: { contactId } });
     if (plan.facts.size > 0 && (await storeEnrichment(tx, contactId, plan.facts, { matchFacts: this.#identity.match_facts }, now))) {
       const plugins = [...plan.facts.keys()];
-      events.push(await bus.record(tx, "contact.enriched", { contactId, plugins }));
+      logged.push({ name: "contact.enriched", data: { contactId, plugins } });
     }
 
     let conversation: Conversation | undefined =
       plan.conversationId !== undefined ? await findConversation(tx, plan.conversationId) : undefined;
     let linkTo: number | undefined;
-    if (!conversation && !plan.forceNew) ({ conversation, linkTo } = await threadFor(tx, inbox, message, contactId, now, this.#policy));
+    // A contact created in this transaction has no conversation of its own yet: only a channel thread can be joined.
+    if (!conversation && !plan.forceNew)
+      ({ conversation, linkTo } = await threadFor(tx, inbox, message, created ? null : contactId, now, this.#policy));
     if (!conversation) {
       [conversation] = await insertConversation(tx, {
         contactId,
@@ -348,19 +352,15 @@ export class InboundPipeline {
         now,
       });
       const created = conversation!;
-      events.push(
-        await bus.record(tx, "conversation.created", { conversationId: created.id, contactId, inbox: inbox.name, channel: inbox.channel }),
-      );
-      if (created.assigneeId !== null || created.teamId !== null) {
-        events.push(
-          await bus.record(tx, "conversation.assigned", {
-            conversationId: created.id,
-            assigneeId: created.assigneeId,
-            teamId: created.teamId,
-            actor: "routing",
-          }),
-        );
-      }
+      logged.push({
+        name: "conversation.created",
+        data: { conversationId: created.id, contactId, inbox: inbox.name, channel: inbox.channel },
+      });
+      if (created.assigneeId !== null || created.teamId !== null)
+        logged.push({
+          name: "conversation.assigned",
+          data: { conversationId: created.id, assigneeId: created.assigneeId, teamId: created.teamId, actor: "routing" },
+        });
     } else {
       const previous = conversation.status;
       await reopenForCustomer(tx, { id: conversation.id, now });
@@ -375,9 +375,7 @@ export class InboundPipeline {
       };
       const id = conversation.id;
       if (previous !== "open")
-        events.push(
-          await bus.record(tx, "conversation.status_changed", { conversationId: id, from: previous, to: "open", actor: "customer" }),
-        );
+        logged.push({ name: "conversation.status_changed", data: { conversationId: id, from: previous, to: "open", actor: "customer" } });
     }
     const conversationId = conversation!.id;
 
@@ -400,7 +398,8 @@ export class InboundPipeline {
     const stored = row!;
     await insertAttachments(tx, stored.id, message.attachments, now);
     const state = conversationState(conversation!);
-    events.push(await bus.record(tx, "message.created", { ...messageEventData(stored), conversation: state }));
+    logged.push({ name: "message.created", data: { ...messageEventData(stored), conversation: state } });
+    const events = [...merges, ...(await bus.recordAll(tx, logged))];
     return { result: { status: "stored", messageId: stored.id, conversationId, contactId }, events };
   }
 
