@@ -1,12 +1,3 @@
-/** Whether the conversation ever had a clock (read for every customer message that could start one). */
-const anyClock = reusableQuery((db) =>
-  db
-    .select({ id: slaClocks.id })
-    .from(slaClocks)
-    .where(eq(slaClocks.conversationId, sql.placeholder("conversationId")))
-    .limit(1),
-);
-
 /**
  * Keeps SLA clocks in step with conversations: a new conversation starts first-response and
  * resolution clocks; a customer message after an answer starts a next-response clock; an agent's
@@ -18,12 +9,8 @@ const anyClock = reusableQuery((db) =>
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { BusinessHoursResolver } from "../business-hours/index.ts";
 import type { ConversationState, SwitchboardEvent } from "../events/types.ts";
-import { findConversation } from "../store/conversations.ts";
-
-/** What the tracker reads of a conversation (all of it is in `message.created`). */
-type TrackedConversation = Pick<ConversationState, "id" | "status" | "inbox" | "channel" | "teamId">;
-
 import type { Services } from "../services.ts";
+import { findConversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { type SlaTarget, slaClocks } from "../store/schema.ts";
@@ -42,6 +29,18 @@ import {
   type TimerKind,
 } from "./clocks.ts";
 import { slaTargets } from "./policy.ts";
+
+/** What the tracker reads of a conversation (all of it is in `message.created`). */
+type TrackedConversation = Pick<ConversationState, "id" | "status" | "inbox" | "channel" | "teamId">;
+
+/** Whether the conversation ever had a clock (read when a customer message finds none running). */
+const anyClock = reusableQuery((db) =>
+  db
+    .select({ id: slaClocks.id })
+    .from(slaClocks)
+    .where(eq(slaClocks.conversationId, sql.placeholder("conversationId")))
+    .limit(1),
+);
 
 type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "loaded" | "registry">;
 const PAUSED = new Set(["pending", "snoozed"]);
@@ -142,8 +141,9 @@ export class SlaTracker {
     const inCase = await caseClocks(this.#sb.store.db, conversation.id);
     const caseWaits = caseWaiting(inCase);
     await this.#withClocks(conversation, async (c, clocks) => {
-      const [any] = await anyClock(c.tx, { conversationId: conversation.id });
-      if (!any) {
+      // A conversation with clocks not yet stopped has had one; only one without needs the read.
+      const hadClock = clocks.length > 0 || (await anyClock(c.tx, { conversationId: conversation.id })).length > 0;
+      if (!hadClock) {
         const starts: { target: SlaTarget; targetMs: number }[] = [];
         if (caseHadFirstResponse(inCase)) {
           if (!caseWaits && targets.next_response) starts.push({ target: "next_response", targetMs: targets.next_response });
