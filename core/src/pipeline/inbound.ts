@@ -312,8 +312,9 @@ export class InboundPipeline {
   ): Promise<{ result: IngestResult; events: SwitchboardEvent[] }> {
     const { clock, bus } = this.#deps;
     const now = clock.now();
-    // The events of this change, logged in one statement at the end (a new customer's three were
-    // three). Local to this run: group commit may run the function again after a neighbour's failure.
+    // The events of this change, logged in one statement at the end (a new customer's contact,
+    // conversation and message created were three inserts). Local to this run: group commit may run
+    // the function again after a neighbour's failure.
     const logged: EventEntry[] = [];
 
     const again = await findMessageByExternalId(tx, inbox.name, message.externalId);
