@@ -15,6 +15,10 @@ import { BENCH_INBOX, BENCH_SECRET, writeBenchConfig } from "./ingest-servers.ts
 
 export interface Anatomy {
   statements: number;
+  /** Statements of a contact's first message (a new customer: contact, identities, merge checks, conversation, SLA clocks). */
+  firstMessage: number;
+  /** Statements of a later message of the same contact. */
+  returning: number;
   transactions: number;
   /** Commits of transactions that wrote something (the others cost no fsync). */
   writingCommits: number;
@@ -39,6 +43,7 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
   });
   await sb.start();
   const counts = new Map<string, number>();
+  let counted = 0;
   let transactions = 0;
   let writingCommits = 0;
   const count = (args: unknown[]) => {
@@ -49,6 +54,7 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
     const table = /(?:from|into|update)\s+"?(\w+)"?/i.exec(text)?.[1] ?? "";
     const sql = `${kind} ${table}`.trim();
     counts.set(sql, (counts.get(sql) ?? 0) + 1);
+    counted++;
     return /^(insert|update|delete)/.test(sql);
   };
   const client = sb.store.client as unknown as Executor & {
@@ -79,15 +85,22 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
     };
     return tx;
   };
+  const senders = new Set<string>();
+  const perMessage = { first: [] as number[], returning: [] as number[] };
   try {
     for (let i = 0; i < messages; i++) {
+      const body = apiMessage("anatomy", i, contacts);
+      const sender = (JSON.parse(body) as { contact: { id: string } }).contact.id;
+      const before = counted;
       const response = await sb.app.request(`/webhooks/${BENCH_INBOX}/messages`, {
         method: "POST",
         headers: { Authorization: `Bearer ${BENCH_SECRET}`, "Content-Type": "application/json" },
-        body: apiMessage("anatomy", i, contacts),
+        body,
       });
       if (response.status !== 201) throw new Error(`The API channel answered ${response.status}: ${await response.text()}`);
       await sb.bus.idle();
+      (senders.has(sender) ? perMessage.returning : perMessage.first).push(counted - before);
+      senders.add(sender);
     }
   } finally {
     await sb.stop();
@@ -98,7 +111,15 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([sql, n]) => ({ sql, perMessage: n / messages }));
-  return { statements: statements / messages, transactions: transactions / messages, writingCommits: writingCommits / messages, top };
+  const mean = (values: number[]) => values.reduce((sum, n) => sum + n, 0) / Math.max(values.length, 1);
+  return {
+    statements: statements / messages,
+    firstMessage: mean(perMessage.first),
+    returning: mean(perMessage.returning),
+    transactions: transactions / messages,
+    writingCommits: writingCommits / messages,
+    top,
+  };
 }
 
 if (import.meta.main) console.log(await anatomy());
