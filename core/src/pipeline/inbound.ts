@@ -69,6 +69,21 @@ const reopenForCustomer = reusableQuery((db) =>
     })
     .where(eq(conversations.id, sql.placeholder("id"))),
 );
+/**
+ * The same for a conversation already open: only the times. SQLite rewrites every index holding a
+ * column the SET names, changed or not, so setting `status` again rewrote the (status, sla_due_at)
+ * index entry of every message: a page more in each commit (issue 22).
+ */
+const touchForCustomer = reusableQuery((db) =>
+  db
+    .update(conversations)
+    .set({
+      lastActivityAt: sql`${sql.placeholder("now")}`,
+      lastCustomerMessageAt: sql`${sql.placeholder("now")}`,
+      updatedAt: sql`${sql.placeholder("now")}`,
+    })
+    .where(eq(conversations.id, sql.placeholder("id"))),
+);
 const insertIncoming = reusableQuery((db) =>
   db
     .insert(messages)
@@ -364,7 +379,8 @@ export class InboundPipeline {
         });
     } else {
       const previous = conversation.status;
-      await reopenForCustomer(tx, { id: conversation.id, now });
+      const alreadyOpen = previous === "open" && conversation.snoozedUntil === null && conversation.resolvedAt === null;
+      await (alreadyOpen ? touchForCustomer : reopenForCustomer)(tx, { id: conversation.id, now });
       conversation = {
         ...conversation,
         status: "open",
