@@ -6,7 +6,7 @@
  * (the time already used is counted again in the new hours). Events are handled one at a time, in
  * the order they were published. Timers fire `sla.warning` and `sla.breached`.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BusinessHoursResolver } from "../business-hours/index.ts";
 import type { ConversationState, SwitchboardEvent } from "../events/types.ts";
 import type { Services } from "../services.ts";
@@ -33,6 +33,8 @@ import { slaTargets } from "./policy.ts";
 /** What the tracker reads of a conversation (all of it is in `message.created`). */
 type TrackedConversation = Pick<ConversationState, "id" | "status" | "inbox" | "channel" | "teamId">;
 
+const RESPONSE_TARGETS: SlaTarget[] = ["first_response", "next_response"];
+
 /** Whether the conversation ever had a clock (read when a customer message finds none running). */
 const anyClock = reusableQuery((db) =>
   db
@@ -42,9 +44,27 @@ const anyClock = reusableQuery((db) =>
     .limit(1),
 );
 
+/**
+ * Whether a response clock of the conversation is not yet stopped (a customer message then changes
+ * nothing). Answered from the (conversation, target, stopped_at) index alone: reading the live
+ * clocks' rows for it was one of a known sender's most costly statements (issue 22).
+ */
+const awaitingResponse = reusableQuery((db) =>
+  db
+    .select({ id: slaClocks.id })
+    .from(slaClocks)
+    .where(
+      and(
+        eq(slaClocks.conversationId, sql.placeholder("conversationId")),
+        inArray(slaClocks.target, RESPONSE_TARGETS),
+        isNull(slaClocks.stoppedAt),
+      ),
+    )
+    .limit(1),
+);
+
 type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "loaded" | "registry">;
 const PAUSED = new Set(["pending", "snoozed"]);
-const RESPONSE_TARGETS: SlaTarget[] = ["first_response", "next_response"];
 
 /**
  * Keeps SLA clocks in step with conversations and fires their timers.
@@ -134,8 +154,7 @@ export class SlaTracker {
     // (SLA work is serialised in this process, so the clocks cannot change before the write.)
     const targets = slaTargets(this.#sb.loaded.config, conversation, this.#sb.registry.familyOf(conversation.channel));
     if (!targets.first_response && !targets.resolution && !targets.next_response) return;
-    const running = await liveClocks(this.#sb.store.db, conversation.id);
-    if (running.some((k) => RESPONSE_TARGETS.includes(k.target))) return;
+    if ((await awaitingResponse(this.#sb.store.db, { conversationId: conversation.id })).length > 0) return;
     const paused = PAUSED.has(conversation.status);
     // In a case, the customer may already wait on another channel, and first response is counted once per case.
     const inCase = await caseClocks(this.#sb.store.db, conversation.id);
