@@ -77,6 +77,24 @@ describe("SLA clocks", () => {
     expect(await dueOf(id)).toBe(resolution!.dueAt);
   });
 
+  it("start and stop clocks at the events' times when the SLA subscriber gets to them late", async () => {
+    const t0 = Date.UTC(2025, 0, 7, 10, 0); // Tuesday 10:00
+    const { agent } = await start(t0);
+    // The durable subscribers fall behind (a burst, a restart): the customer's message and the
+    // agent's reply are handled ten and twenty minutes after they were written.
+    harness.switchboard.bus.setDurable(false);
+    const stored = await harness.inject({ externalId: `m${++n}`, contact: { externalId: "grace" }, text: "Help!" });
+    const id = stored.status === "stored" ? stored.conversationId : Number.NaN;
+    harness.clock.set(t0 + 5 * MIN);
+    await harness.switchboard.outbound.reply({ conversationId: id, agentId: agent.id, text: "On it." });
+    harness.clock.set(t0 + 20 * MIN);
+    harness.switchboard.bus.setDurable(true);
+    await harness.drain();
+    const [first, resolution] = await clocksOf(id);
+    expect(first).toMatchObject({ target: "first_response", startedAt: t0, stoppedAt: t0 + 5 * MIN, elapsedMs: 5 * MIN, outcome: "hit" });
+    expect(resolution).toMatchObject({ target: "resolution", startedAt: t0, dueAt: Date.UTC(2025, 0, 10, 10, 0) }); // 24 business hours: Friday 10:00
+  });
+
   it("skip a holiday", async () => {
     const { events } = await start(Date.UTC(2025, 0, 10, 16, 50)); // Friday before the holiday Monday
     const id = await customerWrites();

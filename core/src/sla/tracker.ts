@@ -4,7 +4,9 @@
  * reply stops the response clocks; pending and snoozed pause every clock and reopening resumes
  * them; resolving stops them all. When teams have their own hours, an assignment re-reads them
  * (the time already used is counted again in the new hours). Events are handled one at a time, in
- * the order they were published. Timers fire `sla.warning` and `sla.breached`.
+ * the order they were published, each at its own time (`event.at`): a subscriber behind the log
+ * (a burst of new conversations, a restart) starts and stops clocks when the customer wrote and the
+ * agent answered, not when it got to the event. Timers fire `sla.warning` and `sla.breached`.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BusinessHoursResolver } from "../business-hours/index.ts";
@@ -100,12 +102,16 @@ export class SlaTracker {
     return run;
   }
 
-  /** Runs `fn` in one transaction with the conversation's clock context. */
-  async #withClocks(conversation: TrackedConversation, fn: (c: ClockContext, clocks: SlaClock[]) => Promise<void>): Promise<void> {
-    const { store, jobs, clock, loaded } = this.#sb;
+  /** Runs `fn` in one transaction with the conversation's clock context, at `now` (the event's time). */
+  async #withClocks(
+    conversation: TrackedConversation,
+    now: number,
+    fn: (c: ClockContext, clocks: SlaClock[]) => Promise<void>,
+  ): Promise<void> {
+    const { store, jobs, loaded } = this.#sb;
     const calendar = await this.#hours.forConversation(store.db, conversation);
     await store.write(async (tx: Tx) => {
-      const c: ClockContext = { tx, jobs, calendar, now: clock.now(), warningFraction: loaded.config.sla.warning_fraction };
+      const c: ClockContext = { tx, jobs, calendar, now, warningFraction: loaded.config.sla.warning_fraction };
       await fn(c, await liveClocks(tx, conversation.id));
       await refreshDue(tx, conversation.id);
     });
@@ -115,19 +121,19 @@ export class SlaTracker {
     // message.created carries its conversation; the other events are rarer and read it.
     if (event.name === "message.created") {
       const data = event.data as SwitchboardEvent<"message.created">["data"];
-      return this.#onMessage(data.conversation, data);
+      return this.#onMessage(data.conversation, data, event.at);
     }
     const data = event.data as { conversationId: number };
     const conversation = await findConversation(this.#sb.store.db, data.conversationId);
     if (!conversation) return;
-    if (event.name === "conversation.assigned") return this.#onAssigned(conversation);
-    return this.#onStatus(conversation, event.data as SwitchboardEvent<"conversation.status_changed">["data"]);
+    if (event.name === "conversation.assigned") return this.#onAssigned(conversation, event.at);
+    return this.#onStatus(conversation, event.data as SwitchboardEvent<"conversation.status_changed">["data"], event.at);
   }
 
   /** Teams with their own hours: running clocks get a due time in the (maybe new) team's hours. */
-  async #onAssigned(conversation: TrackedConversation): Promise<void> {
+  async #onAssigned(conversation: TrackedConversation, at: number): Promise<void> {
     if (Object.keys(this.#sb.loaded.config.team_hours).length === 0) return;
-    await this.#withClocks(conversation, async (c, clocks) => {
+    await this.#withClocks(conversation, at, async (c, clocks) => {
       for (const clock of clocks.filter((k) => k.runningSince !== null)) {
         await pauseClock(c, clock);
         const [paused] = await c.tx.select().from(slaClocks).where(eq(slaClocks.id, clock.id));
@@ -136,15 +142,15 @@ export class SlaTracker {
     });
   }
 
-  async #onMessage(conversation: TrackedConversation, message: SwitchboardEvent<"message.created">["data"]): Promise<void> {
+  async #onMessage(conversation: TrackedConversation, message: SwitchboardEvent<"message.created">["data"], at: number): Promise<void> {
     if (message.direction === "outgoing" && message.authorAgentId !== null) {
-      await this.#withClocks(conversation, async (c, clocks) => {
+      await this.#withClocks(conversation, at, async (c, clocks) => {
         for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
       });
       // A reply on any conversation of a case answers the customer's wait on all of them.
       const { siblings } = await caseClocks(this.#sb.store.db, conversation.id);
       for (const sibling of siblings)
-        await this.#withClocks(sibling, async (c, clocks) => {
+        await this.#withClocks(sibling, at, async (c, clocks) => {
           for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
         });
       return;
@@ -159,7 +165,7 @@ export class SlaTracker {
     // In a case, the customer may already wait on another channel, and first response is counted once per case.
     const inCase = await caseClocks(this.#sb.store.db, conversation.id);
     const caseWaits = caseWaiting(inCase);
-    await this.#withClocks(conversation, async (c, clocks) => {
+    await this.#withClocks(conversation, at, async (c, clocks) => {
       // A conversation with clocks not yet stopped has had one; only one without needs the read.
       const hadClock = clocks.length > 0 || (await anyClock(c.tx, { conversationId: conversation.id })).length > 0;
       if (!hadClock) {
@@ -177,9 +183,13 @@ export class SlaTracker {
     });
   }
 
-  async #onStatus(conversation: TrackedConversation, change: SwitchboardEvent<"conversation.status_changed">["data"]): Promise<void> {
+  async #onStatus(
+    conversation: TrackedConversation,
+    change: SwitchboardEvent<"conversation.status_changed">["data"],
+    at: number,
+  ): Promise<void> {
     const targets = slaTargets(this.#sb.loaded.config, conversation, this.#sb.registry.familyOf(conversation.channel));
-    await this.#withClocks(conversation, async (c, clocks) => {
+    await this.#withClocks(conversation, at, async (c, clocks) => {
       if (change.to === "resolved") {
         for (const clock of clocks) await stopClock(c, clock, clock.target === "resolution");
       } else if (PAUSED.has(change.to)) {
