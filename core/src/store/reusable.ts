@@ -8,8 +8,15 @@
  * in a transaction, the libSQL transaction). Running it elsewhere uses a copy bound to the given
  * session's client and transaction. store/reusable.test.ts checks this against drizzle's internals,
  * so an upgrade that changes them fails there rather than in production.
+ *
+ * Running a prepared query, drizzle still fills its placeholders and maps every row through generic
+ * code (a type check per column per row, a copy of each row): about a sixth of the server's thread
+ * under ingest (issue 22). For a flat select, an insert with RETURNING or a statement without rows,
+ * the run is planned once here instead (`planOf`): the placeholders' positions and each column's
+ * decoder, the same decoders drizzle applies. Anything else (nested or joined results) runs through
+ * drizzle as before.
  */
-import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { Column, DrizzleQueryError, is, Param, Placeholder, SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { Queryable } from "./index.ts";
 
 interface Prepared<R> {
@@ -20,6 +27,97 @@ interface Prepared<R> {
 interface Binding {
   client: unknown;
   tx: unknown;
+}
+
+type Values = Record<string, unknown>;
+type Executor = { execute(stmt: { sql: string; args: unknown[] }): Promise<{ rows: ArrayLike<unknown>[] }> };
+type Decoder = { mapFromDriverValue(value: unknown): unknown };
+
+/** What drizzle's LibSQLPreparedQuery holds (its internals; store/reusable.test.ts checks them). */
+interface PreparedInternals {
+  query: { sql: string; params: unknown[] };
+  fields?: { path: string[]; field: unknown }[];
+  customResultMapper?: unknown;
+  executeMethod: string;
+}
+
+/** A prepared query's run, planned once: its SQL, how to fill its arguments, how to map its rows (none for a run). */
+interface Plan {
+  sql: string;
+  args: (values: Values) => unknown[];
+  /** Each column's key and decoder, for a flat result; undefined for a statement answered with its result set (`run`). */
+  columns?: { key: string; decoder: Decoder }[];
+}
+
+/** A placeholder's value, as drizzle's fillPlaceholders gives it. */
+function placeholderValue(values: Values, name: string): unknown {
+  if (!(name in values)) throw new Error(`No value for placeholder "${name}" was provided`);
+  return values[name];
+}
+
+/** The argument getter for one of a query's parameters (a placeholder, an encoded placeholder, or a constant). */
+function argumentOf(param: unknown): (values: Values) => unknown {
+  if (is(param, Placeholder)) return (values) => placeholderValue(values, param.name);
+  if (is(param, Param) && is(param.value, Placeholder)) {
+    const { encoder, value } = param;
+    return (values) => encoder.mapToDriverValue(placeholderValue(values, value.name));
+  }
+  return () => param;
+}
+
+/** The decoder drizzle's mapResultRow uses for a selected field; undefined where this plan does not apply. */
+function decoderOf(field: unknown): Decoder | undefined {
+  if (is(field, Column)) return field;
+  // An SQL field's decoder is internal to drizzle (sql`...`.mapWith() sets it).
+  if (is(field, SQL)) return (field as unknown as { decoder: Decoder }).decoder;
+  if (is(field, SQL.Aliased)) return (field.sql as unknown as { decoder: Decoder }).decoder;
+  return undefined;
+}
+
+/**
+ * Plans a prepared query's run without drizzle's per-call work, or returns undefined when it cannot
+ * (a relational query's own mapper, nested or joined results, a method other than all and run).
+ */
+function planOf(prepared: PreparedInternals): Plan | undefined {
+  if (prepared.customResultMapper || !prepared.query) return undefined;
+  const getters = prepared.query.params.map(argumentOf);
+  const plan = { sql: prepared.query.sql, args: (values: Values) => getters.map((get) => get(values)) };
+  if (prepared.executeMethod === "run") return plan;
+  if (prepared.executeMethod !== "all" || !prepared.fields) return undefined;
+  const columns: { key: string; decoder: Decoder }[] = [];
+  for (const { path, field } of prepared.fields) {
+    const decoder = decoderOf(field);
+    if (path.length !== 1 || !decoder) return undefined;
+    columns.push({ key: path[0]!, decoder });
+  }
+  return { ...plan, columns };
+}
+
+/** A column's value as drizzle's libSQL session hands it to the decoder (a blob as a Buffer). */
+function normalised(value: unknown): unknown {
+  return value instanceof ArrayBuffer ? Buffer.from(value) : value;
+}
+
+/** Runs a planned query on the session's transaction or client, with drizzle's error for a failure. */
+async function runPlan(plan: Plan, session: Binding, values: Values): Promise<unknown> {
+  const args = plan.args(values);
+  const executor = (session.tx ?? session.client) as Executor;
+  let result: Awaited<ReturnType<Executor["execute"]>>;
+  try {
+    result = await executor.execute({ sql: plan.sql, args });
+  } catch (error) {
+    throw new DrizzleQueryError(plan.sql, args as unknown[], error as Error);
+  }
+  const { columns } = plan;
+  if (!columns) return result;
+  return result.rows.map((row) => {
+    const mapped: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) {
+      const raw = row[i];
+      mapped[columns[i]!.key] = raw === null ? null : columns[i]!.decoder.mapFromDriverValue(normalised(raw));
+    }
+    return mapped;
+  });
 }
 
 /**
@@ -34,9 +132,14 @@ export function reusableQuery<R>(
   build: (db: Queryable) => { prepare(): Prepared<R> },
 ): (db: Queryable, values: Record<string, unknown>) => Promise<R> {
   let prepared: (Prepared<R> & Binding) | undefined;
+  let plan: Plan | undefined;
   return (db, values) => {
     const session = (db as unknown as { session: Binding }).session;
-    prepared ??= build(db).prepare() as Prepared<R> & Binding;
+    if (!prepared) {
+      prepared = build(db).prepare() as Prepared<R> & Binding;
+      plan = planOf(prepared as unknown as PreparedInternals);
+    }
+    if (plan) return runPlan(plan, session, values) as Promise<R>;
     if (prepared.client === session.client && prepared.tx === session.tx) return prepared.execute(values);
     const bound = Object.assign(Object.create(Object.getPrototypeOf(prepared) as object) as Prepared<R> & Binding, prepared, {
       client: session.client,
