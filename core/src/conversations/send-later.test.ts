@@ -68,6 +68,31 @@ describe("send-later messages", () => {
     expect(notes.map((m) => m.text)).toEqual(["A scheduled message was cancelled because the customer wrote first."]);
   });
 
+  it("are cancelled for each customer who writes first when their messages are handled together, and not those scheduled after", async () => {
+    const id = await start();
+    const other = await harness.inject({ externalId: "o1", contact: { externalId: "ada" }, text: "Hello" });
+    const otherId = other.status === "stored" ? other.conversationId : Number.NaN;
+    await harness.drain();
+    const later = harness.clock.now() + 86_400_000;
+    await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Grace, any news?", send_at: later });
+    await api(`/conversations/${otherId}/scheduled-messages`, "POST", { text: "Ada, any news?", send_at: later });
+    // The subscriber gets both customers' messages in one batch, and a reply scheduled after them.
+    harness.switchboard.bus.setDurable(false);
+    harness.clock.advance(1_000);
+    await harness.inject({ externalId: "m2", contact: { externalId: "grace" }, text: "Never mind" });
+    await harness.inject({ externalId: "o2", contact: { externalId: "ada" }, text: "Solved it" });
+    harness.clock.advance(1_000);
+    await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Glad it works!", send_at: later });
+    harness.switchboard.bus.setDurable(true);
+    await harness.drain();
+    const rows = await harness.switchboard.store.db.select().from(scheduledMessages).orderBy(scheduledMessages.id);
+    expect(rows.map((r) => [r.text, r.status])).toEqual([
+      ["Grace, any news?", "cancelled"],
+      ["Ada, any news?", "cancelled"],
+      ["Glad it works!", "scheduled"],
+    ]);
+  });
+
   it("can be cancelled by an agent, and refuse a time in the past", async () => {
     const id = await start();
     const past = await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Too late", send_at: harness.clock.now() - 1 });

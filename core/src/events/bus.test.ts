@@ -130,6 +130,41 @@ describe("EventBus", () => {
     expect(subscribers).toEqual([{ subscriber: "flaky", position: 2, behind: 0, oldestAgeMs: 0 }]);
   });
 
+  it("gives a subscriber's prepare its events of a batch before the handlers, and runs the handlers alone when it fails", async () => {
+    // Both subscribers exist (their cursors at the log's start), then stop; four events are logged.
+    const seen: string[] = [];
+    const handled: number[] = [];
+    const subscribe = (bus: EventBus) => {
+      bus.consume(
+        "ahead",
+        { "contact.created": (event) => void seen.push(`handle ${event.data.contactId}`) },
+        { prepare: (events) => void seen.push(`prepare ${events.map((e) => e.name).join(",")}`) },
+      );
+      bus.consume(
+        "ahead-failing",
+        { "contact.created": (event) => void handled.push(event.data.contactId) },
+        {
+          prepare: () => {
+            throw new Error("cannot read ahead");
+          },
+        },
+      );
+    };
+    const first = new EventBus(log, clock, store);
+    subscribe(first);
+    await first.idle();
+    const writer = new EventBus(log, clock, store);
+    for (const name of ["Ada", "Grace", "Edsger"]) await createContact(writer, name);
+    await writer.publish("agent.availability_changed", { agentId: 1, availability: "away" });
+
+    const restarted = new EventBus(log, clock, store);
+    subscribe(restarted);
+    restarted.catchUp();
+    await restarted.idle();
+    expect(seen).toEqual(["prepare contact.created,contact.created,contact.created", "handle 1", "handle 2", "handle 3"]);
+    expect(handled).toEqual([1, 2, 3]);
+  });
+
   it("reports a subscriber's lag: events behind and the age of the oldest", async () => {
     const writer = new EventBus(log, clock, store);
     const reader = new EventBus(log, clock, store);

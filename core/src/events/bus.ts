@@ -35,6 +35,19 @@ import type { EventEntry, EventHandlers, EventName, SwitchboardEvent, Switchboar
 type Handler = (event: SwitchboardEvent) => Promise<void> | void;
 type Names = readonly EventName[] | "*";
 
+/** How a durable subscriber takes its events, beyond its handlers (see EventBus.consume). */
+export interface ConsumeOptions {
+  /**
+   * Runs before the handlers with the events they are about to get (the subscriber's own, in log
+   * order; as many as the log had ready, up to 200): a place to read what the handlers will need for
+   * all of them in one statement instead of one per event. It must only read, and the handlers must
+   * still be right without it: when it fails, the failure is logged and the handlers run alone.
+   * Whatever it keeps is only true until the handlers change it: a handler that writes what
+   * `prepare` read forgets that part (see core/src/sla/tracker.ts).
+   */
+  prepare?: (events: readonly SwitchboardEvent[]) => Promise<void> | void;
+}
+
 interface Subscription {
   handler: Handler;
   /** Who subscribed, for logs ("plugin:telegram", "sse", "webhooks"). */
@@ -45,6 +58,7 @@ interface Consumer {
   subscriber: string;
   names: Names;
   handler: Handler;
+  prepare: ConsumeOptions["prepare"];
   /** Resolves to the cursor's position once its row exists. */
   opened: Promise<number>;
   running: Promise<number> | undefined;
@@ -144,7 +158,8 @@ export class EventBus {
    * subscriber starts at the end of the log). Handlers must be idempotent: after a crash the event
    * being handled runs again. A handler that throws is retried; after 3 failures the event is logged
    * as failed and skipped. A storage failure (disk full) stops the subscriber where it is until the
-   * store writes again. Returns a function that unsubscribes (the cursor stays).
+   * store writes again. `options.prepare` reads ahead for the handlers of several events at once.
+   * Returns a function that unsubscribes (the cursor stays).
    *
    * @example
    * bus.consume("welcome", {
@@ -152,7 +167,7 @@ export class EventBus {
    *   "contact.erased": (event) => forget(event.data.contactId),
    * });
    */
-  consume(subscriber: string, handlers: EventHandlers): () => void {
+  consume(subscriber: string, handlers: EventHandlers, options: ConsumeOptions = {}): () => void {
     if (this.#consumers.has(subscriber)) throw new Error(`A durable subscriber named "${subscriber}" exists already.`);
     const keys = Object.keys(handlers) as (EventName | "*")[];
     const names: Names = keys.includes("*") ? "*" : (keys as EventName[]);
@@ -164,6 +179,7 @@ export class EventBus {
       subscriber,
       names,
       handler,
+      prepare: options.prepare,
       opened: openCursor(this.#store, subscriber, this.#clock.now()),
       running: undefined,
       again: false,
@@ -392,6 +408,7 @@ export class EventBus {
       while (!consumer.closed && this.#durable) {
         const events = await this.#next(position, consumer);
         if (events.length === 0) break;
+        await this.#prepare(consumer, events);
         for (const event of events) {
           if (consumer.closed || !this.#durable) break;
           position = event.seq!;
@@ -519,6 +536,23 @@ export class EventBus {
       read.then(forget, forget);
     }
     return read;
+  }
+
+  /** Gives the subscriber's `prepare` its events of a batch (see ConsumeOptions); a failure is logged, not fatal. */
+  async #prepare(consumer: Consumer, events: readonly SwitchboardEvent[]): Promise<void> {
+    if (!consumer.prepare) return;
+    const names = consumer.names;
+    const mine = names === "*" ? events : events.filter((event) => names.includes(event.name));
+    if (mine.length === 0) return;
+    try {
+      await consumer.prepare(mine);
+    } catch (error) {
+      if (storageFailureOf(error)) throw error;
+      this.#log.warn(
+        { subscriber: consumer.subscriber, events: mine.length, error: describeError(error) },
+        "a durable subscriber could not read ahead; its handlers read for themselves",
+      );
+    }
   }
 
   async #handle(consumer: Consumer, event: SwitchboardEvent): Promise<void> {

@@ -5,7 +5,7 @@
 
 import type { Conversation } from "../store/conversations.ts";
 import { isAutomatedMessage, type Message } from "../store/messages.ts";
-import type { ConversationState, MessageEventData, SwitchboardEvents } from "./types.ts";
+import type { ConversationState, MessageEventData, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
 
 /**
  * The event payload describing a stored message (for message.created and message.updated).
@@ -47,4 +47,17 @@ export function messageUpdatedData(message: Message): SwitchboardEvents["message
 export function conversationState(conversation: Conversation): ConversationState {
   const { id, contactId, inbox, channel, status, priority, assigneeId, teamId } = conversation;
   return { id, contactId, inbox, channel, status, priority, assigneeId, teamId };
+}
+
+/**
+ * Whether an event is a message a customer wrote (`message.created`, incoming, not automated): what
+ * starts SLA clocks and cancels scheduled replies.
+ *
+ * @example
+ * const conversations = events.filter(isCustomerMessage).map((event) => event.data.conversationId);
+ */
+export function isCustomerMessage(event: SwitchboardEvent): event is SwitchboardEvent<"message.created"> {
+  if (event.name !== "message.created") return false;
+  const data = event.data as SwitchboardEvents["message.created"];
+  return data.direction === "incoming" && !data.automated;
 }

@@ -95,6 +95,42 @@ describe("SLA clocks", () => {
     expect(resolution).toMatchObject({ target: "resolution", startedAt: t0, dueAt: Date.UTC(2025, 0, 10, 10, 0) }); // 24 business hours: Friday 10:00
   });
 
+  it("read ahead for a batch of customers' messages, and read again for a conversation whose clocks the batch changed", async () => {
+    const t0 = Date.UTC(2025, 0, 7, 10, 0); // Tuesday 10:00
+    const { agent } = await start(t0);
+    const grace = await customerWrites(); // first response clock running
+    const adaId = async (text: string) => {
+      const stored = await harness.inject({ externalId: `m${++n}`, contact: { externalId: "ada" }, text });
+      return stored.status === "stored" ? stored.conversationId : Number.NaN;
+    };
+    // One batch for the SLA subscriber: the agent answers Grace (her clock stops), Grace writes
+    // again (a next-response clock must start, though the batch began with her clock running),
+    // and Ada writes for the first time.
+    harness.switchboard.bus.setDurable(false);
+    harness.clock.set(t0 + 5 * MIN);
+    await harness.switchboard.outbound.reply({ conversationId: grace, agentId: agent.id, text: "On it." });
+    harness.clock.set(t0 + 6 * MIN);
+    await harness.inject({ externalId: `m${++n}`, contact: { externalId: "grace" }, text: "Thanks, one more thing" });
+    const ada = await adaId("Hello");
+    harness.switchboard.bus.setDurable(true);
+    await harness.drain();
+    expect((await clocksOf(grace)).map((c) => [c.target, c.stoppedAt])).toEqual([
+      ["first_response", t0 + 5 * MIN],
+      ["resolution", null],
+      ["next_response", null],
+    ]);
+    expect((await clocksOf(grace))[2]).toMatchObject({ startedAt: t0 + 6 * MIN });
+    expect((await clocksOf(ada)).map((c) => c.target)).toEqual(["first_response", "resolution"]);
+    // Both write again in one batch while their response clocks run: nothing changes.
+    harness.switchboard.bus.setDurable(false);
+    await harness.inject({ externalId: `m${++n}`, contact: { externalId: "grace" }, text: "Still there?" });
+    await adaId("Hello?");
+    harness.switchboard.bus.setDurable(true);
+    await harness.drain();
+    expect((await clocksOf(grace)).length).toBe(3);
+    expect((await clocksOf(ada)).length).toBe(2);
+  });
+
   it("skip a holiday", async () => {
     const { events } = await start(Date.UTC(2025, 0, 10, 16, 50)); // Friday before the holiday Monday
     const id = await customerWrites();

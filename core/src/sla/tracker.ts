@@ -10,11 +10,12 @@
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BusinessHoursResolver } from "../business-hours/index.ts";
+import { isCustomerMessage } from "../events/message-data.ts";
 import type { ConversationState, SwitchboardEvent } from "../events/types.ts";
 import type { Services } from "../services.ts";
 import { findConversation } from "../store/conversations.ts";
 import type { Tx } from "../store/index.ts";
-import { reusableQuery } from "../store/reusable.ts";
+import { inIdList, reusableQuery } from "../store/reusable.ts";
 import { type SlaTarget, slaClocks } from "../store/schema.ts";
 import { caseClocks, caseHadFirstResponse, caseWaiting } from "./case-clocks.ts";
 import {
@@ -65,6 +66,17 @@ const awaitingResponse = reusableQuery((db) =>
     .limit(1),
 );
 
+/**
+ * The conversations among some that have a response clock not yet stopped: awaitingResponse for a
+ * batch of customer messages in one statement (see SlaTracker.#prepare).
+ */
+const awaitingResponseAmong = reusableQuery((db) =>
+  db
+    .selectDistinct({ conversationId: slaClocks.conversationId })
+    .from(slaClocks)
+    .where(and(inIdList(slaClocks.conversationId), inArray(slaClocks.target, RESPONSE_TARGETS), isNull(slaClocks.stoppedAt))),
+);
+
 type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "loaded" | "registry">;
 const PAUSED = new Set(["pending", "snoozed"]);
 
@@ -78,6 +90,13 @@ export class SlaTracker {
   readonly #sb: Needs;
   readonly #hours: BusinessHoursResolver;
   #chain: Promise<unknown> = Promise.resolve();
+  /**
+   * Whether a response clock runs, read ahead for the customers' messages of the batch in hand
+   * (#prepare): `asked` are the conversations read, `live` those with one. A conversation leaves
+   * `asked` when the tracker changes its clocks (#withClocks), so a later message of the same batch
+   * reads again.
+   */
+  #ahead = { asked: new Set<number>(), live: new Set<number>() };
 
   constructor(sb: Needs, hours: BusinessHoursResolver) {
     this.#sb = sb;
@@ -88,7 +107,11 @@ export class SlaTracker {
   start(): void {
     const { bus, jobs } = this.#sb;
     const handle = (event: SwitchboardEvent) => this.#serial(() => this.#handle(event));
-    bus.consume("sla", { "message.created": handle, "conversation.status_changed": handle, "conversation.assigned": handle });
+    bus.consume(
+      "sla",
+      { "message.created": handle, "conversation.status_changed": handle, "conversation.assigned": handle },
+      { prepare: (events) => this.#serial(() => this.#prepare(events)) },
+    );
     jobs.define(SLA_JOB, (payload) => {
       const { clockId, kind } = payload as { clockId: number; kind: TimerKind };
       return this.#serial(() => this.#fire(clockId, kind));
@@ -102,6 +125,24 @@ export class SlaTracker {
     return run;
   }
 
+  /**
+   * Reads whether a response clock runs for every conversation a customer wrote in, in `events`, in
+   * one statement: a known sender's message asked it alone, one statement per message (issue 22).
+   */
+  async #prepare(events: readonly SwitchboardEvent[]): Promise<void> {
+    const ids = [...new Set(events.filter(isCustomerMessage).map((event) => event.data.conversationId))];
+    this.#ahead = { asked: new Set(), live: new Set() };
+    if (ids.length < 2) return;
+    const rows = await awaitingResponseAmong(this.#sb.store.db, { ids: JSON.stringify(ids) });
+    this.#ahead = { asked: new Set(ids), live: new Set(rows.map((row) => row.conversationId)) };
+  }
+
+  /** Whether a response clock of the conversation runs: from #prepare's answer while it holds, else read. */
+  async #awaitingResponse(conversationId: number): Promise<boolean> {
+    if (this.#ahead.asked.has(conversationId)) return this.#ahead.live.has(conversationId);
+    return (await awaitingResponse(this.#sb.store.db, { conversationId })).length > 0;
+  }
+
   /** Runs `fn` in one transaction with the conversation's clock context, at `now` (the event's time). */
   async #withClocks(
     conversation: TrackedConversation,
@@ -109,6 +150,8 @@ export class SlaTracker {
     fn: (c: ClockContext, clocks: SlaClock[]) => Promise<void>,
   ): Promise<void> {
     const { store, jobs, loaded } = this.#sb;
+    // Its clocks change: what #prepare read about them no longer holds.
+    this.#ahead.asked.delete(conversation.id);
     const calendar = await this.#hours.forConversation(store.db, conversation);
     await store.write(async (tx: Tx) => {
       const c: ClockContext = { tx, jobs, calendar, now, warningFraction: loaded.config.sla.warning_fraction };
@@ -160,7 +203,7 @@ export class SlaTracker {
     // (SLA work is serialised in this process, so the clocks cannot change before the write.)
     const targets = slaTargets(this.#sb.loaded.config, conversation, this.#sb.registry.familyOf(conversation.channel));
     if (!targets.first_response && !targets.resolution && !targets.next_response) return;
-    if ((await awaitingResponse(this.#sb.store.db, { conversationId: conversation.id })).length > 0) return;
+    if (await this.#awaitingResponse(conversation.id)) return;
     const paused = PAUSED.has(conversation.status);
     // In a case, the customer may already wait on another channel, and first response is counted once per case.
     const inCase = await caseClocks(this.#sb.store.db, conversation.id);
