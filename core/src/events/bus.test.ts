@@ -165,6 +165,47 @@ describe("EventBus", () => {
     expect(handled).toEqual([1, 2, 3]);
   });
 
+  it("gives a subscriber's batch its events of a batch together, a lone event to its handler, and a failed batch's events to the handlers", async () => {
+    const seen: string[] = [];
+    let failBatch = false;
+    const subscribe = (bus: EventBus) =>
+      bus.consume(
+        "together",
+        { "contact.created": (event) => void seen.push(`handle ${event.data.contactId}`) },
+        {
+          batch: async (events) => {
+            if (failBatch) throw new Error("the batch's transaction failed");
+            seen.push(`batch ${events.map((e) => (e.data as { contactId: number }).contactId).join(",")}`);
+          },
+        },
+      );
+    const first = new EventBus(log, clock, store);
+    subscribe(first);
+    await first.idle();
+    const writer = new EventBus(log, clock, store);
+    for (const name of ["Ada", "Grace", "Edsger"]) await createContact(writer, name);
+
+    const restarted = new EventBus(log, clock, store);
+    subscribe(restarted);
+    restarted.catchUp();
+    await restarted.idle();
+    expect(seen).toEqual(["batch 1,2,3"]);
+
+    await createContact(restarted, "Linus"); // alone: its handler
+    await restarted.idle();
+    expect(seen.slice(1)).toEqual(["handle 4"]);
+
+    const again = new EventBus(log, clock, store);
+    for (const name of ["Barbara", "Frances"]) await createContact(again, name);
+    failBatch = true;
+    const third = new EventBus(log, clock, store);
+    subscribe(third);
+    third.catchUp();
+    await third.idle();
+    expect(seen.slice(2)).toEqual(["handle 5", "handle 6"]);
+    expect((await third.lag()).subscribers).toContainEqual(expect.objectContaining({ subscriber: "together", behind: 0 }));
+  });
+
   it("reports a subscriber's lag: events behind and the age of the oldest", async () => {
     const writer = new EventBus(log, clock, store);
     const reader = new EventBus(log, clock, store);

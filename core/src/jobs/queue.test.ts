@@ -144,6 +144,21 @@ describe("durable jobs", () => {
     expect(ran).toEqual(expect.arrayContaining([{ v: "keyless", nested: [1, 2] }, { v: "replaced" }]));
   });
 
+  it("schedules more jobs than one statement takes in one write, and says which keys wait", async () => {
+    const { store } = await freshStore();
+    const clock = new ManualClock(Date.now());
+    const queue = new JobQueue(store, clock, log);
+    const entries = Array.from({ length: 70 }, (_, i) => ({ kind: "timer", payload: { i }, options: { delayMs: 1000, key: `k:${i}` } }));
+    const ids = await queue.scheduleMany(entries);
+    expect(new Set(ids).size).toBe(70);
+    const rows = await store.db.select().from(jobs);
+    expect(rows.map((r) => (r.payload as { i: number }).i).sort((a, b) => a - b)).toEqual(entries.map((_, i) => i));
+    expect(rows.every((r) => r.key === `k:${(r.payload as { i: number }).i}`)).toBe(true);
+    await store.write((tx) => tx.update(jobs).set({ status: "done" }).where(eq(jobs.key, "k:3")));
+    expect(await queue.pendingAmong(["k:2", "k:3", "k:69", "missing"])).toEqual(new Set(["k:2", "k:69"]));
+    expect(await queue.pendingAmong([])).toEqual(new Set());
+  });
+
   it("runs again a job whose worker crashed mid-run once its claim lapses", async () => {
     const { store } = await freshStore();
     const clock = new ManualClock(Date.now());

@@ -11,7 +11,7 @@ import type { Clock } from "../clock.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { Store, Tx } from "../store/index.ts";
-import { reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
+import { inIdList, reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
 import { jobs } from "../store/schema.ts";
 import { backoffMs } from "./backoff.ts";
 import { withHeartbeat } from "./heartbeat.ts";
@@ -92,6 +92,14 @@ const pendingByKey = reusableQuery((db) =>
     .where(and(eq(jobs.key, sql.placeholder("key")), eq(jobs.status, "pending")))
     .limit(1),
 );
+/** Jobs inserted by one statement at most (see scheduleMany). */
+const SCHEDULE_CHUNK = 32;
+const pendingAmongKeys = reusableQuery((db) =>
+  db
+    .select({ key: jobs.key })
+    .from(jobs)
+    .where(and(inIdList(jobs.key, "keys"), eq(jobs.status, "pending"))),
+);
 
 export class JobQueue {
   readonly #handlers = new Map<string, Registered>();
@@ -161,19 +169,24 @@ export class JobQueue {
   async scheduleMany(entries: readonly { kind: string; payload: unknown; options?: ScheduleOptions }[], tx?: Tx): Promise<number[]> {
     if (entries.length === 0) return [];
     const now = this.#clock.now();
-    const values: Record<string, unknown> = { now };
-    let due = false;
-    entries.forEach(({ kind, payload, options = {} }, i) => {
-      const dueAt = options.at ?? now + (options.delayMs ?? 0);
-      if (dueAt <= now) due = true;
-      values[`kind${i}`] = kind;
-      values[`payload${i}`] = payload ?? {};
-      values[`dueAt${i}`] = dueAt;
-      values[`key${i}`] = options.key ?? null;
-      values[`maxAttempts${i}`] = options.maxAttempts ?? 5;
-    });
-    const upsert = upsertJobs(entries.length);
-    const insert = async (db: Tx) => (await upsert(db, values)).map((row) => row.id);
+    const due = entries.some(({ options = {} }) => (options.at ?? now + (options.delayMs ?? 0)) <= now);
+    // SCHEDULE_CHUNK rows to a statement: one statement is built per row count, so counts stay few.
+    const insert = async (db: Tx) => {
+      const ids: number[] = [];
+      for (let start = 0; start < entries.length; start += SCHEDULE_CHUNK) {
+        const chunk = entries.slice(start, start + SCHEDULE_CHUNK);
+        const values: Record<string, unknown> = { now };
+        chunk.forEach(({ kind, payload, options = {} }, i) => {
+          values[`kind${i}`] = kind;
+          values[`payload${i}`] = payload ?? {};
+          values[`dueAt${i}`] = options.at ?? now + (options.delayMs ?? 0);
+          values[`key${i}`] = options.key ?? null;
+          values[`maxAttempts${i}`] = options.maxAttempts ?? 5;
+        });
+        for (const row of await upsertJobs(chunk.length)(db, values)) ids.push(row.id);
+      }
+      return ids;
+    };
     const ids = tx ? await insert(tx) : await this.#store.write(insert);
     if (due) queueMicrotask(() => this.#poller.kick());
     return ids;
@@ -186,6 +199,19 @@ export class JobQueue {
   async isPending(key: string): Promise<boolean> {
     const [row] = await pendingByKey(this.#store.db, { key });
     return row !== undefined;
+  }
+
+  /**
+   * Which of `keys` have a job waiting to run: isPending for many keys in one statement (the same
+   * hint, outside any transaction).
+   *
+   * @example
+   * const waiting = await jobs.pendingAmong(["reports:contact:3", "reports:contact:7"]); // Set { "reports:contact:7" }
+   */
+  async pendingAmong(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await pendingAmongKeys(this.#store.db, { keys: JSON.stringify(keys) });
+    return new Set(rows.flatMap((row) => (row.key === null ? [] : [row.key])));
   }
 
   /** Cancels the pending job with this key, inside `tx` when given. Returns whether one was there. */

@@ -174,8 +174,9 @@ export function reusableQueryPerCount<R>(
 }
 
 /**
- * `column IN (ids)` for a reusable query whatever the number of ids: they are bound as one JSON array
- * under the placeholder `name` (a list of `?` would make a new statement for every count).
+ * `column IN (ids)` for a reusable query whatever the number of ids (numbers, or strings such as job
+ * keys): they are bound as one JSON array under the placeholder `name` (a list of `?` would make a
+ * new statement for every count).
  *
  * @example
  * const byIds = reusableQuery((db) => db.select().from(contacts).where(inIdList(contacts.id)));
