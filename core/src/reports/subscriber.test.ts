@@ -4,10 +4,11 @@
  * event, many contacts' refreshes together), which then equal a rebuild from the raw rows;
  * availability changes are recorded once.
  */
+import { eq } from "drizzle-orm";
 import { afterEach, expect, it } from "vitest";
 import { setAvailability } from "../auth/availability.ts";
 import { updateConversation } from "../conversations/update.ts";
-import { agentAvailabilityLog, continuityReviews, reportRollups } from "../store/schema.ts";
+import { agentAvailabilityLog, continuityReviews, jobs, reportRollups } from "../store/schema.ts";
 import { createTestAgent, createTestHarness, type Harness } from "../testing/index.ts";
 import { type Agg, emptyAgg } from "./aggregate.ts";
 import { berlin, seedReportsDataset, TZ } from "./fixtures.ts";
@@ -15,7 +16,7 @@ import { kpiReport } from "./kpis.ts";
 import { rollupOptions } from "./options.ts";
 import { readGrouped } from "./read.ts";
 import { rebuildAll } from "./rollups.ts";
-import { REFRESH_DELAY_MS, recordAvailability } from "./subscriber.ts";
+import { REFRESH_DELAY_MS, REFRESH_JOB, recordAvailability } from "./subscriber.ts";
 
 let harness: Harness;
 afterEach(() => harness?.close());
@@ -88,6 +89,34 @@ it("refreshes many contacts due at once together (in chunks), and the rollups st
   const { store, loaded } = harness.switchboard;
   await rebuildAll(store, await rollupOptions(store.db, loaded.config));
   expect((await store.db.select().from(reportRollups)).map((r) => JSON.stringify(r)).sort()).toEqual(kept);
+});
+
+it("schedules one refresh for each contact of a batch of events, and keeps a refresh already waiting as it is", async () => {
+  harness = await createTestHarness({ now: T0 });
+  const write = (contact: string, id: string) => harness.inject({ externalId: id, contact: { externalId: contact }, text: "Hello" });
+  for (const contact of ["c1", "c2", "c3"]) await write(contact, `${contact}-first`);
+  await harness.drain();
+  const refreshes = async () =>
+    new Map(
+      (await harness.switchboard.store.db.select().from(jobs).where(eq(jobs.kind, REFRESH_JOB)))
+        .filter((job) => job.status === "pending")
+        .map((job) => [job.key, job.dueAt]),
+    );
+  expect([...(await refreshes()).values()]).toEqual([T0 + REFRESH_DELAY_MS, T0 + REFRESH_DELAY_MS, T0 + REFRESH_DELAY_MS]);
+  // Shortly before those are due, c1, c2 and a new c4 write; the subscriber gets their events in one batch.
+  harness.clock.advance(900);
+  harness.switchboard.bus.setDurable(false);
+  for (const contact of ["c1", "c2", "c4"]) await write(contact, `${contact}-second`);
+  harness.switchboard.bus.setDurable(true);
+  await harness.drain();
+  const after = await refreshes();
+  expect(after.size).toBe(4);
+  expect([...after.values()].sort()).toEqual([
+    T0 + REFRESH_DELAY_MS,
+    T0 + REFRESH_DELAY_MS,
+    T0 + REFRESH_DELAY_MS,
+    T0 + 900 + REFRESH_DELAY_MS,
+  ]);
 });
 
 it("records each availability change once, however often the event is handled", async () => {

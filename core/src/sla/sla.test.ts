@@ -11,6 +11,7 @@ import { parseConfigText } from "../config/load.ts";
 import { updateConversation } from "../conversations/update.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
 import { createLogger } from "../log/index.ts";
+import { workTotals } from "../perf/work.ts";
 import { conversations, slaClocks } from "../store/schema.ts";
 import { createSwitchboard, type Switchboard } from "../switchboard.ts";
 import { writeFixturePlugin } from "../testing/fixtures.ts";
@@ -129,6 +130,29 @@ describe("SLA clocks", () => {
     await harness.drain();
     expect((await clocksOf(grace)).length).toBe(3);
     expect((await clocksOf(ada)).length).toBe(2);
+  });
+
+  it("start a burst of new conversations' clocks a few transactions at a time, each at its message's time", async () => {
+    const t0 = Date.UTC(2025, 0, 7, 10, 0); // Tuesday 10:00
+    await start(t0);
+    harness.switchboard.bus.setDurable(false);
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      harness.clock.set(t0 + i * 1_000);
+      const stored = await harness.inject({ externalId: `burst${i}`, contact: { externalId: `burst${i}` }, text: "Help!" });
+      if (stored.status === "stored") ids.push(stored.conversationId);
+    }
+    const commits = () => workTotals()["store.group_commits"] ?? 0;
+    const before = commits();
+    harness.switchboard.bus.setDurable(true);
+    await harness.drain();
+    // One commit per conversation before (and as many again for the reports subscriber's schedule).
+    expect(commits() - before).toBeLessThan(12);
+    for (const [i, id] of ids.entries())
+      expect((await clocksOf(id)).map((c) => [c.target, c.startedAt])).toEqual([
+        ["first_response", t0 + i * 1_000],
+        ["resolution", t0 + i * 1_000],
+      ]);
   });
 
   it("skip a holiday", async () => {
