@@ -206,6 +206,51 @@ describe("EventBus", () => {
     expect((await third.lag()).subscribers).toContainEqual(expect.objectContaining({ subscriber: "together", behind: 0 }));
   });
 
+  it("gives a batch at most 32 events a call, moving the cursor past each, so a failed call's events alone go to the handlers", async () => {
+    const seen: string[] = [];
+    let stopAt: number | undefined;
+    const subscribe = (bus: EventBus) =>
+      bus.consume(
+        "sliced",
+        { "contact.created": (event) => void seen.push(`handle ${event.data.contactId}`) },
+        {
+          batch: async (events) => {
+            const ids = events.map((e) => (e.data as { contactId: number }).contactId);
+            if (ids.includes(35)) throw new Error("the second call's transaction failed");
+            if (stopAt !== undefined && ids.includes(stopAt)) bus.setDurable(false); // the lease is lost meanwhile
+            seen.push(`batch ${ids[0]}-${ids.at(-1)}`);
+          },
+        },
+      );
+    const first = new EventBus(log, clock, store);
+    subscribe(first);
+    await first.idle();
+    const writer = new EventBus(log, clock, store);
+    for (let i = 1; i <= 40; i++) await createContact(writer, `C${i}`);
+
+    const restarted = new EventBus(log, clock, store);
+    subscribe(restarted);
+    restarted.catchUp();
+    await restarted.idle();
+    expect(seen).toEqual(["batch 1-32", ...Array.from({ length: 8 }, (_, i) => `handle ${33 + i}`)]);
+
+    // 70 more; the lease goes while the first call runs: the next process starts after it.
+    for (let i = 41; i <= 110; i++) await createContact(writer, `C${i}`);
+    seen.length = 0;
+    stopAt = 41;
+    const third = new EventBus(log, clock, store);
+    subscribe(third);
+    third.catchUp();
+    await third.idle();
+    expect(seen).toEqual(["batch 41-72"]);
+    stopAt = undefined;
+    const fourth = new EventBus(log, clock, store);
+    subscribe(fourth);
+    fourth.catchUp();
+    await fourth.idle();
+    expect(seen).toEqual(["batch 41-72", "batch 73-104", "batch 105-110"]);
+  });
+
   it("reports a subscriber's lag: events behind and the age of the oldest", async () => {
     const writer = new EventBus(log, clock, store);
     const reader = new EventBus(log, clock, store);

@@ -42,17 +42,26 @@ export interface ConsumeOptions {
    * order; as many as the log had ready, up to 200): a place to read what the handlers will need for
    * all of them in one statement instead of one per event. It must only read, and the handlers must
    * still be right without it: when it fails, the failure is logged and the handlers run alone.
-   * Whatever it keeps is only true until the handlers change it: a handler that writes what
-   * `prepare` read forgets that part (see core/src/sla/tracker.ts).
+   * Whatever it keeps is only true until the handlers change it (see core/src/conversations/send-later.ts).
+   * A subscriber with `batch` gets no `prepare` for what its batch handles.
+   *
+   * @example
+   * let waiting = new Set<number>();
+   * bus.consume(
+   *   "reminders",
+   *   { "message.created": (event) => (waiting.has(event.data.conversationId) ? remind(event) : undefined) },
+   *   { prepare: async (events) => (waiting = await conversationsWithReminders(events.map((e) => e.data.conversationId))) },
+   * );
    */
   prepare?: (events: readonly SwitchboardEvent[]) => Promise<void> | void;
   /**
-   * Handles the subscriber's events of a batch together instead of one at a time (in log order, as
-   * many as the log had ready, up to 200; a lone event goes to its handler): for work that costs
-   * much less done for many events at once, such as one transaction for all of them instead of a
-   * commit each. The cursor moves past the batch once it resolves. When it throws, the batch's
-   * events go to the handlers one at a time, with their retries: the handlers stay the reference,
-   * and `batch` must do what they would (and be idempotent, as they are).
+   * Handles the subscriber's events together instead of one at a time (in log order, up to 32 a
+   * call, as many as the log had ready; a lone event goes to its handler): for work that costs much
+   * less done for many events at once, such as one transaction for all of them instead of a commit
+   * each. The cursor moves past a call's events once it resolves, before the next call. When it
+   * throws, that call's events go to the handlers one at a time, with their retries: the handlers
+   * stay the reference, and `batch` must do what they would (and be idempotent, as they are). So a
+   * call should commit all of its work or none of it (one transaction).
    *
    * @example
    * bus.consume(
@@ -91,6 +100,8 @@ const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
 
 /** How many events a durable subscriber reads at a time. */
 const BATCH = 200;
+/** How many events a subscriber's `batch` gets at most in one call (see ConsumeOptions). */
+const BATCH_SLICE = 32;
 /** How long a durable subscriber works through events before it lets the event loop turn. */
 const SLICE_MS = 4;
 /** Attempts per event before a durable subscriber logs it as failed and goes on. */
@@ -424,29 +435,32 @@ export class EventBus {
     const label = `consume.${consumer.subscriber}`;
     let slice = performance.now();
     try {
-      while (!consumer.closed && this.#durable) {
+      const stopped = () => consumer.closed || !this.#durable;
+      while (!stopped()) {
         const events = await this.#next(position, consumer);
         if (events.length === 0) break;
-        const together = await this.#handleBatch(consumer, events);
-        if (together > 0) {
-          position = events.at(-1)!.seq!;
-          handled += together;
-          this.#moveCursor(consumer.subscriber, position);
-          if (performance.now() - slice > SLICE_MS) {
-            await new Promise<void>((resolve) => nextTurn(resolve));
-            slice = performance.now();
+        const mine = this.#mine(consumer, events);
+        const together = consumer.batch !== undefined && mine.length > 1;
+        if (!together) await this.#prepare(consumer, mine);
+        // In log order: the events one at a time, or BATCH_SLICE at a time for `batch` (each slice
+        // handled, and the cursor moved past it, before the next: a slice that fails goes to the
+        // handlers alone, and nothing committed by an earlier slice is handled again).
+        for (let i = 0; i < mine.length && !stopped(); i += together ? BATCH_SLICE : 1) {
+          const unit = together ? mine.slice(i, i + BATCH_SLICE) : [mine[i]!];
+          if (unit.length > 1 && (await this.#handleBatch(consumer, unit))) {
+            position = unit.at(-1)!.seq!;
+            handled += unit.length;
+            this.#moveCursor(consumer.subscriber, position);
+          } else {
+            for (const event of unit) {
+              if (stopped()) break;
+              noteWork(label);
+              await this.#handle(consumer, event);
+              position = event.seq!;
+              handled++;
+              this.#moveCursor(consumer.subscriber, position);
+            }
           }
-          continue;
-        }
-        await this.#prepare(consumer, events);
-        for (const event of events) {
-          if (consumer.closed || !this.#durable) break;
-          position = event.seq!;
-          if (consumer.names !== "*" && !consumer.names.includes(event.name)) continue;
-          noteWork(label);
-          await this.#handle(consumer, event);
-          handled++;
-          this.#moveCursor(consumer.subscriber, position);
           // Handlers that only read run on the thread without a pause (the native client answers
           // synchronously): a subscriber working off a backlog held the event loop for 40-70 ms
           // (issue 22). After SLICE_MS of it, a turn of the event loop lets requests in.
@@ -455,6 +469,8 @@ export class EventBus {
             slice = performance.now();
           }
         }
+        // The rest of what was read is for other subscribers.
+        if (!stopped()) position = events.at(-1)!.seq!;
       }
     } finally {
       // The cursor write is not awaited here (idle() waits for it): the subscriber is free at once
@@ -575,33 +591,27 @@ export class EventBus {
   }
 
   /**
-   * Gives the subscriber's `batch` its events of a batch (see ConsumeOptions). Resolves to how many
-   * it handled: 0 when it has no `batch`, the batch holds fewer than two of its events, or `batch`
-   * failed (logged; the handlers then take them one at a time).
+   * Gives the subscriber's `batch` some of its events (see ConsumeOptions). Resolves to whether it
+   * handled them; false when it failed (logged; the handlers then take them one at a time).
    */
-  async #handleBatch(consumer: Consumer, events: readonly SwitchboardEvent[]): Promise<number> {
-    if (!consumer.batch) return 0;
-    const mine = this.#mine(consumer, events);
-    if (mine.length < 2) return 0;
-    noteWork(`consume.${consumer.subscriber}`, mine.length);
+  async #handleBatch(consumer: Consumer, events: readonly SwitchboardEvent[]): Promise<boolean> {
     try {
-      await consumer.batch(mine);
-      return mine.length;
+      await consumer.batch!(events);
+      noteWork(`consume.${consumer.subscriber}`, events.length);
+      return true;
     } catch (error) {
       if (storageFailureOf(error)) throw error;
       this.#log.warn(
-        { subscriber: consumer.subscriber, events: mine.length, error: describeError(error) },
+        { subscriber: consumer.subscriber, events: events.length, error: describeError(error) },
         "a durable subscriber's batch failed; its handlers take the events one at a time",
       );
-      return 0;
+      return false;
     }
   }
 
-  /** Gives the subscriber's `prepare` its events of a batch (see ConsumeOptions); a failure is logged, not fatal. */
-  async #prepare(consumer: Consumer, events: readonly SwitchboardEvent[]): Promise<void> {
-    if (!consumer.prepare) return;
-    const mine = this.#mine(consumer, events);
-    if (mine.length === 0) return;
+  /** Gives the subscriber's `prepare` its events of a batch, `mine` (see ConsumeOptions); a failure is logged, not fatal. */
+  async #prepare(consumer: Consumer, mine: readonly SwitchboardEvent[]): Promise<void> {
+    if (!consumer.prepare || mine.length === 0) return;
     try {
       await consumer.prepare(mine);
     } catch (error) {

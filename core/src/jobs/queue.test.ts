@@ -157,6 +157,21 @@ describe("durable jobs", () => {
     await store.write((tx) => tx.update(jobs).set({ status: "done" }).where(eq(jobs.key, "k:3")));
     expect(await queue.pendingAmong(["k:2", "k:3", "k:69", "missing"])).toEqual(new Set(["k:2", "k:69"]));
     expect(await queue.pendingAmong([])).toEqual(new Set());
+    // Found by key, not among every pending job (SQLite chose the status index when given the choice).
+    type Statement = { sql: string; args?: unknown };
+    const client = store.client as unknown as { execute: (statement: Statement | string) => Promise<{ rows: { detail: unknown }[] }> };
+    const execute = client.execute.bind(client);
+    let asked: Statement | undefined;
+    client.execute = (statement) => {
+      if (typeof statement !== "string") asked = statement;
+      return execute(statement);
+    };
+    await queue.pendingAmong(["k:2"]);
+    client.execute = execute;
+    const plan = await execute({ sql: `EXPLAIN QUERY PLAN ${asked!.sql}`, args: asked!.args });
+    expect(plan.rows.map((row) => String(row.detail))).toContainEqual(
+      expect.stringMatching(/^SEARCH jobs USING INDEX jobs_key_unique \(key=\?\)/),
+    );
   });
 
   it("runs again a job whose worker crashed mid-run once its claim lapses", async () => {
