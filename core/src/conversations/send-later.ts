@@ -142,8 +142,9 @@ export function setupSendLater(sb: Needs): void {
   });
 
   // The waiting scheduled messages of the conversations customers wrote in, read ahead for a batch
-  // of events (one statement instead of one per message, issue 22). Only what this subscriber
-  // cancels changes them meanwhile, and a cancelled one is skipped by cancelScheduledMessage.
+  // of events (one statement instead of one per message, issue 22). One sent or cancelled since
+  // (by this subscriber, the send job or an agent) is left alone by cancelScheduledMessage, which
+  // cancels only what is still scheduled; one scheduled since was written after the messages.
   let ahead = { asked: new Set<number>(), waiting: new Map<number, { id: number; createdAt: number }[]>() };
   const prepare = async (events: readonly SwitchboardEvent[]) => {
     const ids = [...new Set(events.filter(isCustomerMessage).map((event) => event.data.conversationId))];

@@ -3,10 +3,10 @@
  * resolution clocks; a customer message after an answer starts a next-response clock; an agent's
  * reply stops the response clocks; pending and snoozed pause every clock and reopening resumes
  * them; resolving stops them all. When teams have their own hours, an assignment re-reads them
- * (the time already used is counted again in the new hours). Events are handled one at a time, in
- * the order they were published, each at its own time (`event.at`): a subscriber behind the log
- * (a burst of new conversations, a restart) starts and stops clocks when the customer wrote and the
- * agent answered, not when it got to the event. Timers fire `sla.warning` and `sla.breached`.
+ * (the time already used is counted again in the new hours). Events are handled in the order they
+ * were published, one at a time or several in one transaction when a batch waits, each at its own
+ * time (`event.at`): a subscriber behind the log (a burst of new conversations, a restart) starts
+ * and stops clocks when the customer wrote and the agent answered, not when it got to the event. Timers fire `sla.warning` and `sla.breached`.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BusinessHoursResolver } from "../business-hours/index.ts";
@@ -68,7 +68,7 @@ const awaitingResponse = reusableQuery((db) =>
 
 /**
  * The conversations among some that have a response clock not yet stopped: awaitingResponse for a
- * batch of customer messages in one statement (see SlaTracker.#prepare).
+ * batch of customer messages in one statement (see SlaTracker.#readAhead).
  */
 const awaitingResponseAmong = reusableQuery((db) =>
   db
@@ -79,13 +79,6 @@ const awaitingResponseAmong = reusableQuery((db) =>
 
 type Needs = Pick<Services, "store" | "clock" | "bus" | "jobs" | "log" | "loaded" | "registry">;
 const PAUSED = new Set(["pending", "snoozed"]);
-/**
- * Events handled in one transaction when the subscriber has several waiting: a commit each made a
- * burst of new customers' conversations one commit per conversation (7,400 events behind after
- * 5 s of new customers, issue 22); 32 hold the writer a few milliseconds.
- */
-const BATCH_CHUNK = 32;
-
 /**
  * Where the handling of an event reads and writes: alone (the store; a transaction per change), or
  * inside the transaction of a batch of events (reads and writes in it, seeing the batch's earlier changes).
@@ -144,24 +137,48 @@ export class SlaTracker {
   }
 
   /**
-   * Several events in order, BATCH_CHUNK to a transaction: the same handling as one at a time, with
-   * the reads inside the transaction, so each event sees what the ones before it changed.
+   * Several events in order in one transaction (the bus gives at most 32 at a time): the same
+   * handling as one at a time, with the reads inside the transaction, so each event sees what the
+   * ones before it changed. A commit each made a burst of new customers' conversations one commit
+   * per conversation (7,200 events behind after 5 s of new customers, issue 22). A batch that
+   * changes nothing (customers writing again while their response clocks run) opens no transaction.
    */
-  async #handleBatch(events: readonly SwitchboardEvent[]): Promise<void> {
-    for (let i = 0; i < events.length; i += BATCH_CHUNK) {
-      const chunk = events.slice(i, i + BATCH_CHUNK);
-      await this.#serial(() =>
-        this.#sb.store.write(async (tx) => {
+  #handleBatch(events: readonly SwitchboardEvent[]): Promise<void> {
+    return this.#serial(async () => {
+      try {
+        await this.#readAhead(events, this.#sb.store.db);
+        if (events.every((event) => this.#changesNothing(event))) return;
+        await this.#sb.store.write(async (tx) => {
           const scope: Scope = { db: tx, write: (fn) => fn(tx) };
-          try {
-            await this.#readAhead(chunk, tx);
-            for (const event of chunk) await this.#handle(event, scope);
-          } finally {
-            this.#ahead = { asked: new Set(), live: new Set() };
-          }
-        }),
-      );
-    }
+          for (const event of events) await this.#handle(event, scope);
+        });
+      } finally {
+        this.#ahead = { asked: new Set(), live: new Set() };
+      }
+    });
+  }
+
+  /** Whether handling `event` would change no clock, by what #readAhead read (see #onMessage). */
+  #changesNothing(event: SwitchboardEvent): boolean {
+    if (event.name !== "message.created") return false;
+    const message = event.data as SwitchboardEvent<"message.created">["data"];
+    const asks = this.#asks(message.conversation, message);
+    return (
+      asks === "nothing" ||
+      (asks === "customer" && this.#ahead.asked.has(message.conversationId) && this.#ahead.live.has(message.conversationId))
+    );
+  }
+
+  /**
+   * What a message asks of the clocks: an agent's reply stops the response clocks; a customer's
+   * message may start some; the rest (notes, automated messages, a resolved conversation, a
+   * conversation without targets) nothing.
+   */
+  #asks(conversation: TrackedConversation, message: SwitchboardEvent<"message.created">["data"]): "reply" | "customer" | "nothing" {
+    if (message.direction === "outgoing" && message.authorAgentId !== null) return "reply";
+    if (message.direction !== "incoming" || conversation.status === "resolved" || message.automated) return "nothing";
+    const targets = slaTargets(this.#sb.loaded.config, conversation, this.#sb.registry.familyOf(conversation.channel));
+    return targets.first_response || targets.resolution || targets.next_response ? "customer" : "nothing";
   }
 
   /**
@@ -229,7 +246,8 @@ export class SlaTracker {
     message: SwitchboardEvent<"message.created">["data"],
     at: number,
   ): Promise<void> {
-    if (message.direction === "outgoing" && message.authorAgentId !== null) {
+    const asks = this.#asks(conversation, message);
+    if (asks === "reply") {
       await this.#withClocks(scope, conversation, at, async (c, clocks) => {
         for (const clock of clocks.filter((k) => RESPONSE_TARGETS.includes(k.target))) await stopClock(c, clock, true);
       });
@@ -241,12 +259,11 @@ export class SlaTracker {
         });
       return;
     }
-    if (message.direction !== "incoming" || conversation.status === "resolved" || message.automated) return;
+    if (asks === "nothing") return;
     // The customer writing again while a response clock runs changes nothing: no write at all.
     // (SLA work is serialised in this process, so the clocks cannot change before the write.)
-    const targets = slaTargets(this.#sb.loaded.config, conversation, this.#sb.registry.familyOf(conversation.channel));
-    if (!targets.first_response && !targets.resolution && !targets.next_response) return;
     if (await this.#awaitingResponse(conversation.id, scope)) return;
+    const targets = slaTargets(this.#sb.loaded.config, conversation, this.#sb.registry.familyOf(conversation.channel));
     const paused = PAUSED.has(conversation.status);
     // In a case, the customer may already wait on another channel, and first response is counted once per case.
     const inCase = await caseClocks(scope.db, conversation.id);
