@@ -45,12 +45,17 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  * localDateTime(Date.UTC(2025, 0, 6, 8, 0), "Europe/Berlin"); // { year: 2025, month: 1, day: 6, hour: 9, minute: 0, weekday: 1 }
  */
 export function localDateTime(instant: number, timeZone: string): LocalDateTime {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
-  }
-  const { year = 0, month = 1, day = 1, hour = 0, minute = 0 } = parts;
-  return { year, month, day, hour, minute, weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay() };
+  // The zone's offset (remembered per minute, below) turns the instant into its wall time: asking
+  // Intl for the parts of every instant was most of a new conversation's SLA due times (issue 22).
+  const wall = new Date(instant + offsetAt(instant, timeZone));
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    weekday: wall.getUTCDay(),
+  };
 }
 
 /**
