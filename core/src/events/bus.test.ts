@@ -249,6 +249,26 @@ describe("EventBus", () => {
     fourth.catchUp();
     await fourth.idle();
     expect(seen).toEqual(["batch 41-72", "batch 73-104", "batch 105-110"]);
+
+    // A subscriber that says so gets more a call (as many as the bus reads at a time, 200, at most).
+    const calls: number[] = [];
+    const large = new EventBus(log, clock, store);
+    large.consume(
+      "large",
+      { "contact.created": () => undefined },
+      { batchSize: 500, batch: async (events) => void calls.push(events.length) },
+    );
+    await large.idle();
+    for (let i = 111; i <= 360; i++) await createContact(writer, `C${i}`);
+    const largeAgain = new EventBus(log, clock, store);
+    largeAgain.consume(
+      "large",
+      { "contact.created": () => undefined },
+      { batchSize: 500, batch: async (events) => void calls.push(events.length) },
+    );
+    largeAgain.catchUp();
+    await largeAgain.idle();
+    expect(calls).toEqual([200, 50]);
   });
 
   it("reports a subscriber's lag: events behind and the age of the oldest", async () => {

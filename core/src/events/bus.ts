@@ -55,10 +55,10 @@ export interface ConsumeOptions {
    */
   prepare?: (events: readonly SwitchboardEvent[]) => Promise<void> | void;
   /**
-   * Handles the subscriber's events together instead of one at a time (in log order, up to 32 a
-   * call, as many as the log had ready; a lone event goes to its handler): for work that costs much
-   * less done for many events at once, such as one transaction for all of them instead of a commit
-   * each. The cursor moves past a call's events once it resolves, before the next call. When it
+   * Handles the subscriber's events together instead of one at a time (in log order, up to
+   * `batchSize` a call, as many as the log had ready; a lone event goes to its handler): for work
+   * that costs much less done for many events at once, such as one transaction for all of them
+   * instead of a commit each. The cursor moves past a call's events once it resolves, before the next call. When it
    * throws, that call's events go to the handlers one at a time, with their retries: the handlers
    * stay the reference, and `batch` must do what they would (and be idempotent, as they are). So a
    * call should commit all of its work or none of it (one transaction).
@@ -71,6 +71,12 @@ export interface ConsumeOptions {
    * );
    */
   batch?: (events: readonly SwitchboardEvent[]) => Promise<void>;
+  /**
+   * How many events `batch` gets at most in one call: 32 unless given, at most 200 (what the bus
+   * reads at a time). A larger one suits work that is cheap per event and needs no one transaction
+   * (the reports subscriber's scheduling); a call should still commit all of its work or none.
+   */
+  batchSize?: number;
 }
 
 interface Subscription {
@@ -85,6 +91,8 @@ interface Consumer {
   handler: Handler;
   prepare: ConsumeOptions["prepare"];
   batch: ConsumeOptions["batch"];
+  /** At most this many events a `batch` call. */
+  batchSize: number;
   /** Resolves to the cursor's position once its row exists. */
   opened: Promise<number>;
   running: Promise<number> | undefined;
@@ -100,7 +108,7 @@ const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
 
 /** How many events a durable subscriber reads at a time. */
 const BATCH = 200;
-/** How many events a subscriber's `batch` gets at most in one call (see ConsumeOptions). */
+/** How many events a subscriber's `batch` gets at most in one call unless it says (see ConsumeOptions.batchSize). */
 const BATCH_SLICE = 32;
 /** How long a durable subscriber works through events before it lets the event loop turn. */
 const SLICE_MS = 4;
@@ -210,6 +218,7 @@ export class EventBus {
       handler,
       prepare: options.prepare,
       batch: options.batch,
+      batchSize: Math.min(BATCH, Math.max(1, Math.floor(options.batchSize ?? BATCH_SLICE))),
       opened: openCursor(this.#store, subscriber, this.#clock.now()),
       running: undefined,
       again: false,
@@ -442,11 +451,12 @@ export class EventBus {
         const mine = this.#mine(consumer, events);
         const together = consumer.batch !== undefined && mine.length > 1;
         if (!together) await this.#prepare(consumer, mine);
-        // In log order: the events one at a time, or BATCH_SLICE at a time for `batch` (each slice
+        // In log order: the events one at a time, or `batchSize` at a time for `batch` (each slice
         // handled, and the cursor moved past it, before the next: a slice that fails goes to the
         // handlers alone, and nothing committed by an earlier slice is handled again).
-        for (let i = 0; i < mine.length && !stopped(); i += together ? BATCH_SLICE : 1) {
-          const unit = together ? mine.slice(i, i + BATCH_SLICE) : [mine[i]!];
+        const size = together ? consumer.batchSize : 1;
+        for (let i = 0; i < mine.length && !stopped(); i += size) {
+          const unit = mine.slice(i, i + size);
           if (unit.length > 1 && (await this.#handleBatch(consumer, unit))) {
             position = unit.at(-1)!.seq!;
             handled += unit.length;
