@@ -6,7 +6,8 @@
  * (the time already used is counted again in the new hours). Events are handled in the order they
  * were published, one at a time or several in one transaction when a batch waits, each at its own
  * time (`event.at`): a subscriber behind the log (a burst of new conversations, a restart) starts
- * and stops clocks when the customer wrote and the agent answered, not when it got to the event. Timers fire `sla.warning` and `sla.breached`.
+ * and stops clocks when the customer wrote and the agent answered, not when it got to the event.
+ * Timers fire `sla.warning` and `sla.breached`.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BusinessHoursResolver } from "../business-hours/index.ts";
