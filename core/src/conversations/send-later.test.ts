@@ -83,8 +83,19 @@ describe("send-later messages", () => {
     await harness.inject({ externalId: "o2", contact: { externalId: "ada" }, text: "Solved it" });
     harness.clock.advance(1_000);
     await api(`/conversations/${id}/scheduled-messages`, "POST", { text: "Glad it works!", send_at: later });
+    // One read of the waiting replies for both messages (one per message before).
+    type Statement = { sql: string } | string;
+    const client = harness.switchboard.store.client as unknown as { execute: (statement: Statement) => Promise<unknown> };
+    const execute = client.execute.bind(client);
+    let reads = 0;
+    client.execute = (statement) => {
+      if (/^select .* from "scheduled_messages"/.test(typeof statement === "string" ? statement : statement.sql)) reads++;
+      return execute(statement);
+    };
     harness.switchboard.bus.setDurable(true);
     await harness.drain();
+    client.execute = execute;
+    expect(reads).toBe(1);
     const rows = await harness.switchboard.store.db.select().from(scheduledMessages).orderBy(scheduledMessages.id);
     expect(rows.map((r) => [r.text, r.status])).toEqual([
       ["Grace, any news?", "cancelled"],
