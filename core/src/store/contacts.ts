@@ -3,7 +3,7 @@
  * contact did not have yet (never overwriting the ones it has: a differing value is kept as an
  * alternative).
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "./index.ts";
 import { reusableQuery } from "./reusable.ts";
 import { contacts, identities } from "./schema.ts";
@@ -11,10 +11,13 @@ import { contacts, identities } from "./schema.ts";
 export type Contact = typeof contacts.$inferSelect;
 export type Identity = typeof identities.$inferSelect;
 
-/** The contact who owns identity (channel, scope, externalId), if any. */
+/**
+ * The contact who owns identity (channel, scope, externalId), if any. Its columns flat, not nested
+ * under a key: reusableQuery plans flat results once and maps nested ones through drizzle on every call.
+ */
 const byIdentity = reusableQuery((db) =>
   db
-    .select({ contact: contacts })
+    .select(getTableColumns(contacts))
     .from(identities)
     .innerJoin(contacts, eq(contacts.id, identities.contactId))
     .where(
@@ -44,7 +47,7 @@ const byId = reusableQuery((db) =>
  */
 export async function findContactByIdentity(db: Queryable, channel: string, externalId: string, scope = ""): Promise<Contact | undefined> {
   const [row] = await byIdentity(db, { channel, scope, externalId });
-  return row?.contact;
+  return row;
 }
 
 export async function findContact(db: Queryable, id: number): Promise<Contact | undefined> {
