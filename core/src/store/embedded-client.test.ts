@@ -4,12 +4,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient, LibsqlBatchError, LibsqlError, type ResultSet } from "@libsql/client";
+import { type Client, createClient, type InStatement, LibsqlBatchError, LibsqlError, type ResultSet } from "@libsql/client";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/libsql";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { afterEach, describe, expect, it } from "vitest";
-import { createEmbeddedClient } from "./embedded-client.ts";
+import { createEmbeddedClient, VALUE_ROWS } from "./embedded-client.ts";
 
 const open: Client[] = [];
 afterEach(() => open.splice(0).forEach((c) => c.close()));
@@ -61,6 +61,52 @@ describe("embedded client", () => {
     await tx.execute("INSERT INTO t (who) VALUES ('waiter')");
     await tx.commit();
     expect((await holder.execute("SELECT who FROM t ORDER BY id")).rows.map((r) => r.who)).toEqual(["holder", "waiter"]);
+
+    // Again on the waiter's connection, which in WAL mode keeps a busy timeout of 0 between its
+    // write transactions: it still waits, with the loop free, and then writes.
+    const heldAgain = await holder.transaction("write");
+    const again = waiter.transaction("write");
+    const ticksBefore = ticks;
+    const timer2 = setInterval(() => ticks++, 10);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(ticks - ticksBefore).toBeGreaterThanOrEqual(5);
+    await heldAgain.commit();
+    const tx2 = await again;
+    clearInterval(timer2);
+    await tx2.execute("INSERT INTO t (who) VALUES ('waiter again')");
+    await tx2.commit();
+    expect((await holder.execute("SELECT count(*) AS n FROM t")).rows[0]!.n).toBe(3);
+  });
+
+  it("answers a statement marked VALUE_ROWS with the same values by position, as bare arrays, in and out of transactions", async () => {
+    const { ours } = pair();
+    await ours.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, n INTEGER, r REAL, b BLOB)");
+    await ours.execute({
+      sql: "INSERT INTO t (name, n, r, b) VALUES (?, ?, ?, ?), (?, ?, ?, NULL)",
+      args: ["Zoë", 42, 1.5, new Uint8Array([1, 2]), "Ann", 7, 0],
+    });
+    const reads = [
+      { sql: "SELECT id, name, n, r, b FROM t ORDER BY id", args: [] },
+      { sql: "SELECT id, name FROM t ORDER BY id LIMIT ?", args: [1] },
+      { sql: "SELECT id FROM t WHERE id > ?", args: [99] },
+    ];
+    const tx = await ours.transaction("write");
+    for (const executor of [ours, tx])
+      for (const read of reads) {
+        const rows = (await executor.execute({ ...read, [VALUE_ROWS]: true } as InStatement)).rows as unknown as unknown[][];
+        const expected = (await executor.execute(read)).rows.map((row) =>
+          Array.from(row as ArrayLike<unknown>, (value) => (value instanceof ArrayBuffer ? Buffer.from(value) : value)),
+        );
+        expect(rows.every((row) => Array.isArray(row))).toBe(true);
+        expect(rows).toEqual(expected);
+      }
+    const inserted = await tx.execute({
+      sql: "INSERT INTO t (name, n) VALUES (?, ?) RETURNING id, n",
+      args: ["Bo", 3],
+      [VALUE_ROWS]: true,
+    } as InStatement);
+    expect(inserted.rows).toEqual([[3, 3]]);
+    await tx.commit();
   });
 
   it("returns what @libsql/client returns, statement for statement, run twice (cached the second time)", async () => {

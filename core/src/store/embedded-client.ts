@@ -44,6 +44,8 @@ interface Compiled {
   limitParam: boolean;
   /** Inserts one row and returns it (`INSERT ... VALUES (...) ... RETURNING`): at most one row comes back. */
   oneRow: boolean;
+  /** When it last ran, by the connection's count of runs (the least recently used goes first). */
+  lastUse: number;
 }
 
 /** A statement whose last parameter is its row limit. */
@@ -77,6 +79,18 @@ export function insertsOneRowReturning(sql: string): boolean {
   return false;
 }
 
+/**
+ * A mark on a statement given to the embedded client's or a transaction's `execute`: its rows come
+ * back as arrays of values by position (integers as numbers, blobs as Buffers), without the Row
+ * object `execute` builds for each (store/reusable.ts reads its planned queries' rows by position,
+ * issue 22). @libsql/client ignores the mark and answers Rows, which read by position alike.
+ *
+ * @example
+ * const { rows } = await client.execute({ sql: "SELECT id, name FROM contacts WHERE id = ?", args: [7], [VALUE_ROWS]: true });
+ * // rows: [[7, "Ann"]]
+ */
+export const VALUE_ROWS = Symbol("valueRows");
+
 /** How many compiled statements each connection keeps (least recently used go first). */
 const STATEMENT_CACHE_SIZE = 500;
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
@@ -98,9 +112,14 @@ class Connection {
   readonly native: Native;
   readonly #cache = new Map<string, Compiled>();
   readonly #onSchemaChange: () => void;
+  /** The busy timeout this connection runs with now (see waitWhenBusy). */
+  #busyTimeoutMs: number;
+  /** Statements run so far: the clock of the cache's least-recently-used order. */
+  #uses = 0;
 
   constructor(path: string, timeoutMs: number | undefined, onSchemaChange: () => void) {
     this.native = new Database(path, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+    this.#busyTimeoutMs = timeoutMs ?? 0;
     // Deleted rows are overwritten with zeros, not left in free space: a GDPR erase must leave no
     // trace of the text in the file (core/src/contacts/erase.ts). Per connection, so set on each.
     this.native.exec("PRAGMA secure_delete = ON");
@@ -110,9 +129,9 @@ class Connection {
   #compile(sql: string): Compiled {
     const cached = this.#cache.get(sql);
     if (cached) {
-      // Move to the back: the Map's order is the LRU order.
-      this.#cache.delete(sql);
-      this.#cache.set(sql, cached);
+      // Stamped, not moved to the back of the Map: a delete and a set on every run cost more than
+      // the whole lookup, and the cache rarely fills (see #evictLeastRecent).
+      cached.lastUse = ++this.#uses;
       return cached;
     }
     const statement = this.native.prepare(sql);
@@ -127,13 +146,33 @@ class Connection {
         makeRow: NO_ROWS,
         limitParam: LIMIT_PARAM.test(sql),
         oneRow: insertsOneRowReturning(sql),
+        lastUse: ++this.#uses,
       });
     } else {
-      compiled = { statement, columns: null, columnTypes: [], makeRow: NO_ROWS, limitParam: false, oneRow: false };
+      compiled = { statement, columns: null, columnTypes: [], makeRow: NO_ROWS, limitParam: false, oneRow: false, lastUse: ++this.#uses };
     }
+    if (this.#cache.size >= STATEMENT_CACHE_SIZE) this.#evictLeastRecent();
     this.#cache.set(sql, compiled);
-    if (this.#cache.size > STATEMENT_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
     return compiled;
+  }
+
+  /** Drops the statement that ran longest ago: a scan of the cache, only when a new statement finds it full. */
+  #evictLeastRecent(): void {
+    let oldest: string | undefined;
+    let oldestUse = Number.POSITIVE_INFINITY;
+    for (const [sql, compiled] of this.#cache)
+      if (compiled.lastUse < oldestUse) {
+        oldest = sql;
+        oldestUse = compiled.lastUse;
+      }
+    if (oldest !== undefined) this.#cache.delete(oldest);
+  }
+
+  /** Sets how long SQLite waits, inside the native call, for another connection's lock (only when it differs). */
+  waitWhenBusy(timeoutMs: number): void {
+    if (timeoutMs === this.#busyTimeoutMs) return;
+    this.native.exec(`PRAGMA busy_timeout = ${timeoutMs}`);
+    this.#busyTimeoutMs = timeoutMs;
   }
 
   /** Forgets compiled statements (after schema changes, so column lists are read again). */
@@ -146,26 +185,36 @@ class Connection {
     const args = typeof stmt === "string" ? [] : argsToSql(stmt.args);
     try {
       const compiled = this.#compile(sql);
-      const { statement } = compiled;
       if (compiled.columns) {
-        // One row at most (drizzle's `.limit(1)`, or one row inserted and returned): the native
-        // get() costs a third of all(), which opens a row cursor object for every call.
-        const raw = (
-          compiled.oneRow || (compiled.limitParam && Array.isArray(args) && args[args.length - 1] === 1)
-            ? [statement.get(args)].filter((row) => row !== undefined)
-            : statement.all(args)
-        ) as unknown[][];
-        // Prepared against a schema another connection has since changed, SQLite re-prepares the
-        // statement as it runs; the columns read before then are stale, so read them again.
-        if (raw.length > 0 && raw[0]!.length !== compiled.columns.length) describeColumns(compiled);
+        const raw = this.#rawRows(compiled, args);
+        if (typeof stmt !== "string" && VALUE_ROWS in stmt) {
+          for (const values of raw) for (let i = 0; i < values.length; i++) values[i] = integerFromSql(values[i]);
+          return resultSet(compiled.columns, compiled.columnTypes, raw as unknown as Row[], 0, undefined);
+        }
         return resultSet(compiled.columns, compiled.columnTypes, raw.map(compiled.makeRow), 0, undefined);
       }
-      const info = statement.run(args) as { changes: number; lastInsertRowid: number | bigint };
+      const info = compiled.statement.run(args) as { changes: number; lastInsertRowid: number | bigint };
       if (SCHEMA_CHANGE.test(sql)) this.#onSchemaChange();
       return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
     } catch (error) {
       throw asLibsqlError(error);
     }
+  }
+
+  /** The native rows of a statement that returns rows, as SQLite gives them (safe integers as bigints). */
+  #rawRows(compiled: Compiled, args: unknown[] | Record<string, unknown>): unknown[][] {
+    const { statement } = compiled;
+    // One row at most (drizzle's `.limit(1)`, or one row inserted and returned): the native
+    // get() costs a third of all(), which opens a row cursor object for every call.
+    let raw: unknown[][];
+    if (compiled.oneRow || (compiled.limitParam && Array.isArray(args) && args[args.length - 1] === 1)) {
+      const row = statement.get(args) as unknown[] | undefined;
+      raw = row === undefined ? [] : [row];
+    } else raw = statement.all(args) as unknown[][];
+    // Prepared against a schema another connection has since changed, SQLite re-prepares the
+    // statement as it runs; the columns read before then are stale, so read them again.
+    if (raw.length > 0 && raw[0]!.length !== compiled.columns!.length) describeColumns(compiled);
+    return raw;
   }
 
   /** Runs `sql` (several statements) as is. */
@@ -282,7 +331,10 @@ class EmbeddedClient implements Client {
     this.#held.add(connection);
     try {
       if (mode === "write") await this.#beginWrite(connection);
-      else connection.execute(BEGIN[mode]);
+      else {
+        connection.waitWhenBusy(this.#timeoutMs ?? 0);
+        connection.execute(BEGIN[mode]);
+      }
     } catch (error) {
       this.#release(connection);
       throw error;
@@ -300,7 +352,7 @@ class EmbeddedClient implements Client {
     const timeoutMs = this.#timeoutMs ?? 0;
     // Monotonic time: a wall clock set forward (NTP) must not end the wait early.
     const deadline = performance.now() + timeoutMs;
-    connection.native.exec("PRAGMA busy_timeout = 0");
+    connection.waitWhenBusy(0);
     try {
       for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
         try {
@@ -312,8 +364,11 @@ class EmbeddedClient implements Client {
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     } finally {
-      // The transaction's own statements keep the usual wait (a checkpoint's brief lock).
-      connection.native.exec(`PRAGMA busy_timeout = ${timeoutMs}`);
+      // Outside WAL mode the transaction's own statements keep the usual wait (COMMIT waits for the
+      // readers to let go of the rollback journal's lock). In WAL mode nothing the writer runs waits
+      // (its commit's checkpoint is passive), so the connection stays at 0 for its next write
+      // transaction: two PRAGMAs fewer per commit (issue 22).
+      if (!this.#wal) connection.waitWhenBusy(timeoutMs);
     }
   }
 
@@ -504,13 +559,16 @@ function valueToSql(value: InValue): unknown {
 }
 
 function valueFromSql(value: unknown): unknown {
-  if (typeof value === "bigint") {
-    if (value < MIN_SAFE || value > MAX_SAFE)
-      throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
-    return Number(value);
-  }
   if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
-  return value;
+  return integerFromSql(value);
+}
+
+/** An integer as a number (intMode "number"); any other value as it is. */
+function integerFromSql(value: unknown): unknown {
+  if (typeof value !== "bigint") return value;
+  if (value < MIN_SAFE || value > MAX_SAFE)
+    throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+  return Number(value);
 }
 
 /** Where a row keeps its values, for the index getters its prototype shares. */

@@ -17,6 +17,7 @@
  * drizzle as before.
  */
 import { Column, DrizzleQueryError, is, Param, Placeholder, SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { VALUE_ROWS } from "./embedded-client.ts";
 import type { Queryable } from "./index.ts";
 
 interface Prepared<R> {
@@ -30,7 +31,7 @@ interface Binding {
 }
 
 type Values = Record<string, unknown>;
-type Executor = { execute(stmt: { sql: string; args: unknown[] }): Promise<{ rows: ArrayLike<unknown>[] }> };
+type Executor = { execute(stmt: { sql: string; args: unknown[]; [VALUE_ROWS]?: true }): Promise<{ rows: ArrayLike<unknown>[] }> };
 type Decoder = { mapFromDriverValue(value: unknown): unknown };
 
 /** What drizzle's LibSQLPreparedQuery holds (its internals; store/reusable.test.ts checks them). */
@@ -103,12 +104,13 @@ async function runPlan(plan: Plan, session: Binding, values: Values): Promise<un
   const args = plan.args(values);
   const executor = (session.tx ?? session.client) as Executor;
   let result: Awaited<ReturnType<Executor["execute"]>>;
+  const { columns } = plan;
   try {
-    result = await executor.execute({ sql: plan.sql, args });
+    // Rows as bare arrays of values from the embedded client: they are read by position here anyway.
+    result = await executor.execute(columns ? { sql: plan.sql, args, [VALUE_ROWS]: true } : { sql: plan.sql, args });
   } catch (error) {
     throw new DrizzleQueryError(plan.sql, args as unknown[], error as Error);
   }
-  const { columns } = plan;
   if (!columns) return result;
   return result.rows.map((row) => {
     const mapped: Record<string, unknown> = {};
