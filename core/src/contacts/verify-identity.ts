@@ -15,6 +15,7 @@ import { and, count, desc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm"
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { conversationState, messageEventData } from "../events/message-data.ts";
 import type { SwitchboardEvent } from "../events/types.ts";
+import type { Taker } from "../pipeline/taker.ts";
 import type { InboundMessage, InboxInfo, IngestResult } from "../plugins/types.ts";
 import type { Services } from "../services.ts";
 import { findContactByIdentity } from "../store/contacts.ts";
@@ -165,13 +166,18 @@ const pendingForSender = reusableQuery((db) =>
  * @example
  * switchboard.inbound.take(verificationAnswers(switchboard));
  */
-export function verificationAnswers(sb: VerifyServices) {
-  return async (message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> => {
-    if (isAutomatedMessage(message.metadata) || message.edited) return undefined;
-    // Only a message that could be an answer (a code, an email address, a phone number) is worth a
-    // lookup; every other message skips it (issue 22). An expired verification is then marked by
-    // the next message that could have answered it.
-    if (!CODE.test(message.text) && !EMAIL.test(message.text) && !PHONE.test(message.text)) return undefined;
+export function verificationAnswers(sb: VerifyServices): Taker {
+  // Only a message that could be an answer (a code, an email address, a phone number) is worth a
+  // lookup; every other message skips it (issue 22). An expired verification is then marked by
+  // the next message that could have answered it.
+  const mayTake = (message: InboundMessage) =>
+    !isAutomatedMessage(message.metadata) &&
+    !message.edited &&
+    (CODE.test(message.text) || EMAIL.test(message.text) || PHONE.test(message.text));
+  return { mayTake, take };
+
+  async function take(message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> {
+    if (!mayTake(message)) return undefined;
     const [found] = await pendingForSender(sb.store.db, {
       inbox: inbox.name,
       channel: inbox.channel,
@@ -194,7 +200,7 @@ export function verificationAnswers(sb: VerifyServices) {
     }
     const code = CODE.exec(message.text);
     return code ? takeCode(sb, pending, message, inbox, `${code[1]}${code[2]}`) : undefined;
-  };
+  }
 }
 
 /** Stores the customer's answer in the conversation (the code itself is not kept) and records its event. */

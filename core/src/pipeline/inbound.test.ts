@@ -25,6 +25,54 @@ describe("inbound pipeline", () => {
     expect(rows.map((r) => r.externalId).sort()).toEqual(["m1", "m2"]);
   });
 
+  it("looks a message up by its id once, inside its write, unless a taker may take it: then before the takers too, which never see a redelivery", async () => {
+    harness = await createTestHarness();
+    type Executor = { execute: (statement: { sql: string } | string) => Promise<unknown> };
+    const client = harness.switchboard.store.client as unknown as Executor & { transaction: (...args: unknown[]) => Promise<Executor> };
+    let lookups = 0;
+    const watched =
+      (run: Executor["execute"]): Executor["execute"] =>
+      (statement) => {
+        if (
+          /from "messages" where \("messages"\."inbox" = \? and "messages"\."external_id" = \?\)/.test(
+            typeof statement === "string" ? statement : statement.sql,
+          )
+        )
+          lookups++;
+        return run(statement);
+      };
+    client.execute = watched(client.execute.bind(client));
+    const transaction = client.transaction.bind(client);
+    client.transaction = async (...args) => {
+      const tx = await transaction(...args);
+      tx.execute = watched(tx.execute.bind(tx));
+      return tx;
+    };
+
+    const first = await harness.inject(message("m1"));
+    expect(first.status).toBe("stored");
+    expect(lookups).toBe(1);
+    expect(await harness.inject(message("m1"))).toEqual({ ...first, status: "duplicate" });
+    expect(lookups).toBe(2);
+
+    const offered: string[] = [];
+    harness.switchboard.inbound.take({
+      mayTake: (m) => m.text.startsWith("take"),
+      take: async (m) => {
+        offered.push(m.externalId);
+        return undefined;
+      },
+    });
+    lookups = 0;
+    const taken = await harness.inject(message("m2", "u1", "take me"));
+    expect(taken.status).toBe("stored");
+    expect(lookups).toBe(2);
+    expect(await harness.inject(message("m2", "u1", "take me"))).toEqual({ ...taken, status: "duplicate" });
+    expect(offered).toEqual(["m2"]);
+    await harness.inject(message("m3", "u1", "leave me"));
+    expect(offered).toEqual(["m2"]);
+  });
+
   it("gives concurrent first messages of a new customer one contact and one conversation", async () => {
     harness = await createTestHarness();
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => harness.inject(message(`m${i}`, "new-user"))));

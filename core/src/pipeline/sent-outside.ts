@@ -11,10 +11,10 @@ import type { Clock } from "../clock.ts";
 import { identifyByIdentity } from "../contacts/identify.ts";
 import type { EventBus } from "../events/bus.ts";
 import { conversationState, messageEventData } from "../events/message-data.ts";
-import type { InboundMessage, InboxInfo, IngestResult } from "../plugins/types.ts";
 import { insertAttachments } from "../store/attachments.ts";
 import type { Store } from "../store/index.ts";
 import { conversations, messages } from "../store/schema.ts";
+import type { Taker } from "./taker.ts";
 
 /**
  * The taker that stores `sentOutside` messages (see the module comment).
@@ -22,12 +22,10 @@ import { conversations, messages } from "../store/schema.ts";
  * @example
  * pipeline.take(storeSentOutside({ store, clock, bus }));
  */
-export function storeSentOutside(deps: {
-  store: Store;
-  clock: Clock;
-  bus: EventBus;
-}): (message: InboundMessage, inbox: InboxInfo) => Promise<IngestResult | undefined> {
-  return async function sentOutside(message, inbox) {
+export function storeSentOutside(deps: { store: Store; clock: Clock; bus: EventBus }): Taker {
+  return { mayTake: (message) => message.sentOutside === true, take: sentOutside };
+
+  async function sentOutside(...[message, inbox]: Parameters<Taker["take"]>): ReturnType<Taker["take"]> {
     if (!message.sentOutside) return undefined;
     const contact = await identifyByIdentity(deps.store.db, inbox, message);
     if (!contact) return { status: "dropped", reason: "sent outside Switchboard to someone who never wrote on this inbox" };
@@ -65,5 +63,5 @@ export function storeSentOutside(deps: {
     if (!stored) return { status: "dropped", reason: "sent outside Switchboard to a contact with no conversation on this inbox" };
     await deps.bus.publish("message.created", { ...messageEventData(stored.row), conversation: conversationState(stored.conversation) });
     return { status: "stored", messageId: stored.row.id, conversationId: stored.conversation.id, contactId: contact.id };
-  };
+  }
 }

@@ -12,6 +12,7 @@ import { and, desc, eq, gte, inArray } from "drizzle-orm";
 import type { AutomationsConfig } from "../../config/automations.ts";
 import { identityScopeOf } from "../../contacts/identity-scope.ts";
 import { conversationState, messageEventData } from "../../events/message-data.ts";
+import type { Taker } from "../../pipeline/taker.ts";
 import type { InboundMessage, InboxInfo, IngestResult } from "../../plugins/types.ts";
 import { findContactByIdentity } from "../../store/contacts.ts";
 import { findConversation } from "../../store/conversations.ts";
@@ -54,7 +55,7 @@ function nextStage(stage: "csat" | "ces" | "nps", config: CsatConfig): "awaiting
  *
  * @example
  * const csat = setupCsat(switchboard, config.csat, load);
- * switchboard.inbound.take(csat.captureAnswer);
+ * switchboard.inbound.take(csat.captureAnswer); // a Taker: mayTake, then take
  */
 export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
   sb.jobs.define(CSAT_JOB, async (payload) => {
@@ -71,9 +72,16 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
     await sendAutomated(sb, context, "csat", renderTemplate(config.question, context.values));
   });
 
+  /**
+   * Whether a message could be an answer: surveys on, from the customer, and reading as a rating on
+   * the widest scale (0-99); any other message skips the survey lookups (issue 22).
+   */
+  const mayAnswer = (message: InboundMessage) =>
+    config.enabled && !isAutomatedMessage(message.metadata) && !message.edited && parseRating(message.text, 99, 0) !== undefined;
+
   /** The pipeline step (InboundPipeline.take): stores a survey answer as one, or leaves the message (undefined). */
   async function captureAnswer(message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> {
-    if (!config.enabled || isAutomatedMessage(message.metadata) || message.edited) return undefined;
+    if (!mayAnswer(message)) return undefined;
     const { db } = sb.store;
     const contact = await findContactByIdentity(db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
     if (!contact) return undefined;
@@ -161,7 +169,7 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
   }
 
   return {
-    captureAnswer,
+    captureAnswer: { mayTake: mayAnswer, take: captureAnswer } satisfies Taker,
     async resolved(conversationId: number): Promise<void> {
       if (!config.enabled) return;
       await sb.jobs.schedule(
