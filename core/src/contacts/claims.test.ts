@@ -1,6 +1,6 @@
 // addClaims stores several claims from one source in one statement and says which were new to the
 // contact, in the order given (SQLite returns inserted rows in no set order); claims given twice
-// count once, and the same claims again add nothing.
+// count once, and the same claims again add nothing; quiet claims ride in the same statement without signals.
 import { createTestHarness, type Harness } from "@switchboard/core/testing";
 import { asc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
@@ -49,6 +49,35 @@ describe("addClaims", () => {
       { kind: "ref", value: "B-2", source: "inbox:test" },
       { kind: "ref", value: "Z-9", source: "inbox:shop" },
       { kind: "name", value: "maria lopez", source: "inbox:shop" },
+    ]);
+  });
+
+  it("stores quiet claims in the same statement, with signals only for the others, and the quiet ones alone when no other is given", async () => {
+    harness = await createTestHarness();
+    const { store } = harness.switchboard;
+    const stored = await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "hi" });
+    if (!("contactId" in stored)) throw new Error("not stored");
+    const contactId = stored.contactId;
+    const now = harness.clock.now();
+    const quiet = [
+      { kind: "name", value: "ann lee" },
+      { kind: "ref", value: "A-1" },
+    ];
+    const fresh = await store.write((tx) =>
+      addClaims(tx, contactId, [{ kind: "email", value: "ann@example.com" }], "inbox:shop", now, quiet),
+    );
+    expect(fresh).toEqual([{ kind: "email", value: "ann@example.com", source: "inbox:shop", verified: false }]);
+    expect(await store.write((tx) => addClaims(tx, contactId, [], "inbox:shop", now, [{ kind: "ref", value: "B-2" }]))).toEqual([]);
+    const rows = await store.db
+      .select({ kind: identityClaims.kind, value: identityClaims.value })
+      .from(identityClaims)
+      .where(eq(identityClaims.contactId, contactId))
+      .orderBy(asc(identityClaims.value));
+    expect(rows).toEqual([
+      { kind: "ref", value: "A-1" },
+      { kind: "ref", value: "B-2" },
+      { kind: "name", value: "ann lee" },
+      { kind: "email", value: "ann@example.com" },
     ]);
   });
 });

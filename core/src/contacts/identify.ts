@@ -61,7 +61,9 @@ export async function identifySender(
  * email or phone as a global identity (unless another contact holds it); an unverified one as a claim. Returns the signals
  * worth checking for merge suggestions (identifiers new to this contact, or held by someone else).
  * `known.byChannel` (the contact was just found by this channel identity, in this transaction)
- * skips adding that identity again.
+ * skips adding that identity again. `known.alsoClaims` (claims of the same source that need no
+ * signal, such as the text's name and references) go into the same insert as an unverified
+ * sender's claims, and are stored whatever the sender gave; a verified sender's are not stored here.
  *
  * @example
  * const signals = await recordIdentities(tx, contact.id, inbox, message, now);
@@ -72,7 +74,7 @@ export async function recordIdentities(
   inbox: InboxInfo,
   message: InboundMessage,
   now: number,
-  known: { byChannel: boolean } = { byChannel: false },
+  known: { byChannel: boolean; alsoClaims?: readonly Claim[] } = { byChannel: false },
 ): Promise<Signal[]> {
   const verified = message.contact.verified ?? false;
   const source = `inbox:${inbox.name}`;
@@ -95,7 +97,7 @@ export async function recordIdentities(
   }
   if (message.contact.handle) await rememberHandle(tx, contactId, `${own.channel}:${own.externalId}`, message.contact.handle);
   const given = (["email", "phone"] as const).flatMap((kind) => (message.contact[kind] ? [{ kind, value: message.contact[kind] }] : []));
-  if (!verified) return addClaims(tx, contactId, given, source, now);
+  if (!verified) return addClaims(tx, contactId, given, source, now, known.alsoClaims);
   const signals: Signal[] = [];
   for (const { kind, value } of given) {
     const signal = await recordVerified(tx, contactId, kind, value, source);
@@ -162,7 +164,8 @@ const insertClaims = reusableQueryPerCount((db, count) =>
 );
 const insertClaimsQuietly = reusableQueryPerCount(insertClaimRows);
 
-type Claim = { kind: string; value: string };
+/** A claim as stored: its kind ("email", "phone", "name", "ref", "fact:<key>") and value. */
+export type Claim = { kind: string; value: string };
 const claimKey = (claim: Claim) => `${claim.kind}\u0000${claim.value}`;
 
 /** Each claim once, and the insert's values for them (see insertClaimRows). */
@@ -184,18 +187,30 @@ function claimValues(
 /**
  * Stores claims (unverified emails or phones, names, references, facts such as an account number)
  * from one source on a contact, in one statement. Returns a signal for each claim the contact did
- * not have yet, in the order given.
+ * not have yet, in the order given. `quiet` claims go into the same statement without signals (one
+ * insert instead of two for a message's identity and text claims, issue 22).
  *
  * @example
  * const fresh = await addClaims(tx, 7, [{ kind: "name", value: "maria lopez" }, { kind: "ref", value: "A-1001" }], "inbox:shop", now);
  */
-export async function addClaims(tx: Tx, contactId: number, given: readonly Claim[], source: string, now: number): Promise<Signal[]> {
-  const { claims, values } = claimValues(contactId, given, source, now);
-  if (claims.length === 0) return [];
+export async function addClaims(
+  tx: Tx,
+  contactId: number,
+  given: readonly Claim[],
+  source: string,
+  now: number,
+  quiet: readonly Claim[] = [],
+): Promise<Signal[]> {
+  if (given.length === 0) {
+    await storeClaims(tx, contactId, quiet, source, now);
+    return [];
+  }
+  const { claims, values } = claimValues(contactId, [...given, ...quiet], source, now);
+  const wanted = new Set(given.map(claimKey));
   // SQLite returns the inserted rows in no set order: read them back into the order given.
   const inserted = new Set((await insertClaims(claims.length)(tx, values)).map(claimKey));
   return claims
-    .filter((claim) => inserted.has(claimKey(claim)))
+    .filter((claim) => wanted.has(claimKey(claim)) && inserted.has(claimKey(claim)))
     .map((claim) => ({ kind: claim.kind, value: claim.value, source, verified: false }));
 }
 

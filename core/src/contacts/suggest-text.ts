@@ -13,7 +13,7 @@ import type { Tx } from "../store/index.ts";
 import { inIdList, reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, type SuggestionEvidence } from "../store/schema.ts";
 import { foldName, identifiersIn, namesIn, referencesIn } from "./evidence.ts";
-import { storeClaims } from "./identify.ts";
+import { type Claim, storeClaims } from "./identify.ts";
 import { claimHolders, holdersOf, nameOf, upsertSuggestion } from "./suggest.ts";
 
 /** Weights of the evidence read from messages; a pair is suggested at THRESHOLD. */
@@ -36,9 +36,32 @@ export interface TextSettings {
 
 type Candidate = { evidence: SuggestionEvidence[] };
 
+/** What a message's text and its sender's name give as claims: the folded name (3 letters or more) and the references. */
+export interface TextClaims {
+  folded: string;
+  references: string[];
+  claims: Claim[];
+}
+
+/**
+ * The claims a message's text and its sender's name make, before they are stored.
+ *
+ * @example
+ * textClaims("María López", "About order A-1001", patterns);
+ * // { folded: "maria lopez", references: ["A-1001"], claims: [{ kind: "name", ... }, { kind: "ref", value: "A-1001" }] }
+ */
+export function textClaims(name: string | null | undefined, text: string, patterns: RegExp[]): TextClaims {
+  const folded = name ? foldName(name) : "";
+  const references = referencesIn(text, patterns);
+  const claims = [...(folded.length >= 3 ? [{ kind: "name", value: folded }] : []), ...references.map((value) => ({ kind: "ref", value }))];
+  return { folded, references, claims };
+}
+
 /**
  * Records the contact's folded name and the references in `text` as claims, then suggests merges
  * with contacts the evidence points to. Returns the ids of suggestions created or extended.
+ * `stored`: the claims textClaims gave, which the caller has stored already (with the sender's own
+ * claims, see recordIdentities).
  *
  * @example
  * await suggestFromText(tx, contact.id, inbox, message.text, { patterns, windowMs: 72 * 3_600_000 }, now);
@@ -52,12 +75,15 @@ export async function suggestFromText(
   now: number,
   /** The contact's name when the caller has just read it (saves the lookup). */
   knownName?: string | null,
+  stored?: TextClaims,
 ): Promise<number[]> {
-  const name = knownName !== undefined ? knownName : (await nameOf(tx, { contactId }))[0]?.name;
-  const folded = name ? foldName(name) : "";
-  const references = referencesIn(text, settings.patterns);
-  const claims = [...(folded.length >= 3 ? [{ kind: "name", value: folded }] : []), ...references.map((value) => ({ kind: "ref", value }))];
-  await storeClaims(tx, contactId, claims, `inbox:${inbox.name}`, now);
+  let given = stored;
+  if (!given) {
+    const name = knownName !== undefined ? knownName : (await nameOf(tx, { contactId }))[0]?.name;
+    given = textClaims(name, text, settings.patterns);
+    await storeClaims(tx, contactId, given.claims, `inbox:${inbox.name}`, now);
+  }
+  const { folded, references } = given;
 
   const candidates = new Map<number, Candidate>();
   const add = (id: number, evidence: SuggestionEvidence) => {

@@ -13,7 +13,7 @@ import { type EnrichmentAnswers, storeEnrichment, withAnswers } from "../contact
 import { referencePatterns } from "../contacts/evidence.ts";
 import { identifyByIdentity, identifySender, recordIdentities } from "../contacts/identify.ts";
 import { suggestMerges } from "../contacts/suggest.ts";
-import { suggestFromText, type TextSettings } from "../contacts/suggest-text.ts";
+import { suggestFromText, type TextSettings, textClaims } from "../contacts/suggest-text.ts";
 import { joinVerifiedHolders, type VerifiedJoin } from "../contacts/verified-join.ts";
 import { describeError, type SwitchboardError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -454,17 +454,28 @@ export class InboundPipeline {
     } else {
       filled = await absorbContactFacts(tx, contact, message.contact, now);
     }
-    const recorded = await recordIdentities(tx, contact!.id, inbox, message, now, { byChannel: sender?.byChannel ?? false });
+    // The name as it stands after this message (a gap it filled).
+    const nameAfter = filled.includes("name") ? (message.contact.name ?? null) : contact!.name;
+    // An unverified sender joins nobody (only a verified identity does), so the text's claims (that
+    // name, the references) are known now and go into the insert of the sender's own claims: one
+    // statement instead of two (issue 22).
+    const text =
+      this.#identity.suggest_from_text && !message.contact.verified ? textClaims(nameAfter, message.text, this.#text.patterns) : undefined;
+    const recorded = await recordIdentities(tx, contact!.id, inbox, message, now, {
+      byChannel: sender?.byChannel ?? false,
+      ...(text ? { alsoClaims: text.claims } : {}),
+    });
     // A verified email or phone another contact holds verified joins the two; the rest may suggest.
     const joined = await joinVerifiedHolders(tx, contact!.id, recorded, now);
     const contactId = joined.contactId;
     const signals = recorded.filter((s) => s.heldBy === undefined);
     const checkName =
       this.#identity.suggest_name_matches && Boolean(message.contact.name) && (created || filled.length > 0 || signals.length > 0);
-    // The name as it stands after this message (a gap it filled), unless the contact was joined into another.
-    const name = contactId !== contact!.id ? undefined : filled.includes("name") ? (message.contact.name ?? null) : contact!.name;
+    // Unless the contact was joined into another (whose name suggestFromText reads).
+    const name = contactId !== contact!.id ? undefined : nameAfter;
     if (signals.length > 0 || checkName) await suggestMerges(tx, contactId, signals, { checkName, name }, now);
-    if (this.#identity.suggest_from_text) await suggestFromText(tx, contactId, inbox, message.text, this.#text, now, name);
+    if (this.#identity.suggest_from_text)
+      await suggestFromText(tx, contactId, inbox, message.text, this.#text, now, name, contactId === contact!.id ? text : undefined);
     return { contactId, created: created && contactId === contact!.id, joined };
   }
 }
