@@ -89,4 +89,14 @@ describe("health and metrics", () => {
     // Its heap spaces are V8's (zeros under Bun but "old"), and reading them walked Bun's whole heap on every scrape.
     expect(text).not.toMatch(/^switchboard_nodejs_heap_space_size_\w+_bytes/m);
   });
+
+  it("says nosniff on every answer, made with c.json or built by the handler itself", async () => {
+    harness = await createTestHarness();
+    harness.switchboard.app.get("/test-raw", () => new Response("raw", { headers: { "Content-Type": "text/plain" } }));
+    harness.switchboard.app.get("/test-json", (c) => c.json({ ok: true }));
+    for (const path of ["/test-raw", "/test-json", "/no-such-route"]) {
+      const answer = await harness.request(path);
+      expect({ path, nosniff: answer.headers.get("x-content-type-options") }).toEqual({ path, nosniff: "nosniff" });
+    }
+  });
 });
