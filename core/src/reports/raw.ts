@@ -4,11 +4,36 @@
  * answer, status change), answered surveys and decided SLA clocks. One batch covers a range of
  * contact ids, so a rebuild reads the store in a few large queries and an update reads one contact.
  */
-import { sql } from "drizzle-orm";
 import type { Queryable } from "../store/index.ts";
-import type { ContactRows, ConversationRow, MessageRow, SlaRow, SurveyRow } from "./measure.ts";
+import { runSqlRows } from "../store/reusable.ts";
+import type { ContactRows, MessageRow } from "./measure.ts";
 
-type Rows<T> = T[];
+// The texts are written once and run with runSqlRows: drizzle built each anew on every refresh,
+// four times per contact (issue 22). Rows come back by position, in the order of their columns.
+const CONVERSATIONS = `
+  SELECT id, COALESCE(case_id, id), contact_id, inbox, channel, team_id
+  FROM conversations
+  WHERE contact_id >= ? AND contact_id < ? AND merged_into_id IS NULL
+  ORDER BY id`;
+const MESSAGES = `
+  SELECT m.id, m.conversation_id, m.direction, m.author_agent_id, m.created_at,
+    (COALESCE(json_extract(m.metadata, '$.autoReply'), 0) = 1 OR COALESCE(json_extract(m.metadata, '$.bot'), 0) = 1),
+    json_extract(m.metadata, '$.survey') IS NOT NULL,
+    json_extract(m.metadata, '$.activity'),
+    json_extract(m.metadata, '$.from'),
+    json_extract(m.metadata, '$.to'),
+    c.contact_id
+  FROM conversations c JOIN messages m ON m.conversation_id = c.id
+  WHERE c.contact_id >= ? AND c.contact_id < ? AND c.merged_into_id IS NULL
+  ORDER BY m.created_at, m.id`;
+const SURVEYS = `
+  SELECT s.conversation_id, s.score, s.ces, s.nps, s.answered_at, c.contact_id
+  FROM conversations c JOIN csat_responses s ON s.conversation_id = c.id
+  WHERE c.contact_id >= ? AND c.contact_id < ? AND s.answered_at IS NOT NULL`;
+const SLA = `
+  SELECT k.conversation_id, k.target, k.outcome, k.started_at, c.contact_id
+  FROM conversations c JOIN sla_clocks k ON k.conversation_id = c.id
+  WHERE c.contact_id >= ? AND c.contact_id < ? AND k.outcome IN ('hit', 'miss')`;
 
 /**
  * The raw rows of contacts with ids in [fromId, toId), grouped by contact.
@@ -17,45 +42,64 @@ type Rows<T> = T[];
  * const byContact = await loadContacts(db, 42, 43); // contact #42 only
  */
 export async function loadContacts(db: Queryable, fromId: number, toId: number): Promise<Map<number, ContactRows>> {
-  const conversations = (await db.all(sql`
-    SELECT id, COALESCE(case_id, id) AS caseId, contact_id AS contactId, inbox, channel, team_id AS teamId
-    FROM conversations
-    WHERE contact_id >= ${fromId} AND contact_id < ${toId} AND merged_into_id IS NULL
-    ORDER BY id`)) as Rows<ConversationRow>;
-  const messages = (await db.all(sql`
-    SELECT m.id, m.conversation_id AS conversationId, m.direction, m.author_agent_id AS authorAgentId, m.created_at AS createdAt,
-      (COALESCE(json_extract(m.metadata, '$.autoReply'), 0) = 1 OR COALESCE(json_extract(m.metadata, '$.bot'), 0) = 1) AS automated,
-      json_extract(m.metadata, '$.survey') IS NOT NULL AS survey,
-      json_extract(m.metadata, '$.activity') AS activity,
-      json_extract(m.metadata, '$.from') AS "from",
-      json_extract(m.metadata, '$.to') AS "to",
-      c.contact_id AS contactId
-    FROM conversations c JOIN messages m ON m.conversation_id = c.id
-    WHERE c.contact_id >= ${fromId} AND c.contact_id < ${toId} AND c.merged_into_id IS NULL
-    ORDER BY m.created_at, m.id`)) as Rows<
-    Omit<MessageRow, "automated" | "survey"> & { contactId: number; automated: number; survey: number }
-  >;
-  const surveys = (await db.all(sql`
-    SELECT s.conversation_id AS conversationId, s.score, s.ces, s.nps, s.answered_at AS answeredAt, c.contact_id AS contactId
-    FROM conversations c JOIN csat_responses s ON s.conversation_id = c.id
-    WHERE c.contact_id >= ${fromId} AND c.contact_id < ${toId} AND s.answered_at IS NOT NULL`)) as Rows<SurveyRow & { contactId: number }>;
-  const sla = (await db.all(sql`
-    SELECT k.conversation_id AS conversationId, k.target, k.outcome, k.started_at AS startedAt, c.contact_id AS contactId
-    FROM conversations c JOIN sla_clocks k ON k.conversation_id = c.id
-    WHERE c.contact_id >= ${fromId} AND c.contact_id < ${toId} AND k.outcome IN ('hit', 'miss')`)) as Rows<SlaRow & { contactId: number }>;
-
+  const range = [fromId, toId];
   const out = new Map<number, ContactRows>();
-  const of = (contactId: number) => {
-    let rows = out.get(contactId);
+  const of = (contactId: unknown) => {
+    let rows = out.get(contactId as number);
     if (!rows) {
       rows = { conversations: [], messages: [], surveys: [], sla: [] };
-      out.set(contactId, rows);
+      out.set(contactId as number, rows);
     }
     return rows;
   };
-  for (const c of conversations) of(c.contactId).conversations.push(c);
-  for (const m of messages) of(m.contactId).messages.push({ ...m, automated: Boolean(m.automated), survey: Boolean(m.survey) });
-  for (const s of surveys) of(s.contactId).surveys.push(s);
-  for (const k of sla) of(k.contactId).sla.push(k);
+  for (const [id, caseId, contactId, inbox, channel, teamId] of await runSqlRows(db, CONVERSATIONS, range))
+    of(contactId).conversations.push({
+      id: id as number,
+      caseId: caseId as number,
+      contactId: contactId as number,
+      inbox: inbox as string,
+      channel: channel as string,
+      teamId: teamId as number | null,
+    });
+  for (const [
+    id,
+    conversationId,
+    direction,
+    authorAgentId,
+    createdAt,
+    automated,
+    survey,
+    activity,
+    from,
+    to,
+    contactId,
+  ] of await runSqlRows(db, MESSAGES, range))
+    of(contactId).messages.push({
+      id: id as number,
+      conversationId: conversationId as number,
+      direction: direction as MessageRow["direction"],
+      authorAgentId: authorAgentId as number | null,
+      createdAt: createdAt as number,
+      automated: Boolean(automated),
+      survey: Boolean(survey),
+      activity: activity as string | null,
+      from: from as string | null,
+      to: to as string | null,
+    });
+  for (const [conversationId, score, ces, nps, answeredAt, contactId] of await runSqlRows(db, SURVEYS, range))
+    of(contactId).surveys.push({
+      conversationId: conversationId as number,
+      score: score as number | null,
+      ces: ces as number | null,
+      nps: nps as number | null,
+      answeredAt: answeredAt as number,
+    });
+  for (const [conversationId, target, outcome, startedAt, contactId] of await runSqlRows(db, SLA, range))
+    of(contactId).sla.push({
+      conversationId: conversationId as number,
+      target: target as string,
+      outcome: outcome as "hit" | "miss",
+      startedAt: startedAt as number,
+    });
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable, Store, Tx } from "../store/index.ts";
+import { reusableQuery } from "../store/reusable.ts";
 import { contacts, reportRollups, reportSamples } from "../store/schema.ts";
 import { type Agg, apply, emptyAgg } from "./aggregate.ts";
 import { type MeasureOptions, measureContact, type Sample } from "./measure.ts";
@@ -109,6 +110,14 @@ async function applyChanges(tx: Tx, changes: Change[], days: DayCache): Promise<
 
 const toRow = (s: Sample) => ({ ...s });
 
+/** A contact's stored samples, built once: a refresh reads them all (one per customer message, among others). */
+const samplesOfContact = reusableQuery((db) =>
+  db
+    .select()
+    .from(reportSamples)
+    .where(eq(reportSamples.contactId, sql.placeholder("contactId"))),
+);
+
 async function insertSamples(tx: Tx, samples: Sample[]): Promise<void> {
   for (let i = 0; i < samples.length; i += INSERT_CHUNK)
     await tx.insert(reportSamples).values(samples.slice(i, i + INSERT_CHUNK).map(toRow));
@@ -130,7 +139,7 @@ export async function refreshContacts(store: Pick<Store, "write">, options: Roll
     for (const contactId of ids) {
       const rows = (await loadContacts(tx, contactId, contactId + 1)).get(contactId);
       const fresh = rows ? measureContact(rows, options.measure) : [];
-      const old = await tx.select().from(reportSamples).where(eq(reportSamples.contactId, contactId));
+      const old = await samplesOfContact(tx, { contactId });
       const stale = new Map<string, number[]>();
       for (const o of old) {
         const { id, ...sample } = o;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { DrizzleQueryError, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "./index.ts";
-import { reusableQuery } from "./reusable.ts";
+import { reusableQuery, runSqlRows } from "./reusable.ts";
 import { contacts, conversations, identities, messages } from "./schema.ts";
 
 const stores: Store[] = [];
@@ -162,5 +162,22 @@ describe("reusableQuery", () => {
       expect(String((duplicate as DrizzleQueryError).cause)).toContain("UNIQUE constraint failed");
     });
     expect(await nameOf(store.db, { id: 1 })).toEqual([{ name: "Anna" }]);
+  });
+});
+
+describe("runSqlRows", () => {
+  it("answers rows as arrays of values by position, integers as numbers, in a transaction with its own rows, and drizzle's error for bad SQL", async () => {
+    const store = await storeWith("Ann");
+    const text = "SELECT id, name, length(name) FROM contacts WHERE id >= ? ORDER BY id";
+    expect(await runSqlRows(store.db, text, [1])).toEqual([[1, "Ann", 3]]);
+    const inside = await store.write(async (tx) => {
+      await tx.insert(contacts).values({ id: 2, name: "Bo" });
+      return runSqlRows(tx, text, [1]);
+    });
+    expect(inside).toEqual([
+      [1, "Ann", 3],
+      [2, "Bo", 2],
+    ]);
+    await expect(runSqlRows(store.db, "SELECT nope FROM contacts", [])).rejects.toBeInstanceOf(DrizzleQueryError);
   });
 });
