@@ -13,14 +13,17 @@ afterEach(async () => {
   harness = undefined;
 });
 
+/** A new harness with one contact (who wrote once), its store and the harness's time. */
+async function aContact() {
+  harness = await createTestHarness();
+  const stored = await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "hi" });
+  if (!("contactId" in stored)) throw new Error("not stored");
+  return { store: harness.switchboard.store, contactId: stored.contactId, now: harness.clock.now() };
+}
+
 describe("addClaims", () => {
   it("returns the claims new to the contact, in the order given, and stores each once", async () => {
-    harness = await createTestHarness();
-    const { store } = harness.switchboard;
-    const stored = await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "hi" });
-    if (!("contactId" in stored)) throw new Error("not stored");
-    const contactId = stored.contactId;
-    const now = harness.clock.now();
+    const { store, contactId, now } = await aContact();
 
     await store.write((tx) => addClaim(tx, contactId, { kind: "ref", value: "B-2", source: "inbox:test" }, now));
     const claims = [
@@ -53,12 +56,7 @@ describe("addClaims", () => {
   });
 
   it("stores quiet claims in the same statement, with signals only for the others, and the quiet ones alone when no other is given", async () => {
-    harness = await createTestHarness();
-    const { store } = harness.switchboard;
-    const stored = await harness.inject({ externalId: "m1", contact: { externalId: "u1" }, text: "hi" });
-    if (!("contactId" in stored)) throw new Error("not stored");
-    const contactId = stored.contactId;
-    const now = harness.clock.now();
+    const { store, contactId, now } = await aContact();
     const quiet = [
       { kind: "name", value: "ann lee" },
       { kind: "ref", value: "A-1" },
