@@ -23,7 +23,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { REFRESH_DELAY_MS } from "../core/src/reports/subscriber.ts";
+import { REFRESH_MAX_DELAY_MS } from "../core/src/reports/subscriber.ts";
 import { anatomy } from "./ingest-anatomy.ts";
 import type { OpenLoopResult } from "./ingest-load.ts";
 import { atRate, countRows, fmt, saturate, subscribersCaughtUp, switchboardTarget, type Target } from "./ingest-measure.ts";
@@ -198,7 +198,7 @@ const lines = [
       `| ${i + 1} | ${f.sb ? `${fmt(f.sb.p50)} ms` : "–"} | ${cell(f.sb, capacity)} | ${f.floor ? `${fmt(f.floor.p50)} ms` : "–"} | ${cell(f.floor, floorCapacity)} |`,
   ),
   "",
-  `Switchboard's server CPU per message includes its durable subscribers' work on the round's events (SLA clocks, reports, send-later, ...): it is read once they have caught up with the event log (/metrics, \`switchboard_event_subscriber_behind\` at 0) and, ${(REFRESH_DELAY_MS + 500) / 1000} s later, when the reports refreshes their events scheduled have come due, no due job waits (\`switchboard_jobs_due\` at 0): ${rounds.map((r) => `${fmt(r.sb.catchUpMs)} ms`).join(", ")} after the rounds ended. Each fixed-rate run below also waits for them before the next.`,
+  `Switchboard's server CPU per message includes its durable subscribers' work on the round's events (SLA clocks, reports, send-later, ...): it is read once they have caught up with the event log (/metrics, \`switchboard_event_subscriber_behind\` at 0) and, ${(REFRESH_MAX_DELAY_MS + 500) / 1000} s later, when the reports refreshes their events scheduled have come due, no due job waits (\`switchboard_jobs_due\` at 0): ${rounds.map((r) => `${fmt(r.sb.catchUpMs)} ms`).join(", ")} after the rounds ended. Each fixed-rate run below also waits for them before the next.`,
   "",
   `Below saturation (Switchboard, open loop, ${SECONDS} s each): ${ladder.map((l) => `${l.rate} msg/s (${pct(l.share)} of its throughput) → p50 ${fmt(l.result.p50)} ms, p99 ${p99Text(l.result)} ms, ${stallText(l.stalls)}`).join("; ")}. Each of these runs, like the ones at ${RATE} msg/s, starts with ${POOL} customers new to Switchboard, all in its first ${POOL} requests; a new customer's first message costs several times a returning one's (a contact, its identities and claims, merge checks, a conversation, its SLA clocks and timers). ${returning ? `The same ${returning.rate} msg/s again from the ${POOL} customers of the 50% run, who all wrote before: p50 ${fmt(returning.result.p50)} ms, p99 ${p99Text(returning.result)} ms.` : ""}`,
   "",

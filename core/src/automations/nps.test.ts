@@ -5,7 +5,7 @@ import { afterEach, expect, it } from "vitest";
 import { updateConversation } from "../conversations/update.ts";
 import { kpiReport } from "../reports/kpis.ts";
 import { readGrouped } from "../reports/read.ts";
-import { REFRESH_DELAY_MS } from "../reports/subscriber.ts";
+import { REFRESH_MAX_DELAY_MS } from "../reports/subscriber.ts";
 import { csatResponses } from "../store/schema.ts";
 import { createTestAgent } from "../testing/index.ts";
 import { type AutomationKit, automationKit, TUESDAY_10 } from "./fixtures.ts";
@@ -45,7 +45,7 @@ it("asks NPS after CES, records 0 to 10, and reports count promoters minus detra
   await surveyed("hana", ["4", "6", "10"]);
   await surveyed("ivan", ["4", "6", "9"]);
   await kit.harness.drain();
-  kit.harness.clock.advance(REFRESH_DELAY_MS);
+  kit.harness.clock.advance(REFRESH_MAX_DELAY_MS);
   await kit.harness.drain();
   const { groups } = await readGrouped(
     db,

@@ -16,16 +16,17 @@ import { kpiReport } from "./kpis.ts";
 import { rollupOptions } from "./options.ts";
 import { readGrouped } from "./read.ts";
 import { rebuildAll } from "./rollups.ts";
-import { REFRESH_DELAY_MS, REFRESH_JOB, recordAvailability } from "./subscriber.ts";
+import { REFRESH_DELAY_MS, REFRESH_JOB, REFRESH_MAX_DELAY_MS, recordAvailability, refreshDueAt } from "./subscriber.ts";
 
 let harness: Harness;
 afterEach(() => harness?.close());
 
 const T0 = Date.UTC(2026, 0, 6, 10, 0); // a Tuesday, 10:00 UTC, open hours
+const byNumber = (a: number, b: number) => a - b;
 
 async function settle() {
   await harness.drain();
-  harness.clock.advance(REFRESH_DELAY_MS);
+  harness.clock.advance(REFRESH_MAX_DELAY_MS);
   await harness.drain();
 }
 
@@ -50,7 +51,7 @@ it("rollups follow the conversation as it happens, and equal a rebuild", async (
   harness.clock.advance(4 * 60_000);
   await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, agentId: ann.id, text: "Looking into it" });
   await settle();
-  expect((await week()).firstResponse).toMatchObject({ n: 1, median: 4 * 60_000 + REFRESH_DELAY_MS });
+  expect((await week()).firstResponse).toMatchObject({ n: 1, median: 4 * 60_000 + REFRESH_MAX_DELAY_MS });
 
   await updateConversation(harness.switchboard, ann, stored.conversationId, { status: "resolved" });
   await settle();
@@ -94,7 +95,13 @@ it("refreshes many contacts due at once together (in chunks), and the rollups st
 it("schedules one refresh for each contact of a batch of events, and keeps a refresh already waiting as it is", async () => {
   harness = await createTestHarness({ now: T0 });
   const write = (contact: string, id: string) => harness.inject({ externalId: id, contact: { externalId: contact }, text: "Hello" });
-  for (const contact of ["c1", "c2", "c3"]) await write(contact, `${contact}-first`);
+  const idOf = async (contact: string, id: string) => {
+    const stored = await write(contact, id);
+    if (stored.status !== "stored") throw new Error("not stored");
+    return stored.contactId;
+  };
+  const first: number[] = [];
+  for (const contact of ["c1", "c2", "c3"]) first.push(await idOf(contact, `${contact}-first`));
   await harness.drain();
   const refreshes = async () =>
     new Map(
@@ -102,21 +109,25 @@ it("schedules one refresh for each contact of a batch of events, and keeps a ref
         .filter((job) => job.status === "pending")
         .map((job) => [job.key, job.dueAt]),
     );
-  expect([...(await refreshes()).values()]).toEqual([T0 + REFRESH_DELAY_MS, T0 + REFRESH_DELAY_MS, T0 + REFRESH_DELAY_MS]);
+  // Each due REFRESH_DELAY_MS after its event and within the spread, by contact id.
+  const dueFirst = first.map((id) => refreshDueAt(id, T0));
+  expect(new Set(dueFirst).size).toBe(3);
+  for (const due of dueFirst) expect(due - T0).toBeGreaterThanOrEqual(REFRESH_DELAY_MS);
+  for (const due of dueFirst) expect(due - T0).toBeLessThan(REFRESH_MAX_DELAY_MS);
+  expect([...(await refreshes()).values()].sort(byNumber)).toEqual([...dueFirst].sort(byNumber));
   // Shortly before those are due, c1, c2 and a new c4 write; the subscriber gets their events in one batch.
   harness.clock.advance(900);
   harness.switchboard.bus.setDurable(false);
-  for (const contact of ["c1", "c2", "c4"]) await write(contact, `${contact}-second`);
+  let c4 = 0;
+  for (const contact of ["c1", "c2", "c4"]) {
+    const id = await idOf(contact, `${contact}-second`);
+    if (contact === "c4") c4 = id;
+  }
   harness.switchboard.bus.setDurable(true);
   await harness.drain();
   const after = await refreshes();
   expect(after.size).toBe(4);
-  expect([...after.values()].sort()).toEqual([
-    T0 + REFRESH_DELAY_MS,
-    T0 + REFRESH_DELAY_MS,
-    T0 + REFRESH_DELAY_MS,
-    T0 + 900 + REFRESH_DELAY_MS,
-  ]);
+  expect([...after.values()].sort(byNumber)).toEqual([...dueFirst, refreshDueAt(c4, T0 + 900)].sort(byNumber));
 });
 
 it("records each availability change once, however often the event is handled", async () => {
