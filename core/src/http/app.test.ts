@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { EventBus } from "../events/bus.ts";
 import { createLogger } from "../log/index.ts";
+import { REFRESH_MAX_DELAY_MS } from "../reports/subscriber.ts";
 import { createTestHarness, type Harness } from "../testing/index.ts";
 
 let harness: Harness;
@@ -30,8 +31,8 @@ describe("health and metrics", () => {
     await harness.switchboard.outbound.reply({ conversationId: stored.conversationId, text: "hello", agentId: null });
     let text = await (await harness.request("/metrics")).text();
     expect(text).toMatch(/^switchboard_outbox_pending 1$/m);
-    // Due now, not yet run: the reports refresh of the contact, a second after the message.
-    harness.clock.advance(1_000);
+    // Due now, not yet run: the reports refresh of the contact, a few seconds after the message.
+    harness.clock.advance(REFRESH_MAX_DELAY_MS);
     text = await (await harness.request("/metrics")).text();
     expect(Number(/^switchboard_jobs_due (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     await harness.drain();
