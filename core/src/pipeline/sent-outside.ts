@@ -11,6 +11,7 @@ import type { Clock } from "../clock.ts";
 import { identifyByIdentity } from "../contacts/identify.ts";
 import type { EventBus } from "../events/bus.ts";
 import { conversationState, messageEventData } from "../events/message-data.ts";
+import type { InboundMessage, InboxInfo, IngestResult } from "../plugins/types.ts";
 import { insertAttachments } from "../store/attachments.ts";
 import type { Store } from "../store/index.ts";
 import { conversations, messages } from "../store/schema.ts";
@@ -25,7 +26,7 @@ import type { Taker } from "./taker.ts";
 export function storeSentOutside(deps: { store: Store; clock: Clock; bus: EventBus }): Taker {
   return { mayTake: (message) => message.sentOutside === true, take: sentOutside };
 
-  async function sentOutside(...[message, inbox]: Parameters<Taker["take"]>): ReturnType<Taker["take"]> {
+  async function sentOutside(message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> {
     if (!message.sentOutside) return undefined;
     const contact = await identifyByIdentity(deps.store.db, inbox, message);
     if (!contact) return { status: "dropped", reason: "sent outside Switchboard to someone who never wrote on this inbox" };

@@ -99,10 +99,13 @@ function normalised(value: unknown): unknown {
   return value instanceof ArrayBuffer ? Buffer.from(value) : value;
 }
 
+/** Where a session's statements run: its transaction, else its client. */
+const executorOf = (session: Binding) => (session.tx ?? session.client) as Executor;
+
 /** Runs a planned query on the session's transaction or client, with drizzle's error for a failure. */
 async function runPlan(plan: Plan, session: Binding, values: Values): Promise<unknown> {
   const args = plan.args(values);
-  const executor = (session.tx ?? session.client) as Executor;
+  const executor = executorOf(session);
   let result: Awaited<ReturnType<Executor["execute"]>>;
   const { columns } = plan;
   try {
@@ -133,8 +136,7 @@ async function runPlan(plan: Plan, session: Binding, values: Values): Promise<un
  * for (const [id, name] of rows) console.log(id, name);
  */
 export async function runSqlRows(db: Queryable, text: string, args: readonly (string | number | null)[]): Promise<unknown[][]> {
-  const session = (db as unknown as { session: Binding }).session;
-  const executor = (session.tx ?? session.client) as Executor;
+  const executor = executorOf((db as unknown as { session: Binding }).session);
   try {
     const { rows } = await executor.execute({ sql: text, args: [...args], [VALUE_ROWS]: true });
     // The embedded client answers arrays; @libsql/client (a remote store) answers Rows, read by position alike.
