@@ -7,8 +7,6 @@
 import { fileURLToPath } from "node:url";
 import nodemailer from "nodemailer";
 import { afterEach, describe, expect, it } from "vitest";
-import { createAgent } from "../../core/src/auth/agents.ts";
-import { createApiToken } from "../../core/src/auth/tokens.ts";
 import { contactSuggestions } from "../../core/src/store/schema.ts";
 import { createTestAgent, createTestHarness, type Harness, waitFor, waitForMessages } from "../../core/src/testing/index.ts";
 import { eml } from "../../plugins/channel-email/test-support/corpus.ts";

@@ -131,6 +131,7 @@ export function assistRoutes(sb: Services): Hono<InboxEnv> {
     if (answers.length === 0) return renderFragment(c, <AssistOutput title="Summary" text={NO_ANSWER} />);
     return renderFragment(
       c,
+      // biome-ignore lint/complexity/noUselessFragments: one node, as String() of an array would join the outputs with commas
       <>
         {answers.map((a) => (
           <AssistOutput title="Summary" plugin={a.plugin} text={a.value} />
