@@ -23,6 +23,7 @@ import { parseConfigText } from "../core/src/config/load.ts";
 import { createLogger } from "../core/src/log/index.ts";
 import { rollupOptions } from "../core/src/reports/options.ts";
 import { rebuildAll, refreshContacts } from "../core/src/reports/rollups.ts";
+import { REFRESH_DELAY_MS, REFRESH_MAX_DELAY_MS } from "../core/src/reports/subscriber.ts";
 import { createSwitchboard } from "../core/src/switchboard.ts";
 import { signInAgent } from "../core/src/testing/sign-in.ts";
 import { BENCHMARKS_FILE, machineLine, writeSection } from "./sections.ts";
@@ -146,7 +147,7 @@ try {
 | With a label filter (read from the samples: rollups carry no labels) | p50 ${ms(label.p50)}, p95 ${ms(label.p95)}, max ${ms(label.max)} |
 | Ingest cost: the refresh one new message causes (its contact measured again, the difference applied to samples and rollups; run by the reports subscriber's job) | p50 ${ms(ingest.p50)}, p95 ${ms(ingest.p95)}, max ${ms(ingest.max)} per event |
 
-The page is timed through the whole app (session, access rule, queries, SVG charts, HTML) without a socket. The refresh runs off the ingest path (a durable job a second after the event), so it costs worker time, not reply latency; events for one contact within that second are one refresh.`,
+The page is timed through the whole app (session, access rule, queries, SVG charts, HTML) without a socket. The refresh runs off the ingest path (a durable job ${REFRESH_DELAY_MS / 1000}-${REFRESH_MAX_DELAY_MS / 1000} s after the event, spread by contact id), so it costs worker time, not reply latency; events for one contact meanwhile are one refresh. Its time includes its commit, and it grows with the contact's history (here ${(Number(messages) / CONTACTS).toFixed(0)} messages a contact; bench:ingest's notes, item 17).`,
     OUT,
   );
 } finally {

@@ -27,10 +27,19 @@ export function writeSection(id: string, markdown: string, file = BENCHMARKS_FIL
   writeFileSync(file, next);
 }
 
+/**
+ * The memory JavaScriptCore was told the machine has (`BUN_JSC_forceRAMSize`, in bytes), when set:
+ * it sizes the heap's growth by it, so the peak resident size under load moves with it (issue 22).
+ */
+function forcedRamSize(): string {
+  const forced = Number(process.env.BUN_JSC_forceRAMSize);
+  return forced > 0 ? `, JavaScriptCore told ${(forced / 2 ** 30).toFixed(1)} GiB (BUN_JSC_forceRAMSize)` : "";
+}
+
 /** One line describing the machine a benchmark ran on. */
 export function machineLine(): string {
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(", ");
-  return `${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Bun ${Bun.version}; load average ${load} when it ran (a shared machine: noisy upper bounds).`;
+  return `${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory${forcedRamSize()}, Bun ${Bun.version}; load average ${load} when it ran (a shared machine: noisy upper bounds).`;
 }
