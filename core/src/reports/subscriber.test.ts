@@ -1,6 +1,6 @@
 /**
  * Reports kept up to date by the durable event log: messages, replies, a resolution and a reopen
- * going through the real pipelines refresh the contact's samples and rollups (a second after each
+ * going through the real pipelines refresh the contact's samples and rollups (5-6 s after each
  * event, many contacts' refreshes together), which then equal a rebuild from the raw rows;
  * availability changes are recorded once.
  */

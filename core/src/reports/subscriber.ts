@@ -1,8 +1,8 @@
 /**
  * Keeps reports up to date from the durable event log: each event that changes what a contact's
  * cases measure schedules a refresh of that contact unless one is waiting already (a durable job
- * keyed by contact, so a burst of events is one refresh, run a second after the first so the SLA
- * clocks the same event stops are settled),
+ * keyed by contact, so a burst of events is one refresh, run 5-6 s after the first: by then the SLA
+ * clocks the same event stops are settled; see REFRESH_DELAY_MS and refreshDueAt),
  * and availability changes are recorded for utilisation. A weekly job queues the context-continuity
  * sample of the week that just ended (Monday 00:00 in the reports time zone). Both are idempotent, as the log's
  * at-least-once delivery needs.
