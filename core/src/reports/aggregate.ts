@@ -36,15 +36,26 @@ export function keepsValues(metric: string): boolean {
 /** An empty aggregate. */
 export const emptyAgg = (): Agg => ({ n: 0, sum: 0, businessSum: 0, values: [], businessValues: [] });
 
-function insertSorted(list: number[], v: number): void {
+/**
+ * How many values of a sorted list are below `v` (at most `v` with `orEqual`), by binary search.
+ *
+ * @example
+ * countBelow([1, 2, 2, 5], 2); // 1
+ * countBelow([1, 2, 2, 5], 2, true); // 3
+ */
+export function countBelow(list: readonly number[], v: number, orEqual = false): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid]! <= v) lo = mid + 1;
+    if (list[mid]! < v || (orEqual && list[mid] === v)) lo = mid + 1;
     else hi = mid;
   }
-  list.splice(lo, 0, v);
+  return lo;
+}
+
+function insertSorted(list: number[], v: number): void {
+  list.splice(countBelow(list, v, true), 0, v);
 }
 
 function removeSorted(list: number[], v: number): void {

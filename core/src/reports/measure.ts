@@ -5,6 +5,7 @@
  * raw.ts, the result goes to samples.ts.
  */
 import type { BusinessCalendar } from "../business-hours/index.ts";
+import { countBelow } from "./aggregate.ts";
 import { METRIC, slaMetric, switchMetric } from "./metrics.ts";
 
 export interface ConversationRow {
@@ -112,18 +113,21 @@ export function measureContact(rows: ContactRows, options: MeasureOptions): Samp
     });
 
   handleTimes(rows.messages, byId, options.handleCapMs, sample);
-  const cases = new Map<number, ConversationRow[]>();
-  for (const c of rows.conversations) cases.set(c.caseId, [...(cases.get(c.caseId) ?? []), c]);
+  // Each case's conversations and messages (in their order), in one pass over each: filtering the
+  // messages once per case was cases × messages, 2.8 s for a contact with 5,000 cases (issue 22).
+  const cases = new Map<number, { members: ConversationRow[]; messages: MessageRow[] }>();
+  for (const c of rows.conversations) {
+    const entry = cases.get(c.caseId);
+    if (entry) entry.members.push(c);
+    else cases.set(c.caseId, { members: [c], messages: [] });
+  }
+  for (const m of rows.messages) {
+    const c = byId.get(m.conversationId);
+    if (c) cases.get(c.caseId)!.messages.push(m);
+  }
   const results: CaseResult[] = [];
-  for (const [caseId, members] of cases) {
-    const ids = new Set(members.map((m) => m.id));
-    const result = measureCase(
-      caseId,
-      rows.messages.filter((m) => ids.has(m.conversationId)),
-      byId,
-      options,
-      sample,
-    );
+  for (const [caseId, { members, messages }] of cases) {
+    const result = measureCase(caseId, members, messages, byId, options, sample);
     if (result) results.push(result);
   }
   caseOutcomes(results, options.repeatWindowMs, sample);
@@ -160,13 +164,14 @@ function handleTimes(messages: MessageRow[], byId: Map<number, ConversationRow>,
 /** One case: its customer messages, waits, reopens, switches and resolution. */
 function measureCase(
   caseId: number,
+  conversations: ConversationRow[],
   messages: MessageRow[],
   byId: Map<number, ConversationRow>,
   options: MeasureOptions,
   sample: Emit,
 ): CaseResult | undefined {
   const resolved = new Map<number, { at: number; by: number }>();
-  const members = [...byId.values()].filter((c) => c.caseId === caseId).map((c) => c.id);
+  const members = conversations.map((c) => c.id);
   let waiting: { at: number; c: ConversationRow } | null = null;
   let answered = false;
   let start: number | null = null;
@@ -229,15 +234,22 @@ function measureCase(
   return { caseId, start, resolvedAt, reopened, first };
 }
 
-/** First-contact resolution and repeat contacts: each case against the contact's other cases. */
+/**
+ * First-contact resolution and repeat contacts: each case against the contact's other cases, found
+ * by binary search among the cases' sorted starts (comparing every pair was cases², issue 22).
+ */
 function caseOutcomes(results: CaseResult[], windowMs: number, sample: Emit): void {
+  const starts = results.map((r) => r.start).sort((a, b) => a - b);
   for (const r of results) {
-    const others = results.filter((o) => o !== r);
-    if (others.some((o) => o.start < r.start && o.start >= r.start - windowMs)) sample(r.first, METRIC.repeat, r.start, 1, null);
+    // Another case started in [start - window, start); this one's own start is not below itself.
+    const before = countBelow(starts, r.start) - countBelow(starts, r.start - windowMs);
+    if (before > 0) sample(r.first, METRIC.repeat, r.start, 1, null);
     if (r.resolvedAt !== null) {
       const resolvedAt = r.resolvedAt;
-      const repeated = others.some((o) => o.start > resolvedAt && o.start <= resolvedAt + windowMs);
-      sample(r.first, METRIC.fcr, resolvedAt, r.reopened || repeated ? 0 : 1, null);
+      // Another case started in (resolvedAt, resolvedAt + window]. Never this one: it starts at or
+      // before its resolution (the customer's first message reopens what was resolved before it).
+      const after = countBelow(starts, resolvedAt + windowMs, true) - countBelow(starts, resolvedAt, true);
+      sample(r.first, METRIC.fcr, resolvedAt, r.reopened || after > 0 ? 0 : 1, null);
     }
   }
 }
