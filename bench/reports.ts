@@ -10,7 +10,8 @@
  *   whole HTTP answer through the app): --n requests after 5 untimed, p50 / p95 / max;
  * - the same with the business-hours toggle and with a label filter (read from samples, not rollups);
  * - the ingest cost the rollups add: the refresh a new message causes (refreshContacts of its
- *   contact, the job the durable subscriber schedules), after a reply is added, --n times.
+ *   contact, the job the durable subscriber schedules), after a reply is added, --n times;
+ * - the same for one more contact with 1,000 resolved cases (10,000 messages), 20 times.
  * Writes the "reports" section of docs/benchmarks.md.
  *
  *   bun bench/reports.ts [--contacts 50000] [--n 100] [--out docs/benchmarks.md]
@@ -33,6 +34,9 @@ const CONTACTS = Number(args.get("contacts") ?? 50_000);
 const N = Number(args.get("n") ?? 100);
 const OUT = args.get("out") ?? BENCHMARKS_FILE;
 const WEEKS = 8;
+/** The long-history contact's cases (ten messages each), and how many of its refreshes are timed. */
+const LONG_CASES = 1000;
+const LONG_RUNS = 20;
 const NOW = Date.now();
 
 const quantile = (values: number[], q: number) => {
@@ -133,6 +137,37 @@ try {
   const ingest = { p50: quantile(refresh, 0.5), p95: quantile(refresh, 0.95), max: Math.max(...refresh) };
   console.log({ ingest });
 
+  // A refresh measures a contact's whole history: one more contact with LONG_CASES resolved cases of
+  // ten messages each, one a day, then the refresh a new message in its last case causes.
+  const long = CONTACTS + 1;
+  await store.client.executeMultiple(`
+    INSERT INTO contacts (id, name) VALUES (${long}, 'Long history');
+    WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${LONG_CASES})
+    INSERT INTO conversations (id, contact_id, inbox, channel, status, created_at, last_activity_at, updated_at)
+    SELECT ${maxId} + i, ${long}, 'chat', 'webchat', 'resolved', ${NOW} - (${LONG_CASES} - i + 1) * 86400000, ${NOW}, ${NOW} FROM k;
+    WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < 9)
+    INSERT INTO messages (conversation_id, contact_id, inbox, channel, direction, author_agent_id, text, metadata, created_at, updated_at)
+    SELECT c.id, c.contact_id, c.inbox, c.channel,
+      CASE WHEN k.j = 9 THEN 'activity' WHEN k.j % 2 = 0 THEN 'incoming' ELSE 'outgoing' END,
+      CASE WHEN k.j % 2 = 1 THEN 2 END, 'message ' || k.j,
+      CASE WHEN k.j = 9 THEN '{"activity":"status","from":"open","to":"resolved"}' ELSE '{}' END,
+      c.created_at + k.j * 300000, c.created_at + k.j * 300000
+    FROM conversations c, k WHERE c.contact_id = ${long};
+  `);
+  await refreshContacts(store, options, [long]);
+  const longRefresh: number[] = [];
+  for (let i = 0; i < LONG_RUNS; i++) {
+    await store.client.execute({
+      sql: "INSERT INTO messages (conversation_id, contact_id, inbox, channel, direction, text, created_at, updated_at) VALUES (?, ?, 'chat', 'webchat', 'incoming', 'again', ?, ?)",
+      args: [maxId + LONG_CASES, long, NOW + i, NOW + i],
+    });
+    const started = performance.now();
+    await refreshContacts(store, options, [long]);
+    longRefresh.push(performance.now() - started);
+  }
+  const longIngest = { p50: quantile(longRefresh, 0.5), max: Math.max(...longRefresh) };
+  console.log({ longIngest });
+
   writeSection(
     "reports",
     `## Reports (issue 20)
@@ -146,6 +181,7 @@ try {
 | The same in business time | p50 ${ms(business.p50)}, p95 ${ms(business.p95)}, max ${ms(business.max)} |
 | With a label filter (read from the samples: rollups carry no labels) | p50 ${ms(label.p50)}, p95 ${ms(label.p95)}, max ${ms(label.max)} |
 | Ingest cost: the refresh one new message causes (its contact measured again, the difference applied to samples and rollups; run by the reports subscriber's job) | p50 ${ms(ingest.p50)}, p95 ${ms(ingest.p95)}, max ${ms(ingest.max)} per event |
+| The same for a contact with a long history: ${LONG_CASES.toLocaleString("en")} resolved cases, ${(LONG_CASES * 10).toLocaleString("en")} messages, ${LONG_RUNS} times | p50 ${ms(longIngest.p50)}, max ${ms(longIngest.max)} per event |
 
 The page is timed through the whole app (session, access rule, queries, SVG charts, HTML) without a socket. The refresh runs off the ingest path (a durable job ${REFRESH_DELAY_MS / 1000}-${REFRESH_MAX_DELAY_MS / 1000} s after the event, spread by contact id), so it costs worker time, not reply latency; events for one contact meanwhile are one refresh. Its time includes its commit, and it grows with the contact's history (here ${(Number(messages) / CONTACTS).toFixed(0)} messages a contact; bench:ingest's notes, item 17).`,
     OUT,
