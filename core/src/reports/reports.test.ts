@@ -163,6 +163,16 @@ describe("rollups", () => {
     expect(incremental.length).toBeGreaterThan(0);
   });
 
+  it("a refresh with nothing new keeps every stored sample row: the stored and the measured samples match one by one", async () => {
+    await rebuildAll(kernel.store, options);
+    const { reportSamples } = await import("../store/schema.ts");
+    const ids = async () => (await kernel.store.db.select({ id: reportSamples.id }).from(reportSamples)).map((r) => r.id).sort();
+    const before = await ids();
+    await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
+    expect(before.length).toBeGreaterThan(0);
+    expect(await ids()).toEqual(before);
+  });
+
   it("follow a change of the raw rows (a late reply), and read the same as the raw computation", async () => {
     await rebuildAll(kernel.store, options);
     const { messages } = await import("../store/schema.ts");

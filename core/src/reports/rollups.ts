@@ -48,8 +48,10 @@ class DayCache {
 }
 
 const keyOf = (k: RollupKey) => `${k.grain}|${k.bucket}|${k.metric}|${k.inbox}|${k.teamId}|${k.agentId}`;
+/** What tells samples apart in a refresh's diff: the same text from a measured sample and a stored row. */
+const identity = (...values: readonly unknown[]) => values.join("|");
 const sampleKey = (s: Sample) =>
-  `${s.caseId}|${s.conversationId}|${s.metric}|${s.at}|${s.inbox}|${s.teamId}|${s.agentId}|${s.value}|${s.businessValue}`;
+  identity(s.caseId, s.conversationId, s.metric, s.at, s.inbox, s.teamId, s.agentId, s.value, s.businessValue ?? "-");
 
 type Change = { sample: Sample; sign: 1 | -1 };
 
@@ -119,7 +121,7 @@ const SAMPLES_OF_CONTACT = `
   SELECT case_id, conversation_id, metric, at, inbox, team_id, agent_id, value, business_value, id, channel
   FROM report_samples WHERE contact_id = ?`;
 type StoredRow = unknown[];
-const storedKey = (r: StoredRow) => `${r[0]}|${r[1]}|${r[2]}|${r[3]}|${r[4]}|${r[5]}|${r[6]}|${r[7]}|${r[8]}`;
+const storedKey = (r: StoredRow) => identity(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] ?? "-");
 const storedSample = (contactId: number, r: StoredRow): Sample => ({
   contactId,
   caseId: r[0] as number,
