@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../clock.ts";
 import { createLogger } from "../log/index.ts";
 import { openStore, type Store } from "../store/index.ts";
@@ -204,6 +204,32 @@ describe("EventBus", () => {
     await third.idle();
     expect(seen.slice(2)).toEqual(["handle 5", "handle 6"]);
     expect((await third.lag()).subscribers).toContainEqual(expect.objectContaining({ subscriber: "together", behind: 0 }));
+  });
+
+  it("writes a subscriber's cursor once for events handled close together, and at once when asked to be idle", async () => {
+    // SQLite counts the cursor writes itself: each UPDATE of the row leaves its new position here.
+    await store.client.executeMultiple(`
+      CREATE TABLE cursor_writes (position INTEGER NOT NULL);
+      CREATE TRIGGER count_cursor_writes AFTER UPDATE OF position ON event_cursors
+      BEGIN INSERT INTO cursor_writes (position) VALUES (new.position); END;`);
+    const writes = async () =>
+      (await store.client.execute("SELECT position FROM cursor_writes ORDER BY rowid")).rows.map((r) => r.position);
+    const bus = new EventBus(log, clock, store);
+    const handled: number[] = [];
+    bus.consume("counting", { "contact.created": (event) => void handled.push(event.data.contactId) });
+    await bus.idle();
+    // Ten changes, each committed alone and handled before the next: a cursor write each, before.
+    for (let i = 1; i <= 10; i++) {
+      await createContact(bus, `Customer ${i}`);
+      await vi.waitFor(() => expect(handled).toHaveLength(i), { interval: 1, timeout: 5_000 });
+    }
+    await bus.idle();
+    const positions = await writes();
+    // One write (two or three if this machine took more than 200 ms for the loop), ending at the last event.
+    expect(positions.length).toBeGreaterThanOrEqual(1);
+    expect(positions.length).toBeLessThanOrEqual(3);
+    expect(positions.at(-1)).toBe(10);
+    expect((await bus.lag()).subscribers).toEqual([expect.objectContaining({ subscriber: "counting", position: 10, behind: 0 })]);
   });
 
   it("gives a batch at most 32 events a call, moving the cursor past each, so a failed call's events alone go to the handlers", async () => {
