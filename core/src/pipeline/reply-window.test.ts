@@ -198,6 +198,7 @@ describe("automations and the reminder outside the window", () => {
       .set({ attributes: { order: "#C-3" } })
       .where(eq(tables.contacts.id, contactId));
     expect((await api(`/conversations/${conversationId}`, "PATCH", { status: "resolved" })).status).toBe(200);
+    await harness.drain(); // the automations subscriber takes the resolution, and schedules the follow-up, now
     harness.clock.advance(30 * HOUR);
     await harness.drain();
     expect((await outgoing()).map((m) => [m.text, m.externalId?.replace(/:\d+$/, ""), m.metadata.automation])).toEqual([
@@ -209,6 +210,7 @@ describe("automations and the reminder outside the window", () => {
     const { harness, api, customer, outgoing } = await setup({}, automations(30));
     const { conversationId } = await customer("Thanks, solved");
     await api(`/conversations/${conversationId}`, "PATCH", { status: "resolved" });
+    await harness.drain();
     harness.clock.advance(30 * HOUR);
     await harness.drain();
     expect(await outgoing()).toEqual([]);

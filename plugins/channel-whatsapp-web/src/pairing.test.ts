@@ -142,10 +142,11 @@ describe("doctor's view (a process that does not hold the session)", () => {
       },
       fakeClients,
     );
-    // The holder writes its state as it changes; doctor reads the last one.
+    // The holder writes its state as it changes (the drop, then the new QR code); doctor reads the
+    // last one written, so it waits for that one rather than take the drop's record for it.
     const health = await waitFor(async () => {
       const seen = await observer.health!();
-      return seen.ok === false ? seen : undefined;
+      return seen.ok === false && seen.message?.includes("Not paired") ? seen : undefined;
     });
     expect(health.message).toMatch(/^As the server \(pid \d+\) last recorded at .* UTC: Not paired with a phone/);
     expect(inbox.world.clients).toHaveLength(clientsBefore);
