@@ -38,6 +38,23 @@ describe("after resolution", () => {
     expect(followUp).toMatchObject({ inbox: "chat", metadata: { automation: "follow_up" } });
   });
 
+  it("counts the N hours from the resolution, however late the automations subscriber takes it", async () => {
+    kit = await automationKit({ ...quiet, csat: { enabled: false }, follow_up: { after_hours: 24 } }, TUESDAY_10);
+    const id = await kit.write("grace", "My printer is broken");
+    const agent = await createTestAgent(kit.harness, { name: "Agent" });
+    await kit.harness.drain();
+    // Resolved now; the subscriber only gets to the event 10 hours later (a backlog, a restart).
+    await updateConversation(kit.harness.switchboard, { id: agent.id, name: agent.name }, id, { status: "resolved" });
+    kit.harness.clock.advance(10 * HOUR);
+    await kit.harness.drain();
+    kit.harness.clock.advance(14 * HOUR - 1);
+    await kit.harness.drain();
+    expect(kit.sentTexts()).toEqual([]);
+    kit.harness.clock.advance(1);
+    await kit.harness.drain();
+    expect(kit.sentTexts()).toEqual(["Just checking in, is everything working?"]);
+  });
+
   it("cancels the follow-up when the customer writes first", async () => {
     kit = await automationKit({ ...quiet, csat: { enabled: false } }, TUESDAY_10);
     const first = await kit.write("grace", "My printer is broken");

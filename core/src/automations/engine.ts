@@ -79,7 +79,7 @@ export function startEngine({ sb, config, routing, sla }: EngineDeps) {
       if (event.data.to === "resolved") {
         const conversation = await findConversation(sb.store.db, event.data.conversationId);
         if (conversation) {
-          await followUp.resolved(conversation.id, conversation.contactId);
+          await followUp.resolved(conversation.id, conversation.contactId, event.at);
           await csat.resolved(conversation.id);
         }
       }

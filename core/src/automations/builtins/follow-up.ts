@@ -24,7 +24,7 @@ type Load = (conversationId: number) => ReturnType<typeof loadContext>;
  *
  * @example
  * const followUp = setupFollowUp(switchboard, config.follow_up, load);
- * await followUp.resolved(42, 7); // conversation 42 of contact 7 was resolved
+ * await followUp.resolved(42, 7, event.at); // conversation 42 of contact 7 was resolved
  */
 export function setupFollowUp(sb: ActionServices, config: AutomationsConfig["follow_up"], load: Load) {
   sb.jobs.define(FOLLOW_UP_JOB, async (payload) => {
@@ -49,13 +49,13 @@ export function setupFollowUp(sb: ActionServices, config: AutomationsConfig["fol
   });
 
   return {
-    async resolved(conversationId: number, contactId: number): Promise<void> {
+    /** Schedules the follow-up `after_hours` after the resolution (`resolvedAt`: its event's time, however late the subscriber is). */
+    async resolved(conversationId: number, contactId: number, resolvedAt: number): Promise<void> {
       if (!config.enabled) return;
-      const now = sb.clock.now();
       await sb.jobs.schedule(
         FOLLOW_UP_JOB,
-        { conversationId, resolvedAt: now },
-        { at: now + Math.round(config.after_hours * 3_600_000), key: followUpKey(contactId) },
+        { conversationId, resolvedAt },
+        { at: resolvedAt + Math.round(config.after_hours * 3_600_000), key: followUpKey(contactId) },
       );
     },
     async customerWrote(contactId: number): Promise<void> {
