@@ -105,7 +105,8 @@ interface Consumer {
 
 /** The real setImmediate and setTimeout, taken at load: a test's fake timers must not hold the cursor writes back. */
 const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
-const later: (fn: () => void, ms: number) => unknown = globalThis.setTimeout;
+const later = globalThis.setTimeout;
+const cancelLater = globalThis.clearTimeout;
 /**
  * How long handled positions wait before they are written, at most (idle, a lost lease and
  * shutdown write them at once). A cursor write is a commit of its own unless a change's commit
@@ -520,8 +521,12 @@ export class EventBus {
     // A wait first, so the moves of every subscriber meanwhile go into one write, which usually
     // joins a change's commit (store.write groups them) instead of committing alone.
     await new Promise<void>((resolve) => {
-      this.#writeCursorsNow = resolve;
-      later(resolve, CURSOR_WRITE_DELAY_MS);
+      const timer = later(resolve, CURSOR_WRITE_DELAY_MS);
+      // Written at once: no timer left behind to hold a stopping process up.
+      this.#writeCursorsNow = () => {
+        cancelLater(timer);
+        resolve();
+      };
     });
     this.#writeCursorsNow = undefined;
     while (this.#cursorTargets.size > 0) {
