@@ -13,10 +13,21 @@ let kit: AutomationKit;
 afterEach(() => kit?.close());
 const quiet = { acknowledgement: { enabled: false }, out_of_hours: { enabled: false } };
 
-async function resolve(id: number) {
+/** An agent resolves the conversation; the subscribers take the event at once unless `takenNow` is false. */
+async function resolve(id: number, takenNow = true) {
   const agent = await createTestAgent(kit.harness, { name: `Agent ${id}` });
   await updateConversation(kit.harness.switchboard, { id: agent.id, name: agent.name }, id, { status: "resolved" });
+  if (takenNow) await kit.harness.drain();
+}
+
+/** Nothing goes out until `ms` from now; then the follow-up does. */
+async function expectFollowUpIn(ms: number) {
+  kit.harness.clock.advance(ms - 1);
   await kit.harness.drain();
+  expect(kit.sentTexts()).toEqual([]);
+  kit.harness.clock.advance(1);
+  await kit.harness.drain();
+  expect(kit.sentTexts()).toEqual(["Just checking in, is everything working?"]);
 }
 
 describe("after resolution", () => {
@@ -27,12 +38,7 @@ describe("after resolution", () => {
     const other = await kit.write("grace", "Also, can I change my address?", {}, "chat"); // her last message came through "chat"
     expect(other).not.toBe(first);
     await resolve(first);
-    kit.harness.clock.advance(24 * HOUR - 1);
-    await kit.harness.drain();
-    expect(kit.sentTexts()).toEqual([]);
-    kit.harness.clock.advance(1);
-    await kit.harness.drain();
-    expect(kit.sentTexts()).toEqual(["Just checking in, is everything working?"]);
+    await expectFollowUpIn(24 * HOUR);
     expect(kit.harness.sent[0]!.target).toMatchObject({ inbox: "chat", conversationId: first });
     const [followUp] = (await kit.timeline(first)).filter((m) => m.direction === "outgoing");
     expect(followUp).toMatchObject({ inbox: "chat", metadata: { automation: "follow_up" } });
@@ -41,18 +47,11 @@ describe("after resolution", () => {
   it("counts the N hours from the resolution, however late the automations subscriber takes it", async () => {
     kit = await automationKit({ ...quiet, csat: { enabled: false }, follow_up: { after_hours: 24 } }, TUESDAY_10);
     const id = await kit.write("grace", "My printer is broken");
-    const agent = await createTestAgent(kit.harness, { name: "Agent" });
-    await kit.harness.drain();
     // Resolved now; the subscriber only gets to the event 10 hours later (a backlog, a restart).
-    await updateConversation(kit.harness.switchboard, { id: agent.id, name: agent.name }, id, { status: "resolved" });
+    await resolve(id, false);
     kit.harness.clock.advance(10 * HOUR);
     await kit.harness.drain();
-    kit.harness.clock.advance(14 * HOUR - 1);
-    await kit.harness.drain();
-    expect(kit.sentTexts()).toEqual([]);
-    kit.harness.clock.advance(1);
-    await kit.harness.drain();
-    expect(kit.sentTexts()).toEqual(["Just checking in, is everything working?"]);
+    await expectFollowUpIn(14 * HOUR);
   });
 
   it("cancels the follow-up when the customer writes first", async () => {
