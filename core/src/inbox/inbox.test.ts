@@ -193,9 +193,7 @@ describe("inbox actions", () => {
 
   it("assigns, resolves, labels and merges, each with an activity entry", async () => {
     ({ harness } = await inboxHarness());
-    const { agent: bob } = {
-      agent: (await harness.switchboard.store.db.query.agents.findFirst({ where: (a, { eq: is }) => is(a.email, "bob@example.com") }))!,
-    };
+    const bob = (await harness.switchboard.store.db.select().from(agents).where(eq(agents.email, "bob@example.com")))[0]!;
     await harness.switchboard.store.write((tx) => tx.insert(labels).values({ name: "billing" }));
     const a = await customerWrites("first");
     const browser = await signIn(harness, "ada@example.com", "correct-horse-battery");
@@ -247,7 +245,7 @@ describe("inbox actions", () => {
     expect((await bob.post(`/inbox/conversations/${stored.conversationId}/messages`, { text: "hi" })).status).toBe(404);
     expect(await (await bob.get("/inbox?view=all")).text()).not.toContain(`/inbox/conversations/${stored.conversationId}"`);
     const [team] = await harness.switchboard.store.db.select().from(teams);
-    const bobId = (await harness.switchboard.store.db.query.agents.findFirst({ where: (a, { eq: is }) => is(a.email, "bob@example.com") }))!
+    const bobId = (await harness.switchboard.store.db.select({ id: agents.id }).from(agents).where(eq(agents.email, "bob@example.com")))[0]!
       .id;
     await harness.switchboard.store.write((tx) => tx.insert(teamMembers).values({ teamId: team!.id, agentId: bobId }));
     expect((await bob.get(`/inbox/conversations/${stored.conversationId}`)).status).toBe(200);

@@ -243,7 +243,7 @@ class Connection {
  *
  * @example
  * const client = createEmbeddedClient("/var/lib/switchboard/switchboard.db", { timeoutMs: 10_000 });
- * const db = drizzle(client, { schema });
+ * const db = drizzle(client);
  */
 export function createEmbeddedClient(path: string, options: { timeoutMs?: number } = {}): Client {
   return new EmbeddedClient(path, options.timeoutMs);

@@ -17,7 +17,12 @@ import { createGroupWriter } from "./group-commit.ts";
 import { migrateShared } from "./migrate-shared.ts";
 import * as schema from "./schema.ts";
 
-export type Database = LibSQLDatabase<typeof schema>;
+/**
+ * The store's drizzle database, without drizzle's relational query API (`db.query.<table>`): with a
+ * schema given, drizzle builds a query builder for every table on each transaction it opens, and
+ * every query here is built with select, insert, update and delete instead (issue 22).
+ */
+export type Database = LibSQLDatabase;
 /** The transaction handle passed to `store.write`. */
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Either the database or a transaction: read helpers accept both. */
@@ -94,7 +99,7 @@ export async function openStore(options: { url: string; authToken?: string; base
       { cause: error },
     );
   }
-  const db = drizzle(client, { schema });
+  const db = drizzle(client);
   const lock = new Mutex();
   return {
     client,
