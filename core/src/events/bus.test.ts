@@ -99,6 +99,25 @@ describe("EventBus", () => {
     expect(live).toEqual([]);
   });
 
+  it("a subscriber gets an announced event's data as the log holds it, even when the object changed after it was logged", async () => {
+    const bus = new EventBus(log, clock, store);
+    const got: unknown[] = [];
+    bus.consume("copy", { "contact.created": (event) => void got.push(event.data) });
+    const logged = { contactId: 0, extra: { when: new Date(0), left: undefined } };
+    const event = await store.write(async (tx) => {
+      const [row] = await tx.insert(contacts).values({ name: "Ada", createdAt: clock.now(), updatedAt: clock.now() }).returning();
+      logged.contactId = row!.id;
+      return bus.record(tx, "contact.created", logged as unknown as { contactId: number });
+    });
+    logged.contactId = 99; // the caller's object changes between the commit and the announcement
+    bus.announce(event);
+    await bus.idle();
+    const [row] = await store.db.select({ data: domainEvents.data }).from(domainEvents).where(eq(domainEvents.seq, event.seq!));
+    const asLogged = { contactId: 1, extra: { when: "1970-01-01T00:00:00.000Z" } };
+    expect(typeof row!.data === "string" ? JSON.parse(row!.data) : row!.data).toEqual(asLogged);
+    expect(got).toEqual([asLogged]);
+  });
+
   it("a new subscriber starts at the end of the log", async () => {
     const bus = new EventBus(log, clock, store);
     await createContact(bus, "Ada");

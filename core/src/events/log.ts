@@ -69,6 +69,18 @@ export async function appendEvent<N extends EventName>(
   return event as SwitchboardEvent<N>;
 }
 
+/** The JSON text of each event this process appended, as the log holds its data (see loggedDataOf). */
+const loggedData = new WeakMap<SwitchboardEvent, string>();
+
+/**
+ * The JSON text an event's data was logged with, when this process appended that event object;
+ * undefined for any other (read from the log, or a copy).
+ *
+ * @example
+ * const data = JSON.parse(loggedDataOf(event) ?? JSON.stringify(event.data)); // the log's copy, without writing it again
+ */
+export const loggedDataOf = (event: SwitchboardEvent): string | undefined => loggedData.get(event);
+
 /**
  * Writes several events inside `tx` in one statement, logged in the order given.
  *
@@ -78,13 +90,19 @@ export async function appendEvent<N extends EventName>(
 export async function appendEvents(tx: Tx, entries: readonly EventEntry[], at: number): Promise<SwitchboardEvent[]> {
   if (entries.length === 0) return [];
   const values: Record<string, unknown> = { at };
-  entries.forEach((entry, i) => {
+  const texts = entries.map((entry, i) => {
+    const text = JSON.stringify(entry.data);
     values[`name${i}`] = entry.name;
-    values[`data${i}`] = JSON.stringify(entry.data);
+    values[`data${i}`] = text;
+    return text;
   });
   // One INSERT's rows take positions in the order of its VALUES; RETURNING lists them in no set order.
   const positions = (await insertEvents(entries.length)(tx, values)).map((row) => row.seq).sort((a, b) => a - b);
-  return entries.map((entry, i) => ({ id: String(positions[i]), seq: positions[i]!, name: entry.name, data: entry.data, at }));
+  return entries.map((entry, i) => {
+    const event: SwitchboardEvent = { id: String(positions[i]), seq: positions[i]!, name: entry.name, data: entry.data, at };
+    loggedData.set(event, texts[i]!);
+    return event;
+  });
 }
 
 /** Up to `limit` events after `position`, oldest first, of the given names. */
