@@ -163,6 +163,16 @@ describe("rollups", () => {
     expect(incremental.length).toBeGreaterThan(0);
   });
 
+  it("a refresh with a time budget does the first contact and leaves the rest to later calls, which end equal to a rebuild", async () => {
+    const calls: number[][] = [];
+    for (let left = [1, 2, 3, 4, 5]; left.length > 0; left = await refreshContacts(kernel.store, options, left, 0)) calls.push(left);
+    expect(calls).toEqual([[1, 2, 3, 4, 5], [2, 3, 4, 5], [3, 4, 5], [4, 5], [5]]);
+    const incremental = await everything();
+    await rebuildAll(kernel.store, options, 2);
+    expect(incremental).toEqual(await everything());
+    expect(await refreshContacts(kernel.store, options, [1, 2, 3])).toEqual([]);
+  });
+
   it("a refresh with nothing new keeps every stored sample row: the stored and the measured samples match one by one", async () => {
     await rebuildAll(kernel.store, options);
     const { reportSamples } = await import("../store/schema.ts");

@@ -49,6 +49,13 @@ const PENDING_MARGIN_MS = 250;
 const MAX_REMEMBERED = 10_000;
 /** Contacts refreshed in one transaction: enough to share the rollup rows, few enough to hold the writer a few milliseconds. */
 const REFRESH_CHUNK = 16;
+/**
+ * A chunk's transaction ends after the contact during which this much time has gone, and the rest
+ * wait for the next. Without it, 16 contacts of 160 messages were one stretch without a turn of the
+ * event loop of 18-35 ms when nothing had changed, and 125 ms when each had new samples; with it,
+ * 8 ms and 18-19 ms (issue 22's stall target is 20 ms), for about 5% more CPU per refresh.
+ */
+const REFRESH_BUDGET_MS = 5;
 
 type ReportServices = Pick<Services, "store" | "bus" | "jobs" | "loaded" | "clock" | "inboxes" | "log">;
 
@@ -98,14 +105,14 @@ export function startReports(sb: ReportServices): void {
   // each per second was most of the server's CPU and a p99 of 100 ms at half capacity (issue 22).
   sb.jobs.defineBatch(REFRESH_JOB, async (due) => {
     const options = await rollupOptions(sb.store.db, sb.loaded.config);
-    const contactIds = due.map((job) => (job.payload as { contactId: number }).contactId);
-    for (let i = 0; i < contactIds.length; i += REFRESH_CHUNK) {
+    let left = due.map((job) => (job.payload as { contactId: number }).contactId);
+    while (left.length > 0) {
       const started = performance.now();
-      await refreshContacts(sb.store, options, contactIds.slice(i, i + REFRESH_CHUNK));
+      const notYet = await refreshContacts(sb.store, options, left.slice(0, REFRESH_CHUNK), REFRESH_BUDGET_MS);
+      left = [...notYet, ...left.slice(REFRESH_CHUNK)];
       // As long a pause as the chunk took, before the next: refreshes that come due together take
       // at most half of the thread, and the messages arriving meanwhile the rest (issue 22).
-      if (i + REFRESH_CHUNK < contactIds.length)
-        await new Promise((resolve) => setTimeout(resolve, Math.min(performance.now() - started, 50)));
+      if (left.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(performance.now() - started, 50)));
     }
   });
   const timeZone = reportsTimeZone(sb.loaded.config);
