@@ -1,7 +1,8 @@
 /**
  * The durable event log's store access: appending an event inside the transaction of the change it
  * describes, reading events after a position, durable subscribers' cursors, their lag, and pruning.
- * The bus (bus.ts) is the only caller; everything else records and consumes events through the bus.
+ * The bus (bus.ts, and its memory of recent events) is the only caller; everything else records and
+ * consumes events through the bus.
  */
 import { and, asc, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Queryable, Store, Tx } from "../store/index.ts";

@@ -167,10 +167,11 @@ export async function refreshContacts(
   return store.write(async (tx) => {
     const started = performance.now();
     const changes: Change[] = [];
+    let left: number[] = [];
     for (const [done, contactId] of ids.entries()) {
       if (done > 0 && performance.now() - started >= budgetMs) {
-        await applyChanges(tx, changes, days);
-        return ids.slice(done);
+        left = ids.slice(done);
+        break;
       }
       const rows = (await loadContacts(tx, contactId, contactId + 1)).get(contactId);
       const fresh = rows ? measureContact(rows, options.measure) : [];
@@ -197,7 +198,7 @@ export async function refreshContacts(
       for (const s of added) changes.push({ sample: s, sign: 1 });
     }
     await applyChanges(tx, changes, days);
-    return [];
+    return left;
   });
 }
 
