@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock, systemClock } from "../clock.ts";
 import { createLogger } from "../log/index.ts";
+import { workTotals } from "../perf/work.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { jobs } from "../store/schema.ts";
 import { waitFor } from "../testing/wait.ts";
@@ -44,8 +45,11 @@ describe("durable jobs", () => {
     queue.define("reminder", (payload) => void ran.push(payload));
     expect(await queue.runDue()).toBe(0);
     clock.advance(61_000);
+    const counted = workTotals()["jobs.reminder"] ?? 0;
     expect(await queue.runDue()).toBe(1);
     expect(ran).toEqual([{ conversationId: 7 }]);
+    // Counted as work by kind, so a stall logged while it ran names it (perf/work.ts).
+    expect((workTotals()["jobs.reminder"] ?? 0) - counted).toBe(1);
     clock.advance(60_000);
     await queue.runDue();
     expect(ran).toEqual([{ conversationId: 7 }, { conversationId: 8 }]);

@@ -10,6 +10,7 @@ import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
+import { noteWork } from "../perf/work.ts";
 import type { Store, Tx } from "../store/index.ts";
 import { inIdList, reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
 import { jobs } from "../store/schema.ts";
@@ -288,6 +289,8 @@ export class JobQueue {
     };
     const first = claimed[0]!;
     const what = claimed.length === 1 ? { job: first.id, kind: first.kind } : { jobs: claimed.map((j) => j.id), kind: first.kind };
+    // A stall the loop-delay sampler logs then names the jobs that ran during it (perf/work.ts).
+    noteWork(`jobs.${first.kind}`, claimed.length);
     try {
       await withHeartbeat(async () => work(), renew, { leaseMs: this.#leaseMs, log: this.#log, what });
       await this.#store.write((tx) => tx.delete(jobs).where(ours));

@@ -9,6 +9,7 @@ import { stringify } from "smol-toml";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfigText } from "../config/load.ts";
 import { createLogger } from "../log/index.ts";
+import { workTotals } from "../perf/work.ts";
 import { createSwitchboard, type Switchboard } from "../switchboard.ts";
 
 const API_PLUGIN = fileURLToPath(new URL("../../../plugins/channel-api/src/index.ts", import.meta.url));
@@ -48,6 +49,7 @@ const indexedHits = async (s: Switchboard, word: string) =>
 describe("the message search index", () => {
   it("takes new messages in the background, a moment after they are written", async () => {
     const s = await running();
+    const indexedBefore = workTotals()["search.indexed_messages"] ?? 0;
     for (let i = 0; i < 30; i++) expect((await post(s, `m${i}`, `parcel ${i} is late`)).status).toBe(201);
     const deadline = performance.now() + 10_000;
     while ((await indexedHits(s, "parcel")) < 30 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -55,5 +57,7 @@ describe("the message search index", () => {
     const [progress] = (await s.store.client.execute("SELECT indexed_upto FROM search_progress WHERE name = 'messages'")).rows;
     const [last] = (await s.store.client.execute("SELECT max(id) AS id FROM messages")).rows;
     expect(Number(progress!.indexed_upto)).toBe(Number(last!.id));
+    // Counted as work, so a stall logged while it ran names it (perf/work.ts).
+    expect((workTotals()["search.indexed_messages"] ?? 0) - indexedBefore).toBe(30);
   });
 });

@@ -13,6 +13,7 @@ import { sql } from "drizzle-orm";
 import { describeError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log/index.ts";
+import { noteWork } from "../perf/work.ts";
 import type { Queryable, Store, Tx } from "./index.ts";
 
 /** Messages indexed per transaction: a large segment at once, yet a short hold of the writer. */
@@ -38,6 +39,8 @@ export async function indexPendingMessages(tx: Tx, limit = CHUNK): Promise<numbe
     sql`INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages WHERE id > ${from} AND id <= ${upto}`,
   );
   await tx.run(sql`UPDATE search_progress SET indexed_upto = ${upto} WHERE name = 'messages'`);
+  // A stall the loop-delay sampler logs then says how many messages were indexed during it (perf/work.ts).
+  noteWork("search.indexed_messages", inserted.rowsAffected);
   return inserted.rowsAffected;
 }
 
