@@ -14,6 +14,7 @@ import type { Clock } from "../clock.ts";
 import type { Cluster } from "../cluster/index.ts";
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
+import { Slicer } from "../perf/turn.ts";
 import { noteWork } from "../perf/work.ts";
 import type { Store, Tx } from "../store/index.ts";
 import { storageFailureOf } from "../store/storage-failure.ts";
@@ -103,8 +104,7 @@ interface Consumer {
   checked: number;
 }
 
-/** The real setImmediate and setTimeout, taken at load: a test's fake timers must not hold the cursor writes back. */
-const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
+/** The real setTimeout, taken at load: a test's fake timers must not hold the cursor writes back (a Slicer's turns are the real setImmediate). */
 const later = globalThis.setTimeout;
 const cancelLater = globalThis.clearTimeout;
 /**
@@ -457,7 +457,7 @@ export class EventBus {
     let position = await consumer.opened;
     let handled = 0;
     const label = `consume.${consumer.subscriber}`;
-    let slice = performance.now();
+    const slicer = new Slicer(SLICE_MS);
     try {
       const stopped = () => consumer.closed || !this.#durable;
       while (!stopped()) {
@@ -489,10 +489,7 @@ export class EventBus {
           // Handlers that only read run on the thread without a pause (the native client answers
           // synchronously): a subscriber working off a backlog held the event loop for 40-70 ms
           // (issue 22). After SLICE_MS of it, a turn of the event loop lets requests in.
-          if (performance.now() - slice > SLICE_MS) {
-            await new Promise<void>((resolve) => nextTurn(resolve));
-            slice = performance.now();
-          }
+          await slicer.pause();
         }
         // The rest of what was read is for other subscribers.
         if (!stopped()) position = events.at(-1)!.seq!;

@@ -8,6 +8,7 @@
  * only after the commit that holds their writes.
  */
 import type { Mutex } from "async-mutex";
+import { nextTurn, turn } from "../perf/turn.ts";
 import { noteWork } from "../perf/work.ts";
 
 /** Runs `fn` in one transaction (`db.transaction` in production). */
@@ -18,13 +19,6 @@ interface Pending<Tx> {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
-
-/**
- * The real setImmediate, taken when this module loads: a test that installs fake timers later
- * (vi.useFakeTimers) must not leave every write waiting for a turn that never comes.
- */
-const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
-const turn = () => new Promise<void>((resolve) => nextTurn(resolve));
 
 export interface GroupCommitOptions<Tx> {
   transaction: RunTransaction<Tx>;
