@@ -98,6 +98,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_INT64 = -9223372036854775808n;
 const MAX_INT64 = 9223372036854775807n;
 
+const QUERY_ONLY = { on: "PRAGMA query_only = ON", off: "PRAGMA query_only = OFF" };
 const BEGIN: Record<TransactionMode, string> = { write: "BEGIN IMMEDIATE", read: "BEGIN TRANSACTION READONLY", deferred: "BEGIN DEFERRED" };
 
 /** A statement that only reads (a WITH may write): it may run in the shared read snapshot. */
@@ -333,13 +334,15 @@ class EmbeddedClient implements Client {
       if (mode === "write") await this.#beginWrite(connection);
       else {
         connection.waitWhenBusy(this.#timeoutMs ?? 0);
+        // libSQL's BEGIN TRANSACTION READONLY would still take a write (and the write lock with it).
+        if (mode === "read") connection.execute(QUERY_ONLY.on);
         connection.execute(BEGIN[mode]);
       }
     } catch (error) {
-      this.#release(connection);
+      this.#release(connection, mode);
       throw error;
     }
-    return new EmbeddedTransaction(connection, () => this.#release(connection), this.#endSnapshot);
+    return new EmbeddedTransaction(connection, () => this.#release(connection, mode), this.#endSnapshot);
   }
 
   /**
@@ -402,7 +405,7 @@ class EmbeddedClient implements Client {
     this.#held.clear();
   }
 
-  #release(connection: Connection): void {
+  #release(connection: Connection, mode: TransactionMode): void {
     this.#held.delete(connection);
     // What the transaction committed shows to the reads after it.
     this.#endSnapshot();
@@ -410,8 +413,9 @@ class EmbeddedClient implements Client {
       connection.close();
       return;
     }
-    // Never hand on a connection mid-transaction: the next user would inherit it.
+    // Never hand on a connection mid-transaction, or read-only: the next user would inherit it.
     if (connection.inTransaction) connection.execute("ROLLBACK");
+    if (mode === "read") connection.execute(QUERY_ONLY.off);
     this.#idle.push(connection);
   }
 

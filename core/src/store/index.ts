@@ -43,6 +43,16 @@ export interface Store {
    * database work and local state; publish events and call out after the promise resolves).
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn`'s reads in one read snapshot (a read transaction) on a connection of its own: `fn`
+   * may wait between its reads, for the event loop's next turn say, and still read one state of
+   * the store, while this process's writes go on beside it (an embedded file is in WAL mode, where
+   * a reader never holds up the writer). Give `fn` reads only: a write fails.
+   *
+   * @example
+   * const [before, after] = await store.read(async (db) => [await countOf(db), (await turn(), await countOf(db))]);
+   */
+  read<T>(fn: (db: Queryable) => Promise<T>): Promise<T>;
   /** Applies the checked-in migrations (idempotent). */
   migrate(): Promise<void>;
   /**
@@ -107,6 +117,15 @@ export async function openStore(options: { url: string; authToken?: string; base
     url,
     filePath,
     write: createGroupWriter<Tx>({ transaction: (fn) => db.transaction(fn), lock }),
+    read: async (fn) => {
+      const snapshot = await client.transaction("read");
+      try {
+        // drizzle opens every transaction as a write one, so the snapshot gets a database of its own.
+        return await fn(drizzle(snapshot as unknown as Client));
+      } finally {
+        snapshot.close();
+      }
+    },
     migrate: () => lock.runExclusive(() => migrateShared(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }))),
     checkpoint: () =>
       lock.runExclusive(async () => {
