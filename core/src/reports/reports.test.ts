@@ -183,6 +183,81 @@ describe("rollups", () => {
     expect(await ids()).toEqual(before);
   });
 
+  it("a refresh whose stored samples another refresh replaced while it measured measures again in its transaction, and ends equal to a rebuild", async () => {
+    await rebuildAll(kernel.store, options);
+    const { messages } = await import("../store/schema.ts");
+    const lateReply = (minute: number) =>
+      kernel.store.db.insert(messages).values({
+        conversationId: 40,
+        contactId: 4,
+        inbox: "tg",
+        channel: "telegram",
+        direction: "outgoing",
+        authorAgentId: ANN,
+        createdAt: berlin(3, 30, 9, minute),
+      });
+    await lateReply(15);
+    // Another process's refresh of the same contact, between this one's measuring and its writes,
+    // after one more reply: the first refresh's difference is stale (it would add the first reply twice).
+    const store = {
+      write: kernel.store.write,
+      read: async <T>(fn: Parameters<typeof kernel.store.read<T>>[0]) => {
+        const measured = await kernel.store.read(fn);
+        await lateReply(20);
+        await refreshContacts(kernel.store, options, [4]);
+        return measured;
+      },
+    };
+    await refreshContacts(store, options, [4]);
+    const incremental = await everything();
+    await rebuildAll(kernel.store, options, 2);
+    expect(incremental).toEqual(await everything());
+  });
+
+  it("a long history (150 cases of two conversations, 3,000 messages) is measured in parts with turns of the event loop between, and ends equal to a rebuild", async () => {
+    // Conversations 1151-1300 each join the case of conversation 150 before (a part of 100 conversations
+    // before), 30 seconds after it: the parts, read by conversation id, must be merged by time.
+    const start = berlin(1, 5, 9);
+    await kernel.store.client.executeMultiple(`
+      INSERT INTO contacts (id, name) VALUES (60, 'Long History');
+      WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 300)
+      INSERT INTO conversations (id, contact_id, case_id, inbox, channel, status, created_at, last_activity_at, updated_at)
+      SELECT 1000 + i, 60, CASE WHEN i > 150 THEN 850 + i END, 'chat', 'webchat', 'resolved',
+        ${start} + (i % 150) * 3600000 + (i / 151) * 30000, ${start}, ${start} FROM k;
+      WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < 9)
+      INSERT INTO messages (conversation_id, contact_id, inbox, channel, direction, author_agent_id, text, metadata, created_at, updated_at)
+      SELECT c.id, 60, c.inbox, c.channel,
+        CASE WHEN k.j = 9 THEN 'activity' WHEN k.j % 2 = 0 THEN 'incoming' ELSE 'outgoing' END,
+        CASE WHEN k.j % 2 = 1 THEN ${ANN} END, 'm',
+        CASE WHEN k.j = 9 THEN '{"activity":"status","from":"open","to":"resolved"}' ELSE '{}' END,
+        c.created_at + k.j * 60000, c.created_at + k.j * 60000 FROM conversations c, k WHERE c.contact_id = 60;
+    `);
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // A budget of 0 gives a turn at every step: 150 cases, and the messages and stored samples read in parts.
+    await refreshContacts(kernel.store, options, [60], 0);
+    done = true;
+    expect(turns).toBeGreaterThan(150);
+    await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
+    const incremental = await everything();
+    await rebuildAll(kernel.store, options, 2);
+    expect(incremental).toEqual(await everything());
+    const { reportSamples } = await import("../store/schema.ts");
+    const { eq } = await import("drizzle-orm");
+    // More stored samples than one read takes, and a second refresh with nothing new keeps them all.
+    const ids = async () =>
+      (await kernel.store.db.select({ id: reportSamples.id }).from(reportSamples).where(eq(reportSamples.contactId, 60))).map((r) => r.id);
+    const before = await ids();
+    expect(before.length).toBeGreaterThan(2000);
+    await refreshContacts(kernel.store, options, [60], 0);
+    expect(await ids()).toEqual(before);
+  });
+
   it("follow a change of the raw rows (a late reply), and read the same as the raw computation", async () => {
     await rebuildAll(kernel.store, options);
     const { messages } = await import("../store/schema.ts");

@@ -5,11 +5,12 @@
  * `rebuildAll` recomputes everything from the raw rows (`switchboard reports rebuild`).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { Slicer, turn } from "../perf/turn.ts";
 import type { Queryable, Store, Tx } from "../store/index.ts";
 import { runSqlRows } from "../store/reusable.ts";
 import { contacts, reportRollups, reportSamples } from "../store/schema.ts";
 import { type Agg, apply, emptyAgg } from "./aggregate.ts";
-import { type MeasureOptions, measureContact, type Sample } from "./measure.ts";
+import { type MeasureOptions, measureContact, measureContactPausing, type Sample } from "./measure.ts";
 import { bucketOf, type Grain, HOUR } from "./periods.ts";
 import { loadContacts } from "./raw.ts";
 
@@ -112,14 +113,23 @@ async function applyChanges(tx: Tx, changes: Change[], days: DayCache): Promise<
 
 const toRow = (s: Sample) => ({ ...s });
 
+/** Work between turns of the event loop while a refresh measures (issue 22's stall target is 20 ms). */
+const SLICE_MS = 4;
+/** Stored samples read per query: a long history's 18,000 at once held the thread for 30 ms. */
+const SAMPLES_PER_READ = 1000;
+/** Measured samples looked up between two looks at the clock. */
+const SAMPLES_PER_LOOK = 500;
+
 /**
- * A contact's stored samples, by position in sampleKey's order (then id and channel): a refresh reads
- * them all (one per customer message, among others). Mapped into objects by drizzle they were most
- * of a long history's refresh: 60 of 100 ms at 10,000 messages (issue 22).
+ * A contact's stored samples after an id, by position in sampleKey's order (then id and channel),
+ * SAMPLES_PER_READ at a time. Mapped into objects by drizzle they were most of a long history's
+ * refresh: 60 of 100 ms at 10,000 messages (issue 22).
  */
 const SAMPLES_OF_CONTACT = `
   SELECT case_id, conversation_id, metric, at, inbox, team_id, agent_id, value, business_value, id, channel
-  FROM report_samples WHERE contact_id = ?`;
+  FROM report_samples WHERE contact_id = ? AND id > ? ORDER BY id LIMIT ?`;
+/** A contact's stored samples by count and largest id: ids only grow (AUTOINCREMENT), so any change to them shows. */
+const STORED_OF_CONTACT = "SELECT count(*), COALESCE(max(id), 0) FROM report_samples WHERE contact_id = ?";
 type StoredRow = unknown[];
 const storedKey = (r: StoredRow) => identity(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] ?? "-");
 const storedSample = (contactId: number, r: StoredRow): Sample => ({
@@ -141,14 +151,105 @@ async function insertSamples(tx: Tx, samples: Sample[]): Promise<void> {
     await tx.insert(reportSamples).values(samples.slice(i, i + INSERT_CHUNK).map(toRow));
 }
 
+/** Stored rows a Map holds at most in StoredByKey, about (a refresh's guess is the measured count). */
+const ROWS_PER_MAP = 2048;
+
+/**
+ * A contact's stored rows by their diff key (storedKey), to be matched with measured samples: what
+ * is left unmatched was removed. Many rows go into several Maps by time: a Map grows by copying
+ * every entry, and one of 16,384 string keys took 11-14 ms in one stretch (issue 22).
+ */
+class StoredByKey {
+  readonly #maps: Map<string, StoredRow[]>[];
+  constructor(expected: number) {
+    this.#maps = Array.from({ length: Math.max(1, Math.ceil(expected / ROWS_PER_MAP)) }, () => new Map());
+  }
+  #mapOf(at: number): Map<string, StoredRow[]> {
+    return this.#maps[Math.abs(at) % this.#maps.length]!;
+  }
+  add(row: StoredRow): void {
+    const map = this.#mapOf(row[3] as number);
+    const k = storedKey(row);
+    const same = map.get(k);
+    if (same) same.push(row);
+    else map.set(k, [row]);
+  }
+  /** Matches a measured sample with a stored row of the same key; false when none is left. */
+  take(s: Sample): boolean {
+    const same = this.#mapOf(s.at).get(sampleKey(s));
+    return same?.pop() !== undefined;
+  }
+  /** The rows no sample matched. */
+  unmatched(): StoredRow[] {
+    return this.#maps.flatMap((map) => [...map.values()].flat());
+  }
+}
+
+/** One contact measured again and compared with its stored samples. */
+interface ContactDiff {
+  contactId: number;
+  added: Sample[];
+  removed: StoredRow[];
+  /** The stored samples it was compared with (STORED_OF_CONTACT's answer then). */
+  stored: { n: number; maxId: number };
+}
+
+/** Measures a contact's cases from `db` and compares them with its stored samples, pausing as `slicer` says between the steps. */
+async function diffContact(db: Queryable, contactId: number, options: RollupOptions, slicer: Slicer): Promise<ContactDiff> {
+  const pause = () => slicer.pause();
+  const rows = (await loadContacts(db, contactId, contactId + 1, pause)).get(contactId);
+  await pause();
+  const fresh = rows ? await measureContactPausing(rows, options.measure, pause) : [];
+  const stale = new StoredByKey(fresh.length);
+  const stored = { n: 0, maxId: 0 };
+  for (let more = true; more; ) {
+    await pause();
+    const page = await runSqlRows(db, SAMPLES_OF_CONTACT, [contactId, stored.maxId, SAMPLES_PER_READ]);
+    for (const row of page) stale.add(row);
+    stored.n += page.length;
+    if (page.length > 0) stored.maxId = page[page.length - 1]![9] as number;
+    more = page.length === SAMPLES_PER_READ;
+  }
+  const added: Sample[] = [];
+  for (const [i, s] of fresh.entries()) {
+    if (i % SAMPLES_PER_LOOK === SAMPLES_PER_LOOK - 1) await pause();
+    if (!stale.take(s)) added.push(s);
+  }
+  return { contactId, added, removed: stale.unmatched(), stored };
+}
+
+/** Whether the contact's stored samples are still those `diff` was made against (no refresh of another process replaced them since). */
+async function stillStored(tx: Tx, diff: ContactDiff): Promise<boolean> {
+  const [row] = await runSqlRows(tx, STORED_OF_CONTACT, [diff.contactId]);
+  return row?.[0] === diff.stored.n && row?.[1] === diff.stored.maxId;
+}
+
+/** Replaces a diff's removed samples with its added ones in `tx`, and collects the rollup changes that makes. */
+async function applyDiff(tx: Tx, diff: ContactDiff, changes: Change[]): Promise<void> {
+  const removedIds = diff.removed.map((row) => row[9] as number);
+  for (let i = 0; i < removedIds.length; i += INSERT_CHUNK)
+    await tx.delete(reportSamples).where(inArray(reportSamples.id, removedIds.slice(i, i + INSERT_CHUNK)));
+  await insertSamples(tx, diff.added);
+  for (const row of diff.removed) changes.push({ sample: storedSample(diff.contactId, row), sign: -1 });
+  for (const s of diff.added) changes.push({ sample: s, sign: 1 });
+}
+
 /**
  * Measures these contacts' cases again from the raw rows and applies the difference to the samples
- * and rollups, in one transaction. Idempotent: running it twice changes nothing the second time.
+ * and rollups. Idempotent: running it twice changes nothing the second time.
  *
- * With `budgetMs`, the contacts after the one during which that much time has gone are left out
- * (the first is always refreshed): a transaction of contacts with long histories runs without a
- * turn of the event loop, so it is cut short rather than held for tens of milliseconds (issue 22).
- * Returns the contacts left out, for a later call; none without a budget.
+ * The measuring reads one snapshot (store.read) outside the write lock, and gives the event loop a
+ * turn every few milliseconds: a contact with 10,000 messages held the thread and the writer for
+ * 100 ms in one stretch (issue 22). The differences are then written in one transaction; a contact
+ * whose stored samples changed meanwhile (a refresh in another process) is measured again inside it.
+ * The snapshot may miss a change committed after it began: that change's event schedules the
+ * contact's next refresh, as every change does.
+ *
+ * With `budgetMs`, the contacts after the one during which that much time has gone measuring are
+ * left out (the first is always refreshed), the measuring gives the event loop a turn at least that
+ * often, and the writes are cut into transactions of about that long: a chunk of contacts is a few
+ * milliseconds of work at a time. Returns the contacts left out,
+ * for a later call; none without a budget.
  *
  * @example
  * await refreshContacts(store, options, [event.data.contactId]);
@@ -156,50 +257,45 @@ async function insertSamples(tx: Tx, samples: Sample[]): Promise<void> {
  * while (left.length > 0) left = await refreshContacts(store, options, left, 10);
  */
 export async function refreshContacts(
-  store: Pick<Store, "write">,
+  store: Pick<Store, "write" | "read">,
   options: RollupOptions,
   contactIds: number[],
   budgetMs = Number.POSITIVE_INFINITY,
 ): Promise<number[]> {
   const ids = [...new Set(contactIds)];
   if (ids.length === 0) return [];
-  const days = new DayCache(options.timeZone);
-  return store.write(async (tx) => {
-    const started = performance.now();
-    const changes: Change[] = [];
-    let left: number[] = [];
+  const started = performance.now();
+  const slicer = new Slicer(Math.min(SLICE_MS, budgetMs));
+  const diffs: ContactDiff[] = [];
+  const left = await store.read(async (db) => {
     for (const [done, contactId] of ids.entries()) {
-      if (done > 0 && performance.now() - started >= budgetMs) {
-        left = ids.slice(done);
-        break;
-      }
-      const rows = (await loadContacts(tx, contactId, contactId + 1)).get(contactId);
-      const fresh = rows ? measureContact(rows, options.measure) : [];
-      const stale = new Map<string, StoredRow[]>();
-      for (const row of await runSqlRows(tx, SAMPLES_OF_CONTACT, [contactId])) {
-        const k = storedKey(row);
-        const same = stale.get(k);
-        if (same) same.push(row);
-        else stale.set(k, [row]);
-      }
-      const added: Sample[] = [];
-      for (const s of fresh) {
-        const same = stale.get(sampleKey(s));
-        if (same?.length) same.pop();
-        else added.push(s);
-      }
-      const removed: StoredRow[] = [];
-      for (const rows of stale.values()) removed.push(...rows);
-      const removedIds = removed.map((row) => row[9] as number);
-      for (let i = 0; i < removedIds.length; i += INSERT_CHUNK)
-        await tx.delete(reportSamples).where(inArray(reportSamples.id, removedIds.slice(i, i + INSERT_CHUNK)));
-      await insertSamples(tx, added);
-      for (const row of removed) changes.push({ sample: storedSample(contactId, row), sign: -1 });
-      for (const s of added) changes.push({ sample: s, sign: 1 });
+      if (done > 0 && performance.now() - started >= budgetMs) return ids.slice(done);
+      diffs.push(await diffContact(db, contactId, options, slicer));
     }
-    await applyChanges(tx, changes, days);
-    return left;
+    return [];
   });
+  const changed = diffs.filter((diff) => diff.added.length > 0 || diff.removed.length > 0);
+  const days = new DayCache(options.timeZone);
+  // The writes, in transactions that end once the budget has gone, with a turn of the event loop between.
+  for (let from = 0; from < changed.length; ) {
+    if (from > 0) await turn();
+    from = await store.write(async (tx) => {
+      const writing = performance.now();
+      const changes: Change[] = [];
+      let next = from;
+      do {
+        const diff = changed[next]!;
+        const current = (await stillStored(tx, diff))
+          ? diff
+          : await diffContact(tx, diff.contactId, options, new Slicer(Number.POSITIVE_INFINITY));
+        await applyDiff(tx, current, changes);
+        next++;
+      } while (next < changed.length && performance.now() - writing < budgetMs);
+      await applyChanges(tx, changes, days);
+      return next;
+    });
+  }
+  return left;
 }
 
 /**
