@@ -15,7 +15,10 @@ const CONVERSATIONS = `
   FROM conversations
   WHERE contact_id >= ? AND contact_id < ? AND merged_into_id IS NULL
   ORDER BY id`;
-const MESSAGES = `
+// The conversation id range (a part of a long history, see loadContacts) is a filter only (`+c.id`):
+// as an index range it led SQLite through the messages of every conversation between a contact's
+// first and last, other contacts' included (2.5 ms more for a refresh of 20 messages at 2,000 contacts).
+export const MESSAGES_OF_CONTACTS = `
   SELECT m.id, m.conversation_id, m.direction, m.author_agent_id, m.created_at,
     (COALESCE(json_extract(m.metadata, '$.autoReply'), 0) = 1 OR COALESCE(json_extract(m.metadata, '$.bot'), 0) = 1),
     json_extract(m.metadata, '$.survey') IS NOT NULL,
@@ -24,7 +27,7 @@ const MESSAGES = `
     json_extract(m.metadata, '$.to'),
     c.contact_id
   FROM conversations c JOIN messages m ON m.conversation_id = c.id
-  WHERE c.contact_id >= ? AND c.contact_id < ? AND c.id >= ? AND c.id <= ? AND c.merged_into_id IS NULL
+  WHERE c.contact_id >= ? AND c.contact_id < ? AND +c.id >= ? AND +c.id <= ? AND c.merged_into_id IS NULL
   ORDER BY m.created_at, m.id`;
 const SURVEYS = `
   SELECT s.conversation_id, s.score, s.ces, s.nps, s.answered_at, c.contact_id
@@ -98,7 +101,7 @@ export async function loadContacts(
       from,
       to,
       contactId,
-    ] of await runSqlRows(db, MESSAGES, [...range, ...ids]))
+    ] of await runSqlRows(db, MESSAGES_OF_CONTACTS, [...range, ...ids]))
       of(contactId).messages.push({
         id: id as number,
         conversationId: conversationId as number,
