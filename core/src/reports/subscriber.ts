@@ -50,10 +50,11 @@ const MAX_REMEMBERED = 10_000;
 /** Contacts refreshed in one transaction: enough to share the rollup rows, few enough to hold the writer a few milliseconds. */
 const REFRESH_CHUNK = 16;
 /**
- * A chunk's transaction ends after the contact during which this much time has gone, and the rest
- * wait for the next. Without it, 16 contacts of 160 messages were one stretch without a turn of the
- * event loop of 18-35 ms when nothing had changed, and 125 ms when each had new samples; with it,
- * 8 ms and 18-19 ms (issue 22's stall target is 20 ms), for about 5% more CPU per refresh.
+ * A chunk measures contacts until this much time has gone (the rest wait for the next chunk), gives
+ * the event loop a turn at least this often while it measures, and writes in transactions of about
+ * this long (refreshContacts' budget). Without it, 16 contacts of 160 messages were one stretch
+ * without a turn of the event loop of 18-35 ms when nothing had changed, and 125 ms when each had
+ * new samples; with it, 8 ms and 18-19 ms (issue 22's stall target is 20 ms).
  */
 const REFRESH_BUDGET_MS = 5;
 
