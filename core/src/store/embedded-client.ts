@@ -339,7 +339,14 @@ class EmbeddedClient implements Client {
         connection.execute(BEGIN[mode]);
       }
     } catch (error) {
-      this.#release(connection, mode);
+      try {
+        this.#release(connection, mode);
+      } catch (releaseError) {
+        throw new AggregateError(
+          [error, releaseError],
+          `${(error as Error).message}; then the connection could not be reset (closed): ${(releaseError as Error).message}`,
+        );
+      }
       throw error;
     }
     return new EmbeddedTransaction(connection, () => this.#release(connection, mode), this.#endSnapshot);
@@ -413,9 +420,15 @@ class EmbeddedClient implements Client {
       connection.close();
       return;
     }
-    // Never hand on a connection mid-transaction, or read-only: the next user would inherit it.
-    if (connection.inTransaction) connection.execute("ROLLBACK");
-    if (mode === "read") connection.execute(QUERY_ONLY.off);
+    // Never hand on a connection mid-transaction, or read-only: the next user would inherit it. One
+    // that cannot be reset is closed, not handed on.
+    try {
+      if (connection.inTransaction) connection.execute("ROLLBACK");
+      if (mode === "read") connection.execute(QUERY_ONLY.off);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
     this.#idle.push(connection);
   }
 

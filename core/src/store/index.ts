@@ -47,7 +47,8 @@ export interface Store {
    * Runs `fn`'s reads in one read snapshot (a read transaction) on a connection of its own: `fn`
    * may wait between its reads, for the event loop's next turn say, and still read one state of
    * the store, while this process's writes go on beside it (an embedded file is in WAL mode, where
-   * a reader never holds up the writer). Give `fn` reads only: a write fails.
+   * a reader never holds up the writer; a file that is not waits for the writes and holds them
+   * until `fn` is done). Give `fn` reads only: a write fails, and `fn` must not call `write`.
    *
    * @example
    * const [before, after] = await store.read(async (db) => [await countOf(db), (await turn(), await countOf(db))]);
@@ -118,13 +119,11 @@ export async function openStore(options: { url: string; authToken?: string; base
     filePath,
     write: createGroupWriter<Tx>({ transaction: (fn) => db.transaction(fn), lock }),
     read: async (fn) => {
-      const snapshot = await client.transaction("read");
-      try {
-        // drizzle opens every transaction as a write one, so the snapshot gets a database of its own.
-        return await fn(drizzle(snapshot as unknown as Client));
-      } finally {
-        snapshot.close();
-      }
+      // Outside WAL mode a reader holds up every writer, and this process's commit would wait for it
+      // inside the native call (the event loop frozen up to the busy timeout): the reads then take
+      // the writes' turn instead.
+      if (filePath && !(await inWalMode(client))) return lock.runExclusive(() => readSnapshot(client, fn));
+      return readSnapshot(client, fn);
     },
     migrate: () => lock.runExclusive(() => migrateShared(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }))),
     checkpoint: () =>
@@ -135,6 +134,23 @@ export async function openStore(options: { url: string; authToken?: string; base
       }),
     close: () => client.close(),
   };
+}
+
+/** Whether the store's file is in WAL mode (where readers and the writer do not wait for each other). */
+async function inWalMode(client: Client): Promise<boolean> {
+  const [row] = (await client.execute("PRAGMA journal_mode")).rows;
+  return String(row?.[0]).toLowerCase() === "wal";
+}
+
+/** Runs `fn` in a read transaction of its own (see Store.read). */
+async function readSnapshot<T>(client: Client, fn: (db: Queryable) => Promise<T>): Promise<T> {
+  const snapshot = await client.transaction("read");
+  try {
+    // drizzle opens every transaction as a write one, so the snapshot gets a database of its own.
+    return await fn(drizzle(snapshot as unknown as Client));
+  } finally {
+    snapshot.close();
+  }
 }
 
 /** Milliseconds since the epoch; the store's unit of time. */

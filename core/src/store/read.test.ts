@@ -1,5 +1,7 @@
 // store.read on a libSQL file: one read snapshot across turns of the event loop while this process's
-// writes commit beside it, no wait for a write transaction in progress, and a write inside refused.
+// writes commit beside it, no wait for a write transaction in progress, this process's writes held
+// back outside WAL mode (their commit would wait for the reader inside the native call), and a
+// write inside refused.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +49,24 @@ describe("store.read", () => {
     expect(await s.read(countOf)).toBe(0);
     finish();
     await writing;
+    expect(await s.read(countOf)).toBe(1);
+  });
+
+  it("outside WAL mode, holds this process's writes until it is done instead of making their commit wait for it", async () => {
+    const s = await freshStore();
+    await s.client.execute("PRAGMA journal_mode = DELETE");
+    const order: string[] = [];
+    let writing: Promise<unknown> = Promise.resolve();
+    const seen = await s.read(async (db) => {
+      const first = await countOf(db);
+      writing = addNote(s, "meanwhile").then(() => order.push("write"));
+      for (let i = 0; i < 3; i++) await turn();
+      order.push("read");
+      return [first, await countOf(db)];
+    });
+    await writing;
+    expect(seen).toEqual([0, 0]);
+    expect(order).toEqual(["read", "write"]);
     expect(await s.read(countOf)).toBe(1);
   });
 
