@@ -33,13 +33,23 @@ export const turn = (): Promise<void> => new Promise<void>((resolve) => nextTurn
  * }
  */
 export class Slicer {
-  #since = performance.now();
+  readonly #made = performance.now();
+  #since = this.#made;
+  /** Time spent waiting for turns (other work's, not this one's). */
+  #waited = 0;
   constructor(readonly sliceMs: number) {}
 
   /** Waits for the next turn if this slice is spent. */
   async pause(): Promise<void> {
-    if (performance.now() - this.#since < this.sliceMs) return;
+    const now = performance.now();
+    if (now - this.#since < this.sliceMs) return;
     await turn();
     this.#since = performance.now();
+    this.#waited += this.#since - now;
+  }
+
+  /** The time since it was made, less the turns it waited for: this work's own time on the thread, about. */
+  busyMs(): number {
+    return performance.now() - this.#made - this.#waited;
   }
 }

@@ -214,6 +214,67 @@ describe("rollups", () => {
     expect(incremental).toEqual(await everything());
   });
 
+  it("a refresh overtaken by another refresh of the contact that changed nothing measures again in its write", async () => {
+    await rebuildAll(kernel.store, options);
+    const { messages } = await import("../store/schema.ts");
+    const { eq } = await import("drizzle-orm");
+    const [reply] = await kernel.store.db
+      .insert(messages)
+      .values({
+        conversationId: 40,
+        contactId: 4,
+        inbox: "tg",
+        channel: "telegram",
+        direction: "outgoing",
+        authorAgentId: ANN,
+        createdAt: berlin(3, 30, 9, 15),
+      })
+      .returning({ id: messages.id });
+    // After this refresh's snapshot (which holds the reply), the reply is deleted again and another
+    // refresh finds the stored samples right: it writes no sample, and this one's difference is stale.
+    const store = {
+      write: kernel.store.write,
+      read: async <T>(fn: Parameters<typeof kernel.store.read<T>>[0]) => {
+        const measured = await kernel.store.read(fn);
+        await kernel.store.db.delete(messages).where(eq(messages.id, reply!.id));
+        await refreshContacts(kernel.store, options, [4]);
+        return measured;
+      },
+    };
+    await refreshContacts(store, options, [4]);
+    const incremental = await everything();
+    await rebuildAll(kernel.store, options, 2);
+    expect(incremental).toEqual(await everything());
+  });
+
+  it("a refresh that measured before a rebuild measures again in its write after it", async () => {
+    await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
+    const { messages } = await import("../store/schema.ts");
+    await kernel.store.db
+      .insert(messages)
+      .values({
+        conversationId: 40,
+        contactId: 4,
+        inbox: "tg",
+        channel: "telegram",
+        direction: "outgoing",
+        authorAgentId: ANN,
+        createdAt: berlin(3, 30, 9, 15),
+      });
+    const store = {
+      write: kernel.store.write,
+      read: async <T>(fn: Parameters<typeof kernel.store.read<T>>[0]) => {
+        const measured = await kernel.store.read(fn);
+        await rebuildAll(kernel.store, options);
+        return measured;
+      },
+    };
+    await refreshContacts(store, options, [1, 4]);
+    const incremental = await everything();
+    await rebuildAll(kernel.store, options, 2);
+    expect(incremental).toEqual(await everything());
+  });
+
   it("a long history (150 cases of two conversations, 3,000 messages) is measured in parts with turns of the event loop between, and ends equal to a rebuild", async () => {
     // Conversations 1151-1300 each join the case of conversation 150 before (a part of 100 conversations
     // before), 30 seconds after it: the parts, read by conversation id, must be merged by time.

@@ -8,7 +8,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { Slicer, turn } from "../perf/turn.ts";
 import type { Queryable, Store, Tx } from "../store/index.ts";
 import { runSqlRows } from "../store/reusable.ts";
-import { contacts, reportRollups, reportSamples } from "../store/schema.ts";
+import { contacts, reportRefreshStamps, reportRollups, reportSamples } from "../store/schema.ts";
 import { type Agg, apply, emptyAgg } from "./aggregate.ts";
 import { type MeasureOptions, measureContact, measureContactPausing, type Sample } from "./measure.ts";
 import { bucketOf, type Grain, HOUR } from "./periods.ts";
@@ -128,8 +128,20 @@ const SAMPLES_PER_LOOK = 500;
 const SAMPLES_OF_CONTACT = `
   SELECT case_id, conversation_id, metric, at, inbox, team_id, agent_id, value, business_value, id, channel
   FROM report_samples WHERE contact_id = ? AND id > ? ORDER BY id LIMIT ?`;
-/** A contact's stored samples by count and largest id: ids only grow (AUTOINCREMENT), so any change to them shows. */
-const STORED_OF_CONTACT = "SELECT count(*), COALESCE(max(id), 0) FROM report_samples WHERE contact_id = ?";
+/** The contact's refresh stamp (none before its first refresh: 0). */
+const STAMP_OF_CONTACT = "SELECT stamp FROM report_refresh_stamps WHERE contact_id = ?";
+/**
+ * Moves the contact's stamp on from the one given (arguments: contact, stamp, stamp + 1), answering a
+ * row only when it was that one: a contact without a stamp was read as 0.
+ */
+const MOVE_STAMP = `
+  INSERT INTO report_refresh_stamps (contact_id, stamp) VALUES (?1, ?3)
+  ON CONFLICT (contact_id) DO UPDATE SET stamp = stamp + 1 WHERE stamp = ?2
+  RETURNING stamp`;
+/** Moves the contact's stamp on whatever it was (a refresh that measured inside its write). */
+const BUMP_STAMP = `
+  INSERT INTO report_refresh_stamps (contact_id, stamp) VALUES (?, 1)
+  ON CONFLICT (contact_id) DO UPDATE SET stamp = stamp + 1`;
 type StoredRow = unknown[];
 const storedKey = (r: StoredRow) => identity(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] ?? "-");
 const storedSample = (contactId: number, r: StoredRow): Sample => ({
@@ -151,7 +163,7 @@ async function insertSamples(tx: Tx, samples: Sample[]): Promise<void> {
     await tx.insert(reportSamples).values(samples.slice(i, i + INSERT_CHUNK).map(toRow));
 }
 
-/** Stored rows a Map holds at most in StoredByKey, about (a refresh's guess is the measured count). */
+/** Stored rows a Map of StoredByKey holds, about. */
 const ROWS_PER_MAP = 2048;
 
 /**
@@ -190,38 +202,47 @@ interface ContactDiff {
   contactId: number;
   added: Sample[];
   removed: StoredRow[];
-  /** The stored samples it was compared with (STORED_OF_CONTACT's answer then). */
-  stored: { n: number; maxId: number };
+  /** The contact's refresh stamp in the snapshot measured (0: none yet). */
+  stamp: number;
 }
 
 /** Measures a contact's cases from `db` and compares them with its stored samples, pausing as `slicer` says between the steps. */
 async function diffContact(db: Queryable, contactId: number, options: RollupOptions, slicer: Slicer): Promise<ContactDiff> {
   const pause = () => slicer.pause();
+  const [stamped] = await runSqlRows(db, STAMP_OF_CONTACT, [contactId]);
   const rows = (await loadContacts(db, contactId, contactId + 1, pause)).get(contactId);
   await pause();
   const fresh = rows ? await measureContactPausing(rows, options.measure, pause) : [];
-  const stale = new StoredByKey(fresh.length);
-  const stored = { n: 0, maxId: 0 };
+  const storedRows: StoredRow[] = [];
   for (let more = true; more; ) {
     await pause();
-    const page = await runSqlRows(db, SAMPLES_OF_CONTACT, [contactId, stored.maxId, SAMPLES_PER_READ]);
-    for (const row of page) stale.add(row);
-    stored.n += page.length;
-    if (page.length > 0) stored.maxId = page[page.length - 1]![9] as number;
+    const after = storedRows.length > 0 ? (storedRows[storedRows.length - 1]![9] as number) : 0;
+    const page = await runSqlRows(db, SAMPLES_OF_CONTACT, [contactId, after, SAMPLES_PER_READ]);
+    storedRows.push(...page);
     more = page.length === SAMPLES_PER_READ;
+  }
+  const stale = new StoredByKey(Math.max(fresh.length, storedRows.length));
+  for (const [i, row] of storedRows.entries()) {
+    if (i % SAMPLES_PER_LOOK === SAMPLES_PER_LOOK - 1) await pause();
+    stale.add(row);
   }
   const added: Sample[] = [];
   for (const [i, s] of fresh.entries()) {
     if (i % SAMPLES_PER_LOOK === SAMPLES_PER_LOOK - 1) await pause();
     if (!stale.take(s)) added.push(s);
   }
-  return { contactId, added, removed: stale.unmatched(), stored };
+  return { contactId, added, removed: stale.unmatched(), stamp: (stamped?.[0] as number | undefined) ?? 0 };
 }
 
-/** Whether the contact's stored samples are still those `diff` was made against (no refresh of another process replaced them since). */
-async function stillStored(tx: Tx, diff: ContactDiff): Promise<boolean> {
-  const [row] = await runSqlRows(tx, STORED_OF_CONTACT, [diff.contactId]);
-  return row?.[0] === diff.stored.n && row?.[1] === diff.stored.maxId;
+/**
+ * The difference to write for a contact in `tx`: the one measured in the snapshot if no refresh of
+ * the contact wrote since (its stamp moves on), else the contact measured again here.
+ */
+async function currentDiff(tx: Tx, diff: ContactDiff, options: RollupOptions): Promise<ContactDiff> {
+  const moved = await runSqlRows(tx, MOVE_STAMP, [diff.contactId, diff.stamp, diff.stamp + 1]);
+  if (moved.length > 0) return diff;
+  await runSqlRows(tx, BUMP_STAMP, [diff.contactId]);
+  return diffContact(tx, diff.contactId, options, new Slicer(Number.POSITIVE_INFINITY));
 }
 
 /** Replaces a diff's removed samples with its added ones in `tx`, and collects the rollup changes that makes. */
@@ -240,16 +261,17 @@ async function applyDiff(tx: Tx, diff: ContactDiff, changes: Change[]): Promise<
  *
  * The measuring reads one snapshot (store.read) outside the write lock, and gives the event loop a
  * turn every few milliseconds: a contact with 10,000 messages held the thread and the writer for
- * 100 ms in one stretch (issue 22). The differences are then written in one transaction; a contact
- * whose stored samples changed meanwhile (a refresh in another process) is measured again inside it.
- * The snapshot may miss a change committed after it began: that change's event schedules the
- * contact's next refresh, as every change does.
+ * 100 ms in one stretch (issue 22). The differences are written after. Every refresh moves its
+ * contact's stamp on as it writes, and one that finds the stamp moved since its snapshot (another
+ * refresh of the contact wrote meanwhile, even one that changed nothing) measures that contact again
+ * inside its write. A change committed after the snapshot began is left to the contact's next
+ * refresh, which that change's event schedules, as every change does.
  *
- * With `budgetMs`, the contacts after the one during which that much time has gone measuring are
- * left out (the first is always refreshed), the measuring gives the event loop a turn at least that
- * often, and the writes are cut into transactions of about that long: a chunk of contacts is a few
- * milliseconds of work at a time. Returns the contacts left out,
- * for a later call; none without a budget.
+ * With `budgetMs`, the contacts after the one during which that much time has gone measuring (time
+ * on the thread, not the turns given to other work) are left out (the first is always refreshed),
+ * the measuring gives the event loop a turn at least that often, and the writes are cut into
+ * transactions of about that long: a chunk of contacts is a few milliseconds of work at a time.
+ * Returns the contacts left out, for a later call; none without a budget.
  *
  * @example
  * await refreshContacts(store, options, [event.data.contactId]);
@@ -264,33 +286,27 @@ export async function refreshContacts(
 ): Promise<number[]> {
   const ids = [...new Set(contactIds)];
   if (ids.length === 0) return [];
-  const started = performance.now();
   const slicer = new Slicer(Math.min(SLICE_MS, budgetMs));
   const diffs: ContactDiff[] = [];
   const left = await store.read(async (db) => {
     for (const [done, contactId] of ids.entries()) {
-      if (done > 0 && performance.now() - started >= budgetMs) return ids.slice(done);
+      if (done > 0 && slicer.busyMs() >= budgetMs) return ids.slice(done);
       diffs.push(await diffContact(db, contactId, options, slicer));
     }
     return [];
   });
-  const changed = diffs.filter((diff) => diff.added.length > 0 || diff.removed.length > 0);
   const days = new DayCache(options.timeZone);
   // The writes, in transactions that end once the budget has gone, with a turn of the event loop between.
-  for (let from = 0; from < changed.length; ) {
+  for (let from = 0; from < diffs.length; ) {
     if (from > 0) await turn();
     from = await store.write(async (tx) => {
       const writing = performance.now();
       const changes: Change[] = [];
       let next = from;
       do {
-        const diff = changed[next]!;
-        const current = (await stillStored(tx, diff))
-          ? diff
-          : await diffContact(tx, diff.contactId, options, new Slicer(Number.POSITIVE_INFINITY));
-        await applyDiff(tx, current, changes);
+        await applyDiff(tx, await currentDiff(tx, diffs[next]!, options), changes);
         next++;
-      } while (next < changed.length && performance.now() - writing < budgetMs);
+      } while (next < diffs.length && performance.now() - writing < budgetMs);
       await applyChanges(tx, changes, days);
       return next;
     });
@@ -330,6 +346,8 @@ export async function rebuildAll(
   await store.write(async (tx) => {
     await tx.delete(reportSamples);
     await tx.delete(reportRollups);
+    // A refresh that measured before this rebuild must not write what it measured after it.
+    await tx.update(reportRefreshStamps).set({ stamp: sql`${reportRefreshStamps.stamp} + 1` });
   });
   for (let from = 1; from <= max; from += batch) {
     const measured = await measureRange(store.db, options, from, from + batch);

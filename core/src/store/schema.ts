@@ -673,6 +673,15 @@ export const eventCursors = sqliteTable("event_cursors", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/**
+ * Each contact's reports refresh stamp: every refresh moves it on in its write, and a refresh that
+ * measured in a snapshot writes only if the stamp is still the one it read (core/src/reports/rollups.ts).
+ */
+export const reportRefreshStamps = sqliteTable("report_refresh_stamps", {
+  contactId: integer("contact_id").primaryKey(),
+  stamp: integer("stamp").notNull(),
+});
+
 /** How far a full-text index goes ("messages": the last message id in messages_fts; see store/search-index.ts). */
 export const searchProgress = sqliteTable("search_progress", {
   name: text("name").primaryKey(),
