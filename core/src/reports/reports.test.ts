@@ -152,6 +152,37 @@ describe("rollups", () => {
     (await kernel.store.db.select().from(reportRollups))
       .map((r) => ({ ...r }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  /** An agent's late reply in contact 4's Telegram conversation 40, on Monday 30 March at 9:`minute`; its id. */
+  const lateReply = async (minute: number) => {
+    const { messages } = await import("../store/schema.ts");
+    const [row] = await kernel.store.db
+      .insert(messages)
+      .values({
+        conversationId: 40,
+        contactId: 4,
+        inbox: "tg",
+        channel: "telegram",
+        direction: "outgoing",
+        authorAgentId: ANN,
+        createdAt: berlin(3, 30, 9, minute),
+      })
+      .returning({ id: messages.id });
+    return row!.id;
+  };
+  /** The store, with `meanwhile` run between a refresh's measuring (its read snapshot) and its writes. */
+  const storeWith = (meanwhile: () => Promise<unknown>) => ({
+    write: kernel.store.write,
+    read: async <T>(fn: Parameters<typeof kernel.store.read<T>>[0]) => {
+      const measured = await kernel.store.read(fn);
+      await meanwhile();
+      return measured;
+    },
+  });
+  const expectEqualToRebuild = async () => {
+    const incremental = await everything();
+    await rebuildAll(kernel.store, options, 2);
+    expect(incremental).toEqual(await everything());
+  };
 
   it("kept contact by contact, in any order and repeated, equal a rebuild from the raw rows", async () => {
     await refreshContacts(kernel.store, options, [3, 1]);
@@ -167,9 +198,7 @@ describe("rollups", () => {
     const calls: number[][] = [];
     for (let left = [1, 2, 3, 4, 5]; left.length > 0; left = await refreshContacts(kernel.store, options, left, 0)) calls.push(left);
     expect(calls).toEqual([[1, 2, 3, 4, 5], [2, 3, 4, 5], [3, 4, 5], [4, 5], [5]]);
-    const incremental = await everything();
-    await rebuildAll(kernel.store, options, 2);
-    expect(incremental).toEqual(await everything());
+    await expectEqualToRebuild();
     expect(await refreshContacts(kernel.store, options, [1, 2, 3])).toEqual([]);
   });
 
@@ -185,94 +214,41 @@ describe("rollups", () => {
 
   it("a refresh whose stored samples another refresh replaced while it measured measures again in its transaction, and ends equal to a rebuild", async () => {
     await rebuildAll(kernel.store, options);
-    const { messages } = await import("../store/schema.ts");
-    const lateReply = (minute: number) =>
-      kernel.store.db.insert(messages).values({
-        conversationId: 40,
-        contactId: 4,
-        inbox: "tg",
-        channel: "telegram",
-        direction: "outgoing",
-        authorAgentId: ANN,
-        createdAt: berlin(3, 30, 9, minute),
-      });
     await lateReply(15);
     // Another process's refresh of the same contact, between this one's measuring and its writes,
     // after one more reply: the first refresh's difference is stale (it would add the first reply twice).
-    const store = {
-      write: kernel.store.write,
-      read: async <T>(fn: Parameters<typeof kernel.store.read<T>>[0]) => {
-        const measured = await kernel.store.read(fn);
-        await lateReply(20);
-        await refreshContacts(kernel.store, options, [4]);
-        return measured;
-      },
+    const meanwhile = async () => {
+      await lateReply(20);
+      await refreshContacts(kernel.store, options, [4]);
     };
-    await refreshContacts(store, options, [4]);
-    const incremental = await everything();
-    await rebuildAll(kernel.store, options, 2);
-    expect(incremental).toEqual(await everything());
+    await refreshContacts(storeWith(meanwhile), options, [4]);
+    await expectEqualToRebuild();
   });
 
   it("a refresh overtaken by another refresh of the contact that changed nothing measures again in its write", async () => {
     await rebuildAll(kernel.store, options);
     const { messages } = await import("../store/schema.ts");
     const { eq } = await import("drizzle-orm");
-    const [reply] = await kernel.store.db
-      .insert(messages)
-      .values({
-        conversationId: 40,
-        contactId: 4,
-        inbox: "tg",
-        channel: "telegram",
-        direction: "outgoing",
-        authorAgentId: ANN,
-        createdAt: berlin(3, 30, 9, 15),
-      })
-      .returning({ id: messages.id });
+    const reply = await lateReply(15);
     // After this refresh's snapshot (which holds the reply), the reply is deleted again and another
     // refresh finds the stored samples right: it writes no sample, and this one's difference is stale.
-    const store = {
-      write: kernel.store.write,
-      read: async <T>(fn: Parameters<typeof kernel.store.read<T>>[0]) => {
-        const measured = await kernel.store.read(fn);
-        await kernel.store.db.delete(messages).where(eq(messages.id, reply!.id));
-        await refreshContacts(kernel.store, options, [4]);
-        return measured;
-      },
+    const meanwhile = async () => {
+      await kernel.store.db.delete(messages).where(eq(messages.id, reply));
+      await refreshContacts(kernel.store, options, [4]);
     };
-    await refreshContacts(store, options, [4]);
-    const incremental = await everything();
-    await rebuildAll(kernel.store, options, 2);
-    expect(incremental).toEqual(await everything());
+    await refreshContacts(storeWith(meanwhile), options, [4]);
+    await expectEqualToRebuild();
   });
 
   it("a refresh that measured before a rebuild measures again in its write after it", async () => {
     await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
-    const { messages } = await import("../store/schema.ts");
-    await kernel.store.db
-      .insert(messages)
-      .values({
-        conversationId: 40,
-        contactId: 4,
-        inbox: "tg",
-        channel: "telegram",
-        direction: "outgoing",
-        authorAgentId: ANN,
-        createdAt: berlin(3, 30, 9, 15),
-      });
-    const store = {
-      write: kernel.store.write,
-      read: async <T>(fn: Parameters<typeof kernel.store.read<T>>[0]) => {
-        const measured = await kernel.store.read(fn);
-        await rebuildAll(kernel.store, options);
-        return measured;
-      },
-    };
-    await refreshContacts(store, options, [1, 4]);
-    const incremental = await everything();
-    await rebuildAll(kernel.store, options, 2);
-    expect(incremental).toEqual(await everything());
+    await lateReply(15);
+    await refreshContacts(
+      storeWith(() => rebuildAll(kernel.store, options)),
+      options,
+      [1, 4],
+    );
+    await expectEqualToRebuild();
   });
 
   it("a long history (150 cases of two conversations, 3,000 messages) is measured in parts with turns of the event loop between, and ends equal to a rebuild", async () => {
@@ -305,9 +281,7 @@ describe("rollups", () => {
     done = true;
     expect(turns).toBeGreaterThan(150);
     await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
-    const incremental = await everything();
-    await rebuildAll(kernel.store, options, 2);
-    expect(incremental).toEqual(await everything());
+    await expectEqualToRebuild();
     const { reportSamples } = await import("../store/schema.ts");
     const { eq } = await import("drizzle-orm");
     // More stored samples than one read takes, and a second refresh with nothing new keeps them all.
@@ -321,16 +295,7 @@ describe("rollups", () => {
 
   it("follow a change of the raw rows (a late reply), and read the same as the raw computation", async () => {
     await rebuildAll(kernel.store, options);
-    const { messages } = await import("../store/schema.ts");
-    await kernel.store.db.insert(messages).values({
-      conversationId: 40,
-      contactId: 4,
-      inbox: "tg",
-      channel: "telegram",
-      direction: "outgoing",
-      authorAgentId: ANN,
-      createdAt: berlin(3, 30, 9, 15),
-    });
+    await lateReply(15);
     await refreshContacts(kernel.store, options, [4]);
     const [from, to] = weekOf(berlin(3, 25, 12), TZ);
     const rolled = clock((await fromRollups(from, to)).aggs);
