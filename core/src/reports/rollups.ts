@@ -4,7 +4,7 @@
  * and daily rollup rows it touches: idempotent, so a re-delivered event changes nothing.
  * `rebuildAll` recomputes everything from the raw rows (`switchboard reports rebuild`).
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { Slicer, turn } from "../perf/turn.ts";
 import type { Queryable, Store, Tx } from "../store/index.ts";
 import { runSqlRows } from "../store/reusable.ts";
@@ -21,7 +21,8 @@ export interface RollupOptions {
 }
 
 const GRAINS: Grain[] = ["hour", "day"];
-const INSERT_CHUNK = 500;
+/** Sample ids per delete. */
+const DELETE_CHUNK = 500;
 
 interface RollupKey {
   grain: Grain;
@@ -69,24 +70,35 @@ function keysOf(s: Sample, days: DayCache): RollupKey[] {
   }));
 }
 
-const rollupWhere = (k: RollupKey) =>
-  and(
-    eq(reportRollups.grain, k.grain),
-    eq(reportRollups.bucket, k.bucket),
-    eq(reportRollups.metric, k.metric),
-    eq(reportRollups.inbox, k.inbox),
-    eq(reportRollups.teamId, k.teamId),
-    eq(reportRollups.agentId, k.agentId),
-  );
+/**
+ * The refresh's writes, as SQL written once (store/reusable.ts, runSqlRows): built by drizzle on every
+ * call, a samples insert cost about 120 µs and each rollup row's read and write about 80 µs before
+ * SQLite ran them, most of a refresh's writing (issue 22).
+ */
+const ROLLUP_KEY = "grain = ? AND bucket = ? AND metric = ? AND inbox = ? AND team_id = ? AND agent_id = ?";
+const ROLLUP_OF_KEY = `SELECT n, sum, business_sum, "values", business_values FROM report_rollups WHERE ${ROLLUP_KEY}`;
+const UPDATE_ROLLUP = `UPDATE report_rollups SET channel = ?, n = ?, sum = ?, business_sum = ?, "values" = ?, business_values = ? WHERE ${ROLLUP_KEY}`;
+const INSERT_ROLLUP = `INSERT INTO report_rollups (channel, n, sum, business_sum, "values", business_values, grain, bucket, metric, inbox, team_id, agent_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const DELETE_ROLLUP = `DELETE FROM report_rollups WHERE ${ROLLUP_KEY}`;
+const DELETE_SAMPLES = "DELETE FROM report_samples WHERE id IN (SELECT value FROM json_each(?))";
 
-const rowOf = (k: RollupKey, a: Agg) => ({
-  ...k,
-  n: a.n,
-  sum: a.sum,
-  businessSum: a.businessSum,
-  values: a.values,
-  businessValues: a.businessValues,
-});
+/** A rollup row's key as ROLLUP_KEY's arguments. */
+const keyArgs = (k: RollupKey) => [k.grain, k.bucket, k.metric, k.inbox, k.teamId, k.agentId];
+/** A rollup row's values, in the order UPDATE_ROLLUP and INSERT_ROLLUP set them (the values sorted, as JSON). */
+const aggArgs = (k: RollupKey, a: Agg) => [
+  k.channel,
+  a.n,
+  a.sum,
+  a.businessSum,
+  JSON.stringify(a.values),
+  JSON.stringify(a.businessValues),
+];
+
+/** Writes a new rollup row. */
+async function insertRollup(db: Queryable, key: RollupKey, agg: Agg): Promise<void> {
+  await runSqlRows(db, INSERT_ROLLUP, [...aggArgs(key, agg), ...keyArgs(key)]);
+}
 
 /** Applies changes to the stored rollup rows they touch (read, change, write back; a row at n = 0 goes). */
 async function applyChanges(tx: Tx, changes: Change[], days: DayCache): Promise<void> {
@@ -100,18 +112,55 @@ async function applyChanges(tx: Tx, changes: Change[], days: DayCache): Promise<
     }
   }
   for (const { key, changes: mine } of byKey.values()) {
-    const [row] = await tx.select().from(reportRollups).where(rollupWhere(key));
+    const [row] = await runSqlRows(tx, ROLLUP_OF_KEY, keyArgs(key));
     const agg: Agg = row
-      ? { n: row.n, sum: row.sum, businessSum: row.businessSum, values: [...row.values], businessValues: [...row.businessValues] }
+      ? {
+          n: row[0] as number,
+          sum: row[1] as number,
+          businessSum: row[2] as number,
+          values: JSON.parse(row[3] as string),
+          businessValues: JSON.parse(row[4] as string),
+        }
       : emptyAgg();
     for (const c of mine) apply(agg, c.sample.metric, c.sample, c.sign);
-    if (agg.n <= 0) await tx.delete(reportRollups).where(rollupWhere(key));
-    else if (row) await tx.update(reportRollups).set(rowOf(key, agg)).where(rollupWhere(key));
-    else await tx.insert(reportRollups).values(rowOf(key, agg));
+    if (agg.n <= 0) await runSqlRows(tx, DELETE_ROLLUP, keyArgs(key));
+    else if (row) await runSqlRows(tx, UPDATE_ROLLUP, [...aggArgs(key, agg), ...keyArgs(key)]);
+    else await insertRollup(tx, key, agg);
   }
 }
 
-const toRow = (s: Sample) => ({ ...s });
+/** A sample's columns, in the order SAMPLE_COLUMNS names them. */
+const SAMPLE_COLUMNS = "contact_id, case_id, conversation_id, metric, at, inbox, channel, team_id, agent_id, value, business_value";
+const sampleArgs = (s: Sample) => [
+  s.contactId,
+  s.caseId,
+  s.conversationId,
+  s.metric,
+  s.at,
+  s.inbox,
+  s.channel,
+  s.teamId,
+  s.agentId,
+  s.value,
+  s.businessValue,
+];
+/** Rows per samples insert, largest first: powers of two, so nine statement shapes serve every count. */
+const ROWS_PER_INSERT = [256, 128, 64, 32, 16, 8, 4, 2, 1];
+const INSERT_SAMPLES = new Map(
+  ROWS_PER_INSERT.map((rows) => [
+    rows,
+    `INSERT INTO report_samples (${SAMPLE_COLUMNS}) VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+  ]),
+);
+
+/** Writes samples, in as few inserts of ROWS_PER_INSERT rows as add up to their count. */
+async function insertSamples(db: Queryable, samples: Sample[]): Promise<void> {
+  for (let i = 0; i < samples.length; ) {
+    const rows = ROWS_PER_INSERT.find((n) => n <= samples.length - i)!;
+    await runSqlRows(db, INSERT_SAMPLES.get(rows)!, samples.slice(i, i + rows).flatMap(sampleArgs));
+    i += rows;
+  }
+}
 
 /** Work between turns of the event loop while a refresh measures (issue 22's stall target is 20 ms). */
 const SLICE_MS = 4;
@@ -157,11 +206,6 @@ const storedSample = (contactId: number, r: StoredRow): Sample => ({
   businessValue: r[8] as number | null,
   channel: r[10] as string,
 });
-
-async function insertSamples(tx: Tx, samples: Sample[]): Promise<void> {
-  for (let i = 0; i < samples.length; i += INSERT_CHUNK)
-    await tx.insert(reportSamples).values(samples.slice(i, i + INSERT_CHUNK).map(toRow));
-}
 
 /** Stored rows a Map of StoredByKey holds, about. */
 const ROWS_PER_MAP = 2048;
@@ -248,8 +292,8 @@ async function currentDiff(tx: Tx, diff: ContactDiff, options: RollupOptions): P
 /** Replaces a diff's removed samples with its added ones in `tx`, and collects the rollup changes that makes. */
 async function applyDiff(tx: Tx, diff: ContactDiff, changes: Change[]): Promise<void> {
   const removedIds = diff.removed.map((row) => row[9] as number);
-  for (let i = 0; i < removedIds.length; i += INSERT_CHUNK)
-    await tx.delete(reportSamples).where(inArray(reportSamples.id, removedIds.slice(i, i + INSERT_CHUNK)));
+  for (let i = 0; i < removedIds.length; i += DELETE_CHUNK)
+    await runSqlRows(tx, DELETE_SAMPLES, [JSON.stringify(removedIds.slice(i, i + DELETE_CHUNK))]);
   await insertSamples(tx, diff.added);
   for (const row of diff.removed) changes.push({ sample: storedSample(diff.contactId, row), sign: -1 });
   for (const s of diff.added) changes.push({ sample: s, sign: 1 });
@@ -365,9 +409,8 @@ export async function rebuildAll(
     }
     await store.write((tx) => insertSamples(tx, measured));
   }
-  const rows = [...aggs.values()].map(({ key, agg }) => rowOf(key, agg));
   await store.write(async (tx) => {
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insert(reportRollups).values(rows.slice(i, i + INSERT_CHUNK));
+    for (const { key, agg } of aggs.values()) await insertRollup(tx, key, agg);
   });
-  return { contacts: range?.n ?? 0, samples, rollups: rows.length };
+  return { contacts: range?.n ?? 0, samples, rollups: aggs.size };
 }
