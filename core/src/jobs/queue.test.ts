@@ -12,7 +12,7 @@ import { workTotals } from "../perf/work.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { jobs } from "../store/schema.ts";
 import { waitFor } from "../testing/wait.ts";
-import { JobQueue } from "./queue.ts";
+import { DELETE_OURS, JobQueue } from "./queue.ts";
 
 const log = createLogger({ level: "silent" });
 const stores: Store[] = [];
@@ -328,5 +328,13 @@ describe("durable jobs", () => {
     expect(await queue.runDue()).toBe(0);
     expect(await store.db.select().from(jobs)).toHaveLength(1);
     expect(() => queue.define("mine", () => {})).toThrow(/already defined/);
+  });
+
+  it("finds the claims it deletes by id, not through every running job", async () => {
+    const { store } = await freshStore();
+    const plan = (await store.client.execute({ sql: `EXPLAIN QUERY PLAN ${DELETE_OURS}`, args: ["[[1, 1]]"] })).rows.map((row) =>
+      String(row.detail),
+    );
+    expect(plan[0]).toMatch(/^SEARCH jobs USING INTEGER PRIMARY KEY/);
   });
 });

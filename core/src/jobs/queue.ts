@@ -12,7 +12,7 @@ import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts"
 import type { Logger } from "../log/index.ts";
 import { noteWork } from "../perf/work.ts";
 import type { Store, Tx } from "../store/index.ts";
-import { inIdList, reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
+import { inIdList, reusableQuery, reusableQueryPerCount, runSqlRows } from "../store/reusable.ts";
 import { jobs } from "../store/schema.ts";
 import { backoffMs } from "./backoff.ts";
 import { withHeartbeat } from "./heartbeat.ts";
@@ -45,8 +45,50 @@ type JobRow = typeof jobs.$inferSelect;
 
 /** This claim of the job and no later one: the attempt number grows with every claim. */
 const claimOf = (job: JobRow) => and(eq(jobs.id, job.id), eq(jobs.status, "running"), eq(jobs.attempts, job.attempts));
-/** These claims of these jobs. */
-const claimsOf = (claimed: JobRow[]) => (claimed.length === 1 ? claimOf(claimed[0]!) : or(...claimed.map(claimOf)));
+/**
+ * These claims of these jobs (claimOf for each), as the argument of OURS: a JSON list of [id, attempt]
+ * pairs. Built by drizzle for every batch, the condition with its 150 parameters cost about 0.9 ms
+ * before SQLite ran it (issue 22).
+ */
+const claimsOf = (claimed: JobRow[]) => JSON.stringify(claimed.map((job) => [job.id, job.attempts]));
+// Found by id: the unary `+` keeps SQLite from reading every running job through the status index.
+const OURS = "+status = 'running' AND (id, attempts) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))";
+export const DELETE_OURS = `DELETE FROM jobs WHERE ${OURS}`;
+const RENEW_OURS = `UPDATE jobs SET claimed_until = ? WHERE ${OURS} RETURNING id`;
+/**
+ * Claims due jobs of the kinds given (a JSON list), at most `limit`: pending ones that are due, and
+ * running ones whose claim lapsed. Built once: built for every poll it cost about 0.7 ms.
+ */
+const claimDue = reusableQuery((db) =>
+  db
+    .update(jobs)
+    .set({
+      status: "running",
+      claimedUntil: sql`${sql.placeholder("until")}`,
+      attempts: sql`${jobs.attempts} + 1`,
+      updatedAt: sql`${sql.placeholder("now")}`,
+    })
+    .where(
+      inArray(
+        jobs.id,
+        db
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(
+            and(
+              inIdList(jobs.kind, "kinds"),
+              or(
+                and(eq(jobs.status, "pending"), lte(jobs.dueAt, sql.placeholder("now"))),
+                and(eq(jobs.status, "running"), lte(jobs.claimedUntil, sql.placeholder("now"))),
+              ),
+            ),
+          )
+          .orderBy(jobs.dueAt)
+          .limit(sql.placeholder("limit")),
+      ),
+    )
+    .returning(),
+);
 
 /** Inserts a job, or replaces the one with the same key (whatever its state) by this one, pending. */
 /** The job upsert for `count` rows (store/reusable.ts); row i's values are `<name><i>`. */
@@ -229,24 +271,7 @@ export class JobQueue {
     const kinds = [...this.#handlers.keys()];
     if (kinds.length === 0) return 0;
     const now = this.#clock.now();
-    const claimed = await this.#store.write(async (tx) => {
-      const due = tx
-        .select({ id: jobs.id })
-        .from(jobs)
-        .where(
-          and(
-            inArray(jobs.kind, kinds),
-            or(and(eq(jobs.status, "pending"), lte(jobs.dueAt, now)), and(eq(jobs.status, "running"), lte(jobs.claimedUntil, now))),
-          ),
-        )
-        .orderBy(jobs.dueAt)
-        .limit(limit);
-      return tx
-        .update(jobs)
-        .set({ status: "running", claimedUntil: now + this.#leaseMs, attempts: sql`${jobs.attempts} + 1`, updatedAt: now })
-        .where(inArray(jobs.id, due))
-        .returning();
-    });
+    const claimed = await this.#store.write((tx) => claimDue(tx, { kinds: JSON.stringify(kinds), now, until: now + this.#leaseMs, limit }));
     const runs: Promise<void>[] = [];
     const batches = new Map<string, JobRow[][]>();
     for (const job of claimed) {
@@ -278,13 +303,7 @@ export class JobQueue {
   async #run(claimed: JobRow[], work: () => Promise<void> | void): Promise<void> {
     const ours = claimsOf(claimed);
     const renew = async () => {
-      const renewed = await this.#store.write((tx) =>
-        tx
-          .update(jobs)
-          .set({ claimedUntil: this.#clock.now() + this.#leaseMs })
-          .where(ours)
-          .returning({ id: jobs.id }),
-      );
+      const renewed = await this.#store.write((tx) => runSqlRows(tx, RENEW_OURS, [this.#clock.now() + this.#leaseMs, ours]));
       return renewed.length === claimed.length;
     };
     const first = claimed[0]!;
@@ -293,7 +312,7 @@ export class JobQueue {
     noteWork(`jobs.${first.kind}`, claimed.length);
     try {
       await withHeartbeat(async () => work(), renew, { leaseMs: this.#leaseMs, log: this.#log, what });
-      await this.#store.write((tx) => tx.delete(jobs).where(ours));
+      await this.#store.write((tx) => runSqlRows(tx, DELETE_OURS, [ours]));
     } catch (error) {
       const described = describeError(error);
       for (const job of claimed) {
