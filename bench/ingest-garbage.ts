@@ -13,7 +13,7 @@
  *   ingest      `switchboard.ingest` without HTTP (the pipeline, its events and the subscribers);
  *   no-durable  the same with durable delivery off (no subscriber runs).
  *
- *   bun bench/ingest-garbage.ts [--messages 20000] [--runs 3]
+ *   npm run bench:ingest-garbage  (bun bench/ingest-garbage.ts [--messages 20000] [--runs 3])
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -140,7 +140,7 @@ if (args.includes("--child")) {
     [
       "## Ingest: garbage per message (issue 22)",
       "",
-      `\`bun bench/ingest-garbage.ts\` (bench/ingest-garbage.ts): Switchboard in-process on a temp database, ${messages.toLocaleString("en-US")} messages from 200 known senders per run (${IN_FLIGHT} in flight, the durable subscribers caught up every ${IN_FLIGHT}), after ${WARM_UP.toLocaleString("en-US")} to warm up; ${runs} runs of each scenario, each in a child process of its own with JavaScriptCore's GC log on (\`BUN_JSC_logGC=1\`). The garbage is what the collections during the messages freed, divided by them: it leaves out what was still alive at the end, at most one young generation (about 27 MB, so about 1.4 KB a message at 20,000). The peak resident memory under load follows this garbage, not the live heap (about 24 MB).`,
+      `\`npm run bench:ingest-garbage\` (bench/ingest-garbage.ts): Switchboard in-process on a temp database, ${messages.toLocaleString("en-US")} messages from 200 known senders per run (${IN_FLIGHT} in flight, the durable subscribers caught up every ${IN_FLIGHT}), after ${WARM_UP.toLocaleString("en-US")} to warm up; ${runs} runs of each scenario, each in a child process of its own with JavaScriptCore's GC log on (\`BUN_JSC_logGC=1\`). The garbage is what the collections during the messages freed, divided by them: it leaves out what was still alive at the end, at most one young generation (about 27 MB, so about 1.4 KB a message at 20,000). The peak resident memory under load follows this garbage, not the live heap (about 24 MB).`,
       "",
       "| What runs | Garbage per message, median | Range | Collections per run |",
       "| --- | ---: | ---: | ---: |",
