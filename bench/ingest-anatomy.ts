@@ -4,14 +4,8 @@
  * FULL), including the work its events trigger (SLA clocks, automations, jobs). Runs the API
  * channel in-process (app.request, a temp database) and wraps the store's libSQL client.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseConfigText } from "../core/src/config/load.ts";
-import { createLogger } from "../core/src/log/index.ts";
-import { createSwitchboard } from "../core/src/switchboard.ts";
+import { startInProcess } from "./in-process.ts";
 import { apiMessage } from "./ingest-load.ts";
-import { BENCH_INBOX, BENCH_SECRET, writeBenchConfig } from "./ingest-servers.ts";
 
 export interface Anatomy {
   statements: number;
@@ -35,13 +29,7 @@ type Executor = { execute: (...args: unknown[]) => Promise<{ rowsAffected?: numb
  * const { statements, writingCommits } = await anatomy();
  */
 export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
-  const dir = mkdtempSync(join(tmpdir(), "switchboard-anatomy-"));
-  const file = writeBenchConfig({ dir }, 0);
-  const sb = await createSwitchboard(parseConfigText(await Bun.file(file).text(), file, {}), {
-    log: createLogger({ level: "silent" }),
-    backgroundWorkers: false,
-  });
-  await sb.start();
+  const { sb, post, stop } = await startInProcess("anatomy", "silent");
   const counts = new Map<string, number>();
   let counted = 0;
   let transactions = 0;
@@ -92,19 +80,13 @@ export async function anatomy(messages = 100, contacts = 20): Promise<Anatomy> {
       const body = apiMessage("anatomy", i, contacts);
       const sender = (JSON.parse(body) as { contact: { id: string } }).contact.id;
       const before = counted;
-      const response = await sb.app.request(`/webhooks/${BENCH_INBOX}/messages`, {
-        method: "POST",
-        headers: { Authorization: `Bearer ${BENCH_SECRET}`, "Content-Type": "application/json" },
-        body,
-      });
-      if (response.status !== 201) throw new Error(`The API channel answered ${response.status}: ${await response.text()}`);
+      await post(body);
       await sb.bus.idle();
       (senders.has(sender) ? perMessage.returning : perMessage.first).push(counted - before);
       senders.add(sender);
     }
   } finally {
-    await sb.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
   const statements = [...counts.values()].reduce((sum, n) => sum + n, 0);
   const top = [...counts]

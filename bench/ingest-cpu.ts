@@ -13,16 +13,10 @@
  *
  *   bun bench/ingest-cpu.ts [--messages 2000] [--pool 200] [--concurrency 16] [--rate 300] [--seconds 5]
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseConfigText } from "../core/src/config/load.ts";
-import { createLogger } from "../core/src/log/index.ts";
 import { type Stall, sampleLoopDelay } from "../core/src/perf/loop-delay.ts";
 import { workTotals } from "../core/src/perf/work.ts";
-import { createSwitchboard } from "../core/src/switchboard.ts";
+import { startInProcess } from "./in-process.ts";
 import { apiMessage } from "./ingest-load.ts";
-import { BENCH_INBOX, BENCH_SECRET, writeBenchConfig } from "./ingest-servers.ts";
 import { machineLine } from "./sections.ts";
 
 const args = process.argv.slice(2);
@@ -36,21 +30,10 @@ const CONCURRENCY = arg("concurrency", 16);
 const RATE = arg("rate", 300);
 const SECONDS = arg("seconds", 5);
 
-const dir = mkdtempSync(join(tmpdir(), "switchboard-ingest-cpu-"));
-const file = writeBenchConfig({ dir }, 0);
-const sb = await createSwitchboard(parseConfigText(await Bun.file(file).text(), file, {}), {
-  log: createLogger({ level: "warn" }),
-  backgroundWorkers: false,
-});
-await sb.start();
-
+const inProcess = await startInProcess("ingest-cpu");
+const { sb } = inProcess;
 const post = async (runId: string, i: number) => {
-  const response = await sb.app.request(`/webhooks/${BENCH_INBOX}/messages`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${BENCH_SECRET}`, "Content-Type": "application/json" },
-    body: apiMessage(runId, i, POOL),
-  });
-  if (response.status !== 201) throw new Error(`The API channel answered ${response.status}: ${await response.text()}`);
+  await inProcess.post(apiMessage(runId, i, POOL));
 };
 
 /** Work counted (work.ts) per message over a phase: store writes, group commits, durable subscribers' events. */
@@ -107,6 +90,5 @@ try {
   );
   for (const stall of stalls.slice(0, 10)) console.log(`  ${stall.delayMs.toFixed(1)} ms: ${JSON.stringify(stall.work)}`);
 } finally {
-  await sb.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await inProcess.stop();
 }

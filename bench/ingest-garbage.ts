@@ -15,16 +15,11 @@
  *
  *   npm run bench:ingest-garbage  (bun bench/ingest-garbage.ts [--messages 20000] [--runs 3])
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseConfigText } from "../core/src/config/load.ts";
-import { createLogger } from "../core/src/log/index.ts";
 import type { InboundMessage } from "../core/src/plugins/types.ts";
-import { createSwitchboard } from "../core/src/switchboard.ts";
 import { tallyCollections } from "./gc-log.ts";
+import { startInProcess } from "./in-process.ts";
 import { apiMessage } from "./ingest-load.ts";
-import { BENCH_INBOX, BENCH_SECRET, writeBenchConfig } from "./ingest-servers.ts";
+import { BENCH_INBOX } from "./ingest-servers.ts";
 import { machineLine, writeSection } from "./sections.ts";
 
 const SCENARIOS = ["request", "redelivery", "ingest", "no-durable"] as const;
@@ -49,23 +44,8 @@ const arg = (name: string, fallback: number) => {
 
 /** The child: one scenario, the markers on stderr around the measured messages. */
 async function child(scenario: Scenario, messages: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "switchboard-garbage-"));
-  const file = writeBenchConfig({ dir }, 0);
-  const sb = await createSwitchboard(parseConfigText(await Bun.file(file).text(), file, {}), {
-    log: createLogger({ level: "warn" }),
-    backgroundWorkers: false,
-  });
-  await sb.start();
+  const { sb, post, stop } = await startInProcess("garbage");
   let next = 0;
-  const post = async (body: string) => {
-    const response = await sb.app.request(`/webhooks/${BENCH_INBOX}/messages`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${BENCH_SECRET}`, "Content-Type": "application/json" },
-      body,
-    });
-    if (response.status !== 200 && response.status !== 201)
-      throw new Error(`The API channel answered ${response.status}: ${await response.text()}`);
-  };
   const inbound = (i: number): InboundMessage => {
     const c = (i * 7919) % POOL;
     return {
@@ -76,7 +56,7 @@ async function child(scenario: Scenario, messages: number): Promise<void> {
   };
   const one: Record<Scenario, () => Promise<unknown>> = {
     request: () => post(apiMessage("warm", next++, POOL)),
-    redelivery: () => post(apiMessage("warm", 1, POOL)),
+    redelivery: () => post(apiMessage("warm", 1, POOL), [200]),
     ingest: () => sb.ingest(BENCH_INBOX, inbound(next++)),
     "no-durable": () => sb.ingest(BENCH_INBOX, inbound(next++)),
   };
@@ -96,8 +76,7 @@ async function child(scenario: Scenario, messages: number): Promise<void> {
     await send(messages, one[scenario]);
     console.error(MARK_END);
   } finally {
-    await sb.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 
