@@ -36,8 +36,11 @@ const POOL = 200;
 const WARM_UP = 3000;
 const IN_FLIGHT = 16;
 
-/** "min-max" of some counts. */
-const span = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
+/** "min-max" of some counts ("n" when they are all n). */
+const span = (values: number[]) => {
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  return low === high ? `${low}` : `${low}-${high}`;
+};
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
