@@ -90,7 +90,7 @@ export async function createSwitchboard(loaded: LoadedConfig, options: Switchboa
   await store.migrate();
 
   const bus = new EventBus(log, clock, store);
-  const cluster = options.cluster ?? createCluster(loaded.config.cluster, log);
+  const cluster = options.cluster ?? (await createCluster(loaded.config.cluster, log));
   bus.attach(cluster);
   const jobs = new JobQueue(store, clock, log, { pollMs: options.pollMs?.jobs });
   const registry = new PluginRegistry();

@@ -40,7 +40,7 @@ export async function clusterCheck(loaded: LoadedConfig): Promise<ClusterCheck> 
   if (!config.redis_url)
     return { state: "ok", label: "cluster", detail: "one process (no [cluster] redis_url): it runs every inbox and every job itself" };
   const where = redactRedisUrl(config.redis_url);
-  const cluster = createCluster(config, cliLogger("silent"));
+  const cluster = await createCluster(config, cliLogger("silent"));
   try {
     const deadline = Date.now() + REACH_MS;
     let problem = await cluster.probe();
