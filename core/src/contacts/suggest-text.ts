@@ -7,7 +7,7 @@
  * yields no candidates of its own; it can still confirm a candidate found by a reference).
  * Runs inside the inbound write transaction.
  */
-import { eq, max } from "drizzle-orm";
+import { and, eq, max, ne, sql } from "drizzle-orm";
 import type { InboxInfo } from "../plugins/types.ts";
 import type { Tx } from "../store/index.ts";
 import { inIdList, reusableQuery } from "../store/reusable.ts";
@@ -135,10 +135,12 @@ async function identifierHolders(tx: Tx, kind: "email" | "phone", value: string,
   return (await holdersOf(tx, contactId, { kind, value })).map((holder) => holder.contactId);
 }
 
-// Each candidate's name with where it wrote (each channel and inbox, with its latest activity), for
-// all of them in one statement: one per candidate grew with the namesakes to 20 more statements per
-// message (issue 22). A candidate who never wrote has one row, without a channel.
-const namesAndChannels = reusableQuery((db) =>
+// Each candidate's name with where else it wrote (each other channel and inbox, with its latest
+// activity), for all of them in one statement: one per candidate grew with the namesakes to 20 more
+// statements per message (issue 22). Both kinds of evidence it gives need activity on another
+// channel, so a candidate who wrote only here has no row: the common case (a reference repeated on
+// the same channel) then reads an index and maps nothing.
+const namesAndOtherChannels = reusableQuery((db) =>
   db
     .select({
       id: contacts.id,
@@ -147,10 +149,10 @@ const namesAndChannels = reusableQuery((db) =>
       inbox: conversations.inbox,
       at: max(conversations.lastActivityAt),
     })
-    .from(contacts)
-    .leftJoin(conversations, eq(conversations.contactId, contacts.id))
-    .where(inIdList(contacts.id))
-    .groupBy(contacts.id, conversations.channel, conversations.inbox),
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(inIdList(conversations.contactId), ne(conversations.channel, sql.placeholder("channel"))))
+    .groupBy(conversations.contactId, conversations.channel, conversations.inbox),
 );
 
 /**
@@ -168,16 +170,16 @@ async function addNameAndChannel(
 ): Promise<void> {
   const { windowMs } = settings;
   const names = new Map<number, string | null>();
-  const wrote = new Map<number, { channel: string; inbox: string; at: number }[]>();
-  for (const row of await namesAndChannels(tx, { ids: JSON.stringify([...candidates.keys()]) })) {
+  const wroteElsewhere = new Map<number, { channel: string; inbox: string; at: number }[]>();
+  for (const row of await namesAndOtherChannels(tx, { ids: JSON.stringify([...candidates.keys()]), channel })) {
     names.set(row.id, row.name);
-    if (row.channel !== null && row.inbox !== null)
-      wrote.set(row.id, [...(wrote.get(row.id) ?? []), { channel: row.channel, inbox: row.inbox, at: Number(row.at) }]);
+    wroteElsewhere.set(row.id, [...(wroteElsewhere.get(row.id) ?? []), { channel: row.channel, inbox: row.inbox, at: Number(row.at) }]);
   }
   for (const [id, candidate] of candidates) {
-    const recent = (wrote.get(id) ?? []).sort((a, b) => b.at - a.at);
+    const others = (wroteElsewhere.get(id) ?? []).sort((a, b) => b.at - a.at);
+    if (others.length === 0) continue;
     const name = names.get(id);
-    const activeElsewhere = recent.find((c) => c.channel !== channel && c.at >= now - windowMs);
+    const activeElsewhere = others.find((c) => c.at >= now - windowMs);
     if (folded && name && foldName(name) === folded && activeElsewhere)
       candidate.evidence.push({
         reason: "same_name_active",
@@ -186,7 +188,6 @@ async function addNameAndChannel(
         weight: WEIGHTS.same_name_active,
         at: now,
       });
-    const others = recent.filter((c) => c.channel !== channel);
     const [namedChannel] = namesIn(
       text,
       others.flatMap((c) => [c.channel, c.inbox, settings.displayName(c.inbox) ?? ""]),
