@@ -397,6 +397,26 @@ describe("EventBus", () => {
     expect(await store.write((tx) => bus.recordAll(tx, []))).toEqual([]);
   });
 
+  it("hands back the positions the log gave, when writes share a group commit and one of them fails", async () => {
+    const bus = new EventBus(log, clock, store);
+    const before = await createContact(bus, "Ada");
+    const writes = [10, 11, 12, 13].map((contactId) =>
+      store.write(async (tx) => {
+        const events = await bus.recordAll(tx, [
+          { name: "contact.created", data: { contactId } },
+          { name: "contact.enriched", data: { contactId, plugins: ["crm"] } },
+        ]);
+        if (contactId === 11) throw new Error("this write fails after logging");
+        return events;
+      }),
+    );
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    const handed = settled.flatMap((s) => (s.status === "fulfilled" ? s.value : []));
+    const logged = await bus.replay(before.seq!, 20);
+    expect(logged.map((e) => [e.seq, e.name, e.data])).toEqual(handed.map((e) => [e.seq, e.name, e.data]));
+  });
+
   it("takes events announced here from memory, and reads the log for what it did not announce, or forgot", async () => {
     const bus = new EventBus(log, clock, store);
     const elsewhere = new EventBus(log, clock, store);

@@ -34,16 +34,13 @@ function toEvent(row: typeof domainEvents.$inferSelect): SwitchboardEvent {
 
 /** The statements every message runs, built once (see store/reusable.ts); the insert once per count of events. */
 const insertEvents = reusableQueryPerCount((db, count) =>
-  db
-    .insert(domainEvents)
-    .values(
-      Array.from({ length: count }, (_, i) => ({
-        name: sql.placeholder(`name${i}`),
-        data: sql.placeholder(`data${i}`),
-        at: sql.placeholder("at"),
-      })),
-    )
-    .returning({ seq: domainEvents.seq }),
+  db.insert(domainEvents).values(
+    Array.from({ length: count }, (_, i) => ({
+      name: sql.placeholder(`name${i}`),
+      data: sql.placeholder(`data${i}`),
+      at: sql.placeholder("at"),
+    })),
+  ),
 );
 const eventsAfter = reusableQuery((db) =>
   db
@@ -97,10 +94,15 @@ export async function appendEvents(tx: Tx, entries: readonly EventEntry[], at: n
     values[`data${i}`] = text;
     return text;
   });
-  // One INSERT's rows take positions in the order of its VALUES; RETURNING lists them in no set order.
-  const positions = (await insertEvents(entries.length)(tx, values)).map((row) => row.seq).sort((a, b) => a - b);
+  // One INSERT's rows take consecutive positions in the order of its VALUES (the log only grows, and
+  // nothing else writes while this transaction holds the lock): the last is the statement's last
+  // rowid. A RETURNING clause cost SQLite and the client about 5 µs more per message (issue 22).
+  const { lastInsertRowid } = await insertEvents(entries.length)(tx, values);
+  if (lastInsertRowid === undefined) throw new Error("The store did not say where the appended events went (no last insert rowid).");
+  const first = Number(lastInsertRowid) - entries.length + 1;
   return entries.map((entry, i) => {
-    const event: SwitchboardEvent = { id: String(positions[i]), seq: positions[i]!, name: entry.name, data: entry.data, at };
+    const seq = first + i;
+    const event: SwitchboardEvent = { id: String(seq), seq, name: entry.name, data: entry.data, at };
     loggedData.set(event, texts[i]!);
     return event;
   });
