@@ -27,7 +27,7 @@ import { insertAttachments } from "../store/attachments.ts";
 import { absorbContactFacts, type Contact, findContact } from "../store/contacts.ts";
 import { type Conversation, findConversation } from "../store/conversations.ts";
 import type { Store, Tx } from "../store/index.ts";
-import { findMessageByExternalId } from "../store/messages.ts";
+import { findMessageByExternalId, insertIncomingMessage } from "../store/messages.ts";
 import { reusableQuery } from "../store/reusable.ts";
 import { contacts, conversations, messages } from "../store/schema.ts";
 import { hideDeleted } from "./deleted.ts";
@@ -82,27 +82,6 @@ const touchForCustomer = reusableQuery((db) =>
     })
     .where(eq(conversations.id, sql.placeholder("id"))),
 );
-const insertIncoming = reusableQuery((db) =>
-  db
-    .insert(messages)
-    .values({
-      conversationId: sql.placeholder("conversationId"),
-      contactId: sql.placeholder("contactId"),
-      inbox: sql.placeholder("inbox"),
-      channel: sql.placeholder("channel"),
-      direction: "incoming",
-      externalId: sql.placeholder("externalId"),
-      replyToExternalId: sql.placeholder("replyToExternalId"),
-      text: sql.placeholder("text"),
-      html: sql.placeholder("html"),
-      metadata: sql.placeholder("metadata"),
-      deliveryStatus: "received",
-      createdAt: sql.placeholder("now"),
-      updatedAt: sql.placeholder("now"),
-    })
-    .returning(),
-);
-
 /** A new customer's contact and conversation, built once too. */
 const insertContact = reusableQuery((db) =>
   db
@@ -403,23 +382,25 @@ export class InboundPipeline {
     }
     const conversationId = conversation!.id;
 
-    const [row] = await insertIncoming(tx, {
-      conversationId,
-      contactId,
-      inbox: inbox.name,
-      channel: inbox.channel,
-      externalId: message.externalId,
-      replyToExternalId: message.replyToExternalId ?? null,
-      text: message.text,
-      html: message.html ?? null,
-      metadata: {
-        ...(message.metadata ?? {}),
-        ...(message.sentAt ? { sentAt: message.sentAt } : {}),
-        ...(message.subject ? { subject: message.subject } : {}),
+    const stored = await insertIncomingMessage(
+      tx,
+      {
+        conversationId,
+        contactId,
+        inbox: inbox.name,
+        channel: inbox.channel,
+        externalId: message.externalId,
+        replyToExternalId: message.replyToExternalId ?? null,
+        text: message.text,
+        html: message.html ?? null,
+        metadata: {
+          ...(message.metadata ?? {}),
+          ...(message.sentAt ? { sentAt: message.sentAt } : {}),
+          ...(message.subject ? { subject: message.subject } : {}),
+        },
       },
       now,
-    });
-    const stored = row!;
+    );
     await insertAttachments(tx, stored.id, message.attachments, now);
     const state = conversationState(conversation!);
     logged.push({ name: "message.created", data: { ...messageEventData(stored), conversation: state } });

@@ -1,8 +1,8 @@
 /**
- * Message lookups the pipelines share.
+ * Message lookups the pipelines share, and the insert of a customer's message.
  */
 import { and, eq, sql } from "drizzle-orm";
-import type { Queryable } from "./index.ts";
+import type { Queryable, Tx } from "./index.ts";
 import { reusableQuery } from "./reusable.ts";
 import { messages } from "./schema.ts";
 
@@ -17,6 +17,55 @@ export type Message = typeof messages.$inferSelect;
  */
 export function isAutomatedMessage(metadata: Record<string, unknown> | undefined): boolean {
   return metadata?.autoReply === true || metadata?.bot === true;
+}
+
+/** A customer's message as the inbound pipeline stores it (see insertIncomingMessage). */
+const insertIncoming = reusableQuery((db) =>
+  db.insert(messages).values({
+    conversationId: sql.placeholder("conversationId"),
+    contactId: sql.placeholder("contactId"),
+    inbox: sql.placeholder("inbox"),
+    channel: sql.placeholder("channel"),
+    direction: "incoming",
+    externalId: sql.placeholder("externalId"),
+    replyToExternalId: sql.placeholder("replyToExternalId"),
+    text: sql.placeholder("text"),
+    html: sql.placeholder("html"),
+    // The JSON text as given (insertIncomingMessage writes it once and builds the row from it).
+    metadata: sql`${sql.placeholder("metadata")}`,
+    deliveryStatus: "received",
+    createdAt: sql.placeholder("now"),
+    updatedAt: sql.placeholder("now"),
+  }),
+);
+
+/**
+ * Inserts a customer's message and answers its row as the store holds it, built here from the
+ * statement's last rowid: RETURNING every column cost SQLite about 9 µs per message and the client
+ * its decoding (issue 22). messages.test.ts holds the built row equal to the row read back.
+ *
+ * @example
+ * const stored = await insertIncomingMessage(tx, { conversationId, contactId, inbox: "shop", channel: "api", externalId: "m-1", replyToExternalId: null, text: "Hi", html: null, metadata: {} }, clock.now());
+ */
+export async function insertIncomingMessage(
+  tx: Tx,
+  values: Omit<Message, "id" | "direction" | "authorAgentId" | "deliveryStatus" | "deliveryError" | "createdAt" | "updatedAt">,
+  now: number,
+): Promise<Message> {
+  const metadata = JSON.stringify(values.metadata);
+  const { lastInsertRowid } = await insertIncoming(tx, { ...values, metadata, now });
+  if (lastInsertRowid === undefined) throw new Error("The store did not say where the message went (no last insert rowid).");
+  return {
+    ...values,
+    id: Number(lastInsertRowid),
+    direction: "incoming",
+    authorAgentId: null,
+    metadata: JSON.parse(metadata),
+    deliveryStatus: "received",
+    deliveryError: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** The message an inbox already stored under this external id (the dedupe key). */
