@@ -1,7 +1,7 @@
 /**
  * Builds this process's cluster from `[cluster]`: Redis when `redis_url` is set, one process alone
  * otherwise. See types.ts for what a cluster does. The Redis side (and ioredis) is imported only
- * when it is configured: one process alone does not load it (about 4 MB resident, issue 22).
+ * when it is configured: one process alone does not load it (2-4 MB resident, issue 22).
  */
 import { hostname } from "node:os";
 import type { ClusterConfig } from "../config/cluster.ts";
