@@ -6,7 +6,7 @@
  */
 import { and, asc, gt, gte, inArray, or, sql } from "drizzle-orm";
 import type { Queryable, Store, Tx } from "../store/index.ts";
-import { reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
+import { lastInsertedRowid, reusableQuery, reusableQueryPerCount } from "../store/reusable.ts";
 import { domainEvents, eventCursors } from "../store/schema.ts";
 import type { EventEntry, EventName, SwitchboardEvent, SwitchboardEvents } from "./types.ts";
 
@@ -97,9 +97,7 @@ export async function appendEvents(tx: Tx, entries: readonly EventEntry[], at: n
   // One INSERT's rows take consecutive positions in the order of its VALUES (the log only grows, and
   // nothing else writes while this transaction holds the lock): the last is the statement's last
   // rowid. A RETURNING clause cost SQLite and the client about 5 µs more per message (issue 22).
-  const { lastInsertRowid } = await insertEvents(entries.length)(tx, values);
-  if (lastInsertRowid === undefined) throw new Error("The store did not say where the appended events went (no last insert rowid).");
-  const first = Number(lastInsertRowid) - entries.length + 1;
+  const first = lastInsertedRowid(await insertEvents(entries.length)(tx, values), "the appended events") - entries.length + 1;
   return entries.map((entry, i) => {
     const seq = first + i;
     const event: SwitchboardEvent = { id: String(seq), seq, name: entry.name, data: entry.data, at };

@@ -3,7 +3,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "./index.ts";
-import { reusableQuery } from "./reusable.ts";
+import { lastInsertedRowid, reusableQuery } from "./reusable.ts";
 import { messages } from "./schema.ts";
 
 export type Message = typeof messages.$inferSelect;
@@ -53,11 +53,10 @@ export async function insertIncomingMessage(
   now: number,
 ): Promise<Message> {
   const metadata = JSON.stringify(values.metadata);
-  const { lastInsertRowid } = await insertIncoming(tx, { ...values, metadata, now });
-  if (lastInsertRowid === undefined) throw new Error("The store did not say where the message went (no last insert rowid).");
+  const id = lastInsertedRowid(await insertIncoming(tx, { ...values, metadata, now }), "the message");
   return {
     ...values,
-    id: Number(lastInsertRowid),
+    id,
     direction: "incoming",
     authorAgentId: null,
     metadata: JSON.parse(metadata),

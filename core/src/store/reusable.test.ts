@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { DrizzleQueryError, eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "./index.ts";
-import { reusableQuery, runSqlRows } from "./reusable.ts";
+import { lastInsertedRowid, reusableQuery, runSqlRows } from "./reusable.ts";
 import { contacts, conversations, identities, messages } from "./schema.ts";
 
 const stores: Store[] = [];
@@ -179,5 +179,18 @@ describe("runSqlRows", () => {
       [2, "Bo", 2],
     ]);
     await expect(runSqlRows(store.db, "SELECT nope FROM contacts", [])).rejects.toBeInstanceOf(DrizzleQueryError);
+  });
+});
+
+describe("lastInsertedRowid", () => {
+  const insertContact = reusableQuery((db) => db.insert(contacts).values({ name: sql.placeholder("name") }));
+
+  it("answers the rowid of the last row an insert wrote, and a coded error when the store does not say", async () => {
+    const store = await storeWith("Ann");
+    const id = await store.write(async (tx) => lastInsertedRowid(await insertContact(tx, { name: "Bea" }), "a contact"));
+    expect(await nameOf(store.db, { id })).toEqual([{ name: "Bea" }]);
+    expect(() => lastInsertedRowid({ lastInsertRowid: undefined }, "a contact")).toThrow(
+      expect.objectContaining({ code: "SWB_ERR_STORE", message: expect.stringContaining("where a contact went") }),
+    );
   });
 });

@@ -17,6 +17,7 @@
  * drizzle as before.
  */
 import { Column, DrizzleQueryError, is, Param, Placeholder, SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { VALUE_ROWS } from "./embedded-client.ts";
 import type { Queryable } from "./index.ts";
 
@@ -123,6 +124,23 @@ async function runPlan(plan: Plan, session: Binding, values: Values): Promise<un
     }
     return mapped;
   });
+}
+
+/**
+ * The rowid of the last row an INSERT run without RETURNING wrote (a reusable insert answers the
+ * driver's result set): the rows of one INSERT take consecutive rowids under the write lock, so
+ * this also places the ones before it. Throws SWB_ERR_STORE when the store does not say.
+ *
+ * @example
+ * const id = lastInsertedRowid(await insertNote(tx, { text: "hi" }), "a note");
+ */
+export function lastInsertedRowid(result: { lastInsertRowid?: bigint | undefined }, what: string): number {
+  if (result.lastInsertRowid === undefined)
+    throw new SwitchboardError(
+      ErrorCodes.STORE,
+      `The store did not say where ${what} went (no last insert rowid); check that it is libSQL or SQLite.`,
+    );
+  return Number(result.lastInsertRowid);
 }
 
 /**
