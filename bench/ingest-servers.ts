@@ -20,6 +20,8 @@ export interface ChildServer {
   readyMs: number;
   /** Resident memory of the process now (VmRSS), in bytes. */
   rss(): number;
+  /** Resident memory of the process now, split by kind (see memoryOf). */
+  memory(): ResidentMemory;
   /** CPU seconds the process has used so far (user + system). */
   cpuSeconds(): number;
   /** Where its stdout and stderr go. */
@@ -41,12 +43,37 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** A process's resident memory in bytes: all of it, and its three kinds. */
+export interface ResidentMemory {
+  /** VmRSS: the sum of the three below. */
+  rss: number;
+  /** Anonymous: the JavaScript heap, malloc's arenas, the JIT's code, stacks. */
+  anonymous: number;
+  /** Pages of mapped files: the runtime's binary, native libraries, memory-mapped database files. */
+  file: number;
+  /** Shared memory (tmpfs, shm). */
+  shmem: number;
+}
+
+/**
+ * A process's resident memory, split by kind (Linux: VmRSS, RssAnon, RssFile and RssShmem from /proc).
+ *
+ * @example
+ * const { rss, anonymous } = memoryOf(server.pid); // 230e6, 180e6
+ */
+export function memoryOf(pid: number): ResidentMemory {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => {
+    const value = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+    if (!value) throw new Error(`No ${field} for process ${pid}`);
+    return Number(value) * 1024;
+  };
+  return { rss: kb("VmRSS"), anonymous: kb("RssAnon"), file: kb("RssFile"), shmem: kb("RssShmem") };
+}
+
 /** Resident memory of a process, in bytes (Linux: VmRSS from /proc). */
 export function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  if (!kb) throw new Error(`No VmRSS for process ${pid}`);
-  return Number(kb) * 1024;
+  return memoryOf(pid).rss;
 }
 
 async function waitForHealth(
@@ -99,6 +126,7 @@ async function spawnServer(
     readyMs,
     logFile,
     rss: () => rssOf(child.pid),
+    memory: () => memoryOf(child.pid),
     cpuSeconds: () => cpuSecondsOf(child.pid),
     async stop() {
       if (child.exitCode !== null) return;

@@ -16,7 +16,9 @@ export interface LoggedStall {
 }
 
 /**
- * The "event loop stalled" lines of a JSON log (one object a line), longest first.
+ * The "event loop stalled" lines of a JSON log (one object a line), longest first. A line may start
+ * with a piece of JavaScriptCore's GC log (`BUN_JSC_logGC=1`, bench/ingest.ts), which writes a
+ * collection's start and end as separate pieces on the same stream: the object starts at its first "{".
  *
  * @example
  * for (const s of stallsIn(readFileSync(file, "utf8")).slice(0, 10)) console.log(s.stallMs, s.work);
@@ -25,7 +27,7 @@ export function stallsIn(log: string): LoggedStall[] {
   const stalls: LoggedStall[] = [];
   for (const line of log.split("\n")) {
     if (!line.includes('"event loop stalled"')) continue;
-    const entry = JSON.parse(line) as { stallMs: number; work?: Record<string, number>; time: number };
+    const entry = JSON.parse(line.slice(line.indexOf("{"))) as { stallMs: number; work?: Record<string, number>; time: number };
     stalls.push({ stallMs: entry.stallMs, work: entry.work ?? {}, time: entry.time });
   }
   return stalls.sort((a, b) => b.stallMs - a.stallMs);
