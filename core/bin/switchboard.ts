@@ -41,9 +41,11 @@ program
   .description("serve the inbox, the REST API and the channel webhooks (creates the first admin on a fresh install)")
   .option("--admin-email <email>", "the email of the admin created on first start", "admin@localhost")
   .action(
-    action(async (opts: { adminEmail: string }) =>
-      (await import("../src/cli/start.ts")).startCommand({ config: config(), adminEmail: opts.adminEmail }),
-    ),
+    action(async (opts: { adminEmail: string }) => {
+      // Before the server is loaded: on success this process is replaced by itself with the options.
+      (await import("../src/cli/engine-options.ts")).restartWithEngineOptions();
+      return (await import("../src/cli/start.ts")).startCommand({ config: config(), adminEmail: opts.adminEmail });
+    }),
   );
 
 program

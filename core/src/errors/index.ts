@@ -38,6 +38,7 @@ export const ErrorCodes = {
   NEW_PLUGIN_EXISTS: "SWB_ERR_NEW_PLUGIN_EXISTS",
   REPLY_WINDOW_CLOSED: "SWB_ERR_REPLY_WINDOW_CLOSED",
   CLUSTER_UNAVAILABLE: "SWB_ERR_CLUSTER_UNAVAILABLE",
+  ENGINE_OPTIONS: "SWB_ERR_ENGINE_OPTIONS",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
