@@ -69,6 +69,11 @@ const sbServer = await startSwitchboardServer({ dir, env: { SWITCHBOARD_LOG_LEVE
 const floor: Target = { name: "Floor", server: floorServer };
 const sb = switchboardTarget(sbServer);
 const memoryIdle = sbServer.memory();
+// The JavaScriptCore options the server runs with (from the kernel: `switchboard start` adds its own
+// where the environment leaves them unset, core/src/cli/engine-options.ts), the GC log's aside.
+const serverEngineOptions = readFileSync(`/proc/${sbServer.pid}/environ`, "utf8")
+  .split("\0")
+  .filter((entry) => entry.startsWith("BUN_JSC_") && !entry.startsWith("BUN_JSC_logGC="));
 
 type Saturated = WrkResult & { cpuMsPerMessage: number; catchUpMs: number };
 interface Round {
@@ -247,7 +252,7 @@ const lines = [
     .slice(0, 6)
     .map((t) => `${t.sql} ×${t.perMessage.toFixed(1)}`)
     .join(", ")}.`,
-  `- Switchboard's resident memory: ${mb(memoryIdle.rss)} after start, **${mb(memoryPeak.rss)} at most** under this load. Target < ${TARGET_PEAK_RSS_MB} MB: ${verdict(memoryPeak.rss < TARGET_PEAK_RSS_MB * 2 ** 20)}. At the peak, ${mb(memoryPeak.anonymous)} of it was anonymous memory and ${mb(memoryPeak.file + memoryPeak.shmem)} mapped files' pages (Bun's binary, libSQL's library, the database's shared-memory index). ${heapText(heap, memoryPeak.anonymous)} ${stored} messages were stored in ${conversations} conversations; the generators counted ${okTotal} acknowledgements (stored or duplicate; an answer cut off by the end of a wrk run is stored but not counted).`,
+  `- Switchboard's resident memory: ${mb(memoryIdle.rss)} after start, **${mb(memoryPeak.rss)} at most** under this load. Target < ${TARGET_PEAK_RSS_MB} MB: ${verdict(memoryPeak.rss < TARGET_PEAK_RSS_MB * 2 ** 20)}. The server ran with ${serverEngineOptions.length > 0 ? `\`${serverEngineOptions.join(" ")}\`` : "no JavaScriptCore option"} (\`switchboard start\` sets \`BUN_JSC_heapGrowthMaxIncrease=1\` where the environment does not: the heap grows to about twice what survives a full collection, as Bun's engine lets it below 16 GB of memory, not three times). At the peak, ${mb(memoryPeak.anonymous)} of it was anonymous memory and ${mb(memoryPeak.file + memoryPeak.shmem)} mapped files' pages (Bun's binary, libSQL's library, the database's shared-memory index). ${heapText(heap, memoryPeak.anonymous)} ${stored} messages were stored in ${conversations} conversations; the generators counted ${okTotal} acknowledgements (stored or duplicate; an answer cut off by the end of a wrk run is stored but not counted).`,
   "",
   WHY_AND_WHAT_IT_WOULD_TAKE,
   "",

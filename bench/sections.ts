@@ -28,12 +28,17 @@ export function writeSection(id: string, markdown: string, file = BENCHMARKS_FIL
 }
 
 /**
- * The memory JavaScriptCore was told the machine has (`BUN_JSC_forceRAMSize`, in bytes), when set:
- * it sizes the heap's growth by it, so the peak resident size under load moves with it (issue 22).
+ * The JavaScriptCore options set in the environment (`BUN_JSC_*`), when any: they size the heap's
+ * growth, so the peak resident size under load moves with them (issue 22). A server that
+ * `switchboard start` runs adds its own (core/src/cli/engine-options.ts) only where these leave them unset.
  */
-function forcedRamSize(): string {
-  const forced = Number(process.env.BUN_JSC_forceRAMSize);
-  return forced > 0 ? `, JavaScriptCore told ${(forced / 2 ** 30).toFixed(1)} GiB (BUN_JSC_forceRAMSize)` : "";
+function engineOptionsSet(): string {
+  const set = Object.entries(process.env)
+    .filter(([name]) => name.startsWith("BUN_JSC_"))
+    .map(([name, value]) =>
+      name === "BUN_JSC_forceRAMSize" ? `${name}=${value} (${(Number(value) / 2 ** 30).toFixed(1)} GiB)` : `${name}=${value}`,
+    );
+  return set.length > 0 ? `, JavaScriptCore options from the environment: ${set.join(", ")}` : "";
 }
 
 /** One line describing the machine a benchmark ran on. */
@@ -41,5 +46,5 @@ export function machineLine(): string {
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(", ");
-  return `${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory${forcedRamSize()}, Bun ${Bun.version}; load average ${load} when it ran (a shared machine: noisy upper bounds).`;
+  return `${availableParallelism()} CPUs (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory${engineOptionsSet()}, Bun ${Bun.version}; load average ${load} when it ran (a shared machine: noisy upper bounds).`;
 }
