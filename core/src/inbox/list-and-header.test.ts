@@ -77,12 +77,20 @@ describe("the header and the list", () => {
     );
 
     await bob.get(`/inbox/conversations/${grace}`); // read
+    const unreadCount = async () =>
+      /Unread only<span class="count"><span class="sr-only">, <\/span>(\d+)<\/span>/.exec(
+        await (await bob.get("/inbox?view=all")).text(),
+      )?.[1];
+    expect(await unreadCount()).toBe("2"); // Hal's and Ivy's
     const unread = await (await bob.get("/inbox?view=all&unread=1")).text();
     expect(rowOf(unread, hal)).not.toBe("");
     expect(rowOf(unread, grace)).toBe("");
     expect(unread).toContain('href="/inbox?view=all&amp;status=open" aria-current="page">Unread only (on)');
     await customerWrites("u1", "Grace", "Hello again?");
     expect(rowOf(await (await bob.get("/inbox?view=all&unread=1")).text(), grace)).not.toBe("");
+    // Counted too, though her new message's id matches no conversation's (the count once compared
+    // each message's id with its own conversation id, which the first messages' ids made look right).
+    expect(await unreadCount()).toBe("3");
 
     expect((await ada.post(`/inbox/conversations/${hal}/messages`, { text: "@Bob Agent can you take this?", kind: "note" })).status).toBe(
       303,

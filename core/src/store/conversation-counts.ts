@@ -5,7 +5,7 @@
 import { and, sql } from "drizzle-orm";
 import { type ConversationFilters, conversationConditions } from "./conversation-list.ts";
 import type { Queryable } from "./index.ts";
-import { conversationReads, conversations, messages } from "./schema.ts";
+import { conversations } from "./schema.ts";
 
 export interface ViewCounts {
   mine: number;
@@ -23,21 +23,26 @@ export interface ViewCounts {
  * counts.mine; // 4
  */
 export async function countViews(db: Queryable, filters: ConversationFilters, agentId: number): Promise<ViewCounts> {
-  const where = conversationConditions({ ...filters, assigneeId: undefined, unreadBy: undefined, mentionedAgentId: undefined });
-  const lastRead = sql`coalesce((SELECT ${conversationReads.lastReadMessageId} FROM ${conversationReads} WHERE ${conversationReads.agentId} = ${agentId} AND ${conversationReads.conversationId} = ${conversations.id}), 0)`;
+  const shared = { ...filters, assigneeId: undefined, mentionedAgentId: undefined };
   const [row] = await db
     .select({
       mine: sql<number>`coalesce(sum(${conversations.assigneeId} = ${agentId}), 0)`,
       unassigned: sql<number>`coalesce(sum(${conversations.assigneeId} IS NULL), 0)`,
       all: sql<number>`count(*)`,
-      unread: sql<number>`coalesce(sum(EXISTS (SELECT 1 FROM ${messages} WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.direction} = 'incoming' AND ${messages.id} > ${lastRead})), 0)`,
     })
     .from(conversations)
-    .where(and(...where));
+    .where(and(...conversationConditions({ ...shared, unreadBy: undefined })));
+  // The unread count is the list's own unread filter, counted: a WHERE keeps its columns qualified.
+  // (In the select list of a one-table query, drizzle writes every column without its table, so a
+  // subquery's "id" there is the subquery's own: messages.id, not conversations.id.)
+  const [unread] = await db
+    .select({ count: sql<number>`count(*)` })
+    .from(conversations)
+    .where(and(...conversationConditions({ ...shared, unreadBy: agentId })));
   return {
     mine: Number(row?.mine ?? 0),
     unassigned: Number(row?.unassigned ?? 0),
     all: Number(row?.all ?? 0),
-    unread: Number(row?.unread ?? 0),
+    unread: Number(unread?.count ?? 0),
   };
 }
