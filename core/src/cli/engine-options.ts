@@ -7,10 +7,11 @@
  *
  * `BUN_JSC_heapGrowthMaxIncrease=1` (issue 22): on a machine with 16 GB of memory or more, Bun's
  * engine lets the heap grow to about three times what survives a full collection before the next
- * (`heapGrowthMaxIncrease * e^(-heap/RAM) + 1`, with Bun's 2); below 16 GB it grows to twice. 1 gives
- * a server on a large machine the smaller machine's twice. Under bench:ingest's load on a 23.5 GiB machine the peak resident
- * memory was 184-189 MB with it and 220-259 MB without (three A/B pairs), at the same CPU per
- * message; 0.5 cost 15-30% more CPU for no lower peak. docs/deploy.md says how to change it.
+ * (`heapGrowthMaxIncrease * e^(-heap/RAM) + 1`, with Bun's 2); below 16 GB it grows to twice. 1
+ * gives a server on a large machine the smaller machine's twice. Under bench:ingest's load on a
+ * 23.5 GiB machine the peak resident memory was 184-189 MB with it and 220-259 MB without (three
+ * A/B pairs), at the same CPU per message; 0.5 cost 15-30% more CPU for no lower peak.
+ * docs/deploy.md says how to change it.
  */
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 
