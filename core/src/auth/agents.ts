@@ -1,13 +1,14 @@
 /**
  * Agents: the people who answer customers. Creation (used by `switchboard create-agent` and by the
- * first start, which makes the first admin) and the lookups the REST API and the inbox share.
+ * first start, which makes the first admin), the lookups the REST API and the inbox share, and a
+ * signed-in agent's password hash made again with today's parameters.
  */
-import { count, eq } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { Queryable, Store } from "../store/index.ts";
 import { agents } from "../store/schema.ts";
-import { hashPassword } from "./passwords.ts";
+import { hashIsOutdated, hashPassword } from "./passwords.ts";
 
 export type Agent = typeof agents.$inferSelect;
 export type AgentRole = Agent["role"];
@@ -99,4 +100,25 @@ export async function findAgent(db: Queryable, id: number): Promise<Agent | unde
 export async function findAgentByEmail(db: Queryable, email: string): Promise<Agent | undefined> {
   const [row] = await db.select().from(agents).where(eq(agents.email, email.trim().toLowerCase()));
   return row;
+}
+
+/**
+ * After a sign-in with the right password: when the agent's stored hash was made with other
+ * parameters than `hashPassword` uses now (an older Switchboard's), stores a new hash of the same
+ * password, unless the hash changed meanwhile (a password change or reset wins). Returns whether it did.
+ *
+ * @example
+ * if (await verifySignIn(password, agent.passwordHash)) await rehashOutdatedPassword(store, agent, password);
+ */
+export async function rehashOutdatedPassword(store: Store, agent: Pick<Agent, "id" | "passwordHash">, password: string): Promise<boolean> {
+  if (!hashIsOutdated(agent.passwordHash)) return false;
+  const passwordHash = await hashPassword(password);
+  const updated = await store.write((tx) =>
+    tx
+      .update(agents)
+      .set({ passwordHash })
+      .where(and(eq(agents.id, agent.id), eq(agents.passwordHash, agent.passwordHash)))
+      .returning({ id: agents.id }),
+  );
+  return updated.length > 0;
 }

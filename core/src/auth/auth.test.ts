@@ -7,7 +7,7 @@ import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { apiTokens } from "../store/schema.ts";
 import { countAgents, createAgent, findAgentByEmail } from "./agents.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { hashIsOutdated, hashPassword, verifyPassword } from "./passwords.ts";
 import { authenticateToken, createApiToken } from "./tokens.ts";
 
 let dir: string;
@@ -28,6 +28,20 @@ describe("passwords", () => {
     expect(hash.startsWith("$argon2id$")).toBe(true);
     expect(await verifyPassword("correct horse battery staple", hash)).toBe(true);
     expect(await verifyPassword("wrong", hash)).toBe(false);
+  });
+
+  it("uses OWASP's 19 MiB, 2 passes, 1 lane, and calls other parameters outdated", async () => {
+    const hash = await hashPassword("correct horse battery staple");
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(hashIsOutdated(hash)).toBe(false);
+    // Bun's default (64 MiB), what Switchboard stored before.
+    const bunDefault = await Bun.password.hash("correct horse battery staple", { algorithm: "argon2id" });
+    expect(bunDefault).toMatch(/\$m=65536,/);
+    expect(hashIsOutdated(bunDefault)).toBe(true);
+    expect(hashIsOutdated(hash.replace("t=2,", "t=3,"))).toBe(true);
+    expect(hashIsOutdated(hash.replace("p=1$", "p=2$"))).toBe(true);
+    expect(hashIsOutdated(await Bun.password.hash("x", { algorithm: "bcrypt", cost: 4 }))).toBe(true);
+    expect(hashIsOutdated("not a hash")).toBe(true);
   });
 });
 

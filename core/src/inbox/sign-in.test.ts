@@ -2,10 +2,12 @@
 // browser in (login CSRF) nor out; a failed sign-in checks a password whether or not the email
 // exists; throttling is per (email, IP) so nobody can lock an agent out from elsewhere, and the IP
 // comes from the socket unless [server] trust_proxy says to read X-Forwarded-For.
+
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { passwordChecks } from "../auth/passwords.ts";
+import { hashIsOutdated, passwordChecks } from "../auth/passwords.ts";
 import { createLogger } from "../log/index.ts";
-import { sessions } from "../store/schema.ts";
+import { agents, sessions } from "../store/schema.ts";
 import { cookieFrom, type Harness, openSignInForm, type RequestFn } from "../testing/index.ts";
 import { inboxHarness, signIn } from "./fixtures.ts";
 
@@ -119,6 +121,27 @@ describe("log out", () => {
     expect(out.status).toBe(303);
     expect(await stillIn()).toBe(false);
     expect(await sessionRows()).toBe(0);
+  });
+});
+
+describe("a hash made with older parameters", () => {
+  const storedHash = async () =>
+    (await harness.switchboard.store.db.select().from(agents).where(eq(agents.email, "ada@example.com")))[0]!.passwordHash;
+
+  it("is made again at the next right sign-in, and still opens the account; a wrong password changes nothing", async () => {
+    ({ harness } = await inboxHarness());
+    // What an older Switchboard stored: Bun's default argon2id, 64 MiB.
+    const old = await Bun.password.hash(PASSWORD, { algorithm: "argon2id" });
+    await harness.switchboard.store.write((tx) => tx.update(agents).set({ passwordHash: old }).where(eq(agents.email, "ada@example.com")));
+    expect((await postLogin({ password: "guess-guess-guess" })).status).toBe(401);
+    expect(await storedHash()).toBe(old);
+    expect((await postLogin({})).status).toBe(303);
+    const renewed = await storedHash();
+    expect(renewed).not.toBe(old);
+    expect(hashIsOutdated(renewed)).toBe(false);
+    expect(await Bun.password.verify(PASSWORD, renewed)).toBe(true);
+    expect((await postLogin({})).status).toBe(303);
+    expect(await storedHash()).toBe(renewed); // once is enough
   });
 });
 

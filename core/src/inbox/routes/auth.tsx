@@ -10,7 +10,7 @@
  */
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { findAgentByEmail } from "../../auth/agents.ts";
+import { findAgentByEmail, rehashOutdatedPassword } from "../../auth/agents.ts";
 import { setAvailability } from "../../auth/availability.ts";
 import { clearLoginFormToken, loginFormToken, loginFormTokenValid } from "../../auth/login-csrf.ts";
 import { LoginThrottle, type LoginWait } from "../../auth/login-throttle.ts";
@@ -76,6 +76,8 @@ export function authRoutes(sb: Services, page: Pick<PageContext, "assets" | "the
       sb.log.warn({ agent: agent.id }, "sign-in of a deactivated agent refused");
       return loginPage(c, { email, next, error: "This account has been deactivated. Ask an admin to reactivate it." }, 403);
     }
+    if (await rehashOutdatedPassword(sb.store, agent, password))
+      sb.log.info({ agent: agent.id }, "password hash made again with today's parameters");
     const { token } = await createSession(sb.store, sb.clock, agent.id, ttlHours * 3_600_000);
     clearLoginFormToken(c, secure);
     setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: "Lax", secure, path: "/", maxAge: ttlHours * 3600 });
