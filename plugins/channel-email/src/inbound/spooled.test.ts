@@ -137,14 +137,18 @@ describe("a large email over SMTP and IMAP (issue 15.10)", () => {
         await client.connect();
         await client.append("INBOX", raw);
         await client.logout();
+        // The message shows once stored; its original is kept after that, and the downloaded file is
+        // deleted last: wait for both, not for the message alone.
+        const imapSpoolFiles = () => readdirSync(spoolRoot).filter((name) => name.startsWith("switchboard-imap-"));
+        const taken = async () => imapSpoolFiles().length === 0 && (await email!.messages()).length > 0;
         const deadline = Date.now() + 20_000;
-        while ((await email.messages()).length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        while (!(await taken()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
         const { file, original } = await storedBytes(email);
         expect(file).toMatchObject({ filename: "scan.tiff", size: 3 * 1024 * 1024 });
         expect(Buffer.from(file.data!).equals(payload(3 * 1024 * 1024))).toBe(true);
         expect(original.equals(raw)).toBe(true);
         expect(email.logs.some((line) => line.msg === "IMAP fetched" && line.bytes === raw.length)).toBe(true);
-        expect(readdirSync(spoolRoot).filter((name) => name.startsWith("switchboard-imap-"))).toEqual([]);
+        expect(imapSpoolFiles()).toEqual([]);
       } finally {
         await email?.close();
         email = undefined;
