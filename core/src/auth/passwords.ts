@@ -37,7 +37,9 @@ export function hashPassword(password: string): Promise<string> {
  * store `hashPassword(password)` in its place, so every hash costs the same to check.
  *
  * @example
- * if (passwordOk && hashIsOutdated(agent.passwordHash)) await storeHash(agent.id, await hashPassword(password));
+ * hashIsOutdated(await Bun.password.hash("x", { algorithm: "argon2id" })); // true: Bun's default, 64 MiB
+ * hashIsOutdated(await hashPassword("x")); // false
+ * // After a right sign-in, rehashOutdatedPassword (auth/agents.ts) stores hashPassword(password) instead.
  */
 export function hashIsOutdated(hash: string): boolean {
   const parameters = ARGON2ID_PARAMETERS.exec(hash);
