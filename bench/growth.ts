@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { createSession, SESSION_COOKIE } from "../core/src/auth/sessions.ts";
 import { parseConfigText } from "../core/src/config/load.ts";
 import { createLogger } from "../core/src/log/index.ts";
-import { catchUpMessageSearch } from "../core/src/store/search-index.ts";
+import { catchUpMessageSearch, mergeSearchIndexes } from "../core/src/store/search-index.ts";
 import { createSwitchboard } from "../core/src/switchboard.ts";
 import { DEFAULT_DATA_DIR, seededDatabase, workingCopy } from "./growth-data.ts";
 import type { OpenLoopResult } from "./ingest-load.ts";
@@ -72,7 +72,9 @@ async function openReader(db: string, dir: string) {
   const loaded = parseConfigText(await Bun.file(file).text(), file, {});
   const sb = await createSwitchboard(loaded, { log: createLogger({ level: "silent" }), backgroundWorkers: false });
   await sb.start();
+  // Indexed and merged as a running Switchboard's background indexing leaves it.
   await catchUpMessageSearch(sb.store);
+  await mergeSearchIndexes(sb.store);
   const count = async (sql: string) => Number((await sb.store.client.execute(sql)).rows[0]![0]);
   const maxConversation = await count("SELECT max(id) FROM conversations");
   const { token } = await createSession(sb.store, sb.clock, 1, 3_600_000);

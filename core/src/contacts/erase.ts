@@ -26,6 +26,7 @@ import {
   messages,
   webhookDeliveries,
 } from "../store/schema.ts";
+import { CONTACT_AND_MESSAGE_FTS_TABLES } from "../store/search-index.ts";
 import { actorRef } from "./merge.ts";
 
 export interface EraseResult {
@@ -95,16 +96,14 @@ export async function eraseContact(sb: Pick<Services, "store" | "clock" | "bus" 
   return result;
 }
 
-/** The full-text tables over contacts and messages (migrations 0001 and 0005). */
-const FTS_TABLES = ["messages_fts", "contacts_fts"] as const;
-
 /**
  * Switches FTS5's `secure-delete` on (1) or off (0) for the full-text tables: while on, a delete
  * removes the row's words from the index at once; off, FTS5 keeps them (with a delete marker that
  * repeats them) until segments merge, which is cheaper for everyday deletes.
  */
 async function ftsSecureDelete(tx: Tx, on: 0 | 1): Promise<void> {
-  for (const table of FTS_TABLES) await tx.run(sql.raw(`INSERT INTO ${table}(${table}, rank) VALUES ('secure-delete', ${on})`));
+  for (const table of CONTACT_AND_MESSAGE_FTS_TABLES)
+    await tx.run(sql.raw(`INSERT INTO ${table}(${table}, rank) VALUES ('secure-delete', ${on})`));
 }
 
 /** Where an event's JSON names a contact, a conversation and a message. */

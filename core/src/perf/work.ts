@@ -1,8 +1,8 @@
 /**
  * A tally of the work that ran on the JavaScript thread since the loop-delay sampler last looked
  * (loop-delay.ts), by label: the store's group commits and their sizes, the durable subscribers'
- * events, the jobs run by kind (`jobs.<kind>`) and the messages the search index took. When the
- * sampler finds a stall, the tally says what ran during it. Counting is one Map
+ * events, the jobs run by kind (`jobs.<kind>`), the messages the search index took and its merge
+ * steps. When the sampler finds a stall, the tally says what ran during it. Counting is one Map
  * update per note; the tally is process-wide (one event loop per process).
  */
 

@@ -8,11 +8,19 @@
  * - a moment after they are written (`startSearchIndexing`, in the background);
  * - before any search reads the index (`catchUpMessageSearch`, which store/search.ts's
  *   messageSearchMatch runs), so a search finds every message committed before it.
+ *
+ * The background run also merges the index segments of messages and contacts, in short steps with a
+ * turn of the event loop between them (`mergeSearchIndexes`). FTS5 would do that inside the writes
+ * (its `automerge`, off since migration 0019), where one go of up to hundreds of pages held the
+ * thread 15-36 ms every few thousand messages on a 1M-message index, and up to 48 ms inside a new
+ * contact's transaction on a 1M-contact one (issue 22). A step stops at the first word after 32
+ * pages, so only one very common word's list holds it longer.
  */
 import { sql } from "drizzle-orm";
 import { describeError } from "../errors/index.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log/index.ts";
+import { turn } from "../perf/turn.ts";
 import { noteWork } from "../perf/work.ts";
 import type { Queryable, Store, Tx } from "./index.ts";
 
@@ -42,6 +50,52 @@ export async function indexPendingMessages(tx: Tx, limit = CHUNK): Promise<numbe
   // A stall the loop-delay sampler logs then says how many messages were indexed during it (perf/work.ts).
   noteWork("search.indexed_messages", inserted.rowsAffected);
   return inserted.rowsAffected;
+}
+
+/** The full-text tables over contacts and messages (migrations 0001 and 0005), whose merging runs in steps here. */
+export const CONTACT_AND_MESSAGE_FTS_TABLES = ["messages_fts", "contacts_fts"] as const;
+
+/** Pages a merge step writes before it stops at the next word: 1-5 ms a step, at most about 30 on a 1M-row index. */
+const MERGE_PAGES = 32;
+
+/**
+ * Runs one step of merging `table`'s index segments inside `tx` (FTS5's 'merge' command, which
+ * merges a level's segments once it holds 4). Returns whether it merged anything: false once the
+ * segments are merged as far as FTS5's own merging would take them.
+ *
+ * @example
+ * while (await store.write((tx) => mergeSearchIndexStep(tx, "messages_fts"))) await turn();
+ */
+export async function mergeSearchIndexStep(
+  tx: Tx,
+  table: (typeof CONTACT_AND_MESSAGE_FTS_TABLES)[number],
+  pages = MERGE_PAGES,
+): Promise<boolean> {
+  const changes = async () => Number((await tx.all<{ n: number }>(sql`SELECT total_changes() AS n`))[0]?.n ?? 0);
+  const before = await changes();
+  await tx.run(sql.raw(`INSERT INTO ${table}(${table}, rank) VALUES ('merge', ${Math.trunc(pages)})`));
+  // FTS5's documented test: the connection's total changes grow by 2 or more when the command merged.
+  return (await changes()) - before >= 2;
+}
+
+/**
+ * Merges the contacts' and messages' index segments as far as FTS5 would, one step (one write
+ * transaction) at a time with a turn of the event loop after each, while `keepGoing()` holds.
+ * Returns the steps that merged.
+ *
+ * @example
+ * await mergeSearchIndexes(sb.store);
+ */
+export async function mergeSearchIndexes(store: Store, keepGoing: () => boolean = () => true): Promise<number> {
+  let steps = 0;
+  for (const table of CONTACT_AND_MESSAGE_FTS_TABLES) {
+    while (keepGoing() && (await store.write((tx) => mergeSearchIndexStep(tx, table)))) {
+      steps++;
+      noteWork("search.merge_steps");
+      await turn();
+    }
+  }
+  return steps;
 }
 
 /** Whether messages wait to be indexed (one indexed lookup). */
@@ -76,9 +130,10 @@ export function catchUpMessageSearch(store: Store): Promise<number> {
 }
 
 /**
- * Indexes new messages in the background: DELAY_MS after a message is written (in this process or
- * another), and once at start for what an earlier run left. Returns a function that stops it and
- * waits for a run under way.
+ * Indexes new messages in the background, then merges the contacts' and messages' index segments
+ * (`mergeSearchIndexes`): DELAY_MS after a message or a contact is written (in this process or
+ * another), and once at start for what an earlier run left. One run at a time. Returns a function
+ * that stops it and waits for a run under way, which ends after its current step.
  *
  * @example
  * const stopIndexing = startSearchIndexing({ store, bus, log });
@@ -87,19 +142,30 @@ export function catchUpMessageSearch(store: Store): Promise<number> {
 export function startSearchIndexing(sb: { store: Store; bus: EventBus; log: Logger }): () => Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const indexAndMerge = async () => {
+    await catchUpMessageSearch(sb.store);
+    await mergeSearchIndexes(sb.store, () => !stopped);
+  };
   const run = () => {
     timer = undefined;
-    running = catchUpMessageSearch(sb.store).catch((error: unknown) =>
-      sb.log.warn({ error: describeError(error) }, "cannot add new messages to the search index; retrying with the next message"),
-    );
+    running = running
+      .then(indexAndMerge)
+      .catch((error: unknown) =>
+        sb.log.warn(
+          { error: describeError(error) },
+          "cannot add new messages to the search index or merge it; retrying with the next message",
+        ),
+      );
   };
   const schedule = () => {
     timer ??= setTimeout(run, DELAY_MS);
   };
-  const unsubscribe = sb.bus.on("message.created", schedule);
+  const unsubscribes = [sb.bus.on("message.created", schedule), sb.bus.on("contact.created", schedule)];
   run();
   return async () => {
-    unsubscribe();
+    stopped = true;
+    for (const unsubscribe of unsubscribes) unsubscribe();
     if (timer) clearTimeout(timer);
     timer = undefined;
     await running;
