@@ -28,6 +28,11 @@ import type { Queryable, Store, Tx } from "./index.ts";
 const CHUNK = 500;
 /** How long after a message the background indexing runs: long enough to take many messages at once. */
 const DELAY_MS = 250;
+/**
+ * Merge steps per background run: under a steady stream of new contacts the merging may never run
+ * out of work, and the next run's indexing waits for this one.
+ */
+const MERGE_STEPS_PER_RUN = 100;
 
 /**
  * Indexes up to `limit` messages after the index's end, inside `tx`. Returns how many.
@@ -80,16 +85,21 @@ export async function mergeSearchIndexStep(
 
 /**
  * Merges the contacts' and messages' index segments as far as FTS5 would, one step (one write
- * transaction) at a time with a turn of the event loop after each, while `keepGoing()` holds.
- * Returns the steps that merged.
+ * transaction) at a time with a turn of the event loop after each: at most `maxSteps` steps, and
+ * none once `keepGoing()` turns false. Returns the steps that merged; `maxSteps` of them means
+ * there may be more to do.
  *
  * @example
  * await mergeSearchIndexes(sb.store);
+ * const steps = await mergeSearchIndexes(sb.store, { maxSteps: 100, keepGoing: () => !stopping });
  */
-export async function mergeSearchIndexes(store: Store, keepGoing: () => boolean = () => true): Promise<number> {
+export async function mergeSearchIndexes(
+  store: Store,
+  { maxSteps = Number.POSITIVE_INFINITY, keepGoing = () => true }: { maxSteps?: number; keepGoing?: () => boolean } = {},
+): Promise<number> {
   let steps = 0;
   for (const table of CONTACT_AND_MESSAGE_FTS_TABLES) {
-    while (keepGoing() && (await store.write((tx) => mergeSearchIndexStep(tx, table)))) {
+    while (steps < maxSteps && keepGoing() && (await store.write((tx) => mergeSearchIndexStep(tx, table)))) {
       steps++;
       noteWork("search.merge_steps");
       await turn();
@@ -145,7 +155,8 @@ export function startSearchIndexing(sb: { store: Store; bus: EventBus; log: Logg
   let stopped = false;
   const indexAndMerge = async () => {
     await catchUpMessageSearch(sb.store);
-    await mergeSearchIndexes(sb.store, () => !stopped);
+    const steps = await mergeSearchIndexes(sb.store, { maxSteps: MERGE_STEPS_PER_RUN, keepGoing: () => !stopped });
+    if (steps === MERGE_STEPS_PER_RUN && !stopped) schedule();
   };
   const run = () => {
     timer = undefined;
