@@ -1,8 +1,9 @@
 /**
  * `switchboard reports rebuild`: recomputes every report sample and the hourly and daily rollups
  * from the raw rows (conversations, messages, surveys, SLA clocks), after a change of [reports] or
- * business hours, or to check the kept rollups. Safe while the server runs: events that arrive
- * meanwhile refresh their contact again afterwards.
+ * business hours, or to check the kept rollups. Safe while the server runs: the rebuild holds a
+ * lease, the server's refreshes wait for it and run after (events that arrive meanwhile included),
+ * and a second rebuild at the same time is refused with SWB_ERR_REPORTS_REBUILDING.
  */
 import { rollupOptions } from "../reports/options.ts";
 import { rebuildAll } from "../reports/rollups.ts";

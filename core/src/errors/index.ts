@@ -39,6 +39,7 @@ export const ErrorCodes = {
   REPLY_WINDOW_CLOSED: "SWB_ERR_REPLY_WINDOW_CLOSED",
   CLUSTER_UNAVAILABLE: "SWB_ERR_CLUSTER_UNAVAILABLE",
   ENGINE_OPTIONS: "SWB_ERR_ENGINE_OPTIONS",
+  REPORTS_REBUILDING: "SWB_ERR_REPORTS_REBUILDING",
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

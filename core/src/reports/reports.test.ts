@@ -251,6 +251,69 @@ describe("rollups", () => {
     await expectEqualToRebuild();
   });
 
+  it("a refresh that measured before a rebuild, of contacts whose samples only rebuilds wrote, measures again in its write after it", async () => {
+    // No refresh has stamped these contacts: only the rebuild's generation tells the refresh its snapshot is stale.
+    await rebuildAll(kernel.store, options);
+    await lateReply(15);
+    await refreshContacts(
+      storeWith(() => rebuildAll(kernel.store, options)),
+      options,
+      [1, 4],
+    );
+    await expectEqualToRebuild();
+  });
+
+  /** The store, with `meanwhile` run once after a rebuild's first write (it holds the lease then). */
+  const rebuildingStore = (meanwhile: () => Promise<unknown>) => {
+    let writes = 0;
+    return {
+      db: kernel.store.db,
+      write: async <T>(fn: Parameters<typeof kernel.store.write<T>>[0]) => {
+        const result = await kernel.store.write(fn);
+        if (++writes === 1) await meanwhile();
+        return result;
+      },
+    };
+  };
+
+  it("during a rebuild, refreshes and a second rebuild write nothing and say why; the rebuild completes, and refreshes after it end equal to a rebuild", async () => {
+    await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
+    const rebuilding = {
+      code: "SWB_ERR_REPORTS_REBUILDING",
+      message: expect.stringMatching(/reports rebuild is running .*run it again after/),
+    };
+    const meanwhile = async () => {
+      await lateReply(15);
+      await expect(refreshContacts(kernel.store, options, [4])).rejects.toMatchObject(rebuilding);
+      await expect(rebuildAll(kernel.store, options)).rejects.toMatchObject(rebuilding);
+    };
+    // Two contacts a batch: contact 4's samples are measured after the late reply.
+    const result = await rebuildAll(rebuildingStore(meanwhile), options, 2);
+    expect(result.rollups).toBeGreaterThan(0);
+    await refreshContacts(kernel.store, options, [4]);
+    await expectEqualToRebuild();
+  });
+
+  it("a rebuild that fails ends its lease: refreshes write again, and the next rebuild runs", async () => {
+    let writes = 0;
+    const broken = {
+      db: kernel.store.db,
+      write: async <T>(fn: Parameters<typeof kernel.store.write<T>>[0]): Promise<T> => {
+        const result = await kernel.store.write(fn);
+        if (writes++ === 1) throw new Error("disk full");
+        return result;
+      },
+    };
+    await expect(rebuildAll(broken, options, 2)).rejects.toThrow("disk full");
+    // Partial reports until a rebuild completes: two contacts' samples, no rollups.
+    expect(await everything()).toEqual([]);
+    await expect(refreshContacts(kernel.store, options, [1, 2, 3, 4, 5])).resolves.toEqual([]);
+    await rebuildAll(kernel.store, options);
+    expect((await everything()).length).toBeGreaterThan(0);
+    await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
+    await expectEqualToRebuild();
+  });
+
   it("a long history (150 cases of two conversations, 3,000 messages) is measured in parts with turns of the event loop between, and ends equal to a rebuild", async () => {
     // Conversations 1151-1300 each join the case of conversation 150 before (a part of 100 conversations
     // before), 30 seconds after it: the parts, read by conversation id, must be merged by time.

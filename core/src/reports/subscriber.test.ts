@@ -16,7 +16,7 @@ import { kpiReport } from "./kpis.ts";
 import { rollupOptions } from "./options.ts";
 import { readGrouped } from "./read.ts";
 import { rebuildAll } from "./rollups.ts";
-import { REFRESH_DELAY_MS, REFRESH_JOB, REFRESH_MAX_DELAY_MS, recordAvailability, refreshDueAt } from "./subscriber.ts";
+import { REBUILD_RETRY_MS, REFRESH_DELAY_MS, REFRESH_JOB, REFRESH_MAX_DELAY_MS, recordAvailability, refreshDueAt } from "./subscriber.ts";
 
 let harness: Harness;
 afterEach(() => harness?.close());
@@ -73,6 +73,24 @@ it("rollups follow the conversation as it happens, and equal a rebuild", async (
   await rebuildAll(store, await rollupOptions(store.db, loaded.config));
   expect((await store.db.select().from(reportRollups)).map((r) => JSON.stringify(r)).sort()).toEqual(kept);
   expect(emptyAgg().n).toBe(0);
+});
+
+it("refreshes that come due while a reports rebuild holds its lease wait for it, and run after it", async () => {
+  harness = await createTestHarness({ now: T0 });
+  const { store } = harness.switchboard;
+  // A rebuild in another process holds the lease for the next ten minutes of the database's clock.
+  await store.client.execute("UPDATE report_rebuilds SET lease_until = CAST(unixepoch('subsec') * 1000 AS INTEGER) + 600000");
+  await harness.inject({ externalId: "m1", contact: { externalId: "c1", name: "Maria" }, text: "Hello" });
+  await settle();
+  expect(await week()).toMatchObject({ cases: 0, customerMessages: 0 });
+  // Waiting, not failing: the job is pending again, with no attempt counted, due after the retry delay.
+  const [waiting] = await store.db.select().from(jobs).where(eq(jobs.kind, REFRESH_JOB));
+  expect(waiting).toMatchObject({ status: "pending", attempts: 0, dueAt: harness.clock.now() + REBUILD_RETRY_MS });
+  await store.client.execute("UPDATE report_rebuilds SET lease_until = NULL");
+  harness.clock.advance(REBUILD_RETRY_MS);
+  await harness.drain();
+  expect(await week()).toMatchObject({ cases: 1, customerMessages: 1 });
+  expect(await store.db.select().from(jobs).where(eq(jobs.kind, REFRESH_JOB))).toEqual([]);
 });
 
 it("refreshes many contacts due at once together (in chunks), and the rollups still equal a rebuild", async () => {

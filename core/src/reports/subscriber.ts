@@ -8,7 +8,7 @@
  * at-least-once delivery needs.
  */
 import { desc, eq } from "drizzle-orm";
-import { describeError } from "../errors/index.ts";
+import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { EventHandlers, EventName, SwitchboardEvent } from "../events/types.ts";
 import type { Services } from "../services.ts";
 import { agentAvailabilityLog, conversations } from "../store/schema.ts";
@@ -47,8 +47,14 @@ export const refreshDueAt = (contactId: number, now: number) => now + REFRESH_DE
 const PENDING_MARGIN_MS = 250;
 /** Scheduled refreshes remembered at most (past ones are dropped when it fills). */
 const MAX_REMEMBERED = 10_000;
-/** Contacts refreshed in one transaction: enough to share the rollup rows, few enough to hold the writer a few milliseconds. */
+/**
+ * Contacts measured in one read snapshot at most: enough for their writes to share the rollup rows
+ * (written in transactions of about REFRESH_BUDGET_MS), few enough that a chunk is a few
+ * milliseconds of work at a time.
+ */
 const REFRESH_CHUNK = 16;
+/** While a reports rebuild holds its lease, due refreshes wait this long and look again. */
+export const REBUILD_RETRY_MS = 10_000;
 /**
  * A chunk measures contacts until this much time has gone (the rest wait for the next chunk), gives
  * the event loop a turn at least this often while it measures, and writes in transactions of about
@@ -100,16 +106,28 @@ export async function recordAvailability(
  * startReports(switchboard);
  */
 export function startReports(sb: ReportServices): void {
-  // Due refreshes run together, REFRESH_CHUNK contacts a transaction: contacts refreshed one at a
-  // time cost 2.5 ms of CPU each (a commit, and the same hourly and daily rollup rows read and
-  // written again for every contact), 0.3 ms in a chunk; with 200 customers writing, one refresh
-  // each per second was most of the server's CPU and a p99 of 100 ms at half capacity (issue 22).
+  // Due refreshes run together, REFRESH_CHUNK contacts a chunk: contacts refreshed one at a time
+  // cost 2.5 ms of CPU each (a commit, and the same hourly and daily rollup rows read and written
+  // again for every contact), 0.3 ms in a chunk; with 200 customers writing, a refresh of each
+  // every second was most of the server's CPU and a p99 of 100 ms at half capacity (issue 22).
   sb.jobs.defineBatch(REFRESH_JOB, async (due) => {
     const options = await rollupOptions(sb.store.db, sb.loaded.config);
     let left = due.map((job) => (job.payload as { contactId: number }).contactId);
     while (left.length > 0) {
       const started = performance.now();
-      const notYet = await refreshContacts(sb.store, options, left.slice(0, REFRESH_CHUNK), REFRESH_BUDGET_MS);
+      let notYet: number[];
+      try {
+        notYet = await refreshContacts(sb.store, options, left.slice(0, REFRESH_CHUNK), REFRESH_BUDGET_MS);
+      } catch (error) {
+        if (!(error instanceof SwitchboardError && error.code === ErrorCodes.REPORTS_REBUILDING)) throw error;
+        // The same keys again: these jobs become pending, due later, instead of done.
+        sb.log.info({ contacts: left.length, retryInMs: REBUILD_RETRY_MS }, "reports refreshes wait for the reports rebuild running");
+        const at = sb.clock.now() + REBUILD_RETRY_MS;
+        await sb.jobs.scheduleMany(
+          left.map((contactId) => ({ kind: REFRESH_JOB, payload: { contactId }, options: { at, key: refreshKey(contactId) } })),
+        );
+        return;
+      }
       left = [...notYet, ...left.slice(REFRESH_CHUNK)];
       // As long a pause as the chunk took, before the next: refreshes that come due together take
       // at most half of the thread, and the messages arriving meanwhile the rest (issue 22).

@@ -682,6 +682,16 @@ export const reportRefreshStamps = sqliteTable("report_refresh_stamps", {
   stamp: integer("stamp").notNull(),
 });
 
+/**
+ * The one row (id 1) of reports rebuilds: how many have started (`generation`) and, while one runs,
+ * until when its lease holds (core/src/reports/rollups.ts, rebuildAll).
+ */
+export const reportRebuilds = sqliteTable("report_rebuilds", {
+  id: integer("id").primaryKey(),
+  generation: integer("generation").notNull(),
+  leaseUntil: integer("lease_until"),
+});
+
 /** How far a full-text index goes ("messages": the last message id in messages_fts; see store/search-index.ts). */
 export const searchProgress = sqliteTable("search_progress", {
   name: text("name").primaryKey(),
