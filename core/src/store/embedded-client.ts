@@ -239,6 +239,12 @@ class Connection {
   }
 }
 
+/** A libSQL `Client` on an embedded file, which also says whether the file is in WAL mode. */
+export interface EmbeddedStoreClient extends Client {
+  /** Whether the file is in WAL mode (where readers and the writer do not wait for each other); kept current when a statement of this client changes it. */
+  readonly inWalMode: boolean;
+}
+
 /**
  * Opens an embedded database file (a path, not a URL) as a libSQL `Client`.
  *
@@ -246,11 +252,11 @@ class Connection {
  * const client = createEmbeddedClient("/var/lib/switchboard/switchboard.db", { timeoutMs: 10_000 });
  * const db = drizzle(client);
  */
-export function createEmbeddedClient(path: string, options: { timeoutMs?: number } = {}): Client {
+export function createEmbeddedClient(path: string, options: { timeoutMs?: number } = {}): EmbeddedStoreClient {
   return new EmbeddedClient(path, options.timeoutMs);
 }
 
-class EmbeddedClient implements Client {
+class EmbeddedClient implements EmbeddedStoreClient {
   closed = false;
   readonly protocol = "file";
   readonly #path: string;
@@ -269,6 +275,10 @@ class EmbeddedClient implements Client {
     this.#timeoutMs = timeoutMs;
     this.#shared = this.#connect();
     this.#wal = this.#readsWal();
+  }
+
+  get inWalMode(): boolean {
+    return this.#wal;
   }
 
   async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {

@@ -12,10 +12,9 @@ import { Mutex } from "async-mutex";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
-import { createEmbeddedClient } from "./embedded-client.ts";
+import { createEmbeddedClient, type EmbeddedStoreClient } from "./embedded-client.ts";
 import { createGroupWriter } from "./group-commit.ts";
 import { migrateShared } from "./migrate-shared.ts";
-import * as schema from "./schema.ts";
 
 /**
  * The store's drizzle database, without drizzle's relational query API (`db.query.<table>`): with a
@@ -48,7 +47,9 @@ export interface Store {
    * may wait between its reads, for the event loop's next turn say, and still read one state of
    * the store, while this process's writes go on beside it (an embedded file is in WAL mode, where
    * a reader never holds up the writer; a file that is not waits for the writes and holds them
-   * until `fn` is done). Give `fn` reads only: a write fails, and `fn` must not call `write`.
+   * until `fn` is done). Give `fn` reads only: a write fails, and `fn` must not call `write`. Nor
+   * may `read` be called from inside `write`'s function: outside WAL mode it waits for the writes'
+   * turn, which that write holds.
    *
    * @example
    * const [before, after] = await store.read(async (db) => [await countOf(db), (await turn(), await countOf(db))]);
@@ -95,9 +96,10 @@ export async function openStore(options: { url: string; authToken?: string; base
   }
   if (filePath) mkdirSync(dirname(filePath), { recursive: true });
   let client: Client;
+  let embedded: EmbeddedStoreClient | undefined;
   try {
     client = filePath
-      ? createEmbeddedClient(filePath, { timeoutMs: BUSY_TIMEOUT_MS })
+      ? (embedded = createEmbeddedClient(filePath, { timeoutMs: BUSY_TIMEOUT_MS }))
       : createClient({ url, authToken: options.authToken, timeout: BUSY_TIMEOUT_MS } as Parameters<typeof createClient>[0]);
     if (filePath) {
       await client.execute("PRAGMA journal_mode = WAL");
@@ -122,7 +124,7 @@ export async function openStore(options: { url: string; authToken?: string; base
       // Outside WAL mode a reader holds up every writer, and this process's commit would wait for it
       // inside the native call (the event loop frozen up to the busy timeout): the reads then take
       // the writes' turn instead.
-      if (filePath && !(await inWalMode(client))) return lock.runExclusive(() => readSnapshot(client, fn));
+      if (embedded && !embedded.inWalMode) return lock.runExclusive(() => readSnapshot(client, fn));
       return readSnapshot(client, fn);
     },
     migrate: () => lock.runExclusive(() => migrateShared(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }))),
@@ -134,12 +136,6 @@ export async function openStore(options: { url: string; authToken?: string; base
       }),
     close: () => client.close(),
   };
-}
-
-/** Whether the store's file is in WAL mode (where readers and the writer do not wait for each other). */
-async function inWalMode(client: Client): Promise<boolean> {
-  const [row] = (await client.execute("PRAGMA journal_mode")).rows;
-  return String(row?.[0]).toLowerCase() === "wal";
 }
 
 /** Runs `fn` in a read transaction of its own (see Store.read). */
@@ -155,5 +151,3 @@ async function readSnapshot<T>(client: Client, fn: (db: Queryable) => Promise<T>
 
 /** Milliseconds since the epoch; the store's unit of time. */
 export type Millis = number;
-
-export { schema };
