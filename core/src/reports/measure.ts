@@ -2,7 +2,7 @@
  * The KPI samples of one contact's cases, computed from their raw rows (docs/kpis.md): waits across
  * the conversations of a case, first and next responses, resolution, first-contact resolution,
  * repeat contacts, channel switches, handle time, surveys and SLA outcomes. Pure: the rows come from
- * raw.ts, the result goes to samples.ts.
+ * raw.ts, the result goes to rollups.ts (report_samples and report_rollups).
  */
 import type { BusinessCalendar } from "../business-hours/index.ts";
 import { countBelow } from "./aggregate.ts";

@@ -145,9 +145,11 @@ export function lastInsertedRowid(result: { lastInsertRowid?: bigint | undefined
 
 /**
  * Runs SQL text written once (a constant, with `?` for its arguments) on any database or
- * transaction, and answers its rows as arrays of values by position: for a read a query builder
- * would build on every call (a raw \`sql\` template costs drizzle about 50 µs to turn into text, issue 22).
- * Integers come back as numbers; name the columns' order in the text, as the caller reads them by it.
+ * transaction, and answers its rows as arrays of values by position: for a statement a query
+ * builder would build on every call (a raw \`sql\` template costs drizzle about 50 µs to turn into
+ * text, issue 22). A read or a write: a write answers the rows of its RETURNING, else none.
+ * Integers come back as numbers and blobs as Buffers, from either client; name the columns' order
+ * in the text, as the caller reads them by it.
  *
  * @example
  * const rows = await runSqlRows(tx, "SELECT id, name FROM contacts WHERE id >= ? AND id < ?", [1, 100]);
@@ -158,7 +160,7 @@ export async function runSqlRows(db: Queryable, text: string, args: readonly (st
   try {
     const { rows } = await executor.execute({ sql: text, args: [...args], [VALUE_ROWS]: true });
     // The embedded client answers arrays; @libsql/client (a remote store) answers Rows, read by position alike.
-    return rows.map((row) => (Array.isArray(row) ? row : Array.from(row)));
+    return rows.map((row) => (Array.isArray(row) ? row : Array.from(row, normalised)));
   } catch (error) {
     throw new DrizzleQueryError(text, [...args], error as Error);
   }

@@ -71,14 +71,10 @@ const MERGE_PAGES = 32;
  * @example
  * while (await store.write((tx) => mergeSearchIndexStep(tx, "messages_fts"))) await turn();
  */
-export async function mergeSearchIndexStep(
-  tx: Tx,
-  table: (typeof CONTACT_AND_MESSAGE_FTS_TABLES)[number],
-  pages = MERGE_PAGES,
-): Promise<boolean> {
+export async function mergeSearchIndexStep(tx: Tx, table: (typeof CONTACT_AND_MESSAGE_FTS_TABLES)[number]): Promise<boolean> {
   const changes = async () => Number((await tx.all<{ n: number }>(sql`SELECT total_changes() AS n`))[0]?.n ?? 0);
   const before = await changes();
-  await tx.run(sql.raw(`INSERT INTO ${table}(${table}, rank) VALUES ('merge', ${Math.trunc(pages)})`));
+  await tx.run(sql.raw(`INSERT INTO ${table}(${table}, rank) VALUES ('merge', ${MERGE_PAGES})`));
   // FTS5's documented test: the connection's total changes grow by 2 or more when the command merged.
   return (await changes()) - before >= 2;
 }
