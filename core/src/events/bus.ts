@@ -14,7 +14,7 @@ import type { Clock } from "../clock.ts";
 import type { Cluster } from "../cluster/index.ts";
 import { describeError } from "../errors/index.ts";
 import type { Logger } from "../log/index.ts";
-import { Slicer } from "../perf/turn.ts";
+import { realClearTimeout, realSetTimeout, SLICE_MS, Slicer } from "../perf/turn.ts";
 import { noteWork } from "../perf/work.ts";
 import type { Store, Tx } from "../store/index.ts";
 import { storageFailureOf } from "../store/storage-failure.ts";
@@ -104,9 +104,6 @@ interface Consumer {
   checked: number;
 }
 
-/** The real setTimeout, taken at load: a test's fake timers must not hold the cursor writes back (a Slicer's turns are the real setImmediate). */
-const later = globalThis.setTimeout;
-const cancelLater = globalThis.clearTimeout;
 /**
  * How long handled positions wait before they are written, at most (idle, a lost lease and
  * shutdown write them at once). A cursor write is a commit of its own unless a change's commit
@@ -120,8 +117,6 @@ const CURSOR_WRITE_DELAY_MS = 200;
 const BATCH = 200;
 /** How many events a subscriber's `batch` gets at most in one call unless it says (see ConsumeOptions.batchSize). */
 const BATCH_SLICE = 32;
-/** How long a durable subscriber works through events before it lets the event loop turn. */
-const SLICE_MS = 4;
 /** Attempts per event before a durable subscriber logs it as failed and goes on. */
 const ATTEMPTS = 3;
 /** How many positions delivered live are remembered, to deliver an event once when both the announcement and the log reading bring it. */
@@ -202,9 +197,10 @@ export class EventBus {
 
   /**
    * Subscribes durable handlers: `subscriber` reads the logged events it has handlers for, after its
-   * cursor, in order, at least once; the cursor moves after each event and survives restarts (a new
-   * subscriber starts at the end of the log). Handlers must be idempotent: after a crash the event
-   * being handled runs again. A handler that throws is retried; after 3 failures the event is logged
+   * cursor, in order, at least once; the cursor is stored at most CURSOR_WRITE_DELAY_MS (200 ms)
+   * after an event is handled and survives restarts (a new subscriber starts at the end of the log).
+   * Handlers must be idempotent: after a crash the events handled since the cursor was last stored
+   * run again. A handler that throws is retried; after 3 failures the event is logged
    * as failed and skipped. A storage failure (disk full) stops the subscriber where it is until the
    * store writes again. `options.prepare` reads ahead for the handlers of several events at once;
    * `options.batch` handles several at once.
@@ -518,10 +514,10 @@ export class EventBus {
     // A wait first, so the moves of every subscriber meanwhile go into one write, which usually
     // joins a change's commit (store.write groups them) instead of committing alone.
     await new Promise<void>((resolve) => {
-      const timer = later(resolve, CURSOR_WRITE_DELAY_MS);
+      const timer = realSetTimeout(resolve, CURSOR_WRITE_DELAY_MS);
       // Written at once: no timer left behind to hold a stopping process up.
       this.#writeCursorsNow = () => {
-        cancelLater(timer);
+        realClearTimeout(timer);
         resolve();
       };
     });

@@ -2,12 +2,31 @@
  * Turns of the event loop for long work on the one JavaScript thread. `turn()` waits for the next
  * turn; a `Slicer` waits for one only once its slice of time is spent, so a long computation lets
  * timers and sockets in every few milliseconds (issue 22's stall target is 20 ms) without paying a
- * turn per step. Both use the real setImmediate, taken when this module loads: a test that installs
- * fake timers later (vi.useFakeTimers) must not leave the work waiting for a turn that never comes.
+ * turn per step. `sleep` waits a while. All use the real timers, taken when this module loads: a
+ * test that installs fake timers later (vi.useFakeTimers) must not leave the work waiting for a turn
+ * or a timer that never comes.
  */
 
 /** The real setImmediate (see the header). */
 export const nextTurn: (fn: () => void) => unknown = globalThis.setImmediate;
+/** The real setTimeout and clearTimeout (see the header), for a wait that may be cut short. */
+export const realSetTimeout = globalThis.setTimeout;
+export const realClearTimeout = globalThis.clearTimeout;
+
+/**
+ * Work on the thread between two turns of the event loop, for work that gives turns as it goes
+ * (a Slicer's slice): issue 22's stall target is 20 ms, and a slice of 4 ms leaves room for the
+ * work of the turns between.
+ */
+export const SLICE_MS = 4;
+
+/**
+ * Resolves after `ms` milliseconds, on the real setTimeout (see the header).
+ *
+ * @example
+ * await sleep(50);
+ */
+export const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
 
 /**
  * Resolves on the event loop's next turn, after the timers and sockets that are ready.

@@ -7,7 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import { ErrorCodes, SwitchboardError } from "../errors/index.ts";
-import { Slicer, turn } from "../perf/turn.ts";
+import { SLICE_MS, Slicer, turn } from "../perf/turn.ts";
 import type { Queryable, Store, Tx } from "../store/index.ts";
 import { runSqlRows } from "../store/reusable.ts";
 import { contacts, reportRollups, reportSamples } from "../store/schema.ts";
@@ -164,8 +164,6 @@ async function insertSamples(db: Queryable, samples: Sample[]): Promise<void> {
   }
 }
 
-/** Work between turns of the event loop while a refresh measures (issue 22's stall target is 20 ms). */
-const SLICE_MS = 4;
 /** Stored samples read per query: a long history's 18,000 at once held the thread for 30 ms. */
 const SAMPLES_PER_READ = 1000;
 /** Measured samples looked up between two looks at the clock. */

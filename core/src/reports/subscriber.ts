@@ -10,6 +10,7 @@
 import { desc, eq } from "drizzle-orm";
 import { describeError, ErrorCodes, SwitchboardError } from "../errors/index.ts";
 import type { EventHandlers, EventName, SwitchboardEvent } from "../events/types.ts";
+import { sleep } from "../perf/turn.ts";
 import type { Services } from "../services.ts";
 import { agentAvailabilityLog, conversations } from "../store/schema.ts";
 import { reportsTimeZone, rollupOptions } from "./options.ts";
@@ -131,7 +132,7 @@ export function startReports(sb: ReportServices): void {
       left = [...notYet, ...left.slice(REFRESH_CHUNK)];
       // As long a pause as the chunk took, before the next: refreshes that come due together take
       // at most half of the thread, and the messages arriving meanwhile the rest (issue 22).
-      if (left.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(performance.now() - started, 50)));
+      if (left.length > 0) await sleep(Math.min(performance.now() - started, 50));
     }
   });
   const timeZone = reportsTimeZone(sb.loaded.config);
