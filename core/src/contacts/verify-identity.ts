@@ -177,7 +177,6 @@ export function verificationAnswers(sb: VerifyServices): Taker {
   return { mayTake, take };
 
   async function take(message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> {
-    if (!mayTake(message)) return undefined;
     const [found] = await pendingForSender(sb.store.db, {
       inbox: inbox.name,
       channel: inbox.channel,

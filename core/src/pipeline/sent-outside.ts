@@ -27,7 +27,6 @@ export function storeSentOutside(deps: { store: Store; clock: Clock; bus: EventB
   return { mayTake: (message) => message.sentOutside === true, take: sentOutside };
 
   async function sentOutside(message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> {
-    if (!message.sentOutside) return undefined;
     const contact = await identifyByIdentity(deps.store.db, inbox, message);
     if (!contact) return { status: "dropped", reason: "sent outside Switchboard to someone who never wrote on this inbox" };
     const now = deps.clock.now();

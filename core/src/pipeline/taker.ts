@@ -17,6 +17,9 @@ export interface Taker {
    * taker may take pay for the duplicate check before the write (issue 22).
    */
   mayTake(message: InboundMessage, inbox: InboxInfo): boolean;
-  /** Takes the message (its result ends the pipeline) or leaves it (undefined). */
+  /**
+   * Takes the message (its result ends the pipeline) or leaves it (undefined). The pipeline calls it
+   * only for a message `mayTake` said yes to, which it need not check again.
+   */
   take(message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined>;
 }

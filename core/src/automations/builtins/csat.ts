@@ -79,9 +79,8 @@ export function setupCsat(sb: ActionServices, config: CsatConfig, load: Load) {
   const mayAnswer = (message: InboundMessage) =>
     config.enabled && !isAutomatedMessage(message.metadata) && !message.edited && parseRating(message.text, 99, 0) !== undefined;
 
-  /** The pipeline step (InboundPipeline.take): stores a survey answer as one, or leaves the message (undefined). */
+  /** The pipeline step (InboundPipeline.take), for a message mayAnswer said yes to: stores a survey answer as one, or leaves the message (undefined). */
   async function captureAnswer(message: InboundMessage, inbox: InboxInfo): Promise<IngestResult | undefined> {
-    if (!mayAnswer(message)) return undefined;
     const { db } = sb.store;
     const contact = await findContactByIdentity(db, inbox.channel, message.contact.externalId, identityScopeOf(inbox));
     if (!contact) return undefined;
