@@ -240,20 +240,12 @@ describe("rollups", () => {
     await expectEqualToRebuild();
   });
 
-  it("a refresh that measured before a rebuild measures again in its write after it", async () => {
-    await refreshContacts(kernel.store, options, [1, 2, 3, 4, 5]);
-    await lateReply(15);
-    await refreshContacts(
-      storeWith(() => rebuildAll(kernel.store, options)),
-      options,
-      [1, 4],
-    );
-    await expectEqualToRebuild();
-  });
-
-  it("a refresh that measured before a rebuild, of contacts whose samples only rebuilds wrote, measures again in its write after it", async () => {
-    // No refresh has stamped these contacts: only the rebuild's generation tells the refresh its snapshot is stale.
-    await rebuildAll(kernel.store, options);
+  it.each([
+    ["after refreshes stamped its contacts", () => refreshContacts(kernel.store, options, [1, 2, 3, 4, 5])],
+    // No refresh has stamped the contacts: only the rebuilds' generation says the snapshot is stale.
+    ["when only a rebuild wrote their samples", () => rebuildAll(kernel.store, options)],
+  ])("a refresh that measured before a rebuild measures again in its write after it, %s", async (_, before) => {
+    await before();
     await lateReply(15);
     await refreshContacts(
       storeWith(() => rebuildAll(kernel.store, options)),
