@@ -200,7 +200,7 @@ const REBUILD_STATE = `SELECT generation, CASE WHEN lease_until > ${NOW_MS} THEN
  * that stops without ending (a killed process) keeps refreshes waiting this long at most. A batch
  * of 1,000 contacts takes well under a second to measure (14 s for 1M messages in all, bench:reports).
  */
-export const REBUILD_LEASE_MS = 120_000;
+const REBUILD_LEASE_MS = 120_000;
 /** Starts a rebuild: the next generation, and its lease (arguments: the lease's length). */
 const START_REBUILD = `UPDATE report_rebuilds SET generation = generation + 1, lease_until = ${NOW_MS} + ? WHERE id = 1`;
 const RENEW_REBUILD = `UPDATE report_rebuilds SET lease_until = ${NOW_MS} + ? WHERE id = 1`;
